@@ -1,0 +1,116 @@
+/**
+ * @module core/events
+ * The one observable event stream (DESIGN "Key shapes"). Every engine emits these; the page,
+ * pcap writers, tests and the scenario runner read them. Plain data, JSON-ready.
+ */
+import type { Nanos } from "./time.js";
+
+/** Why a packet died. Every drop names one (ns-3's DropReason, BIRD's DROP). */
+export type DropReason =
+  | "ttl-expired" // TTL reached 0 at a router (ICMP time exceeded sent back)
+  | "no-route" // no FIB entry (ICMP net unreachable sent back)
+  | "link-down" // the link was down (or silently cut) while the packet was on it or about to be
+  | "iface-down" // the output or input interface is administratively down
+  | "node-down" // the receiving node is down
+  | "queue-full" // the output queue was full
+  | "loss" // random loss configured on the link
+  | "bad-checksum" // IPv4/ICMP/UDP checksum did not verify
+  | "bad-header" // malformed IPv4 header
+  | "port-unreachable" // UDP to a closed port (ICMP port unreachable sent back)
+  | "proto-unreachable" // IP protocol with no handler
+  | "not-for-us" // multicast/broadcast nobody listens to, or a unicast on a non-forwarding host
+  | "filtered" // refused by the receiver's input checks (e.g. a RIP message that fails validation)
+  | "no-listener"; // ICMP message nobody waited for (a late echo reply)
+
+/** What kind of packet, for colours and filters in the picture. */
+export type PacketClass =
+  | "echo-request"
+  | "echo-reply"
+  | "icmp-error"
+  | "traceroute"
+  | "rip"
+  | "udp"
+  | "other";
+
+interface BaseEvent {
+  /** Virtual time of the event, ns. */
+  t: Nanos;
+}
+
+/** A packet leaves `from` on `link` towards `to`; it arrives at `t + duration`. */
+export interface HopEvent extends BaseEvent {
+  kind: "hop";
+  packet: number;
+  user: string;
+  cls: PacketClass;
+  from: string;
+  to: string;
+  link: string;
+  duration: Nanos;
+  size: number;
+  summary: string;
+}
+
+/** A packet reached the node it was addressed to. */
+export interface DeliverEvent extends BaseEvent {
+  kind: "deliver";
+  packet: number;
+  user: string;
+  cls: PacketClass;
+  node: string;
+  summary: string;
+}
+
+/** A packet died at `node` (on `link` when it died on the wire). */
+export interface DropEvent extends BaseEvent {
+  kind: "drop";
+  packet: number;
+  user: string;
+  cls: PacketClass;
+  node: string;
+  link?: string;
+  reason: DropReason;
+  summary: string;
+}
+
+/** A routing table entry was added, changed or removed. */
+export interface RouteEvent extends BaseEvent {
+  kind: "route";
+  node: string;
+  action: "add" | "change" | "delete";
+  dest: string;
+  gateway: string;
+  iface: string;
+  metric?: number;
+  source: string;
+  reason: string;
+}
+
+/** A link changed state. */
+export interface LinkEvent extends BaseEvent {
+  kind: "link";
+  link: string;
+  a: string;
+  b: string;
+  state: "up" | "down";
+  silent: boolean;
+}
+
+/** A node crashed (down) or rebooted (up). */
+export interface NodeEvent extends BaseEvent {
+  kind: "node";
+  node: string;
+  state: "up" | "down";
+}
+
+/** A command started or ended on a node (who typed what). */
+export interface CommandEvent extends BaseEvent {
+  kind: "command";
+  node: string;
+  user: string;
+  command: string;
+  exit?: number;
+}
+
+export type LabEvent = HopEvent | DeliverEvent | DropEvent | RouteEvent | LinkEvent | NodeEvent | CommandEvent;
+export type LabEventKind = LabEvent["kind"];

@@ -1,0 +1,7 @@
+/** @module core — addresses, virtual time, seeded randomness, errors, events. Imports nothing. */
+export * from "./emitter.js";
+export * from "./errors.js";
+export * from "./ip.js";
+export * from "./rng.js";
+export * from "./time.js";
+export * from "./events.js";

@@ -1,0 +1,91 @@
+/**
+ * @module lab/lab
+ * The engine-neutral Lab interface. The sim engine and the netns engine both implement it;
+ * the server, the scenario runner and the CLI talk only to this.
+ */
+import type { LabEvent } from "../core/events.js";
+import type { Nanos } from "../core/time.js";
+import type { Topology } from "../topology/model.js";
+
+export interface RouteInfo {
+  /** `10.0.30.0/24`, `10.0.10.1/32`, `0.0.0.0/0`. */
+  dest: string;
+  /** Next-hop address, or `link#N` for connected routes. */
+  gateway: string;
+  /** FreeBSD flags, e.g. `UG`, `U`, `UHS`. */
+  flags: string;
+  iface: string;
+  metric: number;
+  /** connected | local | static | rip | kernel */
+  source: string;
+  refs: number;
+  use: number;
+}
+
+export interface InterfaceInfo {
+  name: string;
+  addr: string;
+  len: number;
+  up: boolean;
+  /** Link id this interface sits on (absent for lo0). */
+  link?: string;
+}
+
+export interface NodeInfo {
+  name: string;
+  up: boolean;
+  routing: string;
+  interfaces: InterfaceInfo[];
+  position?: { x: number; y: number };
+}
+
+export interface LinkInfo {
+  id: string;
+  a: { node: string; iface: string; addr: string };
+  b: { node: string; iface: string; addr: string };
+  subnet: string;
+  up: boolean;
+  silent: boolean;
+  delay: Nanos;
+  bandwidth: number;
+  loss: number;
+}
+
+export interface ExecOptions {
+  /** Who runs it (default `root`). Packets it sends carry this user. */
+  user?: string;
+  /** Receives output as it is produced. */
+  write?: (chunk: string) => void;
+}
+
+/** A command running on a node. */
+export interface Execution {
+  /** Resolves with the exit status once the command has finished. */
+  readonly done: Promise<number>;
+  /** Ctrl-C: stop it (ping then prints its statistics, as the real one does). */
+  interrupt(): void;
+}
+
+export interface ClockState {
+  now: Nanos;
+  speed: number;
+  paused: boolean;
+}
+
+export interface Lab {
+  readonly engine: string;
+  readonly topology: Topology;
+  nodes(): NodeInfo[];
+  links(): LinkInfo[];
+  /** Routing table of a node; throws LabError for an unknown node. */
+  routes(node: string): RouteInfo[];
+  exec(node: string, commandLine: string, opts?: ExecOptions): Execution;
+  setLink(a: string, b: string, up: boolean, opts?: { silent?: boolean }): void;
+  setNode(node: string, up: boolean): void;
+  /** Subscribes to the event stream; returns the unsubscribe function. */
+  onEvent(listener: (e: LabEvent) => void): () => void;
+  clock(): ClockState;
+  /** Advance virtual time by `ns` (unpaced labs), running everything due. */
+  advance(ns: Nanos): Promise<void>;
+  close(): Promise<void>;
+}

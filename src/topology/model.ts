@@ -1,0 +1,74 @@
+/**
+ * @module topology/model
+ * The validated, fully addressed topology every engine builds from. Parsers (routelab YAML,
+ * containerlab, edge lists, GraphML) all produce this; nothing downstream reads files.
+ */
+import type { Ipv4 } from "../core/ip.js";
+import type { Nanos } from "../core/time.js";
+
+export type SplitHorizon = "simple" | "poisoned" | "off";
+
+/** RIP settings (RFC 2453 defaults), per topology, overridable per node. */
+export interface RipSettings {
+  update: Nanos; // 30 s
+  timeout: Nanos; // 180 s
+  garbage: Nanos; // 120 s
+  triggeredMin: Nanos; // 1 s
+  triggeredMax: Nanos; // 5 s
+  splitHorizon: SplitHorizon; // poisoned
+}
+
+export interface StaticRoute {
+  /** Destination prefix (0.0.0.0/0 for default). */
+  dest: Ipv4;
+  len: number;
+  gateway: Ipv4;
+}
+
+export interface TopoInterface {
+  /** Interface name on its node, e.g. `epair0a`, `eth1`. */
+  name: string;
+  addr: Ipv4;
+  len: number;
+}
+
+export interface TopoNode {
+  name: string;
+  routing: "static" | "rip";
+  statics: StaticRoute[];
+  position?: { x: number; y: number };
+  /** Free-form notes from import (e.g. "containerlab kind nokia_srlinux treated as a router"). */
+  notes?: string[];
+  rip?: Partial<RipSettings>;
+}
+
+export interface LinkEnd {
+  node: string;
+  iface: string;
+  addr: Ipv4;
+}
+
+export interface TopoLink {
+  /** Stable id, `A-B` (with `#n` appended for parallel links). */
+  id: string;
+  a: LinkEnd;
+  b: LinkEnd;
+  /** Subnet of the link. */
+  subnet: Ipv4;
+  len: number;
+  delay: Nanos; // one-way propagation delay
+  bandwidth: number; // bits per second; 0 = unlimited
+  loss: number; // 0..1 probability per packet
+  queue: number; // packets
+}
+
+export interface Topology {
+  name: string;
+  /** Where it came from, for messages. */
+  source?: string;
+  nodes: TopoNode[];
+  links: TopoLink[];
+  rip: RipSettings;
+  /** Notes for the user produced while loading (ignored fields, mapped kinds). */
+  notes: string[];
+}
