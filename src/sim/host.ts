@@ -1,0 +1,117 @@
+/**
+ * @module sim/host
+ * The narrow interface a simulated node offers to the programs on it: routing daemons
+ * (proto/) and applications (apps/). Modelled on ns-3's Ipv4RoutingProtocol / socket split:
+ * send, receive, timers and route updates — never a reach into the forwarding internals.
+ */
+import type { PacketClass } from "../core/events.js";
+import type { Ipv4 } from "../core/ip.js";
+import type { Rng } from "../core/rng.js";
+import type { Nanos } from "../core/time.js";
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface HostInterface {
+  /** Index on the node: 0 is lo0, then the link interfaces in topology order. */
+  readonly index: number;
+  readonly name: string;
+  readonly addr: Ipv4;
+  readonly len: number;
+  readonly up: boolean;
+  /** False for lo0. */
+  readonly isLink: boolean;
+}
+
+/** A received UDP datagram. `payload` is a view into the packet: copy it to keep it. */
+export interface Datagram {
+  src: Ipv4;
+  dst: Ipv4;
+  srcPort: number;
+  dstPort: number;
+  ttl: number;
+  /** Interface index it arrived on. */
+  iface: number;
+  payload: Uint8Array;
+}
+
+/** A received ICMP message. `ip` is the whole IPv4 packet (header at 0), `icmpOff` where ICMP starts. */
+export interface IcmpMessage {
+  src: Ipv4;
+  dst: Ipv4;
+  ttl: number;
+  type: number;
+  code: number;
+  /** For echo: identifier and sequence; for errors: 0. */
+  ident: number;
+  seq: number;
+  /** ICMP data after the 8-byte ICMP header (echo data, or the quoted original for errors). */
+  data: Uint8Array;
+  iface: number;
+  /** Packet id of the received packet (to match events). */
+  packet: number;
+}
+
+/** Options for sending an IPv4 packet from a node. */
+export interface SendOptions {
+  /** Source address; default: the address of the outgoing interface. */
+  src?: Ipv4;
+  ttl?: number;
+  tos?: number;
+  /** Force the outgoing interface (multicast, or RIP answering on an interface); skips the FIB. */
+  iface?: number;
+  /** User charged for the packet (colour in the picture). Default: the program's user. */
+  user?: string;
+  /** Class for the picture; derived from the bytes when absent. */
+  cls?: PacketClass;
+  /** IP identification; default: the node's counter. */
+  id?: number;
+}
+
+/** Result of a send: the packet id, or an errno-like failure as ping prints it. */
+export type SendResult = { ok: true; packet: number } | { ok: false; error: "ENETUNREACH" | "EHOSTUNREACH" | "ENETDOWN" | "EMSGSIZE" };
+
+export interface RouteSpec {
+  dest: Ipv4;
+  len: number;
+  /** Next hop; 0 for a directly connected destination. */
+  gateway: Ipv4;
+  iface: number;
+  metric: number;
+}
+
+/** What a node offers to programs running on it. */
+export interface Host {
+  readonly name: string;
+  now(): Nanos;
+  /** This node's own random stream (derived from the lab seed). */
+  readonly rng: Rng;
+  timer(delay: Nanos, fn: () => void): TimerHandle;
+  interfaces(): readonly HostInterface[];
+
+  /** Binds a UDP port; the handler gets every datagram for it (unicast, or multicast the node listens to). */
+  udpBind(port: number, handler: (d: Datagram) => void): { close(): void };
+  /** Subscribes to multicast group `group` (e.g. 224.0.0.9) so datagrams to it are delivered. */
+  joinGroup(group: Ipv4): void;
+  sendUdp(dst: Ipv4, srcPort: number, dstPort: number, payload: Uint8Array, opts?: SendOptions): SendResult;
+  /** Receives every ICMP message delivered to this node (echo replies, errors). */
+  icmpListen(handler: (m: IcmpMessage) => void): { close(): void };
+  sendIcmpEcho(dst: Ipv4, ident: number, seq: number, data: Uint8Array, opts?: SendOptions): SendResult;
+
+  /** Installs or replaces the route of `source` for dest/len (one route per prefix per source). */
+  setRoute(source: string, r: RouteSpec, reason: string): void;
+  deleteRoute(source: string, dest: Ipv4, len: number, reason: string): void;
+  /** Longest-prefix match in the node's FIB (what forwarding would use). */
+  lookup(dst: Ipv4): { gateway: Ipv4; iface: number; len: number; source: string } | undefined;
+  /** Called when an interface goes up or down. */
+  onInterfaceChange(fn: (iface: HostInterface) => void): { close(): void };
+}
+
+/** A routing protocol plugged into a node (ns-3's Ipv4RoutingProtocol, BIRD's proto hooks). */
+export interface RoutingDaemon {
+  readonly name: string;
+  start(host: Host): void;
+  /** Node crash or shutdown: cancel timers, close sockets. Dynamic routes are flushed by the node. */
+  stop(): void;
+}
