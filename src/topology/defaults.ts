@@ -1,0 +1,66 @@
+/**
+ * @module topology/defaults
+ * The values a topology file gets for everything it leaves out, in one place so that every
+ * format (routelab YAML, containerlab, edge lists, GraphML) builds the same lab from the same
+ * text, and so that docs and `routelab check` can quote them.
+ *
+ * Links: delay 1 ms one way (a short LAN hop: visible in ping times, small against RIP timers),
+ * bandwidth 0 = unlimited (the seed's epair cables had no rate limit), loss 0, queue 100 packets
+ * (the order of an interface's send queue; only matters when a bandwidth is set).
+ *
+ * Routing: `rip` on every router (issue 3: RIP is the default of every format; `routing: static`
+ * opts a router out). RIP timers are RFC 2453's (§3.8): update 30 s, timeout 180 s, garbage
+ * collection 120 s, triggered updates held back a random 1–5 s, split horizon with poisoned
+ * reverse (§3.4.3), as FreeBSD's routed and FRR do by default.
+ *
+ * Addresses: links without a subnet take the next free /24 of 10.0.0.0/16 in file order,
+ * skipping every subnet written explicitly anywhere in the file; the first endpoint gets host
+ * .1, the second .2 (the seed's numbering). Interfaces without a name are `epair<i>a` on the
+ * first endpoint and `epair<i>b` on the second, i the link's index in the file, as FreeBSD
+ * names the two halves of `epair<i>` (the seed's names).
+ */
+import type { Prefix } from "../core/ip.js";
+import { MS, SECOND } from "../core/time.js";
+import type { RipSettings } from "./model.js";
+
+/** Per-link properties that have topology-wide defaults. */
+export interface LinkProps {
+  delay: number;
+  bandwidth: number;
+  loss: number;
+  queue: number;
+}
+
+export const DEFAULT_LINK: Readonly<LinkProps> = Object.freeze({
+  delay: 1 * MS,
+  bandwidth: 0,
+  loss: 0,
+  queue: 100,
+});
+
+export const DEFAULT_RIP: Readonly<RipSettings> = Object.freeze({
+  update: 30 * SECOND,
+  timeout: 180 * SECOND,
+  garbage: 120 * SECOND,
+  triggeredMin: 1 * SECOND,
+  triggeredMax: 5 * SECOND,
+  splitHorizon: "poisoned",
+});
+
+export const DEFAULT_ROUTING = "rip" as const;
+
+/** Where link subnets come from when a file gives none: `range` cut into /`length` blocks. */
+export interface AddressPool {
+  range: Prefix;
+  length: number;
+}
+
+export const DEFAULT_POOL: Readonly<AddressPool> = Object.freeze({
+  range: Object.freeze({ addr: 0x0a000000, len: 16 }),
+  length: 24,
+});
+
+/** Default interface name of end `side` (0 = first endpoint) of link number `index`. */
+export function defaultIfaceName(index: number, side: 0 | 1): string {
+  return `epair${index}${side === 0 ? "a" : "b"}`;
+}

@@ -1,0 +1,89 @@
+/**
+ * @module topology/draft
+ * What a parser extracted from a file, before addressing and cross-checks: names as written,
+ * optional fields left out, and the position of every value so the checks in resolve.ts can
+ * point at it. Each format parses into a Draft and shares one resolver, so a rule (overlapping
+ * subnets, interface used twice, …) is written once and worded the same for every format.
+ */
+import type { SourcePos } from "../core/errors.js";
+import type { Ipv4, Prefix } from "../core/ip.js";
+import {
+  type AddressPool,
+  DEFAULT_LINK,
+  DEFAULT_POOL,
+  DEFAULT_RIP,
+  DEFAULT_ROUTING,
+  type LinkProps,
+} from "./defaults.js";
+import type { RipSettings } from "./model.js";
+
+export interface DraftStatic {
+  dest: Prefix;
+  gateway: Ipv4;
+  at: SourcePos;
+}
+
+export interface DraftNode {
+  name: string;
+  at: SourcePos;
+  routing?: "static" | "rip";
+  statics: DraftStatic[];
+  position?: { x: number; y: number };
+  rip?: Partial<RipSettings>;
+  notes?: string[];
+}
+
+export interface DraftEnd {
+  node: string;
+  at: SourcePos;
+  iface?: string;
+  ifaceAt?: SourcePos;
+  addr?: Ipv4;
+  /** Prefix length written with the address (`10.0.10.1/24`), if any. */
+  addrLen?: number;
+  addrAt?: SourcePos;
+}
+
+export interface DraftLink {
+  /** The link's number in the file (0-based), kept even when an earlier link was dropped as bad. */
+  index: number;
+  at: SourcePos;
+  a: DraftEnd;
+  b: DraftEnd;
+  subnet?: Prefix;
+  subnetAt?: SourcePos;
+  props: Partial<LinkProps>;
+}
+
+export interface Draft {
+  name: string;
+  file: string;
+  nodes: DraftNode[];
+  links: DraftLink[];
+  linkDefaults: LinkProps;
+  routing: "static" | "rip";
+  rip: RipSettings;
+  pool: AddressPool;
+  notes: string[];
+}
+
+/** A draft with nothing in it yet and every default in place. */
+export function newDraft(fileName: string): Draft {
+  return {
+    name: baseName(fileName),
+    file: fileName,
+    nodes: [],
+    links: [],
+    linkDefaults: { ...DEFAULT_LINK },
+    routing: DEFAULT_ROUTING,
+    rip: { ...DEFAULT_RIP },
+    pool: DEFAULT_POOL,
+    notes: [],
+  };
+}
+
+/** The default lab name of a file: `topologies/seed.yaml` → `seed`, `x.clab.yml` → `x`. */
+export function baseName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  return base.replace(/\.(clab\.ya?ml|ya?ml|edges|graphml|xml)$/i, "") || "lab";
+}

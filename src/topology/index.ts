@@ -1,0 +1,27 @@
+/**
+ * @module topology
+ * Topology files in, validated Topology values out: routelab YAML, containerlab, edge lists and
+ * GraphML, one set of checks and defaults, positioned errors, and the `routelab check` summary.
+ */
+export * from "./defaults.js";
+export {
+  loadTopologyText,
+  registerTopologyFormat,
+  type TopologyFormat,
+  type TopologyParser,
+  topologyExtensions,
+} from "./load.js";
+export type * from "./model.js";
+export { type ContainerlabOptions, parseContainerlab } from "./parse-containerlab.js";
+export { parseEdges } from "./parse-edges.js";
+export { parseRoutelabYaml } from "./parse-yaml.js";
+export { parseGraphml } from "./graphml.js";
+export { summarizeTopology } from "./summary.js";
+export {
+  parseBandwidth,
+  parseDurationText,
+  parseLoss,
+  parseSubnet,
+  NODE_NAME,
+  IFACE_NAME,
+} from "./values.js";

@@ -1,0 +1,80 @@
+/**
+ * @module topology/load
+ * One entry point for every topology format, chosen by file name (and, for YAML, by content:
+ * a top-level `topology:` key marks a containerlab file). Takes text, not a path, so it runs in
+ * a browser as well as under the CLI, which reads the file.
+ *
+ * Formats are a small table, so one can be added without touching the dispatch (in this file,
+ * or from outside with `registerTopologyFormat`).
+ */
+import { LabError } from "../core/errors.js";
+import { parseGraphml } from "./graphml.js";
+import type { Topology } from "./model.js";
+import { parseContainerlab } from "./parse-containerlab.js";
+import { parseEdges } from "./parse-edges.js";
+import { parseRoutelabYaml } from "./parse-yaml.js";
+
+export type TopologyParser = (text: string, fileName: string) => Topology;
+
+export interface TopologyFormat {
+  /** Short name for messages, e.g. `graphml`. */
+  name: string;
+  /** File name endings this format claims (lower case, with the dot), e.g. `[".graphml"]`. */
+  extensions: readonly string[];
+  parse: TopologyParser;
+}
+
+/** A top-level `topology:` key, the mark of a containerlab file. */
+const CLAB_KEY = /^(?:topology|"topology"|'topology')\s*:/m;
+
+function parseAnyYaml(text: string, fileName: string): Topology {
+  return CLAB_KEY.test(text) ? parseContainerlab(text, fileName) : parseRoutelabYaml(text, fileName);
+}
+
+const formats: TopologyFormat[] = [
+  { name: "containerlab", extensions: [".clab.yml", ".clab.yaml"], parse: parseContainerlab },
+  { name: "yaml", extensions: [".yaml", ".yml"], parse: parseAnyYaml },
+  { name: "edges", extensions: [".edges"], parse: parseEdges },
+  { name: "graphml", extensions: [".graphml"], parse: parseGraphml },
+];
+
+/** Adds a format (first match wins, so a new format may claim a longer ending first). */
+export function registerTopologyFormat(format: TopologyFormat): void {
+  formats.unshift(format);
+}
+
+/** Names of the extensions that load, for help texts. */
+export function topologyExtensions(): string[] {
+  return formats.flatMap((f) => f.extensions);
+}
+
+/**
+ * Parses a topology file's text. `fileName` picks the format and names the file in messages.
+ * Throws LabError (LabErrors for several faults), each with file, line, column and field.
+ */
+export function loadTopologyText(text: string, fileName: string): Topology {
+  const lower = fileName.toLowerCase();
+  const byName = formats.find((f) => f.extensions.some((x) => lower.endsWith(x)));
+  if (byName) return byName.parse(text, fileName);
+  const sniffed = sniff(text);
+  if (sniffed === "graphml") return parseGraphml(text, fileName);
+  if (sniffed === "edges") return parseEdges(text, fileName);
+  if (sniffed === "yaml") return parseAnyYaml(text, fileName);
+  const known = topologyExtensions().join(", ");
+  throw new LabError(
+    `cannot tell the topology format of this file: name it ${known}`,
+    { file: fileName },
+    "format",
+  );
+}
+
+/** Guesses a format from content, for standard input and files with other names. */
+function sniff(text: string): "graphml" | "edges" | "yaml" | undefined {
+  const body = text.replace(/^\uFEFF/, "").trimStart();
+  if (body.startsWith("<")) return "graphml";
+  const lines = body.split(/\r?\n/).filter((l) => l.trim() && !l.trimStart().startsWith("#"));
+  if (lines.length === 0) return undefined;
+  if (lines.every((l) => /^\s*[A-Za-z]\S*\s+[A-Za-z]\S*(\s+[\d./]+)?\s*(#.*)?$/.test(l) && !l.includes(":")))
+    return "edges";
+  return "yaml";
+}

@@ -1,0 +1,338 @@
+/**
+ * @module topology/resolve
+ * Turns a Draft (what a file said) into a Topology (what engines build): checks names and
+ * references, fills in interface names, subnets and addresses, and checks the result. Every
+ * fault is recorded with the position of the value at fault; all are thrown together at the end.
+ *
+ * Rules, the same for every format:
+ * - node names are unique and plain (topology/values NODE_NAME); a link joins two different,
+ *   declared nodes; an interface name is used once per node;
+ * - a link's subnet is the one written, else the one implied by an address written with a
+ *   length (`10.0.10.1/24`), else the next free block of the pool (file order, skipping every
+ *   subnet written anywhere in the file, so adding an explicit subnet later never moves it);
+ * - subnets of different links never overlap; a link needs two host addresses, so /32 is
+ *   refused and /31 is accepted as a point-to-point link (RFC 3021: both addresses are hosts);
+ * - addresses lie inside their subnet, are not its network or broadcast address (except on /31),
+ *   and differ between the two ends; a missing one is host 1 (first end) or 2 (second end);
+ * - a static route's gateway lies on a subnet the node is connected to, and is not its own.
+ */
+import type { SourcePos } from "../core/errors.js";
+import { formatIpv4, formatPrefix, type Ipv4, maskOf, type Prefix, prefixContains } from "../core/ip.js";
+import { defaultIfaceName } from "./defaults.js";
+import type { Diagnostics } from "./diag.js";
+import type { Draft, DraftEnd, DraftLink } from "./draft.js";
+import type { LinkEnd, StaticRoute, TopoLink, TopoNode, Topology } from "./model.js";
+import { checkIfaceName, checkNodeName } from "./values.js";
+
+interface Block {
+  prefix: Prefix;
+  start: number;
+  end: number;
+  link: DraftLink;
+  at: SourcePos;
+}
+
+/** Validates and completes a draft; throws LabErrors (all faults, including the diag's earlier ones). */
+export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
+  const declared = new Map<string, SourcePos>();
+  for (const n of d.nodes) {
+    const okName = checkNodeName(n.name);
+    if (!okName.ok) diag.error(okName.error, n.at);
+    const first = declared.get(n.name);
+    if (first) diag.error(`duplicate node name '${n.name}' (first defined ${where(first)})`, n.at);
+    else declared.set(n.name, n.at);
+  }
+
+  // Per link: names of both interfaces, the subnet once known, and whether the link is usable.
+  const n = d.links.length;
+  const ifNames: [string, string][] = new Array(n);
+  const subnets: (Prefix | undefined)[] = new Array(n).fill(undefined);
+  const usable: boolean[] = new Array(n).fill(true);
+  const usedIfaces = new Map<string, Map<string, SourcePos>>();
+  const explicit: Block[] = [];
+
+  d.links.forEach((link, i) => {
+    for (const end of [link.a, link.b]) {
+      if (!declared.has(end.node)) {
+        diag.error(`unknown node '${end.node}'${suggest(end.node, declared)}`, end.at);
+        usable[i] = false;
+      }
+    }
+    if (link.a.node === link.b.node) {
+      diag.error(`link from '${link.a.node}' to itself: a link joins two different nodes`, link.b.at);
+      usable[i] = false;
+    }
+    const names = ([link.a, link.b] as const).map((end, side) => {
+      const name = end.iface ?? defaultIfaceName(link.index, side as 0 | 1);
+      const at = end.ifaceAt ?? end.at;
+      if (end.iface !== undefined) {
+        const c = checkIfaceName(end.iface);
+        if (!c.ok) diag.error(c.error, at);
+      }
+      let mine = usedIfaces.get(end.node);
+      if (!mine) {
+        mine = new Map();
+        usedIfaces.set(end.node, mine);
+      }
+      const prev = mine.get(name);
+      if (prev) {
+        const how =
+          end.iface === undefined
+            ? ` (the default name of this end; name it, e.g. '${end.node}:eth${link.index}')`
+            : "";
+        diag.error(`interface '${name}' is used twice on '${end.node}' (also ${where(prev)})${how}`, at);
+      } else mine.set(name, at);
+      return name;
+    });
+    ifNames[i] = [names[0]!, names[1]!];
+
+    const s = explicitSubnet(link, diag);
+    if (s === null) usable[i] = false;
+    else if (s) {
+      const p = s.prefix;
+      subnets[i] = p;
+      explicit.push({ prefix: p, start: p.addr, end: p.addr + 2 ** (32 - p.len) - 1, link, at: s.at });
+    }
+  });
+
+  checkOverlaps(explicit, diag);
+  assignFromPool(d, subnets, usable, explicit, diag);
+
+  const links: TopoLink[] = [];
+  const ids = new Map<string, number>();
+  const connected = new Map<string, { subnet: Prefix; addr: Ipv4 }[]>();
+  d.links.forEach((link, i) => {
+    const subnet = subnets[i];
+    if (!usable[i] || !subnet) return;
+    const addrs = assignAddresses(link, subnet, diag);
+    if (!addrs) return;
+    const a: LinkEnd = { node: link.a.node, iface: ifNames[i]![0], addr: addrs[0] };
+    const b: LinkEnd = { node: link.b.node, iface: ifNames[i]![1], addr: addrs[1] };
+    const key = a.node < b.node ? `${a.node}-${b.node}` : `${b.node}-${a.node}`;
+    const count = (ids.get(key) ?? 0) + 1;
+    ids.set(key, count);
+    const base = `${a.node}-${b.node}`;
+    links.push({
+      id: count === 1 ? base : `${base}#${count}`,
+      a,
+      b,
+      subnet: subnet.addr,
+      len: subnet.len,
+      ...d.linkDefaults,
+      ...link.props,
+    });
+    for (const e of [a, b]) {
+      const c = connected.get(e.node);
+      if (c) c.push({ subnet, addr: e.addr });
+      else connected.set(e.node, [{ subnet, addr: e.addr }]);
+    }
+  });
+
+  const nodes: TopoNode[] = d.nodes.map((dn) => {
+    const statics: StaticRoute[] = [];
+    const mine = connected.get(dn.name) ?? [];
+    for (const s of dn.statics) {
+      const gw = formatIpv4(s.gateway);
+      if (mine.some((c) => c.addr === s.gateway)) {
+        diag.error(`gateway ${gw} is ${dn.name}'s own address: use a neighbour's address`, s.at);
+      } else if (!mine.some((c) => prefixContains(c.subnet, s.gateway))) {
+        const list = mine.slice(0, 6).map((c) => formatPrefix(c.subnet));
+        const more = mine.length > 6 ? ", …" : "";
+        const on = mine.length ? `connected: ${list.join(", ")}${more}` : `${dn.name} has no links`;
+        diag.error(`gateway ${gw} is not on a subnet connected to ${dn.name} (${on})`, s.at);
+      }
+      statics.push({ dest: s.dest.addr, len: s.dest.len, gateway: s.gateway });
+    }
+    const node: TopoNode = { name: dn.name, routing: dn.routing ?? d.routing, statics };
+    if (dn.position) node.position = dn.position;
+    if (dn.notes?.length) node.notes = dn.notes;
+    if (dn.rip && Object.keys(dn.rip).length) node.rip = dn.rip;
+    return node;
+  });
+
+  diag.throwIfAny();
+  return { name: d.name, source: d.file, nodes, links, rip: d.rip, notes: d.notes };
+}
+
+/** The subnet a link states (directly or through an address length); undefined = pool; null = broken. */
+function explicitSubnet(
+  link: DraftLink,
+  diag: Diagnostics,
+): { prefix: Prefix; at: SourcePos } | undefined | null {
+  const { a, b } = link;
+  let subnet = link.subnet;
+  let at = link.subnetAt ?? link.at;
+  if (!subnet) {
+    const withLen = [a, b].find((e) => e.addrLen !== undefined && e.addr !== undefined);
+    if (withLen) {
+      const len = withLen.addrLen!;
+      subnet = { addr: (withLen.addr! & maskOf(len)) >>> 0, len };
+      at = withLen.addrAt ?? withLen.at;
+    } else {
+      const bare = [a, b].find((e) => e.addr !== undefined);
+      if (bare) {
+        const t = formatIpv4(bare.addr!);
+        diag.error(
+          `address ${t} needs a prefix length: write ${t}/24 or give the link a subnet`,
+          bare.addrAt ?? bare.at,
+        );
+        return null;
+      }
+      return undefined;
+    }
+  }
+  if (subnet.len > 31) {
+    diag.error(
+      `subnet ${formatPrefix(subnet)} is too small for a link: it needs two host addresses (/31 or shorter)`,
+      at,
+    );
+    return null;
+  }
+  let ok = true;
+  for (const e of [a, b]) {
+    if (e.addrLen !== undefined && e.addrLen !== subnet.len) {
+      diag.error(
+        `address ${formatIpv4(e.addr!)}/${e.addrLen} does not match the link's subnet ${formatPrefix(subnet)}`,
+        e.addrAt ?? e.at,
+      );
+      ok = false;
+    }
+  }
+  return ok ? { prefix: subnet, at } : null;
+}
+
+/** Reports each explicit subnet that overlaps one written earlier (a sweep: n log n, for big edge lists). */
+function checkOverlaps(blocks: Block[], diag: Diagnostics): void {
+  const sorted = [...blocks].sort(
+    (x, y) => x.start - y.start || y.end - x.end || x.link.index - y.link.index,
+  );
+  let widest: Block | undefined;
+  for (const b of sorted) {
+    if (widest && b.start <= widest.end) {
+      const [early, late] = widest.link.index <= b.link.index ? [widest, b] : [b, widest];
+      const s = (x: Block) => formatPrefix(x.prefix);
+      diag.error(
+        `subnet ${s(late)} overlaps ${s(early)} of link ${linkName(early.link)} (${where(early.at)})`,
+        late.at,
+      );
+    }
+    if (!widest || b.end > widest.end) widest = b;
+  }
+}
+
+/** Gives each link without a subnet the next pool block not overlapping any explicit subnet. */
+function assignFromPool(
+  d: Draft,
+  subnets: (Prefix | undefined)[],
+  usable: boolean[],
+  explicit: Block[],
+  diag: Diagnostics,
+): void {
+  const sorted = [...explicit].sort((x, y) => x.start - y.start);
+  const maxEnd: number[] = [];
+  for (const b of sorted) maxEnd.push(Math.max(b.end, maxEnd[maxEnd.length - 1] ?? -1));
+  const taken = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = sorted.length; // first index with start > end
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.start <= end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1]! >= start;
+  };
+  const { range, length } = d.pool;
+  const size = 2 ** (32 - length);
+  const last = range.addr + 2 ** (32 - range.len) - 1;
+  let next = range.addr;
+  let exhausted = false;
+  d.links.forEach((link, i) => {
+    if (subnets[i] || !usable[i]) return;
+    while (next + size - 1 <= last && taken(next, next + size - 1)) next += size;
+    if (next + size - 1 > last) {
+      if (!exhausted)
+        diag.error(
+          `the address pool ${formatPrefix(range)} has no free /${length} left for this link: set defaults.pool or give links subnets`,
+          link.at,
+        );
+      exhausted = true;
+      usable[i] = false;
+      return;
+    }
+    subnets[i] = { addr: next, len: length };
+    next += size;
+  });
+}
+
+/** Checks the written addresses of a link and fills in the missing ones. */
+function assignAddresses(link: DraftLink, subnet: Prefix, diag: Diagnostics): [Ipv4, Ipv4] | undefined {
+  const p2p = subnet.len === 31;
+  const net = subnet.addr;
+  const bcast = net + 2 ** (32 - subnet.len) - 1;
+  const first = p2p ? net : net + 1;
+  const second = first + 1;
+  let ok = true;
+  const check = (e: DraftEnd): void => {
+    if (e.addr === undefined) return;
+    const at = e.addrAt ?? e.at;
+    const t = formatIpv4(e.addr);
+    if (!prefixContains(subnet, e.addr)) {
+      diag.error(`address ${t} is outside the link's subnet ${formatPrefix(subnet)}`, at);
+      ok = false;
+    } else if (!p2p && e.addr === net) {
+      diag.error(`address ${t} is the network address of ${formatPrefix(subnet)}, not a host address`, at);
+      ok = false;
+    } else if (!p2p && e.addr === bcast) {
+      diag.error(`address ${t} is the broadcast address of ${formatPrefix(subnet)}, not a host address`, at);
+      ok = false;
+    }
+  };
+  check(link.a);
+  check(link.b);
+  if (!ok) return undefined;
+  const { a, b } = link;
+  if (a.addr !== undefined && a.addr === b.addr) {
+    diag.error(`both ends of the link have address ${formatIpv4(a.addr)}`, b.addrAt ?? b.at);
+    return undefined;
+  }
+  const aAddr = a.addr ?? (b.addr === first ? second : first);
+  const bAddr = b.addr ?? (aAddr === second ? first : second);
+  return [aAddr, bAddr];
+}
+
+function linkName(l: DraftLink): string {
+  return `${l.a.node}–${l.b.node}`;
+}
+
+/** `line 7` / `line 7, col 3` for cross-references inside a message. */
+function where(p: SourcePos): string {
+  if (p.line === undefined) return p.field ? `at ${p.field}` : "earlier";
+  return `at line ${p.line}`;
+}
+
+/** `; did you mean 'vm1'?` when a declared name is one or two edits away. */
+function suggest(name: string, names: Map<string, unknown>): string {
+  let best: string | undefined;
+  let bestD = 3;
+  if (names.size > 2000) return "";
+  for (const cand of names.keys()) {
+    const dist = editDistance(name, cand, bestD);
+    if (dist < bestD) {
+      bestD = dist;
+      best = cand;
+    }
+  }
+  return best ? `; did you mean '${best}'?` : "";
+}
+
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
