@@ -1,0 +1,12 @@
+/**
+ * @module wire — pure packet codecs (IPv4, ICMP, UDP, RIPv2, pcap): byte accessors, plain Reprs,
+ * `parseX` returning a WireError on bad bytes, `emitX` writing into a buffer. Imports only core;
+ * runs in the browser.
+ */
+export * from "./bytes.js";
+export * from "./checksum.js";
+export * from "./error.js";
+export * from "./icmp.js";
+export * from "./ipv4.js";
+export * from "./packet.js";
+export * from "./udp.js";

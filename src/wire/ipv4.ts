@@ -1,0 +1,183 @@
+/**
+ * @module wire/ipv4
+ * The IPv4 header (RFC 791), without options and without fragments.
+ *
+ * Two levels, as in smoltcp: fast accessors that read or write one field of a header at offset 0
+ * of a Uint8Array (the forwarding path uses these and allocates nothing), and a plain `Ipv4Repr`
+ * with `parseIpv4` (all checks, returns a WireError on bad bytes) and `emitIpv4`.
+ *
+ * Layout (RFC 791 §3.1):
+ * ```
+ * 0  version(4) IHL(4) | 1 TOS | 2-3 total length
+ * 4-5 identification   | 6-7 flags(3: 0, DF, MF) fragment offset(13)
+ * 8 TTL | 9 protocol   | 10-11 header checksum
+ * 12-15 source address | 16-19 destination address
+ * ```
+ * Options (IHL > 5) and fragments are rejected: no part of routelab creates them, and a lab that
+ * meets one should say so rather than mis-handle it.
+ */
+import { updateChecksum16, internetChecksum } from "./checksum.js";
+import { WireError } from "./error.js";
+import { get16 as u16, get32 as u32, put16, put32 } from "./bytes.js";
+
+export const IPV4_HEADER_LEN = 20;
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_UDP = 17;
+
+/** Field offsets (smoltcp's `mod field`). */
+export const IPV4_FIELD = {
+  VER_IHL: 0,
+  TOS: 1,
+  LENGTH: 2,
+  IDENT: 4,
+  FLAGS_FRAG: 6,
+  TTL: 8,
+  PROTOCOL: 9,
+  CHECKSUM: 10,
+  SRC: 12,
+  DST: 16,
+} as const;
+
+const FLAG_DF = 0x4000;
+const FLAG_MF = 0x2000;
+const FRAG_OFFSET_MASK = 0x1fff;
+
+/** Version field (4 for IPv4). */
+export function ipv4Version(b: Uint8Array): number {
+  return b[0]! >>> 4;
+}
+/** Header length in 32-bit words (5 without options). */
+export function ipv4Ihl(b: Uint8Array): number {
+  return b[0]! & 0x0f;
+}
+/** Type of service / DSCP+ECN byte. */
+export function ipv4Tos(b: Uint8Array): number {
+  return b[IPV4_FIELD.TOS]!;
+}
+/** Total length of the datagram, header included. */
+export function ipv4TotalLen(b: Uint8Array): number {
+  return u16(b, IPV4_FIELD.LENGTH);
+}
+/** Identification field. */
+export function ipv4Id(b: Uint8Array): number {
+  return u16(b, IPV4_FIELD.IDENT);
+}
+/** Don't-fragment flag. */
+export function ipv4DontFrag(b: Uint8Array): boolean {
+  return (u16(b, IPV4_FIELD.FLAGS_FRAG) & FLAG_DF) !== 0;
+}
+/** Time to live. */
+export function ipv4Ttl(b: Uint8Array): number {
+  return b[IPV4_FIELD.TTL]!;
+}
+/** Protocol number of the payload (1 ICMP, 17 UDP). */
+export function ipv4Protocol(b: Uint8Array): number {
+  return b[IPV4_FIELD.PROTOCOL]!;
+}
+/** Header checksum as carried. */
+export function ipv4Checksum(b: Uint8Array): number {
+  return u16(b, IPV4_FIELD.CHECKSUM);
+}
+/** Source address, unsigned. */
+export function ipv4Src(b: Uint8Array): number {
+  return u32(b, IPV4_FIELD.SRC);
+}
+/** Destination address, unsigned. */
+export function ipv4Dst(b: Uint8Array): number {
+  return u32(b, IPV4_FIELD.DST);
+}
+
+/** Sets the TTL without touching the checksum (callers that re-checksum anyway). */
+export function ipv4SetTtl(b: Uint8Array, ttl: number): void {
+  b[IPV4_FIELD.TTL] = ttl & 0xff;
+}
+
+/**
+ * Decrements the TTL by one and patches the checksum incrementally (RFC 1624 eqn. 3; RFC 1812
+ * §5.3.5 allows it). TTL and protocol share one 16-bit word, so that word is what changes.
+ * Returns the new TTL. The caller checks TTL > 1 first (RFC 1812 §5.3.1: a router never sends
+ * a TTL of 0).
+ */
+export function ipv4DecrementTtl(b: Uint8Array): number {
+  const oldWord = u16(b, IPV4_FIELD.TTL);
+  const ttl = (b[IPV4_FIELD.TTL]! - 1) & 0xff;
+  b[IPV4_FIELD.TTL] = ttl;
+  const newWord = u16(b, IPV4_FIELD.TTL);
+  put16(b, IPV4_FIELD.CHECKSUM, updateChecksum16(ipv4Checksum(b), oldWord, newWord));
+  return ttl;
+}
+
+/** Whether the header checksum over IHL*4 bytes verifies (false if the buffer is too short). */
+export function ipv4HeaderChecksumOk(b: Uint8Array): boolean {
+  const hl = ipv4Ihl(b) * 4;
+  if (hl < IPV4_HEADER_LEN || b.length < hl) return false;
+  return internetChecksum(b, 0, hl) === 0;
+}
+
+/** Recomputes and stores the header checksum of a header at offset 0. */
+export function ipv4FillChecksum(b: Uint8Array): void {
+  put16(b, IPV4_FIELD.CHECKSUM, 0);
+  put16(b, IPV4_FIELD.CHECKSUM, internetChecksum(b, 0, ipv4Ihl(b) * 4));
+}
+
+/** The header fields routelab cares about; `payloadLen` is total length minus 20. */
+export interface Ipv4Repr {
+  tos: number;
+  id: number;
+  dontFrag: boolean;
+  ttl: number;
+  protocol: number;
+  src: number;
+  dst: number;
+  payloadLen: number;
+}
+
+/**
+ * Checks a datagram at offset 0 and reads its header. The buffer may be longer than the
+ * datagram (link-layer padding); the payload is `b.subarray(20, 20 + payloadLen)`.
+ */
+export function parseIpv4(b: Uint8Array): Ipv4Repr | WireError {
+  if (b.length < IPV4_HEADER_LEN) return new WireError("truncated IPv4 header");
+  if (ipv4Version(b) !== 4) return new WireError(`IP version ${ipv4Version(b)}, not 4`);
+  const ihl = ipv4Ihl(b);
+  if (ihl < 5) return new WireError(`IPv4 header length ${ihl * 4} < 20`);
+  if (ihl !== 5) return new WireError("IPv4 options unsupported");
+  const total = ipv4TotalLen(b);
+  if (total < IPV4_HEADER_LEN) return new WireError(`IPv4 total length ${total} < 20`);
+  if (total > b.length) return new WireError(`IPv4 total length ${total} > ${b.length} bytes received`);
+  if (internetChecksum(b, 0, IPV4_HEADER_LEN) !== 0) return new WireError("bad IPv4 header checksum");
+  const ff = u16(b, IPV4_FIELD.FLAGS_FRAG);
+  if ((ff & FLAG_MF) !== 0 || (ff & FRAG_OFFSET_MASK) !== 0) {
+    return new WireError("fragmented packets unsupported");
+  }
+  return {
+    tos: ipv4Tos(b),
+    id: ipv4Id(b),
+    dontFrag: (ff & FLAG_DF) !== 0,
+    ttl: ipv4Ttl(b),
+    protocol: ipv4Protocol(b),
+    src: ipv4Src(b),
+    dst: ipv4Dst(b),
+    payloadLen: total - IPV4_HEADER_LEN,
+  };
+}
+
+/** Total length of the datagram a Repr describes. */
+export function ipv4Len(r: Ipv4Repr): number {
+  return IPV4_HEADER_LEN + r.payloadLen;
+}
+
+/** Writes the 20-byte header at offset 0 of `b`, checksum included. `b` needs ≥ 20 bytes. */
+export function emitIpv4(r: Ipv4Repr, b: Uint8Array): void {
+  b[0] = 0x45;
+  b[IPV4_FIELD.TOS] = r.tos & 0xff;
+  put16(b, IPV4_FIELD.LENGTH, IPV4_HEADER_LEN + r.payloadLen);
+  put16(b, IPV4_FIELD.IDENT, r.id);
+  put16(b, IPV4_FIELD.FLAGS_FRAG, r.dontFrag ? FLAG_DF : 0);
+  b[IPV4_FIELD.TTL] = r.ttl & 0xff;
+  b[IPV4_FIELD.PROTOCOL] = r.protocol & 0xff;
+  put16(b, IPV4_FIELD.CHECKSUM, 0);
+  put32(b, IPV4_FIELD.SRC, r.src);
+  put32(b, IPV4_FIELD.DST, r.dst);
+  put16(b, IPV4_FIELD.CHECKSUM, internetChecksum(b, 0, IPV4_HEADER_LEN));
+}

@@ -1,0 +1,53 @@
+/**
+ * @module wire/packet
+ * Whole-datagram builders: one allocation, IP header and payload written in place, every
+ * checksum filled. What sockets, ping and traceroute call to put a packet on the wire.
+ */
+import { emitIcmp, type IcmpRepr, icmpLen } from "./icmp.js";
+import { emitIpv4, IPPROTO_ICMP, IPPROTO_UDP, IPV4_HEADER_LEN, type Ipv4Repr } from "./ipv4.js";
+import { emitUdp, type UdpRepr, udpLen } from "./udp.js";
+
+/** The IP header fields a builder takes from its caller (protocol and length follow from the payload). */
+export type Ipv4Fields = Omit<Ipv4Repr, "payloadLen" | "protocol">;
+
+/** A complete IPv4 datagram carrying one ICMP message. */
+export function buildIcmpPacket(ip: Ipv4Fields, icmp: IcmpRepr): Uint8Array {
+  const payloadLen = icmpLen(icmp);
+  const b = new Uint8Array(IPV4_HEADER_LEN + payloadLen);
+  emitIpv4(
+    {
+      tos: ip.tos,
+      id: ip.id,
+      dontFrag: ip.dontFrag,
+      ttl: ip.ttl,
+      protocol: IPPROTO_ICMP,
+      src: ip.src,
+      dst: ip.dst,
+      payloadLen,
+    },
+    b,
+  );
+  emitIcmp(icmp, b, IPV4_HEADER_LEN);
+  return b;
+}
+
+/** A complete IPv4 datagram carrying one UDP datagram. */
+export function buildUdpPacket(ip: Ipv4Fields, udp: UdpRepr): Uint8Array {
+  const payloadLen = udpLen(udp);
+  const b = new Uint8Array(IPV4_HEADER_LEN + payloadLen);
+  emitIpv4(
+    {
+      tos: ip.tos,
+      id: ip.id,
+      dontFrag: ip.dontFrag,
+      ttl: ip.ttl,
+      protocol: IPPROTO_UDP,
+      src: ip.src,
+      dst: ip.dst,
+      payloadLen,
+    },
+    b,
+  );
+  emitUdp(udp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
+  return b;
+}
