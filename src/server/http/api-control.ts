@@ -1,0 +1,102 @@
+/**
+ * @module server/http/api-control
+ * The instructor's controls: links and nodes down/up, and the clock (speed, pause, step).
+ * Each needs the `control` action (the admin token today, an instructor's session with
+ * issue 5).
+ */
+import type { FastifyInstance } from "fastify";
+import { parseDuration } from "../../core/time.js";
+import type { Lab } from "../../lab/lab.js";
+import { type ApiContext, principalFor } from "./context.js";
+import { HttpError } from "./errors.js";
+import {
+  type ClockBody,
+  clockBody,
+  type LinkBody,
+  linkBody,
+  type NodeBody,
+  nodeBody,
+  nodeParams,
+} from "./schemas.js";
+
+export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void {
+  const { lab } = ctx;
+
+  app.post<{ Body: LinkBody }>("/api/links", { schema: { body: linkBody } }, async (request) => {
+    await principalFor(ctx, request, "control");
+    const { a, b } = linkEnds(lab, request.body);
+    const up = request.body.state === "up";
+    const opts: { silent?: boolean } = {};
+    if (request.body.silent !== undefined) opts.silent = request.body.silent;
+    lab.setLink(a, b, up, opts);
+    const link = lab.links().find((l) => sameEnds(l.a.node, l.b.node, a, b));
+    return { link: link ?? null };
+  });
+
+  app.post<{ Params: { node: string }; Body: NodeBody }>(
+    "/api/nodes/:node",
+    { schema: { params: nodeParams, body: nodeBody } },
+    async (request) => {
+      await principalFor(ctx, request, "control");
+      const name = request.params.node;
+      lab.setNode(name, request.body.state === "up");
+      return { node: lab.nodes().find((n) => n.name === name) ?? null };
+    },
+  );
+
+  app.get("/api/clock", async (request) => {
+    await principalFor(ctx, request, "view");
+    return clockState(lab);
+  });
+
+  app.post<{ Body: ClockBody }>("/api/clock", { schema: { body: clockBody } }, async (request) => {
+    await principalFor(ctx, request, "control");
+    const { speed, paused, step } = request.body;
+    const pacer = lab.pacer;
+    if (!pacer && (speed !== undefined || paused !== undefined))
+      throw new HttpError(
+        409,
+        "this lab is not paced in real time: only step works",
+        speed !== undefined ? "speed" : "paused",
+        "conflict",
+      );
+    if (pacer && speed !== undefined) pacer.setSpeed(speed);
+    if (pacer && paused === true) pacer.pause();
+    if (pacer && paused === false && step === undefined) pacer.resume();
+    if (step !== undefined) {
+      const ns = typeof step === "number" ? step : parseDuration(step);
+      if (ns === undefined || ns <= 0)
+        throw new HttpError(400, `step: '${step}' is not a duration (e.g. 100ms, 1s)`, "step");
+      if (pacer) {
+        // A step is taken from a standstill: it pauses a running clock first.
+        if (!pacer.paused) pacer.pause();
+        pacer.step(ns);
+      } else {
+        await lab.advance(ns);
+      }
+    }
+    return clockState(lab);
+  });
+}
+
+function clockState(lab: Lab) {
+  return { ...lab.clock(), paced: lab.pacer !== undefined };
+}
+
+function sameEnds(x: string, y: string, a: string, b: string): boolean {
+  return (x === a && y === b) || (x === b && y === a);
+}
+
+/** The two nodes of the link a request names, by `link` id or by `a` and `b`. */
+function linkEnds(lab: Lab, body: LinkBody): { a: string; b: string } {
+  if (body.link !== undefined) {
+    if (body.a !== undefined || body.b !== undefined)
+      throw new HttpError(400, "give either link or a and b, not both", "link");
+    const l = lab.links().find((x) => x.id === body.link);
+    if (!l) throw new HttpError(404, `no link '${body.link}'`, "link", "not-found");
+    return { a: l.a.node, b: l.b.node };
+  }
+  if (body.a === undefined) throw new HttpError(400, "a is required (or link)", "a");
+  if (body.b === undefined) throw new HttpError(400, "b is required (or link)", "b");
+  return { a: body.a, b: body.b };
+}

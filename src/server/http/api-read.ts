@@ -1,0 +1,44 @@
+/**
+ * @module server/http/api-read
+ * The read-only API: the topology (nodes, interfaces, addresses, links, positions), a node's
+ * routing table, and who the caller is. Everything comes from the Lab interface.
+ */
+import type { FastifyInstance } from "fastify";
+import { type ApiContext, principalFor } from "./context.js";
+import { nodeParams } from "./schemas.js";
+
+export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
+  app.get("/api/topology", async (request) => {
+    await principalFor(ctx, request, "view");
+    const { lab } = ctx;
+    return {
+      name: lab.topology.name,
+      engine: lab.engine,
+      nodes: lab.nodes(),
+      links: lab.links(),
+      clock: lab.clock(),
+    };
+  });
+
+  app.get<{ Params: { node: string } }>(
+    "/api/nodes/:node/routes",
+    { schema: { params: nodeParams } },
+    async (request) => {
+      await principalFor(ctx, request, "view");
+      const node = request.params.node;
+      return { node, routes: ctx.lab.routes(node) };
+    },
+  );
+
+  /** Who the caller is and whether the page should offer the instructor's controls. */
+  app.get("/api/session", async (request) => {
+    const viewer = await principalFor(ctx, request, "view");
+    let control = true;
+    try {
+      await principalFor(ctx, request, "control");
+    } catch {
+      control = false;
+    }
+    return { user: viewer.user ?? null, role: viewer.role, control };
+  });
+}

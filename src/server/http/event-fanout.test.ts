@@ -1,0 +1,210 @@
+import { describe, expect, it } from "vitest";
+import type { LabEvent } from "../../core/events.js";
+import type { ClockState } from "../../lab/lab.js";
+import { type BatchMessage, EventFanout, type EventSocket, eventPriority } from "./event-fanout.js";
+
+/** A lab stand-in: events are pushed by hand. */
+function fakeSource() {
+  const listeners = new Set<(e: LabEvent) => void>();
+  let t = 0;
+  return {
+    onEvent(l: (e: LabEvent) => void) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    clock: (): ClockState => ({ now: t, speed: 1, paused: false }),
+    get listeners() {
+      return listeners.size;
+    },
+    emit(e: LabEvent) {
+      t = e.t;
+      for (const l of listeners) l(e);
+    },
+  };
+}
+
+/** A socket whose buffer only drains when told to: a stalled or slow browser. */
+class SlowSocket implements EventSocket {
+  bufferedAmount = 0;
+  received: BatchMessage[] = [];
+  constructor(public drains: boolean) {}
+  send(data: string): void {
+    this.received.push(JSON.parse(data));
+    if (!this.drains) this.bufferedAmount += data.length;
+  }
+  events() {
+    return this.received.flatMap((m) => m.events);
+  }
+}
+
+let seq = 0;
+const hop = (cls: "rip" | "echo-request" = "echo-request"): LabEvent => ({
+  kind: "hop",
+  t: ++seq,
+  packet: seq,
+  user: "alice",
+  cls,
+  from: "vm1",
+  to: "vm2",
+  link: "vm1-vm2",
+  duration: 1000,
+  size: 84,
+  summary: "x",
+});
+const drop = (): LabEvent => ({
+  kind: "drop",
+  t: ++seq,
+  packet: seq,
+  user: "alice",
+  cls: "echo-request",
+  node: "vm2",
+  reason: "ttl-expired",
+  summary: "x",
+});
+const route = (): LabEvent => ({
+  kind: "route",
+  t: ++seq,
+  node: "vm1",
+  action: "add",
+  dest: "10.0.30.0/24",
+  gateway: "10.0.10.2",
+  iface: "epair0a",
+  source: "rip",
+  reason: "x",
+});
+
+describe("EventFanout", () => {
+  it("ranks RIP below other packets below drops and routing events", () => {
+    expect(eventPriority(hop("rip"))).toBe(0);
+    expect(eventPriority(hop())).toBe(1);
+    expect(eventPriority(drop())).toBe(2);
+    expect(eventPriority(route())).toBe(2);
+  });
+
+  it("subscribes only while clients are connected", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, {}, () => 0);
+    expect(src.listeners).toBe(0);
+    const h = f.add(new SlowSocket(true));
+    expect(src.listeners).toBe(1);
+    h.remove();
+    expect(src.listeners).toBe(0);
+  });
+
+  it("sends every event in order to a healthy client, in one batch per flush", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, {}, () => 0);
+    const a = new SlowSocket(true);
+    const b = new SlowSocket(true);
+    f.add(a);
+    f.add(b);
+    const sent = [hop(), hop("rip"), drop(), route()];
+    for (const e of sent) src.emit(e);
+    f.flush();
+    expect(a.received).toHaveLength(1);
+    expect(a.events()).toEqual(sent);
+    expect(b.events()).toEqual(sent);
+    expect(a.received[0]!.clock.now).toBe(sent[3]!.t);
+  });
+
+  it("leaves RIP out for a client that hides it", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, {}, () => 0);
+    const a = new SlowSocket(true);
+    f.add(a).setHideRip(true);
+    src.emit(hop("rip"));
+    src.emit(hop());
+    f.flush();
+    expect(a.events().map((e) => e.kind === "hop" && e.cls)).toEqual(["echo-request"]);
+  });
+
+  it("thins a slow client's stream (RIP and hops first), marks the gap, and keeps drops and routes", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, { highWater: 100, hardWater: 1e9, maxBacklog: 1000 }, () => 0);
+    const slow = new SlowSocket(false);
+    const fast = new SlowSocket(true);
+    f.add(slow);
+    f.add(fast);
+    src.emit(hop());
+    f.flush(); // first batch fills the slow socket's buffer past highWater
+    expect(slow.bufferedAmount).toBeGreaterThan(100);
+    const second = [hop("rip"), hop(), drop(), hop(), route()];
+    for (const e of second) src.emit(e);
+    f.flush();
+    const got = slow.received[1]!.events;
+    expect(got.map((e) => e.kind)).toEqual(["missed", "drop", "missed", "route"]);
+    expect(got[0]).toMatchObject({ kind: "missed", count: 2 });
+    expect(got[2]).toMatchObject({ kind: "missed", count: 1 });
+    expect(fast.events().slice(1)).toEqual(second); // the healthy client is not affected
+  });
+
+  it("bounds a stalled client's memory and reports how much it missed", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, { highWater: 10, hardWater: 20, maxBacklog: 50 }, () => 0);
+    const stalled = new SlowSocket(false);
+    f.add(stalled);
+    src.emit(hop());
+    f.flush(); // now stalled: buffer above hardWater, nothing more is sent
+    let total = 0;
+    for (let round = 0; round < 100; round++) {
+      for (let i = 0; i < 30; i++) src.emit(i % 10 === 0 ? drop() : hop(i % 2 ? "rip" : "echo-request"));
+      total += 30;
+      f.flush();
+      expect(stalled.received).toHaveLength(1);
+    }
+    // The socket drains: the client gets at most maxBacklog entries, and the missed counts add up.
+    stalled.bufferedAmount = 0;
+    stalled.drains = true;
+    f.flush();
+    const batch = stalled.received[1]!.events;
+    expect(batch.length).toBeLessThanOrEqual(50);
+    const kept = batch.filter((e) => e.kind !== "missed").length;
+    const missed = batch.reduce((n, e) => n + (e.kind === "missed" ? e.count : 0), 0);
+    expect(kept + missed).toBe(total);
+    expect(batch.filter((e) => e.kind === "hop")).toHaveLength(0); // hops went before drops
+    // Back to normal: the next events flow through unthinned.
+    const e = hop();
+    src.emit(e);
+    f.flush();
+    expect(stalled.received[2]!.events).toEqual([e]);
+  });
+
+  it("never calls back into the source while events are produced (the simulation does not wait)", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, { maxBacklog: 10 }, () => 0);
+    const s = new SlowSocket(false);
+    s.bufferedAmount = 1e12;
+    f.add(s);
+    const t0 = performance.now();
+    for (let i = 0; i < 200_000; i++) src.emit(hop());
+    f.flush();
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(s.received).toHaveLength(0);
+  });
+
+  it("sends an idle clock update now and then, and drops a socket that throws", () => {
+    const src = fakeSource();
+    let now = 0;
+    const f = new EventFanout(src, { idleClockMs: 500 }, () => now);
+    const a = new SlowSocket(true);
+    f.add(a);
+    f.flush();
+    expect(a.received).toHaveLength(1);
+    now = 100;
+    f.flush();
+    expect(a.received).toHaveLength(1);
+    now = 700;
+    f.flush();
+    expect(a.received).toHaveLength(2);
+    const broken: EventSocket = {
+      bufferedAmount: 0,
+      send() {
+        throw new Error("closed");
+      },
+    };
+    f.add(broken);
+    src.emit(hop());
+    f.flush();
+    expect(f.size).toBe(1);
+  });
+});

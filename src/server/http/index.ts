@@ -1,0 +1,24 @@
+/** @module server/http — the HTTP + WebSocket API and the page's static files. */
+export {
+  type Action,
+  AuthError,
+  type Authorizer,
+  bearerToken,
+  chainAuthorizers,
+  type Principal,
+  type Role,
+  tokenAuthorizer,
+} from "./auth.js";
+export type { ApiContext } from "./context.js";
+export { type ApiError, HttpError, toApiError } from "./errors.js";
+export {
+  type BatchMessage,
+  EventFanout,
+  type EventSocket,
+  type FanoutOptions,
+  type MissedMarker,
+  type StreamEvent,
+} from "./event-fanout.js";
+export { DEFAULT_EXEC_LIMITS, type ExecLimits, type ExecResult, runCommand } from "./exec-runner.js";
+export { MAX_SPEED, MIN_SPEED } from "./schemas.js";
+export { buildApp, createServer, defaultWebRoot, type RunningServer, type ServerOptions } from "./server.js";

@@ -1,0 +1,87 @@
+/**
+ * @module server/http/schemas
+ * JSON schemas of the request bodies and parameters. Fastify validates with them before a
+ * handler runs; unknown fields are refused (not silently dropped) so a typo such as
+ * `{"sate": "down"}` gets a 400 naming the field instead of doing nothing.
+ */
+
+const name = { type: "string", minLength: 1, maxLength: 200 } as const;
+
+export const nodeParams = {
+  type: "object",
+  required: ["node"],
+  properties: { node: name },
+} as const;
+
+export const execBody = {
+  type: "object",
+  required: ["node", "command"],
+  additionalProperties: false,
+  properties: {
+    node: name,
+    command: { type: "string", minLength: 1, maxLength: 4096 },
+    user: { type: "string", minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" },
+  },
+} as const;
+
+export const linkBody = {
+  type: "object",
+  required: ["state"],
+  additionalProperties: false,
+  properties: {
+    a: name,
+    b: name,
+    /** A link id from /api/topology, instead of a and b. */
+    link: name,
+    state: { type: "string", enum: ["up", "down"] },
+    silent: { type: "boolean" },
+  },
+} as const;
+
+export const nodeBody = {
+  type: "object",
+  required: ["state"],
+  additionalProperties: false,
+  properties: { state: { type: "string", enum: ["up", "down"] } },
+} as const;
+
+export const MIN_SPEED = 0.05;
+export const MAX_SPEED = 100;
+
+export const clockBody = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    speed: { type: "number", minimum: MIN_SPEED, maximum: MAX_SPEED },
+    paused: { type: "boolean" },
+    /** A duration (`"100ms"`, `"2s"`) or a number of nanoseconds. */
+    step: {
+      anyOf: [
+        { type: "string", minLength: 1, maxLength: 32 },
+        { type: "integer", minimum: 1 },
+      ],
+    },
+  },
+} as const;
+
+export interface ExecBody {
+  node: string;
+  command: string;
+  user?: string;
+}
+export interface LinkBody {
+  a?: string;
+  b?: string;
+  link?: string;
+  state: "up" | "down";
+  silent?: boolean;
+}
+export interface NodeBody {
+  state: "up" | "down";
+}
+export interface ClockBody {
+  speed?: number;
+  paused?: boolean;
+  step?: string | number;
+}
