@@ -10,3 +10,6 @@ export * from "./icmp.js";
 export * from "./ipv4.js";
 export * from "./packet.js";
 export * from "./udp.js";
+export * from "./pcap.js";
+export * from "./rip.js";
+export * from "./summary.js";

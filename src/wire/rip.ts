@@ -1,0 +1,157 @@
+/**
+ * @module wire/rip
+ * RIP messages (RFC 2453 §3.6 and §4; layout in protocols.md §1): a 4-byte header (command,
+ * version, a 2-byte field that is "must be zero" in RIP-1 and "unused" in RIP-2) and 1…25 route
+ * entries (RTEs) of 20 bytes: AFI, route tag, address, mask, next hop, metric.
+ *
+ * Validation is split the way BIRD splits it. `parseRip` checks the message as a whole and
+ * refuses it with a reason (BIRD's DROP): wrong length, unknown command, version 0, an
+ * authentication entry, RIP-1 must-be-zero fields that are not zero. `checkRipEntry` checks one
+ * route entry of a Response (BIRD's SKIP): the daemon ignores bad entries one by one and keeps the
+ * rest (RFC 2453 §3.9.2: "If any check fails, ignore that entry and proceed to the next").
+ *
+ * Versions above 2 are accepted and must-be-zero fields ignored for them, as RFC 1058 §3.4 asks
+ * of a receiver ("future versions … may use these fields"); the daemon decides which versions it
+ * takes. RIP-1 messages use the same RTE layout with tag, mask and next hop zero.
+ */
+import { lenOfMask } from "../core/ip.js";
+import { get16, get32, put16, put32 } from "./bytes.js";
+import { WireError } from "./error.js";
+
+export const RIP_PORT = 520;
+/** 224.0.0.9, where RIPv2 updates go (RFC 2453 §4.5; routed.h INADDR_RIP_GROUP). */
+export const RIP_GROUP = 0xe0000009;
+export const RIP_MAX_ENTRIES = 25;
+export const RIP_INFINITY = 16;
+export const RIP_REQUEST = 1;
+export const RIP_RESPONSE = 2;
+export const RIP_HEADER_LEN = 4;
+export const RIP_ENTRY_LEN = 20;
+/** AF_INET in an RTE. */
+export const RIP_AFI_INET = 2;
+/** AFI of an authentication entry (RFC 2453 §4.1). */
+export const RIP_AFI_AUTH = 0xffff;
+
+/** One route entry as carried on the wire (addresses and mask as unsigned numbers). */
+export interface RipEntry {
+  afi: number;
+  tag: number;
+  addr: number;
+  mask: number;
+  nextHop: number;
+  metric: number;
+}
+
+/** A RIP message. `reserved` is the header's 2-byte zero/unused field (0 when left out). */
+export interface RipRepr {
+  command: number;
+  version: number;
+  entries: RipEntry[];
+  reserved?: number;
+}
+
+/** Byte length of the message a Repr describes. */
+export function ripLen(r: RipRepr): number {
+  return RIP_HEADER_LEN + RIP_ENTRY_LEN * r.entries.length;
+}
+
+/**
+ * Parses the message in `b[off, off+len)` (the UDP payload). Checks the message as a whole;
+ * entries are returned as they are, to be checked with `checkRipEntry`.
+ */
+export function parseRip(b: Uint8Array, off = 0, len = b.length - off): RipRepr | WireError {
+  if (off < 0 || len < 0 || off + len > b.length) return new WireError("RIP message beyond buffer");
+  if (len < RIP_HEADER_LEN + RIP_ENTRY_LEN) return new WireError(`RIP message too short (${len} bytes)`);
+  const body = len - RIP_HEADER_LEN;
+  if (body % RIP_ENTRY_LEN !== 0) return new WireError(`RIP length ${len} is not 4 + 20n`);
+  const n = body / RIP_ENTRY_LEN;
+  if (n > RIP_MAX_ENTRIES) return new WireError(`RIP message with ${n} entries (max 25)`);
+  const command = b[off]!;
+  const version = b[off + 1]!;
+  const reserved = get16(b, off + 2);
+  if (command !== RIP_REQUEST && command !== RIP_RESPONSE)
+    return new WireError(`unknown RIP command ${command}`);
+  if (version === 0) return new WireError("RIP version 0");
+  if (get16(b, off + RIP_HEADER_LEN) === RIP_AFI_AUTH) return new WireError("authentication unsupported");
+  const entries: RipEntry[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = off + RIP_HEADER_LEN + i * RIP_ENTRY_LEN;
+    entries[i] = {
+      afi: get16(b, o),
+      tag: get16(b, o + 2),
+      addr: get32(b, o + 4),
+      mask: get32(b, o + 8),
+      nextHop: get32(b, o + 12),
+      metric: get32(b, o + 16),
+    };
+  }
+  if (version === 1) {
+    // RFC 1058 §3.4: a RIP-1 message with a non-zero must-be-zero field is ignored entirely.
+    if (reserved !== 0) return new WireError("RIPv1 must-be-zero field set");
+    for (const e of entries) {
+      if (e.tag !== 0 || e.mask !== 0 || e.nextHop !== 0)
+        return new WireError("RIPv1 must-be-zero field set");
+    }
+  }
+  return { command, version, entries, reserved };
+}
+
+/**
+ * Writes the message at `b[off]` and returns `b`. Without `b`, allocates a buffer of exactly
+ * `ripLen(r)` bytes. The must-be-zero field is written from `reserved` (default 0).
+ */
+export function emitRip(r: RipRepr, b: Uint8Array = new Uint8Array(ripLen(r)), off = 0): Uint8Array {
+  b[off] = r.command & 0xff;
+  b[off + 1] = r.version & 0xff;
+  put16(b, off + 2, r.reserved ?? 0);
+  let o = off + RIP_HEADER_LEN;
+  for (const e of r.entries) {
+    put16(b, o, e.afi);
+    put16(b, o + 2, e.tag);
+    put32(b, o + 4, e.addr);
+    put32(b, o + 8, e.mask);
+    put32(b, o + 12, e.nextHop);
+    put32(b, o + 16, e.metric);
+    o += RIP_ENTRY_LEN;
+  }
+  return b;
+}
+
+/**
+ * Checks one entry of a Response (RFC 2453 §3.9.2, §4): AF_INET, metric 1…16, a contiguous mask,
+ * no host bits outside the mask, and a sane destination (not 0/8 other than the default route,
+ * not 127/8, not class D or E). Returns why the entry is bad, or undefined when it is fine.
+ * A zero mask on a non-zero address is allowed: RIP-1 style, the receiver infers the mask.
+ */
+export function checkRipEntry(e: RipEntry): string | undefined {
+  if (e.afi !== RIP_AFI_INET) return `address family ${e.afi} unsupported`;
+  if (e.metric < 1 || e.metric > RIP_INFINITY) return `invalid metric ${e.metric}`;
+  const len = lenOfMask(e.mask);
+  if (len < 0) return "non-contiguous mask";
+  const a = e.addr >>> 0;
+  if (e.mask !== 0 && (a & ~e.mask) !== 0) return "host bits set outside mask";
+  const first = a >>> 24;
+  if (first === 0 && !(a === 0 && e.mask === 0)) return "address in 0.0.0.0/8";
+  if (first === 127) return "loopback address";
+  if (first >= 224) return first >= 240 ? "class E address" : "multicast address";
+  return undefined;
+}
+
+/** The whole-table request (RFC 2453 §3.9.1): one entry, AFI 0, metric 16. */
+export function wholeTableRequest(): RipRepr {
+  return {
+    command: RIP_REQUEST,
+    version: 2,
+    entries: [{ afi: 0, tag: 0, addr: 0, mask: 0, nextHop: 0, metric: RIP_INFINITY }],
+  };
+}
+
+/** Whether a Request asks for the whole table (exactly one entry, AFI 0, metric 16). */
+export function isWholeTableRequest(r: RipRepr): boolean {
+  return (
+    r.command === RIP_REQUEST &&
+    r.entries.length === 1 &&
+    r.entries[0]!.afi === 0 &&
+    r.entries[0]!.metric === RIP_INFINITY
+  );
+}

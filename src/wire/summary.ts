@@ -1,0 +1,134 @@
+/**
+ * @module wire/summary
+ * One-line descriptions and classes of IPv4 datagrams for the event log and the packet picture
+ * ("ICMP echo request id=0x1234 seq=3", "RIPv2 response, 7 routes"). Called for every packet
+ * event, so it reads fields in place and verifies no checksums; it must never throw, whatever
+ * the bytes (a dropped packet may be exactly the malformed one).
+ */
+import type { PacketClass } from "../core/events.js";
+import { get16 } from "./bytes.js";
+import {
+  ICMP_DEST_UNREACH,
+  ICMP_ECHO_REPLY,
+  ICMP_ECHO_REQUEST,
+  ICMP_TIME_EXCEEDED,
+  UNREACH_PORT,
+} from "./icmp.js";
+import { IPPROTO_ICMP, IPPROTO_UDP } from "./ipv4.js";
+import { RIP_ENTRY_LEN, RIP_HEADER_LEN, RIP_INFINITY, RIP_PORT, RIP_REQUEST, RIP_RESPONSE } from "./rip.js";
+
+/** First and last UDP destination port counted as a traceroute probe (base 33434, FreeBSD). */
+export const TRACEROUTE_PORT_MIN = 33434;
+export const TRACEROUTE_PORT_MAX = 33534;
+
+const UNREACH_NAMES = ["net", "host", "protocol", "port"];
+
+/** Offset and end of the IPv4 payload (end clamped to the bytes present), or undefined when the header is unusable. */
+function payloadBounds(ip: Uint8Array): [number, number] | undefined {
+  if (ip.length < 20 || ip[0]! >>> 4 !== 4) return undefined;
+  const hl = (ip[0]! & 0x0f) * 4;
+  if (hl < 20 || hl > ip.length) return undefined;
+  let end = get16(ip, 2);
+  if (end < hl) return undefined;
+  if (end > ip.length) end = ip.length;
+  return [hl, end];
+}
+
+function isTraceroutePort(p: number): boolean {
+  return p >= TRACEROUTE_PORT_MIN && p <= TRACEROUTE_PORT_MAX;
+}
+
+/** The class of a datagram, for colours and filters. */
+export function classify(ip: Uint8Array): PacketClass {
+  const pb = payloadBounds(ip);
+  if (pb === undefined) return "other";
+  const [o, end] = pb;
+  const proto = ip[9]!;
+  if (proto === IPPROTO_ICMP) {
+    if (end - o < 1) return "other";
+    const type = ip[o]!;
+    if (type === ICMP_ECHO_REQUEST) return "echo-request";
+    if (type === ICMP_ECHO_REPLY) return "echo-reply";
+    if (
+      type === ICMP_DEST_UNREACH ||
+      type === ICMP_TIME_EXCEEDED ||
+      type === 4 ||
+      type === 5 ||
+      type === 12
+    ) {
+      return "icmp-error";
+    }
+    return "other";
+  }
+  if (proto === IPPROTO_UDP) {
+    if (end - o < 4) return "udp";
+    const sp = get16(ip, o);
+    const dp = get16(ip, o + 2);
+    if (sp === RIP_PORT || dp === RIP_PORT) return "rip";
+    if (isTraceroutePort(dp)) return "traceroute";
+    return "udp";
+  }
+  return "other";
+}
+
+function hex16(v: number): string {
+  return `0x${v.toString(16).padStart(4, "0")}`;
+}
+
+function icmpText(ip: Uint8Array, o: number, end: number): string {
+  if (end - o < 8) return "ICMP (truncated)";
+  const type = ip[o]!;
+  const code = ip[o + 1]!;
+  switch (type) {
+    case ICMP_ECHO_REQUEST:
+    case ICMP_ECHO_REPLY:
+      return `ICMP echo ${type === ICMP_ECHO_REQUEST ? "request" : "reply"} id=${hex16(get16(ip, o + 4))} seq=${get16(ip, o + 6)}`;
+    case ICMP_TIME_EXCEEDED:
+      return code === 0 ? "ICMP time exceeded" : `ICMP time exceeded code ${code}`;
+    case ICMP_DEST_UNREACH:
+      if (code <= UNREACH_PORT) return `ICMP ${UNREACH_NAMES[code]} unreachable`;
+      return `ICMP unreachable code ${code}`;
+    default:
+      return `ICMP type ${type} code ${code}`;
+  }
+}
+
+function ripText(ip: Uint8Array, o: number, end: number): string | undefined {
+  const len = end - o;
+  if (len < RIP_HEADER_LEN + RIP_ENTRY_LEN || (len - RIP_HEADER_LEN) % RIP_ENTRY_LEN !== 0) return undefined;
+  const cmd = ip[o]!;
+  const ver = ip[o + 1]!;
+  const n = (len - RIP_HEADER_LEN) / RIP_ENTRY_LEN;
+  if (cmd === RIP_RESPONSE) return `RIPv${ver} response, ${n} route${n === 1 ? "" : "s"}`;
+  if (cmd === RIP_REQUEST) {
+    const e = o + RIP_HEADER_LEN;
+    const whole =
+      n === 1 && get16(ip, e) === 0 && get16(ip, e + 16) === 0 && get16(ip, e + 18) === RIP_INFINITY;
+    return whole ? `RIPv${ver} request (whole table)` : `RIPv${ver} request, ${n} route${n === 1 ? "" : "s"}`;
+  }
+  return `RIPv${ver} command ${cmd}`;
+}
+
+function udpText(ip: Uint8Array, o: number, end: number): string {
+  if (end - o < 8) return "UDP (truncated)";
+  const sp = get16(ip, o);
+  const dp = get16(ip, o + 2);
+  if (sp === RIP_PORT || dp === RIP_PORT) {
+    const rip = ripText(ip, o + 8, Math.min(end, o + Math.max(8, get16(ip, o + 4))));
+    if (rip !== undefined) return rip;
+    return `UDP ${sp} > ${dp} (malformed RIP)`;
+  }
+  if (isTraceroutePort(dp)) return `UDP ${sp} > ${dp} (traceroute probe)`;
+  return `UDP ${sp} > ${dp}`;
+}
+
+/** A short human description of a datagram; "malformed" when the IPv4 header is unusable. */
+export function summarize(ip: Uint8Array): string {
+  const pb = payloadBounds(ip);
+  if (pb === undefined) return "malformed";
+  const [o, end] = pb;
+  const proto = ip[9]!;
+  if (proto === IPPROTO_ICMP) return icmpText(ip, o, end);
+  if (proto === IPPROTO_UDP) return udpText(ip, o, end);
+  return `IPv4 proto ${proto}`;
+}
