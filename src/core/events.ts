@@ -112,5 +112,12 @@ export interface CommandEvent extends BaseEvent {
   exit?: number;
 }
 
-export type LabEvent = HopEvent | DeliverEvent | DropEvent | RouteEvent | LinkEvent | NodeEvent | CommandEvent;
+export type LabEvent =
+  | HopEvent
+  | DeliverEvent
+  | DropEvent
+  | RouteEvent
+  | LinkEvent
+  | NodeEvent
+  | CommandEvent;
 export type LabEventKind = LabEvent["kind"];

@@ -64,14 +64,14 @@ export function formatPrefix(p: Prefix): string {
 
 /** Whether address `a` lies inside prefix `p`. */
 export function prefixContains(p: Prefix, a: Ipv4): boolean {
-  return ((a & maskOf(p.len)) >>> 0) === p.addr;
+  return (a & maskOf(p.len)) >>> 0 === p.addr;
 }
 
 /** Whether two prefixes share any address. */
 export function prefixesOverlap(p: Prefix, q: Prefix): boolean {
   const len = Math.min(p.len, q.len);
   const m = maskOf(len);
-  return ((p.addr & m) >>> 0) === ((q.addr & m) >>> 0);
+  return (p.addr & m) >>> 0 === (q.addr & m) >>> 0;
 }
 
 /** Parses an address or throws a LabError naming `what`. */

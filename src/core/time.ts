@@ -15,7 +15,16 @@ export const SECOND = 1_000_000_000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 
-const UNITS: Record<string, number> = { ns: NS, us: US, µs: US, ms: MS, s: SECOND, m: MINUTE, min: MINUTE, h: HOUR };
+const UNITS: Record<string, number> = {
+  ns: NS,
+  us: US,
+  µs: US,
+  ms: MS,
+  s: SECOND,
+  m: MINUTE,
+  min: MINUTE,
+  h: HOUR,
+};
 
 /** Parses `500ms`, `30s`, `5m`, `1.5s`, `2h`; a bare number means seconds. Undefined when malformed. */
 export function parseDuration(text: string): Nanos | undefined {

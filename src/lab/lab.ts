@@ -62,6 +62,8 @@ export interface ExecOptions {
 export interface Execution {
   /** Resolves with the exit status once the command has finished. */
   readonly done: Promise<number>;
+  /** The exit status as soon as the command has finished (synchronously), else undefined. */
+  readonly exitCode: number | undefined;
   /** Ctrl-C: stop it (ping then prints its statistics, as the real one does). */
   interrupt(): void;
 }
@@ -70,6 +72,19 @@ export interface ClockState {
   now: Nanos;
   speed: number;
   paused: boolean;
+}
+
+/** Real-time pacing of a lab's clock (labs started by `routelab up`). */
+export interface PacerControl {
+  readonly speed: number;
+  readonly paused: boolean;
+  setSpeed(x: number): void;
+  pause(): void;
+  resume(): void;
+  /** While paused: advance by `ns` at once. */
+  step(ns: Nanos): void;
+  /** Called after each batch of events ran. */
+  onTick: (() => void) | null;
 }
 
 export interface Lab {
@@ -87,5 +102,12 @@ export interface Lab {
   clock(): ClockState;
   /** Advance virtual time by `ns` (unpaced labs), running everything due. */
   advance(ns: Nanos): Promise<void>;
+  /**
+   * Advance until `cond()` holds (checked after every event) or `max` has passed; resolves
+   * with whether it held. The scenario runner waits for commands with this.
+   */
+  advanceUntil(cond: () => boolean, max: Nanos): Promise<boolean>;
   close(): Promise<void>;
+  /** Present when the lab runs paced in real time. */
+  readonly pacer?: PacerControl;
 }

@@ -70,7 +70,9 @@ export interface SendOptions {
 }
 
 /** Result of a send: the packet id, or an errno-like failure as ping prints it. */
-export type SendResult = { ok: true; packet: number } | { ok: false; error: "ENETUNREACH" | "EHOSTUNREACH" | "ENETDOWN" | "EMSGSIZE" };
+export type SendResult =
+  | { ok: true; packet: number }
+  | { ok: false; error: "ENETUNREACH" | "EHOSTUNREACH" | "ENETDOWN" | "EMSGSIZE" };
 
 export interface RouteSpec {
   dest: Ipv4;

@@ -1,0 +1,172 @@
+/**
+ * @module lab/scenario
+ * Headless scenarios (`routelab run --script`): a script of waits, link/node changes and
+ * commands, run against any Lab. The whole script is checked before anything runs, so a bad
+ * line stops the run with `SCRIPT:LINE: message` and nothing half-done.
+ *
+ * Grammar, one statement a line:
+ *   # comment                       (and blank lines)
+ *   wait DURATION                   advance virtual time (500ms, 30s, 5m)
+ *   wait converged [max DURATION]   until no routing table changed for one RIP update interval
+ *   link down A B [--silent] | link up A B
+ *   node down A | node up A
+ *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
+ */
+import { LabError } from "../core/errors.js";
+import { durationOrThrow, formatSeconds, MINUTE, type Nanos } from "../core/time.js";
+import type { Execution, Lab } from "./lab.js";
+
+export type Statement =
+  | { line: number; kind: "wait"; duration: Nanos }
+  | { line: number; kind: "converged"; max: Nanos }
+  | { line: number; kind: "link"; a: string; b: string; up: boolean; silent: boolean }
+  | { line: number; kind: "node"; node: string; up: boolean }
+  | { line: number; kind: "exec"; user: string; node: string; command: string; background: boolean };
+
+const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/i;
+
+/** Parses a script; throws LabError positioned at `file:line` for the first bad line. */
+export function parseScenario(text: string, file: string, nodeNames: ReadonlySet<string>): Statement[] {
+  const out: Statement[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = i + 1;
+    const s = raw.trim();
+    if (s === "" || s.startsWith("#")) return;
+    const fail = (msg: string): never => {
+      throw new LabError(msg, { file, line }, "script");
+    };
+    const node = (name: string | undefined, what: string): string => {
+      if (name === undefined) fail(`${what}: missing node name`);
+      if (!nodeNames.has(name!)) fail(`unknown node '${name}'`);
+      return name!;
+    };
+    const dur = (t: string | undefined, what: string): Nanos => {
+      if (t === undefined) fail(`${what}: missing duration`);
+      try {
+        return durationOrThrow(t!, what);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+    };
+    const m = /^(?:([^@\s:]+)@)?([^\s:]+):\s*(.*)$/.exec(s);
+    if (m) {
+      const user = m[1] ?? "root";
+      if (!USER_RE.test(user)) fail(`bad user name '${user}'`);
+      let command = m[3]!.trim();
+      const background = /(^|\s)&$/.test(command);
+      if (background) command = command.slice(0, -1).trim();
+      if (command === "") fail(`missing command after '${m[2]}:'`);
+      out.push({ line, kind: "exec", user, node: node(m[2], "command"), command, background });
+      return;
+    }
+    const w = s.split(/\s+/);
+    switch (w[0]) {
+      case "wait":
+        if (w[1] === "converged") {
+          if (w.length === 2) out.push({ line, kind: "converged", max: 10 * MINUTE });
+          else if (w[2] === "max" && w.length === 4)
+            out.push({ line, kind: "converged", max: dur(w[3], "wait converged max") });
+          else fail("usage: wait converged [max DURATION]");
+        } else if (w.length === 2) out.push({ line, kind: "wait", duration: dur(w[1], "wait") });
+        else fail("usage: wait DURATION | wait converged [max DURATION]");
+        return;
+      case "link": {
+        const flags = w.slice(2).filter((x) => x.startsWith("-"));
+        const args = w.slice(2).filter((x) => !x.startsWith("-"));
+        if ((w[1] !== "up" && w[1] !== "down") || args.length !== 2)
+          fail("usage: link down A B [--silent] | link up A B");
+        for (const f of flags)
+          if (f !== "--silent" || w[1] === "up") fail(`link ${w[1]}: unknown option '${f}'`);
+        out.push({
+          line,
+          kind: "link",
+          a: node(args[0], "link"),
+          b: node(args[1], "link"),
+          up: w[1] === "up",
+          silent: flags.length > 0,
+        });
+        return;
+      }
+      case "node":
+        if ((w[1] !== "up" && w[1] !== "down") || w.length !== 3) fail("usage: node down A | node up A");
+        out.push({ line, kind: "node", node: node(w[2], "node"), up: w[1] === "up" });
+        return;
+      default:
+        fail(`unknown statement '${w[0]}' (expected wait, link, node, or NODE: COMMAND)`);
+    }
+  });
+  return out;
+}
+
+export interface ScenarioOptions {
+  /** Output sink (the CLI writes to stdout). */
+  write: (s: string) => void;
+  /** The RIP update interval: `wait converged` needs one quiet interval. */
+  quietInterval: Nanos;
+  /** Longest a foreground command may run before the runner gives up on it. */
+  commandLimit?: Nanos;
+}
+
+/** Runs parsed statements; resolves with the exit status of the run (0, or 1 if a wait failed). */
+export async function runScenario(
+  lab: Lab,
+  stmts: Statement[],
+  file: string,
+  opts: ScenarioOptions,
+): Promise<number> {
+  const { write } = opts;
+  let lastRouteChange = lab.clock().now;
+  const unsubscribe = lab.onEvent((e) => {
+    if (e.kind === "route") lastRouteChange = e.t;
+  });
+  const background: Execution[] = [];
+  const limit = opts.commandLimit ?? 60 * MINUTE;
+  try {
+    for (const st of stmts) {
+      switch (st.kind) {
+        case "wait":
+          await lab.advance(st.duration);
+          break;
+        case "converged": {
+          const start = lab.clock().now;
+          const quiet = () => lab.clock().now - lastRouteChange >= opts.quietInterval;
+          const ok = await lab.advanceUntil(quiet, st.max);
+          if (!ok) {
+            write(`${file}:${st.line}: not converged after ${formatSeconds(lab.clock().now - start)}\n`);
+            return 1;
+          }
+          write(`converged at t=${formatSeconds(lastRouteChange)}\n`);
+          break;
+        }
+        case "link":
+          lab.setLink(st.a, st.b, st.up, { silent: st.silent });
+          break;
+        case "node":
+          lab.setNode(st.node, st.up);
+          break;
+        case "exec": {
+          const prompt = st.user === "root" ? `${st.node}# ` : `${st.user}@${st.node}$ `;
+          write(`${prompt}${st.command}${st.background ? " &" : ""}\n`);
+          const x = lab.exec(st.node, st.command, { user: st.user, write });
+          if (st.background) {
+            background.push(x);
+            break;
+          }
+          const done = await lab.advanceUntil(() => x.exitCode !== undefined, limit);
+          if (!done) {
+            x.interrupt();
+            await lab.advanceUntil(() => x.exitCode !== undefined, MINUTE);
+          }
+          const exit = x.exitCode ?? (await x.done);
+          if (exit !== 0) write(`(exit ${exit})\n`);
+          break;
+        }
+      }
+    }
+    await lab.advanceUntil(() => background.every((x) => x.exitCode !== undefined), limit);
+    return 0;
+  } finally {
+    unsubscribe();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * @module sim/build
+ * Builds a Network from a validated Topology: nodes, interfaces with addresses, links, and
+ * the static routes each node boots with. Routing daemons are attached by the engine.
+ */
+import type { Topology } from "../topology/model.js";
+import { Network } from "./network.js";
+
+export function buildNetwork(topo: Topology, seed: number): Network {
+  const net = new Network(seed);
+  for (const n of topo.nodes) net.addNode(n.name);
+  for (const l of topo.links) {
+    const a = net.byName.get(l.a.node)!.addInterface(l.a.iface, l.a.addr, l.len);
+    const b = net.byName.get(l.b.node)!.addInterface(l.b.iface, l.b.addr, l.len);
+    net.addLink(l.id, a, b, l.delay, l.bandwidth, l.loss, l.queue);
+  }
+  for (const n of topo.nodes) {
+    const node = net.byName.get(n.name)!;
+    for (const s of n.statics) {
+      // The topology validated that the gateway sits on a connected subnet.
+      const via = node.ifaces.find((i) => i.isLink && (s.gateway & i.mask) >>> 0 === i.net);
+      node.configuredStatics.push({
+        dest: s.dest,
+        len: s.len,
+        gateway: s.gateway,
+        iface: via?.index ?? 0,
+        metric: 1,
+      });
+    }
+  }
+  for (const node of net.nodes) node.installBaseRoutes("boot");
+  return net;
+}

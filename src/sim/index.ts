@@ -1,0 +1,11 @@
+/** @module sim — the discrete-event packet simulator: scheduler, nodes, links, FIB, forwarding. */
+export * from "./build.js";
+export * from "./fib.js";
+export * from "./host.js";
+export * from "./iface.js";
+export * from "./link.js";
+export * from "./network.js";
+export * from "./node.js";
+export * from "./packet.js";
+export * from "./pacer.js";
+export * from "./scheduler.js";

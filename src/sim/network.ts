@@ -1,0 +1,156 @@
+/**
+ * @module sim/network
+ * A whole simulated network: one scheduler, the nodes and links, and the event stream.
+ * No global state: two Networks live side by side in one process (ns-3's weakness avoided).
+ *
+ * Observability costs nothing when unobserved: `trace` is null unless someone listens, and
+ * summaries (string work) are built only then.
+ */
+import type { DropReason, LabEvent, PacketClass } from "../core/events.js";
+import { formatIpv4, formatPrefix } from "../core/ip.js";
+import { Rng } from "../core/rng.js";
+import { classify, summarize } from "../wire/index.js";
+import type { Route } from "./fib.js";
+import type { Iface } from "./iface.js";
+import { Link } from "./link.js";
+import { SimNode } from "./node.js";
+import type { Packet } from "./packet.js";
+import { Scheduler } from "./scheduler.js";
+
+export interface PacketCounters {
+  created: number;
+  delivered: number;
+  dropped: number;
+  byReason: Partial<Record<DropReason, number>>;
+}
+
+export class Network {
+  readonly scheduler = new Scheduler();
+  readonly nodes: SimNode[] = [];
+  readonly byName = new Map<string, SimNode>();
+  readonly links: Link[] = [];
+  readonly linkById = new Map<string, Link>();
+  /** Receives every event, or null when nobody listens (the fast path). */
+  trace: ((e: LabEvent) => void) | null = null;
+  /** Receives the bytes of every packet put on a link, at its departure time (pcap capture). */
+  capture: ((link: Link, t: number, bytes: Uint8Array) => void) | null = null;
+  nextPacketId = 1;
+  /** Conservation counters: created = delivered + dropped + in flight. */
+  created = 0;
+  delivered = 0;
+  dropped = 0;
+  readonly dropsByReason: Partial<Record<DropReason, number>> = {};
+  readonly rng: Rng;
+  /** Link loss decisions come from their own stream, so adding traffic elsewhere keeps node streams stable. */
+  readonly lossRng: Rng;
+
+  constructor(readonly seed: number) {
+    this.rng = new Rng(seed);
+    this.lossRng = this.rng.fork(0x1055);
+  }
+
+  addNode(name: string): SimNode {
+    if (this.byName.has(name)) throw new Error(`sim: duplicate node ${name}`);
+    const n = new SimNode(this, name, this.nodes.length, this.rng.fork(this.nodes.length + 1));
+    this.nodes.push(n);
+    this.byName.set(name, n);
+    return n;
+  }
+
+  addLink(
+    id: string,
+    a: Iface,
+    b: Iface,
+    delay: number,
+    bandwidth: number,
+    loss: number,
+    queue: number,
+  ): Link {
+    const l = new Link(id, a, b, delay, bandwidth, loss, queue);
+    this.links.push(l);
+    this.linkById.set(id, l);
+    return l;
+  }
+
+  classify(bytes: Uint8Array): PacketClass {
+    return classify(bytes);
+  }
+
+  // ---- event emission (called by nodes) ------------------------------------------------------
+
+  hop(pkt: Packet, from: SimNode, to: SimNode, link: string, t: number, duration: number): void {
+    this.trace?.({
+      kind: "hop",
+      t,
+      packet: pkt.id,
+      user: pkt.user,
+      cls: pkt.cls,
+      from: from.name,
+      to: to.name,
+      link,
+      duration,
+      size: pkt.bytes.length,
+      summary: summarize(pkt.bytes),
+    });
+  }
+
+  deliver(node: SimNode, pkt: Packet): void {
+    this.delivered++;
+    node.delivered++;
+    this.trace?.({
+      kind: "deliver",
+      t: this.scheduler.now(),
+      packet: pkt.id,
+      user: pkt.user,
+      cls: pkt.cls,
+      node: node.name,
+      summary: summarize(pkt.bytes),
+    });
+  }
+
+  drop(node: SimNode, pkt: Packet, reason: DropReason, link?: string): void {
+    this.dropped++;
+    node.dropped++;
+    this.dropsByReason[reason] = (this.dropsByReason[reason] ?? 0) + 1;
+    const tr = this.trace;
+    if (tr === null) return;
+    const e: LabEvent = {
+      kind: "drop",
+      t: this.scheduler.now(),
+      packet: pkt.id,
+      user: pkt.user,
+      cls: pkt.cls,
+      node: node.name,
+      reason,
+      summary: summarize(pkt.bytes),
+    };
+    if (link !== undefined) e.link = link;
+    tr(e);
+  }
+
+  routeChanged(node: SimNode, action: "add" | "change" | "delete", r: Route, _old: Route | undefined): void {
+    const tr = this.trace;
+    if (tr === null) return;
+    tr({
+      kind: "route",
+      t: this.scheduler.now(),
+      node: node.name,
+      action,
+      dest: formatPrefix({ addr: r.dest, len: r.len }),
+      gateway: r.gateway === 0 ? "direct" : formatIpv4(r.gateway),
+      iface: node.ifaces[r.iface]?.name ?? "?",
+      metric: r.metric,
+      source: r.source,
+      reason: node.reason,
+    });
+  }
+
+  counters(): PacketCounters {
+    return {
+      created: this.created,
+      delivered: this.delivered,
+      dropped: this.dropped,
+      byReason: { ...this.dropsByReason },
+    };
+  }
+}

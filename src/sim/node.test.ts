@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import type { LabEvent } from "../core/events.js";
+import { MS, SECOND } from "../core/time.js";
+import {
+  ICMP_DEST_UNREACH,
+  ICMP_ECHO_REPLY,
+  ICMP_TIME_EXCEEDED,
+  internetChecksum,
+  ipv4HeaderChecksumOk,
+} from "../wire/index.js";
+import type { IcmpMessage } from "./host.js";
+import { buildNetwork } from "./build.js";
+import { chainTopology, withChainStatics } from "./test-topology.js";
+
+const ip = (s: string) => s.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+
+function chain(n: number) {
+  const net = buildNetwork(withChainStatics(chainTopology(n)), 1);
+  const events: LabEvent[] = [];
+  net.trace = (e) => events.push(e);
+  return { net, events, node: (name: string) => net.byName.get(name)! };
+}
+
+describe("forwarding", () => {
+  it("delivers an echo across a chain and the reply comes back with TTL decremented", () => {
+    const { net, events, node } = chain(4);
+    const got: IcmpMessage[] = [];
+    node("r1").icmpListen((m) => got.push({ ...m, data: m.data.slice() }));
+    const sent = node("r1").sendIcmpEcho(ip("10.0.2.2"), 0x1234, 7, new Uint8Array([1, 2, 3, 4]), {
+      user: "alice",
+    });
+    expect(sent.ok).toBe(true);
+    net.scheduler.runUntil(SECOND);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.type).toBe(ICMP_ECHO_REPLY);
+    expect(got[0]!.ident).toBe(0x1234);
+    expect(got[0]!.seq).toBe(7);
+    expect(got[0]!.ttl).toBe(62); // replied with 64, crossed r3 and r2
+    expect([...got[0]!.data]).toEqual([1, 2, 3, 4]);
+    // 3 hops out, 3 back, each 1 ms
+    const hops = events.filter((e) => e.kind === "hop");
+    expect(hops.map((h) => (h.kind === "hop" ? `${h.from}>${h.to}:${h.user}` : ""))).toEqual([
+      "r1>r2:alice",
+      "r2>r3:alice",
+      "r3>r4:alice",
+      "r4>r3:alice",
+      "r3>r2:alice",
+      "r2>r1:alice",
+    ]);
+    expect(net.created).toBe(2);
+    expect(net.delivered).toBe(2);
+    expect(net.dropped).toBe(0);
+  });
+
+  it("keeps the IPv4 checksum valid on every hop", () => {
+    const { net, node } = chain(5);
+    const seen: boolean[] = [];
+    net.capture = (_l, _t, bytes) =>
+      seen.push(ipv4HeaderChecksumOk(bytes) && internetChecksum(bytes, 0, 20) === 0);
+    node("r1").sendIcmpEcho(ip("10.0.3.2"), 1, 1, new Uint8Array(56));
+    net.scheduler.runUntil(SECOND);
+    expect(seen.length).toBe(8);
+    expect(seen.every(Boolean)).toBe(true);
+  });
+
+  it("answers TTL expiry with time exceeded from the router's interface towards the sender", () => {
+    const { net, events, node } = chain(4);
+    const got: IcmpMessage[] = [];
+    node("r1").icmpListen((m) => got.push(m));
+    node("r1").sendIcmpEcho(ip("10.0.2.2"), 1, 1, new Uint8Array(8), { ttl: 2 });
+    net.scheduler.runUntil(SECOND);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.type).toBe(ICMP_TIME_EXCEEDED);
+    expect(got[0]!.src).toBe(ip("10.0.1.2")); // r3's address on the r2-r3 link, facing r1
+    expect(events.some((e) => e.kind === "drop" && e.reason === "ttl-expired" && e.node === "r3")).toBe(true);
+  });
+
+  it("answers a missing route with net unreachable, and a closed UDP port with port unreachable", () => {
+    const { net, node } = chain(3);
+    const got: IcmpMessage[] = [];
+    node("r1").icmpListen((m) => got.push({ ...m, data: m.data.slice() }));
+    node("r2").deleteRoute("static", ip("10.9.0.0"), 24, "test"); // no-op: never existed
+    node("r1").setRoute(
+      "static",
+      { dest: ip("10.9.0.0"), len: 24, gateway: ip("10.0.0.2"), iface: 1, metric: 1 },
+      "test",
+    );
+    node("r1").sendIcmpEcho(ip("10.9.0.1"), 1, 1, new Uint8Array(8));
+    node("r1").sendUdp(ip("10.0.1.2"), 40000, 33435, new Uint8Array(12));
+    net.scheduler.runUntil(SECOND);
+    expect(got.map((m) => `${m.type}/${m.code}`).sort()).toEqual([
+      `${ICMP_DEST_UNREACH}/0`,
+      `${ICMP_DEST_UNREACH}/3`,
+    ]);
+    // the quoted original is the offending IP header + 8 bytes
+    for (const m of got) expect(m.data.length).toBe(28);
+  });
+
+  it("reports no route to host at the sender when nothing matches", () => {
+    const { node } = chain(2);
+    expect(node("r1").sendIcmpEcho(ip("192.0.2.1"), 1, 1, new Uint8Array(8))).toEqual({
+      ok: false,
+      error: "EHOSTUNREACH",
+    });
+  });
+
+  it("serializes at the link bandwidth and drops when the queue is full", () => {
+    const t = withChainStatics(chainTopology(2, { bandwidth: 1_000_000, delay: 0 }));
+    t.links[0]!.queue = 2;
+    const net = buildNetwork(t, 1);
+    const arrivals: number[] = [];
+    net.trace = (e) => {
+      if (e.kind === "hop") arrivals.push(e.t + e.duration);
+    };
+    const r1 = net.byName.get("r1")!;
+    for (let i = 0; i < 10; i++) r1.sendUdp(ip("10.0.0.2"), 5000, 9, new Uint8Array(1472)); // 1500-byte packets
+    net.scheduler.runUntil(SECOND);
+    // 1500 B at 1 Mbit/s = 12 ms each; backlog beyond 2 packets' worth is refused
+    expect(arrivals.slice(0, 3)).toEqual([12 * MS, 24 * MS, 36 * MS]);
+    expect(net.dropsByReason["queue-full"]).toBeGreaterThan(0);
+    expect(net.created).toBe(net.delivered + net.dropped);
+  });
+});

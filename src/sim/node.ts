@@ -1,0 +1,529 @@
+/**
+ * @module sim/node
+ * A simulated router: interfaces, a FIB, IPv4 input/forwarding/output with ICMP errors, UDP
+ * and ICMP sockets, and the Host interface (sim/host.ts) that daemons and apps run on.
+ *
+ * The forwarding path (input → lookup → TTL → transmit) reads header fields straight from the
+ * bytes and patches TTL with an incremental checksum (RFC 1624): no parse, no allocation.
+ * Only packets for this node are parsed into values.
+ */
+import type { PacketClass } from "../core/events.js";
+import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
+import type { Rng } from "../core/rng.js";
+import type { Nanos } from "../core/time.js";
+import {
+  buildIcmpPacket,
+  buildUdpPacket,
+  ICMP_DEST_UNREACH,
+  ICMP_ECHO_REPLY,
+  ICMP_ECHO_REQUEST,
+  ICMP_TIME_EXCEEDED,
+  IPPROTO_ICMP,
+  IPPROTO_UDP,
+  ipv4DecrementTtl,
+  ipv4Dst,
+  ipv4HeaderChecksumOk,
+  ipv4Ihl,
+  ipv4Protocol,
+  ipv4Src,
+  ipv4TotalLen,
+  ipv4Ttl,
+  ipv4Version,
+  parseIcmp,
+  parseUdp,
+  quoteOriginal,
+  UNREACH_NET,
+  UNREACH_PORT,
+  UNREACH_PROTOCOL,
+  WireError,
+} from "../wire/index.js";
+import { Fib, type Route } from "./fib.js";
+import type {
+  Datagram,
+  Host,
+  HostInterface,
+  IcmpMessage,
+  RouteSpec,
+  RoutingDaemon,
+  SendOptions,
+  SendResult,
+  TimerHandle,
+} from "./host.js";
+import { Iface } from "./iface.js";
+import type { LinkDirection } from "./link.js";
+import type { Network } from "./network.js";
+import { Packet } from "./packet.js";
+
+const DEFAULT_TTL = 64;
+
+type SendError = Extract<SendResult, { ok: false }>["error"];
+
+/** Arrival of a packet at the far end of a link direction (shared, closure-free event function). */
+function arrive(dir: LinkDirection, pkt: Packet): void {
+  const to = dir.to;
+  const node = to.node;
+  if (!dir.link.passing) return node.net.drop(node, pkt, "link-down", dir.link.id);
+  if (dir.link.loss > 0 && node.net.lossRng.float() < dir.link.loss)
+    return node.net.drop(node, pkt, "loss", dir.link.id);
+  node.input(pkt, to);
+}
+
+export class SimNode implements Host {
+  readonly ifaces: Iface[] = [];
+  readonly fib = new Fib();
+  up = true;
+  /** IP identification counter. */
+  private ipId: number;
+  private udpSockets = new Map<number, (d: Datagram) => void>();
+  private icmpListeners: ((m: IcmpMessage) => void)[] = [];
+  private groups = new Set<number>();
+  private ifaceWatchers: ((i: HostInterface) => void)[] = [];
+  readonly daemons: RoutingDaemon[] = [];
+  /** Static routes from the topology, restored at reboot. */
+  readonly configuredStatics: RouteSpec[] = [];
+  // Counters (netstat -s style)
+  forwarded = 0;
+  delivered = 0;
+  dropped = 0;
+
+  constructor(
+    readonly net: Network,
+    readonly name: string,
+    readonly index: number,
+    readonly rng: Rng,
+  ) {
+    this.ipId = (index * 7919) & 0xffff;
+    const lo = new Iface(0, "lo0", 0x7f000001, 8);
+    lo.node = this;
+    this.ifaces.push(lo);
+    this.fib.onChange = (action, r, old) => net.routeChanged(this, action, r, old);
+  }
+
+  // ---- construction -------------------------------------------------------------------------
+
+  addInterface(name: string, addr: number, len: number): Iface {
+    const i = new Iface(this.ifaces.length, name, addr, len);
+    i.node = this;
+    this.ifaces.push(i);
+    return i;
+  }
+
+  /** Installs connected, local (lo0 host) and configured static routes: the state after boot. */
+  installBaseRoutes(reason: string): void {
+    this.fib.set(route(0x7f000001, 32, 0, 0, 0, "local", "H"));
+    for (const i of this.ifaces) if (i.isLink && i.up) this.addConnected(i, reason);
+    for (const s of this.configuredStatics) this.setRoute("static", s, reason);
+  }
+
+  private addConnected(i: Iface, reason: string): void {
+    this.reason = reason;
+    this.fib.set(route(i.net, i.len, 0, i.index, 0, "connected", ""));
+    this.fib.set(route(i.addr, 32, 0, 0, 0, "local", "HS"));
+  }
+
+  private removeConnected(i: Iface, reason: string): void {
+    this.reason = reason;
+    this.fib.delete("connected", i.net, i.len);
+    this.fib.delete("local", i.addr, 32);
+    // Routes through a dead interface go with it (the kernel drops them; daemons are told).
+    for (const r of this.fib.all(true))
+      if (r.iface === i.index && r.source !== "local") this.fib.delete(r.source, r.dest, r.len);
+  }
+
+  /** Reason attached to the route events of the FIB change in progress. */
+  reason = "";
+
+  // ---- Host ---------------------------------------------------------------------------------
+
+  now(): Nanos {
+    return this.net.scheduler.now();
+  }
+
+  timer(delay: Nanos, fn: () => void): TimerHandle {
+    const ev = this.net.scheduler.after(delay, callTimer, fn);
+    return {
+      cancel() {
+        ev.cancelled = true;
+      },
+    };
+  }
+
+  interfaces(): readonly HostInterface[] {
+    return this.ifaces;
+  }
+
+  udpBind(port: number, handler: (d: Datagram) => void): { close(): void } {
+    if (this.udpSockets.has(port)) throw new Error(`sim: ${this.name}: UDP port ${port} already bound`);
+    this.udpSockets.set(port, handler);
+    return { close: () => this.udpSockets.delete(port) };
+  }
+
+  /** Whether a UDP port is bound (for picking ephemeral ports). */
+  udpPortBound(port: number): boolean {
+    return this.udpSockets.has(port);
+  }
+
+  joinGroup(group: number): void {
+    this.groups.add(group);
+  }
+
+  icmpListen(handler: (m: IcmpMessage) => void): { close(): void } {
+    this.icmpListeners.push(handler);
+    return {
+      close: () => {
+        const i = this.icmpListeners.indexOf(handler);
+        if (i >= 0) this.icmpListeners.splice(i, 1);
+      },
+    };
+  }
+
+  onInterfaceChange(fn: (iface: HostInterface) => void): { close(): void } {
+    this.ifaceWatchers.push(fn);
+    return {
+      close: () => {
+        const i = this.ifaceWatchers.indexOf(fn);
+        if (i >= 0) this.ifaceWatchers.splice(i, 1);
+      },
+    };
+  }
+
+  setRoute(source: string, r: RouteSpec, reason: string): void {
+    this.reason = reason;
+    const flags = (r.gateway !== 0 ? "G" : "") + (r.len === 32 ? "H" : "") + (source === "static" ? "S" : "");
+    this.fib.set(route(r.dest, r.len, r.gateway, r.iface, r.metric, source, flags));
+  }
+
+  deleteRoute(source: string, dest: number, len: number, reason: string): void {
+    this.reason = reason;
+    this.fib.delete(source, dest, len);
+  }
+
+  lookup(dst: number): { gateway: number; iface: number; len: number; source: string } | undefined {
+    return this.fib.lookup(dst);
+  }
+
+  sendUdp(
+    dst: number,
+    srcPort: number,
+    dstPort: number,
+    payload: Uint8Array,
+    opts: SendOptions = {},
+  ): SendResult {
+    const out = this.route(dst, opts);
+    if (typeof out === "string") return { ok: false, error: out };
+    const src = opts.src ?? (out.iface === 0 ? dst : this.ifaces[out.iface]!.addr);
+    const bytes = buildUdpPacket(
+      {
+        tos: opts.tos ?? 0,
+        id: opts.id ?? this.nextId(),
+        dontFrag: false,
+        ttl: opts.ttl ?? DEFAULT_TTL,
+        src,
+        dst,
+      },
+      { srcPort, dstPort, payload },
+    );
+    return this.output(bytes, out, opts);
+  }
+
+  sendIcmpEcho(
+    dst: number,
+    ident: number,
+    seq: number,
+    data: Uint8Array,
+    opts: SendOptions = {},
+  ): SendResult {
+    const out = this.route(dst, opts);
+    if (typeof out === "string") return { ok: false, error: out };
+    const src = opts.src ?? (out.iface === 0 ? dst : this.ifaces[out.iface]!.addr);
+    const bytes = buildIcmpPacket(
+      {
+        tos: opts.tos ?? 0,
+        id: opts.id ?? this.nextId(),
+        dontFrag: false,
+        ttl: opts.ttl ?? DEFAULT_TTL,
+        src,
+        dst,
+      },
+      { type: ICMP_ECHO_REQUEST, code: 0, ident, seq, data },
+    );
+    return this.output(bytes, out, opts);
+  }
+
+  // ---- output -------------------------------------------------------------------------------
+
+  private nextId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
+  }
+
+  /** Whether `a` is one of this node's addresses (or loopback). */
+  isLocal(a: number): boolean {
+    if (a >>> 24 === 127) return true;
+    const ifs = this.ifaces;
+    for (let i = 1; i < ifs.length; i++) if (ifs[i]!.addr === a) return true;
+    return false;
+  }
+
+  /** Chooses the outgoing interface for a locally generated packet. */
+  private route(dst: number, opts: SendOptions): { iface: number; route?: Route } | SendError {
+    if (!this.up) return "ENETDOWN";
+    if (opts.iface !== undefined) {
+      const i = this.ifaces[opts.iface];
+      if (i === undefined || !i.up) return "ENETDOWN";
+      return { iface: opts.iface };
+    }
+    if (this.isLocal(dst)) return { iface: 0 };
+    if (isMulticast(dst) || dst === IPV4_BROADCAST) return "ENETUNREACH";
+    const r = this.fib.lookup(dst);
+    if (r === undefined) return "EHOSTUNREACH";
+    const i = this.ifaces[r.iface]!;
+    if (!i.up) return "ENETDOWN";
+    return { iface: r.iface, route: r };
+  }
+
+  private output(bytes: Uint8Array, out: { iface: number; route?: Route }, opts: SendOptions): SendResult {
+    const net = this.net;
+    const pkt = new Packet(bytes, net.nextPacketId++, opts.user ?? "root", opts.cls ?? net.classify(bytes));
+    net.created++;
+    if (out.route) out.route.use++;
+    if (out.iface === 0) {
+      // Loopback: delivered after the current event, as the kernel's netisr would.
+      net.scheduler.after(0, loopback, this, pkt);
+    } else this.transmit(pkt, this.ifaces[out.iface]!);
+    return { ok: true, packet: pkt.id };
+  }
+
+  /** Puts a packet on the wire of interface `i` (queue, serialization, propagation). */
+  transmit(pkt: Packet, i: Iface): void {
+    const net = this.net;
+    if (!i.up) return net.drop(this, pkt, "iface-down");
+    const dir = i.out;
+    if (dir === null) return net.drop(this, pkt, "iface-down");
+    const link = dir.link;
+    if (!link.up) return net.drop(this, pkt, "link-down", link.id);
+    const now = net.scheduler.now();
+    const start = dir.busyUntil > now ? dir.busyUntil : now;
+    const len = pkt.bytes.length;
+    let ser = 0;
+    if (link.nsPerByte > 0) {
+      if (start - now > link.maxBacklog) {
+        i.drops++;
+        return net.drop(this, pkt, "queue-full", link.id);
+      }
+      ser = Math.round(len * link.nsPerByte);
+      dir.busyUntil = start + ser;
+    }
+    i.opackets++;
+    i.obytes += len;
+    const arrival = start + ser + link.delay;
+    if (net.trace !== null) net.hop(pkt, this, dir.to.node, link.id, start, arrival - start);
+    if (net.capture !== null) net.capture(link, start, pkt.bytes);
+    net.scheduler.at(arrival, arrive, dir, pkt);
+  }
+
+  // ---- input --------------------------------------------------------------------------------
+
+  /** A packet arrives on interface `i`. */
+  input(pkt: Packet, i: Iface): void {
+    const net = this.net;
+    if (!this.up) return net.drop(this, pkt, "node-down");
+    if (!i.up) return net.drop(this, pkt, "iface-down");
+    const b = pkt.bytes;
+    i.ipackets++;
+    i.ibytes += b.length;
+    if (b.length < 20 || ipv4Version(b) !== 4 || ipv4Ihl(b) !== 5 || ipv4TotalLen(b) > b.length) {
+      i.ierrors++;
+      return net.drop(this, pkt, "bad-header");
+    }
+    if (!ipv4HeaderChecksumOk(b)) {
+      i.ierrors++;
+      return net.drop(this, pkt, "bad-checksum");
+    }
+    const dst = ipv4Dst(b);
+    if (this.isLocal(dst) || (isMulticast(dst) && this.groups.has(dst)) || dst === IPV4_BROADCAST)
+      return this.deliver(pkt, i.index);
+    if (isMulticast(dst)) return net.drop(this, pkt, "not-for-us");
+    // Forward.
+    if (ipv4Ttl(b) <= 1) {
+      net.drop(this, pkt, "ttl-expired");
+      return this.icmpError(pkt, ICMP_TIME_EXCEEDED, 0);
+    }
+    const r = this.fib.lookup(dst);
+    if (r === undefined || r.iface === 0) {
+      net.drop(this, pkt, "no-route");
+      return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_NET);
+    }
+    r.use++;
+    ipv4DecrementTtl(b);
+    this.forwarded++;
+    this.transmit(pkt, this.ifaces[r.iface]!);
+  }
+
+  /** Local delivery: ICMP and UDP sockets. */
+  private deliver(pkt: Packet, iface: number): void {
+    const net = this.net;
+    const b = pkt.bytes;
+    const total = ipv4TotalLen(b);
+    const proto = ipv4Protocol(b);
+    if (proto === IPPROTO_ICMP) {
+      const m = parseIcmp(b, 20, total - 20);
+      if (m instanceof WireError) return net.drop(this, pkt, "bad-checksum");
+      if (m.type === ICMP_ECHO_REQUEST) {
+        net.deliver(this, pkt);
+        const src = ipv4Src(b);
+        const dst = ipv4Dst(b);
+        const reply = buildIcmpPacket(
+          {
+            tos: 0,
+            id: this.nextId(),
+            dontFrag: false,
+            ttl: DEFAULT_TTL,
+            src: this.isLocal(dst) ? dst : this.sourceFor(src),
+            dst: src,
+          },
+          { type: ICMP_ECHO_REPLY, code: 0, ident: m.ident, seq: m.seq, data: m.data },
+        );
+        return this.sendGenerated(reply, src, pkt.user, "echo-reply");
+      }
+      if (this.icmpListeners.length === 0) return net.drop(this, pkt, "no-listener");
+      net.deliver(this, pkt);
+      const msg: IcmpMessage = {
+        src: ipv4Src(b),
+        dst: ipv4Dst(b),
+        ttl: ipv4Ttl(b),
+        type: m.type,
+        code: m.code,
+        ident: m.ident,
+        seq: m.seq,
+        data: m.data,
+        iface,
+        packet: pkt.id,
+      };
+      for (const l of this.icmpListeners.slice()) l(msg);
+      return;
+    }
+    if (proto === IPPROTO_UDP) {
+      const src = ipv4Src(b);
+      const dst = ipv4Dst(b);
+      const u = parseUdp(b, 20, total - 20, src, dst);
+      if (u instanceof WireError) return net.drop(this, pkt, "bad-checksum");
+      const h = this.udpSockets.get(u.dstPort);
+      if (h === undefined) {
+        if (isMulticast(dst) || dst === IPV4_BROADCAST) return net.drop(this, pkt, "not-for-us");
+        net.drop(this, pkt, "port-unreachable");
+        return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_PORT);
+      }
+      net.deliver(this, pkt);
+      h({ src, dst, srcPort: u.srcPort, dstPort: u.dstPort, ttl: ipv4Ttl(b), iface, payload: u.payload });
+      return;
+    }
+    net.drop(this, pkt, "proto-unreachable");
+    this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_PROTOCOL);
+  }
+
+  /** Our address facing `dst` (ICMP source selection, as FreeBSD's icmp_reflect). */
+  private sourceFor(dst: number): number {
+    const r = this.fib.lookup(dst);
+    if (r !== undefined && r.iface !== 0) return this.ifaces[r.iface]!.addr;
+    return this.ifaces[1]?.addr ?? 0x7f000001;
+  }
+
+  /**
+   * Sends ICMP type/code about `pkt` back to its source (RFC 1812 4.3.2.7: never about an ICMP
+   * error, nor a multicast/broadcast packet). The source address is the offending packet's
+   * destination when it was ours, else our interface towards the sender.
+   */
+  private icmpError(pkt: Packet, type: number, code: number): void {
+    const b = pkt.bytes;
+    const src = ipv4Src(b);
+    const dst = ipv4Dst(b);
+    if (isMulticast(dst) || dst === IPV4_BROADCAST || isMulticast(src) || src === 0) return;
+    if (ipv4Protocol(b) === IPPROTO_ICMP && b.length >= 21) {
+      const t = b[20]!;
+      if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY) return;
+    }
+    const bytes = buildIcmpPacket(
+      {
+        tos: 0,
+        id: this.nextId(),
+        dontFrag: false,
+        ttl: DEFAULT_TTL,
+        src: this.isLocal(dst) ? dst : this.sourceFor(src),
+        dst: src,
+      },
+      { type, code, ident: 0, seq: 0, data: quoteOriginal(b) },
+    );
+    this.sendGenerated(bytes, src, pkt.user, "icmp-error");
+  }
+
+  /** Sends a packet the stack made itself (reply or error), charged to the user who caused it. */
+  private sendGenerated(bytes: Uint8Array, dst: number, user: string, cls: PacketClass): void {
+    const out = this.route(dst, {});
+    if (typeof out === "string") {
+      const net = this.net;
+      const pkt = new Packet(bytes, net.nextPacketId++, user, cls);
+      net.created++;
+      return net.drop(this, pkt, "no-route");
+    }
+    this.output(bytes, out, { user, cls });
+  }
+
+  // ---- state changes ------------------------------------------------------------------------
+
+  /** Sets an interface up or down, updating connected routes and telling daemons. */
+  setInterface(i: Iface, up: boolean, reason: string): void {
+    if (i.up === up) return;
+    i.up = up;
+    if (up) this.addConnected(i, reason);
+    else this.removeConnected(i, reason);
+    for (const w of this.ifaceWatchers.slice()) w(i);
+  }
+
+  /** Crash: daemons stop, sockets close, dynamic routes vanish. */
+  crash(): void {
+    for (const d of this.daemons) d.stop();
+    this.up = false;
+    this.udpSockets.clear();
+    this.icmpListeners = [];
+    this.ifaceWatchers = [];
+    this.groups.clear();
+    this.reason = "node down";
+    for (const r of this.fib.all(true)) this.fib.delete(r.source, r.dest, r.len);
+  }
+
+  /** Reboot: base routes back, daemons start afresh. */
+  boot(): void {
+    this.up = true;
+    this.installBaseRoutes("boot");
+    for (const d of this.daemons) d.start(this);
+  }
+
+  /** Hex-free summary for messages. */
+  describe(): string {
+    return `${this.name} (${this.ifaces
+      .slice(1)
+      .map((i) => formatIpv4(i.addr))
+      .join(", ")})`;
+  }
+}
+
+function callTimer(fn: () => void): void {
+  fn();
+}
+
+function loopback(node: SimNode, pkt: Packet): void {
+  node.input(pkt, node.ifaces[0]!);
+}
+
+function route(
+  dest: number,
+  len: number,
+  gateway: number,
+  iface: number,
+  metric: number,
+  source: string,
+  flags: string,
+): Route {
+  return { dest, len, gateway, iface, metric, source, flags, use: 0 };
+}

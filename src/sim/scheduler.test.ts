@@ -1,0 +1,48 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Scheduler } from "./scheduler.js";
+
+describe("Scheduler", () => {
+  it("runs events in (time, insertion) order", () => {
+    const s = new Scheduler();
+    const seen: string[] = [];
+    const push = (x: string) => seen.push(`${s.now()}:${x}`);
+    s.at(20, push, "c");
+    s.at(10, push, "a");
+    s.at(10, push, "b");
+    s.at(5, () => s.after(5, push, "d")); // scheduled later, same time as a/b: runs after them
+    s.runUntil(100);
+    expect(seen).toEqual(["10:a", "10:b", "10:d", "20:c"]);
+    expect(s.now()).toBe(100);
+  });
+
+  it("skips cancelled events and stops at the horizon", () => {
+    const s = new Scheduler();
+    const seen: number[] = [];
+    const e = s.at(1, (x: number) => seen.push(x), 1);
+    s.at(2, (x: number) => seen.push(x), 2);
+    s.at(50, (x: number) => seen.push(x), 3);
+    e.cancelled = true;
+    s.runUntil(10);
+    expect(seen).toEqual([2]);
+    expect(s.peekTime()).toBe(50);
+  });
+
+  it("orders any random schedule like a stable sort", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 200 }), (times) => {
+        const s = new Scheduler();
+        const out: number[] = [];
+        times.forEach((t, i) => {
+          s.at(t, (x: number) => out.push(x), i);
+        });
+        s.runUntil(1000);
+        const expected = times
+          .map((t, i) => ({ t, i }))
+          .sort((x, y) => x.t - y.t || x.i - y.i)
+          .map((x) => x.i);
+        expect(out).toEqual(expected);
+      }),
+    );
+  });
+});
