@@ -1,0 +1,71 @@
+/**
+ * @module bench/child
+ * Runs one workload in a fresh process (spawned by bench/main.ts with --expose-gc), so that
+ * its memory figures and JIT state owe nothing to the workloads before it. Reads the job as
+ * JSON from argv[2]; prints `RESULT {json}` as its last line. Modules are imported per job, so
+ * that a workload runs as long as the layers it needs load.
+ */
+import { readFileSync } from "node:fs";
+import type { CreateLab } from "./engine.js";
+import type { WorkloadOptions } from "./options.js";
+
+export type Job =
+  | { kind: "scheduler"; pending: number; events: number; seed: number }
+  | { kind: "forward"; routers: number; requests: number; seed: number }
+  | { kind: "rip"; name: string; topoFile: string; options: WorkloadOptions; peerDump?: string }
+  | { kind: "converge"; name: string; topoFile: string; options: WorkloadOptions }
+  | { kind: "scale"; routers: number; flows: number; seed: number };
+
+async function engineOrBare(): Promise<{ create: CreateLab; engine: string }> {
+  const { bareLab, loadCreateSimLab } = await import("./engine.js");
+  try {
+    return { create: await loadCreateSimLab(), engine: "createSimLab" };
+  } catch {
+    return { create: bareLab, engine: "sim/build (no engine yet)" };
+  }
+}
+
+async function loadTopo(name: string, file: string) {
+  const { parseEdgeList } = await import("./topologies.js");
+  const t0 = performance.now();
+  const topo = parseEdgeList(readFileSync(file, "utf8"), name);
+  return { topo, parseSeconds: (performance.now() - t0) / 1000 };
+}
+
+async function run(job: Job): Promise<unknown> {
+  switch (job.kind) {
+    case "scheduler": {
+      const { runScheduler } = await import("./workloads/scheduler.js");
+      return runScheduler(job.pending, job.events, job.seed);
+    }
+    case "forward": {
+      const { runForward } = await import("./workloads/forward.js");
+      return runForward(job.routers, job.requests, job.seed);
+    }
+    case "rip": {
+      const create = await (await import("./engine.js")).loadCreateSimLab();
+      const { runRip } = await import("./workloads/rip.js");
+      const { topo, parseSeconds } = await loadTopo(job.name, job.topoFile);
+      return { parseSeconds, ...(await runRip(create, topo, job.options, job.peerDump)) };
+    }
+    case "converge": {
+      const create = await (await import("./engine.js")).loadCreateSimLab();
+      const { runConverge } = await import("./workloads/rip.js");
+      const { topo, parseSeconds } = await loadTopo(job.name, job.topoFile);
+      return { parseSeconds, ...(await runConverge(create, topo, job.options)) };
+    }
+    case "scale": {
+      const { runScale } = await import("./workloads/scale.js");
+      const { create, engine } = await engineOrBare();
+      return { engine, ...(await runScale(create, job.routers, job.flows, job.seed)) };
+    }
+  }
+}
+
+const job = JSON.parse(process.argv[2] ?? "null") as Job;
+try {
+  const result = await run(job);
+  process.stdout.write(`RESULT ${JSON.stringify({ ok: true, result })}\n`);
+} catch (e) {
+  process.stdout.write(`RESULT ${JSON.stringify({ ok: false, error: (e as Error).message })}\n`);
+}

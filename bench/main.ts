@@ -1,0 +1,229 @@
+/**
+ * @module bench/main
+ * `npm run bench`: routelab's simulator against its yardstick, ns-3, on the same work.
+ *
+ * Each workload of ours runs in a fresh child process (bench/child.ts) `--runs` times and the
+ * median is reported; the ns-3 peer runs once per topology (it is the slow side: a minute at
+ * 300 routers), in the same run, on the same edge list and flags. Results go to stdout as a
+ * table, and to `--json FILE`; progress goes to stderr.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Job } from "./child.js";
+import { type BenchOptions, parseOptions, USAGE, type WorkloadOptions } from "./options.js";
+import { ensurePeer, type PeerResult, runPeer } from "./peer.js";
+import { Progress } from "./progress.js";
+import { type Report, renderReport } from "./report.js";
+import { median } from "./stats.js";
+import { FULL_TOPOLOGIES, generateEdges, QUICK_TOPOLOGIES, REPO, type TopoSpec } from "./topologies.js";
+import type { ForwardResult } from "./workloads/forward.js";
+import type { ConvergeResult, RipResult } from "./workloads/rip.js";
+import type { ScaleResult } from "./workloads/scale.js";
+import type { SchedulerResult } from "./workloads/scheduler.js";
+
+type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
+
+function runChild<T>(job: Job): Outcome<T> {
+  const r = spawnSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", join(REPO, "bench", "child.ts"), JSON.stringify(job)],
+    {
+      cwd: REPO,
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    },
+  );
+  const line = r.stdout
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("RESULT "));
+  if (!line) {
+    const why = (r.stderr || r.stdout).trim().split("\n").slice(-4).join(" | ");
+    return { ok: false, error: `workload crashed (exit ${r.status ?? r.signal}): ${why}` };
+  }
+  return JSON.parse(line.slice(7)) as Outcome<T>;
+}
+
+/** Runs a job `runs` times; the run whose `key` is the median is reported, with all values. */
+function medianOf<T>(job: Job, runs: number, key: (r: T) => number, progress: Progress, label: string) {
+  const all: T[] = [];
+  for (let i = 0; i < runs; i++) {
+    progress.step(`${label}${runs > 1 ? ` (run ${i + 1}/${runs})` : ""}`);
+    const o = runChild<T>(job);
+    progress.tick();
+    if (!o.ok) {
+      progress.grow(-(runs - i - 1));
+      return { ok: false as const, error: o.error };
+    }
+    all.push(o.result);
+  }
+  const m = median(all.map(key));
+  const pick = all.reduce((best, r) => (Math.abs(key(r) - m) < Math.abs(key(best) - m) ? r : best), all[0]!);
+  return { ok: true as const, result: pick, median: m, values: all.map(key) };
+}
+
+function wanted(o: BenchOptions, name: string): boolean {
+  return o.only.length === 0 || o.only.some((x) => name.includes(x));
+}
+
+async function main(): Promise<number> {
+  let o: BenchOptions | "help";
+  try {
+    o = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (o === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const opts = o;
+  const work: WorkloadOptions = {
+    time: opts.time,
+    pings: opts.pings,
+    interval: opts.interval,
+    failAt: opts.failAt,
+    failLink: opts.failLink,
+    seed: opts.seed,
+  };
+  const topologies: TopoSpec[] = (opts.quick ? QUICK_TOPOLOGIES : FULL_TOPOLOGIES).filter(
+    (t) => wanted(opts, `rip ${t.name}`) || wanted(opts, `converge ${t.name}`),
+  );
+  const peer = opts.noPeer ? { ok: false as const, reason: "--no-peer" } : ensurePeer(opts.peer);
+  const dir = mkdtempSync(join(tmpdir(), "routelab-bench-"));
+  const report: Report = {
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? "?",
+      node: process.version,
+      platform: process.platform,
+    },
+    options: work,
+    runs: opts.runs,
+    quick: opts.quick,
+    peer: peer.ok ? { path: peer.path } : { skipped: peer.reason },
+    scheduler: [],
+    forward: [],
+    rip: [],
+    converge: [],
+    scale: [],
+  };
+
+  const sched = opts.quick ? [10_000] : [1_000, 10_000, 100_000];
+  const doSched = wanted(opts, "scheduler");
+  const doForward = wanted(opts, "forward");
+  const doScale = wanted(opts, "scale");
+  const ripTopos = topologies.filter((t) => wanted(opts, `rip ${t.name}`));
+  const convTopos = topologies.filter((t) => wanted(opts, `converge ${t.name}`));
+  const progress = new Progress(
+    (doSched ? sched.length * opts.runs : 0) +
+      (doForward ? opts.runs : 0) +
+      ripTopos.length * (opts.runs + (peer.ok ? 1 : 0)) +
+      convTopos.length * opts.runs +
+      (doScale ? 1 : 0) +
+      topologies.length,
+  );
+
+  try {
+    if (doSched)
+      for (const pending of sched) {
+        const r = medianOf<SchedulerResult>(
+          { kind: "scheduler", pending, events: opts.quick ? 1_000_000 : 3_000_000, seed: opts.seed },
+          opts.runs,
+          (x) => x.eventsPerSecond,
+          progress,
+          `scheduler, ${pending} pending`,
+        );
+        report.scheduler.push(r.ok ? { ...r.result, runs: r.values } : { pending, error: r.error });
+      }
+    if (doForward) {
+      const r = medianOf<ForwardResult>(
+        { kind: "forward", routers: 32, requests: opts.quick ? 20_000 : 50_000, seed: opts.seed },
+        opts.runs,
+        (x) => x.hopsPerSecond,
+        progress,
+        "forwarding on a 32-router chain",
+      );
+      report.forward.push(r.ok ? { ...r.result, runs: r.values } : { routers: 32, error: r.error });
+    }
+
+    const files = new Map<string, string>();
+    for (const t of topologies) {
+      progress.step(`generating ${t.name}`);
+      const file = join(dir, `${t.name}.edges`);
+      writeFileSync(file, generateEdges(t, opts.seed));
+      files.set(t.name, file);
+      progress.tick();
+    }
+
+    for (const t of ripTopos) {
+      const file = files.get(t.name)!;
+      let theirs: PeerResult | { error: string } | undefined;
+      const dump = join(dir, `${t.name}.ns3.dump`);
+      if (peer.ok) {
+        progress.step(`${t.name}: ns-3 peer`);
+        try {
+          theirs = runPeer(peer.path, file, dump, work);
+        } catch (e) {
+          theirs = { error: (e as Error).message };
+        }
+        progress.tick();
+      }
+      const peerDump = theirs && !("error" in theirs) ? dump : undefined;
+      const job: Job = { kind: "rip", name: t.name, topoFile: file, options: work };
+      if (peerDump) job.peerDump = peerDump;
+      const ours = medianOf<RipResult & { parseSeconds: number }>(
+        job,
+        opts.runs,
+        (x) => x.wallSeconds,
+        progress,
+        `${t.name}: routelab`,
+      );
+      report.rip.push({
+        name: t.name,
+        ours: ours.ok ? { ...ours.result, runs: ours.values } : { error: ours.error },
+        ns3:
+          theirs === undefined
+            ? { skipped: peer.ok ? "" : peer.reason }
+            : "error" in theirs
+              ? { error: theirs.error }
+              : { ...theirs, metrics: undefined, routes: theirs.metrics.size },
+      });
+    }
+
+    for (const t of convTopos) {
+      const r = medianOf<ConvergeResult & { parseSeconds: number }>(
+        { kind: "converge", name: t.name, topoFile: files.get(t.name)!, options: work },
+        opts.runs,
+        (x) => x.convergeWallSeconds + x.bootSeconds,
+        progress,
+        `${t.name}: boot and converge`,
+      );
+      report.converge.push({ name: t.name, ...(r.ok ? { ...r.result } : { error: r.error }) });
+    }
+
+    if (doScale) {
+      progress.step("10,000 routers: boot and forward");
+      const r = runChild<ScaleResult & { engine: string }>({
+        kind: "scale",
+        routers: 10_000,
+        flows: 1_000,
+        seed: opts.seed,
+      });
+      progress.tick();
+      report.scale.push(r.ok ? r.result : { routers: 10_000, error: r.error });
+    }
+  } finally {
+    progress.finish();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  process.stdout.write(renderReport(report));
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+}
+
+process.exitCode = await main();

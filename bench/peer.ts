@@ -1,0 +1,102 @@
+/**
+ * @module bench/peer
+ * The ns-3 peer (shared/bench/ns3/rip-peer.cc, built from Debian's libns3-dev): builds it when
+ * missing, runs it on the same edge list with the same flags, and reads back its summary line
+ * (`{"peer":…,"events":…,"wallSeconds":…}`) and its final tables (`NODE SUBNET NEXTHOP METRIC`).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { WorkloadOptions } from "./options.js";
+import { SHARED } from "./topologies.js";
+
+export interface PeerResult {
+  peer: string;
+  nodes: number;
+  links: number;
+  events: number;
+  /** ns-3's own timing of Simulator::Run (excludes building the topology). */
+  wallSeconds: number;
+  /** Whole process, from spawn to exit. */
+  processSeconds: number;
+  /** Peak resident set, from /usr/bin/time, when present. */
+  maxRssBytes?: number;
+  /** "node subnet" → metric, for learned routes below 16. */
+  metrics: Map<string, number>;
+}
+
+/** The peer binary, built if needed; or a reason it is not available. */
+export function ensurePeer(path: string): { ok: true; path: string } | { ok: false; reason: string } {
+  if (existsSync(path)) return { ok: true, path };
+  if (!existsSync("/usr/include/ns3/rip-helper.h"))
+    return { ok: false, reason: "libns3-dev is not installed (apt-get install libns3-dev)" };
+  const script = join(SHARED, "bench", "ns3", "build.sh");
+  if (!existsSync(script)) return { ok: false, reason: `missing ${script}` };
+  const r = spawnSync("sh", [script, path], { encoding: "utf8" });
+  if (r.status !== 0 || !existsSync(path))
+    return {
+      ok: false,
+      reason: `building the ns-3 peer failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`,
+    };
+  return { ok: true, path };
+}
+
+export function peerArgs(topoFile: string, dump: string, o: WorkloadOptions): string[] {
+  const args = [
+    `--topo=${topoFile}`,
+    `--time=${o.time}`,
+    `--pings=${o.pings}`,
+    `--interval=${o.interval}`,
+    `--seed=${o.seed}`,
+    `--dump=${dump}`,
+  ];
+  if (o.failAt >= 0 && o.failLink) args.push(`--failAt=${o.failAt}`, `--failLink=${o.failLink}`);
+  return args;
+}
+
+export function runPeer(bin: string, topoFile: string, dump: string, o: WorkloadOptions): PeerResult {
+  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+  const args = peerArgs(topoFile, dump, o);
+  const t0 = performance.now();
+  const r = timeBin
+    ? spawnSync(timeBin, ["-f", "maxrss-kb=%M", bin, ...args], { encoding: "utf8", maxBuffer: 16 << 20 })
+    : spawnSync(bin, args, { encoding: "utf8", maxBuffer: 16 << 20 });
+  const processSeconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`ns-3 peer failed (exit ${r.status}): ${r.stderr.trim().slice(-400)}`);
+  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`ns-3 peer printed no summary: ${r.stdout.slice(-400)}`);
+  const summary = JSON.parse(line) as {
+    peer: string;
+    nodes: number;
+    links: number;
+    events: number;
+    wallSeconds: number;
+  };
+  const rss = /maxrss-kb=(\d+)/.exec(r.stderr);
+  const out: PeerResult = { ...summary, processSeconds, metrics: readDump(readFileSync(dump, "utf8")) };
+  if (rss) out.maxRssBytes = Number(rss[1]) * 1024;
+  return out;
+}
+
+/** `NODE SUBNET NEXTHOP METRIC` lines → "NODE SUBNET" → metric. */
+export function readDump(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f.length !== 4) continue;
+    m.set(`${f[0]} ${f[1]}`, Number(f[3]));
+  }
+  return m;
+}
+
+/** ns-3's version as the peer reports it, without running a workload. */
+export function peerVersion(bin: string): string {
+  try {
+    return execFileSync(bin, ["--PrintVersion"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    return "ns-3";
+  }
+}

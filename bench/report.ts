@@ -1,0 +1,234 @@
+/**
+ * @module bench/report
+ * The benchmark's results as one JSON-able value, and as tables for people: one per workload
+ * family, with the issue's targets beside the figures (10× less wall time than ns-3 with equal
+ * metrics; 1.5 M forwarded packet-hops/s; 10,000 routers in one process).
+ */
+import type { WorkloadOptions } from "./options.js";
+import type { PeerResult } from "./peer.js";
+import { bytes, seconds, si } from "./stats.js";
+import type { ForwardResult } from "./workloads/forward.js";
+import type { Comparison, ConvergeResult, RipResult } from "./workloads/rip.js";
+import type { ScaleResult } from "./workloads/scale.js";
+import type { SchedulerResult } from "./workloads/scheduler.js";
+
+type Err = { error: string };
+type Runs = { runs: number[] };
+
+export interface Report {
+  machine: { cpus: number; cpu: string; node: string; platform: string };
+  options: WorkloadOptions;
+  runs: number;
+  quick: boolean;
+  peer: { path: string } | { skipped: string };
+  scheduler: ((SchedulerResult & Runs) | (Err & { pending: number }))[];
+  forward: ((ForwardResult & Runs) | (Err & { routers: number }))[];
+  rip: {
+    name: string;
+    ours: (RipResult & { parseSeconds: number } & Runs) | Err;
+    ns3: (Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number }) | Err | { skipped: string };
+  }[];
+  converge: ({ name: string } & (ConvergeResult | Err))[];
+  scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
+}
+
+export const TARGET_RATIO = 10;
+export const TARGET_HOPS = 1.5e6;
+
+function table(head: string[], rows: string[][], right: boolean[] = head.map((_, i) => i > 0)): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (right[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [fmt(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(fmt)].join("\n");
+}
+
+function isErr(x: object): x is Err {
+  return "error" in x && typeof (x as Err).error === "string";
+}
+
+function cmp(c: Comparison | undefined): string {
+  if (!c) return "-";
+  if (c.equal) return `equal (${si(c.compared)})`;
+  return `DIFFER ${c.differ}/${c.onlyOurs}/${c.onlyTheirs}`;
+}
+
+export function renderReport(r: Report): string {
+  const out: string[] = [];
+  const o = r.options;
+  out.push(
+    `routelab bench: ${r.machine.cpu} (${r.machine.cpus} cores), node ${r.machine.node}; ` +
+      `--time ${o.time} --pings ${o.pings} --interval ${o.interval} --seed ${o.seed}` +
+      (o.failAt >= 0 && o.failLink ? ` --failAt ${o.failAt} --failLink ${o.failLink}` : "") +
+      `; medians of ${r.runs} run(s)`,
+  );
+  if ("skipped" in r.peer) out.push(`ns-3 column skipped: ${r.peer.skipped}`);
+  out.push("");
+
+  if (r.scheduler.length > 0) {
+    out.push("Scheduler (self-re-arming timers, random delays up to 1 ms)");
+    out.push(
+      table(
+        ["pending", "events", "wall", "events/s"],
+        r.scheduler.map((s) =>
+          isErr(s)
+            ? [String(s.pending), s.error, "", ""]
+            : [si(s.pending), si(s.events), seconds(s.wallSeconds), si(s.eventsPerSecond)],
+        ),
+      ),
+    );
+    out.push("");
+  }
+
+  if (r.forward.length > 0) {
+    out.push(
+      `Forwarding (echo request/reply across a router chain; target ${si(TARGET_HOPS)} packet-hops/s)`,
+    );
+    out.push(
+      table(
+        ["routers", "packet-hops", "wall", "hops/s", "target"],
+        r.forward.map((f) =>
+          isErr(f)
+            ? [String(f.routers), f.error, "", "", ""]
+            : [
+                String(f.routers),
+                si(f.packetHops),
+                seconds(f.wallSeconds),
+                si(f.hopsPerSecond),
+                f.hopsPerSecond >= TARGET_HOPS ? "met" : "MISSED",
+              ],
+        ),
+      ),
+    );
+    out.push("");
+  }
+
+  if (r.rip.length > 0) {
+    out.push(
+      `RIP, ${o.time} simulated s, ${o.pings} ping flows (wall = the run, boot excluded, as ns-3 times Simulator::Run)`,
+    );
+    const rows = r.rip.map((x) => {
+      const ours = x.ours;
+      const theirs = x.ns3;
+      const ns3ok = !isErr(theirs) && !("skipped" in theirs);
+      if (isErr(ours))
+        return [
+          x.name,
+          "",
+          "",
+          ours.error,
+          ns3ok ? seconds(theirs.wallSeconds) : "-",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+        ];
+      const ratio = ns3ok ? theirs.wallSeconds / ours.wallSeconds : Number.NaN;
+      return [
+        x.name,
+        String(ours.nodes),
+        String(ours.links),
+        seconds(ours.wallSeconds),
+        ns3ok ? seconds(theirs.wallSeconds) : isErr(theirs) ? "error" : "-",
+        Number.isFinite(ratio) ? `${ratio.toFixed(1)}×${ratio >= TARGET_RATIO ? "" : " (<10×)"}` : "-",
+        si(ours.events),
+        ns3ok ? si(theirs.events) : "-",
+        bytes(ours.peakHeapBytes),
+        bytes(ours.bytesPerRouter),
+        ns3ok && theirs.maxRssBytes ? bytes(theirs.maxRssBytes) : "-",
+        `${cmp(ours.vsPeer)} / ${cmp(ours.vsShortestPaths)}`,
+      ];
+    });
+    out.push(
+      table(
+        [
+          "topology",
+          "nodes",
+          "links",
+          "routelab",
+          "ns-3",
+          "ratio",
+          "events",
+          "ns-3 events",
+          "peak heap",
+          "heap/router",
+          "ns-3 RSS",
+          "metrics vs ns-3 / vs shortest paths",
+        ],
+        rows,
+        [false, true, true, true, true, true, true, true, true, true, true, false],
+      ),
+    );
+    const errs = r.rip.flatMap((x) => [
+      ...(isErr(x.ns3) ? [`${x.name}: ns-3: ${x.ns3.error}`] : []),
+      ...(!isErr(x.ours) && x.ours.vsPeer && !x.ours.vsPeer.equal
+        ? [`${x.name}: vs ns-3: ${x.ours.vsPeer.examples.join("; ")}`]
+        : []),
+      ...(!isErr(x.ours) && !x.ours.vsShortestPaths.equal
+        ? [`${x.name}: vs shortest paths: ${x.ours.vsShortestPaths.examples.join("; ")}`]
+        : []),
+    ]);
+    if (errs.length > 0) out.push(...errs.map((e) => `  ! ${e}`));
+    out.push("");
+  }
+
+  if (r.converge.length > 0) {
+    out.push(
+      "Boot and converge (until every table holds its shortest-path metrics; checked every 0.1 simulated s)",
+    );
+    out.push(
+      table(
+        ["topology", "routers", "boot", "converged at", "wall to converge", "events"],
+        r.converge.map((c) =>
+          isErr(c)
+            ? [c.name, c.error, "", "", "", ""]
+            : [
+                c.name,
+                String(c.nodes),
+                seconds(c.bootSeconds),
+                Number.isFinite(c.convergedAtSimSeconds)
+                  ? `${c.convergedAtSimSeconds.toFixed(1)} s sim`
+                  : "never",
+                seconds(c.convergeWallSeconds),
+                si(c.events),
+              ],
+        ),
+        [false, true, true, true, true, true],
+      ),
+    );
+    out.push("");
+  }
+
+  if (r.scale.length > 0) {
+    out.push("Scale (4-ary tree with static routes; 1,000 ping flows for 60 simulated s)");
+    out.push(
+      table(
+        ["routers", "routes", "boot", "heap", "heap/router", "RSS", "hops", "hops/s", "replies"],
+        r.scale.map((s) =>
+          isErr(s)
+            ? [String(s.routers), s.error, "", "", "", "", "", "", ""]
+            : [
+                si(s.routers),
+                si(s.staticRoutes),
+                seconds(s.bootSeconds),
+                bytes(s.retainedHeapBytes),
+                bytes(s.bytesPerRouter),
+                bytes(s.maxRssBytes),
+                si(s.packetHops),
+                si(s.hopsPerSecond),
+                `${s.replies}/${s.sent}`,
+              ],
+        ),
+      ),
+    );
+    if (r.scale.some((s) => !isErr(s) && s.engine && s.engine !== "createSimLab"))
+      out.push("  (built with sim/build: the engine's createSimLab was not available)");
+    out.push("");
+  }
+  return `${out.join("\n")}\n`;
+}

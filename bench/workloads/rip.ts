@@ -1,0 +1,231 @@
+/**
+ * @module bench/workloads/rip
+ * RIP on a generated topology, as the ns-3 peer runs it: every router a RIPv2 daemon with RFC
+ * 2453 timers, K ping flows from 60 s, an optional link failure, `time` simulated seconds.
+ * Reports wall time of the run, events, memory, and the final tables checked two ways: against
+ * shortest paths computed here (always), and against the peer's dump (when there is one).
+ *
+ * Memory is measured in a fresh process per run (see bench/child.ts): heap retained by the lab
+ * after a forced GC, over the heap before it was built, per router; and the peak heap, sampled
+ * every 10 simulated seconds.
+ */
+import { SECOND } from "../../src/core/time.js";
+import type { Network } from "../../src/sim/network.js";
+import type { SimNode } from "../../src/sim/node.js";
+import type { Topology } from "../../src/topology/model.js";
+import type { BenchLab, CreateLab } from "../engine.js";
+import type { WorkloadOptions } from "../options.js";
+import { readDump } from "../peer.js";
+import { type PingCounters, startPingFlows } from "../pings.js";
+import { expectedMetrics, ipText } from "../topologies.js";
+
+export interface Comparison {
+  /** Routes compared (union of both sides' keys). */
+  compared: number;
+  equal: boolean;
+  /** Different metric on both sides. */
+  differ: number;
+  onlyOurs: number;
+  onlyTheirs: number;
+  /** A few examples, "node subnet: ours vs theirs". */
+  examples: string[];
+}
+
+export interface RipResult {
+  nodes: number;
+  links: number;
+  simSeconds: number;
+  bootSeconds: number;
+  wallSeconds: number;
+  events: number;
+  retainedHeapBytes: number;
+  bytesPerRouter: number;
+  peakHeapBytes: number;
+  maxRssBytes: number;
+  ripRoutes: number;
+  pings: PingCounters;
+  /** Against shortest paths (BFS). */
+  vsShortestPaths: Comparison;
+  /** Against the ns-3 peer's dump, when given. */
+  vsPeer?: Comparison;
+}
+
+export interface ConvergeResult {
+  nodes: number;
+  bootSeconds: number;
+  /** Virtual seconds until every table held its shortest-path metrics; NaN if never. */
+  convergedAtSimSeconds: number;
+  /** Wall time of the simulation up to that point (checks excluded). */
+  convergeWallSeconds: number;
+  events: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function heapNow(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+function failLinks(lab: BenchLab, o: WorkloadOptions): Set<string> {
+  const down = new Set<string>();
+  if (!(o.failAt >= 0) || !o.failLink) return down;
+  const [a, b] = o.failLink.split(",") as [string, string];
+  const matching = lab.net.links.filter(
+    (l) => (l.a.node.name === a && l.b.node.name === b) || (l.a.node.name === b && l.b.node.name === a),
+  );
+  if (matching.length === 0) throw new Error(`--failLink ${o.failLink}: no such link in this topology`);
+  for (const l of matching) down.add(l.id);
+  lab.net.scheduler.at(o.failAt * SECOND, () => lab.setLink(a, b, false));
+  return down;
+}
+
+export async function runRip(
+  createLab: CreateLab,
+  topo: Topology,
+  o: WorkloadOptions,
+  peerDump?: string,
+): Promise<RipResult> {
+  const heap0 = heapNow();
+  const t0 = performance.now();
+  const lab = await createLab(topo, { seed: o.seed });
+  const bootSeconds = (performance.now() - t0) / 1000;
+  const pings = startPingFlows(lab.net, o);
+  const down = failLinks(lab, o);
+  const s = lab.net.scheduler;
+  const end = o.time * SECOND;
+  let peakHeap = process.memoryUsage().heapUsed;
+  let wall = 0;
+  for (let t = 0; t < end; ) {
+    t = Math.min(end, t + 10 * SECOND);
+    const a = performance.now();
+    s.runUntil(t);
+    wall += performance.now() - a;
+    const h = process.memoryUsage().heapUsed;
+    if (h > peakHeap) peakHeap = h;
+  }
+  const retained = heapNow() - heap0;
+  const ours = ourMetrics(lab.net);
+  const result: RipResult = {
+    nodes: topo.nodes.length,
+    links: topo.links.length,
+    simSeconds: o.time,
+    bootSeconds,
+    wallSeconds: wall / 1000,
+    events: s.executed,
+    retainedHeapBytes: retained,
+    bytesPerRouter: retained / topo.nodes.length,
+    peakHeapBytes: peakHeap,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    ripRoutes: ours.size,
+    pings,
+    vsShortestPaths: compare(ours, bfsMetrics(topo, down)),
+  };
+  if (peerDump) {
+    const { readFileSync } = await import("node:fs");
+    result.vsPeer = compare(ours, readDump(readFileSync(peerDump, "utf8")));
+  }
+  await lab.close();
+  return result;
+}
+
+export async function runConverge(
+  createLab: CreateLab,
+  topo: Topology,
+  o: WorkloadOptions,
+): Promise<ConvergeResult> {
+  const t0 = performance.now();
+  const lab = await createLab(topo, { seed: o.seed });
+  const bootSeconds = (performance.now() - t0) / 1000;
+  const want = wants(lab.net, bfsMetrics(topo, new Set()));
+  const s = lab.net.scheduler;
+  const step = SECOND / 10;
+  let wall = 0;
+  let at = Number.NaN;
+  for (let t = step; t <= o.time * SECOND; t += step) {
+    const a = performance.now();
+    s.runUntil(t);
+    wall += performance.now() - a;
+    if (holds(want)) {
+      at = t / SECOND;
+      break;
+    }
+  }
+  const events = s.executed;
+  await lab.close();
+  return {
+    nodes: topo.nodes.length,
+    bootSeconds,
+    convergedAtSimSeconds: at,
+    convergeWallSeconds: wall / 1000,
+    events,
+  };
+}
+
+/** "node a.b.c.d/len" → metric of every active RIP route below 16. */
+function ourMetrics(net: Network): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const n of net.nodes)
+    for (const r of n.fib.all())
+      if (r.source === "rip" && r.metric < 16) m.set(`${n.name} ${ipText(r.dest)}/${r.len}`, r.metric);
+  return m;
+}
+
+function bfsMetrics(topo: Topology, down: ReadonlySet<string>): Map<string, number> {
+  const m = new Map<string, number>();
+  expectedMetrics(topo, down, (node, subnet, metric) => m.set(`${node} ${subnet}`, metric));
+  return m;
+}
+
+interface Want {
+  node: SimNode;
+  dest: number;
+  len: number;
+  metric: number;
+}
+
+function wants(net: Network, want: Map<string, number>): Want[] {
+  const out: Want[] = [];
+  for (const [key, metric] of want) {
+    const sp = key.indexOf(" ");
+    const [addr, len] = key.slice(sp + 1).split("/") as [string, string];
+    const p = addr.split(".").map(Number) as [number, number, number, number];
+    const dest = ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
+    out.push({ node: net.byName.get(key.slice(0, sp))!, dest, len: Number(len), metric });
+  }
+  return out;
+}
+
+/** Whether every expected route is in place with its metric (exact-prefix probes, no allocation). */
+function holds(want: readonly Want[]): boolean {
+  for (const w of want) {
+    const r = w.node.fib.get(w.dest, w.len);
+    if (r === undefined || r.source !== "rip" || r.metric !== w.metric) return false;
+  }
+  return true;
+}
+
+export function compare(ours: Map<string, number>, theirs: Map<string, number>): Comparison {
+  const c: Comparison = { compared: 0, equal: true, differ: 0, onlyOurs: 0, onlyTheirs: 0, examples: [] };
+  const note = (s: string) => {
+    if (c.examples.length < 5) c.examples.push(s);
+  };
+  for (const [k, v] of ours) {
+    c.compared++;
+    const w = theirs.get(k);
+    if (w === undefined) {
+      c.onlyOurs++;
+      note(`${k}: ours ${v}, theirs none`);
+    } else if (w !== v) {
+      c.differ++;
+      note(`${k}: ours ${v}, theirs ${w}`);
+    }
+  }
+  for (const [k, w] of theirs)
+    if (!ours.has(k)) {
+      c.compared++;
+      c.onlyTheirs++;
+      note(`${k}: ours none, theirs ${w}`);
+    }
+  c.equal = c.differ === 0 && c.onlyOurs === 0 && c.onlyTheirs === 0;
+  return c;
+}
