@@ -1,0 +1,285 @@
+/**
+ * @module proto/rip/packets
+ * RIP packet I/O, as BIRD's packets.c: receiving (validation with a counted reason for every
+ * refusal, then dispatch), answering requests (RFC 2453 3.9.1), and building responses with
+ * split horizon, at most 25 entries a message (RFC 2453 3.10.2).
+ *
+ * Nothing here throws on bad input: a refused message or entry is counted and dropped.
+ */
+import { formatIpv4, lenOfMask, maskOf } from "../../core/ip.js";
+import type { Datagram, HostInterface, SendOptions } from "../../sim/host.js";
+import { isWireError } from "../../wire/error.js";
+import {
+  emitRip,
+  isWholeTableRequest,
+  parseRip,
+  RIP_ENTRY_LEN,
+  RIP_GROUP,
+  RIP_HEADER_LEN,
+  RIP_INFINITY,
+  RIP_MAX_ENTRIES,
+  RIP_PORT,
+  RIP_REQUEST,
+  RIP_RESPONSE,
+  type RipEntry,
+  type RipRepr,
+  wholeTableRequest,
+} from "../../wire/rip.js";
+import type { RipCore, RipEntryDrop, RipIfaceCounters, RipNeighbour } from "./types.js";
+
+const AF_INET = 2;
+/** IPTOS_PREC_INTERNETCONTROL, as FRR and BIRD send RIP (protocols.md §1). */
+const TOS_INTERNETCONTROL = 0xc0;
+
+export type UpdateKind = "update" | "triggered" | "answer";
+
+// ---- receiving --------------------------------------------------------------------------------
+
+/** Handles one datagram for UDP port 520; false when it was refused (and counted). */
+export function receive(core: RipCore, d: Datagram): boolean {
+  const ifaces = core.host.interfaces();
+  const iface = ifaces[d.iface];
+  const ctr = core.ifaceCounters(d.iface);
+  if (d.srcPort === RIP_PORT && core.isOwnAddress(d.src)) {
+    // Our own multicast heard back (RFC 2453 3.9.2: "such datagrams must be ignored"). A query
+    // from another port of this node (rtquery run on the router itself) is answered.
+    core.count("own-message");
+    return false;
+  }
+  // A neighbour is a sender on the subnet of the interface the message came in on.
+  const onLink = iface?.isLink && iface.up && sameSubnet(iface, d.src);
+  const nb = onLink ? core.neighbour(d.src, iface) : undefined;
+  if (nb !== undefined) nb.lastHeard = core.host.now();
+  const bad = (what: Parameters<RipCore["count"]>[0]): false => {
+    ctr.rxBadPackets++;
+    core.count(what, nb);
+    return false;
+  };
+
+  // Whole-message checks in BIRD's order, each with its own counted reason; the codec then
+  // parses what passed (and would refuse anything still malformed).
+  const p = d.payload;
+  const body = p.length - RIP_HEADER_LEN;
+  if (body < RIP_ENTRY_LEN || body % RIP_ENTRY_LEN !== 0 || body / RIP_ENTRY_LEN > RIP_MAX_ENTRIES)
+    return bad("malformed");
+  if (p[1] !== 2) return bad("version");
+  if (p[0] !== RIP_REQUEST && p[0] !== RIP_RESPONSE) return bad("command");
+  if (p[4] === 0xff && p[5] === 0xff) return bad("auth");
+  const msg = parseRip(p);
+  if (isWireError(msg)) return bad("malformed");
+  // RFC 2453 5: a RIP-2 message is not discarded because its unused field is set; noted only.
+  if (msg.reserved !== undefined && msg.reserved !== 0) core.count("reserved-nonzero", nb);
+
+  if (msg.command === RIP_REQUEST) {
+    ctr.rxRequests++;
+    answerRequest(core, msg, d, iface);
+    return true;
+  }
+
+  ctr.rxResponses++;
+  if (d.srcPort !== RIP_PORT) return bad("bad-port");
+  if (iface === undefined || !iface.isLink || !iface.up) return bad("iface-down");
+  if (nb === undefined) return bad("not-neighbour");
+  processResponse(core, msg.entries, d.src, iface, nb, ctr);
+  return true;
+}
+
+function processResponse(
+  core: RipCore,
+  entries: readonly RipEntry[],
+  from: number,
+  iface: HostInterface,
+  nb: RipNeighbour,
+  ctr: RipIfaceCounters,
+): void {
+  for (const e of entries) {
+    const why = checkEntry(e);
+    if (typeof why === "string") {
+      ctr.rxBadRoutes++;
+      core.count(why, nb);
+      continue;
+    }
+    // RIP-2 entry without a mask: interpreted as RIP-1 would (RFC 2453 3.7, 4.3), by checkEntry.
+    if (e.mask === 0 && e.addr !== 0) core.count("classful-mask", nb);
+    const len = why;
+    let nextHop = from;
+    if (e.nextHop !== 0) {
+      // RFC 2453 4.4: honoured only when directly reachable on the subnet it came over.
+      if (sameSubnet(iface, e.nextHop) && !core.isOwnAddress(e.nextHop)) nextHop = e.nextHop;
+      else core.count("nexthop-ignored", nb);
+    }
+    const metric = Math.min(e.metric + 1, RIP_INFINITY);
+    core.learn(e.addr, len, metric, from, nextHop, iface.index, e.tag);
+  }
+}
+
+/**
+ * RFC 2453 3.9.2 entry checks. Returns the prefix length of a valid entry, or why it is bad.
+ * A zero mask with a non-zero address gets its natural length later.
+ */
+export function checkEntry(e: RipEntry): number | RipEntryDrop {
+  if (e.afi !== AF_INET) return "bad-afi";
+  if (e.metric < 1 || e.metric > RIP_INFINITY) return "bad-metric";
+  let len = lenOfMask(e.mask);
+  if (len < 0) return "bad-mask";
+  if (e.mask === 0 && e.addr !== 0) len = classfulLen(e.addr);
+  const a = e.addr;
+  if ((a & ~maskOf(len)) >>> 0 !== 0) return "bad-address"; // host bits set
+  const first = a >>> 24;
+  if (first === 127 || (first === 0 && !(a === 0 && len === 0)) || a >>> 28 >= 0xe) return "bad-address";
+  return len;
+}
+
+/** Natural (class A/B/C) prefix length; a host route when the address has bits beyond it. */
+function classfulLen(a: number): number {
+  const n = a >>> 31 === 0 ? 8 : a >>> 30 === 2 ? 16 : 24;
+  return (a & ~maskOf(n)) >>> 0 === 0 ? n : 32;
+}
+
+function sameSubnet(i: HostInterface, a: number): boolean {
+  const m = maskOf(i.len);
+  return (a & m) >>> 0 === (i.addr & m) >>> 0 && a !== i.addr;
+}
+
+// ---- requests -----------------------------------------------------------------------------------
+
+/**
+ * RFC 2453 3.9.1. One entry of AFI 0 and metric 16: the whole table, with split horizon for
+ * the interface it came in on, to the requester's address and port. Otherwise each entry is
+ * filled with our metric (16 when unknown) and the message returned as a response, no split
+ * horizon (diagnostic queries such as rtquery -r).
+ */
+function answerRequest(core: RipCore, msg: RipRepr, d: Datagram, iface: HostInterface | undefined): void {
+  const entries = msg.entries;
+  if (entries.length === 0) {
+    core.count("empty-request");
+    return;
+  }
+  const opts = replyOptions(d, iface);
+  if (isWholeTableRequest(msg)) {
+    const out = iface?.isLink ? iface : undefined;
+    const list = tableEntries(core, out, false);
+    sendEntries(core, list, d.src, d.srcPort, opts, d.iface, "answer");
+    return;
+  }
+  const filled: RipEntry[] = entries.map((e) => {
+    const len = e.afi === AF_INET ? lenOfMask(e.mask) : -1;
+    const r = len >= 0 ? core.route(e.addr, len) : undefined;
+    return { ...e, metric: r === undefined ? RIP_INFINITY : r.metric };
+  });
+  sendMessage(
+    core,
+    { command: RIP_RESPONSE, version: 2, entries: filled },
+    d.src,
+    d.srcPort,
+    opts,
+    d.iface,
+    "answer",
+  );
+}
+
+/**
+ * How to send an answer: to a neighbour's RIP port on its own link, out of that interface with
+ * TTL 1 like every RIP message; to anyone else (rtquery from a distant host, or from this
+ * node itself) through the routing table with an ordinary TTL, or it would die on the way.
+ */
+function replyOptions(d: Datagram, iface: HostInterface | undefined): SendOptions {
+  if (iface?.isLink && iface.up && sameSubnet(iface, d.src))
+    return { iface: iface.index, ttl: 1, tos: TOS_INTERNETCONTROL, user: "rip", cls: "rip" };
+  return { tos: TOS_INTERNETCONTROL, user: "rip", cls: "rip" };
+}
+
+// ---- sending -----------------------------------------------------------------------------------
+
+/** Whole-table request on an interface (start-up, interface up). */
+export function sendRequest(core: RipCore, iface: HostInterface): void {
+  sendMessage(
+    core,
+    wholeTableRequest(),
+    RIP_GROUP,
+    RIP_PORT,
+    multicastOptions(iface),
+    iface.index,
+    "request",
+  );
+}
+
+/** A regular or triggered update on one interface: multicast to 224.0.0.9 from and to port 520. */
+export function sendTable(core: RipCore, iface: HostInterface, kind: "update" | "triggered"): void {
+  const list = tableEntries(core, iface, kind === "triggered");
+  sendEntries(core, list, RIP_GROUP, RIP_PORT, multicastOptions(iface), iface.index, kind);
+}
+
+function multicastOptions(iface: HostInterface): SendOptions {
+  return { iface: iface.index, ttl: 1, tos: TOS_INTERNETCONTROL, user: "rip", cls: "rip" };
+}
+
+/**
+ * The entries to advertise on interface `out` (undefined: no split horizon, e.g. to a query
+ * that did not come over a link). Split horizon (RFC 2453 3.4.3) applies to routes learned on
+ * `out`: left out (simple), sent with metric 16 (poisoned), or sent as they are (off). Our
+ * connected networks are always advertised, on their own interface too (as routed does).
+ * A triggered update lists only the routes whose change flag is set (RFC 2453 3.10.1).
+ */
+export function tableEntries(
+  core: RipCore,
+  out: HostInterface | undefined,
+  onlyChanged: boolean,
+): RipEntry[] {
+  const mode = core.settings.splitHorizon;
+  const list: RipEntry[] = [];
+  for (const r of core.sortedRoutes()) {
+    if (onlyChanged && !r.changed) continue;
+    let metric = r.metric;
+    if (out !== undefined && !r.connected && r.iface === out.index && mode !== "off") {
+      if (mode === "simple") continue;
+      metric = RIP_INFINITY;
+    }
+    list.push({ afi: AF_INET, tag: r.tag, addr: r.dest, mask: maskOf(r.len), nextHop: 0, metric });
+  }
+  return list;
+}
+
+/** Sends `list` as responses of at most 25 entries each. Nothing is sent for an empty list. */
+function sendEntries(
+  core: RipCore,
+  list: RipEntry[],
+  dst: number,
+  port: number,
+  opts: SendOptions,
+  ifIndex: number,
+  kind: UpdateKind,
+): void {
+  for (let i = 0; i < list.length; i += RIP_MAX_ENTRIES) {
+    const msg: RipRepr = { command: RIP_RESPONSE, version: 2, entries: list.slice(i, i + RIP_MAX_ENTRIES) };
+    if (!sendMessage(core, msg, dst, port, opts, ifIndex, kind)) return;
+  }
+}
+
+function sendMessage(
+  core: RipCore,
+  msg: RipRepr,
+  dst: number,
+  port: number,
+  opts: SendOptions,
+  ifIndex: number,
+  kind: UpdateKind | "request",
+): boolean {
+  const ctr = core.ifaceCounters(ifIndex);
+  const res = core.host.sendUdp(dst, RIP_PORT, port, emitRip(msg), opts);
+  if (!res.ok) {
+    ctr.txErrors++;
+    return false;
+  }
+  if (kind === "update") ctr.txUpdates++;
+  else if (kind === "triggered") ctr.txTriggered++;
+  else if (kind === "answer") ctr.txAnswers++;
+  else ctr.txRequests++;
+  return true;
+}
+
+/** For messages and tests: `10.0.30.0/24 metric 2`. */
+export function describeEntry(e: RipEntry): string {
+  const len = lenOfMask(e.mask);
+  return `${formatIpv4(e.addr)}/${len < 0 ? "?" : len} metric ${e.metric}`;
+}

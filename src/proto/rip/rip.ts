@@ -1,0 +1,515 @@
+/**
+ * @module proto/rip/rip
+ * RIP version 2 (RFC 2453) protocol logic: the routing database, route selection, timers,
+ * triggered updates and interface events. Packet parsing, validation and building live in
+ * packets.ts, as BIRD splits proto/rip into rip.c and packets.c.
+ *
+ * Timers follow BIRD rather than one event per route: one sweep timer per instance re-armed
+ * at the earliest route deadline (timeout or garbage collection), one regular-update timer,
+ * and one triggered-update hold-down timer. The event queue holds at most three RIP events
+ * per node however large the table.
+ *
+ * Route selection is RFC 2453 3.9.2: a lower metric from anyone replaces the route; news from
+ * the router the route came from is always believed (worse metric, or 16 which starts the
+ * deletion); an equal metric from another router is ignored — the first-learned route is
+ * kept, as routed and FRR do, which is why the seed's vm1 keeps vm2 for 10.0.30.0 — unless
+ * the current route is at least halfway to its timeout (the RFC's "highly recommended"
+ * heuristic; routed's STALE_TIME does the same at 90 s).
+ */
+import { formatIpv4 } from "../../core/ip.js";
+import type { Nanos } from "../../core/time.js";
+import type { Datagram, Host, HostInterface, RoutingDaemon, TimerHandle } from "../../sim/host.js";
+import type { RipSettings } from "../../topology/model.js";
+import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
+import { receive, sendRequest, sendTable } from "./packets.js";
+import { resolveRipSettings } from "./settings.js";
+import { buildStatus, formatStatus, type RipStatus } from "./status.js";
+import type {
+  RipCore,
+  RipCounterName,
+  RipIfaceCounters,
+  RipNeighbour,
+  RipRoute,
+  RipRouteState,
+} from "./types.js";
+
+const key = (dest: number, len: number) => dest * 33 + len;
+
+function newCounters(): RipIfaceCounters {
+  return {
+    rxRequests: 0,
+    rxResponses: 0,
+    rxBadPackets: 0,
+    rxBadRoutes: 0,
+    txRequests: 0,
+    txUpdates: 0,
+    txTriggered: 0,
+    txAnswers: 0,
+    txErrors: 0,
+  };
+}
+
+/** A RIPv2 router process for one node: `new RipDaemon(settings)`, then the node calls start(host). */
+export class RipDaemon implements RoutingDaemon, RipCore {
+  readonly name = "rip";
+  readonly settings: RipSettings;
+  private h: Host | null = null;
+  private routes = new Map<number, RipRoute>();
+  private sorted: RipRoute[] | null = null;
+  private ifCounters: RipIfaceCounters[] = [];
+  private neighbours = new Map<number, RipNeighbour>();
+  private counters = new Map<RipCounterName, number>();
+  private socket: { close(): void } | null = null;
+  private ifWatch: { close(): void } | null = null;
+
+  // Timers (BIRD style: per instance, never per route).
+  private updateTimer: TimerHandle | null = null;
+  private nextUpdate: Nanos = Number.POSITIVE_INFINITY;
+  private sweepTimer: TimerHandle | null = null;
+  private sweepAt: Nanos = Number.POSITIVE_INFINITY;
+  /** A triggered update is wanted (changed routes wait to be sent). */
+  private triggerPending = false;
+  /** Timer of the held-back triggered update, and when it fires. */
+  private triggerTimer: TimerHandle | null = null;
+  private triggerAt: Nanos = Number.POSITIVE_INFINITY;
+
+  constructor(settings: Partial<RipSettings> = {}) {
+    this.settings = resolveRipSettings(settings);
+  }
+
+  get host(): Host {
+    if (this.h === null) throw new Error("rip: daemon not started");
+    return this.h;
+  }
+
+  /** Whether the daemon runs (between start and stop). */
+  get running(): boolean {
+    return this.h !== null;
+  }
+
+  // ---- RoutingDaemon --------------------------------------------------------------------------
+
+  start(host: Host): void {
+    if (this.h !== null) this.stop();
+    this.h = host;
+    this.routes.clear();
+    this.sorted = null;
+    this.neighbours.clear();
+    this.ifCounters = [];
+    this.triggerPending = false;
+    this.triggerAt = Number.POSITIVE_INFINITY;
+    this.socket = host.udpBind(RIP_PORT, (d) => this.onDatagram(d));
+    host.joinGroup(RIP_GROUP);
+    this.ifWatch = host.onInterfaceChange((i) => this.onInterfaceChange(i));
+    // Our connected networks enter the database as new routes (metric 1, "redistribute
+    // connected"); new routes trigger an update (RFC 2453 3.9.2). Then a whole-table request
+    // on every interface (RFC 2453 3.9.1; routed(8) at start-up), answered at once.
+    //
+    // Determinism of equal-cost choices: the requests leave in interface order, so with equal
+    // link delays the answers come back in that order and the first of two equal metrics is
+    // kept (RFC 2453 3.9.2). On the seed network vm1 asks vm2 (epair0a) before vm3 (epair1a),
+    // hears vm2's 10.0.30.0/24 first and keeps it — the table the seed post prints. All
+    // daemons start at t=0, before any request arrives, so every request is answered.
+    for (const i of host.interfaces()) if (i.isLink && i.up) this.addConnected(i, "rip start");
+    for (const i of host.interfaces()) if (i.isLink && i.up) sendRequest(this, i);
+    // First regular update at a random point of the first interval, never in the first
+    // fifteenth (routed: random in [2 s, 30 s)), so routers do not synchronise.
+    const s = this.settings;
+    this.scheduleUpdate(s.update / 15 + host.rng.float() * (s.update - s.update / 15));
+    this.requestTriggered();
+  }
+
+  stop(): void {
+    this.socket?.close();
+    this.socket = null;
+    this.ifWatch?.close();
+    this.ifWatch = null;
+    this.updateTimer?.cancel();
+    this.updateTimer = null;
+    this.nextUpdate = Number.POSITIVE_INFINITY;
+    this.sweepTimer?.cancel();
+    this.sweepTimer = null;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    this.triggerTimer?.cancel();
+    this.triggerTimer = null;
+    this.triggerAt = Number.POSITIVE_INFINITY;
+    this.triggerPending = false;
+    // Routes stay in the FIB: the node flushes dynamic routes when it crashes (sim/host.ts).
+    this.h = null;
+  }
+
+  // ---- RipCore (used by packets.ts) -----------------------------------------------------------
+
+  ifaceCounters(iface: number): RipIfaceCounters {
+    let c = this.ifCounters[iface];
+    if (c === undefined) {
+      c = newCounters();
+      this.ifCounters[iface] = c;
+    }
+    return c;
+  }
+
+  count(what: RipCounterName, nb?: RipNeighbour): void {
+    this.counters.set(what, (this.counters.get(what) ?? 0) + 1);
+    if (nb === undefined) return;
+    if (what === "bad-afi" || what === "bad-metric" || what === "bad-mask" || what === "bad-address")
+      nb.badRoutes++;
+    else if (what !== "reserved-nonzero" && what !== "nexthop-ignored" && what !== "classful-mask")
+      nb.badPackets++;
+  }
+
+  neighbour(addr: number, iface: HostInterface): RipNeighbour {
+    let n = this.neighbours.get(addr);
+    if (n === undefined) {
+      n = { addr, iface: iface.index, lastHeard: this.host.now(), badPackets: 0, badRoutes: 0 };
+      this.neighbours.set(addr, n);
+    }
+    n.iface = iface.index;
+    return n;
+  }
+
+  route(dest: number, len: number): RipRoute | undefined {
+    return this.routes.get(key(dest, len));
+  }
+
+  sortedRoutes(): readonly RipRoute[] {
+    if (this.sorted === null)
+      this.sorted = [...this.routes.values()].sort((a, b) => a.dest - b.dest || a.len - b.len);
+    return this.sorted;
+  }
+
+  isOwnAddress(a: number): boolean {
+    for (const i of this.host.interfaces()) if (i.isLink && i.addr === a) return true;
+    return false;
+  }
+
+  /** RFC 2453 3.9.2, after validation; `metric` already includes the cost of the network (+1). */
+  learn(
+    dest: number,
+    len: number,
+    metric: number,
+    from: number,
+    nextHop: number,
+    iface: number,
+    tag: number,
+  ): void {
+    const now = this.host.now();
+    const s = this.settings;
+    const r = this.routes.get(key(dest, len));
+    const via = formatIpv4(from);
+    if (r === undefined) {
+      if (metric >= RIP_INFINITY) return; // no point adding an unusable route
+      const nr: RipRoute = {
+        dest,
+        len,
+        metric,
+        from,
+        nextHop,
+        iface,
+        tag,
+        connected: false,
+        expires: now + s.timeout,
+        gcAt: Number.POSITIVE_INFINITY,
+        changed: true,
+        heard: now,
+        state: "active",
+        reason: `learned from ${via}`,
+        installed: false,
+      };
+      this.routes.set(key(dest, len), nr);
+      this.sorted = null;
+      this.install(nr, `learned from ${via} (metric ${metric})`);
+      this.armSweep(nr.expires);
+      this.requestTriggered();
+      return;
+    }
+    const same = !r.connected && r.from === from;
+    if (same && r.metric < RIP_INFINITY) {
+      r.expires = now + s.timeout; // reinitialise the timeout (RFC 2453 3.9.2)
+      r.heard = now;
+    }
+    if ((same && metric !== r.metric) || metric < r.metric) {
+      if (metric >= RIP_INFINITY) {
+        // From the current router: the deletion process starts (only when first set to 16).
+        this.startDeletion(r, "garbage", `withdrawn by ${via} (metric 16)`);
+        return;
+      }
+      const was = r.metric;
+      const wasFrom = r.from;
+      const wasConnected = r.connected;
+      this.adopt(r, metric, from, nextHop, iface, tag, now);
+      let reason: string;
+      if (was >= RIP_INFINITY) reason = `learned from ${via} (metric ${metric})`;
+      else if (same) reason = `metric changed ${was} → ${metric} by ${via}`;
+      else
+        reason = `better metric ${metric} via ${via} (was ${was}${wasConnected ? " connected" : ` via ${formatIpv4(wasFrom)}`})`;
+      r.reason = reason;
+      this.install(r, reason);
+      this.armSweep(r.expires);
+      this.requestTriggered();
+      return;
+    }
+    if (metric >= RIP_INFINITY || metric !== r.metric) return; // worse news from another router
+    if (same) {
+      // Same router, same metric: a refresh. A changed next-hop field or tag is adopted quietly.
+      if (r.nextHop !== nextHop || r.tag !== tag || r.iface !== iface) {
+        r.nextHop = nextHop;
+        r.tag = tag;
+        r.iface = iface;
+        r.reason = `next hop ${formatIpv4(nextHop)} from ${via}`;
+        this.install(r, r.reason);
+      }
+      return;
+    }
+    // Equal metric from another router: keep the first-learned route, unless it is at least
+    // halfway to its timeout (RFC 2453 3.9.2 heuristic).
+    if (r.connected || r.state !== "active") return;
+    const heardAgo = now - (r.expires - s.timeout);
+    if (heardAgo < s.timeout / 2) return;
+    const reason = `${formatIpv4(r.from)} silent for ${Math.round(heardAgo / 1e9)}s: switched to ${via} (metric ${metric})`;
+    this.adopt(r, metric, from, nextHop, iface, tag, now);
+    r.reason = reason;
+    this.install(r, reason);
+    this.armSweep(r.expires);
+    this.requestTriggered();
+  }
+
+  // ---- database changes -------------------------------------------------------------------------
+
+  private adopt(
+    r: RipRoute,
+    metric: number,
+    from: number,
+    nextHop: number,
+    iface: number,
+    tag: number,
+    now: Nanos,
+  ): void {
+    r.metric = metric;
+    r.from = from;
+    r.nextHop = nextHop;
+    r.iface = iface;
+    r.tag = tag;
+    r.connected = false;
+    r.expires = now + this.settings.timeout;
+    r.gcAt = Number.POSITIVE_INFINITY;
+    r.heard = now;
+    r.state = "active";
+    r.changed = true;
+  }
+
+  private install(r: RipRoute, reason: string): void {
+    this.host.setRoute(
+      "rip",
+      { dest: r.dest, len: r.len, gateway: r.nextHop, iface: r.iface, metric: r.metric },
+      reason,
+    );
+    r.installed = true;
+  }
+
+  private uninstall(r: RipRoute, reason: string): void {
+    if (!r.installed) return;
+    r.installed = false;
+    this.host.deleteRoute("rip", r.dest, r.len, reason);
+  }
+
+  /** RFC 2453 3.8 deletion: metric 16, out of the FIB, change flag, garbage timer, triggered update. */
+  private startDeletion(r: RipRoute, state: RipRouteState, reason: string): void {
+    const now = this.host.now();
+    r.metric = RIP_INFINITY;
+    r.expires = Number.POSITIVE_INFINITY;
+    r.gcAt = now + this.settings.garbage;
+    r.state = state;
+    r.changed = true;
+    r.reason = reason;
+    this.uninstall(r, reason);
+    this.armSweep(r.gcAt);
+    this.requestTriggered();
+  }
+
+  /** A connected network of an up interface: metric 1, replacing whatever was learned for it. */
+  private addConnected(i: HostInterface, reason: string): void {
+    const net = (i.addr & (i.len === 0 ? 0 : (0xffffffff << (32 - i.len)) >>> 0)) >>> 0;
+    const k = key(net, i.len);
+    const now = this.host.now();
+    let r = this.routes.get(k);
+    if (r === undefined) {
+      r = {
+        dest: net,
+        len: i.len,
+        metric: 1,
+        from: 0,
+        nextHop: 0,
+        iface: i.index,
+        tag: 0,
+        connected: true,
+        expires: Number.POSITIVE_INFINITY,
+        gcAt: Number.POSITIVE_INFINITY,
+        changed: true,
+        heard: now,
+        state: "active",
+        reason,
+        installed: false,
+      };
+      this.routes.set(k, r);
+      this.sorted = null;
+    } else {
+      // A learned route for our own network gives way: the FIB has the connected route.
+      this.uninstall(r, `${i.name} up: ${formatPrefixOf(r)} is connected`);
+      this.adopt(r, 1, 0, 0, i.index, 0, now);
+      r.connected = true;
+      r.expires = Number.POSITIVE_INFINITY;
+      r.reason = reason;
+    }
+  }
+
+  private onInterfaceChange(i: HostInterface): void {
+    if (this.h === null || !i.isLink) return;
+    if (!i.up) {
+      // Routes through it (and its own network) become unreachable at once: metric 16, out of
+      // the FIB, garbage collection, and a triggered update on the remaining interfaces.
+      const reason = `interface ${i.name} down`;
+      for (const r of this.routes.values())
+        if (r.iface === i.index && r.metric < RIP_INFINITY) this.startDeletion(r, "garbage", reason);
+      for (const [a, n] of this.neighbours) if (n.iface === i.index) this.neighbours.delete(a);
+    } else {
+      this.addConnected(i, `interface ${i.name} up`);
+      sendRequest(this, i);
+      this.requestTriggered();
+    }
+  }
+
+  // ---- timers ---------------------------------------------------------------------------------
+
+  /** Makes sure the sweep runs no later than `deadline`. */
+  private armSweep(deadline: Nanos): void {
+    if (deadline >= this.sweepAt || !Number.isFinite(deadline)) return;
+    this.sweepTimer?.cancel();
+    this.sweepAt = deadline;
+    const h = this.host;
+    this.sweepTimer = h.timer(Math.max(0, deadline - h.now()), () => this.sweep());
+  }
+
+  /** Expires timed-out routes and removes garbage, then re-arms at the earliest deadline (BIRD's rip_timer). */
+  private sweep(): void {
+    this.sweepTimer = null;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    if (this.h === null) return;
+    const now = this.h.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [k, r] of this.routes) {
+      if (r.metric < RIP_INFINITY) {
+        if (r.expires <= now) {
+          const silent = Math.round(this.settings.timeout / 1e9);
+          this.startDeletion(r, "timeout", `timeout (nothing from ${formatIpv4(r.from)} for ${silent}s)`);
+        }
+      } else if (r.gcAt <= now) {
+        this.routes.delete(k);
+        this.sorted = null;
+        continue;
+      }
+      const d = r.metric < RIP_INFINITY ? r.expires : r.gcAt;
+      if (d < next) next = d;
+    }
+    // startDeletion may have armed the timer already; keep the earliest.
+    if (Number.isFinite(next)) this.armSweep(next);
+  }
+
+  private scheduleUpdate(delay: Nanos): void {
+    this.updateTimer?.cancel();
+    const h = this.host;
+    this.nextUpdate = h.now() + delay;
+    this.updateTimer = h.timer(delay, () => this.regularUpdate());
+  }
+
+  /**
+   * Every `update` (30 s) the whole table goes out on every interface. The interval is drawn
+   * uniformly from update ± update/6 each time — RFC 2453 3.8's "30 s offset by ±0 to 5 s",
+   * scaled when a class shrinks the timers.
+   */
+  private regularUpdate(): void {
+    this.updateTimer = null;
+    if (this.h === null) return;
+    const h = this.h;
+    for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "update");
+    // The regular update carried every change: a pending triggered update is moot.
+    for (const r of this.routes.values()) r.changed = false;
+    this.triggerPending = false;
+    this.triggerTimer?.cancel();
+    this.triggerTimer = null;
+    this.triggerAt = Number.POSITIVE_INFINITY;
+    const u = this.settings.update;
+    this.scheduleUpdate(u + (h.rng.float() * 2 - 1) * (u / 6));
+  }
+
+  /**
+   * Triggered updates (RFC 2453 3.10.1), held back: the first change arms a timer of random
+   * triggeredMin..triggeredMax (1–5 s); every change until it fires goes out in that one
+   * update, which lists only changed routes. Triggered updates are therefore at least
+   * triggeredMin apart (the RFC's rate limit), and one is suppressed when the regular update
+   * is due first — it carries every route anyway. Holding back is what lets a regular update
+   * from a neighbour that has not heard the news slip in first, which is how counting to
+   * infinity happens when split horizon is off (RFC 2453 3.4.4).
+   */
+  private requestTriggered(): void {
+    this.triggerPending = true;
+    if (this.triggerTimer !== null || this.h === null) return;
+    const h = this.h;
+    const s = this.settings;
+    const at = h.now() + s.triggeredMin + h.rng.float() * (s.triggeredMax - s.triggeredMin);
+    if (at >= this.nextUpdate) return; // suppressed: the regular update comes first
+    this.triggerAt = at;
+    this.triggerTimer = h.timer(at - h.now(), () => this.triggeredUpdate());
+  }
+
+  private triggeredUpdate(): void {
+    this.triggerTimer = null;
+    this.triggerAt = Number.POSITIVE_INFINITY;
+    if (this.h === null || !this.triggerPending) return;
+    const h = this.h;
+    this.triggerPending = false;
+    for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "triggered");
+    for (const r of this.routes.values()) r.changed = false;
+  }
+
+  // ---- input ------------------------------------------------------------------------------------
+
+  private onDatagram(d: Datagram): void {
+    receive(this, d);
+  }
+
+  // ---- introspection ---------------------------------------------------------------------------
+
+  /** The daemon's state as data: settings, timers, interfaces, neighbours, routes, counters. */
+  status(): RipStatus {
+    const h = this.h;
+    return buildStatus({
+      node: h?.name ?? "",
+      now: h?.now() ?? 0,
+      running: h !== null,
+      settings: this.settings,
+      interfaces: h?.interfaces() ?? [],
+      routes: this.sortedRoutes(),
+      neighbours: [...this.neighbours.values()].sort((a, b) => a.addr - b.addr),
+      counters: this.counters,
+      ifCounters: this.ifCounters,
+      nextUpdate: this.nextUpdate,
+      triggerPending: this.triggerPending,
+      triggerAt: this.triggerAt,
+    });
+  }
+
+  /** The status as text for people. */
+  formatStatus(): string {
+    return formatStatus(this.status());
+  }
+
+  /** Total of a drop/note counter (see types.ts for the reasons). */
+  counter(what: RipCounterName): number {
+    return this.counters.get(what) ?? 0;
+  }
+}
+
+function formatPrefixOf(r: RipRoute): string {
+  return `${formatIpv4(r.dest)}/${r.len}`;
+}

@@ -1,0 +1,64 @@
+/**
+ * @module proto/rip/settings
+ * RIP timer and split-horizon settings with the RFC 2453 defaults, and the checks that keep
+ * a class's shrunken timers coherent (a timeout shorter than the update interval would make
+ * every route flap, so it is refused with a message instead of producing nonsense).
+ */
+import { LabError } from "../../core/errors.js";
+import { formatDuration, SECOND } from "../../core/time.js";
+import type { RipSettings } from "../../topology/model.js";
+
+export type { RipSettings, SplitHorizon } from "../../topology/model.js";
+
+/** RFC 2453 3.8 defaults; split horizon with poisoned reverse as RFC 3.4.3 recommends (and BIRD does). */
+export const RIP_DEFAULTS: Readonly<RipSettings> = Object.freeze({
+  update: 30 * SECOND,
+  timeout: 180 * SECOND,
+  garbage: 120 * SECOND,
+  triggeredMin: 1 * SECOND,
+  triggeredMax: 5 * SECOND,
+  splitHorizon: "poisoned",
+});
+
+/**
+ * Fills missing fields from `base` (the topology's settings, then the RFC defaults) and checks
+ * the result. Throws a LabError naming the field when the timers cannot work together.
+ */
+export function resolveRipSettings(
+  partial: Partial<RipSettings> = {},
+  base: RipSettings = RIP_DEFAULTS,
+): RipSettings {
+  const s: RipSettings = { ...base, ...stripUndefined(partial) };
+  const positive = (v: number, field: keyof RipSettings) => {
+    if (!Number.isFinite(v) || v <= 0)
+      throw new LabError(`rip ${field}: must be a positive duration`, { field: `rip.${field}` });
+  };
+  positive(s.update, "update");
+  positive(s.timeout, "timeout");
+  positive(s.garbage, "garbage");
+  if (!Number.isFinite(s.triggeredMin) || s.triggeredMin < 0)
+    throw new LabError("rip triggeredMin: must be a duration ≥ 0", { field: "rip.triggeredMin" });
+  if (!Number.isFinite(s.triggeredMax) || s.triggeredMax < s.triggeredMin)
+    throw new LabError(
+      `rip triggeredMax: ${formatDuration(s.triggeredMax)} is below triggeredMin ${formatDuration(s.triggeredMin)}`,
+      { field: "rip.triggeredMax" },
+    );
+  // Regular updates may come up to update/6 late (jitter); a timeout at or below that would
+  // expire routes between two healthy updates.
+  if (s.timeout <= s.update + s.update / 6)
+    throw new LabError(
+      `rip timeout: ${formatDuration(s.timeout)} must exceed the update interval ${formatDuration(s.update)} plus its jitter (RFC 2453 uses 180s vs 30s)`,
+      { field: "rip.timeout" },
+    );
+  if (s.splitHorizon !== "simple" && s.splitHorizon !== "poisoned" && s.splitHorizon !== "off")
+    throw new LabError(`rip split-horizon: '${String(s.splitHorizon)}' is not simple, poisoned or off`, {
+      field: "rip.splitHorizon",
+    });
+  return s;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
