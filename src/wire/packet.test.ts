@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ICMP_ECHO_REQUEST, type IcmpRepr, parseIcmp } from "./icmp.js";
+import { IPPROTO_ICMP, IPPROTO_UDP, type Ipv4Repr, parseIpv4 } from "./ipv4.js";
+import { buildIcmpPacket, buildUdpPacket } from "./packet.js";
+import { parseUdp } from "./udp.js";
+
+const IP = { tos: 0, id: 0x4242, dontFrag: false, ttl: 64, src: 0x0a000101, dst: 0x0a000202 };
+
+describe("packet builders", () => {
+  it("builds an ICMP echo request that parses at every layer", () => {
+    const icmp: IcmpRepr = {
+      type: ICMP_ECHO_REQUEST,
+      code: 0,
+      ident: 0x1234,
+      seq: 3,
+      data: new Uint8Array(56).fill(7),
+    };
+    const p = buildIcmpPacket(IP, icmp);
+    expect(p.length).toBe(84);
+    const ip = parseIpv4(p) as Ipv4Repr;
+    expect(ip).toEqual({ ...IP, protocol: IPPROTO_ICMP, payloadLen: 64 });
+    expect(parseIcmp(p, 20, ip.payloadLen)).toEqual(icmp);
+  });
+
+  it("builds a UDP datagram with a valid pseudo-header checksum", () => {
+    const udp = { srcPort: 41234, dstPort: 33435, payload: new Uint8Array(12).fill(1) };
+    const p = buildUdpPacket(IP, udp);
+    expect(p.length).toBe(40);
+    const ip = parseIpv4(p) as Ipv4Repr;
+    expect(ip.protocol).toBe(IPPROTO_UDP);
+    expect(parseUdp(p, 20, ip.payloadLen, ip.src, ip.dst)).toEqual(udp);
+  });
+});
