@@ -1,0 +1,546 @@
+/**
+ * @module shell/session
+ * One person's interactive terminal on the lab, independent of how the bytes travel: the SSH
+ * server and the page's xterm.js terminal both feed it raw keystrokes and carry its output.
+ * It is the part of a login shell people touch: the prompt (`alice@vm1$ `), line editing,
+ * history, tab completion of commands and node names, Ctrl-C, and the hop between routers
+ * (`ssh vm2` / `rlogin vm2`, `exit` to come back) the seed's trainees did with real sshd.
+ * Commands themselves run through the `exec` callback (the lab's), so the session knows no
+ * engine. Browser-safe: no Node imports, no timers, no clocks.
+ */
+import { type Key, KeyDecoder } from "./keys.js";
+import { LineEditor } from "./line-editor.js";
+
+/** A command started by the session (the lab's Execution, narrowed). */
+export interface ShellRun {
+  readonly done: Promise<number>;
+  interrupt(): void;
+}
+
+export interface ShellSessionOptions {
+  /** Login name; `root` gets the `#` prompt. */
+  user: string;
+  /** Node the session starts on. */
+  startNode: string;
+  /** Runs one command line on a node as this user, streaming its output to `write`. May throw. */
+  exec: (node: string, line: string, write: (s: string) => void) => ShellRun;
+  /** Node names, for completion and `ssh NODE`. */
+  nodes: () => string[];
+  /** Command names, for completion. */
+  commands: () => string[];
+  /** Receives all output (already with `\r\n` line ends). */
+  write: (s: string) => void;
+  /** Called once when the session ends (`exit` on the first node, Ctrl-D), with the exit status. */
+  onExit: (code: number) => void;
+  /** Maps what follows `ssh` (a name or an address) to a node name; default: node names only. */
+  resolveHost?: (host: string) => string | undefined;
+  /** Printed once by start(), before the first prompt. */
+  banner?: string;
+  cols?: number;
+  rows?: number;
+  /** History entries kept (default 500). */
+  historySize?: number;
+  /** Longest line accepted (default 4096 characters). */
+  maxLine?: number;
+  /** Most typeahead kept while a command runs (default 4096 characters). */
+  maxTypeahead?: number;
+}
+
+/** Commands the session itself handles. */
+export const BUILTINS: readonly string[] = ["clear", "exit", "history", "logout", "rlogin", "ssh"];
+
+const BELL = "\x07";
+
+export class ShellSession {
+  private readonly decoder = new KeyDecoder();
+  private readonly editor: LineEditor;
+  private readonly stack: string[];
+  private readonly history: string[] = [];
+  private histPos = 0;
+  private draft = "";
+  private run: ShellRun | undefined;
+  private runId = 0;
+  private typeahead = "";
+  private afterInterrupt = false;
+  private atLineStart = true;
+  private ended = false;
+  private started = false;
+  private lastStatus = 0;
+  private idleWaiters: (() => void)[] = [];
+  private cols: number;
+  private rows: number;
+
+  constructor(private readonly o: ShellSessionOptions) {
+    this.cols = Math.max(1, o.cols ?? 80);
+    this.rows = Math.max(1, o.rows ?? 24);
+    this.editor = new LineEditor(this.cols, o.maxLine ?? 4096);
+    this.stack = [o.startNode];
+  }
+
+  /** The node the prompt is on. */
+  get node(): string {
+    return this.stack[this.stack.length - 1]!;
+  }
+  /** Whether a command is running. */
+  get busy(): boolean {
+    return this.run !== undefined;
+  }
+  get closed(): boolean {
+    return this.ended;
+  }
+  /** The line being edited, and the cursor's place in it (code points). */
+  get line(): { text: string; cursor: number } {
+    return { text: this.editor.text, cursor: this.editor.cursor };
+  }
+  /** Exit status of the last command. */
+  get status(): number {
+    return this.lastStatus;
+  }
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
+  }
+
+  /** Prints the banner and the first prompt. */
+  start(): void {
+    if (this.started || this.ended) return;
+    this.started = true;
+    if (this.o.banner) this.o.write(crlf(this.o.banner));
+    this.prompt();
+  }
+
+  /** Resolves when no command is running (tests and transports wait on this). */
+  idle(): Promise<void> {
+    if (!this.run) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  /** The terminal changed size. */
+  resize(cols: number, rows: number): void {
+    if (!(cols > 0) || !(rows > 0)) return;
+    this.cols = Math.min(10000, Math.floor(cols));
+    this.rows = Math.min(10000, Math.floor(rows));
+    this.editor.setCols(this.cols);
+  }
+
+  /** The transport went away: stop any running command, ignore further input. No onExit. */
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.run?.interrupt();
+  }
+
+  /** Raw terminal input. */
+  input(data: string): void {
+    if (this.ended) return;
+    if (!this.started) this.start();
+    if (this.run) {
+      this.inputWhileRunning(data);
+      return;
+    }
+    for (const key of this.decoder.feed(data)) {
+      if (this.ended) return;
+      if (this.run) {
+        // A command started mid-chunk: the rest of the chunk is typeahead (Ctrl-C still interrupts).
+        if (key.k === "ctrl" && key.c === "c") {
+          this.typeahead = "";
+          this.interrupt();
+        } else if (this.typeahead.length < (this.o.maxTypeahead ?? 4096)) this.typeahead += rest(key);
+        continue;
+      }
+      this.key(key);
+    }
+  }
+
+  private inputWhileRunning(data: string): void {
+    // Ctrl-C reaches the running command at once (the tty's intr character); everything else
+    // waits, as typeahead does at a real terminal, and is bounded.
+    const i = data.indexOf("\x03");
+    if (i >= 0) {
+      this.typeahead = "";
+      this.interrupt();
+      return;
+    }
+    const max = this.o.maxTypeahead ?? 4096;
+    if (this.typeahead.length + data.length <= max) this.typeahead += data;
+  }
+
+  private interrupt(): void {
+    if (!this.run) return;
+    this.o.write("^C");
+    this.afterInterrupt = true;
+    this.atLineStart = false;
+    this.run.interrupt();
+  }
+
+  private prompt(): void {
+    const p = this.o.user === "root" ? `${this.node}# ` : `${this.o.user}@${this.node}$ `;
+    this.o.write(this.editor.begin(p));
+    this.histPos = this.history.length;
+    this.draft = "";
+  }
+
+  private key(key: Key): void {
+    const e = this.editor;
+    let out = "";
+    switch (key.k) {
+      case "text":
+        out = e.insert(key.s) ?? BELL;
+        break;
+      case "enter":
+        this.enter();
+        return;
+      case "tab":
+        out = this.complete();
+        break;
+      case "backspace":
+        out = e.backspace();
+        break;
+      case "delete":
+        out = e.deleteForward();
+        break;
+      case "left":
+        out = e.left();
+        break;
+      case "right":
+        out = e.right();
+        break;
+      case "home":
+        out = e.home();
+        break;
+      case "end":
+        out = e.end();
+        break;
+      case "word-left":
+        out = e.moveTo(e.wordStartBefore());
+        break;
+      case "word-right":
+        out = e.moveTo(e.wordEndAfter());
+        break;
+      case "kill-word-back":
+        out = e.killWordBack();
+        break;
+      case "up":
+        out = this.historyMove(-1);
+        break;
+      case "down":
+        out = this.historyMove(1);
+        break;
+      case "ctrl":
+        out = this.ctrl(key.c);
+        break;
+    }
+    if (out) this.o.write(out);
+  }
+
+  private ctrl(c: string): string {
+    const e = this.editor;
+    switch (c) {
+      case "a":
+        return e.home();
+      case "e":
+        return e.end();
+      case "b":
+        return e.left();
+      case "f":
+        return e.right();
+      case "u":
+        return e.killToStart();
+      case "k":
+        return e.killToEnd();
+      case "p":
+        return this.historyMove(-1);
+      case "n":
+        return this.historyMove(1);
+      case "l":
+        return `\x1b[H\x1b[2J${e.drawFresh()}`;
+      case "c":
+        // Abandon the line, as a shell does: show ^C, new prompt.
+        this.o.write(`${e.end()}^C\r\n`);
+        this.prompt();
+        return "";
+      case "d":
+        if (e.length === 0) {
+          this.o.write("logout\r\n");
+          this.leave(0);
+          return "";
+        }
+        return e.deleteForward();
+    }
+    return "";
+  }
+
+  /**
+   * Tab: the first word completes from commands and builtins, later words from node names.
+   * One match is inserted with a space; several are narrowed to their common prefix, or listed
+   * when that adds nothing.
+   */
+  private complete(): string {
+    const e = this.editor;
+    const before = e.text.slice(0, stringIndex(e.text, e.cursor));
+    const m = /(\S*)$/.exec(before)!;
+    const word = m[1]!;
+    const first = before.slice(0, before.length - word.length).trim() === "";
+    const pool = first ? [...this.o.commands(), ...BUILTINS] : this.o.nodes();
+    const matches = [...new Set(pool.filter((c) => c.startsWith(word)))].sort();
+    if (matches.length === 0) return BELL;
+    if (matches.length === 1) return e.insert(`${matches[0]!.slice(word.length)} `) ?? BELL;
+    const common = commonPrefix(matches);
+    if (common.length > word.length) return e.insert(common.slice(word.length)) ?? BELL;
+    const at = e.cursor;
+    const out = `${e.end()}\r\n${columns(matches, this.cols)}`;
+    return out + e.drawFresh() + e.moveTo(at);
+  }
+
+  private historyMove(d: number): string {
+    const n = this.history.length;
+    const next = this.histPos + d;
+    if (next < 0 || next > n) return BELL;
+    if (this.histPos === n) this.draft = this.editor.text;
+    this.histPos = next;
+    return this.editor.replace(next === n ? this.draft : this.history[next]!);
+  }
+
+  private enter(): void {
+    const line = this.editor.text;
+    this.o.write(this.editor.finish());
+    const trimmed = line.trim();
+    if (trimmed && this.history[this.history.length - 1] !== line) {
+      this.history.push(line);
+      const max = this.o.historySize ?? 500;
+      if (this.history.length > max) this.history.splice(0, this.history.length - max);
+    }
+    if (!trimmed) {
+      this.prompt();
+      return;
+    }
+    this.execute(trimmed);
+  }
+
+  private execute(line: string): void {
+    const words = line.split(/\s+/);
+    switch (words[0]) {
+      case "exit":
+      case "logout": {
+        const code =
+          words[1] !== undefined && /^\d{1,3}$/.test(words[1]) ? Number(words[1]) & 255 : this.lastStatus;
+        this.leave(code);
+        return;
+      }
+      case "history":
+        this.history.forEach((h, i) => {
+          this.o.write(`${String(i + 1).padStart(5)}  ${h}\r\n`);
+        });
+        this.finishBuiltin(0);
+        return;
+      case "clear":
+        this.o.write("\x1b[H\x1b[2J");
+        this.finishBuiltin(0);
+        return;
+      case "ssh":
+      case "rlogin":
+        this.hop(words[0], words.slice(1));
+        return;
+    }
+    this.startCommand(this.node, line);
+  }
+
+  private finishBuiltin(status: number): void {
+    this.lastStatus = status;
+    this.prompt();
+  }
+
+  /** `exit`: back to the previous node, or the end of the session on the first one. */
+  private leave(code: number): void {
+    if (this.stack.length > 1) {
+      const left = this.stack.pop()!;
+      this.o.write(`Connection to ${left} closed.\r\n`);
+      this.finishBuiltin(code);
+      return;
+    }
+    this.ended = true;
+    this.o.onExit(code);
+  }
+
+  /** `ssh [-l user] [-p port] [user@]node [command…]` and `rlogin [-l user] node`. */
+  private hop(cmd: string, args: string[]): void {
+    let user: string | undefined;
+    let host: string | undefined;
+    let i = 0;
+    for (; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "-l" || a === "-p" || a === "-i" || a === "-o") {
+        if (a === "-l") user = args[i + 1];
+        i++;
+      } else if (a.startsWith("-")) {
+        // -t, -v, -4 …: accepted and ignored
+      } else {
+        host = a;
+        i++;
+        break;
+      }
+    }
+    const command = args.slice(i).join(" ");
+    if (!host || (cmd === "rlogin" && command)) {
+      this.o.write(
+        cmd === "ssh"
+          ? "usage: ssh [-l login_name] [-p port] [user@]hostname [command]\r\n"
+          : "usage: rlogin [-l username] host\r\n",
+      );
+      this.finishBuiltin(cmd === "ssh" ? 255 : 1);
+      return;
+    }
+    const at = host.lastIndexOf("@");
+    if (at >= 0) {
+      user = host.slice(0, at);
+      host = host.slice(at + 1);
+    }
+    const node = this.resolve(host);
+    if (!node) {
+      this.o.write(
+        `${cmd}: Could not resolve hostname ${host}: hostname nor servname provided, or not known\r\n`,
+      );
+      this.finishBuiltin(255);
+      return;
+    }
+    if (user !== undefined && user !== this.o.user) {
+      // One account per person: nobody logs in as someone else.
+      this.o.write(`${user}@${host}: Permission denied (publickey,password).\r\n`);
+      this.finishBuiltin(255);
+      return;
+    }
+    if (command) {
+      this.startCommand(node, command);
+      return;
+    }
+    this.stack.push(node);
+    this.finishBuiltin(0);
+  }
+
+  private resolve(host: string): string | undefined {
+    if (this.o.resolveHost) return this.o.resolveHost(host);
+    return this.o.nodes().includes(host) ? host : undefined;
+  }
+
+  private startCommand(node: string, line: string): void {
+    const id = ++this.runId;
+    this.atLineStart = true;
+    this.afterInterrupt = false;
+    const write = (s: string) => {
+      if (this.ended || id !== this.runId || s.length === 0) return;
+      let out = crlf(s);
+      if (this.afterInterrupt) {
+        // Keep "^C" on its own line, whether or not the program starts its output with a newline.
+        if (!out.startsWith("\r\n")) out = `\r\n${out}`;
+        this.afterInterrupt = false;
+      }
+      this.atLineStart = out.endsWith("\n");
+      this.o.write(out);
+    };
+    let run: ShellRun;
+    try {
+      run = this.o.exec(node, line, write);
+    } catch (e) {
+      write(`${e instanceof Error ? e.message : String(e)}\n`);
+      this.lastStatus = 1;
+      this.prompt();
+      return;
+    }
+    this.run = run;
+    run.done.then(
+      (code) => this.finished(id, code),
+      (e: unknown) => {
+        write(`${e instanceof Error ? e.message : String(e)}\n`);
+        this.finished(id, 1);
+      },
+    );
+  }
+
+  private finished(id: number, code: number): void {
+    if (id !== this.runId) return;
+    this.run = undefined;
+    this.lastStatus = code;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    if (!this.ended) {
+      // A prompt always starts at the left margin.
+      if (!this.atLineStart || this.afterInterrupt) this.o.write("\r\n");
+      this.afterInterrupt = false;
+      this.prompt();
+      const ahead = this.typeahead;
+      this.typeahead = "";
+      if (ahead) this.input(ahead);
+    }
+    for (const w of waiters) w();
+  }
+}
+
+function commonPrefix(words: string[]): string {
+  let p = words[0]!;
+  for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/** Candidates in columns, as shells list them. */
+function columns(words: string[], cols: number): string {
+  const width = Math.max(...words.map((w) => w.length)) + 2;
+  const per = Math.max(1, Math.floor(cols / width));
+  const rows = Math.ceil(words.length / per);
+  let out = "";
+  for (let r = 0; r < rows; r++) {
+    let line = "";
+    for (let c = 0; c < per; c++) {
+      const w = words[c * rows + r];
+      if (w !== undefined) line += w.padEnd(width);
+    }
+    out += `${line.trimEnd()}\r\n`;
+  }
+  return out;
+}
+
+/** UTF-16 index of the `n`th code point. */
+function stringIndex(s: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) i += s.codePointAt(i)! > 0xffff ? 2 : 1;
+  return i;
+}
+
+/** Program output uses `\n`; a terminal needs `\r\n`. */
+export function crlf(s: string): string {
+  return s.replace(/\r?\n/g, "\r\n");
+}
+
+/** The raw text a decoded key came from, for keys that arrive after a command started. */
+function rest(key: Key): string {
+  switch (key.k) {
+    case "text":
+      return key.s;
+    case "enter":
+      return "\r";
+    case "tab":
+      return "\t";
+    case "backspace":
+      return "\x7f";
+    case "delete":
+      return "\x1b[3~";
+    case "left":
+      return "\x1b[D";
+    case "right":
+      return "\x1b[C";
+    case "up":
+      return "\x1b[A";
+    case "down":
+      return "\x1b[B";
+    case "home":
+      return "\x1b[H";
+    case "end":
+      return "\x1b[F";
+    case "word-left":
+      return "\x1bb";
+    case "word-right":
+      return "\x1bf";
+    case "kill-word-back":
+      return "\x17";
+    case "ctrl":
+      return String.fromCharCode(key.c.charCodeAt(0) - 0x60);
+  }
+}
