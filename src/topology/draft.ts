@@ -65,6 +65,8 @@ export interface Draft {
   rip: RipSettings;
   pool: AddressPool;
   notes: string[];
+  /** The node list could not be read (reported): links are not checked against it. */
+  nodesBroken?: boolean;
 }
 
 /** A draft with nothing in it yet and every default in place. */

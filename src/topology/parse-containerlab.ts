@@ -83,7 +83,10 @@ export function parseContainerlab(text: string, fileName: string, _opts: Contain
   const infos = new Map<string, NodeInfo>();
   const nodesEntry = get("nodes");
   if (!nodesEntry) r.error(topo.value, "topology.nodes", "missing `nodes:`");
-  for (const e of nodesEntry ? (r.map(nodesEntry.value, "topology.nodes", null) ?? []) : []) {
+  const nodeEntries =
+    nodesEntry && r.map(nodesEntry.value, "topology.nodes", null, "a mapping of node names", "node name");
+  if (!nodeEntries) draft.nodesBroken = true;
+  for (const e of nodeEntries ?? []) {
     const node: DraftNode = { name: e.key, at: r.pos(e.keyNode, e.field), statics: [], notes: [] };
     const info: NodeInfo = { addrs: new Map() };
     if (!r.isNull(e.value)) readNode(r, e, node, info);

@@ -25,8 +25,7 @@ export function parseEdges(text: string, fileName: string): Topology {
     const line = i + 1;
     const hash = raw.indexOf("#");
     const body = hash >= 0 ? raw.slice(0, hash) : raw;
-    const tokens: { text: string; col: number }[] = [];
-    for (const m of body.matchAll(/\S+/g)) tokens.push({ text: m[0], col: m.index + 1 });
+    const tokens = tokenize(body);
     if (tokens.length === 0) return;
     if (tokens.length < 2 || tokens.length > 3) {
       const col = tokens.length > 3 ? tokens[3]!.col : tokens[0]!.col;
@@ -61,4 +60,23 @@ export function parseEdges(text: string, fileName: string): Topology {
   if (draft.nodes.length === 0)
     diag.error("no links: write one link a line, 'A B SUBNET'", { line: 1, col: 1 });
   return resolveDraft(draft, diag);
+}
+
+/** Whitespace-separated words of a line with their 1-based columns. */
+function tokenize(line: string): { text: string; col: number }[] {
+  const out: { text: string; col: number }[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isSpace(line.charCodeAt(i))) i++;
+    out.push({ text: line.slice(start, i), col: start + 1 });
+  }
+  return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }

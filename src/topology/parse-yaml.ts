@@ -68,11 +68,14 @@ function readDraft(r: YamlReader, fileName: string): Draft | undefined {
   if (defaults) readDefaults(r, defaults, draft);
 
   const nodes = get("nodes");
-  if (!nodes) r.error(root, "nodes", "missing `nodes:` (a mapping of node names)");
-  else {
-    const entries = r.map(nodes.value, "nodes", null, "a mapping of node names (vm1:, vm2:, …)") ?? [];
-    if (entries.length === 0 && r.isMap(nodes.value)) r.error(nodes.value, "nodes", "no nodes defined");
-    for (const e of entries) draft.nodes.push(readNode(r, e, draft.rip));
+  if (!nodes) {
+    r.error(root, "nodes", "missing `nodes:` (a mapping of node names)");
+    draft.nodesBroken = true;
+  } else {
+    const entries = r.map(nodes.value, "nodes", null, "a mapping of node names (vm1:, vm2:, …)", "node name");
+    if (!entries) draft.nodesBroken = true;
+    if (entries?.length === 0) r.error(nodes.value, "nodes", "no nodes defined");
+    for (const e of entries ?? []) draft.nodes.push(readNode(r, e, draft.rip));
   }
 
   const links = get("links");

@@ -22,6 +22,7 @@ import { defaultIfaceName } from "./defaults.js";
 import type { Diagnostics } from "./diag.js";
 import type { Draft, DraftEnd, DraftLink } from "./draft.js";
 import type { LinkEnd, StaticRoute, TopoLink, TopoNode, Topology } from "./model.js";
+import { didYouMean } from "./suggest.js";
 import { checkIfaceName, checkNodeName } from "./values.js";
 
 interface Block {
@@ -52,39 +53,17 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
   const explicit: Block[] = [];
 
   d.links.forEach((link, i) => {
-    for (const end of [link.a, link.b]) {
-      if (!declared.has(end.node)) {
-        diag.error(`unknown node '${end.node}'${suggest(end.node, declared)}`, end.at);
-        usable[i] = false;
-      }
+    if (!declared.has(link.a.node) || !declared.has(link.b.node)) {
+      usable[i] = false;
+      for (const end of [link.a, link.b])
+        if (!declared.has(end.node) && !d.nodesBroken)
+          diag.error(`unknown node '${end.node}'${didYouMean(end.node, declared.keys())}`, end.at);
     }
     if (link.a.node === link.b.node) {
       diag.error(`link from '${link.a.node}' to itself: a link joins two different nodes`, link.b.at);
       usable[i] = false;
     }
-    const names = ([link.a, link.b] as const).map((end, side) => {
-      const name = end.iface ?? defaultIfaceName(link.index, side as 0 | 1);
-      const at = end.ifaceAt ?? end.at;
-      if (end.iface !== undefined) {
-        const c = checkIfaceName(end.iface);
-        if (!c.ok) diag.error(c.error, at);
-      }
-      let mine = usedIfaces.get(end.node);
-      if (!mine) {
-        mine = new Map();
-        usedIfaces.set(end.node, mine);
-      }
-      const prev = mine.get(name);
-      if (prev) {
-        const how =
-          end.iface === undefined
-            ? ` (the default name of this end; name it, e.g. '${end.node}:eth${link.index}')`
-            : "";
-        diag.error(`interface '${name}' is used twice on '${end.node}' (also ${where(prev)})${how}`, at);
-      } else mine.set(name, at);
-      return name;
-    });
-    ifNames[i] = [names[0]!, names[1]!];
+    ifNames[i] = [claimIface(link, 0, usedIfaces, diag), claimIface(link, 1, usedIfaces, diag)];
 
     const s = explicitSubnet(link, diag);
     if (s === null) usable[i] = false;
@@ -100,7 +79,9 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
 
   const links: TopoLink[] = [];
   const ids = new Map<string, number>();
+  // Connected subnets, for checking static routes: only of the nodes that have some.
   const connected = new Map<string, { subnet: Prefix; addr: Ipv4 }[]>();
+  for (const dn of d.nodes) if (dn.statics.length) connected.set(dn.name, []);
   d.links.forEach((link, i) => {
     const subnet = subnets[i];
     if (!usable[i] || !subnet) return;
@@ -118,14 +99,13 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
       b,
       subnet: subnet.addr,
       len: subnet.len,
-      ...d.linkDefaults,
-      ...link.props,
+      delay: link.props.delay ?? d.linkDefaults.delay,
+      bandwidth: link.props.bandwidth ?? d.linkDefaults.bandwidth,
+      loss: link.props.loss ?? d.linkDefaults.loss,
+      queue: link.props.queue ?? d.linkDefaults.queue,
     });
-    for (const e of [a, b]) {
-      const c = connected.get(e.node);
-      if (c) c.push({ subnet, addr: e.addr });
-      else connected.set(e.node, [{ subnet, addr: e.addr }]);
-    }
+    connected.get(a.node)?.push({ subnet, addr: a.addr });
+    connected.get(b.node)?.push({ subnet, addr: b.addr });
   });
 
   const nodes: TopoNode[] = d.nodes.map((dn) => {
@@ -152,6 +132,38 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
 
   diag.throwIfAny();
   return { name: d.name, source: d.file, nodes, links, rip: d.rip, notes: d.notes };
+}
+
+/** Names one end's interface (written or default) and checks it is new on its node. */
+function claimIface(
+  link: DraftLink,
+  side: 0 | 1,
+  used: Map<string, Map<string, SourcePos>>,
+  diag: Diagnostics,
+): string {
+  const end = side === 0 ? link.a : link.b;
+  const name = end.iface ?? defaultIfaceName(link.index, side);
+  const at = end.ifaceAt ?? end.at;
+  if (end.iface !== undefined) {
+    const c = checkIfaceName(end.iface);
+    if (!c.ok) diag.error(c.error, at);
+  }
+  let mine = used.get(end.node);
+  if (!mine) {
+    mine = new Map();
+    used.set(end.node, mine);
+  }
+  const prev = mine.get(name);
+  if (prev === undefined) {
+    mine.set(name, at);
+    return name;
+  }
+  const how =
+    end.iface === undefined
+      ? ` (the default name of this end; name it, e.g. '${end.node}:eth${link.index}')`
+      : "";
+  diag.error(`interface '${name}' is used twice on '${end.node}' (also ${where(prev)})${how}`, at);
+  return name;
 }
 
 /** The subnet a link states (directly or through an address length); undefined = pool; null = broken. */
@@ -308,31 +320,4 @@ function linkName(l: DraftLink): string {
 function where(p: SourcePos): string {
   if (p.line === undefined) return p.field ? `at ${p.field}` : "earlier";
   return `at line ${p.line}`;
-}
-
-/** `; did you mean 'vm1'?` when a declared name is one or two edits away. */
-function suggest(name: string, names: Map<string, unknown>): string {
-  let best: string | undefined;
-  let bestD = 3;
-  if (names.size > 2000) return "";
-  for (const cand of names.keys()) {
-    const dist = editDistance(name, cand, bestD);
-    if (dist < bestD) {
-      bestD = dist;
-      best = cand;
-    }
-  }
-  return best ? `; did you mean '${best}'?` : "";
-}
-
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) >= cap) return cap;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -22,6 +22,7 @@ import {
 } from "yaml";
 import type { SourcePos } from "../core/errors.js";
 import type { Diagnostics } from "./diag.js";
+import { didYouMean } from "./suggest.js";
 
 /** One `key: value` of a mapping, with the key's text and the path of the value. */
 export interface Entry {
@@ -99,14 +100,16 @@ export class YamlReader {
 
   /**
    * The entries of a mapping. `allowed` lists the keys this mapping may hold (typo
-   * protection); null allows any key (a map of names). Reports duplicate keys (keeping the
-   * first) and returns undefined, after reporting, when the value is not a mapping.
+   * protection); null allows any key (a map of names, called `keyWord` in messages). Reports
+   * duplicate keys (keeping the first) and returns undefined, after reporting, when the value
+   * is not a mapping.
    */
   map(
     node: Node | null,
     field: string,
     allowed: readonly string[] | null,
     what = "a mapping",
+    keyWord = "name",
   ): Entry[] | undefined {
     const n = this.resolve(node);
     if (!n || !isMap(n)) {
@@ -127,13 +130,17 @@ export class YamlReader {
       const first = seen.get(key);
       if (first) {
         const line = this.pos(first, "").line;
-        const thing = allowed === null ? `name '${key}'` : `key '${key}'`;
+        const thing = allowed === null ? `${keyWord} '${key}'` : `key '${key}'`;
         this.error(keyNode, f, `duplicate ${thing} (first at line ${line})`);
         continue;
       }
       seen.set(key, keyNode!);
       if (allowed && !allowed.includes(key)) {
-        this.error(keyNode, f, `unknown key '${key}' (allowed here: ${allowed.join(", ")})`);
+        const hint =
+          allowed.length <= 12
+            ? ` (allowed here: ${allowed.join(", ")})`
+            : didYouMean(key, allowed) || " (not a known field here)";
+        this.error(keyNode, f, `unknown key '${key}'${hint}`);
         continue;
       }
       out.push({
