@@ -1,0 +1,113 @@
+/**
+ * @module web/colors
+ * Colours and shapes. Each user gets a colour of their own (the packet's fill), each packet
+ * class a shape (so colour-blind viewers and greyscale projectors still tell them apart):
+ * echo request ●, echo reply ◉ (ringed), traceroute probe ◆, ICMP error ▲, RIP ■ (small,
+ * grey), other UDP/IP •.
+ */
+import type { PacketClass } from "../../src/core/events.js";
+
+/** Bright, distinct on a dark background, ordered so the first few differ most. */
+const PALETTE = [
+  "#4fc3f7", // sky
+  "#ffb74d", // orange
+  "#81c784", // green
+  "#f06292", // pink
+  "#fff176", // yellow
+  "#ba68c8", // purple
+  "#4db6ac", // teal
+  "#ff8a65", // coral
+  "#aed581", // lime
+  "#9fa8da", // indigo
+  "#f48fb1", // rose
+  "#80deea", // cyan
+];
+export const RIP_COLOR = "#7f8c9b";
+export const DROP_COLOR = "#ff5252";
+const SYSTEM_COLOR = "#e0e0e0";
+
+const assigned = new Map<string, string>();
+
+/** Colours the server knows (issue 5's users file) take precedence over the hashed ones. */
+export function setUserColors(map: Record<string, string>): void {
+  for (const [u, c] of Object.entries(map)) assigned.set(u, c);
+}
+
+export function userColor(user: string): string {
+  const c = assigned.get(user);
+  if (c) return c;
+  if (user === "" || user === "root" || user === "system") return SYSTEM_COLOR;
+  // Stable across reloads: from the name, probing for a colour nobody visible has yet.
+  let h = 0;
+  for (let i = 0; i < user.length; i++) h = (Math.imul(h, 31) + user.charCodeAt(i)) >>> 0;
+  const used = new Set(assigned.values());
+  let pick = PALETTE[h % PALETTE.length]!;
+  for (let i = 0; i < PALETTE.length && used.has(pick); i++) pick = PALETTE[(h + i) % PALETTE.length]!;
+  assigned.set(user, pick);
+  return pick;
+}
+
+export function knownUsers(): string[] {
+  return [...assigned.keys()];
+}
+
+export const CLASS_LABEL: Record<PacketClass, string> = {
+  "echo-request": "echo request",
+  "echo-reply": "echo reply",
+  traceroute: "traceroute probe",
+  "icmp-error": "ICMP error",
+  rip: "RIP update",
+  udp: "UDP",
+  other: "other",
+};
+
+/** Draws one packet of class `cls` centred at (x, y) with radius r. */
+export function drawPacket(
+  ctx: CanvasRenderingContext2D,
+  cls: PacketClass,
+  x: number,
+  y: number,
+  r: number,
+  fill: string,
+): void {
+  ctx.fillStyle = cls === "rip" ? RIP_COLOR : fill;
+  ctx.beginPath();
+  switch (cls) {
+    case "traceroute":
+      ctx.moveTo(x, y - r * 1.25);
+      ctx.lineTo(x + r * 1.25, y);
+      ctx.lineTo(x, y + r * 1.25);
+      ctx.lineTo(x - r * 1.25, y);
+      ctx.closePath();
+      ctx.fill();
+      break;
+    case "icmp-error":
+      ctx.moveTo(x, y - r * 1.3);
+      ctx.lineTo(x + r * 1.2, y + r * 0.9);
+      ctx.lineTo(x - r * 1.2, y + r * 0.9);
+      ctx.closePath();
+      ctx.fill();
+      ctx.strokeStyle = DROP_COLOR;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      break;
+    case "rip":
+      ctx.rect(x - r * 0.6, y - r * 0.6, r * 1.2, r * 1.2);
+      ctx.fill();
+      break;
+    case "echo-reply":
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      ctx.fill();
+      ctx.strokeStyle = "#ffffff";
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+      break;
+    case "echo-request":
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      ctx.fill();
+      break;
+    default:
+      ctx.arc(x, y, r * 0.7, 0, Math.PI * 2);
+      ctx.fill();
+  }
+}

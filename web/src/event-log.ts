@@ -1,0 +1,150 @@
+/**
+ * @module web/event-log
+ * The scrolling event log, filterable by user and node. It keeps the last MAX entries as
+ * plain data and re-renders only the visible list, so a burst of events costs little.
+ */
+import type { LabEvent } from "../../src/core/events.js";
+import type { StreamEvent } from "./api.js";
+import { $, fmtTime, h } from "./dom.js";
+
+const MAX = 400;
+
+interface Entry {
+  t: number;
+  kind: string;
+  user: string;
+  nodes: string[];
+  text: string;
+}
+
+function describe(e: StreamEvent): Entry | null {
+  switch (e.kind) {
+    case "hop":
+      return {
+        t: e.t,
+        kind: "hop",
+        user: e.user,
+        nodes: [e.from, e.to],
+        text: `${e.from} → ${e.to} ${e.summary}`,
+      };
+    case "deliver":
+      return {
+        t: e.t,
+        kind: "deliver",
+        user: e.user,
+        nodes: [e.node],
+        text: `${e.node} received ${e.summary}`,
+      };
+    case "drop":
+      return {
+        t: e.t,
+        kind: "drop",
+        user: e.user,
+        nodes: [e.node],
+        text: `${e.node} dropped (${e.reason}) ${e.summary}`,
+      };
+    case "route":
+      return {
+        t: e.t,
+        kind: "route",
+        user: "",
+        nodes: [e.node],
+        text: `${e.node} route ${e.action} ${e.dest} via ${e.gateway} ${e.iface}${e.metric !== undefined ? ` metric ${e.metric}` : ""} (${e.reason})`,
+      };
+    case "link":
+      return {
+        t: e.t,
+        kind: "link",
+        user: "",
+        nodes: [e.a, e.b],
+        text: `link ${e.link} ${e.state}${e.silent ? " (silent)" : ""}`,
+      };
+    case "node":
+      return { t: e.t, kind: "node", user: "", nodes: [e.node], text: `${e.node} ${e.state}` };
+    case "command":
+      return {
+        t: e.t,
+        kind: "command",
+        user: e.user,
+        nodes: [e.node],
+        text: `${e.user}@${e.node}$ ${e.command}${e.exit !== undefined ? ` → exit ${e.exit}` : ""}`,
+      };
+    case "missed":
+      return {
+        t: e.t,
+        kind: "missed",
+        user: "",
+        nodes: [],
+        text: `${e.count} events not shown (slow connection)`,
+      };
+  }
+}
+
+export class EventLog {
+  private entries: Entry[] = [];
+  private users = new Set<string>();
+  private nodes = new Set<string>();
+  private dirty = false;
+  hideRip = false;
+
+  constructor(nodeNames: string[]) {
+    const sel = $<HTMLSelectElement>("log-node");
+    for (const n of nodeNames) {
+      this.nodes.add(n);
+      sel.append(h("option", { textContent: n }));
+    }
+    for (const id of ["log-user", "log-node", "log-hops"])
+      $(id).addEventListener("change", () => this.render());
+  }
+
+  add(events: StreamEvent[]): void {
+    const hops = $<HTMLInputElement>("log-hops").checked;
+    for (const e of events) {
+      if (this.hideRip && isRip(e)) continue;
+      if (e.kind === "hop" && !hops) continue;
+      if (e.kind === "deliver" && e.cls === "rip") continue;
+      const entry = describe(e);
+      if (!entry) continue;
+      this.entries.push(entry);
+      if (entry.user && !this.users.has(entry.user)) {
+        this.users.add(entry.user);
+        $<HTMLSelectElement>("log-user").append(h("option", { textContent: entry.user }));
+      }
+    }
+    if (this.entries.length > MAX) this.entries.splice(0, this.entries.length - MAX);
+    if (!this.dirty) {
+      this.dirty = true;
+      requestAnimationFrame(() => this.render());
+    }
+  }
+
+  private render(): void {
+    this.dirty = false;
+    const user = $<HTMLSelectElement>("log-user").value;
+    const node = $<HTMLSelectElement>("log-node").value;
+    const list = $("log");
+    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 30;
+    const shown = this.entries.filter((e) => (!user || e.user === user) && (!node || e.nodes.includes(node)));
+    list.replaceChildren(
+      ...shown
+        .slice(-200)
+        .map((e) =>
+          h(
+            "li",
+            { className: e.kind, title: e.text },
+            h("span", { className: "t", textContent: fmtTime(e.t) }),
+            e.user ? `[${e.user}] ` : "",
+            e.text,
+          ),
+        ),
+    );
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+}
+
+function isRip(e: StreamEvent): boolean {
+  return (
+    (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") &&
+    (e as LabEvent & { cls: string }).cls === "rip"
+  );
+}

@@ -1,0 +1,353 @@
+/**
+ * @module web/main
+ * The live picture: boots from /api/topology, follows /api/events, and wires the map, panels
+ * and controls together. Everything shown comes from the API; nothing is guessed.
+ */
+import "./style.css";
+import { ApiFailure, api, getToken, type Session, setToken, type TopologyView } from "./api.js";
+import { attachCamera, type Camera, fitView, toScreen } from "./camera.js";
+import { DisplayClock } from "./clock.js";
+import { userColor } from "./colors.js";
+import { ClockControls, initCommandBox } from "./controls.js";
+import { $, fmtTime, h } from "./dom.js";
+import { EventLog } from "./event-log.js";
+import { layout, type Point } from "./layout.js";
+import { Legend } from "./legend.js";
+import { linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
+import { RoutesPanel } from "./routes-panel.js";
+import { Scene } from "./scene.js";
+import { openStream } from "./stream.js";
+
+let statusTimer: ReturnType<typeof setTimeout> | null = null;
+function status(msg: string, sticky = false): void {
+  $("status").textContent = msg;
+  if (statusTimer) clearTimeout(statusTimer);
+  statusTimer = sticky ? null : setTimeout(() => ($("status").textContent = ""), 6000);
+}
+
+function report(e: unknown): void {
+  if (e instanceof ApiFailure && e.status === 401)
+    status(`${e.message} — click 🔑 to enter the instructor token`);
+  else status(e instanceof Error ? e.message : String(e));
+}
+
+function positions(topo: TopologyView): Map<string, Point> {
+  const fixed = new Map<string, Point>();
+  for (const n of topo.nodes) if (n.position) fixed.set(n.name, n.position);
+  return layout(
+    topo.nodes.map((n) => n.name),
+    topo.links.map((l) => [l.a.node, l.b.node]),
+    fixed,
+  );
+}
+
+async function boot(): Promise<void> {
+  const [topo, session] = await Promise.all([api.topology(), api.session()]);
+  $("title").textContent = `routelab · ${topo.name}`;
+  document.title = `routelab · ${topo.name}`;
+  const scene = new Scene(topo, positions(topo), userColor);
+  const canvas = $<HTMLCanvasElement>("view");
+  const renderer = new Renderer(canvas);
+  const cam: Camera = { scale: 1, ox: 0, oy: 0 };
+  const clock = new DisplayClock();
+  clock.sample(topo.clock, performance.now());
+  const sel: Selection = { node: null, link: null };
+  const routes = new RoutesPanel(report);
+  routes.onClose = () => {
+    sel.node = null;
+    kick();
+  };
+  const log = new EventLog(topo.nodes.map((n) => n.name));
+  const legend = new Legend();
+  const controls = new ClockControls(report);
+  controls.show({ ...topo.clock, paced: topo.clock.speed > 0 });
+  void api.clock().then((c) => controls.show(c), report);
+  const userBox = $<HTMLInputElement>("user");
+  userBox.value = localStorage.getItem("routelab.user") ?? "";
+  userBox.addEventListener("change", () => localStorage.setItem("routelab.user", userBox.value.trim()));
+  initCommandBox(
+    topo.nodes.map((n) => n.name),
+    () => userBox.value.trim(),
+    report,
+  );
+  applySession(session);
+
+  // Drawing: one frame per animation frame while anything moves, else on demand.
+  let frame = 0;
+  let fitted = false;
+  const draw = (wall: number) => {
+    frame = 0;
+    const t = clock.tick(wall);
+    scene.advance(t, wall);
+    renderer.draw(scene, cam, t, wall, sel);
+    $("clock").textContent = `t=${fmtTime(t)}`;
+    const moving = scene.animating || (!clock.isPaused && clock.currentSpeed > 0 && scene.pending.length > 0);
+    if (moving) kick();
+  };
+  function kick(): void {
+    if (!frame) frame = requestAnimationFrame(draw);
+  }
+  const resize = () => {
+    renderer.resize();
+    if (!fitted && renderer.width > 0) {
+      fitView(cam, [...scene.nodes.values()], renderer.width, renderer.height);
+      fitted = true;
+    }
+    kick();
+  };
+  new ResizeObserver(resize).observe(canvas);
+  resize();
+  // The clock display ticks even with no packets moving.
+  setInterval(kick, 100);
+
+  attachCamera(canvas, cam, kick, (x, y) => click(x, y));
+
+  function nodeAt(x: number, y: number): string | null {
+    const r = nodeRadius(cam) + 4;
+    let best: string | null = null;
+    let bd = r * r;
+    for (const n of scene.nodes.values()) {
+      const [sx, sy] = toScreen(cam, n.x, n.y);
+      const d = (sx - x) ** 2 + (sy - y) ** 2;
+      if (d <= bd) {
+        bd = d;
+        best = n.name;
+      }
+    }
+    return best;
+  }
+  function linkAt(x: number, y: number): string | null {
+    let best: string | null = null;
+    let bd = 10;
+    for (const l of scene.links.values()) {
+      const [x1, y1, x2, y2] = linkEnds(l, cam);
+      const d = segDist(x, y, x1, y1, x2, y2);
+      if (d < bd) {
+        bd = d;
+        best = l.id;
+      }
+    }
+    return best;
+  }
+  function click(x: number, y: number): void {
+    hideMenu();
+    const n = nodeAt(x, y);
+    if (n) {
+      sel.node = n;
+      sel.link = null;
+      routes.show(n);
+      nodeActions(n);
+      kick();
+      return;
+    }
+    const l = linkAt(x, y);
+    sel.link = l;
+    if (l) showLinkMenu(l, x, y);
+    kick();
+  }
+
+  function nodeActions(name: string): void {
+    const n = scene.nodes.get(name)!;
+    const b = h("button", { type: "button", textContent: n.up ? "crash router" : "boot router" });
+    b.addEventListener("click", async () => {
+      try {
+        await api.setNode(name, n.up ? "down" : "up");
+      } catch (e) {
+        report(e);
+      }
+    });
+    $("node-actions").replaceChildren(b);
+  }
+
+  const menu = $("link-menu");
+  function hideMenu(): void {
+    menu.hidden = true;
+  }
+  function showLinkMenu(id: string, x: number, y: number): void {
+    const l = scene.links.get(id)!;
+    const state = l.silent ? "cut silently" : l.up ? "up" : "down";
+    const items: HTMLElement[] = [
+      h("div", { className: "title", textContent: `${l.a.name}–${l.b.name} ${l.info.subnet} (${state})` }),
+    ];
+    const act = (label: string, state: "up" | "down", silent: boolean) => {
+      const b = h("button", { type: "button", textContent: label });
+      b.dataset.action = silent ? "silent" : state;
+      b.addEventListener("click", async () => {
+        hideMenu();
+        try {
+          await api.setLink(id, state, silent);
+        } catch (e) {
+          report(e);
+        }
+      });
+      items.push(b);
+    };
+    if (l.up && !l.silent) {
+      act("⬇ take link down", "down", false);
+      act("✂ cut silently (no carrier loss)", "down", true);
+    } else act("⬆ bring link up", "up", false);
+    if (!session.control)
+      items.push(h("div", { className: "title", textContent: "instructor only: 🔑 token needed" }));
+    menu.replaceChildren(...items);
+    menu.style.left = `${Math.min(x + 12, renderer.width - 220)}px`;
+    menu.style.top = `${Math.min(y + 12, renderer.height - 140)}px`;
+    menu.hidden = false;
+  }
+  window.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      hideMenu();
+      sel.link = null;
+      kick();
+    }
+  });
+
+  // RIP chatter: hidden on the map, in the log, and not even sent by the server.
+  const showRip = $<HTMLInputElement>("show-rip");
+  showRip.checked = localStorage.getItem("routelab.hideRip") !== "1";
+  const applyRip = () => {
+    const hide = !showRip.checked;
+    localStorage.setItem("routelab.hideRip", hide ? "1" : "0");
+    scene.hideRip = hide;
+    log.hideRip = hide;
+    legend.hideRip = hide;
+    legend.render();
+    scene.clearPackets();
+    stream.setHideRip(hide);
+    kick();
+  };
+  showRip.addEventListener("change", applyRip);
+
+  let batches = 0;
+  const stream = openStream(
+    (b) => {
+      batches++;
+      clock.sample(b.clock, performance.now());
+      controls.show(b.clock);
+      scene.ingest(b.events);
+      log.add(b.events);
+      for (const e of b.events) {
+        if (e.kind === "hop" && e.cls !== "rip") legend.seeUser(e.user);
+        else if (e.kind === "route") routes.touch(e.node);
+        else if (e.kind === "link" || e.kind === "node") {
+          routes.touch();
+          if (sel.node && e.kind === "node" && e.node === sel.node) nodeActions(sel.node);
+        }
+      }
+      kick();
+    },
+    (up) => status(up ? "" : "disconnected — reconnecting…", !up),
+  );
+  applyRip();
+
+  $("token").addEventListener("click", async () => {
+    const t = prompt("Instructor token (empty to forget it):", getToken());
+    if (t === null) return;
+    setToken(t.trim());
+    try {
+      const s = await api.session();
+      Object.assign(session, s);
+      applySession(s);
+      status(s.control ? "controls enabled" : "token not accepted");
+    } catch (e) {
+      report(e);
+    }
+  });
+
+  // Test and benchmark hooks (read-only views of the page's state).
+  const hooks = {
+    get nodes() {
+      return scene.nodes.size;
+    },
+    get links() {
+      return scene.links.size;
+    },
+    get hopsSeen() {
+      return scene.hopsSeen;
+    },
+    get flying() {
+      return scene.flying.length;
+    },
+    get trails() {
+      return scene.trails.length;
+    },
+    get drops() {
+      return scene.drops.length;
+    },
+    get missed() {
+      return scene.missed;
+    },
+    get batches() {
+      return batches;
+    },
+    get stats() {
+      return { ...renderer.stats };
+    },
+    get displayTime() {
+      return clock.now;
+    },
+    get routeRenders() {
+      return routes.renders;
+    },
+    /** Page (client) coordinates of a router's centre. */
+    nodePoint(name: string): [number, number] | null {
+      const n = scene.nodes.get(name);
+      if (!n) return null;
+      const r = canvas.getBoundingClientRect();
+      const [x, y] = toScreen(cam, n.x, n.y);
+      return [x + r.left, y + r.top];
+    },
+    /** Page coordinates of a point on a link, `frac` of the way from a to b (default 0.5). */
+    linkPoint(id: string, frac = 0.5): [number, number] | null {
+      const l = scene.links.get(id);
+      if (!l) return null;
+      const r = canvas.getBoundingClientRect();
+      const [x1, y1, x2, y2] = linkEnds(l, cam);
+      return [x1 + (x2 - x1) * frac + r.left, y1 + (y2 - y1) * frac + r.top];
+    },
+    /** Positions of the packets in flight (page coordinates) as of the last frame's time. */
+    dots(): { x: number; y: number; cls: string; user: string }[] {
+      const r = canvas.getBoundingClientRect();
+      const t = clock.now;
+      return scene.flying.map((f) => {
+        const [x1, y1, x2, y2] = linkEnds(f.link, cam);
+        const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
+        const q = f.reverse ? 1 - p : p;
+        return {
+          x: x1 + (x2 - x1) * q + r.left,
+          y: y1 + (y2 - y1) * q + r.top,
+          cls: f.e.cls,
+          user: f.e.user,
+        };
+      });
+    },
+    /** Zooms so the whole network fits (benchmarks of large topologies). */
+    fit() {
+      fitView(cam, [...scene.nodes.values()], renderer.width, renderer.height);
+      kick();
+    },
+    /** Moves the camera by (dx, dy) px (benchmarks: panning). */
+    pan(dx: number, dy: number) {
+      cam.ox += dx;
+      cam.oy += dy;
+      kick();
+    },
+  };
+  (window as unknown as { __routelab: typeof hooks }).__routelab = hooks;
+  document.body.dataset.ready = "1";
+}
+
+function applySession(s: Session): void {
+  document.body.classList.toggle("no-control", !s.control);
+}
+
+function segDist(px: number, py: number, x1: number, y1: number, x2: number, y2: number): number {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const len2 = dx * dx + dy * dy || 1;
+  const t = Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / len2));
+  return Math.hypot(px - (x1 + dx * t), py - (y1 + dy * t));
+}
+
+boot().catch((e) => {
+  status(`could not load the lab: ${e instanceof Error ? e.message : String(e)}`, true);
+});

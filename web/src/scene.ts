@@ -1,0 +1,231 @@
+/**
+ * @module web/scene
+ * The picture's model, derived from the topology and the event stream (no drawing here).
+ *
+ * Hop events wait in `pending` (in arrival order, which is time order) until display time
+ * reaches their `t`; then they fly (`flying`) until `t + duration`, and leave a trail that
+ * fades over TRAIL_MS of wall time. Drops appear at display time where they happened and fade
+ * over DROP_MS. Every list is capped so a flood cannot exhaust the tab's memory; what a cap
+ * throws away is counted in `missed`, like the server's thinning.
+ */
+import type { DropReason, HopEvent, LabEvent, PacketClass } from "../../src/core/events.js";
+import type { LinkInfo, NodeInfo, StreamEvent, TopologyView } from "./api.js";
+import type { Point } from "./layout.js";
+
+export const TRAIL_MS = 1600;
+export const DROP_MS = 4000;
+const MAX_PENDING = 50_000;
+const MAX_FLYING = 20_000;
+const MAX_TRAILS = 4_000;
+const MAX_DROPS = 300;
+
+export interface SceneNode {
+  name: string;
+  x: number;
+  y: number;
+  up: boolean;
+  info: NodeInfo;
+}
+
+export interface SceneLink {
+  id: string;
+  a: SceneNode;
+  b: SceneNode;
+  info: LinkInfo;
+  up: boolean;
+  silent: boolean;
+  /** Parallel-link offset index (0 for the first link between two nodes). */
+  lane: number;
+}
+
+export interface Flying {
+  e: HopEvent;
+  link: SceneLink;
+  /** True when the packet travels b→a. */
+  reverse: boolean;
+  color: string;
+}
+
+export interface Trail {
+  link: SceneLink;
+  reverse: boolean;
+  color: string;
+  cls: PacketClass;
+  /** Wall time (ms) the hop finished. */
+  end: number;
+}
+
+export interface DropMark {
+  x: number;
+  y: number;
+  reason: DropReason;
+  cls: PacketClass;
+  color: string;
+  /** Wall time (ms) it appeared. */
+  start: number;
+  summary: string;
+}
+
+export class Scene {
+  readonly nodes = new Map<string, SceneNode>();
+  readonly links = new Map<string, SceneLink>();
+  pending: HopEvent[] = [];
+  private pendingHead = 0;
+  flying: Flying[] = [];
+  trails: Trail[] = [];
+  drops: DropMark[] = [];
+  /** Delayed non-hop events (drops) that must wait for display time, in time order. */
+  private later: LabEvent[] = [];
+  private laterHead = 0;
+  hideRip = false;
+  missed = 0;
+  /** Hop events seen in total (test hook). */
+  hopsSeen = 0;
+
+  constructor(
+    topo: TopologyView,
+    positions: Map<string, Point>,
+    private readonly colorOf: (user: string) => string,
+  ) {
+    for (const n of topo.nodes) {
+      const p = positions.get(n.name) ?? { x: 0, y: 0 };
+      this.nodes.set(n.name, { name: n.name, x: p.x, y: p.y, up: n.up, info: n });
+    }
+    const lanes = new Map<string, number>();
+    for (const l of topo.links) {
+      const a = this.nodes.get(l.a.node);
+      const b = this.nodes.get(l.b.node);
+      if (!a || !b) continue;
+      const key = [a.name, b.name].sort().join("\u0000");
+      const lane = lanes.get(key) ?? 0;
+      lanes.set(key, lane + 1);
+      this.links.set(l.id, { id: l.id, a, b, info: l, up: l.up, silent: l.silent, lane });
+    }
+  }
+
+  /** Takes a batch of events from the stream. Returns the non-animated ones for the log/panels. */
+  ingest(events: StreamEvent[]): void {
+    for (const e of events) {
+      switch (e.kind) {
+        case "hop":
+          this.hopsSeen++;
+          if (this.pending.length - this.pendingHead >= MAX_PENDING) {
+            this.missed++;
+            break;
+          }
+          this.pending.push(e);
+          break;
+        case "drop":
+          this.later.push(e);
+          break;
+        case "link": {
+          const l = this.links.get(e.link);
+          if (l) {
+            l.up = e.state === "up" || e.silent;
+            l.silent = e.silent && e.state === "down";
+          }
+          break;
+        }
+        case "node": {
+          const n = this.nodes.get(e.node);
+          if (n) n.up = e.state === "up";
+          break;
+        }
+        case "missed":
+          this.missed += e.count;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Moves the picture to display time `t` (virtual ns) at wall time `wall` (ms). */
+  advance(t: number, wall: number): void {
+    // Start the hops whose time has come.
+    const p = this.pending;
+    let i = this.pendingHead;
+    for (; i < p.length && p[i]!.t <= t; i++) {
+      const e = p[i]!;
+      if (this.hideRip && e.cls === "rip") continue;
+      const link = this.links.get(e.link);
+      if (!link) continue;
+      const f: Flying = { e, link, reverse: link.a.name !== e.from, color: this.colorOf(e.user) };
+      if (this.flying.length >= MAX_FLYING) {
+        this.missed++;
+        continue;
+      }
+      this.flying.push(f);
+    }
+    this.pendingHead = i;
+    if (this.pendingHead > 4096 && this.pendingHead * 2 > p.length) {
+      this.pending = p.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+    // Land the ones that arrived; they leave a trail.
+    let w = 0;
+    for (const f of this.flying) {
+      if (f.e.t + Math.max(f.e.duration, 1) <= t) {
+        this.trails.push({ link: f.link, reverse: f.reverse, color: f.color, cls: f.e.cls, end: wall });
+      } else this.flying[w++] = f;
+    }
+    this.flying.length = w;
+    if (this.trails.length > MAX_TRAILS) this.trails.splice(0, this.trails.length - MAX_TRAILS);
+    this.trails = this.trails.filter((tr) => wall - tr.end < TRAIL_MS);
+    // Drops whose time has come.
+    const l = this.later;
+    let j = this.laterHead;
+    for (; j < l.length && l[j]!.t <= t; j++) {
+      const e = l[j]!;
+      if (e.kind !== "drop") continue;
+      if (this.hideRip && e.cls === "rip") continue;
+      this.addDrop(e.node, e.link, e.reason, e.cls, e.user, e.summary, wall);
+    }
+    this.laterHead = j;
+    if (this.laterHead > 1024) {
+      this.later = l.slice(this.laterHead);
+      this.laterHead = 0;
+    }
+    if (this.drops.length > MAX_DROPS) this.drops.splice(0, this.drops.length - MAX_DROPS);
+    this.drops = this.drops.filter((d) => wall - d.start < DROP_MS);
+  }
+
+  private addDrop(
+    node: string,
+    link: string | undefined,
+    reason: DropReason,
+    cls: PacketClass,
+    user: string,
+    summary: string,
+    wall: number,
+  ): void {
+    const n = this.nodes.get(node);
+    if (!n) return;
+    let x = n.x;
+    let y = n.y;
+    const l = link ? this.links.get(link) : undefined;
+    if (l) {
+      // On the wire: a third of the way from the node along its link.
+      const o = l.a === n ? l.b : l.a;
+      x = n.x + (o.x - n.x) * 0.35;
+      y = n.y + (o.y - n.y) * 0.35;
+    }
+    this.drops.push({ x, y, reason, cls, color: this.colorOf(user), start: wall, summary });
+  }
+
+  /** Whether anything moves or fades (the renderer keeps animating while so). */
+  get animating(): boolean {
+    return (
+      this.flying.length > 0 ||
+      this.trails.length > 0 ||
+      this.drops.length > 0 ||
+      this.pendingHead < this.pending.length
+    );
+  }
+
+  /** Forgets every packet (after hiding RIP, say). */
+  clearPackets(): void {
+    this.flying = this.flying.filter((f) => !(this.hideRip && f.e.cls === "rip"));
+    this.trails = this.trails.filter((t) => !(this.hideRip && t.cls === "rip"));
+  }
+}
