@@ -1,31 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MINUTE, SECOND } from "../../core/time.js";
 import { RipDaemon } from "./rip.js";
-import { TestNet } from "./test-net.js";
-
-/** /work/shared/topologies/seed9.edges: the seed post's 9 routers, links in the post's order. */
-export const SEED9 = `
-vm1 vm2 10.0.10.0/24
-vm1 vm3 10.0.20.0/24
-vm2 vm3 10.0.30.0/24
-vm1 vm4 10.0.40.0/24
-vm1 vm5 10.0.50.0/24
-vm2 vm6 10.0.60.0/24
-vm2 vm7 10.0.70.0/24
-vm3 vm8 10.0.80.0/24
-vm3 vm9 10.0.90.0/24
-`;
-
-/** The table of a node as `dest gateway iface metric` lines, connected first. */
-export function table(net: TestNet, node: string): string[] {
-  const n = net.node(node);
-  const rows: [number, string][] = [];
-  for (const i of n.ifaces) if (i.isLink && i.up) rows.push([i.net, `${fmt(i.net)}/${i.len} link ${i.name}`]);
-  for (const r of n.fib.get("rip")?.values() ?? [])
-    rows.push([r.dest, `${fmt(r.dest)}/${r.len} ${fmt(r.gateway)} ${n.ifaces[r.iface]!.name} ${r.metric}`]);
-  return rows.sort((a, b) => a[0] - b[0]).map((r) => r[1]);
-}
-const fmt = (a: number) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+import { SEED9, TestNet, table } from "./test-net.js";
 
 describe("RIP on the seed network", () => {
   for (const seed of [1, 2, 3, 42]) {

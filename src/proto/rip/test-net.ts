@@ -506,3 +506,30 @@ export const ip = (s: string): Ipv4 => {
   if (a === undefined) throw new Error(`bad address ${s}`);
   return a;
 };
+
+/** /work/shared/topologies/seed9.edges: the seed post's 9 routers, links in the post's order. */
+export const SEED9 = `
+vm1 vm2 10.0.10.0/24
+vm1 vm3 10.0.20.0/24
+vm2 vm3 10.0.30.0/24
+vm1 vm4 10.0.40.0/24
+vm1 vm5 10.0.50.0/24
+vm2 vm6 10.0.60.0/24
+vm2 vm7 10.0.70.0/24
+vm3 vm8 10.0.80.0/24
+vm3 vm9 10.0.90.0/24
+`;
+
+/** The table of a node as `dest gateway iface metric` lines, connected first. */
+export function table(net: TestNet, node: string): string[] {
+  const n = net.node(node);
+  const rows: [number, string][] = [];
+  for (const i of n.ifaces)
+    if (i.isLink && i.up) rows.push([i.net, `${formatIpv4(i.net)}/${i.len} link ${i.name}`]);
+  for (const r of n.fib.get("rip")?.values() ?? [])
+    rows.push([
+      r.dest,
+      `${formatIpv4(r.dest)}/${r.len} ${formatIpv4(r.gateway)} ${n.ifaces[r.iface]!.name} ${r.metric}`,
+    ]);
+  return rows.sort((a, b) => a[0] - b[0]).map((r) => r[1]);
+}
