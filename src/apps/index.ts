@@ -1,0 +1,7 @@
+/** @module apps — programs that run on a simulated node through its Host: ping, traceroute. */
+export * from "./cfmt.js";
+export * from "./errno.js";
+export * from "./icmp.js";
+export * from "./ping.js";
+export * from "./process.js";
+export * from "./traceroute.js";
