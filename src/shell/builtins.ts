@@ -1,0 +1,27 @@
+/**
+ * @module shell/builtins
+ * The commands every node has. Other layers add theirs to a copy:
+ * `builtinCommands().register(rtqueryCommand)` (rtquery lives with RIP; `ssh NODE` and `exit`
+ * belong to the login session).
+ */
+import { CommandRegistry } from "./commands.js";
+import { helpCommand } from "./cmd/help.js";
+import { hostnameCommand } from "./cmd/hostname.js";
+import { ifconfigCommand } from "./cmd/ifconfig.js";
+import { netstatCommand } from "./cmd/netstat.js";
+import { pingCommand } from "./cmd/ping.js";
+import { routeCommand } from "./cmd/route.js";
+import { tracerouteCommand } from "./cmd/traceroute.js";
+
+/** A fresh registry with the built-in commands; `help` lists whatever the registry holds. */
+export function builtinCommands(): CommandRegistry {
+  const r = new CommandRegistry();
+  r.register(pingCommand)
+    .register(tracerouteCommand)
+    .register(netstatCommand)
+    .register(ifconfigCommand)
+    .register(routeCommand)
+    .register(hostnameCommand);
+  r.register(helpCommand(r));
+  return r;
+}

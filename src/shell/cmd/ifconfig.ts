@@ -1,0 +1,121 @@
+/**
+ * @module shell/cmd/ifconfig
+ * `ifconfig [-a | -l] [-u | -d] [IF [up | down]]` in FreeBSD 8's layout (sbin/ifconfig:
+ * `flags=%x<…> metric 0 mtu N`, `\tether`, `\tinet A netmask 0x… broadcast B`, media and
+ * status). Link interfaces are shown as the seed's epair(4) ends; their MAC addresses are
+ * derived from node and interface names so they are the same on every run.
+ */
+import { formatIpv4, maskOf } from "../../core/ip.js";
+import { hex } from "../../apps/cfmt.js";
+import type { ProgramIo } from "../../apps/process.js";
+import type { Command } from "../commands.js";
+import type { ShellContext, ShellInterface } from "../context.js";
+import { getopt } from "../getopt.js";
+import { etherAddress } from "./netstat.js";
+
+export const IFCONFIG_USAGE = `usage: ifconfig [-L] [-C] [-g groupname] interface address_family
+                [address [dest_address]] [parameters]
+       ifconfig interface create
+       ifconfig -a [-L] [-C] [-g groupname] [-d] [-m] [-u] [-v] [address_family]
+       ifconfig -l [-d] [-u] [address_family]
+       ifconfig [-L] [-C] [-g groupname] [-d] [-m] [-u] [-v]
+`;
+
+const IFF = { UP: 0x1, BROADCAST: 0x2, LOOPBACK: 0x8, RUNNING: 0x40, SIMPLEX: 0x800, MULTICAST: 0x8000 };
+const IFF_NAMES: [number, string][] = [
+  [IFF.UP, "UP"],
+  [IFF.BROADCAST, "BROADCAST"],
+  [IFF.LOOPBACK, "LOOPBACK"],
+  [IFF.RUNNING, "RUNNING"],
+  [IFF.SIMPLEX, "SIMPLEX"],
+  [IFF.MULTICAST, "MULTICAST"],
+];
+
+/** The IFF_* flags of an interface. */
+export function interfaceFlags(i: ShellInterface): number {
+  if (!i.isLink) return IFF.UP | IFF.LOOPBACK | IFF.RUNNING | IFF.MULTICAST;
+  return IFF.BROADCAST | IFF.SIMPLEX | IFF.MULTICAST | (i.up ? IFF.UP | IFF.RUNNING : 0);
+}
+
+/** One interface's block, as `ifconfig IF` prints it. */
+export function formatInterface(node: string, i: ShellInterface): string {
+  const f = interfaceFlags(i);
+  const names = IFF_NAMES.filter(([bit]) => f & bit).map(([, n]) => n);
+  let s = `${i.name}: flags=${f.toString(16)}<${names.join(",")}> metric 0 mtu ${i.isLink ? 1500 : 16384}\n`;
+  const mask = maskOf(i.len);
+  if (i.isLink) {
+    s += "\toptions=8<VLAN_MTU>\n";
+    s += `\tether ${etherAddress(node, i.name)}\n`;
+    const bcast = (i.addr | ~mask) >>> 0;
+    s += `\tinet ${formatIpv4(i.addr)} netmask 0x${hex(mask, 8)} broadcast ${formatIpv4(bcast)}\n`;
+    s += "\tmedia: Ethernet 10Gbase-T (10Gbase-T <full-duplex>)\n";
+    s += `\tstatus: ${i.up ? "active" : "no carrier"}\n`;
+  } else {
+    s += `\tinet ${formatIpv4(i.addr)} netmask 0x${hex(mask, 8)} \n`;
+  }
+  return s;
+}
+
+export const ifconfigCommand: Command = {
+  name: "ifconfig",
+  summary: "show network interfaces (ifconfig IF down/up takes one out or back)",
+  run(ctx: ShellContext, args: string[], io: ProgramIo) {
+    const g = getopt(args, "adlmuvLCg:", "ifconfig");
+    if (!g.ok) {
+      io.err(`${g.error}\n${IFCONFIG_USAGE}`);
+      return 1;
+    }
+    const has = (c: string) => g.opts.some((o) => o.opt === c);
+    const ifs = ctx.interfaces();
+    const pick = (list: readonly ShellInterface[]) =>
+      list.filter(
+        (i) => (!has("u") || interfaceFlags(i) & IFF.UP) && (!has("d") || !(interfaceFlags(i) & IFF.UP)),
+      );
+    if (has("l")) {
+      if (g.operands.some((o) => o !== "inet")) {
+        io.err(IFCONFIG_USAGE);
+        return 1;
+      }
+      io.out(
+        `${pick(ifs)
+          .map((i) => i.name)
+          .join(" ")}\n`,
+      );
+      return 0;
+    }
+    const listAll = has("a") || g.operands.length === 0;
+    if (listAll) {
+      if (g.operands.some((o) => o !== "inet")) {
+        io.err(IFCONFIG_USAGE);
+        return 1;
+      }
+      io.out(
+        pick(ifs)
+          .map((i) => formatInterface(ctx.node, i))
+          .join(""),
+      );
+      return 0;
+    }
+    const [name, ...params] = g.operands as [string, ...string[]];
+    const i = ifs.find((x) => x.name === name);
+    if (i === undefined) {
+      io.err(`ifconfig: interface ${name} does not exist\n`);
+      return 1;
+    }
+    const rest = params[0] === "inet" ? params.slice(1) : params;
+    if (rest.length === 0) {
+      io.out(formatInterface(ctx.node, i));
+      return 0;
+    }
+    if (rest.length === 1 && (rest[0] === "up" || rest[0] === "down")) {
+      if (ctx.user !== "root" || ctx.setInterfaceUp === undefined || !i.isLink) {
+        io.err("ifconfig: ioctl (SIOCSIFFLAGS): Operation not permitted\n");
+        return 1;
+      }
+      ctx.setInterfaceUp(i.index, rest[0] === "up");
+      return 0;
+    }
+    io.err(`ifconfig: ${rest.join(" ")}: only 'up' and 'down' can be changed in routelab\n`);
+    return 1;
+  },
+};

@@ -1,0 +1,140 @@
+/**
+ * @module shell/cmd/netstat
+ * `netstat -r[n]` (the routing table) and `netstat -i[n]` (interface counters) in FreeBSD 8's
+ * layout (usr.bin/netstat route.c and if.c): fixed-width columns, names resolved unless -n,
+ * `link#N` as the gateway of connected and local routes, Netif cut to 6 characters.
+ */
+import { maskOf } from "../../core/ip.js";
+import { left, leftCut, right, rightCut } from "../../apps/cfmt.js";
+import type { ProgramIo } from "../../apps/process.js";
+import type { Command } from "../commands.js";
+import type { ShellContext, ShellInterface, ShellRoute } from "../context.js";
+import { getopt } from "../getopt.js";
+import { netname, routename } from "../names.js";
+
+export const NETSTAT_USAGE = `usage: netstat [-AaLnSTWx] [-f protocol_family | -p protocol]
+               [-M core] [-N system]
+       netstat -i | -I interface [-abdhnW] [-f address_family]
+               [-M core] [-N system]
+       netstat -w wait [-I interface] [-d] [-M core] [-N system] [-q howmany]
+       netstat -s [-s] [-z] [-f protocol_family | -p protocol]
+               [-M core] [-N system]
+       netstat -i | -I interface -s [-f protocol_family | -p protocol]
+               [-M core] [-N system]
+       netstat -m [-M core] [-N system]
+       netstat -B [-I interface]
+       netstat -r [-AanW] [-f address_family] [-M core] [-N system]
+       netstat -rs [-s] [-M core] [-N system]
+       netstat -g [-W] [-f address_family] [-M core] [-N system]
+       netstat -gs [-s] [-f protocol_family] [-M core] [-N system]
+`;
+
+const SPEC = "AaBbdf:ghI:iLlM:mN:np:q:rSsTtuWw:xz";
+
+/** FreeBSD's flag letters in the order netstat prints them (route.c `bits[]`). */
+const FLAG_ORDER = "UGHRDMdXS123cBbL";
+
+/** Sorts route flags into netstat's order, with U first. */
+export function routeFlags(flags: string): string {
+  const set = new Set(`U${flags}`);
+  let s = "";
+  for (const c of FLAG_ORDER) if (set.has(c)) s += c;
+  return s;
+}
+
+/** `link#N` for a route without a next hop: the interface owning a local address, else the route's. */
+function linkGateway(r: ShellRoute, ifs: readonly ShellInterface[]): string {
+  let idx = r.iface;
+  if (r.iface === 0 && r.len === 32) {
+    const owner = ifs.find((i) => i.addr === r.dest);
+    if (owner) idx = owner.index;
+  }
+  return `link#${idx + 1}`;
+}
+
+/** The Internet routing table as `netstat -r` prints it. */
+export function formatRoutes(ctx: ShellContext, numeric: boolean): string {
+  const ifs = ctx.interfaces();
+  const addr = (s: string) => (numeric ? left(s, 18) : leftCut(s, 18));
+  let out = "Routing tables\n\nInternet:\n";
+  out += `${left("Destination", 18)} ${left("Gateway", 18)} ${left("Flags", 6)} ${right("Refs", 6)} ${right("Use", 8)} ${right("Netif", 6)} ${right("Expire", 6)}\n`;
+  for (const r of ctx.routes()) {
+    const host = r.len === 32 || r.flags.includes("H");
+    const dst =
+      r.dest === 0 && r.len === 0
+        ? "default"
+        : host
+          ? routename(ctx, r.dest, numeric)
+          : netname(r.dest, r.len, numeric);
+    const gw = r.gateway !== 0 ? routename(ctx, r.gateway, numeric) : linkGateway(r, ifs);
+    const ifname = ifs[r.iface]?.name ?? "?";
+    let line = `${addr(dst)} ${addr(gw)} ${leftCut(routeFlags(r.flags), 6)} ${right(String(r.refs ?? 0), 6)} ${right(String(r.use), 8)} ${rightCut(ifname, 6)}`;
+    if (r.expire) line += ` ${right(String(r.expire), 6)}`;
+    out += `${line}\n`;
+  }
+  return out;
+}
+
+/** `netstat -i`: one link-level row and one row per address of each interface (if.c `intpr`). */
+export function formatInterfaces(ctx: ShellContext, numeric: boolean, wide: boolean): string {
+  const nw = wide ? 7 : 5;
+  const c = (n: number | undefined) => (n === undefined ? "0" : String(n));
+  let out = `${leftCut("Name", nw)} ${rightCut("Mtu", 5)} ${leftCut("Network", 13)} ${leftCut("Address", 17)} ${rightCut("Ipkts", 8)} ${rightCut("Ierrs", 5)} ${rightCut("Idrop", 5)} ${rightCut("Opkts", 8)} ${rightCut("Oerrs", 5)} ${right("Coll", 5)}\n`;
+  for (const i of ctx.interfaces()) {
+    const name = leftCut(i.up ? i.name : `${i.name}*`, nw);
+    const mtu = i.isLink ? 1500 : 16384;
+    const lladdr = i.isLink ? etherAddress(ctx.node, i.name) : "";
+    out += `${name} ${right(String(mtu), 5)} ${leftCut(`<Link#${i.index + 1}>`, 13)} ${leftCut(lladdr, 17)} ${right(c(i.ipackets), 8)} ${right(c(i.ierrors), 5)} ${right(c(i.drops), 5)} ${right(c(i.opackets), 8)} ${right(c(i.oerrors), 5)} ${right("0", 5)}\n`;
+    const net = (i.addr & maskOf(i.len)) >>> 0;
+    const netText = netname(net, i.len, numeric);
+    const addrText = routename(ctx, i.addr, numeric);
+    out += `${name} ${right(String(mtu), 5)} ${leftCut(netText, 13)} ${leftCut(addrText, 17)} ${right(c(i.ipackets), 8)} ${right("-", 5)} ${right("-", 5)} ${right(c(i.opackets), 8)} ${right("-", 5)} ${right("-", 5)}\n`;
+  }
+  return out;
+}
+
+/**
+ * A stable, locally administered MAC address for an interface: 02 then four bytes of a hash of
+ * node and interface name, then the interface's last letter (epair0a → …:0a, epair0b → …:0b),
+ * as FreeBSD's epair gives each end of a pair its own last byte.
+ */
+export function etherAddress(node: string, iface: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${node}/${iface}`) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  const last = iface.endsWith("b") ? 0x0b : 0x0a;
+  const bytes = [0x02, h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255, last];
+  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+export const netstatCommand: Command = {
+  name: "netstat",
+  summary: "show the routing table (-r, -rn) or interface counters (-i)",
+  run(ctx: ShellContext, args: string[], io: ProgramIo) {
+    const g = getopt(args, SPEC, "netstat");
+    if (!g.ok || g.operands.length > 0) {
+      io.err(`${g.ok ? "" : `${g.error}\n`}${NETSTAT_USAGE}`);
+      return 1;
+    }
+    const has = (c: string) => g.opts.some((o) => o.opt === c);
+    const numeric = has("n");
+    if (has("r")) {
+      io.out(formatRoutes(ctx, numeric));
+      return 0;
+    }
+    if (has("i")) {
+      io.out(formatInterfaces(ctx, numeric, has("W")));
+      return 0;
+    }
+    const other = g.opts.find((o) => !"anW".includes(o.opt));
+    if (other) {
+      io.err(`netstat: -${other.opt}: not supported in routelab (try -r, -rn or -i)\n`);
+      return 1;
+    }
+    // Active sockets: the simulated nodes hold no TCP connections, and FreeBSD prints the
+    // "Active Internet connections" header only above a first row — so, nothing.
+    return 0;
+  },
+};

@@ -1,0 +1,84 @@
+/**
+ * @module shell/parse
+ * Splits a command line into words the way sh(1) does for simple commands: blanks separate
+ * words; '…' keeps everything literally; "…" keeps everything but lets \ escape " \ $ `;
+ * a backslash outside quotes escapes the next character; `#` at the start of a word begins a
+ * comment. Operators (| ; < > ( ) and a `&` not at the end) are refused with a clear message
+ * rather than half-supported; a trailing `&` is the caller's (background) business.
+ */
+
+export type ParseResult = { ok: true; words: string[] } | { ok: false; error: string };
+
+const OPERATORS = new Set(["|", ";", "<", ">", "(", ")", "&"]);
+
+/** Splits `line` into words, or explains in one line why it cannot. */
+export function splitWords(line: string): ParseResult {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    const c = line[i]!;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+      i++;
+      continue;
+    }
+    if (c === "#" && !inWord) break;
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) return { ok: false, error: "Syntax error: Unterminated quoted string" };
+      word += line.slice(i + 1, end);
+      inWord = true;
+      i = end + 1;
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      let closed = false;
+      while (i < n) {
+        const d = line[i]!;
+        if (d === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        if (d === "\\" && i + 1 < n && '"\\$`'.includes(line[i + 1]!)) {
+          word += line[i + 1];
+          i += 2;
+          continue;
+        }
+        word += d;
+        i++;
+      }
+      if (!closed) return { ok: false, error: "Syntax error: Unterminated quoted string" };
+      inWord = true;
+      continue;
+    }
+    if (c === "\\") {
+      if (i + 1 < n) word += line[i + 1];
+      inWord = true;
+      i += 2;
+      continue;
+    }
+    if (OPERATORS.has(c))
+      return { ok: false, error: `Syntax error: "${c}" is not supported here (one command per line)` };
+    word += c;
+    inWord = true;
+    i++;
+  }
+  if (inWord) words.push(word);
+  return { ok: true, words };
+}
+
+/** Strips a trailing unquoted `&` (run in the background); returns the rest and whether it was there. */
+export function splitBackground(line: string): { line: string; background: boolean } {
+  const t = line.trimEnd();
+  if (!t.endsWith("&")) return { line, background: false };
+  const before = t[t.length - 2];
+  if (before === "\\" || before === "&") return { line, background: false };
+  return { line: t.slice(0, -1).trimEnd(), background: true };
+}

@@ -1,0 +1,66 @@
+/**
+ * @module shell/run
+ * Runs one command line on a node: split into words, look the command up, start it. The
+ * result is a `Program` (apps/process.ts): the caller learns the exit status through
+ * `onExit`, can `interrupt()` it, and drives virtual time until it ends — the sim engine wraps
+ * it into the Lab's Promise-returning `Execution`:
+ *
+ *     const p = runCommand(ctx, line, commands);
+ *     return { done: new Promise((r) => p.onExit(r)), get exitCode() { return p.exitCode; },
+ *              interrupt: () => p.interrupt() };
+ *
+ * Errors of the shell itself follow FreeBSD sh: `foo: not found` (exit 127) for an unknown
+ * command, `sh: Syntax error: …` (exit 2) for a line it cannot split.
+ */
+import { LabError } from "../core/errors.js";
+import { exited, type Program, type ProgramIo } from "../apps/process.js";
+import { builtinCommands } from "./builtins.js";
+import type { CommandRegistry } from "./commands.js";
+import type { ShellContext } from "./context.js";
+import { splitWords } from "./parse.js";
+
+/** Exit status of sh for a command it cannot find. */
+export const EXIT_NOT_FOUND = 127;
+/** Exit status of sh for a syntax error. */
+export const EXIT_SYNTAX = 2;
+/** Exit status when a command failed inside (EX_SOFTWARE). */
+export const EXIT_SOFTWARE = 70;
+
+let defaultCommands: CommandRegistry | undefined;
+
+/** Runs `line` on the node of `ctx`. A trailing `&` must have been removed by the caller. */
+export function runCommand(ctx: ShellContext, line: string, commands?: CommandRegistry): Program {
+  if (commands === undefined && defaultCommands === undefined) defaultCommands = builtinCommands();
+  const registry = commands ?? defaultCommands!;
+  const io = ioOf(ctx);
+  const parsed = splitWords(line);
+  if (!parsed.ok) {
+    io.err(`sh: ${parsed.error}\n`);
+    return exited(EXIT_SYNTAX);
+  }
+  const [name, ...args] = parsed.words;
+  if (name === undefined) return exited(0);
+  const cmd = registry.get(name);
+  if (cmd === undefined) {
+    io.err(`${name}: not found\n`);
+    return exited(EXIT_NOT_FOUND);
+  }
+  try {
+    const r = cmd.run(ctx, args, io);
+    return typeof r === "number" ? exited(r) : r;
+  } catch (e) {
+    // A command must not take the simulation down with it: report, and fail this command only.
+    const msg =
+      e instanceof LabError ? e.message : e instanceof Error ? `internal error: ${e.message}` : String(e);
+    io.err(`${name}: ${msg}\n`);
+    return exited(EXIT_SOFTWARE);
+  }
+}
+
+/** The context's two output streams as a ProgramIo (stderr falls back to stdout). */
+export function ioOf(ctx: ShellContext): ProgramIo {
+  return {
+    out: (t) => ctx.write(t),
+    err: (t) => (ctx.writeErr ? ctx.writeErr(t) : ctx.write(t)),
+  };
+}
