@@ -1,0 +1,106 @@
+/**
+ * @module cli/main
+ * The `routelab` command line. Parses arguments, calls the library, prints, and maps errors
+ * to exit codes: the only place that writes to the terminal or decides an exit status.
+ *
+ * Exit codes: 0 success; 1 a check or run failed (invalid topology, a wait that did not
+ * converge); 2 bad usage or a bad scenario script; 70 an internal error.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { LabError } from "../core/errors.js";
+import { parseDuration } from "../core/time.js";
+import { runCheck } from "./check.js";
+import { runRun } from "./run.js";
+
+export const EXIT_USAGE = 2;
+
+function program(out: (s: string) => void, err: (s: string) => void, exit: (code: number) => void): Command {
+  const p = new Command("routelab")
+    .description("A virtual routing lab: simulated routers, real packets, live picture")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: out, writeErr: err })
+    .exitOverride();
+
+  p.command("check")
+    .description("validate a topology file and print a summary")
+    .argument("<topology>", "topology file (.yaml, .clab.yml, .edges, .graphml)")
+    .action((file: string) => {
+      const r = runCheck(file);
+      (r.exit === 0 ? out : err)(r.output);
+      exit(r.exit);
+    });
+
+  p.command("run")
+    .description("boot a topology unpaced, run a scenario script, print what happened, exit")
+    .argument("[topology]", "topology file", "examples/seed.yaml")
+    .requiredOption("-s, --script <file>", "scenario script ('-' for standard input)")
+    .addOption(
+      new Option("--seed <n>", "random seed (same seed, same output)")
+        .default("1")
+        .argParser(intArg("--seed")),
+    )
+    .option("--capture <dir>", "write one pcap per link into DIR (DIR/A-B.pcap)")
+    .option("--events <file>", "write every event as JSON lines to FILE")
+    .action(async (topo: string, o: { script: string; seed: number; capture?: string; events?: string }) =>
+      exit(
+        await runRun({
+          topology: topo,
+          script: o.script,
+          seed: o.seed,
+          capture: o.capture,
+          events: o.events,
+          out,
+          err,
+        }),
+      ),
+    );
+  return p;
+}
+
+function intArg(name: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v))
+      throw new LabError(`${name}: '${v}' is not a non-negative integer`, { field: name }, "usage");
+    return Number(v);
+  };
+}
+
+/** Parses a duration option or throws a usage error naming it. */
+export function durationArg(name: string) {
+  return (v: string) => {
+    const d = parseDuration(v);
+    if (d === undefined)
+      throw new LabError(`${name}: '${v}' is not a duration (e.g. 500ms, 30s)`, { field: name }, "usage");
+    return d;
+  };
+}
+
+/** Runs the CLI; resolves with the exit status. Never throws for user errors. */
+export async function main(argv: string[]): Promise<number> {
+  const out = (s: string) => process.stdout.write(s);
+  const err = (s: string) => process.stderr.write(s);
+  let code = 0;
+  const p = program(out, err, (c) => {
+    code = c;
+  });
+  try {
+    await p.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return 0;
+      return EXIT_USAGE;
+    }
+    if (e instanceof LabError) {
+      err(`routelab: ${e.format()}\n`);
+      return e.code === "usage" || e.code === "script" ? EXIT_USAGE : 1;
+    }
+    throw e;
+  }
+}

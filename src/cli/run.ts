@@ -1,0 +1,64 @@
+/**
+ * @module cli/run
+ * `routelab run TOPOLOGY --script FILE`: boot unpaced, run the scenario, print, exit.
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { LabError } from "../core/errors.js";
+import { createSimLab } from "../engines/sim/index.js";
+import { parseScenario, runScenario } from "../lab/scenario.js";
+import { pcapFileHeader, pcapRecord } from "../wire/index.js";
+import { loadTopologyFile, readText } from "./io.js";
+
+export interface RunArgs {
+  topology: string;
+  script: string;
+  seed: number;
+  capture?: string | undefined;
+  events?: string | undefined;
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export async function runRun(a: RunArgs): Promise<number> {
+  const topo = loadTopologyFile(a.topology);
+  const scriptName = a.script === "-" ? "<stdin>" : a.script;
+  const stmts = parseScenario(
+    readText(a.script, "script"),
+    scriptName,
+    new Set(topo.nodes.map((n) => n.name)),
+  );
+  const lab = createSimLab(topo, { seed: a.seed });
+  const files: number[] = [];
+  try {
+    if (a.capture) {
+      const dir = a.capture;
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw new LabError(
+          `--capture: cannot create directory: ${(e as Error).message}`,
+          { file: dir },
+          "usage",
+        );
+      }
+      const fds = new Map<string, number>();
+      for (const l of lab.net.links) {
+        const fd = openSync(join(dir, `${l.id.replace(/[^A-Za-z0-9_.#-]/g, "_")}.pcap`), "w");
+        writeSync(fd, pcapFileHeader());
+        fds.set(l.id, fd);
+        files.push(fd);
+      }
+      lab.net.capture = (link, t, bytes) => writeSync(fds.get(link.id)!, pcapRecord(t, bytes));
+    }
+    if (a.events) {
+      const fd = openSync(a.events, "w");
+      files.push(fd);
+      lab.onEvent((e) => writeSync(fd, `${JSON.stringify(e)}\n`));
+    }
+    return await runScenario(lab, stmts, scriptName, { write: a.out, quietInterval: topo.rip.update });
+  } finally {
+    await lab.close();
+    for (const fd of files) closeSync(fd);
+  }
+}
