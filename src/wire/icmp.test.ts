@@ -7,7 +7,12 @@ import {
   ICMP_ECHO_REQUEST,
   ICMP_TIME_EXCEEDED,
   type IcmpRepr,
+  icmpCode,
+  icmpIdent,
+  icmpIsError,
   icmpLen,
+  icmpSeq,
+  icmpType,
   parseIcmp,
   quoteOriginal,
   UNREACH_PORT,
@@ -37,9 +42,13 @@ function arbRepr(): fc.Arbitrary<IcmpRepr> {
 
 describe("icmp", () => {
   it("deconstruct: fields of the golden echo request", () => {
-    const b = Uint8Array.from(ECHO);
-    expect(b[0]).toBe(8);
-    expect((b[2]! << 8) | b[3]!).toBe(0x8efe);
+    const b = Uint8Array.from([0xee, ...ECHO]);
+    expect(icmpType(b, 1)).toBe(ICMP_ECHO_REQUEST);
+    expect(icmpCode(b, 1)).toBe(0);
+    expect(icmpIdent(b, 1)).toBe(0x1234);
+    expect(icmpSeq(b, 1)).toBe(0xabcd);
+    expect((b[3]! << 8) | b[4]!).toBe(0x8efe);
+    expect(icmpIsError(ICMP_TIME_EXCEEDED) && icmpIsError(ICMP_DEST_UNREACH) && !icmpIsError(0)).toBe(true);
   });
 
   it("construct: emit writes the golden bytes at an offset", () => {

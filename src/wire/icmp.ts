@@ -47,6 +47,23 @@ export interface IcmpRepr {
   data: Uint8Array;
 }
 
+/** Type of the ICMP message at `b[off]` (no checks). */
+export function icmpType(b: Uint8Array, off: number): number {
+  return b[off]!;
+}
+/** Code of the ICMP message at `b[off]` (no checks). */
+export function icmpCode(b: Uint8Array, off: number): number {
+  return b[off + 1]!;
+}
+/** Echo identifier (bytes 4-5) of the ICMP message at `b[off]` (no checks). */
+export function icmpIdent(b: Uint8Array, off: number): number {
+  return get16(b, off + 4);
+}
+/** Echo sequence number (bytes 6-7) of the ICMP message at `b[off]` (no checks). */
+export function icmpSeq(b: Uint8Array, off: number): number {
+  return get16(b, off + 6);
+}
+
 /** Whether an ICMP type is an error message (one that quotes a datagram). */
 export function icmpIsError(type: number): boolean {
   return type === ICMP_DEST_UNREACH || type === ICMP_TIME_EXCEEDED || type === 4 || type === 5 || type === 12;
