@@ -31,27 +31,17 @@ import { MultiGraph } from "graphology";
 import { parse as parseGraphDocument } from "graphology-graphml";
 import type { AbstractGraph as Graph } from "graphology-types";
 import { LabError, type SourcePos } from "../core/errors.js";
-import { MS, type Nanos, SECOND, US } from "../core/time.js";
-import type { RipSettings, TopoLink, TopoNode, Topology } from "./model.js";
-
-/** RFC 2453 defaults, with poisoned reverse as FreeBSD routed and ns-3 use. */
-const RIP_DEFAULTS: RipSettings = {
-  update: 30 * SECOND,
-  timeout: 180 * SECOND,
-  garbage: 120 * SECOND,
-  triggeredMin: 1 * SECOND,
-  triggeredMax: 5 * SECOND,
-  splitHorizon: "poisoned",
-};
+import { type Nanos, US } from "../core/time.js";
+import { DEFAULT_LINK, DEFAULT_RIP, defaultIfaceName } from "./defaults.js";
+import type { TopoLink, TopoNode, Topology } from "./model.js";
 
 const MAX_LINKS = 65_536;
 const MAX_NAME = 32;
 const POSITION_SCALE = 10;
-const DEFAULT_DELAY: Nanos = 1 * MS;
+const DEFAULT_DELAY: Nanos = DEFAULT_LINK.delay;
 const MIN_DELAY: Nanos = 100 * US;
 /** Light in fibre travels about 200,000 km/s: 5 µs per km. */
 const NS_PER_KM = 5_000;
-const QUEUE = 100;
 const KNOWN_TYPES = new Set(["boolean", "int", "long", "float", "double", "string"]);
 
 type Pos = { x: number; y: number };
@@ -110,14 +100,14 @@ export function parseGraphml(text: string, fileName: string): Topology {
     const subnet = ((10 << 24) | (i << 8)) >>> 0;
     links.push({
       id: n === 1 ? `${a}-${b}` : `${a}-${b}#${n}`,
-      a: { node: a, iface: `epair${i}a`, addr: subnet + 1 },
-      b: { node: b, iface: `epair${i}b`, addr: subnet + 2 },
+      a: { node: a, iface: defaultIfaceName(i, 0), addr: subnet + 1 },
+      b: { node: b, iface: defaultIfaceName(i, 1), addr: subnet + 2 },
       subnet,
       len: 24,
       delay: delayBetween(real.get(source), real.get(target)),
-      bandwidth: 0,
-      loss: 0,
-      queue: QUEUE,
+      bandwidth: DEFAULT_LINK.bandwidth,
+      loss: DEFAULT_LINK.loss,
+      queue: DEFAULT_LINK.queue,
     });
   });
 
@@ -142,7 +132,7 @@ export function parseGraphml(text: string, fileName: string): Topology {
     source: fileName,
     nodes,
     links,
-    rip: { ...RIP_DEFAULTS },
+    rip: { ...DEFAULT_RIP },
     notes,
   };
 }
