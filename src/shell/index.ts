@@ -13,3 +13,4 @@ export * from "./getopt.js";
 export * from "./names.js";
 export * from "./parse.js";
 export * from "./run.js";
+export * from "./sim-context.js";

@@ -1,0 +1,61 @@
+/**
+ * @module shell/sim-context
+ * A ShellContext for a node of the simulator, so the sim engine's `exec` is a few lines:
+ *
+ *     const ctx = simShellContext(lab.net, node, { user: opts.user ?? "root", write });
+ *     const p = runCommand(ctx, line, commands);
+ *
+ * Names come from one hosts table per Network (each node's first link address; every
+ * interface address back to its node), and process ids from one counter per node, so the same
+ * script gives the same idents, ports and output on every run.
+ */
+import type { Network } from "../sim/network.js";
+import type { SimNode } from "../sim/node.js";
+import { HostsTable, PidCounter, type ShellContext } from "./context.js";
+
+const hostsOf = new WeakMap<Network, HostsTable>();
+const pidsOf = new WeakMap<SimNode, PidCounter>();
+
+/** The lab's /etc/hosts, built once per Network (addresses never change after the build). */
+export function simHosts(net: Network): HostsTable {
+  let h = hostsOf.get(net);
+  if (h === undefined) {
+    h = new HostsTable(net.nodes.map((n) => ({ name: n.name, addrs: n.ifaces.map((i) => i.addr) })));
+    hostsOf.set(net, h);
+  }
+  return h;
+}
+
+export interface SimContextOptions {
+  user: string;
+  write: (text: string) => void;
+  writeErr?: (text: string) => void;
+}
+
+export function simShellContext(net: Network, node: SimNode, o: SimContextOptions): ShellContext {
+  const hosts = simHosts(net);
+  let pids = pidsOf.get(node);
+  if (pids === undefined) {
+    // Start each node at a different pid, as routers booted at different times would.
+    pids = new PidCounter(1000 + ((node.index * 7919) % 20000));
+    pidsOf.set(node, pids);
+  }
+  const counter = pids;
+  const ctx: ShellContext = {
+    node: node.name,
+    user: o.user,
+    host: node,
+    routes: () => node.fib.all(),
+    interfaces: () => node.ifaces,
+    resolve: (name) => hosts.resolve(name),
+    reverse: (a) => hosts.reverse(a),
+    write: o.write,
+    nextPid: () => counter.take(),
+    setInterfaceUp: (i, up) => {
+      const iface = node.ifaces[i];
+      if (iface) node.setInterface(iface, up, `ifconfig ${iface.name} ${up ? "up" : "down"} by ${o.user}`);
+    },
+  };
+  if (o.writeErr) ctx.writeErr = o.writeErr;
+  return ctx;
+}
