@@ -1,0 +1,75 @@
+/**
+ * @module server/control
+ * The instructor's controls as typed commands, so the teacher can break the network from the
+ * same terminal the class uses: `link down vm1 vm2 [--silent]`, `link up vm1 vm2`,
+ * `node down vm3`, `node up vm3`, `clock`, `clock speed 2`, `clock pause`, `clock resume`.
+ * They act on the Lab (not on one node), so the server handles them, never a node's shell.
+ * Who may use them is policy.ts's business; this only runs them.
+ */
+import { LabError } from "../core/errors.js";
+import type { Lab } from "../lab/lab.js";
+import { CONTROL_COMMANDS } from "./policy.js";
+
+export interface ControlResult {
+  output: string;
+  status: number;
+}
+
+const EX_USAGE = 64;
+
+/** Runs `words` if it is a control command; undefined when it is not one. */
+export function runControlCommand(lab: Lab, words: string[]): ControlResult | undefined {
+  const [cmd, ...args] = words;
+  if (cmd === undefined || !CONTROL_COMMANDS.has(cmd)) return undefined;
+  try {
+    switch (cmd) {
+      case "link":
+        return link(lab, args);
+      case "node":
+        return node(lab, args);
+      default:
+        return clock(lab, args);
+    }
+  } catch (e) {
+    if (e instanceof LabError) return { output: `${cmd}: ${e.message}\n`, status: 1 };
+    throw e;
+  }
+}
+
+function link(lab: Lab, args: string[]): ControlResult {
+  const silent = args.includes("--silent");
+  const rest = args.filter((a) => a !== "--silent");
+  const [dir, a, b] = rest;
+  if ((dir !== "up" && dir !== "down") || !a || !b || rest.length !== 3 || (silent && dir === "up"))
+    return { output: "usage: link down A B [--silent] | link up A B\n", status: EX_USAGE };
+  lab.setLink(a, b, dir === "up", silent ? { silent } : undefined);
+  return { output: `link ${a}-${b} ${dir}${silent ? " (silent)" : ""}\n`, status: 0 };
+}
+
+function node(lab: Lab, args: string[]): ControlResult {
+  const [dir, n] = args;
+  if ((dir !== "up" && dir !== "down") || !n || args.length !== 2)
+    return { output: "usage: node down NODE | node up NODE\n", status: EX_USAGE };
+  lab.setNode(n, dir === "up");
+  return { output: `node ${n} ${dir}\n`, status: 0 };
+}
+
+function clock(lab: Lab, args: string[]): ControlResult {
+  const p = lab.pacer;
+  const show = () => {
+    const c = lab.clock();
+    return `clock ${(c.now / 1e9).toFixed(3)} s, speed ${c.speed}x${c.paused ? ", paused" : ""}\n`;
+  };
+  if (args.length === 0) return { output: show(), status: 0 };
+  if (!p) return { output: "clock: this lab is not paced in real time\n", status: 1 };
+  const [what, value] = args;
+  if (what === "pause" && args.length === 1) p.pause();
+  else if (what === "resume" && args.length === 1) p.resume();
+  else if (what === "speed" && value !== undefined && args.length === 2) {
+    const x = Number(value);
+    if (!(x > 0 && x <= 1000))
+      return { output: `clock: speed '${value}' must be between 0 and 1000\n`, status: EX_USAGE };
+    p.setSpeed(x);
+  } else return { output: "usage: clock [pause | resume | speed X]\n", status: EX_USAGE };
+  return { output: show(), status: 0 };
+}

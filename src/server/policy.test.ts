@@ -1,0 +1,136 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { FakeLab } from "./fake-lab.testkit.js";
+import { UserLimits } from "./limits.js";
+import { checkCommandAllowed, splitCommands } from "./policy.js";
+import { createUserExec, EX_NOPERM, EX_STOPPED } from "./user-exec.js";
+
+const student = (line: string) => checkCommandAllowed("alice", "student", line);
+
+describe("checkCommandAllowed", () => {
+  it("lets students ping and traceroute normally", () => {
+    for (const l of [
+      "ping vm5",
+      "ping -c 5 vm5",
+      "ping -i 0.2 -c 10 vm5",
+      "ping -nqc3 vm5",
+      "traceroute vm6",
+      "traceroute -q 3 -m 30 vm6",
+      "netstat -rn",
+      "route get vm6",
+      "ifconfig",
+      "ifconfig epair0a",
+      "sysctl net.inet.ip.forwarding",
+    ])
+      expect(student(l), l).toBeUndefined();
+  });
+
+  it("refuses flood, preload, fast, huge pings and big traceroutes for students, with reasons", () => {
+    expect(student("ping -f vm5")).toMatch(/^ping: -f flag: Operation not permitted/);
+    expect(student("ping -nf vm5")).toMatch(/-f flag/);
+    expect(student("ping -l 5 vm5")).toMatch(/-l flag/);
+    expect(student("ping -i 0.1 vm5")).toMatch(/interval too short.*0.2 s/);
+    expect(student("ping -i0.01 vm5")).toMatch(/interval too short/);
+    expect(student("ping -i nan vm5")).toMatch(/interval too short/);
+    expect(student("ping -c 100000 vm5")).toMatch(/too many packets.*1000/);
+    expect(student("ping -qc100000 vm5")).toMatch(/too many packets/);
+    expect(student("ping -s 65000 vm5")).toMatch(/packet size too large/);
+    expect(student("traceroute -q 50 vm6")).toMatch(/too many probes/);
+    expect(student("traceroute -m 255 vm6")).toMatch(/too many hops/);
+  });
+
+  it("sees through quotes and operators", () => {
+    expect(student("p'in'g -f vm5")).toMatch(/-f flag/);
+    expect(student('"ping" "-f" vm5')).toMatch(/-f flag/);
+    expect(student("echo hi; ping -f vm5")).toMatch(/-f flag/);
+    expect(student("echo hi | link down vm1 vm2")).toMatch(/only an instructor/);
+    expect(student("l\\ink down vm1 vm2")).toMatch(/only an instructor/);
+    expect(student("# link down vm1 vm2")).toBeUndefined();
+  });
+
+  it("keeps network changes and controls for instructors", () => {
+    expect(student("link down vm1 vm2")).toMatch(/^link: permission denied: only an instructor/);
+    expect(student("node down vm3")).toMatch(/^node: permission denied/);
+    expect(student("clock speed 10")).toMatch(/^clock: permission denied/);
+    expect(student("route add 10.0.99.0/24 10.0.10.2")).toMatch(/must be root to alter routing table/);
+    expect(student("route -n delete 10.0.99.0/24")).toMatch(/must be root/);
+    expect(student("ifconfig epair0a down")).toMatch(/SIOCSIFFLAGS/);
+    expect(student("sysctl net.inet.ip.forwarding=0")).toMatch(/permission denied/);
+    expect(checkCommandAllowed("alice", "anonymous", "link down vm1 vm2")).toMatch(/only an instructor/);
+    for (const l of [
+      "link down vm1 vm2",
+      "ping -f -i 0.01 -c 100000 vm5",
+      "route add x y",
+      "ifconfig epair0a down",
+    ])
+      expect(checkCommandAllowed("carol", "instructor", l)).toBeUndefined();
+  });
+
+  it("never throws on any line", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        const r = student(s);
+        expect(r === undefined || typeof r === "string").toBe(true);
+        expect(Array.isArray(splitCommands(s))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("UserLimits", () => {
+  it("caps concurrent commands and sessions per user", () => {
+    const l = new UserLimits({ maxConcurrent: 2, maxSessions: 1 });
+    const a = l.startCommand("alice");
+    const b = l.startCommand("alice");
+    expect(typeof a).toBe("function");
+    expect(l.startCommand("alice")).toMatch(/too many commands running \(limit 2\)/);
+    expect(typeof l.startCommand("bob")).toBe("function");
+    (a as () => void)();
+    (a as () => void)(); // releasing twice frees one slot only
+    expect(l.commandsOf("alice")).toBe(1);
+    expect(typeof l.startCommand("alice")).toBe("function");
+    expect(typeof b).toBe("function");
+    expect(typeof l.startSession("alice")).toBe("function");
+    expect(l.startSession("alice")).toMatch(/too many sessions/);
+  });
+});
+
+describe("createUserExec", () => {
+  it("runs as the user, refuses by policy, runs instructor controls, caps output and concurrency", async () => {
+    const lab = new FakeLab();
+    const limits = new UserLimits({ maxConcurrent: 1, maxOutput: 300 });
+    const alice = createUserExec({ lab, user: "alice", role: "student", limits });
+    const carol = createUserExec({ lab, user: "carol", role: "instructor", limits });
+    let out = "";
+    const w = (s: string) => {
+      out += s;
+    };
+    expect(await alice("vm1", "echo hi", w).done).toBe(0);
+    expect(lab.ran[0]).toEqual({ node: "vm1", line: "echo hi", user: "alice" });
+    expect(await alice("vm1", "link down vm1 vm2", w).done).toBe(EX_NOPERM);
+    expect(out).toContain("only an instructor");
+    expect(lab.changes).toEqual([]);
+    expect(await carol("vm1", "link down vm1 vm2 --silent", w).done).toBe(0);
+    expect(await carol("vm1", "node up vm3", w).done).toBe(0);
+    expect(await carol("vm1", "link sideways vm1 vm2", w).done).toBe(64);
+    expect(await carol("vm1", "link down vm1 nowhere", w).done).toBe(1);
+    expect(out).toContain("link: unknown node 'nowhere'");
+    expect(lab.changes).toEqual(["link vm1 vm2 down silent", "node vm3 up"]);
+    // one command at a time for alice
+    const ping = alice("vm1", "ping vm2", w);
+    expect(await alice("vm1", "echo again", w).done).toBe(EX_NOPERM);
+    expect(out).toContain("too many commands running (limit 1)");
+    await new Promise((r) => setTimeout(r, 70));
+    ping.interrupt();
+    expect(await ping.done).toBe(0);
+    expect(out).toMatch(/icmp_seq=1 .*\n\n--- vm2 ping statistics ---/s);
+    expect(limits.commandsOf("alice")).toBe(0);
+    // output beyond 300 characters stops the command
+    out = "";
+    expect(await alice("vm1", "spew 500", w).done).toBe(EX_STOPPED);
+    expect(out).toMatch(/^x{300}\n\[output limit of 300 characters reached; command stopped\]\n$/);
+    expect(() => alice("nowhere", "echo", w)).toThrow(/unknown node/);
+    expect(limits.commandsOf("alice")).toBe(0);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * @module server/user-exec
+ * How an interactive session (SSH shell, SSH exec, the page's terminal) runs a line for a
+ * logged-in person: the role policy first, then instructor controls, then the per-user caps
+ * (concurrent commands, output size), then `lab.exec` as that user so the packets wear their
+ * colour. Returns the ShellSession's ShellRun shape.
+ */
+import type { Lab } from "../lab/lab.js";
+import type { ShellRun } from "../shell/session.js";
+import { runControlCommand } from "./control.js";
+import type { UserLimits } from "./limits.js";
+import { checkCommandAllowed, type PolicyRole, splitCommands } from "./policy.js";
+
+/** Exit status for a refusal (BSD EX_NOPERM). */
+export const EX_NOPERM = 77;
+/** Exit status when the server stops a command (killed by a signal, as a shell reports SIGINT). */
+export const EX_STOPPED = 130;
+
+export interface UserExecOptions {
+  lab: Lab;
+  user: string;
+  role: PolicyRole;
+  limits: UserLimits;
+}
+
+export type UserExec = (node: string, line: string, write: (s: string) => void) => ShellRun;
+
+function finished(code: number): ShellRun {
+  return { done: Promise.resolve(code), interrupt() {} };
+}
+
+/** A line runner for one person's session. */
+export function createUserExec(o: UserExecOptions): UserExec {
+  return (node, line, write) => {
+    const refusal = checkCommandAllowed(o.user, o.role, line);
+    if (refusal) {
+      write(`${refusal}\n`);
+      return finished(EX_NOPERM);
+    }
+    const words = splitCommands(line)[0] ?? [];
+    const control = runControlCommand(o.lab, words);
+    if (control) {
+      write(control.output);
+      return finished(control.status);
+    }
+    const release = o.limits.startCommand(o.user);
+    if (typeof release === "string") {
+      write(`${release}\n`);
+      return finished(EX_NOPERM);
+    }
+    let printed = 0;
+    let cut = false;
+    let ex: ReturnType<Lab["exec"]> | undefined;
+    const bounded = (s: string) => {
+      if (cut) return;
+      if (printed + s.length > o.limits.maxOutput) {
+        cut = true;
+        write(s.slice(0, Math.max(0, o.limits.maxOutput - printed)));
+        write(`\n[output limit of ${o.limits.maxOutput} characters reached; command stopped]\n`);
+        ex?.interrupt();
+        return;
+      }
+      printed += s.length;
+      write(s);
+    };
+    try {
+      ex = o.lab.exec(node, line, { user: o.user, write: bounded });
+    } catch (e) {
+      release();
+      throw e;
+    }
+    if (cut) ex.interrupt();
+    const run = ex;
+    const done = run.done.finally(release);
+    return { done: done.then((c) => (cut ? EX_STOPPED : c)), interrupt: () => run.interrupt() };
+  };
+}
