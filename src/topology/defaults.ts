@@ -13,9 +13,11 @@
  * collection 120 s, triggered updates held back a random 1–5 s, split horizon with poisoned
  * reverse (§3.4.3), as FreeBSD's routed and FRR do by default.
  *
- * Addresses: links without a subnet take the next free /24 of 10.0.0.0/16 in file order,
+ * Addresses: links without a subnet take the next free /24 of 10.0.0.0/8 in file order,
  * skipping every subnet written explicitly anywhere in the file; the first endpoint gets host
- * .1, the second .2 (the seed's numbering). Interfaces without a name are `epair<i>a` on the
+ * .1, the second .2 (the seed's numbering). With no explicit subnets, link i gets
+ * 10.(i >> 8).(i & 255).0/24, the numbering of ../shared/bench/gen-topology.py and GraphML
+ * import, for up to 65,536 links. Interfaces without a name are `epair<i>a` on the
  * first endpoint and `epair<i>b` on the second, i the link's index in the file, as FreeBSD
  * names the two halves of `epair<i>` (the seed's names).
  */
@@ -56,7 +58,7 @@ export interface AddressPool {
 }
 
 export const DEFAULT_POOL: Readonly<AddressPool> = Object.freeze({
-  range: Object.freeze({ addr: 0x0a000000, len: 16 }),
+  range: Object.freeze({ addr: 0x0a000000, len: 8 }),
   length: 24,
 });
 

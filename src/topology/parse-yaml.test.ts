@@ -254,10 +254,10 @@ links:
       "t.yaml:6:5: links[2]: the address pool 10.0.0.0/23 has no free /24 left for this link: set defaults.pool or give links subnets",
     ]);
   });
-  it("carries on past 256 links into the next /16 of a larger pool", () => {
+  it("numbers like gen-topology.py by default, past 256 links (10.X.Y.0/24 of 10.0.0.0/8)", () => {
     const nodes = Array.from({ length: 301 }, (_, i) => `  r${i}:`).join("\n");
     const links = Array.from({ length: 300 }, (_, i) => `  - endpoints: [r${i}, r${i + 1}]`).join("\n");
-    const t = parse(`defaults: {pool: 10.0.0.0/8}\nnodes:\n${nodes}\nlinks:\n${links}\n`);
+    const t = parse(`nodes:\n${nodes}\nlinks:\n${links}\n`);
     expect(t.links.length).toBe(300);
     expect(formatIpv4(t.links[299]!.b.addr)).toBe("10.1.43.2");
   });

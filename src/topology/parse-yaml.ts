@@ -7,7 +7,7 @@
  * defaults:                      # for every link / node unless it says otherwise
  *   delay: 1ms                   # one-way; bandwidth: 10Mbit | 1Gbps | bits/s; loss: 1% | 0.01; queue: 100
  *   routing: rip                 # or static
- *   pool: 10.0.0.0/16            # or {range: 10.0.0.0/16, length: 24}: where missing subnets come from
+ *   pool: 10.0.0.0/8             # or {range: 10.0.0.0/16, length: 30}: where missing subnets come from
  *   rip: {update: 30s, timeout: 180s, garbage: 120s, triggered: 1s-5s, split-horizon: poisoned}
  * nodes:
  *   vm1: {position: [400, 60]}   # a bare `vm1:` is a node with the defaults
@@ -114,7 +114,7 @@ function readRouting(r: YamlReader, e: Entry): "static" | "rip" | undefined {
   return undefined;
 }
 
-/** `pool: 10.0.0.0/16` (cut into /24s) or `pool: {range: 172.16.0.0/12, length: 30}`. */
+/** `pool: 10.0.0.0/8` (cut into /24s) or `pool: {range: 172.16.0.0/12, length: 30}`. */
 function readPool(r: YamlReader, e: Entry): AddressPool | undefined {
   let range: Prefix | undefined;
   let length = DEFAULT_POOL.length;
