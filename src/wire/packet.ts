@@ -1,8 +1,9 @@
 /**
  * @module wire/packet
- * Whole-datagram builders: one allocation, IP header and payload written in place, every
+ * Whole-datagram builders: one (slab) allocation, IP header and payload written in place, every
  * checksum filled. What sockets, ping and traceroute call to put a packet on the wire.
  */
+import { allocBytes } from "./bytes.js";
 import { emitIcmp, type IcmpRepr, icmpLen } from "./icmp.js";
 import { emitIpv4, IPPROTO_ICMP, IPPROTO_UDP, IPV4_HEADER_LEN, type Ipv4Repr } from "./ipv4.js";
 import { emitUdp, type UdpRepr, udpLen } from "./udp.js";
@@ -13,7 +14,7 @@ export type Ipv4Fields = Omit<Ipv4Repr, "payloadLen" | "protocol">;
 /** A complete IPv4 datagram carrying one ICMP message. */
 export function buildIcmpPacket(ip: Ipv4Fields, icmp: IcmpRepr): Uint8Array {
   const payloadLen = icmpLen(icmp);
-  const b = new Uint8Array(IPV4_HEADER_LEN + payloadLen);
+  const b = allocBytes(IPV4_HEADER_LEN + payloadLen);
   emitIpv4(
     {
       tos: ip.tos,
@@ -34,7 +35,7 @@ export function buildIcmpPacket(ip: Ipv4Fields, icmp: IcmpRepr): Uint8Array {
 /** A complete IPv4 datagram carrying one UDP datagram. */
 export function buildUdpPacket(ip: Ipv4Fields, udp: UdpRepr): Uint8Array {
   const payloadLen = udpLen(udp);
-  const b = new Uint8Array(IPV4_HEADER_LEN + payloadLen);
+  const b = allocBytes(IPV4_HEADER_LEN + payloadLen);
   emitIpv4(
     {
       tos: ip.tos,

@@ -12,6 +12,7 @@
  * snaplen u32, linktype u32. Record header (16 bytes): seconds u32, fraction u32 (µs or ns),
  * captured length u32, original length u32; then the captured bytes.
  */
+import { allocBytes } from "./bytes.js";
 import { WireError } from "./error.js";
 
 export const LINKTYPE_ETHERNET = 1;
@@ -44,17 +45,23 @@ export function pcapFileHeader(linktype = LINKTYPE_RAW, snaplen = 65535, nanos =
  * `nanos` must match the file header's resolution.
  */
 export function pcapRecord(tNanos: number, packet: Uint8Array, nanos = true): Uint8Array {
-  const b = new Uint8Array(PCAP_RECORD_HEADER_LEN + packet.length);
-  const v = new DataView(b.buffer);
+  const b = allocBytes(PCAP_RECORD_HEADER_LEN + packet.length);
   const t = Math.max(0, Math.floor(tNanos));
   const sec = Math.floor(t / NS_PER_S);
   const frac = t - sec * NS_PER_S;
-  v.setUint32(0, sec, true);
-  v.setUint32(4, nanos ? frac : Math.floor(frac / 1000), true);
-  v.setUint32(8, packet.length, true);
-  v.setUint32(12, packet.length, true);
+  putLe32(b, 0, sec);
+  putLe32(b, 4, nanos ? frac : Math.floor(frac / 1000));
+  putLe32(b, 8, packet.length);
+  putLe32(b, 12, packet.length);
   b.set(packet, PCAP_RECORD_HEADER_LEN);
   return b;
+}
+
+function putLe32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v & 0xff;
+  b[o + 1] = (v >>> 8) & 0xff;
+  b[o + 2] = (v >>> 16) & 0xff;
+  b[o + 3] = (v >>> 24) & 0xff;
 }
 
 /** One record read back. `packet` is a view into the file bytes. */

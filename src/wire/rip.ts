@@ -15,7 +15,7 @@
  * takes. RIP-1 messages use the same RTE layout with tag, mask and next hop zero.
  */
 import { lenOfMask } from "../core/ip.js";
-import { get16, get32, put16, put32 } from "./bytes.js";
+import { allocBytes, get16, get32, put16, put32 } from "./bytes.js";
 import { WireError } from "./error.js";
 
 export const RIP_PORT = 520;
@@ -100,7 +100,7 @@ export function parseRip(b: Uint8Array, off = 0, len = b.length - off): RipRepr 
  * Writes the message at `b[off]` and returns `b`. Without `b`, allocates a buffer of exactly
  * `ripLen(r)` bytes. The must-be-zero field is written from `reserved` (default 0).
  */
-export function emitRip(r: RipRepr, b: Uint8Array = new Uint8Array(ripLen(r)), off = 0): Uint8Array {
+export function emitRip(r: RipRepr, b: Uint8Array = allocBytes(ripLen(r)), off = 0): Uint8Array {
   b[off] = r.command & 0xff;
   b[off + 1] = r.version & 0xff;
   put16(b, off + 2, r.reserved ?? 0);
