@@ -144,25 +144,25 @@ function sameSubnet(i: HostInterface, a: number): boolean {
 // ---- requests -----------------------------------------------------------------------------------
 
 /**
- * RFC 2453 3.9.1. One entry of AFI 0 and metric 16: the whole table, with split horizon for
- * the interface it came in on, to the requester's address and port. Otherwise each entry is
- * filled with our metric (16 when unknown) and the message returned as a response, no split
- * horizon (diagnostic queries such as rtquery -r).
+ * RFC 2453 3.9.1. One entry of AFI 0 and metric 16: the whole table to the requester's address
+ * and port — with split horizon for the interface it came in on when a router asks (from port
+ * 520); a query from another port (rtquery) gets the table as it is, with each route's next
+ * hop, as routed does ("do not send a route back to where it came from, except in response to
+ * a query", output.c). Otherwise each entry is filled with our metric (16 when unknown) and the
+ * message returned as a response, without split horizon.
  */
 function answerRequest(core: RipCore, msg: RipRepr, d: Datagram, iface: HostInterface | undefined): void {
-  const entries = msg.entries;
-  if (entries.length === 0) {
-    core.count("empty-request");
-    return;
-  }
+  // (A request without entries gets no response, RFC 2453 3.9.1; the codec refuses it as malformed.)
   const opts = replyOptions(d, iface);
   if (isWholeTableRequest(msg)) {
-    const out = iface?.isLink ? iface : undefined;
-    const list = tableEntries(core, out, false);
+    const list =
+      d.srcPort !== RIP_PORT
+        ? queryEntries(core)
+        : tableEntries(core, iface?.isLink ? iface : undefined, false);
     sendEntries(core, list, d.src, d.srcPort, opts, d.iface, "answer");
     return;
   }
-  const filled: RipEntry[] = entries.map((e) => {
+  const filled: RipEntry[] = msg.entries.map((e) => {
     const len = e.afi === AF_INET ? lenOfMask(e.mask) : -1;
     const r = len >= 0 ? core.route(e.addr, len) : undefined;
     return { ...e, metric: r === undefined ? RIP_INFINITY : r.metric };
@@ -176,6 +176,18 @@ function answerRequest(core: RipCore, msg: RipRepr, d: Datagram, iface: HostInte
     d.iface,
     "answer",
   );
+}
+
+/** The whole table as it is, next hops included: the answer to a diagnostic query. */
+function queryEntries(core: RipCore): RipEntry[] {
+  return core.sortedRoutes().map((r) => ({
+    afi: AF_INET,
+    tag: r.tag,
+    addr: r.dest,
+    mask: maskOf(r.len),
+    nextHop: r.connected ? 0 : r.nextHop,
+    metric: r.metric,
+  }));
 }
 
 /**

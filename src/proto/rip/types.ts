@@ -21,8 +21,7 @@ export type RipPacketDrop =
   | "bad-port" // response not sent from port 520 (RFC 2453 3.9.2)
   | "not-neighbour" // response from an address that is not on the receiving interface's subnet
   | "own-message" // one of our own addresses as source
-  | "iface-down" // arrived on an interface RIP does not run on (down, or lo0 for a response)
-  | "empty-request"; // a request without entries gets no response (RFC 2453 3.9.1)
+  | "iface-down"; // a response on an interface RIP does not run on (down, or lo0)
 
 /** Why one route entry of a response was ignored (BIRD's SKIP). */
 export type RipEntryDrop =
