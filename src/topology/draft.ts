@@ -87,5 +87,10 @@ export function newDraft(fileName: string): Draft {
 /** The default lab name of a file: `topologies/seed.yaml` → `seed`, `x.clab.yml` → `x`. */
 export function baseName(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  return base.replace(/\.(clab\.ya?ml|ya?ml|edges|graphml|xml)$/i, "") || "lab";
+  const name = base
+    .replace(/\.(clab\.ya?ml|ya?ml|edges|graphml|xml)$/i, "")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .slice(0, 64);
+  return name || "lab";
 }

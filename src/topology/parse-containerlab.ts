@@ -21,7 +21,8 @@ import { Diagnostics } from "./diag.js";
 import { type DraftEnd, type DraftLink, type DraftNode, type DraftStatic, newDraft } from "./draft.js";
 import type { Topology } from "./model.js";
 import { resolveDraft } from "./resolve.js";
-import { parseHostAddress, parseStaticRouteText } from "./values.js";
+import { checkLabName, parseHostAddress, parseStaticRouteText } from "./values.js";
+import { parsedAt } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 export interface ContainerlabOptions {
@@ -61,8 +62,10 @@ export function parseContainerlab(text: string, fileName: string, _opts: Contain
   const ignored: string[] = [];
   let topo: Entry | undefined;
   for (const e of top) {
-    if (e.key === "name") draft.name = r.text(e.value, e.field, "a lab name") ?? draft.name;
-    else if (e.key === "topology") topo = e;
+    if (e.key === "name") {
+      const t = r.text(e.value, e.field, "a lab name");
+      draft.name = parsedAt(r, e.value, e.field, t === undefined ? undefined : checkLabName(t)) ?? draft.name;
+    } else if (e.key === "topology") topo = e;
     else ignored.push(e.key);
   }
   if (!topo) {

@@ -195,6 +195,10 @@ links:
 
   it("names the lab after the file when the file does not", () => {
     expect(parseRoutelabYaml("nodes: {a: }", "labs/my-lab.yml").name).toBe("my-lab");
+    expect(parseRoutelabYaml("nodes: {a: }", "C:\\labs\\my lab (2).yaml").name).toBe("my-lab-2-");
+    expect(faults(() => parse("name: my lab\nnodes: {a: }"))).toEqual([
+      "t.yaml:1:7: name: bad lab name 'my lab': use letters, digits, '.', '_' or '-' (it names files on export)",
+    ]);
   });
 
   it("follows YAML anchors and aliases", () => {

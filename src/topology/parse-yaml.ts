@@ -31,7 +31,7 @@ import { Diagnostics } from "./diag.js";
 import { type Draft, type DraftEnd, type DraftLink, type DraftNode, newDraft } from "./draft.js";
 import type { RipSettings, Topology } from "./model.js";
 import { resolveDraft } from "./resolve.js";
-import { parseHostAddress, parseSubnet } from "./values.js";
+import { checkLabName, parseHostAddress, parseSubnet } from "./values.js";
 import { LINK_PROP_KEYS, parsedAt, readLinkProp, readPosition, readRip, readStatics } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
@@ -63,7 +63,9 @@ function readDraft(r: YamlReader, fileName: string): Draft | undefined {
 
   const draft = newDraft(fileName);
   const name = get("name");
-  if (name) draft.name = r.text(name.value, name.field, "a lab name") ?? draft.name;
+  const nameText = name && r.text(name.value, name.field, "a lab name");
+  if (name && nameText !== undefined)
+    draft.name = parsedAt(r, name.value, name.field, checkLabName(nameText)) ?? draft.name;
   const defaults = get("defaults");
   if (defaults) readDefaults(r, defaults, draft);
 

@@ -22,6 +22,14 @@ export const NODE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
  */
 export const IFACE_NAME = /^[A-Za-z][A-Za-z0-9_./-]{0,14}$/;
 
+/** Lab names become file and directory names on export (containerlab's own pattern). */
+export const LAB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function checkLabName(name: string): Parsed<string> {
+  if (LAB_NAME.test(name)) return ok(name);
+  return fail(`bad lab name '${name}': use letters, digits, '.', '_' or '-' (it names files on export)`);
+}
+
 export function checkNodeName(name: string): Parsed<string> {
   if (NODE_NAME.test(name)) return ok(name);
   return fail(
