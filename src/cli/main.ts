@@ -11,6 +11,7 @@ import { LabError } from "../core/errors.js";
 import { parseDuration } from "../core/time.js";
 import { runCheck } from "./check.js";
 import { runRun } from "./run.js";
+import { runUp } from "./up.js";
 
 export const EXIT_USAGE = 2;
 
@@ -55,7 +56,34 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
         }),
       ),
     );
+  p.command("up")
+    .description("boot a lab paced in real time and serve the live picture, the API and logins")
+    .argument("[topology]", "topology file", "examples/seed.yaml")
+    .addOption(
+      new Option("--http <port>", "HTTP port (0 = any free port)").default(8080).argParser(intArg("--http")),
+    )
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .addOption(new Option("--speed <x>", "clock speed factor (0.05 to 100)").default(1).argParser(speedArg))
+    .addOption(new Option("--seed <n>", "random seed").default(1).argParser(intArg("--seed")))
+    .addOption(
+      new Option("--admin-token <token>", "instructor bearer token for control actions").env(
+        "ROUTELAB_ADMIN_TOKEN",
+      ),
+    )
+    .action(
+      async (
+        topo: string,
+        o: { http: number; host: string; speed: number; seed: number; adminToken?: string },
+      ) => exit(await runUp({ topology: topo, ...o, out, err })),
+    );
   return p;
+}
+
+function speedArg(v: string): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0.05 || x > 100)
+    throw new LabError(`--speed: '${v}' must be a number from 0.05 to 100`, { field: "--speed" }, "usage");
+  return x;
 }
 
 function intArg(name: string) {
