@@ -196,9 +196,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     const now = this.host.now();
     const s = this.settings;
     const r = this.routes.get(key(dest, len));
-    const via = formatIpv4(from);
     if (r === undefined) {
       if (metric >= RIP_INFINITY) return; // no point adding an unusable route
+      const via = formatIpv4(from);
       const nr: RipRoute = {
         dest,
         len,
@@ -229,6 +229,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
       r.heard = now;
     }
     if ((same && metric !== r.metric) || metric < r.metric) {
+      const via = formatIpv4(from);
       if (metric >= RIP_INFINITY) {
         // From the current router: the deletion process starts (only when first set to 16).
         this.startDeletion(r, "garbage", `withdrawn by ${via} (metric 16)`);
@@ -256,7 +257,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         r.nextHop = nextHop;
         r.tag = tag;
         r.iface = iface;
-        r.reason = `next hop ${formatIpv4(nextHop)} from ${via}`;
+        r.reason = `next hop ${formatIpv4(nextHop)} from ${formatIpv4(from)}`;
         this.install(r, r.reason);
       }
       return;
@@ -266,7 +267,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (r.connected || r.state !== "active") return;
     const heardAgo = now - (r.expires - s.timeout);
     if (heardAgo < s.timeout / 2) return;
-    const reason = `${formatIpv4(r.from)} silent for ${Math.round(heardAgo / 1e9)}s: switched to ${via} (metric ${metric})`;
+    const reason = `${formatIpv4(r.from)} silent for ${Math.round(heardAgo / 1e9)}s: switched to ${formatIpv4(from)} (metric ${metric})`;
     this.adopt(r, metric, from, nextHop, iface, tag, now);
     r.reason = reason;
     this.install(r, reason);
