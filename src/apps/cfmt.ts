@@ -19,12 +19,11 @@ export function fixed(x: number, digits: number): string {
   const long = Math.abs(x).toFixed(Math.min(100, digits + 25));
   const tail = long.slice(long.length - 25);
   if (tail !== `5${"0".repeat(24)}`) return s;
-  const lastDigit = Number(long[long.length - 26]);
+  const kept = long.slice(0, long.length - 25).replace(/\.$/, "");
+  const lastDigit = Number(kept[kept.length - 1]);
   if (lastDigit % 2 === 1) return s; // rounding up to even: toFixed already did
   // Round down to the even digit: truncate.
-  let out = long.slice(0, long.length - 25);
-  if (digits === 0) out = out.replace(/\.$/, "");
-  return x < 0 ? `-${out}` : out;
+  return x < 0 ? `-${kept}` : kept;
 }
 
 /** `%-<w>s`: left-aligned in at least `w` columns. */
