@@ -64,9 +64,15 @@ function putLe32(b: Uint8Array, o: number, v: number): void {
   b[o + 3] = (v >>> 24) & 0xff;
 }
 
-/** One record read back. `packet` is a view into the file bytes. */
+/**
+ * One record read back. `packet` is a view into the file bytes. `tNanos` is exact for virtual
+ * time (below 2^53 ns, about 104 days) but rounded for wall-clock captures (epoch seconds × 10^9
+ * exceeds 2^53); `sec` and `nsec` are always exact.
+ */
 export interface PcapRecord {
   tNanos: number;
+  sec: number;
+  nsec: number;
   packet: Uint8Array;
   origLen: number;
 }
@@ -115,6 +121,8 @@ export function parsePcap(bytes: Uint8Array): PcapFile | WireError {
     if (start + incl > bytes.length) return new WireError(`truncated pcap record at byte ${o}`);
     records.push({
       tNanos: sec * NS_PER_S + (nanos ? frac : frac * 1000),
+      sec,
+      nsec: nanos ? frac : frac * 1000,
       packet: bytes.subarray(start, start + incl),
       origLen: orig,
     });
