@@ -338,6 +338,18 @@ links:
       "t.yaml:6:18: links[1].endpoints[0]: interface 'epair1a' is used twice on 'a' (also at line 5) (the default name of this end; name it, e.g. 'a:eth1')",
     ]);
   });
+  it("words YAML syntax errors for lab authors, one a line", () => {
+    expect(faults(() => parse("nodes: {a: }\n---\nnodes: {}\n"))).toEqual([
+      "t.yaml:2:1: YAML syntax error: a topology file holds one YAML document (remove the second '---')",
+    ]);
+    expect(faults(() => parse("nodes: {a: , b: }\nlinks:\n  - endpoints: [a, b]\n    delay:2ms\n"))).toEqual([
+      "t.yaml:4:5: YAML syntax error: Implicit map keys need to be followed by map values (a space is needed after ':')",
+    ]);
+    expect(faults(() => parse("nodes:\n\tvm1:\n"))).toEqual([
+      "t.yaml:2:1: YAML syntax error: Tabs are not allowed as indentation",
+    ]);
+  });
+
   it("reports duplicate keys and bad RIP timers", () => {
     expect(
       faults(() =>

@@ -58,9 +58,17 @@ export class YamlReader {
       strict: true,
     });
     const r = new YamlReader(doc, lines, diag);
+    // One syntax error a line: the yaml package often reports a cascade from one slip.
+    const seenLines = new Set<number>();
     for (const e of doc.errors) {
       const { line, col } = lines.linePos(e.pos[0]);
-      diag.error(`YAML syntax error: ${e.message.replace(/\s+/g, " ").trim()}`, { line, col }, "yaml");
+      if (seenLines.has(line)) continue;
+      seenLines.add(line);
+      diag.error(
+        `YAML syntax error: ${syntaxMessage(e.code, e.message, text.slice(e.pos[0], e.pos[1]))}`,
+        { line, col },
+        "yaml",
+      );
     }
     return doc.errors.length ? undefined : r;
   }
@@ -213,6 +221,15 @@ export class YamlReader {
     const n = this.resolve(node);
     return !!n && isSeq(n);
   }
+}
+
+/** The yaml package's message, reworded where it speaks to programmers rather than lab authors. */
+function syntaxMessage(code: string, message: string, source: string): string {
+  if (code === "MULTIPLE_DOCS") return "a topology file holds one YAML document (remove the second '---')";
+  const m = message.replace(/\s+/g, " ").trim();
+  if (code === "MISSING_CHAR" && /^[^\s:#]+:[^\s:/]/.test(source))
+    return `${m} (a space is needed after ':')`;
+  return m;
 }
 
 /** A scalar as its author wrote it: numbers keep their spelling (`010`, `1.50`). */
