@@ -169,7 +169,8 @@ export class LineEditor {
     const end = this.promptLen + this.chars.length;
     if (end > 0 && end % this.cols === 0) out += "\r\n";
     this.row = Math.floor(end / this.cols);
-    return out + this.place();
+    // The cursor is already at the end of the text; only an edit point inside it needs a move.
+    return this.pos === this.chars.length ? out : out + this.place();
   }
 
   /** Moves the terminal cursor from where it is to the edit position. */

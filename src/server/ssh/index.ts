@@ -1,0 +1,7 @@
+/**
+ * @module server/ssh
+ * The SSH server: logins from any OpenSSH client onto the lab's routers.
+ */
+export { HOST_KEY_FILE, type HostKey, hostKeyPathFor, loadOrCreateHostKey } from "./host-key.js";
+export { LineMode } from "./line-mode.js";
+export { type SshServer, type SshServerOptions, startSshServer } from "./server.js";

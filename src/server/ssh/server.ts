@@ -1,0 +1,338 @@
+/**
+ * @module server/ssh/server
+ * The lab's sshd (ssh2 library): people log in with a normal `ssh` client, by password or
+ * public key from the users file, and get a shell on a router (`alice@vm1$`) — or, with a
+ * command (`ssh -p 2222 alice@host vm1 traceroute vm6`), one command on one node and its exit
+ * status, so scripts work. Everything runs through the Lab interface as the logged-in user, so
+ * the packets wear their colour. Port forwarding, agent forwarding, X11 and SFTP are refused:
+ * this server opens no way into the host.
+ */
+import type { AddressInfo } from "node:net";
+import { StringDecoder } from "node:string_decoder";
+import ssh2 from "ssh2";
+import { LabError } from "../../core/errors.js";
+import type { Lab } from "../../lab/lab.js";
+import { builtinCommands } from "../../shell/builtins.js";
+import { crlf, ShellSession } from "../../shell/session.js";
+import { UserLimits } from "../limits.js";
+import { CONTROL_COMMANDS } from "../policy.js";
+import { createUserExec, type UserExec } from "../user-exec.js";
+import { LoginThrottle } from "../users/throttle.js";
+import type { Role, UsersStore } from "../users/store.js";
+import { loadOrCreateHostKey } from "./host-key.js";
+import { LineMode } from "./line-mode.js";
+
+export interface SshServerOptions {
+  lab: Lab;
+  users: UsersStore;
+  /** 0 picks a free port (tests); see `port` on the result. */
+  port: number;
+  /** Listen address (default 127.0.0.1; the lab is for the room, not the Internet, unless asked). */
+  host?: string;
+  hostKeyPath: string;
+  throttle?: LoginThrottle;
+  limits?: UserLimits;
+  /** Node a login shell starts on (default: the topology's first node). */
+  startNode?: string;
+  /** Command names for tab completion (default: the shell's built-in commands). */
+  commands?: () => string[];
+  /** Most simultaneous connections (default 500). */
+  maxConnections?: number;
+  /** Failed authentication attempts before a connection is dropped (default 6, as sshd's MaxAuthTries). */
+  maxAuthTries?: number;
+  /** Time to log in before a connection is dropped, ms (default 60 s, sshd's LoginGraceTime is 120). */
+  loginGraceMs?: number;
+  /** Extra wait before answering a failed password, ms (default 250). */
+  failDelayMs?: number;
+  /** One line per notable event (logins, refusals); never a password or key. */
+  log?: (line: string) => void;
+}
+
+export interface SshServer {
+  readonly port: number;
+  readonly host: string;
+  /** SHA256 fingerprint of the host key. */
+  readonly fingerprint: string;
+  /** Open connections. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+const METHODS: ssh2.AuthenticationType[] = ["publickey", "password"];
+
+export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
+  const key = loadOrCreateHostKey(o.hostKeyPath);
+  const throttle = o.throttle ?? new LoginThrottle();
+  const limits = o.limits ?? new UserLimits();
+  const log = o.log ?? (() => {});
+  const host = o.host ?? "127.0.0.1";
+  const maxConnections = o.maxConnections ?? 500;
+  const maxAuthTries = o.maxAuthTries ?? 6;
+  const failDelayMs = o.failDelayMs ?? 250;
+  const clients = new Set<ssh2.Connection>();
+  const registry = o.commands ? undefined : builtinCommands();
+  const baseCommands = o.commands ?? (() => registry!.list().map((c) => c.name));
+
+  const server = new ssh2.Server({ hostKeys: [key.privateKey], ident: "routelab" }, (client, info) => {
+    const addr = info.ip ?? "?";
+    if (clients.size >= maxConnections) {
+      log(`ssh: refused connection from ${addr}: ${maxConnections} connections open`);
+      client.end();
+      return;
+    }
+    clients.add(client);
+    let user: string | undefined;
+    let failures = 0;
+    const grace = setTimeout(() => {
+      if (!user) client.end();
+    }, o.loginGraceMs ?? 60_000);
+    grace.unref?.();
+
+    const refuse = (ctx: ssh2.AuthContext, counted: boolean) => {
+      if (counted) {
+        throttle.fail(ctx.username, addr);
+        failures++;
+      }
+      const send = () => {
+        if (failures >= maxAuthTries) {
+          log(`ssh: ${addr}: too many authentication failures for ${sanitize(ctx.username)}`);
+          client.end();
+          return;
+        }
+        ctx.reject(METHODS);
+      };
+      if (counted && failDelayMs > 0) setTimeout(send, failDelayMs);
+      else send();
+    };
+
+    client.on("authentication", (ctx) => {
+      void authenticate(ctx).catch(() => ctx.reject(METHODS));
+    });
+
+    const authenticate = async (ctx: ssh2.AuthContext) => {
+      o.users.refresh();
+      const name = ctx.username;
+      if (ctx.method !== "password" && ctx.method !== "publickey") return ctx.reject(METHODS);
+      const wait = throttle.retryAfter(name, addr);
+      if (wait > 0) {
+        log(`ssh: ${addr}: ${sanitize(name)} throttled for ${Math.ceil(wait / 1000)} s after failed logins`);
+        return refuse(ctx, false);
+      }
+      if (ctx.method === "password") {
+        if (!(await o.users.verifyPassword(name, ctx.password))) {
+          log(`ssh: ${addr}: failed password for ${sanitize(name)}`);
+          return refuse(ctx, true);
+        }
+      } else {
+        const k = o.users.findKey(name, ctx.key.data);
+        // An unknown key is not a failure: clients offer every key they hold, one after another.
+        if (!k) return ctx.reject(METHODS);
+        if (!ctx.signature || !ctx.blob) return ctx.accept(); // "would this key do?" — yes; now sign
+        if (!k.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) {
+          log(`ssh: ${addr}: bad signature for ${sanitize(name)}`);
+          return refuse(ctx, true);
+        }
+      }
+      throttle.succeed(name, addr);
+      user = name;
+      log(`ssh: ${addr}: ${name} logged in (${ctx.method})`);
+      ctx.accept();
+    };
+
+    client.on("ready", () => {
+      clearTimeout(grace);
+      const name = user!;
+      client.on("session", (accept) => onSession(name, accept()));
+      // No port forwarding of any kind, no agent or X11: nothing reaches past the lab.
+      client.on("tcpip", (_accept, reject) => reject());
+      client.on("openssh.streamlocal", (_accept, reject) => reject());
+      client.on("request", (_accept, reject) => reject?.());
+    });
+    client.on("error", () => {}); // a client vanishing mid-handshake is not the server's problem
+    client.on("close", () => {
+      clearTimeout(grace);
+      clients.delete(client);
+    });
+  });
+
+  const onSession = (name: string, session: ssh2.Session) => {
+    let pty: { cols: number; rows: number } | undefined;
+    let shell: ShellSession | undefined;
+    let stop: (() => void) | undefined;
+    session.on("pty", (accept, _reject, info) => {
+      pty = { cols: info.cols || 80, rows: info.rows || 24 };
+      accept?.();
+    });
+    session.on("window-change", (accept, _reject, info) => {
+      if (pty) pty = { cols: info.cols, rows: info.rows };
+      shell?.resize(info.cols, info.rows);
+      accept?.();
+    });
+    session.on("env", (accept) => accept?.());
+    session.on("signal", (accept, _reject, info) => {
+      if (info.name === "INT" || info.name === "TERM" || info.name === "KILL") stop?.();
+      accept?.();
+    });
+    session.on("sftp", (_accept, reject) => reject?.());
+    session.on("subsystem", (_accept, reject) => reject?.());
+    session.on("x11", (_accept, reject) => reject?.());
+    session.on("auth-agent", (_accept, reject) => reject?.());
+    session.on("shell", (accept) => {
+      const stream = accept();
+      const r = start(name, stream, startNodeFor(), pty);
+      shell = r.shell;
+      stop = r.stop;
+    });
+    session.on("exec", (accept, _reject, info) => {
+      const stream = accept();
+      const r = execRequest(name, stream, info.command, pty);
+      shell = r?.shell;
+      stop = r?.stop;
+    });
+  };
+
+  const nodeNames = () => o.lab.nodes().map((n) => n.name);
+  const startNodeFor = () => o.startNode ?? nodeNames()[0]!;
+  const resolveHost = (h: string): string | undefined => {
+    for (const n of o.lab.nodes()) if (n.name === h || n.interfaces.some((i) => i.addr === h)) return n.name;
+    return undefined;
+  };
+  const roleOf = (name: string): Role => {
+    o.users.refresh();
+    return o.users.role(name) ?? "student";
+  };
+  const execFor = (name: string): UserExec =>
+    createUserExec({ lab: o.lab, user: name, role: roleOf(name), limits });
+
+  /** A shell on `node`: interactive with a pty, line mode without. */
+  function start(
+    name: string,
+    stream: ssh2.ServerChannel,
+    node: string,
+    term: { cols: number; rows: number } | undefined,
+  ): { shell?: ShellSession; stop: () => void } {
+    const release = limits.startSession(name);
+    if (typeof release === "string") {
+      stream.stderr.write(`${release}\r\n`);
+      stream.exit(1);
+      stream.end();
+      return { stop: () => {} };
+    }
+    const decoder = new StringDecoder("utf8");
+    const exit = (code: number) => {
+      stream.exit(code);
+      stream.end();
+    };
+    if (!term) {
+      const lm = new LineMode({ node, exec: execFor(name), write: (s) => stream.write(s), onExit: exit });
+      stream.on("data", (d: Buffer) => lm.input(decoder.write(d)));
+      stream.on("end", () => lm.end());
+      stream.on("close", () => {
+        lm.close();
+        release();
+      });
+      return { stop: () => lm.close() };
+    }
+    const role = roleOf(name);
+    const shell = new ShellSession({
+      user: name,
+      startNode: node,
+      exec: execFor(name),
+      nodes: nodeNames,
+      commands: () => (role === "instructor" ? [...baseCommands(), ...CONTROL_COMMANDS] : baseCommands()),
+      write: (s) => {
+        stream.write(s);
+      },
+      onExit: exit,
+      resolveHost,
+      cols: term.cols,
+      rows: term.rows,
+      banner:
+        `routelab: logged in as ${name} (${role}) on ${node}. ` +
+        "Type help for commands, ssh NODE to hop to another router, exit to leave.\n",
+    });
+    stream.on("data", (d: Buffer) => shell.input(decoder.write(d)));
+    stream.on("close", () => {
+      shell.close();
+      release();
+    });
+    shell.start();
+    return { shell, stop: () => shell.input("\x03") };
+  }
+
+  /** `ssh … NODE COMMAND…`: one command; `ssh … NODE`: a shell there. */
+  function execRequest(
+    name: string,
+    stream: ssh2.ServerChannel,
+    command: string,
+    term: { cols: number; rows: number } | undefined,
+  ): { shell?: ShellSession; stop: () => void } | undefined {
+    const m = /^\s*(\S+)\s*(.*)$/s.exec(command);
+    const fail = (msg: string, code: number) => {
+      stream.stderr.write(term ? crlf(msg) : msg);
+      stream.exit(code);
+      stream.end();
+      return undefined;
+    };
+    if (!m)
+      return fail(`usage: ssh -p PORT ${name}@HOST NODE [COMMAND…]\nnodes: ${nodeNames().join(" ")}\n`, 2);
+    const node = resolveHost(m[1]!);
+    if (!node)
+      return fail(`routelab: unknown node '${m[1]!.slice(0, 64)}' (nodes: ${nodeNames().join(" ")})\n`, 1);
+    const line = m[2]!.trim();
+    if (!line) return start(name, stream, node, term);
+    let run: ReturnType<UserExec>;
+    const write = (s: string) => {
+      stream.write(term ? crlf(s) : s);
+    };
+    try {
+      run = execFor(name)(node, line, write);
+    } catch (e) {
+      if (e instanceof LabError) return fail(`${e.message}\n`, 1);
+      throw e;
+    }
+    let finished = false;
+    run.done.then(
+      (code) => {
+        finished = true;
+        stream.exit(code);
+        stream.end();
+      },
+      (e: unknown) => fail(`${e instanceof Error ? e.message : String(e)}\n`, 1),
+    );
+    // With a pty (ssh -t) Ctrl-C arrives as a byte; without one, a closed channel stops the command.
+    stream.on("data", (d: Buffer) => {
+      if (term && d.includes(3)) run.interrupt();
+    });
+    stream.on("close", () => {
+      if (!finished) run.interrupt();
+    });
+    return { stop: () => run.interrupt() };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log(`ssh: listening on ${host}:${port}, host key ${key.fingerprint}`);
+  return {
+    port,
+    host,
+    fingerprint: key.fingerprint,
+    connections: () => clients.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of clients) c.end();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A user name as typed by a stranger, safe to put in a log line. */
+function sanitize(s: string): string {
+  return JSON.stringify(s.slice(0, 64));
+}
