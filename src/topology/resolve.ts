@@ -125,7 +125,10 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     }
     const node: TopoNode = { name: dn.name, routing: dn.routing ?? d.routing, statics };
     if (dn.position) node.position = dn.position;
-    if (dn.notes?.length) node.notes = dn.notes;
+    const notes = [...(dn.notes ?? [])];
+    if (node.routing === "static" && dn.rip && Object.keys(dn.rip).length)
+      notes.push("rip settings unused: this node's routing is static");
+    if (notes.length) node.notes = notes;
     if (dn.rip && Object.keys(dn.rip).length) node.rip = dn.rip;
     return node;
   });
