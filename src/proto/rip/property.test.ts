@@ -46,7 +46,11 @@ function distances(g: Graph): number[][] {
     const q = [s];
     while (q.length > 0) {
       const u = q.shift()!;
-      for (const v of adj[u]!) if (d[v] === Number.POSITIVE_INFINITY) (d[v] = d[u]! + 1), q.push(v);
+      for (const v of adj[u]!)
+        if (d[v] === Number.POSITIVE_INFINITY) {
+          d[v] = d[u]! + 1;
+          q.push(v);
+        }
     }
     return d;
   });
@@ -57,7 +61,7 @@ const subnet = (k: number) => `10.${k >> 8}.${k & 255}.0/24`;
 function build(g: Graph, seed: number): TestNet {
   const net = new TestNet(seed);
   for (let i = 0; i < g.n; i++) net.node(`n${i}`);
-  g.edges.forEach(([a, b], k) => net.connect(`n${a}`, `n${b}`, subnet(k)));
+  for (const [k, [a, b]] of g.edges.entries()) net.connect(`n${a}`, `n${b}`, subnet(k));
   net.start(() => new RipDaemon());
   return net;
 }
@@ -72,7 +76,7 @@ function checkConverged(g: Graph, net: TestNet): void {
   const nodeOf = new Map<string, number>();
   for (let i = 0; i < g.n; i++)
     for (const f of net.node(`n${i}`).ifaces) if (f.isLink) nodeOf.set(`${f.addr}`, i);
-  g.edges.forEach(([a, b], k) => {
+  for (const [k, [a, b]] of g.edges.entries()) {
     const p = subnet(k);
     for (let v = 0; v < g.n; v++) {
       const h = Math.min(dist[v]![a]!, dist[v]![b]!);
@@ -97,7 +101,7 @@ function checkConverged(g: Graph, net: TestNet): void {
       }
       expect(at === a || at === b, `walk from n${v} to ${p}`).toBe(true);
     }
-  });
+  }
 }
 
 const ipOf = (s: string) => s.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);

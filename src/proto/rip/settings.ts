@@ -31,27 +31,27 @@ export function resolveRipSettings(
   const s: RipSettings = { ...base, ...stripUndefined(partial) };
   const positive = (v: number, field: keyof RipSettings) => {
     if (!Number.isFinite(v) || v <= 0)
-      throw new LabError(`rip ${field}: must be a positive duration`, { field: `rip.${field}` });
+      throw new LabError("must be a positive duration", { field: `rip.${field}` });
   };
   positive(s.update, "update");
   positive(s.timeout, "timeout");
   positive(s.garbage, "garbage");
   if (!Number.isFinite(s.triggeredMin) || s.triggeredMin < 0)
-    throw new LabError("rip triggeredMin: must be a duration ≥ 0", { field: "rip.triggeredMin" });
+    throw new LabError("must be a duration ≥ 0", { field: "rip.triggeredMin" });
   if (!Number.isFinite(s.triggeredMax) || s.triggeredMax < s.triggeredMin)
     throw new LabError(
-      `rip triggeredMax: ${formatDuration(s.triggeredMax)} is below triggeredMin ${formatDuration(s.triggeredMin)}`,
+      `${formatDuration(s.triggeredMax)} is below triggeredMin ${formatDuration(s.triggeredMin)}`,
       { field: "rip.triggeredMax" },
     );
   // Regular updates may come up to update/6 late (jitter); a timeout at or below that would
   // expire routes between two healthy updates.
   if (s.timeout <= s.update + s.update / 6)
     throw new LabError(
-      `rip timeout: ${formatDuration(s.timeout)} must exceed the update interval ${formatDuration(s.update)} plus its jitter (RFC 2453 uses 180s vs 30s)`,
+      `${formatDuration(s.timeout)} must exceed the update interval ${formatDuration(s.update)} plus its jitter (RFC 2453 uses 180s vs 30s)`,
       { field: "rip.timeout" },
     );
   if (s.splitHorizon !== "simple" && s.splitHorizon !== "poisoned" && s.splitHorizon !== "off")
-    throw new LabError(`rip split-horizon: '${String(s.splitHorizon)}' is not simple, poisoned or off`, {
+    throw new LabError(`'${String(s.splitHorizon)}' is not simple, poisoned or off`, {
       field: "rip.splitHorizon",
     });
   return s;
