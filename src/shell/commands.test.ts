@@ -92,6 +92,18 @@ describe("ping command", () => {
     expect(runOn(net, "r1", "ping -c 1 r3").out).toContain("PING r3 (10.0.1.2)");
   });
 
+  it("prints time exceeded with the quoted header as ping.c's pr_iph, resolved unless -n", () => {
+    const net = chain();
+    const r = runOn(net, "r1", "ping -c 1 -m 1 r3");
+    expect(r.out).toMatch(
+      /^PING r3 \(10\.0\.1\.2\): 56 data bytes\n36 bytes from r2 \(10\.0\.0\.2\): Time to live exceeded\nVr HL TOS {2}Len {3}ID Flg {2}off TTL Pro {2}cks {6}Src {6}Dst\n 4 {2}5 {2}00 0054 [0-9a-f]{4} {3}0 0000 {2}01 {2}01 [0-9a-f]{4} 10\.0\.0\.1 {2}10\.0\.1\.2 \n\n\n--- r3 ping statistics ---\n1 packets transmitted, 0 packets received, 100\.0% packet loss\n$/,
+    );
+    expect(r.code).toBe(2);
+    expect(runOn(net, "r1", "ping -n -c 1 -m 1 r3").out).toContain(
+      "36 bytes from 10.0.0.2: Time to live exceeded\n",
+    );
+  });
+
   it("Ctrl-C ends an endless ping with its statistics", () => {
     const net = chain();
     const r = runOn(net, "r1", "ping r2", { interruptAfter: 3_500_000_000 });
@@ -130,6 +142,19 @@ describe("traceroute command", () => {
     const r = runOn(net, "r1", "traceroute -n -f 2 -q 1 r3 60");
     expect(r.out).toMatch(
       /^traceroute to r3 \(10\.0\.1\.2\), 64 hops max, 60 byte packets\n 2 {2}10\.0\.1\.2 {2}4\.\d{3} ms\n$/,
+    );
+  });
+
+  it("marks unreachables (!N) and stops; -I probes with ICMP echo (48-byte packets)", () => {
+    const net = bare();
+    runOn(net, "r1", "route add -net 10.0.9.0/24 10.0.0.2");
+    const n = runOn(net, "r1", "traceroute -n -q 2 10.0.9.1");
+    expect(n.out).toMatch(
+      /^traceroute to 10\.0\.9\.1 \(10\.0\.9\.1\), 64 hops max, 40 byte packets\n 1 {2}10\.0\.0\.2 {2}2\.\d{3} ms {2}2\.\d{3} ms\n 2 {2}10\.0\.0\.2 {2}2\.\d{3} ms !N {2}2\.\d{3} ms !N\n$/,
+    );
+    const i = runOn(chain(), "r1", "traceroute -I r3");
+    expect(i.out).toMatch(
+      /^traceroute to r3 \(10\.0\.1\.2\), 64 hops max, 48 byte packets\n 1 {2}r2 \(10\.0\.0\.2\)( {2}2\.\d{3} ms){3}\n 2 {2}r3 \(10\.0\.1\.2\)( {2}4\.\d{3} ms){3}\n$/,
     );
   });
 
