@@ -20,7 +20,16 @@ export function toWorld(c: Camera, sx: number, sy: number): [number, number] {
 }
 
 /** Fits the bounding box of `pts` into a w×h view with a margin. */
-export function fitView(c: Camera, pts: { x: number; y: number }[], w: number, h: number, margin = 90): void {
+export function fitView(
+  c: Camera,
+  pts: { x: number; y: number }[],
+  w: number,
+  h: number,
+  margin = 80,
+  /** Room kept free at the bottom (the legend). */
+  bottom = 40,
+): void {
+  h -= bottom;
   if (pts.length === 0) return;
   let x0 = Infinity;
   let y0 = Infinity;

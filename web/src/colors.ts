@@ -105,6 +105,10 @@ export function drawPacket(
     case "echo-request":
       ctx.arc(x, y, r, 0, Math.PI * 2);
       ctx.fill();
+      // A dark rim keeps the dot distinct on a trail of its own colour.
+      ctx.strokeStyle = "#0b0f14";
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
       break;
     default:
       ctx.arc(x, y, r * 0.7, 0, Math.PI * 2);

@@ -64,7 +64,7 @@ export class ClockControls {
   show(c: { speed: number; paused: boolean; paced?: boolean }): void {
     if (c.paced !== undefined) this.paced = c.paced;
     this.paused = c.paused;
-    $("pause").textContent = c.paused ? "▶ resume" : "⏸ pause";
+    $("pause").textContent = c.paused ? "▶ resume" : "❚❚ pause";
     $<HTMLButtonElement>("pause").disabled = !this.paced;
     const slider = $<HTMLInputElement>("speed");
     slider.disabled = !this.paced;
@@ -93,7 +93,7 @@ export function initCommandBox(nodeNames: string[], user: () => string, report: 
     history.push(cmd);
     hpos = history.length;
     const node = sel.value;
-    const who = user() || "web";
+    const who = user() || "root";
     out.textContent = `${who}@${node}$ ${cmd}\n…`;
     const button = $("cmd-form").querySelector("button")!;
     button.disabled = true;

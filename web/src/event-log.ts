@@ -86,8 +86,14 @@ export class EventLog {
   private nodes = new Set<string>();
   private dirty = false;
   hideRip = false;
+  /** Follow new entries unless the reader scrolled up to read older ones. */
+  private stick = true;
 
   constructor(nodeNames: string[]) {
+    const list = $("log");
+    list.addEventListener("scroll", () => {
+      this.stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 30;
+    });
     const sel = $<HTMLSelectElement>("log-node");
     for (const n of nodeNames) {
       this.nodes.add(n);
@@ -123,7 +129,6 @@ export class EventLog {
     const user = $<HTMLSelectElement>("log-user").value;
     const node = $<HTMLSelectElement>("log-node").value;
     const list = $("log");
-    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 30;
     const shown = this.entries.filter((e) => (!user || e.user === user) && (!node || e.nodes.includes(node)));
     list.replaceChildren(
       ...shown
@@ -138,7 +143,7 @@ export class EventLog {
           ),
         ),
     );
-    if (atBottom) list.scrollTop = list.scrollHeight;
+    if (this.stick) list.scrollTop = list.scrollHeight;
   }
 }
 

@@ -29,7 +29,7 @@ export class Legend {
     for (const u of this.users) {
       const sw = h("span", { className: "swatch" });
       sw.style.background = userColor(u);
-      rows.push(h("div", { className: "row" }, sw, u));
+      rows.push(h("div", { className: "row user" }, sw, u));
     }
     for (const cls of SHAPES) {
       if (cls === "rip" && this.hideRip) continue;

@@ -27,7 +27,7 @@ function status(msg: string, sticky = false): void {
 
 function report(e: unknown): void {
   if (e instanceof ApiFailure && e.status === 401)
-    status(`${e.message} — click 🔑 to enter the instructor token`);
+    status(`${e.message} — click “token” to enter the instructor token`);
   else status(e instanceof Error ? e.message : String(e));
 }
 
@@ -187,7 +187,7 @@ async function boot(): Promise<void> {
       act("✂ cut silently (no carrier loss)", "down", true);
     } else act("⬆ bring link up", "up", false);
     if (!session.control)
-      items.push(h("div", { className: "title", textContent: "instructor only: 🔑 token needed" }));
+      items.push(h("div", { className: "title", textContent: "instructor only: enter the token first" }));
     menu.replaceChildren(...items);
     menu.style.left = `${Math.min(x + 12, renderer.width - 220)}px`;
     menu.style.top = `${Math.min(y + 12, renderer.height - 140)}px`;
@@ -305,7 +305,7 @@ async function boot(): Promise<void> {
       return [x1 + (x2 - x1) * frac + r.left, y1 + (y2 - y1) * frac + r.top];
     },
     /** Positions of the packets in flight (page coordinates) as of the last frame's time. */
-    dots(): { x: number; y: number; cls: string; user: string }[] {
+    dots(): { packet: number; link: string; x: number; y: number; cls: string; user: string }[] {
       const r = canvas.getBoundingClientRect();
       const t = clock.now;
       return scene.flying.map((f) => {
@@ -313,6 +313,8 @@ async function boot(): Promise<void> {
         const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
         const q = f.reverse ? 1 - p : p;
         return {
+          packet: f.e.packet,
+          link: f.link.id,
           x: x1 + (x2 - x1) * q + r.left,
           y: y1 + (y2 - y1) * q + r.top,
           cls: f.e.cls,

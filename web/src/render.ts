@@ -18,6 +18,23 @@ const NODE_STROKE = "#e8eef4";
 const LABEL = "#f2f5f8";
 const LABEL_DIM = "#b8c7d6";
 const ACCENT = "#4fc3f7";
+/** Drop reasons as people say them. */
+const REASON_TEXT: Record<string, string> = {
+  "ttl-expired": "TTL expired",
+  "no-route": "no route",
+  "link-down": "link down",
+  "iface-down": "interface down",
+  "node-down": "router down",
+  "queue-full": "queue full",
+  loss: "lost on the wire",
+  "bad-checksum": "bad checksum",
+  "bad-header": "bad header",
+  "port-unreachable": "port unreachable",
+  "proto-unreachable": "protocol unreachable",
+  "not-for-us": "not for us",
+  filtered: "filtered",
+  "no-listener": "nobody listening",
+};
 const FONT = '"DejaVu Sans", "Noto Sans", system-ui, sans-serif';
 
 export interface RenderStats {
@@ -96,16 +113,6 @@ export class Renderer {
       ctx.lineTo(x2, y2);
     }
     ctx.stroke();
-    ctx.setLineDash([10, 8]);
-    for (const l of broken) {
-      const [x1, y1, x2, y2] = linkEnds(l, cam);
-      ctx.strokeStyle = l.silent ? LINK_SILENT : LINK_DOWN;
-      ctx.beginPath();
-      ctx.moveTo(x1, y1);
-      ctx.lineTo(x2, y2);
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
     if (sel.link) {
       const l = scene.links.get(sel.link);
       if (l) {
@@ -122,13 +129,15 @@ export class Renderer {
     }
 
     // Trails: the path just taken, fading.
-    ctx.lineWidth = Math.max(2, r / 4);
+    const trailWidth = Math.max(2, r / 4);
     for (const tr of scene.trails) {
       const age = (wall - tr.end) / TRAIL_MS;
       if (age >= 1) continue;
       const [x1, y1, x2, y2] = linkEnds(tr.link, cam);
       if (!segVisible(x1, y1, x2, y2, W, H)) continue;
-      ctx.globalAlpha = (1 - age) * (tr.cls === "rip" ? 0.35 : 0.8);
+      const rip = tr.cls === "rip";
+      ctx.lineWidth = rip ? 2 : trailWidth;
+      ctx.globalAlpha = (1 - age) * (rip ? 0.3 : 0.8);
       ctx.strokeStyle = tr.color;
       ctx.beginPath();
       ctx.moveTo(x1, y1);
@@ -136,6 +145,19 @@ export class Renderer {
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
+
+    // Broken links on top of trails: a link's state must always show.
+    ctx.lineWidth = r >= 10 ? 3 : 1.5;
+    ctx.setLineDash([10, 8]);
+    for (const l of broken) {
+      const [x1, y1, x2, y2] = linkEnds(l, cam);
+      ctx.strokeStyle = l.silent ? LINK_SILENT : LINK_DOWN;
+      ctx.beginPath();
+      ctx.moveTo(x1, y1);
+      ctx.lineTo(x2, y2);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
 
     if (labels) this.linkLabels(scene, cam);
 
@@ -175,7 +197,7 @@ export class Renderer {
       }
     }
     if (labels) {
-      ctx.font = `bold ${Math.round(Math.min(20, r * 0.8))}px ${FONT}`;
+      ctx.font = `bold ${Math.round(Math.min(19, r * 0.72))}px ${FONT}`;
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.fillStyle = LABEL;
@@ -183,13 +205,13 @@ export class Renderer {
         const [x, y] = toScreen(cam, n.x, n.y);
         if (!visible(x, y, r)) continue;
         const w = ctx.measureText(n.name).width;
-        if (w < r * 1.8) ctx.fillText(n.name, x, y + 1);
+        if (w < r * 1.9) ctx.fillText(n.name, x, y + 1);
         else halo(ctx, n.name, x, y + r + 14, LABEL);
       }
     }
 
     // Packets in flight.
-    const dr = Math.max(3, Math.min(8, r * 0.34));
+    const dr = Math.max(3, Math.min(9, r * 0.36));
     let dots = 0;
     for (const f of scene.flying) {
       const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
@@ -202,17 +224,20 @@ export class Renderer {
       dots++;
     }
 
-    // Drops: a red cross where the packet died, with the reason.
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
+    // Drops: a red cross where the packet died (beside the router when inside it), with the reason.
+    ctx.textBaseline = "middle";
     ctx.font = `bold 14px ${FONT}`;
     for (const d of scene.drops) {
       const age = (wall - d.start) / DROP_MS;
       if (age >= 1) continue;
-      const [x, y] = toScreen(cam, d.x, d.y);
+      let [x, y] = toScreen(cam, d.x, d.y);
+      if (d.atNode) {
+        x += r * 0.95;
+        y -= r * 0.95;
+      }
       if (!visible(x, y, 60)) continue;
       ctx.globalAlpha = 1 - age * age;
-      const s = Math.max(5, dr * 1.4);
+      const s = Math.max(5, dr * 1.3);
       ctx.strokeStyle = DROP_COLOR;
       ctx.lineWidth = 4;
       ctx.beginPath();
@@ -225,7 +250,12 @@ export class Renderer {
       ctx.beginPath();
       ctx.arc(x, y, s * 0.45, 0, Math.PI * 2);
       ctx.fill();
-      if (labels && d.cls !== "rip") halo(ctx, d.reason, x, y + s + 4, DROP_COLOR);
+      if (labels && d.cls !== "rip") {
+        const text = REASON_TEXT[d.reason] ?? d.reason;
+        const right = x + s + 4 + ctx.measureText(text).width < W - 4;
+        ctx.textAlign = right ? "left" : "right";
+        halo(ctx, text, right ? x + s + 4 : x - s - 4, y, DROP_COLOR);
+      }
     }
     ctx.globalAlpha = 1;
 
@@ -234,37 +264,92 @@ export class Renderer {
     this.stats.lastFrameMs = performance.now() - t0;
   }
 
-  /** Subnets at the middle of each link, interface addresses near each end. */
+  /**
+   * Subnets at the middle of each link, interface addresses near each end. A greedy placer
+   * tries a few spots per label (further along the link, the other side, the short `.1` form)
+   * and takes the first that overlaps neither a router nor a label already placed, so the
+   * busy corners of a router stay readable.
+   */
   private linkLabels(scene: Scene, cam: Camera): void {
     const ctx = this.ctx;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
+    const r = nodeRadius(cam);
+    const taken: Box[] = [];
+    for (const n of scene.nodes.values()) {
+      const [x, y] = toScreen(cam, n.x, n.y);
+      taken.push({ x0: x - r - 2, y0: y - r - 2, x1: x + r + 2, y1: y + r + 2 });
+    }
+    const H = 18;
+    const tryPlace = (text: string, x: number, y: number): boolean => {
+      const w = ctx.measureText(text).width + 6;
+      const b = { x0: x - w / 2, y0: y - H / 2, x1: x + w / 2, y1: y + H / 2 };
+      for (const o of taken) if (b.x0 < o.x1 && b.x1 > o.x0 && b.y0 < o.y1 && b.y1 > o.y0) return false;
+      taken.push(b);
+      return true;
+    };
+    const ends: [SceneLink, number, number, number, number, number, number, number][] = [];
+    ctx.font = `15px ${FONT}`;
     for (const l of scene.links.values()) {
       const [x1, y1, x2, y2] = linkEnds(l, cam);
       if (!segVisible(x1, y1, x2, y2, this.width, this.height)) continue;
       const len = Math.hypot(x2 - x1, y2 - y1);
       if (len < 110) continue;
-      // Perpendicular, pointing up the screen, for the subnet label.
+      // Perpendicular pointing up the screen: subnets above the line, addresses below.
       let nx = -(y2 - y1) / len;
       let ny = (x2 - x1) / len;
       if (ny > 0) {
         nx = -nx;
         ny = -ny;
       }
-      ctx.font = `15px ${FONT}`;
-      halo(ctx, l.info.subnet, (x1 + x2) / 2 + nx * 14, (y1 + y2) / 2 + ny * 14, LABEL_DIM);
-      const full = len > 330;
-      ctx.font = `bold 15px ${FONT}`;
-      const at = Math.min(0.42, (full ? 75 : 42) / len + nodeRadius(cam) / len);
-      for (const [end, frac] of [
-        [l.info.a, at],
-        [l.info.b, 1 - at],
+      const mx = (x1 + x2) / 2;
+      const my = (y1 + y2) / 2;
+      for (const side of [1, -1]) {
+        const x = mx + nx * 14 * side;
+        const y = my + ny * 14 * side;
+        if (tryPlace(l.info.subnet, x, y)) {
+          halo(ctx, l.info.subnet, x, y, LABEL_DIM);
+          break;
+        }
+      }
+      ends.push([l, x1, y1, x2, y2, nx, ny, len]);
+    }
+    ctx.font = `bold 15px ${FONT}`;
+    for (const [l, x1, y1, x2, y2, nx, ny, len] of ends) {
+      for (const [end, fromA] of [
+        [l.info.a, true],
+        [l.info.b, false],
       ] as const) {
-        const text = full ? end.addr : `.${end.addr.split(".")[3]}`;
-        halo(ctx, text, x1 + (x2 - x1) * frac - nx * 14, y1 + (y2 - y1) * frac - ny * 14, LABEL);
+        const short = `.${end.addr.split(".")[3]}`;
+        const base = (r + 40) / len;
+        let placed = false;
+        for (const text of [end.addr, short]) {
+          for (const along of [base, base + 0.08, base + 0.16]) {
+            if (along > 0.45) continue;
+            const frac = fromA ? along : 1 - along;
+            for (const side of [-1, 1]) {
+              const x = x1 + (x2 - x1) * frac + nx * 14 * side;
+              const y = y1 + (y2 - y1) * frac + ny * 14 * side;
+              if (tryPlace(text, x, y)) {
+                halo(ctx, text, x, y, LABEL);
+                placed = true;
+                break;
+              }
+            }
+            if (placed) break;
+          }
+          if (placed) break;
+        }
       }
     }
   }
+}
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 function halo(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string): void {

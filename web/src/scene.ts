@@ -56,8 +56,11 @@ export interface Trail {
 }
 
 export interface DropMark {
+  /** World position: on the wire, or the router's centre. */
   x: number;
   y: number;
+  /** Died inside a router (drawn beside it rather than on top of its name). */
+  atNode: boolean;
   reason: DropReason;
   cls: PacketClass;
   color: string;
@@ -210,7 +213,7 @@ export class Scene {
       x = n.x + (o.x - n.x) * 0.35;
       y = n.y + (o.y - n.y) * 0.35;
     }
-    this.drops.push({ x, y, reason, cls, color: this.colorOf(user), start: wall, summary });
+    this.drops.push({ x, y, atNode: !l, reason, cls, color: this.colorOf(user), start: wall, summary });
   }
 
   /** Whether anything moves or fades (the renderer keeps animating while so). */

@@ -1,0 +1,225 @@
+/**
+ * System test: the live page in a real browser (Debian's chromium via playwright-core) against
+ * `createServer` on a paced seed lab. It checks what a person in the classroom sees: 9
+ * routers, dots moving along the links while a ping runs, a link taken down from its menu
+ * changing the routing table panel, and the clock controls acting on the server's clock.
+ * Screenshots land in test-artifacts/ (mid-animation among them).
+ *
+ * The seed's links get 100 ms of delay here (1 ms in the example file), so that each hop's dot
+ * is on screen for a few frames at 1× and its motion can be measured.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MS } from "../../src/core/time.js";
+import { createSimLab } from "../../src/engines/sim/index.js";
+import { createServer, type RunningServer } from "../../src/server/index.js";
+import { loadTopologyText } from "../../src/topology/index.js";
+import { ARTIFACTS, type Browser, ensureWebBuilt, launchChromium, ROOT, requireChromium } from "./browser.js";
+
+const haveChromium = requireChromium();
+
+interface Hooks {
+  nodes: number;
+  links: number;
+  hopsSeen: number;
+  flying: number;
+  batches: number;
+  routeRenders: number;
+  stats: { frames: number; dotsDrawn: number };
+  nodePoint(n: string): [number, number] | null;
+  linkPoint(id: string, frac?: number): [number, number] | null;
+  dots(): { packet: number; link: string; x: number; y: number; cls: string; user: string }[];
+}
+
+function seedLab() {
+  const file = join(ROOT, "examples", "seed.yaml");
+  const topo = loadTopologyText(readFileSync(file, "utf8"), file);
+  for (const l of topo.links) l.delay = 100 * MS;
+  return createSimLab(topo, {
+    seed: 7,
+    wallClock: {
+      now: () => performance.now(),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    },
+  });
+}
+
+describe.skipIf(!haveChromium)("the page in chromium", () => {
+  let server: RunningServer;
+  let lab: ReturnType<typeof seedLab>;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  const hooks = <T>(fn: (h: Hooks) => T): Promise<T> =>
+    page.evaluate(`(${fn.toString()})(window.__routelab)`) as Promise<T>;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const init: RequestInit = { method, headers: body ? { "content-type": "application/json" } : {} };
+    if (body) init.body = JSON.stringify(body);
+    const r = await fetch(server.url + path, init);
+    return r.json();
+  };
+  /** The routes panel, one line per row, cells separated by a space. */
+  const tableText = () =>
+    page.$$eval("#routes-table tbody tr", (rows) =>
+      rows
+        .map((r) =>
+          Array.from((r as HTMLTableRowElement).cells)
+            .map((c) => c.textContent)
+            .join(" "),
+        )
+        .join("\n"),
+    );
+  const until = async (what: string, cond: () => Promise<boolean>, ms = 8000) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (await cond()) return;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    lab = seedLab();
+    // Converge RIP quickly (100×), then show it at 1×.
+    lab.pacer!.setSpeed(100);
+    const full = () =>
+      lab.nodes().every((n) => lab.routes(n.name).filter((r) => r.dest.endsWith("/24")).length === 9);
+    await until("RIP to converge", async () => full(), 20_000);
+    lab.pacer!.setSpeed(1);
+    server = await createServer({ lab, port: 0 });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(server.url);
+    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await lab?.close();
+  });
+
+  it("loads without console errors and shows the 9 routers and 9 links", async () => {
+    expect(await hooks((h) => [h.nodes, h.links])).toEqual([9, 9]);
+    await until("the event stream", async () => (await hooks((h) => h.batches)) > 0);
+    await page.screenshot({ path: join(ARTIFACTS, "web-seed.png") });
+    expect(problems).toEqual([]);
+  });
+
+  it("a ping through the API puts moving dots on the links", async () => {
+    const ping = api("POST", "/api/exec", { node: "vm1", command: "ping -c 3 vm6", user: "alice" });
+    await until("a dot in flight", async () => (await hooks((h) => h.flying)) > 0);
+    const first = await hooks((h) => h.dots());
+    expect(first.length).toBeGreaterThan(0);
+    expect(first[0]).toMatchObject({ user: "alice" });
+    expect(["echo-request", "echo-reply"]).toContain(first[0]!.cls);
+    // The same packet seen in two frames a little apart has moved along its link.
+    let moved = false;
+    let a = first;
+    let b = first;
+    await until("a dot to move", async () => {
+      await page.waitForTimeout(30);
+      b = await hooks((h) => h.dots());
+      moved = a.some((d) =>
+        b.some((e) => e.packet === d.packet && e.link === d.link && Math.hypot(e.x - d.x, e.y - d.y) > 2),
+      );
+      a = b;
+      return moved && b.length > 0;
+    });
+    await page.screenshot({ path: join(ARTIFACTS, "web-ping-mid-animation.png") });
+    // It is really drawn: the pixel under a dot is neither background nor link grey.
+    const dot = b[0]!;
+    const px = await page.evaluate(
+      ([x, y]) => {
+        const c = document.getElementById("view") as HTMLCanvasElement;
+        const r = c.getBoundingClientRect();
+        const k = c.width / r.width;
+        return Array.from(c.getContext("2d")!.getImageData((x! - r.left) * k, (y! - r.top) * k, 1, 1).data);
+      },
+      [dot.x, dot.y],
+    );
+    expect(px.slice(0, 3)).not.toEqual([11, 15, 20]);
+    const result = await ping;
+    expect(result.exit).toBe(0);
+    expect(result.output).toContain("3 packets transmitted, 3 packets received");
+    expect(await hooks((h) => h.hopsSeen)).toBeGreaterThanOrEqual(12);
+    expect(problems).toEqual([]);
+  });
+
+  it("clicking a router shows its table; taking a link down from its menu changes it", async () => {
+    const at = (await hooks((h) => h.nodePoint("vm1")))!;
+    await page.mouse.click(at[0], at[1]);
+    await page.waitForSelector("#routes-panel:not([hidden])");
+    await until("the routing table", async () => (await page.locator("#routes-table tbody tr").count()) > 0);
+    const before = await tableText();
+    expect(before).toMatch(/10\.0\.10\.0\/24\s+link#\d+\s+U\s+epair0a/);
+
+    const mid = (await hooks((h) => h.linkPoint("vm1-vm2", 0.5)))!;
+    await page.mouse.click(mid[0], mid[1]);
+    await page.waitForSelector("#link-menu:not([hidden])");
+    await page.screenshot({ path: join(ARTIFACTS, "web-link-menu.png") });
+    await page.click('#link-menu button[data-action="down"]');
+
+    await until("the link to go down on the server", async () => {
+      const topo = await api("GET", "/api/topology");
+      return topo.links.find((l: { id: string }) => l.id === "vm1-vm2").up === false;
+    });
+    // vm1's connected route on epair0a goes with the interface; the panel follows.
+    await until("the routes panel to change", async () => (await tableText()) !== before);
+    const after = await tableText();
+    expect(after).not.toMatch(/10\.0\.10\.0\/24\s+link#\d+\s+U\s+epair0a/);
+    await page.screenshot({ path: join(ARTIFACTS, "web-link-down.png") });
+
+    await page.mouse.click(mid[0], mid[1]);
+    await page.click('#link-menu button[data-action="up"]');
+    await until("the link to come back", async () => {
+      const topo = await api("GET", "/api/topology");
+      return topo.links.find((l: { id: string }) => l.id === "vm1-vm2").up === true;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("the clock controls pause, step and change the speed of the server's clock", async () => {
+    await page.click("#pause");
+    await until("pause", async () => (await api("GET", "/api/clock")).paused === true);
+    const t0 = (await api("GET", "/api/clock")).now;
+    await page.selectOption("#step-size", "100ms");
+    await page.click("#step");
+    await until("a step", async () => (await api("GET", "/api/clock")).now === t0 + 100 * MS);
+    expect(await page.locator("#pause").textContent()).toContain("resume");
+
+    // The slider is logarithmic from 0.05× to 100×; its middle is 0.05 × 2000^0.5 ≈ 2.2×.
+    await page.locator("#speed").fill("500");
+    await page.locator("#speed").dispatchEvent("change");
+    await until("the new speed", async () => Math.abs((await api("GET", "/api/clock")).speed - 2.2) < 0.01);
+    expect(await page.locator("#speed-value").textContent()).toBe("2.2×");
+
+    await page.click("#pause");
+    await until("resume", async () => (await api("GET", "/api/clock")).paused === false);
+    await page.screenshot({ path: join(ARTIFACTS, "web-clock.png") });
+    expect(problems).toEqual([]);
+  });
+
+  it("runs a command from the command box", async () => {
+    await page.selectOption("#cmd-node", "vm4");
+    await page.fill("#cmd-line", "traceroute -q 1 vm9");
+    await page.click("#cmd-form button");
+    await until(
+      "traceroute output",
+      async () => ((await page.locator("#cmd-output").textContent()) ?? "").includes("vm9 (10.0.90.2)"),
+      15_000,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "web-command.png") });
+    expect(problems).toEqual([]);
+  });
+});
