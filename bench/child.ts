@@ -11,7 +11,7 @@ import type { WorkloadOptions } from "./options.js";
 
 export type Job =
   | { kind: "scheduler"; pending: number; events: number; seed: number }
-  | { kind: "forward"; routers: number; requests: number; seed: number }
+  | { kind: "forward"; routers: number; requests: number; burst: number; seed: number }
   | { kind: "rip"; name: string; topoFile: string; options: WorkloadOptions; peerDump?: string }
   | { kind: "converge"; name: string; topoFile: string; options: WorkloadOptions }
   | { kind: "scale"; routers: number; flows: number; seed: number };
@@ -40,19 +40,19 @@ async function run(job: Job): Promise<unknown> {
     }
     case "forward": {
       const { runForward } = await import("./workloads/forward.js");
-      return runForward(job.routers, job.requests, job.seed);
+      return runForward(job.routers, job.requests, job.burst, job.seed);
     }
     case "rip": {
-      const create = await (await import("./engine.js")).loadCreateSimLab();
+      const { create, engine } = await (await import("./engine.js")).loadRipLab();
       const { runRip } = await import("./workloads/rip.js");
       const { topo, parseSeconds } = await loadTopo(job.name, job.topoFile);
-      return { parseSeconds, ...(await runRip(create, topo, job.options, job.peerDump)) };
+      return { engine, parseSeconds, ...(await runRip(create, topo, job.options, job.peerDump)) };
     }
     case "converge": {
-      const create = await (await import("./engine.js")).loadCreateSimLab();
+      const { create, engine } = await (await import("./engine.js")).loadRipLab();
       const { runConverge } = await import("./workloads/rip.js");
       const { topo, parseSeconds } = await loadTopo(job.name, job.topoFile);
-      return { parseSeconds, ...(await runConverge(create, topo, job.options)) };
+      return { engine, parseSeconds, ...(await runConverge(create, topo, job.options)) };
     }
     case "scale": {
       const { runScale } = await import("./workloads/scale.js");

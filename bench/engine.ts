@@ -22,6 +22,29 @@ const CANDIDATES = [
   "../src/engines/sim/sim-lab.js",
 ];
 
+/** The engine's factory, or (while it is missing) SimLab wired with RipDaemon here, and which. */
+export async function loadRipLab(): Promise<{ create: CreateLab; engine: string }> {
+  try {
+    return { create: await loadCreateSimLab(), engine: "createSimLab" };
+  } catch (missing) {
+    try {
+      const { SimLab } = await import("../src/engines/sim/sim-lab.js");
+      const { RipDaemon } = await import("../src/proto/rip/index.js");
+      const create: CreateLab = (topology, opts) =>
+        new SimLab(topology, {
+          seed: opts.seed ?? 1,
+          daemonsFor: (t, name) => {
+            const n = t.nodes.find((x) => x.name === name);
+            return n?.routing === "rip" ? [new RipDaemon({ ...t.rip, ...n.rip })] : [];
+          },
+        });
+      return { create, engine: "SimLab + RipDaemon (bench wiring; createSimLab missing)" };
+    } catch (e) {
+      throw new Error(`${(missing as Error).message}; no fallback either: ${(e as Error).message}`);
+    }
+  }
+}
+
 export async function loadCreateSimLab(): Promise<CreateLab> {
   const tried: string[] = [];
   for (const spec of CANDIDATES) {

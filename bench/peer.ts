@@ -4,7 +4,7 @@
  * missing, runs it on the same edge list with the same flags, and reads back its summary line
  * (`{"peer":…,"events":…,"wallSeconds":…}`) and its final tables (`NODE SUBNET NEXTHOP METRIC`).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { WorkloadOptions } from "./options.js";
@@ -19,6 +19,8 @@ export interface PeerResult {
   wallSeconds: number;
   /** Whole process, from spawn to exit. */
   processSeconds: number;
+  /** CPU time of the whole process (user + system), from /usr/bin/time, when present. */
+  cpuSeconds?: number;
   /** Peak resident set, from /usr/bin/time, when present. */
   maxRssBytes?: number;
   /** "node subnet" → metric, for learned routes below 16. */
@@ -59,7 +61,10 @@ export function runPeer(bin: string, topoFile: string, dump: string, o: Workload
   const args = peerArgs(topoFile, dump, o);
   const t0 = performance.now();
   const r = timeBin
-    ? spawnSync(timeBin, ["-f", "maxrss-kb=%M", bin, ...args], { encoding: "utf8", maxBuffer: 16 << 20 })
+    ? spawnSync(timeBin, ["-f", "maxrss-kb=%M cpu=%U+%S", bin, ...args], {
+        encoding: "utf8",
+        maxBuffer: 16 << 20,
+      })
     : spawnSync(bin, args, { encoding: "utf8", maxBuffer: 16 << 20 });
   const processSeconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`ns-3 peer failed (exit ${r.status}): ${r.stderr.trim().slice(-400)}`);
@@ -75,6 +80,8 @@ export function runPeer(bin: string, topoFile: string, dump: string, o: Workload
   const rss = /maxrss-kb=(\d+)/.exec(r.stderr);
   const out: PeerResult = { ...summary, processSeconds, metrics: readDump(readFileSync(dump, "utf8")) };
   if (rss) out.maxRssBytes = Number(rss[1]) * 1024;
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  if (cpu) out.cpuSeconds = Number(cpu[1]) + Number(cpu[2]);
   return out;
 }
 
@@ -87,16 +94,4 @@ export function readDump(text: string): Map<string, number> {
     m.set(`${f[0]} ${f[1]}`, Number(f[3]));
   }
   return m;
-}
-
-/** ns-3's version as the peer reports it, without running a workload. */
-export function peerVersion(bin: string): string {
-  try {
-    return execFileSync(bin, ["--PrintVersion"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-  } catch {
-    return "ns-3";
-  }
 }

@@ -16,7 +16,15 @@ type Err = { error: string };
 type Runs = { runs: number[] };
 
 export interface Report {
-  machine: { cpus: number; cpu: string; node: string; platform: string };
+  machine: {
+    cpus: number;
+    cpu: string;
+    node: string;
+    platform: string;
+    /** 1-minute load average: above the core count, other work shared the CPU and wall times grew. */
+    loadAverageAtStart: number;
+    loadAverageAtEnd?: number;
+  };
   options: WorkloadOptions;
   runs: number;
   quick: boolean;
@@ -25,7 +33,7 @@ export interface Report {
   forward: ((ForwardResult & Runs) | (Err & { routers: number }))[];
   rip: {
     name: string;
-    ours: (RipResult & { parseSeconds: number } & Runs) | Err;
+    ours: (RipResult & { parseSeconds: number; engine?: string } & Runs) | Err;
     ns3: (Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number }) | Err | { skipped: string };
   }[];
   converge: ({ name: string } & (ConvergeResult | Err))[];
@@ -64,6 +72,11 @@ export function renderReport(r: Report): string {
       (o.failAt >= 0 && o.failLink ? ` --failAt ${o.failAt} --failLink ${o.failLink}` : "") +
       `; medians of ${r.runs} run(s)`,
   );
+  const load = Math.max(r.machine.loadAverageAtStart, r.machine.loadAverageAtEnd ?? 0);
+  if (load > r.machine.cpus)
+    out.push(
+      `note: load average ${load.toFixed(1)} on ${r.machine.cpus} cores: other work shared the CPU; compare the cpu ratio`,
+    );
   if ("skipped" in r.peer) out.push(`ns-3 column skipped: ${r.peer.skipped}`);
   out.push("");
 
@@ -71,11 +84,17 @@ export function renderReport(r: Report): string {
     out.push("Scheduler (self-re-arming timers, random delays up to 1 ms)");
     out.push(
       table(
-        ["pending", "events", "wall", "events/s"],
+        ["pending", "events", "wall", "events/s", "events/cpu-s"],
         r.scheduler.map((s) =>
           isErr(s)
-            ? [String(s.pending), s.error, "", ""]
-            : [si(s.pending), si(s.events), seconds(s.wallSeconds), si(s.eventsPerSecond)],
+            ? [String(s.pending), s.error, "", "", ""]
+            : [
+                si(s.pending),
+                si(s.events),
+                seconds(s.wallSeconds),
+                si(s.eventsPerSecond),
+                si(s.events / s.cpuSeconds),
+              ],
         ),
       ),
     );
@@ -88,15 +107,17 @@ export function renderReport(r: Report): string {
     );
     out.push(
       table(
-        ["routers", "packet-hops", "wall", "hops/s", "target"],
+        ["routers", "in flight", "packet-hops", "wall", "hops/s", "hops/cpu-s", "target"],
         r.forward.map((f) =>
           isErr(f)
-            ? [String(f.routers), f.error, "", "", ""]
+            ? [String(f.routers), f.error, "", "", "", "", ""]
             : [
                 String(f.routers),
+                si(f.peakPending),
                 si(f.packetHops),
                 seconds(f.wallSeconds),
                 si(f.hopsPerSecond),
+                si(f.packetHops / f.cpuSeconds),
                 f.hopsPerSecond >= TARGET_HOPS ? "met" : "MISSED",
               ],
         ),
@@ -127,8 +148,10 @@ export function renderReport(r: Report): string {
           "",
           "",
           "",
+          "",
         ];
       const ratio = ns3ok ? theirs.wallSeconds / ours.wallSeconds : Number.NaN;
+      const cpuRatio = ns3ok && theirs.cpuSeconds ? theirs.cpuSeconds / ours.cpuSeconds : Number.NaN;
       return [
         x.name,
         String(ours.nodes),
@@ -136,6 +159,7 @@ export function renderReport(r: Report): string {
         seconds(ours.wallSeconds),
         ns3ok ? seconds(theirs.wallSeconds) : isErr(theirs) ? "error" : "-",
         Number.isFinite(ratio) ? `${ratio.toFixed(1)}×${ratio >= TARGET_RATIO ? "" : " (<10×)"}` : "-",
+        Number.isFinite(cpuRatio) ? `${cpuRatio.toFixed(1)}×` : "-",
         si(ours.events),
         ns3ok ? si(theirs.events) : "-",
         bytes(ours.peakHeapBytes),
@@ -153,6 +177,7 @@ export function renderReport(r: Report): string {
           "routelab",
           "ns-3",
           "ratio",
+          "cpu ratio",
           "events",
           "ns-3 events",
           "peak heap",
@@ -161,7 +186,7 @@ export function renderReport(r: Report): string {
           "metrics vs ns-3 / vs shortest paths",
         ],
         rows,
-        [false, true, true, true, true, true, true, true, true, true, true, false],
+        [false, true, true, true, true, true, true, true, true, true, true, true, false],
       ),
     );
     const errs = r.rip.flatMap((x) => [
@@ -183,10 +208,10 @@ export function renderReport(r: Report): string {
     );
     out.push(
       table(
-        ["topology", "routers", "boot", "converged at", "wall to converge", "events"],
+        ["topology", "routers", "boot", "converged at", "wall to converge", "cpu", "events"],
         r.converge.map((c) =>
           isErr(c)
-            ? [c.name, c.error, "", "", "", ""]
+            ? [c.name, c.error, "", "", "", "", ""]
             : [
                 c.name,
                 String(c.nodes),
@@ -195,10 +220,11 @@ export function renderReport(r: Report): string {
                   ? `${c.convergedAtSimSeconds.toFixed(1)} s sim`
                   : "never",
                 seconds(c.convergeWallSeconds),
+                seconds(c.convergeCpuSeconds),
                 si(c.events),
               ],
         ),
-        [false, true, true, true, true, true],
+        [false, true, true, true, true, true, true],
       ),
     );
     out.push("");

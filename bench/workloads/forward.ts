@@ -14,18 +14,23 @@ import { chainTopology, withChainStatics } from "../../src/sim/test-topology.js"
 
 export interface ForwardResult {
   routers: number;
+  /** Requests sent per 100 µs of virtual time (in flight ≈ burst × 620 on a 32-chain). */
+  burst: number;
+  /** Largest number of pending events seen (packets in flight plus timers). */
+  peakPending: number;
   requests: number;
   replies: number;
   packetHops: number;
   forwarded: number;
   events: number;
   wallSeconds: number;
+  cpuSeconds: number;
   hopsPerSecond: number;
 }
 
 const DATA = new Uint8Array(56);
 
-export function runForward(routers: number, requests: number, seed: number): ForwardResult {
+export function runForward(routers: number, requests: number, burst: number, seed: number): ForwardResult {
   const topo = withChainStatics(chainTopology(routers, { routing: "static" }));
   const net = buildNetwork(topo, seed);
   const first = net.nodes[0]!;
@@ -35,8 +40,7 @@ export function runForward(routers: number, requests: number, seed: number): For
   first.icmpListen((m) => {
     if (m.type === 0) replies++;
   });
-  // Bursts of 100 requests every 100 µs of virtual time: thousands of packets in flight.
-  const burst = 100;
+  // `burst` requests every 100 µs of virtual time: each spends 2 × (routers - 1) ms in the chain.
   let sent = 0;
   const fire = () => {
     for (let i = 0; i < burst && sent < requests; i++) {
@@ -53,7 +57,15 @@ export function runForward(routers: number, requests: number, seed: number): For
   const hops0 = countHops(net.nodes);
   const e0 = s.executed;
   const t0 = performance.now();
-  s.runUntil(Number.POSITIVE_INFINITY);
+  const c0 = process.cpuUsage();
+  let peakPending = s.size;
+  // Slices of 10 ms virtual time, to sample the queue length (a negligible cost per slice).
+  for (let t = s.now(); s.size > 0; ) {
+    t += 10_000_000;
+    s.runUntil(t);
+    if (s.size > peakPending) peakPending = s.size;
+  }
+  const cpu = process.cpuUsage(c0);
   const wall = (performance.now() - t0) / 1000;
   const hops = countHops(net.nodes);
   const expectHops = requests * 2 * (routers - 1);
@@ -64,12 +76,15 @@ export function runForward(routers: number, requests: number, seed: number): For
   if (s.now() > 3600 * SECOND) throw new Error("forward bench: ran away");
   return {
     routers,
+    burst,
+    peakPending,
     requests,
     replies,
     packetHops: hops.total - hops0.total,
     forwarded: hops.forwarded - hops0.forwarded,
     events: s.executed - e0,
     wallSeconds: wall,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     hopsPerSecond: (hops.total - hops0.total) / wall,
   };
 }

@@ -37,6 +37,8 @@ export interface RipResult {
   simSeconds: number;
   bootSeconds: number;
   wallSeconds: number;
+  /** CPU time of the run (user + system, all threads): steadier than wall on a busy machine. */
+  cpuSeconds: number;
   events: number;
   retainedHeapBytes: number;
   bytesPerRouter: number;
@@ -57,6 +59,7 @@ export interface ConvergeResult {
   convergedAtSimSeconds: number;
   /** Wall time of the simulation up to that point (checks excluded). */
   convergeWallSeconds: number;
+  convergeCpuSeconds: number;
   events: number;
 }
 
@@ -95,10 +98,14 @@ export async function runRip(
   const end = o.time * SECOND;
   let peakHeap = process.memoryUsage().heapUsed;
   let wall = 0;
+  let cpu = 0;
   for (let t = 0; t < end; ) {
     t = Math.min(end, t + 10 * SECOND);
     const a = performance.now();
+    const c = process.cpuUsage();
     s.runUntil(t);
+    const dc = process.cpuUsage(c);
+    cpu += dc.user + dc.system;
     wall += performance.now() - a;
     const h = process.memoryUsage().heapUsed;
     if (h > peakHeap) peakHeap = h;
@@ -111,6 +118,7 @@ export async function runRip(
     simSeconds: o.time,
     bootSeconds,
     wallSeconds: wall / 1000,
+    cpuSeconds: cpu / 1e6,
     events: s.executed,
     retainedHeapBytes: retained,
     bytesPerRouter: retained / topo.nodes.length,
@@ -140,10 +148,14 @@ export async function runConverge(
   const s = lab.net.scheduler;
   const step = SECOND / 10;
   let wall = 0;
+  let cpu = 0;
   let at = Number.NaN;
   for (let t = step; t <= o.time * SECOND; t += step) {
     const a = performance.now();
+    const c = process.cpuUsage();
     s.runUntil(t);
+    const dc = process.cpuUsage(c);
+    cpu += dc.user + dc.system;
     wall += performance.now() - a;
     if (holds(want)) {
       at = t / SECOND;
@@ -157,6 +169,7 @@ export async function runConverge(
     bootSeconds,
     convergedAtSimSeconds: at,
     convergeWallSeconds: wall / 1000,
+    convergeCpuSeconds: cpu / 1e6,
     events,
   };
 }

@@ -22,6 +22,7 @@ export interface ScaleResult {
   replies: number;
   packetHops: number;
   wallSeconds: number;
+  cpuSeconds: number;
   hopsPerSecond: number;
   events: number;
 }
@@ -58,7 +59,9 @@ export async function runScale(
   s.runUntil(59 * SECOND);
   const e0 = s.executed;
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   s.runUntil(121 * SECOND);
+  const c = process.cpuUsage(c1);
   const wall = (performance.now() - t1) / 1000;
   let hops = 0;
   for (const n of lab.net.nodes) for (let i = 1; i < n.ifaces.length; i++) hops += n.ifaces[i]!.ipackets;
@@ -77,6 +80,7 @@ export async function runScale(
     replies: pings.replies,
     packetHops: hops,
     wallSeconds: wall,
+    cpuSeconds: (c.user + c.system) / 1e6,
     hopsPerSecond: hops / wall,
     events: s.executed - e0,
   };
