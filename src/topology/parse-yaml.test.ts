@@ -240,6 +240,22 @@ links:
       "a:epair4a 10.0.5.2 c:epair4b 10.0.5.1 10.0.5.0/24",
     ]);
   });
+  it("fills a missing end around the written one, and uses both addresses of a /31", () => {
+    const t = parse(`nodes: {a: , b: }
+links:
+  - {endpoints: [a, b], subnet: 10.1.0.0/31}
+  - {endpoints: [a, b], subnet: 10.1.1.0/30, addresses: [~, 10.1.1.1]}
+  - {endpoints: [a, b], subnet: 10.1.2.0/24, addresses: [10.1.2.2, ~]}
+  - {endpoints: [a, b], addresses: [10.1.3.0/31, ~]}
+`);
+    expect(linkRows(t)).toEqual([
+      "a:epair0a 10.1.0.0 b:epair0b 10.1.0.1 10.1.0.0/31",
+      "a:epair1a 10.1.1.2 b:epair1b 10.1.1.1 10.1.1.0/30",
+      "a:epair2a 10.1.2.2 b:epair2b 10.1.2.1 10.1.2.0/24",
+      "a:epair3a 10.1.3.0 b:epair3b 10.1.3.1 10.1.3.0/31",
+    ]);
+  });
+
   it("is deterministic", () => {
     expect(parse(text)).toEqual(parse(text));
   });
