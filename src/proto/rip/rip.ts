@@ -23,6 +23,7 @@ import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
 import { receive, sendRequest, sendTable } from "./packets.js";
 import { resolveRipSettings } from "./settings.js";
+import { RouteTable } from "./table.js";
 import { buildStatus, formatStatus, type RipStatus } from "./status.js";
 import type {
   RipCore,
@@ -32,8 +33,6 @@ import type {
   RipRoute,
   RipRouteState,
 } from "./types.js";
-
-const key = (dest: number, len: number) => dest * 33 + len;
 
 function newCounters(): RipIfaceCounters {
   return {
@@ -54,7 +53,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   readonly name = "rip";
   readonly settings: RipSettings;
   private h: Host | null = null;
-  private routes = new Map<number, RipRoute>();
+  private routes = new RouteTable();
   private sorted: RipRoute[] | null = null;
   private ifCounters: RipIfaceCounters[] = [];
   private neighbours = new Map<number, RipNeighbour>();
@@ -169,7 +168,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   }
 
   route(dest: number, len: number): RipRoute | undefined {
-    return this.routes.get(key(dest, len));
+    return this.routes.get(dest, len);
   }
 
   sortedRoutes(): readonly RipRoute[] {
@@ -195,7 +194,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   ): void {
     const now = this.host.now();
     const s = this.settings;
-    const r = this.routes.get(key(dest, len));
+    const r = this.routes.get(dest, len);
     if (r === undefined) {
       if (metric >= RIP_INFINITY) return; // no point adding an unusable route
       const via = formatIpv4(from);
@@ -216,7 +215,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         reason: `learned from ${via}`,
         installed: false,
       };
-      this.routes.set(key(dest, len), nr);
+      this.routes.add(nr);
       this.sorted = null;
       this.install(nr, `learned from ${via} (metric ${metric})`);
       this.armSweep(nr.expires);
@@ -331,9 +330,8 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   /** A connected network of an up interface: metric 1, replacing whatever was learned for it. */
   private addConnected(i: HostInterface, reason: string): void {
     const net = (i.addr & (i.len === 0 ? 0 : (0xffffffff << (32 - i.len)) >>> 0)) >>> 0;
-    const k = key(net, i.len);
     const now = this.host.now();
-    let r = this.routes.get(k);
+    let r = this.routes.get(net, i.len);
     if (r === undefined) {
       r = {
         dest: net,
@@ -352,7 +350,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         reason,
         installed: false,
       };
-      this.routes.set(k, r);
+      this.routes.add(r);
       this.sorted = null;
     } else {
       // A learned route for our own network gives way: the FIB has the connected route.
@@ -398,14 +396,14 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h === null) return;
     const now = this.h.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const [k, r] of this.routes) {
+    for (const r of this.routes.values()) {
       if (r.metric < RIP_INFINITY) {
         if (r.expires <= now) {
           const silent = Math.round(this.settings.timeout / 1e9);
           this.startDeletion(r, "timeout", `timeout (nothing from ${formatIpv4(r.from)} for ${silent}s)`);
         }
       } else if (r.gcAt <= now) {
-        this.routes.delete(k);
+        this.routes.delete(r);
         this.sorted = null;
         continue;
       }
@@ -434,7 +432,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     const h = this.h;
     for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "update");
     // The regular update carried every change: a pending triggered update is moot.
-    for (const r of this.routes.values()) r.changed = false;
+    this.routes.forEach(clearChanged);
     this.triggerPending = false;
     this.triggerTimer?.cancel();
     this.triggerTimer = null;
@@ -470,7 +468,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     const h = this.h;
     this.triggerPending = false;
     for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "triggered");
-    for (const r of this.routes.values()) r.changed = false;
+    this.routes.forEach(clearChanged);
   }
 
   // ---- input ------------------------------------------------------------------------------------
@@ -509,6 +507,10 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   counter(what: RipCounterName): number {
     return this.counters.get(what) ?? 0;
   }
+}
+
+function clearChanged(r: RipRoute): void {
+  r.changed = false;
 }
 
 function formatPrefixOf(r: RipRoute): string {
