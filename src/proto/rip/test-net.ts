@@ -26,6 +26,8 @@ interface Ev {
   seq: number;
   fn: () => void;
   cancelled: boolean;
+  /** A Host timer (not a packet in flight). */
+  timer: boolean;
 }
 
 /** Binary min-heap on (t, seq): same-time events run in the order they were scheduled. */
@@ -44,6 +46,11 @@ class Queue {
       [h[p], h[i]] = [h[i]!, h[p]!];
       i = p;
     }
+  }
+  count(pred: (e: Ev) => boolean): number {
+    let n = 0;
+    for (const e of this.h) if (pred(e)) n++;
+    return n;
   }
   peek(): Ev | undefined {
     return this.h[0];
@@ -162,7 +169,7 @@ export class TestHost implements Host {
     return this.net.now;
   }
   timer(delay: Nanos, fn: () => void): TimerHandle {
-    const e = this.net.schedule(delay, fn);
+    const e = this.net.schedule(delay, fn, true);
     return {
       cancel() {
         e.cancelled = true;
@@ -431,8 +438,8 @@ export class TestNet {
     }
   }
 
-  schedule(delay: Nanos, fn: () => void): Ev {
-    const e: Ev = { t: this.now + Math.max(0, delay), seq: this.seq++, fn, cancelled: false };
+  schedule(delay: Nanos, fn: () => void, timer = false): Ev {
+    const e: Ev = { t: this.now + Math.max(0, delay), seq: this.seq++, fn, cancelled: false, timer };
     this.queue.push(e);
     return e;
   }
@@ -474,6 +481,11 @@ export class TestNet {
   /** Events waiting (timers and packets in flight). */
   get pending(): number {
     return this.queue.size;
+  }
+
+  /** Live (not cancelled) Host timers waiting in the queue. */
+  get pendingTimers(): number {
+    return this.queue.count((e) => e.timer && !e.cancelled);
   }
 
   /** `link down`: both interfaces go down (daemons are told). `silent`: packets just vanish. */
