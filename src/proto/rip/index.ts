@@ -4,6 +4,21 @@
  * `new RipDaemon(settings)` and hand it to the node (`node.daemons.push(d); d.start(node)`);
  * `status()` / `formatStatus()` show its state, `rtqueryRequest` / `rtqueryFormat` are the
  * client side of FreeBSD's rtquery(8).
+ *
+ * Choices where RFC 2453 leaves room (each explained where it is made):
+ * - RIP-2 only: messages of other versions are refused (the RFC 5.1 "RIP-2" receive switch);
+ *   a set unused header field is counted, not refused (RFC 5).
+ * - Connected networks of up interfaces are advertised with metric 1 (`redistribute
+ *   connected`); the node's static routes are not advertised (routed and FRR need an explicit
+ *   `redistribute static` too), nor are routes to our own interface addresses (no `-m`).
+ * - Regular updates every `update` ± update/6 (30 s ± 5 s, RFC 3.8), the first one at a random
+ *   point of the first interval; triggered updates held back triggeredMin..triggeredMax
+ *   (1–5 s) and suppressed when the regular update comes first (RFC 3.10.1).
+ * - Equal metrics: the first-learned route stays until it is halfway to its timeout (RFC
+ *   3.9.2's heuristic; routed's STALE_TIME).
+ * - Split horizon applies to routes learned on the interface; connected networks are
+ *   advertised on their own interface too, as routed does. Queries from a port other than 520
+ *   (rtquery) get the whole table without split horizon and with next hops, as routed answers.
  */
 export { RipDaemon } from "./rip.js";
 export { checkEntry, tableEntries } from "./packets.js";

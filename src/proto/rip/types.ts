@@ -38,7 +38,11 @@ export type RipNote =
 
 export type RipCounterName = RipPacketDrop | RipEntryDrop | RipNote;
 
-/** Route states for teaching: usable, or on its way out and why. */
+/**
+ * Route states for teaching: `active` is usable; `timeout` means nothing was heard for the
+ * timeout period and `garbage` that it was withdrawn (metric 16 from its router, or its
+ * interface went down) — both are advertised with metric 16 until garbage collection ends.
+ */
 export type RipRouteState = "active" | "timeout" | "garbage";
 
 /** One entry of the RIP routing database (RFC 2453 3.5). */
