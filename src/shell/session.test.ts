@@ -346,6 +346,28 @@ describe("ShellSession screen model", () => {
   });
 });
 
+describe("ShellSession under hostile input", () => {
+  it("never throws and never sends a bare LF, whatever bytes arrive in whatever chunks", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: "binary", maxLength: 40 }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 200 }),
+        async (chunks, cols) => {
+          const t = setup({ cols });
+          for (const c of chunks) {
+            t.s.input(c);
+            if (t.s.busy && c.length % 2 === 0) t.s.input("\x03");
+          }
+          t.s.resize(cols + 1, 10);
+          await t.tick();
+          expect(t.raw()).not.toMatch(/[^\r]\n/);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("KeyDecoder", () => {
   it("decodes sequences split across chunks and ignores unknown ones", () => {
     const d = new KeyDecoder();

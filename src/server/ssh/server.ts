@@ -40,6 +40,8 @@ export interface SshServerOptions {
   maxConnections?: number;
   /** Failed authentication attempts before a connection is dropped (default 6, as sshd's MaxAuthTries). */
   maxAuthTries?: number;
+  /** Sessions (channels) one connection may have open at once (default 10, as sshd's MaxSessions). */
+  maxChannelsPerConnection?: number;
   /** Time to log in before a connection is dropped, ms (default 60 s, sshd's LoginGraceTime is 120). */
   loginGraceMs?: number;
   /** Extra wait before answering a failed password, ms (default 250). */
@@ -69,6 +71,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   const maxConnections = o.maxConnections ?? 500;
   const maxAuthTries = o.maxAuthTries ?? 6;
   const failDelayMs = o.failDelayMs ?? 250;
+  const maxChannels = o.maxChannelsPerConnection ?? 10;
   const clients = new Set<ssh2.Connection>();
   const registry = o.commands ? undefined : builtinCommands();
   const baseCommands = o.commands ?? (() => registry!.list().map((c) => c.name));
@@ -142,7 +145,15 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     client.on("ready", () => {
       clearTimeout(grace);
       const name = user!;
-      client.on("session", (accept) => onSession(name, accept()));
+      let channels = 0;
+      client.on("session", (accept, reject) => {
+        // A connection may hold a few sessions (ssh -M multiplexing), not thousands.
+        if (channels >= maxChannels) return reject();
+        channels++;
+        const session = accept();
+        session.once("close", () => channels--);
+        onSession(name, session);
+      });
       // No port forwarding of any kind, no agent or X11: nothing reaches past the lab.
       client.on("tcpip", (_accept, reject) => reject());
       client.on("openssh.streamlocal", (_accept, reject) => reject());
