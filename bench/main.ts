@@ -64,6 +64,18 @@ function medianOf<T>(job: Job, runs: number, key: (r: T) => number, progress: Pr
   return { ok: true as const, result: pick, median: m, values: all.map(key) };
 }
 
+/** Routers a generated topology will have (for the peer's size limit, before generating). */
+function routersOf(t: TopoSpec): number {
+  const [kind, a, b] = t.args;
+  if (kind === "random") return Number(a);
+  if (kind === "grid") {
+    const [w, h] = a!.split("x").map(Number);
+    return w! * h!;
+  }
+  if (kind === "tree") return (Number(a) ** Number(b) - 1) / (Number(a) - 1);
+  return Number(a);
+}
+
 function wanted(o: BenchOptions, name: string): boolean {
   return o.only.length === 0 || o.only.some((x) => name.includes(x));
 }
@@ -122,7 +134,8 @@ async function main(): Promise<number> {
   const progress = new Progress(
     (doSched ? sched.length * opts.runs : 0) +
       (doForward ? 2 * opts.runs : 0) +
-      ripTopos.length * (opts.runs + (peer.ok ? 1 : 0)) +
+      ripTopos.length * opts.runs +
+      (peer.ok ? ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length : 0) +
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
       topologies.length,
@@ -165,7 +178,9 @@ async function main(): Promise<number> {
       const file = files.get(t.name)!;
       let theirs: PeerResult | { error: string } | undefined;
       const dump = join(dir, `${t.name}.ns3.dump`);
-      if (peer.ok) {
+      const routers = routersOf(t);
+      const peerHere = peer.ok && routers <= opts.peerMax;
+      if (peerHere) {
         progress.step(`${t.name}: ns-3 peer`);
         try {
           theirs = runPeer(peer.path, file, dump, work);
@@ -189,7 +204,7 @@ async function main(): Promise<number> {
         ours: ours.ok ? { ...ours.result, runs: ours.values } : { error: ours.error },
         ns3:
           theirs === undefined
-            ? { skipped: peer.ok ? "" : peer.reason }
+            ? { skipped: peer.ok ? `${routers} routers > --peer-max ${opts.peerMax}` : peer.reason }
             : "error" in theirs
               ? { error: theirs.error }
               : { ...theirs, metrics: undefined, routes: theirs.metrics.size },

@@ -32,6 +32,8 @@ export interface BenchOptions extends WorkloadOptions {
   noPeer: boolean;
   /** Where the ns-3 peer binary is (built there when missing). */
   peer: string;
+  /** Run the peer only on topologies of at most this many routers (ns-3 needs ~15 min at 1,000). */
+  peerMax: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -50,6 +52,8 @@ harness:
   --json FILE       also write the results as JSON
   --no-peer         leave out the ns-3 column
   --peer PATH       ns-3 peer binary, built there from libns3-dev when missing (/tmp/rip-peer)
+  --peer-max N      run ns-3 only on topologies of at most N routers (all; ns-3 needs
+                    about 15 minutes for random-1000)
   -h, --help`;
 
 export function parseOptions(argv: string[]): BenchOptions | "help" {
@@ -69,6 +73,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       runs: { type: "string" },
       "no-peer": { type: "boolean", default: false },
       peer: { type: "string", default: "/tmp/rip-peer" },
+      "peer-max": { type: "string", default: "1000000" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -96,5 +101,6 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     runs: Math.floor(num("runs", values.runs ?? (values.quick ? "1" : "3"), 1)),
     noPeer: values["no-peer"],
     peer: values.peer,
+    peerMax: Math.floor(num("peer-max", values["peer-max"], 0)),
   };
 }
