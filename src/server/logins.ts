@@ -1,0 +1,96 @@
+/**
+ * @module server/logins
+ * Everything `routelab up` needs for people to log in, started in one call: the users file
+ * (created with an instructor account and a one-time password when there is none), the shared
+ * login throttle, per-user limits and web sessions, and the SSH server with its host key kept
+ * beside the users file. The HTTP server takes `users`, `throttle`, `limits` and `sessions`
+ * from here so SSH and the page apply the same rules.
+ */
+import { dirname, join } from "node:path";
+import type { Lab } from "../lab/lab.js";
+import { UserLimits } from "./limits.js";
+import { hostKeyPathFor } from "./ssh/host-key.js";
+import { type SshServer, startSshServer } from "./ssh/server.js";
+import { SessionStore } from "./users/sessions.js";
+import { UsersStore } from "./users/store.js";
+import { LoginThrottle } from "./users/throttle.js";
+
+export const USERS_FILE = "routelab-users.yaml";
+
+/** The users file `up` uses for a topology: beside it. */
+export function defaultUsersFile(topologyPath: string): string {
+  return join(dirname(topologyPath), USERS_FILE);
+}
+
+export interface LoginsOptions {
+  lab: Lab;
+  usersFile: string;
+  /** SSH port (0: any free port); `false`: no SSH server. */
+  sshPort: number | false;
+  host?: string;
+  log?: (line: string) => void;
+}
+
+export interface Logins {
+  users: UsersStore;
+  throttle: LoginThrottle;
+  limits: UserLimits;
+  sessions: SessionStore;
+  ssh?: SshServer;
+  /** Set when this start created the instructor account: print it once. */
+  created?: { name: string; password: string };
+  /** Things to tell the operator (a users file readable by others). */
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+export async function startLogins(o: LoginsOptions): Promise<Logins> {
+  const users = UsersStore.load(o.usersFile);
+  const created = users.exists() ? undefined : await users.createInstructorIfMissing();
+  const throttle = new LoginThrottle();
+  const limits = new UserLimits();
+  const sessions = new SessionStore();
+  const ssh =
+    o.sshPort === false
+      ? undefined
+      : await startSshServer({
+          lab: o.lab,
+          users,
+          throttle,
+          limits,
+          port: o.sshPort,
+          hostKeyPath: hostKeyPathFor(o.usersFile),
+          ...(o.host !== undefined ? { host: o.host } : {}),
+          ...(o.log ? { log: o.log } : {}),
+        });
+  const r: Logins = {
+    users,
+    throttle,
+    limits,
+    sessions,
+    warnings: users.warnings(),
+    close: async () => {
+      await ssh?.close();
+    },
+  };
+  if (ssh) r.ssh = ssh;
+  if (created) r.created = created;
+  return r;
+}
+
+/** The lines `up` prints about logging in. */
+export function loginBanner(l: Logins): string {
+  let s = "";
+  if (l.ssh) {
+    const host = l.ssh.host === "0.0.0.0" || l.ssh.host === "::" ? "localhost" : l.ssh.host;
+    const who = l.created?.name ?? "USER";
+    s += `  ssh logins: ssh -p ${l.ssh.port} ${who}@${host} (host key ${l.ssh.fingerprint})\n`;
+  }
+  s += `  users: ${l.users.file} (${l.users.list().length} user${l.users.list().length === 1 ? "" : "s"}; routelab users add NAME --password)\n`;
+  if (l.created)
+    s +=
+      `  first login: user ${l.created.name}, password ${l.created.password}\n` +
+      `    (shown once; change it with: routelab users add ${l.created.name} --password --users ${l.users.file})\n`;
+  for (const w of l.warnings) s += `  warning: ${w}\n`;
+  return s;
+}
