@@ -55,6 +55,9 @@ import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
 
 const DEFAULT_TTL = 64;
+/** Per-packet processing latency at a node: base + uniform jitter, ns. */
+const PROC_BASE = 10_000;
+const PROC_JITTER = 40_000;
 
 type SendError = Extract<SendResult, { ok: false }>["error"];
 
@@ -70,6 +73,8 @@ function arrive(dir: LinkDirection, pkt: Packet): void {
 
 export class SimNode implements Host {
   readonly ifaces: Iface[] = [];
+  /** Processing-latency jitter: its own stream, so traffic never shifts a daemon's timers. */
+  private readonly procRng: Rng;
   readonly fib = new Fib();
   up = true;
   /** IP identification counter. */
@@ -92,6 +97,7 @@ export class SimNode implements Host {
     readonly index: number,
     readonly rng: Rng,
   ) {
+    this.procRng = rng.fork(0x9e37);
     this.ipId = (index * 7919) & 0xffff;
     const lo = new Iface(0, "lo0", 0x7f000001, 8);
     lo.node = this;
@@ -316,9 +322,12 @@ export class SimNode implements Host {
     }
     i.opackets++;
     i.obytes += len;
-    const arrival = start + ser + link.delay;
+    // A router takes a few tens of µs to handle a packet (FreeBSD forwarding in a jail: 10–50
+    // µs); the jitter makes round trips look like a real network's, deterministically. It is
+    // added to the flight, not the queue, so captures stay in time order.
+    const arrival = start + ser + link.delay + PROC_BASE + (this.procRng.u32() % PROC_JITTER);
     if (net.trace !== null) net.hop(pkt, this, dir.to.node, link.id, start, arrival - start);
-    if (net.capture !== null) net.capture(link, start, pkt.bytes);
+    if (net.capture !== null) net.capture(link, now, pkt.bytes);
     net.scheduler.at(arrival, arrive, dir, pkt);
   }
 
@@ -475,8 +484,11 @@ export class SimNode implements Host {
   setInterface(i: Iface, up: boolean, reason: string): void {
     if (i.up === up) return;
     i.up = up;
-    if (up) this.addConnected(i, reason);
-    else this.removeConnected(i, reason);
+    if (up) {
+      this.addConnected(i, reason);
+      // Configured static routes through it come back, as FreeBSD keeps them across a flap.
+      for (const s of this.configuredStatics) if (s.iface === i.index) this.setRoute("static", s, reason);
+    } else this.removeConnected(i, reason);
     for (const w of this.ifaceWatchers.slice()) w(i);
   }
 

@@ -54,8 +54,11 @@ export class SimLab implements Lab {
       const node = this.net.byName.get(n.name)!;
       for (const d of opts.daemonsFor?.(topology, n.name) ?? []) node.daemons.push(d);
     }
-    // Daemons start in topology order at t=0, so who hears whom first is fixed by the file.
-    for (const node of this.net.nodes) for (const d of node.daemons) d.start(node);
+    // Daemons start in topology order at t=0, so who hears whom first is fixed by the file;
+    // as the first event, so listeners and captures attached after construction see it all.
+    this.net.scheduler.at(0, () => {
+      for (const node of this.net.nodes) for (const d of node.daemons) d.start(node);
+    });
     if (opts.wallClock) {
       this.pacer = new Pacer(this.net.scheduler, opts.wallClock);
       this.pacer.start();

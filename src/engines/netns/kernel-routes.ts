@@ -1,0 +1,99 @@
+/**
+ * @module engines/netns/kernel-routes
+ * A namespace's kernel routing table (`ip -4 -j route show table all`) turned into the rows the
+ * simulator's FIB has, so `netstat -r`, `Lab.routes()` and the cross-check read alike on both
+ * engines: connected networks (U), the node's own addresses as host routes on lo0 (UHS), the
+ * loopback (UH), learned and static routes with their gateway (UG, UGS). Broadcast entries and
+ * 127/8 are kernel furniture the FreeBSD table does not list. The RIP metric comes from zebra
+ * (`show ip route json`), since the kernel holds FRR's fixed route priority (20) instead.
+ */
+import { type Ipv4, parseIpv4, parsePrefix } from "../../core/ip.js";
+import type { ShellRoute } from "../../shell/context.js";
+import type { PlannedNode } from "./plan.js";
+
+/** One row of `ip -j route` (the fields used here). */
+export interface IpRouteJson {
+  type?: string;
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  protocol?: string;
+  table?: string;
+  metric?: number;
+  nexthops?: { gateway?: string; dev?: string }[];
+}
+
+export interface KernelRoute extends ShellRoute {
+  /** RIP metric for rip routes (from zebra), 0 otherwise. */
+  readonly metric: number;
+}
+
+const LOOPBACK = 0x7f000001;
+
+/** Converts `ip -j route show table all` rows; `ripMetric` gives zebra's metric of a prefix. */
+export function kernelRoutes(
+  rows: readonly IpRouteJson[],
+  node: PlannedNode,
+  ripMetric: (prefix: string) => number | undefined,
+): KernelRoute[] {
+  const ifIndex = new Map<string, number>([["lo", 0]]);
+  for (const i of node.ifaces) ifIndex.set(i.kname, i.index);
+  const out: KernelRoute[] = [];
+  for (const r of rows) {
+    const dst = r.dst === "default" ? "0.0.0.0/0" : r.dst.includes("/") ? r.dst : `${r.dst}/32`;
+    const p = parsePrefix(dst, false);
+    if (!p) continue;
+    const local = r.table === "local";
+    if (local) {
+      if (r.type !== "local" || p.len !== 32) continue; // broadcast entries, 127/8
+      if (p.addr === LOOPBACK) out.push(row(p.addr, 32, 0, 0, "H", "local", 0));
+      else out.push(row(p.addr, 32, 0, 0, "HS", "local", 0));
+      continue;
+    }
+    if (r.table !== undefined && r.table !== "main") continue;
+    if (r.type !== undefined && r.type !== "unicast") continue;
+    const gwText = r.gateway ?? r.nexthops?.[0]?.gateway;
+    const dev = r.dev ?? r.nexthops?.[0]?.dev ?? "";
+    const iface = ifIndex.get(dev) ?? 0;
+    const gw: Ipv4 = gwText ? (parseIpv4(gwText) ?? 0) : 0;
+    const proto = r.protocol ?? "kernel";
+    if (gw === 0) {
+      out.push(row(p.addr, p.len, 0, iface, "", proto === "kernel" ? "connected" : proto, 0));
+      continue;
+    }
+    const source = proto === "boot" || proto === "static" ? "static" : proto;
+    const flags = (p.len === 32 ? "GH" : "G") + (source === "static" ? "S" : "");
+    const metric =
+      source === "rip" ? (ripMetric(`${p.addr === 0 && p.len === 0 ? "0.0.0.0/0" : dst}`) ?? 0) : 0;
+    out.push(row(p.addr, p.len, gw, iface, flags, source, metric));
+  }
+  out.sort((a, b) => a.dest - b.dest || a.len - b.len);
+  return out;
+}
+
+function row(
+  dest: Ipv4,
+  len: number,
+  gateway: Ipv4,
+  iface: number,
+  flags: string,
+  source: string,
+  metric: number,
+): KernelRoute {
+  return { dest, len, gateway, iface, flags, source, use: 0, metric };
+}
+
+/** zebra's `show ip route json`: prefix → metric of the selected RIP route. */
+export function zebraRipMetrics(json: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let data: Record<string, { protocol?: string; selected?: boolean; metric?: number }[]>;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return out;
+  }
+  for (const [prefix, entries] of Object.entries(data))
+    for (const e of entries)
+      if (e.protocol === "rip" && e.selected && typeof e.metric === "number") out.set(prefix, e.metric);
+  return out;
+}

@@ -1,0 +1,756 @@
+/**
+ * @module engines/netns/netns-lab
+ * The Lab interface on Linux network namespaces: one namespace per router, a veth pair per
+ * link (the topology's names, addresses and the simulator's MAC addresses), FRR zebra + ripd
+ * per RIP router with generated configs, static routes with `ip route`, the real programs for
+ * commands. The clock is the wall clock since boot (advance sleeps). Kernel changes asked for
+ * synchronously (setLink/setNode) are queued in order and awaited by advance/advanceUntil/close.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { LabError } from "../../core/errors.js";
+import type { LabEvent } from "../../core/events.js";
+import { formatIpv4, formatPrefix } from "../../core/ip.js";
+import { MS, type Nanos } from "../../core/time.js";
+import type {
+  ClockState,
+  ExecOptions,
+  Execution,
+  Lab,
+  LinkInfo,
+  NodeInfo,
+  RouteInfo,
+} from "../../lab/lab.js";
+import { formatInterfaces, formatRoutes } from "../../shell/cmd/netstat.js";
+import type { ShellContext, ShellInterface } from "../../shell/context.js";
+import { HostsTable } from "../../shell/context.js";
+import { ripdConf, zebraConf } from "../../topology/frr-config.js";
+import type { Topology } from "../../topology/model.js";
+import { mapCommand } from "./commands.js";
+import { type IpRouteJson, type KernelRoute, kernelRoutes, zebraRipMetrics } from "./kernel-routes.js";
+import { cidr, type LabPlan, type PlannedNode, planLab } from "./plan.js";
+import { killRecorded, processMatches, removeNamespaces, StateFile } from "./state.js";
+import { ipBatch, run, runOk } from "./sys.js";
+
+export interface NetnsLabOptions {
+  /** Namespace name prefix (default `rl-<lab name>`). */
+  prefix?: string;
+  /** Directory of zebra and ripd (default /usr/lib/frr). */
+  frrDir?: string;
+  /** Capture every link and emit hop/deliver/drop events (default true). */
+  capture?: boolean;
+  /** Progress and notes (e.g. "netem missing: link delay not emulated"). */
+  log?: (line: string) => void;
+}
+
+interface NodeRuntime {
+  plan: PlannedNode;
+  dir: string;
+  up: boolean;
+  routes: KernelRoute[];
+  monitor: ChildProcess | null;
+  refreshTimer: NodeJS.Timeout | null;
+  refreshing: Promise<void> | null;
+  daemonPids: number[];
+}
+
+interface LinkRuntime {
+  up: boolean;
+  silent: boolean;
+}
+
+/** At most `n` of these at once (2 cores: process spawning is the bottleneck). */
+async function pool<T>(items: readonly T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class NetnsLab implements Lab {
+  readonly engine = "netns";
+  readonly plan: LabPlan;
+  readonly state: StateFile;
+  private readonly frrDir: string;
+  private readonly log: (s: string) => void;
+  private readonly nodesRt = new Map<string, NodeRuntime>();
+  private readonly linksRt = new Map<string, LinkRuntime>();
+  private readonly listeners = new Set<(e: LabEvent) => void>();
+  private readonly hosts: HostsTable;
+  private readonly children = new Set<ChildProcess>();
+  private readonly userTos = new Map<string, number>([["root", 0]]);
+  private t0 = performance.now();
+  private queue: Promise<void> = Promise.resolve();
+  private queueError: unknown = null;
+  private closed = false;
+  netem = false;
+  /** Boot phases in ms, for the benchmark and the report. */
+  readonly timings: Record<string, number> = {};
+  private exitHook = () => this.closeSync();
+
+  constructor(
+    readonly topology: Topology,
+    prefix: string,
+    opts: NetnsLabOptions,
+  ) {
+    this.plan = planLab(topology, prefix);
+    this.state = new StateFile(prefix);
+    this.frrDir = opts.frrDir ?? "/usr/lib/frr";
+    this.log = opts.log ?? (() => {});
+    this.hosts = new HostsTable(
+      this.plan.nodes.map((n) => ({ name: n.name, addrs: n.ifaces.map((i) => i.addr) })),
+    );
+    for (const n of this.plan.nodes)
+      this.nodesRt.set(n.name, {
+        plan: n,
+        dir: join(this.state.dir, n.name),
+        up: true,
+        routes: [],
+        monitor: null,
+        refreshTimer: null,
+        refreshing: null,
+        daemonPids: [],
+      });
+    for (const l of topology.links) this.linksRt.set(l.id, { up: true, silent: false });
+  }
+
+  // ---- boot ----------------------------------------------------------------------------------
+
+  /** Creates everything; on failure removes what was made and rethrows. */
+  async boot(): Promise<void> {
+    process.once("exit", this.exitHook);
+    try {
+      await this.bootSteps();
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
+  }
+
+  private async phase(name: string, fn: () => Promise<void>): Promise<void> {
+    const t = performance.now();
+    await fn();
+    this.timings[name] = performance.now() - t;
+  }
+
+  private async bootSteps(): Promise<void> {
+    const nodes = this.plan.nodes;
+    this.t0 = performance.now();
+    // Recorded before creation, so a crash half-way is still cleaned up by the next start.
+    this.state.state.namespaces = nodes.map((n) => n.netns);
+    this.state.save();
+    await this.phase("namespaces", async () => {
+      for (const n of nodes) {
+        const etc = join("/etc/netns", n.netns);
+        mkdirSync(etc, { recursive: true });
+        writeFileSync(join(etc, "hosts"), this.plan.hostsFile);
+        // No resolver inside the lab: names come from the hosts file only, at once.
+        writeFileSync(join(etc, "resolv.conf"), "");
+      }
+      const lines = nodes.map((n) => `netns add ${n.netns}`);
+      for (const l of this.topology.links) {
+        const a = this.iface(l.a.node, l.a.iface);
+        const b = this.iface(l.b.node, l.b.iface);
+        lines.push(
+          `link add ${a.kname} netns ${this.ns(l.a.node)} address ${a.mac} type veth peer name ${b.kname} netns ${this.ns(l.b.node)} address ${b.mac}`,
+        );
+      }
+      await ipBatch(lines);
+    });
+    this.netem = (await run("tc", ["qdisc", "add", "dev", "lo", "root", "netem"])).code === 0;
+    if (this.netem) await run("tc", ["qdisc", "del", "dev", "lo", "root"]);
+    const wantsShaping = this.topology.links.some((l) => l.delay > 0 || l.loss > 0);
+    if (wantsShaping && !this.netem)
+      this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
+    await this.phase("interfaces", () =>
+      pool(nodes, 4, async (n) => {
+        await runOk("ip", [
+          "netns",
+          "exec",
+          n.netns,
+          "sysctl",
+          "-q",
+          "-w",
+          "net.ipv4.ip_forward=1",
+          "net.ipv6.conf.all.disable_ipv6=1",
+          "net.ipv6.conf.default.disable_ipv6=1",
+          "net.ipv4.icmp_ratelimit=0",
+          "net.ipv4.conf.all.rp_filter=0",
+          "net.ipv4.conf.default.rp_filter=0",
+        ]);
+        const lines = ["link set lo up"];
+        for (const i of n.ifaces) lines.push(`addr add ${cidr(i)} dev ${i.kname}`, `link set ${i.kname} up`);
+        await ipBatch(lines, n.netns);
+        if (this.netem) for (const i of n.ifaces) await this.applyShaping(n, i.kname, i.link.id, false);
+      }),
+    );
+    await this.phase("daemons", () => pool(nodes, 4, (n) => this.startDaemons(n.name)));
+    await this.phase("statics", () => pool(nodes, 4, (n) => this.installStatics(n.name)));
+    await this.phase("monitors", async () => {
+      for (const n of nodes) this.startMonitor(n.name);
+      await pool(nodes, 4, (n) => this.refreshRoutes(n.name, false));
+    });
+    this.timings.total = performance.now() - this.t0;
+  }
+
+  private ns(node: string): string {
+    return this.plan.byName.get(node)!.netns;
+  }
+
+  private iface(node: string, name: string) {
+    return this.plan.byName.get(node)!.ifaces.find((i) => i.name === name)!;
+  }
+
+  private async applyShaping(n: PlannedNode, kname: string, linkId: string, silent: boolean): Promise<void> {
+    const l = this.topology.links.find((x) => x.id === linkId)!;
+    const args = ["-n", n.netns, "qdisc", "replace", "dev", kname, "root"];
+    if (silent) {
+      // Drop everything, carrier stays up. netem when the kernel has it; otherwise a token
+      // bucket whose burst is smaller than any frame (tbf drops frames larger than its burst).
+      if (this.netem) await runOk("tc", [...args, "netem", "loss", "100%"]);
+      else await runOk("tc", [...args, "tbf", "rate", "8bit", "burst", "10b", "limit", "1b"]);
+      return;
+    }
+    if (this.netem && (l.delay > 0 || l.loss > 0)) {
+      const netem = ["netem"];
+      if (l.delay > 0) netem.push("delay", `${Math.round(l.delay / 1000)}us`);
+      if (l.loss > 0) netem.push("loss", `${(l.loss * 100).toFixed(4)}%`);
+      await runOk("tc", [...args, ...netem]);
+    } else {
+      await run("tc", ["-n", n.netns, "qdisc", "del", "dev", kname, "root"]);
+    }
+  }
+
+  /** zebra then ripd (FRR needs zebra's socket), daemonized, pids from their pid files. */
+  private async startDaemons(node: string): Promise<void> {
+    const rt = this.nodesRt.get(node)!;
+    const conf = ripdConf(this.topology, node);
+    if (conf === null) return;
+    const dir = rt.dir;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "zebra.conf"), zebraConf(this.topology, node));
+    writeFileSync(join(dir, "ripd.conf"), conf);
+    const frr = frrIds();
+    for (const f of [dir, join(dir, "zebra.conf"), join(dir, "ripd.conf")]) chownSync(f, frr.uid, frr.gid);
+    rt.daemonPids = [];
+    for (const d of ["zebra", "ripd"]) {
+      const pidFile = join(dir, `${d}.pid`);
+      rmSync(pidFile, { force: true });
+      await runOk("ip", [
+        "netns",
+        "exec",
+        rt.plan.netns,
+        join(this.frrDir, d),
+        "-d",
+        "-f",
+        join(dir, `${d}.conf`),
+        "-i",
+        pidFile,
+        "-z",
+        join(dir, "zserv.api"),
+        "--vty_socket",
+        dir,
+        "-P",
+        "0",
+        "--log",
+        `file:${join(dir, `${d}.log`)}`,
+      ]);
+      const pid = Number(readFileSync(pidFile, "utf8").trim());
+      if (!Number.isInteger(pid) || pid <= 1) throw new LabError(`${node}: ${d} wrote no pid`, {}, "system");
+      rt.daemonPids.push(pid);
+      this.state.addPid(pid, dir);
+    }
+    this.state.save();
+  }
+
+  private async stopDaemons(node: string): Promise<void> {
+    const rt = this.nodesRt.get(node)!;
+    const pids = rt.daemonPids.map((pid) => ({ pid, mark: rt.dir }));
+    await killRecorded(pids);
+    for (const p of pids) this.state.removePid(p.pid);
+    rt.daemonPids = [];
+    this.state.save();
+  }
+
+  private async installStatics(node: string): Promise<void> {
+    const t = this.topology.nodes.find((x) => x.name === node)!;
+    if (t.statics.length === 0) return;
+    await ipBatch(
+      t.statics.map(
+        (s) => `route replace ${formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`,
+      ),
+      this.ns(node),
+    );
+  }
+
+  // ---- routes --------------------------------------------------------------------------------
+
+  /** `ip monitor route` in the namespace: any line means the table changed; re-read it shortly. */
+  private startMonitor(node: string): void {
+    const rt = this.nodesRt.get(node)!;
+    const p = spawn("ip", ["-n", rt.plan.netns, "monitor", "route"], { stdio: ["ignore", "pipe", "ignore"] });
+    this.children.add(p);
+    p.on("exit", () => this.children.delete(p));
+    p.stdout!.on("data", () => this.scheduleRefresh(node));
+    rt.monitor = p;
+  }
+
+  private scheduleRefresh(node: string): void {
+    const rt = this.nodesRt.get(node)!;
+    if (rt.refreshTimer || this.closed) return;
+    rt.refreshTimer = setTimeout(() => {
+      rt.refreshTimer = null;
+      void this.refreshRoutes(node, true);
+    }, 30);
+  }
+
+  /** Re-reads the kernel table (and zebra's metrics when RIP routes changed); emits route events. */
+  async refreshRoutes(node: string, emit: boolean): Promise<void> {
+    const rt = this.nodesRt.get(node)!;
+    while (rt.refreshing) await rt.refreshing;
+    const work = (async () => {
+      const r = await run("ip", ["-4", "-j", "-n", rt.plan.netns, "route", "show", "table", "all"]);
+      if (r.code !== 0 || this.closed) return;
+      let rows: IpRouteJson[];
+      try {
+        rows = JSON.parse(r.stdout) as IpRouteJson[];
+      } catch {
+        return;
+      }
+      const old = new Map(rt.routes.map((x) => [`${x.dest}/${x.len}`, x]));
+      let metrics = new Map<string, number>();
+      const prelim = kernelRoutes(rows, rt.plan, () => 0);
+      const ripChanged = prelim.some((x) => {
+        const o = old.get(`${x.dest}/${x.len}`);
+        return x.source === "rip" && (!o || o.gateway !== x.gateway || o.iface !== x.iface);
+      });
+      if (ripChanged || prelim.some((x) => x.source === "rip" && !old.has(`${x.dest}/${x.len}`)))
+        metrics = await this.zebraMetrics(node);
+      const routes = kernelRoutes(rows, rt.plan, (p) => metrics.get(p) ?? old.get(p)?.metric);
+      rt.routes = routes;
+      if (!emit) return;
+      const t = this.now();
+      const seen = new Set<string>();
+      for (const x of routes) {
+        const k = `${x.dest}/${x.len}`;
+        seen.add(k);
+        const o = old.get(k);
+        if (o && o.gateway === x.gateway && o.iface === x.iface && o.metric === x.metric) continue;
+        this.emit(this.routeEvent(t, node, o ? "change" : "add", x));
+      }
+      for (const [k, o] of old) if (!seen.has(k)) this.emit(this.routeEvent(t, node, "delete", o));
+    })();
+    rt.refreshing = work;
+    try {
+      await work;
+    } finally {
+      rt.refreshing = null;
+    }
+  }
+
+  private routeEvent(t: Nanos, node: string, action: "add" | "change" | "delete", r: KernelRoute): LabEvent {
+    const rt = this.nodesRt.get(node)!;
+    return {
+      kind: "route",
+      t,
+      node,
+      action,
+      dest: formatPrefix({ addr: r.dest, len: r.len }),
+      gateway: r.gateway ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
+      iface: r.iface === 0 ? "lo0" : (rt.plan.ifaces[r.iface - 1]?.name ?? "?"),
+      metric: r.metric,
+      source: r.source,
+      reason: "kernel table changed",
+    };
+  }
+
+  /** zebra's RIP metrics of a node (prefix → metric); empty for a static node or a stopped zebra. */
+  async zebraMetrics(node: string): Promise<Map<string, number>> {
+    const rt = this.nodesRt.get(node)!;
+    if (rt.daemonPids.length === 0) return new Map();
+    const r = await run("ip", [
+      "netns",
+      "exec",
+      rt.plan.netns,
+      "vtysh",
+      "--vty_socket",
+      rt.dir,
+      "-c",
+      "show ip route json",
+    ]);
+    return r.code === 0 ? zebraRipMetrics(r.stdout) : new Map();
+  }
+
+  /** Re-reads every node's table now (the cross-check calls this before comparing). */
+  async refreshAll(): Promise<void> {
+    await this.settle();
+    await pool(this.plan.nodes, 4, async (n) => {
+      await this.refreshRoutes(n.name, true);
+      const rt = this.nodesRt.get(n.name)!;
+      if (rt.routes.some((r) => r.source === "rip")) {
+        const m = await this.zebraMetrics(n.name);
+        rt.routes = rt.routes.map((r) =>
+          r.source === "rip"
+            ? { ...r, metric: m.get(formatPrefix({ addr: r.dest, len: r.len })) ?? r.metric }
+            : r,
+        );
+      }
+    });
+  }
+
+  private rt(node: string): NodeRuntime {
+    const rt = this.nodesRt.get(node);
+    if (!rt) throw new LabError(`unknown node '${node}'`, { field: "node" }, "not-found");
+    return rt;
+  }
+
+  private shellInterfaces(node: string): ShellInterface[] {
+    const rt = this.rt(node);
+    const lo: ShellInterface = { index: 0, name: "lo0", addr: 0x7f000001, len: 8, up: true, isLink: false };
+    return [
+      lo,
+      ...rt.plan.ifaces.map((i) => ({
+        index: i.index,
+        name: i.name,
+        addr: i.addr,
+        len: i.len,
+        up: rt.up && this.linksRt.get(i.link.id)!.up,
+        isLink: true,
+      })),
+    ];
+  }
+
+  // ---- Lab: reading --------------------------------------------------------------------------
+
+  nodes(): NodeInfo[] {
+    return this.topology.nodes.map((t) => {
+      const rt = this.nodesRt.get(t.name)!;
+      const info: NodeInfo = {
+        name: t.name,
+        up: rt.up,
+        routing: t.routing,
+        interfaces: this.shellInterfaces(t.name).map((i) => {
+          const out: NodeInfo["interfaces"][number] = {
+            name: i.name,
+            addr: formatIpv4(i.addr),
+            len: i.len,
+            up: i.up,
+          };
+          if (i.isLink) out.link = rt.plan.ifaces[i.index - 1]!.link.id;
+          return out;
+        }),
+      };
+      if (t.position) info.position = t.position;
+      return info;
+    });
+  }
+
+  links(): LinkInfo[] {
+    return this.topology.links.map((l) => {
+      const s = this.linksRt.get(l.id)!;
+      return {
+        id: l.id,
+        a: { node: l.a.node, iface: l.a.iface, addr: formatIpv4(l.a.addr) },
+        b: { node: l.b.node, iface: l.b.iface, addr: formatIpv4(l.b.addr) },
+        subnet: formatPrefix({ addr: l.subnet, len: l.len }),
+        up: s.up,
+        silent: s.silent,
+        delay: this.netem ? l.delay : 0,
+        bandwidth: l.bandwidth,
+        loss: this.netem ? l.loss : 0,
+      };
+    });
+  }
+
+  routes(node: string): RouteInfo[] {
+    const rt = this.rt(node);
+    return rt.routes.map((r) => ({
+      dest: formatPrefix({ addr: r.dest, len: r.len }),
+      gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
+      flags: `U${r.flags}`,
+      iface: r.iface === 0 ? "lo0" : (rt.plan.ifaces[r.iface - 1]?.name ?? "?"),
+      metric: r.metric,
+      source: r.source,
+      refs: 0,
+      use: 0,
+    }));
+  }
+
+  // ---- Lab: commands -------------------------------------------------------------------------
+
+  /** The DSCP mark (as a TOS byte) of a user: root 0, others 4, 8, … in order of first command. */
+  tosOf(user: string): number {
+    let t = this.userTos.get(user);
+    if (t === undefined) {
+      const dscp = this.userTos.size; // 1, 2, …; 48 (CS6) is what routing daemons send
+      t = (dscp >= 48 ? 47 : dscp) << 2;
+      this.userTos.set(user, t);
+    }
+    return t;
+  }
+
+  /** Who a TOS byte belongs to (for events). */
+  userOfTos(tos: number): string {
+    const dscp = tos & 0xfc;
+    for (const [u, t] of this.userTos) if (t === dscp) return u;
+    return "root";
+  }
+
+  exec(node: string, line: string, opts: ExecOptions = {}): Execution {
+    const rt = this.rt(node);
+    const user = opts.user ?? "root";
+    const write = opts.write ?? (() => {});
+    const m = mapCommand(line, node, this.tosOf(user), rt.daemonPids.length > 0 ? rt.dir : null);
+    this.emit({ kind: "command", t: this.now(), node, user, command: line });
+    let exitCode: number | undefined;
+    let interrupt = () => {};
+    const finish = (code: number) => {
+      exitCode = code;
+      this.emit({ kind: "command", t: this.now(), node, user, command: line, exit: code });
+      return code;
+    };
+    let done: Promise<number>;
+    if (m.kind === "text" || m.kind === "error") {
+      write(m.text);
+      done = Promise.resolve(finish(m.code));
+    } else if (m.kind === "netstat") {
+      done = (async () => {
+        await this.refreshRoutes(node, true);
+        const ctx = this.shellContext(node, user, write);
+        write(m.interfaces ? formatInterfaces(ctx, m.numeric, false) : formatRoutes(ctx, m.numeric));
+        return finish(0);
+      })();
+    } else {
+      const child = spawn("ip", ["netns", "exec", rt.plan.netns, ...m.argv], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      this.children.add(child);
+      child.stdout!.setEncoding("utf8").on("data", (s: string) => write(s));
+      child.stderr!.setEncoding("utf8").on("data", (s: string) => write(s));
+      interrupt = () => {
+        if (exitCode === undefined) child.kill("SIGINT");
+      };
+      done = new Promise<number>((resolve) => {
+        child.on("error", (e) => {
+          write(`${m.argv[0]}: ${e.message}\n`);
+          resolve(finish(127));
+        });
+        child.on("close", (code, signal) => {
+          this.children.delete(child);
+          resolve(finish(code ?? (signal === "SIGINT" ? 130 : 1)));
+        });
+      });
+    }
+    return {
+      done,
+      get exitCode() {
+        return exitCode;
+      },
+      interrupt: () => interrupt(),
+    };
+  }
+
+  /** What the shell's netstat formatter needs: the kernel table and the node's interfaces. */
+  private shellContext(node: string, user: string, write: (s: string) => void): ShellContext {
+    const rt = this.rt(node);
+    const hosts = this.hosts;
+    return {
+      node,
+      user,
+      // netstat's formatters never touch the Host; there is no simulated node behind this one.
+      host: undefined as unknown as ShellContext["host"],
+      routes: () => rt.routes,
+      interfaces: () => this.shellInterfaces(node),
+      resolve: (n) => hosts.resolve(n),
+      reverse: (a) => hosts.reverse(a),
+      write,
+      nextPid: () => 0,
+    };
+  }
+
+  // ---- Lab: changes --------------------------------------------------------------------------
+
+  /** Runs kernel changes one after another; errors surface at the next advance/close. */
+  private enqueue(fn: () => Promise<void>): void {
+    this.queue = this.queue.then(fn).catch((e) => {
+      this.queueError ??= e;
+    });
+  }
+
+  /** Waits for queued kernel changes; rethrows the first that failed. */
+  async settle(): Promise<void> {
+    await this.queue;
+    if (this.queueError) {
+      const e = this.queueError;
+      this.queueError = null;
+      throw e;
+    }
+  }
+
+  findLink(a: string, b: string) {
+    this.rt(a);
+    this.rt(b);
+    const l = this.topology.links.find(
+      (x) => (x.a.node === a && x.b.node === b) || (x.a.node === b && x.b.node === a),
+    );
+    if (!l) throw new LabError(`no link between ${a} and ${b}`, { field: "link" }, "not-found");
+    return l;
+  }
+
+  setLink(a: string, b: string, up: boolean, opts: { silent?: boolean } = {}): void {
+    const l = this.findLink(a, b);
+    const s = this.linksRt.get(l.id)!;
+    const silent = !up && (opts.silent ?? false);
+    const ends = [l.a, l.b].map((e) => ({
+      node: this.plan.byName.get(e.node)!,
+      i: this.iface(e.node, e.iface),
+    }));
+    const wasSilent = s.silent;
+    if (up) {
+      s.up = true;
+      s.silent = false;
+    } else if (silent) s.silent = true;
+    else s.up = false;
+    this.enqueue(async () => {
+      for (const e of ends) {
+        if (silent) await this.applyShaping(e.node, e.i.kname, l.id, true);
+        else {
+          if (up && wasSilent) await this.applyShaping(e.node, e.i.kname, l.id, false);
+          // A router that is down keeps its interfaces down.
+          const nodeUp = this.nodesRt.get(e.node.name)!.up;
+          await runOk("ip", ["-n", e.node.netns, "link", "set", e.i.kname, up && nodeUp ? "up" : "down"]);
+        }
+      }
+    });
+    this.emit({
+      kind: "link",
+      t: this.now(),
+      link: l.id,
+      a: l.a.node,
+      b: l.b.node,
+      state: up ? "up" : "down",
+      silent,
+    });
+  }
+
+  setNode(node: string, up: boolean): void {
+    const rt = this.rt(node);
+    if (rt.up === up) return;
+    rt.up = up;
+    this.enqueue(async () => {
+      const n = rt.plan;
+      if (!up) {
+        await this.stopDaemons(node);
+        const lines = n.ifaces.map((i) => `link set ${i.kname} down`);
+        await ipBatch(lines, n.netns);
+        await run("ip", ["-n", n.netns, "route", "flush", "proto", "rip"]);
+        await run("ip", ["-n", n.netns, "route", "flush", "proto", "static"]);
+      } else {
+        const lines = n.ifaces
+          .filter((i) => this.linksRt.get(i.link.id)!.up)
+          .map((i) => `link set ${i.kname} up`);
+        if (lines.length) await ipBatch(lines, n.netns);
+        await this.startDaemons(node);
+        await this.installStatics(node);
+      }
+    });
+    this.emit({ kind: "node", t: this.now(), node, state: up ? "up" : "down" });
+  }
+
+  // ---- Lab: events and time ------------------------------------------------------------------
+
+  onEvent(listener: (e: LabEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(e: LabEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Nanoseconds since boot. */
+  now(): Nanos {
+    return Math.round((performance.now() - this.t0) * MS);
+  }
+
+  /** Lab time of a wall-clock instant given as performance.now() milliseconds. */
+  timeOf(perfMs: number): Nanos {
+    return Math.round((perfMs - this.t0) * MS);
+  }
+
+  clock(): ClockState {
+    return { now: this.now(), speed: 1, paused: false };
+  }
+
+  async advance(ns: Nanos): Promise<void> {
+    const end = performance.now() + ns / MS;
+    await this.settle();
+    const left = end - performance.now();
+    if (left > 0) await sleep(left);
+  }
+
+  async advanceUntil(cond: () => boolean, max: Nanos): Promise<boolean> {
+    const end = performance.now() + max / MS;
+    await this.settle();
+    for (;;) {
+      if (cond()) return true;
+      const left = end - performance.now();
+      if (left <= 0) return cond();
+      await sleep(Math.min(20, left));
+    }
+  }
+
+  // ---- clean-up ------------------------------------------------------------------------------
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    process.removeListener("exit", this.exitHook);
+    try {
+      await this.queue;
+    } catch {}
+    for (const rt of this.nodesRt.values()) if (rt.refreshTimer) clearTimeout(rt.refreshTimer);
+    for (const c of this.children) c.kill("SIGTERM");
+    await killRecorded(this.state.state.pids);
+    await removeNamespaces(this.state.state.namespaces);
+    rmSync(this.state.dir, { recursive: true, force: true });
+    this.listeners.clear();
+  }
+
+  /** Last resort on process exit (an uncaught error): synchronous, by recorded pid and name. */
+  private closeSync(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.children) c.kill("SIGKILL");
+    for (const p of this.state.state.pids)
+      if (processMatches(p.pid, p.mark))
+        try {
+          process.kill(p.pid, "SIGKILL");
+        } catch {}
+    // Leftover namespaces are removed by the next start with this prefix (state.json says which).
+  }
+}
+
+let frrCache: { uid: number; gid: number } | undefined;
+
+/** uid and gid of the `frr` user (the daemons drop privileges to it; their dirs must be its). */
+function frrIds(): { uid: number; gid: number } {
+  if (frrCache) return frrCache;
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("frr:"));
+  if (!line) throw new LabError("no 'frr' user: install FRR (apt-get install frr)", {}, "system");
+  const f = line.split(":");
+  frrCache = { uid: Number(f[2]), gid: Number(f[3]) };
+  return frrCache;
+}
+
+/** Whether the FRR daemons are installed. */
+export function haveFrr(dir = "/usr/lib/frr"): boolean {
+  return existsSync(join(dir, "zebra")) && existsSync(join(dir, "ripd"));
+}

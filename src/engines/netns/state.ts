@@ -1,0 +1,136 @@
+/**
+ * @module engines/netns/state
+ * Crash safety. Everything a lab creates (namespaces, /etc/netns dirs, daemon and capture
+ * pids) is recorded in /run/routelab/PREFIX/state.json before or as it is created, so `close()`,
+ * a Ctrl-C or the next start after a crash removes exactly that: processes by the pids recorded
+ * (checked against /proc so a recycled pid of someone else is never hit), namespaces whose names
+ * carry this lab's prefix, and nothing of any other prefix.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LabError } from "../../core/errors.js";
+import { run } from "./sys.js";
+
+export const STATE_ROOT = "/run/routelab";
+
+export interface LabState {
+  owner: number;
+  prefix: string;
+  namespaces: string[];
+  /** Processes we started: pid and a string their command line must contain (our state dir). */
+  pids: { pid: number; mark: string }[];
+}
+
+export class StateFile {
+  readonly dir: string;
+  readonly state: LabState;
+
+  constructor(readonly prefix: string) {
+    this.dir = join(STATE_ROOT, prefix);
+    this.state = { owner: process.pid, prefix, namespaces: [], pids: [] };
+  }
+
+  save(): void {
+    mkdirSync(this.dir, { recursive: true });
+    const f = join(this.dir, "state.json");
+    writeFileSync(`${f}.tmp`, JSON.stringify(this.state));
+    renameSync(`${f}.tmp`, f);
+  }
+
+  addNamespace(ns: string): void {
+    this.state.namespaces.push(ns);
+    this.save();
+  }
+
+  addPid(pid: number, mark: string): void {
+    this.state.pids.push({ pid, mark });
+  }
+
+  removePid(pid: number): void {
+    this.state.pids = this.state.pids.filter((p) => p.pid !== pid);
+  }
+}
+
+/** A live process (not a zombie) whose command line contains `mark`. */
+export function processMatches(pid: number, mark: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const st = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    if (st === "Z" || st === "X") return false;
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(mark);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a process with this pid is alive (not a zombie). */
+export function alive(pid: number): boolean {
+  return processMatches(pid, "");
+}
+
+async function sleep(ms: number) {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Stops recorded processes: SIGTERM, then SIGKILL after `graceMs` for the stubborn. */
+export async function killRecorded(pids: readonly { pid: number; mark: string }[], graceMs = 1000) {
+  const live = pids.filter((p) => processMatches(p.pid, p.mark));
+  for (const p of live) {
+    try {
+      process.kill(p.pid, "SIGTERM");
+    } catch {}
+  }
+  const end = Date.now() + graceMs;
+  while (Date.now() < end && live.some((p) => processMatches(p.pid, p.mark))) await sleep(20);
+  for (const p of live)
+    if (processMatches(p.pid, p.mark))
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {}
+}
+
+/** Namespaces that exist now (`ip netns list` reads /run/netns). */
+export function listNamespaces(): string[] {
+  try {
+    return readdirSync("/run/netns");
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes what a previous run with this prefix left: its recorded processes, every namespace
+ * named `PREFIX-…`, their /etc/netns directories, the state dir. Refuses when the recorded
+ * owner is still running (another live lab with the same prefix).
+ */
+export async function removeLeftovers(prefix: string): Promise<{ namespaces: number; pids: number }> {
+  const dir = join(STATE_ROOT, prefix);
+  const f = join(dir, "state.json");
+  let recorded: LabState | undefined;
+  if (existsSync(f)) {
+    try {
+      recorded = JSON.parse(readFileSync(f, "utf8")) as LabState;
+    } catch {
+      recorded = undefined;
+    }
+  }
+  if (recorded && recorded.owner !== process.pid && alive(recorded.owner))
+    throw new LabError(
+      `lab prefix '${prefix}' is in use by a running routelab (pid ${recorded.owner}); stop it or choose another prefix`,
+      { field: "prefix" },
+      "busy",
+    );
+  const pids = recorded?.pids ?? [];
+  await killRecorded(pids);
+  const ours = listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
+  await removeNamespaces(ours);
+  rmSync(dir, { recursive: true, force: true });
+  return { namespaces: ours.length, pids: pids.length };
+}
+
+/** Deletes namespaces (their veths go with them) and their /etc/netns directories. */
+export async function removeNamespaces(names: readonly string[]): Promise<void> {
+  if (names.length > 0)
+    await run("ip", ["-force", "-batch", "-"], `${names.map((n) => `netns del ${n}`).join("\n")}\n`);
+  for (const n of names) rmSync(join("/etc/netns", n), { recursive: true, force: true });
+}
