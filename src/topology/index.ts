@@ -4,6 +4,7 @@
  * GraphML, one set of checks and defaults, positioned errors, and the `routelab check` summary.
  */
 export * from "./defaults.js";
+export { durationText, formatRoutelabYaml } from "./format-yaml.js";
 export {
   loadTopologyText,
   registerTopologyFormat,

@@ -1,0 +1,127 @@
+/**
+ * @module topology/format-yaml
+ * Writes a Topology as routelab YAML that loads back into the same Topology: every interface,
+ * subnet and address written out (nothing left to the pool, so the file stays put when links
+ * are added), defaults only where they hold for all, one line per node and per link. For saving
+ * a lab edited in the web page, converting edge lists or GraphML to an editable file, and for
+ * round-trip tests of the parser.
+ */
+import { Document, isMap, isSeq, type Node } from "yaml";
+import { formatIpv4, formatPrefix } from "../core/ip.js";
+import { MS, type Nanos, SECOND, US } from "../core/time.js";
+import { DEFAULT_LINK, DEFAULT_RIP, type LinkProps } from "./defaults.js";
+import type { RipSettings, TopoLink, Topology } from "./model.js";
+
+/** routelab YAML text for `t`. */
+export function formatRoutelabYaml(t: Topology): string {
+  const routing = majority(t.nodes.map((n) => n.routing)) ?? "rip";
+  const link = commonLinkProps(t.links);
+  const defaults: Record<string, unknown> = {};
+  for (const k of ["delay", "bandwidth", "loss", "queue"] as const)
+    if (link[k] !== undefined && link[k] !== DEFAULT_LINK[k]) defaults[k] = propText(k, link[k]);
+  defaults.routing = routing;
+  defaults.rip = ripObject(t.rip, DEFAULT_RIP, true);
+
+  const nodes: Record<string, unknown> = {};
+  for (const n of t.nodes) {
+    const o: Record<string, unknown> = {};
+    if (n.routing !== routing) o.routing = n.routing;
+    if (n.statics.length)
+      o.static = n.statics.map(
+        (s) =>
+          `${s.len === 0 ? "default" : formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`,
+      );
+    if (n.position) o.position = [n.position.x, n.position.y];
+    if (n.rip && Object.keys(n.rip).length) o.rip = ripObject(n.rip, undefined, false);
+    nodes[n.name] = Object.keys(o).length ? o : null;
+  }
+
+  const links = t.links.map((l) => {
+    const o: Record<string, unknown> = {
+      endpoints: [`${l.a.node}:${l.a.iface}`, `${l.b.node}:${l.b.iface}`],
+      subnet: formatPrefix({ addr: l.subnet, len: l.len }),
+      addresses: [formatIpv4(l.a.addr), formatIpv4(l.b.addr)],
+    };
+    for (const k of ["delay", "bandwidth", "loss", "queue"] as const)
+      if (l[k] !== (link[k] ?? DEFAULT_LINK[k])) o[k] = propText(k, l[k]);
+    return o;
+  });
+
+  const doc = new Document({ name: t.name, defaults, nodes, links });
+  // Block style for the sections, one line (flow style) for each node, link and RIP block.
+  const top = doc.contents;
+  if (isMap(top))
+    for (const pair of top.items) {
+      const v = pair.value as Node | null;
+      if (isSeq(v)) for (const item of v.items) if (isMap(item)) item.flow = true;
+      if (isMap(v)) for (const p of v.items) if (isMap(p.value)) p.value.flow = true;
+    }
+  const head = `# ${t.name}: ${t.nodes.length} nodes, ${t.links.length} links${t.source ? ` (from ${t.source})` : ""}\n`;
+  return head + doc.toString({ lineWidth: 0, flowCollectionPadding: false, nullStr: "" });
+}
+
+function ripObject(
+  r: Partial<RipSettings>,
+  base: RipSettings | undefined,
+  all: boolean,
+): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  const want = (k: keyof RipSettings) => r[k] !== undefined && (all || !base || r[k] !== base[k]);
+  if (want("update")) o.update = durationText(r.update!);
+  if (want("timeout")) o.timeout = durationText(r.timeout!);
+  if (want("garbage")) o.garbage = durationText(r.garbage!);
+  if (r.triggeredMin !== undefined && r.triggeredMax !== undefined)
+    o.triggered = `${durationText(r.triggeredMin)}-${durationText(r.triggeredMax)}`;
+  else if (r.triggeredMin !== undefined || r.triggeredMax !== undefined) {
+    const m: Record<string, string> = {};
+    if (r.triggeredMin !== undefined) m.min = durationText(r.triggeredMin);
+    if (r.triggeredMax !== undefined) m.max = durationText(r.triggeredMax);
+    o.triggered = m;
+  }
+  if (want("splitHorizon")) o["split-horizon"] = r.splitHorizon;
+  return o;
+}
+
+/** The exact duration in the largest unit that divides it (parses back to the same nanoseconds). */
+export function durationText(t: Nanos): string {
+  if (t === 0) return "0";
+  for (const [unit, n] of [
+    ["s", SECOND],
+    ["ms", MS],
+    ["us", US],
+  ] as const)
+    if (t % n === 0) return `${t / n}${unit}`;
+  return `${t}ns`;
+}
+
+function propText(k: keyof LinkProps, v: number): string | number {
+  if (k === "delay") return durationText(v);
+  if (k === "bandwidth") {
+    for (const [unit, n] of [
+      ["Gbit", 1e9],
+      ["Mbit", 1e6],
+      ["kbit", 1e3],
+    ] as const)
+      if (v >= n && v % n === 0) return `${v / n}${unit}`;
+  }
+  return v;
+}
+
+/** Link properties shared by every link (used as file defaults). */
+function commonLinkProps(links: TopoLink[]): Partial<LinkProps> {
+  const out: Partial<LinkProps> = {};
+  const first = links[0];
+  if (!first) return out;
+  for (const k of ["delay", "bandwidth", "loss", "queue"] as const)
+    if (links.every((l) => l[k] === first[k])) out[k] = first[k];
+  return out;
+}
+
+function majority<T>(xs: T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  let best: T | undefined;
+  let n = 0;
+  for (const [x, c] of counts) if (c > n) [best, n] = [x, c];
+  return best;
+}
