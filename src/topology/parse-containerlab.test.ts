@@ -72,7 +72,7 @@ describe("containerlab", () => {
 mgmt: {network: m}
 topology:
   nodes:
-    a: {labels: {graph-posX: "10", graph-posY: "20"}}
+    a: {labels: {graph-posX: "10", graph-posY: "20"}, exec: ["ip addr add 10.10.10.1/32 dev lo"]}
     b:
   links:
     - type: veth
@@ -85,6 +85,9 @@ topology:
     );
     expect(linkRows(t)).toEqual(["a:e1 10.0.0.1 b:e2 10.0.0.2 10.0.0.0/24"]);
     expect(t.nodes[0]!.position).toEqual({ x: 10, y: 20 });
+    expect(t.nodes[0]!.notes).toEqual([
+      "exec address 10.10.10.1/32 on lo not used: lo is on no link (loopback and extra addresses are not simulated)",
+    ]);
     expect(t.notes).toEqual([
       "containerlab settings ignored by the simulator: mgmt",
       "link topology.links[1] to containerlab's 'host' skipped: it joins no second router",

@@ -17,6 +17,7 @@
  * is where a caller with a file system will pass them in.
  */
 import type { Node } from "yaml";
+import { formatIpv4 } from "../core/ip.js";
 import { Diagnostics } from "./diag.js";
 import { type DraftEnd, type DraftLink, type DraftNode, type DraftStatic, newDraft } from "./draft.js";
 import type { Topology } from "./model.js";
@@ -48,7 +49,7 @@ interface NodeInfo {
   kind?: string;
   image?: string;
   group?: string;
-  addrs: Map<string, { addr: number; len?: number; at: DraftEnd["at"] }>;
+  addrs: Map<string, { addr: number; len: number; at: DraftEnd["at"]; used?: boolean }>;
 }
 
 /** Parses a containerlab file's text; `fileName` is used in messages. */
@@ -113,12 +114,19 @@ export function parseContainerlab(text: string, fileName: string, _opts: Contain
     for (const end of [link.a, link.b]) {
       const a = end.iface ? infos.get(end.node)?.addrs.get(end.iface) : undefined;
       if (!a) continue;
+      a.used = true;
       end.addr = a.addr;
       end.addrAt = a.at;
       if (a.len !== undefined) end.addrLen = a.len;
     }
     draft.links.push(link);
   });
+  for (const node of draft.nodes)
+    for (const [iface, a] of infos.get(node.name)?.addrs ?? [])
+      if (!a.used)
+        node.notes!.push(
+          `exec address ${formatIpv4(a.addr)}/${a.len} on ${iface} not used: ${iface} is on no link (loopback and extra addresses are not simulated)`,
+        );
   return resolveDraft(draft, diag);
 }
 
