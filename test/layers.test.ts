@@ -8,7 +8,19 @@ import { describe, expect, it } from "vitest";
 
 const SRC = join(import.meta.dirname, "..", "src");
 // Lower index = lower layer. A file may import its own layer or any lower one.
-const ORDER = ["core", "wire", "topology", "sim", "proto", "apps", "shell", "lab", "engines", "server", "cli"];
+const ORDER = [
+  "core",
+  "wire",
+  "topology",
+  "sim",
+  "proto",
+  "apps",
+  "shell",
+  "lab",
+  "engines",
+  "server",
+  "cli",
+];
 const BROWSER_SAFE = new Set(["core", "wire", "topology", "sim", "proto", "apps", "shell", "lab"]);
 const NODE_BUILTINS =
   /^(node:|fs$|path$|os$|child_process$|net$|http$|https$|crypto$|url$|util$|events$|stream$|zlib$|dgram$|tty$|readline$|worker_threads$)/;
@@ -32,13 +44,18 @@ describe("layers", () => {
     if (!ORDER.includes(layer)) continue;
     it(`${relative(SRC, file)} respects the layer rules`, () => {
       const text = readFileSync(file, "utf8");
-      for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
+      for (const m of text.matchAll(
+        /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
+      )) {
         const spec = (m[1] ?? m[2])!;
         if (BROWSER_SAFE.has(layer)) expect(NODE_BUILTINS.test(spec), `${spec} is a Node module`).toBe(false);
         if (spec.startsWith(".")) {
           const target = layerOf(join(file, "..", spec));
           if (ORDER.includes(target))
-            expect(ORDER.indexOf(target) <= ORDER.indexOf(layer), `${layer} imports upward from ${target}`).toBe(true);
+            expect(
+              ORDER.indexOf(target) <= ORDER.indexOf(layer),
+              `${layer} imports upward from ${target}`,
+            ).toBe(true);
         }
       }
     });

@@ -50,7 +50,9 @@ describe("parseScenario", () => {
     expect(bad("vm9: ping vm1")).toBe("s.txt:1: unknown node 'vm9'");
     expect(bad("\n\nlink down vm1")).toBe("s.txt:3: usage: link down A B [--silent] | link up A B");
     expect(bad("link up vm1 vm2 --silent")).toBe("s.txt:1: link up: unknown option '--silent'");
-    expect(bad("reboot vm1")).toBe("s.txt:1: unknown statement 'reboot' (expected wait, link, node, or NODE: COMMAND)");
+    expect(bad("reboot vm1")).toBe(
+      "s.txt:1: unknown statement 'reboot' (expected wait, link, node, or NODE: COMMAND)",
+    );
     expect(bad("vm1:   ")).toBe("s.txt:1: missing command after 'vm1:'");
     expect(bad("wait converged max")).toBe("s.txt:1: usage: wait converged [max DURATION]");
   });

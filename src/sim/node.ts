@@ -309,7 +309,7 @@ export class SimNode implements Host {
     const link = dir.link;
     if (!link.up) return net.drop(this, pkt, "link-down", link.id);
     const now = net.scheduler.now();
-    const start = dir.busyUntil > now ? dir.busyUntil : now;
+    const start = Math.max(dir.busyUntil, now);
     const len = pkt.bytes.length;
     let ser = 0;
     if (link.nsPerByte > 0) {
