@@ -12,10 +12,9 @@ import { StringDecoder } from "node:string_decoder";
 import ssh2 from "ssh2";
 import { LabError } from "../../core/errors.js";
 import type { Lab } from "../../lab/lab.js";
-import { builtinCommands } from "../../shell/builtins.js";
-import { crlf, ShellSession } from "../../shell/session.js";
+import { crlf, type ShellSession } from "../../shell/session.js";
 import { UserLimits } from "../limits.js";
-import { CONTROL_COMMANDS } from "../policy.js";
+import { hostResolver, openTerminal } from "../terminal.js";
 import { createUserExec, type UserExec } from "../user-exec.js";
 import { LoginThrottle } from "../users/throttle.js";
 import type { Role, UsersStore } from "../users/store.js";
@@ -73,8 +72,6 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   const failDelayMs = o.failDelayMs ?? 250;
   const maxChannels = o.maxChannelsPerConnection ?? 10;
   const clients = new Set<ssh2.Connection>();
-  const registry = o.commands ? undefined : builtinCommands();
-  const baseCommands = o.commands ?? (() => registry!.list().map((c) => c.name));
 
   const server = new ssh2.Server({ hostKeys: [key.privateKey], ident: "routelab" }, (client, info) => {
     const addr = info.ip ?? "?";
@@ -204,10 +201,8 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
 
   const nodeNames = () => o.lab.nodes().map((n) => n.name);
   const startNodeFor = () => o.startNode ?? nodeNames()[0]!;
-  const resolveHost = (h: string): string | undefined => {
-    for (const n of o.lab.nodes()) if (n.name === h || n.interfaces.some((i) => i.addr === h)) return n.name;
-    return undefined;
-  };
+  const resolveHost = hostResolver(o.lab);
+
   const roleOf = (name: string): Role => {
     o.users.refresh();
     return o.users.role(name) ?? "student";
@@ -222,19 +217,19 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     node: string,
     term: { cols: number; rows: number } | undefined,
   ): { shell?: ShellSession; stop: () => void } {
-    const release = limits.startSession(name);
-    if (typeof release === "string") {
-      stream.stderr.write(`${release}\r\n`);
-      stream.exit(1);
-      stream.end();
-      return { stop: () => {} };
-    }
     const decoder = new StringDecoder("utf8");
     const exit = (code: number) => {
       stream.exit(code);
       stream.end();
     };
+    const refused = (why: string) => {
+      stream.stderr.write(`${why}\r\n`);
+      exit(1);
+      return { stop: () => {} };
+    };
     if (!term) {
+      const release = limits.startSession(name);
+      if (typeof release === "string") return refused(release);
       const lm = new LineMode({ node, exec: execFor(name), write: (s) => stream.write(s), onExit: exit });
       stream.on("data", (d: Buffer) => lm.input(decoder.write(d)));
       stream.on("end", () => lm.end());
@@ -244,30 +239,24 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       });
       return { stop: () => lm.close() };
     }
-    const role = roleOf(name);
-    const shell = new ShellSession({
+    const t = openTerminal({
+      lab: o.lab,
       user: name,
-      startNode: node,
-      exec: execFor(name),
-      nodes: nodeNames,
-      commands: () => (role === "instructor" ? [...baseCommands(), ...CONTROL_COMMANDS] : baseCommands()),
+      role: roleOf(name),
+      limits,
+      node,
+      cols: term.cols,
+      rows: term.rows,
       write: (s) => {
         stream.write(s);
       },
       onExit: exit,
-      resolveHost,
-      cols: term.cols,
-      rows: term.rows,
-      banner:
-        `routelab: logged in as ${name} (${role}) on ${node}. ` +
-        "Type help for commands, ssh NODE to hop to another router, exit to leave.\n",
+      ...(o.commands ? { commands: o.commands } : {}),
     });
-    stream.on("data", (d: Buffer) => shell.input(decoder.write(d)));
-    stream.on("close", () => {
-      shell.close();
-      release();
-    });
-    shell.start();
+    if (typeof t === "string") return refused(t);
+    stream.on("data", (d: Buffer) => t.input(decoder.write(d)));
+    stream.on("close", () => t.close());
+    const shell = t.session;
     return { shell, stop: () => shell.input("\x03") };
   }
 
