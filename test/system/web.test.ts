@@ -117,11 +117,14 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
   });
 
   it("a ping through the API puts moving dots on the links", async () => {
-    const ping = api("POST", "/api/exec", { node: "vm1", command: "ping -c 3 vm6", user: "alice" });
-    await until("a dot in flight", async () => (await hooks((h) => h.flying)) > 0);
-    const first = await hooks((h) => h.dots());
-    expect(first.length).toBeGreaterThan(0);
-    expect(first[0]).toMatchObject({ user: "alice" });
+    // At 0.25× each 100 ms hop takes 400 ms on screen: long enough to see a dot twice even
+    // on a busy CI machine.
+    lab.pacer!.setSpeed(0.25);
+    const ping = api("POST", "/api/exec", { node: "vm1", command: "ping -c 2 vm6", user: "alice" });
+    // RIP updates fly too; look for alice's ping.
+    const alice = (h: Hooks) => h.dots().filter((d) => d.user === "alice");
+    await until("a dot of alice's in flight", async () => (await hooks(alice)).length > 0);
+    const first = await hooks(alice);
     expect(["echo-request", "echo-reply"]).toContain(first[0]!.cls);
     // The same packet seen in two frames a little apart has moved along its link.
     let moved = false;
@@ -129,7 +132,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     let b = first;
     await until("a dot to move", async () => {
       await page.waitForTimeout(30);
-      b = await hooks((h) => h.dots());
+      b = await hooks(alice);
       moved = a.some((d) =>
         b.some((e) => e.packet === d.packet && e.link === d.link && Math.hypot(e.x - d.x, e.y - d.y) > 2),
       );
@@ -151,8 +154,9 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     expect(px.slice(0, 3)).not.toEqual([11, 15, 20]);
     const result = await ping;
     expect(result.exit).toBe(0);
-    expect(result.output).toContain("3 packets transmitted, 3 packets received");
-    expect(await hooks((h) => h.hopsSeen)).toBeGreaterThanOrEqual(12);
+    expect(result.output).toContain("2 packets transmitted, 2 packets received");
+    expect(await hooks((h) => h.hopsSeen)).toBeGreaterThanOrEqual(8);
+    lab.pacer!.setSpeed(1);
     expect(problems).toEqual([]);
   });
 
@@ -221,5 +225,16 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     );
     await page.screenshot({ path: join(ARTIFACTS, "web-command.png") });
     expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveChromium)("the frame-time benchmark", () => {
+  it("measures frames with packets in flight (numbers are reported by the bench, not asserted)", async () => {
+    const { measureWebFrameTime } = await import("./web-frametime.js");
+    const r = await measureWebFrameTime({ topology: "seed", durationMs: 800, warmupMs: 800, pingers: 3 });
+    expect(r.routers).toBe(9);
+    expect(r.frames).toBeGreaterThan(0);
+    expect(r.inFlight.max).toBeGreaterThan(0);
+    expect(r.frameMs.p50).toBeGreaterThan(0);
   });
 });

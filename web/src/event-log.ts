@@ -118,9 +118,10 @@ export class EventLog {
       }
     }
     if (this.entries.length > MAX) this.entries.splice(0, this.entries.length - MAX);
+    // At most a few renders a second: a flood of events must not cost a DOM rebuild per frame.
     if (!this.dirty) {
       this.dirty = true;
-      requestAnimationFrame(() => this.render());
+      setTimeout(() => this.render(), 250);
     }
   }
 

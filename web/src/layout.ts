@@ -59,8 +59,13 @@ export function layout(
     .filter(([a, b]) => a !== undefined && b !== undefined && a !== b);
   const dx = new Float64Array(n);
   const dy = new Float64Array(n);
-  const iterations = n > 500 ? 200 : 300;
-  const cell = 2 * k;
+  const iterations = n > 500 ? 150 : 300;
+  // Repulsion reaches `cell` and fades to zero there, so crossing a grid line changes nothing
+  // (a hard cut-off at cell borders would pile nodes up along the grid lines).
+  const cell = 2.5 * k;
+  const cell2 = cell * cell;
+  // Weak for big graphs: a strong pull would crush a 1,000-router tree into a disc.
+  const gravity = n > 100 ? 0.002 : 0.01;
   let temp = side / 8;
   for (let it = 0; it < iterations; it++) {
     dx.fill(0);
@@ -93,7 +98,9 @@ export function layout(
               ddy = ((i * 3 - j) % 5) + 0.1;
               d2 = ddx * ddx + ddy * ddy;
             }
-            const f = (k * k) / d2;
+            if (d2 >= cell2) continue;
+            const fade = 1 - Math.sqrt(d2) / cell;
+            const f = ((k * k) / d2) * fade * fade;
             dx[i] += ddx * f;
             dy[i] += ddy * f;
           }
@@ -112,8 +119,8 @@ export function layout(
     }
     // Gentle pull to the centre keeps disconnected parts together.
     for (let i = 0; i < n; i++) {
-      dx[i] -= xs[i] * 0.01;
-      dy[i] -= ys[i] * 0.01;
+      dx[i] -= xs[i] * gravity;
+      dy[i] -= ys[i] * gravity;
     }
     for (let i = 0; i < n; i++) {
       if (pinned[i]) continue;

@@ -75,11 +75,14 @@ async function boot(): Promise<void> {
   // Drawing: one frame per animation frame while anything moves, else on demand.
   let frame = 0;
   let fitted = false;
+  const busy = { frameMs: 0, batchMs: 0 };
   const draw = (wall: number) => {
     frame = 0;
+    const t0 = performance.now();
     const t = clock.tick(wall);
     scene.advance(t, wall);
     renderer.draw(scene, cam, t, wall, sel);
+    busy.frameMs += performance.now() - t0;
     $("clock").textContent = `t=${fmtTime(t)}`;
     const moving = scene.animating || (!clock.isPaused && clock.currentSpeed > 0 && scene.pending.length > 0);
     if (moving) kick();
@@ -103,7 +106,7 @@ async function boot(): Promise<void> {
   attachCamera(canvas, cam, kick, (x, y) => click(x, y));
 
   function nodeAt(x: number, y: number): string | null {
-    const r = nodeRadius(cam) + 4;
+    const r = nodeRadius(cam, scene.spacing) + 4;
     let best: string | null = null;
     let bd = r * r;
     for (const n of scene.nodes.values()) {
@@ -220,6 +223,7 @@ async function boot(): Promise<void> {
   let batches = 0;
   const stream = openStream(
     (b) => {
+      const t0 = performance.now();
       batches++;
       clock.sample(b.clock, performance.now());
       controls.show(b.clock);
@@ -234,6 +238,7 @@ async function boot(): Promise<void> {
         }
       }
       kick();
+      busy.batchMs += performance.now() - t0;
     },
     (up) => status(up ? "" : "disconnected — reconnecting…", !up),
   );
@@ -268,7 +273,7 @@ async function boot(): Promise<void> {
       return scene.flying.length;
     },
     get trails() {
-      return scene.trails.length;
+      return scene.trails.size;
     },
     get drops() {
       return scene.drops.length;
@@ -278,6 +283,10 @@ async function boot(): Promise<void> {
     },
     get batches() {
       return batches;
+    },
+    /** Main-thread ms spent so far in frames (advance + draw) and in handling batches. */
+    get busy() {
+      return { ...busy };
     },
     get stats() {
       return { ...renderer.stats };

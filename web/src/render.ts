@@ -48,9 +48,9 @@ export interface Selection {
   link: string | null;
 }
 
-/** Radius of a router in CSS px at this zoom. */
-export function nodeRadius(cam: Camera): number {
-  return Math.max(3, Math.min(26, cam.scale * 24));
+/** Radius of a router in CSS px at this zoom: under half the typical gap between routers. */
+export function nodeRadius(cam: Camera, spacing = 100): number {
+  return Math.max(2.5, Math.min(26, cam.scale * spacing * 0.3));
 }
 
 /** Screen end points of a link, shifted sideways for parallel links. */
@@ -92,7 +92,7 @@ export class Renderer {
     const H = this.height;
     ctx.fillStyle = BG;
     ctx.fillRect(0, 0, W, H);
-    const r = nodeRadius(cam);
+    const r = nodeRadius(cam, scene.spacing);
     const labels = r >= 14;
     const visible = (x: number, y: number, m: number) => x > -m && y > -m && x < W + m && y < H + m;
 
@@ -130,7 +130,7 @@ export class Renderer {
 
     // Trails: the path just taken, fading.
     const trailWidth = Math.max(2, r / 4);
-    for (const tr of scene.trails) {
+    for (const tr of scene.trails.values()) {
       const age = (wall - tr.end) / TRAIL_MS;
       if (age >= 1) continue;
       const [x1, y1, x2, y2] = linkEnds(tr.link, cam);
@@ -274,7 +274,7 @@ export class Renderer {
     const ctx = this.ctx;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    const r = nodeRadius(cam);
+    const r = nodeRadius(cam, scene.spacing);
     const taken: Box[] = [];
     for (const n of scene.nodes.values()) {
       const [x, y] = toScreen(cam, n.x, n.y);

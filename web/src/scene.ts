@@ -16,7 +16,6 @@ export const TRAIL_MS = 1600;
 export const DROP_MS = 4000;
 const MAX_PENDING = 50_000;
 const MAX_FLYING = 20_000;
-const MAX_TRAILS = 4_000;
 const MAX_DROPS = 300;
 
 export interface SceneNode {
@@ -75,13 +74,18 @@ export class Scene {
   pending: HopEvent[] = [];
   private pendingHead = 0;
   flying: Flying[] = [];
-  trails: Trail[] = [];
+  /**
+   * One trail per (link, colour, RIP or not), refreshed by every hop that lands on it: a busy
+   * link costs one stroke per frame however many packets cross it.
+   */
+  trails = new Map<string, Trail>();
   drops: DropMark[] = [];
   /** Delayed non-hop events (drops) that must wait for display time, in time order. */
   private later: LabEvent[] = [];
   private laterHead = 0;
   hideRip = false;
   missed = 0;
+  private lastSweep = 0;
   /** Hop events seen in total (test hook). */
   hopsSeen = 0;
 
@@ -105,6 +109,16 @@ export class Scene {
       this.links.set(l.id, { id: l.id, a, b, info: l, up: l.up, silent: l.silent, lane });
     }
   }
+
+  /**
+   * Median distance from a router to its nearest neighbour, world units: routers are drawn in
+   * proportion to it so that a dense 1,000-router layout does not turn into one blob.
+   */
+  get spacing(): number {
+    if (this.spacing_ === 0) this.spacing_ = medianNearest([...this.nodes.values()]);
+    return this.spacing_;
+  }
+  private spacing_ = 0;
 
   /** Takes a batch of events from the stream. Returns the non-animated ones for the log/panels. */
   ingest(events: StreamEvent[]): void {
@@ -169,12 +183,19 @@ export class Scene {
     let w = 0;
     for (const f of this.flying) {
       if (f.e.t + Math.max(f.e.duration, 1) <= t) {
-        this.trails.push({ link: f.link, reverse: f.reverse, color: f.color, cls: f.e.cls, end: wall });
+        const rip = f.e.cls === "rip";
+        const key = `${f.link.id}\u0000${f.color}\u0000${rip ? 1 : 0}`;
+        const tr = this.trails.get(key);
+        if (tr) tr.end = wall;
+        else
+          this.trails.set(key, { link: f.link, reverse: f.reverse, color: f.color, cls: f.e.cls, end: wall });
       } else this.flying[w++] = f;
     }
     this.flying.length = w;
-    if (this.trails.length > MAX_TRAILS) this.trails.splice(0, this.trails.length - MAX_TRAILS);
-    this.trails = this.trails.filter((tr) => wall - tr.end < TRAIL_MS);
+    if (this.trails.size > 0 && wall - this.lastSweep > 200) {
+      this.lastSweep = wall;
+      for (const [k, tr] of this.trails) if (wall - tr.end >= TRAIL_MS) this.trails.delete(k);
+    }
     // Drops whose time has come.
     const l = this.later;
     let j = this.laterHead;
@@ -220,7 +241,7 @@ export class Scene {
   get animating(): boolean {
     return (
       this.flying.length > 0 ||
-      this.trails.length > 0 ||
+      this.trails.size > 0 ||
       this.drops.length > 0 ||
       this.pendingHead < this.pending.length
     );
@@ -229,6 +250,44 @@ export class Scene {
   /** Forgets every packet (after hiding RIP, say). */
   clearPackets(): void {
     this.flying = this.flying.filter((f) => !(this.hideRip && f.e.cls === "rip"));
-    this.trails = this.trails.filter((t) => !(this.hideRip && t.cls === "rip"));
+    if (this.hideRip) for (const [k, t] of this.trails) if (t.cls === "rip") this.trails.delete(k);
   }
+}
+
+/** Median nearest-neighbour distance, through a uniform grid (about linear in the node count). */
+function medianNearest(nodes: { x: number; y: number }[]): number {
+  if (nodes.length < 2) return 100;
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (const n of nodes) {
+    x0 = Math.min(x0, n.x);
+    x1 = Math.max(x1, n.x);
+    y0 = Math.min(y0, n.y);
+    y1 = Math.max(y1, n.y);
+  }
+  const cell = Math.max(x1 - x0, y1 - y0, 1) / Math.sqrt(nodes.length);
+  const grid = new Map<string, { x: number; y: number }[]>();
+  const key = (gx: number, gy: number) => `${gx},${gy}`;
+  for (const n of nodes) {
+    const k = key(Math.floor(n.x / cell), Math.floor(n.y / cell));
+    const list = grid.get(k);
+    if (list) list.push(n);
+    else grid.set(k, [n]);
+  }
+  const best: number[] = [];
+  for (const n of nodes) {
+    const gx = Math.floor(n.x / cell);
+    const gy = Math.floor(n.y / cell);
+    let d = Infinity;
+    for (let ring = 1; ring <= 3 && d === Infinity; ring++)
+      for (let ox = -ring; ox <= ring; ox++)
+        for (let oy = -ring; oy <= ring; oy++)
+          for (const m of grid.get(key(gx + ox, gy + oy)) ?? [])
+            if (m !== n) d = Math.min(d, Math.hypot(m.x - n.x, m.y - n.y));
+    if (d < Infinity) best.push(d);
+  }
+  best.sort((a, b) => a - b);
+  return best[Math.floor(best.length / 2)] || 100;
 }
