@@ -15,7 +15,7 @@ describe("startLogins", () => {
     try {
       expect(l.created?.name).toBe("instructor");
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect(statSync(join(dir, "routelab-ssh-host-key")).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, "routelab-hostkey")).mode & 0o777).toBe(0o600);
       const banner = loginBanner(l);
       expect(banner).toContain(`ssh -p ${l.ssh!.port} instructor@127.0.0.1`);
       expect(banner).toContain(`password ${l.created!.password}`);

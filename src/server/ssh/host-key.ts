@@ -10,7 +10,8 @@ import ssh2 from "ssh2";
 import { LabError } from "../../core/errors.js";
 import { fingerprint } from "../users/keys.js";
 
-export const HOST_KEY_FILE = "routelab-ssh-host-key";
+// Named so the .gitignore entry `routelab-hostkey*` keeps it out of git.
+export const HOST_KEY_FILE = "routelab-hostkey";
 
 /** Host key path beside a users file. */
 export function hostKeyPathFor(usersFile: string): string {
