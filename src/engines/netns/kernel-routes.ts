@@ -97,3 +97,53 @@ export function zebraRipMetrics(json: string): Map<string, number> {
       if (e.protocol === "rip" && e.selected && typeof e.metric === "number") out.set(prefix, e.metric);
   return out;
 }
+
+/**
+ * One line of `ip monitor route` (iproute2 text: `[Deleted] [TYPE] DST [via GW] dev DEV
+ * [table T] [proto P] …`) as a JSON-shaped row, or null for lines that are not routes.
+ */
+export function parseMonitorLine(line: string): { deleted: boolean; row: IpRouteJson } | null {
+  const w = line.trim().split(/\s+/);
+  let i = 0;
+  let deleted = false;
+  if (w[i] === "Deleted") {
+    deleted = true;
+    i++;
+  }
+  let type: string | undefined;
+  if (w[i] !== undefined && ROUTE_TYPES.has(w[i]!)) type = w[i++];
+  const dst = w[i++];
+  if (dst === undefined || !/^(default|\d+\.\d+\.\d+\.\d+(\/\d+)?)$/.test(dst)) return null;
+  const row: IpRouteJson = { dst };
+  if (type !== undefined) row.type = type;
+  for (; i < w.length - 1; i++) {
+    const k = w[i]!;
+    const v = w[i + 1]!;
+    if (k === "via") row.gateway = v;
+    else if (k === "dev") row.dev = v;
+    else if (k === "table") row.table = v;
+    else if (k === "proto") row.protocol = v;
+    else if (k === "metric") row.metric = Number(v);
+    else continue;
+    i++;
+  }
+  return { deleted, row };
+}
+
+const ROUTE_TYPES = new Set([
+  "unicast",
+  "local",
+  "broadcast",
+  "multicast",
+  "anycast",
+  "unreachable",
+  "blackhole",
+  "prohibit",
+  "throw",
+  "nat",
+]);
+
+/** A key for a kernel route: table, type, destination (one route each with FRR, no ECMP). */
+export function rowKey(r: IpRouteJson): string {
+  return `${r.table ?? "main"} ${r.type ?? "unicast"} ${r.dst}`;
+}

@@ -6,7 +6,7 @@
  * commands. The clock is the wall clock since boot (advance sleeps). Kernel changes asked for
  * synchronously (setLink/setNode) are queued in order and awaited by advance/advanceUntil/close.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -29,7 +29,14 @@ import { HostsTable } from "../../shell/context.js";
 import { ripdConf, zebraConf } from "../../topology/frr-config.js";
 import type { Topology } from "../../topology/model.js";
 import { mapCommand } from "./commands.js";
-import { type IpRouteJson, type KernelRoute, kernelRoutes, zebraRipMetrics } from "./kernel-routes.js";
+import {
+  type IpRouteJson,
+  type KernelRoute,
+  kernelRoutes,
+  parseMonitorLine,
+  rowKey,
+  zebraRipMetrics,
+} from "./kernel-routes.js";
 import { cidr, type LabPlan, type PlannedNode, planLab } from "./plan.js";
 import { killRecorded, processMatches, removeNamespaces, StateFile } from "./state.js";
 import { ipBatch, run, runOk } from "./sys.js";
@@ -50,9 +57,12 @@ interface NodeRuntime {
   dir: string;
   up: boolean;
   routes: KernelRoute[];
+  /** The kernel table as rows, kept current from `ip monitor route`. */
+  rows: Map<string, IpRouteJson>;
+  /** RIP metrics from zebra, fetched lazily (a vtysh call is too dear for every change). */
+  metrics: Map<string, number>;
+  metricsTimer: NodeJS.Timeout | null;
   monitor: ChildProcess | null;
-  refreshTimer: NodeJS.Timeout | null;
-  refreshing: Promise<void> | null;
   daemonPids: number[];
 }
 
@@ -111,9 +121,10 @@ export class NetnsLab implements Lab {
         dir: join(this.state.dir, n.name),
         up: true,
         routes: [],
+        rows: new Map(),
+        metrics: new Map(),
+        metricsTimer: null,
         monitor: null,
-        refreshTimer: null,
-        refreshing: null,
         daemonPids: [],
       });
     for (const l of topology.links) this.linksRt.set(l.id, { up: true, silent: false });
@@ -168,7 +179,7 @@ export class NetnsLab implements Lab {
     if (wantsShaping && !this.netem)
       this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
     await this.phase("interfaces", () =>
-      pool(nodes, 4, async (n) => {
+      pool(nodes, 8, async (n) => {
         await runOk("ip", [
           "netns",
           "exec",
@@ -189,12 +200,9 @@ export class NetnsLab implements Lab {
         if (this.netem) for (const i of n.ifaces) await this.applyShaping(n, i.kname, i.link.id, false);
       }),
     );
-    await this.phase("daemons", () => pool(nodes, 4, (n) => this.startDaemons(n.name)));
+    await this.phase("monitors", () => pool(nodes, 8, (n) => this.startMonitor(n.name)));
+    await this.phase("daemons", () => pool(nodes, 16, (n) => this.startDaemons(n.name)));
     await this.phase("statics", () => pool(nodes, 4, (n) => this.installStatics(n.name)));
-    await this.phase("monitors", async () => {
-      for (const n of nodes) this.startMonitor(n.name);
-      await pool(nodes, 4, (n) => this.refreshRoutes(n.name, false));
-    });
     this.timings.total = performance.now() - this.t0;
   }
 
@@ -290,67 +298,100 @@ export class NetnsLab implements Lab {
 
   // ---- routes --------------------------------------------------------------------------------
 
-  /** `ip monitor route` in the namespace: any line means the table changed; re-read it shortly. */
-  private startMonitor(node: string): void {
+  /**
+   * `ip -4 monitor route` in the namespace, parsed line by line into the row map (no process
+   * per change), then one dump to start from. Lines are applied in order, so the map ends equal
+   * to the kernel's table whatever the dump and the first lines overlap.
+   */
+  private async startMonitor(node: string): Promise<void> {
     const rt = this.nodesRt.get(node)!;
-    const p = spawn("ip", ["-n", rt.plan.netns, "monitor", "route"], { stdio: ["ignore", "pipe", "ignore"] });
+    const p = spawn("ip", ["-4", "-n", rt.plan.netns, "monitor", "route"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     this.children.add(p);
     p.on("exit", () => this.children.delete(p));
-    p.stdout!.on("data", () => this.scheduleRefresh(node));
+    let buf = "";
+    let ready = false;
+    const pending: string[] = [];
+    p.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      buf += chunk;
+      const lines = buf.split("\n");
+      buf = lines.pop()!;
+      if (!ready) pending.push(...lines);
+      else this.applyLines(node, lines, true);
+    });
     rt.monitor = p;
+    const r = await runOk("ip", ["-4", "-j", "-n", rt.plan.netns, "route", "show", "table", "all"]);
+    for (const row of JSON.parse(r) as IpRouteJson[]) rt.rows.set(rowKey(row), row);
+    ready = true;
+    this.applyLines(node, pending, false);
   }
 
-  private scheduleRefresh(node: string): void {
+  private applyLines(node: string, lines: readonly string[], emit: boolean): void {
     const rt = this.nodesRt.get(node)!;
-    if (rt.refreshTimer || this.closed) return;
-    rt.refreshTimer = setTimeout(() => {
-      rt.refreshTimer = null;
-      void this.refreshRoutes(node, true);
-    }, 30);
-  }
-
-  /** Re-reads the kernel table (and zebra's metrics when RIP routes changed); emits route events. */
-  async refreshRoutes(node: string, emit: boolean): Promise<void> {
-    const rt = this.nodesRt.get(node)!;
-    while (rt.refreshing) await rt.refreshing;
-    const work = (async () => {
-      const r = await run("ip", ["-4", "-j", "-n", rt.plan.netns, "route", "show", "table", "all"]);
-      if (r.code !== 0 || this.closed) return;
-      let rows: IpRouteJson[];
-      try {
-        rows = JSON.parse(r.stdout) as IpRouteJson[];
-      } catch {
-        return;
+    let changed = false;
+    for (const line of lines) {
+      const m = parseMonitorLine(line);
+      if (!m) continue;
+      const k = rowKey(m.row);
+      if (m.deleted) changed = rt.rows.delete(k) || changed;
+      else {
+        rt.rows.set(k, m.row);
+        changed = true;
       }
-      const old = new Map(rt.routes.map((x) => [`${x.dest}/${x.len}`, x]));
-      let metrics = new Map<string, number>();
-      const prelim = kernelRoutes(rows, rt.plan, () => 0);
-      const ripChanged = prelim.some((x) => {
-        const o = old.get(`${x.dest}/${x.len}`);
-        return x.source === "rip" && (!o || o.gateway !== x.gateway || o.iface !== x.iface);
-      });
-      if (ripChanged || prelim.some((x) => x.source === "rip" && !old.has(`${x.dest}/${x.len}`)))
-        metrics = await this.zebraMetrics(node);
-      const routes = kernelRoutes(rows, rt.plan, (p) => metrics.get(p) ?? old.get(p)?.metric);
-      rt.routes = routes;
-      if (!emit) return;
-      const t = this.now();
-      const seen = new Set<string>();
-      for (const x of routes) {
-        const k = `${x.dest}/${x.len}`;
-        seen.add(k);
-        const o = old.get(k);
-        if (o && o.gateway === x.gateway && o.iface === x.iface && o.metric === x.metric) continue;
-        this.emit(this.routeEvent(t, node, o ? "change" : "add", x));
-      }
-      for (const [k, o] of old) if (!seen.has(k)) this.emit(this.routeEvent(t, node, "delete", o));
-    })();
-    rt.refreshing = work;
-    try {
-      await work;
-    } finally {
-      rt.refreshing = null;
     }
+    if (changed) this.rebuild(node, emit);
+  }
+
+  /** Recomputes the node's table from its rows; emits route events for what differs. */
+  private rebuild(node: string, emit: boolean): void {
+    const rt = this.nodesRt.get(node)!;
+    const old = new Map(rt.routes.map((x) => [`${x.dest}/${x.len}`, x]));
+    const routes = kernelRoutes([...rt.rows.values()], rt.plan, (p) => rt.metrics.get(p));
+    rt.routes = routes;
+    if (routes.some((x) => x.source === "rip")) this.scheduleMetrics(node);
+    if (!emit) return;
+    const t = this.now();
+    const seen = new Set<string>();
+    for (const x of routes) {
+      const k = `${x.dest}/${x.len}`;
+      seen.add(k);
+      const o = old.get(k);
+      if (o && o.gateway === x.gateway && o.iface === x.iface && o.source === x.source) continue;
+      this.emit(this.routeEvent(t, node, o ? "change" : "add", x));
+    }
+    for (const [k, o] of old) if (!seen.has(k)) this.emit(this.routeEvent(t, node, "delete", o));
+  }
+
+  /** Fetches zebra's RIP metrics a second after the last change (at most a few vtysh at once). */
+  private scheduleMetrics(node: string): void {
+    const rt = this.nodesRt.get(node)!;
+    if (rt.metricsTimer) clearTimeout(rt.metricsTimer);
+    rt.metricsTimer = setTimeout(() => {
+      rt.metricsTimer = null;
+      if (!this.closed) void this.metricsLimit(() => this.updateMetrics(node));
+    }, 1000);
+  }
+
+  private metricsRunning = 0;
+  private metricsWaiting: (() => void)[] = [];
+  private async metricsLimit(fn: () => Promise<void>): Promise<void> {
+    while (this.metricsRunning >= 2) await new Promise<void>((r) => this.metricsWaiting.push(r));
+    this.metricsRunning++;
+    try {
+      await fn();
+    } finally {
+      this.metricsRunning--;
+      this.metricsWaiting.shift()?.();
+    }
+  }
+
+  /** Reads zebra's metrics now and rewrites the table with them. */
+  async updateMetrics(node: string): Promise<void> {
+    const rt = this.nodesRt.get(node)!;
+    if (this.closed) return;
+    rt.metrics = await this.zebraMetrics(node);
+    rt.routes = kernelRoutes([...rt.rows.values()], rt.plan, (p) => rt.metrics.get(p));
   }
 
   private routeEvent(t: Nanos, node: string, action: "add" | "change" | "delete", r: KernelRoute): LabEvent {
@@ -386,21 +427,10 @@ export class NetnsLab implements Lab {
     return r.code === 0 ? zebraRipMetrics(r.stdout) : new Map();
   }
 
-  /** Re-reads every node's table now (the cross-check calls this before comparing). */
+  /** Waits for queued changes and reads every node's RIP metrics (the cross-check calls this). */
   async refreshAll(): Promise<void> {
     await this.settle();
-    await pool(this.plan.nodes, 4, async (n) => {
-      await this.refreshRoutes(n.name, true);
-      const rt = this.nodesRt.get(n.name)!;
-      if (rt.routes.some((r) => r.source === "rip")) {
-        const m = await this.zebraMetrics(n.name);
-        rt.routes = rt.routes.map((r) =>
-          r.source === "rip"
-            ? { ...r, metric: m.get(formatPrefix({ addr: r.dest, len: r.len })) ?? r.metric }
-            : r,
-        );
-      }
-    });
+    await pool(this.plan.nodes, 4, (n) => this.updateMetrics(n.name));
   }
 
   private rt(node: string): NodeRuntime {
@@ -520,7 +550,7 @@ export class NetnsLab implements Lab {
       done = Promise.resolve(finish(m.code));
     } else if (m.kind === "netstat") {
       done = (async () => {
-        await this.refreshRoutes(node, true);
+        await this.updateMetrics(node);
         const ctx = this.shellContext(node, user, write);
         write(m.interfaces ? formatInterfaces(ctx, m.numeric, false) : formatRoutes(ctx, m.numeric));
         return finish(0);
@@ -714,7 +744,7 @@ export class NetnsLab implements Lab {
     try {
       await this.queue;
     } catch {}
-    for (const rt of this.nodesRt.values()) if (rt.refreshTimer) clearTimeout(rt.refreshTimer);
+    for (const rt of this.nodesRt.values()) if (rt.metricsTimer) clearTimeout(rt.metricsTimer);
     for (const c of this.children) c.kill("SIGTERM");
     await killRecorded(this.state.state.pids);
     await removeNamespaces(this.state.state.namespaces);
@@ -722,7 +752,7 @@ export class NetnsLab implements Lab {
     this.listeners.clear();
   }
 
-  /** Last resort on process exit (an uncaught error): synchronous, by recorded pid and name. */
+  /** Last resort on process exit (an uncaught error): synchronous, by recorded pid, then our namespaces. */
   private closeSync(): void {
     if (this.closed) return;
     this.closed = true;
@@ -732,7 +762,17 @@ export class NetnsLab implements Lab {
         try {
           process.kill(p.pid, "SIGKILL");
         } catch {}
-    // Leftover namespaces are removed by the next start with this prefix (state.json says which).
+    const ns = this.state.state.namespaces;
+    try {
+      execFileSync("ip", ["-force", "-batch", "-"], {
+        input: ns.map((n) => `netns del ${n}\n`).join(""),
+        stdio: ["pipe", "ignore", "ignore"],
+      });
+      for (const n of ns) rmSync(join("/etc/netns", n), { recursive: true, force: true });
+      rmSync(this.state.dir, { recursive: true, force: true });
+    } catch {
+      // The next start with this prefix removes what is left (state.json says what).
+    }
   }
 }
 
