@@ -198,3 +198,36 @@ async function until(cond: () => boolean, ms = 3000, show?: () => string): Promi
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe("ssh server under abuse", () => {
+  it("survives clients that hang up mid-command, odd commands and odd user names", async () => {
+    const c = await connect("alice", { password: "alice-pw" });
+    await new Promise<void>((resolve, reject) =>
+      c.exec("vm1 ping vm2", (e, ch) => {
+        if (e) return reject(e);
+        ch.once("data", () => {
+          // hang up while ping runs: the server interrupts it and must not write to the dead channel
+          c.end();
+          resolve();
+        });
+      }),
+    );
+    await until(() => lab.running === 0, 3000);
+    const d = await connect("alice", { privateKey: aliceKey.private });
+    const odd = await exec(d, `vm1 ${"\x00\x1b[2J\u202e".repeat(1000)}`);
+    expect(odd.code).toBe(127);
+    const big = await exec(d, `vm1 echo ${"a".repeat(20_000)}`);
+    expect(big.code).toBe(0);
+    expect(await exec(d, "   ")).toMatchObject({ code: 2 });
+    // beyond the SSH packet size the request fails (the connection may drop, as with sshd) …
+    await expect(exec(d, `vm1 echo ${"a".repeat(200_000)}`)).rejects.toThrow();
+    d.end();
+    // … and the server carries on
+    const e = await connect("alice", { privateKey: aliceKey.private });
+    expect(await exec(e, "vm3 echo still here")).toMatchObject({ out: "still here\n", code: 0 });
+    e.end();
+    await expect(connect("\u0000../../etc/passwd", { password: "x" })).rejects.toThrow();
+    await expect(connect("a".repeat(10_000), { password: "x" })).rejects.toThrow();
+    expect(server.connections()).toBeLessThanOrEqual(2);
+  });
+});

@@ -187,12 +187,14 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     session.on("auth-agent", (_accept, reject) => reject?.());
     session.on("shell", (accept) => {
       const stream = accept();
+      stream.on("error", () => {});
       const r = start(name, stream, startNodeFor(), pty);
       shell = r.shell;
       stop = r.stop;
     });
     session.on("exec", (accept, _reject, info) => {
       const stream = accept();
+      stream.on("error", () => {});
       const r = execRequest(name, stream, info.command, pty);
       shell = r?.shell;
       stop = r?.stop;
@@ -218,19 +220,16 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     term: { cols: number; rows: number } | undefined,
   ): { shell?: ShellSession; stop: () => void } {
     const decoder = new StringDecoder("utf8");
-    const exit = (code: number) => {
-      stream.exit(code);
-      stream.end();
-    };
+    const exit = (code: number) => finish(stream, code);
     const refused = (why: string) => {
-      stream.stderr.write(`${why}\r\n`);
+      out(stream, `${why}\r\n`, true);
       exit(1);
       return { stop: () => {} };
     };
     if (!term) {
       const release = limits.startSession(name);
       if (typeof release === "string") return refused(release);
-      const lm = new LineMode({ node, exec: execFor(name), write: (s) => stream.write(s), onExit: exit });
+      const lm = new LineMode({ node, exec: execFor(name), write: (s) => out(stream, s), onExit: exit });
       stream.on("data", (d: Buffer) => lm.input(decoder.write(d)));
       stream.on("end", () => lm.end());
       stream.on("close", () => {
@@ -247,9 +246,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       node,
       cols: term.cols,
       rows: term.rows,
-      write: (s) => {
-        stream.write(s);
-      },
+      write: (s) => out(stream, s),
       onExit: exit,
       ...(o.commands ? { commands: o.commands } : {}),
     });
@@ -269,9 +266,8 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   ): { shell?: ShellSession; stop: () => void } | undefined {
     const m = /^\s*(\S+)\s*(.*)$/s.exec(command);
     const fail = (msg: string, code: number) => {
-      stream.stderr.write(term ? crlf(msg) : msg);
-      stream.exit(code);
-      stream.end();
+      out(stream, term ? crlf(msg) : msg, true);
+      finish(stream, code);
       return undefined;
     };
     if (!m)
@@ -283,20 +279,22 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     if (!line) return start(name, stream, node, term);
     let run: ReturnType<UserExec>;
     const write = (s: string) => {
-      stream.write(term ? crlf(s) : s);
+      out(stream, term ? crlf(s) : s);
     };
     try {
       run = execFor(name)(node, line, write);
     } catch (e) {
       if (e instanceof LabError) return fail(`${e.message}\n`, 1);
-      throw e;
+      log(
+        `ssh: internal error running '${line.slice(0, 80)}' for ${name}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      return fail("routelab: internal error\n", 70);
     }
     let finished = false;
     run.done.then(
       (code) => {
         finished = true;
-        stream.exit(code);
-        stream.end();
+        finish(stream, code);
       },
       (e: unknown) => fail(`${e instanceof Error ? e.message : String(e)}\n`, 1),
     );
@@ -330,6 +328,19 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Output to a channel that may already be gone (the client hung up mid-command): dropped, never thrown. */
+function out(stream: ssh2.ServerChannel, s: string, err = false): void {
+  if (stream.destroyed || !stream.writable) return;
+  (err ? stream.stderr : stream).write(s);
+}
+
+/** Sends the exit status and closes the channel, once. */
+function finish(stream: ssh2.ServerChannel, code: number): void {
+  if (stream.destroyed || !stream.writable) return;
+  stream.exit(code);
+  stream.end();
 }
 
 /** A user name as typed by a stranger, safe to put in a log line. */
