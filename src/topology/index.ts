@@ -6,6 +6,7 @@
 export * from "./defaults.js";
 export { durationText, formatRoutelabYaml } from "./format-yaml.js";
 export {
+  type LoadOptions,
   loadTopologyText,
   registerTopologyFormat,
   type TopologyFormat,
@@ -15,6 +16,7 @@ export {
 export type * from "./model.js";
 export { type ContainerlabOptions, parseContainerlab } from "./parse-containerlab.js";
 export { parseEdges } from "./parse-edges.js";
+export { type FrrConf, parseFrrConf } from "./parse-frr.js";
 export { parseRoutelabYaml } from "./parse-yaml.js";
 export { parseGraphml } from "./graphml.js";
 export { summarizeTopology } from "./summary.js";

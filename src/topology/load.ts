@@ -14,7 +14,13 @@ import { parseContainerlab } from "./parse-containerlab.js";
 import { parseEdges } from "./parse-edges.js";
 import { parseRoutelabYaml } from "./parse-yaml.js";
 
-export type TopologyParser = (text: string, fileName: string) => Topology;
+/** What a loader may need beyond the text: files the topology refers to (bound FRR configs). */
+export interface LoadOptions {
+  /** Reads a file named relative to the topology file; undefined when it does not exist. */
+  readFile?: (relPath: string) => string | undefined;
+}
+
+export type TopologyParser = (text: string, fileName: string, opts?: LoadOptions) => Topology;
 
 export interface TopologyFormat {
   /** Short name for messages, e.g. `graphml`. */
@@ -27,8 +33,8 @@ export interface TopologyFormat {
 /** A top-level `topology:` key, the mark of a containerlab file. */
 const CLAB_KEY = /^(?:topology|"topology"|'topology')\s*:/m;
 
-function parseAnyYaml(text: string, fileName: string): Topology {
-  return CLAB_KEY.test(text) ? parseContainerlab(text, fileName) : parseRoutelabYaml(text, fileName);
+function parseAnyYaml(text: string, fileName: string, opts?: LoadOptions): Topology {
+  return CLAB_KEY.test(text) ? parseContainerlab(text, fileName, opts) : parseRoutelabYaml(text, fileName);
 }
 
 const formats: TopologyFormat[] = [
@@ -49,17 +55,18 @@ export function topologyExtensions(): string[] {
 }
 
 /**
- * Parses a topology file's text. `fileName` picks the format and names the file in messages.
+ * Parses a topology file's text. `fileName` picks the format and names the file in messages;
+ * `opts.readFile` lets containerlab files bring in their bound FRR configs.
  * Throws LabError (LabErrors for several faults), each with file, line, column and field.
  */
-export function loadTopologyText(text: string, fileName: string): Topology {
+export function loadTopologyText(text: string, fileName: string, opts: LoadOptions = {}): Topology {
   const lower = fileName.toLowerCase();
   const byName = formats.find((f) => f.extensions.some((x) => lower.endsWith(x)));
-  if (byName) return byName.parse(text, fileName);
+  if (byName) return byName.parse(text, fileName, opts);
   const sniffed = sniff(text);
   if (sniffed === "graphml") return parseGraphml(text, fileName);
   if (sniffed === "edges") return parseEdges(text, fileName);
-  if (sniffed === "yaml") return parseAnyYaml(text, fileName);
+  if (sniffed === "yaml") return parseAnyYaml(text, fileName, opts);
   const known = topologyExtensions().join(", ");
   throw new LabError(
     `cannot tell the topology format of this file: name it ${known}`,

@@ -54,8 +54,8 @@ describe("containerlab", () => {
       { dest: parseIpv4("10.10.10.0"), len: 24, gateway: parseIpv4("192.168.11.1") },
     ]);
     expect(t.nodes[0]!.notes).toEqual([
-      "containerlab binds not read (frr.conf import comes later): addresses come from exec lines or the pool",
       "containerlab kind 'linux' / image 'quay.io/frrouting/frr:10.5.1' ignored: node simulated as a router",
+      "bound FRR config router1/frr.conf not read here: addresses come from exec lines or the pool",
     ]);
     expect(t.notes).toEqual(["containerlab settings ignored by the simulator: topology.groups"]);
   });
@@ -86,7 +86,7 @@ topology:
     expect(linkRows(t)).toEqual(["a:e1 10.0.0.1 b:e2 10.0.0.2 10.0.0.0/24"]);
     expect(t.nodes[0]!.position).toEqual({ x: 10, y: 20 });
     expect(t.nodes[0]!.notes).toEqual([
-      "exec address 10.10.10.1/32 on lo not used: lo is on no link (loopback and extra addresses are not simulated)",
+      "address 10.10.10.1/32 on lo not used: lo is on no link (loopback and extra addresses are not simulated)",
     ]);
     expect(t.notes).toEqual([
       "containerlab settings ignored by the simulator: mgmt",

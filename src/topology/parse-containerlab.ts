@@ -13,14 +13,17 @@
  *   static routes and the node stops running RIP, as such hosts run no routing daemon.
  * Everything else (mgmt, kinds, groups, images, binds, startup configs, …) is ignored with a
  * note, never silently. Link subnets not given by an exec address come from the pool.
- * Reading bound `frr.conf` files is the next step (issue 10): `ContainerlabOptions.readFile`
- * is where a caller with a file system will pass them in.
+ * - a node's `binds` onto `/etc/frr/frr.conf` (how containerlab runs FRR): when the caller
+ *   passes `ContainerlabOptions.readFile` (the CLI does; a browser cannot), the file's
+ *   addresses, static routes and RIP settings are used (topology/parse-frr.ts), and what it
+ *   configures beyond that (OSPF, BGP, …) is noted.
  */
 import type { Node } from "yaml";
 import { formatIpv4 } from "../core/ip.js";
 import { Diagnostics } from "./diag.js";
 import { type DraftEnd, type DraftLink, type DraftNode, type DraftStatic, newDraft } from "./draft.js";
 import type { Topology } from "./model.js";
+import { parseFrrConf } from "./parse-frr.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, parseHostAddress, parseStaticRouteText } from "./values.js";
 import { parsedAt } from "./yaml-fields.js";
@@ -46,6 +49,8 @@ const NODE_KEYS = [
 const SPECIAL_NODES = new Set(["host", "mgmt-net", "macvlan", "bridge"]);
 
 interface NodeInfo {
+  /** Source path of a bind onto /etc/frr/frr.conf, as written. */
+  frrConf?: string;
   kind?: string;
   image?: string;
   group?: string;
@@ -53,7 +58,7 @@ interface NodeInfo {
 }
 
 /** Parses a containerlab file's text; `fileName` is used in messages. */
-export function parseContainerlab(text: string, fileName: string, _opts: ContainerlabOptions = {}): Topology {
+export function parseContainerlab(text: string, fileName: string, opts: ContainerlabOptions = {}): Topology {
   const diag = new Diagnostics(fileName);
   const r = YamlReader.parse(text, diag);
   if (!r) return diag.throwIfAny() as never;
@@ -101,6 +106,7 @@ export function parseContainerlab(text: string, fileName: string, _opts: Contain
     if (what) node.notes!.push(`containerlab ${what} ignored: node simulated as a router`);
     infos.set(e.key, info);
     draft.nodes.push(node);
+    if (info.frrConf) applyFrrConf(node, info, fileName, opts, diag);
   }
 
   const linksEntry = get("links");
@@ -125,9 +131,33 @@ export function parseContainerlab(text: string, fileName: string, _opts: Contain
     for (const [iface, a] of infos.get(node.name)?.addrs ?? [])
       if (!a.used)
         node.notes!.push(
-          `exec address ${formatIpv4(a.addr)}/${a.len} on ${iface} not used: ${iface} is on no link (loopback and extra addresses are not simulated)`,
+          `address ${formatIpv4(a.addr)}/${a.len} on ${iface} not used: ${iface} is on no link (loopback and extra addresses are not simulated)`,
         );
   return resolveDraft(draft, diag);
+}
+
+/** Reads a node's bound frr.conf (through `opts.readFile`) into its addresses, routes and RIP settings. */
+function applyFrrConf(
+  node: DraftNode,
+  info: NodeInfo,
+  fileName: string,
+  opts: ContainerlabOptions,
+  diag: Diagnostics,
+): void {
+  const rel = info.frrConf!;
+  const text = opts.readFile?.(rel);
+  if (text === undefined) {
+    const why = opts.readFile ? "not found" : "not read here";
+    node.notes!.push(`bound FRR config ${rel} ${why}: addresses come from exec lines or the pool`);
+    return;
+  }
+  const shown = rel.startsWith("/") ? rel : `${fileName.replace(/[^/\\]*$/, "")}${rel}`;
+  const conf = parseFrrConf(text, shown, diag);
+  for (const [iface, a] of conf.addrs) if (!info.addrs.has(iface)) info.addrs.set(iface, a);
+  node.statics.push(...conf.statics);
+  node.routing = conf.routing;
+  if (Object.keys(conf.rip).length) node.rip = conf.rip;
+  node.notes!.push(`read ${rel}: routing ${conf.routing}`, ...conf.notes);
 }
 
 function kindImage(r: YamlReader, node: Node | null): { kind?: string; image?: string } {
@@ -169,9 +199,15 @@ function readNode(r: YamlReader, e: Entry, node: DraftNode, info: NodeInfo): voi
         else if (l.key === "graph-posX") posX = n;
         else posY = n;
       }
-    } else if (f.key === "binds" || f.key === "startup-config")
+    } else if (f.key === "binds") {
+      for (const [i, b] of (r.seq(f.value, f.field) ?? []).entries()) {
+        const t = r.text(b, child(f.field, i), "a bind 'SOURCE:TARGET'");
+        const [src, dst] = t?.split(":") ?? [];
+        if (src && dst === "/etc/frr/frr.conf") info.frrConf = src;
+      }
+    } else if (f.key === "startup-config")
       node.notes!.push(
-        `containerlab ${f.key} not read (frr.conf import comes later): addresses come from exec lines or the pool`,
+        "containerlab startup-config not read: addresses come from exec lines, frr.conf or the pool",
       );
   }
   if (posX !== undefined && posY !== undefined) node.position = { x: posX, y: posY };
