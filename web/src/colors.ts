@@ -37,6 +37,7 @@ export function userColor(user: string): string {
   const c = assigned.get(user);
   if (c) return c;
   if (user === "" || user === "root" || user === "system") return SYSTEM_COLOR;
+  if (user === "rip") return RIP_COLOR;
   // Stable across reloads: from the name, probing for a colour nobody visible has yet.
   let h = 0;
   for (let i = 0; i < user.length; i++) h = (Math.imul(h, 31) + user.charCodeAt(i)) >>> 0;

@@ -3,12 +3,15 @@
  * Lab, so every branch can be forced. api-simlab.test.ts runs the same routes on the real
  * simulator.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabError } from "../../core/errors.js";
 import type { LabEvent } from "../../core/events.js";
 import type { Execution, Lab, LinkInfo, NodeInfo, PacerControl } from "../../lab/lab.js";
 import type { Topology } from "../../topology/model.js";
+import { parse as parseYaml } from "yaml";
 import { buildApp } from "./server.js";
 
 /** Two nodes, one link; commands: `echo X`, `sleep` (never ends until interrupted), `flood`. */
@@ -416,5 +419,25 @@ describe("HTTP API (scripted lab)", () => {
     await first;
     expect(got[0]).toMatchObject({ kind: "link", link: "r1-r2", state: "down" });
     ws.terminate();
+  });
+
+  it("serves every path and method docs/openapi.yaml describes", async () => {
+    const a = await start(scriptedLab(true));
+    const doc = parseYaml(
+      readFileSync(join(import.meta.dirname, "..", "..", "..", "docs", "openapi.yaml"), "utf8"),
+    );
+    const paths = Object.entries(doc.paths as Record<string, Record<string, unknown>>);
+    expect(paths.length).toBeGreaterThanOrEqual(7);
+    for (const [path, methods] of paths) {
+      if (path === "/api/events") continue; // WebSocket: tested above
+      for (const method of Object.keys(methods)) {
+        const r = await a.inject({
+          method: method.toUpperCase() as "GET" | "POST",
+          url: path.replace("{node}", "r1"),
+          payload: method === "post" ? {} : undefined,
+        });
+        expect(r.json().error ?? "", `${method} ${path}`).not.toContain("no such path");
+      }
+    }
   });
 });
