@@ -1,8 +1,8 @@
 /**
  * @module shell/builtins
  * The commands every node has. Other layers add theirs to a copy:
- * `builtinCommands().register(rtqueryCommand)` (rtquery lives with RIP; `ssh NODE` and `exit`
- * belong to the login session).
+ * `builtinCommands().register(sshCommand)` (`ssh NODE` and `exit` belong to the login session).
+ * The RIP tools `rtquery` and `ripstatus` are built in: every node may run RIP.
  */
 import { CommandRegistry } from "./commands.js";
 import { helpCommand } from "./cmd/help.js";
@@ -10,7 +10,9 @@ import { hostnameCommand } from "./cmd/hostname.js";
 import { ifconfigCommand } from "./cmd/ifconfig.js";
 import { netstatCommand } from "./cmd/netstat.js";
 import { pingCommand } from "./cmd/ping.js";
+import { ripstatusCommand } from "./cmd/ripstatus.js";
 import { routeCommand } from "./cmd/route.js";
+import { rtqueryCommand } from "./cmd/rtquery.js";
 import { tracerouteCommand } from "./cmd/traceroute.js";
 
 /** A fresh registry with the built-in commands; `help` lists whatever the registry holds. */
@@ -21,7 +23,9 @@ export function builtinCommands(): CommandRegistry {
     .register(netstatCommand)
     .register(ifconfigCommand)
     .register(routeCommand)
-    .register(hostnameCommand);
+    .register(hostnameCommand)
+    .register(rtqueryCommand)
+    .register(ripstatusCommand);
   r.register(helpCommand(r));
   return r;
 }

@@ -7,7 +7,7 @@
  * from); `runCommand(ctx, line)` (shell/run.ts) does the rest.
  */
 import type { Ipv4 } from "../core/ip.js";
-import type { Host, HostInterface } from "../sim/host.js";
+import type { Host, HostInterface, RoutingDaemon } from "../sim/host.js";
 
 /** One active route, as netstat -r and route get show it. The sim FIB's `Route` fits as is. */
 export interface ShellRoute {
@@ -64,6 +64,8 @@ export interface ShellContext {
   nextPid(): number;
   /** `ifconfig IF up|down`: sets an interface's state; absent → the command reports EPERM. */
   setInterfaceUp?(iface: number, up: boolean): void;
+  /** The routing daemons running on the node (`ripstatus` finds RIP here); absent → none. */
+  daemons?(): readonly RoutingDaemon[];
 }
 
 /**

@@ -51,6 +51,7 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     reverse: (a) => hosts.reverse(a),
     write: o.write,
     nextPid: () => counter.take(),
+    daemons: () => node.daemons,
     setInterfaceUp: (i, up) => {
       const iface = node.ifaces[i];
       if (iface) node.setInterface(iface, up, `ifconfig ${iface.name} ${up ? "up" : "down"} by ${o.user}`);
