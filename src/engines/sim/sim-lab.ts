@@ -142,7 +142,9 @@ export class SimLab implements Lab {
     if (up) {
       l.up = true;
       l.silent = false;
-      for (const i of [l.a, l.b]) if (i.node.up) i.node.setInterface(i, true, reason);
+      // Carrier needs both ends powered: a cable plugged into a crashed router stays dark
+      // until it boots (setNode brings both sides up then).
+      if (l.a.node.up && l.b.node.up) for (const i of [l.a, l.b]) i.node.setInterface(i, true, reason);
     } else if (silent) {
       l.silent = true;
     } else {

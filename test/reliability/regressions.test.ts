@@ -1,0 +1,25 @@
+/**
+ * Bugs the reliability suites found, each pinned by the smallest case that showed it.
+ */
+import { describe, expect, it } from "vitest";
+import { createSimLab } from "../../src/engines/sim/index.js";
+import { loadTopologyText } from "../../src/topology/index.js";
+import { checkCarrier } from "./invariants.js";
+
+const LINE = "r0 r1 10.0.1.0/24\nr0 r2 10.0.2.0/24\n";
+
+describe("regressions found by fault injection", () => {
+  it("a link brought up while one end is crashed stays dark on the live end until the crashed router boots", () => {
+    const lab = createSimLab(loadTopologyText(LINE, "line.edges"));
+    lab.setNode("r0", false);
+    lab.setLink("r0", "r1", false);
+    lab.setLink("r0", "r1", true);
+    // r1's interface towards the dead r0 has no carrier: no connected route to 10.0.1.0/24.
+    expect(checkCarrier(lab.net)).toEqual([]);
+    expect(lab.routes("r1").some((r) => r.dest === "10.0.1.0/24")).toBe(false);
+    lab.setNode("r0", true);
+    expect(checkCarrier(lab.net)).toEqual([]);
+    expect(lab.routes("r1").some((r) => r.dest === "10.0.1.0/24")).toBe(true);
+    expect(lab.routes("r0").some((r) => r.dest === "10.0.1.0/24")).toBe(true);
+  });
+});
