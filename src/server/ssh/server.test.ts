@@ -143,6 +143,24 @@ describe("ssh server", () => {
     c.end();
   });
 
+  it("follows window-change: a line longer than the new width is redrawn across rows", async () => {
+    const c = await connect("alice", { password: "alice-pw" });
+    const { text, send, resize } = await shell(c);
+    await until(() => text().includes("alice@vm1$ "), 3000, text);
+    resize(24, 20);
+    await new Promise((r) => setTimeout(r, 100));
+    send("echo 0123456789abcdefghij"); // 11 + 25 columns: two rows at width 20
+    await until(() => text().includes("hij"), 3000, text);
+    const mark = text().length;
+    send("\x01X"); // to the start and insert: redraw from the prompt's row, one row up
+    await until(
+      () => text().length > mark && text().slice(mark).includes("\x1b[1A"),
+      3000,
+      () => text().slice(mark),
+    );
+    c.end();
+  });
+
   it("runs piped lines without a terminal", async () => {
     const c = await connect("alice", { password: "alice-pw" });
     const r = await new Promise<{ out: string; code: number | undefined }>((resolve, reject) => {
@@ -176,19 +194,27 @@ describe("ssh server", () => {
 });
 
 function shell(c: ssh2.Client) {
-  return new Promise<{ text: () => string; send: (s: string) => void; code: Promise<number> }>(
-    (resolve, reject) => {
-      c.shell({ term: "xterm", cols: 80, rows: 24 }, (e, ch) => {
-        if (e) return reject(e);
-        let buf = "";
-        ch.on("data", (d: Buffer) => {
-          buf += d;
-        });
-        const code = new Promise<number>((r) => ch.on("exit", (x: number) => r(x)));
-        resolve({ text: () => buf, send: (s) => ch.write(s), code });
+  return new Promise<{
+    text: () => string;
+    send: (s: string) => void;
+    code: Promise<number>;
+    resize: (rows: number, cols: number) => void;
+  }>((resolve, reject) => {
+    c.shell({ term: "xterm", cols: 80, rows: 24 }, (e, ch) => {
+      if (e) return reject(e);
+      let buf = "";
+      ch.on("data", (d: Buffer) => {
+        buf += d;
       });
-    },
-  );
+      const code = new Promise<number>((r) => ch.on("exit", (x: number) => r(x)));
+      resolve({
+        text: () => buf,
+        send: (s) => ch.write(s),
+        code,
+        resize: (r, cl) => ch.setWindow(r, cl, 0, 0),
+      });
+    });
+  });
 }
 
 async function until(cond: () => boolean, ms = 3000, show?: () => string): Promise<void> {
