@@ -28,3 +28,6 @@ export {
   NODE_NAME,
   IFACE_NAME,
 } from "./values.js";
+export type * from "./lesson-model.js";
+export { CHECK_FORMS, parseCheckText, parseRunText } from "./lesson-grammar.js";
+export { LESSON_KEYS, parseLessonYaml } from "./parse-lesson.js";

@@ -5,6 +5,7 @@
  */
 import type { Ipv4 } from "../core/ip.js";
 import type { Nanos } from "../core/time.js";
+import type { Lesson } from "./lesson-model.js";
 
 export type SplitHorizon = "simple" | "poisoned" | "off";
 
@@ -71,4 +72,6 @@ export interface Topology {
   rip: RipSettings;
   /** Notes for the user produced while loading (ignored fields, mapped kinds). */
   notes: string[];
+  /** A fault schedule and checks (`events:`, `checks:`; topology/parse-lesson.ts). */
+  lesson?: Lesson;
 }

@@ -30,12 +30,13 @@ import { type AddressPool, DEFAULT_POOL, DEFAULT_RIP, type LinkProps } from "./d
 import { Diagnostics } from "./diag.js";
 import { type Draft, type DraftEnd, type DraftLink, type DraftNode, newDraft } from "./draft.js";
 import type { RipSettings, Topology } from "./model.js";
+import { attachLesson, LESSON_KEYS } from "./parse-lesson.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, parseHostAddress, parseSubnet } from "./values.js";
 import { LINK_PROP_KEYS, parsedAt, readLinkProp, readPosition, readRip, readStatics } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
-const TOP_KEYS = ["name", "defaults", "nodes", "links"] as const;
+const TOP_KEYS = ["name", "defaults", "nodes", "links", ...LESSON_KEYS] as const;
 const DEFAULT_KEYS = [...LINK_PROP_KEYS, "routing", "rip", "pool"] as const;
 const NODE_KEYS = ["routing", "static", "position", "rip"] as const;
 const LINK_KEYS = ["endpoints", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
@@ -48,7 +49,8 @@ export function parseRoutelabYaml(text: string, fileName: string): Topology {
   if (!r) return diag.throwIfAny() as never;
   const draft = readDraft(r, fileName);
   if (!draft) return diag.throwIfAny() as never;
-  return resolveDraft(draft, diag);
+  // A lesson's `events:`/`checks:` name nodes and links, so they are read after resolving.
+  return attachLesson(r, resolveDraft(draft, diag), diag);
 }
 
 function readDraft(r: YamlReader, fileName: string): Draft | undefined {
