@@ -22,4 +22,17 @@ describe("regressions found by fault injection", () => {
     expect(lab.routes("r1").some((r) => r.dest === "10.0.1.0/24")).toBe(true);
     expect(lab.routes("r0").some((r) => r.dest === "10.0.1.0/24")).toBe(true);
   });
+
+  it("a router that boots next to a crashed one has no carrier towards it", () => {
+    const lab = createSimLab(loadTopologyText(LINE, "line.edges"));
+    lab.setNode("r0", false);
+    lab.setNode("r1", false);
+    lab.setNode("r0", true);
+    expect(checkCarrier(lab.net)).toEqual([]);
+    expect(lab.routes("r0").some((r) => r.dest === "10.0.1.0/24")).toBe(false);
+    expect(lab.routes("r0").some((r) => r.dest === "10.0.2.0/24")).toBe(true);
+    lab.setNode("r1", true);
+    expect(checkCarrier(lab.net)).toEqual([]);
+    expect(lab.routes("r0").some((r) => r.dest === "10.0.1.0/24")).toBe(true);
+  });
 });

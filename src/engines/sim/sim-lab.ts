@@ -171,7 +171,8 @@ export class SimLab implements Lab {
       // The far ends lose carrier, as a cable to a powered-off router does.
       for (const i of n.ifaces) if (i.peer) i.peer.node.setInterface(i.peer, false, `${name} down`);
     } else {
-      for (const i of n.ifaces) if (i.link?.up) i.up = true;
+      // Carrier on a link needs the far router up too.
+      for (const i of n.ifaces) if (i.link?.up && i.peer?.node.up) i.up = true;
       n.boot();
       for (const i of n.ifaces)
         if (i.peer && i.link?.up && i.peer.node.up) i.peer.node.setInterface(i.peer, true, `${name} up`);
