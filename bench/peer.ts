@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readDump } from "./ns3-compare.js";
 import type { WorkloadOptions } from "./options.js";
 import { SHARED } from "./topologies.js";
 
@@ -85,13 +86,4 @@ export function runPeer(bin: string, topoFile: string, dump: string, o: Workload
   return out;
 }
 
-/** `NODE SUBNET NEXTHOP METRIC` lines → "NODE SUBNET" → metric. */
-export function readDump(text: string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const f = line.trim().split(/\s+/);
-    if (f.length !== 4) continue;
-    m.set(`${f[0]} ${f[1]}`, Number(f[3]));
-  }
-  return m;
-}
+export { readDump };

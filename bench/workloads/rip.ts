@@ -15,21 +15,12 @@ import type { SimNode } from "../../src/sim/node.js";
 import type { Topology } from "../../src/topology/model.js";
 import type { BenchLab, CreateLab } from "../engine.js";
 import type { WorkloadOptions } from "../options.js";
-import { readDump } from "../peer.js";
+import { type Comparison, compare, readDump } from "../ns3-compare.js";
 import { type PingCounters, startPingFlows } from "../pings.js";
 import { expectedMetrics, ipText } from "../topologies.js";
 
-export interface Comparison {
-  /** Routes compared (union of both sides' keys). */
-  compared: number;
-  equal: boolean;
-  /** Different metric on both sides. */
-  differ: number;
-  onlyOurs: number;
-  onlyTheirs: number;
-  /** A few examples, "node subnet: ours vs theirs". */
-  examples: string[];
-}
+// The comparison lives in bench/ns3-compare.ts, shared with the ns-3 cross-check system test.
+export { type Comparison, compare };
 
 export interface RipResult {
   nodes: number;
@@ -215,30 +206,4 @@ function holds(want: readonly Want[]): boolean {
     if (r === undefined || r.source !== "rip" || r.metric !== w.metric) return false;
   }
   return true;
-}
-
-export function compare(ours: Map<string, number>, theirs: Map<string, number>): Comparison {
-  const c: Comparison = { compared: 0, equal: true, differ: 0, onlyOurs: 0, onlyTheirs: 0, examples: [] };
-  const note = (s: string) => {
-    if (c.examples.length < 5) c.examples.push(s);
-  };
-  for (const [k, v] of ours) {
-    c.compared++;
-    const w = theirs.get(k);
-    if (w === undefined) {
-      c.onlyOurs++;
-      note(`${k}: ours ${v}, theirs none`);
-    } else if (w !== v) {
-      c.differ++;
-      note(`${k}: ours ${v}, theirs ${w}`);
-    }
-  }
-  for (const [k, w] of theirs)
-    if (!ours.has(k)) {
-      c.compared++;
-      c.onlyTheirs++;
-      note(`${k}: ours none, theirs ${w}`);
-    }
-  c.equal = c.differ === 0 && c.onlyOurs === 0 && c.onlyTheirs === 0;
-  return c;
 }
