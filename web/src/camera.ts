@@ -25,11 +25,13 @@ export function fitView(
   pts: { x: number; y: number }[],
   w: number,
   h: number,
-  margin = 80,
-  /** Room kept free at the bottom (the legend). */
+  /** Room around the network, px (default: 7% of the width, between 28 and 80). */
+  margin = Math.min(80, Math.max(28, w * 0.07)),
+  /** Room kept free at the top and bottom (the legend), px. */
+  top = 0,
   bottom = 40,
 ): void {
-  h -= bottom;
+  h -= top + bottom;
   if (pts.length === 0) return;
   let x0 = Infinity;
   let y0 = Infinity;
@@ -47,7 +49,7 @@ export function fitView(
   if (!Number.isFinite(c.scale) || c.scale <= 0) c.scale = 1;
   c.scale = Math.min(c.scale, 3);
   c.ox = w / 2 - ((x0 + x1) / 2) * c.scale;
-  c.oy = h / 2 - ((y0 + y1) / 2) * c.scale;
+  c.oy = top + h / 2 - ((y0 + y1) / 2) * c.scale;
 }
 
 function zoomAt(c: Camera, sx: number, sy: number, factor: number): void {

@@ -90,10 +90,26 @@ async function boot(): Promise<void> {
   function kick(): void {
     if (!frame) frame = requestAnimationFrame(draw);
   }
+  /** Fits the network into the view, keeping clear of the legend (at the bottom, or on top on phones). */
+  function fitAll(): void {
+    const c = canvas.getBoundingClientRect();
+    const l = $("legend").getBoundingClientRect();
+    const onTop = l.top + l.height / 2 < c.top + c.height / 2;
+    const room = l.height + 12;
+    fitView(
+      cam,
+      [...scene.nodes.values()],
+      renderer.width,
+      renderer.height,
+      undefined,
+      onTop ? room : 0,
+      onTop ? 0 : room,
+    );
+  }
   const resize = () => {
     renderer.resize();
     if (!fitted && renderer.width > 0) {
-      fitView(cam, [...scene.nodes.values()], renderer.width, renderer.height);
+      fitAll();
       fitted = true;
     }
     kick();
@@ -333,7 +349,7 @@ async function boot(): Promise<void> {
     },
     /** Zooms so the whole network fits (benchmarks of large topologies). */
     fit() {
-      fitView(cam, [...scene.nodes.values()], renderer.width, renderer.height);
+      fitAll();
       kick();
     },
     /** Moves the camera by (dx, dy) px (benchmarks: panning). */

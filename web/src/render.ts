@@ -48,9 +48,9 @@ export interface Selection {
   link: string | null;
 }
 
-/** Radius of a router in CSS px at this zoom: under half the typical gap between routers. */
+/** Radius of a router in CSS px at this zoom: a fifth of the typical gap between routers. */
 export function nodeRadius(cam: Camera, spacing = 100): number {
-  return Math.max(2.5, Math.min(26, cam.scale * spacing * 0.3));
+  return Math.max(2.5, Math.min(26, cam.scale * spacing * 0.22));
 }
 
 /** Screen end points of a link, shifted sideways for parallel links. */
