@@ -3,6 +3,7 @@
  * File and stream reading for the CLI, with errors that name the file.
  */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { LabError } from "../core/errors.js";
 import { loadTopologyText } from "../topology/index.js";
 import type { Topology } from "../topology/model.js";
@@ -25,6 +26,16 @@ export function readText(path: string, what: string): string {
   }
 }
 
+/** Loads a topology; files it refers to (a containerlab node's bound frr.conf) resolve beside it. */
 export function loadTopologyFile(path: string): Topology {
-  return loadTopologyText(readText(path, "topology"), path);
+  const dir = dirname(path);
+  return loadTopologyText(readText(path, "topology"), path === "-" ? "<stdin>" : path, {
+    readFile: (rel) => {
+      try {
+        return readFileSync(resolve(dir, rel), "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  });
 }
