@@ -99,7 +99,7 @@ function run(
   });
 }
 
-async function until(cond: () => boolean, what: () => string, ms = 15_000): Promise<void> {
+async function until(cond: () => boolean, what: () => string, ms = 45_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out; output so far: ${JSON.stringify(what())}`);
