@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from "commander";
 import { LabError } from "../core/errors.js";
 import { parseDuration } from "../core/time.js";
 import { runCheck } from "./check.js";
+import { runCompare } from "./compare.js";
 import { runRun } from "./run.js";
 import { runUp } from "./up.js";
 
@@ -43,18 +44,24 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
     )
     .option("--capture <dir>", "write one pcap per link into DIR (DIR/A-B.pcap)")
     .option("--events <file>", "write every event as JSON lines to FILE")
-    .action(async (topo: string, o: { script: string; seed: number; capture?: string; events?: string }) =>
-      exit(
-        await runRun({
-          topology: topo,
-          script: o.script,
-          seed: o.seed,
-          capture: o.capture,
-          events: o.events,
-          out,
-          err,
-        }),
-      ),
+    .addOption(engineOption())
+    .action(
+      async (
+        topo: string,
+        o: { script: string; seed: number; capture?: string; events?: string; engine: "sim" | "netns" },
+      ) =>
+        exit(
+          await runRun({
+            topology: topo,
+            script: o.script,
+            seed: o.seed,
+            capture: o.capture,
+            events: o.events,
+            engine: o.engine,
+            out,
+            err,
+          }),
+        ),
     );
   p.command("up")
     .description("boot a lab paced in real time and serve the live picture, the API and logins")
@@ -70,13 +77,36 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
         "ROUTELAB_ADMIN_TOKEN",
       ),
     )
+    .addOption(engineOption())
     .action(
       async (
         topo: string,
-        o: { http: number; host: string; speed: number; seed: number; adminToken?: string },
+        o: {
+          http: number;
+          host: string;
+          speed: number;
+          seed: number;
+          adminToken?: string;
+          engine: "sim" | "netns";
+        },
       ) => exit(await runUp({ topology: topo, ...o, out, err })),
     );
+  p.command("compare")
+    .description("run a topology on the simulator and on Linux namespaces + FRR, report route differences")
+    .argument("[topology]", "topology file", "examples/seed.yaml")
+    .option("-s, --script <file>", "scenario script run on both engines ('-' for standard input)")
+    .addOption(new Option("--seed <n>", "simulator random seed").default(1).argParser(intArg("--seed")))
+    .option("--prefix <name>", "namespace name prefix of the netns lab (default rl-<lab name>)")
+    .action(async (topo: string, o: { script?: string; seed: number; prefix?: string }) =>
+      exit(await runCompare({ topology: topo, script: o.script, seed: o.seed, prefix: o.prefix, out, err })),
+    );
   return p;
+}
+
+function engineOption(): Option {
+  return new Option("--engine <name>", "sim (simulator) or netns (Linux namespaces + FRR, root)")
+    .choices(["sim", "netns"])
+    .default("sim");
 }
 
 function speedArg(v: string): number {

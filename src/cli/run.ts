@@ -5,7 +5,9 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../core/errors.js";
+import { createNetnsLab } from "../engines/netns/index.js";
 import { createSimLab } from "../engines/sim/index.js";
+import type { Lab } from "../lab/lab.js";
 import { parseScenario, runScenario } from "../lab/scenario.js";
 import { pcapFileHeader, pcapRecord } from "../wire/index.js";
 import { loadTopologyFile, readText } from "./io.js";
@@ -16,6 +18,8 @@ export interface RunArgs {
   seed: number;
   capture?: string | undefined;
   events?: string | undefined;
+  /** `sim` (default) or `netns` (Linux namespaces + FRR, root). */
+  engine?: "sim" | "netns" | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
 }
@@ -28,6 +32,7 @@ export async function runRun(a: RunArgs): Promise<number> {
     scriptName,
     new Set(topo.nodes.map((n) => n.name)),
   );
+  if (a.engine === "netns") return runNetns(a, topo, stmts, scriptName);
   const lab = createSimLab(topo, { seed: a.seed });
   const files: number[] = [];
   try {
@@ -51,6 +56,30 @@ export async function runRun(a: RunArgs): Promise<number> {
       }
       lab.net.capture = (link, t, bytes) => writeSync(fds.get(link.id)!, pcapRecord(t, bytes));
     }
+    if (a.events) {
+      const fd = openSync(a.events, "w");
+      files.push(fd);
+      lab.onEvent((e) => writeSync(fd, `${JSON.stringify(e)}\n`));
+    }
+    return await runScenario(lab, stmts, scriptName, { write: a.out, quietInterval: topo.rip.update });
+  } finally {
+    await lab.close();
+    for (const fd of files) closeSync(fd);
+  }
+}
+
+/** `run --engine netns`: the same scenario on real kernels (captures are the simulator's for now). */
+async function runNetns(
+  a: RunArgs,
+  topo: ReturnType<typeof loadTopologyFile>,
+  stmts: ReturnType<typeof parseScenario>,
+  scriptName: string,
+): Promise<number> {
+  if (a.capture)
+    throw new LabError("--capture works with the sim engine only", { field: "--capture" }, "usage");
+  const lab: Lab = await createNetnsLab(topo, { log: (s) => a.err(`${s}\n`) });
+  const files: number[] = [];
+  try {
     if (a.events) {
       const fd = openSync(a.events, "w");
       files.push(fd);

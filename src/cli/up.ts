@@ -4,7 +4,9 @@
  * Ctrl-C. Shuts down cleanly on SIGINT/SIGTERM.
  */
 import { performance } from "node:perf_hooks";
+import { createNetnsLab } from "../engines/netns/index.js";
 import { createSimLab } from "../engines/sim/index.js";
+import type { Lab } from "../lab/lab.js";
 import { createServer } from "../server/index.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
@@ -16,6 +18,8 @@ export interface UpArgs {
   speed: number;
   seed: number;
   adminToken?: string | undefined;
+  /** `sim` (default) or `netns` (Linux namespaces + FRR, root; real time, speed 1 only). */
+  engine?: "sim" | "netns" | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
   /** Resolves when the lab should stop (tests); default: SIGINT or SIGTERM. */
@@ -30,8 +34,13 @@ export const nodeWallClock: WallClock = {
 
 export async function runUp(a: UpArgs): Promise<number> {
   const topo = loadTopologyFile(a.topology);
-  const lab = createSimLab(topo, { seed: a.seed, wallClock: nodeWallClock });
-  lab.pacer!.setSpeed(a.speed);
+  let lab: Lab;
+  if (a.engine === "netns") lab = await createNetnsLab(topo, { log: (s) => a.err(`${s}\n`) });
+  else {
+    const sim = createSimLab(topo, { seed: a.seed, wallClock: nodeWallClock });
+    sim.pacer!.setSpeed(a.speed);
+    lab = sim;
+  }
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
     server = await createServer({ lab, port: a.http, host: a.host, adminToken: a.adminToken });

@@ -62,6 +62,7 @@ interface NodeRuntime {
   /** RIP metrics from zebra, fetched lazily (a vtysh call is too dear for every change). */
   metrics: Map<string, number>;
   metricsTimer: NodeJS.Timeout | null;
+  resyncTimer: NodeJS.Timeout | null;
   monitor: ChildProcess | null;
   daemonPids: number[];
 }
@@ -124,6 +125,7 @@ export class NetnsLab implements Lab {
         rows: new Map(),
         metrics: new Map(),
         metricsTimer: null,
+        resyncTimer: null,
         monitor: null,
         daemonPids: [],
       });
@@ -305,7 +307,9 @@ export class NetnsLab implements Lab {
    */
   private async startMonitor(node: string): Promise<void> {
     const rt = this.nodesRt.get(node)!;
-    const p = spawn("ip", ["-4", "-n", rt.plan.netns, "monitor", "route"], {
+    // Link lines too: IPv4 flushes the routes of an interface that goes down without a
+    // netlink notice per route, so a link change means "read the whole table again".
+    const p = spawn("ip", ["-4", "-n", rt.plan.netns, "monitor", "route", "link"], {
       stdio: ["ignore", "pipe", "ignore"],
     });
     this.children.add(p);
@@ -331,6 +335,10 @@ export class NetnsLab implements Lab {
     const rt = this.nodesRt.get(node)!;
     let changed = false;
     for (const line of lines) {
+      if (/^\d+: /.test(line)) {
+        this.scheduleResync(node);
+        continue;
+      }
       const m = parseMonitorLine(line);
       if (!m) continue;
       const k = rowKey(m.row);
@@ -341,6 +349,25 @@ export class NetnsLab implements Lab {
       }
     }
     if (changed) this.rebuild(node, emit);
+  }
+
+  private scheduleResync(node: string): void {
+    const rt = this.nodesRt.get(node)!;
+    if (rt.resyncTimer || this.closed) return;
+    rt.resyncTimer = setTimeout(() => {
+      rt.resyncTimer = null;
+      void this.resync(node).catch(() => {});
+    }, 20);
+  }
+
+  /** Reads the node's whole kernel table again and emits what changed. */
+  async resync(node: string): Promise<void> {
+    const rt = this.nodesRt.get(node)!;
+    if (this.closed) return;
+    const r = await run("ip", ["-4", "-j", "-n", rt.plan.netns, "route", "show", "table", "all"]);
+    if (r.code !== 0 || this.closed) return;
+    rt.rows = new Map((JSON.parse(r.stdout) as IpRouteJson[]).map((row) => [rowKey(row), row]));
+    this.rebuild(node, true);
   }
 
   /** Recomputes the node's table from its rows; emits route events for what differs. */
@@ -430,6 +457,7 @@ export class NetnsLab implements Lab {
   /** Waits for queued changes and reads every node's RIP metrics (the cross-check calls this). */
   async refreshAll(): Promise<void> {
     await this.settle();
+    await pool(this.plan.nodes, 4, (n) => this.resync(n.name));
     await pool(this.plan.nodes, 4, (n) => this.updateMetrics(n.name));
   }
 
@@ -656,6 +684,8 @@ export class NetnsLab implements Lab {
           await runOk("ip", ["-n", e.node.netns, "link", "set", e.i.kname, up && nodeUp ? "up" : "down"]);
         }
       }
+      // The tables as the kernel has them now, before anyone waits on "converged".
+      for (const e of ends) await this.resync(e.node.name);
     });
     this.emit({
       kind: "link",
@@ -688,6 +718,8 @@ export class NetnsLab implements Lab {
         await this.startDaemons(node);
         await this.installStatics(node);
       }
+      await this.resync(node);
+      for (const i of n.ifaces) await this.resync(i.link.a.node === node ? i.link.b.node : i.link.a.node);
     });
     this.emit({ kind: "node", t: this.now(), node, state: up ? "up" : "down" });
   }
@@ -744,7 +776,10 @@ export class NetnsLab implements Lab {
     try {
       await this.queue;
     } catch {}
-    for (const rt of this.nodesRt.values()) if (rt.metricsTimer) clearTimeout(rt.metricsTimer);
+    for (const rt of this.nodesRt.values()) {
+      if (rt.metricsTimer) clearTimeout(rt.metricsTimer);
+      if (rt.resyncTimer) clearTimeout(rt.resyncTimer);
+    }
     for (const c of this.children) c.kill("SIGTERM");
     await killRecorded(this.state.state.pids);
     await removeNamespaces(this.state.state.namespaces);
