@@ -3,7 +3,8 @@
  * Lab, so every branch can be forced. api-simlab.test.ts runs the same routes on the real
  * simulator.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
@@ -438,6 +439,31 @@ describe("HTTP API (scripted lab)", () => {
         });
         expect(r.json().error ?? "", `${method} ${path}`).not.toContain("no such path");
       }
+    }
+  });
+
+  it("serves the built page from webRoot only: no path escapes it, no dotfiles", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "routelab-web-"));
+    const root = join(dir, "dist");
+    mkdirSync(join(root, "assets"), { recursive: true });
+    writeFileSync(join(root, "index.html"), "<!doctype html><title>page</title>");
+    writeFileSync(join(root, "assets", "app.js"), "console.log(1)");
+    writeFileSync(join(root, ".secret"), "DOTFILE-CONTENT");
+    writeFileSync(join(dir, "outside.txt"), "OUTSIDE-CONTENT");
+    const built = await buildApp({ lab: scriptedLab(), webRoot: root });
+    app = built.app;
+    expect((await app.inject({ method: "GET", url: "/" })).body).toContain("<title>page</title>");
+    expect((await app.inject({ method: "GET", url: "/assets/app.js" })).statusCode).toBe(200);
+    for (const url of [
+      "/../outside.txt",
+      "/%2e%2e/outside.txt",
+      "/assets/..%2f..%2foutside.txt",
+      "/.secret",
+      "/..%5coutside.txt",
+    ]) {
+      const r = await app.inject({ method: "GET", url });
+      expect(r.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(r.body, url).not.toMatch(/DOTFILE-CONTENT|OUTSIDE-CONTENT/);
     }
   });
 });
