@@ -1,0 +1,112 @@
+/**
+ * @module engines/sim/timeline
+ * Deterministic replay of a lab's inputs. The simulator is a pure function of (topology, seed,
+ * inputs), so a journal of the inputs — link and node changes, commands and their Ctrl-C — each
+ * stamped with the virtual time and the number of simulator events run before it, rebuilds any
+ * moment exactly: build the lab afresh and apply each input after the same number of events.
+ * The event count, not the time alone, places an input between events due at the same
+ * nanosecond, so the replay is byte for byte the original run.
+ */
+import type { Nanos } from "../../core/time.js";
+import type { Execution } from "../../lab/lab.js";
+import type { SimLab } from "./sim-lab.js";
+
+/** One input to the lab, with where it was applied: time `t`, after `k` simulator events. */
+export type Input = { t: Nanos; k: number } & (
+  | { kind: "link"; a: string; b: string; up: boolean; silent: boolean }
+  | { kind: "node"; node: string; up: boolean }
+  | { kind: "exec"; id: number; node: string; line: string; user: string }
+  | { kind: "interrupt"; id: number }
+);
+
+/** Distributes an input without its stamp (the lab stamps it when applied). */
+export type InputBody = Input extends infer I ? (I extends Input ? Omit<I, "t" | "k"> : never) : never;
+
+/** One lab and the inputs it has had and is still to have (the recorded future, after a rewind). */
+export class Timeline {
+  /** Inputs applied, in order. */
+  readonly applied: Input[] = [];
+  /** Running commands by journal id, to deliver Ctrl-C to the right one. */
+  readonly execs = new Map<number, Execution>();
+  /** Times the recorded future could not be met (should stay 0: the replay is deterministic). */
+  diverged = 0;
+
+  constructor(
+    readonly lab: SimLab,
+    /** Inputs recorded earlier, applied as the clock passes their moment. */
+    public future: Input[],
+    /** Where command output goes (by journal id); none for replayed commands by default. */
+    private readonly writerFor: (id: number) => ((s: string) => void) | undefined = () => undefined,
+  ) {}
+
+  /** Stamps an input with the current moment. */
+  stamp(body: InputBody): Input {
+    const s = this.lab.net.scheduler;
+    return { ...body, t: s.now(), k: s.executed } as Input;
+  }
+
+  /** Applies an input to the lab (throws LabError, as the lab does, for bad names). */
+  apply(i: Input): Execution | undefined {
+    const lab = this.lab;
+    switch (i.kind) {
+      case "link":
+        lab.setLink(i.a, i.b, i.up, { silent: i.silent });
+        break;
+      case "node":
+        lab.setNode(i.node, i.up);
+        break;
+      case "exec": {
+        const write = this.writerFor(i.id);
+        const x = lab.exec(i.node, i.line, write ? { user: i.user, write } : { user: i.user });
+        this.execs.set(i.id, x);
+        this.applied.push(i);
+        return x;
+      }
+      case "interrupt":
+        this.execs.get(i.id)?.interrupt();
+        break;
+    }
+    this.applied.push(i);
+    return undefined;
+  }
+
+  /**
+   * Runs the lab to `until` (or until `cond` holds, checked after every event), applying the
+   * recorded future at the exact points it was first applied. Returns whether `cond` held
+   * (true when there is none).
+   */
+  drive(until: Nanos, cond?: () => boolean): boolean {
+    const s = this.lab.net.scheduler;
+    for (;;) {
+      if (cond?.()) return true;
+      const f = this.future[0];
+      if (f && f.t <= until) {
+        const next = s.peekTime();
+        if (s.executed === f.k && next >= f.t) {
+          // Nothing is due before the input: move the clock to it (when it stood between events).
+          if (s.now() < f.t && next > f.t) s.runUntil(f.t);
+          this.future.shift();
+          this.apply(f);
+          continue;
+        }
+        if (s.executed >= f.k || next > f.t) {
+          this.diverged++;
+          this.future = [];
+          continue;
+        }
+        if (!cond && next < f.t) s.runUntil(f.t - 1);
+        else s.step();
+        continue;
+      }
+      if (!cond) {
+        s.runUntil(until);
+        return true;
+      }
+      if (s.peekTime() > until) {
+        s.runUntil(until);
+        return cond();
+      }
+      s.step();
+    }
+  }
+}
