@@ -62,7 +62,64 @@ export const CLASS_LABEL: Record<PacketClass, string> = {
   other: "other",
 };
 
-/** Draws one packet of class `cls` centred at (x, y) with radius r. */
+/** Adds the outline of one packet of class `cls` at (x, y), radius r, to the current path. */
+export function packetPath(
+  ctx: CanvasRenderingContext2D,
+  cls: PacketClass,
+  x: number,
+  y: number,
+  r: number,
+): void {
+  switch (cls) {
+    case "traceroute":
+      ctx.moveTo(x, y - r * 1.25);
+      ctx.lineTo(x + r * 1.25, y);
+      ctx.lineTo(x, y + r * 1.25);
+      ctx.lineTo(x - r * 1.25, y);
+      ctx.closePath();
+      break;
+    case "icmp-error":
+      ctx.moveTo(x, y - r * 1.3);
+      ctx.lineTo(x + r * 1.2, y + r * 0.9);
+      ctx.lineTo(x - r * 1.2, y + r * 0.9);
+      ctx.closePath();
+      break;
+    case "rip":
+      ctx.rect(x - r * 0.6, y - r * 0.6, r * 1.2, r * 1.2);
+      break;
+    case "echo-request":
+    case "echo-reply":
+      ctx.moveTo(x + r, y);
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      break;
+    default:
+      ctx.moveTo(x + r * 0.7, y);
+      ctx.arc(x, y, r * 0.7, 0, Math.PI * 2);
+  }
+}
+
+/** Fills (and rims) the current path of packets of one class and colour. */
+export function paintPackets(ctx: CanvasRenderingContext2D, cls: PacketClass, fill: string): void {
+  ctx.fillStyle = cls === "rip" ? RIP_COLOR : fill;
+  ctx.fill();
+  // Rims: white for replies, red for ICMP errors, dark for requests (distinct on a trail of
+  // their own colour).
+  const rim =
+    cls === "echo-reply"
+      ? "#ffffff"
+      : cls === "icmp-error"
+        ? DROP_COLOR
+        : cls === "echo-request"
+          ? "#0b0f14"
+          : null;
+  if (rim) {
+    ctx.strokeStyle = rim;
+    ctx.lineWidth = cls === "echo-reply" ? 2.5 : cls === "icmp-error" ? 2 : 1.5;
+    ctx.stroke();
+  }
+}
+
+/** Draws one packet of class `cls` centred at (x, y) with radius r (the legend). */
 export function drawPacket(
   ctx: CanvasRenderingContext2D,
   cls: PacketClass,
@@ -71,48 +128,7 @@ export function drawPacket(
   r: number,
   fill: string,
 ): void {
-  ctx.fillStyle = cls === "rip" ? RIP_COLOR : fill;
   ctx.beginPath();
-  switch (cls) {
-    case "traceroute":
-      ctx.moveTo(x, y - r * 1.25);
-      ctx.lineTo(x + r * 1.25, y);
-      ctx.lineTo(x, y + r * 1.25);
-      ctx.lineTo(x - r * 1.25, y);
-      ctx.closePath();
-      ctx.fill();
-      break;
-    case "icmp-error":
-      ctx.moveTo(x, y - r * 1.3);
-      ctx.lineTo(x + r * 1.2, y + r * 0.9);
-      ctx.lineTo(x - r * 1.2, y + r * 0.9);
-      ctx.closePath();
-      ctx.fill();
-      ctx.strokeStyle = DROP_COLOR;
-      ctx.lineWidth = 2;
-      ctx.stroke();
-      break;
-    case "rip":
-      ctx.rect(x - r * 0.6, y - r * 0.6, r * 1.2, r * 1.2);
-      ctx.fill();
-      break;
-    case "echo-reply":
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.strokeStyle = "#ffffff";
-      ctx.lineWidth = 2.5;
-      ctx.stroke();
-      break;
-    case "echo-request":
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      ctx.fill();
-      // A dark rim keeps the dot distinct on a trail of its own colour.
-      ctx.strokeStyle = "#0b0f14";
-      ctx.lineWidth = 1.5;
-      ctx.stroke();
-      break;
-    default:
-      ctx.arc(x, y, r * 0.7, 0, Math.PI * 2);
-      ctx.fill();
-  }
+  packetPath(ctx, cls, x, y, r);
+  paintPackets(ctx, cls, fill);
 }

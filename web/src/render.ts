@@ -6,7 +6,8 @@
  * they have room to be read.
  */
 import { type Camera, toScreen } from "./camera.js";
-import { DROP_COLOR, drawPacket } from "./colors.js";
+import type { PacketClass } from "../../src/core/events.js";
+import { DROP_COLOR, packetPath, paintPackets } from "./colors.js";
 import { DROP_MS, type Scene, type SceneLink, type SceneNode, TRAIL_MS } from "./scene.js";
 
 const BG = "#0b0f14";
@@ -70,6 +71,8 @@ export class Renderer {
   width = 0;
   height = 0;
   stats: RenderStats = { frames: 0, dotsDrawn: 0, lastFrameMs: 0 };
+  /** Packets of one class and colour, reused from frame to frame. */
+  private groups = new Map<string, { cls: PacketClass; color: string; xy: number[] }>();
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.ctx = canvas.getContext("2d", { alpha: false })!;
@@ -159,6 +162,39 @@ export class Renderer {
     }
     ctx.setLineDash([]);
 
+    // Packets in flight, under the labels and routers (a packet enters a router and is gone).
+    const dr = Math.max(3, Math.min(9, r * 0.36));
+    // One path per (class, colour): 500 packets cost a handful of fills, not 500.
+    let dots = 0;
+    const groups = this.groups;
+    for (const g of groups.values()) g.xy.length = 0;
+    for (const f of scene.flying) {
+      const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
+      const [x1, y1, x2, y2] = linkEnds(f.link, cam);
+      const q = f.reverse ? 1 - p : p;
+      const x = x1 + (x2 - x1) * q;
+      const y = y1 + (y2 - y1) * q;
+      if (!visible(x, y, 10)) continue;
+      const key = `${f.e.cls}\u0000${f.color}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { cls: f.e.cls, color: f.color, xy: [] };
+        groups.set(key, g);
+      }
+      g.xy.push(x, y);
+      dots++;
+    }
+    for (const [key, g] of groups) {
+      if (g.xy.length === 0) {
+        groups.delete(key);
+        continue;
+      }
+      const rr = g.cls === "rip" ? dr * 0.8 : dr;
+      ctx.beginPath();
+      for (let i = 0; i < g.xy.length; i += 2) packetPath(ctx, g.cls, g.xy[i]!, g.xy[i + 1]!, rr);
+      paintPackets(ctx, g.cls, g.color);
+    }
+
     if (labels) this.linkLabels(scene, cam);
 
     // Routers.
@@ -208,20 +244,6 @@ export class Renderer {
         if (w < r * 1.9) ctx.fillText(n.name, x, y + 1);
         else halo(ctx, n.name, x, y + r + 14, LABEL);
       }
-    }
-
-    // Packets in flight.
-    const dr = Math.max(3, Math.min(9, r * 0.36));
-    let dots = 0;
-    for (const f of scene.flying) {
-      const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
-      const [x1, y1, x2, y2] = linkEnds(f.link, cam);
-      const q = f.reverse ? 1 - p : p;
-      const x = x1 + (x2 - x1) * q;
-      const y = y1 + (y2 - y1) * q;
-      if (!visible(x, y, 10)) continue;
-      drawPacket(ctx, f.e.cls, x, y, f.e.cls === "rip" ? dr * 0.8 : dr, f.color);
-      dots++;
     }
 
     // Drops: a red cross where the packet died (beside the router when inside it), with the reason.
