@@ -140,10 +140,10 @@ export async function runScenario(
           break;
         }
         case "link":
-          lab.setLink(st.a, st.b, st.up, { silent: st.silent });
+          atLine(file, st.line, () => lab.setLink(st.a, st.b, st.up, { silent: st.silent }));
           break;
         case "node":
-          lab.setNode(st.node, st.up);
+          atLine(file, st.line, () => lab.setNode(st.node, st.up));
           break;
         case "exec": {
           const prompt = st.user === "root" ? `${st.node}# ` : `${st.user}@${st.node}$ `;
@@ -168,5 +168,16 @@ export async function runScenario(
     return 0;
   } finally {
     unsubscribe();
+  }
+}
+
+/** Runs `fn`; a LabError it throws without a position (no link between A and B) gets `file:line`. */
+function atLine(file: string, line: number, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof LabError && e.pos.line === undefined)
+      throw new LabError(e.message, { ...e.pos, file, line }, e.code);
+    throw e;
   }
 }

@@ -2,10 +2,19 @@
  * Bugs the reliability suites found, each pinned by the smallest case that showed it.
  */
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LabError } from "../../src/core/errors.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
+import { parseScenario, runScenario } from "../../src/lab/scenario.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { checkCarrier } from "./invariants.js";
 
+const TOPO = loadTopologyText(
+  readFileSync(join(import.meta.dirname, "..", "..", "examples", "seed.yaml"), "utf8"),
+  "seed.yaml",
+);
+const NODES = new Set(TOPO.nodes.map((n) => n.name));
 const LINE = "r0 r1 10.0.1.0/24\nr0 r2 10.0.2.0/24\n";
 
 describe("regressions found by fault injection", () => {
@@ -34,5 +43,20 @@ describe("regressions found by fault injection", () => {
     lab.setNode("r1", true);
     expect(checkCarrier(lab.net)).toEqual([]);
     expect(lab.routes("r0").some((r) => r.dest === "10.0.1.0/24")).toBe(true);
+  });
+});
+
+describe("regressions found by scenario fuzzing", () => {
+  it("a link statement between routers with no link stops the run at its line", async () => {
+    const st = parseScenario("wait 1s\nlink down vm4 vm9\n", "s.txt", NODES);
+    const lab = createSimLab(TOPO);
+    await expect(
+      runScenario(lab, st, "s.txt", { write: () => {}, quietInterval: TOPO.rip.update }),
+    ).rejects.toThrow(LabError);
+    const err = await runScenario(lab, st, "s.txt", {
+      write: () => {},
+      quietInterval: TOPO.rip.update,
+    }).catch((e: LabError) => e);
+    expect((err as LabError).format()).toBe("s.txt:2: link: no link between vm4 and vm9");
   });
 });
