@@ -28,6 +28,7 @@ import type { ShellContext, ShellInterface } from "../../shell/context.js";
 import { HostsTable } from "../../shell/context.js";
 import { ripdConf, zebraConf } from "../../topology/frr-config.js";
 import type { Topology } from "../../topology/model.js";
+import { LinkCaptures } from "./capture.js";
 import { mapCommand } from "./commands.js";
 import {
   type IpRouteJson,
@@ -88,6 +89,7 @@ export class NetnsLab implements Lab {
   readonly plan: LabPlan;
   readonly state: StateFile;
   private readonly frrDir: string;
+  private readonly captureOn: boolean;
   private readonly log: (s: string) => void;
   private readonly nodesRt = new Map<string, NodeRuntime>();
   private readonly linksRt = new Map<string, LinkRuntime>();
@@ -112,6 +114,7 @@ export class NetnsLab implements Lab {
     this.plan = planLab(topology, prefix);
     this.state = new StateFile(prefix);
     this.frrDir = opts.frrDir ?? "/usr/lib/frr";
+    this.captureOn = opts.capture ?? true;
     this.log = opts.log ?? (() => {});
     this.hosts = new HostsTable(
       this.plan.nodes.map((n) => ({ name: n.name, addrs: n.ifaces.map((i) => i.addr) })),
@@ -202,6 +205,21 @@ export class NetnsLab implements Lab {
         if (this.netem) for (const i of n.ifaces) await this.applyShaping(n, i.kname, i.link.id, false);
       }),
     );
+    if (this.captureOn)
+      await this.phase("captures", async () => {
+        const c = new LinkCaptures({
+          plan: this.plan,
+          timeOf: (sec, nsec) => this.epochToLab(sec, nsec),
+          userOfTos: (tos) => this.userOfTos(tos),
+          delayOf: (id) => (this.netem ? this.topology.links.find((l) => l.id === id)!.delay : 0),
+          emit: (e) => this.emit(e),
+        });
+        await c.start();
+        for (const p of c.children) {
+          this.children.add(p);
+          p.on("exit", () => this.children.delete(p));
+        }
+      });
     await this.phase("monitors", () => pool(nodes, 8, (n) => this.startMonitor(n.name)));
     await this.phase("daemons", () => pool(nodes, 16, (n) => this.startDaemons(n.name)));
     await this.phase("statics", () => pool(nodes, 4, (n) => this.installStatics(n.name)));
@@ -740,9 +758,11 @@ export class NetnsLab implements Lab {
     return Math.round((performance.now() - this.t0) * MS);
   }
 
-  /** Lab time of a wall-clock instant given as performance.now() milliseconds. */
-  timeOf(perfMs: number): Nanos {
-    return Math.round((perfMs - this.t0) * MS);
+  /** Lab time of a capture timestamp (epoch seconds and nanoseconds). */
+  epochToLab(sec: number, nsec: number): Nanos {
+    const baseMs = performance.timeOrigin + this.t0;
+    const baseSec = Math.floor(baseMs / 1000);
+    return (sec - baseSec) * 1e9 + nsec - Math.round((baseMs - baseSec * 1000) * MS);
   }
 
   clock(): ClockState {

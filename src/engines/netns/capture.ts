@@ -1,0 +1,213 @@
+/**
+ * @module engines/netns/capture
+ * The picture stays honest on real kernels: one tcpdump per link (on the first endpoint's veth,
+ * both directions) streams pcap to us; each frame is decoded with src/wire and becomes the
+ * same events the simulator emits.
+ *
+ * - hop: a frame on link L whose Ethernet source is A's MAC went A → B (veth: seen leaving A is
+ *   arriving at B). The MACs are ours (plan.ts), so direction needs no guessing.
+ * - deliver: the frame's destination is an address of B (or RIP's multicast group and B runs RIP).
+ * - drop: an ICMP error names the packet it quotes — time exceeded → ttl-expired, net/host
+ *   unreachable → no-route, port unreachable → port-unreachable — at the router that sent it.
+ * - packet ids: a packet keeps its id across hops because the key is what forwarding does not
+ *   change: source, destination, IP id, protocol and the first 8 transport bytes (ports, or
+ *   ICMP type/code/checksum/id/seq) — exactly what an ICMP error quotes, so errors find their packet.
+ * - user: the DSCP mark every command's packets carry (ping -Q, traceroute -t; see commands.ts);
+ *   ICMP errors are charged by the mark in the header they quote, echo replies copy the mark.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import type { DropReason, LabEvent } from "../../core/events.js";
+import type { Ipv4 } from "../../core/ip.js";
+import type { Nanos } from "../../core/time.js";
+import { classify, summarize } from "../../wire/summary.js";
+import type { LabPlan, PlannedIface } from "./plan.js";
+
+/** Incremental pcap reader: feed chunks, get records (tcpdump writes a stream, not a file). */
+export class PcapStream {
+  private buf = new Uint8Array(0);
+  private header = false;
+  private le = true;
+  private nanos = false;
+
+  push(chunk: Uint8Array, onRecord: (sec: number, nsec: number, frame: Uint8Array) => void): void {
+    const b = new Uint8Array(this.buf.length + chunk.length);
+    b.set(this.buf);
+    b.set(chunk, this.buf.length);
+    const v = new DataView(b.buffer);
+    let o = 0;
+    if (!this.header) {
+      if (b.length < 24) {
+        this.buf = b;
+        return;
+      }
+      const m = v.getUint32(0, true);
+      this.le = m === 0xa1b2c3d4 || m === 0xa1b23c4d;
+      const mm = this.le ? m : v.getUint32(0, false);
+      this.nanos = mm === 0xa1b23c4d;
+      this.header = true;
+      o = 24;
+    }
+    while (o + 16 <= b.length) {
+      const incl = v.getUint32(o + 8, this.le);
+      if (o + 16 + incl > b.length) break;
+      const sec = v.getUint32(o, this.le);
+      const frac = v.getUint32(o + 4, this.le);
+      onRecord(sec, this.nanos ? frac : frac * 1000, b.subarray(o + 16, o + 16 + incl));
+      o += 16 + incl;
+    }
+    this.buf = b.slice(o);
+  }
+}
+
+const ETH_LEN = 14;
+
+function macBytes(mac: string): Uint8Array {
+  return Uint8Array.from(mac.split(":").map((x) => Number.parseInt(x, 16)));
+}
+
+/** The key of a packet from its IPv4 header at `o` and the 8 bytes after it (or fewer). */
+function packetKey(b: Uint8Array, o: number): string {
+  const ihl = (b[o]! & 15) * 4;
+  let k = "";
+  for (let i = 4; i < 6; i++) k += b[o + i]!.toString(16).padStart(2, "0"); // id
+  k += `:${b[o + 9]}:`;
+  for (let i = 12; i < 20; i++) k += b[o + i]!.toString(16).padStart(2, "0"); // src, dst
+  k += ":";
+  const end = Math.min(b.length, o + ihl + 8);
+  for (let i = o + ihl; i < end; i++) k += b[i]!.toString(16).padStart(2, "0");
+  return k;
+}
+
+export interface CaptureSink {
+  plan: LabPlan;
+  /** Lab time of a capture timestamp. */
+  timeOf(sec: number, nsec: number): Nanos;
+  userOfTos(tos: number): string;
+  /** One-way delay the kernel applies on a link (0 without netem). */
+  delayOf(linkId: string): Nanos;
+  emit(e: LabEvent): void;
+}
+
+/** Runs the captures of a lab and turns frames into events. */
+export class LinkCaptures {
+  private ids = new Map<string, number>();
+  private nextId = 1;
+  readonly children: ChildProcess[] = [];
+  private readonly addrs = new Map<string, Set<Ipv4>>();
+  private readonly rip = new Set<string>();
+
+  constructor(private readonly sink: CaptureSink) {
+    for (const n of sink.plan.nodes) {
+      this.addrs.set(n.name, new Set(n.ifaces.map((i) => i.addr)));
+      if (n.routing === "rip") this.rip.add(n.name);
+    }
+  }
+
+  /** Starts one tcpdump per link; resolves when all listen. */
+  async start(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const n of this.sink.plan.nodes)
+      for (const i of n.ifaces) {
+        if (i.link.a.node !== n.name || i.link.a.iface !== i.name) continue;
+        const far = this.sink.plan.byName.get(i.link.b.node)!;
+        const fi = far.ifaces.find((x) => x.name === i.link.b.iface)!;
+        waits.push(this.capture(n.netns, n.name, i, far.name, fi));
+      }
+    await Promise.all(waits);
+  }
+
+  private capture(netns: string, a: string, ia: PlannedIface, b: string, ib: PlannedIface): Promise<void> {
+    const p = spawn(
+      "ip",
+      [
+        "netns",
+        "exec",
+        netns,
+        "tcpdump",
+        "-i",
+        ia.kname,
+        "-w",
+        "-",
+        "-U",
+        "-n",
+        "-s",
+        "256",
+        "--immediate-mode",
+        "--time-stamp-precision=nano",
+        "ip",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.children.push(p);
+    const macA = macBytes(ia.mac);
+    const stream = new PcapStream();
+    const link = ia.link.id;
+    p.stdout!.on("data", (chunk: Buffer) =>
+      stream.push(chunk, (sec, nsec, frame) => {
+        if (frame.length < ETH_LEN + 20 || frame[12] !== 0x08 || frame[13] !== 0x00) return;
+        let fromA = true;
+        for (let i = 0; i < 6; i++) if (frame[6 + i] !== macA[i]) fromA = false;
+        this.frame(this.sink.timeOf(sec, nsec), link, fromA ? a : b, fromA ? b : a, frame.subarray(ETH_LEN));
+      }),
+    );
+    return new Promise((resolve) => {
+      let err = "";
+      const done = () => resolve();
+      p.stderr!.setEncoding("utf8").on("data", (s: string) => {
+        err += s;
+        if (err.includes("listening on")) done();
+      });
+      p.on("exit", done);
+      setTimeout(done, 5000);
+    });
+  }
+
+  private id(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      if (this.ids.size > 100_000) this.ids.clear();
+      id = this.nextId++;
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  /** One IPv4 packet seen on `link` going `from` → `to`. */
+  frame(t: Nanos, link: string, from: string, to: string, ip: Uint8Array): void {
+    const s = this.sink;
+    const packet = this.id(packetKey(ip, 0));
+    const tos = ip[1]!;
+    const proto = ip[9]!;
+    const ihl = (ip[0]! & 15) * 4;
+    const cls = classify(ip);
+    const summary = summarize(ip);
+    const icmpError = proto === 1 && ip.length >= ihl + 8 + 20 && (ip[ihl] === 3 || ip[ihl] === 11);
+    const user = s.userOfTos(icmpError ? ip[ihl + 8 + 1]! : tos);
+    const duration = s.delayOf(link);
+    s.emit({ kind: "hop", t, packet, user, cls, from, to, link, duration, size: ip.length, summary });
+    const dst = ((ip[16]! << 24) | (ip[17]! << 16) | (ip[18]! << 8) | ip[19]!) >>> 0;
+    const src = ((ip[12]! << 24) | (ip[13]! << 16) | (ip[14]! << 8) | ip[15]!) >>> 0;
+    const mine = this.addrs.get(to)!.has(dst);
+    const group = dst >>> 28 === 14;
+    if (mine || (group && this.rip.has(to)))
+      s.emit({ kind: "deliver", t: t + duration, packet, user, cls, node: to, summary });
+    // The sender of an ICMP error is where the quoted packet died: the first hop of the error.
+    if (icmpError && this.addrs.get(from)!.has(src)) {
+      const type = ip[ihl]!;
+      const code = ip[ihl + 1]!;
+      const reason: DropReason =
+        type === 11 ? "ttl-expired" : code === 3 ? "port-unreachable" : code <= 1 ? "no-route" : "filtered";
+      const quoted = this.id(packetKey(ip, ihl + 8));
+      s.emit({
+        kind: "drop",
+        t,
+        packet: quoted,
+        user,
+        cls: classify(ip.subarray(ihl + 8)),
+        node: from,
+        reason,
+        summary: summarize(ip.subarray(ihl + 8)),
+      });
+    }
+  }
+}
