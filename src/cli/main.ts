@@ -13,6 +13,8 @@ import { runCheck } from "./check.js";
 import { runCompare } from "./compare.js";
 import { runRun } from "./run.js";
 import { runUp } from "./up.js";
+import { registerUsersCommands } from "./users.js";
+import { defaultUsersFile } from "../server/logins.js";
 
 export const EXIT_USAGE = 2;
 
@@ -78,6 +80,11 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
       ),
     )
     .addOption(engineOption())
+    .option("--users <file>", "users file (default: routelab-users.yaml beside the topology)")
+    .addOption(
+      new Option("--ssh <port>", "SSH port (0 = any free port)").default(2222).argParser(intArg("--ssh")),
+    )
+    .option("--no-ssh", "no SSH server")
     .action(
       async (
         topo: string,
@@ -88,6 +95,8 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
           seed: number;
           adminToken?: string;
           engine: "sim" | "netns";
+          users?: string;
+          ssh: number | false;
         },
       ) => exit(await runUp({ topology: topo, ...o, out, err })),
     );
@@ -100,6 +109,7 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
     .action(async (topo: string, o: { script?: string; seed: number; prefix?: string }) =>
       exit(await runCompare({ topology: topo, script: o.script, seed: o.seed, prefix: o.prefix, out, err })),
     );
+  registerUsersCommands(p, { out }, defaultUsersFile("examples/seed.yaml"));
   return p;
 }
 

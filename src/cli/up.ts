@@ -8,6 +8,7 @@ import { createNetnsLab } from "../engines/netns/index.js";
 import { createSimLab } from "../engines/sim/index.js";
 import type { Lab } from "../lab/lab.js";
 import { createServer } from "../server/index.js";
+import { defaultUsersFile, type Logins, loginBanner, startLogins } from "../server/logins.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
 
@@ -18,6 +19,10 @@ export interface UpArgs {
   speed: number;
   seed: number;
   adminToken?: string | undefined;
+  /** Users file; default routelab-users.yaml beside the topology. */
+  users?: string | undefined;
+  /** SSH port, or false for none. */
+  ssh: number | false;
   /** `sim` (default) or `netns` (Linux namespaces + FRR, root; real time, speed 1 only). */
   engine?: "sim" | "netns" | undefined;
   out: (s: string) => void;
@@ -41,10 +46,27 @@ export async function runUp(a: UpArgs): Promise<number> {
     sim.pacer!.setSpeed(a.speed);
     lab = sim;
   }
+  let logins: Logins;
+  try {
+    logins = await startLogins({
+      lab,
+      usersFile: a.users ?? defaultUsersFile(a.topology),
+      sshPort: a.ssh,
+      host: a.host,
+    });
+  } catch (e) {
+    await lab.close();
+    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      a.err(`routelab: --ssh ${a.ssh}: port already in use (try --ssh 0 for any free port)\n`);
+      return 1;
+    }
+    throw e;
+  }
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
     server = await createServer({ lab, port: a.http, host: a.host, adminToken: a.adminToken });
   } catch (e) {
+    await logins.close();
     await lab.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
@@ -56,6 +78,7 @@ export async function runUp(a: UpArgs): Promise<number> {
   a.out(
     `routelab: ${topo.name}: ${topo.nodes.length} routers, ${topo.links.length} links, speed ${a.speed}x\n` +
       `  live picture and API: ${server.url}/\n` +
+      loginBanner(logins) +
       `  stop with Ctrl-C\n`,
   );
   const stop =
@@ -66,6 +89,7 @@ export async function runUp(a: UpArgs): Promise<number> {
     });
   await stop;
   a.out("routelab: shutting down\n");
+  await logins.close();
   await server.close();
   await lab.close();
   return 0;

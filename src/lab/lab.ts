@@ -54,6 +54,8 @@ export interface LinkInfo {
 export interface ExecOptions {
   /** Who runs it (default `root`). Packets it sends carry this user. */
   user?: string;
+  /** Root's powers on the node for a user other than root (the server sets it for instructors). */
+  privileged?: boolean;
   /** Receives output as it is produced. */
   write?: (chunk: string) => void;
 }

@@ -46,6 +46,11 @@ export interface ShellContext {
   readonly node: string;
   /** Who runs the command: `root` or a user name. Packets are charged to this user. */
   readonly user: string;
+  /**
+   * Whether the user has root's powers on the node (root itself, or an instructor): route
+   * changes, ifconfig up/down, flood and fast pings.
+   */
+  readonly privileged?: boolean;
   /** The node's Host (sim/host.ts): sending, timers, route changes. */
   readonly host: Host;
   /** Active routes, sorted by destination then prefix length (sim: `node.fib.all()`). */
@@ -109,4 +114,9 @@ export class PidCounter {
     this.next = this.next >= 99999 ? 100 : this.next + 1;
     return p;
   }
+}
+
+/** Whether a command may use root's powers: root, or a user the engine marked privileged. */
+export function isPrivileged(ctx: ShellContext): boolean {
+  return ctx.user === "root" || ctx.privileged === true;
 }

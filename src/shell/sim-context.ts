@@ -28,6 +28,8 @@ export function simHosts(net: Network): HostsTable {
 
 export interface SimContextOptions {
   user: string;
+  /** Root's powers for a user other than root (an instructor). */
+  privileged?: boolean;
   write: (text: string) => void;
   writeErr?: (text: string) => void;
 }
@@ -44,6 +46,7 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
   const ctx: ShellContext = {
     node: node.name,
     user: o.user,
+    privileged: o.user === "root" || (o.privileged ?? false),
     host: node,
     routes: () => node.fib.all(),
     interfaces: () => node.ifaces,

@@ -26,7 +26,11 @@ export function createSimLab(topo: Topology, opts: CreateSimLabOptions = {}): Si
     },
     exec: (lab, node, line, o) => {
       const user = o.user ?? "root";
-      const ctx = simShellContext(lab.net, node, { user, write: o.write ?? (() => {}) });
+      const ctx = simShellContext(lab.net, node, {
+        user,
+        privileged: o.privileged ?? false,
+        write: o.write ?? (() => {}),
+      });
       lab.emit({ kind: "command", t: lab.net.scheduler.now(), node: node.name, user, command: line });
       const prog = runCommand(ctx, line);
       const done = new Promise<number>((resolve) =>

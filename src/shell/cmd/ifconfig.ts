@@ -9,7 +9,7 @@ import { formatIpv4, maskOf } from "../../core/ip.js";
 import { hex } from "../../apps/cfmt.js";
 import type { ProgramIo } from "../../apps/process.js";
 import type { Command } from "../commands.js";
-import type { ShellContext, ShellInterface } from "../context.js";
+import { isPrivileged, type ShellContext, type ShellInterface } from "../context.js";
 import { getopt } from "../getopt.js";
 import { etherAddress } from "./netstat.js";
 
@@ -108,7 +108,7 @@ export const ifconfigCommand: Command = {
       return 0;
     }
     if (rest.length === 1 && (rest[0] === "up" || rest[0] === "down")) {
-      if (ctx.user !== "root" || ctx.setInterfaceUp === undefined || !i.isLink) {
+      if (!isPrivileged(ctx) || ctx.setInterfaceUp === undefined || !i.isLink) {
         io.err("ifconfig: ioctl (SIOCSIFFLAGS): Operation not permitted\n");
         return 1;
       }

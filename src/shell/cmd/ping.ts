@@ -4,6 +4,7 @@
  * (64 EX_USAGE, 68 EX_NOHOST, 77 EX_NOPERM for what only root may do) — in front of the ping
  * program of apps/ping.ts.
  */
+import { isPrivileged } from "../context.js";
 import { type PingOptions, startPing } from "../../apps/ping.js";
 import type { Command } from "../commands.js";
 import { getopt, strtod, strtoul } from "../getopt.js";
@@ -45,7 +46,7 @@ export const pingCommand: Command = {
       io.err(`${g.error}\n${PING_USAGE}`);
       return EX_USAGE;
     }
-    const root = ctx.user === "root";
+    const root = isPrivileged(ctx);
     const o: Partial<PingOptions> = {};
     for (const { opt, arg = "" } of g.opts) {
       switch (opt) {

@@ -18,7 +18,7 @@ import { type Ipv4, lenOfMask, maskOf, parseIpv4 } from "../../core/ip.js";
 import { strerror } from "../../apps/errno.js";
 import type { ProgramIo } from "../../apps/process.js";
 import type { Command } from "../commands.js";
-import type { ShellContext, ShellRoute } from "../context.js";
+import { isPrivileged, type ShellContext, type ShellRoute } from "../context.js";
 import { getopt } from "../getopt.js";
 import { routename } from "../names.js";
 
@@ -104,7 +104,7 @@ function apply(
   d: Dest,
   gw: Ipv4 | undefined,
 ): string | undefined {
-  if (ctx.user !== "root") return "EPERM";
+  if (!isPrivileged(ctx)) return "EPERM";
   const dest = (d.addr & maskOf(d.len)) >>> 0;
   const existing = ctx.routes().find((r) => r.dest === dest && r.len === d.len);
   const reason = `route ${cmd} by ${ctx.user}`;
