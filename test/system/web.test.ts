@@ -214,6 +214,42 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     expect(problems).toEqual([]);
   });
 
+  it("with --admin-token, hides the controls until the instructor's token is given", async () => {
+    const guarded = await createServer({ lab, port: 0, adminToken: "s3cret" });
+    const p2 = await browser.context.newPage();
+    try {
+      await p2.goto(guarded.url);
+      await p2.waitForSelector("body[data-ready='1']");
+      expect(await p2.evaluate(() => document.body.classList.contains("no-control"))).toBe(true);
+      expect(await p2.locator("#pause").isVisible()).toBe(false);
+      // A link click still offers the menu, but the server refuses without the token.
+      const mid = (await p2.evaluate(`window.__routelab.linkPoint("vm3-vm8", 0.5)`)) as [number, number];
+      await p2.mouse.click(mid[0], mid[1]);
+      await p2.click('#link-menu button[data-action="down"]');
+      await p2.waitForFunction(() => document.getElementById("status")!.textContent!.includes("token"));
+      expect(lab.links().find((l) => l.id === "vm3-vm8")!.up).toBe(true);
+      // The instructor enters the token: controls appear and work.
+      p2.once("dialog", (d) => void d.accept("s3cret"));
+      await p2.click("#token");
+      await p2.waitForFunction(() => !document.body.classList.contains("no-control"));
+      expect(await p2.locator("#pause").isVisible()).toBe(true);
+      // The header grew by the controls, so the map moved: ask where the link is now.
+      const mid2 = (await p2.evaluate(`window.__routelab.linkPoint("vm3-vm8", 0.5)`)) as [number, number];
+      await p2.mouse.click(mid2[0], mid2[1]);
+      await p2.click('#link-menu button[data-action="down"]');
+      await until(
+        "the link to go down",
+        async () => lab.links().find((l) => l.id === "vm3-vm8")!.up === false,
+      );
+      await p2.screenshot({ path: join(ARTIFACTS, "web-instructor.png") });
+      lab.setLink("vm3", "vm8", true);
+    } finally {
+      await p2.close();
+      await guarded.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("runs a command from the command box", async () => {
     await page.selectOption("#cmd-node", "vm4");
     await page.fill("#cmd-line", "traceroute -q 1 vm9");

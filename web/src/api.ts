@@ -59,7 +59,7 @@ export function setToken(t: string): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
-async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+async function call<T>(method: "GET" | "POST", path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = {};
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -68,6 +68,12 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
   if (body !== undefined) init.body = JSON.stringify(body);
   const res = await fetch(path, init);
   const data = (await res.json().catch(() => ({}))) as { error?: string; field?: string };
+  // A stale token (the server restarted with another one) must not lock the page out of
+  // what everyone may see: forget it and ask again without.
+  if (res.status === 401 && token && method === "GET" && !retried) {
+    setToken("");
+    return call<T>(method, path, body, true);
+  }
   if (!res.ok) throw new ApiFailure(res.status, data.error ?? res.statusText, data.field);
   return data as T;
 }
