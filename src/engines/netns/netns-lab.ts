@@ -49,6 +49,8 @@ export interface NetnsLabOptions {
   frrDir?: string;
   /** Capture every link and emit hop/deliver/drop events (default true). */
   capture?: boolean;
+  /** RIP nodes whose routing daemon the caller runs itself (interop tests): no FRR there. */
+  externalRouting?: string[];
   /** Progress and notes (e.g. "netem missing: link delay not emulated"). */
   log?: (line: string) => void;
 }
@@ -90,6 +92,7 @@ export class NetnsLab implements Lab {
   readonly state: StateFile;
   private readonly frrDir: string;
   private readonly captureOn: boolean;
+  private readonly external: Set<string>;
   private readonly log: (s: string) => void;
   private readonly nodesRt = new Map<string, NodeRuntime>();
   private readonly linksRt = new Map<string, LinkRuntime>();
@@ -115,6 +118,7 @@ export class NetnsLab implements Lab {
     this.state = new StateFile(prefix);
     this.frrDir = opts.frrDir ?? "/usr/lib/frr";
     this.captureOn = opts.capture ?? true;
+    this.external = new Set(opts.externalRouting ?? []);
     this.log = opts.log ?? (() => {});
     this.hosts = new HostsTable(
       this.plan.nodes.map((n) => ({ name: n.name, addrs: n.ifaces.map((i) => i.addr) })),
@@ -258,7 +262,7 @@ export class NetnsLab implements Lab {
   private async startDaemons(node: string): Promise<void> {
     const rt = this.nodesRt.get(node)!;
     const conf = ripdConf(this.topology, node);
-    if (conf === null) return;
+    if (conf === null || this.external.has(node)) return;
     const dir = rt.dir;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "zebra.conf"), zebraConf(this.topology, node));
