@@ -16,9 +16,27 @@ const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 export const CHECK_FORMS =
   "'A reaches B', 'A cannot reach B', 'A -> B via C', 'A has PREFIX [metric N] [via GW]', " +
-  "'A has no route to PREFIX', 'no packet lost [after T]' or 'USER ran COMMAND [on NODE]'";
+  "'A has no route to PREFIX', 'no packet lost [after T]' or 'USER ran COMMAND [on NODE] [after T]'";
 
 const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/i;
+
+/**
+ * A moment or span on the lesson clock: `30s`, `2m`, and compounds such as `3m30s` or `1h5m`
+ * (how teachers write times on a timeline).
+ */
+export function parseLessonTime(text: string): Parsed<Nanos> {
+  const t = text.trim();
+  if (/^(\d+(\.\d+)?(h|m|s|ms)){2,}$/.test(t)) {
+    let sum = 0;
+    for (const m of t.matchAll(/(\d+(?:\.\d+)?)(h|m|s|ms)/g)) {
+      const p = parseDurationText(`${m[1]}${m[2]}`);
+      if (!p.ok) return p;
+      sum += p.value;
+    }
+    return ok(sum);
+  }
+  return parseDurationText(t);
+}
 
 /** Words of a sentence; `→`/`->` become their own word `->`, commas separate like spaces. */
 function words(text: string): string[] {
@@ -56,14 +74,23 @@ export function parseCheckText(text: string): Parsed<CheckBody> {
     if (!anyone && !USER_RE.test(w[0]!)) return fail(`'${w[0]}' is not a user name`);
     let rest = w.slice(2);
     let node: string | undefined;
-    if (rest.length >= 3 && rest[rest.length - 2]!.toLowerCase() === "on") {
-      node = rest[rest.length - 1]!;
+    let after: Nanos | undefined;
+    // Trailing `on NODE` and `after T`, in either order.
+    for (let k = 0; k < 2 && rest.length >= 3; k++) {
+      const key = rest[rest.length - 2]!.toLowerCase();
+      if (key === "on" && node === undefined) node = rest[rest.length - 1]!;
+      else if (key === "after" && after === undefined) {
+        const d = parseLessonTime(rest[rest.length - 1]!);
+        if (!d.ok) return d;
+        after = d.value;
+      } else break;
       rest = rest.slice(0, -2);
     }
     if (rest.length === 0) return fail(`write '${w[0]} ran COMMAND', e.g. '${w[0]} ran traceroute vm6'`);
     const c: CheckBody = { kind: "ran", words: rest };
     if (!anyone) c.user = w[0]!;
     if (node !== undefined) c.node = node;
+    if (after !== undefined) c.after = after;
     return ok(c);
   }
   return fail(`'${text}' is not a check: write ${CHECK_FORMS}`);
@@ -138,7 +165,7 @@ function parseLost(w: string[], kw: string[]): Parsed<CheckBody> {
   i++;
   const c: LostCheck = { kind: "lost", op, count };
   const dur = (s: string | undefined): Parsed<Nanos> =>
-    s === undefined ? fail("a time is missing (e.g. 2m)") : parseDurationText(s);
+    s === undefined ? fail("a time is missing (e.g. 2m)") : parseLessonTime(s);
   let sawLost = false;
   while (i < w.length) {
     const k = kw[i];

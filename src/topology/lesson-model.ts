@@ -55,7 +55,7 @@ export interface LostCheck {
   before?: Nanos;
 }
 
-/** `alice ran traceroute vm6 [on vm1]`, `anyone ran ping vm9`. */
+/** `alice ran traceroute vm6 [on vm1] [after 3m]`, `anyone ran ping vm9`. */
 export interface RanCheck {
   kind: "ran";
   /** A user name, or undefined for `anyone`. */
@@ -63,6 +63,8 @@ export interface RanCheck {
   /** The program and the arguments that must appear (in order) among the command's words. */
   words: string[];
   node?: string;
+  /** Only commands started at or after this moment count. */
+  after?: Nanos;
 }
 
 export type CheckBody = ReachCheck | PathCheck | RouteCheck | LostCheck | RanCheck;

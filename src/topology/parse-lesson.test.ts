@@ -90,6 +90,13 @@ describe("check sentences", () => {
       words: ["ping", "-c", "3", "vm9"],
       node: "vm4",
     });
+    expect(value("alice ran traceroute vm9 after 3m30s on vm6")).toEqual({
+      kind: "ran",
+      user: "alice",
+      words: ["traceroute", "vm9"],
+      node: "vm6",
+      after: 210 * SECOND,
+    });
   });
 
   it("says what is wrong", () => {

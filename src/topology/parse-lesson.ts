@@ -20,10 +20,9 @@ import { parseIpv4 } from "../core/ip.js";
 import type { Nanos } from "../core/time.js";
 import { Diagnostics } from "./diag.js";
 import type { CheckBody, CheckSpec, Lesson, LessonEvent } from "./lesson-model.js";
-import { parseCheckText, parseRunText } from "./lesson-grammar.js";
+import { parseCheckText, parseLessonTime, parseRunText } from "./lesson-grammar.js";
 import type { Topology } from "./model.js";
 import { didYouMean } from "./suggest.js";
-import { parseDurationText } from "./values.js";
 import { parsedAt } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
@@ -98,7 +97,7 @@ class Ctx {
 
   time(at: Node | null, field: string): Nanos | undefined {
     const t = this.r.text(at, field, "a time such as 30s or 2m");
-    return parsedAt(this.r, at, field, t === undefined ? undefined : parseDurationText(t));
+    return parsedAt(this.r, at, field, t === undefined ? undefined : parseLessonTime(t));
   }
 }
 

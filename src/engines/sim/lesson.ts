@@ -1,0 +1,120 @@
+/**
+ * @module engines/sim/lesson
+ * A lesson on the simulator: the fault schedule on the lab's clock and the checks evaluated
+ * against it, live (the page) or once a scripted run is over (`routelab grade`). Probes run in
+ * forks of the lab (RewindableLab.fork), so evaluating checks — as often as the page likes —
+ * never puts a packet into the network people are watching.
+ */
+import { MINUTE, type Nanos } from "../../core/time.js";
+import { CheckRecord } from "../../lab/checks-record.js";
+import { type CheckEnv, type CheckResult, evaluateChecks } from "../../lab/checks.js";
+import { type PlayedSchedule, playSchedule, type ScheduleEntry } from "../../lab/lesson-schedule.js";
+import { runScenario, type Statement } from "../../lab/scenario.js";
+import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model.js";
+import type { Topology } from "../../topology/model.js";
+import { RewindableLab } from "./rewind.js";
+import type { SimLab } from "./sim-lab.js";
+
+/** What the page shows of a lesson: where the clock is, what is scheduled, how each check stands. */
+export interface LessonStatus {
+  now: Nanos;
+  /** The latest moment reached (the end of the rewind timeline). */
+  horizon: Nanos;
+  schedule: ScheduleEntry[];
+  checks: CheckResult[];
+}
+
+export class LessonSession {
+  readonly record = new CheckRecord();
+  private readonly offRewind: () => void;
+
+  /** Start it before the lab runs, so the record sees every event from t = 0. */
+  constructor(
+    readonly lab: RewindableLab,
+    readonly checks: readonly CheckSpec[] = lab.topology.lesson?.checks ?? [],
+  ) {
+    this.record.attach(lab);
+    this.offRewind = lab.onRewind((t) => this.record.truncate(t));
+  }
+
+  env(final: boolean): CheckEnv {
+    return { lab: this.lab, record: this.record, labAt: (t) => this.lab.fork(t), final };
+  }
+
+  /** Every check now. `final`: the run is over (grading), so open windows are judged. */
+  evaluate(final = false): Promise<CheckResult[]> {
+    return evaluateChecks(this.checks, this.env(final));
+  }
+
+  /** The JSON the page polls (or is pushed after each change). */
+  async status(): Promise<LessonStatus> {
+    const checks = await this.evaluate(false);
+    return {
+      now: this.lab.clock().now,
+      horizon: this.lab.horizon(),
+      schedule: this.lab.schedule(),
+      checks,
+    };
+  }
+
+  close(): void {
+    this.record.detach();
+    this.offRewind();
+  }
+}
+
+/**
+ * Plays a fault schedule on a plain SimLab (`routelab run`), on its simulator clock; scheduled
+ * commands print to `write` with a `[2m] vm4# traceroute vm9` line before their output.
+ */
+export function playLessonEvents(
+  lab: SimLab,
+  events: readonly LessonEvent[],
+  write: (s: string) => void,
+): PlayedSchedule {
+  return playSchedule(lab, events, (t, fn) => lab.net.scheduler.at(t, fn), { write });
+}
+
+export interface GradeOptions {
+  seed?: number;
+  /** The run's output (the transcript); discarded when absent. */
+  write?: (s: string) => void;
+}
+
+export interface GradeResult {
+  /** The scenario's own status (1 when a `wait converged` timed out). */
+  runExit: number;
+  /** When the run ended (virtual time). */
+  end: Nanos;
+  results: CheckResult[];
+}
+
+/**
+ * Runs a student's scripted session on a lesson and judges its checks (`routelab grade`). The
+ * session lasts at least until the lesson's last moment — its last scheduled change (and the
+ * commands it started) and its latest `at:` check — so a short script is judged on the whole
+ * lesson.
+ */
+export async function gradeScenario(
+  topo: Topology,
+  lesson: Lesson,
+  stmts: Statement[],
+  scriptName: string,
+  o: GradeOptions = {},
+): Promise<GradeResult> {
+  const write = o.write ?? (() => {});
+  const lab = new RewindableLab(topo, { seed: o.seed ?? 1, events: lesson.events, write });
+  const session = new LessonSession(lab, lesson.checks);
+  try {
+    const runExit = await runScenario(lab, stmts, scriptName, { write, quietInterval: topo.rip.update });
+    const last = Math.max(0, ...lesson.events.map((e) => e.at), ...lesson.checks.map((c) => c.at ?? 0));
+    const now = lab.clock().now;
+    if (last > now) await lab.advance(last - now);
+    await lab.advanceUntil(() => lab.scheduleFinished(), 10 * MINUTE);
+    const results = await session.evaluate(true);
+    return { runExit, end: lab.clock().now, results };
+  } finally {
+    session.close();
+    await lab.close();
+  }
+}
