@@ -1,0 +1,109 @@
+/**
+ * Lessons live on the simulator: the schedule on the clock and on the timeline, checks pending
+ * until their moment, probes that leave the lab untouched, records that follow a rewind.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LabEvent } from "../../core/events.js";
+import { MINUTE, SECOND } from "../../core/time.js";
+import { loadTopologyText } from "../../topology/index.js";
+import { LessonSession, playLessonEvents } from "./lesson.js";
+import { RewindableLab } from "./rewind.js";
+import { createSimLab } from "./index.js";
+
+const LESSON = join(import.meta.dirname, "..", "..", "..", "examples", "lessons", "seed-class.yaml");
+const topo = () => loadTopologyText(readFileSync(LESSON, "utf8"), "seed-class.yaml");
+
+describe("a lesson, live", () => {
+  it("shows the schedule, keeps checks pending until their moment, and judges them after", async () => {
+    const lab = new RewindableLab(topo(), { seed: 1 });
+    const s = new LessonSession(lab);
+    await lab.advance(MINUTE);
+    let st = await s.status();
+    expect(st.schedule).toEqual([
+      {
+        id: "e1",
+        at: 3 * MINUTE,
+        kind: "link",
+        text: "link vm2–vm3 down",
+        line: expect.any(Number),
+        done: false,
+      },
+    ]);
+    expect(st.checks.map((c) => [c.id, c.status])).toEqual([
+      ["c1", "pending"],
+      ["c2", "pending"],
+      ["c3", "pending"],
+      ["c4", "pending"],
+      ["c5", "pass"], // vm4 reaches vm9, probed now
+      ["c6", "pending"], // losses counted from 3m30s
+      ["c7", "fail"], // alice has not pinged yet
+      ["c8", "fail"],
+      ["c9", "fail"],
+    ]);
+    expect(st.checks[0]).toMatchObject({ reason: "evaluated at 2m", at: 2 * MINUTE });
+    expect(st.checks[6]).toMatchObject({ user: "alice", reason: "alice ran no command on vm6" });
+
+    const x = lab.exec("vm6", "ping -c 3 vm9", { user: "alice" });
+    await lab.advanceUntil(() => x.exitCode !== undefined, MINUTE);
+    await lab.advance(4 * MINUTE - lab.clock().now);
+    st = await s.status();
+    expect(st.schedule[0]!.done).toBe(true);
+    expect(lab.links().find((l) => l.id === "vm2-vm3")!.up).toBe(false);
+    expect(st.checks.find((c) => c.id === "c1")).toMatchObject({ status: "pass" });
+    expect(st.checks.find((c) => c.id === "c3")).toMatchObject({
+      status: "pass",
+      reason: "path vm6 → vm2 → vm1 → vm3 → vm9",
+    });
+    expect(st.checks.find((c) => c.id === "c7")).toMatchObject({ status: "pass" });
+    expect(JSON.parse(JSON.stringify(st))).toEqual(st);
+    s.close();
+    await lab.close();
+  });
+
+  it("evaluating checks sends no packet into the lab people watch", async () => {
+    const lab = new RewindableLab(topo(), { seed: 1 });
+    const s = new LessonSession(lab);
+    const seen: LabEvent[] = [];
+    lab.onEvent((e) => seen.push(e));
+    await lab.advance(5 * MINUTE);
+    const before = { n: seen.length, journal: lab.journal(), now: lab.clock().now };
+    await s.evaluate();
+    expect(seen.length).toBe(before.n);
+    expect(lab.journal()).toEqual(before.journal);
+    expect(lab.clock().now).toBe(before.now);
+  });
+
+  it("a rewind takes the record back with the lab", async () => {
+    const lab = new RewindableLab(topo(), { seed: 1 });
+    const s = new LessonSession(lab);
+    await lab.advance(MINUTE);
+    const x = lab.exec("vm6", "traceroute vm9", { user: "alice" });
+    await lab.advanceUntil(() => x.exitCode !== undefined, MINUTE);
+    await lab.advance(MINUTE);
+    expect(s.record.commands.map((c) => c.command)).toEqual(["traceroute vm9"]);
+    lab.rewindTo(30 * SECOND);
+    expect(s.record.commands).toEqual([]);
+    expect((await s.evaluate()).find((c) => c.id === "c8")!.status).toBe("fail");
+    // Playing on re-makes alice's traceroute, and the record sees it again.
+    await lab.advance(90 * SECOND);
+    expect(s.record.commands.map((c) => `${c.user} ${c.command}`)).toEqual(["alice traceroute vm9"]);
+  });
+
+  it("plays the schedule on a plain SimLab too (routelab run), printing scheduled commands", async () => {
+    const t = loadTopologyText(
+      "nodes: {a: , b: }\nlinks: [{endpoints: [a, b]}]\nevents:\n  - {at: 2s, run: 'a: ping -c 1 b'}\n  - {at: 5s, link: [a, b], state: down}\n",
+      "l.yaml",
+    );
+    const lab = createSimLab(t, { seed: 1 });
+    let out = "";
+    const played = playLessonEvents(lab, t.lesson!.events, (s) => (out += s));
+    await lab.advance(3 * SECOND);
+    expect(out).toMatch(/^\[2s\] a# ping -c 1 b\nPING b \(10\.0\.0\.2\)/);
+    expect(played.finished()).toBe(false);
+    await lab.advance(3 * SECOND);
+    expect(played.finished()).toBe(true);
+    expect(lab.links()[0]!.up).toBe(false);
+  });
+});
