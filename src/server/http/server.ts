@@ -48,6 +48,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The page's Content-Security-Policy (`data:` images: the empty favicon of index.html). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** `web/dist` beside this package (same depth from src/ and from dist/). */
 export function defaultWebRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "web", "dist");
@@ -67,6 +72,15 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   };
   const fanout = new EventFanout(opts.lab, opts.fanout);
   app.setErrorHandler(errorHandler);
+  // Every answer carries a strict policy: the page runs only its own bundled script and styles
+  // and talks only to this server, so text a user typed (node names, command output shown in
+  // the page) can never run as code even if some view forgot to escape it.
+  app.addHook("onSend", async (_request, reply, payload) => {
+    reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "no-referrer");
+    return payload;
+  });
   app.setNotFoundHandler((request, reply) => {
     void reply
       .status(404)
