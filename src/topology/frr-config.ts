@@ -71,6 +71,19 @@ export function staticRouteLines(topo: Topology, node: string): string[] {
   );
 }
 
+/** The RIP lines of an interface stanza: the split-horizon mode, version 2 only. */
+function ripInterfaceLines(mode: SplitHorizon): string {
+  return `${splitHorizonLine(mode)}\n ip rip send version 2\n ip rip receive version 2\n`;
+}
+
+/** `router rip` with version, timers and one `network` per interface. */
+function ripRouterBlock(s: RipSettings, ifs: readonly { name: string }[]): string {
+  let out = "router rip\n version 2\n";
+  out += ` timers basic ${seconds(s.update)} ${seconds(s.timeout)} ${seconds(s.garbage)}\n`;
+  for (const i of ifs) out += ` network ${kernelIfaceName(i.name)}\n`;
+  return `${out}exit\n`;
+}
+
 /**
  * ripd.conf of a `routing: rip` node, or null for a static node. Interface stanzas carry the
  * split-horizon mode and enable receiving and sending version 2 only.
@@ -81,31 +94,28 @@ export function ripdConf(topo: Topology, node: string): string | null {
   const s = nodeRipSettings(topo, n);
   const ifs = nodeInterfaces(topo, node);
   let out = `hostname ${node}\n`;
-  for (const i of ifs) {
-    out += `interface ${kernelIfaceName(i.name)}\n`;
-    out += `${splitHorizonLine(s.splitHorizon)}\n`;
-    out += " ip rip send version 2\n ip rip receive version 2\n";
-    out += "exit\n";
-  }
-  out += "router rip\n version 2\n";
-  out += ` timers basic ${seconds(s.update)} ${seconds(s.timeout)} ${seconds(s.garbage)}\n`;
-  for (const i of ifs) out += ` network ${kernelIfaceName(i.name)}\n`;
-  out += "exit\n";
-  return out;
+  for (const i of ifs)
+    out += `interface ${kernelIfaceName(i.name)}\n${ripInterfaceLines(s.splitHorizon)}exit\n`;
+  return out + ripRouterBlock(s, ifs);
 }
 
 /**
- * One integrated frr.conf (containerlab's FRR kind): hostname, interface addresses, static
- * routes and, for a RIP node, the RIP stanzas.
+ * One integrated frr.conf (containerlab's FRR kind, the containerlab export): hostname, IPv4
+ * forwarding (a router; zebra sets it whatever the container started with), one stanza per
+ * interface with its address and, on a RIP node, its RIP lines, static routes, `router rip`.
  */
 export function frrConf(topo: Topology, node: string): string {
   const n = findNode(topo, node);
-  let out = `frr defaults traditional\nhostname ${node}\nno ipv6 forwarding\n!\n`;
-  for (const i of nodeInterfaces(topo, node))
-    out += `interface ${kernelIfaceName(i.name)}\n ip address ${formatIpv4(i.addr)}/${i.len}\nexit\n!\n`;
+  const rip = n.routing === "rip" ? nodeRipSettings(topo, n) : null;
+  const ifs = nodeInterfaces(topo, node);
+  let out = `frr defaults traditional\nhostname ${node}\nip forwarding\nno ipv6 forwarding\n!\n`;
+  for (const i of ifs) {
+    out += `interface ${kernelIfaceName(i.name)}\n ip address ${formatIpv4(i.addr)}/${i.len}\n`;
+    if (rip) out += ripInterfaceLines(rip.splitHorizon);
+    out += "exit\n!\n";
+  }
   for (const l of staticRouteLines(topo, node)) out += `${l}\n`;
-  const rip = ripdConf(topo, node);
-  if (rip !== null) out += rip.replace(/^hostname .*\n/, "");
-  if (n.routing === "rip" || n.statics.length > 0) out += "!\n";
+  if (rip) out += ripRouterBlock(rip, ifs);
+  if (rip || n.statics.length > 0) out += "!\n";
   return out;
 }

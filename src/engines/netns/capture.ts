@@ -110,13 +110,12 @@ export class LinkCaptures {
       for (const i of n.ifaces) {
         if (i.link.a.node !== n.name || i.link.a.iface !== i.name) continue;
         const far = this.sink.plan.byName.get(i.link.b.node)!;
-        const fi = far.ifaces.find((x) => x.name === i.link.b.iface)!;
-        waits.push(this.capture(n.netns, n.name, i, far.name, fi));
+        waits.push(this.capture(n.netns, n.name, i, far.name));
       }
     await Promise.all(waits);
   }
 
-  private capture(netns: string, a: string, ia: PlannedIface, b: string, ib: PlannedIface): Promise<void> {
+  private capture(netns: string, a: string, ia: PlannedIface, b: string): Promise<void> {
     const p = spawn(
       "ip",
       [
