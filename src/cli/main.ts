@@ -13,6 +13,7 @@ import { runCheck } from "./check.js";
 import { runCompare } from "./compare.js";
 import { runRun } from "./run.js";
 import { runUp } from "./up.js";
+import { registerGradeCommand } from "./grade.js";
 import { registerUsersCommands } from "./users.js";
 import { defaultUsersFile } from "../server/logins.js";
 
@@ -110,6 +111,7 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
       exit(await runCompare({ topology: topo, script: o.script, seed: o.seed, prefix: o.prefix, out, err })),
     );
   registerUsersCommands(p, { out }, defaultUsersFile("examples/seed.yaml"));
+  registerGradeCommand(p, out, err, exit);
   return p;
 }
 

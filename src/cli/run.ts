@@ -5,8 +5,10 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../core/errors.js";
+import { MINUTE } from "../core/time.js";
 import { createNetnsLab } from "../engines/netns/index.js";
 import { createSimLab } from "../engines/sim/index.js";
+import { playLessonEvents } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { parseScenario, runScenario } from "../lab/scenario.js";
 import { pcapFileHeader, pcapRecord } from "../wire/index.js";
@@ -61,7 +63,17 @@ export async function runRun(a: RunArgs): Promise<number> {
       files.push(fd);
       lab.onEvent((e) => writeSync(fd, `${JSON.stringify(e)}\n`));
     }
-    return await runScenario(lab, stmts, scriptName, { write: a.out, quietInterval: topo.rip.update });
+    // A lesson's fault schedule plays on the simulator clock alongside the script; the run
+    // lasts until its last change (and the commands it started) are over.
+    const events = topo.lesson?.events ?? [];
+    const played = events.length ? playLessonEvents(lab, events, a.out) : undefined;
+    const code = await runScenario(lab, stmts, scriptName, { write: a.out, quietInterval: topo.rip.update });
+    if (played && !played.finished())
+      await lab.advanceUntil(
+        () => played.finished(),
+        Math.max(0, played.end - lab.clock().now) + 10 * MINUTE,
+      );
+    return code;
   } finally {
     await lab.close();
     for (const fd of files) closeSync(fd);
