@@ -4,6 +4,13 @@
  * GraphML, one set of checks and defaults, positioned errors, and the `routelab check` summary.
  */
 export * from "./defaults.js";
+export {
+  type ContainerlabExport,
+  type ContainerlabExportOptions,
+  containerlabInterfaceNames,
+  exportContainerlab,
+  FRR_IMAGE,
+} from "./export-containerlab.js";
 export { durationText, formatRoutelabYaml } from "./format-yaml.js";
 export {
   type LoadOptions,

@@ -36,6 +36,9 @@ export interface FrrConf {
 const HARMLESS =
   /^(frr (version|defaults)|log |service |no ipv6 forwarding|ip forwarding|end$|line vty|exit$|description )/;
 
+/** Version 2 only on an interface: what routelab speaks anyway (topology/frr-config writes it). */
+const RIP_V2_ONLY = /^ip rip (send|receive) version 2$/;
+
 /** Parses frr.conf text; faults go to `diag` with `file` as their file. */
 export function parseFrrConf(text: string, file: string, diag: Diagnostics): FrrConf {
   const out: FrrConf = { addrs: new Map(), statics: [], routing: "static", rip: {}, notes: [] };
@@ -74,7 +77,7 @@ export function parseFrrConf(text: string, file: string, diag: Diagnostics): Frr
       } else if (t === "ip rip split-horizon") ifaceMode.set(name, "simple");
       else if (t === "ip rip split-horizon poisoned-reverse") ifaceMode.set(name, "poisoned");
       else if (t === "no ip rip split-horizon") ifaceMode.set(name, "off");
-      else if (!HARMLESS.test(t)) unmapped.push(`${name}: ${t}`);
+      else if (!HARMLESS.test(t) && !RIP_V2_ONLY.test(t)) unmapped.push(`${name}: ${t}`);
       return;
     }
     if (block?.kind === "rip") {

@@ -1,0 +1,308 @@
+/**
+ * The containerlab export: what the files say, that containerlab's JSON Schema accepts the
+ * topology file, and that importing the export (topology/parse-containerlab with the exported
+ * frr.conf files) gives the same topology back — over the examples and generated topologies.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { clabSchemaErrors } from "../../test/clab-schema.js";
+import { SECOND } from "../core/time.js";
+import {
+  type ContainerlabExport,
+  containerlabInterfaceNames,
+  exportContainerlab,
+  FRR_IMAGE,
+} from "./export-containerlab.js";
+import { nodeInterfaces, nodeRipSettings } from "./frr-config.js";
+import { loadTopologyText } from "./load.js";
+import type { SplitHorizon, Topology } from "./model.js";
+import { parseEdges } from "./parse-edges.js";
+
+const EXAMPLES = join(import.meta.dirname, "..", "..", "examples");
+
+function load(f: string): Topology {
+  const dir = join(EXAMPLES, f, "..");
+  return loadTopologyText(readFileSync(join(EXAMPLES, f), "utf8"), f, {
+    readFile: (rel) => {
+      try {
+        return readFileSync(join(dir, rel), "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  });
+}
+
+/** Imports an export from its files, as `routelab check DIR/NAME.clab.yml` would. */
+function reimport(exp: ContainerlabExport): Topology {
+  return loadTopologyText(exp.files.get(exp.topologyFile)!, `out/${exp.topologyFile}`, {
+    readFile: (rel) => exp.files.get(rel),
+  });
+}
+
+/**
+ * What an export promises to keep, with interface names as containerlab has them: names,
+ * routing, static routes, positions, links with their addresses and subnets, and every RIP
+ * router's effective RIP settings (timers, split horizon; a router without interfaces has no
+ * interface to carry a split-horizon mode).
+ */
+function essence(t: Topology, rename: (node: string, iface: string) => string = (_n, i) => i) {
+  return {
+    name: t.name,
+    nodes: t.nodes.map((n) => {
+      const rip = n.routing === "rip" ? nodeRipSettings(t, n) : undefined;
+      const hasIfs = nodeInterfaces(t, n.name).length > 0;
+      return {
+        name: n.name,
+        routing: n.routing,
+        statics: n.statics,
+        position: n.position,
+        rip: rip && {
+          update: rip.update,
+          timeout: rip.timeout,
+          garbage: rip.garbage,
+          splitHorizon: hasIfs ? rip.splitHorizon : undefined,
+        },
+      };
+    }),
+    links: t.links.map((l) => ({
+      id: l.id,
+      a: { ...l.a, iface: rename(l.a.node, l.a.iface) },
+      b: { ...l.b, iface: rename(l.b.node, l.b.iface) },
+      subnet: l.subnet,
+      len: l.len,
+    })),
+  };
+}
+
+function renamer(exp: ContainerlabExport) {
+  return (node: string, iface: string) => exp.interfaces.get(node)!.get(iface)!;
+}
+
+describe("exportContainerlab on the seed network", () => {
+  const seed = load("seed.yaml");
+  const exp = exportContainerlab(seed);
+
+  it("writes NAME.clab.yml and frr.conf + daemons per router, and netem.sh for the 1 ms links", () => {
+    const expected = ["seed.clab.yml"];
+    for (const n of seed.nodes) expected.push(`${n.name}/frr.conf`, `${n.name}/daemons`);
+    expected.push("netem.sh");
+    expect([...exp.files.keys()]).toEqual(expected);
+  });
+
+  it("writes a topology file that containerlab's schema accepts", () => {
+    expect(clabSchemaErrors(exp.files.get("seed.clab.yml")!)).toEqual([]);
+  });
+
+  it("binds each node's files into /etc/frr as containerlab's FRR example does", () => {
+    const y = exp.files.get("seed.clab.yml")!;
+    expect(y).toMatch(/^ {2}defaults:\n {4}kind: linux\n {4}image: "quay\.io\/frrouting\/frr:10\.5\.1"$/m);
+    expect(y).toContain(
+      "      binds:\n        - vm1/daemons:/etc/frr/daemons\n        - vm1/frr.conf:/etc/frr/frr.conf\n",
+    );
+    expect(FRR_IMAGE).toMatch(/:\d+\.\d+\.\d+$/); // pinned, never `latest`
+  });
+
+  it("maps interfaces to eth1… in link order and writes the mapping as comments", () => {
+    expect([...exp.interfaces.get("vm1")!]).toEqual([
+      ["epair0a", "eth1"],
+      ["epair1a", "eth2"],
+      ["epair3a", "eth3"],
+      ["epair4a", "eth4"],
+    ]);
+    const y = exp.files.get("seed.clab.yml")!;
+    expect(y).toContain("    vm1: # eth1 = epair0a, eth2 = epair1a, eth3 = epair3a, eth4 = epair4a\n");
+    expect(y).toContain(
+      '    - endpoints: ["vm2:eth2", "vm3:eth2"] # vm2:epair2a — vm3:epair2b, 10.0.30.0/24\n',
+    );
+    const conf = exp.files.get("vm1/frr.conf")!;
+    expect(conf).toContain("!   eth1 = epair0a (to vm2:epair0b)\n");
+    expect(conf).toContain("!   eth4 = epair4a (to vm5:epair4b)\n");
+  });
+
+  it("configures addresses and RIP as the netns engine does: version 2, timers, split horizon, networks", () => {
+    const conf = exp.files.get("vm2/frr.conf")!;
+    expect(conf).toContain(
+      "interface eth1\n ip address 10.0.10.2/24\n ip rip split-horizon poisoned-reverse\n ip rip send version 2\n ip rip receive version 2\nexit\n",
+    );
+    expect(conf).toContain(
+      "router rip\n version 2\n timers basic 30 180 120\n network eth1\n network eth2\n network eth3\n network eth4\nexit\n",
+    );
+    expect(conf).toMatch(/^hostname vm2$/m);
+    expect(conf).toMatch(/^ip forwarding$/m);
+    expect(conf).not.toMatch(/^ip route /m);
+  });
+
+  it("enables zebra and ripd in daemons, not staticd (no static routes)", () => {
+    const d = exp.files.get("vm1/daemons")!;
+    expect(d).toMatch(/^zebra=yes$/m);
+    expect(d).toMatch(/^ripd=yes$/m);
+    expect(d).toMatch(/^staticd=no$/m);
+    expect(d).toMatch(/^ospfd=no$/m);
+    expect(d).toMatch(/^vtysh_enable=yes$/m);
+  });
+
+  it("puts link delay into netem.sh, both ends of each link", () => {
+    const s = exp.files.get("netem.sh")!;
+    expect(s).toContain('containerlab tools netem set -n "$PREFIX-vm2" -i eth2 --delay 1ms\n');
+    expect(s).toContain('containerlab tools netem set -n "$PREFIX-vm3" -i eth2 --delay 1ms\n');
+    expect(s.match(/^containerlab tools netem set/gm)).toHaveLength(18);
+  });
+
+  it("says what it could not carry", () => {
+    expect(exp.notes.join("\n")).toMatch(/netem\.sh/);
+    expect(exp.notes.join("\n")).toMatch(/interfaces renamed to eth1/);
+    expect(exp.notes.join("\n")).toMatch(/triggered updates/);
+  });
+
+  it("loads back as the same network, interfaces renamed", () => {
+    const back = reimport(exp);
+    expect(essence(back)).toEqual(essence(seed, renamer(exp)));
+    // Nothing of our own frr.conf is reported as unreadable.
+    for (const n of back.nodes) expect(n.notes?.join("\n") ?? "").not.toMatch(/not simulated/);
+  });
+});
+
+describe("exportContainerlab on other topologies", () => {
+  it("static routers run zebra and staticd, no ripd, with ip route lines", () => {
+    const t = load("seed-static.yaml");
+    const exp = exportContainerlab(t);
+    const d = exp.files.get("vm4/daemons")!;
+    expect(d).toMatch(/^ripd=no$/m);
+    expect(d).toMatch(/^staticd=yes$/m);
+    const conf = exp.files.get("vm4/frr.conf")!;
+    expect(conf).toContain("ip route 0.0.0.0/0 10.0.40.1\n");
+    expect(conf).not.toMatch(/router rip|ip rip/);
+    expect(exp.files.get("vm1/frr.conf")).toContain("ip route 10.0.30.0/24 10.0.10.2\n");
+    expect(clabSchemaErrors(exp.files.get(exp.topologyFile)!)).toEqual([]);
+    expect(essence(reimport(exp))).toEqual(essence(t, renamer(exp)));
+  });
+
+  it("keeps containerlab's own eth names (frr01 example), loading back unchanged", () => {
+    const t = load("containerlab/frr01.clab.yml");
+    const exp = exportContainerlab(t);
+    for (const [, m] of exp.interfaces) for (const [from, to] of m) expect(to).toBe(from);
+    expect(exp.notes.join("\n")).not.toMatch(/renamed/);
+    expect(clabSchemaErrors(exp.files.get(exp.topologyFile)!)).toEqual([]);
+    expect(essence(reimport(exp))).toEqual(essence(t));
+  });
+
+  it("gives non-eth names the lowest free numbers, keeping ethN names", () => {
+    const t = parseEdges("a b\na c\na d", "x.edges");
+    t.links[0]!.a.iface = "eth2";
+    t.links[2]!.a.iface = "eth9";
+    expect([...containerlabInterfaceNames(t, "a")]).toEqual([
+      ["eth2", "eth2"],
+      ["epair1a", "eth1"],
+      ["eth9", "eth9"],
+    ]);
+  });
+
+  it("rounds RIP timers to FRR's whole seconds and says so", () => {
+    const t = load("triangle.yaml");
+    t.rip = { ...t.rip, update: 2500 * 1_000_000, timeout: 30 * SECOND };
+    const exp = exportContainerlab(t);
+    const conf = exp.files.get(`${t.nodes[0]!.name}/frr.conf`)!;
+    expect(conf).toMatch(/^ timers basic 5 30 40$/m); // triangle.yaml's garbage: 40s
+    expect(conf).toMatch(/^! RIP timers rounded/m);
+    expect(exp.notes.join("\n")).toMatch(/rounded/);
+  });
+
+  it("quotes node names that YAML 1.1 reads as booleans", () => {
+    const t = parseEdges("yes no\nno off", "w.edges");
+    const exp = exportContainerlab(t);
+    const y = exp.files.get(exp.topologyFile)!;
+    expect(y).toMatch(/^ {4}"yes":/m);
+    expect(clabSchemaErrors(y)).toEqual([]);
+    expect(reimport(exp).nodes.map((n) => n.name)).toEqual(["yes", "no", "off"]);
+  });
+
+  it("the schema check can fail: a broken endpoint and an unknown node key are caught", () => {
+    const y = exportContainerlab(load("triangle.yaml")).files.get("triangle.clab.yml")!;
+    expect(clabSchemaErrors(y.replace(/"(\w+):eth1"/, '"$1 eth1"')).length).toBeGreaterThan(0);
+    expect(clabSchemaErrors(y.replace("      binds:", "      bindz:")).length).toBeGreaterThan(0);
+  });
+});
+
+describe("export then import (property)", () => {
+  const SPLIT: SplitHorizon[] = ["simple", "poisoned", "off"];
+  const settings = fc.record({
+    edges: fc.array(fc.tuple(fc.nat(9), fc.nat(9)), { minLength: 1, maxLength: 16 }),
+    lens: fc.array(fc.integer({ min: 8, max: 30 }), { maxLength: 16 }),
+    ethNames: fc.array(fc.option(fc.integer({ min: 1, max: 6 })), { maxLength: 32 }),
+    statics: fc.array(fc.boolean(), { maxLength: 10 }),
+    extraStatic: fc.array(fc.tuple(fc.nat(0xffffff), fc.integer({ min: 8, max: 32 })), { maxLength: 10 }),
+    positions: fc.array(fc.option(fc.tuple(fc.integer({ min: -5000, max: 5000 }), fc.double({ noNaN: true, noDefaultInfinity: true }))), { maxLength: 10 }),
+    timers: fc.tuple(fc.integer({ min: 5, max: 120 }), fc.integer({ min: 5, max: 600 }), fc.integer({ min: 5, max: 600 })),
+    nodeTimers: fc.array(fc.option(fc.integer({ min: 5, max: 90 })), { maxLength: 10 }),
+    split: fc.constantFrom(...SPLIT),
+    nodeSplit: fc.array(fc.option(fc.constantFrom(...SPLIT)), { maxLength: 10 }),
+  }); // biome-ignore format: one line per generated setting
+
+  it("gives the same topology back, and every export passes the schema", () => {
+    fc.assert(
+      fc.property(settings, (s) => {
+        const lines = s.edges.filter(([a, b]) => a !== b).map(([a, b]) => `r${a} r${b}`);
+        if (lines.length === 0) return;
+        const t = parseEdges(lines.join("\n"), "gen.edges");
+        // Other prefix lengths, each on a /8 of its own (so no two subnets overlap).
+        t.links.forEach((l, i) => {
+          const len = s.lens[i];
+          if (len === undefined) return;
+          const base = ((100 + i) << 24) >>> 0;
+          l.subnet = base;
+          l.len = len;
+          l.a.addr = base + 1;
+          l.b.addr = base + 2;
+        });
+        // Some interfaces already called ethN (kept when unique on the node).
+        let k = 0;
+        for (const l of t.links)
+          for (const end of [l.a, l.b]) {
+            const n = s.ethNames[k++];
+            if (n == null) continue;
+            const name = `eth${n}`;
+            const taken = t.links.some((x) =>
+              [x.a, x.b].some((e) => e.node === end.node && e.iface === name),
+            );
+            if (!taken) end.iface = name;
+          }
+        t.rip = {
+          ...t.rip,
+          update: s.timers[0] * SECOND,
+          timeout: s.timers[1] * SECOND,
+          garbage: s.timers[2] * SECOND,
+          splitHorizon: s.split,
+        };
+        t.nodes.forEach((n, i) => {
+          const p = s.positions[i];
+          if (p) n.position = { x: p[0], y: Object.is(p[1], -0) ? 0 : p[1] };
+          const nt = s.nodeTimers[i];
+          const ns = s.nodeSplit[i];
+          if (nt != null || ns != null) n.rip = {};
+          if (nt != null) n.rip!.update = nt * SECOND;
+          if (ns != null) n.rip!.splitHorizon = ns;
+          if (s.statics[i]) {
+            const l = t.links.find((x) => x.a.node === n.name || x.b.node === n.name)!;
+            const gw = l.a.node === n.name ? l.b.addr : l.a.addr;
+            n.routing = "static";
+            n.statics.push({ dest: 0, len: 0, gateway: gw });
+            const extra = s.extraStatic[i];
+            if (extra) {
+              const len = extra[1];
+              const dest =
+                len === 32 ? (extra[0] << 8) >>> 0 : ((extra[0] << 8) & (0xffffffff << (32 - len))) >>> 0;
+              n.statics.push({ dest, len, gateway: gw });
+            }
+          }
+        });
+        const exp = exportContainerlab(t);
+        expect(clabSchemaErrors(exp.files.get(exp.topologyFile)!)).toEqual([]);
+        expect(essence(reimport(exp))).toEqual(essence(t, renamer(exp)));
+      }),
+      { numRuns: Number(process.env.RT_RUNS ?? 60), seed: process.env.RT_RUNS ? undefined : 11 },
+    );
+  });
+});
