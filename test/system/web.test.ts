@@ -140,18 +140,26 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
       return moved && b.length > 0;
     });
     await page.screenshot({ path: join(ARTIFACTS, "web-ping-mid-animation.png") });
-    // It is really drawn: the pixel under a dot is neither background nor link grey.
-    const dot = b[0]!;
-    const px = await page.evaluate(
-      ([x, y]) => {
+    // It is really drawn: the pixel under a dot is neither background nor link grey. Dots and
+    // pixels are read in one task (no frame in between), and retried, since a dot may land
+    // between two reads on a loaded machine.
+    let drawn = false;
+    await until("a dot's pixel to be drawn", async () => {
+      const px = await page.evaluate(() => {
+        const h = (window as unknown as { __routelab: Hooks }).__routelab;
+        const dot = h.dots().find((d) => d.user === "alice");
+        if (!dot) return null;
         const c = document.getElementById("view") as HTMLCanvasElement;
         const r = c.getBoundingClientRect();
         const k = c.width / r.width;
-        return Array.from(c.getContext("2d")!.getImageData((x! - r.left) * k, (y! - r.top) * k, 1, 1).data);
-      },
-      [dot.x, dot.y],
-    );
-    expect(px.slice(0, 3)).not.toEqual([11, 15, 20]);
+        return Array.from(
+          c.getContext("2d")!.getImageData((dot.x - r.left) * k, (dot.y - r.top) * k, 1, 1).data,
+        );
+      });
+      drawn = px !== null && !(px[0] === 11 && px[1] === 15 && px[2] === 20);
+      return drawn;
+    });
+    expect(drawn).toBe(true);
     const result = await ping;
     expect(result.exit).toBe(0);
     expect(result.output).toContain("2 packets transmitted, 2 packets received");
