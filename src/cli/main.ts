@@ -13,6 +13,7 @@ import { runCheck } from "./check.js";
 import { runCompare } from "./compare.js";
 import { runRun } from "./run.js";
 import { runUp } from "./up.js";
+import { registerExportCommand } from "./export.js";
 import { registerGradeCommand } from "./grade.js";
 import { registerUsersCommands } from "./users.js";
 import { defaultUsersFile } from "../server/logins.js";
@@ -112,6 +113,7 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
     );
   registerUsersCommands(p, { out }, defaultUsersFile("examples/seed.yaml"));
   registerGradeCommand(p, out, err, exit);
+  registerExportCommand(p, out);
   return p;
 }
 
