@@ -1,3 +1,8 @@
 /** @module lab — the engine-neutral Lab interface and event types. */
 export type { LabEvent, LabEventKind, DropReason, PacketClass } from "../core/events.js";
 export * from "./lab.js";
+export * from "./checks.js";
+export { CheckRecord, isLoss, type RanCommand } from "./checks-record.js";
+export { PROBE_USER, type ProbeResult, probe } from "./checks-probe.js";
+export { allPassed, formatCheckReport } from "./lesson-report.js";
+export * from "./lesson-schedule.js";

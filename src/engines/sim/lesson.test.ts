@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../../core/events.js";
 import { MINUTE, SECOND } from "../../core/time.js";
 import { loadTopologyText } from "../../topology/index.js";
-import { LessonSession, playLessonEvents } from "./lesson.js";
+import { createLessonLab, LessonSession, playLessonEvents } from "./lesson.js";
 import { RewindableLab } from "./rewind.js";
 import { createSimLab } from "./index.js";
 
@@ -105,5 +105,25 @@ describe("a lesson, live", () => {
     await lab.advance(3 * SECOND);
     expect(played.finished()).toBe(true);
     expect(lab.links()[0]!.up).toBe(false);
+  });
+
+  it("paced (routelab up): the schedule happens in real time, and checks follow", async () => {
+    let wall = 0;
+    const timers: (() => void)[] = [];
+    const { lab, session } = createLessonLab(topo(), {
+      seed: 1,
+      wallClock: { now: () => wall, setTimer: (fn) => timers.push(fn), clearTimer: () => {} },
+    });
+    lab.pacer!.setSpeed(10);
+    for (let i = 0; i < 190; i++) {
+      wall += 100;
+      for (const f of timers.splice(0)) f();
+    }
+    expect(lab.clock().now).toBe(190 * SECOND);
+    expect(lab.links().find((l) => l.id === "vm2-vm3")!.up).toBe(false);
+    const st = await session.status();
+    expect(st.schedule[0]!.done).toBe(true);
+    expect(st.checks.find((c) => c.id === "c1")!.status).toBe("pass");
+    await lab.close();
   });
 });

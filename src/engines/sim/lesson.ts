@@ -12,6 +12,7 @@ import { type PlayedSchedule, playSchedule, type ScheduleEntry } from "../../lab
 import { runScenario, type Statement } from "../../lab/scenario.js";
 import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
+import type { WallClock } from "../../sim/index.js";
 import { RewindableLab } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
 
@@ -117,4 +118,16 @@ export async function gradeScenario(
     session.close();
     await lab.close();
   }
+}
+
+/**
+ * The lab `routelab up` should serve: rewindable, paced by `wallClock`, with the topology's
+ * fault schedule on its clock and a LessonSession following it for live checks.
+ */
+export function createLessonLab(
+  topo: Topology,
+  opts: { seed?: number; wallClock?: WallClock; write?: (s: string) => void } = {},
+): { lab: RewindableLab; session: LessonSession } {
+  const lab = new RewindableLab(topo, opts);
+  return { lab, session: new LessonSession(lab) };
 }
