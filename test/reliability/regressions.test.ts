@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../../src/core/errors.js";
+import { mapCommand } from "../../src/engines/netns/commands.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { parseScenario, runScenario } from "../../src/lab/scenario.js";
 import { loadTopologyText } from "../../src/topology/index.js";
@@ -58,5 +59,23 @@ describe("regressions found by scenario fuzzing", () => {
       quietInterval: TOPO.rip.update,
     }).catch((e: LabError) => e);
     expect((err as LabError).format()).toBe("s.txt:2: link: no link between vm4 and vm9");
+  });
+});
+
+describe("regressions found by netns argv fuzzing", () => {
+  it("vtysh -c takes one read-only line: a newline cannot smuggle configure terminal after show", () => {
+    for (const line of [
+      "vtysh -c 'show version\nconfigure terminal\nno router rip'",
+      'vtysh -c "show ip rip\rconf t"',
+      "vtysh -c 'sh ip route\n'\"write memory\"",
+      "vtysh -c 'show ip rip\u0000'",
+    ]) {
+      const m = mapCommand(line, "vm1", 0, "/run/frr/vm1");
+      expect(m, JSON.stringify(line)).toMatchObject({ kind: "error", code: 1 });
+    }
+    expect(mapCommand("vtysh -c 'show ip rip'", "vm1", 0, "/run/frr/vm1")).toEqual({
+      kind: "spawn",
+      argv: ["vtysh", "--vty_socket", "/run/frr/vm1", "-c", "show ip rip"],
+    });
   });
 });

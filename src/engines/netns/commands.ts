@@ -58,7 +58,14 @@ export function mapCommand(line: string, node: string, tos: number, vty: string 
     case "vtysh": {
       if (vty === null)
         return { kind: "error", text: "vtysh: this router runs no routing daemon\n", code: 1 };
-      if (args.length !== 2 || args[0] !== "-c" || !/^(show|sh)\s/.test(args[1]!.trim()))
+      // vtysh runs every line of a -c argument as its own command (in enable mode): a newline
+      // would smuggle `configure terminal` after the `show`, so the command must be one line.
+      if (
+        args.length !== 2 ||
+        args[0] !== "-c" ||
+        !/^(show|sh)\s/.test(args[1]!.trim()) ||
+        /[\u0000-\u001f\u007f]/.test(args[1]!.trim())
+      )
         return { kind: "error", text: "usage: vtysh -c 'show …' (read-only commands only)\n", code: 1 };
       return { kind: "spawn", argv: ["vtysh", "--vty_socket", vty, "-c", args[1]!.trim()] };
     }
