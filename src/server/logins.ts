@@ -6,7 +6,6 @@
  * beside the users file. The HTTP server takes `users`, `throttle`, `limits` and `sessions`
  * from here so SSH and the page apply the same rules.
  */
-import { dirname, join } from "node:path";
 import type { Lab } from "../lab/lab.js";
 import { UserLimits } from "./limits.js";
 import { hostKeyPathFor } from "./ssh/host-key.js";
@@ -15,12 +14,7 @@ import { SessionStore } from "./users/sessions.js";
 import { UsersStore } from "./users/store.js";
 import { LoginThrottle } from "./users/throttle.js";
 
-export const USERS_FILE = "routelab-users.yaml";
-
-/** The users file `up` uses for a topology: beside it. */
-export function defaultUsersFile(topologyPath: string): string {
-  return join(dirname(topologyPath), USERS_FILE);
-}
+export { defaultUsersFile, USERS_FILE } from "./users/file.js";
 
 export interface LoginsOptions {
   lab: Lab;
