@@ -111,6 +111,24 @@ describe("commands", () => {
     ]);
     expect(r[0]!.user).toBe("alice");
   });
+
+  it("'every student ran …' is judged once per student, each seeing their own", async () => {
+    const each = spec("every student ran ping vm6");
+    const events = [
+      cmd(5 * SECOND, "root", "vm1", "ping vm6"),
+      cmd(10 * SECOND, "alice", "vm4", "ping -c 3 10.0.60.2"),
+      cmd(20 * SECOND, "bob", "vm4", "traceroute -n vm6"),
+    ];
+    const r = await evaluateChecks([each], env(MINUTE, events));
+    expect(r.map((x) => [x.id, x.user, x.status, x.reason])).toEqual([
+      [`${each.id}:alice`, "alice", "pass", "alice@vm4 ran 'ping -c 3 10.0.60.2' at 10s"],
+      [`${each.id}:bob`, "bob", "fail", "bob ran 'traceroute -n vm6' on vm4"],
+    ]);
+    const none = await evaluateChecks([each], env(MINUTE, events.slice(0, 1)));
+    expect(none.map((x) => [x.id, x.status, x.reason])).toEqual([
+      [each.id, "fail", "no student has run a command"],
+    ]);
+  });
 });
 
 describe("the record", () => {

@@ -20,7 +20,7 @@ import type {
   RouteCheck,
 } from "../topology/lesson-model.js";
 import type { CheckRecord } from "./checks-record.js";
-import { type ProbeResult, probe } from "./checks-probe.js";
+import { PROBE_USER, type ProbeResult, probe } from "./checks-probe.js";
 import type { Lab } from "./lab.js";
 
 export type CheckStatus = "pass" | "fail" | "pending";
@@ -61,7 +61,32 @@ export interface CheckEnv {
 /** Evaluates every check, in order (probes run one after another, each in its own copy). */
 export async function evaluateChecks(checks: readonly CheckSpec[], env: CheckEnv): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  for (const c of checks) out.push(await evaluateCheck(c, env));
+  for (const c of checks) {
+    if (c.kind === "ran" && c.each) out.push(...(await perStudent(c, env)));
+    else out.push(await evaluateCheck(c, env));
+  }
+  return out;
+}
+
+/** The students of a session: every user but root (and the checker) who ran a command. */
+export function studentsOf(record: CheckRecord): string[] {
+  const seen = new Set<string>();
+  for (const c of record.commands) if (c.user !== "root" && c.user !== PROBE_USER) seen.add(c.user);
+  return [...seen];
+}
+
+/** `every student ran …`: one result per student (`c3:alice`), or one failure when there is none. */
+async function perStudent(c: CheckSpec & RanCheck, env: CheckEnv): Promise<CheckResult[]> {
+  const students = studentsOf(env.record);
+  if (students.length === 0) {
+    const r = await evaluateCheck({ ...c, each: false }, env);
+    return [
+      { ...r, status: r.status === "pending" ? "pending" : "fail", reason: "no student has run a command" },
+    ];
+  }
+  const out: CheckResult[] = [];
+  for (const user of students)
+    out.push(await evaluateCheck({ ...c, each: false, user, id: `${c.id}:${user}` }, env));
   return out;
 }
 

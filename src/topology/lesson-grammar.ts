@@ -16,7 +16,7 @@ const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 export const CHECK_FORMS =
   "'A reaches B', 'A cannot reach B', 'A -> B via C', 'A has PREFIX [metric N] [via GW]', " +
-  "'A has no route to PREFIX', 'no packet lost [after T]' or 'USER ran COMMAND [on NODE] [after T]'";
+  "'A has no route to PREFIX', 'no packet lost [after T]' or 'USER|anyone|every student ran COMMAND [on NODE] [after T]'";
 
 const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/i;
 
@@ -69,10 +69,12 @@ export function parseCheckText(text: string): Parsed<CheckBody> {
     return ok({ kind: "reach", from: w[0]!, to: w[n]!, negate: true });
   }
   if (kw[1] === "has") return parseRoute(w, kw);
-  if (kw[1] === "ran") {
-    const anyone = kw[0] === "anyone" || kw[0] === "someone";
+  const each = (kw[0] === "every" || kw[0] === "each") && kw[1] === "student" && kw[2] === "ran";
+  if (kw[1] === "ran" || each) {
+    const anyone = each || kw[0] === "anyone" || kw[0] === "someone";
     if (!anyone && !USER_RE.test(w[0]!)) return fail(`'${w[0]}' is not a user name`);
-    let rest = w.slice(2);
+    const who = each ? `${w[0]} ${w[1]}` : w[0]!;
+    let rest = w.slice(each ? 3 : 2);
     let node: string | undefined;
     let after: Nanos | undefined;
     // Trailing `on NODE` and `after T`, in either order.
@@ -86,9 +88,10 @@ export function parseCheckText(text: string): Parsed<CheckBody> {
       } else break;
       rest = rest.slice(0, -2);
     }
-    if (rest.length === 0) return fail(`write '${w[0]} ran COMMAND', e.g. '${w[0]} ran traceroute vm6'`);
+    if (rest.length === 0) return fail(`write '${who} ran COMMAND', e.g. '${who} ran traceroute vm6'`);
     const c: CheckBody = { kind: "ran", words: rest };
     if (!anyone) c.user = w[0]!;
+    if (each) c.each = true;
     if (node !== undefined) c.node = node;
     if (after !== undefined) c.after = after;
     return ok(c);

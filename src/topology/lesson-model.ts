@@ -55,11 +55,13 @@ export interface LostCheck {
   before?: Nanos;
 }
 
-/** `alice ran traceroute vm6 [on vm1] [after 3m]`, `anyone ran ping vm9`. */
+/** `alice ran traceroute vm6 [on vm1] [after 3m]`, `anyone ran ping vm9`, `every student ran …`. */
 export interface RanCheck {
   kind: "ran";
-  /** A user name, or undefined for `anyone`. */
+  /** A user name, or undefined for `anyone` / `every student`. */
   user?: string;
+  /** `every student ran …`: judged once per student (each user but root who ran a command). */
+  each?: boolean;
   /** The program and the arguments that must appear (in order) among the command's words. */
   words: string[];
   node?: string;

@@ -90,6 +90,12 @@ describe("check sentences", () => {
       words: ["ping", "-c", "3", "vm9"],
       node: "vm4",
     });
+    expect(value("every student ran traceroute vm9 on vm6")).toEqual({
+      kind: "ran",
+      each: true,
+      words: ["traceroute", "vm9"],
+      node: "vm6",
+    });
     expect(value("alice ran traceroute vm9 after 3m30s on vm6")).toEqual({
       kind: "ran",
       user: "alice",
