@@ -75,6 +75,29 @@ describe("a lesson, live", () => {
     expect(lab.clock().now).toBe(before.now);
   });
 
+  it("keeps the results of checks whose moment has passed, until a rewind goes back before it", async () => {
+    const lab = new RewindableLab(topo(), { seed: 1 });
+    const s = new LessonSession(lab);
+    await lab.advance(5 * MINUTE);
+    let forks = 0;
+    const fork = lab.fork.bind(lab);
+    lab.fork = (t) => {
+      forks++;
+      return fork(t);
+    };
+    const first = await s.evaluate();
+    const probes = forks;
+    expect(probes).toBe(5); // c1 c2 c3 c4 at their moments (c2, c4: tables), c5 now
+    forks = 0;
+    expect(await s.evaluate()).toEqual(first);
+    expect(forks).toBe(1); // only c5, about now
+    lab.rewindTo(150 * SECOND);
+    forks = 0;
+    const again = await s.evaluate();
+    expect(forks).toBe(1); // c3 and c4 (at 4m) are pending again; c1, c2 (2m) stand; c5 re-probed
+    expect(again.find((c) => c.id === "c3")!.status).toBe("pending");
+  });
+
   it("a rewind takes the record back with the lab", async () => {
     const lab = new RewindableLab(topo(), { seed: 1 });
     const s = new LessonSession(lab);

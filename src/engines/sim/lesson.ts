@@ -28,6 +28,8 @@ export interface LessonStatus {
 export class LessonSession {
   readonly record = new CheckRecord();
   private readonly offRewind: () => void;
+  /** Results of checks whose moment has passed (see evaluate). */
+  private readonly settled = new Map<string, CheckResult>();
 
   /** Start it before the lab runs, so the record sees every event from t = 0. */
   constructor(
@@ -35,16 +37,49 @@ export class LessonSession {
     readonly checks: readonly CheckSpec[] = lab.topology.lesson?.checks ?? [],
   ) {
     this.record.attach(lab);
-    this.offRewind = lab.onRewind((t) => this.record.truncate(t));
+    this.offRewind = lab.onRewind((t) => {
+      this.record.truncate(t);
+      for (const c of this.checks) if (c.at !== undefined && c.at > t) this.settled.delete(c.id);
+    });
   }
 
   env(final: boolean): CheckEnv {
     return { lab: this.lab, record: this.record, labAt: (t) => this.lab.fork(t), final };
   }
 
-  /** Every check now. `final`: the run is over (grading), so open windows are judged. */
-  evaluate(final = false): Promise<CheckResult[]> {
-    return evaluateChecks(this.checks, this.env(final));
+  /**
+   * Every check now. `final`: the run is over (grading), so open windows are judged.
+   *
+   * Live, a probe or route check with an `at:` already past cannot change any more (its moment
+   * is history) until the lab is rewound before it: its result is kept rather than re-probed,
+   * so polling costs replays only for the checks about now.
+   */
+  async evaluate(final = false): Promise<CheckResult[]> {
+    if (final) return evaluateChecks(this.checks, this.env(true));
+    const env = this.env(false);
+    const now = this.lab.clock().now;
+    const out: CheckResult[] = [];
+    for (const c of this.checks) {
+      const kept = this.settled.get(c.id);
+      if (kept) {
+        out.push(kept);
+        continue;
+      }
+      const rs = await evaluateChecks([c], env);
+      const r = rs[0];
+      if (
+        rs.length === 1 &&
+        r &&
+        r.status !== "pending" &&
+        c.at !== undefined &&
+        c.at <= now &&
+        c.kind !== "ran" &&
+        c.kind !== "lost"
+      )
+        this.settled.set(c.id, r);
+      out.push(...rs);
+    }
+    return out;
   }
 
   /** The JSON the page polls (or is pushed after each change). */
