@@ -13,12 +13,16 @@ import { LabError } from "../core/errors.js";
 import { parseDuration } from "../core/time.js";
 import { registerExportCommand } from "./export.js";
 import { registerGradeCommand } from "./grade.js";
-import { registerUsersCommands } from "./users.js";
 import { defaultUsersFile } from "../server/users/file.js";
 
 export const EXIT_USAGE = 2;
 
-function program(out: (s: string) => void, err: (s: string) => void, exit: (code: number) => void): Command {
+async function program(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  exit: (code: number) => void,
+): Promise<Command> {
   const p = new Command("routelab")
     .description("A virtual routing lab: simulated routers, real packets, live picture")
     .version("0.1.0")
@@ -119,7 +123,10 @@ function program(out: (s: string) => void, err: (s: string) => void, exit: (code
         }),
       ),
     );
-  registerUsersCommands(p, { out }, defaultUsersFile("examples/seed.yaml"));
+  // The users commands load the SSH key parser; only `routelab users …` pays for it.
+  if (argv[2] === "users")
+    (await import("./users.js")).registerUsersCommands(p, { out }, defaultUsersFile("examples/seed.yaml"));
+  else p.command("users").description("manage the users file: add, list, remove (routelab users --help)");
   registerGradeCommand(p, out, err, exit);
   registerExportCommand(p, out);
   return p;
@@ -161,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
   const err = (s: string) => process.stderr.write(s);
   let code = 0;
-  const p = program(out, err, (c) => {
+  const p = await program(argv, out, err, (c) => {
     code = c;
   });
   try {

@@ -6,7 +6,6 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../core/errors.js";
 import { MINUTE } from "../core/time.js";
-import { createNetnsLab } from "../engines/netns/index.js";
 import { createSimLab } from "../engines/sim/index.js";
 import { playLessonEvents } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
@@ -89,7 +88,9 @@ async function runNetns(
 ): Promise<number> {
   if (a.capture)
     throw new LabError("--capture works with the sim engine only", { field: "--capture" }, "usage");
-  const lab: Lab = await createNetnsLab(topo, { log: (s) => a.err(`${s}\n`) });
+  const lab: Lab = await (await import("../engines/netns/index.js")).createNetnsLab(topo, {
+    log: (s) => a.err(`${s}\n`),
+  });
   const files: number[] = [];
   try {
     if (a.events) {
