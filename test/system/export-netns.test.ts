@@ -1,0 +1,278 @@
+/**
+ * System test of the containerlab export (issue 10's "done means"): `routelab export` writes the
+ * seed lab, containerlab's schema accepts it, and its FRR configs — the exported files, not
+ * configs generated anew — started on the netns engine's FRR converge to the simulator's tables.
+ *
+ * What containerlab would do is done here with the netns engine's parts: one namespace per node
+ * (engines/netns/plan: names, MACs), veth pairs named as the exported lab names them (eth1…),
+ * links up but no addresses (those come from frr.conf, as in a container), then the daemons
+ * the exported `daemons` file enables, started from /usr/lib/frr as the netns engine starts
+ * them, and the exported frr.conf applied with `vtysh -b` as FRR's own start-up script does.
+ * Tables are read as the netns engine reads them (kernel routes + zebra's RIP metrics) and
+ * compared with the simulator's by cli/compare.
+ *
+ * Needs Linux, root and FRR; skipped elsewhere, but FAILS under CI=true when they are missing.
+ * RIP timers are shortened (update 5 s, timeout 30 s, garbage 20 s) in a copy of seed.yaml so
+ * the file runs in well under a minute. Everything it made is removed after each test.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { compareLabs, formatComparison } from "../../src/cli/compare.js";
+import { loadTopologyFile } from "../../src/cli/io.js";
+import { formatIpv4, formatPrefix } from "../../src/core/ip.js";
+import { SECOND } from "../../src/core/time.js";
+import { listNamespaces, netnsUnavailable, planLab, removeLeftovers } from "../../src/engines/netns/index.js";
+import { type IpRouteJson, kernelRoutes, zebraRipMetrics } from "../../src/engines/netns/kernel-routes.js";
+import type { LabPlan } from "../../src/engines/netns/plan.js";
+import { alive, killRecorded, removeNamespaces, StateFile } from "../../src/engines/netns/state.js";
+import { ipBatch, run, runOk } from "../../src/engines/netns/sys.js";
+import { createSimLab } from "../../src/engines/sim/index.js";
+import type { Lab, RouteInfo } from "../../src/lab/lab.js";
+import { clabSchemaErrors } from "../clab-schema.js";
+import { routelab } from "../cli.js";
+
+const why = await netnsUnavailable();
+const CI = process.env.CI === "true";
+const ROOT = join(import.meta.dirname, "..", "..");
+const FRR = "/usr/lib/frr";
+const PREFIX = "rlt-export";
+
+/** seed.yaml with short RIP timers (the defaults block's lines, rewritten). */
+function fastSeedYaml(): string {
+  const text = readFileSync(join(ROOT, "examples", "seed.yaml"), "utf8");
+  const fast = text
+    .replace(/^( {4}update:) 30s/m, "$1 5s")
+    .replace(/^( {4}timeout:) 180s/m, "$1 30s")
+    .replace(/^( {4}garbage:) 120s/m, "$1 20s");
+  if (fast === text || !/update: 5s/.test(fast)) throw new Error("seed.yaml's rip block changed shape");
+  return fast;
+}
+
+/** Waits until no route changed for `quiet`, at most `max` (as test/system/netns.test.ts does). */
+async function converged(lab: Lab, quiet = 6 * SECOND, max = 90 * SECOND): Promise<boolean> {
+  let last = lab.clock().now;
+  const off = lab.onEvent((e) => {
+    if (e.kind === "route") last = e.t;
+  });
+  try {
+    return await lab.advanceUntil(() => lab.clock().now - last >= quiet, max);
+  } finally {
+    off();
+  }
+}
+
+/**
+ * The exported lab on namespaces + FRR. Holds only what the comparison needs: `routes(node)` in
+ * the Lab interface's shape, read fresh by `refresh()`.
+ */
+class ExportedFrrLab {
+  readonly state = new StateFile(PREFIX);
+  private tables = new Map<string, RouteInfo[]>();
+
+  constructor(
+    readonly plan: LabPlan,
+    readonly labDir: string,
+  ) {}
+
+  private dir(node: string): string {
+    return join(this.state.dir, node);
+  }
+
+  async boot(): Promise<void> {
+    const nodes = this.plan.nodes;
+    this.state.state.namespaces = nodes.map((n) => n.netns);
+    this.state.save();
+    const lines = nodes.map((n) => `netns add ${n.netns}`);
+    const done = new Set<string>();
+    for (const n of nodes)
+      for (const i of n.ifaces) {
+        if (done.has(i.link.id)) continue;
+        done.add(i.link.id);
+        const far = i.link.a.node === n.name ? i.link.b : i.link.a;
+        const peer = this.plan.byName.get(far.node)!;
+        const p = peer.ifaces.find((x) => x.link.id === i.link.id && x.name === far.iface)!;
+        lines.push(
+          `link add ${i.kname} netns ${n.netns} address ${i.mac} type veth peer name ${p.kname} netns ${peer.netns} address ${p.mac}`,
+        );
+      }
+    await ipBatch(lines);
+    // Links up, as containerlab leaves them; no addresses: zebra sets them from frr.conf.
+    for (const n of nodes)
+      await ipBatch(["link set lo up", ...n.ifaces.map((i) => `link set ${i.kname} up`)], n.netns);
+    for (const n of nodes) await this.startFrr(n.name, n.netns);
+  }
+
+  /** The daemons the exported `daemons` file enables, then `vtysh -b` with the exported frr.conf. */
+  private async startFrr(node: string, netns: string): Promise<void> {
+    const dir = this.dir(node);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "frr.conf"), readFileSync(join(this.labDir, node, "frr.conf")));
+    writeFileSync(join(dir, "vtysh.conf"), "");
+    execFileSync("chown", ["-R", "frr:frr", dir]);
+    const daemons = readFileSync(join(this.labDir, node, "daemons"), "utf8");
+    // Daemon lines only (`ripd=yes`), not settings such as `vtysh_enable=yes`.
+    const on = [...daemons.matchAll(/^(zebra|[a-z0-9]+d)=yes$/gm)].map((m) => m[1]!);
+    // zebra first: the others connect to its socket.
+    on.sort((a, b) => (a === "zebra" ? -1 : b === "zebra" ? 1 : 0));
+    for (const d of on) {
+      const pidFile = join(dir, `${d}.pid`);
+      await runOk("ip", [
+        "netns",
+        "exec",
+        netns,
+        join(FRR, d),
+        "-d",
+        "-i",
+        pidFile,
+        "-z",
+        join(dir, "zserv.api"),
+        "--vty_socket",
+        dir,
+        "-P",
+        "0",
+        "--log",
+        `file:${join(dir, `${d}.log`)}`,
+      ]);
+      const pid = Number(readFileSync(pidFile, "utf8").trim());
+      this.state.addPid(pid, dir);
+    }
+    this.state.save();
+    // FRR's integrated configuration: vtysh reads frr.conf and hands each daemon its part.
+    const r = await run("ip", [
+      "netns",
+      "exec",
+      netns,
+      "vtysh",
+      "--vty_socket",
+      dir,
+      "--config_dir",
+      dir,
+      "-b",
+    ]);
+    if (r.code !== 0) throw new Error(`${node}: vtysh -b frr.conf: exit ${r.code}\n${r.stdout}${r.stderr}`);
+  }
+
+  /** Reads every node's kernel table and zebra's RIP metrics. */
+  async refresh(): Promise<void> {
+    for (const n of this.plan.nodes) {
+      const rows = JSON.parse(
+        await runOk("ip", ["-4", "-j", "-n", n.netns, "route", "show", "table", "all"]),
+      ) as IpRouteJson[];
+      const json = await run("ip", [
+        "netns",
+        "exec",
+        n.netns,
+        "vtysh",
+        "--vty_socket",
+        this.dir(n.name),
+        "-c",
+        "show ip route json",
+      ]);
+      const metrics = zebraRipMetrics(json.stdout);
+      this.tables.set(
+        n.name,
+        kernelRoutes(rows, n, (p) => metrics.get(p)).map((r) => ({
+          dest: formatPrefix({ addr: r.dest, len: r.len }),
+          gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
+          flags: `U${r.flags}`,
+          iface: r.iface === 0 ? "lo0" : (n.ifaces[r.iface - 1]?.name ?? "?"),
+          metric: r.metric,
+          source: r.source,
+          refs: 0,
+          use: 0,
+        })),
+      );
+    }
+  }
+
+  routes(node: string): RouteInfo[] {
+    return this.tables.get(node) ?? [];
+  }
+
+  /** The lab as compareLabs sees a Lab (it reads routes only). */
+  asLab(): Lab {
+    return { routes: (n: string) => this.routes(n) } as unknown as Lab;
+  }
+
+  async ping(node: string, addr: string): Promise<string> {
+    const ns = this.plan.byName.get(node)!.netns;
+    return (await run("ip", ["netns", "exec", ns, "ping", "-c", "2", "-i", "0.2", "-W", "2", addr])).stdout;
+  }
+
+  async close(): Promise<void> {
+    await killRecorded(this.state.state.pids);
+    await removeNamespaces(this.state.state.namespaces);
+    rmSync(this.state.dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(why !== null && !CI)("containerlab export on FRR (root, FRR)", () => {
+  let lab: ExportedFrrLab | undefined;
+  let work: string | undefined;
+
+  afterEach(async () => {
+    if (lab) {
+      const pids = lab.state.state.pids.map((p) => p.pid);
+      await lab.close();
+      expect(listNamespaces().filter((n) => n.startsWith(`${PREFIX}-`))).toEqual([]);
+      expect(pids.filter((p) => alive(p))).toEqual([]);
+      expect(existsSync(lab.state.dir)).toBe(false);
+      lab = undefined;
+    }
+    if (work) rmSync(work, { recursive: true, force: true });
+    work = undefined;
+  });
+
+  it("has what it needs", () => {
+    expect(why).toBeNull();
+  });
+
+  it("routelab export writes a schema-valid seed lab whose FRR configs converge to the simulator's tables", async () => {
+    work = mkdtempSync(join(tmpdir(), "rl-export-sys-"));
+    const seedFile = join(work, "seed.yaml");
+    writeFileSync(seedFile, fastSeedYaml());
+    const out = join(work, "x");
+    const r = routelab(["export", seedFile, "--format", "containerlab", "--out", out]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(clabSchemaErrors(readFileSync(join(out, "seed.clab.yml"), "utf8"))).toEqual([]);
+    expect(readFileSync(join(out, "vm1", "frr.conf"), "utf8")).toMatch(/^ timers basic 5 30 20$/m);
+
+    // The simulator on the original file, the FRR lab from the exported one (eth1… names).
+    const original = loadTopologyFile(seedFile);
+    const sim = createSimLab(original, { seed: 1 });
+    expect(await converged(sim)).toBe(true);
+    const exported = loadTopologyFile(join(out, "seed.clab.yml"));
+    await removeLeftovers(PREFIX);
+    lab = new ExportedFrrLab(planLab(exported, PREFIX), out);
+    await lab.boot();
+    expect(lab.state.state.pids).toHaveLength(18); // zebra + ripd on 9 routers, from `daemons`
+
+    // Converged: the same tables as the simulator's, and still the same a few updates later.
+    let result = compareLabs(original, sim, lab.asLab());
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 1000));
+      await lab.refresh();
+      result = compareLabs(original, sim, lab.asLab());
+      if (result.differences.length === 0 && result.pathDifferences.length === 0) break;
+    }
+    if (result.differences.length > 0) console.log(formatComparison(result));
+    expect(result.differences).toEqual([]);
+    expect(result.pathDifferences).toEqual([]);
+    expect(result.routes).toBe(9 * 9);
+    await new Promise((res) => setTimeout(res, 12_000)); // two more RIP updates
+    await lab.refresh();
+    const again = compareLabs(original, sim, lab.asLab());
+    expect(again.differences).toEqual([]);
+    expect(again.pathDifferences).toEqual([]);
+
+    // Addresses came from frr.conf (zebra), forwarding too: vm4 reaches vm9 through vm1 and vm3.
+    expect(lab.routes("vm9").find((x) => x.dest === "10.0.40.0/24")?.metric).toBe(3);
+    expect(await lab.ping("vm4", "10.0.90.2")).toMatch(/2 packets transmitted, 2 received/);
+    await sim.close();
+  }, 120_000);
+});
