@@ -14,6 +14,10 @@
  * The same replay makes `fork(t)`: a separate copy of the lab at `t` in which checks send their
  * probes without disturbing the real network, its picture or its journal.
  *
+ * Inputs are expected from outside the simulator's event loop (HTTP handlers, SSH sessions,
+ * scripts), as they all are: an input made from inside an event listener would be replayed just
+ * after that event rather than in the middle of it.
+ *
  * Commands still running when the lab is rewound end for their caller with status 130 (as if
  * interrupted): the terminal that started them gets its prompt back; the replayed copy of such a
  * command runs on silently in the rebuilt lab, exactly as it ran the first time.
