@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { formatIpv4 } from "../../src/core/ip.js";
 import { MINUTE } from "../../src/core/time.js";
 import type { Execution } from "../../src/lab/lab.js";
@@ -118,6 +118,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 
 interface Plan {
   warmup: number; // ms before the first fault (converged or not)
+  /** Pings that run through the whole plan: [from node, to address] indexes. */
+  traffic: [number, number][];
   actions: Action[];
   /** Bring every link and node back at the end (else faults stay and routing must route around them). */
   healAll: boolean;
@@ -125,6 +127,7 @@ interface Plan {
 
 const plan: fc.Arbitrary<Plan> = fc.record({
   warmup: fc.integer({ min: 0, max: 60_000 }),
+  traffic: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
   actions: fc.array(action, { maxLength: 14 }),
   healAll: fc.boolean(),
 });
@@ -168,6 +171,7 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
   };
 
   advance(p.warmup * MS);
+  for (const [from, to] of p.traffic) exec(from, `ping -c 60 -i 0.5 ${addrs[to % addrs.length]}`);
   for (const a of p.actions) {
     advance(a.gap * MS);
     const link = "link" in a ? net.links[a.link % net.links.length]! : undefined;
@@ -249,12 +253,26 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
   };
 }
 
+/** Totals over all runs, printed with RELIABILITY_STATS=1 (docs/reliability.md quotes them). */
+const totals = { runs: 0, faults: 0, execs: 0, packets: 0, drops: {} as Record<string, number> };
+function tally(r: RunReport, p: Plan): void {
+  totals.runs++;
+  totals.faults += p.actions.filter((a) => a.op !== "ping" && a.op !== "trace").length;
+  totals.execs += r.execs;
+  totals.packets += r.created;
+  for (const [k, n] of Object.entries(r.byReason)) totals.drops[k] = (totals.drops[k] ?? 0) + n;
+}
+afterAll(() => {
+  if (process.env.RELIABILITY_STATS) console.log(`fault injection totals: ${JSON.stringify(totals)}`);
+});
+
 describe("fault injection: invariants hold after every run", () => {
   it("on the seed network (RFC timers), with a seeded plan of faults and traffic", () => {
     const topo = loadTopologyText(SEED_YAML, "seed.yaml");
     fc.assert(
       fc.property(plan, fc.integer({ min: 1, max: 1e6 }), (p, seed) => {
         const r = runPlan(topo, p, seed);
+        tally(r, p);
         expect(r.violations, JSON.stringify(p)).toEqual([]);
       }),
       params(Math.max(3, Math.round(RUNS / 2))),
@@ -266,6 +284,7 @@ describe("fault injection: invariants hold after every run", () => {
       fc.property(randomNet, plan, fc.integer({ min: 1, max: 1e6 }), (rn, p, seed) => {
         const topo = loadTopologyText(yamlOf(rn), "random.yaml");
         const r = runPlan(topo, p, seed);
+        tally(r, p);
         expect(r.violations, `${yamlOf(rn)}\n${JSON.stringify(p)}`).toEqual([]);
       }),
       params(RUNS),
@@ -276,6 +295,7 @@ describe("fault injection: invariants hold after every run", () => {
     const topo = loadTopologyText(SEED_YAML, "seed.yaml");
     const p: Plan = {
       warmup: 40_000,
+      traffic: [],
       healAll: false,
       actions: [
         // vm4 → vm8 and vm9 → vm2 for 10 s, vm6 traceroutes to vm9, while: vm1–vm2 is cut
