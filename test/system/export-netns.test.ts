@@ -31,6 +31,7 @@ import { alive, killRecorded, removeNamespaces, StateFile } from "../../src/engi
 import { ipBatch, run, runOk } from "../../src/engines/netns/sys.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab, RouteInfo } from "../../src/lab/lab.js";
+import type { Topology } from "../../src/topology/model.js";
 import { clabSchemaErrors } from "../clab-schema.js";
 import { routelab } from "../cli.js";
 
@@ -230,41 +231,53 @@ describe.skipIf(why !== null && !CI)("containerlab export on FRR (root, FRR)", (
     expect(why).toBeNull();
   });
 
-  it("routelab export writes a schema-valid seed lab whose FRR configs converge to the simulator's tables", async () => {
+  /** Exports `yaml` with the CLI, checks the schema, boots the sim on it and the export on FRR. */
+  async function exportAndBoot(name: string, yaml: string) {
     work = mkdtempSync(join(tmpdir(), "rl-export-sys-"));
-    const seedFile = join(work, "seed.yaml");
-    writeFileSync(seedFile, fastSeedYaml());
+    const file = join(work, `${name}.yaml`);
+    writeFileSync(file, yaml);
     const out = join(work, "x");
-    const r = routelab(["export", seedFile, "--format", "containerlab", "--out", out]);
+    const r = routelab(["export", file, "--format", "containerlab", "--out", out]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(clabSchemaErrors(readFileSync(join(out, "seed.clab.yml"), "utf8"))).toEqual([]);
-    expect(readFileSync(join(out, "vm1", "frr.conf"), "utf8")).toMatch(/^ timers basic 5 30 20$/m);
-
+    const clab = join(out, `${name}.clab.yml`);
+    expect(clabSchemaErrors(readFileSync(clab, "utf8"))).toEqual([]);
     // The simulator on the original file, the FRR lab from the exported one (eth1… names).
-    const original = loadTopologyFile(seedFile);
+    const original = loadTopologyFile(file);
     const sim = createSimLab(original, { seed: 1 });
     expect(await converged(sim)).toBe(true);
-    const exported = loadTopologyFile(join(out, "seed.clab.yml"));
     await removeLeftovers(PREFIX);
-    lab = new ExportedFrrLab(planLab(exported, PREFIX), out);
+    lab = new ExportedFrrLab(planLab(loadTopologyFile(clab), PREFIX), out);
     await lab.boot();
+    return { original, sim, out, lab };
+  }
+
+  /** Polls the FRR lab until its tables equal the simulator's (at most `maxMs`). */
+  async function sameTables(original: Topology, sim: Lab, frr: ExportedFrrLab, maxMs: number) {
+    const deadline = Date.now() + maxMs;
+    for (;;) {
+      await new Promise((res) => setTimeout(res, 1000));
+      await frr.refresh();
+      const result = compareLabs(original, sim, frr.asLab());
+      const same = result.differences.length === 0 && result.pathDifferences.length === 0;
+      if (same || Date.now() > deadline) {
+        if (!same) console.log(formatComparison(result));
+        return result;
+      }
+    }
+  }
+
+  it("routelab export writes a schema-valid seed lab whose FRR configs converge to the simulator's tables", async () => {
+    const { original, sim, out, lab } = await exportAndBoot("seed", fastSeedYaml());
+    expect(readFileSync(join(out, "vm1", "frr.conf"), "utf8")).toMatch(/^ timers basic 5 30 20$/m);
     expect(lab.state.state.pids).toHaveLength(18); // zebra + ripd on 9 routers, from `daemons`
 
-    // Converged: the same tables as the simulator's, and still the same a few updates later.
-    let result = compareLabs(original, sim, lab.asLab());
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      await new Promise((res) => setTimeout(res, 1000));
-      await lab.refresh();
-      result = compareLabs(original, sim, lab.asLab());
-      if (result.differences.length === 0 && result.pathDifferences.length === 0) break;
-    }
-    if (result.differences.length > 0) console.log(formatComparison(result));
+    // Converged: the same tables as the simulator's, and still the same two updates later.
+    const result = await sameTables(original, sim, lab, 60_000);
     expect(result.differences).toEqual([]);
     expect(result.pathDifferences).toEqual([]);
     expect(result.routes).toBe(9 * 9);
-    await new Promise((res) => setTimeout(res, 12_000)); // two more RIP updates
+    await new Promise((res) => setTimeout(res, 12_000));
     await lab.refresh();
     const again = compareLabs(original, sim, lab.asLab());
     expect(again.differences).toEqual([]);
@@ -275,4 +288,19 @@ describe.skipIf(why !== null && !CI)("containerlab export on FRR (root, FRR)", (
     expect(await lab.ping("vm4", "10.0.90.2")).toMatch(/2 packets transmitted, 2 received/);
     await sim.close();
   }, 120_000);
+
+  it("the static seed's export installs the simulator's static tables with zebra and staticd, no ripd", async () => {
+    const text = readFileSync(join(ROOT, "examples", "seed-static.yaml"), "utf8");
+    const { original, sim, lab } = await exportAndBoot("seed-static", text);
+    expect(lab.state.state.pids).toHaveLength(18); // zebra + staticd on 9 routers
+    const result = await sameTables(original, sim, lab, 20_000);
+    expect(result.differences).toEqual([]);
+    expect(result.pathDifferences).toEqual([]);
+    expect(lab.routes("vm4").find((x) => x.dest === "0.0.0.0/0")).toMatchObject({
+      gateway: "10.0.40.1",
+      source: "static",
+    });
+    expect(await lab.ping("vm4", "10.0.90.2")).toMatch(/2 packets transmitted, 2 received/);
+    await sim.close();
+  }, 60_000);
 });
