@@ -5,7 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { createNetnsLab } from "../engines/netns/index.js";
-import { createSimLab } from "../engines/sim/index.js";
+import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { createServer } from "../server/index.js";
 import { defaultUsersFile, type Logins, loginBanner, startLogins } from "../server/logins.js";
@@ -40,11 +40,14 @@ export const nodeWallClock: WallClock = {
 export async function runUp(a: UpArgs): Promise<number> {
   const topo = loadTopologyFile(a.topology);
   let lab: Lab;
+  let session: LessonSession | undefined;
   if (a.engine === "netns") lab = await createNetnsLab(topo, { log: (s) => a.err(`${s}\n`) });
   else {
-    const sim = createSimLab(topo, { seed: a.seed, wallClock: nodeWallClock });
-    sim.pacer!.setSpeed(a.speed);
-    lab = sim;
+    // A rewindable lab that plays the file's fault schedule and evaluates its checks.
+    const lesson = createLessonLab(topo, { seed: a.seed, wallClock: nodeWallClock });
+    lesson.lab.pacer!.setSpeed(a.speed);
+    lab = lesson.lab;
+    session = lesson.session;
   }
   let logins: Logins;
   try {
