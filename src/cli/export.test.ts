@@ -128,4 +128,17 @@ describe("routelab export", () => {
     expect(r.err).not.toMatch(/^\s+at /m);
     expect(() => statSync(out)).toThrow();
   });
+
+  it("prints what README's excerpt shows", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const block =
+      /\$ npx routelab export examples\/seed\.yaml --format containerlab --out (\S+)\n((?:.+\n)+?)…\n/.exec(
+        readme,
+      );
+    expect(block).not.toBeNull();
+    const out = join(tmp(), "seed-lab");
+    const r = await cli("export", "examples/seed.yaml", "--format", "containerlab", "--out", out);
+    const shown = block![2]!.replaceAll(block![1]!, out);
+    expect(r.out.startsWith(shown)).toBe(true);
+  });
 });
