@@ -3,7 +3,7 @@
  * topology file, and that importing the export (topology/parse-containerlab with the exported
  * frr.conf files) gives the same topology back — over the examples and generated topologies.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -224,6 +224,26 @@ describe("exportContainerlab on other topologies", () => {
     expect(clabSchemaErrors(y.replace(/"(\w+):eth1"/, '"$1 eth1"')).length).toBeGreaterThan(0);
     expect(clabSchemaErrors(y.replace("      binds:", "      bindz:")).length).toBeGreaterThan(0);
   });
+});
+
+describe("every example", () => {
+  const files = [
+    ...readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|edges)$/.test(f)),
+    ...readdirSync(join(EXAMPLES, "containerlab"))
+      .filter((f) => f.endsWith(".clab.yml"))
+      .map((f) => `containerlab/${f}`),
+    ...readdirSync(join(EXAMPLES, "lessons"))
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => `lessons/${f}`),
+  ];
+  it("finds the examples", () => expect(files.length).toBeGreaterThan(6));
+  for (const f of files)
+    it(`${f} exports schema-valid and loads back the same`, () => {
+      const t = load(f);
+      const exp = exportContainerlab(t);
+      expect(clabSchemaErrors(exp.files.get(exp.topologyFile)!)).toEqual([]);
+      expect(essence(reimport(exp))).toEqual(essence(t, renamer(exp)));
+    });
 });
 
 describe("export then import (property)", () => {
