@@ -46,11 +46,18 @@ function runChild<T>(job: Job): Outcome<T> {
   return JSON.parse(line.slice(7)) as Outcome<T>;
 }
 
-/** Runs a job `runs` times; the run whose `key` is the median is reported, with all values. */
+/** A run longer than this is not repeated: its noise is small against its length. */
+const REPEAT_BELOW_MS = 60_000;
+
+/**
+ * Runs a job `runs` times (once when the first run takes over a minute); the run whose `key`
+ * is the median is reported, with all values.
+ */
 function medianOf<T>(job: Job, runs: number, key: (r: T) => number, progress: Progress, label: string) {
   const all: T[] = [];
   for (let i = 0; i < runs; i++) {
     progress.step(`${label}${runs > 1 ? ` (run ${i + 1}/${runs})` : ""}`);
+    const t0 = performance.now();
     const o = runChild<T>(job);
     progress.tick();
     if (!o.ok) {
@@ -58,6 +65,10 @@ function medianOf<T>(job: Job, runs: number, key: (r: T) => number, progress: Pr
       return { ok: false as const, error: o.error };
     }
     all.push(o.result);
+    if (i === 0 && runs > 1 && performance.now() - t0 > REPEAT_BELOW_MS) {
+      progress.grow(-(runs - 1));
+      break;
+    }
   }
   const m = median(all.map(key));
   const pick = all.reduce((best, r) => (Math.abs(key(r) - m) < Math.abs(key(best) - m) ? r : best), all[0]!);

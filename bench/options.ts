@@ -48,7 +48,8 @@ workload (same flags and meaning as the ns-3 peer, shared/bench/ns3/rip-peer.cc)
 harness:
   --only NAME       run only workloads whose name contains NAME (repeatable)
   --quick           small topologies and one run each (a minute)
-  --runs N          runs of each workload of ours; the median is reported (3; 1 with --quick)
+  --runs N          runs of each workload of ours, median reported (3; 1 with --quick;
+                    a run over a minute is not repeated)
   --json FILE       also write the results as JSON
   --no-peer         leave out the ns-3 column
   --peer PATH       ns-3 peer binary, built there from libns3-dev when missing (/tmp/rip-peer)
