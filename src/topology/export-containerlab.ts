@@ -131,8 +131,9 @@ function clabYaml(topo: Topology, image: string, eth: (node: string, iface: stri
   const q = (s: string) => JSON.stringify(s); // a JSON string is a YAML double-quoted scalar
   let out = `# ${topo.name}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${topo.nodes.length} nodes, ${topo.links.length} links.\n`;
   out += "#\n";
-  out += `#   containerlab deploy -t ${topo.name}.clab.yml        one Docker host\n`;
-  out += "#   clabverter --stdout | kubectl apply -f -           a Kubernetes cluster (clabernetes)\n";
+  out += "# Deploy on one Docker host, or on a Kubernetes cluster with clabernetes:\n";
+  out += `#   containerlab deploy -t ${topo.name}.clab.yml\n`;
+  out += "#   clabverter --stdout --naming non-prefixed | kubectl apply -f -\n";
   out += "#\n";
   out += "# Every node runs FRR from NODE/frr.conf and NODE/daemons (zebra, ripd on RIP routers,\n";
   out += "# staticd where there are static routes). containerlab names interfaces eth1, eth2, …;\n";
