@@ -91,7 +91,9 @@ export function runExport(a: ExportArgs): void {
   );
   for (const n of exp.notes) a.write(`note: ${n}\n`);
   a.write(`deploy on one host:  containerlab deploy -t ${join(a.out, exp.topologyFile)}\n`);
-  a.write(`deploy on a cluster: cd ${a.out} && clabverter --stdout --naming non-prefixed | kubectl apply -f -\n`);
+  a.write(
+    `deploy on a cluster: cd ${a.out} && clabverter --stdout --naming non-prefixed | kubectl apply -f -\n`,
+  );
 }
 
 /** Adds `export` to the program (main.ts calls this; errors reach main's exit-code mapping). */
