@@ -7,6 +7,10 @@
  * distance, as FreeBSD's routed never overwrites a static route and FRR ranks connected <
  * static < rip). Lookup walks only the prefix lengths present, longest first, with one Map
  * probe each — the tables are small and the walk allocates nothing.
+ *
+ * Memory matters at thousands of routers with a route to every subnet: the per-length maps
+ * are created on first use, and a prefix with a single candidate (nearly all of them) keeps
+ * it in place of an array.
  */
 import { maskOf } from "../core/ip.js";
 
@@ -31,72 +35,96 @@ export interface Route {
   use: number;
 }
 
+/** The routes of one prefix: the active one, and the others when several sources hold it. */
 class PrefixEntry {
-  candidates: Route[] = [];
-  best: Route | undefined;
+  /** Candidates other than `best` (rare: a static route under a connected one, …). */
+  others: Route[] | undefined = undefined;
+  constructor(public best: Route) {}
+
+  candidates(): Route[] {
+    return this.others === undefined ? [this.best] : [this.best, ...this.others];
+  }
 }
 
 export type FibChange = (action: "add" | "change" | "delete", route: Route, old: Route | undefined) => void;
 
 export class Fib {
-  private byLen: Map<number, PrefixEntry>[] = [];
+  private byLen: (Map<number, PrefixEntry> | undefined)[] = new Array(33);
   /** Prefix lengths that hold at least one entry, longest first. */
   private lens: number[] = [];
   private masks: number[] = [];
   /** Called when the active route of a prefix changes. */
   onChange: FibChange | null = null;
 
-  constructor() {
-    for (let i = 0; i <= 32; i++) this.byLen.push(new Map());
-  }
-
   /** Longest-prefix match; undefined when no route covers `dst`. */
   lookup(dst: number): Route | undefined {
     const lens = this.lens;
     const masks = this.masks;
+    const byLen = this.byLen;
     for (let i = 0; i < lens.length; i++) {
-      const e = this.byLen[lens[i]!]!.get((dst & masks[i]!) >>> 0);
-      if (e !== undefined && e.best !== undefined) return e.best;
+      const e = byLen[lens[i]!]!.get((dst & masks[i]!) >>> 0);
+      if (e !== undefined) return e.best;
     }
     return undefined;
   }
 
   /** Exact-prefix lookup of the active route. */
   get(dest: number, len: number): Route | undefined {
-    return this.byLen[len]!.get(dest)?.best;
+    return this.byLen[len]?.get(dest)?.best;
   }
 
   /** Installs or replaces the route of `r.source` for its prefix. */
   set(r: Route): void {
-    const table = this.byLen[r.len]!;
-    let e = table.get(r.dest);
-    if (e === undefined) {
-      e = new PrefixEntry();
-      table.set(r.dest, e);
-      this.refreshLens();
+    let table = this.byLen[r.len];
+    if (table === undefined) {
+      table = new Map();
+      this.byLen[r.len] = table;
     }
-    const i = e.candidates.findIndex((c) => c.source === r.source);
-    if (i >= 0) {
-      r.use += e.candidates[i]!.use;
-      e.candidates[i] = r;
-    } else e.candidates.push(r);
-    this.choose(e);
+    const e = table.get(r.dest);
+    if (e === undefined) {
+      table.set(r.dest, new PrefixEntry(r));
+      if (table.size === 1) this.refreshLens();
+      this.onChange?.("add", r, undefined);
+      return;
+    }
+    const old = e.best;
+    if (old.source === r.source) {
+      r.use += old.use;
+      e.best = r;
+    } else {
+      const others = e.others ?? [];
+      e.others = others;
+      const i = others.findIndex((c) => c.source === r.source);
+      if (i >= 0) {
+        r.use += others[i]!.use;
+        others[i] = r;
+      } else others.push(r);
+    }
+    this.choose(e, old);
   }
 
   /** Removes the route of `source` for dest/len; returns whether one existed. */
   delete(source: RouteSource, dest: number, len: number): boolean {
-    const table = this.byLen[len]!;
-    const e = table.get(dest);
-    if (e === undefined) return false;
-    const i = e.candidates.findIndex((c) => c.source === source);
-    if (i < 0) return false;
-    e.candidates.splice(i, 1);
-    if (e.candidates.length === 0) {
-      const old = e.best;
-      table.delete(dest);
-      this.refreshLens();
-      if (old !== undefined) this.onChange?.("delete", old, old);
-    } else this.choose(e);
+    const table = this.byLen[len];
+    const e = table?.get(dest);
+    if (table === undefined || e === undefined) return false;
+    const old = e.best;
+    if (old.source === source) {
+      const next = e.others?.shift();
+      if (next === undefined) {
+        table.delete(dest);
+        if (table.size === 0) this.refreshLens();
+        this.onChange?.("delete", old, old);
+        return true;
+      }
+      e.best = next;
+    } else {
+      const i = e.others?.findIndex((c) => c.source === source) ?? -1;
+      if (i < 0) return false;
+      e.others!.splice(i, 1);
+    }
+    if (e.others?.length === 0) e.others = undefined;
+    this.choose(e, old);
     return true;
   }
 
@@ -108,23 +136,34 @@ export class Fib {
   /** Active routes (or every candidate), sorted by destination then length. */
   all(candidates = false): Route[] {
     const out: Route[] = [];
-    for (const table of this.byLen)
+    for (const table of this.byLen) {
+      if (table === undefined) continue;
       for (const e of table.values()) {
-        if (candidates) out.push(...e.candidates);
-        else if (e.best) out.push(e.best);
+        if (candidates) out.push(...e.candidates());
+        else out.push(e.best);
       }
+    }
     return out.sort((a, b) => a.dest - b.dest || a.len - b.len);
   }
 
-  private choose(e: PrefixEntry): void {
-    let best: Route | undefined;
-    for (const c of e.candidates)
-      if (best === undefined || preferenceOf(c.source) < preferenceOf(best.source)) best = c;
-    const old = e.best;
-    e.best = best;
-    if (best === undefined) return;
-    if (old === undefined) this.onChange?.("add", best, undefined);
-    else if (
+  /** Makes the most preferred candidate active; reports a change from `old`. */
+  private choose(e: PrefixEntry, old: Route): void {
+    if (e.others !== undefined) {
+      let bi = -1;
+      let best = e.best;
+      e.others.forEach((c, i) => {
+        if (preferenceOf(c.source) < preferenceOf(best.source)) {
+          best = c;
+          bi = i;
+        }
+      });
+      if (bi >= 0) {
+        e.others[bi] = e.best;
+        e.best = best;
+      }
+    }
+    const best = e.best;
+    if (
       old.source !== best.source ||
       old.gateway !== best.gateway ||
       old.iface !== best.iface ||
@@ -135,7 +174,7 @@ export class Fib {
 
   private refreshLens(): void {
     this.lens = [];
-    for (let len = 32; len >= 0; len--) if (this.byLen[len]!.size > 0) this.lens.push(len);
+    for (let len = 32; len >= 0; len--) if ((this.byLen[len]?.size ?? 0) > 0) this.lens.push(len);
     this.masks = this.lens.map(maskOf);
   }
 }

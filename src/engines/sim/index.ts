@@ -18,10 +18,11 @@ export interface CreateSimLabOptions {
 }
 
 export function createSimLab(topo: Topology, opts: CreateSimLabOptions = {}): SimLab {
+  const byName = new Map(topo.nodes.map((n) => [n.name, n]));
   const lab: SimLab = new SimLab(topo, {
     ...opts,
     daemonsFor: (t, name) => {
-      const n = t.nodes.find((x) => x.name === name)!;
+      const n = byName.get(name)!;
       return n.routing === "rip" ? [new RipDaemon(resolveRipSettings(n.rip ?? {}, t.rip))] : [];
     },
     exec: (lab, node, line, o) => {

@@ -1,0 +1,88 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { maskOf } from "../core/ip.js";
+import { Fib, type Route } from "./fib.js";
+
+const r = (dest: number, len: number, source: string, gateway = 0, metric = 1): Route => ({
+  dest,
+  len,
+  gateway,
+  iface: 1,
+  metric,
+  source,
+  flags: "",
+  use: 0,
+});
+
+describe("Fib", () => {
+  it("prefers the longest prefix, then the most preferred source", () => {
+    const f = new Fib();
+    const changes: string[] = [];
+    f.onChange = (a, x) => changes.push(`${a} ${x.len} ${x.source}`);
+    f.set(r(0x0a000000, 8, "rip", 5));
+    f.set(r(0x0a010000, 16, "rip", 6));
+    f.set(r(0x0a010000, 16, "static", 7));
+    expect(f.lookup(0x0a010203)?.gateway).toBe(7); // static beats rip on the same prefix
+    expect(f.lookup(0x0a020203)?.gateway).toBe(5);
+    f.delete("static", 0x0a010000, 16);
+    expect(f.lookup(0x0a010203)?.gateway).toBe(6); // rip's route comes back
+    f.delete("rip", 0x0a010000, 16);
+    expect(f.lookup(0x0a010203)?.gateway).toBe(5);
+    expect(f.lookup(0x0b000001)).toBeUndefined();
+    expect(changes).toEqual([
+      "add 8 rip",
+      "add 16 rip",
+      "change 16 static",
+      "change 16 rip",
+      "delete 16 rip",
+    ]);
+  });
+
+  it("reports no change when a source re-installs the same route, and keeps its use count", () => {
+    const f = new Fib();
+    const changes: string[] = [];
+    f.onChange = (a) => changes.push(a);
+    const first = r(0x0a000000, 24, "rip", 9, 2);
+    f.set(first);
+    first.use = 5;
+    f.set(r(0x0a000000, 24, "rip", 9, 2));
+    expect(changes).toEqual(["add"]);
+    expect(f.get(0x0a000000, 24)?.use).toBe(5);
+  });
+
+  it("matches a brute-force longest-prefix match on random tables", () => {
+    const entry = fc.record({
+      addr: fc.integer({ min: 0, max: 0xffffffff }),
+      len: fc.integer({ min: 0, max: 32 }),
+      source: fc.constantFrom("connected", "static", "rip"),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(entry, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 20 }),
+        (es, probes) => {
+          const f = new Fib();
+          const live = new Map<string, Route>();
+          es.forEach((e, i) => {
+            const dest = (e.addr & maskOf(e.len)) >>> 0;
+            const route = r(dest, e.len, e.source, i + 1);
+            f.set(route);
+            live.set(`${dest}/${e.len}/${e.source}`, route);
+          });
+          const pref: Record<string, number> = { connected: 0, static: 1, rip: 120 };
+          for (const p of [...probes, ...es.map((e) => e.addr)]) {
+            let best: Route | undefined;
+            for (const c of live.values()) {
+              if ((p & maskOf(c.len)) >>> 0 !== c.dest) continue;
+              if (!best || c.len > best.len || (c.len === best.len && pref[c.source]! < pref[best.source]!))
+                best = c;
+            }
+            expect(f.lookup(p)?.gateway).toBe(best?.gateway);
+          }
+          expect(f.all(true).length).toBe(live.size);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
