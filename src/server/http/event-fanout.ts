@@ -33,7 +33,16 @@ export interface MissedMarker {
   count: number;
 }
 
-export type StreamEvent = LabEvent | MissedMarker;
+/**
+ * The lab was rewound to `t` (issue 9): everything shown before is history of another branch,
+ * so the page clears its picture and re-reads nodes, links and routes.
+ */
+export interface RewindMarker {
+  kind: "rewind";
+  t: number;
+}
+
+export type StreamEvent = LabEvent | MissedMarker | RewindMarker;
 
 /** The message the page receives. */
 export interface BatchMessage {
@@ -93,7 +102,7 @@ class Client {
 export class EventFanout {
   private readonly opts: Required<FanoutOptions>;
   private readonly clients = new Set<Client>();
-  private pending: LabEvent[] = [];
+  private pending: StreamEvent[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
   /** Events the fanout has dropped for lack of room, all clients together (for /api/stats). */
@@ -142,6 +151,18 @@ export class EventFanout {
     this.unsubscribe = null;
     this.clients.clear();
     this.pending = [];
+  }
+
+  /**
+   * The lab was rewound to `t`: events not yet sent belong to the abandoned run, so they are
+   * dropped (and every client's backlog with them) and a `rewind` marker goes out instead.
+   */
+  rewound(t: number): void {
+    this.pending = this.clients.size > 0 ? [{ kind: "rewind", t }] : [];
+    for (const c of this.clients) {
+      c.backlog = [];
+      c.missed = 0;
+    }
   }
 
   /** Sends what happened since the last flush to every client. */
@@ -193,7 +214,7 @@ export class EventFanout {
   }
 
   /** Appends to a client's backlog, thinning it when it would overflow. */
-  private enqueue(c: Client, events: LabEvent[]): void {
+  private enqueue(c: Client, events: StreamEvent[]): void {
     for (const e of events) if (!(c.hideRip && isRip(e))) c.backlog.push(e);
     if (c.backlog.length <= this.opts.maxBacklog) return;
     // Thin by rising priority until it fits; as a last resort drop the oldest.

@@ -9,9 +9,11 @@ import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
+import type { LessonSession } from "../../engines/sim/lesson.js";
 import type { Lab } from "../../lab/lab.js";
 import { registerControlApi } from "./api-control.js";
 import { registerExecApi } from "./api-exec.js";
+import { registerLessonApi } from "./api-lesson.js";
 import { registerReadApi } from "./api-read.js";
 import { type Authorizer, tokenAuthorizer } from "./auth.js";
 import type { ApiContext } from "./context.js";
@@ -30,6 +32,8 @@ export interface ServerOptions {
   adminToken?: string;
   /** Replaces the token rule (issue 5: sessions and roles; compose with chainAuthorizers). */
   authorize?: Authorizer;
+  /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
+  lesson?: LessonSession;
   /** Directory of the built page; default `web/dist` of this package. */
   webRoot?: string;
   execLimits?: Partial<ExecLimits>;
@@ -91,6 +95,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   registerExecApi(app, ctx);
   registerControlApi(app, ctx);
   registerEventsWs(app, ctx, fanout);
+  registerLessonApi(app, ctx, fanout, opts.lesson);
   await opts.extend?.(app, ctx);
 
   const root = opts.webRoot ?? defaultWebRoot();
