@@ -67,7 +67,13 @@ export async function runUp(a: UpArgs): Promise<number> {
   }
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
-    server = await createServer({ lab, port: a.http, host: a.host, adminToken: a.adminToken });
+    server = await createServer({
+      lab,
+      lesson: session,
+      port: a.http,
+      host: a.host,
+      adminToken: a.adminToken,
+    });
   } catch (e) {
     await logins.close();
     await lab.close();
