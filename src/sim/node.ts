@@ -62,6 +62,13 @@ const PROC_JITTER = 40_000;
 type SendError = Extract<SendResult, { ok: false }>["error"];
 
 /** Arrival of a packet at the far end of a link direction (shared, closure-free event function). */
+/** The head packet of a link direction arrives; the next one, if any, is scheduled. */
+function arriveHead(dir: LinkDirection): void {
+  const pkt = dir.shift() as Packet;
+  if (dir.count > 0) dir.link.a.node.net.scheduler.at(dir.headTime(), arriveHead, dir);
+  arrive(dir, pkt);
+}
+
 function arrive(dir: LinkDirection, pkt: Packet): void {
   const to = dir.to;
   const node = to.node;
@@ -325,10 +332,16 @@ export class SimNode implements Host {
     // A router takes a few tens of µs to handle a packet (FreeBSD forwarding in a jail: 10–50
     // µs); the jitter makes round trips look like a real network's, deterministically. It is
     // added to the flight, not the queue, so captures stay in time order.
-    const arrival = start + ser + link.delay + PROC_BASE + (this.procRng.u32() % PROC_JITTER);
-    if (net.trace !== null) net.hop(pkt, this, dir.to.node, link.id, start, arrival - start);
+    // FIFO: the jitter never lets a packet overtake the one before it on the same wire.
+    const at = Math.max(
+      start + ser + link.delay + PROC_BASE + (this.procRng.u32() % PROC_JITTER),
+      dir.lastArrival,
+    );
+    dir.lastArrival = at;
+    if (net.trace !== null) net.hop(pkt, this, dir.to.node, link.id, start, at - start);
     if (net.capture !== null) net.capture(link, now, pkt.bytes);
-    net.scheduler.at(arrival, arrive, dir, pkt);
+    dir.push(pkt, at);
+    if (dir.count === 1) net.scheduler.at(at, arriveHead, dir);
   }
 
   // ---- input --------------------------------------------------------------------------------
