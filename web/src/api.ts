@@ -21,7 +21,12 @@ export interface MissedMarker {
   t: number;
   count: number;
 }
-export type StreamEvent = LabEvent | MissedMarker;
+/** The lab was rewound to `t`: the picture starts over from there. */
+export interface RewindMarker {
+  kind: "rewind";
+  t: number;
+}
+export type StreamEvent = LabEvent | MissedMarker | RewindMarker;
 
 export interface BatchMessage {
   type: "batch";
@@ -59,7 +64,12 @@ export function setToken(t: string): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
-async function call<T>(method: "GET" | "POST", path: string, body?: unknown, retried = false): Promise<T> {
+export async function call<T>(
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  retried = false,
+): Promise<T> {
   const headers: Record<string, string> = {};
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;

@@ -77,6 +77,12 @@ export class DisplayClock {
     return next;
   }
 
+  /** Starts over from `c` (the lab was rewound: display time may go back). */
+  reset(c: { now: number; speed: number; paused: boolean }, wall: number): void {
+    this.started = false;
+    this.sample(c, wall);
+  }
+
   /** Display time as of the last tick. */
   get now(): number {
     return this.display;

@@ -77,6 +77,14 @@ function describe(e: StreamEvent): Entry | null {
         nodes: [],
         text: `${e.count} events not shown (slow connection)`,
       };
+    case "rewind":
+      return {
+        t: e.t,
+        kind: "rewind",
+        user: "",
+        nodes: [],
+        text: "⟲ rewound here: what follows is replayed or new",
+      };
   }
 }
 

@@ -13,6 +13,7 @@ import { $, fmtTime, h } from "./dom.js";
 import { EventLog } from "./event-log.js";
 import { layout, type Point } from "./layout.js";
 import { Legend } from "./legend.js";
+import { LessonView } from "./lesson.js";
 import { linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
 import { RoutesPanel } from "./routes-panel.js";
 import { Scene } from "./scene.js";
@@ -71,6 +72,12 @@ async function boot(): Promise<void> {
     report,
   );
   applySession(session);
+  const lesson = new LessonView({
+    now: () => clock.serverTime(performance.now()),
+    control: () => session.control,
+    colorOf: userColor,
+    report,
+  });
 
   // Drawing: one frame per animation frame while anything moves, else on demand.
   let frame = 0;
@@ -241,6 +248,20 @@ async function boot(): Promise<void> {
     (b) => {
       const t0 = performance.now();
       batches++;
+      // A rewind (the server sends it first in its batch): the picture starts over from its
+      // moment, with what is up re-read.
+      const rw = b.events.findIndex((e) => e.kind === "rewind");
+      if (rw >= 0) {
+        scene.reset();
+        clock.reset(b.clock, performance.now());
+        routes.touch();
+        lesson.refresh();
+        api.topology().then((t) => {
+          scene.setStates(t);
+          kick();
+        }, report);
+      }
+      lesson.seen(b.events);
       clock.sample(b.clock, performance.now());
       controls.show(b.clock);
       scene.ingest(b.events);

@@ -247,6 +247,32 @@ export class Scene {
     );
   }
 
+  /** The lab was rewound (issue 9): every packet and drop on the picture belongs to another run. */
+  reset(): void {
+    this.pending = [];
+    this.pendingHead = 0;
+    this.flying = [];
+    this.trails.clear();
+    this.drops = [];
+    this.later = [];
+    this.laterHead = 0;
+  }
+
+  /** Which routers and links are up, as re-read from the lab (after a rewind). */
+  setStates(topo: { nodes: NodeInfo[]; links: LinkInfo[] }): void {
+    for (const n of topo.nodes) {
+      const s = this.nodes.get(n.name);
+      if (s) s.up = n.up;
+    }
+    for (const l of topo.links) {
+      const s = this.links.get(l.id);
+      if (s) {
+        s.up = l.up;
+        s.silent = l.silent;
+      }
+    }
+  }
+
   /** Forgets every packet (after hiding RIP, say). */
   clearPackets(): void {
     this.flying = this.flying.filter((f) => !(this.hideRip && f.e.cls === "rip"));

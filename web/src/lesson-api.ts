@@ -1,0 +1,58 @@
+/**
+ * @module web/lesson-api
+ * The lesson API (docs/lessons.md): the status the timeline and the checks panel show, the
+ * rewind journal, and rewinding (instructors). Shapes mirror engines/sim/lesson.ts.
+ */
+import { call } from "./api.js";
+
+export interface ScheduleEntry {
+  id: string;
+  at: number;
+  kind: "link" | "node" | "run";
+  text: string;
+  line?: number;
+  done: boolean;
+}
+
+export type CheckStatus = "pass" | "fail" | "pending";
+
+export interface CheckResult {
+  id: string;
+  text: string;
+  kind: string;
+  status: CheckStatus;
+  reason: string;
+  user?: string;
+  at?: number;
+  hint?: string;
+  line?: number;
+}
+
+export interface LessonStatus {
+  now: number;
+  horizon: number;
+  schedule: ScheduleEntry[];
+  checks: CheckResult[];
+}
+
+export interface JournalEntry {
+  t: number;
+  kind: "link" | "node" | "exec" | "interrupt";
+  text: string;
+}
+
+export interface Journal {
+  past: JournalEntry[];
+  future: JournalEntry[];
+  now: number;
+  horizon: number;
+}
+
+export const lessonApi = {
+  status: () => call<LessonStatus>("GET", "/api/lesson"),
+  journal: () => call<Journal>("GET", "/api/lesson/journal"),
+  rewind: (t: number) =>
+    call<{ now: number; speed: number; paused: boolean; horizon: number }>("POST", "/api/clock/rewind", {
+      t: Math.max(0, Math.round(t)),
+    }),
+};

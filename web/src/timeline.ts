@@ -1,0 +1,231 @@
+/**
+ * @module web/timeline
+ * The lesson's timeline strip under the bar: virtual time from boot to the furthest moment
+ * reached (the rewind horizon), the fault schedule as marks (upcoming ones bright, done ones
+ * dimmed), the inputs people made (journal), the moments checks are judged at, and a cursor
+ * at now. An instructor clicks or drags on it to rewind to that moment, or presses ← to step
+ * back 10 s. Pure DOM (no canvas), so it stays crisp on a projector and readable to tests.
+ */
+import { $, h } from "./dom.js";
+import type { CheckResult, Journal, LessonStatus } from "./lesson-api.js";
+
+const SECOND = 1e9;
+/** ← steps back this much. */
+export const STEP_BACK = 10 * SECOND;
+
+/** `95s` → `1:35`, `3600s` → `1:00:00`. */
+export function fmtClock(ns: number): string {
+  const s = Math.max(0, Math.floor(ns / SECOND));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return hh > 0 ? `${hh}:${String(mm).padStart(2, "0")}:${ss}` : `${mm}:${ss}`;
+}
+
+/** A tick spacing that gives about `n` ticks over `span` ns. */
+export function tickStep(span: number, n = 8): number {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map((x) => x * SECOND);
+  return steps.find((s) => span / s <= n) ?? steps[steps.length - 1]!;
+}
+
+export interface TimelineOptions {
+  /** The lab's virtual time now (extrapolated between batches). */
+  now: () => number;
+  /** Whether this viewer may rewind. */
+  control: () => boolean;
+  /** Rewind to `t` (ns). */
+  rewind: (t: number) => void;
+}
+
+export class Timeline {
+  readonly el: HTMLElement;
+  private readonly track: HTMLElement;
+  private readonly reached: HTMLElement;
+  private readonly marks: HTMLElement;
+  private readonly ticks: HTMLElement;
+  private readonly cursor: HTMLElement;
+  private readonly ghost: HTMLElement;
+  private readonly time: HTMLElement;
+  private status: LessonStatus | null = null;
+  private journal: Journal | null = null;
+  private end = 60 * SECOND;
+  private drawnEnd = -1;
+  private dragging = false;
+
+  constructor(private readonly o: TimelineOptions) {
+    this.reached = h("div", { className: "tl-reached" });
+    this.marks = h("div", { className: "tl-marks" });
+    this.ticks = h("div", { className: "tl-ticks" });
+    this.cursor = h("div", { className: "tl-now" });
+    this.ghost = h("div", { className: "tl-ghost" });
+    this.ghost.hidden = true;
+    this.track = h(
+      "div",
+      { className: "tl-track" },
+      this.reached,
+      this.ticks,
+      this.marks,
+      this.cursor,
+      this.ghost,
+    );
+    this.track.setAttribute("role", "slider");
+    this.track.setAttribute("aria-label", "lesson timeline");
+    this.time = h("span", { className: "tl-time" });
+    const back = h("button", { type: "button", className: "tl-back control", textContent: "⟲ 10 s" });
+    back.title = "rewind 10 seconds (←)";
+    back.addEventListener("click", () => this.stepBack());
+    this.el = h("div", { className: "timeline" }, back, this.track, this.time);
+    this.el.id = "timeline";
+    $("bar").after(this.el);
+    this.wire();
+    setInterval(() => this.tick(), 200);
+  }
+
+  private wire(): void {
+    const at = (e: PointerEvent) => {
+      const r = this.track.getBoundingClientRect();
+      const f = Math.min(1, Math.max(0, (e.clientX - r.left) / Math.max(r.width, 1)));
+      return Math.min(f * this.end, this.horizon());
+    };
+    this.track.addEventListener("pointerdown", (e) => {
+      if (!this.o.control()) return;
+      this.dragging = true;
+      this.track.setPointerCapture(e.pointerId);
+      this.showGhost(at(e));
+    });
+    this.track.addEventListener("pointermove", (e) => {
+      if (this.dragging) this.showGhost(at(e));
+      else this.track.title = this.o.control() ? `rewind to ${fmtClock(at(e))}` : "";
+    });
+    const finish = (e: PointerEvent, go: boolean) => {
+      if (!this.dragging) return;
+      this.dragging = false;
+      this.ghost.hidden = true;
+      if (go) this.o.rewind(at(e));
+    };
+    this.track.addEventListener("pointerup", (e) => finish(e, true));
+    this.track.addEventListener("pointercancel", (e) => finish(e, false));
+    window.addEventListener("keydown", (e) => {
+      if (e.key !== "ArrowLeft" || e.altKey || e.ctrlKey || e.metaKey) return;
+      const t = e.target;
+      if (
+        t instanceof HTMLInputElement ||
+        t instanceof HTMLTextAreaElement ||
+        t instanceof HTMLSelectElement ||
+        (t instanceof HTMLElement && (t.isContentEditable || t.closest(".xterm, .terminal")))
+      )
+        return;
+      e.preventDefault();
+      this.stepBack();
+    });
+  }
+
+  /** ←: back 10 s (instructors). */
+  stepBack(): void {
+    if (!this.o.control()) return;
+    this.o.rewind(Math.max(0, this.o.now() - STEP_BACK));
+  }
+
+  private showGhost(t: number): void {
+    this.ghost.hidden = false;
+    this.ghost.style.left = this.pct(t);
+    this.ghost.textContent = fmtClock(t);
+  }
+
+  private horizon(): number {
+    return Math.max(this.status?.horizon ?? 0, this.journal?.horizon ?? 0, this.o.now());
+  }
+
+  private pct(t: number): string {
+    return `${((100 * Math.min(t, this.end)) / this.end).toFixed(3)}%`;
+  }
+
+  /** New status and journal from the server. */
+  update(status: LessonStatus, journal: Journal | null): void {
+    this.status = status;
+    this.journal = journal;
+    this.drawnEnd = -1;
+    this.tick();
+  }
+
+  /** The span shown: everything scheduled or reached, with room ahead. */
+  private span(): number {
+    const s = this.status;
+    const latest = Math.max(
+      this.horizon(),
+      ...(s?.schedule.map((e) => e.at) ?? []),
+      ...(s?.checks.map((c) => c.at ?? 0) ?? []),
+    );
+    return Math.max(60 * SECOND, latest * 1.1);
+  }
+
+  /** Moves the cursor (every 200 ms); rebuilds the marks when the span changed. */
+  private tick(): void {
+    const now = this.o.now();
+    const want = this.span();
+    // Grow in steps, so marks do not creep leftwards every frame as time passes.
+    if (want > this.end || want < this.end / 2 || this.drawnEnd < 0) {
+      this.end = Math.ceil(want / (30 * SECOND)) * 30 * SECOND;
+      this.render();
+    }
+    this.cursor.style.left = this.pct(now);
+    this.reached.style.width = this.pct(this.horizon());
+    this.time.textContent = `${fmtClock(now)} / ${fmtClock(this.horizon())}`;
+    this.el.classList.toggle("can-rewind", this.o.control());
+    this.el.dataset.now = String(Math.round(now));
+  }
+
+  private render(): void {
+    this.drawnEnd = this.end;
+    const step = tickStep(this.end);
+    const ticks: HTMLElement[] = [];
+    for (let t = 0; t <= this.end; t += step) {
+      const tk = h("span", { className: "tl-tick", textContent: fmtClock(t) });
+      tk.style.left = this.pct(t);
+      ticks.push(tk);
+    }
+    this.ticks.replaceChildren(...ticks);
+    const marks: HTMLElement[] = [];
+    for (const e of this.status?.schedule ?? []) {
+      const m = h("div", { className: `tl-mark sched ${e.done ? "done" : "upcoming"} k-${e.kind}` });
+      m.style.left = this.pct(e.at);
+      m.title = `${fmtClock(e.at)} ${e.text}${e.done ? " (done)" : ""}`;
+      m.dataset.id = e.id;
+      m.append(h("span", { className: "tl-label", textContent: e.text }));
+      marks.push(m);
+    }
+    for (const c of this.checkMoments()) {
+      const m = h("div", { className: `tl-mark check ${c.status}` });
+      m.style.left = this.pct(c.at ?? 0);
+      m.title = `${fmtClock(c.at ?? 0)} check: ${c.text} — ${c.status}`;
+      marks.push(m);
+    }
+    const j = this.journal;
+    for (const [list, cls] of [
+      [j?.past ?? [], "past"],
+      [j?.future ?? [], "future"],
+    ] as const)
+      for (const i of list) {
+        if (i.kind === "interrupt") continue;
+        const m = h("div", { className: `tl-mark input ${cls}` });
+        m.style.left = this.pct(i.t);
+        m.title = `${fmtClock(i.t)} ${i.text}${cls === "future" ? " (recorded: plays again)" : ""}`;
+        marks.push(m);
+      }
+    this.marks.replaceChildren(...marks);
+  }
+
+  /** Checks judged at a moment of their own (one mark per moment and status). */
+  private checkMoments(): CheckResult[] {
+    const seen = new Set<string>();
+    const out: CheckResult[] = [];
+    for (const c of this.status?.checks ?? []) {
+      if (c.at === undefined) continue;
+      const k = `${c.at}/${c.status}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(c);
+    }
+    return out;
+  }
+}
