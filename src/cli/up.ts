@@ -73,6 +73,7 @@ export async function runUp(a: UpArgs): Promise<number> {
       port: a.http,
       host: a.host,
       adminToken: a.adminToken,
+      logins,
     });
   } catch (e) {
     await logins.close();

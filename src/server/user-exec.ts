@@ -23,10 +23,15 @@ export interface UserExecOptions {
   limits: UserLimits;
 }
 
-export type UserExec = (node: string, line: string, write: (s: string) => void) => ShellRun;
+/** A ShellRun whose exit status is also known synchronously (the API's unpaced-lab runner polls it). */
+export interface UserRun extends ShellRun {
+  readonly exitCode: number | undefined;
+}
 
-function finished(code: number): ShellRun {
-  return { done: Promise.resolve(code), interrupt() {} };
+export type UserExec = (node: string, line: string, write: (s: string) => void) => UserRun;
+
+function finished(code: number): UserRun {
+  return { done: Promise.resolve(code), exitCode: code, interrupt() {} };
 }
 
 /** A line runner for one person's session. */
@@ -72,6 +77,12 @@ export function createUserExec(o: UserExecOptions): UserExec {
     if (cut) ex.interrupt();
     const run = ex;
     const done = run.done.finally(release);
-    return { done: done.then((c) => (cut ? EX_STOPPED : c)), interrupt: () => run.interrupt() };
+    return {
+      done: done.then((c) => (cut ? EX_STOPPED : c)),
+      get exitCode() {
+        return run.exitCode === undefined ? undefined : cut ? EX_STOPPED : run.exitCode;
+      },
+      interrupt: () => run.interrupt(),
+    };
   };
 }

@@ -39,6 +39,8 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
     } catch {
       control = false;
     }
-    return { user: viewer.user ?? null, role: viewer.role, control };
+    const color = viewer.user !== undefined ? (ctx.logins?.users.color(viewer.user) ?? null) : null;
+    // `logins`: the lab has a users file, so the page offers its login form.
+    return { user: viewer.user ?? null, role: viewer.role, control, color, logins: ctx.logins !== undefined };
   });
 }

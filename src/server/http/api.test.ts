@@ -381,13 +381,25 @@ describe("HTTP API (scripted lab)", () => {
     });
     expect(ex.statusCode).toBe(200);
     const session = await a.inject({ method: "GET", url: "/api/session" });
-    expect(session.json()).toEqual({ user: null, role: "anonymous", control: false });
+    expect(session.json()).toEqual({
+      user: null,
+      role: "anonymous",
+      control: false,
+      color: null,
+      logins: false,
+    });
     const admin = await a.inject({
       method: "GET",
       url: "/api/session",
       headers: { authorization: "Bearer s3cret" },
     });
-    expect(admin.json()).toEqual({ user: "admin", role: "instructor", control: true });
+    expect(admin.json()).toEqual({
+      user: "admin",
+      role: "instructor",
+      control: true,
+      color: null,
+      logins: false,
+    });
     expect(lab.calls).toEqual(["node r1 false", "exec r1 - echo ok"]);
   });
 

@@ -1,16 +1,23 @@
 /**
  * @module server/http/context
- * What every route module gets: the lab, the authorizer and the limits.
+ * What every route module gets: the lab, the authorizer, the limits, and (with a users file)
+ * the login services shared with SSH.
  */
 import type { FastifyRequest } from "fastify";
 import type { Lab } from "../../lab/lab.js";
 import { type Action, AuthError, type Authorizer, type Principal } from "./auth.js";
 import type { ExecLimits } from "./exec-runner.js";
+import type { LoginServices } from "./session-auth.js";
+import type { UserStats } from "./user-stats.js";
 
 export interface ApiContext {
   lab: Lab;
   authorize: Authorizer;
   execLimits: ExecLimits;
+  /** Users, sessions, throttle and per-user limits; absent for a lab without logins. */
+  logins?: LoginServices;
+  /** Per-user packet counters. */
+  stats: UserStats;
 }
 
 /** Runs the authorizer; a chain that answers nothing is a refusal. */

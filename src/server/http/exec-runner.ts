@@ -12,6 +12,17 @@
 import { SECOND } from "../../core/time.js";
 import type { Lab } from "../../lab/lab.js";
 
+/** A command started by whoever runs it (lab.exec, or a logged-in user's policy-checked exec). */
+export interface RunningCommand {
+  readonly done: Promise<number>;
+  /** The exit status once finished, synchronously (unpaced labs poll it between events). */
+  readonly exitCode: number | undefined;
+  interrupt(): void;
+}
+
+/** Starts the command with the runner's bounded output sink. */
+export type CommandStarter = (write: (chunk: string) => void) => RunningCommand;
+
 export interface ExecLimits {
   /** Most output characters returned. */
   maxOutput: number;
@@ -45,6 +56,7 @@ export async function runCommand(
   command: string,
   user: string | undefined,
   limits: ExecLimits,
+  start?: CommandStarter,
 ): Promise<ExecResult> {
   let output = "";
   let truncated = false;
@@ -63,7 +75,7 @@ export async function runCommand(
   };
   const opts: { write: (c: string) => void; user?: string } = { write };
   if (user !== undefined) opts.user = user;
-  const ex = lab.exec(node, command, opts);
+  const ex = start ? start(write) : lab.exec(node, command, opts);
   stop = () => ex.interrupt();
   if (truncated) ex.interrupt();
 

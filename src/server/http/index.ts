@@ -21,4 +21,22 @@ export {
 } from "./event-fanout.js";
 export { DEFAULT_EXEC_LIMITS, type ExecLimits, type ExecResult, runCommand } from "./exec-runner.js";
 export { MAX_SPEED, MIN_SPEED } from "./schemas.js";
-export { buildApp, createServer, defaultWebRoot, type RunningServer, type ServerOptions } from "./server.js";
+export {
+  cookieValue,
+  type LoginServices,
+  loginsAuthorizer,
+  SESSION_COOKIE,
+  sessionTokenOf,
+} from "./session-auth.js";
+export { MAX_WS_MESSAGE } from "./terminal-ws.js";
+export { OTHER_USERS, type UserCounters, UserStats } from "./user-stats.js";
+export {
+  buildApp,
+  CONTENT_SECURITY_POLICY,
+  createServer,
+  defaultWebRoot,
+  pagePolicy,
+  type RunningServer,
+  type ServerOptions,
+  STYLE_NONCE_PLACEHOLDER,
+} from "./server.js";

@@ -85,3 +85,18 @@ export interface ClockBody {
   paused?: boolean;
   step?: string | number;
 }
+
+/** `POST /api/login`. The password's length is capped like the users file's (1024). */
+export const loginBody = {
+  type: "object",
+  required: ["user", "password"],
+  additionalProperties: false,
+  properties: {
+    user: { type: "string", minLength: 1, maxLength: 64 },
+    password: { type: "string", minLength: 1, maxLength: 1024 },
+  },
+} as const;
+export interface LoginBody {
+  user: string;
+  password: string;
+}

@@ -3,24 +3,30 @@
  * The HTTP server of `routelab up`: the JSON API on top of a Lab, the event WebSocket, and the
  * built page from `web/dist`. Binds to 127.0.0.1 unless told otherwise.
  */
-import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { LessonSession } from "../../engines/sim/lesson.js";
 import type { Lab } from "../../lab/lab.js";
 import { registerControlApi } from "./api-control.js";
 import { registerExecApi } from "./api-exec.js";
 import { registerLessonApi } from "./api-lesson.js";
 import { registerReadApi } from "./api-read.js";
+import { registerLoginApi } from "./api-login.js";
+import { registerPeopleApi } from "./api-people.js";
 import { type Authorizer, tokenAuthorizer } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { errorHandler } from "./errors.js";
 import { EventFanout, type FanoutOptions } from "./event-fanout.js";
 import { registerEventsWs } from "./events-ws.js";
 import { DEFAULT_EXEC_LIMITS, type ExecLimits } from "./exec-runner.js";
+import { type LoginServices, loginsAuthorizer } from "./session-auth.js";
+import { MAX_WS_MESSAGE, registerTerminalWs } from "./terminal-ws.js";
+import { UserStats } from "./user-stats.js";
 
 export interface ServerOptions {
   lab: Lab;
@@ -30,7 +36,13 @@ export interface ServerOptions {
   host?: string;
   /** Instructor's bearer token for control actions (`--admin-token`). */
   adminToken?: string;
-  /** Replaces the token rule (issue 5: sessions and roles; compose with chainAuthorizers). */
+  /**
+   * The users file, sessions, login throttle and per-user limits, shared with the SSH server
+   * (`startLogins`). With them the page logs people in: commands need a login (and run under
+   * the role's policy and caps), control actions an instructor; the admin token still works.
+   */
+  logins?: LoginServices;
+  /** Replaces the rules above (compose with chainAuthorizers). */
   authorize?: Authorizer;
   /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
   lesson?: LessonSession;
@@ -57,6 +69,19 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** Placeholder in index.html that the server replaces with each answer's style nonce. */
+export const STYLE_NONCE_PLACEHOLDER = "__ROUTELAB_STYLE_NONCE__";
+
+/**
+ * The policy of the page itself: as above, plus `<style>` elements carrying this answer's
+ * nonce. The terminal (xterm.js) writes its colours and cell sizes into `<style>` elements it
+ * creates; the page stamps them with the nonce, while markup injected into the page (which has
+ * no nonce) still cannot add styles.
+ */
+export function pagePolicy(nonce: string): string {
+  return CONTENT_SECURITY_POLICY.replace("style-src 'self'", `style-src 'self' 'nonce-${nonce}'`);
+}
+
 /** `web/dist` beside this package (same depth from src/ and from dist/). */
 export function defaultWebRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "web", "dist");
@@ -71,16 +96,21 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   });
   const ctx: ApiContext = {
     lab: opts.lab,
-    authorize: opts.authorize ?? tokenAuthorizer(opts.adminToken),
+    authorize:
+      opts.authorize ??
+      (opts.logins ? loginsAuthorizer(opts.logins, opts.adminToken) : tokenAuthorizer(opts.adminToken)),
     execLimits: { ...DEFAULT_EXEC_LIMITS, ...opts.execLimits },
+    stats: new UserStats().attach(opts.lab),
   };
+  if (opts.logins) ctx.logins = opts.logins;
   const fanout = new EventFanout(opts.lab, opts.fanout);
   app.setErrorHandler(errorHandler);
   // Every answer carries a strict policy: the page runs only its own bundled script and styles
   // and talks only to this server, so text a user typed (node names, command output shown in
   // the page) can never run as code even if some view forgot to escape it.
   app.addHook("onSend", async (_request, reply, payload) => {
-    reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
+    if (!reply.hasHeader("content-security-policy"))
+      reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "no-referrer");
     return payload;
@@ -90,18 +120,34 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
       .status(404)
       .send({ error: `no such path: ${request.method} ${request.url.split("?")[0]}`, code: "not-found" });
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WS_MESSAGE } });
   registerReadApi(app, ctx);
   registerExecApi(app, ctx);
   registerControlApi(app, ctx);
+  registerPeopleApi(app, ctx);
   registerEventsWs(app, ctx, fanout);
   registerLessonApi(app, ctx, fanout, opts.lesson);
+  registerTerminalWs(app, ctx);
+  if (opts.logins) registerLoginApi(app, opts.logins);
   await opts.extend?.(app, ctx);
 
   const root = opts.webRoot ?? defaultWebRoot();
   if (existsSync(resolve(root, "index.html"))) {
     // @fastify/static resolves paths inside `root` only (no `..` escapes, no dotfiles).
-    await app.register(fastifyStatic, { root, prefix: "/", index: "index.html", dotfiles: "deny" });
+    await app.register(fastifyStatic, { root, prefix: "/", index: false, dotfiles: "deny" });
+    const page = indexPage(resolve(root, "index.html"));
+    const serveIndex = async (_req: FastifyRequest, reply: FastifyReply) => {
+      const text = page();
+      void reply.type("text/html; charset=utf-8").header("cache-control", "no-cache");
+      // Only a page that asks for a nonce (the built page does) gets one.
+      if (!text.includes(STYLE_NONCE_PLACEHOLDER)) return reply.send(text);
+      const nonce = randomBytes(16).toString("base64");
+      return reply
+        .header("content-security-policy", pagePolicy(nonce))
+        .send(text.replaceAll(STYLE_NONCE_PLACEHOLDER, nonce));
+    };
+    app.get("/", serveIndex);
+    app.get("/index.html", serveIndex);
   } else {
     app.get("/", async (_req, reply) =>
       reply
@@ -112,8 +158,25 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
         ),
     );
   }
-  app.addHook("onClose", async () => fanout.stop());
+  app.addHook("onClose", async () => {
+    fanout.stop();
+    ctx.stats.stop();
+  });
   return { app, fanout };
+}
+
+/** index.html's text, re-read when the file changes (a rebuild while the server runs). */
+function indexPage(file: string): () => string {
+  let stamp = -1;
+  let text = "";
+  return () => {
+    const m = statSync(file).mtimeMs;
+    if (m !== stamp) {
+      text = readFileSync(file, "utf8");
+      stamp = m;
+    }
+    return text;
+  };
 }
 
 /** Starts the server; resolves once it listens. */

@@ -1,0 +1,54 @@
+/**
+ * @module server/http/api-login
+ * Logging in from the page or a script: `POST /api/login {user, password}` checks the password
+ * against the users file (the same one SSH uses, with the same failed-login throttle), starts
+ * a session and sets its HttpOnly cookie; the reply also carries the token for scripts
+ * (`Authorization: Bearer …`). `POST /api/logout` ends it. Only registered when the lab has
+ * logins.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { HttpError } from "./errors.js";
+import { type LoginBody, loginBody } from "./schemas.js";
+import { type LoginServices, sessionCookie, sessionTokenOf } from "./session-auth.js";
+
+/** Cookie lifetime: the session store's absolute lifetime (one teaching day). */
+const COOKIE_MAX_AGE_S = 12 * 3600;
+
+const secure = (request: FastifyRequest) => request.protocol === "https";
+
+export function registerLoginApi(app: FastifyInstance, logins: LoginServices): void {
+  app.post<{ Body: LoginBody }>("/api/login", { schema: { body: loginBody } }, async (request, reply) => {
+    const { user, password } = request.body;
+    const addr = request.ip;
+    logins.users.refresh();
+    const wait = logins.throttle.retryAfter(user, addr);
+    if (wait > 0) {
+      const s = Math.ceil(wait / 1000);
+      void reply.header("retry-after", String(s));
+      throw new HttpError(
+        429,
+        `too many failed logins for ${user} from this address: try again in ${s} s`,
+        "password",
+        "throttled",
+      );
+    }
+    // verifyPassword costs the same for unknown users, so the answer does not say which exist.
+    if (!(await logins.users.verifyPassword(user, password))) {
+      logins.throttle.fail(user, addr);
+      throw new HttpError(401, "wrong user name or password", "password", "unauthorized");
+    }
+    const role = logins.users.role(user);
+    if (!role) throw new HttpError(401, "wrong user name or password", "password", "unauthorized");
+    logins.throttle.succeed(user, addr);
+    const s = logins.sessions.create(user, role);
+    void reply.header("set-cookie", sessionCookie(s.token, COOKIE_MAX_AGE_S, secure(request)));
+    return { token: s.token, user, role, color: logins.users.color(user) ?? null };
+  });
+
+  app.post("/api/logout", async (request, reply) => {
+    const token = sessionTokenOf(request);
+    const ended = token !== undefined && logins.sessions.revoke(token);
+    void reply.header("set-cookie", sessionCookie("", 0, secure(request)));
+    return { ok: true, ended };
+  });
+}

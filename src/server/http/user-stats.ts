@@ -1,0 +1,96 @@
+/**
+ * @module server/http/user-stats
+ * Per-user packet counters for the page ("alice: 12 sent, 10 delivered, 2 lost"), computed
+ * from the lab's event stream on the server, so every viewer sees the same numbers however
+ * much of the stream their browser was sent.
+ *
+ * A packet is counted once however many links it crosses: `sent` when its id is first seen
+ * (its first hop, or a delivery or drop without a hop, as on a router's own address),
+ * `delivered` when it reaches the node it was addressed to, `lost` when it dies (with the
+ * reason: a traceroute probe's `ttl-expired` is a loss too, and says so). Memory is bounded:
+ * the packets remembered to avoid double counting are the most recent MAX_TRACKED.
+ */
+import type { DropReason, LabEvent } from "../../core/events.js";
+import type { Lab } from "../../lab/lab.js";
+
+export interface UserCounters {
+  sent: number;
+  delivered: number;
+  lost: number;
+  /** Losses by reason. */
+  lostBy: Partial<Record<DropReason, number>>;
+}
+
+const MAX_TRACKED = 100_000;
+/** Users counted one by one; any more (scripts inventing names) share one row. */
+const MAX_USERS = 1000;
+export const OTHER_USERS = "(others)";
+const SEEN = 1;
+const DELIVERED = 2;
+const LOST = 4;
+
+export class UserStats {
+  private readonly counters = new Map<string, UserCounters>();
+  /** Packet id → flags; Map order is insertion order, so the oldest go first when full. */
+  private readonly packets = new Map<number, number>();
+  private unsubscribe: (() => void) | null = null;
+
+  /** Starts counting the events of `lab`. */
+  attach(lab: Lab): this {
+    this.unsubscribe?.();
+    this.unsubscribe = lab.onEvent((e) => this.add(e));
+    return this;
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Counts one event (hop, deliver and drop count; the rest are ignored). */
+  add(e: LabEvent): void {
+    if (e.kind !== "hop" && e.kind !== "deliver" && e.kind !== "drop") return;
+    let flags = this.packets.get(e.packet);
+    const c = this.of(e.user);
+    if (flags === undefined) {
+      if (this.packets.size >= MAX_TRACKED) this.forgetOldest();
+      flags = SEEN;
+      c.sent++;
+    }
+    if (e.kind === "deliver" && !(flags & DELIVERED)) {
+      flags |= DELIVERED;
+      c.delivered++;
+    } else if (e.kind === "drop" && !(flags & LOST)) {
+      flags |= LOST;
+      c.lost++;
+      c.lostBy[e.reason] = (c.lostBy[e.reason] ?? 0) + 1;
+    }
+    this.packets.set(e.packet, flags);
+  }
+
+  /** A copy of every user's counters, by user name. */
+  snapshot(): Record<string, UserCounters> {
+    const out: Record<string, UserCounters> = {};
+    for (const [u, c] of [...this.counters].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+      out[u] = { sent: c.sent, delivered: c.delivered, lost: c.lost, lostBy: { ...c.lostBy } };
+    return out;
+  }
+
+  private of(user: string): UserCounters {
+    let c = this.counters.get(user);
+    if (!c && this.counters.size >= MAX_USERS && user !== OTHER_USERS) return this.of(OTHER_USERS);
+    if (!c) {
+      c = { sent: 0, delivered: 0, lost: 0, lostBy: {} };
+      this.counters.set(user, c);
+    }
+    return c;
+  }
+
+  private forgetOldest(): void {
+    let n = MAX_TRACKED / 10;
+    for (const k of this.packets.keys()) {
+      if (n-- <= 0) break;
+      this.packets.delete(k);
+    }
+  }
+}
