@@ -3,17 +3,19 @@
  * line, either parses into statements that name only real nodes, or fails with a LabError
  * positioned at the script and a line that exists — never another exception. A script that
  * parses then runs on the seed lab to an exit status, or stops with a LabError that names its
- * line (e.g. `link down` between two routers with no link between them: regressions.test.ts).
+ * line (e.g. `link down` between two routers with no link between them: regressions.test.ts),
+ * with every packet it caused accounted for (invariants.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { LabError } from "../../src/core/errors.js";
 import { MINUTE, SECOND } from "../../src/core/time.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { parseScenario, runScenario, type Statement } from "../../src/lab/scenario.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { drain, Ledger } from "./invariants.js";
 
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 60);
 const TOPO = loadTopologyText(
@@ -123,8 +125,10 @@ function parseOrPositioned(lines: string[]): Statement[] | undefined {
       if (s.kind === "wait" || s.kind === "converged")
         expect(Number.isFinite(s.kind === "wait" ? s.duration : s.max)).toBe(true);
     }
+    stats.parsed++;
     return st;
   } catch (e) {
+    stats.refused++;
     expect(e).toBeInstanceOf(LabError);
     const err = e as LabError;
     expect(err.pos.file).toBe("s.txt");
@@ -135,14 +139,22 @@ function parseOrPositioned(lines: string[]): Statement[] | undefined {
   }
 }
 
+/** Scripts that parsed, ran, and stopped at a positioned error (RELIABILITY_STATS=1 prints them). */
+const stats = { parsed: 0, refused: 0, ran: 0, stoppedAtLine: 0 };
+afterAll(() => {
+  if (process.env.RELIABILITY_STATS) console.log(`scenario fuzz: ${JSON.stringify(stats)}`);
+});
+
 /** Runs a parsed script on a fresh seed lab (only short ones: waits are virtual but not free). */
 async function runBounded(st: Statement[]): Promise<void> {
   const total = st.reduce(
     (t, s) => t + (s.kind === "wait" ? s.duration : s.kind === "converged" ? s.max : 0),
     0,
   );
-  if (total > 30 * MINUTE) return;
+  if (total > 60 * MINUTE) return;
+  stats.ran++;
   const lab = createSimLab(TOPO, { seed: 1 });
+  const ledger = new Ledger(lab);
   let out = "";
   try {
     const code = await runScenario(lab, st, "s.txt", {
@@ -154,11 +166,15 @@ async function runBounded(st: Statement[]): Promise<void> {
     });
     expect([0, 1]).toContain(code);
   } catch (e) {
+    stats.stoppedAtLine++;
     expect(e).toBeInstanceOf(LabError);
     expect((e as LabError).format()).toMatch(/^s\.txt:\d+: /);
-  } finally {
-    await lab.close();
   }
+  // Whatever the script did, every packet it caused is accounted for.
+  expect(drain(lab)).toBe(true);
+  expect(ledger.checkDrained()).toEqual([]);
+  ledger.stop();
+  await lab.close();
   expect(out).not.toMatch(/internal error/);
 }
 
