@@ -40,7 +40,8 @@ import {
 } from "./kernel-routes.js";
 import { cidr, type LabPlan, type PlannedNode, planLab } from "./plan.js";
 import { killRecorded, processMatches, removeNamespaces, StateFile } from "./state.js";
-import { ipBatch, run, runOk } from "./sys.js";
+import { daemonUp, spawnDaemon } from "./daemons.js";
+import { ipBatch, netlinkSubscribed, run, runOk } from "./sys.js";
 
 export interface NetnsLabOptions {
   /** Namespace name prefix (default `rl-<lab name>`). */
@@ -85,6 +86,16 @@ async function pool<T>(items: readonly T[], n: number, fn: (x: T) => Promise<voi
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** What every namespace gets: forwarding on, IPv6 off, no ICMP rate limit, no reverse-path filter. */
+const SYSCTLS = [
+  "net.ipv4.ip_forward=1",
+  "net.ipv6.conf.all.disable_ipv6=1",
+  "net.ipv6.conf.default.disable_ipv6=1",
+  "net.ipv4.icmp_ratelimit=0",
+  "net.ipv4.conf.all.rp_filter=0",
+  "net.ipv4.conf.default.rp_filter=0",
+];
 
 export class NetnsLab implements Lab {
   readonly engine = "netns";
@@ -182,33 +193,19 @@ export class NetnsLab implements Lab {
       }
       await ipBatch(lines);
     });
-    this.netem = (await run("tc", ["qdisc", "add", "dev", "lo", "root", "netem"])).code === 0;
-    if (this.netem) await run("tc", ["qdisc", "del", "dev", "lo", "root"]);
     const wantsShaping = this.topology.links.some((l) => l.delay > 0 || l.loss > 0);
-    if (wantsShaping && !this.netem)
-      this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
-    await this.phase("interfaces", () =>
-      pool(nodes, 8, async (n) => {
-        await runOk("ip", [
-          "netns",
-          "exec",
-          n.netns,
-          "sysctl",
-          "-q",
-          "-w",
-          "net.ipv4.ip_forward=1",
-          "net.ipv6.conf.all.disable_ipv6=1",
-          "net.ipv6.conf.default.disable_ipv6=1",
-          "net.ipv4.icmp_ratelimit=0",
-          "net.ipv4.conf.all.rp_filter=0",
-          "net.ipv4.conf.default.rp_filter=0",
-        ]);
-        const lines = ["link set lo up"];
-        for (const i of n.ifaces) lines.push(`addr add ${cidr(i)} dev ${i.kname}`, `link set ${i.kname} up`);
-        await ipBatch(lines, n.netns);
-        if (this.netem) for (const i of n.ifaces) await this.applyShaping(n, i.kname, i.link.id, false);
-      }),
-    );
+    if (wantsShaping) {
+      this.netem = await this.hasNetem();
+      if (!this.netem) this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
+    }
+    await this.phase("interfaces", () => pool(nodes, 8, (n) => this.startNode(n)));
+    if (wantsShaping && this.netem)
+      await this.phase("shaping", () =>
+        pool(nodes, 4, async (n) => {
+          for (const i of n.ifaces)
+            if (i.link.delay > 0 || i.link.loss > 0) await this.applyShaping(n, i.kname, i.link.id, false);
+        }),
+      );
     if (this.captureOn)
       await this.phase("captures", async () => {
         const c = new LinkCaptures({
@@ -224,9 +221,7 @@ export class NetnsLab implements Lab {
           p.on("exit", () => this.children.delete(p));
         }
       });
-    await this.phase("monitors", () => pool(nodes, 8, (n) => this.startMonitor(n.name)));
-    await this.phase("daemons", () => pool(nodes, 16, (n) => this.startDaemons(n.name)));
-    await this.phase("statics", () => pool(nodes, 4, (n) => this.installStatics(n.name)));
+    await this.phase("daemons", () => pool(nodes, 8, (n) => this.startDaemons(n.name)));
     this.timings.total = performance.now() - this.t0;
   }
 
@@ -238,13 +233,27 @@ export class NetnsLab implements Lab {
     return this.plan.byName.get(node)!.ifaces.find((i) => i.name === name)!;
   }
 
+  private netemProbe: Promise<boolean> | null = null;
+
+  /** Whether the kernel has sch_netem: tried once, on a lab namespace's lo (never the host's). */
+  private hasNetem(): Promise<boolean> {
+    this.netemProbe ??= (async () => {
+      const ns = this.plan.nodes[0]?.netns;
+      if (ns === undefined) return false;
+      const ok = (await run("tc", ["-n", ns, "qdisc", "add", "dev", "lo", "root", "netem"])).code === 0;
+      if (ok) await run("tc", ["-n", ns, "qdisc", "del", "dev", "lo", "root"]);
+      return ok;
+    })();
+    return this.netemProbe;
+  }
+
   private async applyShaping(n: PlannedNode, kname: string, linkId: string, silent: boolean): Promise<void> {
     const l = this.topology.links.find((x) => x.id === linkId)!;
     const args = ["-n", n.netns, "qdisc", "replace", "dev", kname, "root"];
     if (silent) {
       // Drop everything, carrier stays up. netem when the kernel has it; otherwise a token
       // bucket whose burst is smaller than any frame (tbf drops frames larger than its burst).
-      if (this.netem) await runOk("tc", [...args, "netem", "loss", "100%"]);
+      if (await this.hasNetem()) await runOk("tc", [...args, "netem", "loss", "100%"]);
       else await runOk("tc", [...args, "tbf", "rate", "8bit", "burst", "10b", "limit", "1b"]);
       return;
     }
@@ -258,7 +267,10 @@ export class NetnsLab implements Lab {
     }
   }
 
-  /** zebra then ripd (FRR needs zebra's socket), daemonized, pids from their pid files. */
+  /**
+   * zebra, then ripd once zebra serves (ripd needs zebra's socket), each in the foreground as
+   * our child: the pid is recorded the moment it exists, and "up" is its vty socket appearing.
+   */
   private async startDaemons(node: string): Promise<void> {
     const rt = this.nodesRt.get(node)!;
     const conf = ripdConf(this.topology, node);
@@ -270,34 +282,15 @@ export class NetnsLab implements Lab {
     const frr = frrIds();
     for (const f of [dir, join(dir, "zebra.conf"), join(dir, "ripd.conf")]) chownSync(f, frr.uid, frr.gid);
     rt.daemonPids = [];
-    for (const d of ["zebra", "ripd"]) {
-      const pidFile = join(dir, `${d}.pid`);
-      rmSync(pidFile, { force: true });
-      await runOk("ip", [
-        "netns",
-        "exec",
-        rt.plan.netns,
-        join(this.frrDir, d),
-        "-d",
-        "-f",
-        join(dir, `${d}.conf`),
-        "-i",
-        pidFile,
-        "-z",
-        join(dir, "zserv.api"),
-        "--vty_socket",
-        dir,
-        "-P",
-        "0",
-        "--log",
-        `file:${join(dir, `${d}.log`)}`,
-      ]);
-      const pid = Number(readFileSync(pidFile, "utf8").trim());
-      if (!Number.isInteger(pid) || pid <= 1) throw new LabError(`${node}: ${d} wrote no pid`, {}, "system");
-      rt.daemonPids.push(pid);
-      this.state.addPid(pid, dir);
+    for (const name of ["zebra", "ripd"]) {
+      const d = { netns: rt.plan.netns, binary: join(this.frrDir, name), name, dir };
+      const p = spawnDaemon(d, (pid) => {
+        rt.daemonPids.push(pid);
+        this.state.addPid(pid, dir);
+        this.state.save();
+      });
+      await daemonUp(d, p);
     }
-    this.state.save();
   }
 
   private async stopDaemons(node: string): Promise<void> {
@@ -323,42 +316,76 @@ export class NetnsLab implements Lab {
   // ---- routes --------------------------------------------------------------------------------
 
   /**
-   * `ip -4 monitor route` in the namespace, parsed line by line into the row map (no process
-   * per change), then one dump to start from. Lines are applied in order, so the map ends equal
-   * to the kernel's table whatever the dump and the first lines overlap.
+   * One process sets a node up and then watches it: `ip -4 -j -n NS -batch -` runs the sysctls
+   * (forwarding on, IPv6 off, no ICMP rate limit, no reverse-path filter), brings lo and the
+   * veths up with their addresses, installs static routes, prints the table once (JSON) and
+   * ends in `monitor route link`, whose lines keep the row map current (no process per change).
+   * Nothing but this batch changes the table until the daemons start, and they start only
+   * after the monitor has subscribed, so the dump and the monitor's lines leave no gap.
    */
-  private async startMonitor(node: string): Promise<void> {
-    const rt = this.nodesRt.get(node)!;
-    // Link lines too: IPv4 flushes the routes of an interface that goes down without a
-    // netlink notice per route, so a link change means "read the whole table again".
-    const p = spawn("ip", ["-4", "-n", rt.plan.netns, "monitor", "route", "link"], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+  private startNode(n: PlannedNode): Promise<void> {
+    const rt = this.nodesRt.get(n.name)!;
+    const lines = [`netns exec ${n.netns} sysctl -q -w ${SYSCTLS.join(" ")}`, "link set lo up"];
+    for (const i of n.ifaces) lines.push(`addr add ${cidr(i)} dev ${i.kname}`, `link set ${i.kname} up`);
+    for (const s of this.topology.nodes.find((x) => x.name === n.name)!.statics)
+      lines.push(`route replace ${formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`);
+    // Link lines too: IPv4 flushes the routes of an interface set down without a netlink
+    // notice per route, so such a line means "read the whole table again".
+    lines.push("route show table all", "monitor route link");
+    const p = spawn("ip", ["-4", "-j", "-n", n.netns, "-batch", "-"], { stdio: ["pipe", "pipe", "pipe"] });
     this.children.add(p);
-    p.on("exit", () => this.children.delete(p));
-    let buf = "";
-    let ready = false;
-    const pending: string[] = [];
-    p.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      buf += chunk;
-      const lines = buf.split("\n");
-      buf = lines.pop()!;
-      if (!ready) pending.push(...lines);
-      else this.applyLines(node, lines, true);
-    });
     rt.monitor = p;
-    const r = await runOk("ip", ["-4", "-j", "-n", rt.plan.netns, "route", "show", "table", "all"]);
-    for (const row of JSON.parse(r) as IpRouteJson[]) rt.rows.set(rowKey(row), row);
-    ready = true;
-    this.applyLines(node, pending, false);
+    p.stdin!.end(`${lines.join("\n")}\n`);
+    let err = "";
+    p.stderr!.setEncoding("utf8").on("data", (x: string) => {
+      err = (err + x).slice(-2000);
+    });
+    return new Promise<void>((resolve, reject) => {
+      let buf = "";
+      let dumped = false;
+      p.on("exit", (code, signal) => {
+        this.children.delete(p);
+        if (!dumped)
+          reject(
+            new LabError(
+              `ip -n ${n.netns} -batch: exit ${code ?? signal}: ${err.trim().split("\n").slice(-3).join("; ")}`,
+              {},
+              "system",
+            ),
+          );
+      });
+      p.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+        buf += chunk;
+        const got = buf.split("\n");
+        buf = got.pop()!;
+        if (!dumped && got.length > 0) {
+          dumped = true;
+          for (const row of JSON.parse(got.shift()!) as IpRouteJson[]) rt.rows.set(rowKey(row), row);
+          this.rebuild(n.name, false);
+          this.subscribed(p).then(resolve, reject);
+        }
+        if (got.length > 0) this.applyLines(n.name, got, true);
+      });
+    });
+  }
+
+  /** Waits until a monitor has subscribed (it does so just after the dump: normally at once). */
+  private async subscribed(p: ChildProcess): Promise<void> {
+    const end = performance.now() + 5000;
+    while (p.pid !== undefined && p.exitCode === null && !netlinkSubscribed(p.pid)) {
+      if (performance.now() > end) throw new LabError("ip monitor did not subscribe in 5 s", {}, "system");
+      await sleep(2);
+    }
   }
 
   private applyLines(node: string, lines: readonly string[], emit: boolean): void {
     const rt = this.nodesRt.get(node)!;
     let changed = false;
     for (const line of lines) {
-      if (/^\d+: /.test(line)) {
-        this.scheduleResync(node);
+      if (/^(Deleted )?\d+: /.test(line)) {
+        // Only an interface set down (no UP flag) loses routes silently; a carrier change
+        // (the peer's end going up or down) keeps them.
+        if (!/<([A-Z_,-]*,)?UP[,>]/.test(line)) this.scheduleResync(node);
         continue;
       }
       const m = parseMonitorLine(line);

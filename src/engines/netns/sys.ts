@@ -4,6 +4,7 @@
  * with stderr kept for the error message. The netns engine's only door to the kernel.
  */
 import { execFile, spawn } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { LabError } from "../../core/errors.js";
 
 export interface RunResult {
@@ -52,4 +53,27 @@ export async function have(cmd: string, args: readonly string[] = ["--version"])
     p.on("error", () => resolve(false));
     p.on("exit", () => resolve(true));
   });
+}
+
+/**
+ * Whether process `pid` holds a NETLINK_ROUTE socket bound to multicast groups: `ip monitor`
+ * has subscribed, so no kernel change from now on escapes it. Its sockets are the
+ * `socket:[inode]` links in /proc/PID/fd; /proc/PID/net/netlink gives each one's groups.
+ */
+export function netlinkSubscribed(pid: number): boolean {
+  try {
+    const inodes = new Set<string>();
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]!);
+      } catch {}
+    }
+    // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+    for (const line of readFileSync(`/proc/${pid}/net/netlink`, "utf8").split("\n")) {
+      const f = line.trim().split(/\s+/);
+      if (f.length >= 10 && f[1] === "0" && !/^0+$/.test(f[3]!) && inodes.has(f[9]!)) return true;
+    }
+  } catch {}
+  return false;
 }
