@@ -56,10 +56,12 @@ export function ripLen(r: RipRepr): number {
 }
 
 /**
- * Parses the message in `b[off, off+len)` (the UDP payload). Checks the message as a whole;
- * entries are returned as they are, to be checked with `checkRipEntry`.
+ * Checks the message in `b[off, off+len)` as a whole (length, command, version, no
+ * authentication, RIP-1 must-be-zero fields) without allocating, and returns its number of
+ * entries, to be read in place with the `rte*` accessors at `ripEntryOffset(off, i)`. This is
+ * what a daemon uses on every received message; `parseRip` builds objects on top of it.
  */
-export function parseRip(b: Uint8Array, off = 0, len = b.length - off): RipRepr | WireError {
+export function checkRip(b: Uint8Array, off = 0, len = b.length - off): number | WireError {
   if (off < 0 || len < 0 || off + len > b.length) return new WireError("RIP message beyond buffer");
   if (len < RIP_HEADER_LEN + RIP_ENTRY_LEN) return new WireError(`RIP message too short (${len} bytes)`);
   const body = len - RIP_HEADER_LEN;
@@ -68,32 +70,87 @@ export function parseRip(b: Uint8Array, off = 0, len = b.length - off): RipRepr 
   if (n > RIP_MAX_ENTRIES) return new WireError(`RIP message with ${n} entries (max 25)`);
   const command = b[off]!;
   const version = b[off + 1]!;
-  const reserved = get16(b, off + 2);
   if (command !== RIP_REQUEST && command !== RIP_RESPONSE)
     return new WireError(`unknown RIP command ${command}`);
   if (version === 0) return new WireError("RIP version 0");
   if (get16(b, off + RIP_HEADER_LEN) === RIP_AFI_AUTH) return new WireError("authentication unsupported");
-  const entries: RipEntry[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = off + RIP_HEADER_LEN + i * RIP_ENTRY_LEN;
-    entries[i] = {
-      afi: get16(b, o),
-      tag: get16(b, o + 2),
-      addr: get32(b, o + 4),
-      mask: get32(b, o + 8),
-      nextHop: get32(b, o + 12),
-      metric: get32(b, o + 16),
-    };
-  }
   if (version === 1) {
     // RFC 1058 §3.4: a RIP-1 message with a non-zero must-be-zero field is ignored entirely.
-    if (reserved !== 0) return new WireError("RIPv1 must-be-zero field set");
-    for (const e of entries) {
-      if (e.tag !== 0 || e.mask !== 0 || e.nextHop !== 0)
+    if (get16(b, off + 2) !== 0) return new WireError("RIPv1 must-be-zero field set");
+    for (let i = 0; i < n; i++) {
+      const o = ripEntryOffset(off, i);
+      if (rteTag(b, o) !== 0 || rteMask(b, o) !== 0 || rteNextHop(b, o) !== 0)
         return new WireError("RIPv1 must-be-zero field set");
     }
   }
-  return { command, version, entries, reserved };
+  return n;
+}
+
+/** Byte offset of entry `i` of the message at `off`. */
+export function ripEntryOffset(off: number, i: number): number {
+  return off + RIP_HEADER_LEN + i * RIP_ENTRY_LEN;
+}
+
+// In-place reads of the entry at byte offset `o` (see ripEntryOffset): no object per entry.
+export const rteAfi = (b: Uint8Array, o: number): number => get16(b, o);
+export const rteTag = (b: Uint8Array, o: number): number => get16(b, o + 2);
+export const rteAddr = (b: Uint8Array, o: number): number => get32(b, o + 4);
+export const rteMask = (b: Uint8Array, o: number): number => get32(b, o + 8);
+export const rteNextHop = (b: Uint8Array, o: number): number => get32(b, o + 12);
+export const rteMetric = (b: Uint8Array, o: number): number => get32(b, o + 16);
+
+/**
+ * Parses the message in `b[off, off+len)` (the UDP payload). Checks the message as a whole;
+ * entries are returned as they are, to be checked with `checkRipEntry`.
+ */
+export function parseRip(b: Uint8Array, off = 0, len = b.length - off): RipRepr | WireError {
+  const n = checkRip(b, off, len);
+  if (typeof n !== "number") return n;
+  const entries: RipEntry[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = ripEntryOffset(off, i);
+    entries[i] = {
+      afi: rteAfi(b, o),
+      tag: rteTag(b, o),
+      addr: rteAddr(b, o),
+      mask: rteMask(b, o),
+      nextHop: rteNextHop(b, o),
+      metric: rteMetric(b, o),
+    };
+  }
+  return { command: b[off]!, version: b[off + 1]!, entries, reserved: get16(b, off + 2) };
+}
+
+/** Writes a message header (command, version, the 2-byte zero/unused field) at `b[off]`. */
+export function emitRipHeader(
+  b: Uint8Array,
+  off: number,
+  command: number,
+  version: number,
+  reserved = 0,
+): void {
+  b[off] = command & 0xff;
+  b[off + 1] = version & 0xff;
+  put16(b, off + 2, reserved);
+}
+
+/** Writes one route entry at byte offset `o` (see ripEntryOffset), straight from its fields. */
+export function emitRipEntry(
+  b: Uint8Array,
+  o: number,
+  afi: number,
+  tag: number,
+  addr: number,
+  mask: number,
+  nextHop: number,
+  metric: number,
+): void {
+  put16(b, o, afi);
+  put16(b, o + 2, tag);
+  put32(b, o + 4, addr);
+  put32(b, o + 8, mask);
+  put32(b, o + 12, nextHop);
+  put32(b, o + 16, metric);
 }
 
 /**
@@ -101,17 +158,10 @@ export function parseRip(b: Uint8Array, off = 0, len = b.length - off): RipRepr 
  * `ripLen(r)` bytes. The must-be-zero field is written from `reserved` (default 0).
  */
 export function emitRip(r: RipRepr, b: Uint8Array = allocBytes(ripLen(r)), off = 0): Uint8Array {
-  b[off] = r.command & 0xff;
-  b[off + 1] = r.version & 0xff;
-  put16(b, off + 2, r.reserved ?? 0);
+  emitRipHeader(b, off, r.command, r.version, r.reserved ?? 0);
   let o = off + RIP_HEADER_LEN;
   for (const e of r.entries) {
-    put16(b, o, e.afi);
-    put16(b, o + 2, e.tag);
-    put32(b, o + 4, e.addr);
-    put32(b, o + 8, e.mask);
-    put32(b, o + 12, e.nextHop);
-    put32(b, o + 16, e.metric);
+    emitRipEntry(b, o, e.afi, e.tag, e.addr, e.mask, e.nextHop, e.metric);
     o += RIP_ENTRY_LEN;
   }
   return b;

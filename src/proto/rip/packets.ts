@@ -9,8 +9,12 @@
 import { formatIpv4, lenOfMask, maskOf } from "../../core/ip.js";
 import type { Datagram, HostInterface, SendOptions } from "../../sim/host.js";
 import { isWireError } from "../../wire/error.js";
+import { allocBytes } from "../../wire/bytes.js";
 import {
+  checkRip,
   emitRip,
+  emitRipEntry,
+  emitRipHeader,
   isWholeTableRequest,
   parseRip,
   RIP_ENTRY_LEN,
@@ -23,9 +27,16 @@ import {
   RIP_RESPONSE,
   type RipEntry,
   type RipRepr,
+  ripEntryOffset,
+  rteAddr,
+  rteAfi,
+  rteMask,
+  rteMetric,
+  rteNextHop,
+  rteTag,
   wholeTableRequest,
 } from "../../wire/rip.js";
-import type { RipCore, RipEntryDrop, RipIfaceCounters, RipNeighbour } from "./types.js";
+import type { RipCore, RipEntryDrop, RipIfaceCounters, RipNeighbour, RipRoute } from "./types.js";
 
 const AF_INET = 2;
 /** IPTOS_PREC_INTERNETCONTROL, as FRR and BIRD send RIP (protocols.md §1). */
@@ -65,13 +76,16 @@ export function receive(core: RipCore, d: Datagram): boolean {
   if (p[1] !== 2) return bad("version");
   if (p[0] !== RIP_REQUEST && p[0] !== RIP_RESPONSE) return bad("command");
   if (p[4] === 0xff && p[5] === 0xff) return bad("auth");
-  const msg = parseRip(p);
-  if (isWireError(msg)) return bad("malformed");
+  // Checked in place; entries are read from the bytes, never copied into objects.
+  const n = checkRip(p);
+  if (typeof n !== "number") return bad("malformed");
   // RFC 2453 5: a RIP-2 message is not discarded because its unused field is set; noted only.
-  if (msg.reserved !== undefined && msg.reserved !== 0) core.count("reserved-nonzero", nb);
+  if (p[2] !== 0 || p[3] !== 0) core.count("reserved-nonzero", nb);
 
-  if (msg.command === RIP_REQUEST) {
+  if (p[0] === RIP_REQUEST) {
     ctr.rxRequests++;
+    const msg = parseRip(p); // requests are rare: objects are fine here
+    if (isWireError(msg)) return bad("malformed");
     answerRequest(core, msg, d, iface);
     return true;
   }
@@ -80,36 +94,42 @@ export function receive(core: RipCore, d: Datagram): boolean {
   if (d.srcPort !== RIP_PORT) return bad("bad-port");
   if (iface === undefined || !iface.isLink || !iface.up) return bad("iface-down");
   if (nb === undefined) return bad("not-neighbour");
-  processResponse(core, msg.entries, d.src, iface, nb, ctr);
+  processResponse(core, p, n, d.src, iface, nb, ctr);
   return true;
 }
 
+/** The `n` entries of the response in `p`, read in place, each checked and learned. */
 function processResponse(
   core: RipCore,
-  entries: readonly RipEntry[],
+  p: Uint8Array,
+  n: number,
   from: number,
   iface: HostInterface,
   nb: RipNeighbour,
   ctr: RipIfaceCounters,
 ): void {
-  for (const e of entries) {
-    const why = checkEntry(e);
+  for (let i = 0; i < n; i++) {
+    const o = ripEntryOffset(0, i);
+    const addr = rteAddr(p, o);
+    const mask = rteMask(p, o);
+    const entryNextHop = rteNextHop(p, o);
+    const why = checkFields(rteAfi(p, o), addr, mask, rteMetric(p, o));
     if (typeof why === "string") {
       ctr.rxBadRoutes++;
       core.count(why, nb);
       continue;
     }
-    // RIP-2 entry without a mask: interpreted as RIP-1 would (RFC 2453 3.7, 4.3), by checkEntry.
-    if (e.mask === 0 && e.addr !== 0) core.count("classful-mask", nb);
+    // RIP-2 entry without a mask: interpreted as RIP-1 would (RFC 2453 3.7, 4.3), by checkFields.
+    if (mask === 0 && addr !== 0) core.count("classful-mask", nb);
     const len = why;
     let nextHop = from;
-    if (e.nextHop !== 0) {
+    if (entryNextHop !== 0) {
       // RFC 2453 4.4: honoured only when directly reachable on the subnet it came over.
-      if (sameSubnet(iface, e.nextHop) && !core.isOwnAddress(e.nextHop)) nextHop = e.nextHop;
+      if (sameSubnet(iface, entryNextHop) && !core.isOwnAddress(entryNextHop)) nextHop = entryNextHop;
       else core.count("nexthop-ignored", nb);
     }
-    const metric = Math.min(e.metric + 1, RIP_INFINITY);
-    core.learn(e.addr, len, metric, from, nextHop, iface.index, e.tag);
+    const metric = Math.min(rteMetric(p, o) + 1, RIP_INFINITY);
+    core.learn(addr, len, metric, from, nextHop, iface.index, rteTag(p, o));
   }
 }
 
@@ -118,12 +138,16 @@ function processResponse(
  * A zero mask with a non-zero address gets its natural length later.
  */
 export function checkEntry(e: RipEntry): number | RipEntryDrop {
-  if (e.afi !== AF_INET) return "bad-afi";
-  if (e.metric < 1 || e.metric > RIP_INFINITY) return "bad-metric";
-  let len = lenOfMask(e.mask);
+  return checkFields(e.afi, e.addr, e.mask, e.metric);
+}
+
+/** checkEntry on the fields of an entry read in place. */
+function checkFields(afi: number, a: number, mask: number, metric: number): number | RipEntryDrop {
+  if (afi !== AF_INET) return "bad-afi";
+  if (metric < 1 || metric > RIP_INFINITY) return "bad-metric";
+  let len = lenOfMask(mask);
   if (len < 0) return "bad-mask";
-  if (e.mask === 0 && e.addr !== 0) len = classfulLen(e.addr);
-  const a = e.addr;
+  if (mask === 0 && a !== 0) len = classfulLen(a);
   if ((a & ~maskOf(len)) >>> 0 !== 0) return "bad-address"; // host bits set
   const first = a >>> 24;
   if (first === 127 || (first === 0 && !(a === 0 && len === 0)) || a >>> 28 >= 0xe) return "bad-address";
@@ -155,11 +179,12 @@ function answerRequest(core: RipCore, msg: RipRepr, d: Datagram, iface: HostInte
   // (A request without entries gets no response, RFC 2453 3.9.1; the codec refuses it as malformed.)
   const opts = replyOptions(d, iface);
   if (isWholeTableRequest(msg)) {
-    const list =
-      d.srcPort !== RIP_PORT
-        ? queryEntries(core)
-        : tableEntries(core, iface?.isLink ? iface : undefined, false);
-    sendEntries(core, list, d.src, d.srcPort, opts, d.iface, "answer");
+    if (d.srcPort !== RIP_PORT)
+      sendEntries(core, queryEntries(core), d.src, d.srcPort, opts, d.iface, "answer");
+    else {
+      const out = iface?.isLink ? iface : undefined;
+      sendRoutes(core, core.sortedRoutes(), out, d.src, d.srcPort, opts, d.iface, "answer");
+    }
     return;
   }
   const filled: RipEntry[] = msg.entries.map((e) => {
@@ -216,10 +241,13 @@ export function sendRequest(core: RipCore, iface: HostInterface): void {
   );
 }
 
-/** A regular or triggered update on one interface: multicast to 224.0.0.9 from and to port 520. */
+/**
+ * A regular or triggered update on one interface: multicast to 224.0.0.9 from and to port 520.
+ * A triggered update lists only the routes whose change flag is set (RFC 2453 3.10.1).
+ */
 export function sendTable(core: RipCore, iface: HostInterface, kind: "update" | "triggered"): void {
-  const list = tableEntries(core, iface, kind === "triggered");
-  sendEntries(core, list, RIP_GROUP, RIP_PORT, multicastOptions(iface), iface.index, kind);
+  const routes = kind === "triggered" ? core.changedRoutes() : core.sortedRoutes();
+  sendRoutes(core, routes, iface, RIP_GROUP, RIP_PORT, multicastOptions(iface), iface.index, kind);
 }
 
 function multicastOptions(iface: HostInterface): SendOptions {
@@ -227,11 +255,21 @@ function multicastOptions(iface: HostInterface): SendOptions {
 }
 
 /**
- * The entries to advertise on interface `out` (undefined: no split horizon, e.g. to a query
- * that did not come over a link). Split horizon (RFC 2453 3.4.3) applies to routes learned on
- * `out`: left out (simple), sent with metric 16 (poisoned), or sent as they are (off). Our
- * connected networks are always advertised, on their own interface too (as routed does).
- * A triggered update lists only the routes whose change flag is set (RFC 2453 3.10.1).
+ * The metric to advertise `r` with on interface `out` (undefined: no split horizon, e.g. to a
+ * query that did not come over a link), or -1 when it is left out. Split horizon (RFC 2453
+ * 3.4.3) applies to routes learned on `out`: left out (simple), sent with metric 16
+ * (poisoned), or sent as they are (off). Our connected networks are always advertised, on
+ * their own interface too (as routed does).
+ */
+function advertisedMetric(r: RipRoute, out: HostInterface | undefined, mode: string): number {
+  if (out !== undefined && !r.connected && r.iface === out.index && mode !== "off")
+    return mode === "simple" ? -1 : RIP_INFINITY;
+  return r.metric;
+}
+
+/**
+ * The entries `sendTable` advertises on `out`, as objects (for tests and tools; updates are
+ * encoded straight from the routes by sendRoutes). `onlyChanged`: a triggered update's.
  */
 export function tableEntries(
   core: RipCore,
@@ -240,16 +278,50 @@ export function tableEntries(
 ): RipEntry[] {
   const mode = core.settings.splitHorizon;
   const list: RipEntry[] = [];
-  for (const r of core.sortedRoutes()) {
-    if (onlyChanged && !r.changed) continue;
-    let metric = r.metric;
-    if (out !== undefined && !r.connected && r.iface === out.index && mode !== "off") {
-      if (mode === "simple") continue;
-      metric = RIP_INFINITY;
-    }
+  for (const r of onlyChanged ? core.changedRoutes() : core.sortedRoutes()) {
+    const metric = advertisedMetric(r, out, mode);
+    if (metric < 0) continue;
     list.push({ afi: AF_INET, tag: r.tag, addr: r.dest, mask: maskOf(r.len), nextHop: 0, metric });
   }
   return list;
+}
+
+/**
+ * Sends `routes` as advertised on `out` in responses of at most 25 entries, each encoded
+ * straight from the route records into its payload: a message allocates its bytes and nothing
+ * else. Nothing is sent when no route is advertised.
+ */
+function sendRoutes(
+  core: RipCore,
+  routes: readonly RipRoute[],
+  out: HostInterface | undefined,
+  dst: number,
+  port: number,
+  opts: SendOptions,
+  ifIndex: number,
+  kind: UpdateKind,
+): void {
+  const mode = core.settings.splitHorizon;
+  const n = routes.length;
+  let i = 0;
+  while (i < n) {
+    // How far the next message reaches: up to 25 advertised routes (split horizon may skip some).
+    let count = 0;
+    let end = i;
+    for (; end < n && count < RIP_MAX_ENTRIES; end++)
+      if (advertisedMetric(routes[end]!, out, mode) >= 0) count++;
+    if (count === 0) return;
+    const b = allocBytes(RIP_HEADER_LEN + count * RIP_ENTRY_LEN);
+    emitRipHeader(b, 0, RIP_RESPONSE, 2);
+    let k = 0;
+    for (; i < end; i++) {
+      const r = routes[i]!;
+      const metric = advertisedMetric(r, out, mode);
+      if (metric < 0) continue;
+      emitRipEntry(b, ripEntryOffset(0, k++), AF_INET, r.tag, r.dest, maskOf(r.len), 0, metric);
+    }
+    if (!sendPayload(core, b, dst, port, opts, ifIndex, kind)) return;
+  }
 }
 
 /** Sends `list` as responses of at most 25 entries each. Nothing is sent for an empty list. */
@@ -277,8 +349,20 @@ function sendMessage(
   ifIndex: number,
   kind: UpdateKind | "request",
 ): boolean {
+  return sendPayload(core, emitRip(msg), dst, port, opts, ifIndex, kind);
+}
+
+function sendPayload(
+  core: RipCore,
+  payload: Uint8Array,
+  dst: number,
+  port: number,
+  opts: SendOptions,
+  ifIndex: number,
+  kind: UpdateKind | "request",
+): boolean {
   const ctr = core.ifaceCounters(ifIndex);
-  const res = core.host.sendUdp(dst, RIP_PORT, port, emitRip(msg), opts);
+  const res = core.host.sendUdp(dst, RIP_PORT, port, payload, opts);
   if (!res.ok) {
     ctr.txErrors++;
     return false;

@@ -177,6 +177,10 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     return this.sorted;
   }
 
+  changedRoutes(): readonly RipRoute[] {
+    return this.sortedRoutes().filter((r) => r.changed);
+  }
+
   isOwnAddress(a: number): boolean {
     for (const i of this.host.interfaces()) if (i.isLink && i.addr === a) return true;
     return false;

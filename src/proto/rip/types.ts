@@ -113,6 +113,8 @@ export interface RipCore {
   route(dest: Ipv4, len: number): RipRoute | undefined;
   /** Routes sorted by prefix, the order updates and answers list them in. */
   sortedRoutes(): readonly RipRoute[];
+  /** The routes whose change flag is set, in the same order: what a triggered update lists. */
+  changedRoutes(): readonly RipRoute[];
   /** Processes one validated RTE (metric already incremented), RFC 2453 3.9.2. */
   learn(dest: Ipv4, len: number, metric: number, from: Ipv4, nextHop: Ipv4, iface: number, tag: number): void;
   /** Whether `a` is one of this node's interface addresses. */
