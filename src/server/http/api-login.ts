@@ -9,7 +9,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HttpError } from "./errors.js";
 import { type LoginBody, loginBody } from "./schemas.js";
-import { type LoginServices, sessionCookie, sessionTokenOf } from "./session-auth.js";
+import { bearerToken } from "./auth.js";
+import { cookieValue, type LoginServices, SESSION_COOKIE, sessionCookie } from "./session-auth.js";
 
 /** Cookie lifetime: the session store's absolute lifetime (one teaching day). */
 const COOKIE_MAX_AGE_S = 12 * 3600;
@@ -46,8 +47,9 @@ export function registerLoginApi(app: FastifyInstance, logins: LoginServices): v
   });
 
   app.post("/api/logout", async (request, reply) => {
-    const token = sessionTokenOf(request);
-    const ended = token !== undefined && logins.sessions.revoke(token);
+    let ended = false;
+    for (const token of [bearerToken(request), cookieValue(request, SESSION_COOKIE)])
+      if (token !== undefined && logins.sessions.revoke(token)) ended = true;
     void reply.header("set-cookie", sessionCookie("", 0, secure(request)));
     return { ok: true, ended };
   });

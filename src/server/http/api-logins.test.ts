@@ -224,6 +224,16 @@ describe("roles", () => {
     const r = await link({ authorization: "Bearer s3cret" });
     expect(r.statusCode).toBe(200);
     expect((await link({ authorization: "Bearer s3cret" }, "up")).statusCode).toBe(200);
+    // A page that kept a stale token still works by its cookie; the admin token beats a
+    // student's cookie.
+    const alice = cookieOf(await login("alice", "alice-pw"));
+    const stale = await app.inject({
+      method: "GET",
+      url: "/api/session",
+      headers: { cookie: alice, authorization: "Bearer old" },
+    });
+    expect(stale.json()).toMatchObject({ user: "alice", role: "student" });
+    expect((await link({ cookie: alice, authorization: "Bearer s3cret" }, "up")).statusCode).toBe(200);
   });
 
   it("a student's command runs as them under the policy: ping -i 0.01 refused with the reason", async () => {

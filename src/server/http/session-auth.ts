@@ -45,11 +45,10 @@ export function sessionTokenOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * The live session of a request, with the user's current role (the users file may have
- * changed since the login: a removed user's sessions end, a promotion takes effect at once).
+ * The live session of a token, with the user's current role (the users file may have changed
+ * since the login: a removed user's sessions end, a promotion takes effect at once).
  */
-export function liveSession(logins: LoginServices, request: FastifyRequest): Session | undefined {
-  const token = sessionTokenOf(request);
+export function liveSession(logins: LoginServices, token: string | undefined): Session | undefined {
   const s = logins.sessions.get(token);
   if (!s) return undefined;
   logins.users.refresh();
@@ -64,9 +63,12 @@ export function liveSession(logins: LoginServices, request: FastifyRequest): Ses
 
 export const CONTROL_REFUSAL = "only an instructor can take links and routers down or up or change the clock";
 
-function sessionAuthorizer(logins: LoginServices): Authorizer {
+function sessionAuthorizer(
+  logins: LoginServices,
+  token: (r: FastifyRequest) => string | undefined,
+): Authorizer {
   return (request, action) => {
-    const s = liveSession(logins, request);
+    const s = liveSession(logins, token(request));
     if (!s) return undefined;
     if (action === "control" && s.role !== "instructor")
       throw new AuthError(`${s.user} is a ${s.role}: ${CONTROL_REFUSAL}`, 403);
@@ -80,16 +82,20 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A bearer token that is no live session must be the admin token, or it is refused. */
 function adminTokenAuthorizer(adminToken: string | undefined): Authorizer {
   return (request) => {
     const token = bearerToken(request);
-    if (token === undefined) return undefined;
-    if (adminToken !== undefined && sameSecret(token, adminToken))
+    if (token !== undefined && adminToken !== undefined && sameSecret(token, adminToken))
       return { user: "admin", role: "instructor" };
-    throw new AuthError("unknown or expired token: log in again (POST /api/login)", 401);
+    return undefined;
   };
 }
+
+/** A bearer token that is neither a session nor the admin token is refused, not ignored. */
+const staleBearer: Authorizer = (request) => {
+  if (bearerToken(request) === undefined) return undefined;
+  throw new AuthError("unknown or expired token: log in again (POST /api/login)", 401);
+};
 
 /** Nobody logged in: may watch, nothing more. */
 const anonymous: Authorizer = (_request, action) => {
@@ -99,9 +105,19 @@ const anonymous: Authorizer = (_request, action) => {
   throw new AuthError(`log in as an instructor: ${CONTROL_REFUSAL}`, 401);
 };
 
-/** The rules of a lab with logins: session, then admin token, then anonymous (watch only). */
+/**
+ * The rules of a lab with logins, in order: a session token as bearer, the admin token, the
+ * page's session cookie (so a stale token a page kept does not hide a good cookie), then a
+ * refusal of any other bearer token, then anonymous (watch only).
+ */
 export function loginsAuthorizer(logins: LoginServices, adminToken?: string): Authorizer {
-  return chainAuthorizers(sessionAuthorizer(logins), adminTokenAuthorizer(adminToken), anonymous);
+  return chainAuthorizers(
+    sessionAuthorizer(logins, bearerToken),
+    adminTokenAuthorizer(adminToken),
+    sessionAuthorizer(logins, (r) => cookieValue(r, SESSION_COOKIE)),
+    staleBearer,
+    anonymous,
+  );
 }
 
 /** `Set-Cookie` value that stores a session token for `maxAgeS` seconds (0 clears it). */
