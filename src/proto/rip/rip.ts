@@ -54,7 +54,16 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   readonly settings: RipSettings;
   private h: Host | null = null;
   private routes = new RouteTable();
-  private sorted: RipRoute[] | null = null;
+  /**
+   * Every route of `routes`, kept sorted by prefix (dest, then length): the order updates list
+   * them in. Routes are added rarely and refreshed often, so a binary-search insert beats
+   * sorting before updates.
+   */
+  private sorted: RipRoute[] = [];
+  /** Routes whose change flag is set (RFC 2453 3.10.1), so clearing touches only them. */
+  private changed: RipRoute[] = [];
+  /** Whether `changed` is in prefix order (sorted when a triggered update needs it). */
+  private changedSorted = true;
   private ifCounters: RipIfaceCounters[] = [];
   private neighbours = new Map<number, RipNeighbour>();
   private counters = new Map<RipCounterName, number>();
@@ -92,7 +101,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h !== null) this.stop();
     this.h = host;
     this.routes.clear();
-    this.sorted = null;
+    this.sorted = [];
+    this.changed = [];
+    this.changedSorted = true;
     this.neighbours.clear();
     this.ifCounters = [];
     this.triggerPending = false;
@@ -172,13 +183,15 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   }
 
   sortedRoutes(): readonly RipRoute[] {
-    if (this.sorted === null)
-      this.sorted = [...this.routes.values()].sort((a, b) => a.dest - b.dest || a.len - b.len);
     return this.sorted;
   }
 
   changedRoutes(): readonly RipRoute[] {
-    return this.sortedRoutes().filter((r) => r.changed);
+    if (!this.changedSorted) {
+      this.changed.sort(byPrefix);
+      this.changedSorted = true;
+    }
+    return this.changed;
   }
 
   isOwnAddress(a: number): boolean {
@@ -213,14 +226,13 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         connected: false,
         expires: now + s.timeout,
         gcAt: Number.POSITIVE_INFINITY,
-        changed: true,
+        changed: false,
         heard: now,
         state: "active",
         reason: `learned from ${via}`,
         installed: false,
       };
-      this.routes.add(nr);
-      this.sorted = null;
+      this.addRoute(nr);
       this.install(nr, `learned from ${via} (metric ${metric})`);
       this.armSweep(nr.expires);
       this.requestTriggered();
@@ -299,7 +311,37 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     r.gcAt = Number.POSITIVE_INFINITY;
     r.heard = now;
     r.state = "active";
+    this.markChanged(r);
+  }
+
+  /** Sets the route change flag (RFC 2453 3.10.1) and lists the route for the next update. */
+  private markChanged(r: RipRoute): void {
+    if (r.changed) return;
     r.changed = true;
+    this.changed.push(r);
+    this.changedSorted = false;
+  }
+
+  /** Clears every change flag: an update carrying them went out. */
+  private clearChanged(): void {
+    for (const r of this.changed) r.changed = false;
+    this.changed.length = 0;
+    this.changedSorted = true;
+  }
+
+  /** A new route: into the table, at its place in `sorted`, and flagged as changed. */
+  private addRoute(r: RipRoute): void {
+    this.routes.add(r);
+    const a = this.sorted;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byPrefix(a[mid]!, r) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    a.splice(lo, 0, r);
+    this.markChanged(r);
   }
 
   private install(r: RipRoute, reason: string): void {
@@ -324,7 +366,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     r.expires = Number.POSITIVE_INFINITY;
     r.gcAt = now + this.settings.garbage;
     r.state = state;
-    r.changed = true;
+    this.markChanged(r);
     r.reason = reason;
     this.uninstall(r, reason);
     this.armSweep(r.gcAt);
@@ -348,14 +390,13 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         connected: true,
         expires: Number.POSITIVE_INFINITY,
         gcAt: Number.POSITIVE_INFINITY,
-        changed: true,
+        changed: false,
         heard: now,
         state: "active",
         reason,
         installed: false,
       };
-      this.routes.add(r);
-      this.sorted = null;
+      this.addRoute(r);
     } else {
       // A learned route for our own network gives way: the FIB has the connected route.
       this.uninstall(r, `${i.name} up: ${formatPrefixOf(r)} is connected`);
@@ -400,7 +441,11 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h === null) return;
     const now = this.h.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const r of this.routes.values()) {
+    // One pass over the sorted routes, compacting out the garbage-collected ones in place.
+    const a = this.sorted;
+    let kept = 0;
+    for (let i = 0; i < a.length; i++) {
+      const r = a[i]!;
       if (r.metric < RIP_INFINITY) {
         if (r.expires <= now) {
           const silent = Math.round(this.settings.timeout / 1e9);
@@ -408,12 +453,17 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         }
       } else if (r.gcAt <= now) {
         this.routes.delete(r);
-        this.sorted = null;
+        if (r.changed) {
+          r.changed = false;
+          this.changed.splice(this.changed.indexOf(r), 1);
+        }
         continue;
       }
+      a[kept++] = r;
       const d = r.metric < RIP_INFINITY ? r.expires : r.gcAt;
       if (d < next) next = d;
     }
+    a.length = kept;
     // startDeletion may have armed the timer already; keep the earliest.
     if (Number.isFinite(next)) this.armSweep(next);
   }
@@ -436,7 +486,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     const h = this.h;
     for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "update");
     // The regular update carried every change: a pending triggered update is moot.
-    this.routes.forEach(clearChanged);
+    this.clearChanged();
     this.triggerPending = false;
     this.triggerTimer?.cancel();
     this.triggerTimer = null;
@@ -472,7 +522,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     const h = this.h;
     this.triggerPending = false;
     for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "triggered");
-    this.routes.forEach(clearChanged);
+    this.clearChanged();
   }
 
   // ---- input ------------------------------------------------------------------------------------
@@ -513,8 +563,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   }
 }
 
-function clearChanged(r: RipRoute): void {
-  r.changed = false;
+/** Prefix order: address, then length (the order of updates, answers and the status view). */
+function byPrefix(a: RipRoute, b: RipRoute): number {
+  return a.dest - b.dest || a.len - b.len;
 }
 
 function formatPrefixOf(r: RipRoute): string {
