@@ -226,8 +226,11 @@ export class EventFanout {
       const marker = c.backlog[0] as MissedMarker;
       marker.t = eventTime(gone[gone.length - 1]!);
       marker.count = count;
-      c.missed += count;
-      this.thinned += count;
+      // Markers among `gone` were counted when they were made: add only the events dropped now.
+      let fresh = 0;
+      for (const e of gone) if (e.kind !== "missed") fresh++;
+      c.missed += fresh;
+      this.thinned += fresh;
     }
   }
 
