@@ -4,7 +4,7 @@
  * are missing. RIP timers are shortened (update 5 s, timeout 30 s, garbage 20 s) on both
  * engines so the file runs in about two minutes. After every test nothing of it remains.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -173,6 +173,56 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
     expect(r.routes).toBe(50 * topo.links.length);
     await sim.close();
   }, 200_000);
+
+  it("installs static routes at boot: the static seed's tables equal the simulator's", async () => {
+    const topo = loadTopologyText(
+      readFileSync(join(root, "examples/seed-static.yaml"), "utf8"),
+      "seed-static.yaml",
+    );
+    const sim = createSimLab(topo, { seed: 1 });
+    lab = await createNetnsLab(topo, { prefix: "rlt-static" });
+    await lab.refreshAll();
+    const r = compareLabs(topo, sim, lab);
+    expect(r.differences).toEqual([]);
+    expect(r.pathDifferences).toEqual([]);
+    expect(lab.routes("vm1").some((x) => x.source === "static")).toBe(true);
+    await sim.close();
+  }, 60_000);
+
+  it("after a real crash (SIGKILL, no clean-up ran) the next start removes the daemons and namespaces", async () => {
+    const prefix = "rlt-kill";
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "netns-crash-child.ts"),
+        join(root, "examples/triangle.yaml"),
+        prefix,
+      ],
+      { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    const booted = await new Promise<number[]>((resolve, reject) => {
+      child.stdout!.setEncoding("utf8").on("data", (s: string) => {
+        out += s;
+        const m = /BOOTED (\[[\d,]*\])\n/.exec(out);
+        if (m) resolve(JSON.parse(m[1]!) as number[]);
+      });
+      child.on("exit", (code) => reject(new Error(`child exited (${code}) before booting: ${out}`)));
+    });
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    expect(booted.length).toBe(6); // zebra + ripd on 3 routers
+    // Nothing cleaned up: the daemons outlive their parent (their own process group).
+    expect(booted.every((p) => alive(p))).toBe(true);
+    expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`)).length).toBe(3);
+    const left = await removeLeftovers(prefix);
+    expect(left).toEqual({ namespaces: 3, pids: 6 });
+    expect(booted.filter((p) => alive(p))).toEqual([]);
+    expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`))).toEqual([]);
+    expect(existsSync(join("/run/routelab", prefix))).toBe(false);
+  }, 60_000);
 
   it("removes the leftovers of a crashed lab with its prefix, and nothing of another prefix", async () => {
     const other = "rlt-other-x";

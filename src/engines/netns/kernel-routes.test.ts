@@ -36,6 +36,11 @@ describe("kernel routes as the simulator's rows", () => {
       [0x0a000300, 24, 0x0a000202, 2, "G", "rip", 2],
       [0x7f000001, 32, 0, 0, "H", "local", 0],
     ]);
+    // A static route: `proto static`, or no protocol at all (ip -j omits proto boot).
+    for (const protocol of ["static", undefined]) {
+      const st = kernelRoutes([{ dst: "10.0.9.0/24", gateway: "10.0.1.1", dev: if0, protocol }], b, () => 7);
+      expect(st.map((x) => [x.flags, x.source, x.metric])).toEqual([["GS", "static", 0]]);
+    }
     expect(
       zebraRipMetrics('{"10.0.3.0/24":[{"protocol":"rip","selected":true,"metric":2}]}').get("10.0.3.0/24"),
     ).toBe(2);

@@ -61,7 +61,8 @@ export function kernelRoutes(
       out.push(row(p.addr, p.len, 0, iface, "", proto === "kernel" ? "connected" : proto, 0));
       continue;
     }
-    const source = proto === "boot" || proto === "static" ? "static" : proto;
+    // `ip -j route` leaves out "protocol" for proto boot (what `ip route add` without a proto gives).
+    const source = r.protocol === undefined || proto === "boot" || proto === "static" ? "static" : proto;
     const flags = (p.len === 32 ? "GH" : "G") + (source === "static" ? "S" : "");
     const metric =
       source === "rip" ? (ripMetric(`${p.addr === 0 && p.len === 0 ? "0.0.0.0/0" : dst}`) ?? 0) : 0;

@@ -286,8 +286,7 @@ export class NetnsLab implements Lab {
       const d = { netns: rt.plan.netns, binary: join(this.frrDir, name), name, dir };
       const p = spawnDaemon(d, (pid) => {
         rt.daemonPids.push(pid);
-        this.state.addPid(pid, dir);
-        this.state.save();
+        this.state.recordPid(pid, dir);
       });
       await daemonUp(d, p);
     }
@@ -307,7 +306,8 @@ export class NetnsLab implements Lab {
     if (t.statics.length === 0) return;
     await ipBatch(
       t.statics.map(
-        (s) => `route replace ${formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`,
+        (s) =>
+          `route replace ${formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)} proto static`,
       ),
       this.ns(node),
     );
@@ -328,7 +328,9 @@ export class NetnsLab implements Lab {
     const lines = [`netns exec ${n.netns} sysctl -q -w ${SYSCTLS.join(" ")}`, "link set lo up"];
     for (const i of n.ifaces) lines.push(`addr add ${cidr(i)} dev ${i.kname}`, `link set ${i.kname} up`);
     for (const s of this.topology.nodes.find((x) => x.name === n.name)!.statics)
-      lines.push(`route replace ${formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`);
+      lines.push(
+        `route replace ${formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)} proto static`,
+      );
     // Link lines too: IPv4 flushes the routes of an interface set down without a netlink
     // notice per route, so such a line means "read the whole table again".
     lines.push("route show table all", "monitor route link");

@@ -6,12 +6,22 @@
  * (checked against /proc so a recycled pid of someone else is never hit), namespaces whose names
  * carry this lab's prefix, and nothing of any other prefix.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../../core/errors.js";
 import { run } from "./sys.js";
 
 export const STATE_ROOT = "/run/routelab";
+const PID_LOG = "pids.log";
 
 export interface LabState {
   owner: number;
@@ -35,6 +45,18 @@ export class StateFile {
     const f = join(this.dir, "state.json");
     writeFileSync(`${f}.tmp`, JSON.stringify(this.state));
     renameSync(`${f}.tmp`, f);
+    // state.json now holds every pid of the log.
+    rmSync(join(this.dir, PID_LOG), { force: true });
+  }
+
+  /**
+   * Records a pid at once and cheaply: one appended line ("PID MARK") in the pid log, which
+   * `removeLeftovers` reads with state.json (a boot starts a hundred daemons; rewriting
+   * state.json for each cost more than starting some of them).
+   */
+  recordPid(pid: number, mark: string): void {
+    this.state.pids.push({ pid, mark });
+    appendFileSync(join(this.dir, PID_LOG), `${pid} ${mark}\n`);
   }
 
   addNamespace(ns: string): void {
@@ -89,6 +111,22 @@ export async function killRecorded(pids: readonly { pid: number; mark: string }[
       } catch {}
 }
 
+/** Lines "PID MARK" of a pid log (a torn last line is skipped). */
+function readPidLog(f: string): { pid: number; mark: string }[] {
+  let text: string;
+  try {
+    text = readFileSync(f, "utf8");
+  } catch {
+    return [];
+  }
+  const out: { pid: number; mark: string }[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^(\d+) (\/\S+)$/.exec(line);
+    if (m) out.push({ pid: Number(m[1]), mark: m[2]! });
+  }
+  return out;
+}
+
 /** Namespaces that exist now (`ip netns list` reads /run/netns). */
 export function listNamespaces(): string[] {
   try {
@@ -120,7 +158,7 @@ export async function removeLeftovers(prefix: string): Promise<{ namespaces: num
       { field: "prefix" },
       "busy",
     );
-  const pids = recorded?.pids ?? [];
+  const pids = [...(recorded?.pids ?? []), ...readPidLog(join(dir, PID_LOG))];
   await killRecorded(pids);
   const ours = listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
   await removeNamespaces(ours);
