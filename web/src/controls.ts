@@ -42,6 +42,7 @@ export class ClockControls {
         e.key === " " &&
         !(
           e.target instanceof HTMLInputElement ||
+          e.target instanceof HTMLTextAreaElement || // a terminal's (xterm.js) input
           e.target instanceof HTMLSelectElement ||
           e.target instanceof HTMLButtonElement
         )
