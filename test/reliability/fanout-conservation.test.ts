@@ -106,7 +106,7 @@ describe("event fanout: nothing lost silently", () => {
         fc.array(step, { maxLength: 60 }),
         fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
         (steps, hide) => {
-          let listener: ((e: LabEvent) => void) | null = null;
+          const source: { listener: ((e: LabEvent) => void) | null } = { listener: null };
           let now = 0;
           const fanout = new EventFanout(
             {
@@ -122,7 +122,7 @@ describe("event fanout: nothing lost silently", () => {
             () => now,
           );
           const sockets = [0, 1, 2, 3].map(() => new FakeSocket());
-          sockets.forEach((s, i) => fanout.add(s).setHideRip(hide[i]!));
+          for (const [i, s] of sockets.entries()) fanout.add(s).setHideRip(hide[i]!);
           const emitted: LabEvent[] = [];
           let seq = 1;
           for (const s of steps) {
@@ -130,7 +130,7 @@ describe("event fanout: nothing lost silently", () => {
               for (const k of s.kinds) {
                 const e = event(k, seq++);
                 emitted.push(e);
-                listener?.(e);
+                source.listener?.(e);
               }
             else if (s.op === "buffer") sockets[s.client]!.bufferedAmount = s.level;
             else {
