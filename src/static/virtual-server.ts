@@ -80,8 +80,13 @@ function bodyOf(b: unknown): Body {
   return b as Body;
 }
 
-/** Refuses fields the server's schema does not know (a typo must not silently do nothing). */
-function only(b: Body, fields: string[]): void {
+/**
+ * Refuses a body without its required fields, then one with fields the server's schema does
+ * not know (a typo must not silently do nothing) — in that order, as the server's validator.
+ */
+function only(b: Body, fields: string[], required: string[] = []): void {
+  for (const k of required)
+    if (b[k] === undefined) throw new ApiError(400, `body must have required property '${k}'`, k);
   for (const k of Object.keys(b)) if (!fields.includes(k)) throw new ApiError(400, `unknown field '${k}'`, k);
 }
 
@@ -159,14 +164,14 @@ export class VirtualServer {
       if (get && node[2]) return { node: name, routes: lab.routes(name) };
       if (post && !node[2]) {
         const b = bodyOf(raw);
-        only(b, ["state"]);
+        only(b, ["state"], ["state"]);
         lab.setNode(name, state(b));
         return { node: lab.nodes().find((n) => n.name === name) ?? null };
       }
     }
     if (post && path === "/api/exec") {
       const b = bodyOf(raw);
-      only(b, ["node", "command", "user"]);
+      only(b, ["node", "command", "user"], ["node", "command"]);
       const n = str(b, "node", true)!;
       const command = str(b, "command", true)!;
       const user = str(b, "user", false);
@@ -179,7 +184,7 @@ export class VirtualServer {
     }
     if (post && path === "/api/links") {
       const b = bodyOf(raw);
-      only(b, ["a", "b", "link", "state", "silent"]);
+      only(b, ["a", "b", "link", "state", "silent"], ["state"]);
       const up = state(b);
       let a = str(b, "a", false);
       let z = str(b, "b", false);
@@ -210,7 +215,7 @@ export class VirtualServer {
     if (get && path === "/api/lesson/journal") return journalView(this.session);
     if (post && path === "/api/clock/rewind") {
       const b = bodyOf(raw);
-      only(b, ["t"]);
+      only(b, ["t"], ["t"]);
       const t = b.t;
       if (typeof t !== "string" && typeof t !== "number")
         throw new ApiError(400, "body must have required property 't'", "t");
