@@ -111,9 +111,9 @@ describe("event fanout: nothing lost silently", () => {
           const fanout = new EventFanout(
             {
               onEvent(l) {
-                listener = l;
+                source.listener = l;
                 return () => {
-                  listener = null;
+                  source.listener = null;
                 };
               },
               clock: () => ({ now: 0, speed: 1, paused: false }),
