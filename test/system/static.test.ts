@@ -259,10 +259,34 @@ describe.skipIf(!haveChromium)("the browser edition in chromium (dist-static, no
     ]);
     await page.waitForSelector("#static-error", { timeout: 20000 });
     const text = (await page.textContent("#static-error pre"))!;
-    expect(text).toContain("broken.yaml:5");
-    expect(text).toContain("zz");
+    expect(text).toContain("broken.yaml:5:21: links[0].endpoints[1]: unknown node 'zz'");
     await page.waitForSelector("body[data-ready]");
     expect(await hooks((h) => h.nodes)).toBe(9);
+  }, 60_000);
+
+  it("boots every bundled example from its link: the seed and the three lessons with their checks", async () => {
+    const expected: Record<string, { name: string; checks: number }> = {
+      seed: { name: "seed", checks: 0 },
+      "seed-class": { name: "seed-class", checks: 9 },
+      "count-to-infinity": { name: "count-to-infinity", checks: -1 },
+      "static-routes": { name: "static-routes", checks: -1 },
+    };
+    for (const [id, want] of Object.entries(expected)) {
+      // A new query string makes it a new document (a hash alone would not reload).
+      await page.goto(`${site.url}/?e=${id}#example=${id}`);
+      await page.waitForSelector("body[data-ready]", { timeout: 20000 });
+      const topo = (await api("GET", "/api/topology")).body;
+      expect(topo.name, id).toBe(want.name);
+      const lesson = (await api("GET", "/api/lesson")).body;
+      if (want.checks === 0) expect(lesson.checks, id).toEqual([]);
+      else {
+        if (want.checks > 0) expect(lesson.checks, id).toHaveLength(want.checks);
+        expect(lesson.checks.length, id).toBeGreaterThan(0);
+        await page.waitForSelector("#checks-panel li.check");
+        expect(await page.$$eval("#checks-panel li.check", (l) => l.length), id).toBe(lesson.checks.length);
+      }
+      expect(await page.$eval("#static-example", (s) => (s as HTMLSelectElement).value)).toBe(id);
+    }
   }, 60_000);
 
   it("left nothing unexplained in the console", () => {
