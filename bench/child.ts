@@ -14,7 +14,8 @@ export type Job =
   | { kind: "forward"; routers: number; requests: number; burst: number; seed: number }
   | { kind: "rip"; name: string; topoFile: string; options: WorkloadOptions; peerDump?: string }
   | { kind: "converge"; name: string; topoFile: string; options: WorkloadOptions }
-  | { kind: "scale"; routers: number; flows: number; seed: number };
+  | { kind: "scale"; routers: number; flows: number; seed: number }
+  | { kind: "netns-boot"; name: string; topoFile: string };
 
 async function engineOrBare(): Promise<{ create: CreateLab; engine: string }> {
   const { bareLab, loadCreateSimLab } = await import("./engine.js");
@@ -58,6 +59,11 @@ async function run(job: Job): Promise<unknown> {
       const { runScale } = await import("./workloads/scale.js");
       const { create, engine } = await engineOrBare();
       return { engine, ...(await runScale(create, job.routers, job.flows, job.seed)) };
+    }
+    case "netns-boot": {
+      const { runNetnsBoot } = await import("./workloads/netns-boot.js");
+      const { loadTopologyText } = await import("../src/topology/index.js");
+      return runNetnsBoot(loadTopologyText(readFileSync(job.topoFile, "utf8"), job.topoFile));
     }
   }
 }

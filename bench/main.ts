@@ -19,6 +19,7 @@ import { type Report, renderReport } from "./report.js";
 import { median } from "./stats.js";
 import { FULL_TOPOLOGIES, generateEdges, QUICK_TOPOLOGIES, REPO, type TopoSpec } from "./topologies.js";
 import type { ForwardResult } from "./workloads/forward.js";
+import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
 import type { ScaleResult } from "./workloads/scale.js";
 import type { SchedulerResult } from "./workloads/scheduler.js";
@@ -140,6 +141,9 @@ async function main(): Promise<number> {
   const doSched = wanted(opts, "scheduler");
   const doForward = wanted(opts, "forward");
   const doScale = wanted(opts, "scale");
+  const netnsWhy = wanted(opts, "netns-boot")
+    ? await (await import("./workloads/netns-boot.js")).netnsBootUnavailable()
+    : "not asked";
   const ripTopos = topologies.filter((t) => wanted(opts, `rip ${t.name}`));
   const convTopos = topologies.filter((t) => wanted(opts, `converge ${t.name}`));
   const progress = new Progress(
@@ -149,6 +153,7 @@ async function main(): Promise<number> {
       (peer.ok ? ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length : 0) +
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
+      (netnsWhy === null ? NETNS_BOOT_TOPOLOGIES.length * opts.runs : 0) +
       topologies.length,
   );
 
@@ -243,6 +248,26 @@ async function main(): Promise<number> {
       });
       progress.tick();
       report.scale.push(r.ok ? r.result : { routers: 10_000, error: r.error });
+    }
+
+    if (netnsWhy !== null && netnsWhy !== "not asked") report.netnsBoot = { skipped: netnsWhy };
+    else if (netnsWhy === null) {
+      report.netnsBoot = [];
+      for (const t of NETNS_BOOT_TOPOLOGIES) {
+        const topoFile = "file" in t ? join(REPO, t.file) : join(dir, `${t.name}.edges`);
+        if ("gen" in t) writeFileSync(topoFile, generateEdges({ name: t.name, args: [...t.gen] }, opts.seed));
+        const r = medianOf<NetnsBootResult>(
+          { kind: "netns-boot", name: t.name, topoFile },
+          opts.runs,
+          (x) => x.msPerRouter,
+          progress,
+          `netns boot, ${t.name}`,
+        );
+        report.netnsBoot.push({
+          name: t.name,
+          ...(r.ok ? { ...r.result, runs: r.values } : { error: r.error }),
+        });
+      }
     }
   } finally {
     progress.finish();

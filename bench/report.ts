@@ -8,6 +8,7 @@ import type { WorkloadOptions } from "./options.js";
 import type { PeerResult } from "./peer.js";
 import { bytes, seconds, si } from "./stats.js";
 import type { ForwardResult } from "./workloads/forward.js";
+import { type NetnsBootRow, renderNetnsBoot } from "./workloads/netns-boot.js";
 import type { Comparison, ConvergeResult, RipResult } from "./workloads/rip.js";
 import type { ScaleResult } from "./workloads/scale.js";
 import type { SchedulerResult } from "./workloads/scheduler.js";
@@ -38,6 +39,8 @@ export interface Report {
   }[];
   converge: ({ name: string } & (ConvergeResult | Err))[];
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
+  /** The netns engine's boot per router (root and FRR only). */
+  netnsBoot?: NetnsBootRow[] | { skipped: string };
 }
 
 export const TARGET_RATIO = 10;
@@ -256,5 +259,6 @@ export function renderReport(r: Report): string {
       out.push("  (built with sim/build: the engine's createSimLab was not available)");
     out.push("");
   }
+  if (r.netnsBoot) out.push(...renderNetnsBoot(r.netnsBoot));
   return `${out.join("\n")}\n`;
 }
