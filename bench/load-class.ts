@@ -16,7 +16,7 @@
  * bounded.
  */
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import ssh2 from "ssh2";
@@ -175,7 +175,11 @@ async function main(): Promise<void> {
   const api = v.api.sort((a, b) => a - b);
   const p99 = pct(api, 99);
   const heapBound = 256 * 1048576;
+  const load = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
   const lines = [
+    `machine: ${cpus().length} cores, load average ${load} at the end (other jobs share the CPU: latency figures depend on it)`,
     `class load: ${SESSIONS} SSH sessions each \`ping -c ${COUNT}\` leaf to leaf on the seed lab at 1x, ${VIEWERS} WebSocket viewers (1 stalled), API probed every 20 ms`,
     `sessions completed: ${ok.length}/${SESSIONS}  wall ${(wall / 1000).toFixed(1)} s  session p50 ${(pct(lat, 50) / 1000).toFixed(2)} s, p99 ${(pct(lat, 99) / 1000).toFixed(2)} s`,
     `API: ${api.length} requests, ${v.apiErrors} errors, latency p50 ${pct(api, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(api.at(-1) ?? Number.NaN).toFixed(1)} ms; server event-loop lag max ${lag.toFixed(0)} ms`,
