@@ -65,6 +65,8 @@ export class LessonView {
   /** Events from the stream: ask again (throttled) when one may change a check. */
   seen(events: StreamEvent[]): void {
     if (!this.timeline) return;
+    // After a rewind what is shown is of another moment: ask at once, not after the throttle.
+    if (events.some((e) => e.kind === "rewind")) this.lastAsk = 0;
     for (const e of events)
       if (
         e.kind === "link" ||

@@ -1,0 +1,141 @@
+/**
+ * System test: a lesson on `routelab up`'s page in chromium (createServer on a paced
+ * seed-class lesson lab): the checks panel and the timeline show the lesson, the schedule mark
+ * turns done when the cut happens, ← steps back exactly 10 s, a click on the timeline rewinds
+ * before the cut (the routing table panel shows the table of then), and playing on to the
+ * moment first reached shows the very table it showed then. Screenshots in test-artifacts/.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLessonLab } from "../../src/engines/sim/lesson.js";
+import { createServer, type RunningServer } from "../../src/server/index.js";
+import { loadTopologyText } from "../../src/topology/index.js";
+import { ARTIFACTS, type Browser, ensureWebBuilt, launchChromium, ROOT, requireChromium } from "./browser.js";
+
+const haveChromium = requireChromium();
+
+describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
+  let server: RunningServer;
+  let lesson: ReturnType<typeof createLessonLab>;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const init: RequestInit = { method, headers: body ? { "content-type": "application/json" } : {} };
+    if (body) init.body = JSON.stringify(body);
+    return (await fetch(server.url + path, init)).json();
+  };
+  const until = async (what: string, cond: () => Promise<boolean> | boolean, ms = 15000) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (await cond()) return;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const tableText = () =>
+    page.$$eval("#routes-table tbody tr", (rows) =>
+      rows
+        .map((r) => Array.from((r as HTMLTableRowElement).cells, (c) => c.textContent).join(" "))
+        .join("\n"),
+    );
+  const labTable = (node: string) =>
+    lesson.lab
+      .routes(node)
+      .map((r) => `${r.dest} ${r.gateway} ${r.flags} ${r.iface} ${r.metric}`)
+      .join("\n");
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ROOT, "examples", "lessons", "seed-class.yaml");
+    lesson = createLessonLab(loadTopologyText(readFileSync(file, "utf8"), file), {
+      seed: 5,
+      wallClock: {
+        now: () => performance.now(),
+        setTimer: (fn, ms) => setTimeout(fn, ms),
+        clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      },
+    });
+    lesson.lab.pacer!.setSpeed(100);
+    lesson.lab.pacer!.pause(); // until the page is up: 3 minutes pass in 2 s at 100×
+    server = await createServer({ lab: lesson.lab, lesson: lesson.session, port: 0 });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(server.url);
+    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await lesson?.lab.close();
+  });
+
+  it("shows the checks and the schedule; the mark turns done at the cut", async () => {
+    await page.waitForSelector("#checks-panel li.check");
+    expect(await page.$$eval("#checks-panel li.check", (l) => l.length)).toBe(9);
+    expect(await page.getAttribute("#timeline .tl-mark.sched", "title")).toBe("3:00 link vm2–vm3 down");
+    expect(await page.getAttribute("#timeline .tl-mark.sched", "class")).toContain("upcoming");
+    await api("POST", "/api/clock", { paused: false });
+    await until("the cut", () => lesson.lab.clock().now > 200e9, 20_000);
+    await api("POST", "/api/clock", { paused: true });
+    await until("the mark done", async () =>
+      (await page.getAttribute("#timeline .tl-mark.sched", "class"))!.includes("done"),
+    );
+    await until("c1 judged on the page", async () =>
+      ["pass", "fail"].includes(
+        (await page.getAttribute('#checks-panel li[data-id="c1"]', "data-status")) ?? "",
+      ),
+    );
+    expect(await page.getAttribute('#checks-panel li[data-id="c1"]', "data-status")).toBe("pass");
+  }, 40_000);
+
+  it("← steps back 10 s; a click on the timeline goes before the cut; playing on shows the same table", async () => {
+    const reached = lesson.lab.clock().now;
+    // The routing table of vm6 as the page shows it at the moment first reached.
+    const at = await page.evaluate(() =>
+      (window as unknown as { __routelab: { nodePoint(n: string): [number, number] } }).__routelab.nodePoint(
+        "vm6",
+      ),
+    );
+    await page.mouse.click(at[0], at[1]);
+    await until("vm6's table", async () => (await tableText()) === labTable("vm6"));
+    const first = await tableText();
+    expect(first).toMatch(/10\.0\.90\.0\/24 10\.0\.60\.1 UG \S+ 4/); // around over vm1 after the cut
+
+    // ← (the page knows the clock is paused at `reached`: it rewinds to exactly 10 s before).
+    await page.waitForTimeout(700);
+    await page.keyboard.press("ArrowLeft");
+    await until("← to rewind", () => lesson.lab.clock().now === reached - 10e9);
+
+    // A click at the start of the timeline: before the cut, the short way again.
+    const box = (await page.locator("#timeline .tl-track").boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.15, box.y + box.height / 2);
+    await until("the click to rewind", () => lesson.lab.clock().now < 150e9);
+    const before = labTable("vm6");
+    expect(before).toMatch(/10\.0\.90\.0\/24 10\.0\.60\.1 UG \S+ 3/);
+    await until("the table of then", async () => (await tableText()) === before);
+    await until("the rewind in the log", async () => (await page.$$("#log li.rewind")).length >= 2);
+    // Checks of a moment not come again are pending again, at once (no 2 s throttle after a rewind).
+    await until(
+      "c1 pending again",
+      async () => (await page.getAttribute('#checks-panel li[data-id="c1"]', "data-status")) === "pending",
+      1500,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "lesson-page-rewound.png") });
+
+    // Play on to the moment first reached: the very table shown then.
+    const r = await api("POST", "/api/clock/rewind", { t: reached });
+    expect(r.now).toBe(reached);
+    await until("the table of the moment first reached", async () => (await tableText()) === first);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
