@@ -42,6 +42,19 @@ export interface Session {
   user: string | null;
   role: string;
   control: boolean;
+  /** The logged-in user's colour. */
+  color?: string | null;
+  /** The lab has a users file: the page logs people in. */
+  logins?: boolean;
+}
+
+export interface UserCounters {
+  sent: number;
+  delivered: number;
+  lost: number;
+  lostBy: Record<string, number>;
+  /** Delivered, but nobody listened (traceroute's last probes). */
+  refusedBy?: Record<string, number>;
 }
 
 export class ApiFailure extends Error {
@@ -104,6 +117,14 @@ export const api = {
   setNode: (node: string, state: "up" | "down") =>
     call<{ node: NodeInfo | null }>("POST", `/api/nodes/${encodeURIComponent(node)}`, { state }),
   clock: () => call<ClockReply>("GET", "/api/clock"),
+  login: (user: string, password: string) =>
+    call<{ token: string; user: string; role: string; color: string | null }>("POST", "/api/login", {
+      user,
+      password,
+    }),
+  logout: () => call<{ ok: boolean }>("POST", "/api/logout", {}),
+  users: () => call<{ users: { name: string; color: string; role?: string }[] }>("GET", "/api/users"),
+  stats: () => call<{ users: Record<string, UserCounters> }>("GET", "/api/stats"),
   setClock: (body: { speed?: number; paused?: boolean; step?: string }) =>
     call<ClockReply>("POST", "/api/clock", body),
 };

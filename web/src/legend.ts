@@ -4,6 +4,7 @@
  */
 import type { PacketClass } from "../../src/core/events.js";
 import { CLASS_LABEL, DROP_COLOR, drawPacket, userColor } from "./colors.js";
+import { MIN_FLIGHT_MS } from "./clock.js";
 import { $, h } from "./dom.js";
 
 const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp-error", "rip"];
@@ -11,6 +12,8 @@ const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp
 export class Legend {
   private users: string[] = [];
   hideRip = false;
+  /** Slow motion is on: say so, since the picture then runs behind the lab. */
+  slowMotion = false;
 
   constructor() {
     this.render();
@@ -45,6 +48,14 @@ export class Legend {
     x.style.color = DROP_COLOR;
     x.style.fontWeight = "bold";
     rows.push(h("div", { className: "row" }, x, "dropped (with reason)"));
+    if (this.slowMotion)
+      rows.push(
+        h(
+          "div",
+          { className: "row note", title: "the picture slows down while they fly, then catches up" },
+          `slow-mo: hops under ${MIN_FLIGHT_MS / 1000} s shown at ${MIN_FLIGHT_MS / 1000} s`,
+        ),
+      );
     $("legend").replaceChildren(...rows);
   }
 }

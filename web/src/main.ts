@@ -3,6 +3,7 @@
  * The live picture: boots from /api/topology, follows /api/events, and wires the map, panels
  * and controls together. Everything shown comes from the API; nothing is guessed.
  */
+import "./style-nonce.js";
 import "./style.css";
 import { ApiFailure, api, getToken, type Session, setToken, type TopologyView } from "./api.js";
 import { attachCamera, type Camera, fitView, toScreen } from "./camera.js";
@@ -14,10 +15,12 @@ import { EventLog } from "./event-log.js";
 import { layout, type Point } from "./layout.js";
 import { Legend } from "./legend.js";
 import { LessonView } from "./lesson.js";
+import { loadUserColors, StatsPanel, showLogin, showWho } from "./people.js";
 import { linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
 import { RoutesPanel } from "./routes-panel.js";
 import { Scene } from "./scene.js";
 import { openStream } from "./stream.js";
+import { WebTerminal } from "./terminal.js";
 
 let statusTimer: ReturnType<typeof setTimeout> | null = null;
 function status(msg: string, sticky = false): void {
@@ -27,7 +30,7 @@ function status(msg: string, sticky = false): void {
 }
 
 function report(e: unknown): void {
-  if (e instanceof ApiFailure && e.status === 401)
+  if (e instanceof ApiFailure && e.status === 401 && !document.body.classList.contains("logins"))
     status(`${e.message} — click “token” to enter the instructor token`);
   else status(e instanceof Error ? e.message : String(e));
 }
@@ -46,6 +49,21 @@ async function boot(): Promise<void> {
   const [topo, session] = await Promise.all([api.topology(), api.session()]);
   $("title").textContent = `routelab · ${topo.name}`;
   document.title = `routelab · ${topo.name}`;
+  // A lab with logins: log in first; afterwards the terminal replaces the command box.
+  if (session.logins && !session.user) {
+    showLogin(topo.name);
+    return;
+  }
+  let terminal: WebTerminal | null = null;
+  let stats: StatsPanel | null = null;
+  if (session.logins) {
+    document.body.classList.add("logins", "has-term");
+    showWho(session);
+    $("cmd-panel").hidden = true;
+    $("term-panel").hidden = false;
+    terminal = new WebTerminal($("term"), (s) => ($("term-state").textContent = s));
+    stats = new StatsPanel(report);
+  }
   const scene = new Scene(topo, positions(topo), userColor);
   const canvas = $<HTMLCanvasElement>("view");
   const renderer = new Renderer(canvas);
@@ -60,6 +78,23 @@ async function boot(): Promise<void> {
   };
   const log = new EventLog(topo.nodes.map((n) => n.name));
   const legend = new Legend();
+  if (session.logins)
+    // Everyone's colour as in the users file; the legend lists oneself and whoever sends.
+    void loadUserColors().then(() => {
+      if (session.user) legend.seeUser(session.user);
+      legend.render();
+      stats?.redraw();
+    }, report);
+  const slowmo = $<HTMLInputElement>("slowmo");
+  slowmo.checked = localStorage.getItem("routelab.slowmo") !== "0";
+  const applySlowmo = () => {
+    clock.slowMotion = slowmo.checked;
+    legend.slowMotion = slowmo.checked;
+    legend.render();
+    localStorage.setItem("routelab.slowmo", slowmo.checked ? "1" : "0");
+  };
+  slowmo.addEventListener("change", applySlowmo);
+  applySlowmo();
   const controls = new ClockControls(report);
   controls.show({ ...topo.clock, paced: topo.clock.speed > 0 });
   void api.clock().then((c) => controls.show(c), report);
@@ -86,11 +121,13 @@ async function boot(): Promise<void> {
   const draw = (wall: number) => {
     frame = 0;
     const t0 = performance.now();
-    const t = clock.tick(wall);
+    const frameNs = 20 * (clock.currentSpeed > 0 ? clock.currentSpeed : 1) * 1e6;
+    const t = clock.tick(wall, scene.flightHint(clock.now, frameNs));
     scene.advance(t, wall);
     renderer.draw(scene, cam, t, wall, sel);
     busy.frameMs += performance.now() - t0;
     $("clock").textContent = `t=${fmtTime(t)}`;
+    $("clock").classList.toggle("slowed", clock.slowedBy > 1.5);
     const moving = scene.animating || (!clock.isPaused && clock.currentSpeed > 0 && scene.pending.length > 0);
     if (moving) kick();
   };
@@ -208,11 +245,17 @@ async function boot(): Promise<void> {
       });
       items.push(b);
     };
-    if (l.up && !l.silent) {
+    // A logged-in student gets the link's facts only: the controls are the instructor's
+    // (and the server refuses them anyway).
+    if (session.logins && !session.control)
+      items.push(
+        h("div", { className: "title", textContent: "only an instructor can take links down or up" }),
+      );
+    else if (l.up && !l.silent) {
       act("⬇ take link down", "down", false);
       act("✂ cut silently (no carrier loss)", "down", true);
     } else act("⬆ bring link up", "up", false);
-    if (!session.control)
+    if (!session.control && !session.logins)
       items.push(h("div", { className: "title", textContent: "instructor only: enter the token first" }));
     menu.replaceChildren(...items);
     menu.style.left = `${Math.min(x + 12, renderer.width - 220)}px`;
@@ -297,6 +340,18 @@ async function boot(): Promise<void> {
 
   // Test and benchmark hooks (read-only views of the page's state).
   const hooks = {
+    /** What the terminal printed so far (logged-in pages). */
+    get terminalText() {
+      return terminal?.transcript ?? "";
+    },
+    /** Per-user counters as the panel shows them. */
+    get statsShown() {
+      return stats?.shown ?? {};
+    },
+    /** How much slower than the clock the picture ran in the last frame (slow motion). */
+    get slowedBy() {
+      return clock.slowedBy;
+    },
     get nodes() {
       return scene.nodes.size;
     },

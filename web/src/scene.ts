@@ -10,6 +10,7 @@
  */
 import type { DropReason, HopEvent, LabEvent, PacketClass } from "../../src/core/events.js";
 import type { LinkInfo, NodeInfo, StreamEvent, TopologyView } from "./api.js";
+import type { FlightHint } from "./clock.js";
 import type { Point } from "./layout.js";
 
 export const TRAIL_MS = 1600;
@@ -235,6 +236,26 @@ export class Scene {
       y = n.y + (o.y - n.y) * 0.35;
     }
     this.drops.push({ x, y, atNode: !l, reason, cls, color: this.colorOf(user), start: wall, summary });
+  }
+
+  /**
+   * For slow motion (DisplayClock): the shortest hop in flight or starting by `t + horizon`
+   * (virtual ns), and when the next hop starts. Looks at a bounded number of waiting hops.
+   */
+  flightHint(t: number, horizon: number): FlightHint {
+    let shortest = Infinity;
+    for (const f of this.flying) if (f.e.duration < shortest) shortest = f.e.duration;
+    let nextStart = Infinity;
+    const p = this.pending;
+    const end = Math.min(p.length, this.pendingHead + 256);
+    for (let i = this.pendingHead; i < end; i++) {
+      const e = p[i]!;
+      if (this.hideRip && e.cls === "rip") continue;
+      if (nextStart === Infinity) nextStart = e.t;
+      if (e.t > t + horizon) break;
+      if (e.duration < shortest) shortest = e.duration;
+    }
+    return { shortest, nextStart };
   }
 
   /** Whether anything moves or fades (the renderer keeps animating while so). */

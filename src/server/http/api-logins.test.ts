@@ -343,7 +343,7 @@ describe("who is who", () => {
     expect(ping.json().output).toContain("2 packets transmitted, 2 packets received");
     let s = (await app.inject({ method: "GET", url: "/api/stats" })).json();
     // Two requests and two replies, each crossing two links but counted once.
-    expect(s.users.alice).toEqual({ sent: 4, delivered: 4, lost: 0, lostBy: {} });
+    expect(s.users.alice).toEqual({ sent: 4, delivered: 4, lost: 0, lostBy: {}, refusedBy: {} });
     expect(events.filter((e) => e.kind === "hop" && e.user === "alice")).toHaveLength(8);
 
     const tr = await app.inject({
@@ -360,11 +360,16 @@ describe("who is who", () => {
         (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") && e.user === "alice",
     );
     const ids = new Set(mine.map((e) => e.packet));
-    const delivered = new Set(mine.filter((e) => e.kind === "deliver").map((e) => e.packet));
-    const lost = new Set(mine.filter((e) => e.kind === "drop").map((e) => e.packet));
+    // Traceroute's last probes reach vm6 and are refused there (port unreachable): delivered.
+    const arrived = (e: LabEvent) =>
+      e.kind === "deliver" || (e.kind === "drop" && e.reason === "port-unreachable");
+    const delivered = new Set(mine.filter(arrived).map((e) => e.packet));
+    const lost = new Set(mine.filter((e) => e.kind === "drop" && !arrived(e)).map((e) => e.packet));
     expect(s.users.alice).toMatchObject({ sent: ids.size, delivered: delivered.size, lost: lost.size });
     // The first probe died of its TTL at vm2: a loss, and it says why.
-    expect(s.users.alice.lostBy["ttl-expired"]).toBe(1);
+    expect(s.users.alice.lostBy).toEqual({ "ttl-expired": 1 });
+    expect(s.users.alice.refusedBy).toEqual({ "port-unreachable": 1 });
+    expect(s.users.alice.delivered).toBe(4 + 3); // the ping's 4, two ICMP errors, the last probe
     expect(s.users.rip.sent).toBeGreaterThan(0);
   });
 });

@@ -45,7 +45,40 @@ describe("UserStats", () => {
       source: "rip",
       reason: "",
     });
-    expect(s.snapshot()).toEqual({ alice: { sent: 2, delivered: 1, lost: 1, lostBy: { "no-route": 1 } } });
+    expect(s.snapshot()).toEqual({
+      alice: { sent: 2, delivered: 1, lost: 1, lostBy: { "no-route": 1 }, refusedBy: {} },
+    });
+    // Arrived but nobody listening: delivered, and the refusal noted.
+    s.add({
+      kind: "hop",
+      t: 0,
+      packet: 3,
+      user: "bob",
+      cls: "traceroute",
+      from: "a",
+      to: "b",
+      link: "a-b",
+      duration: 1,
+      size: 40,
+      summary: "",
+    });
+    s.add({
+      kind: "drop",
+      t: 0,
+      packet: 3,
+      user: "bob",
+      cls: "traceroute",
+      node: "b",
+      reason: "port-unreachable",
+      summary: "",
+    });
+    expect(s.snapshot().bob).toEqual({
+      sent: 1,
+      delivered: 1,
+      lost: 0,
+      lostBy: {},
+      refusedBy: { "port-unreachable": 1 },
+    });
   });
 
   it("stays bounded: a flood of packets and of invented user names", () => {

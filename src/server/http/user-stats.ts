@@ -6,8 +6,11 @@
  *
  * A packet is counted once however many links it crosses: `sent` when its id is first seen
  * (its first hop, or a delivery or drop without a hop, as on a router's own address),
- * `delivered` when it reaches the node it was addressed to, `lost` when it dies (with the
- * reason: a traceroute probe's `ttl-expired` is a loss too, and says so). Memory is bounded:
+ * `delivered` when it reaches the node it was addressed to, `lost` when the network lost it
+ * (with the reason: a traceroute probe's `ttl-expired` is a loss too, and says so). A packet
+ * that reached the node it was addressed to but found nobody there (`port-unreachable`, as
+ * traceroute's last probes do; `proto-unreachable`; `no-listener`) was delivered by the
+ * network: it counts as delivered, and its refusal under `refusedBy`. Memory is bounded:
  * the packets remembered to avoid double counting are the most recent MAX_TRACKED.
  */
 import type { DropReason, LabEvent } from "../../core/events.js";
@@ -19,7 +22,12 @@ export interface UserCounters {
   lost: number;
   /** Losses by reason. */
   lostBy: Partial<Record<DropReason, number>>;
+  /** Delivered packets the node refused (nobody listening), by reason. */
+  refusedBy: Partial<Record<DropReason, number>>;
 }
+
+/** Drop reasons that mean the packet arrived where it was sent and nobody took it. */
+const ARRIVED: ReadonlySet<DropReason> = new Set(["port-unreachable", "proto-unreachable", "no-listener"]);
 
 const MAX_TRACKED = 100_000;
 /** Users counted one by one; any more (scripts inventing names) share one row. */
@@ -27,7 +35,7 @@ const MAX_USERS = 1000;
 export const OTHER_USERS = "(others)";
 const SEEN = 1;
 const DELIVERED = 2;
-const LOST = 4;
+const DROPPED = 4;
 
 export class UserStats {
   private readonly counters = new Map<string, UserCounters>();
@@ -60,8 +68,12 @@ export class UserStats {
     if (e.kind === "deliver" && !(flags & DELIVERED)) {
       flags |= DELIVERED;
       c.delivered++;
-    } else if (e.kind === "drop" && !(flags & LOST)) {
-      flags |= LOST;
+    } else if (e.kind === "drop" && ARRIVED.has(e.reason)) {
+      if (!(flags & DELIVERED)) c.delivered++;
+      if (!(flags & DROPPED)) c.refusedBy[e.reason] = (c.refusedBy[e.reason] ?? 0) + 1;
+      flags |= DELIVERED | DROPPED;
+    } else if (e.kind === "drop" && !(flags & DROPPED)) {
+      flags |= DROPPED;
       c.lost++;
       c.lostBy[e.reason] = (c.lostBy[e.reason] ?? 0) + 1;
     }
@@ -72,7 +84,13 @@ export class UserStats {
   snapshot(): Record<string, UserCounters> {
     const out: Record<string, UserCounters> = {};
     for (const [u, c] of [...this.counters].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
-      out[u] = { sent: c.sent, delivered: c.delivered, lost: c.lost, lostBy: { ...c.lostBy } };
+      out[u] = {
+        sent: c.sent,
+        delivered: c.delivered,
+        lost: c.lost,
+        lostBy: { ...c.lostBy },
+        refusedBy: { ...c.refusedBy },
+      };
     return out;
   }
 
@@ -80,7 +98,7 @@ export class UserStats {
     let c = this.counters.get(user);
     if (!c && this.counters.size >= MAX_USERS && user !== OTHER_USERS) return this.of(OTHER_USERS);
     if (!c) {
-      c = { sent: 0, delivered: 0, lost: 0, lostBy: {} };
+      c = { sent: 0, delivered: 0, lost: 0, lostBy: {}, refusedBy: {} };
       this.counters.set(user, c);
     }
     return c;
