@@ -39,27 +39,33 @@ const SEED_YAML = readFileSync(join(import.meta.dirname, "..", "..", "examples",
 
 interface RandomNet {
   n: number;
+  splitHorizon: "poisoned" | "simple" | "off";
   links: { a: number; b: number; delayMs: number; lossPct: number }[];
 }
 
-/** A connected graph: a random tree plus a few extra links, each with its own delay and loss. */
-const randomNet: fc.Arbitrary<RandomNet> = fc.integer({ min: 3, max: 9 }).chain((n) =>
+/**
+ * A connected graph: a random tree plus a few extra links, each with its own delay and loss,
+ * and any of RIP's split-horizon modes (with `off`, loops count to infinity before they heal).
+ */
+const randomNet: fc.Arbitrary<RandomNet> = fc.integer({ min: 3, max: 12 }).chain((n) =>
   fc
     .record({
       parents: fc.array(fc.nat(), { minLength: n - 1, maxLength: n - 1 }),
       extra: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: n }),
+      splitHorizon: fc.constantFrom("poisoned" as const, "simple" as const, "off" as const),
       props: fc.array(fc.tuple(fc.integer({ min: 1, max: 20 }), fc.constantFrom(0, 0, 1, 5, 15)), {
         minLength: 2 * n,
         maxLength: 2 * n,
       }),
     })
-    .map(({ parents, extra, props }) => {
+    .map(({ parents, extra, props, splitHorizon }) => {
       const pairs: [number, number][] = parents.map((p, i) => [p % (i + 1), i + 1]);
       for (const [a, b] of extra)
         if (a !== b && !pairs.some(([x, y]) => (x === a && y === b) || (x === b && y === a)))
           pairs.push([a, b]);
       return {
         n,
+        splitHorizon,
         links: pairs.map(([a, b], i) => ({ a, b, delayMs: props[i]![0], lossPct: props[i]![1] })),
       };
     }),
@@ -70,7 +76,7 @@ function yamlOf(r: RandomNet): string {
   const lines = [
     "name: random",
     "defaults:",
-    "  rip: { update: 5s, timeout: 30s, garbage: 20s, triggered: 1s-2s }",
+    `  rip: { update: 5s, timeout: 30s, garbage: 20s, triggered: 1s-2s, split-horizon: ${r.splitHorizon} }`,
     "nodes:",
     ...Array.from({ length: r.n }, (_, i) => `  r${i}: {}`),
     "links:",
