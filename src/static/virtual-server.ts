@@ -157,7 +157,14 @@ export class VirtualServer {
         clock: lab.clock(),
       };
     if (get && path === "/api/session")
-      return { user: this.o.user ?? null, role: "instructor", control: true, color: null, logins: false };
+      return {
+        user: this.o.user ?? null,
+        role: "instructor",
+        control: true,
+        color: null,
+        logins: false,
+        lesson: true,
+      };
     const node = /^\/api\/nodes\/([^/]+)(\/routes)?$/.exec(path);
     if (node) {
       const name = decodeURIComponent(node[1]!);
