@@ -46,6 +46,8 @@ export interface Session {
   color?: string | null;
   /** The lab has a users file: the page logs people in. */
   logins?: boolean;
+  /** The lab plays a lesson (timeline, checks, rewind). */
+  lesson?: boolean;
 }
 
 export interface UserCounters {

@@ -107,12 +107,16 @@ async function boot(): Promise<void> {
     report,
   );
   applySession(session);
-  const lesson = new LessonView({
-    now: () => clock.serverTime(performance.now()),
-    control: () => session.control,
-    colorOf: userColor,
-    report,
-  });
+  // Only a lab with a lesson timeline has one to show (asking others would log a 404).
+  const lesson =
+    session.lesson === false
+      ? null
+      : new LessonView({
+          now: () => clock.serverTime(performance.now()),
+          control: () => session.control,
+          colorOf: userColor,
+          report,
+        });
 
   // Drawing: one frame per animation frame while anything moves, else on demand.
   let frame = 0;
@@ -298,13 +302,13 @@ async function boot(): Promise<void> {
         scene.reset();
         clock.reset(b.clock, performance.now());
         routes.touch();
-        lesson.refresh();
+        lesson?.refresh();
         api.topology().then((t) => {
           scene.setStates(t);
           kick();
         }, report);
       }
-      lesson.seen(b.events);
+      lesson?.seen(b.events);
       clock.sample(b.clock, performance.now());
       controls.show(b.clock);
       scene.ingest(b.events);

@@ -84,6 +84,7 @@ describe("logging in", () => {
       control: false,
       color: "#FF8800",
       logins: true,
+      lesson: false,
     });
     // The same session as a bearer token (scripts).
     const b = await app.inject({

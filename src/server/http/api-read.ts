@@ -41,6 +41,14 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
     }
     const color = viewer.user !== undefined ? (ctx.logins?.users.color(viewer.user) ?? null) : null;
     // `logins`: the lab has a users file, so the page offers its login form.
-    return { user: viewer.user ?? null, role: viewer.role, control, color, logins: ctx.logins !== undefined };
+    // `lesson`: the lab plays a lesson, so the page shows its timeline and checks.
+    return {
+      user: viewer.user ?? null,
+      role: viewer.role,
+      control,
+      color,
+      logins: ctx.logins !== undefined,
+      lesson: ctx.lesson === true,
+    };
   });
 }

@@ -387,6 +387,7 @@ describe("HTTP API (scripted lab)", () => {
       control: false,
       color: null,
       logins: false,
+      lesson: false,
     });
     const admin = await a.inject({
       method: "GET",
@@ -399,6 +400,7 @@ describe("HTTP API (scripted lab)", () => {
       control: true,
       color: null,
       logins: false,
+      lesson: false,
     });
     expect(lab.calls).toEqual(["node r1 false", "exec r1 - echo ok"]);
   });

@@ -18,6 +18,8 @@ export interface ApiContext {
   logins?: LoginServices;
   /** Per-user packet counters. */
   stats: UserStats;
+  /** The lab plays a lesson (its API answers; the page shows the timeline). */
+  lesson?: boolean;
 }
 
 /** Runs the authorizer; a chain that answers nothing is a refusal. */

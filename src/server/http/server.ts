@@ -103,6 +103,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
     stats: new UserStats().attach(opts.lab),
   };
   if (opts.logins) ctx.logins = opts.logins;
+  if (opts.lesson) ctx.lesson = true;
   const fanout = new EventFanout(opts.lab, opts.fanout);
   app.setErrorHandler(errorHandler);
   // Every answer carries a strict policy: the page runs only its own bundled script and styles
