@@ -23,7 +23,7 @@ import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
 import { receive, sendRequest, sendTable } from "./packets.js";
 import { resolveRipSettings } from "./settings.js";
-import { RouteTable } from "./table.js";
+import { heardAt, RouteTable } from "./table.js";
 import { buildStatus, formatStatus, type RipStatus } from "./status.js";
 import type {
   RipCore,
@@ -240,8 +240,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     }
     const same = !r.connected && r.from === from;
     if (same && r.metric < RIP_INFINITY) {
-      r.expires = now + s.timeout; // reinitialise the timeout (RFC 2453 3.9.2)
-      r.heard = now;
+      r.expires = now + s.timeout; // reinitialise the timeout (RFC 2453 3.9.2); heard = expires - timeout
     }
     if ((same && metric !== r.metric) || metric < r.metric) {
       const via = formatIpv4(from);
@@ -362,6 +361,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   /** RFC 2453 3.8 deletion: metric 16, out of the FIB, change flag, garbage timer, triggered update. */
   private startDeletion(r: RipRoute, state: RipRouteState, reason: string): void {
     const now = this.host.now();
+    r.heard = heardAt(r, this.settings.timeout); // frozen: expires is about to go
     r.metric = RIP_INFINITY;
     r.expires = Number.POSITIVE_INFINITY;
     r.gcAt = now + this.settings.garbage;

@@ -5,6 +5,7 @@
  * route with metric, next hop, age, state and the reason of its last change, and the
  * counters of refused messages and entries by reason.
  */
+import { heardAt } from "./table.js";
 import { formatIpv4 } from "../../core/ip.js";
 import { formatDuration, type Nanos } from "../../core/time.js";
 import type { HostInterface } from "../../sim/host.js";
@@ -131,7 +132,7 @@ export function buildStatus(s: RipSnapshot): RipStatus {
       from: r.connected ? "" : formatIpv4(r.from),
       iface: ifName(r.iface),
       connected: r.connected,
-      age: s.now - r.heard,
+      age: s.now - heardAt(r, s.settings.timeout),
       state: r.state,
       changed: r.changed,
       expiresIn: r.metric < 16 ? (r.connected ? null : r.expires - s.now) : r.gcAt - s.now,

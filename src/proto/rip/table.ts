@@ -5,7 +5,18 @@
  * `dest * 33 + len` key would be a heap number hashed on every lookup — and every entry of
  * every received message is looked up here.
  */
+import type { Nanos } from "../../core/time.js";
+import { RIP_INFINITY } from "../../wire/rip.js";
 import type { RipRoute } from "./types.js";
+
+/**
+ * When a route was last heard. A usable learned route is heard exactly `timeout` before it
+ * expires, so a refresh writes only `expires` (the hot path: every entry of every update);
+ * `heard` itself is kept for connected routes and frozen when the deletion process starts.
+ */
+export function heardAt(r: RipRoute, timeout: Nanos): Nanos {
+  return !r.connected && r.metric < RIP_INFINITY ? r.expires - timeout : r.heard;
+}
 
 export class RouteTable {
   private byLen: (Map<number, RipRoute> | undefined)[] = new Array(33).fill(undefined);

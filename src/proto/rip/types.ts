@@ -66,7 +66,10 @@ export interface RipRoute {
   gcAt: Nanos;
   /** RFC 2453 route change flag: included in the next triggered update. */
   changed: boolean;
-  /** When the route was last heard (or set up): the age shown by the status view. */
+  /**
+   * When the route was last heard (or set up): the age shown by the status view. Kept up to date
+   * only for connected routes and routes at metric 16; read it through `heardAt` (table.ts).
+   */
   heard: Nanos;
   state: RipRouteState;
   /** Last reason the route changed, for the status view. */
