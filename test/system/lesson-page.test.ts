@@ -115,6 +115,7 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
     await page.waitForTimeout(700);
     await page.keyboard.press("ArrowLeft");
     await until("← to rewind", () => lesson.lab.clock().now === reached - 10e9);
+    await until("the first rewind in the log", async () => (await page.$$("#log li.rewind")).length === 1);
 
     // A click at the start of the timeline: before the cut, the short way again.
     const box = (await page.locator("#timeline .tl-track").boundingBox())!;

@@ -235,6 +235,11 @@ describe.skipIf(!haveChromium)("the browser edition in chromium (dist-static, no
       "← rewound 10 s",
       async () => (await api("GET", "/api/clock")).body.now === Math.max(0, before - 10e9),
     );
+    // Each rewind is marked in the log (two within one 50 ms batch would show as one).
+    await until(
+      "the first rewind in the event log",
+      async () => (await page.$$("#log li.rewind")).length === 1,
+    );
     expect((await api("POST", "/api/clock/rewind", { t: "1m" })).body.now).toBe(60e9);
     await until("the rewind in the event log", async () => (await page.$$("#log li.rewind")).length >= 2);
     const link = (await api("GET", "/api/topology")).body.links.find(

@@ -156,6 +156,7 @@ export class EventFanout {
   /**
    * The lab was rewound to `t`: events not yet sent belong to the abandoned run, so they are
    * dropped (and every client's backlog with them) and a `rewind` marker goes out instead.
+   * Two rewinds within one flush period send one marker, the latest: a page needs only that.
    */
   rewound(t: number): void {
     this.pending = this.clients.size > 0 ? [{ kind: "rewind", t }] : [];
