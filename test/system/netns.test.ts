@@ -189,6 +189,34 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
     await sim.close();
   }, 60_000);
 
+  it("node down stops its daemons and flushes its learned routes; node up restarts them and it converges again", async () => {
+    const topo = fast(loadTopologyText("a b 10.0.1.0/24\nb c 10.0.2.0/24\n", "chain.edges"));
+    const sim = await simConverged(topo);
+    lab = await createNetnsLab(topo, { prefix: "rlt-node" });
+    expect(await converged(lab)).toBe(true);
+    const daemonsOfB = () => lab!.state.state.pids.filter((p) => p.mark.endsWith("/b")).map((p) => p.pid);
+    const before = daemonsOfB();
+    expect(before.length).toBe(2);
+    lab.setNode("b", false);
+    await lab.settle();
+    expect(before.filter((p) => alive(p))).toEqual([]);
+    expect(daemonsOfB()).toEqual([]);
+    expect(lab.routes("b").filter((r) => r.source === "rip")).toEqual([]);
+    lab.setNode("b", true);
+    await lab.settle();
+    const after = daemonsOfB();
+    expect(after.length).toBe(2);
+    expect(after.every((p) => alive(p))).toBe(true);
+    pids = lab.state.state.pids.map((p) => p.pid);
+    expect(
+      await lab.advanceUntil(() => lab!.routes("a").some((r) => r.dest === "10.0.2.0/24"), 30 * SECOND),
+    ).toBe(true);
+    expect(await converged(lab)).toBe(true);
+    await lab.refreshAll();
+    expect(compareLabs(topo, sim, lab).differences).toEqual([]);
+    await sim.close();
+  }, 90_000);
+
   it("after a real crash (SIGKILL, no clean-up ran) the next start removes the daemons and namespaces", async () => {
     const prefix = "rlt-kill";
     const child = spawn(

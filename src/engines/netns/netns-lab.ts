@@ -39,8 +39,8 @@ import {
   zebraRipMetrics,
 } from "./kernel-routes.js";
 import { cidr, type LabPlan, type PlannedNode, planLab } from "./plan.js";
-import { killRecorded, processMatches, removeNamespaces, StateFile } from "./state.js";
-import { daemonUp, spawnDaemon } from "./daemons.js";
+import { daemonPidFiles, killRecorded, processMatches, removeNamespaces, StateFile } from "./state.js";
+import { Launcher, launchDaemon } from "./daemons.js";
 import { ipBatch, netlinkSubscribed, run, runOk } from "./sys.js";
 
 export interface NetnsLabOptions {
@@ -110,6 +110,8 @@ export class NetnsLab implements Lab {
   private readonly listeners = new Set<(e: LabEvent) => void>();
   private readonly hosts: HostsTable;
   private readonly children = new Set<ChildProcess>();
+  /** Starts the FRR daemons (created with the first). */
+  private launcher: Launcher | null = null;
   private readonly userTos = new Map<string, number>([["root", 0]]);
   private t0 = performance.now();
   private queue: Promise<void> = Promise.resolve();
@@ -268,8 +270,8 @@ export class NetnsLab implements Lab {
   }
 
   /**
-   * zebra, then ripd once zebra serves (ripd needs zebra's socket), each in the foreground as
-   * our child: the pid is recorded the moment it exists, and "up" is its vty socket appearing.
+   * zebra, then ripd once zebra serves (ripd needs zebra's socket; started earlier it would
+   * retry only seconds later), both through the launcher; each is up when its vty socket is.
    */
   private async startDaemons(node: string): Promise<void> {
     const rt = this.nodesRt.get(node)!;
@@ -282,13 +284,12 @@ export class NetnsLab implements Lab {
     const frr = frrIds();
     for (const f of [dir, join(dir, "zebra.conf"), join(dir, "ripd.conf")]) chownSync(f, frr.uid, frr.gid);
     rt.daemonPids = [];
+    this.launcher ??= new Launcher();
     for (const name of ["zebra", "ripd"]) {
       const d = { netns: rt.plan.netns, binary: join(this.frrDir, name), name, dir };
-      const p = spawnDaemon(d, (pid) => {
-        rt.daemonPids.push(pid);
-        this.state.recordPid(pid, dir);
-      });
-      await daemonUp(d, p);
+      const pid = await launchDaemon(this.launcher, d);
+      rt.daemonPids.push(pid);
+      this.state.recordPid(pid, dir);
     }
   }
 
@@ -834,7 +835,9 @@ export class NetnsLab implements Lab {
       if (rt.resyncTimer) clearTimeout(rt.resyncTimer);
     }
     for (const c of this.children) c.kill("SIGTERM");
-    await killRecorded(this.state.state.pids);
+    this.launcher?.close();
+    // With the pid files: a daemon still starting when the lab closes is not in state.pids yet.
+    await killRecorded([...this.state.state.pids, ...daemonPidFiles(this.state.dir)]);
     await removeNamespaces(this.state.state.namespaces);
     rmSync(this.state.dir, { recursive: true, force: true });
     this.listeners.clear();
@@ -845,7 +848,8 @@ export class NetnsLab implements Lab {
     if (this.closed) return;
     this.closed = true;
     for (const c of this.children) c.kill("SIGKILL");
-    for (const p of this.state.state.pids)
+    this.launcher?.close();
+    for (const p of [...this.state.state.pids, ...daemonPidFiles(this.state.dir)])
       if (processMatches(p.pid, p.mark))
         try {
           process.kill(p.pid, "SIGKILL");

@@ -111,6 +111,37 @@ export async function killRecorded(pids: readonly { pid: number; mark: string }[
       } catch {}
 }
 
+/**
+ * The pids FRR daemons wrote into the node directories of a lab's state dir (`DIR/NODE/*.pid`),
+ * each marked with its node directory (which its command line names). A daemon started through
+ * the launcher is recorded here from its first moments, before routelab has read the file.
+ */
+export function daemonPidFiles(dir: string): { pid: number; mark: string }[] {
+  const out: { pid: number; mark: string }[] = [];
+  let nodes: string[];
+  try {
+    nodes = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of nodes) {
+    const sub = join(dir, n);
+    let files: string[];
+    try {
+      files = readdirSync(sub).filter((f) => f.endsWith(".pid"));
+    } catch {
+      continue; // a file (state.json, the pid log)
+    }
+    for (const f of files) {
+      try {
+        const pid = Number(readFileSync(join(sub, f), "utf8").trim());
+        if (Number.isInteger(pid) && pid > 1) out.push({ pid, mark: sub });
+      } catch {}
+    }
+  }
+  return out;
+}
+
 /** Lines "PID MARK" of a pid log (a torn last line is skipped). */
 function readPidLog(f: string): { pid: number; mark: string }[] {
   let text: string;
@@ -158,7 +189,8 @@ export async function removeLeftovers(prefix: string): Promise<{ namespaces: num
       { field: "prefix" },
       "busy",
     );
-  const pids = [...(recorded?.pids ?? []), ...readPidLog(join(dir, PID_LOG))];
+  const all = [...(recorded?.pids ?? []), ...readPidLog(join(dir, PID_LOG)), ...daemonPidFiles(dir)];
+  const pids = [...new Map(all.map((p) => [p.pid, p])).values()];
   await killRecorded(pids);
   const ours = listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
   await removeNamespaces(ours);
