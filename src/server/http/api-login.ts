@@ -3,8 +3,8 @@
  * Logging in from the page or a script: `POST /api/login {user, password}` checks the password
  * against the users file (the same one SSH uses, with the same failed-login throttle), starts
  * a session and sets its HttpOnly cookie; the reply also carries the token for scripts
- * (`Authorization: Bearer …`). `POST /api/logout` ends it. Only registered when the lab has
- * logins.
+ * (`Authorization: Bearer …`). `POST /api/logout` ends it. A lab without logins answers
+ * both with a 404 that says so.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HttpError } from "./errors.js";
@@ -17,8 +17,17 @@ const COOKIE_MAX_AGE_S = 12 * 3600;
 
 const secure = (request: FastifyRequest) => request.protocol === "https";
 
-export function registerLoginApi(app: FastifyInstance, logins: LoginServices): void {
+const noLogins = () =>
+  new HttpError(
+    404,
+    "this lab has no logins (routelab up has them, from its users file)",
+    undefined,
+    "not-found",
+  );
+
+export function registerLoginApi(app: FastifyInstance, logins: LoginServices | undefined): void {
   app.post<{ Body: LoginBody }>("/api/login", { schema: { body: loginBody } }, async (request, reply) => {
+    if (!logins) throw noLogins();
     const { user, password } = request.body;
     const addr = request.ip;
     logins.users.refresh();
@@ -47,6 +56,7 @@ export function registerLoginApi(app: FastifyInstance, logins: LoginServices): v
   });
 
   app.post("/api/logout", async (request, reply) => {
+    if (!logins) throw noLogins();
     let ended = false;
     for (const token of [bearerToken(request), cookieValue(request, SESSION_COOKIE)])
       if (token !== undefined && logins.sessions.revoke(token)) ended = true;

@@ -129,7 +129,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   registerEventsWs(app, ctx, fanout);
   registerLessonApi(app, ctx, fanout, opts.lesson);
   registerTerminalWs(app, ctx);
-  if (opts.logins) registerLoginApi(app, opts.logins);
+  registerLoginApi(app, opts.logins);
   await opts.extend?.(app, ctx);
 
   const root = opts.webRoot ?? defaultWebRoot();
