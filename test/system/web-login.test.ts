@@ -220,6 +220,11 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     await until("the link to go down", async () => lab.links().find((l) => l.id === "vm3-vm8")!.up === false);
     await page.screenshot({ path: join(ARTIFACTS, "web-instructor-terminal.png") });
     lab.setLink("vm3", "vm8", true);
+    // On a phone the map, terminal and counters stack up.
+    await page.setViewportSize({ width: 400, height: 860 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(ARTIFACTS, "web-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 850 });
     expect(unexpected()).toEqual([]);
   });
 });
