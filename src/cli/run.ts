@@ -12,6 +12,7 @@ import type { Lab } from "../lab/lab.js";
 import { parseScenario, runScenario } from "../lab/scenario.js";
 import { pcapFileHeader, pcapRecord } from "../wire/index.js";
 import { loadTopologyFile, readText } from "./io.js";
+import { terminalProgress } from "./progress.js";
 
 export interface RunArgs {
   topology: string;
@@ -66,7 +67,13 @@ export async function runRun(a: RunArgs): Promise<number> {
     // lasts until its last change (and the commands it started) are over.
     const events = topo.lesson?.events ?? [];
     const played = events.length ? playLessonEvents(lab, events, a.out) : undefined;
-    const code = await runScenario(lab, stmts, scriptName, { write: a.out, quietInterval: topo.rip.update });
+    const progress = terminalProgress();
+    const code = await runScenario(lab, stmts, scriptName, {
+      write: progress.wrap(a.out),
+      quietInterval: topo.rip.update,
+      progress: progress.update,
+    });
+    progress.done();
     if (played && !played.finished())
       await lab.advanceUntil(
         () => played.finished(),
@@ -98,7 +105,16 @@ async function runNetns(
       files.push(fd);
       lab.onEvent((e) => writeSync(fd, `${JSON.stringify(e)}\n`));
     }
-    return await runScenario(lab, stmts, scriptName, { write: a.out, quietInterval: topo.rip.update });
+    const progress = terminalProgress();
+    try {
+      return await runScenario(lab, stmts, scriptName, {
+        write: progress.wrap(a.out),
+        quietInterval: topo.rip.update,
+        progress: progress.update,
+      });
+    } finally {
+      progress.done();
+    }
   } finally {
     await lab.close();
     for (const fd of files) closeSync(fd);

@@ -7,13 +7,14 @@
  * Grammar, one statement a line:
  *   # comment                       (and blank lines)
  *   wait DURATION                   advance virtual time (500ms, 30s, 5m)
- *   wait converged [max DURATION]   until no routing table changed for one RIP update interval
+ *   wait converged [max DURATION]   until no routing table changed for the longest gap between
+ *                                   two regular RIP updates (the interval + 1/6, see convergedQuiet)
  *   link down A B [--silent] | link up A B
  *   node down A | node up A
  *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
  */
 import { LabError } from "../core/errors.js";
-import { durationOrThrow, formatSeconds, MINUTE, type Nanos } from "../core/time.js";
+import { durationOrThrow, formatDuration, formatSeconds, MINUTE, type Nanos, SECOND } from "../core/time.js";
 import type { Execution, Lab } from "./lab.js";
 
 export type Statement =
@@ -102,10 +103,28 @@ export function parseScenario(text: string, file: string, nodeNames: ReadonlySet
 export interface ScenarioOptions {
   /** Output sink (the CLI writes to stdout). */
   write: (s: string) => void;
-  /** The RIP update interval: `wait converged` needs one quiet interval. */
+  /** The RIP update interval: `wait converged` waits for `convergedQuiet` of it without a change. */
   quietInterval: Nanos;
   /** Longest a foreground command may run before the runner gives up on it. */
   commandLimit?: Nanos;
+  /**
+   * Told what a long wait is doing, once per simulated second (large topologies take a while
+   * to converge): the CLI turns it into a progress line on a terminal.
+   */
+  progress?: (what: string, now: Nanos) => void;
+}
+
+/** Waits advance in slices of this much virtual time, so progress can be shown. */
+const SLICE = SECOND;
+
+/**
+ * How long routing must stay unchanged for `wait converged`, given the RIP update interval.
+ * Regular updates come every update ± update/6 (RFC 2453 3.8's "30 s ± 5 s", as proto/rip
+ * draws them), so a quiet stretch of one interval can end just before a neighbour's next
+ * update changes a route — e.g. after a silent cut heals, which no interface change announces.
+ */
+export function convergedQuiet(update: Nanos): Nanos {
+  return update + update / 6;
 }
 
 /** Runs parsed statements; resolves with the exit status of the run (0, or 1 if a wait failed). */
@@ -113,8 +132,9 @@ export async function runScenario(
   lab: Lab,
   stmts: Statement[],
   file: string,
-  opts: ScenarioOptions,
+  given: ScenarioOptions,
 ): Promise<number> {
+  const opts = { ...given, quietInterval: convergedQuiet(given.quietInterval) };
   const { write } = opts;
   let lastRouteChange = lab.clock().now;
   const unsubscribe = lab.onEvent((e) => {
@@ -125,12 +145,27 @@ export async function runScenario(
   try {
     for (const st of stmts) {
       switch (st.kind) {
-        case "wait":
-          await lab.advance(st.duration);
+        case "wait": {
+          const end = lab.clock().now + st.duration;
+          for (let now = lab.clock().now; now < end; now = lab.clock().now) {
+            await lab.advance(Math.min(SLICE, end - now));
+            opts.progress?.(`wait ${formatDuration(st.duration)}`, lab.clock().now);
+          }
           break;
+        }
         case "converged": {
           const start = lab.clock().now;
-          const quiet = () => lab.clock().now - lastRouteChange >= opts.quietInterval;
+          // Quiet is judged after each event (not at arbitrary moments between them), so the
+          // run stops at the same event whatever reports progress.
+          let nextReport = start + SLICE;
+          const quiet = () => {
+            const now = lab.clock().now;
+            if (opts.progress && now >= nextReport) {
+              opts.progress("wait converged", now);
+              nextReport = now + SLICE;
+            }
+            return now - lastRouteChange >= opts.quietInterval;
+          };
           const ok = await lab.advanceUntil(quiet, st.max);
           if (!ok) {
             write(`${file}:${st.line}: not converged after ${formatSeconds(lab.clock().now - start)}\n`);
