@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
-import { SECOND } from "../../src/core/time.js";
+import type { LabEvent } from "../../src/core/events.js";
+import { MS, SECOND } from "../../src/core/time.js";
 import {
   createNetnsLab,
   listNamespaces,
@@ -126,10 +127,20 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
     expect(hops(tn.out)).toEqual(hops(ts.out));
     expect(hops(tn.out)).toEqual(["10.0.20.2", "10.0.90.2"]);
 
-    // A real ping through two routers.
+    // A real ping through two routers, and the captures turn its frames into the page's events.
+    const seen: LabEvent[] = [];
+    const off = lab.onEvent((e) => {
+      if ((e.kind === "hop" || e.kind === "deliver") && e.cls.startsWith("echo")) seen.push(e);
+    });
     const p = await run(lab, "vm4", "ping -c 2 vm9");
     expect(p.code).toBe(0);
     expect(p.out).toMatch(/2 packets transmitted, 2 received/);
+    await lab.advance(200 * MS);
+    off();
+    const hopsTo9 = seen.filter((e) => e.kind === "hop" && e.to === "vm9");
+    expect(hopsTo9.length).toBe(2);
+    expect(seen.filter((e) => e.kind === "deliver" && e.node === "vm9").length).toBe(2);
+    expect(seen.filter((e) => e.kind === "deliver" && e.node === "vm4").length).toBe(2);
 
     // Link down on both engines: both reroute vm1 → vm2's networks through vm3, and agree again.
     sim.setLink("vm1", "vm2", false);

@@ -190,7 +190,7 @@ export class NetnsLab implements Lab {
         const a = this.iface(l.a.node, l.a.iface);
         const b = this.iface(l.b.node, l.b.iface);
         lines.push(
-          `link add ${a.kname} netns ${this.ns(l.a.node)} address ${a.mac} type veth peer name ${b.kname} netns ${this.ns(l.b.node)} address ${b.mac}`,
+          `link add ${a.kname} up netns ${this.ns(l.a.node)} address ${a.mac} type veth peer name ${b.kname} netns ${this.ns(l.b.node)} address ${b.mac}`,
         );
       }
       await ipBatch(lines);
@@ -200,7 +200,27 @@ export class NetnsLab implements Lab {
       this.netem = await this.hasNetem();
       if (!this.netem) this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
     }
-    await this.phase("interfaces", () => pool(nodes, 8, (n) => this.startNode(n)));
+    // The first end of every veth is created up (ip can raise only that end at creation), and
+    // that is the end each capture listens on: captures start while the nodes are set up.
+    const captures = this.captureOn
+      ? this.phase("captures", async () => {
+          const c = new LinkCaptures({
+            plan: this.plan,
+            timeOf: (sec, nsec) => this.epochToLab(sec, nsec),
+            userOfTos: (tos) => this.userOfTos(tos),
+            delayOf: (id) => (this.netem ? this.topology.links.find((l) => l.id === id)!.delay : 0),
+            emit: (e) => this.emit(e),
+          });
+          const started = c.start();
+          // Known before they listen, so that a failed boot's close() stops them too.
+          for (const p of c.children) {
+            this.children.add(p);
+            p.on("exit", () => this.children.delete(p));
+          }
+          await started;
+        })
+      : Promise.resolve();
+    await Promise.all([this.phase("interfaces", () => pool(nodes, 8, (n) => this.startNode(n))), captures]);
     if (wantsShaping && this.netem)
       await this.phase("shaping", () =>
         pool(nodes, 4, async (n) => {
@@ -208,21 +228,6 @@ export class NetnsLab implements Lab {
             if (i.link.delay > 0 || i.link.loss > 0) await this.applyShaping(n, i.kname, i.link.id, false);
         }),
       );
-    if (this.captureOn)
-      await this.phase("captures", async () => {
-        const c = new LinkCaptures({
-          plan: this.plan,
-          timeOf: (sec, nsec) => this.epochToLab(sec, nsec),
-          userOfTos: (tos) => this.userOfTos(tos),
-          delayOf: (id) => (this.netem ? this.topology.links.find((l) => l.id === id)!.delay : 0),
-          emit: (e) => this.emit(e),
-        });
-        await c.start();
-        for (const p of c.children) {
-          this.children.add(p);
-          p.on("exit", () => this.children.delete(p));
-        }
-      });
     await this.phase("daemons", () => pool(nodes, 8, (n) => this.startDaemons(n.name)));
     this.timings.total = performance.now() - this.t0;
   }
