@@ -7,8 +7,7 @@
  * Grammar, one statement a line:
  *   # comment                       (and blank lines)
  *   wait DURATION                   advance virtual time (500ms, 30s, 5m)
- *   wait converged [max DURATION]   until no routing table changed for the longest gap between
- *                                   two regular RIP updates (the interval + 1/6, see convergedQuiet)
+ *   wait converged [max DURATION]   until no routing table changed for one RIP update interval
  *   link down A B [--silent] | link up A B
  *   node down A | node up A
  *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
@@ -103,7 +102,7 @@ export function parseScenario(text: string, file: string, nodeNames: ReadonlySet
 export interface ScenarioOptions {
   /** Output sink (the CLI writes to stdout). */
   write: (s: string) => void;
-  /** The RIP update interval: `wait converged` waits for `convergedQuiet` of it without a change. */
+  /** The RIP update interval: `wait converged` needs one quiet interval. */
   quietInterval: Nanos;
   /** Longest a foreground command may run before the runner gives up on it. */
   commandLimit?: Nanos;
@@ -117,24 +116,13 @@ export interface ScenarioOptions {
 /** Waits advance in slices of this much virtual time, so progress can be shown. */
 const SLICE = SECOND;
 
-/**
- * How long routing must stay unchanged for `wait converged`, given the RIP update interval.
- * Regular updates come every update ± update/6 (RFC 2453 3.8's "30 s ± 5 s", as proto/rip
- * draws them), so a quiet stretch of one interval can end just before a neighbour's next
- * update changes a route — e.g. after a silent cut heals, which no interface change announces.
- */
-export function convergedQuiet(update: Nanos): Nanos {
-  return update + update / 6;
-}
-
 /** Runs parsed statements; resolves with the exit status of the run (0, or 1 if a wait failed). */
 export async function runScenario(
   lab: Lab,
   stmts: Statement[],
   file: string,
-  given: ScenarioOptions,
+  opts: ScenarioOptions,
 ): Promise<number> {
-  const opts = { ...given, quietInterval: convergedQuiet(given.quietInterval) };
   const { write } = opts;
   let lastRouteChange = lab.clock().now;
   const unsubscribe = lab.onEvent((e) => {
