@@ -8,8 +8,8 @@ import { LabError } from "../../src/core/errors.js";
 import { mapCommand } from "../../src/engines/netns/commands.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { parseScenario, runScenario } from "../../src/lab/scenario.js";
+import { checkCarrier, checkRouting } from "./invariants.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import { checkCarrier } from "./invariants.js";
 
 const TOPO = loadTopologyText(
   readFileSync(join(import.meta.dirname, "..", "..", "examples", "seed.yaml"), "utf8"),
@@ -77,5 +77,61 @@ describe("regressions found by netns argv fuzzing", () => {
       kind: "spawn",
       argv: ["vtysh", "--vty_socket", "/run/frr/vm1", "-c", "show ip rip"],
     });
+  });
+});
+
+describe("regressions found by fault injection: wait converged", () => {
+  // Known bug, not fixed here: the fix (quiet for update + update/6) shifts the README's
+  // count-to-infinity excerpt, which is the lead's to regenerate. `it.fails` flips to a failure
+  // the day `wait converged` waits long enough: then drop `.fails`.
+  it.fails("waits out the jitter of RIP's regular updates: a healed silent cut is not declared converged early", async () => {
+    // Shrunk by fast-check (faults.test.ts, random topologies): r1–r3 cut silently, r3 crashes
+    // and reboots behind the cut, then everything heals. Nothing announces the heal, so r3
+    // learns the network only from r1's next regular update, up to 5 s + 5/6 s later; one
+    // quiet update interval (5 s) ended before it, leaving r3 with no routes.
+    const links = [
+      [0, 1, 3, 1],
+      [0, 2, 5, 15],
+      [1, 3, 1, 0],
+      [1, 4, 1, 0],
+      [0, 5, 5, 5],
+      [0, 6, 1, 5],
+      [0, 7, 1, 0],
+      [0, 8, 1, 0],
+      [4, 9, 1, 5],
+      [1, 5, 1, 0],
+      [4, 2, 5, 5],
+    ] as const;
+    const yaml = [
+      "name: random",
+      "defaults:",
+      "  rip: { update: 5s, timeout: 30s, garbage: 20s, triggered: 1s-2s, split-horizon: poisoned }",
+      "nodes:",
+      ...Array.from({ length: 10 }, (_, i) => `  r${i}: {}`),
+      "links:",
+      ...links.flatMap(([a, b, d, l]) => [
+        `  - endpoints: [r${a}, r${b}]`,
+        `    delay: ${d}ms`,
+        `    loss: ${l}%`,
+      ]),
+    ].join("\n");
+    const topo = loadTopologyText(`${yaml}\n`, "random.yaml");
+    const lab = createSimLab(topo, { seed: 274511 });
+    const s = lab.net.scheduler;
+    const advance = (ms: number) => s.runUntil(s.now() + ms * 1e6);
+    advance(34_668 + 12_649 + 5_758);
+    lab.setLink("r1-r3", "", false, { silent: true });
+    advance(9_588);
+    lab.setNode("r3", false);
+    advance(768);
+    lab.setNode("r3", true);
+    advance(9_610);
+    for (const l of lab.net.links) (l as { loss: number }).loss = 0;
+    lab.setLink("r1-r3", "", true);
+    const st = parseScenario("wait converged", "s.txt", new Set(topo.nodes.map((n) => n.name)));
+    const code = await runScenario(lab, st, "s.txt", { write: () => {}, quietInterval: topo.rip.update });
+    expect(code).toBe(0);
+    expect(checkCarrier(lab.net)).toEqual([]);
+    expect(checkRouting(lab)).toEqual([]);
   });
 });
