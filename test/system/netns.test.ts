@@ -18,7 +18,7 @@ import {
   netnsUnavailable,
   removeLeftovers,
 } from "../../src/engines/netns/index.js";
-import { alive } from "../../src/engines/netns/state.js";
+import { alive, processesIn } from "../../src/engines/netns/state.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
@@ -253,12 +253,17 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     expect(booted.length).toBe(6); // zebra + ripd on 3 routers
-    // Nothing cleaned up: the daemons outlive their parent (their own process group).
+    // Nothing cleaned up: the daemons outlive their parent (their own process group), and so do
+    // the per-node monitors and the captures (orphans, each in one of the lab's namespaces).
     expect(booted.every((p) => alive(p))).toBe(true);
-    expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`)).length).toBe(3);
+    const names = listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
+    expect(names.length).toBe(3);
+    const inside = processesIn(names);
+    // 6 daemons, 3 ip monitors, 3 tcpdumps (one per link)
+    expect(inside.length).toBe(12);
     const left = await removeLeftovers(prefix);
     expect(left).toEqual({ namespaces: 3, pids: 6 });
-    expect(booted.filter((p) => alive(p))).toEqual([]);
+    expect(inside.filter((p) => alive(p))).toEqual([]);
     expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`))).toEqual([]);
     expect(existsSync(join("/run/routelab", prefix))).toBe(false);
   }, 60_000);

@@ -14,6 +14,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -158,6 +159,26 @@ function readPidLog(f: string): { pid: number; mark: string }[] {
   return out;
 }
 
+/** Pids of the processes whose network namespace is one of these (named) namespaces. */
+export function processesIn(names: readonly string[]): number[] {
+  const want = new Set<string>();
+  for (const n of names)
+    try {
+      const st = statSync(join("/run/netns", n));
+      want.add(`${st.dev}:${st.ino}`);
+    } catch {}
+  if (want.size === 0) return [];
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const st = statSync(`/proc/${d}/ns/net`);
+      if (want.has(`${st.dev}:${st.ino}`)) out.push(Number(d));
+    } catch {}
+  }
+  return out;
+}
+
 /** Namespaces that exist now (`ip netns list` reads /run/netns). */
 export function listNamespaces(): string[] {
   try {
@@ -193,6 +214,16 @@ export async function removeLeftovers(prefix: string): Promise<{ namespaces: num
   const pids = [...new Map(all.map((p) => [p.pid, p])).values()];
   await killRecorded(pids);
   const ours = listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
+  // What routelab ran inside its namespaces without a pid file (each node's ip monitor, the
+  // captures, a user's ping) outlives a crash too, and keeps the namespace alive: whatever
+  // still lives in one of this lab's namespaces is the lab's.
+  const inside = processesIn(ours);
+  for (const pid of inside)
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  const end = Date.now() + 1000;
+  while (Date.now() < end && inside.some((p) => alive(p))) await sleep(10);
   await removeNamespaces(ours);
   rmSync(dir, { recursive: true, force: true });
   return { namespaces: ours.length, pids: pids.length };
