@@ -25,6 +25,8 @@ import type { Topology } from "../../src/topology/model.js";
 import { checkCarrier, checkRouting, drain, Ledger, waitConverged } from "./invariants.js";
 
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 12);
+/** vitest's timeout for a property: the default minute, or half an hour for large runs. */
+const TIMEOUT = RUNS > 50 ? 30 * 60_000 : 60_000;
 const SEED = process.env.RELIABILITY_SEED === undefined ? undefined : Number(process.env.RELIABILITY_SEED);
 const params = (numRuns: number): fc.Parameters<unknown> => ({
   numRuns,
@@ -275,7 +277,9 @@ afterAll(() => {
 });
 
 describe("fault injection: invariants hold after every run", () => {
-  it("on the seed network (RFC timers), with a seeded plan of faults and traffic", () => {
+  it("on the seed network (RFC timers), with a seeded plan of faults and traffic", {
+    timeout: TIMEOUT,
+  }, () => {
     const topo = loadTopologyText(SEED_YAML, "seed.yaml");
     fc.assert(
       fc.property(plan, fc.integer({ min: 1, max: 1e6 }), (p, seed) => {
@@ -287,7 +291,7 @@ describe("fault injection: invariants hold after every run", () => {
     );
   });
 
-  it("on random connected topologies with per-link delay and loss", () => {
+  it("on random connected topologies with per-link delay and loss", { timeout: TIMEOUT }, () => {
     fc.assert(
       fc.property(randomNet, plan, fc.integer({ min: 1, max: 1e6 }), (rn, p, seed) => {
         const topo = loadTopologyText(yamlOf(rn), "random.yaml");
@@ -363,7 +367,9 @@ class FakeWall implements WallClock {
 }
 
 describe("fault injection: clock changes mid-run", () => {
-  it("speed changes, pauses and steps under traffic and faults keep the clock monotonic and every packet accounted for", () => {
+  it("speed changes, pauses and steps under traffic and faults keep the clock monotonic and every packet accounted for", {
+    timeout: TIMEOUT,
+  }, () => {
     const topo = loadTopologyText(SEED_YAML, "seed.yaml");
     type ClockOp =
       | { op: "speed"; x: number }
