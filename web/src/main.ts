@@ -61,7 +61,15 @@ async function boot(): Promise<void> {
     showWho(session);
     $("cmd-panel").hidden = true;
     $("term-panel").hidden = false;
-    terminal = new WebTerminal($("term"), (s) => ($("term-state").textContent = s));
+    terminal = new WebTerminal(
+      $("term"),
+      (s) => ($("term-state").textContent = s),
+      // Refused: if the session has ended (idle too long, account removed), log in again.
+      () =>
+        void api.session().then((s) => {
+          if (!s.user) location.reload();
+        }, report),
+    );
     stats = new StatsPanel(report);
   }
   const scene = new Scene(topo, positions(topo), userColor);

@@ -24,6 +24,8 @@ export class WebTerminal {
   constructor(
     private readonly el: HTMLElement,
     private readonly onState: (state: string) => void,
+    /** The terminal could not be opened (the session may have ended). */
+    private readonly onRefused: () => void = () => {},
   ) {
     this.term = new Terminal({
       fontFamily: '"DejaVu Sans Mono", monospace',
@@ -81,20 +83,24 @@ export class WebTerminal {
         code?: number;
         error?: string;
       };
-      if (msg.type === "output" && msg.data) {
-        this.term.write(msg.data);
-        this.transcript = (this.transcript + msg.data).slice(-200_000);
-      } else if (msg.type === "error") this.term.write(`\r\n\x1b[31m${msg.error}\x1b[0m\r\n`);
+      if (msg.type === "output" && msg.data) this.print(msg.data);
+      else if (msg.type === "error") this.print(`\r\n\x1b[31m${msg.error}\x1b[0m\r\n`);
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;
       const was = this.open;
       this.open = false;
-      this.term.write(
+      this.print(
         `\r\n\x1b[2m[${was ? "session ended" : "could not open a terminal"} — press Enter for a new one]\x1b[0m\r\n`,
       );
       this.onState("closed");
+      if (!was) this.onRefused();
     };
+  }
+
+  private print(s: string): void {
+    this.term.write(s);
+    this.transcript = (this.transcript + s).slice(-200_000);
   }
 
   focus(): void {
