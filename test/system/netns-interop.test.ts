@@ -22,6 +22,8 @@ import { loadTopologyText } from "../../src/topology/index.js";
 const why = await netnsUnavailable();
 const CI = process.env.CI === "true";
 const root = join(import.meta.dirname, "..", "..");
+/** This run's lab prefix (two runs at once must not collide). */
+const PREFIX = `rlt-iop-${(process.pid % 1679616).toString(36)}`;
 
 const TOPO = `name: interop
 defaults:
@@ -51,14 +53,14 @@ describe.skipIf(why !== null && !CI)("RIP interop: proto/rip against FRR ripd ov
       await new Promise((r) => child!.once("exit", r));
     }
     await lab?.close();
-    expect(listNamespaces().filter((n) => n.startsWith("rlt-iop-"))).toEqual([]);
+    expect(listNamespaces().filter((n) => n.startsWith(`${PREFIX}-`))).toEqual([]);
   });
 
   it("has what it needs", () => expect(why).toBeNull());
 
   it("each learns the other's routes", async () => {
     const topo = loadTopologyText(TOPO, "interop.yaml");
-    lab = await createNetnsLab(topo, { prefix: "rlt-iop", externalRouting: ["ours"] });
+    lab = await createNetnsLab(topo, { prefix: PREFIX, externalRouting: ["ours"] });
     const cfg = {
       name: "ours",
       interfaces: [
@@ -72,7 +74,7 @@ describe.skipIf(why !== null && !CI)("RIP interop: proto/rip against FRR ripd ov
       [
         "netns",
         "exec",
-        "rlt-iop-ours",
+        `${PREFIX}-ours`,
         process.execPath,
         "--import",
         "tsx",
@@ -85,8 +87,8 @@ describe.skipIf(why !== null && !CI)("RIP interop: proto/rip against FRR ripd ov
     child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
     const learned = async () => {
-      const a = await run("ip", ["-n", "rlt-iop-ours", "route", "show", "proto", "rip"]);
-      const b = await run("ip", ["-n", "rlt-iop-frr", "route", "show", "proto", "rip"]);
+      const a = await run("ip", ["-n", `${PREFIX}-ours`, "route", "show", "proto", "rip"]);
+      const b = await run("ip", ["-n", `${PREFIX}-frr`, "route", "show", "proto", "rip"]);
       return { ours: a.stdout, frr: b.stdout };
     };
     let r = await learned();
@@ -103,7 +105,7 @@ describe.skipIf(why !== null && !CI)("RIP interop: proto/rip against FRR ripd ov
     const rip = await run("ip", [
       "netns",
       "exec",
-      "rlt-iop-frr",
+      `${PREFIX}-frr`,
       "vtysh",
       "--vty_socket",
       join(lab.state.dir, "frr"),

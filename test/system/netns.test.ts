@@ -27,6 +27,12 @@ import type { Topology } from "../../src/topology/model.js";
 const why = await netnsUnavailable();
 const CI = process.env.CI === "true";
 const root = join(import.meta.dirname, "..", "..");
+/**
+ * Lab prefixes carry this run's tag: two runs of this file at once (a CI checkout next to a
+ * working tree on one machine) must not remove each other's labs as "leftovers".
+ */
+const RUN = (process.pid % 1679616).toString(36);
+const pfx = (name: string) => `rlt-${name}-${RUN}`;
 
 function fast(topo: Topology): Topology {
   topo.rip = { ...topo.rip, update: 5 * SECOND, timeout: 30 * SECOND, garbage: 20 * SECOND };
@@ -97,7 +103,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
   it("boots the seed network, converges, and its tables, paths and link-down reroute equal the simulator's", async () => {
     const topo = seed();
     const sim = await simConverged(topo);
-    lab = await createNetnsLab(topo, { prefix: "rlt-seed" });
+    lab = await createNetnsLab(topo, { prefix: pfx("seed") });
     pids = lab.state.state.pids.map((p) => p.pid);
     expect(pids.length).toBe(18); // zebra + ripd on each of 9 routers
     console.log(
@@ -169,7 +175,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
     );
     const topo = fast(loadTopologyText(edges, "random50.edges"));
     const sim = await simConverged(topo);
-    lab = await createNetnsLab(topo, { prefix: "rlt-r50" });
+    lab = await createNetnsLab(topo, { prefix: pfx("r50") });
     pids = lab.state.state.pids.map((p) => p.pid);
     console.log(
       `netns boot: ${topo.nodes.length} routers in ${lab.timings.total!.toFixed(0)} ms, ${(lab.timings.total! / topo.nodes.length).toFixed(1)} ms per router`,
@@ -191,7 +197,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
       "seed-static.yaml",
     );
     const sim = createSimLab(topo, { seed: 1 });
-    lab = await createNetnsLab(topo, { prefix: "rlt-static" });
+    lab = await createNetnsLab(topo, { prefix: pfx("static") });
     await lab.refreshAll();
     const r = compareLabs(topo, sim, lab);
     expect(r.differences).toEqual([]);
@@ -203,7 +209,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
   it("node down stops its daemons and flushes its learned routes; node up restarts them and it converges again", async () => {
     const topo = fast(loadTopologyText("a b 10.0.1.0/24\nb c 10.0.2.0/24\n", "chain.edges"));
     const sim = await simConverged(topo);
-    lab = await createNetnsLab(topo, { prefix: "rlt-node" });
+    lab = await createNetnsLab(topo, { prefix: pfx("node") });
     expect(await converged(lab)).toBe(true);
     const daemonsOfB = () => lab!.state.state.pids.filter((p) => p.mark.endsWith("/b")).map((p) => p.pid);
     const before = daemonsOfB();
@@ -229,7 +235,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
   }, 90_000);
 
   it("after a real crash (SIGKILL, no clean-up ran) the next start removes the daemons and namespaces", async () => {
-    const prefix = "rlt-kill";
+    const prefix = pfx("kill");
     const child = spawn(
       process.execPath,
       [
@@ -269,17 +275,17 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
   }, 60_000);
 
   it("removes the leftovers of a crashed lab with its prefix, and nothing of another prefix", async () => {
-    const other = "rlt-other-x";
+    const other = pfx("oth");
     execFileSync("ip", ["netns", "add", other]);
     try {
       const topo = fast(
         loadTopologyText(readFileSync(join(root, "examples/triangle.yaml"), "utf8"), "triangle.yaml"),
       );
-      lab = await createNetnsLab(topo, { prefix: "rlt-crash" });
+      lab = await createNetnsLab(topo, { prefix: pfx("crash") });
       pids = lab.state.state.pids.map((p) => p.pid);
       expect(pids.every((p) => alive(p))).toBe(true);
       // What the next start does after a crash: state.json says what to remove.
-      const left = await removeLeftovers("rlt-crash");
+      const left = await removeLeftovers(pfx("crash"));
       expect(left.namespaces).toBe(topo.nodes.length);
       expect(listNamespaces()).toContain(other);
       assertGone(lab, pids);
