@@ -192,8 +192,15 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     expect(after).not.toMatch(/10\.0\.10\.0\/24\s+link#\d+\s+U\s+epair0a/);
     await page.screenshot({ path: join(ARTIFACTS, "web-link-down.png") });
 
-    await page.mouse.click(mid[0], mid[1]);
-    await page.click('#link-menu button[data-action="up"]');
+    // The menu may still be open from the first click (a click on the link toggles it): click
+    // the link until the menu offers "up", then take it.
+    const up = page.locator('#link-menu button[data-action="up"]');
+    await until("the link menu to offer up", async () => {
+      if (!(await up.isVisible())) await page.mouse.click(mid[0], mid[1]);
+      await page.waitForTimeout(150);
+      return up.isVisible();
+    });
+    await up.click();
     await until("the link to come back", async () => {
       const topo = await api("GET", "/api/topology");
       return topo.links.find((l: { id: string }) => l.id === "vm1-vm2").up === true;
