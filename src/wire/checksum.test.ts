@@ -66,3 +66,41 @@ describe("internet checksum", () => {
     );
   });
 });
+
+describe("onesSum's word-at-a-time path", () => {
+  /** RFC 1071 as written: big-endian words, one at a time. */
+  function reference(b: Uint8Array, off: number, len: number, acc: number): number {
+    let s = acc;
+    for (let i = 0; i < len; i += 2) s += (b[off + i]! << 8) | (i + 1 < len ? b[off + i + 1]! : 0);
+    return s;
+  }
+
+  it("gives the checksum of the byte-by-byte sum for any offset, length and accumulator", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 1600 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat({ max: 0x3ffff }),
+        fc.nat({ max: 7 }),
+        (bytes, a, b, acc, shift) => {
+          // A view at an odd or even offset into a larger buffer, as packets cut from a slab are.
+          const backing = new Uint8Array(bytes.length + 8);
+          const view = backing.subarray(shift, shift + bytes.length);
+          view.set(bytes);
+          const off = bytes.length === 0 ? 0 : a % bytes.length;
+          const len = bytes.length === 0 ? 0 : b % (bytes.length - off + 1);
+          expect(foldChecksum(onesSum(view, off, len, acc))).toBe(foldChecksum(reference(view, off, len, acc)));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("verifies a long all-ones range and an all-zero range", () => {
+    const ones = new Uint8Array(600).fill(0xff);
+    expect(foldChecksum(onesSum(ones, 0, 600))).toBe(foldChecksum(reference(ones, 0, 600, 0)));
+    const zeros = new Uint8Array(600);
+    expect(foldChecksum(onesSum(zeros, 2, 500, 0))).toBe(0xffff);
+  });
+});
