@@ -41,7 +41,9 @@ function compileWorkloads(): string | null {
     encoding: "utf8",
   });
   if (r.status === 0) return null;
-  return (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") || `tsc exited ${r.status ?? r.signal}`;
+  return (
+    (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") || `tsc exited ${r.status ?? r.signal}`
+  );
 }
 
 function runChild<T>(job: Job): Outcome<T> {
