@@ -7,7 +7,7 @@
  * Grammar, one statement a line:
  *   # comment                       (and blank lines)
  *   wait DURATION                   advance virtual time (500ms, 30s, 5m)
- *   wait converged [max DURATION]   until no routing table changed for one RIP update interval
+ *   wait converged [max DURATION]   until no routing table changed for update + update/6
  *   link down A B [--silent] | link up A B
  *   node down A | node up A
  *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
@@ -102,7 +102,10 @@ export function parseScenario(text: string, file: string, nodeNames: ReadonlySet
 export interface ScenarioOptions {
   /** Output sink (the CLI writes to stdout). */
   write: (s: string) => void;
-  /** The RIP update interval: `wait converged` needs one quiet interval. */
+  /**
+   * The RIP update interval. `wait converged` needs no route change for the longest gap
+   * between two regular updates, update + update/6 (see `convergedQuiet`).
+   */
   quietInterval: Nanos;
   /** Longest a foreground command may run before the runner gives up on it. */
   commandLimit?: Nanos;
@@ -116,6 +119,17 @@ export interface ScenarioOptions {
 /** Waits advance in slices of this much virtual time, so progress can be shown. */
 const SLICE = SECOND;
 
+/**
+ * How long routing must stay quiet to count as converged. Regular updates come every `update`
+ * offset by up to update/6 either way (RFC 2453 3.8: 30 s ± 5 s), so one interval is not
+ * enough: after a change nothing announces (a silent cut healing), a router may still be
+ * waiting for its neighbour's next, late update. Quiet for update + update/6 means every
+ * router has sent a regular update since the last change.
+ */
+export function convergedQuiet(update: Nanos): Nanos {
+  return update + update / 6;
+}
+
 /** Runs parsed statements; resolves with the exit status of the run (0, or 1 if a wait failed). */
 export async function runScenario(
   lab: Lab,
@@ -124,6 +138,7 @@ export async function runScenario(
   opts: ScenarioOptions,
 ): Promise<number> {
   const { write } = opts;
+  const quietFor = convergedQuiet(opts.quietInterval);
   let lastRouteChange = lab.clock().now;
   const unsubscribe = lab.onEvent((e) => {
     if (e.kind === "route") lastRouteChange = e.t;
@@ -152,7 +167,7 @@ export async function runScenario(
               opts.progress("wait converged", now);
               nextReport = now + SLICE;
             }
-            return now - lastRouteChange >= opts.quietInterval;
+            return now - lastRouteChange >= quietFor;
           };
           const ok = await lab.advanceUntil(quiet, st.max);
           if (!ok) {

@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatIpv4 } from "../../src/core/ip.js";
 import { MINUTE } from "../../src/core/time.js";
 import type { Execution } from "../../src/lab/lab.js";
+import { convergedQuiet } from "../../src/lab/scenario.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { WallClock } from "../../src/sim/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
@@ -242,9 +243,8 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
   // Silent cuts are noticed only by RIP's timeout and garbage collection.
   if (net.links.some((l) => l.silent)) advance(topo.rip.timeout + topo.rip.garbage);
   // Quiet for the longest gap between two regular RIP updates (update ± update/6, RFC 2453
-  // 3.8). The scenario runner's `wait converged` waits one update interval only, which can
-  // end just before a neighbour's next update (regressions.test.ts shows the case).
-  const quiet = topo.rip.update + topo.rip.update / 6;
+  // 3.8), as `wait converged` waits (regressions.test.ts shows why one interval is not enough).
+  const quiet = convergedQuiet(topo.rip.update);
   if (!waitConverged(lab, quiet, 30 * MINUTE))
     problems.push("routing did not converge within 30 virtual minutes");
   problems.push(...checkCarrier(net), ...checkRouting(lab));
