@@ -90,7 +90,9 @@ describe("onesSum's word-at-a-time path", () => {
           view.set(bytes);
           const off = bytes.length === 0 ? 0 : a % bytes.length;
           const len = bytes.length === 0 ? 0 : b % (bytes.length - off + 1);
-          expect(foldChecksum(onesSum(view, off, len, acc))).toBe(foldChecksum(reference(view, off, len, acc)));
+          expect(foldChecksum(onesSum(view, off, len, acc))).toBe(
+            foldChecksum(reference(view, off, len, acc)),
+          );
         },
       ),
       { numRuns: 2000 },
