@@ -1,23 +1,100 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { nextColor, normalizeColor, PALETTE } from "./palette.js";
+import { DROP_COLOR, RIP_COLOR } from "../../../web/src/colors.js";
+import {
+  colorDistance,
+  contrast,
+  deltaE2000,
+  MIN_CONTRAST,
+  MIN_DISTANCE,
+  nextColor,
+  nextColors,
+  normalizeColor,
+  PAGE_COLORS,
+  PALETTE,
+} from "./palette.js";
 
-/** WCAG relative luminance of #RRGGBB. */
-function luminance(hex: string): number {
-  const c = [1, 3, 5].map((i) => {
-    const v = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
-    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
+const BACKGROUND = PAGE_COLORS[0]!;
+
+/** The smallest ΔE00 between two of `colors`. */
+function closestPair(colors: readonly string[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < colors.length; i++)
+    for (let j = 0; j < i; j++) min = Math.min(min, colorDistance(colors[i]!, colors[j]!));
+  return min;
 }
 
+describe("CIEDE2000", () => {
+  it("matches Sharma, Wu & Dalal's published test pairs", () => {
+    const pairs: [[number, number, number], [number, number, number], number][] = [
+      [[50, 2.6772, -79.7751], [50, 0, -82.7485], 2.0425],
+      [[50, 0, 0], [50, -1, 2], 2.3669],
+      [[50, 2.5, 0], [50, 3.1736, 0.5854], 1.0],
+      [[50, 2.5, 0], [73, 25, -18], 27.1492],
+      [[50, 2.5, 0], [61, -5, 29], 22.8977],
+      [[50, 2.5, 0], [56, -27, -3], 31.903],
+      [[50, 2.5, 0], [58, 24, 15], 19.4535],
+    ];
+    for (const [a, b, want] of pairs) {
+      expect(deltaE2000(a, b)).toBeCloseTo(want, 4);
+      expect(deltaE2000(b, a)).toBeCloseTo(want, 4);
+    }
+    expect(colorDistance("#E69F00", "#E69F00")).toBe(0);
+  });
+});
+
 describe("palette", () => {
-  it("gives distinct colours that read on a dark background, far beyond the fixed list", () => {
+  it("gives the palette first, every pair at least MIN_DISTANCE apart and apart from the page's colours", () => {
+    const first = nextColors([], PALETTE.length);
+    expect(first).toEqual([...PALETTE]);
+    expect(closestPair(first)).toBeGreaterThanOrEqual(MIN_DISTANCE);
+    // The old palette's light blue sat 6.6 from its sky blue, its mint 9.8 from its bluish green.
+    for (const c of first) {
+      expect(Math.min(...PAGE_COLORS.map((p) => colorDistance(c, p))), c).toBeGreaterThanOrEqual(15);
+      expect(contrast(c, BACKGROUND), c).toBeGreaterThanOrEqual(MIN_CONTRAST);
+    }
+  });
+
+  it("keeps the first instructor apart from every student, one by one as the file grows", () => {
     const used: string[] = [];
-    for (let i = 0; i < 60; i++) used.push(nextColor(used));
+    for (let i = 0; i < PALETTE.length; i++) used.push(nextColor(used));
+    expect(used).toEqual([...PALETTE]);
+    const instructor = used[0]!;
+    for (const student of used.slice(1))
+      expect(colorDistance(instructor, student)).toBeGreaterThanOrEqual(20);
+  });
+
+  it("keeps automatic colours away from one chosen by hand", () => {
+    // #FF8800 is 12.5 from the palette's orange, 13.8 from its vermillion, 16.2 from its peach:
+    // those three are passed over.
+    const far = PALETTE.filter((c) => colorDistance(c, "#FF8800") >= MIN_DISTANCE);
+    expect(PALETTE.filter((c) => !far.includes(c))).toEqual(["#E69F00", "#D55E00", "#FFAA88"]);
+    expect(nextColors(["#FF8800"], far.length)).toEqual(far);
+    expect(closestPair(["#FF8800", ...far])).toBeGreaterThanOrEqual(MIN_DISTANCE);
+    // Past the palette, generated colours keep away from it as well as they can.
+    const more = nextColors(["#FF8800"], 24);
+    expect(Math.min(...more.map((c) => colorDistance(c, "#FF8800")))).toBeGreaterThanOrEqual(14);
+  });
+
+  it("goes on far beyond the list: distinct, readable, still apart", () => {
+    const used = nextColors([], 60);
     expect(new Set(used).size).toBe(60);
-    expect(used.slice(0, PALETTE.length)).toEqual([...PALETTE]);
-    // contrast against the page's #111 background at least 4.5:1 (WCAG AA for text)
-    for (const c of used) expect((luminance(c) + 0.05) / (luminance("#111111") + 0.05)).toBeGreaterThan(4.5);
+    for (const c of used) expect(contrast(c, BACKGROUND), c).toBeGreaterThanOrEqual(MIN_CONTRAST);
+    // Farthest-point picks: 24 people stay 14 apart, 40 still 10 (clearly different dots).
+    expect(closestPair(used.slice(0, 24))).toBeGreaterThanOrEqual(14);
+    expect(closestPair(used.slice(0, 40))).toBeGreaterThanOrEqual(10);
+    // Incremental and batch assignment agree.
+    const one: string[] = [];
+    for (let i = 0; i < 20; i++) one.push(nextColor(one));
+    expect(one).toEqual(used.slice(0, 20));
+  });
+
+  it("knows the page's own colours", () => {
+    expect(PAGE_COLORS).toContain(RIP_COLOR.toUpperCase());
+    expect(PAGE_COLORS).toContain(DROP_COLOR.toUpperCase());
+    const css = readFileSync(join(import.meta.dirname, "../../../web/src/style.css"), "utf8");
+    expect(PAGE_COLORS).toContain(/--bg:\s*(#[0-9a-f]{6})/i.exec(css)![1]!.toUpperCase());
   });
 
   it("normalises colours", () => {

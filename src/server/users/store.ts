@@ -10,7 +10,7 @@ import type ssh2 from "ssh2";
 import { Document, isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { LabError, LabErrors, type SourcePos } from "../../core/errors.js";
 import { formatPublicKeyLine, type PublicKeyLine, parsePublicKeyLine, sameKeyBlob } from "./keys.js";
-import { nextColor, normalizeColor } from "./palette.js";
+import { nextColor, nextColors, normalizeColor } from "./palette.js";
 import { hashPassword, isPasswordHash, randomPassword, verifyPassword } from "./password.js";
 
 export type Role = "instructor" | "student";
@@ -358,10 +358,10 @@ export function parseUsersYaml(text: string, file: string): Map<string, Entry> {
   });
   if (errors.length === 1) throw errors[0];
   if (errors.length) throw new LabErrors(errors);
-  for (const e of entries.values())
-    if (!e.user.color) {
-      e.user.color = nextColor(colors.keys());
-      colors.set(e.user.color, e.user.name);
-    }
+  const uncoloured = [...entries.values()].filter((e) => !e.user.color);
+  const auto = nextColors(colors.keys(), uncoloured.length);
+  uncoloured.forEach((e, i) => {
+    e.user.color = auto[i]!;
+  });
   return entries;
 }
