@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { LabError } from "../core/errors.js";
+import { createSimLab } from "../engines/sim/index.js";
+import { loadTopologyText } from "../topology/index.js";
 import { MINUTE, MS, SECOND } from "../core/time.js";
-import { parseScenario } from "./scenario.js";
+import { MAX_WAIT, parseScenario, runScenario } from "./scenario.js";
 
 const nodes = new Set(["vm1", "vm2", "vm6"]);
 const bad = (text: string) => {
@@ -55,5 +57,50 @@ describe("parseScenario", () => {
     );
     expect(bad("vm1:   ")).toBe("s.txt:1: missing command after 'vm1:'");
     expect(bad("wait converged max")).toBe("s.txt:1: usage: wait converged [max DURATION]");
+  });
+
+  it("bounds waits: a typo such as 100000h is refused at its line instead of running for hours", () => {
+    expect(parseScenario("wait 24h", "s", nodes)[0]).toMatchObject({ duration: MAX_WAIT });
+    expect(parseScenario("wait converged max 24h", "s", nodes)[0]).toMatchObject({ max: MAX_WAIT });
+    expect(bad("wait 1s\nwait 100000h")).toBe(
+      "s.txt:2: wait: '100000h' is longer than the longest wait, 24h",
+    );
+    expect(bad("wait 86401s")).toBe("s.txt:1: wait: '86401s' is longer than the longest wait, 24h");
+    expect(bad("wait converged max 25h")).toBe(
+      "s.txt:1: wait converged max: '25h' is longer than the longest wait, 24h",
+    );
+    expect(bad("wait converged max 0s")).toBe("s.txt:1: wait converged max: '0s' must be longer than 0");
+    expect(bad(`wait ${"9".repeat(400)}h`)).toMatch(/^s\.txt:1: wait: '9+h' is not a duration/);
+  });
+});
+
+describe("runScenario", () => {
+  it("reports a long wait's progress once per simulated second, and a converged wait's too", async () => {
+    const lab = createSimLab(loadTopologyText("r0 r1 10.0.1.0/24\n", "line.edges"));
+    const seen: string[] = [];
+    const code = await runScenario(lab, parseScenario("wait 3s\nwait converged", "s", new Set(["r0"])), "s", {
+      write: () => {},
+      quietInterval: lab.topology.rip.update,
+      progress: (what, now) => seen.push(`${what} ${now / SECOND}`),
+    });
+    expect(code).toBe(0);
+    expect(seen.slice(0, 3)).toEqual(["wait 3s 1", "wait 3s 2", "wait 3s 3"]);
+    expect(seen.slice(3).every((x) => x.startsWith("wait converged "))).toBe(true);
+    expect(seen.length).toBeGreaterThan(3);
+  });
+
+  it("stops at the line of a `wait converged` that gives up", async () => {
+    // A link flapping every second never lets routing settle.
+    const lab = createSimLab(loadTopologyText("r0 r1 10.0.1.0/24\nr1 r2 10.0.2.0/24\n", "line.edges"));
+    for (let k = 1; k <= 40; k++)
+      lab.net.scheduler.at(k * SECOND, () => lab.setLink("r1", "r2", k % 2 === 0));
+    let out = "";
+    const st = parseScenario("# flapping\nwait converged max 20s", "s.txt", new Set(["r0"]));
+    const code = await runScenario(lab, st, "s.txt", {
+      write: (s) => (out += s),
+      quietInterval: 30 * SECOND,
+    });
+    expect(code).toBe(1);
+    expect(out).toBe("s.txt:2: not converged after 20.000s\n");
   });
 });

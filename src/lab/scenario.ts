@@ -6,14 +6,23 @@
  *
  * Grammar, one statement a line:
  *   # comment                       (and blank lines)
- *   wait DURATION                   advance virtual time (500ms, 30s, 5m)
+ *   wait DURATION                   advance virtual time (500ms, 30s, 5m; at most 24h)
  *   wait converged [max DURATION]   until no routing table changed for update + update/6
+ *                                   (gives up after max: 10m unless given, at most 24h)
  *   link down A B [--silent] | link up A B
  *   node down A | node up A
  *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
  */
 import { LabError } from "../core/errors.js";
-import { durationOrThrow, formatDuration, formatSeconds, MINUTE, type Nanos, SECOND } from "../core/time.js";
+import {
+  durationOrThrow,
+  formatDuration,
+  formatSeconds,
+  HOUR,
+  MINUTE,
+  type Nanos,
+  SECOND,
+} from "../core/time.js";
 import type { Execution, Lab } from "./lab.js";
 
 export type Statement =
@@ -24,6 +33,16 @@ export type Statement =
   | { line: number; kind: "exec"; user: string; node: string; command: string; background: boolean };
 
 const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/i;
+
+/**
+ * The longest a `wait` may be, and the longest `wait converged` may try. Virtual time is
+ * cheap but not free (`wait 100h` is seconds of CPU on the seed lab, hours on a large one),
+ * so `wait 100000h` — a typo — is refused at its line rather than looking like a hang. A day
+ * covers any class.
+ */
+export const MAX_WAIT = 24 * HOUR;
+/** How long `wait converged` tries when the line gives no `max`. */
+export const CONVERGED_MAX = 10 * MINUTE;
 
 /** Parses a script; throws LabError positioned at `file:line` for the first bad line. */
 export function parseScenario(text: string, file: string, nodeNames: ReadonlySet<string>): Statement[] {
@@ -43,11 +62,14 @@ export function parseScenario(text: string, file: string, nodeNames: ReadonlySet
     };
     const dur = (t: string | undefined, what: string): Nanos => {
       if (t === undefined) fail(`${what}: missing duration`);
+      let d: Nanos;
       try {
-        return durationOrThrow(t!, what);
+        d = durationOrThrow(t!, what);
       } catch (e) {
         return fail((e as Error).message);
       }
+      if (d > MAX_WAIT) fail(`${what}: '${t}' is longer than the longest wait, ${MAX_WAIT / HOUR}h`);
+      return d;
     };
     const m = /^(?:([^@\s:]+)@)?([^\s:]+):\s*(.*)$/.exec(s);
     if (m) {
@@ -64,10 +86,12 @@ export function parseScenario(text: string, file: string, nodeNames: ReadonlySet
     switch (w[0]) {
       case "wait":
         if (w[1] === "converged") {
-          if (w.length === 2) out.push({ line, kind: "converged", max: 10 * MINUTE });
-          else if (w[2] === "max" && w.length === 4)
-            out.push({ line, kind: "converged", max: dur(w[3], "wait converged max") });
-          else fail("usage: wait converged [max DURATION]");
+          if (w.length === 2) out.push({ line, kind: "converged", max: CONVERGED_MAX });
+          else if (w[2] === "max" && w.length === 4) {
+            const max = dur(w[3], "wait converged max");
+            if (max <= 0) fail(`wait converged max: '${w[3]}' must be longer than 0`);
+            out.push({ line, kind: "converged", max });
+          } else fail("usage: wait converged [max DURATION]");
         } else if (w.length === 2) out.push({ line, kind: "wait", duration: dur(w[1], "wait") });
         else fail("usage: wait DURATION | wait converged [max DURATION]");
         return;
