@@ -36,7 +36,8 @@ import {
   rteTag,
   wholeTableRequest,
 } from "../../wire/rip.js";
-import type { RipCore, RipEntryDrop, RipIfaceCounters, RipNeighbour, RipRoute } from "./types.js";
+import type { RouteColumns } from "./table.js";
+import type { RipCore, RipEntryDrop, RipIfaceCounters, RipNeighbour } from "./types.js";
 
 const AF_INET = 2;
 /** IPTOS_PREC_INTERNETCONTROL, as FRR and BIRD send RIP (protocols.md §1). */
@@ -183,7 +184,7 @@ function answerRequest(core: RipCore, msg: RipRepr, d: Datagram, iface: HostInte
       sendEntries(core, queryEntries(core), d.src, d.srcPort, opts, d.iface, "answer");
     else {
       const out = iface?.isLink ? iface : undefined;
-      sendRoutes(core, core.sortedRoutes(), out, d.src, d.srcPort, opts, d.iface, "answer");
+      sendRoutes(core, core.routeTable.orderedSlots(), out, d.src, d.srcPort, opts, d.iface, "answer");
     }
     return;
   }
@@ -246,8 +247,9 @@ export function sendRequest(core: RipCore, iface: HostInterface): void {
  * A triggered update lists only the routes whose change flag is set (RFC 2453 3.10.1).
  */
 export function sendTable(core: RipCore, iface: HostInterface, kind: "update" | "triggered"): void {
-  const routes = kind === "triggered" ? core.changedRoutes() : core.sortedRoutes();
-  sendRoutes(core, routes, iface, RIP_GROUP, RIP_PORT, multicastOptions(iface), iface.index, kind);
+  const t = core.routeTable;
+  const slots = kind === "triggered" ? t.slotsOf(core.changedRoutes()) : t.orderedSlots();
+  sendRoutes(core, slots, iface, RIP_GROUP, RIP_PORT, multicastOptions(iface), iface.index, kind);
 }
 
 function multicastOptions(iface: HostInterface): SendOptions {
@@ -261,15 +263,20 @@ function multicastOptions(iface: HostInterface): SendOptions {
  * (poisoned), or sent as they are (off). Our connected networks are always advertised, on
  * their own interface too (as routed does).
  */
-function advertisedMetric(r: RipRoute, out: HostInterface | undefined, mode: string): number {
-  if (out !== undefined && !r.connected && r.iface === out.index && mode !== "off")
+function advertisedMetric(
+  c: RouteColumns,
+  slot: number,
+  out: HostInterface | undefined,
+  mode: string,
+): number {
+  if (out !== undefined && c.connected[slot] === 0 && c.iface[slot] === out.index && mode !== "off")
     return mode === "simple" ? -1 : RIP_INFINITY;
-  return r.metric;
+  return c.metric[slot]!;
 }
 
 /**
  * The entries `sendTable` advertises on `out`, as objects (for tests and tools; updates are
- * encoded straight from the routes by sendRoutes). `onlyChanged`: a triggered update's.
+ * encoded straight from the table by sendRoutes). `onlyChanged`: a triggered update's.
  */
 export function tableEntries(
   core: RipCore,
@@ -277,23 +284,32 @@ export function tableEntries(
   onlyChanged: boolean,
 ): RipEntry[] {
   const mode = core.settings.splitHorizon;
+  const t = core.routeTable;
+  const c = t.cols;
   const list: RipEntry[] = [];
-  for (const r of onlyChanged ? core.changedRoutes() : core.sortedRoutes()) {
-    const metric = advertisedMetric(r, out, mode);
+  for (const slot of onlyChanged ? t.slotsOf(core.changedRoutes()) : t.orderedSlots()) {
+    const metric = advertisedMetric(c, slot, out, mode);
     if (metric < 0) continue;
-    list.push({ afi: AF_INET, tag: r.tag, addr: r.dest, mask: maskOf(r.len), nextHop: 0, metric });
+    list.push({
+      afi: AF_INET,
+      tag: c.tag[slot]!,
+      addr: c.dest[slot]!,
+      mask: maskOf(c.len[slot]!),
+      nextHop: 0,
+      metric,
+    });
   }
   return list;
 }
 
 /**
- * Sends `routes` as advertised on `out` in responses of at most 25 entries, each encoded
- * straight from the route records into its payload: a message allocates its bytes and nothing
- * else. Nothing is sent when no route is advertised.
+ * Sends the routes in `slots` as advertised on `out` in responses of at most 25 entries, each
+ * encoded straight from the table's columns into its payload: a message allocates its bytes
+ * and nothing else. Nothing is sent when no route is advertised.
  */
 function sendRoutes(
   core: RipCore,
-  routes: readonly RipRoute[],
+  slots: Int32Array,
   out: HostInterface | undefined,
   dst: number,
   port: number,
@@ -302,25 +318,34 @@ function sendRoutes(
   kind: UpdateKind,
 ): void {
   const mode = core.settings.splitHorizon;
-  const n = routes.length;
+  const c = core.routeTable.cols;
+  const n = slots.length;
   let i = 0;
   while (i < n) {
-    // How far the next message reaches: up to 25 advertised routes (split horizon may skip some).
-    let count = 0;
-    let end = i;
-    for (; end < n && count < RIP_MAX_ENTRIES; end++)
-      if (advertisedMetric(routes[end]!, out, mode) >= 0) count++;
-    if (count === 0) return;
-    const b = allocBytes(RIP_HEADER_LEN + count * RIP_ENTRY_LEN);
-    emitRipHeader(b, 0, RIP_RESPONSE, 2);
+    // Up to 25 advertised routes a message, in one pass: room for as many as could come, cut
+    // to what came when split horizon left some out (only the last message can be short).
+    const room = Math.min(RIP_MAX_ENTRIES, n - i);
+    const b = allocBytes(RIP_HEADER_LEN + room * RIP_ENTRY_LEN);
     let k = 0;
-    for (; i < end; i++) {
-      const r = routes[i]!;
-      const metric = advertisedMetric(r, out, mode);
+    for (; i < n && k < room; i++) {
+      const slot = slots[i]!;
+      const metric = advertisedMetric(c, slot, out, mode);
       if (metric < 0) continue;
-      emitRipEntry(b, ripEntryOffset(0, k++), AF_INET, r.tag, r.dest, maskOf(r.len), 0, metric);
+      emitRipEntry(
+        b,
+        ripEntryOffset(0, k++),
+        AF_INET,
+        c.tag[slot]!,
+        c.dest[slot]!,
+        maskOf(c.len[slot]!),
+        0,
+        metric,
+      );
     }
-    if (!sendPayload(core, b, dst, port, opts, ifIndex, kind)) return;
+    if (k === 0) return;
+    emitRipHeader(b, 0, RIP_RESPONSE, 2);
+    const payload = k < room ? b.subarray(0, RIP_HEADER_LEN + k * RIP_ENTRY_LEN) : b;
+    if (!sendPayload(core, payload, dst, port, opts, ifIndex, kind)) return;
   }
 }
 

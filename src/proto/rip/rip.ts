@@ -23,7 +23,7 @@ import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
 import { receive, sendRequest, sendTable } from "./packets.js";
 import { resolveRipSettings } from "./settings.js";
-import { heardAt, RouteTable } from "./table.js";
+import { heardAt, type RouteInit, RouteTable } from "./table.js";
 import { buildStatus, formatStatus, type RipStatus } from "./status.js";
 import type {
   RipCore,
@@ -53,13 +53,8 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   readonly name = "rip";
   readonly settings: RipSettings;
   private h: Host | null = null;
+  /** The database, kept in prefix order (dest, then length): the order updates list routes in. */
   private routes = new RouteTable();
-  /**
-   * Every route of `routes`, kept sorted by prefix (dest, then length): the order updates list
-   * them in. Routes are added rarely and refreshed often, so a binary-search insert beats
-   * sorting before updates.
-   */
-  private sorted: RipRoute[] = [];
   /** Routes whose change flag is set (RFC 2453 3.10.1), so clearing touches only them. */
   private changed: RipRoute[] = [];
   /** Whether `changed` is in prefix order (sorted when a triggered update needs it). */
@@ -101,7 +96,6 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h !== null) this.stop();
     this.h = host;
     this.routes.clear();
-    this.sorted = [];
     this.changed = [];
     this.changedSorted = true;
     this.neighbours.clear();
@@ -178,12 +172,16 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     return n;
   }
 
+  get routeTable(): RouteTable {
+    return this.routes;
+  }
+
   route(dest: number, len: number): RipRoute | undefined {
     return this.routes.get(dest, len);
   }
 
   sortedRoutes(): readonly RipRoute[] {
-    return this.sorted;
+    return this.routes.sorted();
   }
 
   changedRoutes(): readonly RipRoute[] {
@@ -211,11 +209,12 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   ): void {
     const now = this.host.now();
     const s = this.settings;
-    const r = this.routes.get(dest, len);
-    if (r === undefined) {
+    const t = this.routes;
+    const slot = t.slotOf(dest, len);
+    if (slot < 0) {
       if (metric >= RIP_INFINITY) return; // no point adding an unusable route
       const via = formatIpv4(from);
-      const nr: RipRoute = {
+      const nr = this.addRoute({
         dest,
         len,
         metric,
@@ -225,24 +224,24 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         tag,
         connected: false,
         expires: now + s.timeout,
-        gcAt: Number.POSITIVE_INFINITY,
-        changed: false,
         heard: now,
-        state: "active",
         reason: `learned from ${via}`,
-        installed: false,
-      };
-      this.addRoute(nr);
+      });
       this.install(nr, `learned from ${via} (metric ${metric})`);
       this.armSweep(nr.expires);
       this.requestTriggered();
       return;
     }
-    const same = !r.connected && r.from === from;
-    if (same && r.metric < RIP_INFINITY) {
-      r.expires = now + s.timeout; // reinitialise the timeout (RFC 2453 3.9.2); heard = expires - timeout
+    // The common cases (a refresh, worse news from another router) read only the table's
+    // columns; the route object is touched when something changes.
+    const c = t.cols;
+    const current = c.metric[slot]!;
+    const same = c.connected[slot] === 0 && c.from[slot] === from;
+    if (same && current < RIP_INFINITY) {
+      c.expires[slot] = now + s.timeout; // reinitialise the timeout (RFC 2453 3.9.2); heard = expires - timeout
     }
-    if ((same && metric !== r.metric) || metric < r.metric) {
+    if ((same && metric !== current) || metric < current) {
+      const r = t.at(slot);
       const via = formatIpv4(from);
       if (metric >= RIP_INFINITY) {
         // From the current router: the deletion process starts (only when first set to 16).
@@ -264,10 +263,11 @@ export class RipDaemon implements RoutingDaemon, RipCore {
       this.requestTriggered();
       return;
     }
-    if (metric >= RIP_INFINITY || metric !== r.metric) return; // worse news from another router
+    if (metric >= RIP_INFINITY || metric !== current) return; // worse news from another router
     if (same) {
       // Same router, same metric: a refresh. A changed next-hop field or tag is adopted quietly.
-      if (r.nextHop !== nextHop || r.tag !== tag || r.iface !== iface) {
+      if (c.nextHop[slot] !== nextHop || c.tag[slot] !== tag || c.iface[slot] !== iface) {
+        const r = t.at(slot);
         r.nextHop = nextHop;
         r.tag = tag;
         r.iface = iface;
@@ -278,9 +278,11 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     }
     // Equal metric from another router: keep the first-learned route, unless it is at least
     // halfway to its timeout (RFC 2453 3.9.2 heuristic).
-    if (r.connected || r.state !== "active") return;
-    const heardAgo = now - (r.expires - s.timeout);
+    if (c.connected[slot] === 1) return;
+    const heardAgo = now - (c.expires[slot]! - s.timeout);
     if (heardAgo < s.timeout / 2) return;
+    const r = t.at(slot);
+    if (r.state !== "active") return;
     const reason = `${formatIpv4(r.from)} silent for ${Math.round(heardAgo / 1e9)}s: switched to ${formatIpv4(from)} (metric ${metric})`;
     this.adopt(r, metric, from, nextHop, iface, tag, now);
     r.reason = reason;
@@ -328,19 +330,11 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     this.changedSorted = true;
   }
 
-  /** A new route: into the table, at its place in `sorted`, and flagged as changed. */
-  private addRoute(r: RipRoute): void {
-    this.routes.add(r);
-    const a = this.sorted;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (byPrefix(a[mid]!, r) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    a.splice(lo, 0, r);
+  /** A new route: into the table, at its place in prefix order, and flagged as changed. */
+  private addRoute(init: RouteInit): RipRoute {
+    const r = this.routes.add(init);
     this.markChanged(r);
+    return r;
   }
 
   private install(r: RipRoute, reason: string): void {
@@ -377,9 +371,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   private addConnected(i: HostInterface, reason: string): void {
     const net = (i.addr & (i.len === 0 ? 0 : (0xffffffff << (32 - i.len)) >>> 0)) >>> 0;
     const now = this.host.now();
-    let r = this.routes.get(net, i.len);
+    const r = this.routes.get(net, i.len);
     if (r === undefined) {
-      r = {
+      this.addRoute({
         dest: net,
         len: i.len,
         metric: 1,
@@ -389,14 +383,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         tag: 0,
         connected: true,
         expires: Number.POSITIVE_INFINITY,
-        gcAt: Number.POSITIVE_INFINITY,
-        changed: false,
         heard: now,
-        state: "active",
         reason,
-        installed: false,
-      };
-      this.addRoute(r);
+      });
     } else {
       // A learned route for our own network gives way: the FIB has the connected route.
       this.uninstall(r, `${i.name} up: ${formatPrefixOf(r)} is connected`);
@@ -441,11 +430,8 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h === null) return;
     const now = this.h.now();
     let next = Number.POSITIVE_INFINITY;
-    // One pass over the sorted routes, compacting out the garbage-collected ones in place.
-    const a = this.sorted;
-    let kept = 0;
-    for (let i = 0; i < a.length; i++) {
-      const r = a[i]!;
+    // One pass over the routes in prefix order (a snapshot: deleting does not disturb it).
+    for (const r of this.routes.sorted()) {
       if (r.metric < RIP_INFINITY) {
         if (r.expires <= now) {
           const silent = Math.round(this.settings.timeout / 1e9);
@@ -459,11 +445,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         }
         continue;
       }
-      a[kept++] = r;
       const d = r.metric < RIP_INFINITY ? r.expires : r.gcAt;
       if (d < next) next = d;
     }
-    a.length = kept;
     // startDeletion may have armed the timer already; keep the earliest.
     if (Number.isFinite(next)) this.armSweep(next);
   }

@@ -8,6 +8,7 @@ import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
 import type { Host, HostInterface } from "../../sim/host.js";
 import type { RipSettings } from "../../topology/model.js";
+import type { RouteTable } from "./table.js";
 
 /**
  * Why a whole message was refused (BIRD's DROP). `own-message` is our own multicast heard
@@ -112,6 +113,8 @@ export interface RipCore {
   count(what: RipCounterName, nb?: RipNeighbour): void;
   /** Neighbour record for a sender on a connected subnet (created on first contact). */
   neighbour(addr: Ipv4, iface: HostInterface): RipNeighbour;
+  /** The database itself: what updates are encoded from (its columns, in prefix order). */
+  readonly routeTable: RouteTable;
   /** Exact-prefix lookup in the RIP database. */
   route(dest: Ipv4, len: number): RipRoute | undefined;
   /** Routes sorted by prefix, the order updates and answers list them in. */
