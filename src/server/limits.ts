@@ -5,6 +5,12 @@
  * same UserLimits object serves SSH and the page.
  */
 
+/**
+ * Longest command line a person may send, characters: the API's `command`, an SSH exec
+ * request, a line of the interactive shell.
+ */
+export const MAX_COMMAND_LINE = 4096;
+
 export interface UserLimitOptions {
   /** Commands one user may run at once (default 4). */
   maxConcurrent?: number;

@@ -3,7 +3,9 @@
  * seed network simulated and paced in real time (sped up): key login and exec (traceroute vm6
  * from vm1 prints the path), an interactive session through a pseudo-terminal (`ssh -tt`:
  * prompt, a command, Ctrl-C stopping a ping, exit), a wrong password refused, a student
- * refused `link down` while an instructor may. Under CI a missing OpenSSH client fails.
+ * refused `link down` while an instructor may, a command longer than ssh2's 35,000-byte packets
+ * answered with an error on a connection that goes on (multiplexed: `ssh -M`, then two commands
+ * over it). Under CI a missing OpenSSH client fails.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -31,6 +33,7 @@ const dir = mkdtempSync(join(tmpdir(), "routelab-ssh-sys-"));
 const KEY = join(dir, "id_ed25519");
 let lab: SimLab;
 let server: SshServer;
+const logLines: string[] = [];
 
 /** Common client options: no host key prompts, no agent, nothing from ~/.ssh. */
 function base(user: string): string[] {
@@ -137,6 +140,7 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
       port: 0,
       hostKeyPath: join(dir, "host-key"),
       failDelayMs: 0,
+      log: (l) => logLines.push(l),
     });
   });
   afterAll(async () => {
@@ -164,6 +168,34 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     const unknown = await run([...withKey("alice"), "vm42", "hostname"]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain("unknown node 'vm42'");
+  });
+
+  it("answers a command longer than ssh2's packets with an error; the connection runs the next one", async () => {
+    const mux = ["-o", `ControlPath=${join(dir, "mux")}`];
+    const logins = () => logLines.filter((l) => / alice logged in /.test(l)).length;
+    const before = logins();
+    // One connection (the master); each `ssh` below is a session over it.
+    const master = spawn(SSH, ["-M", "-N", ...mux, ...withKey("alice")], { stdio: "ignore" });
+    try {
+      await until(
+        () => existsSync(join(dir, "mux")),
+        () => logLines.join("\n"),
+      );
+      const long = await run([...mux, ...withKey("alice"), "vm1", "ping", "x".repeat(70_000)]);
+      expect(long).toEqual({
+        out: "",
+        err: "routelab: command too long: 70005 characters (at most 4096); nothing was run\n",
+        code: 2,
+      });
+      expect(await run([...mux, ...withKey("alice"), "vm1", "hostname"])).toEqual({
+        out: "vm1\n",
+        err: "",
+        code: 0,
+      });
+      expect(logins() - before).toBe(1);
+    } finally {
+      master.kill();
+    }
   });
 
   it("drives an interactive session through a pseudo-terminal: prompt, ping, Ctrl-C, exit", async () => {

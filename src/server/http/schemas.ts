@@ -5,6 +5,8 @@
  * `{"sate": "down"}` gets a 400 naming the field instead of doing nothing.
  */
 
+import { MAX_COMMAND_LINE } from "../limits.js";
+
 const name = { type: "string", minLength: 1, maxLength: 200 } as const;
 
 export const nodeParams = {
@@ -19,7 +21,7 @@ export const execBody = {
   additionalProperties: false,
   properties: {
     node: name,
-    command: { type: "string", minLength: 1, maxLength: 4096 },
+    command: { type: "string", minLength: 1, maxLength: MAX_COMMAND_LINE },
     user: { type: "string", minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" },
   },
 } as const;

@@ -13,13 +13,14 @@ import ssh2 from "ssh2";
 import { LabError } from "../../core/errors.js";
 import type { Lab } from "../../lab/lab.js";
 import { crlf, type ShellSession } from "../../shell/session.js";
-import { UserLimits } from "../limits.js";
+import { MAX_COMMAND_LINE, UserLimits } from "../limits.js";
 import { hostResolver, openTerminal } from "../terminal.js";
 import { createUserExec, type UserExec } from "../user-exec.js";
 import { LoginThrottle } from "../users/throttle.js";
 import type { Role, UsersStore } from "../users/store.js";
 import { loadOrCreateHostKey } from "./host-key.js";
 import { LineMode } from "./line-mode.js";
+import { packetLimitWarning, ssh2PacketLimit } from "./packet-limit.js";
 
 export interface SshServerOptions {
   lab: Lab;
@@ -56,6 +57,8 @@ export interface SshServer {
   readonly fingerprint: string;
   /** Open connections. */
   connections(): number;
+  /** Things to tell the operator (an ssh2 installed without bin/patch-ssh2.js). */
+  readonly warnings: string[];
   close(): Promise<void>;
 }
 
@@ -277,6 +280,11 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       return fail(`routelab: unknown node '${m[1]!.slice(0, 64)}' (nodes: ${nodeNames().join(" ")})\n`, 1);
     const line = m[2]!.trim();
     if (!line) return start(name, stream, node, term);
+    if (line.length > MAX_COMMAND_LINE)
+      return fail(
+        `routelab: command too long: ${line.length} characters (at most ${MAX_COMMAND_LINE}); nothing was run\n`,
+        2,
+      );
     let run: ReturnType<UserExec>;
     const write = (s: string) => {
       out(stream, term ? crlf(s) : s);
@@ -317,11 +325,14 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   });
   const port = (server.address() as AddressInfo).port;
   log(`ssh: listening on ${host}:${port}, host key ${key.fingerprint}`);
+  const warning = packetLimitWarning(ssh2PacketLimit());
+  if (warning) log(`ssh: ${warning}`);
   return {
     port,
     host,
     fingerprint: key.fingerprint,
     connections: () => clients.size,
+    warnings: warning ? [warning] : [],
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of clients) c.end();
