@@ -308,8 +308,10 @@ describe("ifconfig", () => {
       code: 1,
     });
     expect(runOn(net, "r2", "ifconfig epair1a down").code).toBe(0);
+    // Down by the administrator: no UP flag, but the cable and the far end are fine (carrier).
     expect(runOn(net, "r2", "ifconfig epair1a").out).toContain("flags=8802<BROADCAST,SIMPLEX,MULTICAST>");
-    expect(runOn(net, "r2", "ifconfig epair1a").out).toContain("\tstatus: no carrier\n");
+    expect(runOn(net, "r2", "ifconfig epair1a").out).toContain("\tstatus: active\n");
+    expect(runOn(net, "r2", "ifconfig -d -l").out).toBe("epair1a\n");
     expect(runOn(net, "r2", "ifconfig -u -l").out).toBe("lo0 epair0b\n");
     expect(runOn(net, "r1", "ping -c 1 r3").code).toBe(2);
     expect(runOn(net, "r2", "ifconfig epair1a up").code).toBe(0);

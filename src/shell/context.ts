@@ -31,6 +31,10 @@ export interface ShellRoute {
 
 /** An interface with the counters netstat -i and ifconfig print. The sim's `Iface` fits as is. */
 export interface ShellInterface extends HostInterface {
+  /** IFF_UP, the administrative state (`ifconfig IF up|down`); `up` when absent. */
+  readonly adminUp?: boolean;
+  /** The link state (`status: active | no carrier`); `up` when absent. */
+  readonly carrier?: boolean;
   readonly ipackets?: number;
   readonly ierrors?: number;
   readonly opackets?: number;

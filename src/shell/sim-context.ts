@@ -57,7 +57,7 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     daemons: () => node.daemons,
     setInterfaceUp: (i, up) => {
       const iface = node.ifaces[i];
-      if (iface) node.setInterface(iface, up, `ifconfig ${iface.name} ${up ? "up" : "down"} by ${o.user}`);
+      if (iface) node.setAdmin(iface, up, `ifconfig ${iface.name} ${up ? "up" : "down"} by ${o.user}`);
     },
   };
   if (o.writeErr) ctx.writeErr = o.writeErr;

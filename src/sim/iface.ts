@@ -1,6 +1,12 @@
 /**
  * @module sim/iface
  * A network interface on a simulated node: address, state, counters, and its side of a link.
+ *
+ * State is two things, as FreeBSD keeps them: the administrative state (IFF_UP, what
+ * `ifconfig IF up|down` sets) and the carrier (the link state: the cable is up and the router
+ * at the other end is running). Neither changes the other — a flapping link or a rebooting
+ * neighbour does not bring back an interface the administrator took down. The interface
+ * carries packets only when both are up (`up`).
  */
 import { maskOf } from "../core/ip.js";
 import type { HostInterface } from "./host.js";
@@ -8,7 +14,15 @@ import type { Link, LinkDirection } from "./link.js";
 import type { SimNode } from "./node.js";
 
 export class Iface implements HostInterface {
+  /**
+   * Usable: `adminUp && carrier`. Kept as a plain field, not a getter, because forwarding reads
+   * it for every packet; only SimNode.setAdmin/setCarrier (and boot) change the three.
+   */
   up = true;
+  /** IFF_UP: set by `ifconfig IF up|down`, and up again after a reboot (the configuration). */
+  adminUp = true;
+  /** The link state: the link is up and the far router is running (engines/sim decides). */
+  carrier = true;
   link: Link | null = null;
   /** The node this interface belongs to (set by the node when it adds the interface). */
   node!: SimNode;

@@ -493,8 +493,24 @@ export class SimNode implements Host {
 
   // ---- state changes ------------------------------------------------------------------------
 
-  /** Sets an interface up or down, updating connected routes and telling daemons. */
-  setInterface(i: Iface, up: boolean, reason: string): void {
+  /** `ifconfig IF up|down`: the administrative state (the interface also needs carrier). */
+  setAdmin(i: Iface, up: boolean, reason: string): void {
+    i.adminUp = up;
+    this.refreshInterface(i, reason);
+  }
+
+  /** The link state of an interface: its link and the router at the far end. */
+  setCarrier(i: Iface, carrier: boolean, reason: string): void {
+    i.carrier = carrier;
+    this.refreshInterface(i, reason);
+  }
+
+  /**
+   * Makes `up` follow admin state and carrier; when it changes, updates connected routes and
+   * tells daemons.
+   */
+  private refreshInterface(i: Iface, reason: string): void {
+    const up = i.adminUp && i.carrier;
     if (i.up === up) return;
     i.up = up;
     if (up) {
@@ -517,9 +533,16 @@ export class SimNode implements Host {
     for (const r of this.fib.all(true)) this.fib.delete(r.source, r.dest, r.len);
   }
 
-  /** Reboot: base routes back, daemons start afresh. */
+  /**
+   * Reboot: interfaces come up as configured (an `ifconfig down` does not survive a reboot; the
+   * carrier is what the caller left), base routes back, daemons start afresh.
+   */
   boot(): void {
     this.up = true;
+    for (const i of this.ifaces) {
+      i.adminUp = true;
+      i.up = i.carrier;
+    }
     this.installBaseRoutes("boot");
     for (const d of this.daemons) d.start(this);
   }

@@ -96,6 +96,7 @@ type Action =
   | { gap: number; op: "up"; link: number }
   | { gap: number; op: "flap"; link: number; times: number; period: number }
   | { gap: number; op: "crash" | "boot"; node: number }
+  | { gap: number; op: "ifdown" | "ifup"; node: number; iface: number }
   | { gap: number; op: "partition"; mask: number }
   | { gap: number; op: "heal" }
   | { gap: number; op: "ping"; from: number; to: number; count: number }
@@ -113,6 +114,12 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     period: fc.integer({ min: 50, max: 8000 }),
   }),
   fc.record({ gap, op: fc.constantFrom("crash" as const, "boot" as const), node: fc.nat() }),
+  fc.record({
+    gap,
+    op: fc.constantFrom("ifdown" as const, "ifup" as const),
+    node: fc.nat(),
+    iface: fc.nat(),
+  }),
   fc.record({ gap, op: fc.constant("partition" as const), mask: fc.nat() }),
   fc.record({ gap, op: fc.constant("heal" as const) }),
   fc.record({
@@ -179,6 +186,11 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
     running.push({ x, line, out: () => out });
   };
 
+  const ifconfig = (node: string, args: string) => {
+    const x = lab.exec(node, `ifconfig ${args}`);
+    if (x.exitCode !== 0) problems.push(`ifconfig ${args} on ${node} ended with ${x.exitCode}`);
+  };
+
   advance(p.warmup * MS);
   for (const [from, to] of p.traffic) exec(from, `ping -c 60 -i 0.5 ${addrs[to % addrs.length]}`);
   for (const a of p.actions) {
@@ -203,6 +215,15 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
       case "boot":
         lab.setNode(names[a.node % names.length]!, a.op === "boot");
         break;
+      case "ifdown":
+      case "ifup": {
+        // The administrator's switch, apart from the carrier: it must outlive flaps and reboots
+        // of the neighbour (checkCarrier).
+        const n = net.nodes[a.node % net.nodes.length]!;
+        const i = n.ifaces[1 + (a.iface % (n.ifaces.length - 1))]!;
+        ifconfig(n.name, `${i.name} ${a.op === "ifup" ? "up" : "down"}`);
+        break;
+      }
       case "partition": {
         // Nodes whose bit is set form one side; every link across is cut.
         const side = (i: number) => ((a.mask >>> (i % 30)) & 1) === 1;
@@ -228,6 +249,7 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
   if (p.healAll) {
     for (const n of names) lab.setNode(n, true);
     for (const l of net.links) if (!l.up || l.silent) lab.setLink(l.id, "", true);
+    for (const n of net.nodes) for (const i of n.ifaces) if (!i.adminUp) ifconfig(n.name, `${i.name} up`);
   }
   for (const r of running) r.x.interrupt();
   if (!lab.runUntil(() => running.every((r) => r.x.exitCode !== undefined), MINUTE))
@@ -240,8 +262,10 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
       problems.push(`'${r.line}' printed: ${out.slice(0, 300)}`);
     if (out.length > 64 * 1024) problems.push(`'${r.line}' printed ${out.length} characters`);
   }
-  // Silent cuts are noticed only by RIP's timeout and garbage collection.
-  if (net.links.some((l) => l.silent)) advance(topo.rip.timeout + topo.rip.garbage);
+  // Silent cuts, and interfaces taken down at the far end only, are noticed only by RIP's
+  // timeout and garbage collection.
+  if (net.links.some((l) => l.silent || !l.a.adminUp || !l.b.adminUp))
+    advance(topo.rip.timeout + topo.rip.garbage);
   // Quiet for the longest gap between two regular RIP updates (update ± update/6, RFC 2453
   // 3.8), as `wait converged` waits (regressions.test.ts shows why one interval is not enough).
   const quiet = convergedQuiet(topo.rip.update);
@@ -311,14 +335,16 @@ describe("fault injection: invariants hold after every run", () => {
       healAll: false,
       actions: [
         // vm4 → vm8 and vm9 → vm2 for 10 s, vm6 traceroutes to vm9, while: vm1–vm2 is cut
-        // silently, vm2–vm3 flaps, vm3 crashes, {vm1, vm2} is partitioned off and healed, vm3
-        // reboots and vm1–vm4 goes down for good.
+        // silently, vm2–vm3 flaps, vm3 crashes, vm2 takes its interface towards vm3 down
+        // (ifconfig: it stays down through what follows), {vm1, vm2} is partitioned off and
+        // healed, vm3 reboots and vm1–vm4 goes down for good.
         { gap: 0, op: "ping", from: 3, to: 16, count: 20 },
         { gap: 0, op: "trace", from: 5, to: 17 },
         { gap: 300, op: "down", link: 0, silent: true },
         { gap: 200, op: "flap", link: 2, times: 3, period: 700 },
         { gap: 0, op: "ping", from: 8, to: 6, count: 20 },
         { gap: 1000, op: "crash", node: 2 },
+        { gap: 0, op: "ifdown", node: 1, iface: 1 },
         { gap: 0, op: "partition", mask: 0b11 },
         { gap: 2000, op: "heal" },
         { gap: 500, op: "boot", node: 2 },
@@ -329,7 +355,7 @@ describe("fault injection: invariants hold after every run", () => {
     const a = runPlan(topo, p, 7);
     expect(a.violations).toEqual([]);
     // The plan really did exercise the drop paths, not just happy forwarding.
-    for (const reason of ["link-down", "node-down", "ttl-expired", "port-unreachable"])
+    for (const reason of ["link-down", "node-down", "iface-down", "ttl-expired", "port-unreachable"])
       expect(a.byReason[reason] ?? 0, reason).toBeGreaterThan(0);
     expect(a.execs).toBe(4);
     expect(runPlan(topo, p, 7).digest).toBe(a.digest);

@@ -68,8 +68,11 @@ describe("invariant checks", () => {
     r1.deleteRoute("static", ip("10.0.2.2"), 32, "test");
     expect(checkRouting(lab)).toEqual([]);
     r2.ifaces[1]!.up = false; // down without telling anyone
-    expect(checkCarrier(lab.net).join("\n")).toMatch(/r2 .* is down but link/);
+    expect(checkCarrier(lab.net).join("\n")).toMatch(/r2 .* is down but administratively up with carrier/);
     r2.ifaces[1]!.up = true;
+    r2.ifaces[1]!.carrier = false; // carrier lost on a link that is up
+    expect(checkCarrier(lab.net).join("\n")).toMatch(/r2 .* has no carrier but link .* is up/);
+    r2.ifaces[1]!.carrier = true;
     // r0 forgets its RIP route to r2's subnet: a black hole.
     lab.net.byName.get("r0")!.deleteRoute("rip", ip("10.0.2.0"), 24, "test");
     expect(checkRouting(lab).join("\n")).toMatch(/unreachable r0 → 10\.0\.2\.2 .*no route at r0/);

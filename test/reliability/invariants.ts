@@ -294,6 +294,9 @@ export function walkFib(from: SimNode, dst: number): Walk {
     if (l === null || !l.passing)
       return { ok: false, loop: false, why: `${n.name} routes over cut link ${l?.id}`, path };
     const peer = i.peer!;
+    // An interface taken down (ifconfig) drops what arrives on it, carrier or not.
+    if (!peer.adminUp)
+      return { ok: false, loop: false, why: `${peer.node.name} ${peer.name} is down (ifconfig)`, path };
     if (r.gateway !== 0 && r.gateway !== peer.addr)
       return {
         ok: false,
@@ -305,7 +308,15 @@ export function walkFib(from: SimNode, dst: number): Walk {
   }
 }
 
-/** Connected components over working links (up, not silently cut) between nodes that are up. */
+/**
+ * Whether a link carries packets both ways: up, not silently cut, both routers running and
+ * neither end taken down with ifconfig.
+ */
+export function working(l: Link): boolean {
+  return l.passing && l.a.node.up && l.b.node.up && l.a.adminUp && l.b.adminUp;
+}
+
+/** Connected components over working links between nodes that are up. */
 export function components(net: Network): Map<SimNode, number> {
   const comp = new Map<SimNode, number>();
   let k = 0;
@@ -317,7 +328,7 @@ export function components(net: Network): Map<SimNode, number> {
       const n = stack.pop()!;
       for (const i of n.ifaces) {
         const l = i.link;
-        if (l === null || !l.passing) continue;
+        if (l === null || !working(l)) continue;
         const m = i.peer!.node;
         if (m.up && !comp.has(m)) {
           comp.set(m, k);
@@ -332,7 +343,9 @@ export function components(net: Network): Map<SimNode, number> {
 
 /**
  * Interface state consistent with link and node state: on a node that is up, an interface on
- * a link is up exactly when the link is up (silent cuts leave it up) and the far node is up.
+ * a link has carrier exactly when the link is up (silent cuts leave it up) and the far node is
+ * up; it carries packets (`up`) exactly when it has carrier and is administratively up — an
+ * `ifconfig IF down` stays down through flaps and neighbours' reboots.
  */
 export function checkCarrier(net: Network): string[] {
   const v: string[] = [];
@@ -342,9 +355,13 @@ export function checkCarrier(net: Network): string[] {
       const l = i.link;
       if (l === null) continue;
       const want = l.up && i.peer!.node.up;
-      if (i.up !== want)
+      if (i.carrier !== want)
         v.push(
-          `${n.name} ${i.name} is ${i.up ? "up" : "down"} but link ${l.id} is ${l.up ? "up" : "down"} and ${i.peer!.node.name} is ${i.peer!.node.up ? "up" : "down"}`,
+          `${n.name} ${i.name} has ${i.carrier ? "carrier" : "no carrier"} but link ${l.id} is ${l.up ? "up" : "down"} and ${i.peer!.node.name} is ${i.peer!.node.up ? "up" : "down"}`,
+        );
+      if (i.up !== (i.adminUp && i.carrier))
+        v.push(
+          `${n.name} ${i.name} is ${i.up ? "up" : "down"} but administratively ${i.adminUp ? "up" : "down"} with ${i.carrier ? "carrier" : "no carrier"}`,
         );
     }
   }
@@ -362,7 +379,7 @@ export function checkRouting(lab: SimLab): string[] {
   for (const l of net.links)
     for (const end of [l.a, l.b]) {
       const owner = end.node;
-      const usable = l.passing && l.a.node.up && l.b.node.up;
+      const usable = working(l);
       for (const s of net.nodes) {
         if (!s.up) continue;
         const w = walkFib(s, end.addr);

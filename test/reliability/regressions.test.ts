@@ -133,3 +133,62 @@ describe("regressions found by fault injection: wait converged", () => {
     expect(checkRouting(lab)).toEqual([]);
   });
 });
+
+describe("regressions from the known limits: administrative state and carrier", () => {
+  const ifconfig = async (lab: ReturnType<typeof createSimLab>, node: string, args: string) => {
+    let out = "";
+    const x = lab.exec(node, `ifconfig ${args}`, { write: (t) => (out += t) });
+    expect(await x.done).toBe(0);
+    return out;
+  };
+
+  it("ifconfig IF down stays down through a link flap and the neighbour's reboot; up brings it back", async () => {
+    // LINE: r0 epair0a — r1, r0 epair1a — r2. r0 takes its interface towards r1 down.
+    const lab = createSimLab(loadTopologyText(LINE, "line.edges"));
+    await lab.advance(1e9);
+    const [name] = lab
+      .nodes()[0]!
+      .interfaces.filter((i) => i.link === "r0-r1")
+      .map((i) => i.name);
+    await ifconfig(lab, "r0", `${name} down`);
+    const iface = lab.node("r0").ifaces.find((i) => i.name === name)!;
+    const down = () => {
+      expect(checkCarrier(lab.net)).toEqual([]);
+      expect(iface.up).toBe(false);
+      expect(lab.routes("r0").some((r) => r.dest === "10.0.1.0/24")).toBe(false);
+    };
+    down();
+    lab.setLink("r0", "r1", false);
+    lab.setLink("r0", "r1", true);
+    down();
+    lab.setNode("r1", false);
+    lab.setNode("r1", true);
+    down();
+    // ifconfig shows both: no UP flag, and the carrier as the link has it.
+    expect(await ifconfig(lab, "r0", name!)).toMatch(
+      /flags=8802<BROADCAST,SIMPLEX,MULTICAST>[\s\S]*status: active/,
+    );
+    lab.setLink("r0", "r1", false);
+    expect(await ifconfig(lab, "r0", name!)).toMatch(/flags=8802<[\s\S]*status: no carrier/);
+    down();
+    // Up by the administrator, but the cable is still out: no route until it is back.
+    await ifconfig(lab, "r0", `${name} up`);
+    expect(iface.adminUp && !iface.up).toBe(true);
+    expect(await ifconfig(lab, "r0", name!)).toMatch(/flags=8843<UP,[\s\S]*status: no carrier/);
+    lab.setLink("r0", "r1", true);
+    expect(checkCarrier(lab.net)).toEqual([]);
+    expect(iface.up).toBe(true);
+    expect(lab.routes("r0").some((r) => r.dest === "10.0.1.0/24")).toBe(true);
+  });
+
+  it("a reboot of the router itself brings its interfaces up as configured", async () => {
+    const lab = createSimLab(loadTopologyText(LINE, "line.edges"));
+    const iface = lab.node("r0").ifaces[1]!;
+    await ifconfig(lab, "r0", `${iface.name} down`);
+    expect(iface.up).toBe(false);
+    lab.setNode("r0", false);
+    lab.setNode("r0", true);
+    expect(checkCarrier(lab.net)).toEqual([]);
+    expect(iface.up).toBe(true);
+  });
+});

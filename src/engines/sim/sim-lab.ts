@@ -144,13 +144,13 @@ export class SimLab implements Lab {
       l.silent = false;
       // Carrier needs both ends powered: a cable plugged into a crashed router stays dark
       // until it boots (setNode brings both sides up then).
-      if (l.a.node.up && l.b.node.up) for (const i of [l.a, l.b]) i.node.setInterface(i, true, reason);
+      if (l.a.node.up && l.b.node.up) for (const i of [l.a, l.b]) i.node.setCarrier(i, true, reason);
     } else if (silent) {
       l.silent = true;
     } else {
       l.up = false;
-      l.a.node.setInterface(l.a, false, reason);
-      l.b.node.setInterface(l.b, false, reason);
+      l.a.node.setCarrier(l.a, false, reason);
+      l.b.node.setCarrier(l.b, false, reason);
     }
     this.emit({
       kind: "link",
@@ -169,13 +169,14 @@ export class SimLab implements Lab {
     if (!up) {
       n.crash();
       // The far ends lose carrier, as a cable to a powered-off router does.
-      for (const i of n.ifaces) if (i.peer) i.peer.node.setInterface(i.peer, false, `${name} down`);
+      for (const i of n.ifaces) if (i.peer) i.peer.node.setCarrier(i.peer, false, `${name} down`);
     } else {
-      // Carrier on a link needs the far router up too.
-      for (const i of n.ifaces) if (i.link?.up && i.peer?.node.up) i.up = true;
+      // Carrier on a link needs the far router up too. The far ends get carrier back, but
+      // one its administrator took down stays down (setCarrier leaves the admin state alone).
+      for (const i of n.ifaces) if (i.link) i.carrier = i.link.up && i.peer!.node.up;
       n.boot();
       for (const i of n.ifaces)
-        if (i.peer && i.link?.up && i.peer.node.up) i.peer.node.setInterface(i.peer, true, `${name} up`);
+        if (i.peer && i.link?.up && i.peer.node.up) i.peer.node.setCarrier(i.peer, true, `${name} up`);
     }
     this.emit({ kind: "node", t: this.net.scheduler.now(), node: name, state: up ? "up" : "down" });
   }

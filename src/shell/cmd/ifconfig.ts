@@ -31,10 +31,14 @@ const IFF_NAMES: [number, string][] = [
   [IFF.MULTICAST, "MULTICAST"],
 ];
 
-/** The IFF_* flags of an interface. */
+/**
+ * The IFF_* flags of an interface: UP is the administrative state, apart from the carrier (a
+ * pulled cable leaves UP set; `status:` shows it). RUNNING goes with UP, as a driver stops when
+ * its interface is taken down.
+ */
 export function interfaceFlags(i: ShellInterface): number {
   if (!i.isLink) return IFF.UP | IFF.LOOPBACK | IFF.RUNNING | IFF.MULTICAST;
-  return IFF.BROADCAST | IFF.SIMPLEX | IFF.MULTICAST | (i.up ? IFF.UP | IFF.RUNNING : 0);
+  return IFF.BROADCAST | IFF.SIMPLEX | IFF.MULTICAST | ((i.adminUp ?? i.up) ? IFF.UP | IFF.RUNNING : 0);
 }
 
 /** One interface's block, as `ifconfig IF` prints it. */
@@ -49,7 +53,7 @@ export function formatInterface(node: string, i: ShellInterface): string {
     const bcast = (i.addr | ~mask) >>> 0;
     s += `\tinet ${formatIpv4(i.addr)} netmask 0x${hex(mask, 8)} broadcast ${formatIpv4(bcast)}\n`;
     s += "\tmedia: Ethernet 10Gbase-T (10Gbase-T <full-duplex>)\n";
-    s += `\tstatus: ${i.up ? "active" : "no carrier"}\n`;
+    s += `\tstatus: ${(i.carrier ?? i.up) ? "active" : "no carrier"}\n`;
   } else {
     s += `\tinet ${formatIpv4(i.addr)} netmask 0x${hex(mask, 8)} \n`;
   }

@@ -81,7 +81,8 @@ export function formatInterfaces(ctx: ShellContext, numeric: boolean, wide: bool
   const c = (n: number | undefined) => (n === undefined ? "0" : String(n));
   let out = `${leftCut("Name", nw)} ${rightCut("Mtu", 5)} ${leftCut("Network", 13)} ${leftCut("Address", 17)} ${rightCut("Ipkts", 8)} ${rightCut("Ierrs", 5)} ${rightCut("Idrop", 5)} ${rightCut("Opkts", 8)} ${rightCut("Oerrs", 5)} ${right("Coll", 5)}\n`;
   for (const i of ctx.interfaces()) {
-    const name = leftCut(i.up ? i.name : `${i.name}*`, nw);
+    // `*` marks an interface without IFF_UP (if.c), whatever its carrier.
+    const name = leftCut((i.adminUp ?? i.up) ? i.name : `${i.name}*`, nw);
     const mtu = i.isLink ? 1500 : 16384;
     const lladdr = i.isLink ? etherAddress(ctx.node, i.name) : "";
     out += `${name} ${right(String(mtu), 5)} ${leftCut(`<Link#${i.index + 1}>`, 13)} ${leftCut(lladdr, 17)} ${right(c(i.ipackets), 8)} ${right(c(i.ierrors), 5)} ${right(c(i.drops), 5)} ${right(c(i.opackets), 8)} ${right(c(i.oerrors), 5)} ${right("0", 5)}\n`;
