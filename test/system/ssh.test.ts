@@ -5,7 +5,8 @@
  * prompt, a command, Ctrl-C stopping a ping, exit), a wrong password refused, a student
  * refused `link down` while an instructor may, a command longer than ssh2's 35,000-byte packets
  * answered with an error on a connection that goes on (multiplexed: `ssh -M`, then two commands
- * over it). Under CI a missing OpenSSH client fails.
+ * over it), and a user removed from the users file while logged in: their shell and their
+ * running command end with a message and exit status 77. Under CI a missing OpenSSH client fails.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -116,6 +117,7 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     const users = UsersStore.load(join(dir, "routelab-users.yaml"));
     await users.add({ name: "alice", password: "alice-pw", key: readFileSync(`${KEY}.pub`, "utf8") });
     await users.add({ name: "carol", role: "instructor", password: "carol-pw" });
+    await users.add({ name: "dave", password: "dave-pw" });
     users.save();
     lab = createSimLab(loadTopologyFile(join(ROOT, "examples", "seed.yaml")), {
       seed: 1,
@@ -141,6 +143,7 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
       hostKeyPath: join(dir, "host-key"),
       failDelayMs: 0,
       log: (l) => logLines.push(l),
+      loginCheckMs: 100,
     });
   });
   afterAll(async () => {
@@ -276,5 +279,33 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     const up = await run([...carol.args, "vm1", "link", "up", "vm1", "vm2"], carol.env);
     expect(up.code).toBe(0);
     expect(linkUp()).toBe(true);
+  });
+  it("ends a removed user's shell and running command, each with a message and status 77", async () => {
+    const dave = withPassword("dave", "dave-pw");
+    const shell = spawn(SSH, ["-tt", ...dave.args], { env: dave.env, stdio: ["pipe", "pipe", "pipe"] });
+    const ping = spawn(SSH, [...dave.args, "vm1", "ping", "vm5"], {
+      env: dave.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const seen = { shell: "", shellErr: "", ping: "", pingErr: "" };
+    shell.stdout.on("data", (d) => (seen.shell += d));
+    shell.stderr.on("data", (d) => (seen.shellErr += d));
+    ping.stdout.on("data", (d) => (seen.ping += d));
+    ping.stderr.on("data", (d) => (seen.pingErr += d));
+    const codes = Promise.all([shell, ping].map((p) => new Promise<number | null>((r) => p.on("close", r))));
+    await until(
+      () => seen.shell.includes("dave@vm1$ ") && /icmp_seq=1 /.test(seen.ping),
+      () => JSON.stringify(seen),
+    );
+    // `routelab users remove dave` in another terminal: it rewrites the file.
+    const other = UsersStore.load(join(dir, "routelab-users.yaml"));
+    expect(other.remove("dave")).toBe(true);
+    other.save();
+    expect(await codes).toEqual([77, 77]);
+    expect(seen.shellErr).toBe("\r\nroutelab: dave's account was removed; logged out.\r\n");
+    expect(seen.pingErr).toBe("routelab: dave's account was removed; logged out.\n");
+    expect(logLines.filter((l) => / dave was removed from the users file/.test(l))).toHaveLength(2);
+    // Nobody else is touched: alice still logs in and runs commands.
+    expect(await run([...withKey("alice"), "vm1", "hostname"])).toEqual({ out: "vm1\n", err: "", code: 0 });
   });
 });

@@ -3,8 +3,10 @@
  * /usr/bin/chromium). A student logs in, gets the same shell as SSH in the page's terminal,
  * runs `traceroute vm6` and sees its packets fly in their colour on the seed network as it
  * is (1 ms links, speed 1: slow motion makes the hops visible); the student has no controls
- * and the server refuses a forced control call. The instructor logs in after them: controls
- * are there and taking a link down works. Screenshots land in test-artifacts/.
+ * and the server refuses a forced control call. The instructor removes the student from the
+ * users file: the student's terminal ends by itself, saying so, and Enter brings back the login
+ * form. The instructor logs in after them: controls are there and taking a link down works.
+ * Screenshots land in test-artifacts/.
  */
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +41,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
   let page: Page;
   const problems: string[] = [];
   const sessions = new SessionStore();
+  let usersFile: string;
 
   /**
    * What went wrong on the page, less the lesson view's probe: on a lab without a lesson
@@ -91,7 +94,8 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     });
     await lab.advance(40e9); // RIP converged before the clock is paced
     lab.pacer!.setSpeed(1);
-    const users = UsersStore.load(join(mkdtempSync(join(tmpdir(), "routelab-web-login-")), "users.yaml"));
+    usersFile = join(mkdtempSync(join(tmpdir(), "routelab-web-login-")), "users.yaml");
+    const users = UsersStore.load(usersFile);
     await users.add({ name: "alice", password: "alice-pw", role: "student", color: ALICE_COLOR });
     await users.add({ name: "bob", password: "bob-pw", role: "instructor" });
     users.save();
@@ -104,6 +108,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
         throttle: new LoginThrottle(),
         limits: new UserLimits(),
       },
+      loginCheckMs: 200,
     });
     browser = await launchChromium();
     page = await browser.context.newPage();
@@ -211,14 +216,20 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     problems.splice(0, problems.length); // the browser logs the refused request
   });
 
-  it("when the session ends, the terminal's next connection finds out and the login form comes back", async () => {
-    sessions.revokeUser("alice");
-    await page.click("#term");
-    await page.keyboard.type("exit");
-    await page.keyboard.press("Enter"); // the shell ends; the socket closes
-    await until("the terminal to close", async () =>
-      /session ended/.test(await hooks((h) => h.terminalText).catch(() => "")),
+  it("when the instructor removes the student, the terminal ends saying so; Enter brings the login form", async () => {
+    // `routelab users remove alice` in another terminal: it rewrites the users file.
+    const other = UsersStore.load(usersFile);
+    expect(other.remove("alice")).toBe(true);
+    other.save();
+    await until("the terminal to end with the reason", async () =>
+      /alice's account was removed; logged out\.\r\n[\s\S]*\[logged out — press Enter to log in again\]/.test(
+        await hooks((h) => h.terminalText),
+      ),
     );
+    expect(await page.locator("#term-state").textContent()).toBe("logged out");
+    expect(sessions.size).toBe(0); // her login went with the account
+    await page.screenshot({ path: join(ARTIFACTS, "web-student-removed.png") });
+    await page.click("#term");
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     await page.waitForSelector("#login:not([hidden])");
     problems.splice(0, problems.length); // the refused upgrade is logged by the browser

@@ -4,7 +4,9 @@
  * same shell an SSH login gets (`alice@vm1$`, `ssh vm3` to hop, Ctrl-C, completion). The
  * session cookie identifies them; keystrokes go out as `{type:"input"}` in pieces small
  * enough for the server's frame limit, size changes as `{type:"resize"}`. When the shell
- * ends (`exit`) or the connection drops, Enter opens a new one.
+ * ends (`exit`) or the connection drops, Enter opens a new one. When the login ends (logged out
+ * elsewhere, expired, account removed) the server prints why and closes with LOGGED_OUT; Enter
+ * then finds the session gone and the page returns to its login form.
  */
 import "@xterm/xterm/css/xterm.css";
 import { FitAddon } from "@xterm/addon-fit";
@@ -12,6 +14,8 @@ import { Terminal } from "@xterm/xterm";
 
 /** Characters per input message: even all-escaped JSON stays under the server's 4 KiB. */
 const CHUNK = 500;
+/** The server's close code for a terminal whose login ended (src/server/http/terminal-ws.ts). */
+export const LOGGED_OUT = 4001;
 
 export class WebTerminal {
   readonly term: Terminal;
@@ -86,14 +90,16 @@ export class WebTerminal {
       if (msg.type === "output" && msg.data) this.print(msg.data);
       else if (msg.type === "error") this.print(`\r\n\x1b[31m${msg.error}\x1b[0m\r\n`);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       const was = this.open;
       this.open = false;
-      this.print(
-        `\r\n\x1b[2m[${was ? "session ended" : "could not open a terminal"} — press Enter for a new one]\x1b[0m\r\n`,
-      );
-      this.onState("closed");
+      const what =
+        ev.code === LOGGED_OUT
+          ? "logged out — press Enter to log in again"
+          : `${was ? "session ended" : "could not open a terminal"} — press Enter for a new one`;
+      this.print(`\r\n\x1b[2m[${what}]\x1b[0m\r\n`);
+      this.onState(ev.code === LOGGED_OUT ? "logged out" : "closed");
       if (!was) this.onRefused();
     };
   }

@@ -24,6 +24,8 @@ export interface Principal {
   /** The user actions run as; undefined for an anonymous caller. */
   user?: string;
   role: Role;
+  /** The login session's token, when the caller came with one (not the admin token). */
+  session?: string;
 }
 
 /** A refusal: 401 when the caller is not known, 403 when known but not allowed. */

@@ -54,6 +54,8 @@ export interface ServerOptions {
   extend?: (app: FastifyInstance, ctx: ApiContext) => void | Promise<void>;
   /** Fastify's logger (off by default: the CLI prints what matters). */
   logger?: boolean;
+  /** How often the users file and session lifetimes are checked to end terminals, ms (default 2000). */
+  loginCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -128,7 +130,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   registerPeopleApi(app, ctx);
   registerEventsWs(app, ctx, fanout);
   registerLessonApi(app, ctx, fanout, opts.lesson);
-  registerTerminalWs(app, ctx);
+  registerTerminalWs(app, ctx, opts.loginCheckMs);
   registerLoginApi(app, opts.logins);
   await opts.extend?.(app, ctx);
 

@@ -54,7 +54,7 @@ export function liveSession(logins: LoginServices, token: string | undefined): S
   logins.users.refresh();
   const role = logins.users.role(s.user);
   if (!role) {
-    logins.sessions.revoke(s.token);
+    logins.sessions.revoke(s.token, "removed");
     return undefined;
   }
   s.role = role;
@@ -72,7 +72,7 @@ function sessionAuthorizer(
     if (!s) return undefined;
     if (action === "control" && s.role !== "instructor")
       throw new AuthError(`${s.user} is a ${s.role}: ${CONTROL_REFUSAL}`, 403);
-    return { user: s.user, role: s.role };
+    return { user: s.user, role: s.role, session: s.token };
   };
 }
 

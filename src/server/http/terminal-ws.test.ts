@@ -1,12 +1,13 @@
 /**
  * The page's terminal WebSocket on a listening server and a paced seed lab (fast, so a
  * traceroute takes a moment): the login cookie opens the same shell as SSH, refusals come
- * before the upgrade with a JSON reason, and the role's rules hold inside the shell.
+ * before the upgrade with a JSON reason, and the role's rules hold inside the shell. A terminal
+ * ends, saying why, when its login does: logged out elsewhere, expired, unused, user removed.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createSimLab } from "../../engines/sim/index.js";
 import { loadTopologyText } from "../../topology/index.js";
@@ -21,6 +22,11 @@ const SEED = join(import.meta.dirname, "..", "..", "..", "examples", "seed.yaml"
 let server: RunningServer;
 let lab: ReturnType<typeof createSimLab>;
 const limits = new UserLimits({ maxSessions: 2 });
+let users: UsersStore;
+let usersFile: string;
+/** Added to the session store's clock, to age logins without waiting. */
+let skew = 0;
+const sessions = new SessionStore({ now: () => Date.now() + skew });
 
 beforeAll(async () => {
   lab = createSimLab(loadTopologyText(readFileSync(SEED, "utf8"), SEED), {
@@ -33,14 +39,18 @@ beforeAll(async () => {
   });
   await lab.advance(40e9); // converge RIP before the clock is paced
   lab.pacer!.setSpeed(20);
-  const users = UsersStore.load(join(mkdtempSync(join(tmpdir(), "routelab-term-")), "users.yaml"));
+  usersFile = join(mkdtempSync(join(tmpdir(), "routelab-term-")), "users.yaml");
+  users = UsersStore.load(usersFile);
   await users.add({ name: "alice", password: "pw-a", role: "student" });
   await users.add({ name: "bob", password: "pw-b", role: "instructor" });
+  await users.add({ name: "dave", password: "pw-d", role: "student" });
+  users.save();
   server = await createServer({
     lab,
     port: 0,
     webRoot: "/nonexistent",
-    logins: { users, sessions: new SessionStore(), throttle: new LoginThrottle(), limits },
+    logins: { users, sessions, throttle: new LoginThrottle(), limits },
+    loginCheckMs: 50,
   });
 });
 afterAll(async () => {
@@ -183,5 +193,78 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
     b.ws.close();
     await new Promise((r) => setTimeout(r, 100));
     expect(limits.sessionsOf("alice")).toBe(0);
+  });
+
+  describe("ends with the login, saying why", () => {
+    afterEach(() => {
+      skew = 0;
+    });
+
+    /** Waits for the socket to close; its close code. */
+    const closed = (t: ReturnType<typeof terminal>) =>
+      new Promise<number>((r) => t.ws.once("close", (code) => r(code)));
+
+    it("logged out in another tab: the running command stops, the reason is printed, close 4001", async () => {
+      const cookie = await cookieFor("alice", "pw-a");
+      const t = terminal({ cookie });
+      await t.until(/alice@vm1\$ $/);
+      t.type("ping vm9\r");
+      await t.until(/bytes from 10\.0\.90\.2/);
+      const code = closed(t);
+      const r = await fetch(`${server.url}/api/logout`, { method: "POST", headers: { cookie } });
+      expect(await r.json()).toEqual({ ok: true, ended: true });
+      expect(await code).toBe(4001);
+      expect(t.out).toMatch(
+        /\r\nroutelab: logged out \(in another tab, or by a script\); log in again\.\r\n$/,
+      );
+      expect(limits.commandsOf("alice")).toBe(0);
+      expect(limits.sessionsOf("alice")).toBe(0);
+    });
+
+    it("its user removed from the users file (by another process): every terminal of theirs ends", async () => {
+      const cookie = await cookieFor("dave", "pw-d");
+      const a = terminal({ cookie });
+      const b = terminal({ cookie: await cookieFor("dave", "pw-d") });
+      const bob = terminal({ cookie: await cookieFor("bob", "pw-b") });
+      for (const t of [a, b]) await t.until(/dave@vm1\$ $/);
+      await bob.until(/bob@vm1\$ $/);
+      const codes = Promise.all([closed(a), closed(b)]);
+      const other = UsersStore.load(usersFile);
+      expect(other.remove("dave")).toBe(true);
+      other.save();
+      expect(await codes).toEqual([4001, 4001]);
+      for (const t of [a, b])
+        expect(t.out).toMatch(/routelab: dave's account was removed; logged out\.\r\n$/);
+      // dave's login is gone too; bob's terminal goes on.
+      expect(
+        (await fetch(`${server.url}/api/session`, { headers: { cookie } }).then((r) => r.json())).user,
+      ).toBe(null);
+      bob.type("hostname\r");
+      await bob.until(/vm1\r\n[\s\S]*bob@vm1\$ $/);
+      bob.ws.close();
+    });
+
+    it("expired, or unused too long; typing in the terminal counts as use", async () => {
+      const t = terminal({ cookie: await cookieFor("alice", "pw-a") });
+      await t.until(/alice@vm1\$ $/);
+      skew = 90 * 60_000; // 1.5 h: typing now keeps the login from going idle
+      t.type("hostname\r");
+      await t.until(/vm1\r\n[\s\S]*alice@vm1\$ $/);
+      skew = 3 * 3600_000; // 1.5 h after the keystroke: still in use
+      await new Promise((r) => setTimeout(r, 200)); // a few checks go by
+      expect(t.ws.readyState).toBe(WebSocket.OPEN);
+      const idle = closed(t);
+      skew = 4 * 3600_000; // 2.5 h after the keystroke
+      expect(await idle).toBe(4001);
+      expect(t.out).toMatch(/routelab: your login went unused too long; log in again\.\r\n$/);
+
+      skew = 0;
+      const u = terminal({ cookie: await cookieFor("alice", "pw-a") });
+      await u.until(/alice@vm1\$ $/);
+      const expired = closed(u);
+      skew = 13 * 3600_000;
+      expect(await expired).toBe(4001);
+      expect(u.out).toMatch(/routelab: your login expired; log in again\.\r\n$/);
+    });
   });
 });

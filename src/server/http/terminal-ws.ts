@@ -14,9 +14,15 @@
  * (coalesced per event-loop turn), then `{"type":"exit","code":N}` when the shell ends, or
  * `{"type":"error","error":"…"}` when it cannot start. A client that stops reading (more
  * than MAX_BUFFERED bytes unsent) is disconnected rather than buffered without limit.
+ *
+ * The terminal lives no longer than the login it was opened with: when that web session ends
+ * (logged out in another tab, expired, unused too long) or its user is removed from the users
+ * file, the shell is stopped, the reason is printed and the socket closes with LOGGED_OUT.
+ * Typing in the terminal counts as using the session.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebSocket } from "ws";
+import { SessionGuard } from "../session-guard.js";
 import { openTerminal, type Terminal } from "../terminal.js";
 import type { Principal } from "./auth.js";
 import { type ApiContext, principalFor } from "./context.js";
@@ -28,6 +34,8 @@ import { toApiError } from "./errors.js";
  */
 export const MAX_WS_MESSAGE = 4096;
 const MAX_BUFFERED = 1024 * 1024;
+/** Close code of a terminal whose login ended (the page then goes back to its login form). */
+export const LOGGED_OUT = 4001;
 const MAX_COLS = 500;
 const MAX_ROWS = 200;
 
@@ -53,8 +61,20 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
-export function registerTerminalWs(app: FastifyInstance, ctx: ApiContext): void {
+export function registerTerminalWs(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  /** How often the users file and session lifetimes are checked, ms (default 2000). */
+  loginCheckMs?: number,
+): void {
   const principals = new WeakMap<FastifyRequest, Principal>();
+  const guard =
+    ctx.logins &&
+    new SessionGuard({
+      users: ctx.logins.users,
+      sessions: ctx.logins.sessions,
+      ...(loginCheckMs !== undefined ? { intervalMs: loginCheckMs } : {}),
+    });
 
   /** Refuses before the upgrade, so the client gets a status and a JSON reason. */
   const check = async (request: FastifyRequest<{ Querystring: TerminalQuery }>, reply: FastifyReply) => {
@@ -86,11 +106,11 @@ export function registerTerminalWs(app: FastifyInstance, ctx: ApiContext): void 
     (socket: WebSocket, request) => {
       const who = principals.get(request);
       const logins = ctx.logins;
-      if (!who?.user || !logins) {
+      if (!who?.user || !logins || !guard) {
         socket.close(4401, "not logged in");
         return;
       }
-      bridge(socket, request.query, who, ctx, logins.limits);
+      bridge(socket, request.query, who, ctx, guard);
     },
   );
 }
@@ -100,8 +120,9 @@ function bridge(
   q: TerminalQuery,
   who: Principal,
   ctx: ApiContext,
-  limits: NonNullable<ApiContext["logins"]>["limits"],
+  guard: SessionGuard,
 ): void {
+  const logins = ctx.logins!;
   let pending = "";
   let scheduled = false;
   let closed = false;
@@ -132,7 +153,7 @@ function bridge(
     lab: ctx.lab,
     user: who.user!,
     role: who.role,
-    limits,
+    limits: logins.limits,
     cols: dimension(q.cols, 80, MAX_COLS),
     rows: dimension(q.rows, 24, MAX_ROWS),
     write,
@@ -151,6 +172,17 @@ function bridge(
     socket.close(1008, "too many sessions");
     return;
   }
+  // A login's terminal (not the admin token's: no session, no account) ends with the login.
+  const unwatch =
+    who.session !== undefined || logins.users.role(who.user!) !== undefined
+      ? guard.watch({ user: who.user!, token: who.session }, (message) => {
+          term.close();
+          write(`\r\n${message}\r\n`);
+          flush();
+          closed = true;
+          socket.close(LOGGED_OUT, "logged out");
+        })
+      : () => {};
   socket.on("message", (raw, isBinary) => {
     if (isBinary) return;
     const text = String(raw);
@@ -160,12 +192,16 @@ function bridge(
     } catch {
       return;
     }
-    if (msg.type === "input" && typeof msg.data === "string") term.input(msg.data);
-    else if (msg.type === "resize")
+    if (msg.type === "input" && typeof msg.data === "string") {
+      // Typing is using the login: it keeps the session from going idle (or finds it ended).
+      if (who.session !== undefined) logins.sessions.get(who.session);
+      if (!closed) term.input(msg.data);
+    } else if (msg.type === "resize")
       term.resize(dimension(String(msg.cols), 80, MAX_COLS), dimension(String(msg.rows), 24, MAX_ROWS));
   });
   const end = () => {
     closed = true;
+    unwatch();
     term.close();
   };
   socket.on("close", end);

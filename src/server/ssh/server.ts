@@ -5,7 +5,8 @@
  * command (`ssh -p 2222 alice@host vm1 traceroute vm6`), one command on one node and its exit
  * status, so scripts work. Everything runs through the Lab interface as the logged-in user, so
  * the packets wear their colour. Port forwarding, agent forwarding, X11 and SFTP are refused:
- * this server opens no way into the host.
+ * this server opens no way into the host. When the user is removed from the users file, their
+ * connections end: each open session gets a message and exit status 77 first.
  */
 import type { AddressInfo } from "node:net";
 import { StringDecoder } from "node:string_decoder";
@@ -14,8 +15,9 @@ import { LabError } from "../../core/errors.js";
 import type { Lab } from "../../lab/lab.js";
 import { crlf, type ShellSession } from "../../shell/session.js";
 import { MAX_COMMAND_LINE, UserLimits } from "../limits.js";
+import { SessionGuard } from "../session-guard.js";
 import { hostResolver, openTerminal } from "../terminal.js";
-import { createUserExec, type UserExec } from "../user-exec.js";
+import { createUserExec, EX_NOPERM, type UserExec } from "../user-exec.js";
 import { LoginThrottle } from "../users/throttle.js";
 import type { Role, UsersStore } from "../users/store.js";
 import { loadOrCreateHostKey } from "./host-key.js";
@@ -48,6 +50,8 @@ export interface SshServerOptions {
   failDelayMs?: number;
   /** One line per notable event (logins, refusals); never a password or key. */
   log?: (line: string) => void;
+  /** How often the users file is checked for removed users, ms (default 2000). */
+  loginCheckMs?: number;
 }
 
 export interface SshServer {
@@ -75,6 +79,10 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   const failDelayMs = o.failDelayMs ?? 250;
   const maxChannels = o.maxChannelsPerConnection ?? 10;
   const clients = new Set<ssh2.Connection>();
+  const guard = new SessionGuard({
+    users: o.users,
+    ...(o.loginCheckMs !== undefined ? { intervalMs: o.loginCheckMs } : {}),
+  });
 
   const server = new ssh2.Server({ hostKeys: [key.privateKey], ident: "routelab" }, (client, info) => {
     const addr = info.ip ?? "?";
@@ -146,13 +154,37 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       clearTimeout(grace);
       const name = user!;
       let channels = 0;
+      // The open shell and exec channels, and whether each has a pseudo-terminal.
+      const streams = new Map<ssh2.ServerChannel, boolean>();
+      let removed = false;
+      const unwatch = guard.watch({ user: name }, (message) => {
+        removed = true;
+        log(`ssh: ${addr}: ${name} was removed from the users file: connection closed`);
+        const open = [...streams];
+        for (const [stream, pty] of open) {
+          out(stream, pty ? `\r\n${message}\r\n` : `${message}\n`, true);
+          finish(stream, EX_NOPERM);
+        }
+        // The connection goes once the client has seen every channel's status and close.
+        let left = open.length;
+        const bye = () => {
+          if (--left <= 0) client.end();
+        };
+        if (open.length === 0) bye();
+        for (const [stream] of open) stream.once("close", bye);
+        setTimeout(() => client.end(), 2000).unref();
+      });
+      client.on("close", unwatch);
       client.on("session", (accept, reject) => {
         // A connection may hold a few sessions (ssh -M multiplexing), not thousands.
-        if (channels >= maxChannels) return reject();
+        if (channels >= maxChannels || removed) return reject();
         channels++;
         const session = accept();
         session.once("close", () => channels--);
-        onSession(name, session);
+        onSession(name, session, (stream, pty) => {
+          streams.set(stream, pty);
+          stream.once("close", () => streams.delete(stream));
+        });
       });
       // No port forwarding of any kind, no agent or X11: nothing reaches past the lab.
       client.on("tcpip", (_accept, reject) => reject());
@@ -166,7 +198,12 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     });
   });
 
-  const onSession = (name: string, session: ssh2.Session) => {
+  /** A session channel of `name`'s; `track` learns each shell or exec stream it opens. */
+  const onSession = (
+    name: string,
+    session: ssh2.Session,
+    track: (stream: ssh2.ServerChannel, pty: boolean) => void,
+  ) => {
     let pty: { cols: number; rows: number } | undefined;
     let shell: ShellSession | undefined;
     let stop: (() => void) | undefined;
@@ -191,6 +228,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     session.on("shell", (accept) => {
       const stream = accept();
       stream.on("error", () => {});
+      track(stream, pty !== undefined);
       const r = start(name, stream, startNodeFor(), pty);
       shell = r.shell;
       stop = r.stop;
@@ -198,6 +236,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     session.on("exec", (accept, _reject, info) => {
       const stream = accept();
       stream.on("error", () => {});
+      track(stream, pty !== undefined);
       const r = execRequest(name, stream, info.command, pty);
       shell = r?.shell;
       stop = r?.stop;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SessionStore } from "./sessions.js";
+import { type SessionEnd, SessionStore } from "./sessions.js";
 
 describe("SessionStore", () => {
   it("issues random tokens that expire absolutely and when idle", () => {
@@ -31,5 +31,33 @@ describe("SessionStore", () => {
     expect(s.get(c.token)?.role).toBe("instructor");
     for (let i = 0; i < 100; i++) s.create(`u${i}`, "student");
     expect(s.size).toBeLessThanOrEqual(10);
+  });
+
+  it("reports every end with its reason", () => {
+    let now = 0;
+    const s = new SessionStore({ ttlMs: 10_000, idleMs: 3000, max: 10, now: () => now });
+    const ends: string[] = [];
+    const stop = s.onEnd((x, why: SessionEnd) => ends.push(`${x.user}:${why}`));
+    const a = s.create("a", "student");
+    s.create("b", "student");
+    s.create("c", "student");
+    s.create("c", "student");
+    expect(s.revoke(a.token)).toBe(true);
+    expect(s.revoke(a.token)).toBe(false); // once
+    expect(s.revokeUser("c")).toBe(2);
+    now = 3000;
+    s.sweep();
+    expect(ends).toEqual(["a:logout", "c:revoked", "c:revoked", "b:idle"]);
+    ends.length = 0;
+    const d = s.create("d", "student"); // at 3 s: expires at 13 s
+    for (now = 5000; now < 13_000; now += 2000) expect(s.get(d.token)).toBeDefined();
+    expect(s.get(d.token)).toBeUndefined();
+    const e = s.create("e", "student");
+    s.revoke(e.token, "removed");
+    for (let i = 0; i < 11; i++) s.create(`u${i}`, "student");
+    expect(ends).toEqual(["d:expired", "e:removed", "u0:evicted"]);
+    stop();
+    s.revokeUser("u1");
+    expect(ends).toHaveLength(3);
   });
 });

@@ -3,6 +3,7 @@
  * Login sessions for the web page: an unguessable random token (256 bits, base64url) handed out
  * at login, kept in memory only, and valid until it expires (absolute lifetime) or sits unused
  * too long (idle timeout). Restarting the server logs everyone out, which is fine for a class.
+ * Every end is reported (`onEnd`), so what a login opened (the page's terminals) ends with it.
  */
 import { randomBytes } from "node:crypto";
 import type { Role } from "./store.js";
@@ -15,6 +16,12 @@ export interface Session {
   lastSeen: number;
   expires: number;
 }
+
+/**
+ * Why a session ended: logged out (`revoke`), past its lifetime, unused too long, its user
+ * removed from the users file, ended by the server (`revokeUser`), or pushed out of a full store.
+ */
+export type SessionEnd = "logout" | "expired" | "idle" | "removed" | "revoked" | "evicted";
 
 export interface SessionOptions {
   /** Absolute lifetime, ms (default 12 h: one teaching day). */
@@ -32,6 +39,7 @@ export class SessionStore {
   private readonly idleMs: number;
   private readonly max: number;
   private readonly now: () => number;
+  private readonly listeners = new Set<(s: Session, why: SessionEnd) => void>();
 
   constructor(o: SessionOptions = {}) {
     this.ttlMs = o.ttlMs ?? 12 * 3600_000;
@@ -56,8 +64,9 @@ export class SessionStore {
     const s = this.sessions.get(token);
     if (!s) return undefined;
     const t = this.now();
-    if (t >= s.expires || t - s.lastSeen >= this.idleMs) {
-      this.sessions.delete(token);
+    const why = this.over(s, t);
+    if (why) {
+      this.end(s, why);
       return undefined;
     }
     s.lastSeen = t;
@@ -65,19 +74,38 @@ export class SessionStore {
   }
 
   /** Logs out one session. */
-  revoke(token: string): boolean {
-    return this.sessions.delete(token);
+  revoke(token: string, why: SessionEnd = "logout"): boolean {
+    const s = this.sessions.get(token);
+    if (s) this.end(s, why);
+    return s !== undefined;
   }
 
   /** Logs out every session of a user (their account was removed or changed). */
-  revokeUser(user: string): number {
+  revokeUser(user: string, why: SessionEnd = "revoked"): number {
     let n = 0;
-    for (const [k, s] of this.sessions)
+    for (const s of [...this.sessions.values()])
       if (s.user === user) {
-        this.sessions.delete(k);
+        this.end(s, why);
         n++;
       }
     return n;
+  }
+
+  /** Calls `fn` whenever a session ends, with the reason; returns the function that stops it. */
+  onEnd(fn: (s: Session, why: SessionEnd) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private over(s: Session, t: number): SessionEnd | undefined {
+    if (t >= s.expires) return "expired";
+    if (t - s.lastSeen >= this.idleMs) return "idle";
+    return undefined;
+  }
+
+  private end(s: Session, why: SessionEnd): void {
+    this.sessions.delete(s.token);
+    for (const fn of [...this.listeners]) fn(s, why);
   }
 
   get size(): number {
@@ -87,14 +115,11 @@ export class SessionStore {
   /** Drops expired sessions; with `force`, also the oldest tenth when still full. */
   sweep(force = false): void {
     const t = this.now();
-    for (const [k, s] of this.sessions)
-      if (t >= s.expires || t - s.lastSeen >= this.idleMs) this.sessions.delete(k);
-    if (force && this.sessions.size >= this.max) {
-      let n = Math.ceil(this.max / 10);
-      for (const k of this.sessions.keys()) {
-        if (n-- <= 0) break;
-        this.sessions.delete(k);
-      }
+    for (const s of [...this.sessions.values()]) {
+      const why = this.over(s, t);
+      if (why) this.end(s, why);
     }
+    if (force && this.sessions.size >= this.max)
+      for (const s of [...this.sessions.values()].slice(0, Math.ceil(this.max / 10))) this.end(s, "evicted");
   }
 }

@@ -1,0 +1,101 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { endMessage, SessionGuard } from "./session-guard.js";
+import { SessionStore } from "./users/sessions.js";
+import { UsersStore } from "./users/store.js";
+
+async function setup() {
+  const file = join(mkdtempSync(join(tmpdir(), "routelab-guard-")), "users.yaml");
+  const users = UsersStore.load(file);
+  await users.add({ name: "alice", role: "student" });
+  await users.add({ name: "bob", role: "instructor" });
+  users.save();
+  let now = 0;
+  const sessions = new SessionStore({ ttlMs: 10_000, idleMs: 3000, now: () => now });
+  const guard = new SessionGuard({ users, sessions });
+  const ended: string[] = [];
+  const watch = (user: string, token?: string) =>
+    guard.watch({ user, token }, (m) => ended.push(`${user}${token ? "/web" : "/ssh"}: ${m}`));
+  /** Removes `name` from the file as `routelab users remove` in another process does. */
+  const remove = (name: string) => {
+    const other = UsersStore.load(file);
+    other.remove(name);
+    other.save();
+  };
+  return { users, sessions, guard, ended, watch, remove, tick: (ms: number) => (now += ms) };
+}
+
+describe("SessionGuard", () => {
+  it("ends every session of a user removed from the users file, and their web logins", async () => {
+    const { sessions, guard, ended, watch, remove } = await setup();
+    const a = sessions.create("alice", "student");
+    const b = sessions.create("bob", "instructor");
+    watch("alice");
+    watch("alice", a.token);
+    watch("bob", b.token);
+    guard.check();
+    expect(ended).toEqual([]);
+    remove("alice");
+    guard.check();
+    expect(ended).toEqual([
+      "alice/ssh: routelab: alice's account was removed; logged out.",
+      "alice/web: routelab: alice's account was removed; logged out.",
+    ]);
+    expect(sessions.get(a.token)).toBeUndefined();
+    expect(sessions.get(b.token)?.user).toBe("bob");
+    guard.check();
+    expect(ended).toHaveLength(2); // once
+    expect(guard.size).toBe(1);
+  });
+
+  it("ends a web terminal with its login at once: logged out at once; at the next check: idle, expired", async () => {
+    const { sessions, guard, ended, watch, tick } = await setup();
+    const [a, b, c, d] = [1, 2, 3, 4].map(() => sessions.create("alice", "student"));
+    for (const s of [a, b, c, d]) watch("alice", s!.token);
+    watch("alice"); // an SSH session: web logins are not its business
+    sessions.revoke(a!.token);
+    expect(ended).toEqual([`alice/web: ${endMessage("alice", "logout")}`]);
+    tick(2000);
+    sessions.get(b!.token); // in use
+    tick(2000);
+    sessions.get(b!.token);
+    guard.check(); // c and d idle 4 s
+    expect(ended.slice(1)).toEqual([
+      `alice/web: ${endMessage("alice", "idle")}`,
+      `alice/web: ${endMessage("alice", "idle")}`,
+    ]);
+    for (let i = 0; i < 2; i++) {
+      tick(2000);
+      sessions.get(b!.token);
+    }
+    tick(2000);
+    guard.check(); // 10 s: b's lifetime is over
+    expect(ended.at(-1)).toBe(`alice/web: ${endMessage("alice", "expired")}`);
+    expect(ended).toHaveLength(4);
+    expect(guard.size).toBe(1);
+  });
+
+  it("checks on a timer only while something is watched, and stops watching on request", async () => {
+    vi.useFakeTimers();
+    try {
+      const { guard, ended, watch, remove } = await setup();
+      const stop = watch("bob");
+      watch("alice");
+      remove("alice");
+      vi.advanceTimersByTime(1999);
+      expect(ended).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(ended).toEqual(["alice/ssh: routelab: alice's account was removed; logged out."]);
+      stop();
+      expect(guard.size).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+      remove("bob");
+      vi.advanceTimersByTime(10_000);
+      expect(ended).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * @module server/session-guard
+ * Ends what a login opened once the login no longer holds. An SSH connection and the page's
+ * terminals run a shell as their user; when an instructor removes that user from the users
+ * file (`routelab users remove`), every one of them ends, with a message. A terminal opened
+ * from a web session also ends with that session: logged out in another tab, expired, unused
+ * too long. Nothing is left running as someone who may no longer log in.
+ *
+ * The users file is re-read (one stat) and session lifetimes checked every `intervalMs` while
+ * anything is watched; a logout or revocation in the session store ends its terminals at once.
+ */
+import type { Session, SessionEnd, SessionStore } from "./users/sessions.js";
+import type { UsersStore } from "./users/store.js";
+
+export interface SessionGuardOptions {
+  users: UsersStore;
+  /** Web sessions, for terminals opened from one (the HTTP server's; SSH has none). */
+  sessions?: SessionStore;
+  /** How often to check the users file and session lifetimes, ms (default 2000). */
+  intervalMs?: number;
+}
+
+/** One interactive session: whose it is, the web session it came from, how to end it. */
+interface Watch {
+  user: string;
+  token: string | undefined;
+  end: (message: string) => void;
+}
+
+/** What the person reads when their session is ended (one line, no line end). */
+export function endMessage(user: string, why: SessionEnd): string {
+  switch (why) {
+    case "removed":
+      return `routelab: ${user}'s account was removed; logged out.`;
+    case "logout":
+      return "routelab: logged out (in another tab, or by a script); log in again.";
+    case "expired":
+      return "routelab: your login expired; log in again.";
+    case "idle":
+      return "routelab: your login went unused too long; log in again.";
+    case "revoked":
+    case "evicted":
+      return "routelab: your login was ended by the server; log in again.";
+  }
+}
+
+export class SessionGuard {
+  private readonly watches = new Set<Watch>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private unlisten: (() => void) | undefined;
+
+  constructor(private readonly o: SessionGuardOptions) {}
+
+  /**
+   * Watches one interactive session of `user`, opened from web session `token` if given: `end`
+   * runs once, with the message to show, when the login no longer holds. Returns the function
+   * to call when the session closes by itself.
+   */
+  watch(who: { user: string; token?: string | undefined }, end: (message: string) => void): () => void {
+    const w: Watch = { user: who.user, token: who.token, end };
+    this.watches.add(w);
+    this.start();
+    return () => this.forget(w);
+  }
+
+  /** Watched sessions (tests). */
+  get size(): number {
+    return this.watches.size;
+  }
+
+  /**
+   * Re-reads the users file and drops expired web sessions, ending the watched sessions of
+   * removed users and of ended web sessions. The timer calls it; tests may too.
+   */
+  check(): void {
+    this.o.users.refresh();
+    const removed = new Set<string>();
+    for (const w of [...this.watches])
+      if (this.o.users.role(w.user) === undefined) {
+        removed.add(w.user);
+        this.fire(w, endMessage(w.user, "removed"));
+      }
+    for (const user of removed) this.o.sessions?.revokeUser(user, "removed");
+    this.o.sessions?.sweep();
+  }
+
+  private sessionEnded(s: Session, why: SessionEnd): void {
+    for (const w of [...this.watches]) if (w.token === s.token) this.fire(w, endMessage(w.user, why));
+  }
+
+  private fire(w: Watch, message: string): void {
+    if (!this.forget(w)) return;
+    w.end(message);
+  }
+
+  private forget(w: Watch): boolean {
+    const was = this.watches.delete(w);
+    if (this.watches.size === 0) this.stop();
+    return was;
+  }
+
+  private start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      try {
+        this.check();
+      } catch {
+        // a users file that cannot be read now: the users in force stay, as for logins
+      }
+    }, this.o.intervalMs ?? 2000);
+    this.timer.unref?.();
+    this.unlisten = this.o.sessions?.onEnd((s, why) => this.sessionEnded(s, why));
+  }
+
+  private stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.unlisten?.();
+    this.unlisten = undefined;
+  }
+}
