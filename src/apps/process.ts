@@ -20,10 +20,18 @@ export interface Program {
   onExit(cb: (code: number) => void): void;
   /** Ctrl-C (SIGINT). Programs that catch it (ping) finish their own way; others end with 130. */
   interrupt(): void;
+  /**
+   * SIGKILL (the router it runs on crashed): ends at once with 137 and prints nothing more —
+   * no statistics, no last line. Programs check `running` in every callback, so none of their
+   * timers or sockets acts after it.
+   */
+  kill(): void;
 }
 
 /** Exit status of a process killed by SIGINT, as sh reports it (128 + 2). */
 export const EXIT_SIGINT = 130;
+/** Exit status of a process killed by SIGKILL, as sh reports it (128 + 9). */
+export const EXIT_SIGKILL = 137;
 
 /** Bookkeeping every program shares: the exit status and who waits for it. */
 export class ProgramState implements Program {
@@ -47,6 +55,10 @@ export class ProgramState implements Program {
 
   interrupt(): void {
     if (this.code === undefined) this.onInterrupt();
+  }
+
+  kill(): void {
+    this.exit(EXIT_SIGKILL);
   }
 
   /** Ends the program (only the first call counts). */

@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createSimLab } from "../engines/sim/index.js";
+import { loadTopologyText } from "../topology/index.js";
 import { FakeLab } from "./fake-lab.testkit.js";
 import { UserLimits } from "./limits.js";
 import { openTerminal, type Terminal } from "./terminal.js";
@@ -46,5 +50,39 @@ describe("openTerminal", () => {
     expect((again as Terminal).session.line.text).toBe("li");
     (again as Terminal).close();
     expect(limits.sessionsOf("carol")).toBe(0);
+  });
+});
+
+describe("a terminal on a router that crashes", () => {
+  it("loses the connection: the command ends cut off, the session falls back to where it came from", async () => {
+    const seed = readFileSync(join(import.meta.dirname, "..", "..", "examples", "seed.yaml"), "utf8");
+    const lab = createSimLab(loadTopologyText(seed, "seed.yaml"));
+    await lab.advance(60e9);
+    let out = "";
+    const t = openTerminal({
+      lab,
+      user: "alice",
+      role: "student",
+      limits: new UserLimits({}),
+      write: (s) => (out += s),
+      onExit: () => {},
+    }) as Terminal;
+    t.input("ssh vm4\rping vm9\r");
+    await lab.advance(2_500e6);
+    lab.setNode("vm4", false);
+    await lab.advance(5e9);
+    await t.session.idle();
+    const tail = out.slice(out.indexOf("alice@vm4$ ping vm9"));
+    expect(tail).toMatch(
+      /^alice@vm4\$ ping vm9\r\nPING vm9 \(10\.0\.90\.2\): 56 data bytes\r\n(64 bytes from .*\r\n){3}Connection to vm4 lost: vm4 went down\.\r\n\r\x1b\[Jalice@vm1\$ $/,
+    );
+    expect(t.session.node).toBe("vm1");
+    // And it stays unreachable until it boots.
+    t.input("ssh vm4\r");
+    expect(out).toMatch(/ssh: connect to host vm4 port 22: Host is down\r\n\r\x1b\[Jalice@vm1\$ $/);
+    lab.setNode("vm4", true);
+    t.input("ssh vm4\r");
+    expect(t.session.node).toBe("vm4");
+    t.close();
   });
 });

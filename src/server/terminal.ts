@@ -69,15 +69,21 @@ export function openTerminal(o: TerminalOptions): Terminal | string {
     commands: () => (o.role === "instructor" ? [...base(), ...CONTROL_COMMANDS] : base()),
     write: o.write,
     onExit: (code) => {
+      offEvents();
       release();
       o.onExit(code);
     },
     resolveHost: hostResolver(o.lab),
+    isUp: (n) => o.lab.nodes().find((x) => x.name === n)?.up ?? false,
     cols: o.cols ?? 80,
     rows: o.rows ?? 24,
     banner:
       `routelab: logged in as ${o.user} (${o.role}) on ${node}. ` +
       "Type help for commands, ssh NODE to hop to another router, exit to leave.\n",
+  });
+  // A crashed router drops the connections to it (ShellSession.hostDown).
+  const offEvents = o.lab.onEvent((e) => {
+    if (e.kind === "node" && e.state === "down") session.hostDown(e.node);
   });
   session.start();
   return {
@@ -85,6 +91,7 @@ export function openTerminal(o: TerminalOptions): Terminal | string {
     input: (d) => session.input(d),
     resize: (c, r) => session.resize(c, r),
     close: () => {
+      offEvents();
       session.close();
       release();
     },

@@ -267,6 +267,44 @@ describe("ShellSession", () => {
     expect(t.ran).toHaveLength(2);
   });
 
+  it("loses the connections through a router that crashes, as an ssh client does", async () => {
+    const t = setup();
+    t.s.input("ssh vm2\rssh vm3\r");
+    t.s.hostDown("vm10"); // not on the way: nothing happens
+    t.s.input("ping vm1\r");
+    t.ran[0]!.write("PING vm1 (10.0.10.1): 56 data bytes\n64 bytes");
+    // vm2 crashes: the connection to vm2, and vm3's beyond it, are gone; the ping is interrupted
+    // (it runs on vm3, which is alive, but its terminal went away) and says nothing more.
+    t.s.hostDown("vm2");
+    expect(t.ran[0]!.interrupted).toBe(true);
+    await t.tick();
+    expect(t.screen.text()).toBe(
+      "alice@vm1$ ssh vm2\nalice@vm2$ ssh vm3\nalice@vm3$ ping vm1\nPING vm1 (10.0.10.1): 56 data bytes\n64 bytes\nConnection to vm2 lost: vm2 went down.\nalice@vm1$",
+    );
+    expect(t.s.status).toBe(255);
+    expect(t.s.busy).toBe(false);
+    await t.s.idle();
+    // A command on the crashed router itself was killed with it: its end prints nothing.
+    t.s.input("ssh vm3 sleep\r");
+    t.s.hostDown("vm3");
+    t.ran[1]!.finish(137);
+    await t.tick();
+    expect(t.ran[1]!.interrupted).toBe(false);
+    expect(
+      t.screen
+        .text()
+        .endsWith("alice@vm1$ ssh vm3 sleep\nConnection to vm3 lost: vm3 went down.\nalice@vm1$"),
+    ).toBe(true);
+    // At a prompt, the line being typed is abandoned; the first router going down ends it all.
+    t.s.input("echo half");
+    t.s.hostDown("vm1");
+    expect(t.screen.text().endsWith("alice@vm1$ echo half\nConnection to vm1 lost: vm1 went down.")).toBe(
+      true,
+    );
+    expect(t.exits).toEqual([255]);
+    expect(t.s.closed).toBe(true);
+  });
+
   it("ends on Ctrl-D at an empty line only", () => {
     const t = setup();
     t.s.input("ab\x01\x04"); // Ctrl-D with text deletes forward

@@ -32,6 +32,8 @@ export interface ShellSessionOptions {
   write: (s: string) => void;
   /** Called once when the session ends (`exit` on the first node, Ctrl-D), with the exit status. */
   onExit: (code: number) => void;
+  /** Whether a router runs (`ssh` to a crashed one fails as it does); default: all do. */
+  isUp?: (node: string) => boolean;
   /** Maps what follows `ssh` (a name or an address) to a node name; default: node names only. */
   resolveHost?: (host: string) => string | undefined;
   /** Printed once by start(), before the first prompt. */
@@ -59,6 +61,8 @@ export class ShellSession {
   private histPos = 0;
   private draft = "";
   private run: ShellRun | undefined;
+  /** The connections the running command depends on: the node stack, and its node if a hop. */
+  private runPath: string[] = [];
   private runId = 0;
   private typeahead = "";
   private afterInterrupt = false;
@@ -127,6 +131,39 @@ export class ShellSession {
     if (this.ended) return;
     this.ended = true;
     this.run?.interrupt();
+  }
+
+  /**
+   * A router crashed. Every connection through it is lost, as an ssh client loses it: the
+   * session says so and falls back to the node before it in the hop chain (status 255, ssh's
+   * for a lost connection), or ends when it is the router the session started on. A command
+   * that was running there was killed with the router; one running beyond it is interrupted.
+   */
+  hostDown(node: string): void {
+    if (this.ended) return;
+    const path = this.run ? this.runPath : this.stack;
+    const at = path.indexOf(node);
+    if (at < 0) return;
+    const run = this.run;
+    if (run) {
+      this.runId++; // its end is not this session's business any more
+      this.run = undefined;
+      if (path[path.length - 1] !== node) run.interrupt();
+    }
+    // Below the output so far, or below the line being edited (which is abandoned).
+    const margin = run ? (this.atLineStart ? "" : "\r\n") : `${this.editor.end()}\r\n`;
+    this.o.write(`${margin}Connection to ${node} lost: ${node} went down.\r\n`);
+    this.atLineStart = true;
+    this.afterInterrupt = false;
+    if (at === 0) {
+      this.ended = true;
+      this.o.onExit(255);
+    } else {
+      this.stack.length = Math.min(this.stack.length, at);
+      this.lastStatus = 255;
+      this.prompt();
+    }
+    this.wakeIdle();
   }
 
   /** Raw terminal input. */
@@ -402,6 +439,12 @@ export class ShellSession {
       this.finishBuiltin(255);
       return;
     }
+    if (this.o.isUp && !this.o.isUp(node)) {
+      // What ssh says when nothing answers ARP for a crashed router (EHOSTDOWN).
+      this.o.write(`ssh: connect to host ${host} port 22: Host is down\r\n`);
+      this.finishBuiltin(255);
+      return;
+    }
     if (user !== undefined && user !== this.o.user) {
       // One account per person: nobody logs in as someone else.
       this.o.write(`${user}@${host}: Permission denied (publickey,password).\r\n`);
@@ -446,6 +489,7 @@ export class ShellSession {
       return;
     }
     this.run = run;
+    this.runPath = node === this.node ? [...this.stack] : [...this.stack, node];
     run.done.then(
       (code) => this.finished(id, code),
       (e: unknown) => {
@@ -459,17 +503,22 @@ export class ShellSession {
     if (id !== this.runId) return;
     this.run = undefined;
     this.lastStatus = code;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
     if (!this.ended) {
       // A prompt always starts at the left margin.
       if (!this.atLineStart || this.afterInterrupt) this.o.write("\r\n");
       this.afterInterrupt = false;
       this.prompt();
-      const ahead = this.typeahead;
-      this.typeahead = "";
-      if (ahead) this.input(ahead);
     }
+    this.wakeIdle();
+  }
+
+  /** No command runs any more: typeahead goes to the prompt, and `idle()` waiters resume. */
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    const ahead = this.typeahead;
+    this.typeahead = "";
+    if (ahead && !this.ended) this.input(ahead);
     for (const w of waiters) w();
   }
 }

@@ -91,6 +91,8 @@ export class SimNode implements Host {
   private groups = new Set<number>();
   private ifaceWatchers: ((i: HostInterface) => void)[] = [];
   readonly daemons: RoutingDaemon[] = [];
+  /** What kills each program running here (commands people started), for a crash. */
+  private readonly processes = new Set<() => void>();
   /** Static routes from the topology, restored at reboot. */
   readonly configuredStatics: RouteSpec[] = [];
   // Counters (netstat -s style)
@@ -521,8 +523,20 @@ export class SimNode implements Host {
     for (const w of this.ifaceWatchers.slice()) w(i);
   }
 
-  /** Crash: daemons stop, sockets close, dynamic routes vanish. */
+  /**
+   * Registers a program running on this node: `kill` is called if the node crashes. Returns
+   * the function to call when the program ends by itself.
+   */
+  addProcess(kill: () => void): () => void {
+    this.processes.add(kill);
+    return () => this.processes.delete(kill);
+  }
+
+  /** Crash: programs are killed, daemons stop, sockets close, dynamic routes vanish. */
   crash(): void {
+    const killed = [...this.processes];
+    this.processes.clear();
+    for (const k of killed) k();
     for (const d of this.daemons) d.stop();
     this.up = false;
     this.udpSockets.clear();

@@ -192,3 +192,41 @@ describe("regressions from the known limits: administrative state and carrier", 
     expect(iface.up).toBe(true);
   });
 });
+
+describe("regressions from the known limits: a crash kills the commands running on the router", () => {
+  it("a ping on a router that crashes ends there, without statistics, and sends nothing after the reboot", async () => {
+    const lab = createSimLab(TOPO);
+    const sent: number[] = [];
+    lab.onEvent((e) => {
+      if (e.kind === "hop" && e.cls === "echo-request" && e.from === "vm9") sent.push(e.t);
+    });
+    let out = "";
+    const st = parseScenario(
+      "wait converged\nvm9: ping -c 100 vm1 &\nwait 2500ms\nnode down vm9\nwait 5s\nnode up vm9\nwait 10s\n",
+      "s.txt",
+      NODES,
+    );
+    expect(
+      await runScenario(lab, st, "s.txt", { write: (s) => (out += s), quietInterval: TOPO.rip.update }),
+    ).toBe(0);
+    const crashed = lab.net.scheduler.now() - 15e9;
+    expect(out).toMatch(
+      /^vm9# ping -c 100 vm1 &\nPING vm1 \(10\.0\.10\.1\): 56 data bytes\n(64 bytes from .*\n){3}$/m,
+    );
+    expect(out).not.toContain("ping statistics");
+    expect(sent.length).toBe(3);
+    expect(sent.every((t) => t < crashed)).toBe(true);
+  });
+
+  it("a foreground command killed by a scheduled crash ends the way a killed process does: (exit 137)", async () => {
+    const lab = createSimLab(TOPO);
+    lab.net.scheduler.at(20e9, () => lab.setNode("vm4", false));
+    let out = "";
+    const st = parseScenario("wait 10s\nvm4: ping -c 30 vm9\nvm1: hostname\n", "s.txt", NODES);
+    expect(
+      await runScenario(lab, st, "s.txt", { write: (s) => (out += s), quietInterval: TOPO.rip.update }),
+    ).toBe(0);
+    expect(out).toMatch(/64 bytes from .*\n\(exit 137\)\nvm1# hostname\nvm1\n$/);
+    expect(lab.clock().now).toBeLessThan(21e9);
+  });
+});

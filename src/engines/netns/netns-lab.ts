@@ -69,6 +69,8 @@ interface NodeRuntime {
   resyncTimer: NodeJS.Timeout | null;
   monitor: ChildProcess | null;
   daemonPids: number[];
+  /** Commands people run in the namespace: a crash of the node kills them. */
+  commands: Set<ChildProcess>;
 }
 
 interface LinkRuntime {
@@ -148,6 +150,7 @@ export class NetnsLab implements Lab {
         resyncTimer: null,
         monitor: null,
         daemonPids: [],
+        commands: new Set(),
       });
     for (const l of topology.links) this.linksRt.set(l.id, { up: true, silent: false });
   }
@@ -645,6 +648,7 @@ export class NetnsLab implements Lab {
         stdio: ["ignore", "pipe", "pipe"],
       });
       this.children.add(child);
+      rt.commands.add(child);
       child.stdout!.setEncoding("utf8").on("data", (s: string) => write(s));
       child.stderr!.setEncoding("utf8").on("data", (s: string) => write(s));
       interrupt = () => {
@@ -657,7 +661,9 @@ export class NetnsLab implements Lab {
         });
         child.on("close", (code, signal) => {
           this.children.delete(child);
-          resolve(finish(code ?? (signal === "SIGINT" ? 130 : 1)));
+          rt.commands.delete(child);
+          // As sh reports a signalled process: 128 + 2 for Ctrl-C, 128 + 9 for a crash's kill.
+          resolve(finish(code ?? (signal === "SIGINT" ? 130 : signal === "SIGKILL" ? 137 : 1)));
         });
       });
     }
@@ -759,6 +765,8 @@ export class NetnsLab implements Lab {
     const rt = this.rt(node);
     if (rt.up === up) return;
     rt.up = up;
+    // A crash kills every process on the router: the commands people run there end at once.
+    if (!up) for (const c of rt.commands) c.kill("SIGKILL");
     this.enqueue(async () => {
       const n = rt.plan;
       if (!up) {

@@ -3,6 +3,7 @@
  * `createSimLab`: the simulator engine with everything plugged in — RIP on every node whose
  * routing is `rip`, and the shell's commands behind `exec`.
  */
+import type { Program } from "../../apps/process.js";
 import { RipDaemon, resolveRipSettings } from "../../proto/rip/index.js";
 import { runCommand, simShellContext } from "../../shell/index.js";
 import type { WallClock } from "../../sim/index.js";
@@ -27,15 +28,23 @@ export function createSimLab(topo: Topology, opts: CreateSimLabOptions = {}): Si
     },
     exec: (lab, node, line, o) => {
       const user = o.user ?? "root";
+      const write = o.write ?? (() => {});
+      let prog: Program | undefined;
       const ctx = simShellContext(lab.net, node, {
         user,
         privileged: o.privileged ?? false,
-        write: o.write ?? (() => {}),
+        // A program killed by a crash says nothing more, whatever it had pending.
+        write: (s) => {
+          if (prog === undefined || prog.exitCode === undefined) write(s);
+        },
       });
       lab.emit({ kind: "command", t: lab.net.scheduler.now(), node: node.name, user, command: line });
-      const prog = runCommand(ctx, line);
+      const p = runCommand(ctx, line);
+      prog = p;
+      // A crash of the node kills it, as a real crash kills every process.
+      if (p.exitCode === undefined) p.onExit(node.addProcess(() => p.kill()));
       const done = new Promise<number>((resolve) =>
-        prog.onExit((code) => {
+        p.onExit((code) => {
           lab.emit({
             kind: "command",
             t: lab.net.scheduler.now(),
@@ -50,9 +59,9 @@ export function createSimLab(topo: Topology, opts: CreateSimLabOptions = {}): Si
       return {
         done,
         get exitCode() {
-          return prog.exitCode;
+          return p.exitCode;
         },
-        interrupt: () => prog.interrupt(),
+        interrupt: () => p.interrupt(),
       };
     },
   });
