@@ -1,9 +1,10 @@
 /**
  * System test: the live page in a real browser (Debian's chromium via playwright-core) against
  * `createServer` on a paced seed lab. It checks what a person in the classroom sees: 9
- * routers, dots moving along the links while a ping runs, a link taken down from its menu
- * changing the routing table panel, and the clock controls acting on the server's clock.
- * Screenshots land in test-artifacts/ (mid-animation among them).
+ * routers, the map refitted to the window at every size (a phone turned too; a view the person
+ * moved keeps its centre), dots moving along the links while a ping runs, a link taken down
+ * from its menu changing the routing table panel, and the clock controls acting on the
+ * server's clock. Screenshots land in test-artifacts/ (mid-animation among them).
  *
  * The seed's links get 100 ms of delay here (1 ms in the example file), so that each hop's dot
  * is on screen for a few frames at 1× and its motion can be measured.
@@ -29,6 +30,7 @@ interface Hooks {
   routeRenders: number;
   stats: { frames: number; dotsDrawn: number };
   nodePoint(n: string): [number, number] | null;
+  fit(): void;
   linkPoint(id: string, frac?: number): [number, number] | null;
   dots(): { packet: number; link: string; x: number; y: number; cls: string; user: string }[];
 }
@@ -113,6 +115,85 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     expect(await hooks((h) => [h.nodes, h.links])).toEqual([9, 9]);
     await until("the event stream", async () => (await hooks((h) => h.batches)) > 0);
     await page.screenshot({ path: join(ARTIFACTS, "web-seed.png") });
+    expect(problems).toEqual([]);
+  });
+
+  it("refits the map when the window is resized or a phone turned; a view the person moved keeps its centre", async () => {
+    /** The routers' extent and the map's box, in the map's own pixels. */
+    const extent = () =>
+      page.evaluate(() => {
+        const h = (window as unknown as { __routelab: Hooks }).__routelab;
+        const c = document.getElementById("view")!.getBoundingClientRect();
+        const pts = ["vm1", "vm2", "vm3", "vm4", "vm5", "vm6", "vm7", "vm8", "vm9"].map(
+          (n) => h.nodePoint(n)!,
+        );
+        const xs = pts.map((p) => p[0] - c.left);
+        const ys = pts.map((p) => p[1] - c.top);
+        return {
+          w: c.width,
+          h: c.height,
+          x0: Math.min(...xs),
+          x1: Math.max(...xs),
+          y0: Math.min(...ys),
+          y1: Math.max(...ys),
+        };
+      });
+    type Extent = Awaited<ReturnType<typeof extent>>;
+    /** Every router inside the map with room for its circle, the network filling it and centred. */
+    const fitted = (e: Extent) =>
+      e.x0 >= 20 &&
+      e.y0 >= 20 &&
+      e.x1 <= e.w - 20 &&
+      e.y1 <= e.h - 20 &&
+      ((e.x1 - e.x0) / e.w >= 0.6 || (e.y1 - e.y0) / e.h >= 0.5) &&
+      Math.abs((e.x0 + e.x1) / 2 - e.w / 2) < 0.05 * e.w;
+    const sizes: [string, number, number][] = [
+      ["wide", 1400, 850],
+      ["small", 760, 560],
+      ["phone-portrait", 400, 860],
+      ["phone-landscape", 860, 400],
+      ["wide-again", 1400, 850],
+    ];
+    let last: Extent | undefined;
+    for (const [name, width, height] of sizes) {
+      await page.setViewportSize({ width, height });
+      await until(`the map to fit the ${name} window`, async () => {
+        last = await extent();
+        return fitted(last);
+      });
+      await page.screenshot({ path: join(ARTIFACTS, `web-resize-${name}.png`) });
+    }
+    // The person drags the map: a resize then keeps their view, centred, instead of refitting.
+    const c = (await page.locator("#view").boundingBox())!;
+    await page.mouse.move(c.x + 30, c.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 90, c.y + 70, { steps: 5 });
+    await page.mouse.up();
+    const before = await extent();
+    expect(before.x0).toBeCloseTo(last!.x0 + 60, 0);
+    await page.setViewportSize({ width: 1200, height: 850 });
+    // The map's box is narrower: the view moves by half the difference, at the same scale.
+    const kept = (a: Extent) => {
+      const [dx, dy] = [(a.w - before.w) / 2, (a.h - before.h) / 2];
+      return (
+        a.w < before.w &&
+        Math.abs(a.x0 - (before.x0 + dx)) < 1 &&
+        Math.abs(a.x1 - (before.x1 + dx)) < 1 &&
+        Math.abs(a.y0 - (before.y0 + dy)) < 1 &&
+        Math.abs(a.y1 - (before.y1 + dy)) < 1
+      );
+    };
+    let after = before;
+    await until("the view to keep its centre", async () => {
+      after = await extent();
+      return kept(after);
+    }).catch((e) => {
+      throw new Error(`${e.message}: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    });
+    expect(fitted(after)).toBe(false); // not refitted: the person's view stays
+    await page.setViewportSize({ width: 1400, height: 850 });
+    await hooks((h) => h.fit()); // as it was, for the tests below
+    await until("the map to fit again", async () => fitted(await extent()));
     expect(problems).toEqual([]);
   });
 

@@ -25,8 +25,8 @@ export function fitView(
   pts: { x: number; y: number }[],
   w: number,
   h: number,
-  /** Room around the network, px (default: 7% of the width, between 28 and 80). */
-  margin = Math.min(80, Math.max(28, w * 0.07)),
+  /** Room around the network, px (default: 7% of the width, between 40 and 80: a router's circle and more). */
+  margin = Math.min(80, Math.max(40, w * 0.07)),
   /** Room kept free at the top and bottom (the legend), px. */
   top = 0,
   bottom = 40,
@@ -52,6 +52,9 @@ export function fitView(
   c.oy = top + h / 2 - ((y0 + y1) / 2) * c.scale;
 }
 
+/** Pointer travel, px, below which a press is a click rather than a drag. */
+const CLICK_SLOP = 6;
+
 function zoomAt(c: Camera, sx: number, sy: number, factor: number): void {
   const s = Math.min(Math.max(c.scale * factor, 0.005), 50);
   const f = s / c.scale;
@@ -60,12 +63,17 @@ function zoomAt(c: Camera, sx: number, sy: number, factor: number): void {
   c.scale = s;
 }
 
-/** Wires pointer and wheel input on `el` to the camera; `changed` after each move, `click` for taps. */
+/**
+ * Wires pointer and wheel input on `el` to the camera; `changed` after each move, `click` for
+ * taps, `adjusted` once a press has become a drag or pinch, and on the wheel: the person has
+ * moved the view themselves.
+ */
 export function attachCamera(
   el: HTMLElement,
   c: Camera,
   changed: () => void,
   click: (sx: number, sy: number) => void,
+  adjusted: () => void = () => {},
 ): void {
   const pointers = new Map<number, { x: number; y: number }>();
   let moved = 0;
@@ -99,13 +107,14 @@ export function attachCamera(
     }
     p.x = x;
     p.y = y;
+    if (moved >= CLICK_SLOP) adjusted();
     changed();
   });
   const up = (e: PointerEvent) => {
     if (!pointers.has(e.pointerId)) return;
     pointers.delete(e.pointerId);
     if (pointers.size === 0) el.classList.remove("dragging");
-    if (pointers.size === 0 && moved < 6 && e.type === "pointerup") {
+    if (pointers.size === 0 && moved < CLICK_SLOP && e.type === "pointerup") {
       const [x, y] = local(e);
       click(x, y);
     }
@@ -119,6 +128,7 @@ export function attachCamera(
       e.preventDefault();
       const [x, y] = local(e);
       zoomAt(c, x, y, Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)));
+      adjusted();
       changed();
     },
     { passive: false },

@@ -128,7 +128,8 @@ async function boot(): Promise<void> {
 
   // Drawing: one frame per animation frame while anything moves, else on demand.
   let frame = 0;
-  let fitted = false;
+  /** The person panned or zoomed: resizes keep their view (centred) instead of refitting. */
+  let moved = false;
   const busy = { frameMs: 0, batchMs: 0 };
   const draw = (wall: number) => {
     frame = 0;
@@ -162,20 +163,37 @@ async function boot(): Promise<void> {
       onTop ? 0 : room,
     );
   }
+  // The map follows its box: a window made smaller or larger, a phone turned, the header or
+  // legend reflowing. Until the person pans or zooms the whole network is refitted; after that
+  // their view keeps its scale and the point at its centre.
   const resize = () => {
+    const [w, h] = [renderer.width, renderer.height];
     renderer.resize();
-    if (!fitted && renderer.width > 0) {
-      fitAll();
-      fitted = true;
+    if (renderer.width > 0 && renderer.height > 0 && (renderer.width !== w || renderer.height !== h)) {
+      if (!moved || w === 0 || h === 0) fitAll();
+      else {
+        cam.ox += (renderer.width - w) / 2;
+        cam.oy += (renderer.height - h) / 2;
+      }
     }
     kick();
   };
   new ResizeObserver(resize).observe(canvas);
+  // Some mobile browsers report the turn before the new layout: look again on the next frame.
+  screen.orientation?.addEventListener("change", () => requestAnimationFrame(resize));
   resize();
   // The clock display ticks even with no packets moving.
   setInterval(kick, 100);
 
-  attachCamera(canvas, cam, kick, (x, y) => click(x, y));
+  attachCamera(
+    canvas,
+    cam,
+    kick,
+    (x, y) => click(x, y),
+    () => {
+      moved = true;
+    },
+  );
 
   function nodeAt(x: number, y: number): string | null {
     const r = nodeRadius(cam, scene.spacing) + 4;
@@ -437,11 +455,13 @@ async function boot(): Promise<void> {
     },
     /** Zooms so the whole network fits (benchmarks of large topologies). */
     fit() {
+      moved = false;
       fitAll();
       kick();
     },
-    /** Moves the camera by (dx, dy) px (benchmarks: panning). */
+    /** Moves the camera by (dx, dy) px (benchmarks: panning), as a drag does. */
     pan(dx: number, dy: number) {
+      moved = true;
       cam.ox += dx;
       cam.oy += dy;
       kick();
