@@ -86,7 +86,7 @@ export interface RouteEvent extends BaseEvent {
   reason: string;
 }
 
-/** A link changed state. */
+/** A link changed state, or its delay or loss. */
 export interface LinkEvent extends BaseEvent {
   kind: "link";
   link: string;
@@ -94,6 +94,10 @@ export interface LinkEvent extends BaseEvent {
   b: string;
   state: "up" | "down";
   silent: boolean;
+  /** Present when the link's delay changed (ns, the new value); state and silent are then as they were. */
+  delay?: number;
+  /** Present when the link's loss rate changed (0…1, the new value). */
+  loss?: number;
 }
 
 /** A node crashed (down) or rebooted (up). */

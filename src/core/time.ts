@@ -54,3 +54,15 @@ export function formatDuration(t: Nanos): string {
   const m = Math.floor(s / 60);
   return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
 }
+
+/** The exact duration in the largest unit that divides it (parses back to the same nanoseconds). */
+export function durationText(t: Nanos): string {
+  if (t === 0) return "0";
+  for (const [unit, n] of [
+    ["s", SECOND],
+    ["ms", MS],
+    ["us", US],
+  ] as const)
+    if (t % n === 0) return `${t / n}${unit}`;
+  return `${t}ns`;
+}

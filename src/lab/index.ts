@@ -6,3 +6,4 @@ export { CheckRecord, isLoss, type RanCommand } from "./checks-record.js";
 export { PROBE_USER, type ProbeResult, probe } from "./checks-probe.js";
 export { allPassed, formatCheckReport } from "./lesson-report.js";
 export * from "./lesson-schedule.js";
+export { checkShape, describeShape, parseShapeWords, shapeFromJson } from "./link-shape.js";

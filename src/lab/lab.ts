@@ -51,6 +51,14 @@ export interface LinkInfo {
   loss: number;
 }
 
+/** A change of a link's delay and loss (both directions); an absent field stays as it is. */
+export interface LinkShape {
+  /** One-way propagation delay. */
+  delay?: Nanos;
+  /** Probability that a packet is lost on the wire, 0…1. */
+  loss?: number;
+}
+
 export interface ExecOptions {
   /** Who runs it (default `root`). Packets it sends carry this user. */
   user?: string;
@@ -98,6 +106,12 @@ export interface Lab {
   routes(node: string): RouteInfo[];
   exec(node: string, commandLine: string, opts?: ExecOptions): Execution;
   setLink(a: string, b: string, up: boolean, opts?: { silent?: boolean }): void;
+  /**
+   * Changes the delay and/or loss of the link between `a` and `b` from now on (packets already
+   * on the wire keep theirs). Throws LabError naming the field for a bad value, and
+   * (`unsupported`) on an engine that cannot emulate them.
+   */
+  setLinkShape(a: string, b: string, shape: LinkShape): void;
   setNode(node: string, up: boolean): void;
   /** Subscribes to the event stream; returns the unsubscribe function. */
   onEvent(listener: (e: LabEvent) => void): () => void;

@@ -11,7 +11,8 @@
  */
 import { formatDuration, type Nanos } from "../core/time.js";
 import type { LessonEvent } from "../topology/lesson-model.js";
-import type { Execution, Lab } from "./lab.js";
+import type { Execution, Lab, LinkShape } from "./lab.js";
+import { describeShape } from "./link-shape.js";
 
 /** Calls `fn` when the lab's virtual clock reaches `t`. */
 export type LabTimer = (t: Nanos, fn: () => void) => void;
@@ -22,7 +23,7 @@ export interface ScheduleEntry {
   id: string;
   at: Nanos;
   kind: LessonEvent["kind"];
-  /** `link vm1–vm2 down (silent)`, `node vm3 down`, `alice@vm4: traceroute vm9`. */
+  /** `link vm1–vm2 down (silent)`, `link vm1–vm2 loss 10%`, `node vm3 down`, `alice@vm4: traceroute vm9`. */
   text: string;
   /** Line of the topology file that states it. */
   line?: number;
@@ -37,9 +38,19 @@ export function describeLessonEvent(e: LessonEvent): string {
       return `link ${e.a}–${e.b} ${e.up ? "up" : "down"}${e.silent ? " (silent)" : ""}`;
     case "node":
       return `node ${e.node} ${e.up ? "up" : "down"}`;
+    case "shape":
+      return `link ${e.a}–${e.b} ${describeShape(e)}`;
     case "run":
       return `${e.user === "root" ? "" : `${e.user}@`}${e.node}: ${e.command}`;
   }
+}
+
+/** The delay and loss a shape event sets (only those it names). */
+function shapeOf(e: { delay?: Nanos; loss?: number }): LinkShape {
+  const shape: LinkShape = {};
+  if (e.delay !== undefined) shape.delay = e.delay;
+  if (e.loss !== undefined) shape.loss = e.loss;
+  return shape;
 }
 
 /** The schedule as the page shows it, relative to the clock `now`. */
@@ -90,6 +101,7 @@ export function playSchedule(
       try {
         if (e.kind === "link") lab.setLink(e.a, e.b, e.up, { silent: e.silent });
         else if (e.kind === "node") lab.setNode(e.node, e.up);
+        else if (e.kind === "shape") lab.setLinkShape(e.a, e.b, shapeOf(e));
         else {
           const prompt = e.user === "root" ? `${e.node}# ` : `${e.user}@${e.node}$ `;
           write(`[${formatDuration(e.at)}] ${prompt}${e.command}\n`);

@@ -50,13 +50,32 @@ describe("parseScenario", () => {
   it("names the script and line of a bad statement", () => {
     expect(bad("wait 30s\nwait soon")).toBe("s.txt:2: wait: 'soon' is not a duration (e.g. 500ms, 30s, 5m)");
     expect(bad("vm9: ping vm1")).toBe("s.txt:1: unknown node 'vm9'");
-    expect(bad("\n\nlink down vm1")).toBe("s.txt:3: usage: link down A B [--silent] | link up A B");
+    expect(bad("\n\nlink down vm1")).toBe(
+      "s.txt:3: usage: link down A B [--silent] | link up A B | link A B [delay DURATION] [loss RATE]",
+    );
     expect(bad("link up vm1 vm2 --silent")).toBe("s.txt:1: link up: unknown option '--silent'");
     expect(bad("reboot vm1")).toBe(
       "s.txt:1: unknown statement 'reboot' (expected wait, link, node, or NODE: COMMAND)",
     );
     expect(bad("vm1:   ")).toBe("s.txt:1: missing command after 'vm1:'");
     expect(bad("wait converged max")).toBe("s.txt:1: usage: wait converged [max DURATION]");
+  });
+
+  it("reads a link's delay and loss, and says what is wrong with them at their line", () => {
+    expect(parseScenario("link vm1 vm2 loss 10%\nlink vm2 vm1 delay 20ms loss 0.5", "s", nodes)).toEqual([
+      { line: 1, kind: "shape", a: "vm1", b: "vm2", shape: { loss: 0.1 } },
+      { line: 2, kind: "shape", a: "vm2", b: "vm1", shape: { delay: 20 * MS, loss: 0.5 } },
+    ]);
+    expect(bad("link vm1 vm2 loss")).toBe(
+      "s.txt:1: usage: link A B [delay DURATION] [loss RATE] (e.g. delay 20ms, loss 10%)",
+    );
+    expect(bad("\nlink vm1 vm2 delay 20")).toBe(
+      "s.txt:2: link delay: '20' has no unit: write e.g. 20ms or 20s",
+    );
+    expect(bad("link vm1 vm9 loss 1%")).toBe("s.txt:1: unknown node 'vm9'");
+    expect(bad("link vm1 vm2 up")).toBe(
+      "s.txt:1: usage: link down A B [--silent] | link up A B | link A B [delay DURATION] [loss RATE]",
+    );
   });
 
   it("bounds waits: a typo such as 100000h is refused at its line instead of running for hours", () => {

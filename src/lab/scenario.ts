@@ -10,6 +10,7 @@
  *   wait converged [max DURATION]   until no routing table changed for update + update/6
  *                                   (gives up after max: 10m unless given, at most 24h)
  *   link down A B [--silent] | link up A B
+ *   link A B [delay DURATION] [loss RATE]   change a link's delay and/or loss from now on
  *   node down A | node up A
  *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
  */
@@ -23,12 +24,14 @@ import {
   type Nanos,
   SECOND,
 } from "../core/time.js";
-import type { Execution, Lab } from "./lab.js";
+import type { Execution, Lab, LinkShape } from "./lab.js";
+import { parseShapeWords } from "./link-shape.js";
 
 export type Statement =
   | { line: number; kind: "wait"; duration: Nanos }
   | { line: number; kind: "converged"; max: Nanos }
   | { line: number; kind: "link"; a: string; b: string; up: boolean; silent: boolean }
+  | { line: number; kind: "shape"; a: string; b: string; shape: LinkShape }
   | { line: number; kind: "node"; node: string; up: boolean }
   | { line: number; kind: "exec"; user: string; node: string; command: string; background: boolean };
 
@@ -96,10 +99,23 @@ export function parseScenario(text: string, file: string, nodeNames: ReadonlySet
         else fail("usage: wait DURATION | wait converged [max DURATION]");
         return;
       case "link": {
+        if (w[3] === "delay" || w[3] === "loss") {
+          const shape = parseShapeWords(w.slice(3));
+          if (shape.ok)
+            out.push({
+              line,
+              kind: "shape",
+              a: node(w[1], "link"),
+              b: node(w[2], "link"),
+              shape: shape.value,
+            });
+          else fail(shape.error);
+          return;
+        }
         const flags = w.slice(2).filter((x) => x.startsWith("-"));
         const args = w.slice(2).filter((x) => !x.startsWith("-"));
         if ((w[1] !== "up" && w[1] !== "down") || args.length !== 2)
-          fail("usage: link down A B [--silent] | link up A B");
+          fail("usage: link down A B [--silent] | link up A B | link A B [delay DURATION] [loss RATE]");
         for (const f of flags)
           if (f !== "--silent" || w[1] === "up") fail(`link ${w[1]}: unknown option '${f}'`);
         out.push({
@@ -203,6 +219,9 @@ export async function runScenario(
         }
         case "link":
           atLine(file, st.line, () => lab.setLink(st.a, st.b, st.up, { silent: st.silent }));
+          break;
+        case "shape":
+          atLine(file, st.line, () => lab.setLinkShape(st.a, st.b, st.shape));
           break;
         case "node":
           atLine(file, st.line, () => lab.setNode(st.node, st.up));

@@ -2,12 +2,14 @@
  * @module server/control
  * The instructor's controls as typed commands, so the teacher can break the network from the
  * same terminal the class uses: `link down vm1 vm2 [--silent]`, `link up vm1 vm2`,
- * `node down vm3`, `node up vm3`, `clock`, `clock speed 2`, `clock pause`, `clock resume`.
+ * `link vm1 vm2 delay 20ms loss 10%`, `node down vm3`, `node up vm3`, `clock`, `clock speed 2`,
+ * `clock pause`, `clock resume`.
  * They act on the Lab (not on one node), so the server handles them, never a node's shell.
  * Who may use them is policy.ts's business; this only runs them.
  */
 import { LabError } from "../core/errors.js";
 import type { Lab } from "../lab/lab.js";
+import { describeShape, parseShapeWords } from "../lab/link-shape.js";
 import { CONTROL_COMMANDS } from "./policy.js";
 
 export interface ControlResult {
@@ -37,11 +39,21 @@ export function runControlCommand(lab: Lab, words: string[]): ControlResult | un
 }
 
 function link(lab: Lab, args: string[]): ControlResult {
+  if (args[2] === "delay" || args[2] === "loss") {
+    const [a, b] = args as [string, string];
+    const shape = parseShapeWords(args.slice(2));
+    if (!shape.ok) return { output: `${shape.error}\n`, status: EX_USAGE };
+    lab.setLinkShape(a, b, shape.value);
+    return { output: `link ${a}-${b} ${describeShape(shape.value)}\n`, status: 0 };
+  }
   const silent = args.includes("--silent");
   const rest = args.filter((a) => a !== "--silent");
   const [dir, a, b] = rest;
   if ((dir !== "up" && dir !== "down") || !a || !b || rest.length !== 3 || (silent && dir === "up"))
-    return { output: "usage: link down A B [--silent] | link up A B\n", status: EX_USAGE };
+    return {
+      output: "usage: link down A B [--silent] | link up A B | link A B [delay DURATION] [loss RATE]\n",
+      status: EX_USAGE,
+    };
   lab.setLink(a, b, dir === "up", silent ? { silent } : undefined);
   return { output: `link ${a}-${b} ${dir}${silent ? " (silent)" : ""}\n`, status: 0 };
 }

@@ -5,7 +5,8 @@
  * `spew N` (N characters of output) and `sleep`; records link/node changes and who ran what.
  */
 import { LabError } from "../core/errors.js";
-import type { ClockState, Execution, Lab, LinkInfo, NodeInfo } from "../lab/lab.js";
+import type { ClockState, Execution, Lab, LinkInfo, LinkShape, NodeInfo } from "../lab/lab.js";
+import { describeShape } from "../lab/link-shape.js";
 import type { Topology } from "../topology/model.js";
 
 export class FakeLab implements Lab {
@@ -107,6 +108,11 @@ export class FakeLab implements Lab {
     this.check(a);
     this.check(b);
     this.changes.push(`link ${a} ${b} ${up ? "up" : "down"}${opts?.silent ? " silent" : ""}`);
+  }
+  setLinkShape(a: string, b: string, shape: LinkShape): void {
+    this.check(a);
+    this.check(b);
+    this.changes.push(`link ${a} ${b} ${describeShape(shape)}`);
   }
   setNode(node: string, up: boolean): void {
     this.check(node);

@@ -123,7 +123,16 @@ describe("createUserExec", () => {
     expect(await carol("vm1", "link sideways vm1 vm2", w).done).toBe(64);
     expect(await carol("vm1", "link down vm1 nowhere", w).done).toBe(1);
     expect(out).toContain("link: unknown node 'nowhere'");
-    expect(lab.changes).toEqual(["link vm1 vm2 down silent", "node vm3 up"]);
+    expect(await alice("vm1", "link vm1 vm2 loss 50%", w).done).toBe(EX_NOPERM);
+    expect(await carol("vm1", "link vm1 vm2 delay 20ms loss 10%", w).done).toBe(0);
+    expect(out).toContain("link vm1-vm2 delay 20ms loss 10%\n");
+    expect(await carol("vm1", "link vm1 vm2 loss lots", w).done).toBe(64);
+    expect(out).toContain("link loss: 'lots' is not a loss rate (write 0.01 or 1%)\n");
+    expect(lab.changes).toEqual([
+      "link vm1 vm2 down silent",
+      "node vm3 up",
+      "link vm1 vm2 delay 20ms loss 10%",
+    ]);
     // one command at a time for alice
     const ping = alice("vm1", "ping vm2", w);
     expect(await alice("vm1", "echo again", w).done).toBe(EX_NOPERM);

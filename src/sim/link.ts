@@ -89,9 +89,11 @@ export class Link {
     readonly id: string,
     readonly a: Iface,
     readonly b: Iface,
-    readonly delay: Nanos,
+    /** Changed mid-run by the lab (setLinkShape): FIFO still holds, as `lastArrival` bounds arrivals. */
+    public delay: Nanos,
     readonly bandwidth: number,
-    readonly loss: number,
+    /** Changed mid-run by the lab (setLinkShape); read at each arrival. */
+    public loss: number,
     readonly queue: number,
   ) {
     this.ab = new LinkDirection(this, a, b);

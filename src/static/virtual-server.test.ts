@@ -69,6 +69,8 @@ describe("VirtualServer answers as the server does", () => {
     expect(ping.body.output).toContain("2 packets received");
     await same("POST", "/api/links", { a: "vm1", b: "vm3", state: "down" });
     await same("POST", "/api/links", { link: "vm1-vm3", state: "up" });
+    await same("POST", "/api/links", { a: "vm1", b: "vm3", delay: "20ms", loss: "10%" });
+    await same("POST", "/api/exec", { node: "vm1", command: "ping -c 5 vm3" });
     await same("POST", "/api/nodes/vm5", { state: "down" });
     await same("POST", "/api/clock", { step: "3m" });
     await same("GET", "/api/lesson");
@@ -86,6 +88,11 @@ describe("VirtualServer answers as the server does", () => {
       ["POST", "/api/exec", { node: "vm99", command: "ping vm1" }],
       ["POST", "/api/links", { link: "nope", state: "down" }],
       ["POST", "/api/links", { a: "vm1", state: "down" }],
+      ["POST", "/api/links", { a: "vm1", b: "vm3" }],
+      ["POST", "/api/links", { a: "vm1", b: "vm3", loss: "150%" }],
+      ["POST", "/api/links", { a: "vm1", b: "vm3", delay: "soon", state: "down" }],
+      ["POST", "/api/links", { a: "vm1", b: "vm3", silent: true, delay: 0 }],
+      ["POST", "/api/links", { a: "vm1", b: "vm3", jitter: "1ms" }],
       ["POST", "/api/nodes/vm1", { state: "sideways" }],
       ["POST", "/api/clock", { speed: 2 }],
       ["POST", "/api/clock", { step: "soon" }],

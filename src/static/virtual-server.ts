@@ -14,6 +14,7 @@
  * Browser-safe: imports only browser-safe layers (no fastify, no node:).
  */
 import { LabError } from "../core/errors.js";
+import { linkRequestShape } from "../lab/link-shape.js";
 import { parseDuration } from "../core/time.js";
 import type { LessonSession } from "../engines/sim/lesson.js";
 import type { RewindableLab } from "../engines/sim/rewind.js";
@@ -191,8 +192,8 @@ export class VirtualServer {
     }
     if (post && path === "/api/links") {
       const b = bodyOf(raw);
-      only(b, ["a", "b", "link", "state", "silent"], ["state"]);
-      const up = state(b);
+      only(b, ["a", "b", "link", "state", "silent", "delay", "loss"]);
+      const up = b.state === undefined ? undefined : state(b);
       let a = str(b, "a", false);
       let z = str(b, "b", false);
       const id = str(b, "link", false);
@@ -208,7 +209,9 @@ export class VirtualServer {
       if (z === undefined) throw new ApiError(400, "b is required (or link)", "b");
       if (b.silent !== undefined && typeof b.silent !== "boolean")
         throw new ApiError(400, "silent must be boolean", "silent");
-      lab.setLink(a, z, up, { silent: b.silent === true });
+      const shape = linkRequestShape(b);
+      if (up !== undefined) lab.setLink(a, z, up, { silent: b.silent === true });
+      if (shape) lab.setLinkShape(a, z, shape);
       const link = lab
         .links()
         .find((l) => (l.a.node === a && l.b.node === z) || (l.a.node === z && l.b.node === a));

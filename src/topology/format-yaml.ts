@@ -8,9 +8,12 @@
  */
 import { Document, isMap, isSeq, type Node } from "yaml";
 import { formatIpv4, formatPrefix } from "../core/ip.js";
-import { MS, type Nanos, SECOND, US } from "../core/time.js";
+import { durationText } from "../core/time.js";
 import { DEFAULT_LINK, DEFAULT_RIP, type LinkProps } from "./defaults.js";
 import type { RipSettings, TopoLink, Topology } from "./model.js";
+
+/** Moved to core/time (the page shows durations too); still exported here for callers. */
+export { durationText };
 
 /** routelab YAML text for `t`. */
 export function formatRoutelabYaml(t: Topology): string {
@@ -80,18 +83,6 @@ function ripObject(
   }
   if (want("splitHorizon")) o["split-horizon"] = r.splitHorizon;
   return o;
-}
-
-/** The exact duration in the largest unit that divides it (parses back to the same nanoseconds). */
-export function durationText(t: Nanos): string {
-  if (t === 0) return "0";
-  for (const [unit, n] of [
-    ["s", SECOND],
-    ["ms", MS],
-    ["us", US],
-  ] as const)
-    if (t % n === 0) return `${t / n}${unit}`;
-  return `${t}ns`;
 }
 
 function propText(k: keyof LinkProps, v: number): string | number {

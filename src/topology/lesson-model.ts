@@ -9,9 +9,13 @@
 import type { SourcePos } from "../core/errors.js";
 import type { Nanos } from "../core/time.js";
 
-/** One scheduled change: a link or node going down or up, or a command run on a node. */
+/**
+ * One scheduled change: a link or node going down or up, a link's delay and/or loss changing
+ * (`shape`), or a command run on a node.
+ */
 export type LessonEvent =
   | { at: Nanos; kind: "link"; a: string; b: string; up: boolean; silent: boolean; pos: SourcePos }
+  | { at: Nanos; kind: "shape"; a: string; b: string; delay?: Nanos; loss?: number; pos: SourcePos }
   | { at: Nanos; kind: "node"; node: string; up: boolean; pos: SourcePos }
   | { at: Nanos; kind: "run"; node: string; user: string; command: string; pos: SourcePos };
 

@@ -172,6 +172,37 @@ checks:
     expect(seed.lesson).toBeUndefined();
   });
 
+  it("reads a link's delay and loss changing on schedule", () => {
+    const t = parseRoutelabYaml(
+      `${TOPO}events:\n  - {at: 1m, link: [a, b], delay: 20ms, loss: 10%}\n  - {at: 2m, link: b-c, loss: 0.5}\n`,
+      "l.yaml",
+    );
+    expect(t.lesson!.events).toEqual([
+      {
+        at: MINUTE,
+        kind: "shape",
+        a: "a",
+        b: "b",
+        delay: 20_000_000,
+        loss: 0.1,
+        pos: expect.objectContaining({ line: 6 }),
+      },
+      { at: 2 * MINUTE, kind: "shape", a: "b", b: "c", loss: 0.5, pos: expect.objectContaining({ line: 7 }) },
+    ]);
+    expect(faults(`${TOPO}events:\n  - {at: 1m, link: [a, b], state: down, loss: 10%}\n`)).toBe(
+      "l.yaml:6:28: events[0].state: a link event changes either its state or its delay and loss: write two events",
+    );
+    expect(faults(`${TOPO}events:\n  - {at: 1m, link: [a, b], loss: 150%}\n`)).toBe(
+      "l.yaml:6:34: events[0].loss: loss 150% is outside 0…1 (write 0.01 or 1% for one packet in a hundred)",
+    );
+    expect(faults(`${TOPO}events:\n  - {at: 1m, link: [a, b], delay: 20}\n`)).toBe(
+      "l.yaml:6:35: events[0].delay: '20' has no unit: write e.g. 20ms or 20s",
+    );
+    expect(faults(`${TOPO}events:\n  - {at: 1m, node: a, delay: 1ms, state: down}\n`)).toBe(
+      "l.yaml:6:23: events[0].delay: only a link has a delay and a loss",
+    );
+  });
+
   it("refuses bad events and checks with file:line:col and field", () => {
     expect(faults(`${TOPO}events:\n  - {at: 30s, link: [a, c], state: down}\n`)).toBe(
       "l.yaml:6:21: events[0].link: there is no link between a and c",

@@ -8,6 +8,7 @@
  * ```yaml
  * events:
  *   - {at: 30s, link: [vm1, vm2], state: down, silent: true}   # cut without carrier loss
+ *   - {at: 1m, link: [vm1, vm2], delay: 20ms, loss: 10%}          # from now on
  *   - {at: 2m, node: vm3, state: down}
  *   - {at: 3m, run: "vm4: traceroute vm9"}                      # or "alice@vm4: …"
  * checks:
@@ -16,6 +17,7 @@
  * ```
  */
 import { isScalar, type Node } from "yaml";
+import type { SourcePos } from "../core/errors.js";
 import { parseIpv4 } from "../core/ip.js";
 import type { Nanos } from "../core/time.js";
 import { Diagnostics } from "./diag.js";
@@ -23,12 +25,12 @@ import type { CheckBody, CheckSpec, Lesson, LessonEvent } from "./lesson-model.j
 import { parseCheckText, parseLessonTime, parseRunText } from "./lesson-grammar.js";
 import type { Topology } from "./model.js";
 import { didYouMean } from "./suggest.js";
-import { parsedAt } from "./yaml-fields.js";
+import { parsedAt, readLinkProp } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 /** The top-level keys a lesson adds to a topology file. */
 export const LESSON_KEYS = ["events", "checks"] as const;
-const EVENT_KEYS = ["at", "link", "node", "run", "state", "silent"] as const;
+const EVENT_KEYS = ["at", "link", "node", "run", "state", "silent", "delay", "loss"] as const;
 const CHECK_KEYS = ["check", "at", "hint"] as const;
 
 /**
@@ -118,6 +120,10 @@ function readEvent(c: Ctx, item: Node | null, field: string): LessonEvent | unde
   const kind = what[0]!;
   const stateE = get("state");
   const silentE = get("silent");
+  const shapeE = [get("delay"), get("loss")].filter((e) => e !== undefined);
+  if (kind !== "link")
+    for (const e of shapeE) r.error(e.keyNode, e.field, "only a link has a delay and a loss");
+  if (kind === "link" && shapeE.length > 0) return readShapeEvent(c, get, at, pos);
   if (kind === "run") {
     for (const e of [stateE, silentE])
       if (e) r.error(e.keyNode, e.field, "a `run:` event takes no state or silent");
@@ -151,6 +157,33 @@ function readEvent(c: Ctx, item: Node | null, field: string): LessonEvent | unde
   const ends = readLinkRef(c, get("link")!);
   if (!ends || at === undefined || up === undefined) return undefined;
   return { at, kind: "link", a: ends[0], b: ends[1], up, silent, pos };
+}
+
+/**
+ * `{at: 1m, link: [a, b], delay: 20ms, loss: 10%}`: the link's delay and/or loss from then on,
+ * read as the links' own `delay:` and `loss:`. A state change is its own event.
+ */
+function readShapeEvent(
+  c: Ctx,
+  get: (k: string) => Entry | undefined,
+  at: Nanos | undefined,
+  pos: SourcePos,
+): LessonEvent | undefined {
+  const r = c.r;
+  for (const k of ["state", "silent"]) {
+    const e = get(k);
+    if (e)
+      r.error(
+        e.keyNode,
+        e.field,
+        "a link event changes either its state or its delay and loss: write two events",
+      );
+  }
+  const props: { delay?: Nanos; loss?: number } = {};
+  for (const e of [get("delay"), get("loss")]) if (e) readLinkProp(r, e, props);
+  const ends = readLinkRef(c, get("link")!);
+  if (!ends || at === undefined || (props.delay === undefined && props.loss === undefined)) return undefined;
+  return { at, kind: "shape", a: ends[0], b: ends[1], ...props, pos };
 }
 
 /** `[vm1, vm2]` or a link id `vm1-vm2`; the link must exist. */

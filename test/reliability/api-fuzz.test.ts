@@ -166,7 +166,7 @@ describe("HTTP API under hostile requests", () => {
   it("names the field when one field of a valid body has the wrong type", async () => {
     const valid: Record<string, Record<string, unknown>> = {
       "/api/exec": { node: "vm1", command: "hostname", user: "alice" },
-      "/api/links": { a: "vm1", b: "vm2", state: "up", silent: false },
+      "/api/links": { a: "vm1", b: "vm2", state: "up", silent: false, delay: "1ms", loss: "0%" },
       "/api/nodes/vm3": { state: "up" },
       "/api/clock": { step: "10ms" },
     };
@@ -213,6 +213,7 @@ describe("HTTP API under hostile requests", () => {
   it("keeps control actions for the token holder", async () => {
     for (const [url, payload] of [
       ["/api/links", { a: "vm1", b: "vm2", state: "down" }],
+      ["/api/links", { a: "vm1", b: "vm2", loss: "50%", delay: "1s" }],
       ["/api/nodes/vm3", { state: "down" }],
       ["/api/clock", { step: "1s" }],
     ] as const) {

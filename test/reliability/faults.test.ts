@@ -245,7 +245,7 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
   }
 
   // Faults stop: loss goes (it is a fault too), and with healAll every link and node comes back.
-  for (const l of net.links) (l as { loss: number }).loss = 0;
+  for (const l of net.links) l.loss = 0;
   if (p.healAll) {
     for (const n of names) lab.setNode(n, true);
     for (const l of net.links) if (!l.up || l.silent) lab.setLink(l.id, "", true);

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../../src/core/errors.js";
+import type { LabEvent } from "../../src/core/events.js";
 import { mapCommand } from "../../src/engines/netns/commands.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { parseScenario, runScenario } from "../../src/lab/scenario.js";
@@ -124,7 +125,7 @@ describe("regressions found by fault injection: wait converged", () => {
     advance(768);
     lab.setNode("r3", true);
     advance(9_610);
-    for (const l of lab.net.links) (l as { loss: number }).loss = 0;
+    for (const l of lab.net.links) l.loss = 0;
     lab.setLink("r1-r3", "", true);
     const st = parseScenario("wait converged", "s.txt", new Set(topo.nodes.map((n) => n.name)));
     const code = await runScenario(lab, st, "s.txt", { write: () => {}, quietInterval: topo.rip.update });
@@ -228,5 +229,58 @@ describe("regressions from the known limits: a crash kills the commands running 
     ).toBe(0);
     expect(out).toMatch(/64 bytes from .*\n\(exit 137\)\nvm1# hostname\nvm1\n$/);
     expect(lab.clock().now).toBeLessThan(21e9);
+  });
+});
+
+describe("regressions from the known limits: a link's loss and delay change mid-run", () => {
+  it("a scenario changes them with `link A B delay D loss L`, and the packets feel it at once", async () => {
+    const lab = createSimLab(TOPO);
+    const changes: LabEvent[] = [];
+    lab.onEvent((e) => {
+      if (e.kind === "link") changes.push(e);
+    });
+    let out = "";
+    const script = [
+      "wait converged",
+      "vm1: ping -c 2 -q vm2",
+      "link vm1 vm2 delay 20ms",
+      "vm1: ping -c 2 -q vm2",
+      "link vm2 vm1 loss 100% delay 1ms",
+      "vm1: ping -c 2 -q vm2",
+      "link vm1 vm2 loss 0",
+      "vm1: ping -c 2 -q vm2",
+    ].join("\n");
+    const st = parseScenario(script, "s.txt", NODES);
+    const code = await runScenario(lab, st, "s.txt", {
+      write: (s) => (out += s),
+      quietInterval: TOPO.rip.update,
+    });
+    expect(code).toBe(0);
+    const rtts = [...out.matchAll(/round-trip min\/avg\/max\/stddev = [\d.]+\/([\d.]+)\//g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(rtts).toHaveLength(3);
+    expect(rtts[0]).toBeLessThan(3);
+    expect(rtts[1]).toBeGreaterThan(40);
+    expect(rtts[1]).toBeLessThan(43);
+    expect(rtts[2]).toBeLessThan(3);
+    expect(out).toContain("2 packets transmitted, 0 packets received, 100.0% packet loss\n(exit 2)");
+    expect(lab.links().find((l) => l.id === "vm1-vm2")).toMatchObject({ delay: 1e6, loss: 0, up: true });
+    expect(changes.map((e) => e.kind === "link" && [e.state, e.delay, e.loss])).toEqual([
+      ["up", 20e6, undefined],
+      ["up", 1e6, 1],
+      ["up", undefined, 0],
+    ]);
+    expect(lab.net.counters().byReason.loss).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a link statement between routers with no link, or a bad value, stops the run at its line", async () => {
+    const lab = createSimLab(TOPO);
+    const err = await runScenario(lab, parseScenario("link vm4 vm9 loss 1%", "s.txt", NODES), "s.txt", {
+      write: () => {},
+      quietInterval: TOPO.rip.update,
+    }).catch((e: LabError) => e);
+    expect((err as LabError).format()).toBe("s.txt:1: link: no link between vm4 and vm9");
+    expect(() => lab.setLinkShape("vm1", "vm2", { loss: 2 })).toThrow("loss 2 is outside 0…1");
   });
 });

@@ -78,7 +78,7 @@ afterAll(async () => {
 /** The state an instructor's request could change. */
 const state = () =>
   JSON.stringify({
-    links: lab.links().map((l) => [l.id, l.up, l.silent]),
+    links: lab.links().map((l) => [l.id, l.up, l.silent, l.delay, l.loss]),
     nodes: lab.nodes().map((n) => [n.name, n.up]),
   });
 
@@ -122,6 +122,15 @@ const request = fc.oneof(
     }),
   }),
   fc.record({
+    url: fc.constant("/api/links"),
+    body: fc.record({
+      a: fc.constantFrom("vm1", "vm2"),
+      b: fc.constantFrom("vm2", "vm3"),
+      delay: fc.constantFrom("0", "20ms", 5_000_000),
+      loss: fc.constantFrom("10%", 0.5),
+    }),
+  }),
+  fc.record({
     url: fc.constantFrom("/api/nodes/vm2", "/api/nodes/vm3"),
     body: fc.record({ state: fc.constantFrom("up", "down") }),
   }),
@@ -134,6 +143,7 @@ const request = fc.oneof(
         "hostname",
         "ping -c 1 vm9",
         "link down vm1 vm2",
+        "link vm1 vm2 loss 50%",
         "route flush",
         "ping -f vm9",
       ),

@@ -33,6 +33,10 @@ const WORDS = [
   "up",
   "down",
   "--silent",
+  "delay",
+  "loss",
+  "20ms",
+  "10%",
   "-s",
   "--",
   "vm1",
@@ -86,6 +90,7 @@ const VALID = [
   "wait 30s",
   "node down vm3",
   "link up vm1 vm2",
+  "link vm2 vm3 delay 20ms loss 10%",
   "node up vm3",
   "wait converged",
 ];

@@ -4,6 +4,7 @@
  * plain data and re-renders only the visible list, so a burst of events costs little.
  */
 import type { LabEvent } from "../../src/core/events.js";
+import { describeShape } from "../../src/lab/link-shape.js";
 import type { StreamEvent } from "./api.js";
 import { $, fmtTime, h } from "./dom.js";
 
@@ -57,7 +58,10 @@ function describe(e: StreamEvent): Entry | null {
         kind: "link",
         user: "",
         nodes: [e.a, e.b],
-        text: `link ${e.link} ${e.state}${e.silent ? " (silent)" : ""}`,
+        text:
+          e.delay !== undefined || e.loss !== undefined
+            ? `link ${e.link} ${describeShape(e)}`
+            : `link ${e.link} ${e.state}${e.silent ? " (silent)" : ""}`,
       };
     case "node":
       return { t: e.t, kind: "node", user: "", nodes: [e.node], text: `${e.node} ${e.state}` };

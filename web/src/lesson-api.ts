@@ -8,7 +8,7 @@ import { call } from "./api.js";
 export interface ScheduleEntry {
   id: string;
   at: number;
-  kind: "link" | "node" | "run";
+  kind: "link" | "shape" | "node" | "run";
   text: string;
   line?: number;
   done: boolean;
@@ -37,7 +37,7 @@ export interface LessonStatus {
 
 export interface JournalEntry {
   t: number;
-  kind: "link" | "node" | "exec" | "interrupt";
+  kind: "link" | "shape" | "node" | "exec" | "interrupt";
   text: string;
 }
 

@@ -20,9 +20,11 @@ import type {
   Execution,
   Lab,
   LinkInfo,
+  LinkShape,
   NodeInfo,
   RouteInfo,
 } from "../../lab/lab.js";
+import { checkShape, shapeEvent } from "../../lab/link-shape.js";
 import { formatInterfaces, formatRoutes } from "../../shell/cmd/netstat.js";
 import type { ShellContext, ShellInterface } from "../../shell/context.js";
 import { HostsTable } from "../../shell/context.js";
@@ -76,6 +78,9 @@ interface NodeRuntime {
 interface LinkRuntime {
   up: boolean;
   silent: boolean;
+  /** Emulated with netem (the topology's, or set by setLinkShape). */
+  delay: Nanos;
+  loss: number;
 }
 
 /** At most `n` of these at once (2 cores: process spawning is the bottleneck). */
@@ -152,7 +157,8 @@ export class NetnsLab implements Lab {
         daemonPids: [],
         commands: new Set(),
       });
-    for (const l of topology.links) this.linksRt.set(l.id, { up: true, silent: false });
+    for (const l of topology.links)
+      this.linksRt.set(l.id, { up: true, silent: false, delay: l.delay, loss: l.loss });
   }
 
   // ---- boot ----------------------------------------------------------------------------------
@@ -199,10 +205,13 @@ export class NetnsLab implements Lab {
       await ipBatch(lines);
     });
     const wantsShaping = this.topology.links.some((l) => l.delay > 0 || l.loss > 0);
-    if (wantsShaping) {
-      this.netem = await this.hasNetem();
-      if (!this.netem) this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
-    }
+    // Asked once, alongside the rest of the boot: setLinkShape must know synchronously whether
+    // delay and loss can be changed later, even when the file sets none.
+    const netem = this.hasNetem().then((ok) => {
+      this.netem = ok;
+      if (!ok && wantsShaping)
+        this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
+    });
     // The first end of every veth is created up (ip can raise only that end at creation), and
     // that is the end each capture listens on: captures start while the nodes are set up.
     const captures = this.captureOn
@@ -211,7 +220,7 @@ export class NetnsLab implements Lab {
             plan: this.plan,
             timeOf: (sec, nsec) => this.epochToLab(sec, nsec),
             userOfTos: (tos) => this.userOfTos(tos),
-            delayOf: (id) => (this.netem ? this.topology.links.find((l) => l.id === id)!.delay : 0),
+            delayOf: (id) => (this.netem ? this.linksRt.get(id)!.delay : 0),
             emit: (e) => this.emit(e),
           });
           const started = c.start();
@@ -223,7 +232,11 @@ export class NetnsLab implements Lab {
           await started;
         })
       : Promise.resolve();
-    await Promise.all([this.phase("interfaces", () => pool(nodes, 8, (n) => this.startNode(n))), captures]);
+    await Promise.all([
+      this.phase("interfaces", () => pool(nodes, 8, (n) => this.startNode(n))),
+      captures,
+      netem,
+    ]);
     if (wantsShaping && this.netem)
       await this.phase("shaping", () =>
         pool(nodes, 4, async (n) => {
@@ -258,7 +271,7 @@ export class NetnsLab implements Lab {
   }
 
   private async applyShaping(n: PlannedNode, kname: string, linkId: string, silent: boolean): Promise<void> {
-    const l = this.topology.links.find((x) => x.id === linkId)!;
+    const l = this.linksRt.get(linkId)!;
     const args = ["-n", n.netns, "qdisc", "replace", "dev", kname, "root"];
     if (silent) {
       // Drop everything, carrier stays up. netem when the kernel has it; otherwise a token
@@ -578,9 +591,9 @@ export class NetnsLab implements Lab {
         subnet: formatPrefix({ addr: l.subnet, len: l.len }),
         up: s.up,
         silent: s.silent,
-        delay: this.netem ? l.delay : 0,
+        delay: this.netem ? s.delay : 0,
         bandwidth: l.bandwidth,
-        loss: this.netem ? l.loss : 0,
+        loss: this.netem ? s.loss : 0,
       };
     });
   }
@@ -759,6 +772,36 @@ export class NetnsLab implements Lab {
       state: up ? "up" : "down",
       silent,
     });
+  }
+
+  /**
+   * Delay and loss through netem on both ends (as at boot). A kernel without sch_netem cannot
+   * emulate them: refused, rather than pretending.
+   */
+  setLinkShape(a: string, b: string, shape: LinkShape): void {
+    const l = this.findLink(a, b);
+    checkShape(shape);
+    if (!this.netem)
+      throw new LabError(
+        "this kernel has no sch_netem (tc qdisc netem): the netns engine cannot change a link's delay or loss",
+        { field: shape.delay !== undefined ? "delay" : "loss" },
+        "unsupported",
+      );
+    const s = this.linksRt.get(l.id)!;
+    if (shape.delay !== undefined) s.delay = shape.delay;
+    if (shape.loss !== undefined) s.loss = shape.loss;
+    const ends = [l.a, l.b].map((e) => ({
+      node: this.plan.byName.get(e.node)!,
+      i: this.iface(e.node, e.iface),
+    }));
+    this.enqueue(async () => {
+      // A silent cut keeps its drop-everything qdisc; the new values apply when it heals.
+      if (s.silent) return;
+      for (const e of ends) await this.applyShaping(e.node, e.i.kname, l.id, false);
+    });
+    this.emit(
+      shapeEvent(this.now(), { id: l.id, a: l.a.node, b: l.b.node, up: s.up, silent: s.silent }, shape),
+    );
   }
 
   setNode(node: string, up: boolean): void {

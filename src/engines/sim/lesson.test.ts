@@ -130,6 +130,27 @@ describe("a lesson, live", () => {
     expect(lab.links()[0]!.up).toBe(false);
   });
 
+  it("changes a link's delay and loss on schedule, on the timeline and in the journal of a rewindable lab", async () => {
+    const t = loadTopologyText(
+      "nodes: {a: , b: }\nlinks: [{endpoints: [a, b], delay: 1ms}]\nevents:\n  - {at: 5s, link: [a, b], delay: 30ms, loss: 10%}\n",
+      "l.yaml",
+    );
+    const lab = new RewindableLab(t, { seed: 1 });
+    const s = new LessonSession(lab);
+    expect((await s.status()).schedule).toEqual([
+      { id: "e1", at: 5 * SECOND, kind: "shape", text: "link a–b delay 30ms loss 10%", line: 4, done: false },
+    ]);
+    await lab.advance(6 * SECOND);
+    expect(lab.links()[0]).toMatchObject({ delay: 30_000_000, loss: 0.1 });
+    lab.setLinkShape("a", "b", { loss: 0 });
+    expect(lab.journal().past.map((i) => i.text)).toEqual(["link a–b loss 0%"]);
+    lab.rewindTo(4 * SECOND);
+    expect(lab.links()[0]).toMatchObject({ delay: 1_000_000, loss: 0 });
+    await lab.advance(10 * SECOND);
+    expect(lab.links()[0]).toMatchObject({ delay: 30_000_000, loss: 0 });
+    s.close();
+  });
+
   it("paced (routelab up): the schedule happens in real time, and checks follow", async () => {
     let wall = 0;
     const timers: (() => void)[] = [];

@@ -28,7 +28,10 @@ function tables(lab: Lab): unknown {
 
 const to = async (lab: Lab, t: number) => lab.advance(t - lab.clock().now);
 
-/** A session with a little of everything: pings in the background, a silent cut, a crash, Ctrl-C. */
+/**
+ * A session with a little of everything: pings in the background, a silent cut, a link's delay
+ * and loss changed under a ping, a crash, Ctrl-C.
+ */
 async function session(lab: RewindableLab, moments: number[]) {
   const events: LabEvent[] = [];
   const off = lab.onEvent((e) => events.push(e));
@@ -38,6 +41,7 @@ async function session(lab: RewindableLab, moments: number[]) {
     [40 * SECOND, () => void lab.exec("vm4", "ping -c 20 vm9", { user: "alice" })],
     [50 * SECOND, () => lab.setLink("vm1", "vm3", false, { silent: true })],
     [52 * SECOND, () => void lab.exec("vm6", "traceroute -n vm9", { user: "bob" })],
+    [53 * SECOND, () => lab.setLinkShape("vm3", "vm9", { delay: 20_000_000, loss: 0.2 })],
     [90 * SECOND, () => lab.setNode("vm2", false)],
     [95 * SECOND, () => lab.exec("vm7", "ping vm8").interrupt()],
     [150 * SECOND, () => lab.setNode("vm2", true)],

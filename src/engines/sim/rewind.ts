@@ -31,10 +31,12 @@ import type {
   Execution,
   Lab,
   LinkInfo,
+  LinkShape,
   NodeInfo,
   PacerControl,
   RouteInfo,
 } from "../../lab/lab.js";
+import { checkShape, describeShape } from "../../lab/link-shape.js";
 import {
   type PlayedSchedule,
   playSchedule,
@@ -216,6 +218,12 @@ export class RewindableLab implements Lab {
     this.input({ kind: "link", a, b, up, silent: !up && (opts.silent ?? false) });
   }
 
+  setLinkShape(a: string, b: string, shape: LinkShape): void {
+    this.line.lab.findLink(a, b); // refused before anything is journaled
+    checkShape(shape);
+    this.input({ kind: "shape", a, b, shape: { ...shape } });
+  }
+
   setNode(node: string, up: boolean): void {
     this.input({ kind: "node", node, up });
   }
@@ -325,6 +333,8 @@ function describeInput(i: Input): string {
       return `link ${i.a}–${i.b} ${i.up ? "up" : "down"}${i.silent ? " (silent)" : ""}`;
     case "node":
       return `node ${i.node} ${i.up ? "up" : "down"}`;
+    case "shape":
+      return `link ${i.a}–${i.b} ${describeShape(i.shape)}`;
     case "exec":
       return `${i.user === "root" ? "" : `${i.user}@`}${i.node}: ${i.line}`;
     case "interrupt":

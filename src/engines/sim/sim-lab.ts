@@ -14,10 +14,12 @@ import type {
   Execution,
   Lab,
   LinkInfo,
+  LinkShape,
   NodeInfo,
   PacerControl,
   RouteInfo,
 } from "../../lab/lab.js";
+import { checkShape, shapeEvent } from "../../lab/link-shape.js";
 import {
   buildNetwork,
   type Link,
@@ -161,6 +163,15 @@ export class SimLab implements Lab {
       state: up ? "up" : "down",
       silent,
     });
+  }
+
+  setLinkShape(a: string, b: string, shape: LinkShape): void {
+    const l = this.findLink(a, b);
+    checkShape(shape);
+    if (shape.delay !== undefined) l.delay = shape.delay;
+    if (shape.loss !== undefined) l.loss = shape.loss;
+    const ends = { id: l.id, a: l.a.node.name, b: l.b.node.name, up: l.up, silent: l.silent };
+    this.emit(shapeEvent(this.net.scheduler.now(), ends, shape));
   }
 
   setNode(name: string, up: boolean): void {

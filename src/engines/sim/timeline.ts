@@ -1,19 +1,20 @@
 /**
  * @module engines/sim/timeline
  * Deterministic replay of a lab's inputs. The simulator is a pure function of (topology, seed,
- * inputs), so a journal of the inputs — link and node changes, commands and their Ctrl-C — each
- * stamped with the virtual time and the number of simulator events run before it, rebuilds any
- * moment exactly: build the lab afresh and apply each input after the same number of events.
- * The event count, not the time alone, places an input between events due at the same
- * nanosecond, so the replay is byte for byte the original run.
+ * inputs), so a journal of the inputs — link and node changes (a link's delay and loss too),
+ * commands and their Ctrl-C — each stamped with the virtual time and the number of simulator
+ * events run before it, rebuilds any moment exactly: build the lab afresh and apply each input
+ * after the same number of events. The event count, not the time alone, places an input
+ * between events due at the same nanosecond, so the replay is byte for byte the original run.
  */
 import type { Nanos } from "../../core/time.js";
-import type { Execution } from "../../lab/lab.js";
+import type { Execution, LinkShape } from "../../lab/lab.js";
 import type { SimLab } from "./sim-lab.js";
 
 /** One input to the lab, with where it was applied: time `t`, after `k` simulator events. */
 export type Input = { t: Nanos; k: number } & (
   | { kind: "link"; a: string; b: string; up: boolean; silent: boolean }
+  | { kind: "shape"; a: string; b: string; shape: LinkShape }
   | { kind: "node"; node: string; up: boolean }
   | { kind: "exec"; id: number; node: string; line: string; user: string }
   | { kind: "interrupt"; id: number }
@@ -54,6 +55,9 @@ export class Timeline {
         break;
       case "node":
         lab.setNode(i.node, i.up);
+        break;
+      case "shape":
+        lab.setLinkShape(i.a, i.b, i.shape);
         break;
       case "exec": {
         const write = this.writerFor(i.id);

@@ -1,12 +1,14 @@
 /**
  * @module server/http/api-control
- * The instructor's controls: links and nodes down/up, and the clock (speed, pause, step).
+ * The instructor's controls: links and nodes down/up, a link's delay and loss, and the clock
+ * (speed, pause, step).
  * Each needs the `control` action (the admin token today, an instructor's session with
  * issue 5).
  */
 import type { FastifyInstance } from "fastify";
 import { parseDuration } from "../../core/time.js";
 import type { Lab } from "../../lab/lab.js";
+import { linkRequestShape } from "../../lab/link-shape.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./errors.js";
 import {
@@ -24,11 +26,16 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
 
   app.post<{ Body: LinkBody }>("/api/links", { schema: { body: linkBody } }, async (request) => {
     await principalFor(ctx, request, "control");
-    const { a, b } = linkEnds(lab, request.body);
-    const up = request.body.state === "up";
-    const opts: { silent?: boolean } = {};
-    if (request.body.silent !== undefined) opts.silent = request.body.silent;
-    lab.setLink(a, b, up, opts);
+    const body = request.body;
+    const { a, b } = linkEnds(lab, body);
+    // Everything is checked before anything changes: a bad loss leaves the state alone too.
+    const shape = linkRequestShape(body);
+    if (body.state !== undefined) {
+      const opts: { silent?: boolean } = {};
+      if (body.silent !== undefined) opts.silent = body.silent;
+      lab.setLink(a, b, body.state === "up", opts);
+    }
+    if (shape) lab.setLinkShape(a, b, shape);
     const link = lab.links().find((l) => sameEnds(l.a.node, l.b.node, a, b));
     return { link: link ?? null };
   });

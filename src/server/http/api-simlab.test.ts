@@ -162,6 +162,36 @@ describe("HTTP API on the simulator (seed network)", () => {
     expect(ping.output).toContain("0 packets received");
   });
 
+  it("a link's delay and loss change mid-run through the API; a bad value is a 400 naming the field", async () => {
+    const { app } = await serve(seed());
+    await post(app, "/api/clock", { step: "60s" });
+    const r = await post(app, "/api/links", { a: "vm1", b: "vm2", delay: "20ms" });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().link).toMatchObject({ id: "vm1-vm2", up: true, delay: 20_000_000, loss: 0 });
+    const ping = (await post(app, "/api/exec", { node: "vm1", command: "ping -c 1 vm2" })).json();
+    expect(ping.output).toMatch(/time=4\d\.\d{3} ms/);
+    const both = await post(app, "/api/links", { link: "vm1-vm2", loss: 1, delay: 1_000_000, state: "up" });
+    expect(both.json().link).toMatchObject({ delay: 1_000_000, loss: 1, up: true });
+    expect((await post(app, "/api/exec", { node: "vm1", command: "ping -c 1 vm2" })).json().exit).toBe(2);
+    for (const [body, field] of [
+      [{ a: "vm1", b: "vm2", loss: "150%" }, "loss"],
+      [{ a: "vm1", b: "vm2", loss: true }, "loss"],
+      [{ a: "vm1", b: "vm2", delay: "20" }, "delay"],
+      [{ a: "vm1", b: "vm2", delay: -5 }, "delay"],
+      [{ a: "vm1", b: "vm2" }, "state"],
+      [{ a: "vm1", b: "vm2", silent: true, loss: 0 }, "silent"],
+      [{ a: "vm1", b: "vm2", state: "down", loss: "lots" }, "loss"],
+    ] as const) {
+      const bad = await post(app, "/api/links", body);
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+      expect(bad.json(), JSON.stringify(body)).toMatchObject({ code: "invalid", field });
+    }
+    // Nothing half-done: the refused `state: down` with a bad loss left the link up.
+    const t = (await app.inject({ method: "GET", url: "/api/topology" })).json();
+    expect(t.links.find((l: { id: string }) => l.id === "vm1-vm2")).toMatchObject({ up: true, loss: 1 });
+    expect((await post(app, "/api/links", { a: "vm4", b: "vm9", loss: 0 })).statusCode).toBe(404);
+  });
+
   it("a router taken down shows as down; unknown ones get 404", async () => {
     const { app } = await serve(seed());
     expect((await post(app, "/api/nodes/vm9", { state: "down" })).json().node).toMatchObject({

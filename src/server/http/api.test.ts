@@ -50,6 +50,8 @@ function scriptedLab(paced = false) {
       routing: "rip",
       interfaces: [{ name: `eth0`, addr: `10.0.0.${i + 1}`, len: 24, up: linkUp, link: "r1-r2" }],
     }));
+  let delay = 1e6;
+  let loss = 0;
   const links = (): LinkInfo[] => [
     {
       id: "r1-r2",
@@ -58,9 +60,9 @@ function scriptedLab(paced = false) {
       subnet: "10.0.0.0/24",
       up: linkUp,
       silent,
-      delay: 1e6,
+      delay,
       bandwidth: 0,
-      loss: 0,
+      loss,
     },
   ];
   const check = (n: string) => {
@@ -127,6 +129,13 @@ function scriptedLab(paced = false) {
       calls.push(`link ${a} ${b} ${up} ${!!o.silent}`);
       for (const l of listeners)
         l({ kind: "link", t: now, link: "r1-r2", a, b, state: up ? "up" : "down", silent: !!o.silent });
+    },
+    setLinkShape(a, b, shape) {
+      check(a);
+      check(b);
+      delay = shape.delay ?? delay;
+      loss = shape.loss ?? loss;
+      calls.push(`shape ${a} ${b} ${JSON.stringify(shape)}`);
     },
     setNode(n, up) {
       check(n);

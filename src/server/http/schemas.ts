@@ -28,7 +28,6 @@ export const execBody = {
 
 export const linkBody = {
   type: "object",
-  required: ["state"],
   additionalProperties: false,
   properties: {
     a: name,
@@ -37,6 +36,10 @@ export const linkBody = {
     link: name,
     state: { type: "string", enum: ["up", "down"] },
     silent: { type: "boolean" },
+    /** A duration (`"20ms"`) or whole nanoseconds; the value itself is checked by the handler. */
+    delay: { anyOf: [{ type: "string", minLength: 1, maxLength: 32 }, { type: "number" }] },
+    /** 0…1 or `"10%"`. */
+    loss: { anyOf: [{ type: "string", minLength: 1, maxLength: 32 }, { type: "number" }] },
   },
 } as const;
 
@@ -76,8 +79,11 @@ export interface LinkBody {
   a?: string;
   b?: string;
   link?: string;
-  state: "up" | "down";
+  /** At least one of state, delay and loss. */
+  state?: "up" | "down";
   silent?: boolean;
+  delay?: string | number;
+  loss?: string | number;
 }
 export interface NodeBody {
   state: "up" | "down";
