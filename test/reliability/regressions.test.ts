@@ -284,3 +284,18 @@ describe("regressions from the known limits: a link's loss and delay change mid-
     expect(() => lab.setLinkShape("vm1", "vm2", { loss: 2 })).toThrow("loss 2 is outside 0…1");
   });
 });
+
+describe("regressions from the known limits: waits are bounded", () => {
+  it("a typo such as `wait 100000h` is refused at its line before anything runs, not run for hours", async () => {
+    const err = (() => {
+      try {
+        parseScenario("wait converged\nwait 100000h\n", "s.txt", NODES);
+      } catch (e) {
+        return e as LabError;
+      }
+      return undefined;
+    })();
+    expect(err?.format()).toBe("s.txt:2: wait: '100000h' is longer than the longest wait, 24h");
+    expect(() => parseScenario("wait converged max 1000h", "s.txt", NODES)).toThrow("longest wait, 24h");
+  });
+});
