@@ -65,7 +65,7 @@ type SendError = Extract<SendResult, { ok: false }>["error"];
 /** The head packet of a link direction arrives; the next one, if any, is scheduled. */
 function arriveHead(dir: LinkDirection): void {
   const pkt = dir.shift() as Packet;
-  if (dir.count > 0) dir.link.a.node.net.scheduler.at(dir.headTime(), arriveHead, dir);
+  if (dir.count > 0) dir.link.a.node.net.scheduler.post(dir.headTime(), arriveHead, dir);
   arrive(dir, pkt);
 }
 
@@ -343,7 +343,7 @@ export class SimNode implements Host {
     if (net.trace !== null) net.hop(pkt, this, dir.to.node, link.id, start, at - start);
     if (net.capture !== null) net.capture(link, now, pkt.bytes);
     dir.push(pkt, at);
-    if (dir.count === 1) net.scheduler.at(at, arriveHead, dir);
+    if (dir.count === 1) net.scheduler.post(at, arriveHead, dir);
   }
 
   // ---- input --------------------------------------------------------------------------------

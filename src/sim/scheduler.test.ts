@@ -45,4 +45,37 @@ describe("Scheduler", () => {
       }),
     );
   });
+
+  it("posted events (reused once run) keep the same order as at(), re-posting from inside events", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean(), fc.integer({ min: 0, max: 5 })), {
+          maxLength: 150,
+        }),
+        (plan) => {
+          // The same plan twice: every event through at(), then the flagged ones through post().
+          const run = (usePost: boolean) => {
+            const s = new Scheduler();
+            const out: string[] = [];
+            const fire = (i: number, depth: number) => {
+              out.push(`${i}.${depth}@${s.now()}`);
+              // Events schedule more events, as a link's head arrival schedules the next.
+              if (depth < plan[i]![2]) {
+                const t = s.now() + (i % 3);
+                if (usePost && plan[i]![1]) s.post(t, fire, i, depth + 1);
+                else s.at(t, fire, i, depth + 1);
+              }
+            };
+            plan.forEach(([t, pooled], i) => {
+              if (usePost && pooled) s.post(t, fire, i, 0);
+              else s.at(t, fire, i, 0);
+            });
+            s.runUntil(1000);
+            return out;
+          };
+          expect(run(true)).toEqual(run(false));
+        },
+      ),
+    );
+  });
 });

@@ -19,10 +19,14 @@ export interface ScheduledEvent {
   a: unknown;
   b: unknown;
   cancelled: boolean;
+  /** Made by `post`: nobody holds it, so it is reused once it has run. */
+  pooled: boolean;
 }
 
 export class Scheduler {
   private heap: ScheduledEvent[] = [];
+  /** Events of `post` that have run, ready for reuse. */
+  private spare: ScheduledEvent[] = [];
   private seq = 0;
   private _now: Nanos = 0;
   /** Number of events run so far (for benchmarks and progress). */
@@ -46,7 +50,41 @@ export class Scheduler {
       a,
       b,
       cancelled: false,
+      pooled: false,
     };
+    this.insert(ev);
+    return ev;
+  }
+
+  /**
+   * Schedules `fn(a, b)` at `t` without a handle (it cannot be cancelled): the event object is
+   * reused after it runs. For the per-packet events (a packet reaching the end of a link), which
+   * would otherwise allocate an object per hop. Same order as `at`: the sequence number is taken
+   * the same way.
+   */
+  post(t: Nanos, fn: EventFn, a?: unknown, b?: unknown): void {
+    const ev = this.spare.pop();
+    if (ev === undefined) {
+      this.insert({
+        t: t < this._now ? this._now : t,
+        seq: this.seq++,
+        fn,
+        a,
+        b,
+        cancelled: false,
+        pooled: true,
+      });
+      return;
+    }
+    ev.t = t < this._now ? this._now : t;
+    ev.seq = this.seq++;
+    ev.fn = fn;
+    ev.a = a;
+    ev.b = b;
+    this.insert(ev);
+  }
+
+  private insert(ev: ScheduledEvent): void {
     const h = this.heap;
     let i = h.length;
     h.push(ev);
@@ -59,7 +97,6 @@ export class Scheduler {
       i = p;
     }
     h[i] = ev;
-    return ev;
   }
 
   /** Schedules `fn(a, b)` after `delay`. */
@@ -119,6 +156,7 @@ export class Scheduler {
       this._now = top.t;
       this.executed++;
       top.fn(top.a, top.b);
+      if (top.pooled) this.recycle(top);
       if (this.stopped) return false;
     }
     if (until !== Number.POSITIVE_INFINITY && until > this._now) this._now = until;
@@ -133,7 +171,14 @@ export class Scheduler {
     this._now = ev.t;
     this.executed++;
     ev.fn(ev.a, ev.b);
+    if (ev.pooled) this.recycle(ev);
     return true;
+  }
+
+  private recycle(ev: ScheduledEvent): void {
+    ev.a = undefined; // let the packet go
+    ev.b = undefined;
+    this.spare.push(ev);
   }
 
   private stopped = false;

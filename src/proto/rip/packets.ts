@@ -253,8 +253,16 @@ export function sendTable(core: RipCore, iface: HostInterface, kind: "update" | 
 }
 
 function multicastOptions(iface: HostInterface): SendOptions {
-  return { iface: iface.index, ttl: 1, tos: TOS_INTERNETCONTROL, user: "rip", cls: "rip" };
+  let o = MULTICAST_OPTIONS[iface.index];
+  if (o === undefined) {
+    o = Object.freeze({ iface: iface.index, ttl: 1, tos: TOS_INTERNETCONTROL, user: "rip", cls: "rip" });
+    MULTICAST_OPTIONS[iface.index] = o;
+  }
+  return o;
 }
+
+/** The options of an update out of each interface index: the same every time, so made once. */
+const MULTICAST_OPTIONS: SendOptions[] = [];
 
 /**
  * The metric to advertise `r` with on interface `out` (undefined: no split horizon, e.g. to a
