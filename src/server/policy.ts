@@ -48,7 +48,7 @@ function checkWords(words: string[]): string | undefined {
   const [cmd, ...args] = words;
   if (cmd === undefined) return undefined;
   if (CONTROL_COMMANDS.has(cmd))
-    return `${cmd}: permission denied: only an instructor can take links and routers down or up or change the clock`;
+    return `${cmd}: permission denied: only an instructor can take links and routers down or up, change links' delay and loss, or change the clock`;
   switch (cmd) {
     case "ping":
       return checkPing(args);

@@ -208,7 +208,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
       status: 403,
       body: {
         error:
-          "alice is a student: only an instructor can take links and routers down or up or change the clock",
+          "alice is a student: only an instructor can take links and routers down or up, change links' delay and loss, or change the clock",
         code: "forbidden",
       },
     });

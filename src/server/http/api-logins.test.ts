@@ -182,7 +182,7 @@ describe("roles", () => {
     expect(student.statusCode).toBe(403);
     expect(student.json()).toEqual({
       error:
-        "alice is a student: only an instructor can take links and routers down or up or change the clock",
+        "alice is a student: only an instructor can take links and routers down or up, change links' delay and loss, or change the clock",
       code: "forbidden",
     });
     for (const [url, payload] of [

@@ -61,7 +61,8 @@ export function liveSession(logins: LoginServices, token: string | undefined): S
   return s;
 }
 
-export const CONTROL_REFUSAL = "only an instructor can take links and routers down or up or change the clock";
+export const CONTROL_REFUSAL =
+  "only an instructor can take links and routers down or up, change links' delay and loss, or change the clock";
 
 function sessionAuthorizer(
   logins: LoginServices,
