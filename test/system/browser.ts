@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.ROUTELAB_CHROMIUM ?? "/usr/bin/chromium";
 export const ROOT = join(import.meta.dirname, "..", "..");
@@ -87,4 +87,31 @@ export async function launchChromium(viewport = { width: 1400, height: 850 }): P
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Clicks the middle of a link on the map until its menu offers `action`, then takes it
+ * (`beforeTaking` runs with the menu open, e.g. for a screenshot). A click on the link toggles
+ * the menu (one left open by an earlier click closes), and the map may still be refitting after
+ * the page's header changed, so the link's point is asked for again on every try.
+ */
+export async function takeFromLinkMenu(
+  p: Page,
+  link: string,
+  action: "up" | "down",
+  beforeTaking?: () => Promise<void>,
+): Promise<void> {
+  const button = p.locator(`#link-menu button[data-action="${action}"]`);
+  const end = Date.now() + 8000;
+  while (!(await button.isVisible())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for the ${link} menu to offer ${action}`);
+    const mid = (await p.evaluate(`window.__routelab.linkPoint(${JSON.stringify(link)}, 0.5)`)) as [
+      number,
+      number,
+    ];
+    await p.mouse.click(mid[0], mid[1]);
+    await p.waitForTimeout(150);
+  }
+  await beforeTaking?.();
+  await button.click();
 }

@@ -20,7 +20,15 @@ import { SessionStore } from "../../src/server/users/sessions.js";
 import { UsersStore } from "../../src/server/users/store.js";
 import { LoginThrottle } from "../../src/server/users/throttle.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import { ARTIFACTS, type Browser, ensureWebBuilt, launchChromium, ROOT, requireChromium } from "./browser.js";
+import {
+  ARTIFACTS,
+  type Browser,
+  ensureWebBuilt,
+  launchChromium,
+  ROOT,
+  requireChromium,
+  takeFromLinkMenu,
+} from "./browser.js";
 
 const haveChromium = requireChromium();
 
@@ -239,11 +247,9 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     await logIn("bob", "bob-pw");
     expect(await page.locator("#pause").isVisible()).toBe(true);
     await until("bob's prompt", async () => /bob@vm1\$ $/.test(await hooks((h) => h.terminalText)));
-    const mid = (await hooks((h) => h.linkPoint("vm3-vm8", 0.5)))!;
-    await page.mouse.click(mid[0], mid[1]);
-    await page.waitForSelector("#link-menu:not([hidden])");
-    await page.screenshot({ path: join(ARTIFACTS, "web-instructor-link.png") });
-    await page.click('#link-menu button[data-action="down"]');
+    await takeFromLinkMenu(page, "vm3-vm8", "down", async () => {
+      await page.screenshot({ path: join(ARTIFACTS, "web-instructor-link.png") });
+    });
     await until("the link to go down", async () => lab.links().find((l) => l.id === "vm3-vm8")!.up === false);
     await page.screenshot({ path: join(ARTIFACTS, "web-instructor-terminal.png") });
     lab.setLink("vm3", "vm8", true);

@@ -17,7 +17,15 @@ import { MS } from "../../src/core/time.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import { ARTIFACTS, type Browser, ensureWebBuilt, launchChromium, ROOT, requireChromium } from "./browser.js";
+import {
+  ARTIFACTS,
+  type Browser,
+  ensureWebBuilt,
+  launchChromium,
+  ROOT,
+  requireChromium,
+  takeFromLinkMenu,
+} from "./browser.js";
 
 const haveChromium = requireChromium();
 
@@ -276,15 +284,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     expect(after).not.toMatch(/10\.0\.10\.0\/24\s+link#\d+\s+U\s+epair0a/);
     await page.screenshot({ path: join(ARTIFACTS, "web-link-down.png") });
 
-    // The menu may still be open from the first click (a click on the link toggles it): click
-    // the link until the menu offers "up", then take it.
-    const up = page.locator('#link-menu button[data-action="up"]');
-    await until("the link menu to offer up", async () => {
-      if (!(await up.isVisible())) await page.mouse.click(mid[0], mid[1]);
-      await page.waitForTimeout(150);
-      return up.isVisible();
-    });
-    await up.click();
+    await takeFromLinkMenu(page, "vm1-vm2", "up");
     await until("the link to come back", async () => {
       const topo = await api("GET", "/api/topology");
       return topo.links.find((l: { id: string }) => l.id === "vm1-vm2").up === true;
@@ -322,9 +322,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
       expect(await p2.evaluate(() => document.body.classList.contains("no-control"))).toBe(true);
       expect(await p2.locator("#pause").isVisible()).toBe(false);
       // A link click still offers the menu, but the server refuses without the token.
-      const mid = (await p2.evaluate(`window.__routelab.linkPoint("vm3-vm8", 0.5)`)) as [number, number];
-      await p2.mouse.click(mid[0], mid[1]);
-      await p2.click('#link-menu button[data-action="down"]');
+      await takeFromLinkMenu(p2, "vm3-vm8", "down");
       await p2.waitForFunction(() => document.getElementById("status")!.textContent!.includes("token"));
       expect(lab.links().find((l) => l.id === "vm3-vm8")!.up).toBe(true);
       // The instructor enters the token: controls appear and work.
@@ -332,10 +330,9 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
       await p2.click("#token");
       await p2.waitForFunction(() => !document.body.classList.contains("no-control"));
       expect(await p2.locator("#pause").isVisible()).toBe(true);
-      // The header grew by the controls, so the map moved: ask where the link is now.
-      const mid2 = (await p2.evaluate(`window.__routelab.linkPoint("vm3-vm8", 0.5)`)) as [number, number];
-      await p2.mouse.click(mid2[0], mid2[1]);
-      await p2.click('#link-menu button[data-action="down"]');
+      // The header grew by the controls, so the map moved (takeFromLinkMenu asks where the
+      // link is now).
+      await takeFromLinkMenu(p2, "vm3-vm8", "down");
       await until(
         "the link to go down",
         async () => lab.links().find((l) => l.id === "vm3-vm8")!.up === false,
