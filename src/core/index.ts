@@ -1,7 +1,8 @@
-/** @module core — addresses, virtual time, seeded randomness, errors, events. Imports nothing. */
+/** @module core — addresses, virtual time, seeded randomness, errors, events, user colours. Imports nothing. */
 export * from "./emitter.js";
 export * from "./errors.js";
 export * from "./ip.js";
 export * from "./rng.js";
 export * from "./time.js";
 export * from "./events.js";
+export * from "./palette.js";

@@ -6,22 +6,13 @@
  * grey), other UDP/IP •.
  */
 import type { PacketClass } from "../../src/core/events.js";
+import { PALETTE as USER_PALETTE } from "../../src/core/palette.js";
 
-/** Bright, distinct on a dark background, ordered so the first few differ most. */
-const PALETTE = [
-  "#4fc3f7", // sky
-  "#ffb74d", // orange
-  "#81c784", // green
-  "#f06292", // pink
-  "#fff176", // yellow
-  "#ba68c8", // purple
-  "#4db6ac", // teal
-  "#ff8a65", // coral
-  "#aed581", // lime
-  "#9fa8da", // indigo
-  "#f48fb1", // rose
-  "#80deea", // cyan
-];
+/**
+ * The users file's palette (core/palette: every pair at least 20 ΔE00 apart, readable on the
+ * page), for users the server gave no colour (labs without logins, the browser edition).
+ */
+const PALETTE = USER_PALETTE;
 export const RIP_COLOR = "#7f8c9b";
 export const DROP_COLOR = "#ff5252";
 const SYSTEM_COLOR = "#e0e0e0";

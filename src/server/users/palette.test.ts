@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DROP_COLOR, RIP_COLOR } from "../../../web/src/colors.js";
+import { DROP_COLOR, RIP_COLOR, userColor } from "../../../web/src/colors.js";
 import {
   colorDistance,
   contrast,
@@ -13,7 +13,7 @@ import {
   normalizeColor,
   PAGE_COLORS,
   PALETTE,
-} from "./palette.js";
+} from "../../core/palette.js";
 
 const BACKGROUND = PAGE_COLORS[0]!;
 
@@ -102,5 +102,14 @@ describe("palette", () => {
     expect(normalizeColor("e69f00")).toBe("#E69F00");
     expect(normalizeColor("Orange")).toBe("#E69F00");
     expect(normalizeColor("#12345")).toBeUndefined();
+  });
+});
+
+describe("the page's own colours for users the server named none for", () => {
+  it("come from the same palette: the first 13 users of a lab without logins are 20 apart", () => {
+    const colors = Array.from({ length: PALETTE.length }, (_, i) => userColor(`student${i}`));
+    expect(new Set(colors).size).toBe(PALETTE.length);
+    for (const c of colors) expect(PALETTE).toContain(c);
+    expect(closestPair(colors)).toBeGreaterThanOrEqual(MIN_DISTANCE);
   });
 });

@@ -5,7 +5,7 @@ import ssh2 from "ssh2";
 import { describe, expect, it } from "vitest";
 import { LabError } from "../../core/errors.js";
 import { parsePublicKeyLine } from "./keys.js";
-import { PALETTE } from "./palette.js";
+import { PALETTE } from "../../core/palette.js";
 import { UsersStore } from "./store.js";
 
 function tmpFile(): string {

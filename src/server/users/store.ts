@@ -10,7 +10,7 @@ import type ssh2 from "ssh2";
 import { Document, isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { LabError, LabErrors, type SourcePos } from "../../core/errors.js";
 import { formatPublicKeyLine, type PublicKeyLine, parsePublicKeyLine, sameKeyBlob } from "./keys.js";
-import { nextColor, nextColors, normalizeColor } from "./palette.js";
+import { nextColor, nextColors, normalizeColor } from "../../core/palette.js";
 import { hashPassword, isPasswordHash, randomPassword, verifyPassword } from "./password.js";
 
 export type Role = "instructor" | "student";

@@ -1,5 +1,5 @@
 /**
- * @module server/users/palette
+ * @module core/palette
  * User colours for the projected picture, chosen so no two people in the room look alike.
  *
  * Distance is CIEDE2000 (ΔE00, Sharma, Wu & Dalal 2005), the CIE's perceptual colour difference:
