@@ -268,11 +268,9 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     const before = await tableText();
     expect(before).toMatch(/10\.0\.10\.0\/24\s+link#\d+\s+U\s+epair0a/);
 
-    const mid = (await hooks((h) => h.linkPoint("vm1-vm2", 0.5)))!;
-    await page.mouse.click(mid[0], mid[1]);
-    await page.waitForSelector("#link-menu:not([hidden])");
-    await page.screenshot({ path: join(ARTIFACTS, "web-link-menu.png") });
-    await page.click('#link-menu button[data-action="down"]');
+    await takeFromLinkMenu(page, "vm1-vm2", "down", async () => {
+      await page.screenshot({ path: join(ARTIFACTS, "web-link-menu.png") });
+    });
 
     await until("the link to go down on the server", async () => {
       const topo = await api("GET", "/api/topology");
