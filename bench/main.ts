@@ -3,8 +3,9 @@
  * `npm run bench`: routelab's simulator against its yardstick, ns-3, on the same work.
  *
  * Each workload of ours runs in a fresh child process (bench/child.ts) `--runs` times and the
- * median is reported; the ns-3 peer runs once per topology (it is the slow side: a minute at
- * 300 routers), in the same run, on the same edge list and flags. Results go to stdout as a
+ * median is reported; the ns-3 peer runs as many times, taking turns with ours on the same edge
+ * list and flags, and its median is the other side of the ratio (once when its first run took
+ * over a minute: 300 routers and up). Results go to stdout as a
  * table, and to `--json FILE`; progress goes to stderr.
  */
 import { spawnSync } from "node:child_process";
@@ -91,9 +92,18 @@ function medianOf<T>(job: Job, runs: number, key: (r: T) => number, progress: Pr
       break;
     }
   }
+  const m = medianRun(all, key);
+  return { ok: true as const, result: m.pick, median: m.median, values: m.values };
+}
+
+/** The run whose `key` is the median of the runs' (the nearer one when the count is even). */
+function medianRun<T>(
+  all: readonly T[],
+  key: (r: T) => number,
+): { pick: T; median: number; values: number[] } {
   const m = median(all.map(key));
   const pick = all.reduce((best, r) => (Math.abs(key(r) - m) < Math.abs(key(best) - m) ? r : best), all[0]!);
-  return { ok: true as const, result: pick, median: m, values: all.map(key) };
+  return { pick, median: m, values: all.map(key) };
 }
 
 /** Routers a generated topology will have (for the peer's size limit, before generating). */
@@ -170,7 +180,7 @@ async function main(): Promise<number> {
     (doSched ? sched.length * opts.runs : 0) +
       (doForward ? 2 * opts.runs : 0) +
       ripTopos.length * opts.runs +
-      (peer.ok ? ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length : 0) +
+      (peer.ok ? ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length * opts.runs : 0) +
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
       (netnsWhy === null ? NETNS_BOOT_TOPOLOGIES.length * opts.runs : 0) +
@@ -222,38 +232,53 @@ async function main(): Promise<number> {
 
     for (const t of ripTopos) {
       const file = files.get(t.name)!;
-      let theirs: PeerResult | { error: string } | undefined;
       const dump = join(dir, `${t.name}.ns3.dump`);
       const routers = routersOf(t);
       const peerHere = peer.ok && routers <= opts.peerMax;
-      if (peerHere) {
-        progress.step(`${t.name}: ns-3 peer`);
-        try {
-          theirs = runPeer(peer.path, file, dump, work);
-        } catch (e) {
-          theirs = { error: (e as Error).message };
-        }
-        progress.tick();
-      }
-      const peerDump = theirs && !("error" in theirs) ? dump : undefined;
       const job: Job = { kind: "rip", name: t.name, topoFile: file, options: work };
-      if (peerDump) job.peerDump = peerDump;
-      const ours = medianOf<RipResult & { parseSeconds: number }>(
-        job,
-        opts.runs,
-        (x) => x.wallSeconds,
-        progress,
-        `${t.name}: routelab`,
-      );
+      // ns-3 and ours take turns, run by run: a slow spell of the machine (this VM's speed
+      // drifts up to 2x within minutes) then slows both sides of the ratio, not one. Each side's
+      // median is reported; a side whose first run took over a minute runs once.
+      const theirRuns: PeerResult[] = [];
+      let theirError: string | undefined;
+      const ourRuns: (RipResult & { parseSeconds: number })[] = [];
+      let ourError: string | undefined;
+      let ourFirstMs = 0;
+      for (let i = 0; i < opts.runs; i++) {
+        const peerAgain =
+          i === 0 || (theirRuns.length > 0 && theirRuns[0]!.processSeconds * 1000 < REPEAT_BELOW_MS);
+        if (peerHere && theirError === undefined && peerAgain) {
+          progress.step(`${t.name}: ns-3 peer${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
+          try {
+            theirRuns.push(runPeer(peer.path, file, dump, work));
+          } catch (e) {
+            theirError = (e as Error).message;
+          }
+          progress.tick();
+        } else if (peerHere) progress.grow(-1);
+        if (ourError !== undefined || ourFirstMs > REPEAT_BELOW_MS) {
+          progress.grow(-1);
+          continue;
+        }
+        if (theirRuns.length > 0) job.peerDump = dump;
+        progress.step(`${t.name}: routelab${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
+        const t0 = performance.now();
+        const o = runChild<RipResult & { parseSeconds: number }>(job);
+        progress.tick();
+        if (i === 0) ourFirstMs = performance.now() - t0;
+        if (!o.ok) ourError = o.error;
+        else ourRuns.push(o.result);
+      }
+      const ours = ourError === undefined ? medianRun(ourRuns, (x) => x.wallSeconds) : undefined;
+      const theirs = theirRuns.length > 0 ? medianRun(theirRuns, (x) => x.wallSeconds) : undefined;
       report.rip.push({
         name: t.name,
-        ours: ours.ok ? { ...ours.result, runs: ours.values } : { error: ours.error },
-        ns3:
-          theirs === undefined
-            ? { skipped: peer.ok ? `${routers} routers > --peer-max ${opts.peerMax}` : peer.reason }
-            : "error" in theirs
-              ? { error: theirs.error }
-              : { ...theirs, metrics: undefined, routes: theirs.metrics.size },
+        ours: ours ? { ...ours.pick, runs: ours.values } : { error: ourError ?? "no run" },
+        ns3: !peerHere
+          ? { skipped: peer.ok ? `${routers} routers > --peer-max ${opts.peerMax}` : peer.reason }
+          : theirs
+            ? { ...theirs.pick, metrics: undefined, routes: theirs.pick.metrics.size, runs: theirs.values }
+            : { error: theirError ?? "no run" },
       });
     }
 

@@ -35,7 +35,10 @@ export interface Report {
   rip: {
     name: string;
     ours: (RipResult & { parseSeconds: number; engine?: string } & Runs) | Err;
-    ns3: (Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number }) | Err | { skipped: string };
+    ns3:
+      | (Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number } & Runs)
+      | Err
+      | { skipped: string };
   }[];
   converge: ({ name: string } & (ConvergeResult | Err))[];
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
