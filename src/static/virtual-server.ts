@@ -13,11 +13,11 @@
  *
  * Browser-safe: imports only browser-safe layers (no fastify, no node:).
  */
-import { LabError } from "../core/errors.js";
 import { linkRequestShape } from "../lab/link-shape.js";
 import { parseDuration } from "../core/time.js";
 import type { LessonSession } from "../engines/sim/lesson.js";
 import type { RewindableLab } from "../engines/sim/rewind.js";
+import { HttpError, httpOrLabError, topologyView } from "../server/http/api-shapes.js";
 import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
 import { DEFAULT_EXEC_LIMITS, runCommand } from "../server/http/exec-runner.js";
 import { UserStats } from "../server/http/user-stats.js";
@@ -43,41 +43,24 @@ export interface VirtualSocket {
   close(): void;
 }
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-    readonly code = "invalid",
-  ) {
-    super(message);
-  }
-}
-
-const LAB_STATUS: Record<string, number> = { "not-found": 404, unsupported: 501, conflict: 409 };
 const MIN_SPEED = 0.05;
 const MAX_SPEED = 100;
 const USER_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 function toReply(e: unknown): ApiReply {
-  if (e instanceof ApiError) {
-    const body: Record<string, string> = { error: e.message, code: e.code };
-    if (e.field) body.field = e.field;
-    return { status: e.status, body };
-  }
-  if (e instanceof LabError) {
-    const body: Record<string, string> = { error: e.message, code: e.code };
-    if (e.pos.field) body.field = e.pos.field;
-    return { status: LAB_STATUS[e.code] ?? 400, body };
-  }
-  return { status: 500, body: { error: `internal error: ${(e as Error)?.message ?? e}`, code: "internal" } };
+  return (
+    httpOrLabError(e) ?? {
+      status: 500,
+      body: { error: `internal error: ${(e as Error)?.message ?? e}`, code: "internal" },
+    }
+  );
 }
 
 type Body = Record<string, unknown>;
 
 function bodyOf(b: unknown): Body {
   if (b === null || typeof b !== "object" || Array.isArray(b))
-    throw new ApiError(400, "body must be a JSON object");
+    throw new HttpError(400, "body must be a JSON object");
   return b as Body;
 }
 
@@ -87,24 +70,25 @@ function bodyOf(b: unknown): Body {
  */
 function only(b: Body, fields: string[], required: string[] = []): void {
   for (const k of required)
-    if (b[k] === undefined) throw new ApiError(400, `body must have required property '${k}'`, k);
-  for (const k of Object.keys(b)) if (!fields.includes(k)) throw new ApiError(400, `unknown field '${k}'`, k);
+    if (b[k] === undefined) throw new HttpError(400, `body must have required property '${k}'`, k);
+  for (const k of Object.keys(b))
+    if (!fields.includes(k)) throw new HttpError(400, `unknown field '${k}'`, k);
 }
 
 function str(b: Body, k: string, required: boolean): string | undefined {
   const v = b[k];
   if (v === undefined) {
-    if (required) throw new ApiError(400, `body must have required property '${k}'`, k);
+    if (required) throw new HttpError(400, `body must have required property '${k}'`, k);
     return undefined;
   }
-  if (typeof v !== "string" || v.length === 0) throw new ApiError(400, `${k} must be a non-empty string`, k);
+  if (typeof v !== "string" || v.length === 0) throw new HttpError(400, `${k} must be a non-empty string`, k);
   return v;
 }
 
 function state(b: Body): boolean {
   const s = str(b, "state", true);
   if (s !== "up" && s !== "down")
-    throw new ApiError(400, "state must be equal to one of the allowed values", "state");
+    throw new HttpError(400, "state must be equal to one of the allowed values", "state");
   return s === "up";
 }
 
@@ -149,14 +133,7 @@ export class VirtualServer {
     const lab = this.lab;
     const get = method === "GET";
     const post = method === "POST";
-    if (get && path === "/api/topology")
-      return {
-        name: lab.topology.name,
-        engine: lab.engine,
-        nodes: lab.nodes(),
-        links: lab.links(),
-        clock: lab.clock(),
-      };
+    if (get && path === "/api/topology") return topologyView(lab);
     if (get && path === "/api/session")
       return {
         user: this.o.user ?? null,
@@ -184,9 +161,9 @@ export class VirtualServer {
       const command = str(b, "command", true)!;
       const user = str(b, "user", false);
       if (user !== undefined && !USER_RE.test(user))
-        throw new ApiError(400, 'user must match pattern "^[A-Za-z0-9_.-]+$"', "user");
+        throw new HttpError(400, 'user must match pattern "^[A-Za-z0-9_.-]+$"', "user");
       if (command.length > 4096)
-        throw new ApiError(400, "command must NOT have more than 4096 characters", "command");
+        throw new HttpError(400, "command must NOT have more than 4096 characters", "command");
       lab.current.node(n); // unknown node: 404 before anything runs
       return runCommand(lab, n, command, user, DEFAULT_EXEC_LIMITS);
     }
@@ -199,16 +176,16 @@ export class VirtualServer {
       const id = str(b, "link", false);
       if (id !== undefined) {
         if (a !== undefined || z !== undefined)
-          throw new ApiError(400, "give either link or a and b, not both", "link");
+          throw new HttpError(400, "give either link or a and b, not both", "link");
         const l = lab.links().find((x) => x.id === id);
-        if (!l) throw new ApiError(404, `no link '${id}'`, "link", "not-found");
+        if (!l) throw new HttpError(404, `no link '${id}'`, "link", "not-found");
         a = l.a.node;
         z = l.b.node;
       }
-      if (a === undefined) throw new ApiError(400, "a is required (or link)", "a");
-      if (z === undefined) throw new ApiError(400, "b is required (or link)", "b");
+      if (a === undefined) throw new HttpError(400, "a is required (or link)", "a");
+      if (z === undefined) throw new HttpError(400, "b is required (or link)", "b");
       if (b.silent !== undefined && typeof b.silent !== "boolean")
-        throw new ApiError(400, "silent must be boolean", "silent");
+        throw new HttpError(400, "silent must be boolean", "silent");
       const shape = linkRequestShape(b);
       if (up !== undefined) lab.setLink(a, z, up, { silent: b.silent === true });
       if (shape) lab.setLinkShape(a, z, shape);
@@ -228,32 +205,32 @@ export class VirtualServer {
       only(b, ["t"], ["t"]);
       const t = b.t;
       if (typeof t !== "string" && typeof t !== "number")
-        throw new ApiError(400, "body must have required property 't'", "t");
+        throw new HttpError(400, "body must have required property 't'", "t");
       return rewindSession(this.session, t);
     }
     if (get && path === "/api/stats") return { users: this.stats.snapshot() };
     if (get && path === "/api/users") return { users: [] };
-    throw new ApiError(404, `no such path: ${method} ${path}`, undefined, "not-found");
+    throw new HttpError(404, `no such path: ${method} ${path}`, undefined, "not-found");
   }
 
   private setClock(b: Body): void {
     only(b, ["speed", "paused", "step"]);
-    if (Object.keys(b).length === 0) throw new ApiError(400, "body must NOT have fewer than 1 properties");
+    if (Object.keys(b).length === 0) throw new HttpError(400, "body must NOT have fewer than 1 properties");
     const pacer = this.lab.pacer;
     const { speed, paused, step } = b;
     if (speed !== undefined && (typeof speed !== "number" || speed < MIN_SPEED || speed > MAX_SPEED))
-      throw new ApiError(400, `speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}`, "speed");
+      throw new HttpError(400, `speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}`, "speed");
     if (paused !== undefined && typeof paused !== "boolean")
-      throw new ApiError(400, "paused must be boolean", "paused");
+      throw new HttpError(400, "paused must be boolean", "paused");
     if (!pacer && (speed !== undefined || paused !== undefined))
-      throw new ApiError(409, "this lab is not paced in real time: only step works", "speed", "conflict");
+      throw new HttpError(409, "this lab is not paced in real time: only step works", "speed", "conflict");
     if (pacer && typeof speed === "number") pacer.setSpeed(speed);
     if (pacer && paused === true) pacer.pause();
     if (pacer && paused === false && step === undefined) pacer.resume();
     if (step !== undefined) {
       const ns = typeof step === "number" ? step : typeof step === "string" ? parseDuration(step) : undefined;
       if (ns === undefined || !(ns > 0))
-        throw new ApiError(400, `step: '${step}' is not a duration (e.g. 100ms, 1s)`, "step");
+        throw new HttpError(400, `step: '${step}' is not a duration (e.g. 100ms, 1s)`, "step");
       if (pacer) {
         if (!pacer.paused) pacer.pause();
         pacer.step(ns);

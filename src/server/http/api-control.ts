@@ -10,7 +10,7 @@ import { parseDuration } from "../../core/time.js";
 import type { Lab } from "../../lab/lab.js";
 import { linkRequestShape } from "../../lab/link-shape.js";
 import { type ApiContext, principalFor } from "./context.js";
-import { HttpError } from "./errors.js";
+import { HttpError } from "./api-shapes.js";
 import {
   type ClockBody,
   clockBody,

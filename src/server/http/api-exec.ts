@@ -12,7 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { checkCommandAllowed } from "../policy.js";
 import { createUserExec } from "../user-exec.js";
 import { type ApiContext, principalFor } from "./context.js";
-import { HttpError } from "./errors.js";
+import { HttpError } from "./api-shapes.js";
 import { runCommand } from "./exec-runner.js";
 import { type ExecBody, execBody } from "./schemas.js";
 

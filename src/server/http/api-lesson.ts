@@ -12,7 +12,7 @@ import type { FastifyInstance } from "fastify";
 import type { LessonSession } from "../../engines/sim/lesson.js";
 import { journalView, LessonStatusCache, rewindSession, visibleTo } from "../lesson-status.js";
 import { type ApiContext, principalFor } from "./context.js";
-import { HttpError } from "./errors.js";
+import { HttpError } from "./api-shapes.js";
 import type { EventFanout } from "./event-fanout.js";
 
 export const rewindBody = {

@@ -7,7 +7,7 @@
  * both with a 404 that says so.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { HttpError } from "./errors.js";
+import { HttpError } from "./api-shapes.js";
 import { type LoginBody, loginBody } from "./schemas.js";
 import { bearerToken } from "./auth.js";
 import { cookieValue, type LoginServices, SESSION_COOKIE, sessionCookie } from "./session-auth.js";

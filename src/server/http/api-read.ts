@@ -4,20 +4,14 @@
  * routing table, and who the caller is. Everything comes from the Lab interface.
  */
 import type { FastifyInstance } from "fastify";
+import { topologyView } from "./api-shapes.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { nodeParams } from "./schemas.js";
 
 export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
   app.get("/api/topology", async (request) => {
     await principalFor(ctx, request, "view");
-    const { lab } = ctx;
-    return {
-      name: lab.topology.name,
-      engine: lab.engine,
-      nodes: lab.nodes(),
-      links: lab.links(),
-      clock: lab.clock(),
-    };
+    return topologyView(ctx.lab);
   });
 
   app.get<{ Params: { node: string } }>(

@@ -5,29 +5,8 @@
  * schema validation failures name the offending field; AuthError keeps its status.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { LabError } from "../../core/errors.js";
+import { type ApiError, httpOrLabError } from "./api-shapes.js";
 import { AuthError } from "./auth.js";
-
-export interface ApiError {
-  error: string;
-  field?: string;
-  code: string;
-}
-
-/** An API error with a status (thrown by route handlers). */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-    readonly code = "invalid",
-  ) {
-    super(message);
-    this.name = "HttpError";
-  }
-}
-
-const LAB_STATUS: Record<string, number> = { "not-found": 404, unsupported: 501, conflict: 409 };
 
 /** The field a fastify/ajv validation error is about, e.g. `state` or `body.silent`. */
 function validationField(err: FastifyError): string | undefined {
@@ -40,21 +19,13 @@ function validationField(err: FastifyError): string | undefined {
 }
 
 export function toApiError(err: unknown): { status: number; body: ApiError } {
-  if (err instanceof HttpError) {
-    const body: ApiError = { error: err.message, code: err.code };
-    if (err.field) body.field = err.field;
-    return { status: err.status, body };
-  }
+  const known = httpOrLabError(err);
+  if (known) return known;
   if (err instanceof AuthError)
     return {
       status: err.status,
       body: { error: err.message, code: err.status === 401 ? "unauthorized" : "forbidden" },
     };
-  if (err instanceof LabError) {
-    const body: ApiError = { error: err.message, code: err.code };
-    if (err.pos.field) body.field = err.pos.field;
-    return { status: LAB_STATUS[err.code] ?? 400, body };
-  }
   const fe = err as FastifyError;
   if (fe?.validation) {
     const field = validationField(fe);

@@ -10,7 +10,8 @@ export {
   tokenAuthorizer,
 } from "./auth.js";
 export type { ApiContext } from "./context.js";
-export { type ApiError, HttpError, toApiError } from "./errors.js";
+export { type ApiError, HttpError } from "./api-shapes.js";
+export { toApiError } from "./errors.js";
 export {
   type BatchMessage,
   EventFanout,

@@ -1,0 +1,59 @@
+/**
+ * @module server/http/api-shapes
+ * What the API answers, independent of the transport: the HTTP server (http/errors,
+ * http/api-read) and the browser edition's worker (static/virtual-server) both use it, so
+ * the two give the same bodies and the same error shapes. Browser-safe: no Node imports, no
+ * fastify.
+ */
+import { LabError } from "../../core/errors.js";
+import type { Lab } from "../../lab/lab.js";
+
+export interface ApiError {
+  error: string;
+  field?: string;
+  code: string;
+}
+
+/** An API error with a status (thrown by route handlers). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+    readonly code = "invalid",
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+const LAB_STATUS: Record<string, number> = { "not-found": 404, unsupported: 501, conflict: 409 };
+
+/**
+ * The status and body of an HttpError, or of a LabError (bad node name, no such link: its code
+ * picks the status); undefined for any other error, which the caller answers as it must.
+ */
+export function httpOrLabError(err: unknown): { status: number; body: ApiError } | undefined {
+  if (err instanceof HttpError) {
+    const body: ApiError = { error: err.message, code: err.code };
+    if (err.field) body.field = err.field;
+    return { status: err.status, body };
+  }
+  if (err instanceof LabError) {
+    const body: ApiError = { error: err.message, code: err.code };
+    if (err.pos.field) body.field = err.pos.field;
+    return { status: LAB_STATUS[err.code] ?? 400, body };
+  }
+  return undefined;
+}
+
+/** `GET /api/topology`: the lab's name and engine, its nodes, links and clock. */
+export function topologyView(lab: Lab) {
+  return {
+    name: lab.topology.name,
+    engine: lab.engine,
+    nodes: lab.nodes(),
+    links: lab.links(),
+    clock: lab.clock(),
+  };
+}
