@@ -17,9 +17,79 @@ const CHUNK = 500;
 /** The server's close code for a terminal whose login ended (src/server/http/terminal-ws.ts). */
 export const LOGGED_OUT = 4001;
 
+/** What the terminal socket sends: the shell's output, an error (no shell), its exit status. */
+export interface TerminalMessage {
+  type: string;
+  data?: string;
+  code?: number;
+  error?: string;
+}
+
+/** How an xterm reaches its terminal socket. */
+export interface XtermLink {
+  /** A shell is there to type to. */
+  connected(): boolean;
+  /** Sends one message, if the socket is open. */
+  send(msg: object): void;
+  /** What was typed while no shell is there (default: dropped). */
+  offline?(keys: string): void;
+}
+
+/**
+ * The page's xterm.js, opened in `el` with its fit addon: keystrokes go out as `{type:"input"}`
+ * in pieces small enough for the server's frame limit, size changes as `{type:"resize"}`.
+ * The logged-in person's terminal and the browser edition's drawer both use it.
+ */
+export function openXterm(
+  el: HTMLElement,
+  link: XtermLink,
+  fontSize = 15,
+): { term: Terminal; fit: FitAddon } {
+  const term = new Terminal({
+    fontFamily: '"DejaVu Sans Mono", monospace',
+    fontSize,
+    cursorBlink: true,
+    scrollback: 2000,
+    convertEol: false,
+    theme: {
+      background: "#0b0f14",
+      foreground: "#f2f5f8",
+      cursor: "#4fc3f7",
+      selectionBackground: "#2c3a4b",
+    },
+  });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(el);
+  term.onData((d) => {
+    if (!link.connected()) {
+      link.offline?.(d);
+      return;
+    }
+    for (let i = 0; i < d.length; i += CHUNK) link.send({ type: "input", data: d.slice(i, i + CHUNK) });
+  });
+  term.onResize(({ cols, rows }) => link.send({ type: "resize", cols, rows }));
+  return { term, fit };
+}
+
+/**
+ * Opens `/api/terminal?QUERY` on the page's host (wss: under https:) and hands each message it
+ * receives to `onMessage`.
+ */
+export function terminalSocket(
+  query: string | URLSearchParams,
+  onMessage: (msg: TerminalMessage) => void,
+): WebSocket {
+  const ws = new WebSocket(
+    `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/terminal?${query}`,
+  );
+  ws.onmessage = (m) => onMessage(JSON.parse(String(m.data)) as TerminalMessage);
+  return ws;
+}
+
 export class WebTerminal {
   readonly term: Terminal;
-  private readonly fit = new FitAddon();
+  private readonly fit: FitAddon;
   private ws: WebSocket | null = null;
   private open = false;
   /** Everything the shell printed (test hook; bounded). */
@@ -31,29 +101,15 @@ export class WebTerminal {
     /** The terminal could not be opened (the session may have ended). */
     private readonly onRefused: () => void = () => {},
   ) {
-    this.term = new Terminal({
-      fontFamily: '"DejaVu Sans Mono", monospace',
-      fontSize: 15,
-      cursorBlink: true,
-      scrollback: 2000,
-      convertEol: false,
-      theme: {
-        background: "#0b0f14",
-        foreground: "#f2f5f8",
-        cursor: "#4fc3f7",
-        selectionBackground: "#2c3a4b",
+    const x = openXterm(el, {
+      connected: () => this.open,
+      send: (msg) => this.send(msg),
+      offline: (d) => {
+        if (d === "\r") this.connect();
       },
     });
-    this.term.loadAddon(this.fit);
-    this.term.open(el);
-    this.term.onData((d) => {
-      if (!this.open) {
-        if (d === "\r") this.connect();
-        return;
-      }
-      for (let i = 0; i < d.length; i += CHUNK) this.send({ type: "input", data: d.slice(i, i + CHUNK) });
-    });
-    this.term.onResize(({ cols, rows }) => this.send({ type: "resize", cols, rows }));
+    this.term = x.term;
+    this.fit = x.fit;
     new ResizeObserver(() => this.refit()).observe(el);
     this.refit();
     this.connect();
@@ -69,26 +125,16 @@ export class WebTerminal {
 
   connect(): void {
     this.ws?.close();
-    const q = `cols=${this.term.cols}&rows=${this.term.rows}`;
-    const ws = new WebSocket(
-      `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/terminal?${q}`,
-    );
+    const ws = terminalSocket(`cols=${this.term.cols}&rows=${this.term.rows}`, (msg) => {
+      if (msg.type === "output" && msg.data) this.print(msg.data);
+      else if (msg.type === "error") this.print(`\r\n\x1b[31m${msg.error}\x1b[0m\r\n`);
+    });
     this.ws = ws;
     this.onState("connecting…");
     ws.onopen = () => {
       this.open = true;
       this.onState("");
       this.term.focus();
-    };
-    ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as {
-        type: string;
-        data?: string;
-        code?: number;
-        error?: string;
-      };
-      if (msg.type === "output" && msg.data) this.print(msg.data);
-      else if (msg.type === "error") this.print(`\r\n\x1b[31m${msg.error}\x1b[0m\r\n`);
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;

@@ -6,10 +6,10 @@
  * `ssh vm3`, Ctrl-C). It starts on the node chosen in the command box, as the user in the
  * user box (root when empty).
  */
-import "@xterm/xterm/css/xterm.css";
-import { FitAddon } from "@xterm/addon-fit";
-import { Terminal } from "@xterm/xterm";
+import type { FitAddon } from "@xterm/addon-fit";
+import type { Terminal } from "@xterm/xterm";
 import { h } from "../dom.js";
+import { openXterm, terminalSocket } from "../terminal.js";
 
 export class TerminalDrawer {
   readonly el: HTMLElement;
@@ -49,24 +49,13 @@ export class TerminalDrawer {
 
   private connect(): void {
     if (!this.term) {
-      this.term = new Terminal({
-        fontFamily: '"DejaVu Sans Mono", monospace',
-        fontSize: 16,
-        cursorBlink: true,
-        theme: { background: "#0b0f14", foreground: "#f2f5f8" },
-      });
-      this.fit = new FitAddon();
-      this.term.loadAddon(this.fit);
-      this.term.open(this.host);
-      this.term.onData(
-        (d) =>
-          this.ws?.readyState === WebSocket.OPEN && this.ws.send(JSON.stringify({ type: "input", data: d })),
-      );
-      this.term.onResize(
-        ({ cols, rows }) =>
-          this.ws?.readyState === WebSocket.OPEN &&
-          this.ws.send(JSON.stringify({ type: "resize", cols, rows })),
-      );
+      const send = (msg: object) =>
+        this.ws?.readyState === WebSocket.OPEN && this.ws.send(JSON.stringify(msg));
+      ({ term: this.term, fit: this.fit } = openXterm(
+        this.host,
+        { connected: () => this.ws?.readyState === WebSocket.OPEN, send },
+        16,
+      ));
     }
     this.fit?.fit();
     const node = (document.getElementById("cmd-node") as HTMLSelectElement | null)?.value ?? "";
@@ -74,20 +63,11 @@ export class TerminalDrawer {
     const q = new URLSearchParams({ cols: String(this.term.cols), rows: String(this.term.rows) });
     if (node) q.set("node", node);
     if (user) q.set("user", user);
-    const ws = new WebSocket(
-      `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/terminal?${q}`,
-    );
-    this.ws = ws;
-    ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as {
-        type: string;
-        data?: string;
-        code?: number;
-        error?: string;
-      };
+    const ws = terminalSocket(q, (msg) => {
       if (msg.type === "output" && msg.data) this.term?.write(msg.data);
       else if (msg.type === "error") this.term?.write(`\r\n${msg.error}\r\n`);
-    };
+    });
+    this.ws = ws;
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
