@@ -13,6 +13,18 @@ export interface TimerHandle {
   cancel(): void;
 }
 
+/**
+ * Why a route changed, for route events and status views: text, or a function making it.
+ * A routing daemon changes thousands of routes while a network converges and almost nobody
+ * reads why, so it may hand over the recipe and have the text made only when it is shown.
+ */
+export type Reason = string | (() => string);
+
+/** The text of a reason. */
+export function reasonText(r: Reason): string {
+  return typeof r === "string" ? r : r();
+}
+
 export interface HostInterface {
   /** Index on the node: 0 is lo0, then the link interfaces in topology order. */
   readonly index: number;
@@ -102,8 +114,8 @@ export interface Host {
   sendIcmpEcho(dst: Ipv4, ident: number, seq: number, data: Uint8Array, opts?: SendOptions): SendResult;
 
   /** Installs or replaces the route of `source` for dest/len (one route per prefix per source). */
-  setRoute(source: string, r: RouteSpec, reason: string): void;
-  deleteRoute(source: string, dest: Ipv4, len: number, reason: string): void;
+  setRoute(source: string, r: RouteSpec, reason: Reason): void;
+  deleteRoute(source: string, dest: Ipv4, len: number, reason: Reason): void;
   /** Longest-prefix match in the node's FIB (what forwarding would use). */
   lookup(dst: Ipv4): { gateway: Ipv4; iface: number; len: number; source: string } | undefined;
   /** Called when an interface goes up or down. */

@@ -11,6 +11,7 @@ import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { Rng } from "../core/rng.js";
 import { classify, summarize } from "../wire/index.js";
 import type { Route } from "./fib.js";
+import { reasonText } from "./host.js";
 import type { Iface } from "./iface.js";
 import { Link } from "./link.js";
 import { SimNode } from "./node.js";
@@ -141,7 +142,7 @@ export class Network {
       iface: node.ifaces[r.iface]?.name ?? "?",
       metric: r.metric,
       source: r.source,
-      reason: node.reason,
+      reason: reasonText(node.reason),
     });
   }
 

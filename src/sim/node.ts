@@ -43,6 +43,7 @@ import type {
   Host,
   HostInterface,
   IcmpMessage,
+  Reason,
   RouteSpec,
   RoutingDaemon,
   SendOptions,
@@ -55,6 +56,8 @@ import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
 
 const DEFAULT_TTL = 64;
+/** FIB flags by (gateway | host << 1 | static << 2): made once, not concatenated per route. */
+const ROUTE_FLAGS = ["", "G", "H", "GH", "S", "GS", "HS", "GHS"];
 /** Per-packet processing latency at a node: base + uniform jitter, ns. */
 const PROC_BASE = 10_000;
 const PROC_JITTER = 40_000;
@@ -146,7 +149,7 @@ export class SimNode implements Host {
   }
 
   /** Reason attached to the route events of the FIB change in progress. */
-  reason = "";
+  reason: Reason = "";
 
   // ---- Host ---------------------------------------------------------------------------------
 
@@ -202,13 +205,14 @@ export class SimNode implements Host {
     };
   }
 
-  setRoute(source: string, r: RouteSpec, reason: string): void {
+  setRoute(source: string, r: RouteSpec, reason: Reason): void {
     this.reason = reason;
-    const flags = (r.gateway !== 0 ? "G" : "") + (r.len === 32 ? "H" : "") + (source === "static" ? "S" : "");
+    const flags =
+      ROUTE_FLAGS[(r.gateway !== 0 ? 1 : 0) | (r.len === 32 ? 2 : 0) | (source === "static" ? 4 : 0)]!;
     this.fib.set(route(r.dest, r.len, r.gateway, r.iface, r.metric, source, flags));
   }
 
-  deleteRoute(source: string, dest: number, len: number, reason: string): void {
+  deleteRoute(source: string, dest: number, len: number, reason: Reason): void {
     this.reason = reason;
     this.fib.delete(source, dest, len);
   }

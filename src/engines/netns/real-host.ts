@@ -20,6 +20,7 @@ import type {
   Host,
   HostInterface,
   IcmpMessage,
+  Reason,
   RouteSpec,
   SendOptions,
   SendResult,
@@ -155,7 +156,7 @@ export class RealHost implements Host {
     );
   }
 
-  setRoute(_source: string, r: RouteSpec, _reason: string): void {
+  setRoute(_source: string, r: RouteSpec, _reason: Reason): void {
     const dev = this.ifs[r.iface]?.name ?? "lo";
     const dest = `${formatIpv4(r.dest)}/${r.len}`;
     const args = ["route", "replace", dest];
@@ -163,7 +164,7 @@ export class RealHost implements Host {
     this.route([...args, "dev", dev, "proto", "rip", "metric", "20"]);
   }
 
-  deleteRoute(_source: string, dest: Ipv4, len: number, _reason: string): void {
+  deleteRoute(_source: string, dest: Ipv4, len: number, _reason: Reason): void {
     this.route(["route", "del", `${formatIpv4(dest)}/${len}`, "proto", "rip"]);
   }
 

@@ -18,7 +18,7 @@
  */
 import { formatIpv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
-import type { Datagram, Host, HostInterface, RoutingDaemon, TimerHandle } from "../../sim/host.js";
+import type { Datagram, Host, HostInterface, Reason, RoutingDaemon, TimerHandle } from "../../sim/host.js";
 import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
 import { receive, sendRequest, sendTable } from "./packets.js";
@@ -208,83 +208,134 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     tag: number,
   ): void {
     const now = this.host.now();
-    const s = this.settings;
     const t = this.routes;
     const slot = t.slotOf(dest, len);
     if (slot < 0) {
-      if (metric >= RIP_INFINITY) return; // no point adding an unusable route
-      const via = formatIpv4(from);
-      const nr = this.addRoute({
-        dest,
-        len,
-        metric,
-        from,
-        nextHop,
-        iface,
-        tag,
-        connected: false,
-        expires: now + s.timeout,
-        heard: now,
-        reason: `learned from ${via}`,
-      });
-      this.install(nr, `learned from ${via} (metric ${metric})`);
-      this.armSweep(nr.expires);
-      this.requestTriggered();
+      if (metric < RIP_INFINITY) this.learnNew(dest, len, metric, from, nextHop, iface, tag, now);
+      // (no point adding an unusable route)
       return;
     }
     // The common cases (a refresh, worse news from another router) read only the table's
-    // columns; the route object is touched when something changes.
+    // columns; the route object is touched when something changes, in the methods below, so
+    // that this path stays small (it is the one run for nearly every entry of every message).
     const c = t.cols;
     const current = c.metric[slot]!;
     const same = c.connected[slot] === 0 && c.from[slot] === from;
     if (same && current < RIP_INFINITY) {
-      c.expires[slot] = now + s.timeout; // reinitialise the timeout (RFC 2453 3.9.2); heard = expires - timeout
+      c.expires[slot] = now + this.settings.timeout; // reinitialise the timeout (RFC 2453 3.9.2); heard = expires - timeout
     }
     if ((same && metric !== current) || metric < current) {
-      const r = t.at(slot);
-      const via = formatIpv4(from);
-      if (metric >= RIP_INFINITY) {
-        // From the current router: the deletion process starts (only when first set to 16).
-        this.startDeletion(r, "garbage", `withdrawn by ${via} (metric 16)`);
-        return;
-      }
-      const was = r.metric;
-      const wasFrom = r.from;
-      const wasConnected = r.connected;
-      this.adopt(r, metric, from, nextHop, iface, tag, now);
-      let reason: string;
-      if (was >= RIP_INFINITY) reason = `learned from ${via} (metric ${metric})`;
-      else if (same) reason = `metric changed ${was} → ${metric} by ${via}`;
-      else
-        reason = `better metric ${metric} via ${via} (was ${was}${wasConnected ? " connected" : ` via ${formatIpv4(wasFrom)}`})`;
-      r.reason = reason;
-      this.install(r, reason);
-      this.armSweep(r.expires);
-      this.requestTriggered();
+      this.learnChange(t.at(slot), same, metric, from, nextHop, iface, tag, now);
       return;
     }
     if (metric >= RIP_INFINITY || metric !== current) return; // worse news from another router
     if (same) {
       // Same router, same metric: a refresh. A changed next-hop field or tag is adopted quietly.
-      if (c.nextHop[slot] !== nextHop || c.tag[slot] !== tag || c.iface[slot] !== iface) {
-        const r = t.at(slot);
-        r.nextHop = nextHop;
-        r.tag = tag;
-        r.iface = iface;
-        r.reason = `next hop ${formatIpv4(nextHop)} from ${formatIpv4(from)}`;
-        this.install(r, r.reason);
-      }
+      if (c.nextHop[slot] !== nextHop || c.tag[slot] !== tag || c.iface[slot] !== iface)
+        this.learnNextHop(t.at(slot), from, nextHop, iface, tag);
       return;
     }
     // Equal metric from another router: keep the first-learned route, unless it is at least
     // halfway to its timeout (RFC 2453 3.9.2 heuristic).
     if (c.connected[slot] === 1) return;
-    const heardAgo = now - (c.expires[slot]! - s.timeout);
-    if (heardAgo < s.timeout / 2) return;
-    const r = t.at(slot);
-    if (r.state !== "active") return;
-    const reason = `${formatIpv4(r.from)} silent for ${Math.round(heardAgo / 1e9)}s: switched to ${formatIpv4(from)} (metric ${metric})`;
+    const timeout = this.settings.timeout;
+    const heardAgo = now - (c.expires[slot]! - timeout);
+    if (heardAgo >= timeout / 2)
+      this.learnSwitch(t.at(slot), heardAgo, metric, from, nextHop, iface, tag, now);
+  }
+
+  // Reasons are recipes (sim/host.ts Reason): while a network converges every router changes
+  // hundreds of routes, and the text is made only for those someone looks at.
+
+  /** A prefix heard of for the first time. */
+  private learnNew(
+    dest: number,
+    len: number,
+    metric: number,
+    from: number,
+    nextHop: number,
+    iface: number,
+    tag: number,
+    now: Nanos,
+  ): void {
+    const nr = this.addRoute({
+      dest,
+      len,
+      metric,
+      from,
+      nextHop,
+      iface,
+      tag,
+      connected: false,
+      expires: now + this.settings.timeout,
+      heard: now,
+      reason: () => `learned from ${formatIpv4(from)}`,
+    });
+    this.install(nr, () => `learned from ${formatIpv4(from)} (metric ${metric})`);
+    this.armSweep(nr.expires);
+    this.requestTriggered();
+  }
+
+  /** New metric from the current router, or a better one from another. */
+  private learnChange(
+    r: RipRoute,
+    same: boolean,
+    metric: number,
+    from: number,
+    nextHop: number,
+    iface: number,
+    tag: number,
+    now: Nanos,
+  ): void {
+    if (metric >= RIP_INFINITY) {
+      // From the current router: the deletion process starts (only when first set to 16).
+      this.startDeletion(r, "garbage", () => `withdrawn by ${formatIpv4(from)} (metric 16)`);
+      return;
+    }
+    const was = r.metric;
+    const wasFrom = r.from;
+    const wasConnected = r.connected;
+    let reason: () => string;
+    if (was >= RIP_INFINITY) reason = () => `learned from ${formatIpv4(from)} (metric ${metric})`;
+    else if (same) reason = () => `metric changed ${was} → ${metric} by ${formatIpv4(from)}`;
+    else
+      reason = () =>
+        `better metric ${metric} via ${formatIpv4(from)} (was ${was}${wasConnected ? " connected" : ` via ${formatIpv4(wasFrom)}`})`;
     this.adopt(r, metric, from, nextHop, iface, tag, now);
+    this.changedTo(r, reason);
+  }
+
+  /** Same router, same metric, another next-hop field, tag or interface: adopted quietly. */
+  private learnNextHop(r: RipRoute, from: number, nextHop: number, iface: number, tag: number): void {
+    r.nextHop = nextHop;
+    r.tag = tag;
+    r.iface = iface;
+    const reason = () => `next hop ${formatIpv4(nextHop)} from ${formatIpv4(from)}`;
+    r.reason = reason;
+    this.install(r, reason);
+  }
+
+  /** Equal metric from another router while ours has been silent half its timeout: switch. */
+  private learnSwitch(
+    r: RipRoute,
+    heardAgo: Nanos,
+    metric: number,
+    from: number,
+    nextHop: number,
+    iface: number,
+    tag: number,
+    now: Nanos,
+  ): void {
+    if (r.state !== "active") return;
+    const was = r.from;
+    const reason = () =>
+      `${formatIpv4(was)} silent for ${Math.round(heardAgo / 1e9)}s: switched to ${formatIpv4(from)} (metric ${metric})`;
+    this.adopt(r, metric, from, nextHop, iface, tag, now);
+    this.changedTo(r, reason);
+  }
+
+  /** After `adopt`: the route goes into the FIB, its timer is armed and the news goes out. */
+  private changedTo(r: RipRoute, reason: Reason): void {
     r.reason = reason;
     this.install(r, reason);
     this.armSweep(r.expires);
@@ -337,7 +388,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     return r;
   }
 
-  private install(r: RipRoute, reason: string): void {
+  private install(r: RipRoute, reason: Reason): void {
     this.host.setRoute(
       "rip",
       { dest: r.dest, len: r.len, gateway: r.nextHop, iface: r.iface, metric: r.metric },
@@ -346,14 +397,14 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     r.installed = true;
   }
 
-  private uninstall(r: RipRoute, reason: string): void {
+  private uninstall(r: RipRoute, reason: Reason): void {
     if (!r.installed) return;
     r.installed = false;
     this.host.deleteRoute("rip", r.dest, r.len, reason);
   }
 
   /** RFC 2453 3.8 deletion: metric 16, out of the FIB, change flag, garbage timer, triggered update. */
-  private startDeletion(r: RipRoute, state: RipRouteState, reason: string): void {
+  private startDeletion(r: RipRoute, state: RipRouteState, reason: Reason): void {
     const now = this.host.now();
     r.heard = heardAt(r, this.settings.timeout); // frozen: expires is about to go
     r.metric = RIP_INFINITY;

@@ -15,6 +15,7 @@
  */
 import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
+import type { Reason } from "../../sim/host.js";
 import { RIP_INFINITY } from "../../wire/rip.js";
 import type { RipRoute, RipRouteState } from "./types.js";
 
@@ -99,17 +100,29 @@ class Route implements RipRoute {
   changed = false;
   heard: Nanos;
   state: RipRouteState = "active";
-  reason: string;
   installed = false;
+  /** Why the route is as it is: text once read, until then maybe the function making it. */
+  private why: Reason;
 
   constructor(
     public home: ColumnsHolder,
     public slot: number,
     heard: Nanos,
-    reason: string,
+    reason: Reason,
   ) {
     this.heard = heard;
-    this.reason = reason;
+    this.why = reason;
+  }
+
+  get reason(): string {
+    const w = this.why;
+    if (typeof w === "string") return w;
+    const text = w();
+    this.why = text;
+    return text;
+  }
+  set reason(why: Reason) {
+    this.why = why;
   }
 
   get dest(): Ipv4 {
@@ -165,18 +178,8 @@ class Route implements RipRoute {
 /** What a new route starts with. */
 export type RouteInit = Pick<
   RipRoute,
-  | "dest"
-  | "len"
-  | "metric"
-  | "from"
-  | "nextHop"
-  | "iface"
-  | "tag"
-  | "connected"
-  | "expires"
-  | "heard"
-  | "reason"
->;
+  "dest" | "len" | "metric" | "from" | "nextHop" | "iface" | "tag" | "connected" | "expires" | "heard"
+> & { reason: Reason };
 
 export class RouteTable implements ColumnsHolder {
   /** The hot fields by slot. Read directly by the hot paths; replaced when the table grows. */

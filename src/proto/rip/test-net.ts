@@ -9,16 +9,18 @@
 import { formatIpv4, type Ipv4, isMulticast, maskOf, parseIpv4, parsePrefix } from "../../core/ip.js";
 import { Rng } from "../../core/rng.js";
 import { MS, type Nanos } from "../../core/time.js";
-import type {
-  Datagram,
-  Host,
-  HostInterface,
-  IcmpMessage,
-  RouteSpec,
-  RoutingDaemon,
-  SendOptions,
-  SendResult,
-  TimerHandle,
+import {
+  type Datagram,
+  type Host,
+  type HostInterface,
+  type IcmpMessage,
+  type Reason,
+  type RouteSpec,
+  type RoutingDaemon,
+  reasonText,
+  type SendOptions,
+  type SendResult,
+  type TimerHandle,
 } from "../../sim/host.js";
 
 interface Ev {
@@ -202,7 +204,8 @@ export class TestHost implements Host {
     };
   }
 
-  setRoute(source: string, r: RouteSpec, reason: string): void {
+  setRoute(source: string, r: RouteSpec, why: Reason): void {
+    const reason = reasonText(why);
     let m = this.fib.get(source);
     if (m === undefined) {
       m = new Map();
@@ -211,7 +214,8 @@ export class TestHost implements Host {
     m.set(r.dest * 33 + r.len, { ...r, source });
     this.net.routeLog.push({ t: this.net.now, node: this.name, action: "set", ...r, reason });
   }
-  deleteRoute(source: string, dest: Ipv4, len: number, reason: string): void {
+  deleteRoute(source: string, dest: Ipv4, len: number, why: Reason): void {
+    const reason = reasonText(why);
     const m = this.fib.get(source);
     const r = m?.get(dest * 33 + len);
     if (r === undefined) return;

@@ -6,7 +6,7 @@
  */
 import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
-import type { Host, HostInterface } from "../../sim/host.js";
+import type { Host, HostInterface, Reason } from "../../sim/host.js";
 import type { RipSettings } from "../../topology/model.js";
 import type { RouteTable } from "./table.js";
 
@@ -73,8 +73,9 @@ export interface RipRoute {
    */
   heard: Nanos;
   state: RipRouteState;
-  /** Last reason the route changed, for the status view. */
-  reason: string;
+  /** Last reason the route changed, for the status view (text made when first read). */
+  get reason(): string;
+  set reason(why: Reason);
   /** Whether a "rip" route for it is currently installed in the node's FIB. */
   installed: boolean;
 }
