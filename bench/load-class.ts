@@ -15,31 +15,19 @@
  * 100 ms, the stalled viewer was thinned (not buffered without limit) and the heap stayed
  * bounded.
  */
-import { mkdtempSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import ssh2 from "ssh2";
-import { loadTopologyFile } from "../src/cli/io.js";
-import { createSimLab } from "../src/engines/sim/index.js";
 import { createServer } from "../src/server/http/index.js";
 import { UserLimits } from "../src/server/limits.js";
 import { startSshServer } from "../src/server/ssh/index.js";
-import { UsersStore } from "../src/server/users/index.js";
+import { arg, failures, mb, pct, pingJobs, runSshSessions, seedClass } from "./ssh-client.js";
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
 const SESSIONS = arg("sessions", 100);
 const VIEWERS = arg("viewers", 50);
 const COUNT = arg("count", 20);
 const TIMEOUT_S = arg("timeout", 120);
-const ROOT = join(import.meta.dirname, "..");
-
-const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
-const pct = (xs: number[], p: number) =>
-  xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 
 interface ViewerReport {
   api: number[];
@@ -53,28 +41,7 @@ interface ViewerReport {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "routelab-load-class-"));
-  const key = ssh2.utils.generateKeyPairSync("ed25519");
-  const users = UsersStore.load(join(dir, "routelab-users.yaml"));
-  const names = Array.from({ length: SESSIONS }, (_, i) => `student${String(i + 1).padStart(3, "0")}`);
-  for (const n of names) await users.add({ name: n, key: key.public });
-  users.save();
-
-  const lab = createSimLab(loadTopologyFile(join(ROOT, "examples", "seed.yaml")), {
-    seed: 1,
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-    },
-  });
-  lab.pacer!.setSpeed(200);
-  while (
-    !lab.routes("vm4").some((r) => r.dest === "10.0.90.0/24") ||
-    !lab.routes("vm9").some((r) => r.dest === "10.0.40.0/24")
-  )
-    await new Promise((r) => setTimeout(r, 20));
-  lab.pacer!.setSpeed(1);
+  const { dir, key, users, names, lab } = await seedClass("routelab-load-class-", SESSIONS, 1);
 
   const http = await createServer({ lab, port: 0 });
   const ssh = await startSshServer({
@@ -112,18 +79,7 @@ async function main(): Promise<void> {
     peakViewers = Math.max(peakViewers, http.fanout.size);
   }, 50);
 
-  const pairs = [
-    ["vm4", "vm9"],
-    ["vm5", "vm8"],
-    ["vm6", "vm9"],
-    ["vm7", "vm8"],
-    ["vm9", "vm4"],
-    ["vm8", "vm6"],
-  ];
-  const jobs = names.map((n, i) => {
-    const [from, to] = pairs[i % pairs.length]!;
-    return { user: n, command: `${from} ping -c ${COUNT} ${to}` };
-  });
+  const jobs = pingJobs(names, COUNT);
 
   // Viewers first, so they watch the whole run.
   const viewers = new Worker(VIEWER_CODE, {
@@ -143,23 +99,20 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   if (process.env.LOAD_TRACE)
     process.stderr.write(`ssh clients start at ${((t0 - t00) / 1000).toFixed(2)} s\n`);
-  const sshWorker = new Worker(SSH_CODE, {
-    eval: true,
-    execArgv: [], // plain CommonJS: no tsx loader in the client threads
-    workerData: { port: ssh.port, key: key.private, jobs, timeoutMs: TIMEOUT_S * 1000, count: COUNT },
+  const sessions = runSshSessions({
+    port: ssh.port,
+    key: key.private,
+    jobs,
+    timeoutMs: TIMEOUT_S * 1000,
+    count: COUNT,
   });
-  const results = await new Promise<{ ok: boolean; ms: number; code: number | null; error?: string }[]>(
-    (resolve, reject) => {
-      sshWorker.once("message", resolve);
-      sshWorker.once("error", reject);
-    },
-  );
+  const results = await sessions.results;
   const wall = performance.now() - t0;
   const thinnedWhileStalled = http.fanout.thinned;
   viewers.postMessage("stop");
   const v = await viewerReport;
   clearInterval(sampler);
-  await sshWorker.terminate();
+  await sessions.worker.terminate();
   await viewers.terminate();
   global.gc?.();
   await new Promise((r) => setTimeout(r, 300));
@@ -189,10 +142,7 @@ async function main(): Promise<void> {
     `server heap: before ${mb(before.heapUsed)}, peak ${mb(peakHeap)}, after ${mb(after.heapUsed)}; RSS peak ${mb(peakRss)}`,
     `packets: created ${c.created} = delivered ${c.delivered} + dropped ${c.dropped} (${JSON.stringify(c.byReason)}): ${c.created === c.delivered + c.dropped ? "all accounted for" : "NOT CONSERVED"}`,
   ];
-  const errors = new Map<string, number>();
-  for (const r of results)
-    if (!r.ok) errors.set(r.error ?? `exit ${r.code}`, (errors.get(r.error ?? `exit ${r.code}`) ?? 0) + 1);
-  for (const [e, n] of errors) lines.push(`failed ×${n}: ${e}`);
+  for (const [e, n] of failures(results)) lines.push(`failed ×${n}: ${e}`);
   const pass =
     ok.length === SESSIONS &&
     p99 < 100 &&
@@ -227,41 +177,6 @@ async function warmUp(port: number, privateKey: string, username: string, url: s
   });
   await (await fetch(`${url}/api/topology`)).text();
 }
-
-/** SSH sessions, in a worker: plain CommonJS (eval'd worker code). */
-const SSH_CODE = `
-const { workerData, parentPort } = require("node:worker_threads");
-const { Client } = require("ssh2");
-const { port, key, jobs, timeoutMs, count } = workerData;
-function one(job) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const c = new Client();
-    let out = "";
-    let code = null;
-    let settled = false;
-    const done = (ok, error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      c.end();
-      resolve({ ok, ms: performance.now() - t0, code, error });
-    };
-    const timer = setTimeout(() => done(false, "timeout"), timeoutMs);
-    c.on("ready", () => c.exec(job.command, (err, ch) => {
-      if (err) return done(false, String(err.message));
-      ch.on("data", (d) => { out += d; });
-      ch.stderr.on("data", (d) => { out += d; });
-      ch.on("exit", (x) => { code = x; });
-      const want = new RegExp(count + " packets received");
-      ch.on("close", () => done(code === 0 && want.test(out), code === 0 ? "bad output: " + out.slice(-120) : "exit " + code + ": " + out.slice(-120)));
-    }));
-    c.on("error", (e) => done(false, String(e.message)));
-    c.connect({ host: "127.0.0.1", port, username: job.user, privateKey: key, readyTimeout: timeoutMs });
-  });
-}
-Promise.all(jobs.map(one)).then((r) => parentPort.postMessage(r));
-`;
 
 /** Viewers, the stalled viewer and the API prober, in a worker. */
 const VIEWER_CODE = `
