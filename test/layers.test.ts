@@ -19,9 +19,10 @@ const ORDER = [
   "lab",
   "engines",
   "server",
+  // The browser edition's in-page server: above the server, whose browser-safe parts it reuses.
+  "static",
   "cli",
 ];
-// static/ is the browser edition's worker: above the server, whose browser-safe parts it reuses.
 const BROWSER_SAFE = new Set(["core", "wire", "topology", "sim", "proto", "apps", "shell", "lab", "static"]);
 const NODE_BUILTINS =
   /^(node:|fs$|path$|os$|child_process$|net$|http$|https$|crypto$|url$|util$|events$|stream$|zlib$|dgram$|tty$|readline$|worker_threads$)/;
