@@ -18,7 +18,7 @@
  */
 import { updateChecksum16, internetChecksum } from "./checksum.js";
 import { WireError } from "./error.js";
-import { get16 as u16, get32 as u32, put16, put32 } from "./bytes.js";
+import { get16 as u16, put16, put32 } from "./bytes.js";
 
 export const IPV4_HEADER_LEN = 20;
 export const IPPROTO_ICMP = 1;
@@ -54,9 +54,13 @@ export function ipv4Ihl(b: Uint8Array): number {
 export function ipv4Tos(b: Uint8Array): number {
   return b[IPV4_FIELD.TOS]!;
 }
+// The fields every router reads at every hop (length, addresses, TTL, checksum) are read byte
+// by byte in place rather than through bytes.ts: one call level less on the forwarding path,
+// which matters until V8 has optimized it.
+
 /** Total length of the datagram, header included. */
 export function ipv4TotalLen(b: Uint8Array): number {
-  return u16(b, IPV4_FIELD.LENGTH);
+  return (b[2]! << 8) | b[3]!;
 }
 /** Identification field. */
 export function ipv4Id(b: Uint8Array): number {
@@ -80,11 +84,11 @@ export function ipv4Checksum(b: Uint8Array): number {
 }
 /** Source address, unsigned. */
 export function ipv4Src(b: Uint8Array): number {
-  return u32(b, IPV4_FIELD.SRC);
+  return ((b[12]! << 24) | (b[13]! << 16) | (b[14]! << 8) | b[15]!) >>> 0;
 }
 /** Destination address, unsigned. */
 export function ipv4Dst(b: Uint8Array): number {
-  return u32(b, IPV4_FIELD.DST);
+  return ((b[16]! << 24) | (b[17]! << 16) | (b[18]! << 8) | b[19]!) >>> 0;
 }
 
 /** Sets the TTL without touching the checksum (callers that re-checksum anyway). */
@@ -99,11 +103,14 @@ export function ipv4SetTtl(b: Uint8Array, ttl: number): void {
  * a TTL of 0).
  */
 export function ipv4DecrementTtl(b: Uint8Array): number {
-  const oldWord = u16(b, IPV4_FIELD.TTL);
-  const ttl = (b[IPV4_FIELD.TTL]! - 1) & 0xff;
-  b[IPV4_FIELD.TTL] = ttl;
-  const newWord = u16(b, IPV4_FIELD.TTL);
-  put16(b, IPV4_FIELD.CHECKSUM, updateChecksum16(ipv4Checksum(b), oldWord, newWord));
+  const oldTtl = b[8]!;
+  const ttl = (oldTtl - 1) & 0xff;
+  b[8] = ttl;
+  // The word is TTL << 8 | protocol; the protocol byte is the same on both sides.
+  const proto = b[9]!;
+  const sum = updateChecksum16((b[10]! << 8) | b[11]!, (oldTtl << 8) | proto, (ttl << 8) | proto);
+  b[10] = sum >>> 8;
+  b[11] = sum;
   return ttl;
 }
 
@@ -111,7 +118,22 @@ export function ipv4DecrementTtl(b: Uint8Array): number {
 export function ipv4HeaderChecksumOk(b: Uint8Array): boolean {
   const hl = ipv4Ihl(b) * 4;
   if (hl < IPV4_HEADER_LEN || b.length < hl) return false;
-  return internetChecksum(b, 0, hl) === 0;
+  if (hl !== IPV4_HEADER_LEN) return internetChecksum(b, 0, hl) === 0;
+  // The usual 20-byte header, checked at every hop: its ten words summed in place.
+  let s =
+    ((b[0]! << 8) | b[1]!) +
+    ((b[2]! << 8) | b[3]!) +
+    ((b[4]! << 8) | b[5]!) +
+    ((b[6]! << 8) | b[7]!) +
+    ((b[8]! << 8) | b[9]!) +
+    ((b[10]! << 8) | b[11]!) +
+    ((b[12]! << 8) | b[13]!) +
+    ((b[14]! << 8) | b[15]!) +
+    ((b[16]! << 8) | b[17]!) +
+    ((b[18]! << 8) | b[19]!);
+  s = (s & 0xffff) + (s >>> 16);
+  s = (s & 0xffff) + (s >>> 16);
+  return s === 0xffff;
 }
 
 /** Recomputes and stores the header checksum of a header at offset 0. */

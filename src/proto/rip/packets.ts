@@ -109,8 +109,7 @@ function processResponse(
   nb: RipNeighbour,
   ctr: RipIfaceCounters,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const o = ripEntryOffset(0, i);
+  for (let i = 0, o = ripEntryOffset(0, 0); i < n; i++, o += RIP_ENTRY_LEN) {
     const addr = rteAddr(p, o);
     const mask = rteMask(p, o);
     const entryNextHop = rteNextHop(p, o);
