@@ -50,6 +50,23 @@ describe("Fib", () => {
     expect(f.get(0x0a000000, 24)?.use).toBe(5);
   });
 
+  it("updates a source's active route in place; a hidden candidate changes silently", () => {
+    const f = new Fib();
+    const changes: string[] = [];
+    f.onChange = (a, x) => changes.push(`${a} ${x.source} ${x.metric}`);
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 2, "G");
+    const active = f.get(0x0a000000, 24)!;
+    f.setFields("rip", 0x0a000000, 24, 8, 1, 3, "G");
+    expect(f.get(0x0a000000, 24)).toBe(active); // the same object, new values
+    expect(active.gateway).toBe(8);
+    f.set(r(0x0a000000, 24, "static", 7, 0));
+    f.setFields("rip", 0x0a000000, 24, 6, 1, 4, "G"); // under the static route: no change shown
+    expect(f.lookup(0x0a000001)?.gateway).toBe(7);
+    f.delete("static", 0x0a000000, 24);
+    expect(f.lookup(0x0a000001)?.gateway).toBe(6);
+    expect(changes).toEqual(["add rip 2", "change rip 3", "change static 0", "change rip 4"]);
+  });
+
   it("matches a brute-force longest-prefix match on random tables", () => {
     const entry = fc.record({
       addr: fc.integer({ min: 0, max: 0xffffffff }),

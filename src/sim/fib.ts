@@ -9,8 +9,8 @@
  * probe each — the tables are small and the walk allocates nothing.
  *
  * Memory matters at thousands of routers with a route to every subnet: the per-length maps
- * are created on first use, and a prefix with a single candidate (nearly all of them) keeps
- * it in place of an array.
+ * are created on first use, a prefix with a single candidate (nearly all of them) is the route
+ * object alone, and a source re-installing its route updates that object in place.
  */
 import { maskOf } from "../core/ip.js";
 
@@ -35,21 +35,21 @@ export interface Route {
   use: number;
 }
 
-/** The routes of one prefix: the active one, and the others when several sources hold it. */
-class PrefixEntry {
-  /** Candidates other than `best` (rare: a static route under a connected one, …). */
-  others: Route[] | undefined = undefined;
-  constructor(public best: Route) {}
-
-  candidates(): Route[] {
-    return this.others === undefined ? [this.best] : [this.best, ...this.others];
-  }
-}
-
 export type FibChange = (action: "add" | "change" | "delete", route: Route, old: Route | undefined) => void;
 
+/**
+ * One prefix length's routes: the active route of each prefix, and (rarely) the other sources'
+ * candidates for it. Nearly every prefix has a single candidate, so it costs one object: the
+ * route itself.
+ */
+interface LenTable {
+  best: Map<number, Route>;
+  /** Candidates other than the active one, for the few prefixes held by several sources. */
+  others: Map<number, Route[]>;
+}
+
 export class Fib {
-  private byLen: (Map<number, PrefixEntry> | undefined)[] = new Array(33);
+  private byLen: (LenTable | undefined)[] = new Array(33);
   /** Prefix lengths that hold at least one entry, longest first. */
   private lens: number[] = [];
   private masks: number[] = [];
@@ -62,69 +62,97 @@ export class Fib {
     const masks = this.masks;
     const byLen = this.byLen;
     for (let i = 0; i < lens.length; i++) {
-      const e = byLen[lens[i]!]!.get((dst & masks[i]!) >>> 0);
-      if (e !== undefined) return e.best;
+      const r = byLen[lens[i]!]!.best.get((dst & masks[i]!) >>> 0);
+      if (r !== undefined) return r;
     }
     return undefined;
   }
 
   /** Exact-prefix lookup of the active route. */
   get(dest: number, len: number): Route | undefined {
-    return this.byLen[len]?.get(dest)?.best;
+    return this.byLen[len]?.best.get(dest);
   }
 
   /** Installs or replaces the route of `r.source` for its prefix. */
   set(r: Route): void {
-    let table = this.byLen[r.len];
+    this.setFields(r.source, r.dest, r.len, r.gateway, r.iface, r.metric, r.flags, r);
+  }
+
+  /**
+   * `set` without a route object: a source re-installing its active route (a routing daemon
+   * changing a metric or next hop, thousands of times while a network converges) updates the
+   * route in place, so the long-lived object stays and nothing is made. `made` is used as the
+   * new route when one is needed, if given.
+   */
+  setFields(
+    source: RouteSource,
+    dest: number,
+    len: number,
+    gateway: number,
+    iface: number,
+    metric: number,
+    flags: string,
+    made?: Route,
+  ): void {
+    let table = this.byLen[len];
     if (table === undefined) {
-      table = new Map();
-      this.byLen[r.len] = table;
+      table = { best: new Map(), others: new Map() };
+      this.byLen[len] = table;
     }
-    const e = table.get(r.dest);
-    if (e === undefined) {
-      table.set(r.dest, new PrefixEntry(r));
-      if (table.size === 1) this.refreshLens();
+    const best = table.best.get(dest);
+    if (best === undefined) {
+      const r = made ?? { dest, len, gateway, iface, metric, source, flags, use: 0 };
+      table.best.set(dest, r);
+      if (table.best.size === 1) this.refreshLens();
       this.onChange?.("add", r, undefined);
       return;
     }
-    const old = e.best;
-    if (old.source === r.source) {
-      r.use += old.use;
-      e.best = r;
-    } else {
-      const others = e.others ?? [];
-      e.others = others;
-      const i = others.findIndex((c) => c.source === r.source);
-      if (i >= 0) {
-        r.use += others[i]!.use;
-        others[i] = r;
-      } else others.push(r);
+    if (best.source === source) {
+      const changed = best.gateway !== gateway || best.iface !== iface || best.metric !== metric;
+      best.gateway = gateway;
+      best.iface = iface;
+      best.metric = metric;
+      best.flags = flags;
+      if (changed) this.onChange?.("change", best, undefined);
+      return;
     }
-    this.choose(e, old);
+    // Another source holds the prefix: this one's route joins (or replaces its own among) the others.
+    const r = made ?? { dest, len, gateway, iface, metric, source, flags, use: 0 };
+    let others = table.others.get(dest);
+    if (others === undefined) {
+      others = [];
+      table.others.set(dest, others);
+    }
+    const i = others.findIndex((c) => c.source === source);
+    if (i >= 0) {
+      r.use += others[i]!.use;
+      others[i] = r;
+    } else others.push(r);
+    this.choose(table, dest, best);
   }
 
   /** Removes the route of `source` for dest/len; returns whether one existed. */
   delete(source: RouteSource, dest: number, len: number): boolean {
     const table = this.byLen[len];
-    const e = table?.get(dest);
-    if (table === undefined || e === undefined) return false;
-    const old = e.best;
-    if (old.source === source) {
-      const next = e.others?.shift();
+    const best = table?.best.get(dest);
+    if (table === undefined || best === undefined) return false;
+    const others = table.others.get(dest);
+    if (best.source === source) {
+      const next = others?.shift();
       if (next === undefined) {
-        table.delete(dest);
-        if (table.size === 0) this.refreshLens();
-        this.onChange?.("delete", old, old);
+        table.best.delete(dest);
+        if (table.best.size === 0) this.refreshLens();
+        this.onChange?.("delete", best, best);
         return true;
       }
-      e.best = next;
+      table.best.set(dest, next);
     } else {
-      const i = e.others?.findIndex((c) => c.source === source) ?? -1;
+      const i = others?.findIndex((c) => c.source === source) ?? -1;
       if (i < 0) return false;
-      e.others!.splice(i, 1);
+      others!.splice(i, 1);
     }
-    if (e.others?.length === 0) e.others = undefined;
-    this.choose(e, old);
+    if (others?.length === 0) table.others.delete(dest);
+    this.choose(table, dest, best);
     return true;
   }
 
@@ -138,31 +166,29 @@ export class Fib {
     const out: Route[] = [];
     for (const table of this.byLen) {
       if (table === undefined) continue;
-      for (const e of table.values()) {
-        if (candidates) out.push(...e.candidates());
-        else out.push(e.best);
-      }
+      for (const r of table.best.values()) out.push(r);
+      if (candidates) for (const list of table.others.values()) out.push(...list);
     }
     return out.sort((a, b) => a.dest - b.dest || a.len - b.len);
   }
 
-  /** Makes the most preferred candidate active; reports a change from `old`. */
-  private choose(e: PrefixEntry, old: Route): void {
-    if (e.others !== undefined) {
+  /** Makes the most preferred candidate of `dest` active; reports a change from `old`. */
+  private choose(table: LenTable, dest: number, old: Route): void {
+    let best = table.best.get(dest)!;
+    const others = table.others.get(dest);
+    if (others !== undefined) {
       let bi = -1;
-      let best = e.best;
-      e.others.forEach((c, i) => {
+      others.forEach((c, i) => {
         if (preferenceOf(c.source) < preferenceOf(best.source)) {
           best = c;
           bi = i;
         }
       });
       if (bi >= 0) {
-        e.others[bi] = e.best;
-        e.best = best;
+        others[bi] = table.best.get(dest)!;
+        table.best.set(dest, best);
       }
     }
-    const best = e.best;
     if (
       old.source !== best.source ||
       old.gateway !== best.gateway ||
@@ -174,7 +200,7 @@ export class Fib {
 
   private refreshLens(): void {
     this.lens = [];
-    for (let len = 32; len >= 0; len--) if ((this.byLen[len]?.size ?? 0) > 0) this.lens.push(len);
+    for (let len = 32; len >= 0; len--) if ((this.byLen[len]?.best.size ?? 0) > 0) this.lens.push(len);
     this.masks = this.lens.map(maskOf);
   }
 }

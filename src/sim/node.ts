@@ -209,7 +209,7 @@ export class SimNode implements Host {
     this.reason = reason;
     const flags =
       ROUTE_FLAGS[(r.gateway !== 0 ? 1 : 0) | (r.len === 32 ? 2 : 0) | (source === "static" ? 4 : 0)]!;
-    this.fib.set(route(r.dest, r.len, r.gateway, r.iface, r.metric, source, flags));
+    this.fib.setFields(source, r.dest, r.len, r.gateway, r.iface, r.metric, flags);
   }
 
   deleteRoute(source: string, dest: number, len: number, reason: Reason): void {

@@ -247,7 +247,7 @@ export function sendRequest(core: RipCore, iface: HostInterface): void {
  */
 export function sendTable(core: RipCore, iface: HostInterface, kind: "update" | "triggered"): void {
   const t = core.routeTable;
-  const slots = kind === "triggered" ? t.slotsOf(core.changedRoutes()) : t.orderedSlots();
+  const slots = kind === "triggered" ? t.changedSlots() : t.orderedSlots();
   sendRoutes(core, slots, iface, RIP_GROUP, RIP_PORT, multicastOptions(iface), iface.index, kind);
 }
 
@@ -294,7 +294,7 @@ export function tableEntries(
   const t = core.routeTable;
   const c = t.cols;
   const list: RipEntry[] = [];
-  for (const slot of onlyChanged ? t.slotsOf(core.changedRoutes()) : t.orderedSlots()) {
+  for (const slot of onlyChanged ? t.changedSlots() : t.orderedSlots()) {
     const metric = advertisedMetric(c, slot, out, mode);
     if (metric < 0) continue;
     list.push({

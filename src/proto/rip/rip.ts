@@ -56,9 +56,8 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   /** The database, kept in prefix order (dest, then length): the order updates list routes in. */
   private routes = new RouteTable();
   /** Routes whose change flag is set (RFC 2453 3.10.1), so clearing touches only them. */
+  /** Routes whose change flag is set, in the order they were flagged (to clear them). */
   private changed: RipRoute[] = [];
-  /** Whether `changed` is in prefix order (sorted when a triggered update needs it). */
-  private changedSorted = true;
   private ifCounters: RipIfaceCounters[] = [];
   private neighbours = new Map<number, RipNeighbour>();
   private counters = new Map<RipCounterName, number>();
@@ -97,7 +96,6 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     this.h = host;
     this.routes.clear();
     this.changed = [];
-    this.changedSorted = true;
     this.neighbours.clear();
     this.ifCounters = [];
     this.triggerPending = false;
@@ -185,11 +183,8 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   }
 
   changedRoutes(): readonly RipRoute[] {
-    if (!this.changedSorted) {
-      this.changed.sort(byPrefix);
-      this.changedSorted = true;
-    }
-    return this.changed;
+    const t = this.routes;
+    return Array.from(t.changedSlots(), (slot) => t.at(slot));
   }
 
   isOwnAddress(a: number): boolean {
@@ -371,14 +366,12 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (r.changed) return;
     r.changed = true;
     this.changed.push(r);
-    this.changedSorted = false;
   }
 
   /** Clears every change flag: an update carrying them went out. */
   private clearChanged(): void {
     for (const r of this.changed) r.changed = false;
     this.changed.length = 0;
-    this.changedSorted = true;
   }
 
   /** A new route: into the table, at its place in prefix order, and flagged as changed. */
@@ -599,10 +592,6 @@ export class RipDaemon implements RoutingDaemon, RipCore {
 }
 
 /** Prefix order: address, then length (the order of updates, answers and the status view). */
-function byPrefix(a: RipRoute, b: RipRoute): number {
-  return a.dest - b.dest || a.len - b.len;
-}
-
 function formatPrefixOf(r: RipRoute): string {
   return `${formatIpv4(r.dest)}/${r.len}`;
 }

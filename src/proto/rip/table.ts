@@ -44,6 +44,8 @@ class Columns {
   iface: Int32Array;
   tag: Uint16Array;
   connected: Uint8Array;
+  /** RFC 2453 route change flag (1 = set): what a triggered update lists. */
+  changed: Uint8Array;
   expires: Float64Array;
 
   constructor(capacity: number) {
@@ -55,6 +57,7 @@ class Columns {
     this.iface = new Int32Array(capacity);
     this.tag = new Uint16Array(capacity);
     this.connected = new Uint8Array(capacity);
+    this.changed = new Uint8Array(capacity);
     this.expires = new Float64Array(capacity);
   }
 
@@ -69,6 +72,7 @@ class Columns {
     c.iface.set(this.iface);
     c.tag.set(this.tag);
     c.connected.set(this.connected);
+    c.changed.set(this.changed);
     c.expires.set(this.expires);
     return c;
   }
@@ -84,6 +88,7 @@ class Columns {
     c.iface[0] = this.iface[slot]!;
     c.tag[0] = this.tag[slot]!;
     c.connected[0] = this.connected[slot]!;
+    c.changed[0] = this.changed[slot]!;
     c.expires[0] = this.expires[slot]!;
     return c;
   }
@@ -97,7 +102,6 @@ interface ColumnsHolder {
 /** A route whose hot fields live in the table's columns. */
 class Route implements RipRoute {
   gcAt: Nanos = Number.POSITIVE_INFINITY;
-  changed = false;
   heard: Nanos;
   state: RipRouteState = "active";
   installed = false;
@@ -167,6 +171,12 @@ class Route implements RipRoute {
   set connected(v: boolean) {
     this.home.cols.connected[this.slot] = v ? 1 : 0;
   }
+  get changed(): boolean {
+    return this.home.cols.changed[this.slot] === 1;
+  }
+  set changed(v: boolean) {
+    this.home.cols.changed[this.slot] = v ? 1 : 0;
+  }
   get expires(): Nanos {
     return this.home.cols.expires[this.slot]!;
   }
@@ -192,6 +202,8 @@ export class RouteTable implements ColumnsHolder {
   private count = 0;
   /** Position after the last prefix found: the next entry of a message is usually there. */
   private hint = 0;
+  /** Where `changedSlots` lists its slots. */
+  private scratch = new Int32Array(0);
   /** `sorted()`'s array, made again only after the order changed. */
   private sortedCache: Route[] | null = null;
 
@@ -238,6 +250,7 @@ export class RouteTable implements ColumnsHolder {
     c.iface[slot] = init.iface;
     c.tag[slot] = init.tag;
     c.connected[slot] = init.connected ? 1 : 0;
+    c.changed[slot] = 0;
     c.expires[slot] = init.expires;
     const r = new Route(this, slot, init.heard, init.reason);
     this.routes[slot] = r;
@@ -308,11 +321,22 @@ export class RouteTable implements ColumnsHolder {
     return this.order.subarray(0, this.count);
   }
 
-  /** The slots of `routes` (routes of this table), in the same order. */
-  slotsOf(routes: readonly RipRoute[]): Int32Array {
-    const slots = new Int32Array(routes.length);
-    for (let i = 0; i < routes.length; i++) slots[i] = (routes[i] as Route).slot;
-    return slots;
+  /**
+   * The slots of the routes whose change flag is set, in prefix order: a view, valid until
+   * this is next called (a triggered update is encoded from it straight away). A walk over a
+   * column of flags in the order already kept, rather than sorting the changed routes.
+   */
+  changedSlots(): Int32Array {
+    if (this.scratch.length < this.count) this.scratch = new Int32Array(this.order.length);
+    const out = this.scratch;
+    const order = this.order;
+    const changed = this.cols.changed;
+    let k = 0;
+    for (let p = 0; p < this.count; p++) {
+      const slot = order[p]!;
+      if (changed[slot] === 1) out[k++] = slot;
+    }
+    return out.subarray(0, k);
   }
 
   values(): IterableIterator<RipRoute> {
