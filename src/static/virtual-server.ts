@@ -20,6 +20,7 @@ import type { RewindableLab } from "../engines/sim/rewind.js";
 import { HttpError, httpOrLabError, topologyView } from "../server/http/api-shapes.js";
 import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
 import { DEFAULT_EXEC_LIMITS, runCommand } from "../server/http/exec-runner.js";
+import { MAX_SPEED, MIN_SPEED } from "../server/http/schemas.js";
 import { UserStats } from "../server/http/user-stats.js";
 import { journalView, LessonStatusCache, rewindSession } from "../server/lesson-status.js";
 import { UserLimits } from "../server/limits.js";
@@ -43,8 +44,6 @@ export interface VirtualSocket {
   close(): void;
 }
 
-const MIN_SPEED = 0.05;
-const MAX_SPEED = 100;
 const USER_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 function toReply(e: unknown): ApiReply {
