@@ -102,4 +102,41 @@ describe("Fib", () => {
       { numRuns: 200 },
     );
   });
+
+  it("answers like a brute-force match while routes come, change and go between lookups", () => {
+    const op = fc.record({
+      kind: fc.constantFrom("set", "set", "delete", "lookup", "lookup"),
+      // A few addresses in one /22, so that routes and lookups keep meeting.
+      addr: fc.constantFrom(0x0a000001, 0x0a000005, 0x0a000101, 0x0a000202, 0x0a0003fe),
+      len: fc.constantFrom(22, 24, 30, 32),
+      source: fc.constantFrom("connected", "static", "rip"),
+      gateway: fc.integer({ min: 1, max: 9 }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const f = new Fib();
+        const live = new Map<string, { dest: number; len: number; source: string; gateway: number }>();
+        const pref: Record<string, number> = { connected: 0, static: 1, rip: 120 };
+        for (const o of ops) {
+          const dest = (o.addr & maskOf(o.len)) >>> 0;
+          const key = `${dest}/${o.len}/${o.source}`;
+          if (o.kind === "set") {
+            f.setFields(o.source, dest, o.len, o.gateway, 1, 1, "");
+            live.set(key, { dest, len: o.len, source: o.source, gateway: o.gateway });
+          } else if (o.kind === "delete") {
+            expect(f.delete(o.source, dest, o.len)).toBe(live.delete(key));
+          } else {
+            let best: { len: number; source: string; gateway: number } | undefined;
+            for (const c of live.values()) {
+              if ((o.addr & maskOf(c.len)) >>> 0 !== c.dest) continue;
+              if (!best || c.len > best.len || (c.len === best.len && pref[c.source]! < pref[best.source]!))
+                best = c;
+            }
+            expect(f.lookup(o.addr)?.gateway).toBe(best?.gateway);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

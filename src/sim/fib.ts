@@ -35,6 +35,9 @@ export interface Route {
   use: number;
 }
 
+/** Destinations a FIB remembers the match of (a few KiB a router at most; emptied when full). */
+const CACHE_MAX = 256;
+
 export type FibChange = (action: "add" | "change" | "delete", route: Route, old: Route | undefined) => void;
 
 /**
@@ -55,15 +58,28 @@ export class Fib {
   private masks: number[] = [];
   /** Called when the active route of a prefix changes. */
   onChange: FibChange | null = null;
+  /**
+   * Destination → its longest match, for the destinations forwarded to lately: one probe per
+   * packet instead of one per prefix length (a transit packet misses the /32 of the router's
+   * own addresses first). Emptied when a prefix comes or goes or another route becomes active;
+   * an active route changing its fields in place (setFields) is the same object, still valid.
+   */
+  private cache = new Map<number, Route>();
 
   /** Longest-prefix match; undefined when no route covers `dst`. */
   lookup(dst: number): Route | undefined {
+    const hit = this.cache.get(dst);
+    if (hit !== undefined) return hit;
     const lens = this.lens;
     const masks = this.masks;
     const byLen = this.byLen;
     for (let i = 0; i < lens.length; i++) {
       const r = byLen[lens[i]!]!.best.get((dst & masks[i]!) >>> 0);
-      if (r !== undefined) return r;
+      if (r !== undefined) {
+        if (this.cache.size >= CACHE_MAX) this.cache.clear();
+        this.cache.set(dst, r);
+        return r;
+      }
     }
     return undefined;
   }
@@ -103,6 +119,7 @@ export class Fib {
     if (best === undefined) {
       const r = made ?? { dest, len, gateway, iface, metric, source, flags, use: 0 };
       table.best.set(dest, r);
+      this.cache.clear();
       if (table.best.size === 1) this.refreshLens();
       this.onChange?.("add", r, undefined);
       return;
@@ -139,6 +156,7 @@ export class Fib {
     const others = table.others.get(dest);
     if (best.source === source) {
       const next = others?.shift();
+      this.cache.clear();
       if (next === undefined) {
         table.best.delete(dest);
         if (table.best.size === 0) this.refreshLens();
@@ -187,6 +205,7 @@ export class Fib {
       if (bi >= 0) {
         others[bi] = table.best.get(dest)!;
         table.best.set(dest, best);
+        this.cache.clear();
       }
     }
     if (
