@@ -388,6 +388,10 @@ async function boot(): Promise<void> {
     get links() {
       return scene.links.size;
     },
+    /** The last hops the map took in, as "link:class" (see Scene.recentHops). */
+    recentHops(): string[] {
+      return [...scene.recentHops];
+    },
     get hopsSeen() {
       return scene.hopsSeen;
     },

@@ -16,6 +16,8 @@ import type { Point } from "./layout.js";
 export const TRAIL_MS = 1600;
 export const DROP_MS = 4000;
 const MAX_PENDING = 50_000;
+/** Hops kept for the test hook `recentHops`. */
+const RECENT_HOPS = 256;
 const MAX_FLYING = 20_000;
 const MAX_DROPS = 300;
 
@@ -89,6 +91,11 @@ export class Scene {
   private lastSweep = 0;
   /** Hop events seen in total (test hook). */
   hopsSeen = 0;
+  /**
+   * The last hops taken in, as "link:class" (test hook): what became a dot, whether or not a
+   * frame was drawn while it flew (on a loaded machine a 100 ms flight can fall between frames).
+   */
+  readonly recentHops: string[] = [];
 
   constructor(
     topo: TopologyView,
@@ -127,6 +134,8 @@ export class Scene {
       switch (e.kind) {
         case "hop":
           this.hopsSeen++;
+          if (this.recentHops.length >= RECENT_HOPS) this.recentHops.shift();
+          this.recentHops.push(`${e.link}:${e.cls}`);
           if (this.pending.length - this.pendingHead >= MAX_PENDING) {
             this.missed++;
             break;
