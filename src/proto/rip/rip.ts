@@ -55,9 +55,6 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   private h: Host | null = null;
   /** The database, kept in prefix order (dest, then length): the order updates list routes in. */
   private routes = new RouteTable();
-  /** Routes whose change flag is set (RFC 2453 3.10.1), so clearing touches only them. */
-  /** Routes whose change flag is set, in the order they were flagged (to clear them). */
-  private changed: RipRoute[] = [];
   private ifCounters: RipIfaceCounters[] = [];
   private neighbours = new Map<number, RipNeighbour>();
   private counters = new Map<RipCounterName, number>();
@@ -95,7 +92,6 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h !== null) this.stop();
     this.h = host;
     this.routes.clear();
-    this.changed = [];
     this.neighbours.clear();
     this.ifCounters = [];
     this.triggerPending = false;
@@ -361,17 +357,14 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     this.markChanged(r);
   }
 
-  /** Sets the route change flag (RFC 2453 3.10.1) and lists the route for the next update. */
+  /** Sets the route change flag (RFC 2453 3.10.1): the route goes in the next triggered update. */
   private markChanged(r: RipRoute): void {
-    if (r.changed) return;
     r.changed = true;
-    this.changed.push(r);
   }
 
   /** Clears every change flag: an update carrying them went out. */
   private clearChanged(): void {
-    for (const r of this.changed) r.changed = false;
-    this.changed.length = 0;
+    this.routes.clearChanged();
   }
 
   /** A new route: into the table, at its place in prefix order, and flagged as changed. */
@@ -483,10 +476,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         }
       } else if (r.gcAt <= now) {
         this.routes.delete(r);
-        if (r.changed) {
-          r.changed = false;
-          this.changed.splice(this.changed.indexOf(r), 1);
-        }
+        r.changed = false;
         continue;
       }
       const d = r.metric < RIP_INFINITY ? r.expires : r.gcAt;
@@ -591,7 +581,6 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   }
 }
 
-/** Prefix order: address, then length (the order of updates, answers and the status view). */
 function formatPrefixOf(r: RipRoute): string {
   return `${formatIpv4(r.dest)}/${r.len}`;
 }

@@ -339,6 +339,11 @@ export class RouteTable implements ColumnsHolder {
     return out.subarray(0, k);
   }
 
+  /** Clears every route's change flag (an update carrying them went out). */
+  clearChanged(): void {
+    this.cols.changed.fill(0);
+  }
+
   values(): IterableIterator<RipRoute> {
     return this.sorted().values();
   }
