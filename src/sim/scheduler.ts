@@ -43,16 +43,8 @@ export class Scheduler {
 
   /** Schedules `fn(a, b)` at absolute time `t` (never before now). */
   at(t: Nanos, fn: EventFn, a?: unknown, b?: unknown): ScheduledEvent {
-    const ev: ScheduledEvent = {
-      t: t < this._now ? this._now : t,
-      seq: this.seq++,
-      fn,
-      a,
-      b,
-      cancelled: false,
-      pooled: false,
-    };
-    this.insert(ev);
+    const ev: ScheduledEvent = { t, seq: 0, fn, a, b, cancelled: false, pooled: false };
+    this.insert(ev, t);
     return ev;
   }
 
@@ -63,28 +55,20 @@ export class Scheduler {
    * the same way.
    */
   post(t: Nanos, fn: EventFn, a?: unknown, b?: unknown): void {
-    const ev = this.spare.pop();
-    if (ev === undefined) {
-      this.insert({
-        t: t < this._now ? this._now : t,
-        seq: this.seq++,
-        fn,
-        a,
-        b,
-        cancelled: false,
-        pooled: true,
-      });
-      return;
+    let ev = this.spare.pop();
+    if (ev === undefined) ev = { t, seq: 0, fn, a, b, cancelled: false, pooled: true };
+    else {
+      ev.fn = fn;
+      ev.a = a;
+      ev.b = b;
     }
-    ev.t = t < this._now ? this._now : t;
-    ev.seq = this.seq++;
-    ev.fn = fn;
-    ev.a = a;
-    ev.b = b;
-    this.insert(ev);
+    this.insert(ev, t);
   }
 
-  private insert(ev: ScheduledEvent): void {
+  /** Stamps `ev` with its time (never before now) and sequence number, and puts it in the heap. */
+  private insert(ev: ScheduledEvent, t: Nanos): void {
+    ev.t = t < this._now ? this._now : t;
+    ev.seq = this.seq++;
     const h = this.heap;
     let i = h.length;
     h.push(ev);
