@@ -390,7 +390,7 @@ async function boot(): Promise<void> {
     },
     /** The last hops the map took in, as "link:class" (see Scene.recentHops). */
     recentHops(): string[] {
-      return [...scene.recentHops];
+      return scene.recentHops;
     },
     get hopsSeen() {
       return scene.hopsSeen;

@@ -92,10 +92,19 @@ export class Scene {
   /** Hop events seen in total (test hook). */
   hopsSeen = 0;
   /**
-   * The last hops taken in, as "link:class" (test hook): what became a dot, whether or not a
-   * frame was drawn while it flew (on a loaded machine a 100 ms flight can fall between frames).
+   * The last hops taken in, as "link:class", a ring written at `hopsSeen % RECENT_HOPS` (test
+   * hook): what became a dot, whether or not a frame was drawn while it flew (on a loaded
+   * machine a 100 ms flight can fall between two frames).
    */
-  readonly recentHops: string[] = [];
+  private readonly hopRing: string[] = [];
+
+  /** The ring's hops, oldest first. */
+  get recentHops(): string[] {
+    const at = this.hopsSeen % RECENT_HOPS;
+    return this.hopRing.length < RECENT_HOPS
+      ? [...this.hopRing]
+      : [...this.hopRing.slice(at), ...this.hopRing.slice(0, at)];
+  }
 
   constructor(
     topo: TopologyView,
@@ -133,9 +142,8 @@ export class Scene {
     for (const e of events) {
       switch (e.kind) {
         case "hop":
+          this.hopRing[this.hopsSeen % RECENT_HOPS] = `${e.link}:${e.cls}`;
           this.hopsSeen++;
-          if (this.recentHops.length >= RECENT_HOPS) this.recentHops.shift();
-          this.recentHops.push(`${e.link}:${e.cls}`);
           if (this.pending.length - this.pendingHead >= MAX_PENDING) {
             this.missed++;
             break;
