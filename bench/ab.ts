@@ -112,14 +112,15 @@ async function compare(args: string[]): Promise<void> {
     if (!existsSync(join(SAVED, build, "bench", "child.js")))
       fail(`no saved build ${build}: run npm run bench:ab -- save ${build} first`);
 
+  const spec = FULL_TOPOLOGIES.find((t) => t.name === topo);
+  if (!spec && !existsSync(topo)) fail(`--topo ${topo}: not a topology name nor a file`);
   const dir = mkdtempSync(join(tmpdir(), "routelab-ab-"));
   try {
     let file = topo;
-    const spec = FULL_TOPOLOGIES.find((t) => t.name === topo);
     if (spec) {
       file = join(dir, `${topo}.edges`);
       writeFileSync(file, generateEdges(spec, 1));
-    } else if (!existsSync(topo)) fail(`--topo ${topo}: not a topology name nor a file`);
+    }
     const job: Job = {
       kind: "rip",
       name: topo,
@@ -166,4 +167,4 @@ const [cmd, ...args] = process.argv.slice(2);
 if (cmd === "save" && args.length === 1) save(args[0]!);
 else if (cmd === "compare") await compare(args);
 else if (cmd === "--help" || cmd === "-h") process.stdout.write(`${USAGE}\n`);
-else fail(cmd ? `unknown command: ${cmd} ${args.join(" ")}` : "a command is needed");
+else fail(cmd ? `unknown command: ${[cmd, ...args].join(" ")}` : "a command is needed");
