@@ -54,8 +54,16 @@ export class FakeHost implements Host {
   readonly sent: SentEcho[] = [];
   /** Reply delays in ms per echo seq; absent = no answer. */
   replies = new Map<number, number[]>();
-  /** Per seq: send this ICMP error (type/code) from `from` after `after` ms instead. */
-  errors = new Map<number, { type: number; code: number; from: Ipv4; after: number; ident?: number }>();
+  /**
+   * Per seq: send this ICMP error (type/code) from `from` after `after` ms instead; `nextMtu`
+   * fills bytes 6-7 of its header (RFC 1191's next-hop MTU of a fragmentation-needed answer).
+   */
+  errors = new Map<
+    number,
+    { type: number; code: number; from: Ipv4; after: number; ident?: number; nextMtu?: number }
+  >();
+  /** Whether the FIB has a route to everywhere (`lookup` answers); false: none at all. */
+  hasRoute = true;
   /** Failure to return from sends. */
   sendError: SendResult | undefined;
   readonly self: Ipv4 = 0x0a000001;
@@ -137,7 +145,7 @@ export class FakeHost implements Host {
           type: e.type,
           code: e.code,
           ident: 0,
-          seq: 0,
+          seq: e.nextMtu ?? 0,
           data: quoteEcho(this.self, dst, e.ident ?? ident, seq),
           iface: 1,
           packet: 0,
@@ -148,7 +156,7 @@ export class FakeHost implements Host {
   setRoute(): void {}
   deleteRoute(): void {}
   lookup() {
-    return undefined;
+    return this.hasRoute ? { gateway: 0x0a000002, iface: 1, len: 0, source: "static" } : undefined;
   }
   onInterfaceChange(): { close(): void } {
     return { close() {} };

@@ -8,7 +8,12 @@
  *
  * The select() loop becomes one timer per probe: a matching answer cancels it and sends the
  * next probe at once; the timer firing prints ` *`. Answers to older probes are ignored, as
- * `packet_ok` does. Lines follow the FreeBSD 8 layout (a changed responder is printed inline).
+ * `packet_ok` does. Lines follow traceroute.c (FreeBSD's tree of 2010, $FreeBSD: … v 1.37, the
+ * LBL 1.4a12 of FreeBSD 8): a responder other than the one before it within one hop starts a new
+ * line indented three spaces (`gotlastaddr`, traceroute.c:987-992); every ICMP unreachable code
+ * gets its letter (traceroute.c:1029-1119). Source address selection is the kern/139454 fix the
+ * seed applied (usr.sbin/traceroute/findsaddr-udp.c): a UDP connect() towards the target, which
+ * fails when the node has no route to it — traceroute then says so and exits 1 before a probe.
  */
 import { formatIpv4, type Ipv4 } from "../core/ip.js";
 import { SECOND, US } from "../core/time.js";
@@ -22,13 +27,9 @@ import {
   IPPROTO_ICMP,
   IPPROTO_UDP,
   QuotedIp,
-  UNREACH_FILTER_PROHIB,
-  UNREACH_HOST,
   UNREACH_NEEDFRAG,
-  UNREACH_NET,
   UNREACH_PORT,
   UNREACH_PROTOCOL,
-  UNREACH_SRCFAIL,
 } from "./icmp.js";
 import { type Program, type ProgramIo, ProgramState } from "./process.js";
 
@@ -72,10 +73,63 @@ export function startTraceroute(host: Host, opts: TracerouteOptions, io: Program
   return t.proc;
 }
 
-/** Total bytes of a probe: 40 for UDP (20 + 8 + 12 bytes of zeros); 48 for ICMP (20 + sizeof(struct icmp)). */
+/**
+ * sizeof(struct outdata) on the seed's i386 FreeBSD 8: u_char seq, u_char ttl, then a 4-aligned
+ * 8-byte struct timeval (traceroute.c `struct outdata`). It is what makes UDP probes 40 bytes.
+ */
+const OUTDATA_LEN = 12;
+/** sizeof(struct udphdr), sizeof(struct icmp) (netinet/ip_icmp.h: 8 bytes + the 20-byte union). */
+const UDP_HDRLEN = 8;
+const ICMP_HDRLEN = 28;
+
+/**
+ * Total bytes of a probe, traceroute.c:669 `minpacket = sizeof(*outip) + proto->hdrlen +
+ * sizeof(struct outdata)`: 20 + 8 + 12 = 40 for UDP (the seed's "40 byte packets"), 20 + 28 + 12
+ * = 60 for ICMP (-I).
+ */
 export function probeLength(icmp: boolean): number {
-  return Math.max(40, 20 + (icmp ? 28 : 8));
+  return 20 + (icmp ? ICMP_HDRLEN : UDP_HDRLEN) + OUTDATA_LEN;
 }
+
+/** findsaddr-udp.c's message when connect() finds no route to the target. */
+export const FINDSADDR_NO_ROUTE = "findsaddr: failed to connect to peer for src addr selection.";
+
+/**
+ * What traceroute.c prints after the time for an ICMP unreachable code (traceroute.c:1029-1119),
+ * and whether the code means the probe got there (port and protocol unreachable). `pmtu` is the
+ * next-hop MTU of a fragmentation-needed answer (RFC 1191; 0 when the router gave none).
+ */
+export function unreachMark(code: number, pmtu: number): { mark: string; gotThere: boolean } {
+  if (code === UNREACH_PORT) return { mark: "", gotThere: true };
+  if (code === UNREACH_PROTOCOL) return { mark: " !P", gotThere: true };
+  if (code === UNREACH_NEEDFRAG) return { mark: ` !F-${pmtu}`, gotThere: false };
+  const letter = UNREACH_LETTERS[code];
+  return { mark: letter === undefined ? ` !<${code}>` : ` !${letter}`, gotThere: false };
+}
+
+/**
+ * The letters of the other codes, by code (RFC 792, RFC 1122 §3.2.2.1, RFC 1812 §5.2.7.1):
+ * net, host, -, -, -, source route failed, net unknown, host unknown, isolated, net prohibited,
+ * host prohibited, net for TOS, host for TOS, filtered, host precedence, precedence cutoff.
+ */
+const UNREACH_LETTERS: readonly (string | undefined)[] = [
+  "N",
+  "H",
+  undefined,
+  undefined,
+  undefined,
+  "S",
+  "U",
+  "W",
+  "I",
+  "A",
+  "Z",
+  "Q",
+  "T",
+  "X",
+  "V",
+  "C",
+];
 
 class Traceroute {
   readonly proc = new ProgramState();
@@ -87,7 +141,8 @@ class Traceroute {
   private ttl: number;
   private seq = 0;
   private probe = 0;
-  private lastaddr: Ipv4 | undefined;
+  private lastaddr: Ipv4 = 0;
+  private gotLastaddr = false;
   private gotThere = 0;
   private unreachable = 0;
   /** Send time of the current probe, microseconds. */
@@ -111,6 +166,10 @@ class Traceroute {
 
   start(): void {
     const o = this.o;
+    if (this.host.lookup(o.target) === undefined) {
+      this.io.err(`traceroute: ${FINDSADDR_NO_ROUTE}\n`);
+      return this.proc.exit(1);
+    }
     this.io.err(
       `traceroute to ${o.hostname} (${formatIpv4(o.target)}), ${this.maxTtl} hops max, ${this.packlen} byte packets\n`,
     );
@@ -121,7 +180,8 @@ class Traceroute {
   private beginHop(): void {
     this.io.out(`${this.ttl < 10 ? " " : ""}${this.ttl} `);
     this.probe = 0;
-    this.lastaddr = undefined;
+    this.lastaddr = 0;
+    this.gotLastaddr = false;
     this.gotThere = 0;
     this.unreachable = 0;
     this.sendProbe();
@@ -168,10 +228,12 @@ class Traceroute {
     this.wait.cancel();
     this.wait = null;
     let s = "";
-    if (this.lastaddr !== m.src) {
+    if (!this.gotLastaddr || this.lastaddr !== m.src) {
+      if (this.gotLastaddr) s += "\n   ";
       const addr = formatIpv4(m.src);
       s += this.o.numeric ? ` ${addr}` : ` ${this.o.reverse?.(m.src) ?? addr} (${addr})`;
       this.lastaddr = m.src;
+      this.gotLastaddr = true;
     }
     const t2 = Math.floor(this.host.now() / US);
     s += `  ${fixed((t2 - this.t1) / 1000.0, 3)} ms`;
@@ -180,39 +242,11 @@ class Traceroute {
       this.gotThere++;
     } else if (i !== -1) {
       const code = i - 1;
-      switch (code) {
-        case UNREACH_PORT:
-          if (m.ttl <= 1) s += " !";
-          this.gotThere++;
-          break;
-        case UNREACH_NET:
-          this.unreachable++;
-          s += " !N";
-          break;
-        case UNREACH_HOST:
-          this.unreachable++;
-          s += " !H";
-          break;
-        case UNREACH_PROTOCOL:
-          this.gotThere++;
-          s += " !P";
-          break;
-        case UNREACH_NEEDFRAG:
-          this.unreachable++;
-          s += " !F-0";
-          break;
-        case UNREACH_SRCFAIL:
-          this.unreachable++;
-          s += " !S";
-          break;
-        case UNREACH_FILTER_PROHIB:
-          this.unreachable++;
-          s += " !X";
-          break;
-        default:
-          this.unreachable++;
-          s += ` !<${code}>`;
-      }
+      const u = unreachMark(code, code === UNREACH_NEEDFRAG ? m.seq : 0);
+      if (code === UNREACH_PORT && m.ttl <= 1) s += " !";
+      s += u.mark;
+      if (u.gotThere) this.gotThere++;
+      else this.unreachable++;
     }
     this.io.out(s);
     this.nextProbe();

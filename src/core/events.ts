@@ -8,7 +8,7 @@ import type { Nanos } from "./time.js";
 /** Why a packet died. Every drop names one (ns-3's DropReason, BIRD's DROP). */
 export type DropReason =
   | "ttl-expired" // TTL reached 0 at a router (ICMP time exceeded sent back)
-  | "no-route" // no FIB entry (ICMP net unreachable sent back)
+  | "no-route" // no FIB entry (ICMP host unreachable sent back, as FreeBSD 8 ip_forward does)
   | "link-down" // the link was down (or silently cut) while the packet was on it or about to be
   | "iface-down" // the output or input interface is administratively down
   | "node-down" // the receiving node is down

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { exited } from "../apps/process.js";
+import { MS } from "../core/time.js";
 import { buildNetwork } from "../sim/build.js";
 import { chainTopology, withChainStatics } from "../sim/test-topology.js";
 import { builtinCommands } from "./builtins.js";
@@ -145,27 +146,79 @@ describe("traceroute command", () => {
     );
   });
 
-  it("marks unreachables (!N) and stops; -I probes with ICMP echo (48-byte packets)", () => {
+  it("prints the usage exactly as the seed's post shows it (traceroute.c:1780-1789)", () => {
+    const seed = [
+      "Version 1.4a12+FreeBSD",
+      "Usage: traceroute [-adDeFInrSvx] [-f first_ttl] [-g gateway] [-i iface]",
+      "        [-m max_ttl] [-p port] [-P proto] [-q nqueries] [-s src_addr]",
+      "        [-t tos] [-w waittime] [-A as_server] [-z pausemsecs] host [packetlen]",
+      "",
+    ].join("\n");
+    const r = runOn(chain(), "r1", "traceroute");
+    expect(r.code).toBe(1);
+    // The program writes "\t" (as traceroute.c does); a terminal shows it as the post's 8 spaces.
+    expect(r.out.replaceAll("\t", "        ")).toBe(seed);
+    // FreeBSD's getopt string (traceroute.c:536) knows -a, -A, -e, -D: refused, not a usage error.
+    expect(runOn(chain(), "r1", "traceroute -a r3")).toMatchObject({
+      out: "traceroute: -a: not supported in routelab\n",
+      code: 1,
+    });
+  });
+
+  it("marks a router without a route !H and stops; ping says Destination Host Unreachable", () => {
+    // FreeBSD 8's ip_forward answers no route with ICMP_UNREACH_HOST (ip_input.c:1432).
     const net = bare();
     runOn(net, "r1", "route add -net 10.0.9.0/24 10.0.0.2");
     const n = runOn(net, "r1", "traceroute -n -q 2 10.0.9.1");
     expect(n.out).toMatch(
-      /^traceroute to 10\.0\.9\.1 \(10\.0\.9\.1\), 64 hops max, 40 byte packets\n 1 {2}10\.0\.0\.2 {2}2\.\d{3} ms {2}2\.\d{3} ms\n 2 {2}10\.0\.0\.2 {2}2\.\d{3} ms !N {2}2\.\d{3} ms !N\n$/,
+      /^traceroute to 10\.0\.9\.1 \(10\.0\.9\.1\), 64 hops max, 40 byte packets\n 1 {2}10\.0\.0\.2 {2}2\.\d{3} ms {2}2\.\d{3} ms\n 2 {2}10\.0\.0\.2 {2}2\.\d{3} ms !H {2}2\.\d{3} ms !H\n$/,
     );
-    const i = runOn(chain(), "r1", "traceroute -I r3");
-    expect(i.out).toMatch(
-      /^traceroute to r3 \(10\.0\.1\.2\), 64 hops max, 48 byte packets\n 1 {2}r2 \(10\.0\.0\.2\)( {2}2\.\d{3} ms){3}\n 2 {2}r3 \(10\.0\.1\.2\)( {2}4\.\d{3} ms){3}\n$/,
-    );
+    const p = runOn(net, "r1", "ping -c 1 10.0.9.1");
+    expect(p.out).toContain("36 bytes from r2 (10.0.0.2): Destination Host Unreachable\n");
+    expect(p.code).toBe(2);
   });
 
-  it("reports a send failure as the LBL code does and keeps probing", () => {
-    const net = bare();
-    const r = runOn(net, "r1", "traceroute -q 1 -w 1 -m 2 r3");
-    expect(r.out).toBe(
-      "traceroute to r3 (10.0.1.2), 2 hops max, 40 byte packets\n" +
-        " 1 traceroute: sendto: No route to host\ntraceroute: wrote r3 40 chars, ret=-1\n *\n" +
-        " 2 traceroute: sendto: No route to host\ntraceroute: wrote r3 40 chars, ret=-1\n *\n",
+  it("-I probes with ICMP echo, 60-byte packets (traceroute.c:669)", () => {
+    const i = runOn(chain(), "r1", "traceroute -I r3");
+    expect(i.out).toMatch(
+      /^traceroute to r3 \(10\.0\.1\.2\), 64 hops max, 60 byte packets\n 1 {2}r2 \(10\.0\.0\.2\)( {2}2\.\d{3} ms){3}\n 2 {2}r3 \(10\.0\.1\.2\)( {2}4\.\d{3} ms){3}\n$/,
     );
+    expect(runOn(chain(), "r1", "traceroute -I r3 59")).toMatchObject({
+      out: "traceroute: packet length must be > 59\n",
+      code: 1,
+    });
+  });
+
+  it("with no route at the start prints findsaddr's one line and exits 1, sending nothing", () => {
+    // The seed's traceroute carried the kern/139454 fix (usr.sbin/traceroute/findsaddr-udp.c:70):
+    // connect() finds no route, traceroute.c:877-880 prints it and exits 1.
+    const net = bare();
+    const before = net.created;
+    const r = runOn(net, "r1", "traceroute -q 1 -w 1 -m 2 r3");
+    expect(r).toMatchObject({
+      out: "traceroute: findsaddr: failed to connect to peer for src addr selection.\n",
+      code: 1,
+      took: 0,
+    });
+    expect(net.created).toBe(before);
+  });
+
+  it("reports a send failure in the middle of a run as the LBL code does and keeps probing", () => {
+    const net = chain();
+    const r1 = net.byName.get("r1")!;
+    // r1 loses its route to r3's subnet after the first probe left (traceroute.c send_probe).
+    net.scheduler.after(MS, () => r1.deleteRoute("static", 0x0a000100, 24, "test"));
+    const r = runOn(net, "r1", "traceroute -n -q 2 -w 1 -m 2 r3");
+    expect(r.out).toMatch(
+      new RegExp(
+        "^traceroute to r3 \\(10\\.0\\.1\\.2\\), 2 hops max, 40 byte packets\n" +
+          " 1 {2}10\\.0\\.0\\.2 {2}2\\.\\d{3} ms" +
+          "traceroute: sendto: No route to host\ntraceroute: wrote r3 40 chars, ret=-1\n \\*\n" +
+          " 2 traceroute: sendto: No route to host\ntraceroute: wrote r3 40 chars, ret=-1\n \\*" +
+          "traceroute: sendto: No route to host\ntraceroute: wrote r3 40 chars, ret=-1\n \\*\n$",
+      ),
+    );
+    expect(r.code).toBe(0);
   });
 
   it("uses UDP from ident|0x8000 to 33435, 33436, … with IP id ident+seq", () => {

@@ -75,7 +75,9 @@ describe("forwarding", () => {
     expect(events.some((e) => e.kind === "drop" && e.reason === "ttl-expired" && e.node === "r3")).toBe(true);
   });
 
-  it("answers a missing route with net unreachable, and a closed UDP port with port unreachable", () => {
+  // FreeBSD 8's ip_forward: no route -> icmp_error(ICMP_UNREACH, ICMP_UNREACH_HOST)
+  // (sys/netinet/ip_input.c:1432 in the FreeBSD tree of 2010), never ICMP_UNREACH_NET.
+  it("answers a missing route with host unreachable (code 1), and a closed UDP port with port unreachable", () => {
     const { net, node } = chain(3);
     const got: IcmpMessage[] = [];
     node("r1").icmpListen((m) => got.push({ ...m, data: m.data.slice() }));
@@ -89,7 +91,7 @@ describe("forwarding", () => {
     node("r1").sendUdp(ip("10.0.1.2"), 40000, 33435, new Uint8Array(12));
     net.scheduler.runUntil(SECOND);
     expect(got.map((m) => `${m.type}/${m.code}`).sort()).toEqual([
-      `${ICMP_DEST_UNREACH}/0`,
+      `${ICMP_DEST_UNREACH}/1`,
       `${ICMP_DEST_UNREACH}/3`,
     ]);
     // the quoted original is the offending IP header + 8 bytes

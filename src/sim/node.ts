@@ -32,7 +32,7 @@ import {
   parseIcmp,
   parseUdp,
   quoteOriginal,
-  UNREACH_NET,
+  UNREACH_HOST,
   UNREACH_PORT,
   UNREACH_PROTOCOL,
   WireError,
@@ -377,15 +377,24 @@ export class SimNode implements Host {
       net.drop(this, pkt, "ttl-expired");
       return this.icmpError(pkt, ICMP_TIME_EXCEEDED, 0);
     }
+    // FreeBSD 8's ip_forward answers every failure to route with host unreachable (code 1),
+    // never net unreachable: no route at all (sys/netinet/ip_input.c:1432, `ia == NULL`), and
+    // ip_output's ENETUNREACH/EHOSTUNREACH/ENETDOWN (ip_input.c:1561-1566). traceroute prints
+    // it as !H, ping as "Destination Host Unreachable".
     const r = this.fib.lookup(dst);
     if (r === undefined || r.iface === 0) {
       net.drop(this, pkt, "no-route");
-      return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_NET);
+      return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
+    }
+    const out = this.ifaces[r.iface]!;
+    if (!out.up) {
+      net.drop(this, pkt, "iface-down");
+      return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
     }
     r.use++;
     ipv4DecrementTtl(b);
     this.forwarded++;
-    this.transmit(pkt, this.ifaces[r.iface]!);
+    this.transmit(pkt, out);
   }
 
   /** Local delivery: ICMP and UDP sockets. */

@@ -9,13 +9,18 @@ import type { Command } from "../commands.js";
 import { getopt } from "../getopt.js";
 import { lookupHost } from "../names.js";
 
+/**
+ * traceroute.c `usage()` (traceroute.c:1780-1789), as the seed's post shows it: its continuation
+ * lines start with a tab, which a terminal shows as the post's eight spaces.
+ */
 export const TRACEROUTE_USAGE = `Version 1.4a12+FreeBSD
-Usage: traceroute [-dFInrSvx] [-g gateway] [-i iface] [-f first_ttl]
+Usage: traceroute [-adDeFInrSvx] [-f first_ttl] [-g gateway] [-i iface]
 \t[-m max_ttl] [-p port] [-P proto] [-q nqueries] [-s src_addr]
-\t[-t tos] [-w waittime] [-z pausemsecs] host [packetlen]
+\t[-t tos] [-w waittime] [-A as_server] [-z pausemsecs] host [packetlen]
 `;
 
-const SPEC = "dFInrSvxf:g:i:M:m:P:p:q:s:t:w:z:";
+/** traceroute.c's getopt string (traceroute.c:536); the options routelab lacks are refused. */
+const SPEC = "aA:edDFInrSvxf:g:i:M:m:P:p:q:s:t:w:z:";
 const MAXPACKET = 32 * 1024;
 
 /** traceroute.c `str2val`: decimal or 0x hex, within [min, max] (max < 0: unbounded). */
