@@ -79,6 +79,27 @@ describe("ping command", () => {
     });
   });
 
+  it("prints FreeBSD 8's usage, with IPsec's [-P policy] (ping.c:1684-1703, built -DIPSEC)", () => {
+    expect(runOn(chain(), "r1", "ping")).toEqual({
+      out:
+        "usage: ping [-AaDdfnoQqRrv] [-c count] [-G sweepmaxsize] [-g sweepminsize]\n" +
+        "            [-h sweepincrsize] [-i wait] [-l preload] [-M mask | time] [-m ttl]\n" +
+        "            [-P policy] [-p pattern] [-S src_addr] [-s packetsize] [-t timeout]\n" +
+        "            [-W waittime] [-z tos] host\n" +
+        "       ping [-AaDdfLnoQqRrv] [-c count] [-I iface] [-i wait] [-l preload]\n" +
+        "            [-M mask | time] [-m ttl] [-P policy] [-p pattern] [-S src_addr]\n" +
+        "            [-s packetsize] [-T ttl] [-t timeout] [-W waittime]\n" +
+        "            [-z tos] mcast-group\n",
+      code: 64,
+      took: 0,
+    });
+    // -P is one of ping's options (ping.c:264-271): refused as unsupported, not a usage error.
+    expect(runOn(chain(), "r1", "ping -P in r2")).toMatchObject({
+      out: "ping: -P: not supported in routelab\n",
+      code: 64,
+    });
+  });
+
   it("pings by address with -n, resolves names, and sends as the user who typed it", () => {
     const net = chain();
     const users = new Set<string>();

@@ -19,18 +19,26 @@ const MAXALARM = 60 * 60;
 /** Requests closer than this would stall virtual time (FreeBSD lets root go lower). */
 const MIN_INTERVAL_MS = 1;
 
+/**
+ * sbin/ping/ping.c `usage()` (ping.c:1690-1703 of FreeBSD's tree of 2010, v 1.113): FreeBSD 8's
+ * ping is built with -DIPSEC (sbin/ping/Makefile) and netipsec/ipsec.h defines
+ * IPSEC_POLICY_IPSEC, so SECOPT (ping.c:1684-1688) adds ` [-P policy]` to both forms.
+ */
 export const PING_USAGE = `usage: ping [-AaDdfnoQqRrv] [-c count] [-G sweepmaxsize] [-g sweepminsize]
             [-h sweepincrsize] [-i wait] [-l preload] [-M mask | time] [-m ttl]
-            [-p pattern] [-S src_addr] [-s packetsize] [-t timeout]
+            [-P policy] [-p pattern] [-S src_addr] [-s packetsize] [-t timeout]
             [-W waittime] [-z tos] host
        ping [-AaDdfLnoQqRrv] [-c count] [-I iface] [-i wait] [-l preload]
-            [-M mask | time] [-m ttl] [-p pattern] [-S src_addr]
+            [-M mask | time] [-m ttl] [-P policy] [-p pattern] [-S src_addr]
             [-s packetsize] [-T ttl] [-t timeout] [-W waittime]
             [-z tos] mcast-group
 `;
 
-/** FreeBSD's option string; the letters outside `SUPPORTED` are refused with a clear note. */
-const SPEC = "Aac:DdfG:g:h:I:i:Ll:M:m:nop:QqRrS:s:T:t:vW:z:";
+/**
+ * FreeBSD's option string, with the IPsec `P:` (ping.c:264-271); the letters outside
+ * `SUPPORTED` are refused with a clear note.
+ */
+const SPEC = "Aac:DdfG:g:h:I:i:Ll:M:m:nop:QqRrS:s:T:t:vW:z:P:";
 const SUPPORTED = new Set(["c", "i", "m", "n", "o", "Q", "q", "s", "t", "W"]);
 
 export const pingCommand: Command = {
