@@ -68,6 +68,34 @@ describe("RIP on the seed network", () => {
     expect(out).toMatch(/^converged at t=\d+\.\d{3}s$/m);
   });
 
+  it("prints vm1's converged table byte for byte as the seed's post, Refs 1 on connected routes", async () => {
+    // The post's `jexec vm1 netstat -r` (FreeBSD 8.0; /work/shared/seed/000_*.txt), Internet
+    // part; Refs is rt_refcnt (usr.bin/netstat/route.c:764): 1 on each interface's prefix route.
+    const seed = [
+      "Routing tables",
+      "",
+      "Internet:",
+      "Destination        Gateway            Flags    Refs      Use  Netif Expire",
+      "10.0.10.0          link#2             U           1        0 epair0",
+      "vm1                link#2             UHS         0        0    lo0",
+      "10.0.20.0          link#3             U           1        0 epair1",
+      "vm1                link#3             UHS         0        0    lo0",
+      "10.0.30.0          vm2                UG          0        0 epair0",
+      "10.0.40.0          link#4             U           1        0 epair3",
+      "vm1                link#4             UHS         0        0    lo0",
+      "10.0.50.0          link#5             U           1        0 epair4",
+      "vm1                link#5             UHS         0        0    lo0",
+      "10.0.60.0          vm2                UG          0        0 epair0",
+      "10.0.70.0          vm2                UG          0        0 epair0",
+      "10.0.80.0          vm3                UG          0        0 epair1",
+      "10.0.90.0          vm3                UG          0        0 epair1",
+      "localhost          link#1             UH          0        0    lo0",
+      "",
+    ].join("\n");
+    const out = await run("wait converged\nvm1: netstat -r\n");
+    expect(out.slice(out.indexOf("Routing tables"))).toBe(seed);
+  });
+
   it("reroutes vm1→vm6 through vm3 within one update interval of link down, and back after link up", async () => {
     const out = await run(
       [

@@ -109,7 +109,7 @@ describe("seed network with static routes", () => {
     const net = load("seed-static.yaml");
     const out = runOn(net, "vm6", "netstat -rn").out.split("\n");
     expect(out).toContain("default            10.0.60.1          UGS         0        0 epair5");
-    expect(out).toContain("10.0.60.0/24       link#2             U           0        0 epair5");
+    expect(out).toContain("10.0.60.0/24       link#2             U           1        0 epair5");
     expect(out).toContain("10.0.60.2          link#2             UHS         0        0    lo0");
     expect(out).toContain("127.0.0.1          link#1             UH          0        0    lo0");
   });

@@ -23,7 +23,7 @@ export interface ShellRoute {
   readonly source: string;
   /** Packets sent with it (netstat's Use). */
   readonly use: number;
-  /** netstat's Refs; 0 when absent. */
+  /** netstat's Refs; when absent, shell/cmd/netstat.ts `routeRefs` gives FreeBSD 8's. */
   readonly refs?: number;
   /** Seconds until it expires (netstat's Expire column), when it does. */
   readonly expire?: number;

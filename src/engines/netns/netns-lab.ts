@@ -25,7 +25,7 @@ import type {
   RouteInfo,
 } from "../../lab/lab.js";
 import { checkShape, shapeEvent } from "../../lab/link-shape.js";
-import { formatInterfaces, formatRoutes } from "../../shell/cmd/netstat.js";
+import { formatInterfaces, formatRoutes, routeRefs } from "../../shell/cmd/netstat.js";
 import type { ShellContext, ShellInterface } from "../../shell/context.js";
 import { HostsTable } from "../../shell/context.js";
 import { ripdConf, zebraConf } from "../../topology/frr-config.js";
@@ -607,7 +607,7 @@ export class NetnsLab implements Lab {
       iface: r.iface === 0 ? "lo0" : (rt.plan.ifaces[r.iface - 1]?.name ?? "?"),
       metric: r.metric,
       source: r.source,
-      refs: 0,
+      refs: routeRefs(r),
       use: 0,
     }));
   }

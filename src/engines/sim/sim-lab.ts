@@ -20,6 +20,7 @@ import type {
   RouteInfo,
 } from "../../lab/lab.js";
 import { checkShape, shapeEvent } from "../../lab/link-shape.js";
+import { routeRefs } from "../../shell/index.js";
 import {
   buildNetwork,
   type Link,
@@ -119,7 +120,7 @@ export class SimLab implements Lab {
       iface: n.ifaces[r.iface]!.name,
       metric: r.metric,
       source: r.source,
-      refs: 0,
+      refs: routeRefs(r),
       use: r.use,
     }));
   }

@@ -52,6 +52,20 @@ function linkGateway(r: ShellRoute, ifs: readonly ShellInterface[]): string {
   return `link#${idx + 1}`;
 }
 
+/**
+ * netstat's Refs (rt_refcnt, usr.bin/netstat/route.c:764) as the seed's FreeBSD 8.0 table shows
+ * it: 1 on each interface's prefix route (`10.0.10.0 link#2 U 1`), 0 on every other route. The
+ * reference is in_ifinit's: after rtinit adds the prefix route it looks the interface's own
+ * address up (sys/netinet/in.c:1001 rtalloc_ign_fib, which finds that prefix route and holds it)
+ * to add the lo0 host route; the FreeBSD tree of 2010 drops it again (in.c:1012-1013), the seed's
+ * 8.0 kernel kept it, and the seed's table is what routelab shows. An engine that knows a
+ * route's count (`r.refs`) wins.
+ */
+export function routeRefs(r: ShellRoute): number {
+  if (r.refs !== undefined) return r.refs;
+  return r.source === "connected" && r.gateway === 0 && r.iface !== 0 ? 1 : 0;
+}
+
 /** The Internet routing table as `netstat -r` prints it. */
 export function formatRoutes(ctx: ShellContext, numeric: boolean): string {
   const ifs = ctx.interfaces();
@@ -68,7 +82,7 @@ export function formatRoutes(ctx: ShellContext, numeric: boolean): string {
           : netname(r.dest, r.len, numeric);
     const gw = r.gateway !== 0 ? routename(ctx, r.gateway, numeric) : linkGateway(r, ifs);
     const ifname = ifs[r.iface]?.name ?? "?";
-    let line = `${addr(dst)} ${addr(gw)} ${leftCut(routeFlags(r.flags), 6)} ${right(String(r.refs ?? 0), 6)} ${right(String(r.use), 8)} ${rightCut(ifname, 6)}`;
+    let line = `${addr(dst)} ${addr(gw)} ${leftCut(routeFlags(r.flags), 6)} ${right(String(routeRefs(r)), 6)} ${right(String(r.use), 8)} ${rightCut(ifname, 6)}`;
     if (r.expire) line += ` ${right(String(r.expire), 6)}`;
     out += `${line}\n`;
   }
