@@ -114,6 +114,42 @@ describe("seed network with static routes", () => {
     expect(out).toContain("127.0.0.1          link#1             UH          0        0    lo0");
   });
 
+  it("netstat -i: a Link row per interface, then its address's own counters (if.c intpr)", () => {
+    // usr.bin/netstat/if.c: the address row shows ia_ifa.if_ipackets/if_opackets, which count
+    // packets delivered to the address (sys/netinet/ip_input.c:752-756) and sent from it, not
+    // forwarded (ip_output.c:617) — so forwarding moves only the Link row.
+    const net = load("seed-static.yaml");
+    const rows = () => {
+      const m = new Map<string, number[]>();
+      for (const l of runOn(net, "vm1", "netstat -in").out.split("\n").slice(1)) {
+        const w = l.trim().split(/\s+/);
+        if (w.length < 9) continue;
+        const key = w[2]!.startsWith("<Link") ? w[2]! : w[3]!;
+        m.set(key, [Number(w.at(-6)), Number(w.at(-3))]);
+      }
+      return m;
+    };
+    const before = rows();
+    expect(runOn(net, "vm4", "ping -c 3 vm6").code).toBe(0); // forwarded by vm1: epair3 → epair0
+    const fwd = rows();
+    expect(fwd.get("<Link#4>")).toEqual([before.get("<Link#4>")![0]! + 3, before.get("<Link#4>")![1]! + 3]);
+    expect(fwd.get("<Link#2>")).toEqual([before.get("<Link#2>")![0]! + 3, before.get("<Link#2>")![1]! + 3]);
+    expect(fwd.get("10.0.40.1")).toEqual(before.get("10.0.40.1"));
+    expect(fwd.get("10.0.10.1")).toEqual(before.get("10.0.10.1"));
+    expect(runOn(net, "vm1", "ping -c 2 vm6").code).toBe(0); // vm1's own: from and to 10.0.10.1
+    const own = rows();
+    expect(own.get("10.0.10.1")).toEqual([fwd.get("10.0.10.1")![0]! + 2, fwd.get("10.0.10.1")![1]! + 2]);
+    expect(own.get("<Link#2>")).toEqual([fwd.get("<Link#2>")![0]! + 2, fwd.get("<Link#2>")![1]! + 2]);
+    // A ping to its own address goes through lo0 and counts on that address's row.
+    expect(runOn(net, "vm1", "ping -c 1 10.0.40.1").code).toBe(0);
+    const self = rows();
+    expect(self.get("10.0.40.1")).toEqual([own.get("10.0.40.1")![0]! + 2, own.get("10.0.40.1")![1]! + 2]);
+    expect(self.get("<Link#1>")).toEqual([own.get("<Link#1>")![0]! + 2, own.get("<Link#1>")![1]! + 2]);
+    expect(self.get("<Link#4>")).toEqual(own.get("<Link#4>"));
+    // The seed's lo0 is 127.0.0.1/24.
+    expect(runOn(net, "vm1", "netstat -in").out).toMatch(/^lo0 {3}16384 127\.0\.0\.0\/24 {2}127\.0\.0\.1 /m);
+  });
+
   it("every node answers ping from every other node", () => {
     const net = load("seed-static.yaml");
     for (let a = 1; a <= 9; a++)

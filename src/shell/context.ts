@@ -42,6 +42,9 @@ export interface ShellInterface extends HostInterface {
   readonly ibytes?: number;
   readonly obytes?: number;
   readonly drops?: number;
+  /** The address row's counters (netstat -i); the interface's when absent. */
+  readonly addrIpackets?: number;
+  readonly addrOpackets?: number;
 }
 
 /** The node a command runs on, and the terminal it writes to. */

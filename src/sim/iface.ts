@@ -38,6 +38,14 @@ export class Iface implements HostInterface {
   ierrors = 0;
   oerrors = 0;
   drops = 0;
+  /**
+   * The address's own counters (FreeBSD's ia_ifa.if_ipackets/if_opackets), netstat -i's address
+   * row: packets delivered to this address, from whatever interface (ip_input.c:752-756), and
+   * packets this node sent from it, multicast included (ip_output.c:617, not IP_FORWARDING).
+   * Forwarded packets count on the link row only.
+   */
+  addrIpackets = 0;
+  addrOpackets = 0;
 
   constructor(
     readonly index: number,

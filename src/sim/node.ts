@@ -111,7 +111,9 @@ export class SimNode implements Host {
   ) {
     this.procRng = rng.fork(0x9e37);
     this.ipId = (index * 7919) & 0xffff;
-    const lo = new Iface(0, "lo0", 0x7f000001, 8);
+    // The seed's script ran `ifconfig lo0 127.0.0.1/24 up` in every jail: a /24, not the /8 of
+    // FreeBSD's rc.d (ifconfig and netstat -i show it; every 127/8 address is still local).
+    const lo = new Iface(0, "lo0", 0x7f000001, 24);
     lo.node = this;
     this.ifaces.push(lo);
     this.fib.onChange = (action, r, old) => net.routeChanged(this, action, r, old);
@@ -284,6 +286,13 @@ export class SimNode implements Host {
     return false;
   }
 
+  /** The interface holding address `a` (lo0 for 127.0.0.1), if any. */
+  private addressOwner(a: number): Iface | undefined {
+    const ifs = this.ifaces;
+    for (let k = 0; k < ifs.length; k++) if (ifs[k]!.addr === a) return ifs[k];
+    return undefined;
+  }
+
   /** Chooses the outgoing interface for a locally generated packet. */
   private route(dst: number, opts: SendOptions): { iface: number; route?: Route } | SendError {
     if (!this.up) return "ENETDOWN";
@@ -307,9 +316,18 @@ export class SimNode implements Host {
     net.created++;
     if (out.route) out.route.use++;
     if (out.iface === 0) {
-      // Loopback: delivered after the current event, as the kernel's netisr would.
+      // Loopback: counted on lo0 and on the address the lo0 route stands for (its rt_ifa: the
+      // destination's own interface), delivered after the current event, as netisr would.
+      const lo = this.ifaces[0]!;
+      lo.opackets++;
+      lo.obytes += bytes.length;
+      (this.addressOwner(ipv4Dst(bytes)) ?? lo).addrOpackets++;
       net.scheduler.after(0, loopback, this, pkt);
-    } else this.transmit(pkt, this.ifaces[out.iface]!);
+    } else {
+      const i = this.ifaces[out.iface]!;
+      i.addrOpackets++;
+      this.transmit(pkt, i);
+    }
     return { ok: true, packet: pkt.id };
   }
 
@@ -369,8 +387,11 @@ export class SimNode implements Host {
       return net.drop(this, pkt, "bad-checksum");
     }
     const dst = ipv4Dst(b);
-    if (this.isLocal(dst) || (isMulticast(dst) && this.groups.has(dst)) || dst === IPV4_BROADCAST)
+    if (this.isLocal(dst) || (isMulticast(dst) && this.groups.has(dst)) || dst === IPV4_BROADCAST) {
+      const owner = this.addressOwner(dst);
+      if (owner !== undefined) owner.addrIpackets++;
       return this.deliver(pkt, i.index);
+    }
     if (isMulticast(dst)) return net.drop(this, pkt, "not-for-us");
     // Forward.
     if (ipv4Ttl(b) <= 1) {

@@ -230,7 +230,8 @@ export class Ledger {
     for (const n of net.nodes) {
       nodeDelivered += n.delivered;
       nodeDropped += n.dropped;
-      for (const i of n.ifaces) opackets += i.opackets;
+      // lo0 counts what a node sends itself (as FreeBSD's if_simloop does): never a hop.
+      for (const i of n.ifaces) if (i.isLink) opackets += i.opackets;
     }
     if (opackets !== this.hops) v.push(`interfaces sent ${opackets} ≠ ${this.hops} hop events`);
     if (nodeDelivered !== c.delivered) v.push(`nodes delivered ${nodeDelivered} ≠ network ${c.delivered}`);

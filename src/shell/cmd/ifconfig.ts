@@ -1,9 +1,19 @@
 /**
  * @module shell/cmd/ifconfig
- * `ifconfig [-a | -l] [-u | -d] [IF [up | down]]` in FreeBSD 8's layout (sbin/ifconfig:
- * `flags=%x<…> metric 0 mtu N`, `\tether`, `\tinet A netmask 0x… broadcast B`, media and
- * status). Link interfaces are shown as the seed's epair(4) ends; their MAC addresses are
- * derived from node and interface names so they are the same on every run.
+ * `ifconfig [-a | -l] [-u | -d] [IF [up | down]]` in FreeBSD 8's layout (sbin/ifconfig
+ * ifconfig.c `status()`: `flags=%x<…> metric 0 mtu N`, `\toptions=`, then the addresses,
+ * `\tether` first), for the interfaces the seed had:
+ * - lo0 (sys/net/if_loop.c:135): checksum offload on by default since FreeBSD 8.0 (lo(4)
+ *   HISTORY), so `options=3<RXCSUM,TXCSUM>`; the seed's 127.0.0.1/24.
+ * - epair(4) ends (sys/net/if_epair.c v 1.9, 2010): `options=8<VLAN_MTU>`, a locally
+ *   administered MAC `02:…:00:II:0a|0b` whose bytes 3-4 are the interface's index at creation
+ *   (if_epair.c:697-700, 790-793). FreeBSD 8's epair had no ifmedia, so no `media:` line.
+ * routelab adds one line FreeBSD 8 did not print for an epair: `status: active | no carrier`.
+ * It is kept because it teaches what neither the map nor `ripstatus` shows from the router's
+ * own terminal: whether the router itself sees its cable cut (carrier lost: routes go at once)
+ * or not (an administrative `ifconfig down`, or a silent cut: RIP must time out).
+ * FreeBSD 8 with INET6 also printed `inet6 fe80::…` and `nd6 options=` lines: routelab has no
+ * IPv6, so it shows none.
  */
 import { formatIpv4, maskOf } from "../../core/ip.js";
 import { hex } from "../../apps/cfmt.js";
@@ -52,9 +62,9 @@ export function formatInterface(node: string, i: ShellInterface): string {
     s += `\tether ${etherAddress(node, i.name)}\n`;
     const bcast = (i.addr | ~mask) >>> 0;
     s += `\tinet ${formatIpv4(i.addr)} netmask 0x${hex(mask, 8)} broadcast ${formatIpv4(bcast)}\n`;
-    s += "\tmedia: Ethernet 10Gbase-T (10Gbase-T <full-duplex>)\n";
     s += `\tstatus: ${(i.carrier ?? i.up) ? "active" : "no carrier"}\n`;
   } else {
+    s += "\toptions=3<RXCSUM,TXCSUM>\n";
     s += `\tinet ${formatIpv4(i.addr)} netmask 0x${hex(mask, 8)} \n`;
   }
   return s;

@@ -89,7 +89,12 @@ export function formatRoutes(ctx: ShellContext, numeric: boolean): string {
   return out;
 }
 
-/** `netstat -i`: one link-level row and one row per address of each interface (if.c `intpr`). */
+/**
+ * `netstat -i`: per interface a link-level row (`<Link#N>`, the interface's counters) and one
+ * row per address with that address's own packet counts and `-` for the link-only columns
+ * (usr.bin/netstat/if.c `intpr`: show_stat with network_layer, the ia_ifa counters). A
+ * routelab interface has one IPv4 address; FreeBSD 8 also listed its IPv6 addresses.
+ */
 export function formatInterfaces(ctx: ShellContext, numeric: boolean, wide: boolean): string {
   const nw = wide ? 7 : 5;
   const c = (n: number | undefined) => (n === undefined ? "0" : String(n));
@@ -103,15 +108,24 @@ export function formatInterfaces(ctx: ShellContext, numeric: boolean, wide: bool
     const net = (i.addr & maskOf(i.len)) >>> 0;
     const netText = netname(net, i.len, numeric);
     const addrText = routename(ctx, i.addr, numeric);
-    out += `${name} ${right(String(mtu), 5)} ${leftCut(netText, 13)} ${leftCut(addrText, 17)} ${right(c(i.ipackets), 8)} ${right("-", 5)} ${right("-", 5)} ${right(c(i.opackets), 8)} ${right("-", 5)} ${right("-", 5)}\n`;
+    // The address row shows the address's own counters (if.c: ia_ifa.if_ipackets/if_opackets).
+    const ipkts = c(i.addrIpackets ?? i.ipackets);
+    const opkts = c(i.addrOpackets ?? i.opackets);
+    out += `${name} ${right(String(mtu), 5)} ${leftCut(netText, 13)} ${leftCut(addrText, 17)} ${right(ipkts, 8)} ${right("-", 5)} ${right("-", 5)} ${right(opkts, 8)} ${right("-", 5)} ${right("-", 5)}\n`;
   }
   return out;
 }
 
+/** if_index of the host's first epair end: the seed's host had two interfaces before (em0, lo0). */
+const FIRST_EPAIR_INDEX = 3;
+
 /**
- * A stable, locally administered MAC address for an interface: 02 then four bytes of a hash of
- * node and interface name, then the interface's last letter (epair0a → …:0a, epair0b → …:0b),
- * as FreeBSD's epair gives each end of a pair its own last byte.
+ * An interface's MAC address, the same on every run. An epair end gets FreeBSD 8's layout
+ * (sys/net/if_epair.c:697-700, 790-793): 02 (locally administered), two bytes the driver left
+ * unset (whatever was on the stack: here a hash of node and name), the interface's index as 16
+ * bits when `ifconfig epair create` made it on the host — `epairNa` and `epairNb` are made as a
+ * pair, so N·2 + 3 and N·2 + 4 after the host's em0 and lo0 — and the end's letter, 0a or 0b.
+ * Other names get hash bytes.
  */
 export function etherAddress(node: string, iface: string): string {
   let h = 0x811c9dc5;
@@ -120,7 +134,12 @@ export function etherAddress(node: string, iface: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   const last = iface.endsWith("b") ? 0x0b : 0x0a;
-  const bytes = [0x02, h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255, last];
+  const epair = /^epair(\d{1,5})([ab])$/.exec(iface);
+  const index = epair ? Number(epair[1]) * 2 + FIRST_EPAIR_INDEX + (epair[2] === "b" ? 1 : 0) : -1;
+  const bytes =
+    index >= 0 && index <= 0xffff
+      ? [0x02, h >>> 24, (h >>> 16) & 255, index >>> 8, index & 255, last]
+      : [0x02, h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255, last];
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
