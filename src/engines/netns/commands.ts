@@ -10,10 +10,11 @@
  *   ping  -c N → -c N   -i S → -i S   -s B → -s B   -m TTL → -t TTL   -t SECS → -w SECS
  *         -W MS → -W ceil(MS/1000) s   -S ADDR → -I ADDR   -D → -M do   -n, -q as is
  *   traceroute  -n -I -m -q -w -f -p -s as is; -t TOS is replaced by the user's mark;
- *         FreeBSD's defaults (64 hops, 40-byte packets) are passed explicitly
+ *         FreeBSD's defaults (64 hops, 40-byte packets, 60 with -I) are passed explicitly
  * Every probe carries the user's DSCP mark (ping -Q, traceroute -t) so captured packets can
  * be charged to whoever sent them (see capture.ts).
  */
+import { probeLength } from "../../apps/traceroute.js";
 import { getopt } from "../../shell/getopt.js";
 import { splitWords } from "../../shell/parse.js";
 
@@ -190,6 +191,9 @@ function traceroute(args: string[], tos: number): Mapped {
     (len !== undefined && !INT.test(len))
   )
     return usageErr("traceroute", "usage: traceroute [-nI] [-f first] [-m max] [-q n] [-w secs] host [len]");
-  argv.push("-m", max, "-t", String(tos), host, len ?? "40");
+  // FreeBSD's default probe sizes (traceroute.c:669, see apps/traceroute.ts probeLength): 40
+  // bytes for UDP, 60 with -I, so both engines print the same header.
+  const icmp = g.opts.some((o) => o.opt === "I");
+  argv.push("-m", max, "-t", String(tos), host, len ?? String(probeLength(icmp)));
   return { kind: "spawn", argv };
 }
