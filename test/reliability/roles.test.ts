@@ -54,7 +54,7 @@ beforeAll(async () => {
   ({ app } = await buildApp({
     lab,
     logins,
-    adminToken: "admin-s3cret",
+    adminToken: "admin-s3cret-token",
     webRoot: "/nonexistent",
     execLimits: { virtualTimeout: 5e9 },
   }));
@@ -107,7 +107,7 @@ const headersFor = (w: Who): Record<string, string> => {
     case "bob-bearer":
       return { authorization: `Bearer ${tokens.bob}` };
     case "admin":
-      return { authorization: "Bearer admin-s3cret" };
+      return { authorization: "Bearer admin-s3cret-token" };
   }
 };
 
