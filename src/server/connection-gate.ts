@@ -46,12 +46,16 @@ export class ConnectionGate {
     const addr = sourceKey(socket.remoteAddress);
     const l = this.limits;
     const refuse = (why: string) => {
-      this.log.warn({ event: "connection-refused", proto: this.proto, addr, why }, `${this.proto}: refused connection from ${addr}: ${why}`);
+      this.log.warn(
+        { event: "connection-refused", proto: this.proto, addr, why },
+        `${this.proto}: refused connection from ${addr}: ${why}`,
+      );
       socket.destroy();
       return undefined;
     };
     if (this.open.count(ALL) >= l.total) return refuse(`${l.total} connections open`);
-    if (this.open.count(addr) >= l.perAddress) return refuse(`${l.perAddress} connections open from this address`);
+    if (this.open.count(addr) >= l.perAddress)
+      return refuse(`${l.perAddress} connections open from this address`);
     const unauth = l.unauthenticatedPerAddress ?? l.perAddress;
     const wait = this.waiting.claim(addr, unauth);
     if (!wait) return refuse(`${unauth} connections from this address not logged in yet`);
@@ -60,7 +64,10 @@ export class ConnectionGate {
     const timer =
       l.graceMs !== undefined
         ? setTimeout(() => {
-            this.log.info({ event: "login-timeout", proto: this.proto, addr }, `${this.proto}: ${addr}: not logged in within ${l.graceMs} ms; closed`);
+            this.log.info(
+              { event: "login-timeout", proto: this.proto, addr },
+              `${this.proto}: ${addr}: not logged in within ${l.graceMs} ms; closed`,
+            );
             socket.destroy();
           }, l.graceMs)
         : undefined;

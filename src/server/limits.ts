@@ -63,7 +63,9 @@ export class UserLimits {
 
   /** Claims a command slot: the release function, or the refusal message. */
   startCommand(user: string): (() => void) | string {
-    return this.running.claim(user, this.maxConcurrent) ?? refusal(user, this.maxConcurrent, "commands running");
+    return (
+      this.running.claim(user, this.maxConcurrent) ?? refusal(user, this.maxConcurrent, "commands running")
+    );
   }
 
   /** Claims a session slot: the release function, or the refusal message. */

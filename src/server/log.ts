@@ -28,5 +28,5 @@ export function lineLog(write: (line: string) => void): ServerLog {
 
 /** The pino logger `routelab up` shares between fastify and the SSH server: JSON lines on standard error. */
 export function createServerLog(level: LogLevel = "info"): pino.Logger {
-  return pino({ level, base: { pid: process.pid } }, pino.destination(2));
+  return pino({ level, base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
 }

@@ -60,7 +60,15 @@ function sshLogin(
     c.on("ready", () => resolve(c));
     c.on("error", () => resolve(undefined));
     c.on("close", () => resolve(undefined));
-    c.connect({ host: "127.0.0.1", port, localAddress, username, ...auth, tryKeyboard: false, readyTimeout: 5000 });
+    c.connect({
+      host: "127.0.0.1",
+      port,
+      localAddress,
+      username,
+      ...auth,
+      tryKeyboard: false,
+      readyTimeout: 5000,
+    });
   });
 }
 
@@ -86,7 +94,9 @@ const closedBy = (s: Socket, ms: number) =>
 describe("login throttling cannot be raced", () => {
   it("HTTP: of a burst of 59 wrong passwords and then the right one, a few are checked and the right one waits", async () => {
     const users = await usersWith({ name: "alice", password: "alice-password-1" });
-    const throttle = new LoginThrottle();
+    // A stopped clock: the waits never run out, so a slow machine (a burst spread over more
+    // than the first 1 s wait) checks no more guesses than a fast one.
+    const throttle = new LoginThrottle({ now: () => 0 });
     const { app } = await buildApp({
       lab: LAB(),
       logins: { users, throttle, sessions: new SessionStore(), limits: new UserLimits() },
@@ -110,7 +120,12 @@ describe("login throttling cannot be raced", () => {
     const users = await usersWith({ name: "alice", password: "alice-password-1" });
     const { app } = await buildApp({
       lab: LAB(),
-      logins: { users, throttle: new LoginThrottle(), sessions: new SessionStore(), limits: new UserLimits() },
+      logins: {
+        users,
+        throttle: new LoginThrottle({ now: () => 0 }),
+        sessions: new SessionStore(),
+        limits: new UserLimits(),
+      },
     });
     cleanups.push(() => app.close());
     const codes: number[] = [];
@@ -130,7 +145,7 @@ describe("login throttling cannot be raced", () => {
   it("SSH: a burst of password guesses is checked a few at a time, and HTTP sees the same throttle", async () => {
     const users = await usersWith({ name: "alice", password: "alice-password-1" });
     const logs: string[] = [];
-    const throttle = new LoginThrottle();
+    const throttle = new LoginThrottle({ now: () => 0 });
     const server = await startSshServer({
       lab: LAB(),
       users,
@@ -263,7 +278,12 @@ describe("role and password changes reach every open session", () => {
   const key = ssh2.utils.generateKeyPairSync("ed25519");
 
   it("SSH shell: an instructor demoted to student loses link down at once; a changed password ends the connection", async () => {
-    const users = await usersWith({ name: "bob", key: key.public, password: "bob-password-1", role: "instructor" });
+    const users = await usersWith({
+      name: "bob",
+      key: key.public,
+      password: "bob-password-1",
+      role: "instructor",
+    });
     const server = await startSshServer({
       lab: LAB(),
       users,
@@ -349,7 +369,8 @@ describe("role and password changes reach every open session", () => {
     const before = out.length;
     ws.send(JSON.stringify({ type: "input", data: "link down vm1 vm2\r" }));
     await until(/bob@vm1\$ $/);
-    for (let i = 0; i < 200 && !/\$ $/.test(out.slice(before)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && !/\$ $/.test(out.slice(before)); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(out.slice(before)).toMatch(/instructor/);
     const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
     await other.add({ name: "bob", password: "bob-password-2" });
@@ -363,7 +384,11 @@ describe("role and password changes reach every open session", () => {
 describe("the admin token", () => {
   it("is refused when shorter than 16 characters, and guesses at it are throttled per address", async () => {
     await expect(buildApp({ lab: LAB(), adminToken: "short" })).rejects.toThrow(/at least 16/);
-    const { app } = await buildApp({ lab: LAB(), adminToken: "a-long-enough-admin-token" });
+    const { app } = await buildApp({
+      lab: LAB(),
+      adminToken: "a-long-enough-admin-token",
+      throttle: new LoginThrottle({ now: () => 0 }),
+    });
     cleanups.push(() => app.close());
     const codes: number[] = [];
     for (let i = 0; i < 20; i++) {

@@ -35,16 +35,20 @@ export function registerLoginApi(app: FastifyInstance, logins: LoginServices | u
     // The attempt is reserved (counted as failed) before the password is checked, so a burst of
     // guesses sent at once cannot all be checked while the first are still being verified.
     const attempt = logins.throttle.begin(user, addr);
-    if (typeof attempt === "number") throw new ThrottledError(attempt, `${user} from this address`, "password");
+    if (typeof attempt === "number")
+      throw new ThrottledError(attempt, `${user} from this address`, "password");
     // verifyPassword costs the same for unknown users, so the answer does not say which exist.
     const role = (await logins.users.verifyPassword(user, password)) ? logins.users.role(user) : undefined;
     if (!role) {
       attempt.fail();
-      request.log.warn({ event: "login-failed", user: user.slice(0, 64), addr }, "failed web login");
+      request.log.warn(
+        { event: "login-failed", proto: "http", user: user.slice(0, 64), addr },
+        `http: ${addr}: failed password for ${JSON.stringify(user.slice(0, 64))}`,
+      );
       throw new HttpError(401, "wrong user name or password", "password", "unauthorized");
     }
     attempt.succeed();
-    request.log.info({ event: "login", user, role, addr }, "web login");
+    request.log.info({ event: "login", proto: "http", user, role, addr }, `http: ${addr}: ${user} logged in`);
     const s = logins.sessions.create(user, role, logins.users.passwordStamp(user));
     void reply.header("set-cookie", sessionCookie(s.token, COOKIE_MAX_AGE_S, secure(request)));
     return { token: s.token, user, role, color: logins.users.color(user) ?? null };

@@ -234,7 +234,9 @@ describe("roles", () => {
       headers: { cookie: alice, authorization: "Bearer old" },
     });
     expect(stale.json()).toMatchObject({ user: "alice", role: "student" });
-    expect((await link({ cookie: alice, authorization: "Bearer s3cret-admin-token" }, "up")).statusCode).toBe(200);
+    expect((await link({ cookie: alice, authorization: "Bearer s3cret-admin-token" }, "up")).statusCode).toBe(
+      200,
+    );
   });
 
   it("a student's command runs as them under the policy: ping -i 0.01 refused with the reason", async () => {

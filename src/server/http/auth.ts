@@ -10,7 +10,6 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import { LabError } from "../../core/errors.js";
 import { sourceKey } from "../source-address.js";
 import type { LoginThrottle } from "../users/throttle.js";
 import { HttpError } from "./api-shapes.js";
@@ -76,19 +75,6 @@ export class ThrottledError extends HttpError {
   }
 }
 
-/** Shortest admin token accepted: it is a password that scripts send, so no shorter than a strong one. */
-export const MIN_ADMIN_TOKEN_LENGTH = 16;
-
-/** Refuses an admin token too short to withstand guessing (a LabError naming `--admin-token`). */
-export function checkAdminToken(token: string): void {
-  if (token.length < MIN_ADMIN_TOKEN_LENGTH)
-    throw new LabError(
-      `admin token too short: at least ${MIN_ADMIN_TOKEN_LENGTH} characters (try: openssl rand -base64 24)`,
-      { field: "--admin-token" },
-      "usage",
-    );
-}
-
 /** Throttle key of admin-token guesses ("admin" is a reserved user name, so no account shares it). */
 const ADMIN = "admin";
 
@@ -100,13 +86,18 @@ const ADMIN = "admin";
 export function isAdminToken(request: FastifyRequest, adminToken: string, throttle: LoginThrottle): boolean {
   const token = bearerToken(request);
   if (token === undefined) return false;
-  const attempt = throttle.begin(ADMIN, sourceKey(request.ip));
+  const addr = sourceKey(request.ip);
+  const attempt = throttle.begin(ADMIN, addr);
   if (typeof attempt === "number") throw new ThrottledError(attempt, "the admin token from this address");
   if (sameSecret(token, adminToken)) {
     attempt.succeed();
     return true;
   }
   attempt.fail();
+  request.log.warn(
+    { event: "token-failed", proto: "http", addr },
+    `http: ${addr}: a bearer token that is no session nor the admin token`,
+  );
   return false;
 }
 

@@ -49,8 +49,7 @@ export function errorHandler(err: unknown, request: FastifyRequest, reply: Fasti
   if (err instanceof ThrottledError) {
     void reply.header("retry-after", String(err.retryAfterS));
     request.log.warn({ event: "throttled", proto: "http", addr: sourceKey(request.ip) }, err.message);
-  } else if (status === 401)
-    request.log.info({ event: "refused", proto: "http", addr: sourceKey(request.ip), url: request.url.slice(0, 80) }, body.error);
+  }
   if (status >= 500) request.log.error(err);
   void reply.status(status).send(body);
 }

@@ -11,6 +11,7 @@ import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import type { Socket } from "node:net";
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -25,7 +26,8 @@ import { registerReadApi } from "./api-read.js";
 import { registerLoginApi } from "./api-login.js";
 import { registerPeopleApi } from "./api-people.js";
 import { ConnectionGate } from "../connection-gate.js";
-import { type Authorizer, checkAdminToken, tokenAuthorizer } from "./auth.js";
+import { checkAdminToken } from "./admin-token.js";
+import { type Authorizer, tokenAuthorizer } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { errorHandler } from "./errors.js";
 import { EventFanout, type FanoutOptions } from "./event-fanout.js";
@@ -50,6 +52,8 @@ export interface ServerOptions {
    * the role's policy and caps), control actions an instructor; the admin token still works.
    */
   logins?: LoginServices;
+  /** Throttles guesses at the admin token when there are no `logins` (which bring their own); default a new one. */
+  throttle?: LoginThrottle;
   /** Replaces the rules above (compose with chainAuthorizers). */
   authorize?: Authorizer;
   /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
@@ -138,7 +142,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   const app = Fastify({
     ...(typeof log === "object" ? { loggerInstance: log } : { logger: log ?? false }),
     // Requests are not logged one by one (the page polls); logins, refusals and errors are.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     connectionTimeout: conn.idleMs,
     keepAliveTimeout: conn.keepAliveMs,
     requestTimeout: conn.requestMs,
@@ -152,7 +156,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
       opts.authorize ??
       (opts.logins
         ? loginsAuthorizer(opts.logins, opts.adminToken)
-        : tokenAuthorizer(opts.adminToken, new LoginThrottle())),
+        : tokenAuthorizer(opts.adminToken, opts.throttle ?? new LoginThrottle())),
     execLimits: { ...DEFAULT_EXEC_LIMITS, ...opts.execLimits },
     stats: new UserStats().attach(opts.lab),
   };

@@ -50,7 +50,12 @@ export function authenticateClient(
     if (counted) failures++;
     const send = () => {
       if (failures >= o.maxAuthTries) {
-        note("warn", "auth-tries", ctx.username, `too many authentication failures for ${sanitize(ctx.username)}`);
+        note(
+          "warn",
+          "auth-tries",
+          ctx.username,
+          `too many authentication failures for ${sanitize(ctx.username)}`,
+        );
         client.end();
         return;
       }
@@ -71,7 +76,12 @@ export function authenticateClient(
     if (ctx.method === "publickey" && (!ctx.signature || !ctx.blob)) return ctx.accept(); // "would this key do?" — yes; now sign
     const attempt = o.throttle.begin(name, addr);
     if (typeof attempt === "number") {
-      note("warn", "throttled", name, `${sanitize(name)} throttled for ${Math.ceil(attempt / 1000)} s after failed logins`);
+      note(
+        "warn",
+        "throttled",
+        name,
+        `${sanitize(name)} throttled for ${Math.ceil(attempt / 1000)} s after failed logins`,
+      );
       return refuse(ctx, false);
     }
     if (ctx.method === "password") {

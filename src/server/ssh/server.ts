@@ -135,7 +135,10 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       let removed = false;
       const unwatch = guard.watch({ user: name }, (message) => {
         removed = true;
-        log.info({ event: "logged-out", proto: "ssh", addr, user: name }, `ssh: ${addr}: ${name}: ${message}`);
+        log.info(
+          { event: "logged-out", proto: "ssh", addr, user: name },
+          `ssh: ${addr}: ${name}: ${message}`,
+        );
         const open = [...streams];
         for (const [stream, pty] of open) {
           out(stream, pty ? `\r\n${message}\r\n` : `${message}\n`, true);
@@ -349,7 +352,10 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     });
   });
   const port = (tcp.address() as AddressInfo).port;
-  log.info({ event: "listening", proto: "ssh", host, port }, `ssh: listening on ${host}:${port}, host key ${key.fingerprint}`);
+  log.info(
+    { event: "listening", proto: "ssh", host, port },
+    `ssh: listening on ${host}:${port}, host key ${key.fingerprint}`,
+  );
   const warning = packetLimitWarning(ssh2PacketLimit());
   if (warning) log.warn({ event: "packet-limit", proto: "ssh" }, `ssh: ${warning}`);
   return {

@@ -211,7 +211,11 @@ export class UsersStore {
         "usage",
       );
     if (o.password !== undefined && o.password.length > MAX_PASSWORD_LENGTH)
-      throw new LabError(`password longer than ${MAX_PASSWORD_LENGTH} characters`, { field: "password" }, "usage");
+      throw new LabError(
+        `password longer than ${MAX_PASSWORD_LENGTH} characters`,
+        { field: "password" },
+        "usage",
+      );
     const key = o.key !== undefined ? parsePublicKeyLine(o.key) : undefined;
     const hash = o.password !== undefined ? await hashPassword(o.password) : undefined;
 
