@@ -15,6 +15,7 @@ import { mkdtempSync } from "node:fs";
 import { connect as tcpConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pino from "pino";
 import ssh2 from "ssh2";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -411,6 +412,47 @@ describe("the admin token", () => {
       remoteAddress: CLASSMATE,
     });
     expect(right.statusCode).toBe(200);
+  });
+});
+
+describe("one structured log", () => {
+  it("HTTP and SSH failures and throttling land in the same pino log, as JSON with their fields", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: "info" }, { write: (s: string) => lines.push(JSON.parse(s)) });
+    const users = await usersWith({ name: "alice", password: "alice-password-1" });
+    const throttle = new LoginThrottle({ free: 1, now: () => 0 });
+    const server = await startSshServer({
+      lab: LAB(),
+      users,
+      port: 0,
+      hostKeyPath: join(mkdtempSync(join(tmpdir(), "routelab-hk-")), "key"),
+      throttle,
+      failDelayMs: 0,
+      log,
+    });
+    cleanups.push(() => server.close());
+    const { app } = await buildApp({
+      lab: LAB(),
+      logger: log,
+      logins: { users, throttle, sessions: new SessionStore(), limits: new UserLimits() },
+    });
+    cleanups.push(() => app.close());
+    expect(await sshLogin(server.port, "alice", { password: "Wrong-Guess-1" })).toBeUndefined();
+    const web = (password: string) =>
+      app.inject({
+        method: "POST",
+        url: "/api/login",
+        payload: { user: "alice", password },
+        remoteAddress: "127.0.0.1",
+      });
+    expect((await web("Wrong-Guess-2")).statusCode).toBe(401);
+    expect((await web("Wrong-Guess-3")).statusCode).toBe(429);
+    const events = lines.map((l) => `${l.proto}:${l.event}`);
+    expect(events).toContain("ssh:login-failed");
+    expect(events).toContain("http:login-failed");
+    expect(events).toContain("http:throttled");
+    expect(lines.find((l) => l.event === "login-failed")).toMatchObject({ user: "alice", addr: "127.0.0.1" });
+    expect(JSON.stringify(lines)).not.toMatch(/Wrong-Guess/);
   });
 });
 
