@@ -28,7 +28,7 @@ interface Watch {
   token: string | undefined;
   /** The password hash when the watch began (UsersStore.passwordStamp). */
   stamp: string | undefined;
-  end: (message: string) => void;
+  end: (message: string, why: SessionEnd) => void;
 }
 
 /** What the person reads when their session is ended (one line, no line end). */
@@ -62,7 +62,10 @@ export class SessionGuard {
    * runs once, with the message to show, when the login no longer holds. Returns the function
    * to call when the session closes by itself.
    */
-  watch(who: { user: string; token?: string | undefined }, end: (message: string) => void): () => void {
+  watch(
+    who: { user: string; token?: string | undefined },
+    end: (message: string, why: SessionEnd) => void,
+  ): () => void {
     const w: Watch = { user: who.user, token: who.token, stamp: this.o.users.passwordStamp(who.user), end };
     this.watches.add(w);
     this.start();
@@ -84,7 +87,7 @@ export class SessionGuard {
     for (const w of [...this.watches])
       if (this.o.users.role(w.user) === undefined) {
         removed.add(w.user);
-        this.fire(w, endMessage(w.user, "removed"));
+        this.fire(w, "removed");
       }
     for (const user of removed) this.o.sessions?.revokeUser(user, "removed");
     const users = this.o.users;
@@ -92,17 +95,17 @@ export class SessionGuard {
     // the SSH connections logged in before it.
     this.o.sessions?.revokeIf((s) => passwordChanged(users, s), "password");
     for (const w of [...this.watches])
-      if (w.token === undefined && passwordChanged(users, w)) this.fire(w, endMessage(w.user, "password"));
+      if (w.token === undefined && passwordChanged(users, w)) this.fire(w, "password");
     this.o.sessions?.sweep();
   }
 
   private sessionEnded(s: Session, why: SessionEnd): void {
-    for (const w of [...this.watches]) if (w.token === s.token) this.fire(w, endMessage(w.user, why));
+    for (const w of [...this.watches]) if (w.token === s.token) this.fire(w, why);
   }
 
-  private fire(w: Watch, message: string): void {
+  private fire(w: Watch, why: SessionEnd): void {
     if (!this.forget(w)) return;
-    w.end(message);
+    w.end(endMessage(w.user, why), why);
   }
 
   private forget(w: Watch): boolean {

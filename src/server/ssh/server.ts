@@ -133,11 +133,12 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       // The open shell and exec channels, and whether each has a pseudo-terminal.
       const streams = new Map<ssh2.ServerChannel, boolean>();
       let removed = false;
-      const unwatch = guard.watch({ user: name }, (message) => {
+      const unwatch = guard.watch({ user: name }, (message, why) => {
         removed = true;
+        const what = why === "password" ? "'s password was changed" : " was removed from the users file";
         log.info(
-          { event: "logged-out", proto: "ssh", addr, user: name },
-          `ssh: ${addr}: ${name}: ${message}`,
+          { event: "logged-out", proto: "ssh", addr, user: name, why },
+          `ssh: ${addr}: ${name}${what}: connection closed`,
         );
         const open = [...streams];
         for (const [stream, pty] of open) {
