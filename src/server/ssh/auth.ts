@@ -82,7 +82,7 @@ export function authenticateClient(
         name,
         `${sanitize(name)} throttled for ${Math.ceil(attempt / 1000)} s after failed logins`,
       );
-      return refuse(ctx, false);
+      return refuse(ctx, true); // counts toward MaxAuthTries: a throttled client cannot retry forever
     }
     if (ctx.method === "password") {
       if (!(await o.users.verifyPassword(name, ctx.password)) || !o.users.role(name)) {
