@@ -2,9 +2,12 @@
  * The command line as a user meets it: `check`, `run`, exit codes and error messages
  * (file:line:col, never a stack trace).
  */
-import { readdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { routelab } from "./cli.js";
+import { BIN, ROOT, routelab } from "./cli.js";
 
 const noStack = (s: string) => expect(s).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
 
@@ -36,6 +39,53 @@ describe("routelab check", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/missing required argument 'topology'/);
     expect(routelab(["frobnicate"]).code).toBe(2);
+  });
+});
+
+describe("routelab up", () => {
+  it("refuses an admin token shorter than 16 characters before starting anything", () => {
+    const r = routelab(["up", "examples/seed.yaml", "--http", "0", "--no-ssh", "--admin-token", "short"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      "routelab: --admin-token: admin token too short: at least 16 characters (try: openssl rand -base64 24)\n",
+    );
+    expect(r.out).toBe("");
+  });
+
+  /** Starts `up` on free ports, waits for its banner, stops it with SIGINT; its standard error. */
+  const upStderr = (args: string[], env: NodeJS.ProcessEnv) =>
+    new Promise<string>((resolve) => {
+      const users = join(mkdtempSync(join(tmpdir(), "routelab-up-")), "users.yaml");
+      const p = spawn(
+        process.execPath,
+        [BIN, "up", "examples/seed.yaml", "--http", "0", "--no-ssh", "--users", users, ...args],
+        {
+          cwd: ROOT,
+          env: { ...process.env, ...env },
+        },
+      );
+      let err = "";
+      p.stderr.on("data", (d) => {
+        err += d;
+      });
+      p.stdout.on("data", (d) => {
+        if (String(d).includes("stop with Ctrl-C")) p.kill("SIGINT");
+      });
+      p.on("close", () => resolve(err));
+    });
+
+  it("warns that --admin-token shows in ps, not the environment variable; logs as JSON lines on standard error", async () => {
+    const token = "a-long-enough-admin-token";
+    const argv = await upStderr(["--admin-token", token], {});
+    expect(argv).toMatch(/^routelab: warning: --admin-token is visible to every user of this machine \(ps\)/);
+    const env = await upStderr(["--log-level", "info"], { ROUTELAB_ADMIN_TOKEN: token });
+    expect(env).not.toMatch(/warning/);
+    const lines = env
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(lines.some((l) => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(l.msg))).toBe(true);
+    expect(env).not.toContain(token);
   });
 });
 

@@ -13,6 +13,8 @@ import { LabError } from "../core/errors.js";
 import { parseDuration } from "../core/time.js";
 import { registerExportCommand } from "./export.js";
 import { registerGradeCommand } from "./grade.js";
+import { checkAdminToken } from "../server/http/admin-token.js";
+import type { LogLevel } from "../server/log.js";
 import { defaultUsersFile } from "../server/users/file.js";
 
 export const EXIT_USAGE = 2;
@@ -80,9 +82,17 @@ async function program(
     .addOption(new Option("--speed <x>", "clock speed factor (0.05 to 100)").default(1).argParser(speedArg))
     .addOption(new Option("--seed <n>", "random seed").default(1).argParser(intArg("--seed")))
     .addOption(
-      new Option("--admin-token <token>", "instructor bearer token for control actions").env(
-        "ROUTELAB_ADMIN_TOKEN",
-      ),
+      new Option(
+        "--admin-token <token>",
+        "instructor bearer token for control actions, 16+ characters (better: the environment variable, which ps does not show)",
+      )
+        .env("ROUTELAB_ADMIN_TOKEN")
+        .argParser(adminTokenArg),
+    )
+    .addOption(
+      new Option("--log-level <level>", "structured log of HTTP and SSH (JSON lines on standard error)")
+        .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+        .default("info"),
     )
     .addOption(engineOption())
     .option("--users <file>", "users file (default: routelab-users.yaml beside the topology)")
@@ -102,8 +112,18 @@ async function program(
           engine: "sim" | "netns";
           users?: string;
           ssh: number | false;
+          logLevel: LogLevel;
         },
-      ) => exit(await (await import("./up.js")).runUp({ topology: topo, ...o, out, err })),
+        cmd: Command,
+      ) => {
+        // A token on the command line is in every user's `ps`; the environment variable is not.
+        if (cmd.getOptionValueSource("adminToken") === "cli")
+          err(
+            "routelab: warning: --admin-token is visible to every user of this machine (ps); " +
+              "set ROUTELAB_ADMIN_TOKEN instead\n",
+          );
+        exit(await (await import("./up.js")).runUp({ topology: topo, ...o, out, err }));
+      },
     );
   p.command("compare")
     .description("run a topology on the simulator and on Linux namespaces + FRR, report route differences")
@@ -130,6 +150,11 @@ async function program(
   registerGradeCommand(p, out, err, exit);
   registerExportCommand(p, out);
   return p;
+}
+
+function adminTokenArg(v: string): string {
+  checkAdminToken(v);
+  return v;
 }
 
 function engineOption(): Option {

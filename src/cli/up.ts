@@ -8,6 +8,7 @@ import { createNetnsLab } from "../engines/netns/index.js";
 import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { createServer } from "../server/index.js";
+import { createServerLog, type LogLevel } from "../server/log.js";
 import { defaultUsersFile, type Logins, loginBanner, startLogins } from "../server/logins.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
@@ -23,6 +24,8 @@ export interface UpArgs {
   users?: string | undefined;
   /** SSH port, or false for none. */
   ssh: number | false;
+  /** Level of the structured HTTP + SSH log on standard error (default info). */
+  logLevel?: LogLevel | undefined;
   /** `sim` (default) or `netns` (Linux namespaces + FRR, root; real time, speed 1 only). */
   engine?: "sim" | "netns" | undefined;
   out: (s: string) => void;
@@ -49,6 +52,8 @@ export async function runUp(a: UpArgs): Promise<number> {
     lab = lesson.lab;
     session = lesson.session;
   }
+  // One structured log for both servers: logins, failures, throttling, refused connections.
+  const log = createServerLog(a.logLevel ?? "info");
   let logins: Logins;
   try {
     logins = await startLogins({
@@ -56,6 +61,7 @@ export async function runUp(a: UpArgs): Promise<number> {
       usersFile: a.users ?? defaultUsersFile(a.topology),
       sshPort: a.ssh,
       host: a.host,
+      log,
     });
   } catch (e) {
     await lab.close();
@@ -74,6 +80,7 @@ export async function runUp(a: UpArgs): Promise<number> {
       host: a.host,
       adminToken: a.adminToken,
       logins,
+      logger: log,
     });
   } catch (e) {
     await logins.close();

@@ -27,7 +27,7 @@ describe("routelab users", () => {
     expect(b).toMatch(/added instructor bob, colour #FFFFFF, no password, 1 key/);
     expect(b).toMatch(/key SHA256:/);
     expect(b).not.toMatch(/one-time/);
-    expect(await usersAdd(file, "bob", { password: "s3cret" })).toMatch(
+    expect(await usersAdd(file, "bob", { password: "s3cret-horse" })).toMatch(
       /^updated instructor bob.*password set, 1 key/,
     );
     expect(usersList(file)).toBe(
@@ -37,7 +37,7 @@ describe("routelab users", () => {
     );
     expect(usersRemove(file, "alice")).toMatch(/removed alice/);
     expect(() => usersRemove(file, "alice")).toThrow(/no user 'alice'/);
-    expect(readFileSync(file, "utf8")).not.toContain("s3cret");
+    expect(readFileSync(file, "utf8")).not.toContain("s3cret-horse");
     writeFileSync(pub, "ssh-ed25519 garbage\n");
     await expect(usersAdd(file, "carol", { key: pub })).rejects.toThrow(/bad ssh-ed25519 key/);
   });
@@ -67,11 +67,11 @@ describe("routelab users", () => {
 
     const tty = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (_b: boolean) => {} });
     const typed = run(["users", "add", "bob", "--password", "--role", "instructor"], tty);
-    setTimeout(() => tty.write("hun\x7fnter2\r"), 20);
-    setTimeout(() => tty.write("hunter2\r"), 60);
+    setTimeout(() => tty.write("hun\x7fnter22\r"), 20);
+    setTimeout(() => tty.write("hunter22\r"), 60);
     const shown = await typed;
     expect(shown).toBe("Password for bob: \nRetype password: \n");
-    expect(await UsersStore.load(file).verifyPassword("bob", "hunter2")).toBe(true);
+    expect(await UsersStore.load(file).verifyPassword("bob", "hunter22")).toBe(true);
     await run(["users", "list"], new PassThrough());
     expect(out).toMatch(/bob {4}instructor/);
     await expect(run(["users", "add", "x", "--role", "boss"], new PassThrough())).rejects.toThrow(

@@ -20,12 +20,40 @@ export interface UserLimitOptions {
   maxSessions?: number;
 }
 
+/**
+ * Counts held slots per key (a user, an address) with a cap: the SSH server, the HTTP server
+ * and UserLimits all claim through one of these, so a slot is always given back exactly once.
+ */
+export class SlotCounter {
+  private readonly held = new Map<string, number>();
+
+  /** Slots `key` holds now. */
+  count(key: string): number {
+    return this.held.get(key) ?? 0;
+  }
+
+  /** Claims one slot of at most `max`: the release function, or undefined when full. */
+  claim(key: string, max: number): (() => void) | undefined {
+    const n = this.count(key);
+    if (n >= max) return undefined;
+    this.held.set(key, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const k = this.count(key) - 1;
+      if (k <= 0) this.held.delete(key);
+      else this.held.set(key, k);
+    };
+  }
+}
+
 export class UserLimits {
   readonly maxConcurrent: number;
   readonly maxOutput: number;
   readonly maxSessions: number;
-  private readonly running = new Map<string, number>();
-  private readonly sessions = new Map<string, number>();
+  private readonly running = new SlotCounter();
+  private readonly sessions = new SlotCounter();
 
   constructor(o: UserLimitOptions = {}) {
     this.maxConcurrent = o.maxConcurrent ?? 4;
@@ -35,33 +63,25 @@ export class UserLimits {
 
   /** Claims a command slot: the release function, or the refusal message. */
   startCommand(user: string): (() => void) | string {
-    return this.claim(this.running, user, this.maxConcurrent, "commands running");
+    return (
+      this.running.claim(user, this.maxConcurrent) ?? refusal(user, this.maxConcurrent, "commands running")
+    );
   }
 
   /** Claims a session slot: the release function, or the refusal message. */
   startSession(user: string): (() => void) | string {
-    return this.claim(this.sessions, user, this.maxSessions, "sessions open");
+    return this.sessions.claim(user, this.maxSessions) ?? refusal(user, this.maxSessions, "sessions open");
   }
 
   /** Commands `user` is running now. */
   commandsOf(user: string): number {
-    return this.running.get(user) ?? 0;
+    return this.running.count(user);
   }
   sessionsOf(user: string): number {
-    return this.sessions.get(user) ?? 0;
+    return this.sessions.count(user);
   }
+}
 
-  private claim(m: Map<string, number>, user: string, max: number, what: string): (() => void) | string {
-    const n = m.get(user) ?? 0;
-    if (n >= max) return `${user}: too many ${what} (limit ${max}); finish one first`;
-    m.set(user, n + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const k = (m.get(user) ?? 1) - 1;
-      if (k <= 0) m.delete(user);
-      else m.set(user, k);
-    };
-  }
+function refusal(user: string, max: number, what: string): string {
+  return `${user}: too many ${what} (limit ${max}); finish one first`;
 }

@@ -8,6 +8,7 @@
  */
 import type { Lab } from "../lab/lab.js";
 import { UserLimits } from "./limits.js";
+import type { ServerLog } from "./log.js";
 import { hostKeyPathFor } from "./ssh/host-key.js";
 import { type SshServer, startSshServer } from "./ssh/server.js";
 import { SessionStore } from "./users/sessions.js";
@@ -22,7 +23,8 @@ export interface LoginsOptions {
   /** SSH port (0: any free port); `false`: no SSH server. */
   sshPort: number | false;
   host?: string;
-  log?: (line: string) => void;
+  /** The structured log shared with the HTTP server (createServerLog), or a line printer. */
+  log?: ServerLog | ((line: string) => void);
 }
 
 export interface Logins {

@@ -2,14 +2,16 @@
  * @module server/session-guard
  * Ends what a login opened once the login no longer holds. An SSH connection and the page's
  * terminals run a shell as their user; when an instructor removes that user from the users
- * file (`routelab users remove`), every one of them ends, with a message. A terminal opened
+ * file (`routelab users remove`) or changes their password (`routelab users add NAME
+ * --password`: a leaked password is changed to shut someone out), every one of them ends,
+ * with a message, and so do the web sessions made with the old password. A terminal opened
  * from a web session also ends with that session: logged out in another tab, expired, unused
  * too long. Nothing is left running as someone who may no longer log in.
  *
  * The users file is re-read (one stat) and session lifetimes checked every `intervalMs` while
  * anything is watched; a logout or revocation in the session store ends its terminals at once.
  */
-import type { Session, SessionEnd, SessionStore } from "./users/sessions.js";
+import { passwordChanged, type Session, type SessionEnd, type SessionStore } from "./users/sessions.js";
 import type { UsersStore } from "./users/store.js";
 
 export interface SessionGuardOptions {
@@ -24,7 +26,9 @@ export interface SessionGuardOptions {
 interface Watch {
   user: string;
   token: string | undefined;
-  end: (message: string) => void;
+  /** The password hash when the watch began (UsersStore.passwordStamp). */
+  stamp: string | undefined;
+  end: (message: string, why: SessionEnd) => void;
 }
 
 /** What the person reads when their session is ended (one line, no line end). */
@@ -38,6 +42,8 @@ export function endMessage(user: string, why: SessionEnd): string {
       return "routelab: your login expired; log in again.";
     case "idle":
       return "routelab: your login went unused too long; log in again.";
+    case "password":
+      return `routelab: ${user}'s password was changed; log in again.`;
     case "revoked":
     case "evicted":
       return "routelab: your login was ended by the server; log in again.";
@@ -56,8 +62,11 @@ export class SessionGuard {
    * runs once, with the message to show, when the login no longer holds. Returns the function
    * to call when the session closes by itself.
    */
-  watch(who: { user: string; token?: string | undefined }, end: (message: string) => void): () => void {
-    const w: Watch = { user: who.user, token: who.token, end };
+  watch(
+    who: { user: string; token?: string | undefined },
+    end: (message: string, why: SessionEnd) => void,
+  ): () => void {
+    const w: Watch = { user: who.user, token: who.token, stamp: this.o.users.passwordStamp(who.user), end };
     this.watches.add(w);
     this.start();
     return () => this.forget(w);
@@ -78,19 +87,25 @@ export class SessionGuard {
     for (const w of [...this.watches])
       if (this.o.users.role(w.user) === undefined) {
         removed.add(w.user);
-        this.fire(w, endMessage(w.user, "removed"));
+        this.fire(w, "removed");
       }
     for (const user of removed) this.o.sessions?.revokeUser(user, "removed");
+    const users = this.o.users;
+    // Web sessions from before a password change end (their terminals with them), and so do
+    // the SSH connections logged in before it.
+    this.o.sessions?.revokeIf((s) => passwordChanged(users, s), "password");
+    for (const w of [...this.watches])
+      if (w.token === undefined && passwordChanged(users, w)) this.fire(w, "password");
     this.o.sessions?.sweep();
   }
 
   private sessionEnded(s: Session, why: SessionEnd): void {
-    for (const w of [...this.watches]) if (w.token === s.token) this.fire(w, endMessage(w.user, why));
+    for (const w of [...this.watches]) if (w.token === s.token) this.fire(w, why);
   }
 
-  private fire(w: Watch, message: string): void {
+  private fire(w: Watch, why: SessionEnd): void {
     if (!this.forget(w)) return;
-    w.end(message);
+    w.end(endMessage(w.user, why), why);
   }
 
   private forget(w: Watch): boolean {

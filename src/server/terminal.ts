@@ -9,12 +9,13 @@ import { builtinCommands } from "../shell/builtins.js";
 import { ShellSession } from "../shell/session.js";
 import type { UserLimits } from "./limits.js";
 import { CONTROL_COMMANDS, type PolicyRole } from "./policy.js";
-import { createUserExec } from "./user-exec.js";
+import { createUserExec, roleReader } from "./user-exec.js";
 
 export interface TerminalOptions {
   lab: Lab;
   user: string;
-  role: PolicyRole;
+  /** The role, or the function that reads it now (see UserExecOptions.role). */
+  role: PolicyRole | (() => PolicyRole);
   limits: UserLimits;
   /** Node to start on (default: the topology's first). */
   node?: string;
@@ -61,12 +62,13 @@ export function openTerminal(o: TerminalOptions): Terminal | string {
   const base = o.commands ?? defaultCommands!;
   const nodes = () => o.lab.nodes().map((n) => n.name);
   const node = o.node ?? nodes()[0]!;
+  const roleNow = roleReader(o.role);
   const session = new ShellSession({
     user: o.user,
     startNode: node,
     exec: createUserExec({ lab: o.lab, user: o.user, role: o.role, limits: o.limits }),
     nodes,
-    commands: () => (o.role === "instructor" ? [...base(), ...CONTROL_COMMANDS] : base()),
+    commands: () => (roleNow() === "instructor" ? [...base(), ...CONTROL_COMMANDS] : base()),
     write: o.write,
     onExit: (code) => {
       offEvents();
@@ -78,7 +80,7 @@ export function openTerminal(o: TerminalOptions): Terminal | string {
     cols: o.cols ?? 80,
     rows: o.rows ?? 24,
     banner:
-      `routelab: logged in as ${o.user} (${o.role}) on ${node}. ` +
+      `routelab: logged in as ${o.user} (${roleNow()}) on ${node}. ` +
       "Type help for commands, ssh NODE to hop to another router, exit to leave.\n",
   });
   // A crashed router drops the connections to it (ShellSession.hostDown).

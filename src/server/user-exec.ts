@@ -19,7 +19,11 @@ export const EX_STOPPED = 130;
 export interface UserExecOptions {
   lab: Lab;
   user: string;
-  role: PolicyRole;
+  /**
+   * The user's role, or the function that reads it now: asked at every line, so an instructor
+   * demoted in the users file loses the controls in a shell already open, at the next command.
+   */
+  role: PolicyRole | (() => PolicyRole);
   limits: UserLimits;
 }
 
@@ -34,10 +38,17 @@ function finished(code: number): UserRun {
   return { done: Promise.resolve(code), exitCode: code, interrupt() {} };
 }
 
+/** The function that reads a role now, for a role given as a value or as such a function. */
+export function roleReader(role: PolicyRole | (() => PolicyRole)): () => PolicyRole {
+  return typeof role === "function" ? role : () => role;
+}
+
 /** A line runner for one person's session. */
 export function createUserExec(o: UserExecOptions): UserExec {
+  const roleNow = roleReader(o.role);
   return (node, line, write) => {
-    const refusal = checkCommandAllowed(o.user, o.role, line);
+    const role = roleNow();
+    const refusal = checkCommandAllowed(o.user, role, line);
     if (refusal) {
       write(`${refusal}\n`);
       return finished(EX_NOPERM);
@@ -69,7 +80,7 @@ export function createUserExec(o: UserExecOptions): UserExec {
       write(s);
     };
     try {
-      ex = o.lab.exec(node, line, { user: o.user, privileged: o.role === "instructor", write: bounded });
+      ex = o.lab.exec(node, line, { user: o.user, privileged: role === "instructor", write: bounded });
     } catch (e) {
       release();
       throw e;

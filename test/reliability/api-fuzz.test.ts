@@ -211,6 +211,9 @@ describe("HTTP API under hostile requests", () => {
   });
 
   it("keeps control actions for the token holder", async () => {
+    // Each refusal from its own address: guesses from one address are throttled (429, in
+    // test/reliability/hardening.test.ts); here each must be refused as wrong.
+    let guess = 0;
     for (const [url, payload] of [
       ["/api/links", { a: "vm1", b: "vm2", state: "down" }],
       ["/api/links", { a: "vm1", b: "vm2", loss: "50%", delay: "1s" }],
@@ -223,6 +226,7 @@ describe("HTTP API under hostile requests", () => {
           url,
           payload,
           headers: authorization ? { authorization } : {},
+          remoteAddress: `10.0.${guess++}.1`,
         });
         expect(r.statusCode, `${url} ${authorization}`).toBe(401);
       }

@@ -117,7 +117,7 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     const users = UsersStore.load(join(dir, "routelab-users.yaml"));
     await users.add({ name: "alice", password: "alice-pw", key: readFileSync(`${KEY}.pub`, "utf8") });
     await users.add({ name: "carol", role: "instructor", password: "carol-pw" });
-    await users.add({ name: "dave", password: "dave-pw" });
+    await users.add({ name: "dave", password: "dave-pw-12" });
     users.save();
     lab = createSimLab(loadTopologyFile(join(ROOT, "examples", "seed.yaml")), {
       seed: 1,
@@ -281,7 +281,7 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     expect(linkUp()).toBe(true);
   });
   it("ends a removed user's shell and running command, each with a message and status 77", async () => {
-    const dave = withPassword("dave", "dave-pw");
+    const dave = withPassword("dave", "dave-pw-12");
     const shell = spawn(SSH, ["-tt", ...dave.args], { env: dave.env, stdio: ["pipe", "pipe", "pipe"] });
     const ping = spawn(SSH, [...dave.args, "vm1", "ping", "vm5"], {
       env: dave.env,

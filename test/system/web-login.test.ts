@@ -105,7 +105,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     usersFile = join(mkdtempSync(join(tmpdir(), "routelab-web-login-")), "users.yaml");
     const users = UsersStore.load(usersFile);
     await users.add({ name: "alice", password: "alice-pw", role: "student", color: ALICE_COLOR });
-    await users.add({ name: "bob", password: "bob-pw", role: "instructor" });
+    await users.add({ name: "bob", password: "bob-pw-12", role: "instructor" });
     users.save();
     server = await createServer({
       lab,
@@ -244,7 +244,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
   });
 
   it("the instructor logs in: controls are there and take a link down; log out works", async () => {
-    await logIn("bob", "bob-pw");
+    await logIn("bob", "bob-pw-12");
     expect(await page.locator("#pause").isVisible()).toBe(true);
     await until("bob's prompt", async () => /bob@vm1\$ $/.test(await hooks((h) => h.terminalText)));
     await takeFromLinkMenu(page, "vm3-vm8", "down", async () => {

@@ -312,7 +312,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
   });
 
   it("with --admin-token, hides the controls until the instructor's token is given", async () => {
-    const guarded = await createServer({ lab, port: 0, adminToken: "s3cret" });
+    const guarded = await createServer({ lab, port: 0, adminToken: "s3cret-admin-token" });
     const p2 = await browser.context.newPage();
     try {
       await p2.goto(guarded.url);
@@ -324,7 +324,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
       await p2.waitForFunction(() => document.getElementById("status")!.textContent!.includes("token"));
       expect(lab.links().find((l) => l.id === "vm3-vm8")!.up).toBe(true);
       // The instructor enters the token: controls appear and work.
-      p2.once("dialog", (d) => void d.accept("s3cret"));
+      p2.once("dialog", (d) => void d.accept("s3cret-admin-token"));
       await p2.click("#token");
       await p2.waitForFunction(() => !document.body.classList.contains("no-control"));
       expect(await p2.locator("#pause").isVisible()).toBe(true);

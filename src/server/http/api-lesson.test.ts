@@ -123,14 +123,14 @@ describe("lesson API", () => {
   });
 
   it("rewinding is the instructor's: without the token 401, reading stays open", async () => {
-    const { app } = await serve({ adminToken: "sekret" });
-    await post(app, "/api/clock", { step: "1m" }, "sekret");
+    const { app } = await serve({ adminToken: "sekret-admin-token" });
+    await post(app, "/api/clock", { step: "1m" }, "sekret-admin-token");
     const refused = await post(app, "/api/clock/rewind", { t: "10s" });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().code).toBe("unauthorized");
     expect((await app.inject({ method: "GET", url: "/api/lesson" })).statusCode).toBe(200);
     expect((await app.inject({ method: "GET", url: "/api/lesson/journal" })).statusCode).toBe(200);
-    const ok = await post(app, "/api/clock/rewind", { t: "10s" }, "sekret");
+    const ok = await post(app, "/api/clock/rewind", { t: "10s" }, "sekret-admin-token");
     expect(ok.statusCode).toBe(200);
     expect(ok.json().now).toBe(10e9);
   });

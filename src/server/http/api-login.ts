@@ -9,7 +9,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HttpError } from "./api-shapes.js";
 import { type LoginBody, loginBody } from "./schemas.js";
-import { bearerToken } from "./auth.js";
+import { bearerToken, ThrottledError } from "./auth.js";
+import { sourceKey } from "../source-address.js";
 import { cookieValue, type LoginServices, SESSION_COOKIE, sessionCookie } from "./session-auth.js";
 
 /** Cookie lifetime: the session store's absolute lifetime (one teaching day). */
@@ -29,28 +30,26 @@ export function registerLoginApi(app: FastifyInstance, logins: LoginServices | u
   app.post<{ Body: LoginBody }>("/api/login", { schema: { body: loginBody } }, async (request, reply) => {
     if (!logins) throw noLogins();
     const { user, password } = request.body;
-    const addr = request.ip;
+    const addr = sourceKey(request.ip);
     logins.users.refresh();
-    const wait = logins.throttle.retryAfter(user, addr);
-    if (wait > 0) {
-      const s = Math.ceil(wait / 1000);
-      void reply.header("retry-after", String(s));
-      throw new HttpError(
-        429,
-        `too many failed logins for ${user} from this address: try again in ${s} s`,
-        "password",
-        "throttled",
-      );
-    }
+    // The attempt is reserved (counted as failed) before the password is checked, so a burst of
+    // guesses sent at once cannot all be checked while the first are still being verified.
+    const attempt = logins.throttle.begin(user, addr);
+    if (typeof attempt === "number")
+      throw new ThrottledError(attempt, `${user} from this address`, "password");
     // verifyPassword costs the same for unknown users, so the answer does not say which exist.
-    if (!(await logins.users.verifyPassword(user, password))) {
-      logins.throttle.fail(user, addr);
+    const role = (await logins.users.verifyPassword(user, password)) ? logins.users.role(user) : undefined;
+    if (!role) {
+      attempt.fail();
+      request.log.warn(
+        { event: "login-failed", proto: "http", user: user.slice(0, 64), addr },
+        `http: ${addr}: failed password for ${JSON.stringify(user.slice(0, 64))}`,
+      );
       throw new HttpError(401, "wrong user name or password", "password", "unauthorized");
     }
-    const role = logins.users.role(user);
-    if (!role) throw new HttpError(401, "wrong user name or password", "password", "unauthorized");
-    logins.throttle.succeed(user, addr);
-    const s = logins.sessions.create(user, role);
+    attempt.succeed();
+    request.log.info({ event: "login", proto: "http", user, role, addr }, `http: ${addr}: ${user} logged in`);
+    const s = logins.sessions.create(user, role, logins.users.passwordStamp(user));
     void reply.header("set-cookie", sessionCookie(s.token, COOKIE_MAX_AGE_S, secure(request)));
     return { token: s.token, user, role, color: logins.users.color(user) ?? null };
   });

@@ -27,7 +27,7 @@ async function makeLogins(): Promise<LoginServices & { wall: { now: number } }> 
   const dir = mkdtempSync(join(tmpdir(), "routelab-api-logins-"));
   const users = UsersStore.load(join(dir, "users.yaml"));
   await users.add({ name: "alice", password: "alice-pw", role: "student", color: "#FF8800" });
-  await users.add({ name: "bob", password: "bob-pw", role: "instructor" });
+  await users.add({ name: "bob", password: "bob-pw-12", role: "instructor" });
   await users.add({ name: "carol", password: "carol-pw", role: "student" });
   users.save();
   const wall = { now: 1_000_000 };
@@ -50,7 +50,7 @@ beforeEach(async () => {
   events = [];
   lab.onEvent((e) => events.push(e));
   logins = await makeLogins();
-  ({ app } = await buildApp({ lab, logins, adminToken: "s3cret", webRoot: "/nonexistent" }));
+  ({ app } = await buildApp({ lab, logins, adminToken: "s3cret-admin-token", webRoot: "/nonexistent" }));
   await app.ready();
   await lab.advance(40e9); // RIP converges
 });
@@ -93,7 +93,7 @@ describe("logging in", () => {
       headers: { authorization: `Bearer ${body.token}` },
     });
     expect(b.json()).toMatchObject({ user: "alice", role: "student" });
-    const i = await login("bob", "bob-pw");
+    const i = await login("bob", "bob-pw-12");
     const si = await app.inject({ method: "GET", url: "/api/session", headers: as(cookieOf(i)) });
     expect(si.json()).toMatchObject({ user: "bob", role: "instructor", control: true });
   });
@@ -200,7 +200,7 @@ describe("roles", () => {
     expect(lab.links().find((l) => l.id === "vm1-vm2")!.up).toBe(true);
     expect(lab.nodes().find((n) => n.name === "vm3")!.up).toBe(true);
 
-    const teacher = await link(as(cookieOf(await login("bob", "bob-pw"))));
+    const teacher = await link(as(cookieOf(await login("bob", "bob-pw-12"))));
     expect(teacher.statusCode).toBe(200);
     expect(lab.links().find((l) => l.id === "vm1-vm2")!.up).toBe(false);
   });
@@ -217,14 +217,14 @@ describe("roles", () => {
     const ex = await app.inject({
       method: "POST",
       url: "/api/exec",
-      headers: { authorization: "Bearer s3cret" },
+      headers: { authorization: "Bearer s3cret-admin-token" },
       payload: { node: "vm1", command: "ping -c 1 vm6", user: "carol" },
     });
     expect(ex.json().exit).toBe(0);
     expect(events.some((e) => e.kind === "hop" && e.user === "carol")).toBe(true);
-    const r = await link({ authorization: "Bearer s3cret" });
+    const r = await link({ authorization: "Bearer s3cret-admin-token" });
     expect(r.statusCode).toBe(200);
-    expect((await link({ authorization: "Bearer s3cret" }, "up")).statusCode).toBe(200);
+    expect((await link({ authorization: "Bearer s3cret-admin-token" }, "up")).statusCode).toBe(200);
     // A page that kept a stale token still works by its cookie; the admin token beats a
     // student's cookie.
     const alice = cookieOf(await login("alice", "alice-pw"));
@@ -234,7 +234,9 @@ describe("roles", () => {
       headers: { cookie: alice, authorization: "Bearer old" },
     });
     expect(stale.json()).toMatchObject({ user: "alice", role: "student" });
-    expect((await link({ cookie: alice, authorization: "Bearer s3cret" }, "up")).statusCode).toBe(200);
+    expect((await link({ cookie: alice, authorization: "Bearer s3cret-admin-token" }, "up")).statusCode).toBe(
+      200,
+    );
   });
 
   it("a student's command runs as them under the policy: ping -i 0.01 refused with the reason", async () => {
@@ -283,7 +285,7 @@ describe("roles", () => {
   });
 
   it("an instructor's typed control command works through /api/exec", async () => {
-    const c = as(cookieOf(await login("bob", "bob-pw")));
+    const c = as(cookieOf(await login("bob", "bob-pw-12")));
     const r = await app.inject({
       method: "POST",
       url: "/api/exec",
@@ -323,7 +325,7 @@ describe("who is who", () => {
     const teacher = await app.inject({
       method: "GET",
       url: "/api/users",
-      headers: as(cookieOf(await login("bob", "bob-pw"))),
+      headers: as(cookieOf(await login("bob", "bob-pw-12"))),
     });
     expect(teacher.json().users).toContainEqual({
       name: "bob",

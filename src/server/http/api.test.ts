@@ -360,7 +360,7 @@ describe("HTTP API (scripted lab)", () => {
 
   it("with an admin token, control needs it; view and exec stay open", async () => {
     const lab = scriptedLab(true);
-    const a = await start(lab, { adminToken: "s3cret" });
+    const a = await start(lab, { adminToken: "s3cret-admin-token" });
     const anon = await a.inject({
       method: "POST",
       url: "/api/links",
@@ -378,7 +378,7 @@ describe("HTTP API (scripted lab)", () => {
     const right = await a.inject({
       method: "POST",
       url: "/api/nodes/r1",
-      headers: { authorization: "Bearer s3cret" },
+      headers: { authorization: "Bearer s3cret-admin-token" },
       payload: { state: "down" },
     });
     expect(right.statusCode).toBe(200);
@@ -401,7 +401,7 @@ describe("HTTP API (scripted lab)", () => {
     const admin = await a.inject({
       method: "GET",
       url: "/api/session",
-      headers: { authorization: "Bearer s3cret" },
+      headers: { authorization: "Bearer s3cret-admin-token" },
     });
     expect(admin.json()).toEqual({
       user: "admin",

@@ -10,6 +10,9 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import { sourceKey } from "../source-address.js";
+import type { LoginThrottle } from "../users/throttle.js";
+import { HttpError } from "./api-shapes.js";
 
 /**
  * - `view`: read topology, routes, clock, the event stream.
@@ -62,17 +65,54 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** A refused login or token guess: 429 with Retry-After (errors.ts sets the header and logs it). */
+export class ThrottledError extends HttpError {
+  readonly retryAfterS: number;
+  constructor(waitMs: number, who: string, field?: string) {
+    const s = Math.ceil(waitMs / 1000);
+    super(429, `too many failed logins for ${who}: try again in ${s} s`, field, "throttled");
+    this.retryAfterS = s;
+  }
+}
+
+/** Throttle key of admin-token guesses ("admin" is a reserved user name, so no account shares it). */
+const ADMIN = "admin";
+
+/**
+ * Whether the request's bearer token is the admin token. Each comparison is a login attempt
+ * under the throttle, per source address: a wrong bearer token counts as a failed guess, and
+ * when this address has guessed too often even the right token waits (ThrottledError).
+ */
+export function isAdminToken(request: FastifyRequest, adminToken: string, throttle: LoginThrottle): boolean {
+  const token = bearerToken(request);
+  if (token === undefined) return false;
+  const addr = sourceKey(request.ip);
+  const attempt = throttle.begin(ADMIN, addr);
+  if (typeof attempt === "number") throw new ThrottledError(attempt, "the admin token from this address");
+  if (sameSecret(token, adminToken)) {
+    attempt.succeed();
+    return true;
+  }
+  attempt.fail();
+  request.log.warn(
+    { event: "token-failed", proto: "http", addr },
+    `http: ${addr}: a bearer token that is no session nor the admin token`,
+  );
+  return false;
+}
+
 /**
  * The issue-4 rules: with no admin token everybody may do everything (a lab on one's own
  * laptop); with one, `view` and `exec` stay open and `control` needs the token. The token
- * makes the caller an instructor for every action.
+ * makes the caller an instructor for every action; guesses at it are throttled.
  */
-export function tokenAuthorizer(adminToken?: string): Authorizer {
+export function tokenAuthorizer(adminToken?: string, throttle?: LoginThrottle): Authorizer {
   return (request, action) => {
     const token = bearerToken(request);
     if (adminToken !== undefined && token !== undefined) {
-      if (!sameSecret(token, adminToken)) throw new AuthError("wrong admin token", 401);
-      return { user: "admin", role: "instructor" };
+      const ok = throttle ? isAdminToken(request, adminToken, throttle) : sameSecret(token, adminToken);
+      if (!ok) throw new AuthError("wrong admin token", 401);
+      return { user: ADMIN, role: "instructor" };
     }
     if (adminToken === undefined) return { role: "anonymous" };
     if (action === "control")

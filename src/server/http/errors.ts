@@ -6,7 +6,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { type ApiError, httpOrLabError } from "./api-shapes.js";
-import { AuthError } from "./auth.js";
+import { sourceKey } from "../source-address.js";
+import { AuthError, ThrottledError } from "./auth.js";
 
 /** The field a fastify/ajv validation error is about, e.g. `state` or `body.silent`. */
 function validationField(err: FastifyError): string | undefined {
@@ -45,6 +46,10 @@ export function toApiError(err: unknown): { status: number; body: ApiError } {
 
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toApiError(err);
+  if (err instanceof ThrottledError) {
+    void reply.header("retry-after", String(err.retryAfterS));
+    request.log.warn({ event: "throttled", proto: "http", addr: sourceKey(request.ip) }, err.message);
+  }
   if (status >= 500) request.log.error(err);
   void reply.status(status).send(body);
 }

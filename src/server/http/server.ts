@@ -9,7 +9,14 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Socket } from "node:net";
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import type { LessonSession } from "../../engines/sim/lesson.js";
 import type { Lab } from "../../lab/lab.js";
 import { registerControlApi } from "./api-control.js";
@@ -18,6 +25,8 @@ import { registerLessonApi } from "./api-lesson.js";
 import { registerReadApi } from "./api-read.js";
 import { registerLoginApi } from "./api-login.js";
 import { registerPeopleApi } from "./api-people.js";
+import { ConnectionGate } from "../connection-gate.js";
+import { checkAdminToken } from "./admin-token.js";
 import { type Authorizer, tokenAuthorizer } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { errorHandler } from "./errors.js";
@@ -27,6 +36,7 @@ import { DEFAULT_EXEC_LIMITS, type ExecLimits } from "./exec-runner.js";
 import { type LoginServices, loginsAuthorizer } from "./session-auth.js";
 import { MAX_WS_MESSAGE, registerTerminalWs } from "./terminal-ws.js";
 import { UserStats } from "./user-stats.js";
+import { LoginThrottle } from "../users/throttle.js";
 
 export interface ServerOptions {
   lab: Lab;
@@ -42,6 +52,8 @@ export interface ServerOptions {
    * the role's policy and caps), control actions an instructor; the admin token still works.
    */
   logins?: LoginServices;
+  /** Throttles guesses at the admin token when there are no `logins` (which bring their own); default a new one. */
+  throttle?: LoginThrottle;
   /** Replaces the rules above (compose with chainAuthorizers). */
   authorize?: Authorizer;
   /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
@@ -52,11 +64,44 @@ export interface ServerOptions {
   fanout?: FanoutOptions;
   /** Registers more routes before the server starts (issue 5: login, web terminal). */
   extend?: (app: FastifyInstance, ctx: ApiContext) => void | Promise<void>;
-  /** Fastify's logger (off by default: the CLI prints what matters). */
-  logger?: boolean;
+  /**
+   * The log: the pino logger `routelab up` shares with the SSH server (`createServerLog`), or
+   * `true` for fastify's own; off by default (tests, and labs without logins print what matters).
+   */
+  logger?: boolean | FastifyBaseLogger;
+  /** Timeouts and per-address caps of the TCP connections (defaults: HTTP_CONNECTION_LIMITS). */
+  connections?: Partial<HttpConnectionLimits>;
   /** How often the users file and session lifetimes are checked to end terminals, ms (default 2000). */
   loginCheckMs?: number;
 }
+
+/**
+ * What one client may hold of the HTTP server. A connection that says nothing for `idleMs` is
+ * closed (WebSockets excepted: ws clears the timeout when it takes the socket over); a request
+ * whose headers take longer than `headersMs`, or whose body longer than `requestMs`, is
+ * answered 408 and closed (slow senders); an idle keep-alive connection goes after
+ * `keepAliveMs`. Silent connections could otherwise be opened until the process runs out of
+ * file handles.
+ */
+export interface HttpConnectionLimits {
+  idleMs: number;
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+  /** Connections from one address (a page holds a few fetches, its event stream and terminals). */
+  perAddress: number;
+  /** Connections from all addresses. */
+  total: number;
+}
+
+export const HTTP_CONNECTION_LIMITS: HttpConnectionLimits = {
+  idleMs: 60_000,
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 10_000,
+  perAddress: 64,
+  total: 4096,
+};
 
 export interface RunningServer {
   /** `http://127.0.0.1:8080` */
@@ -91,8 +136,17 @@ export function defaultWebRoot(): string {
 
 /** Builds the fastify app without listening (tests use `app.inject`). */
 export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInstance; fanout: EventFanout }> {
+  if (opts.adminToken !== undefined) checkAdminToken(opts.adminToken);
+  const conn = { ...HTTP_CONNECTION_LIMITS, ...opts.connections };
+  const log = opts.logger;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(typeof log === "object" ? { loggerInstance: log } : { logger: log ?? false }),
+    // Requests are not logged one by one (the page polls); logins, refusals and errors are.
+    logController: new LogController({ disableRequestLogging: true }),
+    connectionTimeout: conn.idleMs,
+    keepAliveTimeout: conn.keepAliveMs,
+    requestTimeout: conn.requestMs,
+    http: { headersTimeout: conn.headersMs, connectionsCheckingInterval: Math.min(1000, conn.headersMs) },
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
@@ -100,13 +154,17 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
     lab: opts.lab,
     authorize:
       opts.authorize ??
-      (opts.logins ? loginsAuthorizer(opts.logins, opts.adminToken) : tokenAuthorizer(opts.adminToken)),
+      (opts.logins
+        ? loginsAuthorizer(opts.logins, opts.adminToken)
+        : tokenAuthorizer(opts.adminToken, opts.throttle ?? new LoginThrottle())),
     execLimits: { ...DEFAULT_EXEC_LIMITS, ...opts.execLimits },
     stats: new UserStats().attach(opts.lab),
   };
   if (opts.logins) ctx.logins = opts.logins;
   if (opts.lesson) ctx.lesson = true;
   const fanout = new EventFanout(opts.lab, opts.fanout);
+  const gate = new ConnectionGate({ total: conn.total, perAddress: conn.perAddress }, app.log, "http");
+  app.server.on("connection", (socket: Socket) => gate.admit(socket));
   app.setErrorHandler(errorHandler);
   // Every answer carries a strict policy: the page runs only its own bundled script and styles
   // and talks only to this server, so text a user typed (node names, command output shown in

@@ -9,13 +9,12 @@
  * other site can make a browser send it (no cross-site request forgery, also for the
  * terminal's WebSocket, whose Origin is checked besides).
  */
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { UserLimits } from "../limits.js";
-import type { Session, SessionStore } from "../users/sessions.js";
+import { passwordChanged, type Session, type SessionStore } from "../users/sessions.js";
 import type { UsersStore } from "../users/store.js";
 import type { LoginThrottle } from "../users/throttle.js";
-import { AuthError, type Authorizer, bearerToken, chainAuthorizers } from "./auth.js";
+import { AuthError, type Authorizer, bearerToken, chainAuthorizers, isAdminToken } from "./auth.js";
 
 /** What the HTTP server shares with the SSH server (from `startLogins`). */
 export interface LoginServices {
@@ -46,7 +45,8 @@ export function sessionTokenOf(request: FastifyRequest): string | undefined {
 
 /**
  * The live session of a token, with the user's current role (the users file may have changed
- * since the login: a removed user's sessions end, a promotion takes effect at once).
+ * since the login: a removed user's sessions end, and so do those made before a password
+ * change; a promotion or demotion takes effect at once).
  */
 export function liveSession(logins: LoginServices, token: string | undefined): Session | undefined {
   const s = logins.sessions.get(token);
@@ -55,6 +55,10 @@ export function liveSession(logins: LoginServices, token: string | undefined): S
   const role = logins.users.role(s.user);
   if (!role) {
     logins.sessions.revoke(s.token, "removed");
+    return undefined;
+  }
+  if (passwordChanged(logins.users, s)) {
+    logins.sessions.revoke(s.token, "password");
     return undefined;
   }
   s.role = role;
@@ -77,19 +81,11 @@ function sessionAuthorizer(
   };
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function adminTokenAuthorizer(adminToken: string | undefined): Authorizer {
-  return (request) => {
-    const token = bearerToken(request);
-    if (token !== undefined && adminToken !== undefined && sameSecret(token, adminToken))
-      return { user: "admin", role: "instructor" };
-    return undefined;
-  };
+function adminTokenAuthorizer(adminToken: string | undefined, throttle: LoginThrottle): Authorizer {
+  return (request) =>
+    adminToken !== undefined && isAdminToken(request, adminToken, throttle)
+      ? { user: "admin", role: "instructor" }
+      : undefined;
 }
 
 /** A bearer token that is neither a session nor the admin token is refused, not ignored. */
@@ -114,7 +110,7 @@ const anonymous: Authorizer = (_request, action) => {
 export function loginsAuthorizer(logins: LoginServices, adminToken?: string): Authorizer {
   return chainAuthorizers(
     sessionAuthorizer(logins, bearerToken),
-    adminTokenAuthorizer(adminToken),
+    adminTokenAuthorizer(adminToken, logins.throttle),
     sessionAuthorizer(logins, (r) => cookieValue(r, SESSION_COOKIE)),
     staleBearer,
     anonymous,

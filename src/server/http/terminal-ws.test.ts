@@ -41,9 +41,9 @@ beforeAll(async () => {
   lab.pacer!.setSpeed(20);
   usersFile = join(mkdtempSync(join(tmpdir(), "routelab-term-")), "users.yaml");
   users = UsersStore.load(usersFile);
-  await users.add({ name: "alice", password: "pw-a", role: "student" });
-  await users.add({ name: "bob", password: "pw-b", role: "instructor" });
-  await users.add({ name: "dave", password: "pw-d", role: "student" });
+  await users.add({ name: "alice", password: "alice-pw-a", role: "student" });
+  await users.add({ name: "bob", password: "bob-pw-bb", role: "instructor" });
+  await users.add({ name: "dave", password: "dave-pw-d", role: "student" });
   users.save();
   server = await createServer({
     lab,
@@ -118,7 +118,7 @@ function refusal(headers: Record<string, string>, query = ""): Promise<{ status:
 
 describe("the web terminal (WebSocket /api/terminal)", () => {
   it("opens alice's shell on vm1 with her prompt; traceroute prints the path; ssh hops; exit ends it", async () => {
-    const t = terminal({ cookie: await cookieFor("alice", "pw-a") });
+    const t = terminal({ cookie: await cookieFor("alice", "alice-pw-a") });
     await t.opened;
     await t.until(/alice@vm1\$ $/);
     expect(t.out).toContain("logged in as alice (student) on vm1");
@@ -141,7 +141,7 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
   });
 
   it("the student is refused control commands and flood pings inside the shell", async () => {
-    const t = terminal({ cookie: await cookieFor("alice", "pw-a") });
+    const t = terminal({ cookie: await cookieFor("alice", "alice-pw-a") });
     await t.until(/alice@vm1\$ $/);
     t.type("link down vm1 vm2\r");
     await t.until(/permission denied: only an instructor[\s\S]*alice@vm1\$ $/);
@@ -152,7 +152,7 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
   });
 
   it("an instructor's shell takes a link down; resize messages are accepted", async () => {
-    const t = terminal({ cookie: await cookieFor("bob", "pw-b") }, "cols=120&rows=40&node=vm4");
+    const t = terminal({ cookie: await cookieFor("bob", "bob-pw-bb") }, "cols=120&rows=40&node=vm4");
     await t.until(/bob@vm4\$ $/);
     t.ws.send(JSON.stringify({ type: "resize", cols: 90, rows: 20 }));
     t.ws.send("not json");
@@ -170,14 +170,14 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
       status: 401,
       body: { error: "log in to run commands (the page's login, or POST /api/login)", code: "unauthorized" },
     });
-    const cookie = await cookieFor("alice", "pw-a");
+    const cookie = await cookieFor("alice", "alice-pw-a");
     const cross = await refusal({ cookie, origin: "http://evil.example" });
     expect(cross.status).toBe(403);
     expect(await refusal({ cookie }, "?node=vm99")).toMatchObject({ status: 404 });
   });
 
   it("a user's sessions are capped (SSH and web share the count)", async () => {
-    const cookie = await cookieFor("alice", "pw-a");
+    const cookie = await cookieFor("alice", "alice-pw-a");
     const a = terminal({ cookie });
     const b = terminal({ cookie });
     await a.until(/alice@vm1\$ $/);
@@ -205,7 +205,7 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
       new Promise<number>((r) => t.ws.once("close", (code) => r(code)));
 
     it("logged out in another tab: the running command stops, the reason is printed, close 4001", async () => {
-      const cookie = await cookieFor("alice", "pw-a");
+      const cookie = await cookieFor("alice", "alice-pw-a");
       const t = terminal({ cookie });
       await t.until(/alice@vm1\$ $/);
       t.type("ping vm9\r");
@@ -222,10 +222,10 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
     });
 
     it("its user removed from the users file (by another process): every terminal of theirs ends", async () => {
-      const cookie = await cookieFor("dave", "pw-d");
+      const cookie = await cookieFor("dave", "dave-pw-d");
       const a = terminal({ cookie });
-      const b = terminal({ cookie: await cookieFor("dave", "pw-d") });
-      const bob = terminal({ cookie: await cookieFor("bob", "pw-b") });
+      const b = terminal({ cookie: await cookieFor("dave", "dave-pw-d") });
+      const bob = terminal({ cookie: await cookieFor("bob", "bob-pw-bb") });
       for (const t of [a, b]) await t.until(/dave@vm1\$ $/);
       await bob.until(/bob@vm1\$ $/);
       const codes = Promise.all([closed(a), closed(b)]);
@@ -245,7 +245,7 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
     });
 
     it("expired, or unused too long; typing in the terminal counts as use", async () => {
-      const t = terminal({ cookie: await cookieFor("alice", "pw-a") });
+      const t = terminal({ cookie: await cookieFor("alice", "alice-pw-a") });
       await t.until(/alice@vm1\$ $/);
       skew = 90 * 60_000; // 1.5 h: typing now keeps the login from going idle
       t.type("hostname\r");
@@ -259,7 +259,7 @@ describe("the web terminal (WebSocket /api/terminal)", () => {
       expect(t.out).toMatch(/routelab: your login went unused too long; log in again\.\r\n$/);
 
       skew = 0;
-      const u = terminal({ cookie: await cookieFor("alice", "pw-a") });
+      const u = terminal({ cookie: await cookieFor("alice", "alice-pw-a") });
       await u.until(/alice@vm1\$ $/);
       const expired = closed(u);
       skew = 13 * 3600_000;

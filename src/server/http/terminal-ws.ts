@@ -152,7 +152,13 @@ function bridge(
   const opts: Parameters<typeof openTerminal>[0] = {
     lab: ctx.lab,
     user: who.user!,
-    role: who.role,
+    // Read at every command line: a demotion in the users file reaches this open terminal at
+    // once. The admin token's principal has no account and keeps its role.
+    role: () => {
+      if (who.session === undefined) return who.role;
+      logins.users.refresh();
+      return logins.users.role(who.user!) ?? "student";
+    },
     limits: logins.limits,
     cols: dimension(q.cols, 80, MAX_COLS),
     rows: dimension(q.rows, 24, MAX_ROWS),

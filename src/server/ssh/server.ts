@@ -8,18 +8,21 @@
  * this server opens no way into the host. When the user is removed from the users file, their
  * connections end: each open session gets a message and exit status 77 first.
  */
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import { StringDecoder } from "node:string_decoder";
 import ssh2 from "ssh2";
 import { LabError } from "../../core/errors.js";
 import type { Lab } from "../../lab/lab.js";
 import { crlf, type ShellSession } from "../../shell/session.js";
-import { MAX_COMMAND_LINE, UserLimits } from "../limits.js";
+import { ConnectionGate } from "../connection-gate.js";
+import { MAX_COMMAND_LINE, SlotCounter, UserLimits } from "../limits.js";
+import { lineLog, type ServerLog, silentLog } from "../log.js";
 import { SessionGuard } from "../session-guard.js";
 import { hostResolver, openTerminal } from "../terminal.js";
 import { createUserExec, EX_NOPERM, type UserExec } from "../user-exec.js";
 import { LoginThrottle } from "../users/throttle.js";
 import type { Role, UsersStore } from "../users/store.js";
+import { authenticateClient } from "./auth.js";
 import { loadOrCreateHostKey } from "./host-key.js";
 import { LineMode } from "./line-mode.js";
 import { packetLimitWarning, ssh2PacketLimit } from "./packet-limit.js";
@@ -40,16 +43,25 @@ export interface SshServerOptions {
   commands?: () => string[];
   /** Most simultaneous connections (default 500). */
   maxConnections?: number;
+  /** Most connections from one address, logged in or not (default 32). */
+  maxPerAddress?: number;
+  /** Most connections from one address not logged in yet (default 8; sshd's MaxStartups is 10 in all). */
+  maxUnauthenticatedPerAddress?: number;
+  /** Most connections one user holds at once, from anywhere (default 16). */
+  maxPerUser?: number;
   /** Failed authentication attempts before a connection is dropped (default 6, as sshd's MaxAuthTries). */
   maxAuthTries?: number;
   /** Sessions (channels) one connection may have open at once (default 10, as sshd's MaxSessions). */
   maxChannelsPerConnection?: number;
-  /** Time to log in before a connection is dropped, ms (default 60 s, sshd's LoginGraceTime is 120). */
+  /** Time to log in before a connection is dropped, from the TCP connect, ms (default 20 s; sshd's LoginGraceTime is 120). */
   loginGraceMs?: number;
   /** Extra wait before answering a failed password, ms (default 250). */
   failDelayMs?: number;
-  /** One line per notable event (logins, refusals); never a password or key. */
-  log?: (line: string) => void;
+  /**
+   * Where notable events go (logins, failures, throttling, refusals): the shared pino logger
+   * (`createServerLog`), or a function given one text line each. Never a password or key.
+   */
+  log?: ServerLog | ((line: string) => void);
   /** How often the users file is checked for removed users, ms (default 2000). */
   loginCheckMs?: number;
 }
@@ -66,100 +78,68 @@ export interface SshServer {
   close(): Promise<void>;
 }
 
-const METHODS: ssh2.AuthenticationType[] = ["publickey", "password"];
-
 export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   const key = loadOrCreateHostKey(o.hostKeyPath);
-  const throttle = o.throttle ?? new LoginThrottle();
   const limits = o.limits ?? new UserLimits();
-  const log = o.log ?? (() => {});
+  const log: ServerLog = typeof o.log === "function" ? lineLog(o.log) : (o.log ?? silentLog);
   const host = o.host ?? "127.0.0.1";
-  const maxConnections = o.maxConnections ?? 500;
-  const maxAuthTries = o.maxAuthTries ?? 6;
-  const failDelayMs = o.failDelayMs ?? 250;
   const maxChannels = o.maxChannelsPerConnection ?? 10;
   const clients = new Set<ssh2.Connection>();
   const guard = new SessionGuard({
     users: o.users,
     ...(o.loginCheckMs !== undefined ? { intervalMs: o.loginCheckMs } : {}),
   });
+  // Connections are admitted on the TCP socket, before the SSH library reads a byte: per
+  // address, not logged in yet, and timed out at the login grace time.
+  const gate = new ConnectionGate(
+    {
+      total: o.maxConnections ?? 500,
+      perAddress: o.maxPerAddress ?? 32,
+      unauthenticatedPerAddress: o.maxUnauthenticatedPerAddress ?? 8,
+      graceMs: o.loginGraceMs ?? 20_000,
+    },
+    log,
+    "ssh",
+  );
+  const auth = {
+    users: o.users,
+    throttle: o.throttle ?? new LoginThrottle(),
+    log,
+    maxAuthTries: o.maxAuthTries ?? 6,
+    failDelayMs: o.failDelayMs ?? 250,
+    maxPerUser: o.maxPerUser ?? 16,
+    userSlots: new SlotCounter(),
+  };
 
   const server = new ssh2.Server({ hostKeys: [key.privateKey], ident: "routelab" }, (client, info) => {
-    const addr = info.ip ?? "?";
-    if (clients.size >= maxConnections) {
-      log(`ssh: refused connection from ${addr}: ${maxConnections} connections open`);
+    const admitted = gate.find(info.ip, info.port);
+    if (!admitted) {
       client.end();
       return;
     }
+    const addr = admitted.addr;
     clients.add(client);
     let user: string | undefined;
-    let failures = 0;
-    const grace = setTimeout(() => {
-      if (!user) client.end();
-    }, o.loginGraceMs ?? 60_000);
-    grace.unref?.();
-
-    const refuse = (ctx: ssh2.AuthContext, counted: boolean) => {
-      if (counted) {
-        throttle.fail(ctx.username, addr);
-        failures++;
-      }
-      const send = () => {
-        if (failures >= maxAuthTries) {
-          log(`ssh: ${addr}: too many authentication failures for ${sanitize(ctx.username)}`);
-          client.end();
-          return;
-        }
-        ctx.reject(METHODS);
-      };
-      if (counted && failDelayMs > 0) setTimeout(send, failDelayMs);
-      else send();
-    };
-
-    client.on("authentication", (ctx) => {
-      void authenticate(ctx).catch(() => ctx.reject(METHODS));
+    let releaseUser = () => {};
+    authenticateClient(auth, client, addr, (name, release) => {
+      user = name;
+      releaseUser = release;
+      admitted.loggedIn();
     });
 
-    const authenticate = async (ctx: ssh2.AuthContext) => {
-      o.users.refresh();
-      const name = ctx.username;
-      if (ctx.method !== "password" && ctx.method !== "publickey") return ctx.reject(METHODS);
-      const wait = throttle.retryAfter(name, addr);
-      if (wait > 0) {
-        log(`ssh: ${addr}: ${sanitize(name)} throttled for ${Math.ceil(wait / 1000)} s after failed logins`);
-        return refuse(ctx, false);
-      }
-      if (ctx.method === "password") {
-        if (!(await o.users.verifyPassword(name, ctx.password))) {
-          log(`ssh: ${addr}: failed password for ${sanitize(name)}`);
-          return refuse(ctx, true);
-        }
-      } else {
-        const k = o.users.findKey(name, ctx.key.data);
-        // An unknown key is not a failure: clients offer every key they hold, one after another.
-        if (!k) return ctx.reject(METHODS);
-        if (!ctx.signature || !ctx.blob) return ctx.accept(); // "would this key do?" — yes; now sign
-        if (!k.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) {
-          log(`ssh: ${addr}: bad signature for ${sanitize(name)}`);
-          return refuse(ctx, true);
-        }
-      }
-      throttle.succeed(name, addr);
-      user = name;
-      log(`ssh: ${addr}: ${name} logged in (${ctx.method})`);
-      ctx.accept();
-    };
-
     client.on("ready", () => {
-      clearTimeout(grace);
       const name = user!;
       let channels = 0;
       // The open shell and exec channels, and whether each has a pseudo-terminal.
       const streams = new Map<ssh2.ServerChannel, boolean>();
       let removed = false;
-      const unwatch = guard.watch({ user: name }, (message) => {
+      const unwatch = guard.watch({ user: name }, (message, why) => {
         removed = true;
-        log(`ssh: ${addr}: ${name} was removed from the users file: connection closed`);
+        const what = why === "password" ? "'s password was changed" : " was removed from the users file";
+        log.info(
+          { event: "logged-out", proto: "ssh", addr, user: name, why },
+          `ssh: ${addr}: ${name}${what}: connection closed`,
+        );
         const open = [...streams];
         for (const [stream, pty] of open) {
           out(stream, pty ? `\r\n${message}\r\n` : `${message}\n`, true);
@@ -193,7 +173,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     });
     client.on("error", () => {}); // a client vanishing mid-handshake is not the server's problem
     client.on("close", () => {
-      clearTimeout(grace);
+      releaseUser();
       clients.delete(client);
     });
   });
@@ -247,7 +227,8 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   const startNodeFor = () => o.startNode ?? nodeNames()[0]!;
   const resolveHost = hostResolver(o.lab);
 
-  const roleOf = (name: string): Role => {
+  // Read at every command line, so a promotion or demotion reaches open shells at once.
+  const roleOf = (name: string) => (): Role => {
     o.users.refresh();
     return o.users.role(name) ?? "student";
   };
@@ -332,7 +313,8 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       run = execFor(name)(node, line, write);
     } catch (e) {
       if (e instanceof LabError) return fail(`${e.message}\n`, 1);
-      log(
+      log.error(
+        { event: "internal-error", proto: "ssh", user: name },
         `ssh: internal error running '${line.slice(0, 80)}' for ${name}: ${e instanceof Error ? e.message : String(e)}`,
       );
       return fail("routelab: internal error\n", 70);
@@ -355,27 +337,43 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     return { stop: () => run.interrupt() };
   }
 
+  const sockets = new Set<Socket>();
+  const tcp = createTcpServer((socket) => {
+    socket.on("error", () => {}); // a client vanishing mid-handshake is not the server's problem
+    if (!gate.admit(socket)) return;
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    server.injectSocket(socket);
+  });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(o.port, host, () => {
-      server.off("error", reject);
+    tcp.once("error", reject);
+    tcp.listen(o.port, host, () => {
+      tcp.off("error", reject);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  log(`ssh: listening on ${host}:${port}, host key ${key.fingerprint}`);
+  const port = (tcp.address() as AddressInfo).port;
+  log.info(
+    { event: "listening", proto: "ssh", host, port },
+    `ssh: listening on ${host}:${port}, host key ${key.fingerprint}`,
+  );
   const warning = packetLimitWarning(ssh2PacketLimit());
-  if (warning) log(`ssh: ${warning}`);
+  if (warning) log.warn({ event: "packet-limit", proto: "ssh" }, `ssh: ${warning}`);
   return {
     port,
     host,
     fingerprint: key.fingerprint,
-    connections: () => clients.size,
+    connections: () => gate.count(),
     warnings: warning ? [warning] : [],
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of clients) c.end();
-        server.close(() => resolve());
+        tcp.close(() => resolve());
+        // Sockets that never finished the SSH greeting have no client to end; a client that
+        // does not hang up after the disconnect message is cut off.
+        setTimeout(() => {
+          for (const sock of sockets) sock.destroy();
+        }, 500).unref();
       }),
   };
 }
@@ -391,9 +389,4 @@ function finish(stream: ssh2.ServerChannel, code: number): void {
   if (stream.destroyed || !stream.writable) return;
   stream.exit(code);
   stream.end();
-}
-
-/** A user name as typed by a stranger, safe to put in a log line. */
-function sanitize(s: string): string {
-  return JSON.stringify(s.slice(0, 64));
 }

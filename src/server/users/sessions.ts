@@ -6,7 +6,7 @@
  * Every end is reported (`onEnd`), so what a login opened (the page's terminals) ends with it.
  */
 import { randomBytes } from "node:crypto";
-import type { Role } from "./store.js";
+import type { Role, UsersStore } from "./store.js";
 
 export interface Session {
   token: string;
@@ -15,13 +15,15 @@ export interface Session {
   created: number;
   lastSeen: number;
   expires: number;
+  /** The user's password hash at login (UsersStore.passwordStamp): a changed password ends the session. */
+  stamp?: string | undefined;
 }
 
 /**
  * Why a session ended: logged out (`revoke`), past its lifetime, unused too long, its user
- * removed from the users file, ended by the server (`revokeUser`), or pushed out of a full store.
+ * removed from the users file, its user's password changed, ended by the server (`revokeUser`), or pushed out of a full store.
  */
-export type SessionEnd = "logout" | "expired" | "idle" | "removed" | "revoked" | "evicted";
+export type SessionEnd = "logout" | "expired" | "idle" | "removed" | "password" | "revoked" | "evicted";
 
 export interface SessionOptions {
   /** Absolute lifetime, ms (default 12 h: one teaching day). */
@@ -49,11 +51,11 @@ export class SessionStore {
   }
 
   /** Starts a session; returns it with its token. */
-  create(user: string, role: Role): Session {
+  create(user: string, role: Role, stamp?: string): Session {
     const t = this.now();
     if (this.sessions.size >= this.max) this.sweep(true);
     const token = randomBytes(32).toString("base64url");
-    const s: Session = { token, user, role, created: t, lastSeen: t, expires: t + this.ttlMs };
+    const s: Session = { token, user, role, created: t, lastSeen: t, expires: t + this.ttlMs, stamp };
     this.sessions.set(token, s);
     return s;
   }
@@ -91,6 +93,17 @@ export class SessionStore {
     return n;
   }
 
+  /** Ends every session `doomed` picks, with reason `why`; returns how many. */
+  revokeIf(doomed: (s: Session) => boolean, why: SessionEnd): number {
+    let n = 0;
+    for (const s of [...this.sessions.values()])
+      if (doomed(s)) {
+        this.end(s, why);
+        n++;
+      }
+    return n;
+  }
+
   /** Calls `fn` whenever a session ends, with the reason; returns the function that stops it. */
   onEnd(fn: (s: Session, why: SessionEnd) => void): () => void {
     this.listeners.add(fn);
@@ -122,4 +135,9 @@ export class SessionStore {
     if (force && this.sessions.size >= this.max)
       for (const s of [...this.sessions.values()].slice(0, Math.ceil(this.max / 10))) this.end(s, "evicted");
   }
+}
+
+/** The user's password changed since `s` (a session, or a watched shell) logged in with it. */
+export function passwordChanged(users: UsersStore, s: { user: string; stamp?: string | undefined }): boolean {
+  return s.stamp !== undefined && users.passwordStamp(s.user) !== s.stamp;
 }

@@ -75,7 +75,7 @@ describe("UsersStore", () => {
     );
     await expect(s.add({ name: "a", key: "ssh-ed25519 AAAAnotakey x" })).rejects.toThrow(LabError);
     await expect(s.add({ name: "a", key: key().private })).rejects.toThrow(LabError);
-    await expect(s.add({ name: "a", password: "" })).rejects.toThrow(/empty/);
+    await expect(s.add({ name: "a", password: "" })).rejects.toThrow(/too short/);
     await s.add({ name: "a", color: "#abc" });
     expect(s.color("a")).toBe("#AABBCC");
     await expect(s.add({ name: "b", color: "#AABBCC" })).rejects.toThrow(/already belongs to a/);
@@ -118,10 +118,10 @@ describe("UsersStore", () => {
   it("re-reads the file when another process changed it, and survives a bad edit", async () => {
     const file = tmpFile();
     const a = UsersStore.load(file);
-    await a.add({ name: "alice", password: "pw-one" });
+    await a.add({ name: "alice", password: "password-one" });
     a.save();
     const b = UsersStore.load(file);
-    await b.add({ name: "bob", password: "pw-two" });
+    await b.add({ name: "bob", password: "password-two" });
     b.save();
     a.refresh();
     expect(a.role("bob")).toBe("student");

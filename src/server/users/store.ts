@@ -42,8 +42,16 @@ interface Entry {
 }
 
 const NAME_RE = /^[a-z_][a-z0-9_.-]{0,31}$/;
-/** Names the lab itself uses: `root` runs scenario commands and owns the `#` prompt. */
-const RESERVED = new Set(["root"]);
+/**
+ * Names the lab itself uses: `root` runs scenario commands and owns the `#` prompt, `admin` is
+ * who the admin token acts as, `rip` the user RIP's
+ * own packets carry (a student by that name would wear the routing daemon's colour).
+ */
+const RESERVED = new Set(["root", "admin", "rip"]);
+/** Shortest password `add` accepts (NIST SP 800-63B's minimum for a chosen secret). */
+export const MIN_PASSWORD_LENGTH = 8;
+/** Longest password, characters (the hash cost does not grow with it; the request body does). */
+export const MAX_PASSWORD_LENGTH = 1024;
 
 /** Checks a user name; returns the reason it is refused, or undefined. */
 export function checkUserName(name: string): string | undefined {
@@ -155,6 +163,15 @@ export class UsersStore {
     return this.entries.get(name)?.user.role;
   }
 
+  /**
+   * What a login was made with, to notice when it changes: the user's salted password hash
+   * (a new password, even the same one typed again, gives a new salt), "" with none.
+   */
+  passwordStamp(name: string): string | undefined {
+    const e = this.entries.get(name);
+    return e ? (e.user.password ?? "") : undefined;
+  }
+
   color(name: string): string | undefined {
     return this.entries.get(name)?.user.color;
   }
@@ -187,10 +204,18 @@ export class UsersStore {
           "usage",
         );
     }
-    if (o.password !== undefined && o.password.length === 0)
-      throw new LabError("empty password", { field: "password" }, "usage");
-    if (o.password !== undefined && o.password.length > 1024)
-      throw new LabError("password longer than 1024 characters", { field: "password" }, "usage");
+    if (o.password !== undefined && [...o.password].length < MIN_PASSWORD_LENGTH)
+      throw new LabError(
+        `password too short: at least ${MIN_PASSWORD_LENGTH} characters`,
+        { field: "password" },
+        "usage",
+      );
+    if (o.password !== undefined && o.password.length > MAX_PASSWORD_LENGTH)
+      throw new LabError(
+        `password longer than ${MAX_PASSWORD_LENGTH} characters`,
+        { field: "password" },
+        "usage",
+      );
     const key = o.key !== undefined ? parsePublicKeyLine(o.key) : undefined;
     const hash = o.password !== undefined ? await hashPassword(o.password) : undefined;
 
@@ -225,7 +250,7 @@ export class UsersStore {
   /** Checks a password (constant time, same cost for unknown users). */
   async verifyPassword(name: string, password: string): Promise<boolean> {
     const e = this.entries.get(name);
-    if (password.length > 1024) {
+    if (password.length > MAX_PASSWORD_LENGTH) {
       await verifyPassword("x", undefined);
       return false;
     }
