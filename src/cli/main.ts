@@ -6,13 +6,15 @@
  * HTTP and SSH servers: the seed boots from the command line in well under 300 ms.
  *
  * Exit codes: 0 success; 1 a check or run failed (invalid topology, a wait that did not
- * converge); 2 bad usage or a bad scenario script; 70 an internal error.
+ * converge); 2 bad usage or a bad scenario script; 70 an internal error; 141 the reader of
+ * the output went away (`routelab run … | head`: the run stops, quietly, as on SIGPIPE).
  */
 import { Command, CommanderError, Option } from "commander";
 import { LabError } from "../core/errors.js";
 import { parseDuration } from "../core/time.js";
 import { registerExportCommand } from "./export.js";
 import { registerGradeCommand } from "./grade.js";
+import { EXIT_READER_GONE, guardOutput } from "./reader-gone.js";
 import { defaultUsersFile } from "../server/users/file.js";
 
 export const EXIT_USAGE = 2;
@@ -22,6 +24,7 @@ async function program(
   out: (s: string) => void,
   err: (s: string) => void,
   exit: (code: number) => void,
+  readerGone: AbortSignal,
 ): Promise<Command> {
   const p = new Command("routelab")
     .description("A virtual routing lab: simulated routers, real packets, live picture")
@@ -67,6 +70,7 @@ async function program(
             engine: o.engine,
             out,
             err,
+            stop: readerGone,
           }),
         ),
     );
@@ -165,15 +169,25 @@ export function durationArg(name: string) {
 
 /** Runs the CLI; resolves with the exit status. Never throws for user errors. */
 export async function main(argv: string[]): Promise<number> {
-  const out = (s: string) => process.stdout.write(s);
-  const err = (s: string) => process.stderr.write(s);
+  // When the reader of stdout (or stderr) goes away, output is dropped and a run stops.
+  const readerGone = new AbortController();
+  const stdout = guardOutput(process.stdout, () => readerGone.abort());
+  const stderr = guardOutput(process.stderr, () => readerGone.abort());
+  const out = stdout.write;
+  const err = stderr.write;
   let code = 0;
-  const p = await program(argv, out, err, (c) => {
-    code = c;
-  });
+  const p = await program(
+    argv,
+    out,
+    err,
+    (c) => {
+      code = c;
+    },
+    readerGone.signal,
+  );
   try {
     await p.parseAsync(argv);
-    return code;
+    return readerGone.signal.aborted ? EXIT_READER_GONE : code;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (
