@@ -145,4 +145,3 @@ describe("runScenario", () => {
     expect(lab.clock().now).toBeLessThan(MINUTE);
   });
 });
-
