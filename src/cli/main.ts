@@ -3,7 +3,7 @@
  * The `routelab` command line. Parses arguments, calls the library, prints, and maps errors
  * to exit codes: the only place that writes to the terminal or decides an exit status.
  * Commands load their modules on demand (as vite's CLI does), so `run` never pays for the
- * HTTP and SSH servers: the seed boots from the command line in well under 300 ms.
+ * HTTP and SSH servers (README, Performance: the seed converges and pings from the command line).
  *
  * Exit codes: 0 success; 1 a check or run failed (invalid topology, a wait that did not
  * converge); 2 bad usage or a bad scenario script; 70 an internal error; 141 the reader of
