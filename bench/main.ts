@@ -5,8 +5,9 @@
  * Each workload of ours runs in a fresh child process (bench/child.ts) `--runs` times and the
  * median is reported; the ns-3 peer runs as many times, taking turns with ours on the same edge
  * list and flags, and its median is the other side of the ratio (once when its first run took
- * over a minute: 300 routers and up). Results go to stdout as a
- * table, and to `--json FILE`; progress goes to stderr.
+ * over a minute: 300 routers and up). The `cli` workloads run the shipped command line
+ * (bin/routelab.js, dist/ built first) and fail unless the ping they time was answered across
+ * the network. Results go to stdout as a table, and to `--json FILE`; progress goes to stderr.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
