@@ -5,8 +5,9 @@
  * Each workload of ours runs in a fresh child process (bench/child.ts) `--runs` times and the
  * median is reported; the ns-3 peer runs as many times, taking turns with ours on the same edge
  * list and flags, and its median is the other side of the ratio (once when its first run took
- * over a minute: 300 routers and up). Results go to stdout as a
- * table, and to `--json FILE`; progress goes to stderr.
+ * over a minute: 300 routers and up). The `cli` workloads run the shipped command line
+ * (bin/routelab.js, dist/ built first) and fail unless the ping they time was answered across
+ * the network. Results go to stdout as a table, and to `--json FILE`; progress goes to stderr.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,7 +19,18 @@ import { ensurePeer, type PeerResult, runPeer } from "./peer.js";
 import { Progress } from "./progress.js";
 import { type Report, renderReport } from "./report.js";
 import { median } from "./stats.js";
-import { FULL_TOPOLOGIES, generateEdges, QUICK_TOPOLOGIES, REPO, type TopoSpec } from "./topologies.js";
+import {
+  CLI_QUICK_TOPOLOGIES,
+  CLI_TOPOLOGIES,
+  FULL_TOPOLOGIES,
+  farthestFrom,
+  generateEdges,
+  parseEdgeList,
+  QUICK_TOPOLOGIES,
+  REPO,
+  type TopoSpec,
+} from "./topologies.js";
+import { type CliRunResult, runCliRun } from "./workloads/cli-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
@@ -34,10 +46,14 @@ type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
  */
 const COMPILED = join(REPO, "node_modules", ".cache", "routelab-bench");
 
-/** Compiles the code the children run (incremental: seconds when nothing changed). */
-function compileWorkloads(): string | null {
+/**
+ * Runs tsc on a project: bench/tsconfig.json compiles the code the children run (incremental:
+ * seconds when nothing changed); tsconfig.build.json builds dist/, what bin/routelab.js runs
+ * (`npm run build`), for the CLI workloads. Null when it compiled, else the first errors.
+ */
+function compile(project: string): string | null {
   const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, "bench", "tsconfig.json")], {
+  const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, project)], {
     cwd: REPO,
     encoding: "utf8",
   });
@@ -72,15 +88,21 @@ function runChild<T>(job: Job): Outcome<T> {
 const REPEAT_BELOW_MS = 60_000;
 
 /**
- * Runs a job `runs` times (once when the first run takes over a minute); the run whose `key`
- * is the median is reported, with all values.
+ * Runs a job (a Job for a child process, or a function) `runs` times (once when the first run
+ * takes over a minute); the run whose `key` is the median is reported, with all values.
  */
-function medianOf<T>(job: Job, runs: number, key: (r: T) => number, progress: Progress, label: string) {
+function medianOf<T>(
+  job: Job | (() => Outcome<T>),
+  runs: number,
+  key: (r: T) => number,
+  progress: Progress,
+  label: string,
+) {
   const all: T[] = [];
   for (let i = 0; i < runs; i++) {
     progress.step(`${label}${runs > 1 ? ` (run ${i + 1}/${runs})` : ""}`);
     const t0 = performance.now();
-    const o = runChild<T>(job);
+    const o = typeof job === "function" ? job() : runChild<T>(job);
     progress.tick();
     if (!o.ok) {
       progress.grow(-(runs - i - 1));
@@ -164,6 +186,7 @@ async function main(): Promise<number> {
     forward: [],
     rip: [],
     converge: [],
+    cli: [],
     scale: [],
   };
 
@@ -176,6 +199,11 @@ async function main(): Promise<number> {
     : "not asked";
   const ripTopos = topologies.filter((t) => wanted(opts, `rip ${t.name}`));
   const convTopos = topologies.filter((t) => wanted(opts, `converge ${t.name}`));
+  const doCliSeed = wanted(opts, "cli seed");
+  const cliTopos = (opts.quick ? CLI_QUICK_TOPOLOGIES : CLI_TOPOLOGIES).filter((t) =>
+    wanted(opts, `cli ${t.name}`),
+  );
+  const doCli = doCliSeed || cliTopos.length > 0;
   const progress = new Progress(
     (doSched ? sched.length * opts.runs : 0) +
       (doForward ? 2 * opts.runs : 0) +
@@ -183,13 +211,16 @@ async function main(): Promise<number> {
       (peer.ok ? ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length * opts.runs : 0) +
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
+      (doCli ? 1 : 0) +
+      (doCliSeed ? opts.runs : 0) +
+      cliTopos.length * 2 +
       (netnsWhy === null ? NETNS_BOOT_TOPOLOGIES.length * opts.runs : 0) +
       topologies.length +
       1,
   );
 
   progress.step("compiling the workloads (tsc, as npm run build)");
-  const notBuilt = compileWorkloads();
+  const notBuilt = compile(join("bench", "tsconfig.json"));
   progress.tick();
   if (notBuilt !== null) {
     progress.finish();
@@ -293,6 +324,8 @@ async function main(): Promise<number> {
       report.converge.push({ name: t.name, ...(r.ok ? { ...r.result } : { error: r.error }) });
     }
 
+    if (doCli) report.cli = runCliWorkloads(doCliSeed, cliTopos, opts, dir, progress);
+
     if (doScale) {
       progress.step("10,000 routers: boot and forward");
       const r = runChild<ScaleResult & { engine: string }>({
@@ -333,6 +366,85 @@ async function main(): Promise<number> {
   process.stdout.write(renderReport(report));
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
   return 0;
+}
+
+/**
+ * The command line's figures (bench/workloads/cli-run.ts), after building dist/: the seed
+ * network `--runs` times (median), each generated RIP network once (minutes each).
+ */
+function runCliWorkloads(
+  seed: boolean,
+  topos: readonly TopoSpec[],
+  opts: BenchOptions,
+  dir: string,
+  progress: Progress,
+): Report["cli"] {
+  const rows: Report["cli"] = [];
+  progress.step("building dist/ for bin/routelab.js (tsc -p tsconfig.build.json)");
+  const notBuilt = compile("tsconfig.build.json");
+  progress.tick();
+  if (notBuilt !== null) {
+    progress.grow(-((seed ? opts.runs : 0) + topos.length * 2));
+    return [{ name: "cli", error: `dist/ does not build: ${notBuilt}` }];
+  }
+  const attempt = (spec: Parameters<typeof runCliRun>[0]) => (): Outcome<CliRunResult> => {
+    try {
+      return { ok: true, result: runCliRun(spec) };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  };
+  const cases: { spec: Parameters<typeof runCliRun>[0]; runs: number }[] = [];
+  if (seed) {
+    const file = join(REPO, "examples", "seed.yaml");
+    cases.push({
+      spec: {
+        name: "seed",
+        topoFile: file,
+        routers: 9,
+        links: 9,
+        from: "vm1",
+        to: "vm9",
+        hops: 2,
+        scriptFile: join(dir, "seed.txt"),
+      },
+      runs: opts.runs,
+    });
+  }
+  for (const t of topos) {
+    progress.step(`generating ${t.name} for the command line`);
+    const text = generateEdges(t, opts.seed);
+    const file = join(dir, `r${t.args[1]}.edges`);
+    writeFileSync(file, text);
+    const topo = parseEdgeList(text, t.name);
+    const far = farthestFrom(topo, "r1");
+    progress.tick();
+    cases.push({
+      spec: {
+        name: t.name,
+        topoFile: file,
+        routers: topo.nodes.length,
+        links: topo.links.length,
+        from: "r1",
+        to: far.name,
+        hops: far.hops,
+        scriptFile: join(dir, `${t.name}.txt`),
+        madeBy: `python3 ../shared/bench/gen-topology.py ${t.args.join(" ")} --seed ${opts.seed} > r${t.args[1]}.edges`,
+      },
+      runs: 1,
+    });
+  }
+  for (const c of cases) {
+    const r = medianOf<CliRunResult>(
+      attempt(c.spec),
+      c.runs,
+      (x) => x.wallSeconds,
+      progress,
+      `routelab run ${c.spec.name}: wait converged, ${c.spec.from} pings ${c.spec.to}`,
+    );
+    rows.push(r.ok ? { ...r.result, runs: r.values } : { name: c.spec.name, error: r.error });
+  }
+  return rows;
 }
 
 process.exitCode = await main();

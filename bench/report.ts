@@ -7,6 +7,7 @@
 import type { WorkloadOptions } from "./options.js";
 import type { PeerResult } from "./peer.js";
 import { bytes, seconds, si } from "./stats.js";
+import { type CliRunResult, cliScript } from "./workloads/cli-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { type NetnsBootRow, renderNetnsBoot } from "./workloads/netns-boot.js";
 import type { Comparison, ConvergeResult, RipResult } from "./workloads/rip.js";
@@ -41,6 +42,8 @@ export interface Report {
       | { skipped: string };
   }[];
   converge: ({ name: string } & (ConvergeResult | Err))[];
+  /** `routelab run` from the command line: converge, then a ping across (bench/workloads/cli-run.ts). */
+  cli: ((CliRunResult & Runs) | (Err & { name: string }))[];
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
   /** The netns engine's boot per router (root and FRR only). */
   netnsBoot?: NetnsBootRow[] | { skipped: string };
@@ -113,12 +116,13 @@ export function renderReport(r: Report): string {
     );
     out.push(
       table(
-        ["routers", "in flight", "packet-hops", "wall", "hops/s", "hops/cpu-s", "target"],
+        ["routers", "in flight", "queued events", "packet-hops", "wall", "hops/s", "hops/cpu-s", "target"],
         r.forward.map((f) =>
           isErr(f)
-            ? [String(f.routers), f.error, "", "", "", "", ""]
+            ? [String(f.routers), f.error, "", "", "", "", "", ""]
             : [
                 String(f.routers),
+                si(f.peakInFlight),
                 si(f.peakPending),
                 si(f.packetHops),
                 seconds(f.wallSeconds),
@@ -236,6 +240,8 @@ export function renderReport(r: Report): string {
     out.push("");
   }
 
+  if (r.cli.length > 0) out.push(...renderCli(r.cli), "");
+
   if (r.scale.length > 0) {
     out.push("Scale (4-ary tree with static routes; 1,000 ping flows for 60 simulated s)");
     out.push(
@@ -264,4 +270,40 @@ export function renderReport(r: Report): string {
   }
   if (r.netnsBoot) out.push(...renderNetnsBoot(r.netnsBoot));
   return `${out.join("\n")}\n`;
+}
+
+/** The command line's figures, each with the command that produced it. */
+function renderCli(rows: Report["cli"]): string[] {
+  const out = [
+    "Command line: `wait converged`, then one ping to the farthest router (whole process: Node start to exit)",
+    table(
+      ["topology", "routers", "links", "ping", "converged at", "wall", "cpu", "peak RSS", "runs"],
+      rows.map((c) =>
+        isErr(c)
+          ? [c.name, c.error, "", "", "", "", "", "", ""]
+          : [
+              c.name,
+              String(c.routers),
+              String(c.links),
+              `${c.from} → ${c.to} (${c.hops} hops, ttl ${c.replyTtl})`,
+              `${c.convergedAtSimSeconds.toFixed(1)} s sim`,
+              seconds(c.wallSeconds),
+              c.cpuSeconds === undefined ? "-" : seconds(c.cpuSeconds),
+              c.maxRssBytes === undefined ? "-" : bytes(c.maxRssBytes),
+              c.runs.map((x) => x.toFixed(2)).join("/"),
+            ],
+      ),
+      [false, true, true, false, true, true, true, true, false],
+    ),
+  ];
+  for (const c of rows)
+    if (!isErr(c))
+      out.push(
+        `  ${c.name}: ${c.madeBy ? `${c.madeBy}; ` : ""}printf '${cliScriptShown(c)}' > p.txt; ${c.command}`,
+      );
+  return out;
+}
+
+function cliScriptShown(c: CliRunResult): string {
+  return cliScript(c.from, c.to).replaceAll("\n", "\\n");
 }

@@ -41,6 +41,18 @@ export const QUICK_TOPOLOGIES: TopoSpec[] = [
   { name: "tree-3-5", args: ["tree", "3", "5"] },
 ];
 
+/**
+ * RIP networks run from the command line until converged, then pinged across (bench/workloads/
+ * cli-run.ts). random-2000 is the largest of 1,000 / 2,000 / 3,000 that converged on this
+ * project's machine (docs/performance.md: random-3000 ran out of V8's heap).
+ */
+export const CLI_TOPOLOGIES: TopoSpec[] = [
+  { name: "random-2000", args: ["random", "2000", "--degree", "3"] },
+];
+export const CLI_QUICK_TOPOLOGIES: TopoSpec[] = [
+  { name: "random-300", args: ["random", "300", "--degree", "3"] },
+];
+
 /** Runs gen-topology.py; the edge list text ("A B SUBNET" a line). */
 export function generateEdges(spec: TopoSpec, seed: number): string {
   if (!existsSync(GEN)) throw new Error(`missing ${GEN} (the shared bench generator)`);
@@ -64,33 +76,13 @@ export function expectedMetrics(
   down: ReadonlySet<string>,
   each: (node: string, subnet: string, metric: number) => void,
 ): void {
-  const index = new Map(topo.nodes.map((n, i) => [n.name, i]));
-  const adj: number[][] = topo.nodes.map(() => []);
   const live = topo.links.filter((l) => !down.has(l.id));
-  for (const l of live) {
-    const a = index.get(l.a.node)!;
-    const b = index.get(l.b.node)!;
-    adj[a]!.push(b);
-    adj[b]!.push(a);
-  }
+  const { index, adj } = adjacency(topo, live);
   const keys = live.map((l) => `${ipText(l.subnet)}/${l.len}`);
   const dist = new Int32Array(topo.nodes.length);
   const queue = new Int32Array(topo.nodes.length);
   topo.nodes.forEach((n, s) => {
-    dist.fill(-1);
-    dist[s] = 0;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = s;
-    while (head < tail) {
-      const u = queue[head++]!;
-      for (const v of adj[u]!) {
-        if (dist[v] === -1) {
-          dist[v] = dist[u]! + 1;
-          queue[tail++] = v;
-        }
-      }
-    }
+    hopCounts(adj, s, dist, queue);
     live.forEach((l, i) => {
       const da = dist[index.get(l.a.node)!]!;
       const db = dist[index.get(l.b.node)!]!;
@@ -101,6 +93,55 @@ export function expectedMetrics(
       if (metric < 16) each(n.name, keys[i]!, metric);
     });
   });
+}
+
+/**
+ * The router farthest from `from` in hops (the first in the topology's order among the
+ * farthest): a ping to it crosses the most routers, so it is answered only if routes exist
+ * all the way.
+ */
+export function farthestFrom(topo: Topology, from: string): { name: string; hops: number } {
+  const { index, adj } = adjacency(topo, topo.links);
+  const s = index.get(from);
+  if (s === undefined) throw new Error(`no router ${from} in ${topo.name}`);
+  const dist = new Int32Array(topo.nodes.length);
+  hopCounts(adj, s, dist, new Int32Array(topo.nodes.length));
+  let far = s;
+  dist.forEach((d, i) => {
+    if (d > dist[far]!) far = i;
+  });
+  return { name: topo.nodes[far]!.name, hops: dist[far]! };
+}
+
+/** Node index by name, and each node's neighbours over `links`. */
+function adjacency(topo: Topology, links: readonly TopoLink[]) {
+  const index = new Map(topo.nodes.map((n, i) => [n.name, i]));
+  const adj: number[][] = topo.nodes.map(() => []);
+  for (const l of links) {
+    const a = index.get(l.a.node)!;
+    const b = index.get(l.b.node)!;
+    adj[a]!.push(b);
+    adj[b]!.push(a);
+  }
+  return { index, adj };
+}
+
+/** Breadth-first hop counts from node `s` into `dist` (-1: unreachable); `queue` is scratch. */
+function hopCounts(adj: readonly number[][], s: number, dist: Int32Array, queue: Int32Array): void {
+  dist.fill(-1);
+  dist[s] = 0;
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = s;
+  while (head < tail) {
+    const u = queue[head++]!;
+    for (const v of adj[u]!) {
+      if (dist[v] === -1) {
+        dist[v] = dist[u]! + 1;
+        queue[tail++] = v;
+      }
+    }
+  }
 }
 
 export function ipText(a: number): string {

@@ -2,8 +2,8 @@
  * The command line as a user meets it: `check`, `run`, exit codes and error messages
  * (file:line:col, never a stack trace).
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -129,5 +129,37 @@ describe("routelab run", () => {
     const r = routelab(["run", "--seed", "x", "--script", "-"], "");
     expect(r.code).toBe(2);
     expect(r.err).toContain("--seed: 'x' is not a non-negative integer");
+  });
+
+  // Issue 25: `routelab run … | head -5` died of an unhandled EPIPE with a Node stack trace.
+  // 300 routing tables make ~320 KB of output, more than a pipe holds, so the reader is gone
+  // before the run could have written it all, however the two processes are scheduled.
+  it("stops quietly when the reader of its output goes away (run … | head -1)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "routelab-head-"));
+    try {
+      const script = join(dir, "tables.txt");
+      writeFileSync(script, `wait converged\n${"vm1: netstat -rn\n".repeat(300)}`);
+      const events = join(dir, "events.jsonl");
+      const r = spawnSync(
+        "bash",
+        [
+          "-c",
+          `"$0" "$1" run examples/seed.yaml --script "$2" --events "$3" | head -1; exit "\${PIPESTATUS[0]}"`,
+          process.execPath,
+          BIN,
+          script,
+          events,
+        ],
+        { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
+      );
+      expect(r.stdout).toBe("converged at t=3.594s\n");
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(141); // 128 + SIGPIPE, what the shell reports for `git log | head`
+      // The run stopped once nobody read it: not all 300 commands ran.
+      const commands = readFileSync(events, "utf8").match(/"kind":"command"/g) ?? [];
+      expect(commands.length).toBeLessThan(2 * 300);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,12 +16,26 @@ export interface ForwardResult {
   routers: number;
   /** Requests sent per 100 µs of virtual time (in flight ≈ burst × 620 on a 32-chain). */
   burst: number;
-  /** Largest number of pending events seen (packets in flight plus timers). */
+  /**
+   * Most echo exchanges in flight at once (requests sent minus replies received, sampled every
+   * 10 virtual ms): each is one packet on the chain, its request or its reply.
+   */
+  peakInFlight: number;
+  /**
+   * Largest scheduler queue seen: timers plus one event per busy link direction (a link keeps
+   * its packets in a FIFO and schedules only the head, sim/link.ts), not one per packet.
+   */
   peakPending: number;
   requests: number;
   replies: number;
+  /** Link crossings in the timed part (after the untimed first tenth): the figure's numerator. */
   packetHops: number;
+  /** Of which forwarded by a transit router (the others are the first and last link). */
   forwarded: number;
+  /** Link crossings of the whole run: requests × 2 × (routers - 1), or the run fails. */
+  totalPacketHops: number;
+  /** Forwards of the whole run, from the nodes' counters: requests × 2 × (routers - 2). */
+  totalForwarded: number;
   events: number;
   wallSeconds: number;
   cpuSeconds: number;
@@ -59,11 +73,14 @@ export function runForward(routers: number, requests: number, burst: number, see
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let peakPending = s.size;
-  // Slices of 10 ms virtual time, to sample the queue length (a negligible cost per slice).
+  let peakInFlight = sent - replies;
+  // Slices of 10 ms virtual time, to sample the queue and the packets in flight (a negligible
+  // cost per slice).
   for (let t = s.now(); s.size > 0; ) {
     t += 10_000_000;
     s.runUntil(t);
     if (s.size > peakPending) peakPending = s.size;
+    if (sent - replies > peakInFlight) peakInFlight = sent - replies;
   }
   const cpu = process.cpuUsage(c0);
   const wall = (performance.now() - t0) / 1000;
@@ -77,11 +94,14 @@ export function runForward(routers: number, requests: number, burst: number, see
   return {
     routers,
     burst,
+    peakInFlight,
     peakPending,
     requests,
     replies,
     packetHops: hops.total - hops0.total,
     forwarded: hops.forwarded - hops0.forwarded,
+    totalPacketHops: hops.total,
+    totalForwarded: hops.forwarded,
     events: s.executed - e0,
     wallSeconds: wall,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,

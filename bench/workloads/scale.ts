@@ -45,6 +45,8 @@ export async function runScale(
   const t0 = performance.now();
   const lab = await createLab(topo, { seed });
   const bootSeconds = (performance.now() - t0) / 1000;
+  if (lab.net.nodes.length !== routers)
+    throw new Error(`scale bench: ${lab.net.nodes.length} of ${routers} routers booted`);
   const retained = heapNow() - heap0;
   // Pings from 60 s to 120 s, once a second per flow.
   const pings = startPingFlows(lab.net, {

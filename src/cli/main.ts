@@ -3,10 +3,11 @@
  * The `routelab` command line. Parses arguments, calls the library, prints, and maps errors
  * to exit codes: the only place that writes to the terminal or decides an exit status.
  * Commands load their modules on demand (as vite's CLI does), so `run` never pays for the
- * HTTP and SSH servers: the seed boots from the command line in well under 300 ms.
+ * HTTP and SSH servers (README, Performance: the seed converges and pings from the command line).
  *
  * Exit codes: 0 success; 1 a check or run failed (invalid topology, a wait that did not
- * converge); 2 bad usage or a bad scenario script; 70 an internal error.
+ * converge); 2 bad usage or a bad scenario script; 70 an internal error; 141 the reader of
+ * the output went away (`routelab run … | head`: the run stops, quietly, as on SIGPIPE).
  */
 import { Command, CommanderError, Option } from "commander";
 import { LabError } from "../core/errors.js";
@@ -15,6 +16,7 @@ import { registerExportCommand } from "./export.js";
 import { registerGradeCommand } from "./grade.js";
 import { checkAdminToken } from "../server/http/admin-token.js";
 import type { LogLevel } from "../server/log.js";
+import { EXIT_READER_GONE, guardOutput } from "./reader-gone.js";
 import { defaultUsersFile } from "../server/users/file.js";
 
 export const EXIT_USAGE = 2;
@@ -24,6 +26,7 @@ async function program(
   out: (s: string) => void,
   err: (s: string) => void,
   exit: (code: number) => void,
+  readerGone: AbortSignal,
 ): Promise<Command> {
   const p = new Command("routelab")
     .description("A virtual routing lab: simulated routers, real packets, live picture")
@@ -69,6 +72,7 @@ async function program(
             engine: o.engine,
             out,
             err,
+            stop: readerGone,
           }),
         ),
     );
@@ -190,15 +194,25 @@ export function durationArg(name: string) {
 
 /** Runs the CLI; resolves with the exit status. Never throws for user errors. */
 export async function main(argv: string[]): Promise<number> {
-  const out = (s: string) => process.stdout.write(s);
-  const err = (s: string) => process.stderr.write(s);
+  // When the reader of stdout (or stderr) goes away, output is dropped and a run stops.
+  const readerGone = new AbortController();
+  const stdout = guardOutput(process.stdout, () => readerGone.abort());
+  const stderr = guardOutput(process.stderr, () => readerGone.abort());
+  const out = stdout.write;
+  const err = stderr.write;
   let code = 0;
-  const p = await program(argv, out, err, (c) => {
-    code = c;
-  });
+  const p = await program(
+    argv,
+    out,
+    err,
+    (c) => {
+      code = c;
+    },
+    readerGone.signal,
+  );
   try {
     await p.parseAsync(argv);
-    return code;
+    return readerGone.signal.aborted ? EXIT_READER_GONE : code;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (

@@ -24,6 +24,8 @@ export interface RunArgs {
   engine?: "sim" | "netns" | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Aborted when nobody reads the output any more: the run stops at the next event. */
+  stop?: AbortSignal | undefined;
 }
 
 export async function runRun(a: RunArgs): Promise<number> {
@@ -72,9 +74,10 @@ export async function runRun(a: RunArgs): Promise<number> {
       write: progress.wrap(a.out),
       quietInterval: topo.rip.update,
       progress: progress.update,
+      stop: a.stop,
     });
     progress.done();
-    if (played && !played.finished())
+    if (played && !played.finished() && !a.stop?.aborted)
       await lab.advanceUntil(
         () => played.finished(),
         Math.max(0, played.end - lab.clock().now) + 10 * MINUTE,
@@ -111,6 +114,7 @@ async function runNetns(
         write: progress.wrap(a.out),
         quietInterval: topo.rip.update,
         progress: progress.update,
+        stop: a.stop,
       });
     } finally {
       progress.done();

@@ -122,4 +122,26 @@ describe("runScenario", () => {
     expect(code).toBe(1);
     expect(out).toBe("s.txt:2: not converged after 20.000s\n");
   });
+
+  it("stops at the next event once its stop signal is aborted, running no later line", async () => {
+    // The CLI aborts when the reader of its output has gone (`routelab run … | head -1`).
+    const lab = createSimLab(loadTopologyText("r0 r1 10.0.1.0/24\n", "line.edges"));
+    const stop = new AbortController();
+    let out = "";
+    const st = parseScenario("r0: ping r1\nr0: hostname\nwait 1h", "s", new Set(["r0", "r1"]));
+    const code = await runScenario(lab, st, "s", {
+      write: (s) => {
+        out += s;
+        if (s.startsWith("64 bytes")) stop.abort(); // the first reply: the reader leaves
+      },
+      quietInterval: lab.topology.rip.update,
+      stop: stop.signal,
+    });
+    expect(code).toBe(1);
+    // The endless ping was interrupted (its summary printed), hostname and the hour never ran.
+    expect(out.match(/^64 bytes/gm)).toHaveLength(1);
+    expect(out).toContain("1 packets transmitted, 1 packets received");
+    expect(out).not.toContain("r0# hostname");
+    expect(lab.clock().now).toBeLessThan(MINUTE);
+  });
 });

@@ -154,6 +154,11 @@ export interface ScenarioOptions {
    * to converge): the CLI turns it into a progress line on a terminal.
    */
   progress?: (what: string, now: Nanos) => void;
+  /**
+   * Stops the run at the next event when aborted (the CLI's reader went away: `run … | head`);
+   * the run then resolves 1, having done nothing more. Commands in flight are interrupted.
+   */
+  stop?: AbortSignal;
 }
 
 /** Waits advance in slices of this much virtual time, so progress can be shown. */
@@ -185,12 +190,20 @@ export async function runScenario(
   });
   const background: Execution[] = [];
   const limit = opts.commandLimit ?? 60 * MINUTE;
+  const stopped = () => opts.stop?.aborted === true;
+  const interruptAll = () => {
+    for (const x of background) if (x.exitCode === undefined) x.interrupt();
+  };
   try {
     for (const st of stmts) {
+      if (stopped()) {
+        interruptAll();
+        return 1;
+      }
       switch (st.kind) {
         case "wait": {
           const end = lab.clock().now + st.duration;
-          for (let now = lab.clock().now; now < end; now = lab.clock().now) {
+          for (let now = lab.clock().now; now < end && !stopped(); now = lab.clock().now) {
             await lab.advance(Math.min(SLICE, end - now));
             opts.progress?.(`wait ${formatDuration(st.duration)}`, lab.clock().now);
           }
@@ -209,7 +222,8 @@ export async function runScenario(
             }
             return now - lastRouteChange >= quietFor;
           };
-          const ok = await lab.advanceUntil(quiet, st.max);
+          const ok = await lab.advanceUntil(() => stopped() || quiet(), st.max);
+          if (stopped()) continue;
           if (!ok) {
             write(`${file}:${st.line}: not converged after ${formatSeconds(lab.clock().now - start)}\n`);
             return 1;
@@ -234,7 +248,11 @@ export async function runScenario(
             background.push(x);
             break;
           }
-          const done = await lab.advanceUntil(() => x.exitCode !== undefined, limit);
+          const done = await lab.advanceUntil(() => x.exitCode !== undefined || stopped(), limit);
+          if (stopped()) {
+            if (x.exitCode === undefined) x.interrupt();
+            continue;
+          }
           if (!done) {
             x.interrupt();
             await lab.advanceUntil(() => x.exitCode !== undefined, MINUTE);
@@ -245,8 +263,9 @@ export async function runScenario(
         }
       }
     }
-    await lab.advanceUntil(() => background.every((x) => x.exitCode !== undefined), limit);
-    return 0;
+    await lab.advanceUntil(() => stopped() || background.every((x) => x.exitCode !== undefined), limit);
+    if (stopped()) interruptAll();
+    return stopped() ? 1 : 0;
   } finally {
     unsubscribe();
   }
