@@ -66,14 +66,17 @@ describe("colour-vision views (Machado, Oliveira & Fernandes 2009)", () => {
       ["#E69F00", "#D55E00"],
       ["#56B4E9", "#6677BB"],
     ] as const)
-      expect(deltaE2000(viewLab(a, "washed-out"), viewLab(b, "washed-out"))).toBeLessThan(colorDistance(a, b));
+      expect(deltaE2000(viewLab(a, "washed-out"), viewLab(b, "washed-out"))).toBeLessThan(
+        colorDistance(a, b),
+      );
   });
 });
 
 describe("the palette", () => {
   it(`keeps every pair ${MIN_DISTANCE} apart as sent and ${MIN_VIEW_DISTANCE} apart in every view`, () => {
     expect(closestIn(PALETTE, "normal").d).toBeGreaterThanOrEqual(MIN_DISTANCE);
-    for (const view of VIEWS) expect(closestIn(PALETTE, view).d, view).toBeGreaterThanOrEqual(MIN_VIEW_DISTANCE);
+    for (const view of VIEWS)
+      expect(closestIn(PALETTE, view).d, view).toBeGreaterThanOrEqual(MIN_VIEW_DISTANCE);
     for (let i = 0; i < PALETTE.length; i++)
       for (let j = 0; j < i; j++)
         expect(viewDistance(PALETTE[i]!, PALETTE[j]!)).toBeGreaterThanOrEqual(MIN_VIEW_DISTANCE);
@@ -81,7 +84,10 @@ describe("the palette", () => {
 
   it("is what the old palette was not: its closest pairs for colour-blind eyes were 1.3 and 3.0 apart", () => {
     expect(closestIn(OLD_PALETTE, "normal").d).toBeGreaterThanOrEqual(20);
-    expect(closestIn(OLD_PALETTE, "protanopia")).toEqual({ d: expect.closeTo(1.3, 1), pair: "#F0E442 #00EE44" });
+    expect(closestIn(OLD_PALETTE, "protanopia")).toEqual({
+      d: expect.closeTo(1.3, 1),
+      pair: "#F0E442 #00EE44",
+    });
     expect(closestIn(OLD_PALETTE, "deuteranopia").d).toBeLessThan(MIN_VIEW_DISTANCE);
     expect(closestIn(OLD_PALETTE, "washed-out").d).toBeLessThan(MIN_VIEW_DISTANCE);
     // Okabe & Ito's own six: yellow and orange 11.5 apart to a deuteranope.
@@ -104,6 +110,7 @@ describe("the palette", () => {
     expect(used.slice(0, PALETTE.length)).toEqual([...PALETTE]);
     const more = used.slice(PALETTE.length);
     // Each generated colour keeps clear of the palette in every view as well as the gamut allows.
-    for (const c of more) expect(Math.min(...PALETTE.map((p) => viewDistance(c, p))), c).toBeGreaterThanOrEqual(7);
+    for (const c of more)
+      expect(Math.min(...PALETTE.map((p) => viewDistance(c, p))), c).toBeGreaterThanOrEqual(7);
   });
 });
