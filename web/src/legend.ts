@@ -58,7 +58,7 @@ export class Legend {
     }
     for (const [color, text] of [
       [LINK_DOWN, "link down"],
-      [LINK_SILENT, "cut silently (no carrier loss)"],
+      [LINK_SILENT, "cut silently"],
     ] as const) {
       const c = sample(26, 18);
       const ctx = c.getContext("2d")!;
