@@ -8,7 +8,7 @@
  * dashed, dash-dot, long dashes).
  */
 import type { PacketClass } from "../../src/core/events.js";
-import { PALETTE as USER_PALETTE, viewDistance } from "../../src/core/palette.js";
+import { MIN_VIEW_DISTANCE, PALETTE as USER_PALETTE, viewDistance } from "../../src/core/palette.js";
 
 /**
  * The users file's palette (core/palette: every pair at least 22 ΔE00 apart as sent and 12 to
@@ -42,8 +42,11 @@ export const MARKS: readonly Mark[] = [
   { name: "cross", dash: [6, 2] },
 ];
 
-/** Colours closer than this (ΔE00, in the view where they are closest) need different marks. */
-const CONFUSABLE = 20;
+/**
+ * Colours closer than this (ΔE00, in the view where they are closest) need different marks:
+ * the palette's own floor, so colours no closer than the palette's are told apart by colour.
+ */
+const CONFUSABLE = MIN_VIEW_DISTANCE;
 const marks = new Map<string, number>();
 const distances = new Map<string, number>();
 
@@ -60,23 +63,21 @@ function confusable(x: string, y: string): boolean {
 /**
  * The index in MARKS of `user`'s mark, fixed the first time it is asked: the n-th user starts
  * from mark n (so the first five all differ) and takes the first mark that no earlier user of a
- * confusable colour has. The routers' own packets (root, RIP) have none.
+ * confusable colour has (all taken, the one fewest of them wear). The routers' own packets
+ * (root, RIP) have none.
  */
 export function userMark(user: string): number {
   const known = marks.get(user);
   if (known !== undefined) return known;
   if (user === "" || user === "root" || user === "system" || user === "rip") return 0;
   const color = userColor(user);
-  const taken = new Set<number>();
-  for (const [u, m] of marks) if (confusable(userColor(u), color)) taken.add(m);
+  const worn = MARKS.map(() => 0);
+  for (const [u, m] of marks) if (confusable(userColor(u), color)) worn[m]!++;
   const start = marks.size % MARKS.length;
   let pick = start;
-  for (let i = 0; i < MARKS.length; i++) {
+  for (let i = 1; i < MARKS.length; i++) {
     const m = (start + i) % MARKS.length;
-    if (!taken.has(m)) {
-      pick = m;
-      break;
-    }
+    if (worn[m]! < worn[pick]!) pick = m;
   }
   marks.set(user, pick);
   return pick;
