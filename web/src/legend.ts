@@ -74,7 +74,7 @@ export class Legend {
     const x = h("span", { className: "swatch", textContent: "✕" });
     x.style.color = DROP_COLOR;
     x.style.fontWeight = "bold";
-    rows.push(h("div", { className: "row" }, x, "dropped (with reason)"));
+    rows.push(h("div", { className: "row" }, x, "dropped"));
     if (this.slowMotion)
       rows.push(
         h(
