@@ -307,7 +307,11 @@ export class Renderer {
     const ctx = this.ctx;
     ctx.textBaseline = "middle";
     ctx.font = `bold 14px ${FONT}`;
+    const said: [string, number, number][] = [];
     for (const [text, x, y, s, alpha] of reasons) {
+      // Two packets dead of the same cause at the same spot (two people's probes): said once.
+      if (said.some(([t, sx, sy]) => t === text && Math.abs(sx - x) < 12 && Math.abs(sy - y) < 12)) continue;
+      said.push([text, x, y]);
       const g = s + 4;
       const sides: [number, number, CanvasTextAlign][] = [
         [x + g, y, "left"],
