@@ -231,10 +231,11 @@ export class Renderer {
 
     // Labels: every router's box first, then names, addresses, subnets; drop reasons last.
     const placer = new LabelPlacer(ctx, W, H, this.recordLabels);
-    for (const n of scene.nodes.values()) {
-      const [x, y] = toScreen(cam, n.x, n.y);
-      placer.block({ x0: x - r - 2, y0: y - r - 2, x1: x + r + 2, y1: y + r + 2 });
-    }
+    if (labels)
+      for (const n of scene.nodes.values()) {
+        const [x, y] = toScreen(cam, n.x, n.y);
+        placer.block({ x0: x - r - 2, y0: y - r - 2, x1: x + r + 2, y1: y + r + 2 });
+      }
     const names = labels ? this.nodeNames(scene, cam, placer) : [];
     if (labels) this.linkLabels(scene, cam, placer);
     if (labels) {
