@@ -87,13 +87,14 @@ export class Legend {
   }
 }
 
-/** A legend picture `w`×`h` CSS px, drawn at twice that for sharpness. */
+/**
+ * A legend picture `w`×`h` (drawing units), at twice that in pixels for sharpness; style.css
+ * sizes it by its height (18 px, less on phones), the width following.
+ */
 function sample(w: number, h0: number): HTMLCanvasElement {
   const c = h("canvas");
   c.width = w * 2;
   c.height = h0 * 2;
-  c.style.width = `${w}px`;
-  c.style.height = `${h0}px`;
   c.getContext("2d")!.scale(2, 2);
   return c;
 }
