@@ -98,7 +98,7 @@ describe("commands", () => {
         spec("carol ran ping vm6"),
         spec("bob ran traceroute vm6", { at: 15 * SECOND }),
       ],
-      env(MINUTE, events),
+      env(MINUTE, events, true),
     );
     expect(r.map((x) => `${x.status}: ${x.reason}`)).toEqual([
       "pass: alice@vm4 ran 'ping -c 3 10.0.60.2' at 10s",
@@ -119,15 +119,36 @@ describe("commands", () => {
       cmd(10 * SECOND, "alice", "vm4", "ping -c 3 10.0.60.2"),
       cmd(20 * SECOND, "bob", "vm4", "traceroute -n vm6"),
     ];
-    const r = await evaluateChecks([each], env(MINUTE, events));
+    const r = await evaluateChecks([each], env(MINUTE, events, true));
     expect(r.map((x) => [x.id, x.user, x.status, x.reason])).toEqual([
       [`${each.id}:alice`, "alice", "pass", "alice@vm4 ran 'ping -c 3 10.0.60.2' at 10s"],
       [`${each.id}:bob`, "bob", "fail", "bob ran 'traceroute -n vm6' on vm4"],
     ]);
-    const none = await evaluateChecks([each], env(MINUTE, events.slice(0, 1)));
+    const none = await evaluateChecks([each], env(MINUTE, events.slice(0, 1), true));
     expect(none.map((x) => [x.id, x.status, x.reason])).toEqual([
       [each.id, "fail", "no student has run a command"],
     ]);
+  });
+
+  it("(issue 16) live, an end-of-session check that does not hold yet is pending, not failed; one that holds passes", async () => {
+    const events = [cmd(10 * SECOND, "alice", "vm4", "ping -c 3 10.0.60.2")];
+    const checks = [
+      spec("alice ran ping vm6"),
+      spec("bob ran ping vm6"),
+      spec("every student ran traceroute vm6"),
+    ];
+    const live = await evaluateChecks(checks, env(MINUTE, events));
+    expect(live.map((x) => `${x.status}: ${x.reason}`)).toEqual([
+      "pass: alice@vm4 ran 'ping -c 3 10.0.60.2' at 10s",
+      "pending: bob ran no command (judged at the end)",
+      "pending: alice ran 'ping -c 3 10.0.60.2' on vm4 (judged at the end)",
+    ]);
+    // At the end (grading) the same checks fail.
+    const end = await evaluateChecks(checks, env(MINUTE, events, true));
+    expect(end.map((x) => x.status)).toEqual(["pass", "fail", "fail"]);
+    // A loss count already too high cannot mend: it fails live too.
+    const lost = await evaluateChecks([spec("no packet lost")], env(MINUTE, [drop(30 * SECOND)]));
+    expect(lost[0]!.status).toBe("fail");
   });
 });
 

@@ -4,6 +4,11 @@
  * or pending (its moment has not come yet), with a reason a student can act on. The results are
  * plain JSON, for `routelab grade`'s report and for the page, which shows them live.
  *
+ * A check with no `at:` is due when the session ends. Live, before then, it shows pass as soon
+ * as it holds and pending (with what it sees now) while it does not: `alice ran ping vm9` is not
+ * failed at 0:02 because alice has not typed yet. The exception is a loss count already too
+ * high, which no later moment can mend (judgeLost).
+ *
  * - reach / path: probed with real pings in a lab as it was at the check's moment
  *   (`env.labAt`, a throwaway copy in the simulator), following the packets hop by hop;
  * - route: the node's routing table at that moment;
@@ -108,6 +113,9 @@ export async function evaluateCheck(c: CheckSpec, env: CheckEnv): Promise<CheckR
     return { ...base, ...why };
   }
   const verdict = await judge(c, t, env);
+  // Not yet due (see the module comment): live, a failing end-of-session check is pending.
+  if (c.at === undefined && !env.final && verdict.status === "fail" && c.kind !== "lost")
+    return { ...base, status: "pending", reason: `${verdict.reason} (judged at the end)` };
   return { ...base, ...verdict };
 }
 

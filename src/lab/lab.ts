@@ -97,6 +97,13 @@ export interface PacerControl {
   onTick: (() => void) | null;
 }
 
+/** What `Lab.followTimeline` calls. */
+export interface TimelineFollower {
+  /** The lab is being rebuilt for a rewind: forget everything (the replay follows). */
+  restart(): void;
+  event(e: LabEvent): void;
+}
+
 export interface Lab {
   readonly engine: string;
   readonly topology: Topology;
@@ -115,6 +122,12 @@ export interface Lab {
   setNode(node: string, up: boolean): void;
   /** Subscribes to the event stream; returns the unsubscribe function. */
   onEvent(listener: (e: LabEvent) => void): () => void;
+  /**
+   * Present on labs that can be rewound: follows the timeline rather than the live stream
+   * (`onEvent`). A rewind calls `restart`, then gives the follower every event of the replay up
+   * to the moment rewound to, so what it counts is what the lab at that moment had done.
+   */
+  followTimeline?(follower: TimelineFollower): () => void;
   clock(): ClockState;
   /** Advance virtual time by `ns` (unpaced labs), running everything due. */
   advance(ns: Nanos): Promise<void>;

@@ -53,7 +53,10 @@ export interface Session {
 export interface UserCounters {
   sent: number;
   delivered: number;
+  /** Stopped by a router that answered (TTL expired, no route): traceroute's hops. */
+  answered?: number;
   lost: number;
+  answeredBy?: Record<string, number>;
   lostBy: Record<string, number>;
   /** Delivered, but nobody listened (traceroute's last probes). */
   refusedBy?: Record<string, number>;

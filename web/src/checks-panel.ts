@@ -34,7 +34,8 @@ export class ChecksPanel {
     this.last = key;
     const passed = checks.filter((c) => c.status === "pass").length;
     const failed = checks.filter((c) => c.status === "fail").length;
-    this.summary.textContent = `${passed} of ${checks.length} passed${failed ? `, ${failed} failing` : ""}`;
+    const pending = checks.length - passed - failed;
+    this.summary.textContent = `${passed} of ${checks.length} passed${failed ? `, ${failed} failed` : ""}${pending ? `, ${pending} not yet due` : ""}`;
     this.list.replaceChildren(...checks.map((c) => this.item(c)));
     this.renders++;
   }

@@ -1,16 +1,19 @@
 /**
  * @module web/colors
- * Colours and shapes. Each user gets a colour of their own (the packet's fill), each packet
- * class a shape (so colour-blind viewers and greyscale projectors still tell them apart):
- * echo request ●, echo reply ◉ (ringed), traceroute probe ◆, ICMP error ▲, RIP ■ (small,
- * grey), other UDP/IP •.
+ * Colours, shapes and marks. Each packet class has a shape (so colour-blind viewers and
+ * greyscale projectors still tell them apart): echo request ●, echo reply ◉ (ringed),
+ * traceroute probe ◆, ICMP error ▲, RIP ■ (small, grey), other UDP/IP •. Each user has a colour
+ * (the packet's fill) and a second cue, so colour is never the only one: a MARK inside their
+ * packets (none, dot, bar, ring, cross) and the matching dash of their trails (solid, dotted,
+ * dashed, dash-dot, long dashes).
  */
 import type { PacketClass } from "../../src/core/events.js";
-import { PALETTE as USER_PALETTE } from "../../src/core/palette.js";
+import { MIN_VIEW_DISTANCE, PALETTE as USER_PALETTE, viewDistance } from "../../src/core/palette.js";
 
 /**
- * The users file's palette (core/palette: every pair at least 20 ΔE00 apart, readable on the
- * page), for users the server gave no colour (labs without logins, the browser edition).
+ * The users file's palette (core/palette: every pair at least 22 ΔE00 apart as sent and 12 to
+ * colour-blind eyes and on a washed-out projector), for users the server gave no colour (labs
+ * without logins, the browser edition).
  */
 const PALETTE = USER_PALETTE;
 export const RIP_COLOR = "#7f8c9b";
@@ -22,6 +25,97 @@ const assigned = new Map<string, string>();
 /** Colours the server knows (issue 5's users file) take precedence over the hashed ones. */
 export function setUserColors(map: Record<string, string>): void {
   for (const [u, c] of Object.entries(map)) assigned.set(u, c);
+  // Marks in the file's order, so every page in the room gives everyone the same.
+  for (const u of Object.keys(map)) userMark(u);
+}
+
+/** A user's second cue (see the module comment). `dash` is in trail widths, for setLineDash. */
+export interface Mark {
+  name: "none" | "dot" | "bar" | "ring" | "cross";
+  dash: readonly number[];
+}
+export const MARKS: readonly Mark[] = [
+  { name: "none", dash: [] },
+  { name: "dot", dash: [0, 2.2] },
+  { name: "bar", dash: [2.5, 1.8] },
+  { name: "ring", dash: [3, 1.4, 0, 1.4] },
+  { name: "cross", dash: [6, 2] },
+];
+
+/**
+ * Colours closer than this (ΔE00, in the view where they are closest) need different marks:
+ * the palette's own floor, so colours no closer than the palette's are told apart by colour.
+ */
+const CONFUSABLE = MIN_VIEW_DISTANCE;
+const marks = new Map<string, number>();
+const distances = new Map<string, number>();
+
+function confusable(x: string, y: string): boolean {
+  const key = x < y ? `${x}${y}` : `${y}${x}`;
+  let d = distances.get(key);
+  if (d === undefined) {
+    d = viewDistance(x.toUpperCase(), y.toUpperCase());
+    distances.set(key, d);
+  }
+  return d < CONFUSABLE;
+}
+
+/**
+ * The index in MARKS of `user`'s mark, fixed the first time it is asked: the n-th user starts
+ * from mark n (so the first five all differ) and takes the first mark that no earlier user of a
+ * confusable colour has (all taken, the one fewest of them wear). The routers' own packets
+ * (root, RIP) have none.
+ */
+export function userMark(user: string): number {
+  const known = marks.get(user);
+  if (known !== undefined) return known;
+  if (user === "" || user === "root" || user === "system" || user === "rip") return 0;
+  const color = userColor(user);
+  const worn = MARKS.map(() => 0);
+  for (const [u, m] of marks) if (confusable(userColor(u), color)) worn[m]!++;
+  const start = marks.size % MARKS.length;
+  let pick = start;
+  for (let i = 1; i < MARKS.length; i++) {
+    const m = (start + i) % MARKS.length;
+    if (worn[m]! < worn[pick]!) pick = m;
+  }
+  marks.set(user, pick);
+  return pick;
+}
+
+/** Adds the mark `mark` inside a packet of class `cls` at (x, y), radius r, to the current path. */
+export function markPath(
+  ctx: CanvasRenderingContext2D,
+  mark: number,
+  cls: PacketClass,
+  x: number,
+  y0: number,
+  r: number,
+): void {
+  // The triangle's centre of mass is below its box's.
+  const y = cls === "icmp-error" ? y0 + r * 0.17 : y0;
+  const s = cls === "icmp-error" ? r * 0.8 : r;
+  switch (MARKS[mark]?.name) {
+    case "dot":
+      ctx.moveTo(x + s * 0.38, y);
+      ctx.arc(x, y, s * 0.38, 0, Math.PI * 2);
+      break;
+    case "bar":
+      ctx.rect(x - s * 0.62, y - s * 0.2, s * 1.24, s * 0.4);
+      break;
+    case "ring":
+      // A ring: the outer circle and the inner one wound the other way (nonzero fill).
+      ctx.moveTo(x + s * 0.55, y);
+      ctx.arc(x, y, s * 0.55, 0, Math.PI * 2);
+      ctx.moveTo(x + s * 0.3, y);
+      ctx.arc(x, y, s * 0.3, 0, Math.PI * 2, true);
+      break;
+    case "cross":
+      ctx.rect(x - s * 0.62, y - s * 0.17, s * 1.24, s * 0.34);
+      ctx.rect(x - s * 0.17, y - s * 0.62, s * 0.34, s * 0.45);
+      ctx.rect(x - s * 0.17, y + s * 0.17, s * 0.34, s * 0.45);
+      break;
+  }
 }
 
 export function userColor(user: string): string {
@@ -110,7 +204,10 @@ export function paintPackets(ctx: CanvasRenderingContext2D, cls: PacketClass, fi
   }
 }
 
-/** Draws one packet of class `cls` centred at (x, y) with radius r (the legend). */
+/** The colour marks are drawn in: the page's background, dark on every user colour. */
+export const MARK_COLOR = "#0b0f14";
+
+/** Draws one packet of class `cls` centred at (x, y) with radius r and a mark (the legend). */
 export function drawPacket(
   ctx: CanvasRenderingContext2D,
   cls: PacketClass,
@@ -118,8 +215,14 @@ export function drawPacket(
   y: number,
   r: number,
   fill: string,
+  mark = 0,
 ): void {
   ctx.beginPath();
   packetPath(ctx, cls, x, y, r);
   paintPackets(ctx, cls, fill);
+  if (mark === 0) return;
+  ctx.beginPath();
+  markPath(ctx, mark, cls, x, y, r);
+  ctx.fillStyle = MARK_COLOR;
+  ctx.fill();
 }

@@ -1,11 +1,13 @@
 /**
  * @module web/legend
- * Who is who (one colour per user seen so far) and what each packet shape means.
+ * Who is who (each user seen so far: their colour, the mark on their packets and the dash of
+ * their trails), what each packet shape means, and what a link's look means.
  */
 import type { PacketClass } from "../../src/core/events.js";
-import { CLASS_LABEL, DROP_COLOR, drawPacket, userColor } from "./colors.js";
+import { CLASS_LABEL, DROP_COLOR, drawPacket, MARKS, userColor, userMark } from "./colors.js";
 import { MIN_FLIGHT_MS } from "./clock.js";
 import { $, h } from "./dom.js";
+import { LINK_DOWN, LINK_SILENT } from "./render.js";
 
 const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp-error", "rip"];
 
@@ -30,24 +32,49 @@ export class Legend {
   render(): void {
     const rows: HTMLElement[] = [];
     for (const u of this.users) {
-      const sw = h("span", { className: "swatch" });
-      sw.style.background = userColor(u);
-      rows.push(h("div", { className: "row user" }, sw, u));
+      const c = sample(34, 18);
+      const mark = userMark(u);
+      const ctx = c.getContext("2d")!;
+      // A stretch of trail in the user's dash, and a packet with their mark.
+      ctx.strokeStyle = userColor(u);
+      ctx.lineWidth = 3;
+      ctx.lineCap = "round";
+      ctx.setLineDash(MARKS[mark]!.dash.map((d) => d * 3));
+      ctx.beginPath();
+      ctx.moveTo(2, 9);
+      ctx.lineTo(22, 9);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      drawPacket(ctx, "echo-request", 25, 9, 7, userColor(u), mark);
+      const row = h("div", { className: "row user" }, c, u);
+      row.dataset.mark = MARKS[mark]!.name;
+      rows.push(row);
     }
     for (const cls of SHAPES) {
       if (cls === "rip" && this.hideRip) continue;
-      const c = h("canvas");
-      c.width = 36;
-      c.height = 36;
-      const ctx = c.getContext("2d")!;
-      ctx.scale(2, 2);
-      drawPacket(ctx, cls, 9, 9, 5.5, "#d0d8e0");
+      const c = sample(18, 18);
+      drawPacket(c.getContext("2d")!, cls, 9, 9, 5.5, "#d0d8e0");
       rows.push(h("div", { className: "row" }, c, CLASS_LABEL[cls]));
+    }
+    for (const [color, text] of [
+      [LINK_DOWN, "link down"],
+      [LINK_SILENT, "cut silently"],
+    ] as const) {
+      const c = sample(26, 18);
+      const ctx = c.getContext("2d")!;
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 3;
+      ctx.setLineDash([7, 5]);
+      ctx.beginPath();
+      ctx.moveTo(1, 9);
+      ctx.lineTo(25, 9);
+      ctx.stroke();
+      rows.push(h("div", { className: "row" }, c, text));
     }
     const x = h("span", { className: "swatch", textContent: "✕" });
     x.style.color = DROP_COLOR;
     x.style.fontWeight = "bold";
-    rows.push(h("div", { className: "row" }, x, "dropped (with reason)"));
+    rows.push(h("div", { className: "row" }, x, "dropped"));
     if (this.slowMotion)
       rows.push(
         h(
@@ -58,4 +85,16 @@ export class Legend {
       );
     $("legend").replaceChildren(...rows);
   }
+}
+
+/**
+ * A legend picture `w`×`h` (drawing units), at twice that in pixels for sharpness; style.css
+ * sizes it by its height (18 px, less on phones), the width following.
+ */
+function sample(w: number, h0: number): HTMLCanvasElement {
+  const c = h("canvas");
+  c.width = w * 2;
+  c.height = h0 * 2;
+  c.getContext("2d")!.scale(2, 2);
+  return c;
 }

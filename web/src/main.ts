@@ -299,6 +299,7 @@ async function boot(): Promise<void> {
       kick();
     }
   });
+  initProjector();
 
   // RIP chatter: hidden on the map, in the log, and not even sent by the server.
   const showRip = $<HTMLInputElement>("show-rip");
@@ -373,6 +374,17 @@ async function boot(): Promise<void> {
     /** What the terminal printed so far (logged-in pages). */
     get terminalText() {
       return terminal?.transcript ?? "";
+    },
+    /**
+     * The labels drawn in the last frame with their boxes (CSS px, canvas coordinates). The
+     * first call starts keeping them, so ask once and look again after a frame.
+     */
+    labelBoxes() {
+      if (!renderer.recordLabels) {
+        renderer.recordLabels = true;
+        kick();
+      }
+      return renderer.labels;
     },
     /** Per-user counters as the panel shows them. */
     get statsShown() {
@@ -473,6 +485,29 @@ async function boot(): Promise<void> {
   };
   (window as unknown as { __routelab: typeof hooks }).__routelab = hooks;
   document.body.dataset.ready = "1";
+}
+
+/**
+ * Projector mode: the map alone, full width, for the room (the side panels hidden). The
+ * button or `p` (outside text fields and the terminal) toggles it; `?projector` in the
+ * address starts in it; the choice is remembered.
+ */
+function initProjector(): void {
+  const button = $<HTMLButtonElement>("projector");
+  const set = (on: boolean) => {
+    document.body.classList.toggle("projector", on);
+    button.setAttribute("aria-pressed", String(on));
+    localStorage.setItem("routelab.projector", on ? "1" : "0");
+  };
+  const asked = new URLSearchParams(location.search).has("projector");
+  set(asked || localStorage.getItem("routelab.projector") === "1");
+  button.addEventListener("click", () => set(!document.body.classList.contains("projector")));
+  window.addEventListener("keydown", (e) => {
+    const t = e.target as HTMLElement | null;
+    const typing = t && (t.closest("input, textarea, select, [contenteditable]") || t.closest("#term"));
+    if (e.key !== "p" || typing || e.ctrlKey || e.metaKey || e.altKey) return;
+    set(!document.body.classList.contains("projector"));
+  });
 }
 
 function applySession(s: Session): void {

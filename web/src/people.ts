@@ -100,29 +100,35 @@ export class StatsPanel {
     const body = rows.map(([u, c]) => {
       const sw = h("span", { className: "swatch" });
       sw.style.background = userColor(u);
-      const why = Object.entries(c.lostBy)
-        .map(([r, n]) => `${r} ${n}`)
-        .join(", ");
-      const lost = h("td", { textContent: String(c.lost) });
-      if (why) lost.title = why;
       const tr = h(
         "tr",
         {},
         h("td", {}, sw, u),
         h("td", { textContent: String(c.sent) }),
-        h("td", { textContent: String(c.delivered) }),
-        lost,
+        count(c.delivered, { ...c.refusedBy }, "refused at the destination"),
+        count(c.answered ?? 0, c.answeredBy ?? {}, "answered"),
+        count(c.lost, c.lostBy, "lost"),
       );
       tr.dataset.user = u;
       return tr;
     });
     if (body.length === 0) {
       const td = h("td", { className: "empty", textContent: "no packets yet" });
-      td.colSpan = 4;
+      td.colSpan = 5;
       body.push(h("tr", {}, td));
     }
     $("stats-table")
       .querySelector("tbody")!
       .replaceChildren(...body);
   }
+}
+
+/** A counter's cell; hovering it lists the reasons (`ttl-expired 3, loss 1`). */
+function count(n: number, by: Record<string, number>, what: string): HTMLElement {
+  const td = h("td", { textContent: String(n) });
+  const why = Object.entries(by)
+    .map(([r, k]) => `${r.replace(/-/g, " ")} ${k}`)
+    .join(", ");
+  if (why) td.title = `${what}: ${why}`;
+  return td;
 }

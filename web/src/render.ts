@@ -7,13 +7,14 @@
  */
 import { type Camera, toScreen } from "./camera.js";
 import type { PacketClass } from "../../src/core/events.js";
-import { DROP_COLOR, packetPath, paintPackets } from "./colors.js";
-import { DROP_MS, type Scene, type SceneLink, type SceneNode, TRAIL_MS } from "./scene.js";
+import { DROP_COLOR, MARK_COLOR, MARKS, markPath, packetPath, paintPackets, userMark } from "./colors.js";
+import { halo, LabelPlacer, type PlacedLabel } from "./labels.js";
+import { DROP_MS, type Scene, type SceneLink, type SceneNode, type Trail, TRAIL_MS } from "./scene.js";
 
 const BG = "#0b0f14";
 const LINK = "#5f7a96";
-const LINK_DOWN = "#ff5252";
-const LINK_SILENT = "#ffb74d";
+export const LINK_DOWN = "#ff5252";
+export const LINK_SILENT = "#ffb74d";
 const NODE_FILL = "#1d2a38";
 const NODE_STROKE = "#e8eef4";
 const LABEL = "#f2f5f8";
@@ -71,8 +72,12 @@ export class Renderer {
   width = 0;
   height = 0;
   stats: RenderStats = { frames: 0, dotsDrawn: 0, lastFrameMs: 0 };
-  /** Packets of one class and colour, reused from frame to frame. */
-  private groups = new Map<string, { cls: PacketClass; color: string; xy: number[] }>();
+  /** Packets of one class, colour and mark, reused from frame to frame. */
+  private groups = new Map<string, { cls: PacketClass; color: string; mark: number; xy: number[] }>();
+  /** Keep the label boxes of each frame (test hook: `labels`). */
+  recordLabels = false;
+  /** The labels of the last frame, when recording. */
+  labels: PlacedLabel[] = [];
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.ctx = canvas.getContext("2d", { alpha: false })!;
@@ -131,23 +136,7 @@ export class Renderer {
       }
     }
 
-    // Trails: the path just taken, fading.
-    const trailWidth = Math.max(2, r / 4);
-    for (const tr of scene.trails.values()) {
-      const age = (wall - tr.end) / TRAIL_MS;
-      if (age >= 1) continue;
-      const [x1, y1, x2, y2] = linkEnds(tr.link, cam);
-      if (!segVisible(x1, y1, x2, y2, W, H)) continue;
-      const rip = tr.cls === "rip";
-      ctx.lineWidth = rip ? 2 : trailWidth;
-      ctx.globalAlpha = (1 - age) * (rip ? 0.3 : 0.8);
-      ctx.strokeStyle = tr.color;
-      ctx.beginPath();
-      ctx.moveTo(x1, y1);
-      ctx.lineTo(x2, y2);
-      ctx.stroke();
-    }
-    ctx.globalAlpha = 1;
+    this.trails(scene, cam, wall, r, W, H);
 
     // Broken links on top of trails: a link's state must always show.
     ctx.lineWidth = r >= 10 ? 3 : 1.5;
@@ -175,10 +164,11 @@ export class Renderer {
       const x = x1 + (x2 - x1) * q;
       const y = y1 + (y2 - y1) * q;
       if (!visible(x, y, 10)) continue;
-      const key = `${f.e.cls}\u0000${f.color}`;
+      const mark = f.e.cls === "rip" ? 0 : userMark(f.e.user);
+      const key = `${f.e.cls}\u0000${f.color}\u0000${mark}`;
       let g = groups.get(key);
       if (!g) {
-        g = { cls: f.e.cls, color: f.color, xy: [] };
+        g = { cls: f.e.cls, color: f.color, mark, xy: [] };
         groups.set(key, g);
       }
       g.xy.push(x, y);
@@ -193,9 +183,12 @@ export class Renderer {
       ctx.beginPath();
       for (let i = 0; i < g.xy.length; i += 2) packetPath(ctx, g.cls, g.xy[i]!, g.xy[i + 1]!, rr);
       paintPackets(ctx, g.cls, g.color);
+      if (g.mark === 0 || rr < 4) continue;
+      ctx.beginPath();
+      for (let i = 0; i < g.xy.length; i += 2) markPath(ctx, g.mark, g.cls, g.xy[i]!, g.xy[i + 1]!, rr);
+      ctx.fillStyle = MARK_COLOR;
+      ctx.fill();
     }
-
-    if (labels) this.linkLabels(scene, cam);
 
     // Routers.
     ctx.lineWidth = r >= 10 ? 3 : 1;
@@ -232,23 +225,50 @@ export class Renderer {
         ctx.stroke();
       }
     }
-    if (labels) {
-      ctx.font = `bold ${Math.round(Math.min(19, r * 0.72))}px ${FONT}`;
-      ctx.textAlign = "center";
-      ctx.textBaseline = "middle";
-      ctx.fillStyle = LABEL;
+    // Drops: a red cross where the packet died (beside the router when inside it), over the
+    // routers and under the labels; its reason beside it where there is room (below).
+    const reasons = this.dropMarks(scene, cam, wall, r, dr, W, H);
+
+    // Labels: every router's box first, then names, addresses, subnets; drop reasons last.
+    const placer = new LabelPlacer(ctx, W, H, this.recordLabels);
+    if (labels)
       for (const n of scene.nodes.values()) {
         const [x, y] = toScreen(cam, n.x, n.y);
-        if (!visible(x, y, r)) continue;
-        const w = ctx.measureText(n.name).width;
-        if (w < r * 1.9) ctx.fillText(n.name, x, y + 1);
-        else halo(ctx, n.name, x, y + r + 14, LABEL);
+        placer.block({ x0: x - r - 2, y0: y - r - 2, x1: x + r + 2, y1: y + r + 2 });
       }
+    const names = labels ? this.nodeNames(scene, cam, placer) : [];
+    if (labels) this.linkLabels(scene, cam, placer);
+    if (labels) {
+      ctx.font = `bold ${nameSize(r)}px ${FONT}`;
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      for (const [text, x, y, inside] of names)
+        if (inside) {
+          ctx.fillStyle = LABEL;
+          ctx.fillText(text, x, y);
+        } else halo(ctx, text, x, y, LABEL);
     }
 
-    // Drops: a red cross where the packet died (beside the router when inside it), with the reason.
-    ctx.textBaseline = "middle";
-    ctx.font = `bold 14px ${FONT}`;
+    if (labels) this.dropReasons(reasons, placer);
+    this.labels = placer.placed ?? [];
+
+    this.stats.frames++;
+    this.stats.dotsDrawn = dots;
+    this.stats.lastFrameMs = performance.now() - t0;
+  }
+
+  /** Draws the drops' crosses; returns where each one's reason could go, and its fade. */
+  private dropMarks(
+    scene: Scene,
+    cam: Camera,
+    wall: number,
+    r: number,
+    dr: number,
+    W: number,
+    H: number,
+  ): [string, number, number, number, number][] {
+    const ctx = this.ctx;
+    const out: [string, number, number, number, number][] = [];
     for (const d of scene.drops) {
       const age = (wall - d.start) / DROP_MS;
       if (age >= 1) continue;
@@ -257,8 +277,9 @@ export class Renderer {
         x += r * 0.95;
         y -= r * 0.95;
       }
-      if (!visible(x, y, 60)) continue;
-      ctx.globalAlpha = 1 - age * age;
+      if (x < -60 || y < -60 || x > W + 60 || y > H + 60) continue;
+      const alpha = 1 - age * age;
+      ctx.globalAlpha = alpha;
       const s = Math.max(5, dr * 1.3);
       ctx.strokeStyle = DROP_COLOR;
       ctx.lineWidth = 4;
@@ -272,46 +293,84 @@ export class Renderer {
       ctx.beginPath();
       ctx.arc(x, y, s * 0.45, 0, Math.PI * 2);
       ctx.fill();
-      if (labels && d.cls !== "rip") {
-        const text = REASON_TEXT[d.reason] ?? d.reason;
-        const right = x + s + 4 + ctx.measureText(text).width < W - 4;
-        ctx.textAlign = right ? "left" : "right";
-        halo(ctx, text, right ? x + s + 4 : x - s - 4, y, DROP_COLOR);
-      }
+      if (d.cls !== "rip") out.push([REASON_TEXT[d.reason] ?? d.reason, x, y, s, alpha]);
     }
     ctx.globalAlpha = 1;
-
-    this.stats.frames++;
-    this.stats.dotsDrawn = dots;
-    this.stats.lastFrameMs = performance.now() - t0;
+    return out;
   }
 
   /**
-   * Subnets at the middle of each link, interface addresses near each end. A greedy placer
-   * tries a few spots per label (further along the link, the other side, the short `.1` form)
-   * and takes the first that overlaps neither a router nor a label already placed, so the
-   * busy corners of a router stay readable.
+   * Each drop's reason beside its cross: right or left, else above or below, where no label
+   * is (addresses were placed first, so a reason never covers one). Nowhere free: the cross
+   * alone (the events list says why).
    */
-  private linkLabels(scene: Scene, cam: Camera): void {
+  private dropReasons(reasons: [string, number, number, number, number][], placer: LabelPlacer): void {
+    const ctx = this.ctx;
+    ctx.textBaseline = "middle";
+    ctx.font = `bold 14px ${FONT}`;
+    const said: [string, number, number][] = [];
+    for (const [text, x, y, s, alpha] of reasons) {
+      // Two packets dead of the same cause at the same spot (two people's probes): said once.
+      if (said.some(([t, sx, sy]) => t === text && Math.abs(sx - x) < 12 && Math.abs(sy - y) < 12)) continue;
+      said.push([text, x, y]);
+      const g = s + 4;
+      const sides: [number, number, CanvasTextAlign][] = [
+        [x + g, y, "left"],
+        [x - g, y, "right"],
+        [x, y - g - 8, "center"],
+        [x, y + g + 8, "center"],
+        [x + g, y - 18, "left"],
+        [x + g, y + 18, "left"],
+      ];
+      for (const [sx, sy, align] of sides)
+        if (placer.place(text, "drop", 14, [[sx, sy]], align)) {
+          ctx.globalAlpha = alpha;
+          ctx.textAlign = align;
+          halo(ctx, text, sx, sy, DROP_COLOR);
+          break;
+        }
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  /**
+   * The routers' names: inside the circle when they fit, else just below it (or above) where
+   * no other label is. Returns where to draw them, after the routers.
+   */
+  private nodeNames(scene: Scene, cam: Camera, placer: LabelPlacer): [string, number, number, boolean][] {
+    const ctx = this.ctx;
+    const r = nodeRadius(cam, scene.spacing);
+    const px = nameSize(r);
+    ctx.font = `bold ${px}px ${FONT}`;
+    const out: [string, number, number, boolean][] = [];
+    for (const n of scene.nodes.values()) {
+      const [x, y] = toScreen(cam, n.x, n.y);
+      if (x < -r || y < -r || x > this.width + r || y > this.height + r) continue;
+      if (ctx.measureText(n.name).width < r * 1.9) {
+        out.push([n.name, x, y + 1, true]);
+        continue;
+      }
+      const at = placer.place(n.name, "node", px, [
+        [x, y + r + px / 2 + 4],
+        [x, y - r - px / 2 - 4],
+      ]);
+      if (at) out.push([n.name, at[0], at[1], false]);
+    }
+    return out;
+  }
+
+  /**
+   * Subnets at the middle of each link, interface addresses near each end, each at the first
+   * spot (along the link, either side) clear of routers and labels already placed. Addresses
+   * go first: they are what people read off the map. One that finds no room is left out
+   * rather than cut short (the routes panel and `ifconfig` have it).
+   */
+  private linkLabels(scene: Scene, cam: Camera, placer: LabelPlacer): void {
     const ctx = this.ctx;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     const r = nodeRadius(cam, scene.spacing);
-    const taken: Box[] = [];
-    for (const n of scene.nodes.values()) {
-      const [x, y] = toScreen(cam, n.x, n.y);
-      taken.push({ x0: x - r - 2, y0: y - r - 2, x1: x + r + 2, y1: y + r + 2 });
-    }
-    const H = 18;
-    const tryPlace = (text: string, x: number, y: number): boolean => {
-      const w = ctx.measureText(text).width + 6;
-      const b = { x0: x - w / 2, y0: y - H / 2, x1: x + w / 2, y1: y + H / 2 };
-      for (const o of taken) if (b.x0 < o.x1 && b.x1 > o.x0 && b.y0 < o.y1 && b.y1 > o.y0) return false;
-      taken.push(b);
-      return true;
-    };
     const ends: [SceneLink, number, number, number, number, number, number, number][] = [];
-    ctx.font = `15px ${FONT}`;
     for (const l of scene.links.values()) {
       const [x1, y1, x2, y2] = linkEnds(l, cam);
       if (!segVisible(x1, y1, x2, y2, this.width, this.height)) continue;
@@ -324,16 +383,6 @@ export class Renderer {
         nx = -nx;
         ny = -ny;
       }
-      const mx = (x1 + x2) / 2;
-      const my = (y1 + y2) / 2;
-      for (const side of [1, -1]) {
-        const x = mx + nx * 14 * side;
-        const y = my + ny * 14 * side;
-        if (tryPlace(l.info.subnet, x, y)) {
-          halo(ctx, l.info.subnet, x, y, LABEL_DIM);
-          break;
-        }
-      }
       ends.push([l, x1, y1, x2, y2, nx, ny, len]);
     }
     ctx.font = `bold 15px ${FONT}`;
@@ -342,45 +391,78 @@ export class Renderer {
         [l.info.a, true],
         [l.info.b, false],
       ] as const) {
-        const short = `.${end.addr.split(".")[3]}`;
         const base = (r + 40) / len;
-        let placed = false;
-        for (const text of [end.addr, short]) {
-          for (const along of [base, base + 0.08, base + 0.16]) {
-            if (along > 0.45) continue;
-            const frac = fromA ? along : 1 - along;
-            for (const side of [-1, 1]) {
-              const x = x1 + (x2 - x1) * frac + nx * 14 * side;
-              const y = y1 + (y2 - y1) * frac + ny * 14 * side;
-              if (tryPlace(text, x, y)) {
-                halo(ctx, text, x, y, LABEL);
-                placed = true;
-                break;
-              }
-            }
-            if (placed) break;
-          }
-          if (placed) break;
+        const spots: [number, number][] = [];
+        for (const along of [base, base + 0.06, base + 0.12, base + 0.18, base + 0.24]) {
+          if (along > 0.45) continue;
+          const frac = fromA ? along : 1 - along;
+          for (const side of [-1, 1])
+            for (const off of [14, 24])
+              spots.push([x1 + (x2 - x1) * frac + nx * off * side, y1 + (y2 - y1) * frac + ny * off * side]);
         }
+        const at = placer.place(end.addr, "address", 15, spots);
+        if (at) halo(ctx, end.addr, at[0], at[1], LABEL);
       }
     }
+    ctx.font = `15px ${FONT}`;
+    for (const [l, x1, y1, x2, y2, nx, ny] of ends) {
+      const spots: [number, number][] = [];
+      for (const frac of [0.5, 0.4, 0.6])
+        for (const side of [1, -1])
+          spots.push([x1 + (x2 - x1) * frac + nx * 14 * side, y1 + (y2 - y1) * frac + ny * 14 * side]);
+      const at = placer.place(l.info.subnet, "subnet", 15, spots);
+      if (at) halo(ctx, l.info.subnet, at[0], at[1], LABEL_DIM);
+    }
+  }
+
+  /**
+   * Trails: the path just taken, fading, one per user and link. Two users' trails on one link
+   * lie side by side (each in its own lane) and each is dashed by its user's mark, so they stay
+   * apart even in colours that look alike.
+   */
+  private trails(scene: Scene, cam: Camera, wall: number, r: number, W: number, H: number): void {
+    const ctx = this.ctx;
+    const width = Math.max(2, r / 4);
+    const byLink = new Map<SceneLink, Trail[]>();
+    for (const tr of scene.trails.values()) {
+      if ((wall - tr.end) / TRAIL_MS >= 1) continue;
+      const list = byLink.get(tr.link);
+      if (list) list.push(tr);
+      else byLink.set(tr.link, [tr]);
+    }
+    ctx.lineCap = "round";
+    for (const [link, list] of byLink) {
+      const [x1, y1, x2, y2] = linkEnds(link, cam);
+      if (!segVisible(x1, y1, x2, y2, W, H)) continue;
+      const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+      const px = -(y2 - y1) / len;
+      const py = (x2 - x1) / len;
+      // RIP's faint trail on the line itself; people's in lanes ordered by name.
+      const people = list.filter((t) => t.cls !== "rip").sort((a, b) => (a.user < b.user ? -1 : 1));
+      for (const tr of list) {
+        const age = (wall - tr.end) / TRAIL_MS;
+        const rip = tr.cls === "rip";
+        const lane = rip ? 0 : people.indexOf(tr) - (people.length - 1) / 2;
+        const w = rip ? 2 : width;
+        const o = lane * (w + 1.5);
+        ctx.lineWidth = w;
+        ctx.globalAlpha = (1 - age) * (rip ? 0.3 : 0.85);
+        ctx.strokeStyle = tr.color;
+        ctx.setLineDash(rip ? [] : MARKS[userMark(tr.user)]!.dash.map((d) => d * w));
+        ctx.beginPath();
+        ctx.moveTo(x1 + px * o, y1 + py * o);
+        ctx.lineTo(x2 + px * o, y2 + py * o);
+        ctx.stroke();
+      }
+    }
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
   }
 }
 
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-function halo(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string): void {
-  ctx.lineWidth = 5;
-  ctx.strokeStyle = BG;
-  ctx.lineJoin = "round";
-  ctx.strokeText(text, x, y);
-  ctx.fillStyle = color;
-  ctx.fillText(text, x, y);
+/** Font size of routers' names for routers of radius r. */
+function nameSize(r: number): number {
+  return Math.round(Math.min(19, r * 0.72));
 }
 
 function segVisible(x1: number, y1: number, x2: number, y2: number, W: number, H: number): boolean {

@@ -51,6 +51,8 @@ export interface Flying {
 export interface Trail {
   link: SceneLink;
   reverse: boolean;
+  /** Whose packets made it (their colour and mark; two users' trails on a link are apart). */
+  user: string;
   color: string;
   cls: PacketClass;
   /** Wall time (ms) the hop finished. */
@@ -65,6 +67,7 @@ export interface DropMark {
   atNode: boolean;
   reason: DropReason;
   cls: PacketClass;
+  user: string;
   color: string;
   /** Wall time (ms) it appeared. */
   start: number;
@@ -202,11 +205,18 @@ export class Scene {
     for (const f of this.flying) {
       if (f.e.t + Math.max(f.e.duration, 1) <= t) {
         const rip = f.e.cls === "rip";
-        const key = `${f.link.id}\u0000${f.color}\u0000${rip ? 1 : 0}`;
+        const key = `${f.link.id}\u0000${f.e.user}\u0000${rip ? 1 : 0}`;
         const tr = this.trails.get(key);
         if (tr) tr.end = wall;
         else
-          this.trails.set(key, { link: f.link, reverse: f.reverse, color: f.color, cls: f.e.cls, end: wall });
+          this.trails.set(key, {
+            link: f.link,
+            reverse: f.reverse,
+            user: f.e.user,
+            color: f.color,
+            cls: f.e.cls,
+            end: wall,
+          });
       } else this.flying[w++] = f;
     }
     this.flying.length = w;
@@ -252,7 +262,7 @@ export class Scene {
       x = n.x + (o.x - n.x) * 0.35;
       y = n.y + (o.y - n.y) * 0.35;
     }
-    this.drops.push({ x, y, atNode: !l, reason, cls, color: this.colorOf(user), start: wall, summary });
+    this.drops.push({ x, y, atNode: !l, reason, cls, user, color: this.colorOf(user), start: wall, summary });
   }
 
   /**

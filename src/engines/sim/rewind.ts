@@ -35,6 +35,7 @@ import type {
   NodeInfo,
   PacerControl,
   RouteInfo,
+  TimelineFollower,
 } from "../../lab/lab.js";
 import { checkShape, describeShape } from "../../lab/link-shape.js";
 import {
@@ -118,6 +119,9 @@ export class RewindableLab implements Lab {
   private played!: PlayedSchedule;
   private readonly listeners = new Set<(e: LabEvent) => void>();
   private readonly rewindListeners = new Set<(t: Nanos) => void>();
+  private readonly followers = new Set<TimelineFollower>();
+  /** Counts the SimLabs built: the newest is the timeline's. */
+  private generation = 0;
   private readonly proxies = new Map<number, ExecProxy>();
   private nextExec = 1;
   private replayTap: ((e: LabEvent) => void) | null = null;
@@ -159,7 +163,10 @@ export class RewindableLab implements Lab {
       if (!this.replaying) out?.(s);
     });
     this.played = played;
+    // A lab left behind by a rewind is closed; whatever it still says is no one's timeline.
+    const generation = ++this.generation;
     lab.onEvent((e) => {
+      if (generation === this.generation) for (const f of this.followers) f.event(e);
       if (this.replaying) this.replayTap?.(e);
       else for (const l of this.listeners) l(e);
     });
@@ -233,6 +240,11 @@ export class RewindableLab implements Lab {
     return () => this.listeners.delete(listener);
   }
 
+  followTimeline(follower: TimelineFollower): () => void {
+    this.followers.add(follower);
+    return () => this.followers.delete(follower);
+  }
+
   /** Called after every rewind with the moment rewound to (the page redraws; records truncate). */
   onRewind(listener: (t: Nanos) => void): () => void {
     this.rewindListeners.add(listener);
@@ -295,6 +307,7 @@ export class RewindableLab implements Lab {
     void this.line.lab.close();
     this.replaying = true;
     this.replayTap = opts.events ?? null;
+    for (const f of this.followers) f.restart();
     try {
       this.line = this.liveTimeline(recorded);
       this.drive(t);
@@ -323,6 +336,7 @@ export class RewindableLab implements Lab {
     for (const p of this.proxies.values()) p.detach(REWOUND_EXIT);
     this.listeners.clear();
     this.rewindListeners.clear();
+    this.followers.clear();
     await this.line.lab.close();
   }
 }

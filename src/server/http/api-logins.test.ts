@@ -335,7 +335,7 @@ describe("who is who", () => {
     expect(teacher.json().users.map((u: { name: string }) => u.name)).toEqual(["alice", "bob", "carol"]);
   });
 
-  it("GET /api/stats counts each user's packets once: sent, delivered, lost (with reasons)", async () => {
+  it("GET /api/stats counts each user's packets once: sent, delivered, answered, lost (with reasons)", async () => {
     const c = as(cookieOf(await login("alice", "alice-pw")));
     const ping = await app.inject({
       method: "POST",
@@ -346,7 +346,15 @@ describe("who is who", () => {
     expect(ping.json().output).toContain("2 packets transmitted, 2 packets received");
     let s = (await app.inject({ method: "GET", url: "/api/stats" })).json();
     // Two requests and two replies, each crossing two links but counted once.
-    expect(s.users.alice).toEqual({ sent: 4, delivered: 4, lost: 0, lostBy: {}, refusedBy: {} });
+    expect(s.users.alice).toEqual({
+      sent: 4,
+      delivered: 4,
+      answered: 0,
+      lost: 0,
+      answeredBy: {},
+      lostBy: {},
+      refusedBy: {},
+    });
     expect(events.filter((e) => e.kind === "hop" && e.user === "alice")).toHaveLength(8);
 
     const tr = await app.inject({
@@ -367,10 +375,18 @@ describe("who is who", () => {
     const arrived = (e: LabEvent) =>
       e.kind === "deliver" || (e.kind === "drop" && e.reason === "port-unreachable");
     const delivered = new Set(mine.filter(arrived).map((e) => e.packet));
-    const lost = new Set(mine.filter((e) => e.kind === "drop" && !arrived(e)).map((e) => e.packet));
-    expect(s.users.alice).toMatchObject({ sent: ids.size, delivered: delivered.size, lost: lost.size });
-    // The first probe died of its TTL at vm2: a loss, and it says why.
-    expect(s.users.alice.lostBy).toEqual({ "ttl-expired": 1 });
+    const answered = new Set(
+      mine.filter((e) => e.kind === "drop" && e.reason === "ttl-expired").map((e) => e.packet),
+    );
+    expect(s.users.alice).toMatchObject({
+      sent: ids.size,
+      delivered: delivered.size,
+      answered: answered.size,
+      lost: 0,
+    });
+    // The first probe died of its TTL at vm2, which answered (time exceeded): not a loss.
+    expect(s.users.alice.answeredBy).toEqual({ "ttl-expired": 1 });
+    expect(s.users.alice.lostBy).toEqual({});
     expect(s.users.alice.refusedBy).toEqual({ "port-unreachable": 1 });
     expect(s.users.alice.delivered).toBe(4 + 3); // the ping's 4, two ICMP errors, the last probe
     expect(s.users.rip.sent).toBeGreaterThan(0);

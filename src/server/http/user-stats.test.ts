@@ -1,6 +1,22 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../../core/events.js";
+import { SECOND } from "../../core/time.js";
+import { RewindableLab } from "../../engines/sim/rewind.js";
+import { loadTopologyText } from "../../topology/index.js";
 import { OTHER_USERS, UserStats } from "./user-stats.js";
+
+const SEED = join(import.meta.dirname, "..", "..", "..", "examples", "seed.yaml");
+const seedLab = () =>
+  new RewindableLab(loadTopologyText(readFileSync(SEED, "utf8"), "seed.yaml"), { seed: 3 });
+
+/** Runs `line` on `node` as `user` until it ends; its exit status. */
+async function run(lab: RewindableLab, node: string, line: string, user: string): Promise<number> {
+  const x = lab.exec(node, line, { user });
+  await lab.advanceUntil(() => x.exitCode !== undefined, 60 * SECOND);
+  return x.done;
+}
 
 const hop = (packet: number, user: string): LabEvent => ({
   kind: "hop",
@@ -45,8 +61,17 @@ describe("UserStats", () => {
       source: "rip",
       reason: "",
     });
+    // (No route at the node it started from: nobody answers, it is lost.)
     expect(s.snapshot()).toEqual({
-      alice: { sent: 2, delivered: 1, lost: 1, lostBy: { "no-route": 1 }, refusedBy: {} },
+      alice: {
+        sent: 2,
+        delivered: 1,
+        answered: 0,
+        lost: 1,
+        answeredBy: {},
+        lostBy: { "no-route": 1 },
+        refusedBy: {},
+      },
     });
     // Arrived but nobody listening: delivered, and the refusal noted.
     s.add({
@@ -75,10 +100,56 @@ describe("UserStats", () => {
     expect(s.snapshot().bob).toEqual({
       sent: 1,
       delivered: 1,
+      answered: 0,
       lost: 0,
+      answeredBy: {},
       lostBy: {},
       refusedBy: { "port-unreachable": 1 },
     });
+  });
+
+  it("a clean traceroute is not lost: its expired probes were answered (issue 16)", async () => {
+    const lab = seedLab();
+    const s = new UserStats().attach(lab);
+    await lab.advance(40 * SECOND); // RIP has converged
+    expect(await run(lab, "vm1", "traceroute vm9", "alice")).toBe(0);
+    const alice = s.snapshot().alice!;
+    // Every probe but the last three expired at a router, which sent time exceeded back.
+    expect(alice.lost).toBe(0);
+    expect(alice.lostBy).toEqual({});
+    expect(alice.answered).toBeGreaterThanOrEqual(3);
+    expect(alice.answeredBy).toEqual({ "ttl-expired": alice.answered });
+    expect(alice.refusedBy).toEqual({ "port-unreachable": 3 });
+    // Probes and the routers' answers to them, every one accounted for.
+    expect(alice.sent).toBe(alice.delivered + alice.answered);
+    // A ping that meets a dead end nobody answers for is lost, and says why.
+    lab.setLink("vm3", "vm9", false, { silent: true });
+    await run(lab, "vm3", "ping -c 1 -t 2 vm9", "alice");
+    expect(s.snapshot().alice!.lostBy).toEqual({ "link-down": 1 });
+    await lab.close();
+  });
+
+  it("follows a rewind: the counters are the rewound moment's (issue 16)", async () => {
+    const lab = seedLab();
+    const s = new UserStats().attach(lab);
+    await lab.advance(40 * SECOND);
+    expect(await run(lab, "vm1", "ping -c 2 vm6", "alice")).toBe(0);
+    await lab.advance(SECOND);
+    const before = s.snapshot();
+    const t = lab.clock().now;
+    expect(before.alice).toMatchObject({ sent: 4, delivered: 4, lost: 0 });
+    await lab.advance(SECOND);
+    expect(await run(lab, "vm1", "ping -c 3 vm9", "bob")).toBe(0);
+    expect(s.snapshot().bob!.sent).toBe(6);
+    lab.rewindTo(t);
+    expect(s.snapshot()).toEqual(before);
+    // Rewinding to before anyone typed anything: only the routers' own chatter is left.
+    lab.rewindTo(10 * SECOND);
+    expect(Object.keys(s.snapshot())).toEqual(["rip"]);
+    // Playing on re-makes the recorded future, and the counts with it.
+    await lab.advance(t - lab.clock().now);
+    expect(s.snapshot()).toEqual(before);
+    await lab.close();
   });
 
   it("stays bounded: a flood of packets and of invented user names", () => {

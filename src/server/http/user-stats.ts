@@ -4,14 +4,24 @@
  * from the lab's event stream on the server, so every viewer sees the same numbers however
  * much of the stream their browser was sent.
  *
- * A packet is counted once however many links it crosses: `sent` when its id is first seen
- * (its first hop, or a delivery or drop without a hop, as on a router's own address),
- * `delivered` when it reaches the node it was addressed to, `lost` when the network lost it
- * (with the reason: a traceroute probe's `ttl-expired` is a loss too, and says so). A packet
- * that reached the node it was addressed to but found nobody there (`port-unreachable`, as
- * traceroute's last probes do; `proto-unreachable`; `no-listener`) was delivered by the
- * network: it counts as delivered, and its refusal under `refusedBy`. Memory is bounded:
- * the packets remembered to avoid double counting are the most recent MAX_TRACKED.
+ * A packet is counted once however many links it crosses, in one of three outcomes:
+ * - `sent` when its id is first seen (its first hop, or a delivery or drop without a hop, as on
+ *   a router's own address);
+ * - `delivered` when it reaches the node it was addressed to. One that got there and found
+ *   nobody (`port-unreachable`, as traceroute's last probes do; `proto-unreachable`;
+ *   `no-listener`) was delivered by the network too: its refusal goes under `refusedBy`;
+ * - `answered` when a router on the way stopped it and said so: TTL expired (ICMP time
+ *   exceeded, each of traceroute's probes but the last) or no route (ICMP unreachable). A
+ *   router sends those about every packet it was forwarding except an ICMP error (RFC 1812
+ *   4.3.2.7; sim/node.ts's `input` and `icmpError`): so a packet that took a hop first and was
+ *   not itself an ICMP error. By reason under `answeredBy`;
+ * - `lost` when it vanished with no answer (a link down or cut, random loss, a full queue, a
+ *   router down, or an answer that could not be sent), by reason under `lostBy`.
+ * A clean traceroute is then all delivered or answered, and lost 0.
+ *
+ * On a lab that can be rewound the counters follow its timeline (`Lab.followTimeline`): after
+ * a rewind they are what the lab had counted at the moment rewound to. Memory is bounded: the
+ * packets remembered to avoid double counting are the most recent MAX_TRACKED.
  */
 import type { DropReason, LabEvent } from "../../core/events.js";
 import type { Lab } from "../../lab/lab.js";
@@ -19,7 +29,11 @@ import type { Lab } from "../../lab/lab.js";
 export interface UserCounters {
   sent: number;
   delivered: number;
+  /** Stopped on the way by a router that answered (ICMP time exceeded or unreachable). */
+  answered: number;
   lost: number;
+  /** Answered packets by reason. */
+  answeredBy: Partial<Record<DropReason, number>>;
   /** Losses by reason. */
   lostBy: Partial<Record<DropReason, number>>;
   /** Delivered packets the node refused (nobody listening), by reason. */
@@ -28,6 +42,8 @@ export interface UserCounters {
 
 /** Drop reasons that mean the packet arrived where it was sent and nobody took it. */
 const ARRIVED: ReadonlySet<DropReason> = new Set(["port-unreachable", "proto-unreachable", "no-listener"]);
+/** Drop reasons a forwarding router answers with an ICMP error (sim/node.ts `input`). */
+const ANSWERED: ReadonlySet<DropReason> = new Set(["ttl-expired", "no-route"]);
 
 const MAX_TRACKED = 100_000;
 /** Users counted one by one; any more (scripts inventing names) share one row. */
@@ -36,6 +52,7 @@ export const OTHER_USERS = "(others)";
 const SEEN = 1;
 const DELIVERED = 2;
 const DROPPED = 4;
+const HOPPED = 8;
 
 export class UserStats {
   private readonly counters = new Map<string, UserCounters>();
@@ -43,11 +60,19 @@ export class UserStats {
   private readonly packets = new Map<number, number>();
   private unsubscribe: (() => void) | null = null;
 
-  /** Starts counting the events of `lab`. */
+  /** Starts counting the events of `lab` (its timeline's, when it can be rewound). */
   attach(lab: Lab): this {
     this.unsubscribe?.();
-    this.unsubscribe = lab.onEvent((e) => this.add(e));
+    this.unsubscribe = lab.followTimeline
+      ? lab.followTimeline({ restart: () => this.reset(), event: (e) => this.add(e) })
+      : lab.onEvent((e) => this.add(e));
     return this;
+  }
+
+  /** Forgets every count (the lab is being replayed from its start). */
+  reset(): void {
+    this.counters.clear();
+    this.packets.clear();
   }
 
   stop(): void {
@@ -74,9 +99,15 @@ export class UserStats {
       flags |= DELIVERED | DROPPED;
     } else if (e.kind === "drop" && !(flags & DROPPED)) {
       flags |= DROPPED;
-      c.lost++;
-      c.lostBy[e.reason] = (c.lostBy[e.reason] ?? 0) + 1;
+      if (ANSWERED.has(e.reason) && flags & HOPPED && e.cls !== "icmp-error") {
+        c.answered++;
+        c.answeredBy[e.reason] = (c.answeredBy[e.reason] ?? 0) + 1;
+      } else {
+        c.lost++;
+        c.lostBy[e.reason] = (c.lostBy[e.reason] ?? 0) + 1;
+      }
     }
+    if (e.kind === "hop") flags |= HOPPED;
     this.packets.set(e.packet, flags);
   }
 
@@ -87,7 +118,9 @@ export class UserStats {
       out[u] = {
         sent: c.sent,
         delivered: c.delivered,
+        answered: c.answered,
         lost: c.lost,
+        answeredBy: { ...c.answeredBy },
         lostBy: { ...c.lostBy },
         refusedBy: { ...c.refusedBy },
       };
@@ -98,7 +131,7 @@ export class UserStats {
     let c = this.counters.get(user);
     if (!c && this.counters.size >= MAX_USERS && user !== OTHER_USERS) return this.of(OTHER_USERS);
     if (!c) {
-      c = { sent: 0, delivered: 0, lost: 0, lostBy: {}, refusedBy: {} };
+      c = { sent: 0, delivered: 0, answered: 0, lost: 0, answeredBy: {}, lostBy: {}, refusedBy: {} };
       this.counters.set(user, c);
     }
     return c;

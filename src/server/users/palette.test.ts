@@ -50,8 +50,9 @@ describe("palette", () => {
     expect(first).toEqual([...PALETTE]);
     expect(closestPair(first)).toBeGreaterThanOrEqual(MIN_DISTANCE);
     // The old palette's light blue sat 6.6 from its sky blue, its mint 9.8 from its bluish green.
+    // (Slate blue is 12.9 from RIP's grey: RIP's packets are small squares, a shape of their own.)
     for (const c of first) {
-      expect(Math.min(...PAGE_COLORS.map((p) => colorDistance(c, p))), c).toBeGreaterThanOrEqual(15);
+      expect(Math.min(...PAGE_COLORS.map((p) => colorDistance(c, p))), c).toBeGreaterThanOrEqual(12);
       expect(contrast(c, BACKGROUND), c).toBeGreaterThanOrEqual(MIN_CONTRAST);
     }
   });
@@ -66,10 +67,9 @@ describe("palette", () => {
   });
 
   it("keeps automatic colours away from one chosen by hand", () => {
-    // #FF8800 is 12.5 from the palette's orange, 13.8 from its vermillion, 16.2 from its peach:
-    // those three are passed over.
+    // #FF8800 is 12.5 from the palette's orange (and 0.6 to a colour-blind eye): passed over.
     const far = PALETTE.filter((c) => colorDistance(c, "#FF8800") >= MIN_DISTANCE);
-    expect(PALETTE.filter((c) => !far.includes(c))).toEqual(["#E69F00", "#D55E00", "#FFAA88"]);
+    expect(PALETTE.filter((c) => !far.includes(c))).toEqual(["#E69F00"]);
     expect(nextColors(["#FF8800"], far.length)).toEqual(far);
     expect(closestPair(["#FF8800", ...far])).toBeGreaterThanOrEqual(MIN_DISTANCE);
     // Past the palette, generated colours keep away from it as well as they can.
@@ -81,9 +81,11 @@ describe("palette", () => {
     const used = nextColors([], 60);
     expect(new Set(used).size).toBe(60);
     for (const c of used) expect(contrast(c, BACKGROUND), c).toBeGreaterThanOrEqual(MIN_CONTRAST);
-    // Farthest-point picks: 24 people stay 14 apart, 40 still 10 (clearly different dots).
-    expect(closestPair(used.slice(0, 24))).toBeGreaterThanOrEqual(14);
-    expect(closestPair(used.slice(0, 40))).toBeGreaterThanOrEqual(10);
+    // Farthest-point picks (weighing colour-blind and projector views too, core/palette's
+    // spread): 16 people stay 12 apart as sent, 40 still 7 (different dots; the page adds a
+    // second cue to each user's packets and trails).
+    expect(closestPair(used.slice(0, 16))).toBeGreaterThanOrEqual(12);
+    expect(closestPair(used.slice(0, 40))).toBeGreaterThanOrEqual(7);
     // Incremental and batch assignment agree.
     const one: string[] = [];
     for (let i = 0; i < 20; i++) one.push(nextColor(one));
@@ -106,7 +108,7 @@ describe("palette", () => {
 });
 
 describe("the page's own colours for users the server named none for", () => {
-  it("come from the same palette: the first 13 users of a lab without logins are 20 apart", () => {
+  it("come from the same palette: the first users of a lab without logins are MIN_DISTANCE apart", () => {
     const colors = Array.from({ length: PALETTE.length }, (_, i) => userColor(`student${i}`));
     expect(new Set(colors).size).toBe(PALETTE.length);
     for (const c of colors) expect(PALETTE).toContain(c);
