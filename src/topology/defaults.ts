@@ -47,6 +47,7 @@ export const DEFAULT_RIP: Readonly<RipSettings> = Object.freeze({
   triggeredMin: 1 * SECOND,
   triggeredMax: 5 * SECOND,
   splitHorizon: "poisoned",
+  version: 2,
 });
 
 export const DEFAULT_ROUTING = "rip" as const;

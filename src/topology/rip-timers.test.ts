@@ -21,7 +21,9 @@ describe("longestRipUpdate (wait converged's quiet interval)", () => {
 
   it("is a router's own interval when longer than the topology's", () => {
     const t = loadTopologyText(
-      yaml("  a: {}\n  b: {rip: {update: 30s, timeout: 180s, garbage: 120s}}\n  c: {rip: {update: 5s, timeout: 30s}}\n"),
+      yaml(
+        "  a: {}\n  b: {rip: {update: 30s, timeout: 180s, garbage: 120s}}\n  c: {rip: {update: 5s, timeout: 30s}}\n",
+      ),
       "t.yaml",
     );
     expect(longestRipUpdate(t)).toBe(30 * SECOND);

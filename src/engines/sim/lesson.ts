@@ -143,7 +143,10 @@ export async function gradeScenario(
   const lab = new RewindableLab(topo, { seed: o.seed ?? 1, events: lesson.events, write });
   const session = new LessonSession(lab, lesson.checks);
   try {
-    const runExit = await runScenario(lab, stmts, scriptName, { write, quietInterval: longestRipUpdate(topo) });
+    const runExit = await runScenario(lab, stmts, scriptName, {
+      write,
+      quietInterval: longestRipUpdate(topo),
+    });
     const last = Math.max(0, ...lesson.events.map((e) => e.at), ...lesson.checks.map((c) => c.at ?? 0));
     const now = lab.clock().now;
     if (last > now) await lab.advance(last - now);
