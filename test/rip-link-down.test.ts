@@ -15,29 +15,12 @@
  * as the link goes down, visits a router twice.
  */
 import { describe, expect, it } from "vitest";
-import { Rng } from "../src/core/rng.js";
 import { MS, SECOND } from "../src/core/time.js";
 import { createSimLab } from "../src/engines/sim/index.js";
 import type { Lab } from "../src/lab/lab.js";
 import { parseScenario, runScenario } from "../src/lab/scenario.js";
 import { loadTopologyText } from "../src/topology/index.js";
-
-/** A connected random graph as an edge list: a random spanning tree plus edges up to mean degree 3. */
-function randomEdges(n: number, seed: number): string {
-  const rng = new Rng(seed);
-  const seen = new Set<string>();
-  const edges: [number, number][] = [];
-  const add = (a: number, b: number) => {
-    const k = a < b ? `${a}-${b}` : `${b}-${a}`;
-    if (a === b || seen.has(k)) return;
-    seen.add(k);
-    edges.push([a, b]);
-  };
-  for (let i = 1; i < n; i++) add(i, Math.floor(rng.float() * i));
-  for (let tries = 0; edges.length < Math.round((n * 3) / 2) && tries < n * 20; tries++)
-    add(Math.floor(rng.float() * n), Math.floor(rng.float() * n));
-  return edges.map(([a, b], i) => `n${a + 1} n${b + 1} 10.${i >> 8}.${i & 255}.0/24\n`).join("");
-}
+import { linkToCut, randomEdges } from "./random-graph.js";
 
 interface Cut {
   lab: Lab;
@@ -58,7 +41,7 @@ async function convergedWithCut(n: number, seed: number): Promise<Cut> {
     { write: () => {}, quietInterval: topo.rip.update },
   );
   expect(code).toBe(0);
-  const link = lab.links()[Math.floor(new Rng(seed * 7 + 1).float() * topo.links.length)]!;
+  const link = lab.links()[linkToCut(topo.links.length, seed)]!;
   return { lab, a: link.a.node, b: link.b.node, subnet: link.subnet, target: link.b.addr };
 }
 
