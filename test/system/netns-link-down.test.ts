@@ -8,6 +8,8 @@
  * they are missing. Run it under `flock /tmp/routelab-netns.lock`. RIP timers are shortened on
  * both engines (update 5 s, timeout 30 s, garbage 20 s).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
 import { SECOND } from "../../src/core/time.js";
@@ -49,6 +51,41 @@ describe.skipIf(why !== null && !CI)("link down on random graphs: simulator and 
   });
 
   it("has what it needs", () => expect(why).toBeNull());
+
+  // The seed's routed sent RIP version 1; FRR runs `version 1` (send 1, receive 1 2) from the
+  // same file: broadcasts, no masks, the masks inferred from the interfaces (all /24 of 10/8).
+  it("version 1: the seed converges to the same tables on both engines, and heals alike", async () => {
+    const text = readFileSync(join(import.meta.dirname, "..", "..", "examples", "seed.yaml"), "utf8");
+    const topo = loadTopologyText(text.replace(/version: 2 .*/, "version: 1"), "seed-v1.yaml");
+    expect(topo.rip.version).toBe(1);
+    topo.rip = { ...topo.rip, update: 5 * SECOND, timeout: 30 * SECOND, garbage: 20 * SECOND };
+    const sim = createSimLab(topo, { seed: 1 });
+    expect(await settled(sim)).toBe(true);
+    net = await createNetnsLab(topo, { prefix: `rlt-v1-${RUN}` });
+    // What FRR sends, from the captures: version 1 responses, broadcast.
+    const seen = new Set<string>();
+    const off = net.onEvent((e) => {
+      if (e.kind === "hop" && e.cls === "rip") seen.add(e.summary.replace(/,.*/, ""));
+    });
+    expect(await settled(net)).toBe(true);
+    off();
+    expect([...seen].filter((x) => x.includes("response"))).toEqual(["RIPv1 response"]);
+    await net.refreshAll();
+    const r = compareLabs(topo, sim, net);
+    if (r.differences.length + r.pathDifferences.length > 0) console.log(formatComparison(r));
+    expect(r.differences).toEqual([]);
+    expect(r.pathDifferences).toEqual([]);
+    expect(net.routes("vm1").find((x) => x.dest === "10.0.60.0/24")?.metric).toBe(2);
+    sim.setLink("vm1", "vm2", false);
+    net.setLink("vm1", "vm2", false);
+    expect(await settled(sim)).toBe(true);
+    expect(await settled(net)).toBe(true);
+    await net.refreshAll();
+    const r2 = compareLabs(topo, sim, net);
+    expect(r2.differences).toEqual([]);
+    expect(r2.pathDifferences).toEqual([]);
+    await sim.close();
+  }, 300_000);
 
   for (const [n, seed] of [
     [20, 11],
