@@ -209,6 +209,7 @@ export function staticTree(n: number, k: number): Topology {
       triggeredMin: 1 * SECOND,
       triggeredMax: 5 * SECOND,
       splitHorizon: "poisoned",
+      version: 2,
     },
     notes: [],
   };

@@ -10,6 +10,7 @@ import { createSimLab } from "../engines/sim/index.js";
 import { playLessonEvents } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { parseScenario, runScenario } from "../lab/scenario.js";
+import { longestRipUpdate } from "../topology/index.js";
 import { pcapFileHeader, pcapRecord } from "../wire/index.js";
 import { loadTopologyFile, readText } from "./io.js";
 import { terminalProgress } from "./progress.js";
@@ -72,7 +73,7 @@ export async function runRun(a: RunArgs): Promise<number> {
     const progress = terminalProgress();
     const code = await runScenario(lab, stmts, scriptName, {
       write: progress.wrap(a.out),
-      quietInterval: topo.rip.update,
+      quietInterval: longestRipUpdate(topo),
       progress: progress.update,
       stop: a.stop,
     });
@@ -112,7 +113,7 @@ async function runNetns(
     try {
       return await runScenario(lab, stmts, scriptName, {
         write: progress.wrap(a.out),
-        quietInterval: topo.rip.update,
+        quietInterval: longestRipUpdate(topo),
         progress: progress.update,
         stop: a.stop,
       });

@@ -30,6 +30,11 @@ export class Iface implements HostInterface {
   out: LinkDirection | null = null;
   readonly mask: number;
   readonly net: number;
+  /**
+   * The subnet's broadcast address (host bits all ones; RIPv1 sends there, RFC 1058 3.1), or
+   * 255.255.255.255 on a /31 or /32, which has none. Packets to it are for this node.
+   */
+  readonly broadcast: number;
   // Counters, as netstat -i / ifconfig show them.
   ipackets = 0;
   opackets = 0;
@@ -55,6 +60,7 @@ export class Iface implements HostInterface {
   ) {
     this.mask = maskOf(len);
     this.net = (addr & this.mask) >>> 0;
+    this.broadcast = len <= 30 ? (this.net | ~this.mask) >>> 0 : 0xffffffff;
   }
 
   get isLink(): boolean {

@@ -387,8 +387,16 @@ export class SimNode implements Host {
       return net.drop(this, pkt, "bad-checksum");
     }
     const dst = ipv4Dst(b);
-    if (this.isLocal(dst) || (isMulticast(dst) && this.groups.has(dst)) || dst === IPV4_BROADCAST) {
-      const owner = this.addressOwner(dst);
+    // Ours: an address of this node, a group it joined, or a broadcast on the interface it
+    // came in on (FreeBSD ip_input.c: INADDR_BROADCAST, or the ifaddr's ia_broadaddr).
+    if (
+      this.isLocal(dst) ||
+      (isMulticast(dst) && this.groups.has(dst)) ||
+      dst === IPV4_BROADCAST ||
+      dst === i.broadcast
+    ) {
+      // A subnet broadcast counts on the address it was sent to, as FreeBSD's per-address rows.
+      const owner = dst === i.broadcast ? i : this.addressOwner(dst);
       if (owner !== undefined) owner.addrIpackets++;
       return this.deliver(pkt, i.index);
     }
@@ -468,7 +476,9 @@ export class SimNode implements Host {
       if (u instanceof WireError) return net.drop(this, pkt, "bad-checksum");
       const h = this.udpSockets.get(u.dstPort);
       if (h === undefined) {
-        if (isMulticast(dst) || dst === IPV4_BROADCAST) return net.drop(this, pkt, "not-for-us");
+        // No port unreachable about a broadcast (RFC 1812 4.3.2.7), the subnet's included.
+        if (isMulticast(dst) || dst === IPV4_BROADCAST || dst === this.ifaces[iface]?.broadcast)
+          return net.drop(this, pkt, "not-for-us");
         net.drop(this, pkt, "port-unreachable");
         return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_PORT);
       }

@@ -13,6 +13,7 @@ export const TEST_RIP: RipSettings = {
   triggeredMin: 1 * SECOND,
   triggeredMax: 5 * SECOND,
   splitHorizon: "poisoned",
+  version: 2,
 };
 
 /** r1 - r2 - … - rN, link i on 10.0.i.0/24 (.1 on the left, .2 on the right). */

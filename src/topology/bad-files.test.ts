@@ -24,6 +24,7 @@ const EXPECTED: Record<string, string[]> = {
   "bad-node-name.yaml": [
     "3:3: nodes.1router: bad node name '1router': use a letter then up to 31 letters, digits, '_' or '-' (names become hostnames and shell words)",
   ],
+  "bad-rip-version.yaml": ["4:14: defaults.rip.version: '3' is not a RIP version (use 1 or 2)"],
   "bad-split-horizon.yaml": [
     "4:20: defaults.rip.split-horizon: 'poison' is not a split-horizon mode (use simple, poisoned, off)",
   ],

@@ -10,8 +10,8 @@
  *
  * Routing: `rip` on every router (issue 3: RIP is the default of every format; `routing: static`
  * opts a router out). RIP timers are RFC 2453's (§3.8): update 30 s, timeout 180 s, garbage
- * collection 120 s, triggered updates held back a random 1–5 s, split horizon with poisoned
- * reverse (§3.4.3), as FreeBSD's routed and FRR do by default.
+ * collection 120 s, a triggered update held back a random 1–5 s after the previous one (the
+ * first goes out at once, §3.10.1), split horizon with poisoned reverse (§3.4.3), version 2.
  *
  * Addresses: links without a subnet take the next free /24 of 10.0.0.0/8 in file order,
  * skipping every subnet written explicitly anywhere in the file; the first endpoint gets host
@@ -47,6 +47,7 @@ export const DEFAULT_RIP: Readonly<RipSettings> = Object.freeze({
   triggeredMin: 1 * SECOND,
   triggeredMax: 5 * SECOND,
   splitHorizon: "poisoned",
+  version: 2,
 });
 
 export const DEFAULT_ROUTING = "rip" as const;

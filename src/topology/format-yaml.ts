@@ -82,6 +82,7 @@ function ripObject(
     o.triggered = m;
   }
   if (want("splitHorizon")) o["split-horizon"] = r.splitHorizon;
+  if (want("version")) o.version = r.version;
   return o;
 }
 

@@ -25,6 +25,18 @@ describe("FRR configs from a topology", () => {
     expect(ripdConf(t, "vm4")).toContain(" ip rip split-horizon\n");
   });
 
+  it("version 1 (the seed's routed without -P ripv2): `version 1`, sending version 1, taking both", () => {
+    const t = loadTopologyText(
+      readFileSync("examples/seed.yaml", "utf8").replace(/version: 2 .*/, "version: 1"),
+      "seed-v1.yaml",
+    );
+    expect(t.rip.version).toBe(1);
+    const c = ripdConf(t, "vm4")!;
+    expect(c).toContain(" ip rip send version 1\n ip rip receive version 1 2\n");
+    expect(c).toContain("router rip\n version 1\n");
+    expect(frrConf(t, "vm4")).toContain(" ip rip send version 1\n");
+  });
+
   it("static nodes get no ripd, but ip route lines in frr.conf", () => {
     const n = statics.nodes.find((x) => x.routing === "static" && x.statics.length > 0)!;
     expect(ripdConf(statics, n.name)).toBeNull();

@@ -1,7 +1,8 @@
 /**
  * @module topology/frr-config
  * FRR configuration text for a topology's routers, so a real FRR (8.x) behaves as the
- * simulator's RIP does: RIPv2 only, the topology's timers, the same split-horizon mode on
+ * simulator's RIP does: the topology's RIP version (2, or 1: `version 1`, sending version 1
+ * and receiving both, as routed does), the topology's timers, the same split-horizon mode on
  * every RIP interface, and every link subnet advertised with metric 1 (the simulator puts a
  * node's connected networks in its RIP database at metric 1; FRR does the same for networks
  * of interfaces enabled by a `network` statement, shown as `C(i)`). Static routes become
@@ -71,14 +72,19 @@ export function staticRouteLines(topo: Topology, node: string): string[] {
   );
 }
 
-/** The RIP lines of an interface stanza: the split-horizon mode, version 2 only. */
-function ripInterfaceLines(mode: SplitHorizon): string {
-  return `${splitHorizonLine(mode)}\n ip rip send version 2\n ip rip receive version 2\n`;
+/**
+ * The RIP lines of an interface stanza: the split-horizon mode and the versions. Version 2
+ * sends and takes version 2 only; version 1 sends version 1 (broadcast) and takes both, as
+ * routed does without `-P ripv2` (the seed's `routed -s -m`) and as the simulator does.
+ */
+function ripInterfaceLines(s: Pick<RipSettings, "splitHorizon" | "version">): string {
+  const receive = s.version === 1 ? "1 2" : "2";
+  return `${splitHorizonLine(s.splitHorizon)}\n ip rip send version ${s.version}\n ip rip receive version ${receive}\n`;
 }
 
 /** `router rip` with version, timers and one `network` per interface. */
 function ripRouterBlock(s: RipSettings, ifs: readonly { name: string }[]): string {
-  let out = "router rip\n version 2\n";
+  let out = `router rip\n version ${s.version}\n`;
   out += ` timers basic ${seconds(s.update)} ${seconds(s.timeout)} ${seconds(s.garbage)}\n`;
   for (const i of ifs) out += ` network ${kernelIfaceName(i.name)}\n`;
   return `${out}exit\n`;
@@ -94,8 +100,7 @@ export function ripdConf(topo: Topology, node: string): string | null {
   const s = nodeRipSettings(topo, n);
   const ifs = nodeInterfaces(topo, node);
   let out = `hostname ${node}\n`;
-  for (const i of ifs)
-    out += `interface ${kernelIfaceName(i.name)}\n${ripInterfaceLines(s.splitHorizon)}exit\n`;
+  for (const i of ifs) out += `interface ${kernelIfaceName(i.name)}\n${ripInterfaceLines(s)}exit\n`;
   return out + ripRouterBlock(s, ifs);
 }
 
@@ -111,7 +116,7 @@ export function frrConf(topo: Topology, node: string): string {
   let out = `frr defaults traditional\nhostname ${node}\nip forwarding\nno ipv6 forwarding\n!\n`;
   for (const i of ifs) {
     out += `interface ${kernelIfaceName(i.name)}\n ip address ${formatIpv4(i.addr)}/${i.len}\n`;
-    if (rip) out += ripInterfaceLines(rip.splitHorizon);
+    if (rip) out += ripInterfaceLines(rip);
     out += "exit\n!\n";
   }
   for (const l of staticRouteLines(topo, node)) out += `${l}\n`;

@@ -26,6 +26,7 @@ export { parseEdges } from "./parse-edges.js";
 export { type FrrConf, parseFrrConf } from "./parse-frr.js";
 export { parseRoutelabYaml } from "./parse-yaml.js";
 export { parseGraphml } from "./graphml.js";
+export { longestRipUpdate } from "./rip-timers.js";
 export { summarizeTopology } from "./summary.js";
 export {
   parseBandwidth,

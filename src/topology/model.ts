@@ -9,6 +9,12 @@ import type { Lesson } from "./lesson-model.js";
 
 export type SplitHorizon = "simple" | "poisoned" | "off";
 
+/**
+ * RIP version a router speaks: 2 (RFC 2453: multicast to 224.0.0.9, masks in every entry) or
+ * 1 (RFC 1058: broadcast to the subnet, no masks; the receiver infers them, as routed does).
+ */
+export type RipVersion = 1 | 2;
+
 /** RIP settings (RFC 2453 defaults), per topology, overridable per node. */
 export interface RipSettings {
   update: Nanos; // 30 s
@@ -17,6 +23,7 @@ export interface RipSettings {
   triggeredMin: Nanos; // 1 s
   triggeredMax: Nanos; // 5 s
   splitHorizon: SplitHorizon; // poisoned
+  version: RipVersion; // 2
 }
 
 export interface StaticRoute {

@@ -82,7 +82,9 @@ export function parseFrrConf(text: string, file: string, diag: Diagnostics): Frr
     }
     if (block?.kind === "rip") {
       if (w[0] === "version") {
-        if (w[1] !== "2") unmapped.push(`router rip: version ${w[1] ?? "?"} (routelab speaks RIP version 2)`);
+        if (w[1] === "1") out.rip.version = 1;
+        else if (w[1] !== "2")
+          unmapped.push(`router rip: version ${w[1] ?? "?"} (routelab speaks RIP version 1 or 2)`);
       } else if (w[0] === "timers" && w[1] === "basic") {
         const secs = w.slice(2, 5).map(Number);
         if (secs.length !== 3 || !secs.every((n) => Number.isInteger(n) && n > 0))

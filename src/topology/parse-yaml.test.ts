@@ -180,6 +180,7 @@ links:
 `);
     expect(t.rip).toEqual({
       update: 5 * SECOND,
+      version: 2,
       timeout: 30 * SECOND,
       garbage: 20 * SECOND,
       triggeredMin: 500 * MS,

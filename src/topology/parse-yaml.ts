@@ -8,7 +8,7 @@
  *   delay: 1ms                   # one-way; bandwidth: 10Mbit | 1Gbps | bits/s; loss: 1% | 0.01; queue: 100
  *   routing: rip                 # or static
  *   pool: 10.0.0.0/8             # or {range: 10.0.0.0/16, length: 30}: where missing subnets come from
- *   rip: {update: 30s, timeout: 180s, garbage: 120s, triggered: 1s-5s, split-horizon: poisoned}
+ *   rip: {update: 30s, timeout: 180s, garbage: 120s, triggered: 1s-5s, split-horizon: poisoned, version: 2}
  * nodes:
  *   vm1: {position: [400, 60]}   # a bare `vm1:` is a node with the defaults
  *   vm2: {routing: static, static: ["10.0.0.0/8 via 10.0.10.1"], rip: {update: 10s}}

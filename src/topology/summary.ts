@@ -82,6 +82,7 @@ function ripText(r: Partial<RipSettings>): string {
   if (r.triggeredMin !== undefined || r.triggeredMax !== undefined)
     p.push(`triggered ${dur(r.triggeredMin)}–${dur(r.triggeredMax)}`);
   if (r.splitHorizon !== undefined) p.push(`split horizon ${r.splitHorizon}`);
+  if (r.version === 1) p.push("version 1"); // (2 is the default: said only when it is not)
   return p.join(", ");
 }
 

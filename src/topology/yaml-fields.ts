@@ -8,7 +8,7 @@
 import type { Node } from "yaml";
 import type { LinkProps } from "./defaults.js";
 import type { DraftStatic } from "./draft.js";
-import type { RipSettings, SplitHorizon } from "./model.js";
+import type { RipSettings, RipVersion, SplitHorizon } from "./model.js";
 import {
   type Parsed,
   parseAddress,
@@ -23,7 +23,7 @@ import {
 import { child, type Entry, type YamlReader } from "./yaml-tree.js";
 
 export const LINK_PROP_KEYS = ["delay", "bandwidth", "loss", "queue"] as const;
-export const RIP_KEYS = ["update", "timeout", "garbage", "triggered", "split-horizon"] as const;
+export const RIP_KEYS = ["update", "timeout", "garbage", "triggered", "split-horizon", "version"] as const;
 const SPLIT_HORIZON: readonly SplitHorizon[] = ["simple", "poisoned", "off"];
 
 /** Reads one value with a values.ts parser, reporting its failure at the value. */
@@ -92,6 +92,11 @@ export function readRip(
       if (t === undefined) continue;
       if ((SPLIT_HORIZON as readonly string[]).includes(t)) out.splitHorizon = t as SplitHorizon;
       else r.error(v, e.field, `'${t}' is not a split-horizon mode (use ${SPLIT_HORIZON.join(", ")})`);
+    } else if (e.key === "version") {
+      const t = r.text(v, e.field, "1 or 2");
+      if (t === undefined) continue;
+      if (t === "1" || t === "2") out.version = Number(t) as RipVersion;
+      else r.error(v, e.field, `'${t}' is not a RIP version (use 1 or 2)`);
     } else if (e.key === "triggered") {
       triggeredAt = e;
       if (r.isMap(v)) {

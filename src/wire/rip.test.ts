@@ -139,3 +139,52 @@ describe("rip", () => {
     );
   });
 });
+
+// RIP version 1 (RFC 1058 §3.1): the same 4 + 20n layout, with the fields RIP-2 later gave to
+// the route tag, mask and next hop "must be zero". A response with two routes laid out by hand
+// from the RFC's diagram — 10.0.30.0 metric 2 and 10.0.40.0 metric 16 — and the whole-table
+// request routed broadcasts at start-up (output.c rip_query: RIPv1 unless -P ripv2_out).
+const V1_RESPONSE = [
+  0x02, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 10, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0x00,
+  0x02, 0x00, 0x00, 10, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16,
+];
+const V1_RESPONSE_REPR: RipRepr = {
+  command: 2,
+  version: 1,
+  reserved: 0,
+  entries: [
+    { afi: 2, tag: 0, addr: 0x0a001e00, mask: 0, nextHop: 0, metric: 2 },
+    { afi: 2, tag: 0, addr: 0x0a002800, mask: 0, nextHop: 0, metric: 16 },
+  ],
+};
+const V1_WHOLE_TABLE = [0x01, 0x01, 0x00, 0x00, ...new Array(16).fill(0), 0x00, 0x00, 0x00, 0x10];
+
+describe("rip version 1 (RFC 1058)", () => {
+  it("deconstruct: the version 1 whole-table request", () => {
+    const r = parseRip(Uint8Array.from(V1_WHOLE_TABLE)) as RipRepr;
+    expect(r.version).toBe(1);
+    expect(isWholeTableRequest(r)).toBe(true);
+  });
+
+  it("construct: a version 1 whole-table request emits the reference bytes", () => {
+    expect([...emitRip({ ...wholeTableRequest(), version: 1 })]).toEqual(V1_WHOLE_TABLE);
+  });
+
+  it("parse: the reference response, masks zero", () => {
+    expect(parseRip(Uint8Array.from(V1_RESPONSE))).toEqual(V1_RESPONSE_REPR);
+  });
+
+  it("emit: the reference response at an offset", () => {
+    const b = new Uint8Array(1 + ripLen(V1_RESPONSE_REPR));
+    emitRip(V1_RESPONSE_REPR, b, 1);
+    expect([...b.subarray(1)]).toEqual(V1_RESPONSE);
+  });
+
+  it("refuses a version 1 entry with a mask, a tag or a next hop (RFC 1058 3.4: must be zero)", () => {
+    for (const at of [6, 12, 16]) {
+      const bad = V1_RESPONSE.slice();
+      bad[at + 1] = 1;
+      expect(parseRip(Uint8Array.from(bad))).toBeInstanceOf(WireError);
+    }
+  });
+});

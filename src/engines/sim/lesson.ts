@@ -12,6 +12,7 @@ import { type PlayedSchedule, playSchedule, type ScheduleEntry } from "../../lab
 import { runScenario, type Statement } from "../../lab/scenario.js";
 import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
+import { longestRipUpdate } from "../../topology/rip-timers.js";
 import type { WallClock } from "../../sim/index.js";
 import { RewindableLab } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
@@ -142,7 +143,10 @@ export async function gradeScenario(
   const lab = new RewindableLab(topo, { seed: o.seed ?? 1, events: lesson.events, write });
   const session = new LessonSession(lab, lesson.checks);
   try {
-    const runExit = await runScenario(lab, stmts, scriptName, { write, quietInterval: topo.rip.update });
+    const runExit = await runScenario(lab, stmts, scriptName, {
+      write,
+      quietInterval: longestRipUpdate(topo),
+    });
     const last = Math.max(0, ...lesson.events.map((e) => e.at), ...lesson.checks.map((c) => c.at ?? 0));
     const now = lab.clock().now;
     if (last > now) await lab.advance(last - now);

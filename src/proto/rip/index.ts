@@ -6,14 +6,17 @@
  * client side of FreeBSD's rtquery(8).
  *
  * Choices where RFC 2453 leaves room (each explained where it is made):
- * - RIP-2 only: messages of other versions are refused (the RFC 5.1 "RIP-2" receive switch);
- *   a set unused header field is counted, not refused (RFC 5).
+ * - Version 2 by default, which takes RIP-2 only (the RFC 5.1 "RIP-2" receive switch); a set
+ *   unused header field is counted, not refused (RFC 5). `version: 1` speaks RFC 1058 as the
+ *   seed's routed did: broadcasts, no masks, masks inferred as routed infers them (ripv1.ts),
+ *   and it takes both versions.
  * - Connected networks of up interfaces are advertised with metric 1 (`redistribute
  *   connected`); the node's static routes are not advertised (routed and FRR need an explicit
  *   `redistribute static` too), nor are routes to our own interface addresses (no `-m`).
  * - Regular updates every `update` ± update/6 (30 s ± 5 s, RFC 3.8), the first one at a random
- *   point of the first interval; triggered updates held back triggeredMin..triggeredMax
- *   (1–5 s) and suppressed when the regular update comes first (RFC 3.10.1).
+ *   point of the first interval. A triggered update goes out at once; the next one is held
+ *   back triggeredMin..triggeredMax (1–5 s) after it, and suppressed when the regular update
+ *   comes first (RFC 3.10.1; routed's no_flash, FRR's t_triggered_interval).
  * - Equal metrics: the first-learned route stays until it is halfway to its timeout (RFC
  *   3.9.2's heuristic; routed's STALE_TIME).
  * - Split horizon applies to routes learned on the interface; connected networks are

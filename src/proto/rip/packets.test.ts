@@ -169,10 +169,12 @@ describe("input checks: a bad message is dropped and counted, never thrown", () 
     expect(d.counter("nexthop-ignored")).toBe(2);
   });
 
-  it("reads a zero mask as RIP-1 would: the natural network, or a host", () => {
+  // routed if.c ripv1_mask_host: the mask of the interface it came in on when the address is
+  // in that interface's natural network (10/8 here: /24), else the natural mask, else a host.
+  it("reads a zero mask as RIP-1 would: the interface's, the natural network's, or a host", () => {
     const { b, d, send } = bench();
-    send("x", response(e("10.0.0.0", 0, 1), e("172.16.0.0", 0, 1), e("192.168.1.5", 0, 1)));
-    expect(b.routeTo("10.0.0.0/8")).toBeDefined();
+    send("x", response(e("10.7.0.0", 0, 1), e("172.16.0.0", 0, 1), e("192.168.1.5", 0, 1)));
+    expect(b.routeTo("10.7.0.0/24")).toBeDefined();
     expect(b.routeTo("172.16.0.0/16")).toBeDefined();
     expect(b.routeTo("192.168.1.5/32")).toBeDefined();
     expect(d.counter("classful-mask")).toBe(3);

@@ -36,6 +36,7 @@ import {
   rteTag,
   wholeTableRequest,
 } from "../../wire/rip.js";
+import { broadcastOf, inferredLen, v1Entries } from "./ripv1.js";
 import type { RouteColumns } from "./table.js";
 import type { RipCore, RipEntryDrop, RipIfaceCounters, RipNeighbour } from "./types.js";
 
@@ -74,7 +75,9 @@ export function receive(core: RipCore, d: Datagram): boolean {
   const body = p.length - RIP_HEADER_LEN;
   if (body < RIP_ENTRY_LEN || body % RIP_ENTRY_LEN !== 0 || body / RIP_ENTRY_LEN > RIP_MAX_ENTRIES)
     return bad("malformed");
-  if (p[1] !== 2) return bad("version");
+  // A version 2 router takes version 2 only (RFC 2453 5.1, "RIP-2 only"); a version 1 router
+  // takes both, as routed does unless told `-P ripv2` (parms.c).
+  if (p[1] !== 2 && !(p[1] === 1 && core.settings.version === 1)) return bad("version");
   if (p[0] !== RIP_REQUEST && p[0] !== RIP_RESPONSE) return bad("command");
   if (p[4] === 0xff && p[5] === 0xff) return bad("auth");
   // Checked in place; entries are read from the bytes, never copied into objects.
@@ -113,14 +116,15 @@ function processResponse(
     const addr = rteAddr(p, o);
     const mask = rteMask(p, o);
     const entryNextHop = rteNextHop(p, o);
-    const why = checkFields(rteAfi(p, o), addr, mask, rteMetric(p, o));
+    const why = checkFields(rteAfi(p, o), addr, mask, rteMetric(p, o), iface);
     if (typeof why === "string") {
       ctr.rxBadRoutes++;
       core.count(why, nb);
       continue;
     }
-    // RIP-2 entry without a mask: interpreted as RIP-1 would (RFC 2453 3.7, 4.3), by checkFields.
-    if (mask === 0 && addr !== 0) core.count("classful-mask", nb);
+    // An entry without a mask (RIP-1, or RIP-2 leaving it out): its mask inferred as RIP-1
+    // would (RFC 2453 3.7, 4.3), by checkFields; noted for RIP-2 only.
+    if (mask === 0 && addr !== 0 && p[1] !== 1) core.count("classful-mask", nb);
     const len = why;
     let nextHop = from;
     if (entryNextHop !== 0) {
@@ -141,23 +145,26 @@ export function checkEntry(e: RipEntry): number | RipEntryDrop {
   return checkFields(e.afi, e.addr, e.mask, e.metric);
 }
 
-/** checkEntry on the fields of an entry read in place. */
-function checkFields(afi: number, a: number, mask: number, metric: number): number | RipEntryDrop {
+/**
+ * checkEntry on the fields of an entry read in place. A mask-less entry's length is inferred
+ * as routed does, from the interface `iface` it came in on (see ripv1.ts).
+ */
+function checkFields(
+  afi: number,
+  a: number,
+  mask: number,
+  metric: number,
+  iface?: HostInterface,
+): number | RipEntryDrop {
   if (afi !== AF_INET) return "bad-afi";
   if (metric < 1 || metric > RIP_INFINITY) return "bad-metric";
   let len = lenOfMask(mask);
   if (len < 0) return "bad-mask";
-  if (mask === 0 && a !== 0) len = classfulLen(a);
+  if (mask === 0 && a !== 0) len = inferredLen(a, iface);
   if ((a & ~maskOf(len)) >>> 0 !== 0) return "bad-address"; // host bits set
   const first = a >>> 24;
   if (first === 127 || (first === 0 && !(a === 0 && len === 0)) || a >>> 28 >= 0xe) return "bad-address";
   return len;
-}
-
-/** Natural (class A/B/C) prefix length; a host route when the address has bits beyond it. */
-function classfulLen(a: number): number {
-  const n = a >>> 31 === 0 ? 8 : a >>> 30 === 2 ? 16 : 24;
-  return (a & ~maskOf(n)) >>> 0 === 0 ? n : 32;
 }
 
 function sameSubnet(i: HostInterface, a: number): boolean {
@@ -178,23 +185,25 @@ function sameSubnet(i: HostInterface, a: number): boolean {
 function answerRequest(core: RipCore, msg: RipRepr, d: Datagram, iface: HostInterface | undefined): void {
   // (A request without entries gets no response, RFC 2453 3.9.1; the codec refuses it as malformed.)
   const opts = replyOptions(d, iface);
+  // Answered in the version asked in (routed input.c: the answer buffer takes the request's).
+  const version = msg.version === 1 ? 1 : 2;
   if (isWholeTableRequest(msg)) {
+    const out = iface?.isLink ? iface : undefined;
     if (d.srcPort !== RIP_PORT)
-      sendEntries(core, queryEntries(core), d.src, d.srcPort, opts, d.iface, "answer");
-    else {
-      const out = iface?.isLink ? iface : undefined;
-      sendRoutes(core, core.routeTable.orderedSlots(), out, d.src, d.srcPort, opts, d.iface, "answer");
-    }
+      sendEntries(core, queryEntries(core, version), d.src, d.srcPort, opts, d.iface, "answer", version);
+    else if (version === 1) sendV1Routes(core, out, false, d.src, d.srcPort, opts, d.iface, "answer");
+    else sendRoutes(core, core.routeTable.orderedSlots(), out, d.src, d.srcPort, opts, d.iface, "answer");
     return;
   }
   const filled: RipEntry[] = msg.entries.map((e) => {
-    const len = e.afi === AF_INET ? lenOfMask(e.mask) : -1;
+    const len =
+      e.afi !== AF_INET ? -1 : e.mask === 0 && e.addr !== 0 ? inferredLen(e.addr, iface) : lenOfMask(e.mask);
     const r = len >= 0 ? core.route(e.addr, len) : undefined;
     return { ...e, metric: r === undefined ? RIP_INFINITY : r.metric };
   });
   sendMessage(
     core,
-    { command: RIP_RESPONSE, version: 2, entries: filled },
+    { command: RIP_RESPONSE, version, entries: filled },
     d.src,
     d.srcPort,
     opts,
@@ -203,14 +212,14 @@ function answerRequest(core: RipCore, msg: RipRepr, d: Datagram, iface: HostInte
   );
 }
 
-/** The whole table as it is, next hops included: the answer to a diagnostic query. */
-function queryEntries(core: RipCore): RipEntry[] {
+/** The whole table as it is, next hops included (version 1: addresses and metrics only): the answer to a diagnostic query. */
+function queryEntries(core: RipCore, version: 1 | 2): RipEntry[] {
   return core.sortedRoutes().map((r) => ({
     afi: AF_INET,
-    tag: r.tag,
+    tag: version === 1 ? 0 : r.tag,
     addr: r.dest,
-    mask: maskOf(r.len),
-    nextHop: r.connected ? 0 : r.nextHop,
+    mask: version === 1 ? 0 : maskOf(r.len),
+    nextHop: r.connected || version === 1 ? 0 : r.nextHop,
     metric: r.metric,
   }));
 }
@@ -228,12 +237,16 @@ function replyOptions(d: Datagram, iface: HostInterface | undefined): SendOption
 
 // ---- sending -----------------------------------------------------------------------------------
 
-/** Whole-table request on an interface (start-up, interface up). */
+/**
+ * Whole-table request on an interface (start-up, interface up): version 2 multicast to
+ * 224.0.0.9, version 1 broadcast to the subnet (routed output.c rip_query).
+ */
 export function sendRequest(core: RipCore, iface: HostInterface): void {
+  const v1 = core.settings.version === 1;
   sendMessage(
     core,
-    wholeTableRequest(),
-    RIP_GROUP,
+    v1 ? { ...wholeTableRequest(), version: 1 } : wholeTableRequest(),
+    v1 ? broadcastOf(iface) : RIP_GROUP,
     RIP_PORT,
     multicastOptions(iface),
     iface.index,
@@ -242,10 +255,16 @@ export function sendRequest(core: RipCore, iface: HostInterface): void {
 }
 
 /**
- * A regular or triggered update on one interface: multicast to 224.0.0.9 from and to port 520.
- * A triggered update lists only the routes whose change flag is set (RFC 2453 3.10.1).
+ * A regular or triggered update on one interface, from and to port 520: version 2 multicast to
+ * 224.0.0.9, version 1 broadcast to the subnet (RFC 1058 3.1, routed output.c rip_bcast). A
+ * triggered update lists only the routes whose change flag is set (RFC 2453 3.10.1).
  */
 export function sendTable(core: RipCore, iface: HostInterface, kind: "update" | "triggered"): void {
+  if (core.settings.version === 1) {
+    const to = broadcastOf(iface);
+    sendV1Routes(core, iface, kind === "triggered", to, RIP_PORT, multicastOptions(iface), iface.index, kind);
+    return;
+  }
   const t = core.routeTable;
   const slots = kind === "triggered" ? t.changedSlots() : t.orderedSlots();
   sendRoutes(core, slots, iface, RIP_GROUP, RIP_PORT, multicastOptions(iface), iface.index, kind);
@@ -356,6 +375,46 @@ function sendRoutes(
   }
 }
 
+/**
+ * A version 1 update or answer out of `out` (see ripv1.ts): addresses and metrics, no mask,
+ * tag or next hop; subnets of other natural networks folded into those networks. Built as
+ * objects: version 1 is for small classroom networks, not the hot path.
+ */
+function sendV1Routes(
+  core: RipCore,
+  out: HostInterface | undefined,
+  onlyChanged: boolean,
+  dst: number,
+  port: number,
+  opts: SendOptions,
+  ifIndex: number,
+  kind: UpdateKind,
+): void {
+  const t = core.routeTable;
+  const c = t.cols;
+  const mode = core.settings.splitHorizon;
+  const changed = onlyChanged ? new Set(t.changedSlots()) : null;
+  const routes = Array.from(t.orderedSlots(), (slot) => ({
+    dest: c.dest[slot]!,
+    len: c.len[slot]!,
+    metric: advertisedMetric(c, slot, out, mode),
+    wanted: changed === null || changed.has(slot),
+  }));
+  const list =
+    out === undefined
+      ? routes.filter((r) => r.metric >= 0).map((r) => ({ addr: r.dest, metric: r.metric }))
+      : v1Entries(routes, out);
+  const entries = list.map((e) => ({
+    afi: AF_INET,
+    tag: 0,
+    addr: e.addr,
+    mask: 0,
+    nextHop: 0,
+    metric: e.metric,
+  }));
+  sendEntries(core, entries, dst, port, opts, ifIndex, kind, 1);
+}
+
 /** Sends `list` as responses of at most 25 entries each. Nothing is sent for an empty list. */
 function sendEntries(
   core: RipCore,
@@ -365,9 +424,10 @@ function sendEntries(
   opts: SendOptions,
   ifIndex: number,
   kind: UpdateKind,
+  version: 1 | 2 = 2,
 ): void {
   for (let i = 0; i < list.length; i += RIP_MAX_ENTRIES) {
-    const msg: RipRepr = { command: RIP_RESPONSE, version: 2, entries: list.slice(i, i + RIP_MAX_ENTRIES) };
+    const msg: RipRepr = { command: RIP_RESPONSE, version, entries: list.slice(i, i + RIP_MAX_ENTRIES) };
     if (!sendMessage(core, msg, dst, port, opts, ifIndex, kind)) return;
   }
 }

@@ -87,7 +87,11 @@ describe("timers", () => {
     expect(new Set(gaps).size).toBeGreaterThan(gaps.length / 2);
   });
 
-  it("a triggered update leaves 1–5 s after a change and lists only the changed routes", () => {
+  // RFC 2453 3.10.1 holds back the *next* triggered update 1–5 s after one is sent; the first
+  // goes out at once, as routed's flash update (main.c: rip_bcast(1) once `no_flash` has
+  // passed; output.c rip_bcast() sets no_flash = now + MIN_WAITTIME..MAX_WAITTIME after
+  // sending) and FRR's (ripd.c rip_triggered_update()).
+  it("the first triggered update leaves at once and lists only the changed routes; the next waits 1–5 s", () => {
     const { net, d } = line();
     net.runFor(2 * MINUTE);
     // Cut right after r2's regular update, so the next one is ≥ 25 s away and cannot suppress.
@@ -96,29 +100,42 @@ describe("timers", () => {
     const t0 = net.now;
     const start = net.wire.length;
     net.linkDown("r2", "r3");
-    net.runFor(10 * SECOND);
-    const trig = updates(net, "r2", "epair1b", start);
-    expect(trig.length).toBe(1);
-    expect(trig[0]!.t - t0).toBeGreaterThanOrEqual(1 * SECOND);
-    expect(trig[0]!.t - t0).toBeLessThanOrEqual(5 * SECOND);
-    expect(entries(trig[0]!)).toEqual(["10.0.2.0/24 16"]);
-    // r1 believes its next hop and passes it on: r0 has forgotten 10.0.2.0/24 within 10 s.
+    net.runFor(100 * MS);
+    const first = updates(net, "r2", "epair1b", start);
+    expect(first.length).toBe(1);
+    expect(first[0]!.t).toBe(t0);
+    expect(entries(first[0]!)).toEqual(["10.0.2.0/24 16"]);
+    // r1 believes its next hop and passes it on at once: r0 has forgotten 10.0.2.0/24.
     expect(net.node("r0").routeTo("10.0.2.0/24")).toBeUndefined();
     const ev = net.routeLog.find((e) => e.node === "r1" && e.action === "delete" && e.dest === 0x0a000200)!;
     expect(ev.reason).toBe("withdrawn by 10.0.1.2 (metric 16)");
     expect(d("r2").status().triggered.pending).toBe(false);
+    // A change within the hold-back waits for its end, 1–5 s after the first update.
+    net.linkUp("r2", "r3");
+    const held = d("r2").status().triggered;
+    expect(held.pending).toBe(true);
+    expect(held.at! - t0).toBeGreaterThanOrEqual(1 * SECOND);
+    expect(held.at! - t0).toBeLessThanOrEqual(5 * SECOND);
+    net.runFor(6 * SECOND);
+    const both = updates(net, "r2", "epair1b", start);
+    expect(both.length).toBe(2);
+    expect(both[1]!.t).toBe(held.at);
+    expect(entries(both[1]!)).toEqual(["10.0.2.0/24 1"]);
   });
 
-  it("a triggered update is suppressed when the regular update is due first", () => {
+  it("a held-back triggered update is suppressed when the regular update is due first", () => {
     const { net, d } = line();
     net.runFor(2 * MINUTE);
-    // Cut when r2's regular update is half a second away.
+    // Cut when r2's regular update is half a second away: the news goes out at once and the
+    // hold-back (≥ 1 s) runs past the regular update.
     net.runUntil(d("r2").status().nextUpdate! - 500 * MS);
+    const start = net.wire.length;
+    net.linkDown("r2", "r3");
+    net.runFor(100 * MS);
     const before = d("r2")
       .status()
       .interfaces.map((i) => i.txTriggered);
-    const start = net.wire.length;
-    net.linkDown("r2", "r3");
+    net.linkUp("r2", "r3");
     expect(d("r2").status().triggered).toEqual({ pending: true, at: null });
     net.runFor(2 * SECOND);
     expect(
@@ -126,10 +143,12 @@ describe("timers", () => {
         .status()
         .interfaces.map((i) => i.txTriggered),
     ).toEqual(before);
-    // The regular update carried the news with every other route.
+    // The regular update carried the second change with every other route.
     const u = updates(net, "r2", "epair1b", start);
-    expect(u.length).toBe(1);
-    expect(entries(u[0]!)).toEqual(["10.0.0.0/24 16", "10.0.1.0/24 1", "10.0.2.0/24 16"]);
+    expect(u.map((w) => entries(w))).toEqual([
+      ["10.0.2.0/24 16"],
+      ["10.0.0.0/24 16", "10.0.1.0/24 1", "10.0.2.0/24 1"],
+    ]);
   });
 
   it("silent loss: the route times out 180 s after the last update, and is gone 120 s later", () => {
@@ -208,17 +227,37 @@ describe("timers", () => {
 
 describe("counting to infinity", () => {
   /**
-   * r1 loses its link to r2 just before r0's regular update reaches it. r0 still thinks it
-   * can reach 10.0.2.0/24 through r1 (metric 3). Without split horizon r0 says so to r1,
-   * which believes it (4 via r0) before its own triggered update tells r0 the news; from
-   * then on each believes the other, and the metric climbs to 16 (RFC 2453 3.4.2).
+   * r1 has just sent a triggered update (its link to r4 broke), so its next one is held back
+   * 1–5 s (RFC 2453 3.10.1). In that hold-back it loses its link to r2, just before r0's
+   * regular update reaches it. r0 still thinks it can reach 10.0.2.0/24 through r1 (metric
+   * 3). Without split horizon r0 says so to r1, which believes it (4 via r0) before its own
+   * held-back update tells r0 the news; from then on each believes the other, and the metric
+   * climbs to 16 (RFC 2453 3.4.2). Were r1's update not held back, r0 would hear the news a
+   * link delay after the cut and nothing would count.
    */
   function cutBeforeR0Update(mode: RipSettings["splitHorizon"], seed = 1) {
-    const { net, d } = line({ splitHorizon: mode }, seed);
+    const net = new TestNet(seed);
+    net.connect("r0", "r1", "10.0.0.0/24");
+    net.connect("r1", "r2", "10.0.1.0/24");
+    net.connect("r2", "r3", "10.0.2.0/24");
+    net.connect("r1", "r4", "10.0.3.0/24");
+    const daemons = new Map<string, RipDaemon>();
+    net.start((n) => {
+      const dn = new RipDaemon({ splitHorizon: mode });
+      daemons.set(n.name, dn);
+      return dn;
+    });
+    const d = (name: string) => daemons.get(name)!;
     net.runFor(2 * MINUTE);
-    net.runUntil(d("r0").status().nextUpdate! - 200 * MS);
+    // Clear of r1's own regular update, which would carry the news at once.
+    while (d("r1").status().nextUpdate! - d("r0").status().nextUpdate! < 6 * SECOND)
+      net.runUntil(d("r0").status().nextUpdate! + 10 * MS);
+    net.runUntil(d("r0").status().nextUpdate! - 300 * MS);
+    net.linkDown("r1", "r4");
+    net.runFor(100 * MS);
     const t0 = net.now;
     net.linkDown("r1", "r2");
+    expect(d("r1").status().triggered.at! - t0).toBeGreaterThan(500 * MS);
     net.runFor(5 * MINUTE);
     const sets = (node: string) =>
       net.routeLog

@@ -68,9 +68,11 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   private sweepAt: Nanos = Number.POSITIVE_INFINITY;
   /** A triggered update is wanted (changed routes wait to be sent). */
   private triggerPending = false;
-  /** Timer of the held-back triggered update, and when it fires. */
+  /** Timer of the next triggered update (at once, or at the end of the hold-back), and when it fires. */
   private triggerTimer: TimerHandle | null = null;
   private triggerAt: Nanos = Number.POSITIVE_INFINITY;
+  /** Triggered updates are held back until then: the last one went out less than triggeredMin..Max ago. */
+  private holdUntil: Nanos = Number.NEGATIVE_INFINITY;
 
   constructor(settings: Partial<RipSettings> = {}) {
     this.settings = resolveRipSettings(settings);
@@ -96,6 +98,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     this.ifCounters = [];
     this.triggerPending = false;
     this.triggerAt = Number.POSITIVE_INFINITY;
+    this.holdUntil = Number.NEGATIVE_INFINITY;
     this.socket = host.udpBind(RIP_PORT, (d) => this.onDatagram(d));
     host.joinGroup(RIP_GROUP);
     this.ifWatch = host.onInterfaceChange((i) => this.onInterfaceChange(i));
@@ -114,6 +117,10 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     // fifteenth (routed: random in [2 s, 30 s)), so routers do not synchronise.
     const s = this.settings;
     this.scheduleUpdate(s.update / 15 + host.rng.float() * (s.update - s.update / 15));
+    // The connected networks' triggered update waits one hold-back: "Start broadcasting after
+    // hearing from other routers" (routed main.c; rip_on() also keeps quiet MIN_WAITTIME), so
+    // the answers to our requests, which come back in interface order, are what we learn first.
+    this.holdBack();
     this.requestTriggered();
   }
 
@@ -503,34 +510,39 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h === null) return;
     const h = this.h;
     for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "update");
-    // The regular update carried every change: a pending triggered update is moot.
+    // The regular update carried every change: a pending triggered update is moot, and the
+    // next change goes out at once (FRR's rip_update() stops t_triggered_interval).
     this.clearChanged();
     this.triggerPending = false;
     this.triggerTimer?.cancel();
     this.triggerTimer = null;
     this.triggerAt = Number.POSITIVE_INFINITY;
+    this.holdUntil = Number.NEGATIVE_INFINITY;
     const u = this.settings.update;
     this.scheduleUpdate(u + (h.rng.float() * 2 - 1) * (u / 6));
   }
 
   /**
-   * Triggered updates (RFC 2453 3.10.1), held back: the first change arms a timer of random
-   * triggeredMin..triggeredMax (1–5 s); every change until it fires goes out in that one
-   * update, which lists only changed routes. Triggered updates are therefore at least
-   * triggeredMin apart (the RFC's rate limit), and one is suppressed when the regular update
-   * is due first — it carries every route anyway. Holding back is what lets a regular update
-   * from a neighbour that has not heard the news slip in first, which is how counting to
-   * infinity happens when split horizon is off (RFC 2453 3.4.4).
+   * Triggered updates (RFC 2453 3.10.1). The first change sends one at once — after the event
+   * being handled, so every change it makes (all the entries of one message, all the routes
+   * of an interface that went down) goes out in that one update, listing only changed routes.
+   * Sending starts a hold-back of random triggeredMin..triggeredMax (1–5 s): changes in it
+   * wait and go out together when it ends. A held-back update is suppressed when the regular
+   * update is due first — it carries every route anyway. routed does the same (main.c sends
+   * the flash update when `no_flash` has passed; output.c rip_bcast() sets `no_flash` to now
+   * + random MIN_WAITTIME..MAX_WAITTIME after sending), and so does FRR (ripd.c
+   * rip_triggered_update). Holding back the *first* one as well left neighbours' regular
+   * updates time to re-teach a dead route: stale routes and loops for tens of seconds.
    */
   private requestTriggered(): void {
     this.triggerPending = true;
     if (this.triggerTimer !== null || this.h === null) return;
     const h = this.h;
-    const s = this.settings;
-    const at = h.now() + s.triggeredMin + h.rng.float() * (s.triggeredMax - s.triggeredMin);
-    if (at >= this.nextUpdate) return; // suppressed: the regular update comes first
+    const now = h.now();
+    const at = Math.max(now, this.holdUntil);
+    if (at > now && at >= this.nextUpdate) return; // suppressed: the regular update comes first
     this.triggerAt = at;
-    this.triggerTimer = h.timer(at - h.now(), () => this.triggeredUpdate());
+    this.triggerTimer = h.timer(at - now, () => this.triggeredUpdate());
   }
 
   private triggeredUpdate(): void {
@@ -541,6 +553,14 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     this.triggerPending = false;
     for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "triggered");
     this.clearChanged();
+    this.holdBack();
+  }
+
+  /** Starts a hold-back: triggered updates wait until random triggeredMin..triggeredMax from now. */
+  private holdBack(): void {
+    const h = this.host;
+    const s = this.settings;
+    this.holdUntil = h.now() + s.triggeredMin + h.rng.float() * (s.triggeredMax - s.triggeredMin);
   }
 
   // ---- input ------------------------------------------------------------------------------------

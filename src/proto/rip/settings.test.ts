@@ -8,6 +8,7 @@ describe("RIP settings", () => {
   it("defaults to RFC 2453's timers and poisoned reverse", () => {
     expect(resolveRipSettings()).toEqual({
       update: 30 * SECOND,
+      version: 2,
       timeout: 180 * SECOND,
       garbage: 120 * SECOND,
       triggeredMin: 1 * SECOND,

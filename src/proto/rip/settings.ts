@@ -8,7 +8,7 @@ import { LabError } from "../../core/errors.js";
 import { formatDuration, SECOND } from "../../core/time.js";
 import type { RipSettings } from "../../topology/model.js";
 
-export type { RipSettings, SplitHorizon } from "../../topology/model.js";
+export type { RipSettings, RipVersion, SplitHorizon } from "../../topology/model.js";
 
 /** RFC 2453 3.8 defaults; split horizon with poisoned reverse as RFC 3.4.3 recommends (and BIRD does). */
 export const RIP_DEFAULTS: Readonly<RipSettings> = Object.freeze({
@@ -18,6 +18,7 @@ export const RIP_DEFAULTS: Readonly<RipSettings> = Object.freeze({
   triggeredMin: 1 * SECOND,
   triggeredMax: 5 * SECOND,
   splitHorizon: "poisoned",
+  version: 2,
 });
 
 /**
@@ -54,6 +55,8 @@ export function resolveRipSettings(
     throw new LabError(`'${String(s.splitHorizon)}' is not simple, poisoned or off`, {
       field: "rip.splitHorizon",
     });
+  if (s.version !== 1 && s.version !== 2)
+    throw new LabError(`'${String(s.version)}' is not a RIP version (1 or 2)`, { field: "rip.version" });
   return s;
 }
 

@@ -153,7 +153,9 @@ export function formatStatus(st: RipStatus): string {
   const s = st.settings;
   const d = (t: Nanos) => formatDuration(Math.max(0, t));
   const lines: string[] = [];
-  lines.push(`RIP version 2 on ${st.node}${st.running ? "" : " (stopped)"}: ${SPLIT[s.splitHorizon]}`);
+  lines.push(
+    `RIP version ${s.version} on ${st.node}${st.running ? "" : " (stopped)"}: ${SPLIT[s.splitHorizon]}`,
+  );
   const next = st.nextUpdate === null ? "-" : `next in ${d(st.nextUpdate - st.now)}`;
   const trig = !st.triggered.pending
     ? "no triggered update pending"

@@ -323,7 +323,14 @@ export class TestHost implements Host {
   }
 
   input(pkt: Pkt, i: TestIface): void {
-    if (this.isLocal(pkt.dst) || (isMulticast(pkt.dst) && this.groups.has(pkt.dst))) {
+    // As sim/node.ts: ours, a group joined, or a broadcast on the interface it came in on.
+    const bcast = i.len <= 30 ? (i.addr | ~maskOf(i.len)) >>> 0 : 0xffffffff;
+    if (
+      this.isLocal(pkt.dst) ||
+      (isMulticast(pkt.dst) && this.groups.has(pkt.dst)) ||
+      pkt.dst === bcast ||
+      pkt.dst === 0xffffffff
+    ) {
       this.deliver(pkt, i.index);
       return;
     }

@@ -12,11 +12,13 @@ import type { RouteTable } from "./table.js";
 
 /**
  * Why a whole message was refused (BIRD's DROP). `own-message` is our own multicast heard
- * back; `version` is anything but RIP-2 (this daemon is configured "RIP-2 only", RFC 2453 5.1).
+ * back; `version` is a version the daemon does not take: anything but 2 for a version 2
+ * router (configured "RIP-2 only", RFC 2453 5.1); anything but 1 or 2 for a version 1 router,
+ * which takes both, as routed does without `-P ripv2` (parms.c).
  */
 export type RipPacketDrop =
   | "malformed" // the codec could not parse it (length not 4 + 20n, too short, …)
-  | "version" // version other than 2
+  | "version" // a version this router does not take
   | "command" // command other than 1 (request) or 2 (response)
   | "auth" // authenticated message while authentication is not configured (RFC 2453 5.2)
   | "bad-port" // response not sent from port 520 (RFC 2453 3.9.2)
