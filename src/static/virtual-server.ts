@@ -198,7 +198,13 @@ export class VirtualServer {
       return { ...lab.clock(), paced: lab.pacer !== undefined };
     }
     if (get && path === "/api/lesson") return this.cache.get();
-    if (get && path === "/api/lesson/journal") return journalView(this.session);
+    if (get && path === "/api/lesson/journal") {
+      const q = new URL(url, "http://static.invalid").searchParams;
+      return journalView(this.session, {
+        since: q.get("since") ?? undefined,
+        gen: q.get("gen") ?? undefined,
+      });
+    }
     if (post && path === "/api/clock/rewind") {
       const b = bodyOf(raw);
       only(b, ["t"], ["t"]);

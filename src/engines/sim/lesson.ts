@@ -12,8 +12,7 @@ import { type PlayedSchedule, playSchedule, type ScheduleEntry } from "../../lab
 import { runScenario, type Statement } from "../../lab/scenario.js";
 import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
-import type { WallClock } from "../../sim/index.js";
-import { RewindableLab } from "./rewind.js";
+import { RewindableLab, type RewindableOptions } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
 
 /** What the page shows of a lesson: where the clock is, what is scheduled, how each check stands. */
@@ -161,7 +160,7 @@ export async function gradeScenario(
  */
 export function createLessonLab(
   topo: Topology,
-  opts: { seed?: number; wallClock?: WallClock; write?: (s: string) => void } = {},
+  opts: RewindableOptions = {},
 ): { lab: RewindableLab; session: LessonSession } {
   const lab = new RewindableLab(topo, opts);
   return { lab, session: new LessonSession(lab) };
