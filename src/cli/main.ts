@@ -52,10 +52,18 @@ async function program(
     .option("--capture <dir>", "write one pcap per link into DIR (DIR/A-B.pcap)")
     .option("--events <file>", "write every event as JSON lines to FILE")
     .addOption(engineOption())
+    .option("--prefix <name>", PREFIX_HELP)
     .action(
       async (
         topo: string,
-        o: { script: string; seed: number; capture?: string; events?: string; engine: "sim" | "netns" },
+        o: {
+          script: string;
+          seed: number;
+          capture?: string;
+          events?: string;
+          engine: "sim" | "netns";
+          prefix?: string;
+        },
       ) =>
         exit(
           await (await import("./run.js")).runRun({
@@ -65,6 +73,7 @@ async function program(
             capture: o.capture,
             events: o.events,
             engine: o.engine,
+            prefix: o.prefix,
             out,
             err,
           }),
@@ -90,6 +99,7 @@ async function program(
       new Option("--ssh <port>", "SSH port (0 = any free port)").default(2222).argParser(intArg("--ssh")),
     )
     .option("--no-ssh", "no SSH server")
+    .option("--prefix <name>", PREFIX_HELP)
     .action(
       async (
         topo: string,
@@ -102,6 +112,7 @@ async function program(
           engine: "sim" | "netns";
           users?: string;
           ssh: number | false;
+          prefix?: string;
         },
       ) => exit(await (await import("./up.js")).runUp({ topology: topo, ...o, out, err })),
     );
@@ -110,7 +121,7 @@ async function program(
     .argument("[topology]", "topology file", "examples/seed.yaml")
     .option("-s, --script <file>", "scenario script run on both engines ('-' for standard input)")
     .addOption(new Option("--seed <n>", "simulator random seed").default(1).argParser(intArg("--seed")))
-    .option("--prefix <name>", "namespace name prefix of the netns lab (default rl-<lab name>)")
+    .option("--prefix <name>", PREFIX_HELP)
     .action(async (topo: string, o: { script?: string; seed: number; prefix?: string }) =>
       exit(
         await (await import("./compare.js")).runCompare({
@@ -131,6 +142,9 @@ async function program(
   registerExportCommand(p, out);
   return p;
 }
+
+const PREFIX_HELP =
+  "namespace name prefix of the netns lab (default rl-<lab name>; two labs at once need two prefixes)";
 
 function engineOption(): Option {
   return new Option("--engine <name>", "sim (simulator) or netns (Linux namespaces + FRR, root)")
