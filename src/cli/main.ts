@@ -10,6 +10,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { LabError } from "../core/errors.js";
+import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
 import { parseDuration } from "../core/time.js";
 import { registerExportCommand } from "./export.js";
 import { registerGradeCommand } from "./grade.js";
@@ -154,8 +155,12 @@ function engineOption(): Option {
 
 function speedArg(v: string): number {
   const x = Number(v);
-  if (!Number.isFinite(x) || x < 0.05 || x > 100)
-    throw new LabError(`--speed: '${v}' must be a number from 0.05 to 100`, { field: "--speed" }, "usage");
+  if (!Number.isFinite(x) || x < MIN_SPEED || x > MAX_SPEED)
+    throw new LabError(
+      `--speed: '${v}' must be a number from ${MIN_SPEED} to ${MAX_SPEED}`,
+      { field: "--speed" },
+      "usage",
+    );
   return x;
 }
 
