@@ -163,3 +163,25 @@ describe("routelab run", () => {
     }
   });
 });
+
+describe("routelab check: files a topology brings in (issue 17)", () => {
+  it("a bind of /etc/shadow is an error at its line, printing nothing of the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "routelab-cli-"));
+    try {
+      const file = join(dir, "shadow.clab.yml");
+      writeFileSync(
+        file,
+        'name: t\ntopology:\n  nodes:\n    r1:\n      kind: linux\n      binds:\n        - /etc/shadow:/etc/frr/frr.conf\n    r2: {kind: linux}\n  links:\n    - endpoints: ["r1:eth1", "r2:eth1"]\n',
+      );
+      const r = routelab(["check", file]);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(
+        `${file}:7:11: topology.nodes.r1.binds[0]: /etc/shadow is outside the lab's folder: routelab reads only files beside the topology (or below it)\n`,
+      );
+      expect(r.out).toBe("");
+      noStack(r.err);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -11,6 +11,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { LabError } from "../core/errors.js";
+import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
 import { parseDuration } from "../core/time.js";
 import { registerExportCommand } from "./export.js";
 import { registerGradeCommand } from "./grade.js";
@@ -57,10 +58,18 @@ async function program(
     .option("--capture <dir>", "write one pcap per link into DIR (DIR/A-B.pcap)")
     .option("--events <file>", "write every event as JSON lines to FILE")
     .addOption(engineOption())
+    .option("--prefix <name>", PREFIX_HELP)
     .action(
       async (
         topo: string,
-        o: { script: string; seed: number; capture?: string; events?: string; engine: "sim" | "netns" },
+        o: {
+          script: string;
+          seed: number;
+          capture?: string;
+          events?: string;
+          engine: "sim" | "netns";
+          prefix?: string;
+        },
       ) =>
         exit(
           await (await import("./run.js")).runRun({
@@ -70,6 +79,7 @@ async function program(
             capture: o.capture,
             events: o.events,
             engine: o.engine,
+            prefix: o.prefix,
             out,
             err,
             stop: readerGone,
@@ -104,6 +114,7 @@ async function program(
       new Option("--ssh <port>", "SSH port (0 = any free port)").default(2222).argParser(intArg("--ssh")),
     )
     .option("--no-ssh", "no SSH server")
+    .option("--prefix <name>", PREFIX_HELP)
     .action(
       async (
         topo: string,
@@ -117,6 +128,7 @@ async function program(
           users?: string;
           ssh: number | false;
           logLevel: LogLevel;
+          prefix?: string;
         },
         cmd: Command,
       ) => {
@@ -134,7 +146,7 @@ async function program(
     .argument("[topology]", "topology file", "examples/seed.yaml")
     .option("-s, --script <file>", "scenario script run on both engines ('-' for standard input)")
     .addOption(new Option("--seed <n>", "simulator random seed").default(1).argParser(intArg("--seed")))
-    .option("--prefix <name>", "namespace name prefix of the netns lab (default rl-<lab name>)")
+    .option("--prefix <name>", PREFIX_HELP)
     .action(async (topo: string, o: { script?: string; seed: number; prefix?: string }) =>
       exit(
         await (await import("./compare.js")).runCompare({
@@ -160,6 +172,8 @@ function adminTokenArg(v: string): string {
   checkAdminToken(v);
   return v;
 }
+const PREFIX_HELP =
+  "namespace name prefix of the netns lab (default rl-<lab name>; two labs at once need two prefixes)";
 
 function engineOption(): Option {
   return new Option("--engine <name>", "sim (simulator) or netns (Linux namespaces + FRR, root)")
@@ -169,8 +183,12 @@ function engineOption(): Option {
 
 function speedArg(v: string): number {
   const x = Number(v);
-  if (!Number.isFinite(x) || x < 0.05 || x > 100)
-    throw new LabError(`--speed: '${v}' must be a number from 0.05 to 100`, { field: "--speed" }, "usage");
+  if (!Number.isFinite(x) || x < MIN_SPEED || x > MAX_SPEED)
+    throw new LabError(
+      `--speed: '${v}' must be a number from ${MIN_SPEED} to ${MAX_SPEED}`,
+      { field: "--speed" },
+      "usage",
+    );
   return x;
 }
 

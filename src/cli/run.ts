@@ -13,6 +13,7 @@ import { parseScenario, runScenario } from "../lab/scenario.js";
 import { longestRipUpdate } from "../topology/index.js";
 import { pcapFileHeader, pcapRecord } from "../wire/index.js";
 import { loadTopologyFile, readText } from "./io.js";
+import { netnsOptions } from "./netns-options.js";
 import { terminalProgress } from "./progress.js";
 
 export interface RunArgs {
@@ -23,6 +24,8 @@ export interface RunArgs {
   events?: string | undefined;
   /** `sim` (default) or `netns` (Linux namespaces + FRR, root). */
   engine?: "sim" | "netns" | undefined;
+  /** Namespace name prefix of a netns lab (default rl-<lab name>). */
+  prefix?: string | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
   /** Aborted when nobody reads the output any more: the run stops at the next event. */
@@ -99,9 +102,7 @@ async function runNetns(
 ): Promise<number> {
   if (a.capture)
     throw new LabError("--capture works with the sim engine only", { field: "--capture" }, "usage");
-  const lab: Lab = await (await import("../engines/netns/index.js")).createNetnsLab(topo, {
-    log: (s) => a.err(`${s}\n`),
-  });
+  const lab: Lab = await (await import("../engines/netns/index.js")).createNetnsLab(topo, netnsOptions(a));
   const files: number[] = [];
   try {
     if (a.events) {

@@ -12,6 +12,7 @@ import { createServerLog, type LogLevel } from "../server/log.js";
 import { defaultUsersFile, type Logins, loginBanner, startLogins } from "../server/logins.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
+import { netnsOptions } from "./netns-options.js";
 
 export interface UpArgs {
   topology: string;
@@ -28,6 +29,8 @@ export interface UpArgs {
   logLevel?: LogLevel | undefined;
   /** `sim` (default) or `netns` (Linux namespaces + FRR, root; real time, speed 1 only). */
   engine?: "sim" | "netns" | undefined;
+  /** Namespace name prefix of a netns lab (default rl-<lab name>). */
+  prefix?: string | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
   /** Resolves when the lab should stop (tests); default: SIGINT or SIGTERM. */
@@ -44,7 +47,7 @@ export async function runUp(a: UpArgs): Promise<number> {
   const topo = loadTopologyFile(a.topology);
   let lab: Lab;
   let session: LessonSession | undefined;
-  if (a.engine === "netns") lab = await createNetnsLab(topo, { log: (s) => a.err(`${s}\n`) });
+  if (a.engine === "netns") lab = await createNetnsLab(topo, netnsOptions(a));
   else {
     // A rewindable lab that plays the file's fault schedule and evaluates its checks.
     const lesson = createLessonLab(topo, { seed: a.seed, wallClock: nodeWallClock });

@@ -6,3 +6,4 @@ export * from "./rng.js";
 export * from "./time.js";
 export * from "./events.js";
 export * from "./palette.js";
+export * from "./limits.js";

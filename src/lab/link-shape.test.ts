@@ -55,7 +55,9 @@ describe("link shape", () => {
     expect(refusal(() => shapeFromJson(undefined, 2))).toMatch(/^loss: loss 2 is outside 0…1/);
     expect(refusal(() => shapeFromJson(undefined, [0.1]))).toMatch(/^loss: expected 0…1/);
     expect(refusal(() => checkShape({ loss: Number.NaN }))).toBe("loss: loss NaN is outside 0…1");
-    expect(refusal(() => checkShape({ delay: 0.5 }))).toBe("delay: delay 0.5 must be whole nanoseconds ≥ 0");
+    expect(refusal(() => checkShape({ delay: 0.5 }))).toBe(
+      "delay: delay 0.5 is not a whole number of nanoseconds ≥ 0",
+    );
     expect(refusal(() => checkShape({}))).toBe("delay: give delay or loss (or both)");
   });
 

@@ -8,7 +8,7 @@
 import { LabError } from "../core/errors.js";
 import type { LinkEvent } from "../core/events.js";
 import { durationText, type Nanos } from "../core/time.js";
-import { type Parsed, parseDurationText, parseLoss } from "../topology/values.js";
+import { checkDelayNanos, type Parsed, parseDelay, parseLoss } from "../topology/values.js";
 import type { LinkShape } from "./lab.js";
 
 /** The words after `link A B`: `delay D`, `loss L`, or both in either order. */
@@ -20,7 +20,7 @@ export function parseShapeWords(words: readonly string[]): Parsed<LinkShape> {
     const [what, text] = [words[i]!, words[i + 1]!];
     if ((what !== "delay" && what !== "loss") || what in shape)
       return { ok: false, error: `link: expected delay or loss (once each), not '${what}'` };
-    const v = what === "delay" ? parseDurationText(text) : parseLoss(text);
+    const v = what === "delay" ? parseDelay(text) : parseLoss(text);
     if (!v.ok) return { ok: false, error: `link ${what}: ${v.error}` };
     shape[what] = v.value;
   }
@@ -37,11 +37,9 @@ export function shapeFromJson(delay: unknown, loss: unknown): LinkShape {
   if (delay !== undefined) {
     const v =
       typeof delay === "number"
-        ? Number.isSafeInteger(delay) && delay >= 0
-          ? { ok: true as const, value: delay }
-          : { ok: false as const, error: `${delay} is not a whole number of nanoseconds ≥ 0` }
+        ? checkDelayNanos(delay)
         : typeof delay === "string"
-          ? parseDurationText(delay)
+          ? parseDelay(delay)
           : { ok: false as const, error: "expected a duration such as 20ms, or nanoseconds" };
     if (!v.ok) throw new LabError(v.error, { field: "delay" });
     shape.delay = v.value;
@@ -78,8 +76,8 @@ export function linkRequestShape(body: {
 
 /** Checks a shape given as numbers (the Lab's callers may be anything); throws naming the field. */
 export function checkShape(shape: LinkShape): void {
-  if (shape.delay !== undefined && !(Number.isSafeInteger(shape.delay) && shape.delay >= 0))
-    throw new LabError(`delay ${shape.delay} must be whole nanoseconds ≥ 0`, { field: "delay" });
+  const delay = shape.delay === undefined ? undefined : checkDelayNanos(shape.delay);
+  if (delay && !delay.ok) throw new LabError(`delay ${delay.error}`, { field: "delay" });
   if (shape.loss !== undefined && !(shape.loss >= 0 && shape.loss <= 1))
     throw new LabError(`loss ${shape.loss} is outside 0…1`, { field: "loss" });
   if (shape.delay === undefined && shape.loss === undefined)

@@ -15,6 +15,7 @@
  *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
  */
 import { LabError } from "../core/errors.js";
+import { MAX_DURATION } from "../core/limits.js";
 import {
   durationOrThrow,
   formatDuration,
@@ -43,7 +44,7 @@ const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/i;
  * so `wait 100000h` — a typo — is refused at its line rather than looking like a hang. A day
  * covers any class.
  */
-export const MAX_WAIT = 24 * HOUR;
+export const MAX_WAIT = MAX_DURATION;
 /** How long `wait converged` tries when the line gives no `max`. */
 export const CONVERGED_MAX = 10 * MINUTE;
 

@@ -8,6 +8,7 @@
  * Who may use them is policy.ts's business; this only runs them.
  */
 import { LabError } from "../core/errors.js";
+import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
 import type { Lab } from "../lab/lab.js";
 import { describeShape, parseShapeWords } from "../lab/link-shape.js";
 import { CONTROL_COMMANDS } from "./policy.js";
@@ -79,8 +80,11 @@ function clock(lab: Lab, args: string[]): ControlResult {
   else if (what === "resume" && args.length === 1) p.resume();
   else if (what === "speed" && value !== undefined && args.length === 2) {
     const x = Number(value);
-    if (!(x > 0 && x <= 1000))
-      return { output: `clock: speed '${value}' must be between 0 and 1000\n`, status: EX_USAGE };
+    if (!(x >= MIN_SPEED && x <= MAX_SPEED))
+      return {
+        output: `clock: speed '${value}' must be from ${MIN_SPEED} to ${MAX_SPEED}\n`,
+        status: EX_USAGE,
+      };
     p.setSpeed(x);
   } else return { output: "usage: clock [pause | resume | speed X]\n", status: EX_USAGE };
   return { output: show(), status: 0 };

@@ -8,6 +8,8 @@
  * clock or the inputs moved); concurrent requests share one evaluation; a rewind invalidates it.
  */
 import { LabError } from "../core/errors.js";
+import { JOURNAL_PAGE } from "../core/limits.js";
+import { isStepping } from "../lab/clock-step.js";
 import type { Nanos } from "../core/time.js";
 import type { LessonSession, LessonStatus } from "../engines/sim/lesson.js";
 import { parseLessonTime } from "../topology/lesson-grammar.js";
@@ -63,7 +65,7 @@ export class LessonStatusCache {
   private key(): string {
     const lab = this.session.lab;
     const running = lab.pacer !== undefined && !lab.pacer.paused;
-    return `${lab.journal().past.length}/${running ? "running" : lab.clock().now}`;
+    return `${lab.inputsApplied()}/${running ? "running" : lab.clock().now}`;
   }
 
   async get(): Promise<LessonStatus> {
@@ -86,10 +88,26 @@ export class LessonStatusCache {
   }
 }
 
-/** The rewind journal as the page's timeline reads it. */
-export function journalView(session: LessonSession) {
+/**
+ * The rewind journal as the page's timeline reads it: the entries from `since` on (at most
+ * JOURNAL_PAGE), for a page holding those before as of generation `gen` — never the whole
+ * journal again on every poll (issue 17: four pages refetching 142 MB stalled the server).
+ * `since`/`gen` come from the query string; bad values are a LabError naming them.
+ */
+export function journalView(session: LessonSession, query: { since?: unknown; gen?: unknown } = {}) {
   const lab = session.lab;
-  return { ...lab.journal(), now: lab.clock().now, horizon: lab.horizon() };
+  const since = queryCount(query.since, "since") ?? 0;
+  const gen = queryCount(query.gen, "gen");
+  return { ...lab.journalSince(since, gen, JOURNAL_PAGE), now: lab.clock().now, horizon: lab.horizon() };
+}
+
+/** A whole number ≥ 0 from a query string (or a number), undefined when absent. */
+function queryCount(v: unknown, field: string): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,15}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new LabError(`${field}: '${String(v).slice(0, 20)}' is not a whole number ≥ 0`, { field }, "usage");
+  return n;
 }
 
 /**
@@ -99,6 +117,8 @@ export function journalView(session: LessonSession) {
 export function rewindSession(session: LessonSession, t: string | number) {
   const lab = session.lab;
   const at = rewindTarget(t);
+  if (isStepping(lab))
+    throw new LabError("the clock is stepping: rewind when the step has ended", { field: "t" }, "conflict");
   if (at > lab.horizon())
     throw new LabError(
       `cannot rewind to ${at / 1e9}s: the lab has only reached ${lab.horizon() / 1e9}s`,

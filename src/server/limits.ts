@@ -5,11 +5,10 @@
  * same UserLimits object serves SSH and the page.
  */
 
-/**
- * Longest command line a person may send, characters: the API's `command`, an SSH exec
- * request, a line of the interactive shell.
- */
-export const MAX_COMMAND_LINE = 4096;
+import { MAX_COMMAND_LINE } from "../core/limits.js";
+
+/** Longest command line a person may send (core/limits.ts owns it). */
+export { MAX_COMMAND_LINE };
 
 export interface UserLimitOptions {
   /** Commands one user may run at once (default 4). */

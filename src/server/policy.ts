@@ -6,8 +6,12 @@
  * under their own names: so the server checks the rules itself, before anything runs.
  *
  * Students (and anyone not an instructor):
- * - `ping`: no flood (-f), no preload (-l), interval at least 0.2 s (-i), at most 1000 packets
- *   (-c), payload at most 1472 bytes (-s: one Ethernet frame); as Linux ping does for non-root users.
+ * - `ping`: what FreeBSD 8's ping(8) refuses a user who is not root — no flood (-f), no preload
+ *   (-l), an interval of at least 1 s (-i), a payload of at most 56 bytes (-s, and -G/-g/-h of a
+ *   sweep): sbin/ping/ping.c of FreeBSD 8-9 (releng/9.3 at r209366, 2010) lines 295-298,
+ *   359-361, 375 and the `uid != 0 && ultmp > DEFDATALEN` checks — the simulated ping
+ *   (shell/cmd/ping.ts) refuses the same, the netns engine runs Linux's ping as root, so the
+ *   policy is what holds there. Plus routelab's own cap of 1000 packets (-c).
  * - `traceroute`: at most 5 probes per hop (-q) and 64 hops (-m).
  * - no changes to routes (`route add|delete|change|flush`), interfaces (`ifconfig IF up|down|…`)
  *   or kernel settings (`sysctl name=value`);
@@ -17,31 +21,34 @@
  * The refusal reads like the tool's own error and says why.
  */
 
+import { splitBackground, splitWords } from "../shell/parse.js";
+
 export type PolicyRole = "instructor" | "student" | "anonymous" | (string & {});
 
 /** Control commands (handled by the server, not the node's shell) — instructor only. */
 export const CONTROL_COMMANDS: ReadonlySet<string> = new Set(["link", "node", "clock"]);
 
 export const STUDENT_LIMITS = {
-  minPingIntervalS: 0.2,
+  /** ping.c: `if (uid && interval < 1000)` (ms). */
+  minPingIntervalS: 1,
   maxPingCount: 1000,
-  maxPingSize: 1472,
+  /** ping.c: DEFDATALEN, the largest payload a user who is not root may send. */
+  maxPingSize: 56,
   maxTracerouteQueries: 5,
   maxTracerouteHops: 64,
 } as const;
 
 /**
- * Returns why `user` with `role` may not run `line`, or undefined when it may. Every segment of
- * a line with `;`, `|` or `&` is checked, so nothing hides behind an operator.
+ * Returns why `user` with `role` may not run `line`, or undefined when it may. The line is split
+ * by the shell's own parser; one it refuses (an operator, an open quote) is refused here with
+ * the shell's message, so nothing hides behind `;` or `|`.
  */
 export function checkCommandAllowed(user: string, role: PolicyRole, line: string): string | undefined {
   if (role === "instructor") return undefined;
-  for (const words of splitCommands(line)) {
-    const why = checkWords(words);
-    if (why) return why;
-  }
+  const parsed = commandWords(line);
+  if (!parsed.ok) return parsed.error;
   void user;
-  return undefined;
+  return checkWords(parsed.words);
 }
 
 function checkWords(words: string[]): string | undefined {
@@ -101,22 +108,23 @@ function options(args: string[], takesArg: Set<string>): { opt: string; arg?: st
 function checkPing(args: string[]): string | undefined {
   const L = STUDENT_LIMITS;
   for (const { opt, arg } of options(args, PING_ARGS)) {
-    if (opt === "f") return "ping: -f flag: Operation not permitted (flood ping is for instructors)";
-    if (opt === "l") return "ping: -l flag: Operation not permitted (preload is for instructors)";
+    // As ping.c's err(EX_NOPERM, …): the flag and EPERM, no offer of what routelab's ping lacks.
+    if (opt === "f") return "ping: -f flag: Operation not permitted";
+    if (opt === "l") return "ping: -l flag: Operation not permitted";
     if (opt === "i" && arg !== undefined) {
       const v = Number(arg);
       if (!Number.isFinite(v) || v < L.minPingIntervalS)
-        return `ping: -i interval too short: Operation not permitted (students: at least ${L.minPingIntervalS} s)`;
+        return `ping: -i interval too short: Operation not permitted (at least ${L.minPingIntervalS} s unless root)`;
     }
     if (opt === "c" && arg !== undefined) {
       const v = Number(arg);
       if (!Number.isFinite(v) || v > L.maxPingCount)
         return `ping: -c ${arg.slice(0, 20)}: too many packets (students: at most ${L.maxPingCount})`;
     }
-    if (opt === "s" && arg !== undefined) {
+    if ("sGgh".includes(opt) && arg !== undefined) {
       const v = Number(arg);
       if (!Number.isFinite(v) || v > L.maxPingSize)
-        return `ping: -s ${arg.slice(0, 20)}: packet size too large (students: at most ${L.maxPingSize})`;
+        return `ping: packet size too large: ${arg.slice(0, 20)} > ${L.maxPingSize}: Operation not permitted`;
     }
   }
   return undefined;
@@ -135,42 +143,11 @@ function checkTraceroute(args: string[]): string | undefined {
 }
 
 /**
- * Splits a line into commands and words as sh(1) would: quotes and backslashes joined into
- * words (so `p'in'g -f` is still ping), unquoted `;` `|` `&` separating commands.
+ * The words of a line exactly as the shell that runs it will see them: the same parser
+ * (shell/parse.ts, which the netns engine uses too), so nothing can be quoted past the policy
+ * (`ping -t 3"\\" #" -c 100000` hid `-c 100000` from a parser of its own). A line the shell
+ * cannot parse runs nothing; its words are the shell's refusal.
  */
-export function splitCommands(line: string): string[][] {
-  const cmds: string[][] = [];
-  let words: string[] = [];
-  let w = "";
-  let inWord = false;
-  const endWord = () => {
-    if (inWord) words.push(w);
-    w = "";
-    inWord = false;
-  };
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'" || c === '"') {
-      const end = line.indexOf(c, i + 1);
-      const stop = end < 0 ? line.length : end;
-      w += c === '"' ? line.slice(i + 1, stop).replace(/\\(["\\$`])/g, "$1") : line.slice(i + 1, stop);
-      inWord = true;
-      i = stop;
-    } else if (c === "\\") {
-      if (i + 1 < line.length) w += line[++i];
-      inWord = true;
-    } else if (c === " " || c === "\t" || c === "\n" || c === "\r") endWord();
-    else if (c === ";" || c === "|" || c === "&" || c === "(" || c === ")") {
-      endWord();
-      if (words.length) cmds.push(words);
-      words = [];
-    } else if (c === "#" && !inWord) break;
-    else {
-      w += c;
-      inWord = true;
-    }
-  }
-  endWord();
-  if (words.length) cmds.push(words);
-  return cmds;
+export function commandWords(line: string): { ok: true; words: string[] } | { ok: false; error: string } {
+  return splitWords(splitBackground(line).line);
 }

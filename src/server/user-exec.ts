@@ -9,7 +9,7 @@ import type { Lab } from "../lab/lab.js";
 import type { ShellRun } from "../shell/session.js";
 import { runControlCommand } from "./control.js";
 import type { UserLimits } from "./limits.js";
-import { checkCommandAllowed, type PolicyRole, splitCommands } from "./policy.js";
+import { checkCommandAllowed, commandWords, type PolicyRole } from "./policy.js";
 
 /** Exit status for a refusal (BSD EX_NOPERM). */
 export const EX_NOPERM = 77;
@@ -53,7 +53,8 @@ export function createUserExec(o: UserExecOptions): UserExec {
       write(`${refusal}\n`);
       return finished(EX_NOPERM);
     }
-    const words = splitCommands(line)[0] ?? [];
+    const parsed = commandWords(line);
+    const words = parsed.ok ? parsed.words : [];
     const control = runControlCommand(o.lab, words);
     if (control) {
       write(control.output);

@@ -55,7 +55,7 @@ export interface ShellContext {
   readonly user: string;
   /**
    * Whether the user has root's powers on the node (root itself, or an instructor): route
-   * changes, ifconfig up/down, flood and fast pings.
+   * changes, ifconfig up/down, pings faster than one a second and larger than 56 bytes.
    */
   readonly privileged?: boolean;
   /** The node's Host (sim/host.ts): sending, timers, route changes. */

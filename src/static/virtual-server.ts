@@ -14,13 +14,13 @@
  * Browser-safe: imports only browser-safe layers (no fastify, no node:).
  */
 import { linkRequestShape } from "../lab/link-shape.js";
-import { parseDuration } from "../core/time.js";
+import { parseClockStep, stepClock } from "../lab/clock-step.js";
 import type { LessonSession } from "../engines/sim/lesson.js";
 import type { RewindableLab } from "../engines/sim/rewind.js";
 import { HttpError, httpOrLabError, topologyView } from "../server/http/api-shapes.js";
 import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
 import { DEFAULT_EXEC_LIMITS, runCommand } from "../server/http/exec-runner.js";
-import { MAX_SPEED, MIN_SPEED } from "../server/http/schemas.js";
+import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
 import { UserStats } from "../server/http/user-stats.js";
 import { journalView, LessonStatusCache, rewindSession } from "../server/lesson-status.js";
 import { UserLimits } from "../server/limits.js";
@@ -194,11 +194,17 @@ export class VirtualServer {
       return { link: link ?? null };
     }
     if (path === "/api/clock" && (get || post)) {
-      if (post) this.setClock(bodyOf(raw));
+      if (post) await this.setClock(bodyOf(raw));
       return { ...lab.clock(), paced: lab.pacer !== undefined };
     }
     if (get && path === "/api/lesson") return this.cache.get();
-    if (get && path === "/api/lesson/journal") return journalView(this.session);
+    if (get && path === "/api/lesson/journal") {
+      const q = new URL(url, "http://static.invalid").searchParams;
+      return journalView(this.session, {
+        since: q.get("since") ?? undefined,
+        gen: q.get("gen") ?? undefined,
+      });
+    }
     if (post && path === "/api/clock/rewind") {
       const b = bodyOf(raw);
       only(b, ["t"], ["t"]);
@@ -212,7 +218,7 @@ export class VirtualServer {
     throw new HttpError(404, `no such path: ${method} ${path}`, undefined, "not-found");
   }
 
-  private setClock(b: Body): void {
+  private async setClock(b: Body): Promise<void> {
     only(b, ["speed", "paused", "step"]);
     if (Object.keys(b).length === 0) throw new HttpError(400, "body must NOT have fewer than 1 properties");
     const pacer = this.lab.pacer;
@@ -226,15 +232,7 @@ export class VirtualServer {
     if (pacer && typeof speed === "number") pacer.setSpeed(speed);
     if (pacer && paused === true) pacer.pause();
     if (pacer && paused === false && step === undefined) pacer.resume();
-    if (step !== undefined) {
-      const ns = typeof step === "number" ? step : typeof step === "string" ? parseDuration(step) : undefined;
-      if (ns === undefined || !(ns > 0))
-        throw new HttpError(400, `step: '${step}' is not a duration (e.g. 100ms, 1s)`, "step");
-      if (pacer) {
-        if (!pacer.paused) pacer.pause();
-        pacer.step(ns);
-      } else void this.lab.advance(ns);
-    }
+    if (step !== undefined) await stepClock(this.lab, parseClockStep(step));
   }
 
   /** Opens `/api/events` or `/api/terminal?cols=&rows=&node=` for the page; undefined for another path. */

@@ -9,6 +9,7 @@
 import { formatPrefix } from "../core/ip.js";
 import type { Nanos } from "../core/time.js";
 import type { CheckBody, LostCheck } from "./lesson-model.js";
+import { limitText, MAX_DURATION } from "../core/limits.js";
 import { type Parsed, parseDurationText, parseRouteDest } from "./values.js";
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -33,6 +34,8 @@ export function parseLessonTime(text: string): Parsed<Nanos> {
       if (!p.ok) return p;
       sum += p.value;
     }
+    if (sum > MAX_DURATION)
+      return { ok: false, error: `'${t}' is longer than the longest duration, ${limitText(MAX_DURATION)}` };
     return ok(sum);
   }
   return parseDurationText(t);

@@ -8,11 +8,13 @@
  * or from outside with `registerTopologyFormat`).
  */
 import { LabError } from "../core/errors.js";
+import { MAX_LINKS, MAX_NODES, MAX_TOPOLOGY_BYTES } from "../core/limits.js";
 import { parseGraphml } from "./graphml.js";
 import type { Topology } from "./model.js";
 import { parseContainerlab } from "./parse-containerlab.js";
 import { parseEdges } from "./parse-edges.js";
 import { parseRoutelabYaml } from "./parse-yaml.js";
+import { checkLabSize } from "./size.js";
 
 /** What a loader may need beyond the text: files the topology refers to (bound FRR configs). */
 export interface LoadOptions {
@@ -60,6 +62,18 @@ export function topologyExtensions(): string[] {
  * Throws LabError (LabErrors for several faults), each with file, line, column and field.
  */
 export function loadTopologyText(text: string, fileName: string, opts: LoadOptions = {}): Topology {
+  if (text.length > MAX_TOPOLOGY_BYTES)
+    throw new LabError(
+      `the file is larger than ${MAX_TOPOLOGY_BYTES / 1024 / 1024} MiB, the largest topology routelab reads (at most ${MAX_NODES} nodes and ${MAX_LINKS} links)`,
+      { file: fileName },
+      "limit",
+    );
+  const topo = parseByFormat(text, fileName, opts);
+  checkLabSize(topo.nodes.length, topo.links.length, fileName);
+  return topo;
+}
+
+function parseByFormat(text: string, fileName: string, opts: LoadOptions): Topology {
   const lower = fileName.toLowerCase();
   const byName = formats.find((f) => f.extensions.some((x) => lower.endsWith(x)));
   if (byName) return byName.parse(text, fileName, opts);

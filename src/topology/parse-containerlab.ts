@@ -19,6 +19,7 @@
  *   configures beyond that (OSPF, BGP, …) is noted.
  */
 import type { Node } from "yaml";
+import { LabError, type SourcePos } from "../core/errors.js";
 import { formatIpv4 } from "../core/ip.js";
 import { Diagnostics } from "./diag.js";
 import { type DraftEnd, type DraftLink, type DraftNode, type DraftStatic, newDraft } from "./draft.js";
@@ -30,7 +31,11 @@ import { parsedAt } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 export interface ContainerlabOptions {
-  /** Reads a file named relative to the topology file (for bound configs); undefined if absent. */
+  /**
+   * Reads a file named relative to the topology file (for bound configs); undefined if absent.
+   * May refuse a file (outside the lab's folder, not a regular file, too large) by throwing a
+   * LabError: the message is reported at the bind's line and column.
+   */
   readFile?: (relPath: string) => string | undefined;
 }
 
@@ -49,8 +54,9 @@ const NODE_KEYS = [
 const SPECIAL_NODES = new Set(["host", "mgmt-net", "macvlan", "bridge"]);
 
 interface NodeInfo {
-  /** Source path of a bind onto /etc/frr/frr.conf, as written. */
+  /** Source path of a bind onto /etc/frr/frr.conf, as written, and where it is written. */
   frrConf?: string;
+  frrConfAt?: SourcePos;
   kind?: string;
   image?: string;
   group?: string;
@@ -145,7 +151,14 @@ function applyFrrConf(
   diag: Diagnostics,
 ): void {
   const rel = info.frrConf!;
-  const text = opts.readFile?.(rel);
+  let text: string | undefined;
+  try {
+    text = opts.readFile?.(rel);
+  } catch (e) {
+    if (!(e instanceof LabError)) throw e;
+    diag.error(e.message, info.frrConfAt ?? {});
+    return;
+  }
   if (text === undefined) {
     const why = opts.readFile ? "not found" : "not read here";
     node.notes!.push(`bound FRR config ${rel} ${why}: addresses come from exec lines or the pool`);
@@ -203,7 +216,10 @@ function readNode(r: YamlReader, e: Entry, node: DraftNode, info: NodeInfo): voi
       for (const [i, b] of (r.seq(f.value, f.field) ?? []).entries()) {
         const t = r.text(b, child(f.field, i), "a bind 'SOURCE:TARGET'");
         const [src, dst] = t?.split(":") ?? [];
-        if (src && dst === "/etc/frr/frr.conf") info.frrConf = src;
+        if (src && dst === "/etc/frr/frr.conf") {
+          info.frrConf = src;
+          info.frrConfAt = r.pos(b, child(f.field, i));
+        }
       }
     } else if (f.key === "startup-config")
       node.notes!.push(

@@ -20,8 +20,10 @@ import type { SourcePos } from "../core/errors.js";
 import { formatIpv4, formatPrefix, type Ipv4, maskOf, type Prefix, prefixContains } from "../core/ip.js";
 import { defaultIfaceName } from "./defaults.js";
 import type { Diagnostics } from "./diag.js";
+import { MAX_LINKS, MAX_NODES } from "../core/limits.js";
 import type { Draft, DraftEnd, DraftLink } from "./draft.js";
 import type { LinkEnd, StaticRoute, TopoLink, TopoNode, Topology } from "./model.js";
+import { checkLabSize } from "./size.js";
 import { didYouMean } from "./suggest.js";
 import { checkIfaceName, checkNodeName } from "./values.js";
 
@@ -35,6 +37,9 @@ interface Block {
 
 /** Validates and completes a draft; throws LabErrors (all faults, including the diag's earlier ones). */
 export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
+  // Before any work per node or link: a lab too large to run is refused at once.
+  const over = d.nodes[MAX_NODES] ?? d.links[MAX_LINKS]?.a;
+  checkLabSize(d.nodes.length, d.links.length, diag.file, over?.at);
   const declared = new Map<string, SourcePos>();
   for (const n of d.nodes) {
     const okName = checkNodeName(n.name);

@@ -6,6 +6,7 @@
  * so that `2ms` or `10Mbit` mean the same in YAML, containerlab and edge lists.
  */
 import { formatIpv4, formatPrefix, type Ipv4, maskOf, type Prefix, parseIpv4 } from "../core/ip.js";
+import { limitText, MAX_DURATION, MAX_LINK_DELAY, MAX_QUEUE } from "../core/limits.js";
 import { type Nanos, parseDuration } from "../core/time.js";
 
 /** A parsed value, or the reason it could not be parsed (a complete sentence fragment). */
@@ -79,13 +80,29 @@ export function parseAddress(text: string): Parsed<Ipv4> {
 /**
  * A duration with a unit (`2ms`, `30s`, `5m`). A bare number other than 0 is refused: `delay: 2`
  * could mean 2 s or 2 ms, and guessing wrong makes a lab behave strangely without a word.
+ * At most `max` (core/limits.ts: a day unless the value is a link's delay).
  */
-export function parseDurationText(text: string): Parsed<Nanos> {
+export function parseDurationText(text: string, max: Nanos = MAX_DURATION, what = "duration"): Parsed<Nanos> {
   const t = text.trim();
   if (/^\d+(\.\d+)?$/.test(t) && Number(t) !== 0)
     return fail(`'${t}' has no unit: write e.g. ${t}ms or ${t}s`);
   const d = parseDuration(t);
-  return d === undefined ? fail(`'${t}' is not a duration (e.g. 500us, 2ms, 30s, 5m)`) : ok(d);
+  if (d === undefined) return fail(`'${t}' is not a duration (e.g. 500us, 2ms, 30s, 5m)`);
+  if (d > max) return fail(`'${t}' is longer than the longest ${what}, ${limitText(max)}`);
+  return ok(d);
+}
+
+/** A link's one-way delay: a duration of at most MAX_LINK_DELAY. */
+export function parseDelay(text: string): Parsed<Nanos> {
+  return parseDurationText(text, MAX_LINK_DELAY, "link delay");
+}
+
+/** A link's delay given as whole nanoseconds (the API's other spelling), checked as parseDelay. */
+export function checkDelayNanos(ns: number): Parsed<Nanos> {
+  if (!(Number.isSafeInteger(ns) && ns >= 0)) return fail(`${ns} is not a whole number of nanoseconds ≥ 0`);
+  if (ns > MAX_LINK_DELAY)
+    return fail(`${ns} ns is longer than the longest link delay, ${limitText(MAX_LINK_DELAY)}`);
+  return ok(ns);
 }
 
 const RATE_UNITS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 };
@@ -126,8 +143,8 @@ export function parseLoss(v: string | number): Parsed<number> {
 /** Queue length in packets, a whole number ≥ 1. */
 export function parseQueue(v: string | number): Parsed<number> {
   const n = typeof v === "number" ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
-    return fail(`queue '${v}' must be a whole number of packets, 1…1000000`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_QUEUE)
+    return fail(`queue '${v}' must be a whole number of packets, 1…${MAX_QUEUE}`);
   return ok(n);
 }
 

@@ -14,6 +14,7 @@ import {
   parseAddress,
   parseBandwidth,
   parseDurationRange,
+  parseDelay,
   parseDurationText,
   parseLoss,
   parseQueue,
@@ -45,7 +46,7 @@ export function readLinkProp(r: YamlReader, e: Entry, into: Partial<LinkProps>):
   switch (e.key) {
     case "delay": {
       const t = r.text(v, e.field, "a duration such as 2ms");
-      const d = parsedAt(r, v, e.field, t === undefined ? undefined : parseDurationText(t));
+      const d = parsedAt(r, v, e.field, t === undefined ? undefined : parseDelay(t));
       if (d !== undefined) into.delay = d;
       return true;
     }

@@ -76,7 +76,7 @@ describe("regressions found by netns argv fuzzing", () => {
     }
     expect(mapCommand("vtysh -c 'show ip rip'", "vm1", 0, "/run/frr/vm1")).toEqual({
       kind: "spawn",
-      argv: ["vtysh", "--vty_socket", "/run/frr/vm1", "-c", "show ip rip"],
+      argv: ["env", "VTYSH_HISTFILE=/dev/null", "vtysh", "--vty_socket", "/run/frr/vm1", "-c", "show ip rip"],
     });
   });
 });

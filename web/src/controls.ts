@@ -6,8 +6,9 @@
 import { ApiFailure, api, type ClockReply } from "./api.js";
 import { $, h } from "./dom.js";
 
-export const MIN_SPEED = 0.05;
-export const MAX_SPEED = 100;
+import { MAX_SPEED, MIN_SPEED } from "../../src/core/limits.js";
+
+export { MAX_SPEED, MIN_SPEED };
 const SLIDER_MAX = 1000;
 
 export function sliderToSpeed(v: number): number {

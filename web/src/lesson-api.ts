@@ -1,9 +1,10 @@
 /**
  * @module web/lesson-api
  * The lesson API (docs/lessons.md): the status the timeline and the checks panel show, the
- * rewind journal, and rewinding (instructors). Shapes mirror engines/sim/lesson.ts.
+ * rewind journal (instructors; read in pages by journal-cache.ts), and rewinding (instructors). Shapes mirror engines/sim/lesson.ts.
  */
 import { call } from "./api.js";
+import type { JournalPage } from "./journal-cache.js";
 
 export interface ScheduleEntry {
   id: string;
@@ -50,7 +51,9 @@ export interface Journal {
 
 export const lessonApi = {
   status: () => call<LessonStatus>("GET", "/api/lesson"),
-  journal: () => call<Journal>("GET", "/api/lesson/journal"),
+  /** The journal after the `since` entries the page holds of generation `gen` (instructors only). */
+  journal: (since: number, gen: number | undefined) =>
+    call<JournalPage>("GET", `/api/lesson/journal?since=${since}${gen === undefined ? "" : `&gen=${gen}`}`),
   rewind: (t: number) =>
     call<{ now: number; speed: number; paused: boolean; horizon: number }>("POST", "/api/clock/rewind", {
       t: Math.max(0, Math.round(t)),

@@ -10,7 +10,8 @@
 import "./lesson.css";
 import { ApiFailure, type StreamEvent } from "./api.js";
 import { ChecksPanel } from "./checks-panel.js";
-import { lessonApi } from "./lesson-api.js";
+import { JournalCache } from "./journal-cache.js";
+import { type Journal, lessonApi } from "./lesson-api.js";
 import { Timeline } from "./timeline.js";
 
 const REFRESH_MS = 2000;
@@ -31,6 +32,7 @@ export class LessonView {
   private lastAsk = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastNow = -1;
+  private readonly journal = new JournalCache((since, gen) => lessonApi.journal(since, gen));
   /** Status replies received (test hook). */
   refreshes = 0;
 
@@ -99,7 +101,8 @@ export class LessonView {
     this.busy = true;
     this.lastAsk = performance.now();
     this.lastNow = this.o.now();
-    Promise.all([lessonApi.status(), lessonApi.journal()])
+    // The journal is the instructor's (it holds everyone's commands), and comes in pages.
+    Promise.all([lessonApi.status(), this.o.control() ? this.journal.update() : null])
       .then(([s, j]) => this.show(s, j))
       .catch(this.o.report)
       .finally(() => {
@@ -111,10 +114,7 @@ export class LessonView {
       });
   }
 
-  private show(
-    s: Awaited<ReturnType<typeof lessonApi.status>>,
-    j: Awaited<ReturnType<typeof lessonApi.journal>> | null,
-  ) {
+  private show(s: Awaited<ReturnType<typeof lessonApi.status>>, j: Journal | null) {
     this.refreshes++;
     this.timeline?.update(s, j);
     this.checks?.show(s.checks);

@@ -18,6 +18,15 @@ import { probeLength } from "../../apps/traceroute.js";
 import { getopt } from "../../shell/getopt.js";
 import { splitWords } from "../../shell/parse.js";
 
+/**
+ * vtysh with no history file. vtysh appends every -c command to VTYSH_HISTFILE, else to
+ * $HOME/.history_frr (FRR vtysh/vtysh_main.c, main(): "VTYSH_HISTFILE is preferred over command
+ * line argument (-H/--histfile)"; Debian's 8.4 has both): run as root in a namespace, it read and
+ * wrote root's ~/.history_frr, so `vtysh -c 'sh history'` showed a student every lab's and the
+ * admin's commands (issue 17). /dev/null keeps nothing.
+ */
+export const VTYSH: readonly string[] = ["env", "VTYSH_HISTFILE=/dev/null", "vtysh"];
+
 export type Mapped =
   | { kind: "spawn"; argv: string[] }
   | { kind: "netstat"; numeric: boolean; interfaces: boolean }
@@ -68,7 +77,7 @@ export function mapCommand(line: string, node: string, tos: number, vty: string 
         /[\u0000-\u001f\u007f]/.test(args[1]!.trim())
       )
         return { kind: "error", text: "usage: vtysh -c 'show …' (read-only commands only)\n", code: 1 };
-      return { kind: "spawn", argv: ["vtysh", "--vty_socket", vty, "-c", args[1]!.trim()] };
+      return { kind: "spawn", argv: [...VTYSH, "--vty_socket", vty, "-c", args[1]!.trim()] };
     }
     case "ip": {
       const words = args.filter((a) => !a.startsWith("-"));

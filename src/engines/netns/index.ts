@@ -33,7 +33,7 @@ export async function createNetnsLab(topo: Topology, opts: NetnsLabOptions = {})
   if (why) throw new LabError(why, { field: "--engine" }, "unsupported");
   const prefix = opts.prefix ?? defaultPrefix(topo);
   const lab = new NetnsLab(topo, prefix, opts);
-  const left = await removeLeftovers(prefix);
+  const left = await removeLeftovers(prefix, lab.namespaceNames());
   if (left.namespaces > 0 || left.pids > 0)
     opts.log?.(
       `netns: removed leftovers of '${prefix}': ${left.namespaces} namespaces, ${left.pids} processes`,

@@ -31,7 +31,7 @@ import { HostsTable } from "../../shell/context.js";
 import { ripdConf, zebraConf } from "../../topology/frr-config.js";
 import type { Topology } from "../../topology/model.js";
 import { LinkCaptures } from "./capture.js";
-import { mapCommand } from "./commands.js";
+import { mapCommand, VTYSH } from "./commands.js";
 import {
   type IpRouteJson,
   type KernelRoute,
@@ -518,7 +518,7 @@ export class NetnsLab implements Lab {
       "netns",
       "exec",
       rt.plan.netns,
-      "vtysh",
+      ...VTYSH,
       "--vty_socket",
       rt.dir,
       "-c",
@@ -897,6 +897,11 @@ export class NetnsLab implements Lab {
     await removeNamespaces(this.state.state.namespaces);
     rmSync(this.state.dir, { recursive: true, force: true });
     this.listeners.clear();
+  }
+
+  /** The namespaces this lab creates (for removing a crashed run's leftovers of the same names). */
+  namespaceNames(): string[] {
+    return this.plan.nodes.map((n) => n.netns);
   }
 
   /** Last resort on process exit (an uncaught error): synchronous, by recorded pid, then our namespaces. */

@@ -188,32 +188,72 @@ export function listNamespaces(): string[] {
   }
 }
 
-/**
- * Removes what a previous run with this prefix left: its recorded processes, every namespace
- * named `PREFIX-…`, their /etc/netns directories, the state dir. Refuses when the recorded
- * owner is still running (another live lab with the same prefix).
- */
-export async function removeLeftovers(prefix: string): Promise<{ namespaces: number; pids: number }> {
-  const dir = join(STATE_ROOT, prefix);
-  const f = join(dir, "state.json");
-  let recorded: LabState | undefined;
-  if (existsSync(f)) {
-    try {
-      recorded = JSON.parse(readFileSync(f, "utf8")) as LabState;
-    } catch {
-      recorded = undefined;
-    }
+function readState(prefix: string): LabState | undefined {
+  const f = join(STATE_ROOT, prefix, "state.json");
+  if (!existsSync(f)) return undefined;
+  try {
+    const st = JSON.parse(readFileSync(f, "utf8")) as LabState;
+    return Array.isArray(st.namespaces) && Array.isArray(st.pids) ? st : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/** The namespaces of every other running lab (its state.json's owner alive), by name. */
+export function namespacesOfOtherLabs(prefix: string): Map<string, { prefix: string; owner: number }> {
+  const out = new Map<string, { prefix: string; owner: number }>();
+  let dirs: string[];
+  try {
+    dirs = readdirSync(STATE_ROOT);
+  } catch {
+    return out;
+  }
+  for (const other of dirs) {
+    if (other === prefix) continue;
+    const st = readState(other);
+    if (!st || st.owner === process.pid || !alive(st.owner)) continue;
+    for (const n of st.namespaces) out.set(n, { prefix: other, owner: st.owner });
+  }
+  return out;
+}
+
+/**
+ * Removes what a previous run with this prefix left: its recorded processes, the namespaces it
+ * recorded and those this run will create (`planned`), their /etc/netns directories, the state
+ * dir — exactly those, never a namespace another running lab recorded (issue 17: a scan of
+ * every `PREFIX-…` name made lab `rl-seed` delete lab `rl-seed-2`'s namespaces and kill its
+ * FRR daemons). Refuses when the recorded owner is still running (another live lab with the
+ * same prefix), or when a planned namespace belongs to another running lab.
+ */
+export async function removeLeftovers(
+  prefix: string,
+  planned: readonly string[] = [],
+): Promise<{ namespaces: number; pids: number }> {
+  const dir = join(STATE_ROOT, prefix);
+  const recorded = readState(prefix);
   if (recorded && recorded.owner !== process.pid && alive(recorded.owner))
     throw new LabError(
       `lab prefix '${prefix}' is in use by a running routelab (pid ${recorded.owner}); stop it or choose another prefix`,
       { field: "prefix" },
       "busy",
     );
+  const others = namespacesOfOtherLabs(prefix);
+  for (const n of planned) {
+    const o = others.get(n);
+    if (o)
+      throw new LabError(
+        `namespace '${n}' belongs to the running lab '${o.prefix}' (pid ${o.owner}): choose another --prefix`,
+        { field: "prefix" },
+        "busy",
+      );
+  }
   const all = [...(recorded?.pids ?? []), ...readPidLog(join(dir, PID_LOG)), ...daemonPidFiles(dir)];
   const pids = [...new Map(all.map((p) => [p.pid, p])).values()];
   await killRecorded(pids);
-  const ours = listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
+  const exist = new Set(listNamespaces());
+  const ours = [...new Set([...(recorded?.namespaces ?? []), ...planned])].filter(
+    (n) => exist.has(n) && !others.has(n),
+  );
   // What routelab ran inside its namespaces without a pid file (each node's ip monitor, the
   // captures, a user's ping) outlives a crash too, and keeps the namespace alive: whatever
   // still lives in one of this lab's namespaces is the lab's.

@@ -14,7 +14,7 @@ import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model
 import type { Topology } from "../../topology/model.js";
 import { longestRipUpdate } from "../../topology/rip-timers.js";
 import type { WallClock } from "../../sim/index.js";
-import { RewindableLab } from "./rewind.js";
+import { RewindableLab, type RewindableOptions } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
 
 /** What the page shows of a lesson: where the clock is, what is scheduled, how each check stands. */
@@ -165,7 +165,7 @@ export async function gradeScenario(
  */
 export function createLessonLab(
   topo: Topology,
-  opts: { seed?: number; wallClock?: WallClock; write?: (s: string) => void } = {},
+  opts: RewindableOptions = {},
 ): { lab: RewindableLab; session: LessonSession } {
   const lab = new RewindableLab(topo, opts);
   return { lab, session: new LessonSession(lab) };

@@ -49,6 +49,7 @@ import type { LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
 import { createSimLab } from "./index.js";
 import type { SimLab } from "./sim-lab.js";
+import { ENTRY_OVERHEAD, JournalQuota } from "./journal-quota.js";
 import { type Input, type InputBody, Timeline } from "./timeline.js";
 
 export interface RewindableOptions {
@@ -59,6 +60,23 @@ export interface RewindableOptions {
   events?: readonly LessonEvent[];
   /** Output of scheduled commands (not of their replays). */
   write?: (s: string) => void;
+  /**
+   * The journal's bounds (engines/sim/journal-quota.ts). Default: the limits of core/limits.ts,
+   * with the per-person rate on `wallClock` when there is one (unpaced labs are not rate limited).
+   */
+  quota?: JournalQuota;
+}
+
+/** A part of the journal: entries from `from` on, for a client that holds the ones before. */
+export interface JournalPage {
+  /** Changes whenever recorded entries were dropped (a new input after a rewind: a branch). */
+  gen: number;
+  /** Index of the first entry given; the client drops what it held from here on. */
+  from: number;
+  entries: JournalEntry[];
+  /** Entries applied (the past); the rest up to `total` is the recorded future. */
+  applied: number;
+  total: number;
 }
 
 /** An input as the page's timeline shows it. */
@@ -76,6 +94,8 @@ class ExecProxy implements Execution {
   private resolve!: (code: number) => void;
   private inner: Execution | undefined;
   private code: number | undefined;
+  /** Ctrl-C was journaled for it. */
+  interrupted = false;
 
   constructor(
     private readonly out: ((s: string) => void) | undefined,
@@ -128,12 +148,22 @@ export class RewindableLab implements Lab {
   private replaying = false;
   private reached: Nanos = 0;
   private readonly events: readonly LessonEvent[];
+  private readonly quota: JournalQuota;
+  /** Bytes the recorded inputs hold (as JournalQuota counts them). */
+  private heldBytes = 0;
+  /** Entries recorded (applied and future) when last counted: fewer now means some were dropped. */
+  private recorded = 0;
+  /** The journal's generation and, per generation since the oldest kept, the entries it kept. */
+  private gen = 0;
+  private readonly kept: { gen: number; kept: number }[] = [];
 
   constructor(
     readonly topology: Topology,
     private readonly opts: RewindableOptions = {},
   ) {
     this.events = opts.events ?? topology.lesson?.events ?? [];
+    const wall = opts.wallClock;
+    this.quota = opts.quota ?? new JournalQuota(wall ? () => wall.now() : undefined);
     this.line = this.liveTimeline([]);
     if (opts.wallClock) {
       // The pacer drives this lab (through the journal), not one SimLab: it survives rewinds.
@@ -184,12 +214,43 @@ export class RewindableLab implements Lab {
     return held;
   }
 
-  /** Applies a new input: journaled, and the recorded future (if any) is dropped — a branch. */
-  private input(body: InputBody): Execution | undefined {
-    const i = this.line.stamp(body);
-    const x = this.line.apply(i);
-    this.line.future = [];
+  /**
+   * Applies a new input: journaled, and the recorded future (if any) is dropped — a branch.
+   * `user` is who made it, for the per-person rate (none for the instructor's link and node
+   * changes). Throws a LabError (code `limit`) when the journal's bounds refuse it.
+   */
+  private input(body: InputBody, user?: string): Execution | undefined {
+    this.noteDropped();
+    const line = this.line;
+    const bytes = inputBytes(body);
+    const held = line.future.length ? sumBytes(line.applied) : this.heldBytes;
+    this.quota.admit(user, bytes, line.applied.length, held);
+    const i = line.stamp(body);
+    const x = line.apply(i);
+    if (line.future.length) {
+      line.future = [];
+      this.dropped(line.applied.length - 1, held);
+    }
+    this.heldBytes += bytes;
+    this.recorded = line.applied.length;
     return x;
+  }
+
+  /** Recorded entries from index `kept` on are gone (a branch, or a replay that diverged). */
+  private dropped(kept: number, heldBefore: number): void {
+    this.heldBytes = heldBefore;
+    this.gen++;
+    this.kept.push({ gen: this.gen, kept });
+    if (this.kept.length > 1000) this.kept.shift();
+  }
+
+  private noteDropped(): void {
+    const line = this.line;
+    if (line.applied.length + line.future.length < this.recorded) {
+      // Only a diverged replay drops the future by itself (it should not happen: see Timeline).
+      this.dropped(line.applied.length, sumBytes(line.applied) + sumBytes(line.future));
+      this.recorded = line.applied.length + line.future.length;
+    }
   }
 
   nodes(): NodeInfo[] {
@@ -206,12 +267,18 @@ export class RewindableLab implements Lab {
     this.line.lab.node(node); // unknown node: throw before anything is journaled
     const id = this.nextExec++;
     const proxy = new ExecProxy(opts.write, () => {
-      if (proxy.exitCode === undefined && this.proxies.get(id) === proxy)
+      // One Ctrl-C per command is journaled: more would only add entries.
+      if (proxy.exitCode === undefined && this.proxies.get(id) === proxy && !proxy.interrupted) {
         this.input({ kind: "interrupt", id });
+        proxy.interrupted = true;
+      }
     });
     this.proxies.set(id, proxy);
     try {
-      const x = this.input({ kind: "exec", id, node, line: commandLine, user: opts.user ?? "root" })!;
+      // The instructor's root rights are part of the input: replayed, the command acts the same.
+      const body: InputBody = { kind: "exec", id, node, line: commandLine, user: opts.user ?? "root" };
+      if (opts.privileged) body.privileged = true;
+      const x = this.input(body, body.user)!;
       proxy.bind(x);
       x.done.then(() => this.proxies.delete(id));
     } catch (e) {
@@ -284,8 +351,34 @@ export class RewindableLab implements Lab {
 
   /** Inputs so far, and those recorded after now that playing on will re-apply. */
   journal(): { past: JournalEntry[]; future: JournalEntry[] } {
-    const view = (i: Input): JournalEntry => ({ t: i.t, kind: i.kind, text: describeInput(i) });
-    return { past: this.line.applied.map(view), future: this.line.future.map(view) };
+    return { past: this.line.applied.map(entryView), future: this.line.future.map(entryView) };
+  }
+
+  /** How many inputs have been applied (cheap: the status cache keys on it). */
+  inputsApplied(): number {
+    return this.line.applied.length;
+  }
+
+  /**
+   * The journal from entry `since` on, at most `limit` entries, for a client that holds the
+   * entries before `since` as of generation `gen` (none: it holds nothing). When entries it
+   * holds were dropped since (a branch), the page starts where they were.
+   */
+  journalSince(since: number, gen: number | undefined, limit: number): JournalPage {
+    this.noteDropped();
+    const { applied, future } = this.line;
+    const total = applied.length + future.length;
+    let from = gen === undefined || gen > this.gen ? 0 : Math.max(0, Math.min(since, total));
+    if (gen !== undefined && gen < this.gen) {
+      const oldest = this.kept[0];
+      if (!oldest || oldest.gen > gen + 1) from = 0;
+      for (const k of this.kept) if (k.gen > gen) from = Math.min(from, k.kept);
+    }
+    const end = Math.min(total, from + Math.max(0, limit));
+    const entries: JournalEntry[] = [];
+    for (let i = from; i < end; i++)
+      entries.push(entryView(i < applied.length ? applied[i]! : future[i - applied.length]!));
+    return { gen: this.gen, from, entries, applied: applied.length, total };
   }
 
   /**
@@ -339,6 +432,21 @@ export class RewindableLab implements Lab {
     this.followers.clear();
     await this.line.lab.close();
   }
+}
+
+function entryView(i: Input): JournalEntry {
+  return { t: i.t, kind: i.kind, text: describeInput(i) };
+}
+
+/** What an input weighs in the journal's byte bound. */
+function inputBytes(i: InputBody | Input): number {
+  return ENTRY_OVERHEAD + (i.kind === "exec" ? i.line.length + i.node.length + i.user.length : 0);
+}
+
+function sumBytes(list: readonly Input[]): number {
+  let n = 0;
+  for (const i of list) n += inputBytes(i);
+  return n;
 }
 
 function describeInput(i: Input): string {

@@ -8,7 +8,7 @@
  * between events due at the same nanosecond, so the replay is byte for byte the original run.
  */
 import type { Nanos } from "../../core/time.js";
-import type { Execution, LinkShape } from "../../lab/lab.js";
+import type { ExecOptions, Execution, LinkShape } from "../../lab/lab.js";
 import type { SimLab } from "./sim-lab.js";
 
 /** One input to the lab, with where it was applied: time `t`, after `k` simulator events. */
@@ -16,7 +16,7 @@ export type Input = { t: Nanos; k: number } & (
   | { kind: "link"; a: string; b: string; up: boolean; silent: boolean }
   | { kind: "shape"; a: string; b: string; shape: LinkShape }
   | { kind: "node"; node: string; up: boolean }
-  | { kind: "exec"; id: number; node: string; line: string; user: string }
+  | { kind: "exec"; id: number; node: string; line: string; user: string; privileged?: boolean }
   | { kind: "interrupt"; id: number }
 );
 
@@ -61,7 +61,10 @@ export class Timeline {
         break;
       case "exec": {
         const write = this.writerFor(i.id);
-        const x = lab.exec(i.node, i.line, write ? { user: i.user, write } : { user: i.user });
+        const opts: ExecOptions = { user: i.user };
+        if (i.privileged) opts.privileged = true;
+        if (write) opts.write = write;
+        const x = lab.exec(i.node, i.line, opts);
         this.execs.set(i.id, x);
         this.applied.push(i);
         return x;

@@ -1,13 +1,13 @@
 /**
  * @module server/http/api-control
  * The instructor's controls: links and nodes down/up, a link's delay and loss, and the clock
- * (speed, pause, step).
+ * (speed, pause, step: at most a day, run in slices so the server keeps answering).
  * Each needs the `control` action (the admin token today, an instructor's session with
  * issue 5).
  */
 import type { FastifyInstance } from "fastify";
-import { parseDuration } from "../../core/time.js";
 import type { Lab } from "../../lab/lab.js";
+import { parseClockStep, stepClock } from "../../lab/clock-step.js";
 import { linkRequestShape } from "../../lab/link-shape.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./api-shapes.js";
@@ -70,18 +70,9 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
     if (pacer && speed !== undefined) pacer.setSpeed(speed);
     if (pacer && paused === true) pacer.pause();
     if (pacer && paused === false && step === undefined) pacer.resume();
-    if (step !== undefined) {
-      const ns = typeof step === "number" ? step : parseDuration(step);
-      if (ns === undefined || ns <= 0)
-        throw new HttpError(400, `step: '${step}' is not a duration (e.g. 100ms, 1s)`, "step");
-      if (pacer) {
-        // A step is taken from a standstill: it pauses a running clock first.
-        if (!pacer.paused) pacer.pause();
-        pacer.step(ns);
-      } else {
-        await lab.advance(ns);
-      }
-    }
+    // A step is taken from a standstill (it pauses a running clock first), at most a day, in
+    // slices that let the server answer others meanwhile (lab/clock-step.ts).
+    if (step !== undefined) await stepClock(lab, parseClockStep(step));
     return clockState(lab);
   });
 }

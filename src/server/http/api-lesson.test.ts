@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MINUTE } from "../../core/time.js";
+import { JournalQuota } from "../../engines/sim/journal-quota.js";
 import { createLessonLab } from "../../engines/sim/lesson.js";
 import { createSimLab } from "../../engines/sim/index.js";
 import type { RouteInfo } from "../../lab/lab.js";
@@ -25,8 +26,8 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function serve(extra: Partial<ServerOptions> = {}) {
-  const { lab, session } = createLessonLab(topo(), { seed: 2 });
+async function serve(extra: Partial<ServerOptions> = {}, quota?: JournalQuota) {
+  const { lab, session } = createLessonLab(topo(), quota ? { seed: 2, quota } : { seed: 2 });
   const built = await buildApp({
     lab,
     lesson: session,
@@ -122,14 +123,19 @@ describe("lesson API", () => {
     expect((await post(app, "/api/clock/rewind", { t: "0m45s" })).json().now).toBe(45e9);
   });
 
-  it("rewinding is the instructor's: without the token 401, reading stays open", async () => {
+  it("rewinding and the journal are the instructor's: without the token 401, the status stays open", async () => {
     const { app } = await serve({ adminToken: "sekret-admin-token" });
     await post(app, "/api/clock", { step: "1m" }, "sekret-admin-token");
     const refused = await post(app, "/api/clock/rewind", { t: "10s" });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().code).toBe("unauthorized");
     expect((await app.inject({ method: "GET", url: "/api/lesson" })).statusCode).toBe(200);
-    expect((await app.inject({ method: "GET", url: "/api/lesson/journal" })).statusCode).toBe(200);
+    // The journal holds every command anyone typed: not for anonymous pages (issue 17).
+    expect((await app.inject({ method: "GET", url: "/api/lesson/journal" })).statusCode).toBe(401);
+    const asInstructor = { authorization: "Bearer sekret-admin-token" };
+    expect(
+      (await app.inject({ method: "GET", url: "/api/lesson/journal", headers: asInstructor })).statusCode,
+    ).toBe(200);
     const ok = await post(app, "/api/clock/rewind", { t: "10s" }, "sekret-admin-token");
     expect(ok.statusCode).toBe(200);
     expect(ok.json().now).toBe(10e9);
@@ -141,12 +147,53 @@ describe("lesson API", () => {
     await post(app, "/api/links", { a: "vm1", b: "vm4", state: "down" });
     await post(app, "/api/clock", { step: "1m" });
     let j = await get(app, "/api/lesson/journal");
-    expect(j).toMatchObject({ now: 2 * MINUTE, horizon: 2 * MINUTE, future: [] });
-    expect(j.past).toEqual([{ t: MINUTE, kind: "link", text: "link vm1–vm4 down" }]);
+    const down = { t: MINUTE, kind: "link", text: "link vm1–vm4 down" };
+    expect(j).toEqual({
+      gen: 0,
+      from: 0,
+      entries: [down],
+      applied: 1,
+      total: 1,
+      now: 2 * MINUTE,
+      horizon: 2 * MINUTE,
+    });
     await post(app, "/api/clock/rewind", { t: "30s" });
-    j = await get(app, "/api/lesson/journal");
-    expect(j.past).toEqual([]);
-    expect(j.future).toEqual([{ t: MINUTE, kind: "link", text: "link vm1–vm4 down" }]);
+    // A page that holds the one entry asks for what follows: nothing, and the entry is now future.
+    j = await get(app, `/api/lesson/journal?since=1&gen=${j.gen}`);
+    expect(j).toMatchObject({ from: 1, entries: [], applied: 0, total: 1 });
+    // A new input after the rewind drops the recorded future: the page is told to cut at 0.
+    await post(app, "/api/links", { a: "vm1", b: "vm5", state: "down" });
+    j = await get(app, `/api/lesson/journal?since=1&gen=${j.gen}`);
+    expect(j).toMatchObject({ gen: 1, from: 0, applied: 1, total: 1 });
+    expect(j.entries).toEqual([{ t: 30e9, kind: "link", text: "link vm1–vm5 down" }]);
+    const bad = await app.inject({ method: "GET", url: "/api/lesson/journal?since=-1" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: "since" });
+  });
+
+  it("a student flooding commands gets 429 after the burst; another student's command runs", async () => {
+    const who: Record<string, string> = {};
+    const authorize: Authorizer = (req) => ({
+      user: who[String(req.headers["x-who"])] ?? "alice",
+      role: "student",
+    });
+    who.bob = "bob";
+    const { app } = await serve({ authorize }, new JournalQuota(() => 0));
+    const run = (user: string) =>
+      app.inject({
+        method: "POST",
+        url: "/api/exec",
+        headers: { "x-who": user },
+        payload: { node: "vm1", command: "hostname" },
+      });
+    const codes: number[] = [];
+    for (let i = 0; i < 40; i++) codes.push((await run("alice")).statusCode);
+    expect(codes.filter((c) => c === 200)).toHaveLength(30);
+    const refused = await run("alice");
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: "limit" });
+    expect(refused.json().error).toMatch(/^alice: too many commands at once/);
+    expect((await run("bob")).statusCode).toBe(200);
   });
 
   it("a student sees the checks about everyone and about themselves, not about others", async () => {

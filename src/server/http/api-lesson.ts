@@ -1,7 +1,8 @@
 /**
  * @module server/http/api-lesson
  * The lesson API (issue 9): the live status of a lesson (clock, horizon, fault schedule, each
- * check green, red or pending), the rewind journal, and rewinding the clock (instructors only).
+ * check green, red or pending), the rewind journal (instructors only, read in pages with
+ * `since=`), and rewinding the clock (instructors only).
  * After a rewind every event client gets a `{kind:"rewind", t}` marker through the fanout, so
  * pages clear their picture and re-read nodes, links and routes.
  *
@@ -64,10 +65,11 @@ export function registerLessonApi(
     return visibleTo(await cache.get(), who);
   });
 
-  app.get("/api/lesson/journal", async (request) => {
-    await principalFor(ctx, request, "view");
+  // Instructors only (it holds every command anyone typed), and in pages: `?since=N&gen=G`.
+  app.get<{ Querystring: { since?: string; gen?: string } }>("/api/lesson/journal", async (request) => {
+    await principalFor(ctx, request, "control");
     if (!session) throw notLesson();
-    return journalView(session);
+    return journalView(session, request.query);
   });
 
   app.post<{ Body: RewindBody }>("/api/clock/rewind", { schema: { body: rewindBody } }, async (request) => {

@@ -27,7 +27,12 @@ export class HttpError extends Error {
   }
 }
 
-const LAB_STATUS: Record<string, number> = { "not-found": 404, unsupported: 501, conflict: 409 };
+const LAB_STATUS: Record<string, number> = {
+  "not-found": 404,
+  unsupported: 501,
+  conflict: 409,
+  limit: 429,
+};
 
 /**
  * The status and body of an HttpError, or of a LabError (bad node name, no such link: its code

@@ -5,7 +5,9 @@
  * `{"sate": "down"}` gets a 400 naming the field instead of doing nothing.
  */
 
-import { MAX_COMMAND_LINE } from "../limits.js";
+import { MAX_COMMAND_LINE, MAX_SPEED, MIN_SPEED } from "../../core/limits.js";
+
+export { MAX_SPEED, MIN_SPEED };
 
 const name = { type: "string", minLength: 1, maxLength: 200 } as const;
 
@@ -49,9 +51,6 @@ export const nodeBody = {
   additionalProperties: false,
   properties: { state: { type: "string", enum: ["up", "down"] } },
 } as const;
-
-export const MIN_SPEED = 0.05;
-export const MAX_SPEED = 100;
 
 export const clockBody = {
   type: "object",
