@@ -81,6 +81,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   const clients = new Set<ssh2.Connection>();
   const guard = new SessionGuard({
     users: o.users,
+    log,
     ...(o.loginCheckMs !== undefined ? { intervalMs: o.loginCheckMs } : {}),
   });
 
@@ -117,7 +118,11 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     };
 
     client.on("authentication", (ctx) => {
-      void authenticate(ctx).catch(() => ctx.reject(METHODS));
+      void authenticate(ctx).catch((e: unknown) => {
+        // A bug or an unreadable users file, not a wrong password: refused, and the operator told.
+        log(`ssh: ${addr}: internal error authenticating ${sanitize(ctx.username)}: ${errorText(e)}`);
+        ctx.reject(METHODS);
+      });
     });
 
     const authenticate = async (ctx: ssh2.AuthContext) => {
@@ -227,6 +232,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     session.on("auth-agent", (_accept, reject) => reject?.());
     session.on("shell", (accept) => {
       const stream = accept();
+      // A channel's error is its connection's going away, which the client's close handles.
       stream.on("error", () => {});
       track(stream, pty !== undefined);
       const r = start(name, stream, startNodeFor(), pty);
@@ -235,7 +241,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     });
     session.on("exec", (accept, _reject, info) => {
       const stream = accept();
-      stream.on("error", () => {});
+      stream.on("error", () => {}); // as for a shell's channel
       track(stream, pty !== undefined);
       const r = execRequest(name, stream, info.command, pty);
       shell = r?.shell;
@@ -332,9 +338,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       run = execFor(name)(node, line, write);
     } catch (e) {
       if (e instanceof LabError) return fail(`${e.message}\n`, 1);
-      log(
-        `ssh: internal error running '${line.slice(0, 80)}' for ${name}: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      log(`ssh: internal error running '${line.slice(0, 80)}' for ${name}: ${errorText(e)}`);
       return fail("routelab: internal error\n", 70);
     }
     let finished = false;
@@ -343,7 +347,11 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
         finished = true;
         finish(stream, code);
       },
-      (e: unknown) => fail(`${e instanceof Error ? e.message : String(e)}\n`, 1),
+      (e: unknown) => {
+        if (!(e instanceof LabError))
+          log(`ssh: internal error in '${line.slice(0, 80)}' for ${name}: ${errorText(e)}`);
+        fail(`${errorText(e)}\n`, 1);
+      },
     );
     // With a pty (ssh -t) Ctrl-C arrives as a byte; without one, a closed channel stops the command.
     stream.on("data", (d: Buffer) => {
@@ -397,3 +405,5 @@ function finish(stream: ssh2.ServerChannel, code: number): void {
 function sanitize(s: string): string {
   return JSON.stringify(s.slice(0, 64));
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
