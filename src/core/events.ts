@@ -16,10 +16,13 @@ export type DropReason =
   | "loss" // random loss configured on the link
   | "bad-checksum" // IPv4/ICMP/UDP checksum did not verify
   | "bad-header" // malformed IPv4 header
+  | "malformed" // ICMP/UDP too short for its header, or a UDP length beyond the bytes received
   | "port-unreachable" // UDP to a closed port (ICMP port unreachable sent back)
   | "proto-unreachable" // IP protocol with no handler
   | "not-for-us" // multicast/broadcast nobody listens to, or a unicast on a non-forwarding host
-  | "filtered" // refused by the receiver's input checks (e.g. a RIP message that fails validation)
+  // netns only: an ICMP unreachable naming neither net, host, protocol nor port (e.g. code 13,
+  // administratively prohibited, from a kernel's filter); the simulator has no filters.
+  | "filtered"
   | "no-listener"; // ICMP message nobody waited for (a late echo reply)
 
 /** What kind of packet, for colours and filters in the picture. */

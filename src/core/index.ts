@@ -1,5 +1,4 @@
 /** @module core — addresses, virtual time, seeded randomness, errors, events, user colours. Imports nothing. */
-export * from "./emitter.js";
 export * from "./errors.js";
 export * from "./ip.js";
 export * from "./rng.js";

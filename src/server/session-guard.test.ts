@@ -98,4 +98,30 @@ describe("SessionGuard", () => {
       vi.useRealTimers();
     }
   });
+
+  it("reports a check that throws (a bug, not a bad users file) once, and keeps checking", async () => {
+    const { users } = await setup();
+    const lines: string[] = [];
+    const guard = new SessionGuard({ users, log: (l) => lines.push(l) });
+    vi.useFakeTimers();
+    try {
+      const refresh = vi.spyOn(users, "refresh").mockImplementation(() => {
+        throw new TypeError("boom");
+      });
+      guard.watch({ user: "alice" }, () => {});
+      vi.advanceTimersByTime(6000);
+      expect(refresh).toHaveBeenCalledTimes(3);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^session guard: checking logins failed: TypeError: boom/);
+      refresh.mockRestore();
+      vi.advanceTimersByTime(2000); // succeeds: the next failure is news again
+      vi.spyOn(users, "refresh").mockImplementation(() => {
+        throw new TypeError("boom");
+      });
+      vi.advanceTimersByTime(2000);
+      expect(lines).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -20,6 +20,8 @@ export interface SessionGuardOptions {
   sessions?: SessionStore;
   /** How often to check the users file and session lifetimes, ms (default 2000). */
   intervalMs?: number;
+  /** Where a failed check is reported (once until one succeeds again). */
+  log?: (line: string) => void;
 }
 
 /** One interactive session: whose it is, the web session it came from, how to end it. */
@@ -54,6 +56,8 @@ export class SessionGuard {
   private readonly watches = new Set<Watch>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private unlisten: (() => void) | undefined;
+  /** The last failed check's error, so that one failing every tick is logged once. */
+  private lastFailure: string | undefined;
 
   constructor(private readonly o: SessionGuardOptions) {}
 
@@ -119,8 +123,13 @@ export class SessionGuard {
     this.timer = setInterval(() => {
       try {
         this.check();
-      } catch {
-        // a users file that cannot be read now: the users in force stay, as for logins
+        this.lastFailure = undefined;
+      } catch (e) {
+        // Not a bad users file (UsersStore.refresh keeps the users in force and reports that at
+        // the next login): a bug, reported once; the next tick tries again.
+        const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+        if (text !== this.lastFailure) this.o.log?.(`session guard: checking logins failed: ${text}`);
+        this.lastFailure = text;
       }
     }, this.o.intervalMs ?? 2000);
     this.timer.unref?.();

@@ -2,14 +2,19 @@ import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../core/events.js";
 import { MS, SECOND } from "../core/time.js";
 import {
+  buildUdpPacket,
+  emitIpv4,
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
   ICMP_TIME_EXCEEDED,
+  IPPROTO_ICMP,
+  IPPROTO_UDP,
   internetChecksum,
   ipv4HeaderChecksumOk,
 } from "../wire/index.js";
 import type { IcmpMessage } from "./host.js";
 import { buildNetwork } from "./build.js";
+import { Packet } from "./packet.js";
 import { chainTopology, withChainStatics } from "./test-topology.js";
 
 const ip = (s: string) => s.split(".").reduce((a, o) => a * 256 + Number(o), 0);
@@ -61,6 +66,31 @@ describe("forwarding", () => {
     net.scheduler.runUntil(SECOND);
     expect(seen.length).toBe(8);
     expect(seen.every(Boolean)).toBe(true);
+  });
+
+  it("names why a message its codec refused died: a wrong sum, or too few bytes for its header", () => {
+    const { events, node } = chain(2);
+    const r2 = node("r2");
+    const to = r2.ifaces[1]!;
+    const ipFields = { tos: 0, id: 1, dontFrag: false, ttl: 64, src: ip("10.0.0.1"), dst: to.addr };
+    /** An IPv4 datagram (valid header) carrying `payload` as protocol `proto`. */
+    const datagram = (proto: number, payload: number[]) => {
+      const b = new Uint8Array(20 + payload.length);
+      emitIpv4({ ...ipFields, protocol: proto, payloadLen: payload.length }, b);
+      b.set(payload, 20);
+      return b;
+    };
+    const badSum = buildUdpPacket(ipFields, { srcPort: 1000, dstPort: 2000, payload: new Uint8Array(4) });
+    badSum[20 + 6] ^= 0x55; // the UDP checksum
+    const sent: [string, Uint8Array][] = [
+      ["udp bad sum", badSum],
+      ["udp 4 bytes", datagram(IPPROTO_UDP, [0x03, 0xe8, 0x07, 0xd0])], // ports only: no length, no sum
+      ["udp length 40 in 12 bytes", datagram(IPPROTO_UDP, [0x03, 0xe8, 0x07, 0xd0, 0, 40, 0, 0, 1, 2, 3, 4])],
+      ["icmp 3 bytes", datagram(IPPROTO_ICMP, [8, 0, 0])],
+    ];
+    for (const [i, [, bytes]] of sent.entries()) r2.input(new Packet(bytes, 9000 + i, "alice", "udp"), to);
+    const reasons = events.flatMap((e) => (e.kind === "drop" && e.packet >= 9000 ? [e.reason] : []));
+    expect(reasons).toEqual(["bad-checksum", "malformed", "malformed", "malformed"]);
   });
 
   it("answers TTL expiry with time exceeded from the router's interface towards the sender", () => {

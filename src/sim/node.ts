@@ -7,7 +7,7 @@
  * bytes and patches TTL with an incremental checksum (RFC 1624): no parse, no allocation.
  * Only packets for this node are parsed into values.
  */
-import type { PacketClass } from "../core/events.js";
+import type { DropReason, PacketClass } from "../core/events.js";
 import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
 import type { Rng } from "../core/rng.js";
 import type { Nanos } from "../core/time.js";
@@ -434,7 +434,7 @@ export class SimNode implements Host {
     const proto = ipv4Protocol(b);
     if (proto === IPPROTO_ICMP) {
       const m = parseIcmp(b, 20, total - 20);
-      if (m instanceof WireError) return net.drop(this, pkt, "bad-checksum");
+      if (m instanceof WireError) return net.drop(this, pkt, wireDrop(m));
       if (m.type === ICMP_ECHO_REQUEST) {
         net.deliver(this, pkt);
         const src = ipv4Src(b);
@@ -473,7 +473,7 @@ export class SimNode implements Host {
       const src = ipv4Src(b);
       const dst = ipv4Dst(b);
       const u = parseUdp(b, 20, total - 20, src, dst);
-      if (u instanceof WireError) return net.drop(this, pkt, "bad-checksum");
+      if (u instanceof WireError) return net.drop(this, pkt, wireDrop(u));
       const h = this.udpSockets.get(u.dstPort);
       if (h === undefined) {
         // No port unreachable about a broadcast (RFC 1812 4.3.2.7), the subnet's included.
@@ -612,6 +612,11 @@ export class SimNode implements Host {
       .map((i) => formatIpv4(i.addr))
       .join(", ")})`;
   }
+}
+
+/** Why an ICMP or UDP message the codec refused dies: a wrong sum, or too few bytes for it. */
+function wireDrop(e: WireError): DropReason {
+  return e.kind === "checksum" ? "bad-checksum" : "malformed";
 }
 
 function callTimer(fn: () => void): void {

@@ -30,8 +30,8 @@ import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 /** The top-level keys a lesson adds to a topology file. */
 export const LESSON_KEYS = ["events", "checks"] as const;
-const EVENT_KEYS = ["at", "link", "node", "run", "state", "silent", "delay", "loss"] as const;
-const CHECK_KEYS = ["check", "at", "hint"] as const;
+export const EVENT_KEYS = ["at", "link", "node", "run", "state", "silent", "delay", "loss"] as const;
+export const CHECK_KEYS = ["check", "at", "hint"] as const;
 
 /**
  * Reads `events:` and `checks:` from the top-level entries of a document; faults go to `diag`.

@@ -36,11 +36,11 @@ import { checkLabName, parseHostAddress, parseSubnet } from "./values.js";
 import { LINK_PROP_KEYS, parsedAt, readLinkProp, readPosition, readRip, readStatics } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
-const TOP_KEYS = ["name", "defaults", "nodes", "links", ...LESSON_KEYS] as const;
-const DEFAULT_KEYS = [...LINK_PROP_KEYS, "routing", "rip", "pool"] as const;
-const NODE_KEYS = ["routing", "static", "position", "rip"] as const;
-const LINK_KEYS = ["endpoints", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
-const END_KEYS = ["node", "iface", "address"] as const;
+export const TOP_KEYS = ["name", "defaults", "nodes", "links", ...LESSON_KEYS] as const;
+export const DEFAULT_KEYS = [...LINK_PROP_KEYS, "routing", "rip", "pool"] as const;
+export const NODE_KEYS = ["routing", "static", "position", "rip"] as const;
+export const LINK_KEYS = ["endpoints", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
+export const END_KEYS = ["node", "iface", "address"] as const;
 
 /** Parses routelab YAML text; `fileName` is used in messages and for the default lab name. */
 export function parseRoutelabYaml(text: string, fileName: string): Topology {

@@ -8,7 +8,11 @@
 
 /** A parse failure with a short human reason, e.g. "bad checksum". */
 export class WireError {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /** `checksum`: the bytes are all there but do not sum; `malformed`: a length or field is wrong. */
+    readonly kind: "malformed" | "checksum" = "malformed",
+  ) {}
 
   toString(): string {
     return `WireError: ${this.reason}`;

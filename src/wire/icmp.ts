@@ -76,7 +76,7 @@ export function icmpIsError(type: number): boolean {
 export function parseIcmp(b: Uint8Array, off: number, len: number): IcmpRepr | WireError {
   if (off < 0 || len < 0 || off + len > b.length) return new WireError("ICMP message beyond buffer");
   if (len < ICMP_HEADER_LEN) return new WireError(`truncated ICMP message (${len} bytes)`);
-  if (internetChecksum(b, off, len) !== 0) return new WireError("bad ICMP checksum");
+  if (internetChecksum(b, off, len) !== 0) return new WireError("bad ICMP checksum", "checksum");
   return {
     type: b[off]!,
     code: b[off + 1]!,

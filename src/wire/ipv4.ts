@@ -167,7 +167,8 @@ export function parseIpv4(b: Uint8Array): Ipv4Repr | WireError {
   const total = ipv4TotalLen(b);
   if (total < IPV4_HEADER_LEN) return new WireError(`IPv4 total length ${total} < 20`);
   if (total > b.length) return new WireError(`IPv4 total length ${total} > ${b.length} bytes received`);
-  if (internetChecksum(b, 0, IPV4_HEADER_LEN) !== 0) return new WireError("bad IPv4 header checksum");
+  if (internetChecksum(b, 0, IPV4_HEADER_LEN) !== 0)
+    return new WireError("bad IPv4 header checksum", "checksum");
   const ff = u16(b, IPV4_FIELD.FLAGS_FRAG);
   if ((ff & FLAG_MF) !== 0 || (ff & FRAG_OFFSET_MASK) !== 0) {
     return new WireError("fragmented packets unsupported");

@@ -6,15 +6,15 @@
  *
  * Validation is split the way BIRD splits it. `parseRip` checks the message as a whole and
  * refuses it with a reason (BIRD's DROP): wrong length, unknown command, version 0, an
- * authentication entry, RIP-1 must-be-zero fields that are not zero. `checkRipEntry` checks one
- * route entry of a Response (BIRD's SKIP): the daemon ignores bad entries one by one and keeps the
- * rest (RFC 2453 §3.9.2: "If any check fails, ignore that entry and proceed to the next").
+ * authentication entry, RIP-1 must-be-zero fields that are not zero. Route entries of a Response
+ * are checked one by one by the daemon (proto/rip/packets.ts, BIRD's SKIP): it ignores bad
+ * entries and keeps the rest (RFC 2453 §3.9.2: "If any check fails, ignore that entry and
+ * proceed to the next").
  *
  * Versions above 2 are accepted and must-be-zero fields ignored for them, as RFC 1058 §3.4 asks
  * of a receiver ("future versions … may use these fields"); the daemon decides which versions it
  * takes. RIP-1 messages use the same RTE layout with tag, mask and next hop zero.
  */
-import { lenOfMask } from "../core/ip.js";
 import { allocBytes, get16, put16 } from "./bytes.js";
 import { WireError } from "./error.js";
 
@@ -108,7 +108,7 @@ export const rteMetric = (b: Uint8Array, o: number): number =>
 
 /**
  * Parses the message in `b[off, off+len)` (the UDP payload). Checks the message as a whole;
- * entries are returned as they are, to be checked with `checkRipEntry`.
+ * entries are returned as they are, for the daemon to check one by one.
  */
 export function parseRip(b: Uint8Array, off = 0, len = b.length - off): RipRepr | WireError {
   const n = checkRip(b, off, len);
@@ -188,26 +188,6 @@ export function emitRip(r: RipRepr, b: Uint8Array = allocBytes(ripLen(r)), off =
     o += RIP_ENTRY_LEN;
   }
   return b;
-}
-
-/**
- * Checks one entry of a Response (RFC 2453 §3.9.2, §4): AF_INET, metric 1…16, a contiguous mask,
- * no host bits outside the mask, and a sane destination (not 0/8 other than the default route,
- * not 127/8, not class D or E). Returns why the entry is bad, or undefined when it is fine.
- * A zero mask on a non-zero address is allowed: RIP-1 style, the receiver infers the mask.
- */
-export function checkRipEntry(e: RipEntry): string | undefined {
-  if (e.afi !== RIP_AFI_INET) return `address family ${e.afi} unsupported`;
-  if (e.metric < 1 || e.metric > RIP_INFINITY) return `invalid metric ${e.metric}`;
-  const len = lenOfMask(e.mask);
-  if (len < 0) return "non-contiguous mask";
-  const a = e.addr >>> 0;
-  if (e.mask !== 0 && (a & ~e.mask) !== 0) return "host bits set outside mask";
-  const first = a >>> 24;
-  if (first === 0 && !(a === 0 && e.mask === 0)) return "address in 0.0.0.0/8";
-  if (first === 127) return "loopback address";
-  if (first >= 224) return first >= 240 ? "class E address" : "multicast address";
-  return undefined;
 }
 
 /** The whole-table request (RFC 2453 §3.9.1): one entry, AFI 0, metric 16. */

@@ -52,7 +52,7 @@ export function parseUdp(
   if (ulen > len) return new WireError(`UDP length ${ulen} > ${len} bytes received`);
   if (get16(b, off + 6) !== 0) {
     const sum = onesSum(b, off, ulen, pseudoHeaderSum(src, dst, IPPROTO_UDP, ulen));
-    if (foldChecksum(sum) !== 0) return new WireError("bad UDP checksum");
+    if (foldChecksum(sum) !== 0) return new WireError("bad UDP checksum", "checksum");
   }
   return {
     srcPort: get16(b, off),

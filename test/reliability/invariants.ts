@@ -40,6 +40,7 @@ export const DROP_REASONS: ReadonlySet<DropReason> = new Set<DropReason>([
   "loss",
   "bad-checksum",
   "bad-header",
+  "malformed",
   "port-unreachable",
   "proto-unreachable",
   "not-for-us",

@@ -31,6 +31,7 @@ const REASON_TEXT: Record<string, string> = {
   loss: "lost on the wire",
   "bad-checksum": "bad checksum",
   "bad-header": "bad header",
+  malformed: "malformed",
   "port-unreachable": "port unreachable",
   "proto-unreachable": "protocol unreachable",
   "not-for-us": "not for us",

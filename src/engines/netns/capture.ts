@@ -195,7 +195,15 @@ export class LinkCaptures {
       const type = ip[ihl]!;
       const code = ip[ihl + 1]!;
       const reason: DropReason =
-        type === 11 ? "ttl-expired" : code === 3 ? "port-unreachable" : code <= 1 ? "no-route" : "filtered";
+        type === 11
+          ? "ttl-expired"
+          : code === 3
+            ? "port-unreachable"
+            : code === 2
+              ? "proto-unreachable"
+              : code <= 1 || code === 6 || code === 7
+                ? "no-route"
+                : "filtered";
       const quoted = this.id(packetKey(ip, ihl + 8));
       s.emit({
         kind: "drop",

@@ -429,7 +429,11 @@ export class NetnsLab implements Lab {
     if (rt.resyncTimer || this.closed) return;
     rt.resyncTimer = setTimeout(() => {
       rt.resyncTimer = null;
-      void this.resync(node).catch(() => {});
+      void this.resync(node).catch((e) =>
+        this.log(
+          `netns: ${node}: re-reading the routes failed: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
     }, 20);
   }
 
@@ -438,7 +442,12 @@ export class NetnsLab implements Lab {
     const rt = this.nodesRt.get(node)!;
     if (this.closed) return;
     const r = await run("ip", ["-4", "-j", "-n", rt.plan.netns, "route", "show", "table", "all"]);
-    if (r.code !== 0 || this.closed) return;
+    if (this.closed) return;
+    if (r.code !== 0) {
+      // The table stays as last read; the next route or link change reads it again.
+      this.log(`netns: ${node}: re-reading the routes failed: ip exited ${r.code}: ${r.stderr.trim()}`);
+      return;
+    }
     rt.rows = new Map((JSON.parse(r.stdout) as IpRouteJson[]).map((row) => [rowKey(row), row]));
     this.rebuild(node, true);
   }
@@ -883,9 +892,8 @@ export class NetnsLab implements Lab {
     if (this.closed) return;
     this.closed = true;
     process.removeListener("exit", this.exitHook);
-    try {
-      await this.queue;
-    } catch {}
+    // Never rejects: enqueue keeps a kernel change's error in queueError, which a closing lab drops.
+    await this.queue;
     for (const rt of this.nodesRt.values()) {
       if (rt.metricsTimer) clearTimeout(rt.metricsTimer);
       if (rt.resyncTimer) clearTimeout(rt.resyncTimer);
@@ -914,7 +922,9 @@ export class NetnsLab implements Lab {
       if (processMatches(p.pid, p.mark))
         try {
           process.kill(p.pid, "SIGKILL");
-        } catch {}
+        } catch {
+          // exited between the check and the kill: nothing left to do
+        }
     const ns = this.state.state.namespaces;
     try {
       execFileSync("ip", ["-force", "-batch", "-"], {

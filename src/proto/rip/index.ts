@@ -24,7 +24,6 @@
  *   (rtquery) get the whole table without split horizon and with next hops, as routed answers.
  */
 export { RipDaemon } from "./rip.js";
-export { checkEntry, tableEntries } from "./packets.js";
 export { RIP_DEFAULTS, resolveRipSettings } from "./settings.js";
 export type { RipIfaceStatus, RipNeighbourStatus, RipRouteStatus, RipStatus } from "./status.js";
 export { formatStatus } from "./status.js";

@@ -138,16 +138,10 @@ function processResponse(
 }
 
 /**
- * RFC 2453 3.9.2 entry checks. Returns the prefix length of a valid entry, or why it is bad.
- * A zero mask with a non-zero address gets its natural length later.
- */
-export function checkEntry(e: RipEntry): number | RipEntryDrop {
-  return checkFields(e.afi, e.addr, e.mask, e.metric);
-}
-
-/**
- * checkEntry on the fields of an entry read in place. A mask-less entry's length is inferred
- * as routed does, from the interface `iface` it came in on (see ripv1.ts).
+ * RFC 2453 3.9.2 entry checks on the fields of an entry read in place. Returns the prefix
+ * length of a valid entry, or why it is bad. A zero mask with a non-zero address gets its
+ * natural length; a mask-less entry's length is inferred as routed does, from the interface
+ * `iface` it came in on (see ripv1.ts).
  */
 function checkFields(
   afi: number,
@@ -298,34 +292,6 @@ function advertisedMetric(
   if (out !== undefined && c.connected[slot] === 0 && c.iface[slot] === out.index && mode !== "off")
     return mode === "simple" ? -1 : RIP_INFINITY;
   return c.metric[slot]!;
-}
-
-/**
- * The entries `sendTable` advertises on `out`, as objects (for tests and tools; updates are
- * encoded straight from the table by sendRoutes). `onlyChanged`: a triggered update's.
- */
-export function tableEntries(
-  core: RipCore,
-  out: HostInterface | undefined,
-  onlyChanged: boolean,
-): RipEntry[] {
-  const mode = core.settings.splitHorizon;
-  const t = core.routeTable;
-  const c = t.cols;
-  const list: RipEntry[] = [];
-  for (const slot of onlyChanged ? t.changedSlots() : t.orderedSlots()) {
-    const metric = advertisedMetric(c, slot, out, mode);
-    if (metric < 0) continue;
-    list.push({
-      afi: AF_INET,
-      tag: c.tag[slot]!,
-      addr: c.dest[slot]!,
-      mask: maskOf(c.len[slot]!),
-      nextHop: 0,
-      metric,
-    });
-  }
-  return list;
 }
 
 /**

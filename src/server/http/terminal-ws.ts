@@ -73,6 +73,7 @@ export function registerTerminalWs(
     new SessionGuard({
       users: ctx.logins.users,
       sessions: ctx.logins.sessions,
+      log: (line) => app.log.error(line),
       ...(loginCheckMs !== undefined ? { intervalMs: loginCheckMs } : {}),
     });
 

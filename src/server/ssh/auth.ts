@@ -108,6 +108,13 @@ export function authenticateClient(
   };
 
   client.on("authentication", (ctx) => {
-    void authenticate(ctx).catch(() => ctx.reject(METHODS));
+    void authenticate(ctx).catch((e: unknown) => {
+      // A bug or an unreadable users file, not a wrong password: refused, and the operator told.
+      o.log.error(
+        { event: "internal-error", proto: "ssh", addr },
+        `ssh: ${addr}: internal error authenticating ${sanitize(ctx.username)}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      ctx.reject(METHODS);
+    });
   });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ssh2 from "ssh2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FakeLab } from "../fake-lab.testkit.js";
 import { LoginThrottle } from "../users/throttle.js";
 import { UsersStore } from "../users/store.js";
@@ -14,10 +14,11 @@ const aliceKey = ssh2.utils.generateKeyPairSync("ed25519");
 const otherKey = ssh2.utils.generateKeyPairSync("ed25519");
 let server: SshServer;
 let lab: FakeLab;
+let users: UsersStore;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  const users = UsersStore.load(join(dir, "routelab-users.yaml"));
+  users = UsersStore.load(join(dir, "routelab-users.yaml"));
   await users.add({ name: "alice", password: "alice-pw", key: aliceKey.public });
   await users.add({ name: "carol", role: "instructor", password: "carol-pw" });
   await users.add({ name: "mallory", password: "mallory-pw" });
@@ -119,6 +120,18 @@ describe("ssh server", () => {
     await expect(connect("mallory", { password: "mallory-pw" })).rejects.toThrow();
     expect(logs.some((l) => /"mallory" throttled/.test(l))).toBe(true);
     expect(logs.join("\n")).not.toMatch(/mallory-pw|nope/);
+  });
+
+  it("refuses a login whose check fails inside the server, and logs why", async () => {
+    const verify = vi.spyOn(users, "verifyPassword").mockRejectedValue(new TypeError("scrypt broke"));
+    try {
+      await expect(connect("carol", { password: "carol-pw" })).rejects.toThrow(
+        /authentication methods failed/,
+      );
+    } finally {
+      verify.mockRestore();
+    }
+    expect(logs).toContainEqual(expect.stringMatching(/internal error authenticating "carol": scrypt broke/));
   });
 
   it("gives an interactive shell with a prompt, editing, Ctrl-C and exit", async () => {

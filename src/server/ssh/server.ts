@@ -87,6 +87,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
   const clients = new Set<ssh2.Connection>();
   const guard = new SessionGuard({
     users: o.users,
+    log: (line) => log.error({ event: "users-file", proto: "ssh" }, line),
     ...(o.loginCheckMs !== undefined ? { intervalMs: o.loginCheckMs } : {}),
   });
   // Connections are admitted on the TCP socket, before the SSH library reads a byte: per
@@ -207,6 +208,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     session.on("auth-agent", (_accept, reject) => reject?.());
     session.on("shell", (accept) => {
       const stream = accept();
+      // A channel's error is its connection's going away, which the client's close handles.
       stream.on("error", () => {});
       track(stream, pty !== undefined);
       const r = start(name, stream, startNodeFor(), pty);
@@ -215,7 +217,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     });
     session.on("exec", (accept, _reject, info) => {
       const stream = accept();
-      stream.on("error", () => {});
+      stream.on("error", () => {}); // as for a shell's channel
       track(stream, pty !== undefined);
       const r = execRequest(name, stream, info.command, pty);
       shell = r?.shell;
@@ -315,7 +317,7 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       if (e instanceof LabError) return fail(`${e.message}\n`, 1);
       log.error(
         { event: "internal-error", proto: "ssh", user: name },
-        `ssh: internal error running '${line.slice(0, 80)}' for ${name}: ${e instanceof Error ? e.message : String(e)}`,
+        `ssh: internal error running '${line.slice(0, 80)}' for ${name}: ${errorText(e)}`,
       );
       return fail("routelab: internal error\n", 70);
     }
@@ -325,7 +327,14 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
         finished = true;
         finish(stream, code);
       },
-      (e: unknown) => fail(`${e instanceof Error ? e.message : String(e)}\n`, 1),
+      (e: unknown) => {
+        if (!(e instanceof LabError))
+          log.error(
+            { event: "internal-error", proto: "ssh", user: name },
+            `ssh: internal error in '${line.slice(0, 80)}' for ${name}: ${errorText(e)}`,
+          );
+        fail(`${errorText(e)}\n`, 1);
+      },
     );
     // With a pty (ssh -t) Ctrl-C arrives as a byte; without one, a closed channel stops the command.
     stream.on("data", (d: Buffer) => {
@@ -390,3 +399,5 @@ function finish(stream: ssh2.ServerChannel, code: number): void {
   stream.exit(code);
   stream.end();
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
