@@ -2,8 +2,8 @@
  * @module cli/io
  * File and stream reading for the CLI, with errors that name the file.
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { LabError } from "../core/errors.js";
 import { loadTopologyText } from "../topology/index.js";
 import type { Topology } from "../topology/model.js";
@@ -26,8 +26,23 @@ export function readText(path: string, what: string): string {
   }
 }
 
-/** Loads a topology; files it refers to (a containerlab node's bound frr.conf) resolve beside it. */
-export function loadTopologyFile(path: string): Topology {
+/** A Kathará lab directory (one with a lab.conf) stands for its lab.conf. */
+function topologyPath(path: string): string {
+  if (path === "-") return path;
+  try {
+    if (statSync(path).isDirectory() && existsSync(join(path, "lab.conf"))) return join(path, "lab.conf");
+  } catch {
+    // readText below names the missing file
+  }
+  return path;
+}
+
+/**
+ * Loads a topology; files it refers to (a containerlab node's bound frr.conf, a Kathará
+ * device's startup and FRR files) resolve beside it. A directory with a lab.conf is a Kathará lab.
+ */
+export function loadTopologyFile(given: string): Topology {
+  const path = topologyPath(given);
   const dir = dirname(path);
   return loadTopologyText(readText(path, "topology"), path === "-" ? "<stdin>" : path, {
     readFile: (rel) => {

@@ -290,7 +290,7 @@ export function frrReleaseComment(): string {
  * /etc/frr/daemons: the daemons the node needs and the options of containerlab's FRR example
  * (vty on the loopback only).
  */
-function daemonsFile(n: TopoNode): string {
+export function daemonsFile(n: TopoNode): string {
   const on = new Set(["zebra"]);
   if (n.routing === "rip") on.add("ripd");
   if (n.statics.length > 0) on.add("staticd");

@@ -12,6 +12,7 @@ import { parseGraphml } from "./graphml.js";
 import type { Topology } from "./model.js";
 import { parseContainerlab } from "./parse-containerlab.js";
 import { parseEdges } from "./parse-edges.js";
+import { parseKathara } from "./parse-kathara.js";
 import { parseRoutelabYaml } from "./parse-yaml.js";
 
 /** What a loader may need beyond the text: files the topology refers to (bound FRR configs). */
@@ -39,6 +40,7 @@ function parseAnyYaml(text: string, fileName: string, opts?: LoadOptions): Topol
 
 const formats: TopologyFormat[] = [
   { name: "containerlab", extensions: [".clab.yml", ".clab.yaml"], parse: parseContainerlab },
+  { name: "kathara", extensions: ["lab.conf"], parse: parseKathara },
   { name: "yaml", extensions: [".yaml", ".yml"], parse: parseAnyYaml },
   { name: "edges", extensions: [".edges"], parse: parseEdges },
   { name: "graphml", extensions: [".graphml"], parse: parseGraphml },
