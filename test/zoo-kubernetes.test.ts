@@ -28,9 +28,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseGraphml } from "../src/topology/graphml.js";
+import { katharaEssence, katharaRenamer, reimportKathara } from "../src/topology/export-kathara.testkit.js";
 import {
   type ContainerlabExport,
   exportContainerlab,
+  exportKathara,
   loadTopologyText,
   type Topology,
 } from "../src/topology/index.js";
@@ -158,5 +160,16 @@ describe("Topology Zoo exports on Kubernetes (clabernetes)", () => {
     expect(a.labName).toBe("abilene");
     expect(a.nodeNames.get("New_York")).toBe("new-york");
     expect(a.topologyFile).toBe("abilene.clab.yml");
+  });
+
+  it("two Zoo networks round-trip through Kathará's format (Abilene; Kdl, the largest: 754 nodes)", () => {
+    for (const f of ["Abilene.graphml", "Kdl.graphml"]) {
+      const t = loaded.get(f)!;
+      const exp = exportKathara(t);
+      const devices = [...exp.nodeNames.values()];
+      expect(new Set(devices).size, f).toBe(devices.length);
+      for (const d of devices) expect(d, f).toMatch(/^[a-z][a-z0-9]{0,29}$/);
+      expect(katharaEssence(reimportKathara(exp)), f).toEqual(katharaEssence(t, katharaRenamer(exp)));
+    }
   });
 });
