@@ -17,6 +17,7 @@
  * The budgets are the targets' own (see export-containerlab.ts and export-kathara.ts for the
  * sources they come from). Pure text: no `node:`.
  */
+import { LabError } from "../core/errors.js";
 
 export interface NameRules {
   /** `-` allowed inside names (containerlab) or not (Kathará). */
@@ -68,7 +69,12 @@ export function mapNames(names: readonly string[], rules: NameRules): Map<string
       let head = plain.slice(0, Math.max(1, room));
       if (rules.dash) head = `${head.replace(/-+$/, "")}-`;
       mapped = head + suffix;
-      if (k > 1000) throw new Error(`export-names: no free name for '${name}' in ${max} characters`);
+      if (k > 1000)
+        throw new LabError(
+          `no free name for '${name}' in ${max} characters on export`,
+          { field: name },
+          "export",
+        );
     }
     taken.add(mapped);
     out.set(name, mapped);

@@ -144,10 +144,14 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     const t = lab({
       "lab.conf": 'a[0]="x"\nb[2]="x"\nb[mem]="128m"\n',
       "a.startup": "ip address add 10.0.0.1/24 dev eth0\necho hello > /tmp/x\n",
+      "shared.startup": "# comment\nsysctl -w net.ipv4.ip_forward=1\n",
       "b/etc/frr/frr.conf": "router ospf\n network 10.0.0.0/24 area 0\n",
       "b/etc/frr/daemons": "zebra=yes\nospfd=yes\nripd=no\n",
     });
     const notes = allNotes(t);
+    expect(notes).toContain(
+      "x/shared.startup not read: the commands Kathará runs on every device are not simulated",
+    );
     expect(notes).toContain("a: a.startup lines not simulated: 2: echo hello > /tmp/x");
     expect(notes).toContain("b: lab.conf options not simulated: 3: mem=128m");
     expect(notes).toContain("b: FRR daemons not simulated: ospfd");

@@ -134,6 +134,11 @@ export function parseKathara(text: string, fileName: string, opts: KatharaOption
     else dev.options.push(`${line}: ${arg}=${value}`);
   });
 
+  const shared = opts.readFile?.("shared.startup");
+  if (shared?.split(/\r?\n/).some((l) => l.trim() && !l.trim().startsWith("#")))
+    draft.notes.push(
+      `${dir}shared.startup not read: the commands Kathará runs on every device are not simulated`,
+    );
   if (macs) draft.notes.push(`${fileName}: MAC addresses given to ${macs} interfaces are not simulated`);
   const startups = new Map<string, Startup>();
   const hostnames = new Map<string, string>();
