@@ -161,6 +161,30 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     expect(t.nodes[1]!.routing).toBe("static");
   });
 
+  it("reads Quagga's per-daemon files (Kathará's older labs), whose `hostname ripd` names no node", () => {
+    const ripd =
+      "!\nhostname ripd\npassword zebra\nenable password zebra\n!\nrouter rip\nredistribute connected\nnetwork 100.1.0.0/16\n!\nlog file /var/log/quagga/ripd.log\n";
+    const t = lab({
+      "lab.conf": 'r1[0]="A"\nr2[0]="A"\n',
+      "r1.startup": "ip address add 100.1.0.1/30 dev eth0\n",
+      "r2.startup": "ip address add 100.1.0.2/30 dev eth0\n",
+      "r1/etc/quagga/ripd.conf": ripd,
+      "r1/etc/quagga/daemons": "zebra=yes\nbgpd=no\nripd=yes\n",
+      "r2/etc/quagga/ripd.conf": ripd,
+      "r2/etc/quagga/ospfd.conf": "router ospf\n",
+      "r2/etc/quagga/daemons": "zebra=yes\nospfd=yes\nripd=yes\n",
+    });
+    expect(t.nodes.map((n) => [n.name, n.routing])).toEqual([
+      ["r1", "rip"],
+      ["r2", "rip"],
+    ]);
+    const notes = allNotes(t);
+    expect(notes).toContain("r1: read r1/etc/quagga/ripd.conf: routing rip");
+    expect(notes).toContain("r2: r2/etc/quagga/ospfd.conf not simulated");
+    expect(notes).toContain("r2: FRR daemons not simulated: ospfd");
+    expect(notes.join("\n")).not.toMatch(/hostname/);
+  });
+
   it("takes frr.conf's hostname as the node's name (routelab's export keeps its names so)", () => {
     const t = lab({
       "lab.conf": 'newyork[0]="l0"\nboston[0]="l0"\n',

@@ -17,10 +17,11 @@
  *   lab.conf's line.
  * - Addresses, static routes and link shaping come from `NODE.startup`
  *   (topology/parse-kathara-startup.ts), then from `NODE/etc/frr/frr.conf` interface stanzas.
- * - Routing: a device with `NODE/etc/frr/frr.conf` runs what it configures (topology/parse-frr:
+ * - Routing (topology/parse-kathara-frr.ts): a device with `NODE/etc/frr/frr.conf`, per-daemon
+ *   FRR files or Quagga's `NODE/etc/quagga/` runs what they configure (topology/parse-frr:
  *   `router rip` → RIP with its timers and split horizon, static `ip route` lines; OSPF, BGP and
- *   the others → a note, and RIP, as the containerlab import does), unless `NODE/etc/frr/daemons`
- *   leaves ripd off; a device without FRR files routes statically with its startup routes.
+ *   the others → a note, and RIP, as the containerlab import does), unless the `daemons` file
+ *   leaves ripd off; a device without them routes statically with its startup routes.
  * - frr.conf's `hostname` names the node when it differs (how routelab's own export keeps names
  *   Kathará cannot carry: topology/draft nameAfterHostnames).
  * Whatever is not understood is a note with its file and line, never dropped silently.
@@ -38,7 +39,7 @@ import {
   newDraft,
 } from "./draft.js";
 import type { Topology } from "./model.js";
-import { parseFrrConf } from "./parse-frr.js";
+import { readDeviceRouting } from "./parse-kathara-frr.js";
 import { parseStartup, type Startup, type StartupShape } from "./parse-kathara-startup.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, NODE_NAME } from "./values.js";
@@ -52,8 +53,6 @@ export interface KatharaOptions {
 const LINE = /^([a-z0-9_]{1,30})\[(\w+)\]=(["']?)([^"']+)\3(\s+#.*)?$/;
 /** Kathará's RESERVED_MACHINE_NAMES (src/Kathara/utils.py 38). */
 const RESERVED = new Set(["shared", "_test"]);
-/** FRR daemons routelab simulates or that need no simulation. */
-const SIMULATED_DAEMONS = new Set(["zebra", "ripd", "staticd", "mgmtd", "watchfrr"]);
 
 interface Member {
   node: string;
@@ -177,38 +176,13 @@ function readDevice(
       : parseStartup(text, `${dir}${file}`, diag);
   if (st.unread.length) notes.push(`${file} lines not simulated: ${listed(st.unread)}`);
 
-  const confPath = `${name}/etc/frr/frr.conf`;
-  const conf = opts.readFile?.(confPath);
-  const daemonsText = opts.readFile?.(`${name}/etc/frr/daemons`);
-  const daemons = daemonsText === undefined ? undefined : enabledDaemons(daemonsText);
-  if (conf === undefined) {
-    dev.node.routing = "static";
-    if (daemons?.has("ripd"))
-      notes.push(`${name}/etc/frr/daemons enables ripd but there is no frr.conf: no RIP`);
-  } else {
-    const fc = parseFrrConf(conf, `${dir}${confPath}`, diag);
-    if (fc.hostname) hostnames.set(name, fc.hostname);
-    for (const [iface, a] of fc.addrs) if (!st.addrs.has(iface)) st.addrs.set(iface, a);
-    dev.node.statics.push(...fc.statics);
-    dev.node.routing = fc.routing;
-    if (Object.keys(fc.rip).length) dev.node.rip = fc.rip;
-    notes.push(`read ${confPath}: routing ${fc.routing}`, ...fc.notes);
-    if (fc.routing === "rip" && daemons && !daemons.has("ripd")) {
-      dev.node.routing = "static";
-      notes.push(`${name}/etc/frr/daemons leaves ripd off: the router runs no RIP`);
-    }
-  }
-  const others = [...(daemons ?? [])].filter((d) => !SIMULATED_DAEMONS.has(d));
-  if (others.length) notes.push(`FRR daemons not simulated: ${others.join(", ")}`);
+  const routing = readDeviceRouting(name, dev.node, dir, (rel) => opts.readFile?.(rel), diag);
+  if (routing.hostname) hostnames.set(name, routing.hostname);
+  for (const [iface, a] of routing.addrs) if (!st.addrs.has(iface)) st.addrs.set(iface, a);
   dev.node.statics.push(...st.statics);
-  if (st.statics.length && conf === undefined)
+  if (st.statics.length && !routing.configured)
     notes.push(`routes from ${file}: node runs no RIP (routing: static)`);
   return st;
-}
-
-/** `zebra=yes` lines of an FRR daemons file. */
-function enabledDaemons(text: string): Set<string> {
-  return new Set([...text.matchAll(/^\s*([a-z0-9]+)\s*=\s*["']?yes["']?\s*$/gm)].map((m) => m[1]!));
 }
 
 /** Links from two-interface collision domains; notes for the others and unused addresses. */
