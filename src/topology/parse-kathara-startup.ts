@@ -56,7 +56,7 @@ export function parseStartup(text: string, file: string, diag: Diagnostics): Sta
     const fault = (why: string) => diag.error(`'${t}': ${why}`, at);
     if (FRR_START.test(t)) out.startsFrr = true;
     else if (w[0] === "ip" && isWord(w[1], "address", 1) && w[2] === "add") ipAddress(w, at, out, fault);
-    else if (w[0] === "ifconfig" && w[1] && w[2] && /^\d/.test(w[2])) ifconfig(w, at, out, fault);
+    else if (w[0] === "ifconfig" && w[1] && w[2] && /^\d+\.\d/.test(w[2])) ifconfig(w, at, out, fault);
     else if (w[0] === "ip" && isWord(w[1], "route", 1) && w[2] === "add") ipRoute(w, at, out, fault);
     else if (w[0] === "route" && w[1] === "add") netToolsRoute(w, at, out, fault);
     else if (w[0] === "tc" && w[1] === "qdisc" && w[2] === "add" && w.includes("netem"))
@@ -73,10 +73,22 @@ function isWord(w: string | undefined, word: string, min: number): boolean {
 }
 
 function ipAddress(w: string[], at: SourcePos, out: Startup, fault: (why: string) => void): void {
-  const dev = w.indexOf("dev");
-  const a = parseHostAddress(w[3] ?? "");
-  if (!a.ok || dev < 0 || !w[dev + 1]) return fault("expected 'ip address add A.B.C.D/LEN dev IFACE'");
-  setAddr(out, w[dev + 1]!, a.value.addr, a.value.len, at);
+  let dev: string | undefined;
+  let local: string | undefined;
+  for (let k = 3; k < w.length; k++) {
+    const x = w[k]!;
+    if (x === "dev") dev = w[++k];
+    else if (x === "peer")
+      return void out.unread.push(
+        `${at.line}: ${w.join(" ")} (point-to-point peer addresses are not simulated)`,
+      );
+    else if (["broadcast", "brd", "label", "scope", "valid_lft", "preferred_lft", "metric"].includes(x)) k++;
+    else if (local === undefined) local = x;
+  }
+  if (local?.includes(":")) return void out.unread.push(`${at.line}: ${w.join(" ")} (IPv6 is not simulated)`);
+  const a = parseHostAddress(local ?? "");
+  if (!a.ok || !dev) return fault("expected 'ip address add A.B.C.D/LEN dev IFACE'");
+  setAddr(out, dev, a.value.addr, a.value.len, at);
 }
 
 function ifconfig(w: string[], at: SourcePos, out: Startup, fault: (why: string) => void): void {
@@ -108,6 +120,8 @@ function maskLength(mask: number): number | undefined {
 
 function ipRoute(w: string[], at: SourcePos, out: Startup, fault: (why: string) => void): void {
   const via = w.indexOf("via");
+  if (w.slice(3).some((x) => x.includes(":")))
+    return void out.unread.push(`${at.line}: ${w.join(" ")} (IPv6 is not simulated)`);
   const dest = parseRouteDest(w[3] ?? "");
   const gw = parseAddress(via > 0 ? (w[via + 1] ?? "") : "");
   if (!dest.ok) return fault(dest.error);

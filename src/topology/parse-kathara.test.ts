@@ -132,6 +132,32 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     expect(t.notes).toContain("x/lab.conf: MAC addresses given to 1 interfaces are not simulated");
   });
 
+  it("drops, with a note, a route whose way out was left out (a host on a LAN), instead of refusing the lab", () => {
+    // As Kathará-Labs' basic-ipv4 lab: pc2 sits on a three-interface LAN with its default route.
+    const t = lab({
+      "lab.conf": 'r1[0]="lan"\npc1[0]="lan"\npc2[0]="lan"\npc2[1]="p"\nr2[0]="p"\n',
+      "pc2.startup":
+        "ip address add 200.1.1.7/24 dev eth0\nip address add 10.0.0.1/30 dev eth1\nip route add default via 200.1.1.1 dev eth0\nip route add 10.9.0.0/16 via 10.0.0.2\n",
+    });
+    const pc2 = t.nodes.find((n) => n.name === "pc2")!;
+    expect(pc2.statics).toHaveLength(1); // the route via r2 stays
+    expect(pc2.notes).toContain(
+      "pc2.startup:3: route 0.0.0.0/0 via 200.1.1.1 not simulated: eth0, its way out, is on no link",
+    );
+  });
+
+  it("notes IPv6 and point-to-point peer addresses rather than refusing them", () => {
+    const t = lab({
+      "lab.conf": 'a[0]="x"\nb[0]="x"\n',
+      "a.startup":
+        "ip address add 2001:db8::1/64 dev eth0\nip addr add dev tun0 13.0.0.2 peer 13.0.0.1\nip -6 route add default via 2001:db8::2\nip address add dev eth0 10.0.0.1/24\n",
+    });
+    expect(t.nodes[0]!.notes!.join("\n")).toMatch(
+      /a\.startup lines not simulated: 1: ip address add 2001:db8::1\/64 dev eth0 \(IPv6 is not simulated\); 2: ip addr add dev tun0 13\.0\.0\.2 peer 13\.0\.0\.1 \(point-to-point peer addresses are not simulated\); 3: ip route add default via 2001:db8::2 \(IPv6 is not simulated\)/,
+    );
+    expect(formatIpv4(t.links[0]!.a.addr)).toBe("10.0.0.1"); // `dev` before the address, as iproute2 allows
+  });
+
   it("notes a collision domain of three interfaces: no Ethernet segments yet", () => {
     const t = lab({ "lab.conf": 'a[0]="lan"\nb[0]="lan"\nc[0]="lan"\na[1]="p"\nb[1]="p"\n' });
     expect(t.links).toHaveLength(1);

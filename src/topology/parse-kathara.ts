@@ -28,7 +28,7 @@
  * Reads files through `opts.readFile` (paths relative to lab.conf); no `node:` here.
  */
 import type { SourcePos } from "../core/errors.js";
-import { formatIpv4 } from "../core/ip.js";
+import { formatIpv4, formatPrefix, maskOf, prefixContains } from "../core/ip.js";
 import { Diagnostics } from "./diag.js";
 import {
   baseName,
@@ -221,6 +221,31 @@ function readDomains(
         n.notes!.push(
           `address ${formatIpv4(a.addr)}${a.len === undefined ? "" : `/${a.len}`} on ${iface} not used: ${iface} is on no link`,
         );
+  for (const n of draft.nodes) dropRoutesOffLinks(n, startups.get(n.name)!, onLink);
+}
+
+/**
+ * Static routes through a network that was left out (a stub or a segment): their gateway lies on
+ * a subnet of one of the node's interfaces that is on no link. They could not work in the
+ * simulation, so they go, each with a note, instead of failing the whole lab.
+ */
+function dropRoutesOffLinks(n: DraftNode, st: Startup, onLink: Set<string>): void {
+  const subnets = (on: boolean) =>
+    [...st.addrs]
+      .filter(([iface, a]) => a.len !== undefined && onLink.has(`${n.name}:${iface}`) === on)
+      .map(([iface, a]) => ({ iface, prefix: { addr: (a.addr & maskOf(a.len!)) >>> 0, len: a.len! } }));
+  const kept = subnets(true);
+  const dropped = subnets(false);
+  n.statics = n.statics.filter((r) => {
+    if (kept.some((k) => prefixContains(k.prefix, r.gateway))) return true;
+    const off = dropped.find((d) => prefixContains(d.prefix, r.gateway));
+    if (!off) return true; // resolve.ts judges it
+    const where = r.at.file ? `${r.at.file.replace(/^.*[/\\]/, "")}:${r.at.line}: ` : "";
+    n.notes!.push(
+      `${where}route ${formatPrefix(r.dest)} via ${formatIpv4(r.gateway)} not simulated: ${off.iface}, its way out, is on no link`,
+    );
+    return false;
+  });
 }
 
 function end(m: Member, st: Startup): DraftEnd {
