@@ -111,7 +111,7 @@ describe("routelab export", () => {
     const out = join(tmp(), "x");
     const r = await cli("export", SEED, "--format", "gns3", "--out", out);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/argument 'gns3' is invalid\. Allowed choices are containerlab\./);
+    expect(r.err).toMatch(/argument 'gns3' is invalid\. Allowed choices are containerlab, kathara\./);
     const m = await cli("export", SEED, "--out", out);
     expect(m.code).toBe(2);
     expect(m.err).toMatch(/required option '-f, --format <format>' not specified/);
@@ -140,5 +140,30 @@ describe("routelab export", () => {
     const r = await cli("export", "examples/seed.yaml", "--format", "containerlab", "--out", out);
     const shown = block![2]!.replaceAll(block![1]!, out);
     expect(r.out.startsWith(shown)).toBe(true);
+  });
+
+  it("writes a Kathará lab directory, which check, run and export read back as a directory", async () => {
+    const out = join(tmp(), "kat");
+    const r = await cli("export", SEED, "--format", "kathara", "--out", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`wrote ${out}/lab.conf: 9 nodes, 9 links, 37 files\n`);
+    expect(r.out).toContain(`start with Kathará:  cd ${out} && kathara lstart\n`);
+    expect(readdirSync(join(out, "vm3", "etc", "frr")).sort()).toEqual(["daemons", "frr.conf", "vtysh.conf"]);
+    const c = await cli("check", out);
+    expect(c.code).toBe(0);
+    expect(c.out).toContain(`topology seed (${out}/lab.conf): 9 nodes, 9 links\n`);
+    const back = loadTopologyFile(out);
+    expect(back.links[0]).toMatchObject({ id: "vm1-vm2", a: { iface: "eth0" }, b: { iface: "eth0" } });
+    // And from Kathará to containerlab: a Kathará directory exports like any topology.
+    const clab = join(tmp(), "clab");
+    expect((await cli("export", out, "--format", "containerlab", "--out", clab)).code).toBe(0);
+    expect(readdirSync(clab)).toContain("seed.clab.yml");
+  });
+
+  it("refuses --image for a Kathará export (exit 2)", async () => {
+    const r = await cli("export", SEED, "--format", "kathara", "--out", join(tmp(), "k"), "--image", "x");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--image: --image is for containerlab/);
   });
 });

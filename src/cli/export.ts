@@ -4,17 +4,18 @@
  * (one Docker host) or clabernetes (a Kubernetes cluster) — `DIR/NAME.clab.yml`, per router
  * `DIR/NODE/frr.conf` and `DIR/NODE/daemons`, and `DIR/netem.sh` when links are shaped
  * (topology/export-containerlab.ts makes the text; this file only checks the directory and
- * writes). An existing directory with anything in it is left alone unless `--force` is given,
+ * writes). `--format kathara` writes a Kathará lab directory instead (lab.conf, NODE.startup,
+ * NODE/etc/frr/…: topology/export-kathara.ts), for `kathara lstart`. An existing directory with anything in it is left alone unless `--force` is given,
  * so an export never mixes with or overwrites someone's files by accident.
  */
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Command, Option } from "commander";
 import { LabError } from "../core/errors.js";
-import { exportContainerlab } from "../topology/index.js";
+import { exportContainerlab, exportKathara } from "../topology/index.js";
 import { loadTopologyFile } from "./io.js";
 
-export const EXPORT_FORMATS = ["containerlab"] as const;
+export const EXPORT_FORMATS = ["containerlab", "kathara"] as const;
 
 export interface ExportArgs {
   topology: string;
@@ -72,7 +73,16 @@ function prepareDir(dir: string, force: boolean): void {
 /** Exports a topology file; throws LabError (positioned) for bad input or an unwritable directory. */
 export function runExport(a: ExportArgs): void {
   const topo = loadTopologyFile(a.topology);
-  const exp = exportContainerlab(topo, a.image ? { image: a.image } : {});
+  if (a.format === "kathara" && a.image)
+    throw new LabError(
+      "--image is for containerlab: a Kathará export runs kathara/frr",
+      { field: "--image" },
+      "usage",
+    );
+  const exp =
+    a.format === "kathara"
+      ? { ...exportKathara(topo), topologyFile: "lab.conf" }
+      : exportContainerlab(topo, a.image ? { image: a.image } : {});
   prepareDir(a.out, a.force ?? false);
   for (const [rel, text] of exp.files) {
     const path = join(a.out, rel);
@@ -90,7 +100,16 @@ export function runExport(a: ExportArgs): void {
       `${topo.links.length} link${topo.links.length === 1 ? "" : "s"}, ${exp.files.size} files\n`,
   );
   for (const n of exp.notes) a.write(`note: ${n}\n`);
-  a.write(`deploy on one host:  containerlab deploy -t ${join(a.out, exp.topologyFile)}\n`);
+  writeNextSteps(a, exp.topologyFile);
+}
+
+/** How to start what was written. */
+function writeNextSteps(a: ExportArgs, topologyFile: string): void {
+  if (a.format === "kathara") {
+    a.write(`start with Kathará:  cd ${a.out} && kathara lstart\n`);
+    return;
+  }
+  a.write(`deploy on one host:  containerlab deploy -t ${join(a.out, topologyFile)}\n`);
   a.write(
     `deploy on a cluster: cd ${a.out} && clabverter --stdout --naming non-prefixed | kubectl apply -f -\n`,
   );
@@ -99,8 +118,10 @@ export function runExport(a: ExportArgs): void {
 /** Adds `export` to the program (main.ts calls this; errors reach main's exit-code mapping). */
 export function registerExportCommand(p: Command, write: (s: string) => void): void {
   p.command("export")
-    .description("write a topology as a containerlab lab with FRR configs (for containerlab or clabernetes)")
-    .argument("<topology>", "topology file (.yaml, .clab.yml, .edges, .graphml)")
+    .description(
+      "write a topology as a containerlab lab (containerlab, clabernetes) or a Kathará lab directory, with FRR configs",
+    )
+    .argument("<topology>", "topology file (.yaml, .clab.yml, .edges, .graphml, a Kathará lab directory)")
     .addOption(
       new Option("-f, --format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory(),
     )

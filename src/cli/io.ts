@@ -6,8 +6,17 @@
  * topology's folder once symlinks are resolved (issue 17: a bind of `/etc/shadow` made
  * `routelab check` print its lines; a bind of `/dev/zero` took 16.8 GB).
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { LabError } from "../core/errors.js";
 import { MAX_INCLUDED_FILE_BYTES, MAX_TOPOLOGY_BYTES } from "../core/limits.js";
 import { loadTopologyText } from "../topology/index.js";
@@ -106,8 +115,23 @@ export function readLabFile(dir: string, rel: string): string | undefined {
   }
 }
 
-/** Loads a topology; files it refers to (a containerlab node's bound frr.conf) resolve beside it. */
-export function loadTopologyFile(path: string): Topology {
+/** A Kathará lab directory (one with a lab.conf) stands for its lab.conf. */
+function topologyPath(path: string): string {
+  if (path === "-") return path;
+  try {
+    if (statSync(path).isDirectory() && existsSync(join(path, "lab.conf"))) return join(path, "lab.conf");
+  } catch {
+    // readText below names the missing file
+  }
+  return path;
+}
+
+/**
+ * Loads a topology; files it refers to (a containerlab node's bound frr.conf, a Kathará
+ * device's startup and FRR files) resolve beside it. A directory with a lab.conf is a Kathará lab.
+ */
+export function loadTopologyFile(given: string): Topology {
+  const path = topologyPath(given);
   const dir = dirname(path);
   return loadTopologyText(readText(path, "topology"), path === "-" ? "<stdin>" : path, {
     readFile: (rel) => readLabFile(dir, rel),

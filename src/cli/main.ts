@@ -38,7 +38,7 @@ async function program(
 
   p.command("check")
     .description("validate a topology file and print a summary")
-    .argument("<topology>", "topology file (.yaml, .clab.yml, .edges, .graphml)")
+    .argument("<topology>", "topology file (.yaml, .clab.yml, .edges, .graphml) or Kathará lab directory")
     .action(async (file: string) => {
       const { runCheck } = await import("./check.js");
       const r = runCheck(file);
@@ -48,7 +48,7 @@ async function program(
 
   p.command("run")
     .description("boot a topology unpaced, run a scenario script, print what happened, exit")
-    .argument("[topology]", "topology file", "examples/seed.yaml")
+    .argument("[topology]", "topology file or Kathará lab directory", "examples/seed.yaml")
     .requiredOption("-s, --script <file>", "scenario script ('-' for standard input)")
     .addOption(
       new Option("--seed <n>", "random seed (same seed, same output)")
@@ -88,7 +88,7 @@ async function program(
     );
   p.command("up")
     .description("boot a lab paced in real time and serve the live picture, the API and logins")
-    .argument("[topology]", "topology file", "examples/seed.yaml")
+    .argument("[topology]", "topology file or Kathará lab directory", "examples/seed.yaml")
     .addOption(
       new Option("--http <port>", "HTTP port (0 = any free port)").default(8080).argParser(intArg("--http")),
     )
@@ -143,7 +143,7 @@ async function program(
     );
   p.command("compare")
     .description("run a topology on the simulator and on Linux namespaces + FRR, report route differences")
-    .argument("[topology]", "topology file", "examples/seed.yaml")
+    .argument("[topology]", "topology file or Kathará lab directory", "examples/seed.yaml")
     .option("-s, --script <file>", "scenario script run on both engines ('-' for standard input)")
     .addOption(new Option("--seed <n>", "simulator random seed").default(1).argParser(intArg("--seed")))
     .option("--prefix <name>", PREFIX_HELP)

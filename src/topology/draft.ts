@@ -94,3 +94,37 @@ export function baseName(fileName: string): string {
     .slice(0, 64);
   return name || "lab";
 }
+
+/**
+ * Names nodes after their FRR `hostname` (issue 24): an export whose node names had to become
+ * Kubernetes or Kathará names (`new-york`) writes routelab's own (`New_York`) as the hostname,
+ * and reading the export back restores it. A hostname is taken only when it is a valid node
+ * name, differs from the node's name in the lab file, and names no other node (by its file
+ * name or its hostname); a note says so. Link ends are renamed with their node.
+ */
+export function nameAfterHostnames(d: Draft, hostnames: ReadonlyMap<string, string>, valid: RegExp): void {
+  const count = new Map<string, number>();
+  for (const h of hostnames.values()) count.set(h, (count.get(h) ?? 0) + 1);
+  const fileNames = new Set(d.nodes.map((n) => n.name));
+  const rename = new Map<string, string>();
+  for (const n of d.nodes) {
+    const h = hostnames.get(n.name);
+    if (h === undefined || h === n.name || !valid.test(h)) continue;
+    if (count.get(h)! > 1 || fileNames.has(h)) {
+      n.notes?.push(`frr.conf hostname '${h}' not used as the node's name: another node has it`);
+      continue;
+    }
+    rename.set(n.name, h);
+  }
+  for (const n of d.nodes) {
+    const to = rename.get(n.name);
+    if (to === undefined) continue;
+    n.notes = [...(n.notes ?? []), `named ${to} after its frr.conf hostname (${n.name} in the lab file)`];
+    n.name = to;
+  }
+  for (const l of d.links)
+    for (const e of [l.a, l.b]) {
+      const to = rename.get(e.node);
+      if (to !== undefined) e.node = to;
+    }
+}

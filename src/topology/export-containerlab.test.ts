@@ -14,6 +14,7 @@ import {
   containerlabInterfaceNames,
   exportContainerlab,
   FRR_IMAGE,
+  FRR_RELEASE,
 } from "./export-containerlab.js";
 import { nodeInterfaces, nodeRipSettings } from "./frr-config.js";
 import { arbExportTopology } from "./export-containerlab.testkit.js";
@@ -136,6 +137,14 @@ describe("exportContainerlab on the seed network", () => {
     expect(conf).not.toMatch(/^ip route /m);
   });
 
+  it("says which FRR release each frr.conf is written for: the pinned image's", () => {
+    for (const n of seed.nodes)
+      expect(exp.files.get(`${n.name}/frr.conf`)).toContain(
+        `! Written for FRR ${FRR_RELEASE} (the image ${FRR_IMAGE}); also read by FRR 8.4 and later.\n`,
+      );
+    expect(FRR_IMAGE.endsWith(`:${FRR_RELEASE}`)).toBe(true);
+  });
+
   it("enables zebra and ripd in daemons, not staticd (no static routes)", () => {
     const d = exp.files.get("vm1/daemons")!;
     expect(d).toMatch(/^zebra=yes$/m);
@@ -209,6 +218,34 @@ describe("exportContainerlab on other topologies", () => {
     expect(conf).toMatch(/^ timers basic 5 30 40$/m); // triangle.yaml's garbage: 40s
     expect(conf).toMatch(/^! RIP timers rounded/m);
     expect(exp.notes.join("\n")).toMatch(/rounded/);
+  });
+
+  it("gives Kubernetes names, keeping routelab's in a label, a comment and the hostname", () => {
+    const t = parseEdges("New_York Washington_DC_Metro\nNew_York host", "My_Lab.edges");
+    const exp = exportContainerlab(t);
+    expect(exp.labName).toBe("my-lab");
+    expect(exp.topologyFile).toBe("my-lab.clab.yml");
+    const y = exp.files.get(exp.topologyFile)!;
+    const dc = exp.nodeNames.get("Washington_DC_Metro")!;
+    expect(dc).toMatch(/^washi-[0-9a-z]{4}$/); // washi-XXXX-eth1: 15 characters
+    expect(exp.nodeNames.get("host")).toMatch(/^host-[0-9a-z]{4}$/); // containerlab's reserved name
+    expect(y).toContain('name: "my-lab"\n');
+    expect(y).toContain("    new-york: # New_York; eth1 = epair0a, eth2 = epair1a\n");
+    expect(y).toContain('        routelab-name: "New_York"\n');
+    expect(y).toContain(`#   ${dc} = Washington_DC_Metro\n`);
+    expect(y).toContain(`        - ${dc}/frr.conf:/etc/frr/frr.conf\n`);
+    expect(exp.files.get(`${dc}/frr.conf`)).toMatch(/^hostname Washington_DC_Metro$/m);
+    expect(clabSchemaErrors(y)).toEqual([]);
+    expect(exp.notes.join("\n")).toMatch(
+      /names mapped to Kubernetes names \(lab My_Lab → my-lab, 3 node names\)/,
+    );
+    // Loading the export back restores routelab's names from the hostnames.
+    const back = reimport(exp);
+    expect(back.nodes.map((n) => n.name)).toEqual(["New_York", "Washington_DC_Metro", "host"]);
+    expect(back.nodes[0]!.notes).toContain(
+      "named New_York after its frr.conf hostname (new-york in the lab file)",
+    );
+    expect(essence(back)).toEqual({ ...essence(t, renamer(exp)), name: "my-lab" });
   });
 
   it("quotes node names that YAML 1.1 reads as booleans", () => {

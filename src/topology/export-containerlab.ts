@@ -12,6 +12,19 @@
  * - containerlab wants Linux interface names `eth1`, `eth2`, … (`eth0` is its management
  *   interface): a name already of that form is kept, the others get the lowest free number in
  *   link order. The mapping is written as comments, in the YAML and in each frr.conf.
+ * - Lab and node names become Kubernetes names (issue 24; topology/export-names.ts): clabernetes
+ *   makes them into object names unchanged. Its sources (srl-labs/clabernetes at 1cc0cbe):
+ *   the Topology is named after the lab and its namespace `c9s-LAB` (clabverter/clabverter.go
+ *   382, SafeConcatNameKubernetes: joined by `-`, cut to 63 with a hash, never lower-cased:
+ *   util/kubernetes/names.go 42-59); per node a Deployment and Service `LAB-NODE` or `NODE`
+ *   (controllers/topology/deployment.go 120, serviceexpose.go 146), a fabric Service
+ *   `LAB-NODE-vx` or `NODE-vx` (servicefabric.go 104-107; a Service name is a DNS-1035 label:
+ *   a letter first, 63 at most), and each link to another pod becomes the launcher's
+ *   containerlab link `host:NODE-IFACE` (definitioncontainerlab.go 415-420), a Linux interface
+ *   name: 15 characters at most. So: lab names in `[a-z0-9-]`, a letter first, 40 at most
+ *   (LAB_MAX); node names too, each short enough that `NODE-ethN` fits 15 characters. The
+ *   original name stays where people read it: the node's `routelab-name` label, the comment
+ *   beside it, and its frr.conf `hostname`, from which the import takes it back.
  * - Node positions go to containerlab's graph labels (`graph-posX`/`graph-posY`), which the
  *   import reads back.
  * - What a containerlab topology cannot say is written elsewhere or reported in `notes`: link
@@ -26,13 +39,27 @@ import { formatPrefix } from "../core/ip.js";
 import { MS, SECOND, US } from "../core/time.js";
 import { DEFAULT_LINK } from "./defaults.js";
 import { frrConf, nodeInterfaces, nodeRipSettings } from "./frr-config.js";
+import { mapNames } from "./export-names.js";
 import type { TopoLink, Topology, TopoNode } from "./model.js";
+
+/** The FRR release of FRR_IMAGE: the exported frr.conf files are written for it and say so. */
+export const FRR_RELEASE = "10.5.1";
 
 /**
  * The FRR image the lab runs: a pinned release (the one containerlab's own FRR example uses),
  * so a lab deployed next year behaves as it does today.
  */
-export const FRR_IMAGE = "quay.io/frrouting/frr:10.5.1";
+export const FRR_IMAGE = `quay.io/frrouting/frr:${FRR_RELEASE}`;
+
+/**
+ * Longest exported lab name: `LAB-NODE-vx` (clabernetes' fabric Service with prefixed naming)
+ * stays within a DNS-1035 label's 63 characters for node names of up to 19.
+ */
+export const LAB_MAX = 40;
+/** Linux's interface name limit (IFNAMSIZ 16 with the NUL): `host:NODE-IFACE` must fit it. */
+export const IFNAME_MAX = 15;
+/** containerlab's reserved endpoint names (parse-containerlab's SPECIAL_NODES) and names ours use. */
+const CLAB_RESERVED = new Set(["host", "mgmt-net", "macvlan", "bridge"]);
 
 export interface ContainerlabExportOptions {
   /** Container image of every node (default FRR_IMAGE). */
@@ -44,6 +71,10 @@ export interface ContainerlabExport {
   topologyFile: string;
   /** Every file, path relative to the output directory → text, in a stable order. */
   files: Map<string, string>;
+  /** The lab's name in the export (a Kubernetes name). */
+  labName: string;
+  /** Per node: routelab name → exported name (a Kubernetes name; most are unchanged). */
+  nodeNames: Map<string, string>;
   /** Per node: routelab interface name → containerlab interface name (`eth1`, …). */
   interfaces: Map<string, Map<string, string>>;
   /** What the export could not carry, one sentence each, for the user. */
@@ -80,22 +111,66 @@ export function containerlabInterfaceNames(topo: Topology, node: string): Map<st
   return out;
 }
 
+/** The lab name as clabernetes can use it (see the module comment). */
+export function kubeLabName(name: string): string {
+  return mapNames([name], { dash: true, maxLen: () => LAB_MAX, reserved: new Set() }).get(name)!;
+}
+
+/**
+ * Kubernetes names of a lab's nodes: DNS-1035 labels (lower case, a letter first), unique,
+ * each short enough that `NODE-IFACE` (the clabernetes launcher's host-side interface) fits
+ * Linux's 15 characters with the node's longest containerlab interface name.
+ */
+export function kubeNodeNames(
+  topo: Topology,
+  interfaces: Map<string, Map<string, string>>,
+): Map<string, string> {
+  const budget = topo.nodes.map((n) => {
+    const longest = Math.max(4, ...[...interfaces.get(n.name)!.values()].map((x) => x.length));
+    return Math.min(63, IFNAME_MAX - 1 - longest);
+  });
+  return mapNames(
+    topo.nodes.map((n) => n.name),
+    { dash: true, maxLen: (i) => budget[i]!, reserved: CLAB_RESERVED },
+  );
+}
+
+/** How the export names things: the lab, a node, a node's interface. */
+interface Naming {
+  lab: string;
+  node: (name: string) => string;
+  eth: (node: string, iface: string) => string;
+}
+
 /** The lab's files for `topo` (see the module comment). */
 export function exportContainerlab(topo: Topology, opts: ContainerlabExportOptions = {}): ContainerlabExport {
   const image = opts.image ?? FRR_IMAGE;
   const interfaces = new Map(topo.nodes.map((n) => [n.name, containerlabInterfaceNames(topo, n.name)]));
-  const eth = (node: string, iface: string) => interfaces.get(node)!.get(iface)!;
-  const renamed = renameInterfaces(topo, eth);
+  const nodeNames = kubeNodeNames(topo, interfaces);
+  const naming: Naming = {
+    lab: kubeLabName(topo.name),
+    node: (name) => nodeNames.get(name)!,
+    eth: (node, iface) => interfaces.get(node)!.get(iface)!,
+  };
+  const renamed = renameInterfaces(topo, naming.eth);
   const files = new Map<string, string>();
-  const topologyFile = `${topo.name}.clab.yml`;
-  files.set(topologyFile, clabYaml(topo, image, eth));
+  const topologyFile = `${naming.lab}.clab.yml`;
+  files.set(topologyFile, clabYaml(topo, image, naming));
   for (const n of topo.nodes) {
-    files.set(`${n.name}/frr.conf`, frrHeader(topo, n, eth) + frrConf(renamed, n.name));
-    files.set(`${n.name}/daemons`, daemonsFile(n));
+    const dir = naming.node(n.name);
+    files.set(`${dir}/frr.conf`, frrHeader(topo, n, naming) + frrConf(renamed, n.name));
+    files.set(`${dir}/daemons`, daemonsFile(n));
   }
-  const netem = netemScript(topo, eth);
+  const netem = netemScript(topo, naming);
   if (netem) files.set("netem.sh", netem);
-  return { topologyFile, files, interfaces, notes: exportNotes(topo, netem !== null) };
+  return {
+    topologyFile,
+    labName: naming.lab,
+    nodeNames,
+    files,
+    interfaces,
+    notes: exportNotes(topo, naming, netem !== null),
+  };
 }
 
 /** A copy of `topo` whose link ends carry the containerlab names. */
@@ -127,55 +202,70 @@ function linksOf(topo: Topology, node: string): { iface: string; link: TopoLink 
 const YAML_WORDS = /^(?:null|true|false|yes|no|on|off|y|n)$/i;
 const key = (name: string) => (YAML_WORDS.test(name) ? JSON.stringify(name) : name);
 
-function clabYaml(topo: Topology, image: string, eth: (node: string, iface: string) => string): string {
+function clabYaml(topo: Topology, image: string, nm: Naming): string {
   const q = (s: string) => JSON.stringify(s); // a JSON string is a YAML double-quoted scalar
-  let out = `# ${topo.name}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${topo.nodes.length} nodes, ${topo.links.length} links.\n`;
+  const end = (e: { node: string; iface: string }) => `${nm.node(e.node)}:${nm.eth(e.node, e.iface)}`;
+  let out = `# ${nm.lab}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${topo.nodes.length} nodes, ${topo.links.length} links.\n`;
   out += "#\n";
   out += "# Deploy on one Docker host, or on a Kubernetes cluster with clabernetes:\n";
-  out += `#   containerlab deploy -t ${topo.name}.clab.yml\n`;
+  out += `#   containerlab deploy -t ${nm.lab}.clab.yml\n`;
   out += "#   clabverter --stdout --naming non-prefixed | kubectl apply -f -\n";
   out += "#\n";
   out += "# Every node runs FRR from NODE/frr.conf and NODE/daemons (zebra, ripd on RIP routers,\n";
   out += "# staticd where there are static routes). containerlab names interfaces eth1, eth2, …;\n";
   out += "# routelab's names are given beside each node and link below.\n";
-  out += `name: ${q(topo.name)}\n\n`;
+  const renamed = topo.nodes.filter((n) => nm.node(n.name) !== n.name);
+  if (renamed.length > 0 || nm.lab !== topo.name) {
+    out += "#\n";
+    out += "# Names are Kubernetes names here (lower case a-z 0-9 -, a letter first, short enough for\n";
+    out += "# clabernetes' interface names); routelab's own are the `routelab-name` labels and each\n";
+    out += "# frr.conf's hostname:\n";
+    if (nm.lab !== topo.name) out += `#   lab ${nm.lab} = ${topo.name}\n`;
+    for (const n of renamed) out += `#   ${nm.node(n.name)} = ${n.name}\n`;
+  }
+  out += `name: ${q(nm.lab)}\n\n`;
   out += "topology:\n";
   out += "  defaults:\n";
   out += "    kind: linux\n";
   out += `    image: ${q(image)}\n`;
   out += "  nodes:\n";
   for (const n of topo.nodes) {
+    const name = nm.node(n.name);
     const ifs = linksOf(topo, n.name);
-    const map = ifs.map((x) => `${eth(n.name, x.iface)} = ${x.iface}`).join(", ");
-    out += `    ${key(n.name)}:${map ? ` # ${map}` : ""}\n`;
-    if (n.position) {
+    const map = ifs.map((x) => `${nm.eth(n.name, x.iface)} = ${x.iface}`).join(", ");
+    const was = name !== n.name ? `${n.name}${map ? "; " : ""}` : "";
+    out += `    ${key(name)}:${was || map ? ` # ${was}${map}` : ""}\n`;
+    if (n.position || name !== n.name) {
       out += "      labels:\n";
-      out += `        graph-posX: ${q(String(n.position.x))}\n`;
-      out += `        graph-posY: ${q(String(n.position.y))}\n`;
+      if (name !== n.name) out += `        routelab-name: ${q(n.name)}\n`;
+      if (n.position) {
+        out += `        graph-posX: ${q(String(n.position.x))}\n`;
+        out += `        graph-posY: ${q(String(n.position.y))}\n`;
+      }
     }
     out += "      binds:\n";
-    out += `        - ${n.name}/daemons:/etc/frr/daemons\n`;
-    out += `        - ${n.name}/frr.conf:/etc/frr/frr.conf\n`;
+    out += `        - ${name}/daemons:/etc/frr/daemons\n`;
+    out += `        - ${name}/frr.conf:/etc/frr/frr.conf\n`;
   }
   if (topo.links.length > 0) {
     out += "  links:\n";
-    for (const l of topo.links) {
-      const a = `${l.a.node}:${eth(l.a.node, l.a.iface)}`;
-      const b = `${l.b.node}:${eth(l.b.node, l.b.iface)}`;
-      out += `    - endpoints: [${q(a)}, ${q(b)}] # ${l.a.node}:${l.a.iface} — ${l.b.node}:${l.b.iface}, ${formatPrefix({ addr: l.subnet, len: l.len })}\n`;
-    }
+    for (const l of topo.links)
+      out += `    - endpoints: [${q(end(l.a))}, ${q(end(l.b))}] # ${l.a.node}:${l.a.iface} — ${l.b.node}:${l.b.iface}, ${formatPrefix({ addr: l.subnet, len: l.len })}\n`;
   }
   return out;
 }
 
-/** frr.conf's opening comments: where it came from and the interface names. */
-function frrHeader(topo: Topology, n: TopoNode, eth: (node: string, iface: string) => string): string {
+/** frr.conf's opening comments: where it came from, for which FRR, and the interface names. */
+function frrHeader(topo: Topology, n: TopoNode, nm: Naming): string {
   let out = `! ${n.name} of lab ${topo.name}, exported by routelab (FRR ${n.routing === "rip" ? "RIP version 2" : "static routing"}).\n`;
+  out += frrReleaseComment();
+  if (nm.node(n.name) !== n.name)
+    out += `! Node ${nm.node(n.name)} in the lab file (a Kubernetes name); hostname ${n.name} is routelab's.\n`;
   const ifs = linksOf(topo, n.name);
   if (ifs.length > 0) {
     out += "! containerlab interface = routelab interface (link peer):\n";
     for (const x of ifs)
-      out += `!   ${eth(n.name, x.iface)} = ${x.iface} (to ${peerOf(x.link, n.name, x.iface)})\n`;
+      out += `!   ${nm.eth(n.name, x.iface)} = ${x.iface} (to ${peerOf(x.link, n.name, x.iface)})\n`;
   }
   if (n.routing === "rip") {
     const s = nodeRipSettings(topo, n);
@@ -186,10 +276,21 @@ function frrHeader(topo: Topology, n: TopoNode, eth: (node: string, iface: strin
 }
 
 /**
+ * The FRR release the configuration is written for. Every statement in it (`frr defaults
+ * traditional`, `ip forwarding`, interface `ip address`, `ip rip split-horizon
+ * [poisoned-reverse]`, `ip rip send|receive version 2`, `router rip`, `version 2`, `timers
+ * basic`, `network IFNAME`, `ip route P GW`) exists in FRR 8.4 as in 10.5, so the same file
+ * runs on this machine's Debian FRR (test/system/export-netns.test.ts) and in the image.
+ */
+export function frrReleaseComment(): string {
+  return `! Written for FRR ${FRR_RELEASE} (the image ${FRR_IMAGE}); also read by FRR 8.4 and later.\n`;
+}
+
+/**
  * /etc/frr/daemons: the daemons the node needs and the options of containerlab's FRR example
  * (vty on the loopback only).
  */
-function daemonsFile(n: TopoNode): string {
+export function daemonsFile(n: TopoNode): string {
   const on = new Set(["zebra"]);
   if (n.routing === "rip") on.add("ripd");
   if (n.statics.length > 0) on.add("staticd");
@@ -216,15 +317,15 @@ function goDuration(ns: number): string {
  * shaped link (netem acts on what leaves an interface, so one end per direction). Null when no
  * link is shaped.
  */
-function netemScript(topo: Topology, eth: (node: string, iface: string) => string): string | null {
+function netemScript(topo: Topology, nm: Naming): string | null {
   const shaped = topo.links.filter((l) => l.delay > 0 || l.loss > 0 || l.bandwidth > 0);
   if (shaped.length === 0) return null;
   let out = "#!/bin/sh\n";
-  out += `# Link delay, loss and rate of lab ${topo.name} (routelab export), for containerlab:\n`;
-  out += `# run after \`containerlab deploy -t ${topo.name}.clab.yml\`. containerlab names containers\n`;
+  out += `# Link delay, loss and rate of lab ${nm.lab} (routelab export), for containerlab:\n`;
+  out += `# run after \`containerlab deploy -t ${nm.lab}.clab.yml\`. containerlab names containers\n`;
   out += "# clab-LAB-NODE; set PREFIX if the lab uses another prefix.\n";
   out += "set -e\n";
-  out += `PREFIX="\${PREFIX:-clab-${topo.name}}"\n`;
+  out += `PREFIX="\${PREFIX:-clab-${nm.lab}}"\n`;
   for (const l of shaped) {
     const flags: string[] = [];
     if (l.delay > 0) flags.push(`--delay ${goDuration(l.delay)}`);
@@ -232,13 +333,23 @@ function netemScript(topo: Topology, eth: (node: string, iface: string) => strin
     if (l.bandwidth > 0) flags.push(`--rate ${Math.max(1, Math.round(l.bandwidth / 1000))}`);
     out += `# ${l.id}: ${l.a.node}:${l.a.iface} — ${l.b.node}:${l.b.iface}\n`;
     for (const end of [l.a, l.b])
-      out += `containerlab tools netem set -n "$PREFIX-${end.node}" -i ${eth(end.node, end.iface)} ${flags.join(" ")}\n`;
+      out += `containerlab tools netem set -n "$PREFIX-${nm.node(end.node)}" -i ${nm.eth(end.node, end.iface)} ${flags.join(" ")}\n`;
   }
   return out;
 }
 
-function exportNotes(topo: Topology, netem: boolean): string[] {
+function exportNotes(topo: Topology, nm: Naming, netem: boolean): string[] {
   const notes: string[] = [];
+  const renamed = topo.nodes.filter((n) => nm.node(n.name) !== n.name).length;
+  if (renamed > 0 || nm.lab !== topo.name) {
+    const what = [
+      nm.lab !== topo.name ? `lab ${topo.name} → ${nm.lab}` : "",
+      renamed > 0 ? `${renamed} node name${renamed === 1 ? "" : "s"}` : "",
+    ].filter(Boolean);
+    notes.push(
+      `names mapped to Kubernetes names (${what.join(", ")}): the mapping is in ${nm.lab}.clab.yml; each frr.conf keeps routelab's name as its hostname`,
+    );
+  }
   if (netem)
     notes.push(
       "link delay, loss and rate are not part of a containerlab topology: run netem.sh after deploy (containerlab tools netem)",
@@ -254,10 +365,10 @@ function exportNotes(topo: Topology, netem: boolean): string[] {
   if (topo.nodes.some((n) => n.routing === "rip"))
     notes.push("RIP triggered updates are held back as FRR does, not by routelab's triggered: setting");
   if (topo.lesson) notes.push("the lesson's events and checks are not exported: they need routelab's clock");
-  const renamed = topo.links.some((l) => [l.a, l.b].some((e) => !ETH.test(e.iface)));
-  if (renamed)
+  const ifacesRenamed = topo.links.some((l) => [l.a, l.b].some((e) => !ETH.test(e.iface)));
+  if (ifacesRenamed)
     notes.push(
-      `interfaces renamed to eth1, eth2, … (containerlab's names); the mapping is in ${topo.name}.clab.yml and each frr.conf`,
+      `interfaces renamed to eth1, eth2, … (containerlab's names); the mapping is in ${nm.lab}.clab.yml and each frr.conf`,
     );
   return notes;
 }

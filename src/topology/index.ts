@@ -10,7 +10,17 @@ export {
   containerlabInterfaceNames,
   exportContainerlab,
   FRR_IMAGE,
+  FRR_RELEASE,
+  kubeLabName,
+  kubeNodeNames,
 } from "./export-containerlab.js";
+export {
+  exportKathara,
+  KATHARA_FRR_IMAGE,
+  type KatharaExport,
+  katharaInterfaceNames,
+} from "./export-kathara.js";
+export { DNS1123_LABEL, mapNames, type NameRules } from "./export-names.js";
 export { durationText, formatRoutelabYaml } from "./format-yaml.js";
 export {
   type LoadOptions,
@@ -23,6 +33,7 @@ export {
 export type * from "./model.js";
 export { type ContainerlabOptions, parseContainerlab } from "./parse-containerlab.js";
 export { parseEdges } from "./parse-edges.js";
+export { type KatharaOptions, parseKathara } from "./parse-kathara.js";
 export { type FrrConf, parseFrrConf } from "./parse-frr.js";
 export { parseRoutelabYaml } from "./parse-yaml.js";
 export { parseGraphml } from "./graphml.js";

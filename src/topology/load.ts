@@ -13,6 +13,7 @@ import { parseGraphml } from "./graphml.js";
 import type { Topology } from "./model.js";
 import { parseContainerlab } from "./parse-containerlab.js";
 import { parseEdges } from "./parse-edges.js";
+import { parseKathara } from "./parse-kathara.js";
 import { parseRoutelabYaml } from "./parse-yaml.js";
 import { checkLabSize } from "./size.js";
 
@@ -41,6 +42,7 @@ function parseAnyYaml(text: string, fileName: string, opts?: LoadOptions): Topol
 
 const formats: TopologyFormat[] = [
   { name: "containerlab", extensions: [".clab.yml", ".clab.yaml"], parse: parseContainerlab },
+  { name: "kathara", extensions: ["lab.conf"], parse: parseKathara },
   { name: "yaml", extensions: [".yaml", ".yml"], parse: parseAnyYaml },
   { name: "edges", extensions: [".edges"], parse: parseEdges },
   { name: "graphml", extensions: [".graphml"], parse: parseGraphml },

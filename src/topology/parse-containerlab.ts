@@ -16,17 +16,26 @@
  * - a node's `binds` onto `/etc/frr/frr.conf` (how containerlab runs FRR): when the caller
  *   passes `ContainerlabOptions.readFile` (the CLI does; a browser cannot), the file's
  *   addresses, static routes and RIP settings are used (topology/parse-frr.ts), and what it
- *   configures beyond that (OSPF, BGP, …) is noted.
+ *   configures beyond that (OSPF, BGP, …) is noted; its `hostname`, when it differs from the
+ *   node's key, names the node (how an export with Kubernetes names keeps routelab's names:
+ *   topology/draft nameAfterHostnames).
  */
 import type { Node } from "yaml";
 import { LabError, type SourcePos } from "../core/errors.js";
 import { formatIpv4 } from "../core/ip.js";
 import { Diagnostics } from "./diag.js";
-import { type DraftEnd, type DraftLink, type DraftNode, type DraftStatic, newDraft } from "./draft.js";
+import {
+  type DraftEnd,
+  type DraftLink,
+  type DraftNode,
+  type DraftStatic,
+  nameAfterHostnames,
+  newDraft,
+} from "./draft.js";
 import type { Topology } from "./model.js";
 import { parseFrrConf } from "./parse-frr.js";
 import { resolveDraft } from "./resolve.js";
-import { checkLabName, parseHostAddress, parseStaticRouteText } from "./values.js";
+import { checkLabName, NODE_NAME, parseHostAddress, parseStaticRouteText } from "./values.js";
 import { parsedAt } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
@@ -57,6 +66,8 @@ interface NodeInfo {
   /** Source path of a bind onto /etc/frr/frr.conf, as written, and where it is written. */
   frrConf?: string;
   frrConfAt?: SourcePos;
+  /** The bound frr.conf's `hostname`, if any. */
+  hostname?: string;
   kind?: string;
   image?: string;
   group?: string;
@@ -139,6 +150,9 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
         node.notes!.push(
           `address ${formatIpv4(a.addr)}/${a.len} on ${iface} not used: ${iface} is on no link (loopback and extra addresses are not simulated)`,
         );
+  const hostnames = new Map<string, string>();
+  for (const [name, info] of infos) if (info.hostname) hostnames.set(name, info.hostname);
+  nameAfterHostnames(draft, hostnames, NODE_NAME);
   return resolveDraft(draft, diag);
 }
 
@@ -166,6 +180,7 @@ function applyFrrConf(
   }
   const shown = rel.startsWith("/") ? rel : `${fileName.replace(/[^/\\]*$/, "")}${rel}`;
   const conf = parseFrrConf(text, shown, diag);
+  if (conf.hostname) info.hostname = conf.hostname;
   for (const [iface, a] of conf.addrs) if (!info.addrs.has(iface)) info.addrs.set(iface, a);
   node.statics.push(...conf.statics);
   node.routing = conf.routing;

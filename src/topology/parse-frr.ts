@@ -36,6 +36,10 @@ export interface FrrConf {
 const HARMLESS =
   /^(frr (version|defaults)|log |service |no ipv6 forwarding|ip forwarding|end$|line vty|exit$|description )/;
 
+/** Statements of FRR's configuration node: at the left margin they end an `interface` or `router` block. */
+const TOP_LEVEL =
+  /^(interface|router|hostname|log|line|end|frr|service|password|enable|debug|access-list|route-map|key|vrf|bfd|agentx|segment-routing|(no )?(ip|ipv6) (route|forwarding|prefix-list|protocol|nht|import-table)\b)/;
+
 /** Version 2 only on an interface: what routelab speaks anyway (topology/frr-config writes it). */
 const RIP_V2_ONLY = /^ip rip (send|receive) version 2$/;
 
@@ -63,7 +67,11 @@ export function parseFrrConf(text: string, file: string, diag: Diagnostics): Frr
     }
     const at = (word = 0): SourcePos => ({ file, line, col: indent + 1 + colOf(t, word) });
     const w = t.split(/\s+/);
-    if (indent === 0) block = undefined; // a statement at the left margin ends any block
+    // FRR reads a line in the block it is in and, when the block has no such command, in the
+    // blocks around it (lib/command.c, config_from_file): indentation means nothing to it, and
+    // Kathará's labs write `router rip` / `network …` all at the left margin. A top-level
+    // statement ends the block; any other line stays in it.
+    if (indent === 0 && block && TOP_LEVEL.test(t)) block = undefined;
 
     if (block?.kind === "other") return; // reported once when the block opened
     if (block?.kind === "interface") {

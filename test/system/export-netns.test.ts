@@ -10,7 +10,8 @@
  * (engines/netns/daemons), and the exported frr.conf applied with `vtysh -b` as FRR's own
  * start-up script does with an integrated configuration.
  * Tables are read as the netns engine reads them (kernel routes + zebra's RIP metrics) and
- * compared with the simulator's by cli/compare. The static seed's export runs the same way, and
+ * compared with the simulator's by cli/compare. The static seed's export and the Kathará export
+ * (its NODE/etc/frr files, on the lab directory read back with eth0… names) run the same way, and
  * FRR's own parser (`vtysh --dryrun`) accepts every frr.conf exported from generated topologies.
  *
  * Needs Linux, root and FRR; skipped elsewhere, but FAILS under CI=true when they are missing.
@@ -82,6 +83,8 @@ class ExportedFrrLab {
   constructor(
     readonly plan: LabPlan,
     readonly labDir: string,
+    /** Where a node's FRR files are in the export: `NODE/` (containerlab), `NODE/etc/frr/` (Kathará). */
+    readonly frrDir: (node: string) => string = (node) => join(labDir, node),
   ) {}
 
   private dir(node: string): string {
@@ -116,10 +119,10 @@ class ExportedFrrLab {
   private async startFrr(node: string, netns: string): Promise<void> {
     const dir = this.dir(node);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "frr.conf"), readFileSync(join(this.labDir, node, "frr.conf")));
+    writeFileSync(join(dir, "frr.conf"), readFileSync(join(this.frrDir(node), "frr.conf")));
     writeFileSync(join(dir, "vtysh.conf"), "");
     execFileSync("chown", ["-R", "frr:frr", dir]);
-    const daemons = readFileSync(join(this.labDir, node, "daemons"), "utf8");
+    const daemons = readFileSync(join(this.frrDir(node), "daemons"), "utf8");
     // Daemon lines only (`ripd=yes`), not settings such as `vtysh_enable=yes`.
     const on = [...daemons.matchAll(/^(zebra|[a-z0-9]+d)=yes$/gm)].map((m) => m[1]!);
     // zebra first: the others connect to its socket.
@@ -278,6 +281,29 @@ describe.skipIf(why !== null && !CI)("containerlab export on FRR (root, FRR)", (
 
     // Addresses came from frr.conf (zebra), forwarding too: vm4 reaches vm9 through vm1 and vm3.
     expect(lab.routes("vm9").find((x) => x.dest === "10.0.40.0/24")?.metric).toBe(3);
+    expect(await lab.ping("vm4", "10.0.90.2")).toMatch(/2 packets transmitted, 2 received/);
+    await sim.close();
+  }, 120_000);
+
+  it("the Kathará export's FRR files (NODE/etc/frr) converge to the simulator's tables too", async () => {
+    work = mkdtempSync(join(tmpdir(), "rl-export-kat-"));
+    const file = join(work, "seed.yaml");
+    writeFileSync(file, fastSeedYaml());
+    const out = join(work, "k");
+    const r = routelab(["export", file, "--format", "kathara", "--out", out]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const original = loadTopologyFile(file);
+    const sim = createSimLab(original, { seed: 1 });
+    expect(await converged(sim)).toBe(true);
+    await removeLeftovers(PREFIX);
+    // The lab as Kathará wires it: the directory read back (eth0… names), FRR from NODE/etc/frr.
+    lab = new ExportedFrrLab(planLab(loadTopologyFile(out), PREFIX), out, (n) => join(out, n, "etc", "frr"));
+    await lab.boot();
+    expect(lab.state.state.pids).toHaveLength(18);
+    const result = await sameTables(original, sim, lab, 60_000);
+    expect(result.differences).toEqual([]);
+    expect(result.pathDifferences).toEqual([]);
     expect(await lab.ping("vm4", "10.0.90.2")).toMatch(/2 packets transmitted, 2 received/);
     await sim.close();
   }, 120_000);
