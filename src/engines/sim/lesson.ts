@@ -13,7 +13,6 @@ import { runScenario, type Statement } from "../../lab/scenario.js";
 import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
 import { longestRipUpdate } from "../../topology/rip-timers.js";
-import type { WallClock } from "../../sim/index.js";
 import { RewindableLab, type RewindableOptions } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
 
