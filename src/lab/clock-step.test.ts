@@ -34,12 +34,12 @@ describe("clock step", () => {
 
   it("POST /api/clock {step: 5000h} is a 400 naming step; the server is not held", async () => {
     const lab = createSimLab(seed());
-    app = (await buildApp({ lab, webRoot: "/nonexistent", adminToken: "t0ken-t0ken" })).app;
+    app = (await buildApp({ lab, webRoot: "/nonexistent", adminToken: "t0ken-t0ken-t0ken" })).app;
     const r = await app.inject({
       method: "POST",
       url: "/api/clock",
       payload: { step: "5000h" },
-      headers: { authorization: "Bearer t0ken-t0ken" },
+      headers: { authorization: "Bearer t0ken-t0ken-t0ken" },
     });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ field: "step" });
@@ -49,14 +49,14 @@ describe("clock step", () => {
 
   it("a long step yields between slices: a request made meanwhile is answered before it ends", async () => {
     const lab = createSimLab(seed());
-    app = (await buildApp({ lab, webRoot: "/nonexistent", adminToken: "t0ken-t0ken" })).app;
+    app = (await buildApp({ lab, webRoot: "/nonexistent", adminToken: "t0ken-t0ken-t0ken" })).app;
     const order: string[] = [];
     const step = app
       .inject({
         method: "POST",
         url: "/api/clock",
         payload: { step: "6h" },
-        headers: { authorization: "Bearer t0ken-t0ken" },
+        headers: { authorization: "Bearer t0ken-t0ken-t0ken" },
       })
       .then((r) => order.push(`step ${r.statusCode}`));
     // Once the step has begun (the clock moved), ask for the clock: taken in one piece, the step

@@ -71,7 +71,12 @@ describe("the topology JSON Schema", () => {
   }
 
   // examples/bad: the validator refuses all; the schema those of a wrong structure.
-  const STRUCTURAL = new Set(["unknown-key.yaml", "wrong-type.yaml", "bad-split-horizon.yaml"]);
+  const STRUCTURAL = new Set([
+    "unknown-key.yaml",
+    "wrong-type.yaml",
+    "bad-split-horizon.yaml",
+    "bad-rip-version.yaml",
+  ]);
   // Not YAML the schema could see: a syntax error, and a mapping with a key twice.
   const NOT_JSON = new Set(["yaml-syntax.yaml", "duplicate-node.yaml"]);
   for (const f of readdirSync(join(EXAMPLES, "bad")).filter((x) => x.endsWith(".yaml"))) {
