@@ -8,9 +8,11 @@ import { createNetnsLab } from "../engines/netns/index.js";
 import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { createServer } from "../server/index.js";
-import { defaultUsersFile, type Logins, loginBanner, startLogins } from "../server/logins.js";
+import { type Logins, loginBanner, startLogins } from "../server/logins.js";
+import { defaultStateDir, importLegacyState, openStateDir } from "../server/state-dir.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
+import { pageBanner, roomHosts } from "./room.js";
 
 export interface UpArgs {
   topology: string;
@@ -19,7 +21,9 @@ export interface UpArgs {
   speed: number;
   seed: number;
   adminToken?: string | undefined;
-  /** Users file; default routelab-users.yaml beside the topology. */
+  /** The class's state directory (users file, host key, journals); default defaultStateDir(). */
+  state?: string | undefined;
+  /** Users file; default users.yaml in the state directory. */
   users?: string | undefined;
   /** SSH port, or false for none. */
   ssh: number | false;
@@ -50,10 +54,14 @@ export async function runUp(a: UpArgs): Promise<number> {
     session = lesson.session;
   }
   let logins: Logins;
+  const notes: string[] = [];
   try {
+    const state = openStateDir(a.state ?? defaultStateDir());
+    if (a.users === undefined) notes.push(...importLegacyState(a.topology, state));
     logins = await startLogins({
       lab,
-      usersFile: a.users ?? defaultUsersFile(a.topology),
+      usersFile: a.users ?? state.usersFile,
+      hostKeyPath: state.hostKey,
       sshPort: a.ssh,
       host: a.host,
     });
@@ -85,10 +93,16 @@ export async function runUp(a: UpArgs): Promise<number> {
     }
     throw e;
   }
+  const hosts = roomHosts(a.host);
+  const sshHosts = hosts.room.length > 0 ? hosts.room : [hosts.local ?? a.host];
+  // What `routelab users …` needs to find the same users file as this lab.
+  const usersFlags =
+    a.users !== undefined ? ` --users ${a.users}` : a.state !== undefined ? ` --state ${a.state}` : "";
   a.out(
     `routelab: ${topo.name}: ${topo.nodes.length} routers, ${topo.links.length} links, speed ${a.speed}x\n` +
-      `  live picture and API: ${server.url}/\n` +
-      loginBanner(logins) +
+      pageBanner(a.host, server.port, hosts) +
+      loginBanner(logins, { hosts: sshHosts, usersFlags }) +
+      notes.map((n) => `  note: ${n}\n`).join("") +
       `  stop with Ctrl-C\n`,
   );
   const stop =

@@ -61,6 +61,8 @@ export interface ServerOptions {
 export interface RunningServer {
   /** `http://127.0.0.1:8080` */
   url: string;
+  /** The port it listens on (the one picked, for port 0). */
+  port: number;
   app: FastifyInstance;
   fanout: EventFanout;
   close(): Promise<void>;
@@ -189,10 +191,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   await app.listen({ port: opts.port ?? 8080, host });
   fanout.start();
   const addr = app.server.address();
-  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8080);
   const shown = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}`,
+    port,
     app,
     fanout,
     close: async () => {
