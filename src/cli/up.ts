@@ -64,6 +64,8 @@ export async function runUp(a: UpArgs): Promise<number> {
       hostKeyPath: state.hostKey,
       sshPort: a.ssh,
       host: a.host,
+      // The SSH server's log (logins, refusals, a connection ssh2 closed and why) on stderr, as a daemon's.
+      log: (line) => a.err(`${line}\n`),
     });
   } catch (e) {
     await lab.close();

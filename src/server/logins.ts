@@ -62,7 +62,7 @@ export async function startLogins(o: LoginsOptions): Promise<Logins> {
     throttle,
     limits,
     sessions,
-    warnings: [...users.warnings(), ...(ssh?.warnings ?? [])],
+    warnings: users.warnings(),
     close: async () => {
       await ssh?.close();
     },
