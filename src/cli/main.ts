@@ -21,8 +21,9 @@ export const BUNDLED_SEED = fileURLToPath(new URL("../../examples/seed.yaml", im
 
 /** package.json's version (dist/cli and src/cli are both two levels below it). */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string })
-    .version;
+  return (
+    JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+  ).version;
 }
 
 const TOPOLOGY_ARG = "topology file (default: the bundled seed network, examples/seed.yaml)";
@@ -90,6 +91,7 @@ async function program(
     )
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .option("--lan", "open the lab to the network (listen on 0.0.0.0; the banner prints the room's URLs)")
+    .option("--private", "watching needs a login too (default: anyone may watch the map)")
     .addOption(new Option("--speed <x>", "clock speed factor (0.05 to 100)").default(1).argParser(speedArg))
     .addOption(new Option("--seed <n>", "random seed").default(1).argParser(intArg("--seed")))
     .addOption(
@@ -98,7 +100,10 @@ async function program(
       ),
     )
     .addOption(engineOption())
-    .option("--state <dir>", "the class's state directory: users, SSH host key (default ~/.local/state/routelab)")
+    .option(
+      "--state <dir>",
+      "the class's state directory: users, SSH host key (default ~/.local/state/routelab)",
+    )
     .option("--users <file>", "users file (default: users.yaml in the state directory)")
     .addOption(
       new Option("--ssh <port>", "SSH port (0 = any free port)").default(2222).argParser(intArg("--ssh")),
@@ -111,6 +116,7 @@ async function program(
           http: number;
           host: string;
           lan?: boolean;
+          private?: boolean;
           state?: string;
           speed: number;
           seed: number;
@@ -122,7 +128,9 @@ async function program(
       ) => {
         const { lan, ...rest } = o;
         const host = lan ? "0.0.0.0" : o.host;
-        exit(await (await import("./up.js")).runUp({ topology: topo ?? BUNDLED_SEED, ...rest, host, out, err }));
+        exit(
+          await (await import("./up.js")).runUp({ topology: topo ?? BUNDLED_SEED, ...rest, host, out, err }),
+        );
       },
     );
   p.command("compare")
@@ -144,8 +152,7 @@ async function program(
       ),
     );
   // The users commands load the SSH key parser; only `routelab users …` pays for it.
-  if (argv[2] === "users")
-    (await import("./users.js")).registerUsersCommands(p, { out });
+  if (argv[2] === "users") (await import("./users.js")).registerUsersCommands(p, { out });
   else p.command("users").description("manage the users file: add, list, remove (routelab users --help)");
   registerGradeCommand(p, out, err, exit);
   registerExportCommand(p, out);

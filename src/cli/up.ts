@@ -25,6 +25,8 @@ export interface UpArgs {
   state?: string | undefined;
   /** Users file; default users.yaml in the state directory. */
   users?: string | undefined;
+  /** Watching needs a login too. */
+  private?: boolean | undefined;
   /** SSH port, or false for none. */
   ssh: number | false;
   /** `sim` (default) or `netns` (Linux namespaces + FRR, root; real time, speed 1 only). */
@@ -84,6 +86,7 @@ export async function runUp(a: UpArgs): Promise<number> {
       host: a.host,
       adminToken: a.adminToken,
       logins,
+      private: a.private === true,
     });
   } catch (e) {
     await logins.close();

@@ -202,7 +202,14 @@ export function registerUsersCommands(program: Command, io: UsersCliIo): Command
   ).action(
     async (
       name: string,
-      o: { password?: string | true; key?: string; role?: Role; color?: string; users?: string; state?: string },
+      o: {
+        password?: string | true;
+        key?: string;
+        role?: Role;
+        color?: string;
+        users?: string;
+        state?: string;
+      },
     ) => {
       const add: UsersAddOptions = {};
       if (o.password === true) add.password = await readPassword(`Password for ${name}: `, io.password);
@@ -213,8 +220,8 @@ export function registerUsersCommands(program: Command, io: UsersCliIo): Command
       io.out(await usersAdd(usersFileOf(o, true), name, add));
     },
   );
-  fileOpts(users.command("list").description("list the users")).action((o: { users?: string; state?: string }) =>
-    io.out(usersList(usersFileOf(o, false))),
+  fileOpts(users.command("list").description("list the users")).action(
+    (o: { users?: string; state?: string }) => io.out(usersList(usersFileOf(o, false))),
   );
   fileOpts(users.command("remove").description("remove a user").argument("<name>", "login name")).action(
     (name: string, o: { users?: string; state?: string }) => io.out(usersRemove(usersFileOf(o, false), name)),

@@ -13,7 +13,12 @@ describe("startLogins", () => {
     const state = openStateDir(dir);
     const file = state.usersFile;
     expect(file).toBe(join(dir, "users.yaml"));
-    const l = await startLogins({ lab: new FakeLab(), usersFile: file, hostKeyPath: state.hostKey, sshPort: 0 });
+    const l = await startLogins({
+      lab: new FakeLab(),
+      usersFile: file,
+      hostKeyPath: state.hostKey,
+      sshPort: 0,
+    });
     try {
       expect(l.created?.name).toBe("instructor");
       expect(statSync(dir).mode & 0o777).toBe(0o700);

@@ -86,7 +86,8 @@ export function loginBanner(l: Logins, o: BannerOptions = {}): string {
   if (l.ssh) {
     const who = l.created?.name ?? "USER";
     const at = o.hosts ?? [l.ssh.host];
-    if (at.length === 1) s += `  ssh logins: ssh -p ${l.ssh.port} ${who}@${at[0]} (host key ${l.ssh.fingerprint})\n`;
+    if (at.length === 1)
+      s += `  ssh logins: ssh -p ${l.ssh.port} ${who}@${at[0]} (host key ${l.ssh.fingerprint})\n`;
     else {
       s += `  ssh logins (host key ${l.ssh.fingerprint}):\n`;
       for (const h of at) s += `    ssh -p ${l.ssh.port} ${who}@${h}\n`;

@@ -23,7 +23,9 @@ describe("the state directory", () => {
     const file = join(tmp(), "f");
     writeFileSync(file, "x");
     expect(() => openStateDir(join(file, "sub"))).toThrow(
-      new RegExp(`cannot use state directory ${file}/sub: not a directory \\(choose another with --state DIR\\)`),
+      new RegExp(
+        `cannot use state directory ${file}/sub: not a directory \\(choose another with --state DIR\\)`,
+      ),
     );
   });
 
@@ -40,7 +42,9 @@ describe("the state directory", () => {
     expect(statSync(p.hostKey).mode & 0o777).toBe(0o600);
     // The next start has its own users file: the old one is named as unused, not copied again.
     writeFileSync(join(labDir, "routelab-users.yaml"), "users: {changed: {}}\n");
-    expect(importLegacyState(join(labDir, "seed.yaml"), p)[0]).toMatch(/routelab-users\.yaml \(from an older routelab\) is not read/);
+    expect(importLegacyState(join(labDir, "seed.yaml"), p)[0]).toMatch(
+      /routelab-users\.yaml \(from an older routelab\) is not read/,
+    );
     expect(readFileSync(p.usersFile, "utf8")).toBe("users: {}\n");
     // Nothing beside the topology: nothing to say.
     expect(importLegacyState(join(tmp(), "seed.yaml"), openStateDir(join(tmp(), "s2")))).toEqual([]);

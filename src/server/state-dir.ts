@@ -55,7 +55,8 @@ export function openStateDir(dir: string): StatePaths {
   const p = statePaths(dir);
   try {
     mkdirSync(p.dir, { recursive: true, mode: 0o700 });
-    if (!statSync(p.dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    if (!statSync(p.dir).isDirectory())
+      throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =

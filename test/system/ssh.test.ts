@@ -207,7 +207,10 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     expect(huge.code).toBe(255); // ssh's status when the connection is lost
     expect(huge.out).toBe("");
     await until(
-      () => logLines.some((l) => /alice sent a packet (of \d+ bytes, )?longer than the 35000 the SSH library takes/.test(l)),
+      () =>
+        logLines.some((l) =>
+          /alice sent a packet (of \d+ bytes, )?longer than the 35000 the SSH library takes/.test(l),
+        ),
       () => logLines.join("\n"),
       5000,
     );

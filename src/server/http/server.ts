@@ -42,6 +42,12 @@ export interface ServerOptions {
    * the role's policy and caps), control actions an instructor; the admin token still works.
    */
   logins?: LoginServices;
+  /**
+   * With logins: watching needs a login too (`up --private`). Without it the map, the clock and
+   * the event stream are public and everything personal (terminals, a student's own checks, the
+   * users file's roster) needs a login.
+   */
+  private?: boolean;
   /** Replaces the rules above (compose with chainAuthorizers). */
   authorize?: Authorizer;
   /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
@@ -102,12 +108,15 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
     lab: opts.lab,
     authorize:
       opts.authorize ??
-      (opts.logins ? loginsAuthorizer(opts.logins, opts.adminToken) : tokenAuthorizer(opts.adminToken)),
+      (opts.logins
+        ? loginsAuthorizer(opts.logins, opts.adminToken, { private: opts.private === true })
+        : tokenAuthorizer(opts.adminToken)),
     execLimits: { ...DEFAULT_EXEC_LIMITS, ...opts.execLimits },
     stats: new UserStats().attach(opts.lab),
   };
   if (opts.logins) ctx.logins = opts.logins;
   if (opts.lesson) ctx.lesson = true;
+  if (opts.logins && opts.private) ctx.private = true;
   const fanout = new EventFanout(opts.lab, opts.fanout);
   app.setErrorHandler(errorHandler);
   // Every answer carries a strict policy: the page runs only its own bundled script and styles

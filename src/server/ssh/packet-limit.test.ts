@@ -6,7 +6,9 @@ import { isTooLongPacket, SSH2_EXEC_COMMAND_MAX, SSH2_PACKET_MAX, tooLongPacket 
 describe("ssh2's packet limit", () => {
   it("is the constant of the installed ssh2, unpatched (lib/protocol/crypto.js)", () => {
     const file = createRequire(import.meta.url).resolve("ssh2/lib/protocol/crypto.js");
-    expect(readFileSync(file, "utf8")).toMatch(new RegExp(`^const MAX_PACKET_SIZE = ${SSH2_PACKET_MAX};$`, "m"));
+    expect(readFileSync(file, "utf8")).toMatch(
+      new RegExp(`^const MAX_PACKET_SIZE = ${SSH2_PACKET_MAX};$`, "m"),
+    );
     expect(SSH2_EXEC_COMMAND_MAX).toBe(34_942);
   });
 

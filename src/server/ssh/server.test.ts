@@ -256,7 +256,13 @@ describe("ssh server under abuse", () => {
       });
     // a longer one makes ssh2 close the connection (it never reaches the server), logged with why …
     await expect(exec(d, `vm1 echo ${"a".repeat(40_000)}`)).rejects.toThrow();
-    await until(() => logs.some((l) => /alice sent a packet of \d+ bytes, longer than the 35000 the SSH library takes/.test(l)), 3000);
+    await until(
+      () =>
+        logs.some((l) =>
+          /alice sent a packet of \d+ bytes, longer than the 35000 the SSH library takes/.test(l),
+        ),
+      3000,
+    );
     // … and the server carries on
     const e = await connect("alice", { privateKey: aliceKey.private });
     expect(await exec(e, "vm3 echo still here")).toMatchObject({ out: "still here\n", code: 0 });
