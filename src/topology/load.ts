@@ -60,6 +60,7 @@ export function topologyExtensions(): string[] {
  * Throws LabError (LabErrors for several faults), each with file, line, column and field.
  */
 export function loadTopologyText(text: string, fileName: string, opts: LoadOptions = {}): Topology {
+  refuseBinary(text, fileName);
   const lower = fileName.toLowerCase();
   const byName = formats.find((f) => f.extensions.some((x) => lower.endsWith(x)));
   if (byName) return byName.parse(text, fileName, opts);
@@ -71,6 +72,24 @@ export function loadTopologyText(text: string, fileName: string, opts: LoadOptio
   throw new LabError(
     `cannot tell the topology format of this file: name it ${known}`,
     { file: fileName },
+    "format",
+  );
+}
+
+/**
+ * A file with control characters (NUL, ESC …) or bytes that are not UTF-8 (decoded as U+FFFD)
+ * is not a topology: every format is text (YAML 1.2 allows no C0 control but tab, LF and CR).
+ * Refused before any parser echoes its bytes back in an error message.
+ */
+function refuseBinary(text: string, fileName: string): void {
+  const m = /[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]/.exec(text);
+  if (!m) return;
+  const before = text.slice(0, m.index);
+  const line = before.split("\n").length;
+  const column = m.index - before.lastIndexOf("\n");
+  throw new LabError(
+    `not a topology: binary data (byte ${m[0] === "\ufffd" ? "not UTF-8" : `0x${m[0].charCodeAt(0).toString(16).padStart(2, "0")}`}); topology files are text: ${topologyExtensions().join(", ")}`,
+    { file: fileName, line, col: column },
     "format",
   );
 }
