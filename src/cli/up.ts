@@ -98,6 +98,14 @@ export async function runUp(a: UpArgs): Promise<number> {
     }
     throw e;
   }
+  // Listen for Ctrl-C before the banner says it works: one sent as soon as it is read must not
+  // kill the process before its handler exists (a test caught that race).
+  const stop =
+    a.until ??
+    new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
   const hosts = roomHosts(a.host);
   const sshHosts = hosts.room.length > 0 ? hosts.room : [hosts.local ?? a.host];
   // What `routelab users …` needs to find the same users file as this lab.
@@ -110,12 +118,6 @@ export async function runUp(a: UpArgs): Promise<number> {
       notes.map((n) => `  note: ${n}\n`).join("") +
       `  stop with Ctrl-C\n`,
   );
-  const stop =
-    a.until ??
-    new Promise<void>((resolve) => {
-      process.once("SIGINT", () => resolve());
-      process.once("SIGTERM", () => resolve());
-    });
   await stop;
   a.out("routelab: shutting down\n");
   await logins.close();
