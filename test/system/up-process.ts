@@ -14,6 +14,8 @@ export interface UpProcess {
   sshPort: number | undefined;
   /** The one-time password printed when the users file was made. */
   password: string | undefined;
+  /** Everything printed so far. */
+  stdout(): string;
   stderr(): string;
   stop(): Promise<number | null>;
 }
@@ -24,7 +26,21 @@ export function startUp(
   args: string[],
   opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<UpProcess> {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: npx runs routelab as a child and does not pass SIGTERM on, so the
+  // signal goes to the group, as a terminal's Ctrl-C does.
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
   let out = "";
   let err = "";
   child.stdout!.on("data", (d) => {
@@ -36,7 +52,7 @@ export function startUp(
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      signal("SIGKILL");
       reject(
         new Error(
           `no banner within ${opts.timeoutMs ?? 60_000} ms; stdout ${JSON.stringify(out)} stderr ${JSON.stringify(err)}`,
@@ -57,9 +73,10 @@ export function startUp(
         url: /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)![1]!,
         sshPort: Number(/ssh -p (\d+) /.exec(out)?.[1]) || undefined,
         password: /first login: user \S+, password (\S+)/.exec(out)?.[1],
+        stdout: () => out,
         stderr: () => err,
         stop: () => {
-          child.kill("SIGTERM");
+          signal("SIGTERM");
           return exited;
         },
       });
