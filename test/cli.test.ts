@@ -34,6 +34,25 @@ describe("routelab check", () => {
     expect(r.err).toBe("nope.yaml: cannot read topology: no such file\n");
   });
 
+  it("says a binary file is not a topology, without echoing its bytes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "routelab-check-bin-"));
+    const elf = join(dir, "node.yaml");
+    // The start of an ELF executable (x86-64), named .yaml.
+    writeFileSync(elf, Buffer.concat([Buffer.from("\x7fELF\x02\x01\x01\x00", "latin1"), Buffer.alloc(56)]));
+    const r = routelab(["check", elf]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^${elf}:1:1: not a topology: binary data \\(byte 0x7f\\); topology files are text: .*\\.graphml\n$`,
+      ),
+    );
+    const latin1 = join(dir, "latin1.yaml");
+    writeFileSync(latin1, Buffer.from("name: x\nnodes: [caf\xe9]\n", "latin1"));
+    expect(routelab(["check", latin1]).err).toBe(
+      `${latin1}:2:12: not a topology: binary data (byte not UTF-8); topology files are text: .clab.yml, .clab.yaml, .yaml, .yml, .edges, .graphml\n`,
+    );
+  });
+
   it("answers bad usage with exit 2", () => {
     const r = routelab(["check"]);
     expect(r.code).toBe(2);

@@ -9,6 +9,8 @@
  * converge); 2 bad usage or a bad scenario script; 70 an internal error; 141 the reader of
  * the output went away (`routelab run … | head`: the run stops, quietly, as on SIGPIPE).
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { LabError } from "../core/errors.js";
 import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
@@ -18,7 +20,18 @@ import { registerGradeCommand } from "./grade.js";
 import { checkAdminToken } from "../server/http/admin-token.js";
 import type { LogLevel } from "../server/log.js";
 import { EXIT_READER_GONE, guardOutput } from "./reader-gone.js";
-import { defaultUsersFile } from "../server/users/file.js";
+
+/** The seed network shipped in the package (examples/seed.yaml), found from any folder. */
+export const BUNDLED_SEED = fileURLToPath(new URL("../../examples/seed.yaml", import.meta.url));
+
+/** package.json's version (dist/cli and src/cli are both two levels below it). */
+export function packageVersion(): string {
+  return (
+    JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+  ).version;
+}
+
+const TOPOLOGY_ARG = "topology file or Kathará lab directory (default: the bundled seed network, examples/seed.yaml)";
 
 export const EXIT_USAGE = 2;
 
@@ -31,7 +44,7 @@ async function program(
 ): Promise<Command> {
   const p = new Command("routelab")
     .description("A virtual routing lab: simulated routers, real packets, live picture")
-    .version("0.1.0")
+    .version(packageVersion())
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: out, writeErr: err })
     .exitOverride();
@@ -48,7 +61,7 @@ async function program(
 
   p.command("run")
     .description("boot a topology unpaced, run a scenario script, print what happened, exit")
-    .argument("[topology]", "topology file or Kathará lab directory", "examples/seed.yaml")
+    .argument("[topology]", TOPOLOGY_ARG)
     .requiredOption("-s, --script <file>", "scenario script ('-' for standard input)")
     .addOption(
       new Option("--seed <n>", "random seed (same seed, same output)")
@@ -61,7 +74,7 @@ async function program(
     .option("--prefix <name>", PREFIX_HELP)
     .action(
       async (
-        topo: string,
+        topo: string | undefined,
         o: {
           script: string;
           seed: number;
@@ -73,7 +86,7 @@ async function program(
       ) =>
         exit(
           await (await import("./run.js")).runRun({
-            topology: topo,
+            topology: topo ?? BUNDLED_SEED,
             script: o.script,
             seed: o.seed,
             capture: o.capture,
@@ -88,11 +101,13 @@ async function program(
     );
   p.command("up")
     .description("boot a lab paced in real time and serve the live picture, the API and logins")
-    .argument("[topology]", "topology file or Kathará lab directory", "examples/seed.yaml")
+    .argument("[topology]", TOPOLOGY_ARG)
     .addOption(
       new Option("--http <port>", "HTTP port (0 = any free port)").default(8080).argParser(intArg("--http")),
     )
     .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--lan", "open the lab to the network (listen on 0.0.0.0; the banner prints the room's URLs)")
+    .option("--private", "watching needs a login too (default: anyone may watch the map)")
     .addOption(new Option("--speed <x>", "clock speed factor (0.05 to 100)").default(1).argParser(speedArg))
     .addOption(new Option("--seed <n>", "random seed").default(1).argParser(intArg("--seed")))
     .addOption(
@@ -109,7 +124,11 @@ async function program(
         .default("info"),
     )
     .addOption(engineOption())
-    .option("--users <file>", "users file (default: routelab-users.yaml beside the topology)")
+    .option(
+      "--state <dir>",
+      "the class's state directory: users, SSH host key (default ~/.local/state/routelab)",
+    )
+    .option("--users <file>", "users file (default: users.yaml in the state directory)")
     .addOption(
       new Option("--ssh <port>", "SSH port (0 = any free port)").default(2222).argParser(intArg("--ssh")),
     )
@@ -117,10 +136,13 @@ async function program(
     .option("--prefix <name>", PREFIX_HELP)
     .action(
       async (
-        topo: string,
+        topo: string | undefined,
         o: {
           http: number;
           host: string;
+          lan?: boolean;
+          private?: boolean;
+          state?: string;
           speed: number;
           seed: number;
           adminToken?: string;
@@ -138,19 +160,23 @@ async function program(
             "routelab: warning: --admin-token is visible to every user of this machine (ps); " +
               "set ROUTELAB_ADMIN_TOKEN instead\n",
           );
-        exit(await (await import("./up.js")).runUp({ topology: topo, ...o, out, err }));
+        const { lan, ...rest } = o;
+        const host = lan ? "0.0.0.0" : o.host;
+        exit(
+          await (await import("./up.js")).runUp({ topology: topo ?? BUNDLED_SEED, ...rest, host, out, err }),
+        );
       },
     );
   p.command("compare")
     .description("run a topology on the simulator and on Linux namespaces + FRR, report route differences")
-    .argument("[topology]", "topology file or Kathará lab directory", "examples/seed.yaml")
+    .argument("[topology]", TOPOLOGY_ARG)
     .option("-s, --script <file>", "scenario script run on both engines ('-' for standard input)")
     .addOption(new Option("--seed <n>", "simulator random seed").default(1).argParser(intArg("--seed")))
     .option("--prefix <name>", PREFIX_HELP)
-    .action(async (topo: string, o: { script?: string; seed: number; prefix?: string }) =>
+    .action(async (topo: string | undefined, o: { script?: string; seed: number; prefix?: string }) =>
       exit(
         await (await import("./compare.js")).runCompare({
-          topology: topo,
+          topology: topo ?? BUNDLED_SEED,
           script: o.script,
           seed: o.seed,
           prefix: o.prefix,
@@ -160,8 +186,7 @@ async function program(
       ),
     );
   // The users commands load the SSH key parser; only `routelab users …` pays for it.
-  if (argv[2] === "users")
-    (await import("./users.js")).registerUsersCommands(p, { out }, defaultUsersFile("examples/seed.yaml"));
+  if (argv[2] === "users") (await import("./users.js")).registerUsersCommands(p, { out });
   else p.command("users").description("manage the users file: add, list, remove (routelab users --help)");
   registerGradeCommand(p, out, err, exit);
   registerExportCommand(p, out);

@@ -9,10 +9,12 @@ import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { createServer } from "../server/index.js";
 import { createServerLog, type LogLevel } from "../server/log.js";
-import { defaultUsersFile, type Logins, loginBanner, startLogins } from "../server/logins.js";
+import { type Logins, loginBanner, startLogins } from "../server/logins.js";
+import { defaultStateDir, importLegacyState, openStateDir } from "../server/state-dir.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
 import { netnsOptions } from "./netns-options.js";
+import { pageBanner, roomHosts } from "./room.js";
 
 export interface UpArgs {
   topology: string;
@@ -21,8 +23,12 @@ export interface UpArgs {
   speed: number;
   seed: number;
   adminToken?: string | undefined;
-  /** Users file; default routelab-users.yaml beside the topology. */
+  /** The class's state directory (users file, host key, journals); default defaultStateDir(). */
+  state?: string | undefined;
+  /** Users file; default users.yaml in the state directory. */
   users?: string | undefined;
+  /** Watching needs a login too. */
+  private?: boolean | undefined;
   /** SSH port, or false for none. */
   ssh: number | false;
   /** Level of the structured HTTP + SSH log on standard error (default info). */
@@ -58,10 +64,14 @@ export async function runUp(a: UpArgs): Promise<number> {
   // One structured log for both servers: logins, failures, throttling, refused connections.
   const log = createServerLog(a.logLevel ?? "info");
   let logins: Logins;
+  const notes: string[] = [];
   try {
+    const state = openStateDir(a.state ?? defaultStateDir());
+    if (a.users === undefined) notes.push(...importLegacyState(a.topology, state));
     logins = await startLogins({
       lab,
-      usersFile: a.users ?? defaultUsersFile(a.topology),
+      usersFile: a.users ?? state.usersFile,
+      hostKeyPath: state.hostKey,
       sshPort: a.ssh,
       host: a.host,
       log,
@@ -84,6 +94,7 @@ export async function runUp(a: UpArgs): Promise<number> {
       adminToken: a.adminToken,
       logins,
       logger: log,
+      private: a.private === true,
     });
   } catch (e) {
     await logins.close();
@@ -95,18 +106,26 @@ export async function runUp(a: UpArgs): Promise<number> {
     }
     throw e;
   }
-  a.out(
-    `routelab: ${topo.name}: ${topo.nodes.length} routers, ${topo.links.length} links, speed ${a.speed}x\n` +
-      `  live picture and API: ${server.url}/\n` +
-      loginBanner(logins) +
-      `  stop with Ctrl-C\n`,
-  );
+  // Listen for Ctrl-C before the banner says it works: one sent as soon as it is read must not
+  // kill the process before its handler exists (a test caught that race).
   const stop =
     a.until ??
     new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());
     });
+  const hosts = roomHosts(a.host);
+  const sshHosts = hosts.room.length > 0 ? hosts.room : [hosts.local ?? a.host];
+  // What `routelab users …` needs to find the same users file as this lab.
+  const usersFlags =
+    a.users !== undefined ? ` --users ${a.users}` : a.state !== undefined ? ` --state ${a.state}` : "";
+  a.out(
+    `routelab: ${topo.name}: ${topo.nodes.length} routers, ${topo.links.length} links, speed ${a.speed}x\n` +
+      pageBanner(a.host, server.port, hosts) +
+      loginBanner(logins, { hosts: sshHosts, usersFlags }) +
+      notes.map((n) => `  note: ${n}\n`).join("") +
+      `  stop with Ctrl-C\n`,
+  );
   await stop;
   a.out("routelab: shutting down\n");
   await logins.close();

@@ -43,8 +43,8 @@ describe("routelab users", () => {
   });
 
   it("wires into commander and reads --password from a pipe or a terminal without echo", async () => {
-    const d = tmp();
-    const file = join(d, "u.yaml");
+    const d = join(tmp(), "state");
+    const file = join(d, "users.yaml"); // the state directory's users file, made by the first add
     let out = "";
     const run = async (
       argv: string[],
@@ -56,8 +56,8 @@ describe("routelab users", () => {
         shown += x;
       });
       const p = new Command("routelab").exitOverride();
-      registerUsersCommands(p, { out: (s) => (out += s), password: { input, output: echo } }, file);
-      await p.parseAsync(["node", "routelab", ...argv]);
+      registerUsersCommands(p, { out: (s) => (out += s), password: { input, output: echo } });
+      await p.parseAsync(["node", "routelab", ...argv, "--state", d]);
       return shown;
     };
     const pipe = new PassThrough();

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { LabError } from "../core/errors.js";
 import { fingerprint, parsePublicKeyLine } from "../server/users/keys.js";
+import { defaultStateDir, openStateDir, statePaths } from "../server/state-dir.js";
 import { randomPassword } from "../server/users/password.js";
 import { ROLES, type Role, UsersStore } from "../server/users/store.js";
 
@@ -172,46 +173,58 @@ export interface UsersCliIo {
   password?: PasswordInput;
 }
 
+/** The users file a command means: `--users FILE`, else the one in the state directory `up` uses. */
+function usersFileOf(o: { users?: string; state?: string }, create: boolean): string {
+  if (o.users !== undefined) return o.users;
+  const dir = o.state ?? defaultStateDir();
+  return (create ? openStateDir(dir) : statePaths(dir)).usersFile;
+}
+
 /**
- * Registers `users add|list|remove` on `program`. `defaultUsersFile` is the file `up` would use
- * for the default topology, so both agree without flags.
+ * Registers `users add|list|remove` on `program`. Without options they edit the users file of
+ * the class's state directory, the one `routelab up` uses, so both agree without flags.
  */
-export function registerUsersCommands(program: Command, io: UsersCliIo, defaultUsersFile: string): Command {
+export function registerUsersCommands(program: Command, io: UsersCliIo): Command {
   const users = program.command("users").description("manage who may log in (the users file)");
-  const usersOpt = () => new Option("--users <file>", "users file").default(defaultUsersFile);
-  users
-    .command("add")
-    .description("add a user, or add a key / change the password, role or colour of one")
-    .argument("<name>", "login name")
-    .option("--password [password]", "set a password (prompted without echo when no value is given)")
-    .option("--key <file>", "add the OpenSSH public key(s) in FILE (e.g. ~/.ssh/id_ed25519.pub)")
-    .addOption(new Option("--role <role>", "instructor or student (new users: student)").choices(ROLES))
-    .option("--color <colour>", "#RRGGBB or a name (default: the next free colour)")
-    .addOption(usersOpt())
-    .action(
-      async (
-        name: string,
-        o: { password?: string | true; key?: string; role?: Role; color?: string; users: string },
-      ) => {
-        const add: UsersAddOptions = {};
-        if (o.password === true) add.password = await readPassword(`Password for ${name}: `, io.password);
-        else if (o.password !== undefined) add.password = o.password;
-        if (o.key !== undefined) add.key = o.key;
-        if (o.role !== undefined) add.role = o.role;
-        if (o.color !== undefined) add.color = o.color;
-        io.out(await usersAdd(o.users, name, add));
+  const fileOpts = (c: Command) =>
+    c
+      .option("--state <dir>", "the class's state directory (default ~/.local/state/routelab)")
+      .option("--users <file>", "users file (default: users.yaml in the state directory)");
+  fileOpts(
+    users
+      .command("add")
+      .description("add a user, or add a key / change the password, role or colour of one")
+      .argument("<name>", "login name")
+      .option("--password [password]", "set a password (prompted without echo when no value is given)")
+      .option("--key <file>", "add the OpenSSH public key(s) in FILE (e.g. ~/.ssh/id_ed25519.pub)")
+      .addOption(new Option("--role <role>", "instructor or student (new users: student)").choices(ROLES))
+      .option("--color <colour>", "#RRGGBB or a name (default: the next free colour)"),
+  ).action(
+    async (
+      name: string,
+      o: {
+        password?: string | true;
+        key?: string;
+        role?: Role;
+        color?: string;
+        users?: string;
+        state?: string;
       },
-    );
-  users
-    .command("list")
-    .description("list the users")
-    .addOption(usersOpt())
-    .action((o: { users: string }) => io.out(usersList(o.users)));
-  users
-    .command("remove")
-    .description("remove a user")
-    .argument("<name>", "login name")
-    .addOption(usersOpt())
-    .action((name: string, o: { users: string }) => io.out(usersRemove(o.users, name)));
+    ) => {
+      const add: UsersAddOptions = {};
+      if (o.password === true) add.password = await readPassword(`Password for ${name}: `, io.password);
+      else if (o.password !== undefined) add.password = o.password;
+      if (o.key !== undefined) add.key = o.key;
+      if (o.role !== undefined) add.role = o.role;
+      if (o.color !== undefined) add.color = o.color;
+      io.out(await usersAdd(usersFileOf(o, true), name, add));
+    },
+  );
+  fileOpts(users.command("list").description("list the users")).action(
+    (o: { users?: string; state?: string }) => io.out(usersList(usersFileOf(o, false))),
+  );
+  fileOpts(users.command("remove").description("remove a user").argument("<name>", "login name")).action(
+    (name: string, o: { users?: string; state?: string }) => io.out(usersRemove(usersFileOf(o, false), name)),
+  );
   return users;
 }

@@ -20,6 +20,17 @@ export interface ControlResult {
 
 const EX_USAGE = 64;
 
+/** The control commands as `help` lists them for instructors: name and one line. */
+export const CONTROL_HELP: readonly { name: string; summary: string }[] = [
+  {
+    name: "link",
+    summary:
+      "take a link down or up, or change it (link down vm1 vm2 [--silent]; link vm1 vm2 delay 20ms loss 10%)",
+  },
+  { name: "node", summary: "crash a router or boot it again (node down vm3; node up vm3)" },
+  { name: "clock", summary: "show the lab's clock, or pause, resume or change its speed (clock speed 2)" },
+];
+
 /** Runs `words` if it is a control command; undefined when it is not one. */
 export function runControlCommand(lab: Lab, words: string[]): ControlResult | undefined {
   const [cmd, ...args] = words;

@@ -27,13 +27,21 @@ export function rewindTarget(t: string | number): Nanos {
   return p.value;
 }
 
-/** Who asks: checks about one student are shown to that student and to instructors only. */
+/**
+ * Who asks: checks about one student are shown to that student and to instructors only (not
+ * to a watcher who has not logged in).
+ */
 export function visibleTo(
   status: LessonStatus,
   who: { role: string; user?: string | undefined },
 ): LessonStatus {
-  if (who.role !== "student") return status;
-  return { ...status, checks: status.checks.filter((c) => c.user === undefined || c.user === who.user) };
+  if (who.role === "instructor") return status;
+  return {
+    ...status,
+    checks: status.checks.filter(
+      (c) => c.user === undefined || (who.user !== undefined && c.user === who.user),
+    ),
+  };
 }
 
 /** A LessonSession's status, shared between pollers for `ttlMs` and dropped on a rewind. */

@@ -4,18 +4,26 @@ import { join } from "node:path";
 import ssh2 from "ssh2";
 import { describe, expect, it } from "vitest";
 import { FakeLab } from "./fake-lab.testkit.js";
-import { defaultUsersFile, loginBanner, startLogins } from "./logins.js";
+import { loginBanner, startLogins } from "./logins.js";
+import { openStateDir } from "./state-dir.js";
 
 describe("startLogins", () => {
   it("creates the users file with an instructor once, starts SSH, and the printed password works", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "routelab-logins-"));
-    const file = defaultUsersFile(join(dir, "seed.yaml"));
-    expect(file).toBe(join(dir, "routelab-users.yaml"));
-    const l = await startLogins({ lab: new FakeLab(), usersFile: file, sshPort: 0 });
+    const dir = join(mkdtempSync(join(tmpdir(), "routelab-logins-")), "state");
+    const state = openStateDir(dir);
+    const file = state.usersFile;
+    expect(file).toBe(join(dir, "users.yaml"));
+    const l = await startLogins({
+      lab: new FakeLab(),
+      usersFile: file,
+      hostKeyPath: state.hostKey,
+      sshPort: 0,
+    });
     try {
       expect(l.created?.name).toBe("instructor");
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect(statSync(join(dir, "routelab-hostkey")).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, "ssh_host_ed25519_key")).mode & 0o777).toBe(0o600);
       const banner = loginBanner(l);
       expect(banner).toContain(`ssh -p ${l.ssh!.port} instructor@127.0.0.1`);
       expect(banner).toContain(`password ${l.created!.password}`);

@@ -2,8 +2,8 @@
  * @module server/logins
  * Everything `routelab up` needs for people to log in, started in one call: the users file
  * (created with an instructor account and a one-time password when there is none), the shared
- * login throttle, per-user limits and web sessions, and the SSH server with its host key kept
- * beside the users file. The HTTP server takes `users`, `throttle`, `limits` and `sessions`
+ * login throttle, per-user limits and web sessions, and the SSH server with its host key (the
+ * CLI keeps both in the class's state directory, server/state-dir.ts). The HTTP server takes `users`, `throttle`, `limits` and `sessions`
  * from here so SSH and the page apply the same rules.
  */
 import type { Lab } from "../lab/lab.js";
@@ -15,11 +15,11 @@ import { SessionStore } from "./users/sessions.js";
 import { UsersStore } from "./users/store.js";
 import { LoginThrottle } from "./users/throttle.js";
 
-export { defaultUsersFile, USERS_FILE } from "./users/file.js";
-
 export interface LoginsOptions {
   lab: Lab;
   usersFile: string;
+  /** The SSH host key (created when missing); default: `routelab-hostkey` beside the users file. */
+  hostKeyPath?: string;
   /** SSH port (0: any free port); `false`: no SSH server. */
   sshPort: number | false;
   host?: string;
@@ -55,7 +55,7 @@ export async function startLogins(o: LoginsOptions): Promise<Logins> {
           throttle,
           limits,
           port: o.sshPort,
-          hostKeyPath: hostKeyPathFor(o.usersFile),
+          hostKeyPath: o.hostKeyPath ?? hostKeyPathFor(o.usersFile),
           ...(o.host !== undefined ? { host: o.host } : {}),
           ...(o.log ? { log: o.log } : {}),
         });
@@ -64,7 +64,7 @@ export async function startLogins(o: LoginsOptions): Promise<Logins> {
     throttle,
     limits,
     sessions,
-    warnings: [...users.warnings(), ...(ssh?.warnings ?? [])],
+    warnings: users.warnings(),
     close: async () => {
       await ssh?.close();
     },
@@ -74,19 +74,33 @@ export async function startLogins(o: LoginsOptions): Promise<Logins> {
   return r;
 }
 
+export interface BannerOptions {
+  /** Where the room reaches the SSH server (one `ssh -p PORT USER@ADDR` line each); default the address it listens on. */
+  hosts?: string[];
+  /** Options the `routelab users` hints need to find the same users file (` --state DIR`). */
+  usersFlags?: string;
+}
+
 /** The lines `up` prints about logging in. */
-export function loginBanner(l: Logins): string {
+export function loginBanner(l: Logins, o: BannerOptions = {}): string {
+  const flags = o.usersFlags ?? "";
   let s = "";
   if (l.ssh) {
-    const host = l.ssh.host === "0.0.0.0" || l.ssh.host === "::" ? "localhost" : l.ssh.host;
     const who = l.created?.name ?? "USER";
-    s += `  ssh logins: ssh -p ${l.ssh.port} ${who}@${host} (host key ${l.ssh.fingerprint})\n`;
+    const at = o.hosts ?? [l.ssh.host];
+    if (at.length === 1)
+      s += `  ssh logins: ssh -p ${l.ssh.port} ${who}@${at[0]} (host key ${l.ssh.fingerprint})\n`;
+    else {
+      s += `  ssh logins (host key ${l.ssh.fingerprint}):\n`;
+      for (const h of at) s += `    ssh -p ${l.ssh.port} ${who}@${h}\n`;
+    }
   }
-  s += `  users: ${l.users.file} (${l.users.list().length} user${l.users.list().length === 1 ? "" : "s"}; routelab users add NAME --password)\n`;
+  const n = l.users.list().length;
+  s += `  users: ${l.users.file} (${n} user${n === 1 ? "" : "s"}; routelab users add NAME${flags} --password)\n`;
   if (l.created)
     s +=
       `  first login: user ${l.created.name}, password ${l.created.password}\n` +
-      `    (shown once; change it with: routelab users add ${l.created.name} --password --users ${l.users.file})\n`;
+      `    (shown once; change it with: routelab users add ${l.created.name}${flags} --password)\n`;
   for (const w of l.warnings) s += `  warning: ${w}\n`;
   return s;
 }

@@ -86,3 +86,52 @@ describe("a terminal on a router that crashes", () => {
     t.close();
   });
 });
+
+describe("help in a terminal", () => {
+  const seed = readFileSync(join(import.meta.dirname, "..", "..", "examples", "seed.yaml"), "utf8");
+  async function helpAs(role: "student" | "instructor"): Promise<string> {
+    const lab = createSimLab(loadTopologyText(seed, "seed.yaml"));
+    let out = "";
+    const t = openTerminal({
+      lab,
+      user: "ann",
+      role,
+      limits: new UserLimits({}),
+      write: (s) => (out += s),
+      onExit: () => {},
+    }) as Terminal;
+    out = "";
+    t.input("help\r");
+    await lab.advance(1e9);
+    await t.session.idle();
+    t.close();
+    return out.replaceAll("\r\n", "\n");
+  }
+
+  it("lists every command the person may run: the router's, the session's, and the lab's for instructors", async () => {
+    const student = await helpAs("student");
+    // The router's own commands, then the session's (it runs them itself: ssh, exit …).
+    for (const c of [
+      "ping",
+      "traceroute",
+      "netstat",
+      "route",
+      "rtquery",
+      "ripstatus",
+      "ssh",
+      "exit",
+      "history",
+      "clear",
+    ])
+      expect(student).toMatch(new RegExp(`\\n  ${c} +\\S`));
+    expect(student).toContain("\nIn this session:\n  ssh         log in to another router from this one");
+    expect(student).not.toMatch(/\n {2}(link|node|clock) /);
+    const instructor = await helpAs("instructor");
+    expect(instructor).toContain(
+      "\nInstructor commands (the whole lab):\n" +
+        "  link        take a link down or up, or change it (link down vm1 vm2 [--silent]; link vm1 vm2 delay 20ms loss 10%)\n" +
+        "  node        crash a router or boot it again (node down vm3; node up vm3)\n" +
+        "  clock       show the lab's clock, or pause, resume or change its speed (clock speed 2)\n",
+    );
+  });
+});

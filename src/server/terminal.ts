@@ -6,7 +6,7 @@
  */
 import type { Lab } from "../lab/lab.js";
 import { builtinCommands } from "../shell/builtins.js";
-import { ShellSession } from "../shell/session.js";
+import { BUILTIN_HELP, ShellSession } from "../shell/session.js";
 import type { UserLimits } from "./limits.js";
 import { CONTROL_COMMANDS, type PolicyRole } from "./policy.js";
 import { createUserExec, roleReader } from "./user-exec.js";
@@ -66,7 +66,13 @@ export function openTerminal(o: TerminalOptions): Terminal | string {
   const session = new ShellSession({
     user: o.user,
     startNode: node,
-    exec: createUserExec({ lab: o.lab, user: o.user, role: o.role, limits: o.limits }),
+    exec: createUserExec({
+      lab: o.lab,
+      user: o.user,
+      role: o.role,
+      limits: o.limits,
+      sessionCommands: BUILTIN_HELP,
+    }),
     nodes,
     commands: () => (roleNow() === "instructor" ? [...base(), ...CONTROL_COMMANDS] : base()),
     write: o.write,

@@ -7,7 +7,7 @@
  */
 import type { Lab } from "../lab/lab.js";
 import type { ShellRun } from "../shell/session.js";
-import { runControlCommand } from "./control.js";
+import { CONTROL_HELP, runControlCommand } from "./control.js";
 import type { UserLimits } from "./limits.js";
 import { checkCommandAllowed, commandWords, type PolicyRole } from "./policy.js";
 
@@ -25,6 +25,29 @@ export interface UserExecOptions {
    */
   role: PolicyRole | (() => PolicyRole);
   limits: UserLimits;
+  /**
+   * The commands the session itself runs (a terminal's `ssh`, `exit`, `history`…), which
+   * `help` lists after the router's commands.
+   */
+  sessionCommands?: readonly { name: string; summary: string }[];
+}
+
+/** Width of `help`'s name column (the router's help pads to its longest name, traceroute). */
+const HELP_NAME_WIDTH = 10;
+
+/**
+ * What `help` adds to the router's list for this person: the session's own commands and, for
+ * an instructor, the lab's controls (the server runs those, not the router's shell).
+ */
+function helpExtra(o: UserExecOptions): string {
+  const section = (title: string, list: readonly { name: string; summary: string }[]) =>
+    list.length === 0
+      ? ""
+      : `${title}\n${list.map((c) => `  ${c.name.padEnd(HELP_NAME_WIDTH)}  ${c.summary}\n`).join("")}`;
+  return (
+    section("In this session:", o.sessionCommands ?? []) +
+    (o.role === "instructor" ? section("Instructor commands (the whole lab):", CONTROL_HELP) : "")
+  );
 }
 
 /** A ShellRun whose exit status is also known synchronously (the API's unpaced-lab runner polls it). */
@@ -88,7 +111,13 @@ export function createUserExec(o: UserExecOptions): UserExec {
     }
     if (cut) ex.interrupt();
     const run = ex;
-    const done = run.done.finally(release);
+    const extra = words.length === 1 && words[0] === "help" && line.trim() === "help" ? helpExtra(o) : "";
+    const done = run.done
+      .then((code) => {
+        if (code === 0 && extra) bounded(extra);
+        return code;
+      })
+      .finally(release);
     return {
       done: done.then((c) => (cut ? EX_STOPPED : c)),
       get exitCode() {

@@ -51,6 +51,14 @@ export interface ShellSessionOptions {
 /** Commands the session itself handles. */
 export const BUILTINS: readonly string[] = ["clear", "exit", "history", "logout", "rlogin", "ssh"];
 
+/** The session's own commands as `help` lists them (logout and rlogin are exit's and ssh's twins). */
+export const BUILTIN_HELP: readonly { name: string; summary: string }[] = [
+  { name: "ssh", summary: "log in to another router from this one (ssh vm3; exit comes back)" },
+  { name: "exit", summary: "leave this router for the one you came from, or end the session (also logout)" },
+  { name: "history", summary: "list the lines typed in this session" },
+  { name: "clear", summary: "clear the screen" },
+];
+
 const BELL = "\x07";
 
 export class ShellSession {

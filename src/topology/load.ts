@@ -70,6 +70,7 @@ export function loadTopologyText(text: string, fileName: string, opts: LoadOptio
       { file: fileName },
       "limit",
     );
+  refuseBinary(text, fileName);
   const topo = parseByFormat(text, fileName, opts);
   checkLabSize(topo.nodes.length, topo.links.length, fileName);
   return topo;
@@ -87,6 +88,24 @@ function parseByFormat(text: string, fileName: string, opts: LoadOptions): Topol
   throw new LabError(
     `cannot tell the topology format of this file: name it ${known}`,
     { file: fileName },
+    "format",
+  );
+}
+
+/**
+ * A file with control characters (NUL, ESC …) or bytes that are not UTF-8 (decoded as U+FFFD)
+ * is not a topology: every format is text (YAML 1.2 allows no C0 control but tab, LF and CR).
+ * Refused before any parser echoes its bytes back in an error message.
+ */
+function refuseBinary(text: string, fileName: string): void {
+  const m = /[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]/.exec(text);
+  if (!m) return;
+  const before = text.slice(0, m.index);
+  const line = before.split("\n").length;
+  const column = m.index - before.lastIndexOf("\n");
+  throw new LabError(
+    `not a topology: binary data (byte ${m[0] === "\ufffd" ? "not UTF-8" : `0x${m[0].charCodeAt(0).toString(16).padStart(2, "0")}`}); topology files are text: ${topologyExtensions().join(", ")}`,
+    { file: fileName, line, col: column },
     "format",
   );
 }

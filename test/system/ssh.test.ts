@@ -3,9 +3,10 @@
  * seed network simulated and paced in real time (sped up): key login and exec (traceroute vm6
  * from vm1 prints the path), an interactive session through a pseudo-terminal (`ssh -tt`:
  * prompt, a command, Ctrl-C stopping a ping, exit), a wrong password refused, a student
- * refused `link down` while an instructor may, a command longer than ssh2's 35,000-byte packets
- * answered with an error on a connection that goes on (multiplexed: `ssh -M`, then two commands
- * over it), and a user removed from the users file while logged in: their shell and their
+ * refused `link down` while an instructor may, a command longer than a command line answered
+ * with an error on a connection that goes on (multiplexed: `ssh -M`, then two commands over it),
+ * one longer than ssh2's 35,000-byte packets closing only its connection, with the reason in the
+ * server's log, and a user removed from the users file while logged in: their shell and their
  * running command end with a message and exit status 77. Under CI a missing OpenSSH client fails.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -173,7 +174,7 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     expect(unknown.err).toContain("unknown node 'vm42'");
   });
 
-  it("answers a command longer than ssh2's packets with an error; the connection runs the next one", async () => {
+  it("answers a command longer than a command line with an error; the connection runs the next one", async () => {
     const mux = ["-o", `ControlPath=${join(dir, "mux")}`];
     const logins = () => logLines.filter((l) => / alice logged in /.test(l)).length;
     const before = logins();
@@ -184,10 +185,10 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
         () => existsSync(join(dir, "mux")),
         () => logLines.join("\n"),
       );
-      const long = await run([...mux, ...withKey("alice"), "vm1", "ping", "x".repeat(70_000)]);
+      const long = await run([...mux, ...withKey("alice"), "vm1", "ping", "x".repeat(30_000)]);
       expect(long).toEqual({
         out: "",
-        err: "routelab: command too long: 70005 characters (at most 4096); nothing was run\n",
+        err: "routelab: command too long: 30005 characters (at most 4096); nothing was run\n",
         code: 2,
       });
       expect(await run([...mux, ...withKey("alice"), "vm1", "hostname"])).toEqual({
@@ -199,6 +200,21 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     } finally {
       master.kill();
     }
+  });
+
+  it("a command longer than ssh2's packets closes its connection only, and the server's log says why", async () => {
+    const huge = await run([...withKey("alice"), "vm1", "ping", "x".repeat(40_000)]);
+    expect(huge.code).toBe(255); // ssh's status when the connection is lost
+    expect(huge.out).toBe("");
+    await until(
+      () =>
+        logLines.some((l) =>
+          /alice sent a packet (of \d+ bytes, )?longer than the 35000 the SSH library takes/.test(l),
+        ),
+      () => logLines.join("\n"),
+      5000,
+    );
+    expect(await run([...withKey("alice"), "vm1", "hostname"])).toMatchObject({ out: "vm1\n", code: 0 });
   });
 
   it("drives an interactive session through a pseudo-terminal: prompt, ping, Ctrl-C, exit", async () => {

@@ -79,7 +79,12 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     }
     throw new Error(`timed out waiting for ${what}`);
   };
+  /** From the watcher's page: the header's "log in", then the form. */
   const logIn = async (user: string, password: string) => {
+    if (!(await page.locator("#login").isVisible())) {
+      await page.waitForSelector("#login-open:not([hidden])");
+      await page.click("#login-open");
+    }
     await page.waitForSelector("#login:not([hidden])");
     await page.fill("#login-user", user);
     await page.fill("#login-password", password);
@@ -136,9 +141,12 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     await lab?.close();
   });
 
-  it("shows the login form first; a wrong password is refused with the reason", async () => {
+  it("a watcher sees the map without logging in; 'log in' opens the form; a wrong password is refused", async () => {
+    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+    expect(await page.locator("#view").isVisible()).toBe(true);
+    expect(await page.locator("#term-panel").isVisible()).toBe(false);
+    await page.click("#login-open");
     await page.waitForSelector("#login:not([hidden])");
-    expect(await page.locator("#view").isVisible()).toBe(false);
     await page.fill("#login-user", "alice");
     await page.fill("#login-password", "wrong");
     await page.click("#login-form button");
@@ -152,7 +160,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
   it("a student gets the terminal with their prompt; traceroute vm6 prints the path and flies in their colour", async () => {
     await logIn("alice", "alice-pw");
     await until("the prompt", async () => /alice@vm1\$ $/.test(await hooks((h) => h.terminalText)));
-    expect(await page.locator("#whoami").textContent()).toContain("alice");
+    expect(await page.locator("#whoami").textContent()).toBe("alice (student)");
     await page.click("#term");
     await page.keyboard.type("traceroute vm6");
     await page.keyboard.press("Enter");
@@ -226,7 +234,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     problems.splice(0, problems.length); // the browser logs the refused request
   });
 
-  it("when the instructor removes the student, the terminal ends saying so; Enter brings the login form", async () => {
+  it("when the instructor removes the student, the terminal ends saying so; Enter brings back the watcher's page", async () => {
     // `routelab users remove alice` in another terminal: it rewrites the users file.
     const other = UsersStore.load(usersFile);
     expect(other.remove("alice")).toBe(true);
@@ -241,7 +249,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "web-student-removed.png") });
     await page.click("#term");
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-    await page.waitForSelector("#login:not([hidden])");
+    await page.waitForSelector("#login-open:not([hidden])"); // watching again, offered to log in
     problems.splice(0, problems.length); // the refused upgrade is logged by the browser
   });
 
@@ -261,7 +269,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "web-phone.png"), fullPage: true });
     await page.setViewportSize({ width: 1400, height: 850 });
     await Promise.all([page.waitForNavigation(), page.click("#logout")]);
-    await page.waitForSelector("#login:not([hidden])");
+    await page.waitForSelector("#login-open:not([hidden])");
     expect(sessions.size).toBe(0);
     expect(unexpected()).toEqual([]);
   });

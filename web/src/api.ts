@@ -48,6 +48,8 @@ export interface Session {
   logins?: boolean;
   /** The lab plays a lesson (timeline, checks, rewind). */
   lesson?: boolean;
+  /** Watching needs a login (`up --private`): the page shows its login form first. */
+  private?: boolean;
 }
 
 export interface UserCounters {

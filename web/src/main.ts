@@ -15,7 +15,7 @@ import { EventLog } from "./event-log.js";
 import { layout, type Point } from "./layout.js";
 import { Legend } from "./legend.js";
 import { LessonView } from "./lesson.js";
-import { loadUserColors, StatsPanel, showLogin, showWho } from "./people.js";
+import { loadUserColors, offerLogin, StatsPanel, showLogin, showWho } from "./people.js";
 import { linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
 import { RoutesPanel } from "./routes-panel.js";
 import { Scene } from "./scene.js";
@@ -46,20 +46,27 @@ function positions(topo: TopologyView): Map<string, Point> {
 }
 
 async function boot(): Promise<void> {
-  const [topo, session] = await Promise.all([api.topology(), api.session()]);
-  $("title").textContent = `routelab · ${topo.name}`;
-  document.title = `routelab · ${topo.name}`;
-  // A lab with logins: log in first; afterwards the terminal replaces the command box.
-  if (session.logins && !session.user) {
-    showLogin(topo.name);
+  const session = await api.session();
+  // A private lab (`up --private`): log in first, even to watch.
+  if (session.logins && !session.user && session.private) {
+    showLogin();
     return;
   }
+  const topo = await api.topology();
+  $("title").textContent = `routelab · ${topo.name}`;
+  document.title = `routelab · ${topo.name}`;
   let terminal: WebTerminal | null = null;
   let stats: StatsPanel | null = null;
+  // A lab with logins: anyone may watch; logged in, the terminal replaces the command box.
   if (session.logins) {
-    document.body.classList.add("logins", "has-term");
-    showWho(session);
+    document.body.classList.add("logins");
     $("cmd-panel").hidden = true;
+    stats = new StatsPanel(report);
+  }
+  if (session.logins && !session.user) offerLogin(topo.name);
+  if (session.logins && session.user) {
+    document.body.classList.add("has-term");
+    showWho(session);
     $("term-panel").hidden = false;
     terminal = new WebTerminal(
       $("term"),
@@ -70,7 +77,6 @@ async function boot(): Promise<void> {
           if (!s.user) location.reload();
         }, report),
     );
-    stats = new StatsPanel(report);
   }
   const scene = new Scene(topo, positions(topo), userColor);
   const canvas = $<HTMLCanvasElement>("view");

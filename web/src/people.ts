@@ -10,10 +10,11 @@ import { setUserColors, userColor } from "./colors.js";
 import { $, h } from "./dom.js";
 
 /** Shows the login form over an empty page; resolves never (a success reloads the page). */
-export function showLogin(labName: string): void {
+export function showLogin(labName?: string): void {
   document.body.classList.add("logging-in");
   $("login").hidden = false;
-  $("login-lab").textContent = `Log in to the ${labName} lab: the same name and password as for ssh.`;
+  $("login-lab").textContent =
+    `Log in to ${labName ? `the ${labName} lab` : "this lab"}: the same name and password as for ssh.`;
   const user = $<HTMLInputElement>("login-user");
   const password = $<HTMLInputElement>("login-password");
   const error = $("login-error");
@@ -34,12 +35,19 @@ export function showLogin(labName: string): void {
   });
 }
 
-/** The logged-in corner of the header: colour, name, role, and the way out. */
+/** The header's corner for a watcher who has not logged in: the way in. */
+export function offerLogin(labName: string): void {
+  const b = $<HTMLButtonElement>("login-open");
+  b.hidden = false;
+  b.addEventListener("click", () => showLogin(labName));
+}
+
+/** The logged-in corner of the header: colour, `NAME (ROLE)`, and the way out. */
 export function showWho(s: Session): void {
   if (!s.user) return;
   const sw = h("span", { className: "swatch" });
   sw.style.background = s.color ?? userColor(s.user);
-  $("whoami").replaceChildren(sw, h("strong", { textContent: s.user }), ` ${s.role}`);
+  $("whoami").replaceChildren(sw, h("strong", { textContent: s.user }), ` (${s.role})`);
   $("whoami").hidden = false;
   const out = $<HTMLButtonElement>("logout");
   out.hidden = false;

@@ -85,6 +85,7 @@ describe("logging in", () => {
       color: "#FF8800",
       logins: true,
       lesson: false,
+      private: false,
     });
     // The same session as a bearer token (scripts).
     const b = await app.inject({
@@ -318,10 +319,17 @@ describe("roles", () => {
 });
 
 describe("who is who", () => {
-  it("GET /api/users lists names and colours; roles only for instructors", async () => {
+  it("GET /api/users: a watcher gets the names on the map (no roles), an instructor the roster with roles", async () => {
+    // Nobody has sent a packet: a watcher learns no login name.
+    expect((await app.inject({ method: "GET", url: "/api/users" })).json()).toEqual({ users: [] });
+    await app.inject({
+      method: "POST",
+      url: "/api/exec",
+      headers: as(cookieOf(await login("alice", "alice-pw"))),
+      payload: { node: "vm1", command: "ping -c 1 vm2" },
+    });
     const anon = (await app.inject({ method: "GET", url: "/api/users" })).json();
-    expect(anon.users).toContainEqual({ name: "alice", color: "#FF8800" });
-    expect(anon.users.every((u: Record<string, unknown>) => !("role" in u))).toBe(true);
+    expect(anon.users).toEqual([{ name: "alice", color: "#FF8800" }]);
     const teacher = await app.inject({
       method: "GET",
       url: "/api/users",

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { topologyView } from "./api-shapes.js";
-import { AuthError } from "./auth.js";
+import { AuthError, type Principal } from "./auth.js";
+import { PRIVATE_REFUSAL } from "./session-auth.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { nodeParams } from "./schemas.js";
 
@@ -25,9 +26,18 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  /** Who the caller is and whether the page should offer the instructor's controls. */
+  /**
+   * Who the caller is and whether the page should offer the instructor's controls. Answers
+   * anybody, also on a private lab (where the page learns it must show its login form first).
+   */
   app.get("/api/session", async (request) => {
-    const viewer = await principalFor(ctx, request, "view");
+    let viewer: Principal;
+    try {
+      viewer = await principalFor(ctx, request, "view");
+    } catch (e) {
+      if (!(e instanceof AuthError && ctx.private && e.message === PRIVATE_REFUSAL)) throw e;
+      viewer = { role: "anonymous" };
+    }
     let control = true;
     try {
       await principalFor(ctx, request, "control");
@@ -39,6 +49,7 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
     const color = viewer.user !== undefined ? (ctx.logins?.users.color(viewer.user) ?? null) : null;
     // `logins`: the lab has a users file, so the page offers its login form.
     // `lesson`: the lab plays a lesson, so the page shows its timeline and checks.
+    // `private`: watching needs a login (`up --private`).
     return {
       user: viewer.user ?? null,
       role: viewer.role,
@@ -46,6 +57,7 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
       color,
       logins: ctx.logins !== undefined,
       lesson: ctx.lesson === true,
+      private: ctx.private === true,
     };
   });
 }

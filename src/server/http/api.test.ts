@@ -397,6 +397,7 @@ describe("HTTP API (scripted lab)", () => {
       color: null,
       logins: false,
       lesson: false,
+      private: false,
     });
     const admin = await a.inject({
       method: "GET",
@@ -410,6 +411,7 @@ describe("HTTP API (scripted lab)", () => {
       color: null,
       logins: false,
       lesson: false,
+      private: false,
     });
     expect(lab.calls).toEqual(["node r1 false", "exec r1 - echo ok"]);
   });

@@ -20,6 +20,8 @@ export interface ApiContext {
   stats: UserStats;
   /** The lab plays a lesson (its API answers; the page shows the timeline). */
   lesson?: boolean;
+  /** Watching needs a login (`up --private`). */
+  private?: boolean;
 }
 
 /** Runs the authorizer; a chain that answers nothing is a refusal. */

@@ -54,6 +54,12 @@ export interface ServerOptions {
   logins?: LoginServices;
   /** Throttles guesses at the admin token when there are no `logins` (which bring their own); default a new one. */
   throttle?: LoginThrottle;
+  /**
+   * With logins: watching needs a login too (`up --private`). Without it the map, the clock and
+   * the event stream are public and everything personal (terminals, a student's own checks, the
+   * users file's roster) needs a login.
+   */
+  private?: boolean;
   /** Replaces the rules above (compose with chainAuthorizers). */
   authorize?: Authorizer;
   /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
@@ -106,6 +112,8 @@ export const HTTP_CONNECTION_LIMITS: HttpConnectionLimits = {
 export interface RunningServer {
   /** `http://127.0.0.1:8080` */
   url: string;
+  /** The port it listens on (the one picked, for port 0). */
+  port: number;
   app: FastifyInstance;
   fanout: EventFanout;
   close(): Promise<void>;
@@ -155,13 +163,14 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
     authorize:
       opts.authorize ??
       (opts.logins
-        ? loginsAuthorizer(opts.logins, opts.adminToken)
+        ? loginsAuthorizer(opts.logins, opts.adminToken, { private: opts.private === true })
         : tokenAuthorizer(opts.adminToken, opts.throttle ?? new LoginThrottle())),
     execLimits: { ...DEFAULT_EXEC_LIMITS, ...opts.execLimits },
     stats: new UserStats().attach(opts.lab),
   };
   if (opts.logins) ctx.logins = opts.logins;
   if (opts.lesson) ctx.lesson = true;
+  if (opts.logins && opts.private) ctx.private = true;
   const fanout = new EventFanout(opts.lab, opts.fanout);
   const gate = new ConnectionGate({ total: conn.total, perAddress: conn.perAddress }, app.log, "http");
   app.server.on("connection", (socket: Socket) => gate.admit(socket));
@@ -247,10 +256,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   await app.listen({ port: opts.port ?? 8080, host });
   fanout.start();
   const addr = app.server.address();
-  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8080);
   const shown = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}`,
+    port,
     app,
     fanout,
     close: async () => {

@@ -94,26 +94,37 @@ const staleBearer: Authorizer = (request) => {
   throw new AuthError("unknown or expired token: log in again (POST /api/login)", 401);
 };
 
-/** Nobody logged in: may watch, nothing more. */
-const anonymous: Authorizer = (_request, action) => {
-  if (action === "view") return { role: "anonymous" };
-  if (action === "exec")
-    throw new AuthError("log in to run commands (the page's login, or POST /api/login)", 401);
-  throw new AuthError(`log in as an instructor: ${CONTROL_REFUSAL}`, 401);
-};
+export const PRIVATE_REFUSAL = "this lab is private: log in to watch (the page's login, or POST /api/login)";
+
+/** Nobody logged in: may watch (unless the lab is private), nothing more. */
+const anonymous =
+  (isPrivate: boolean): Authorizer =>
+  (_request, action) => {
+    if (action === "view") {
+      if (isPrivate) throw new AuthError(PRIVATE_REFUSAL, 401);
+      return { role: "anonymous" };
+    }
+    if (action === "exec")
+      throw new AuthError("log in to run commands (the page's login, or POST /api/login)", 401);
+    throw new AuthError(`log in as an instructor: ${CONTROL_REFUSAL}`, 401);
+  };
 
 /**
  * The rules of a lab with logins, in order: a session token as bearer, the admin token, the
  * page's session cookie (so a stale token a page kept does not hide a good cookie), then a
- * refusal of any other bearer token, then anonymous (watch only).
+ * refusal of any other bearer token, then anonymous (watch only; nothing at all when `private`).
  */
-export function loginsAuthorizer(logins: LoginServices, adminToken?: string): Authorizer {
+export function loginsAuthorizer(
+  logins: LoginServices,
+  adminToken?: string,
+  opts: { private?: boolean } = {},
+): Authorizer {
   return chainAuthorizers(
     sessionAuthorizer(logins, bearerToken),
     adminTokenAuthorizer(adminToken, logins.throttle),
     sessionAuthorizer(logins, (r) => cookieValue(r, SESSION_COOKIE)),
     staleBearer,
-    anonymous,
+    anonymous(opts.private === true),
   );
 }
 

@@ -25,7 +25,7 @@ import type { Role, UsersStore } from "../users/store.js";
 import { authenticateClient } from "./auth.js";
 import { loadOrCreateHostKey } from "./host-key.js";
 import { LineMode } from "./line-mode.js";
-import { packetLimitWarning, ssh2PacketLimit } from "./packet-limit.js";
+import { isTooLongPacket, tooLongPacket } from "./packet-limit.js";
 
 export interface SshServerOptions {
   lab: Lab;
@@ -73,8 +73,6 @@ export interface SshServer {
   readonly fingerprint: string;
   /** Open connections. */
   connections(): number;
-  /** Things to tell the operator (an ssh2 installed without bin/patch-ssh2.js). */
-  readonly warnings: string[];
   close(): Promise<void>;
 }
 
@@ -172,7 +170,11 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
       client.on("openssh.streamlocal", (_accept, reject) => reject());
       client.on("request", (_accept, reject) => reject?.());
     });
-    client.on("error", () => {}); // a client vanishing mid-handshake is not the server's problem
+    client.on("error", (e: Error) => {
+      // A client vanishing mid-handshake is not the server's problem; a packet past ssh2's limit
+      // (a huge exec command) closes the connection inside ssh2: say why, as nobody else can.
+      if (isTooLongPacket(e)) log.warn({ event: "packet-limit", proto: "ssh" }, tooLongPacket(addr, user, e));
+    });
     client.on("close", () => {
       releaseUser();
       clients.delete(client);
@@ -366,14 +368,11 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     { event: "listening", proto: "ssh", host, port },
     `ssh: listening on ${host}:${port}, host key ${key.fingerprint}`,
   );
-  const warning = packetLimitWarning(ssh2PacketLimit());
-  if (warning) log.warn({ event: "packet-limit", proto: "ssh" }, `ssh: ${warning}`);
   return {
     port,
     host,
     fingerprint: key.fingerprint,
     connections: () => gate.count(),
-    warnings: warning ? [warning] : [],
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of clients) c.end();
