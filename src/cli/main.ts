@@ -31,7 +31,8 @@ export function packageVersion(): string {
   ).version;
 }
 
-const TOPOLOGY_ARG = "topology file or Kathará lab directory (default: the bundled seed network, examples/seed.yaml)";
+const TOPOLOGY_ARG =
+  "topology file or Kathará lab directory (default: the bundled seed network, examples/seed.yaml)";
 
 export const EXIT_USAGE = 2;
 
