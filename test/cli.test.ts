@@ -49,7 +49,7 @@ describe("routelab check", () => {
     const latin1 = join(dir, "latin1.yaml");
     writeFileSync(latin1, Buffer.from("name: x\nnodes: [caf\xe9]\n", "latin1"));
     expect(routelab(["check", latin1]).err).toBe(
-      `${latin1}:2:12: not a topology: binary data (byte not UTF-8); topology files are text: .clab.yml, .clab.yaml, .yaml, .yml, .edges, .graphml\n`,
+      `${latin1}:2:12: not a topology: binary data (byte not UTF-8); topology files are text: .clab.yml, .clab.yaml, lab.conf, .yaml, .yml, .edges, .graphml\n`,
     );
   });
 

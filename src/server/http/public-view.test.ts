@@ -29,9 +29,9 @@ afterEach(async () => {
 async function serve(isPrivate = false) {
   const dir = mkdtempSync(join(tmpdir(), "routelab-public-view-"));
   const users = UsersStore.load(join(dir, "users.yaml"));
-  await users.add({ name: "alice", password: "alice-pw", role: "student" });
-  await users.add({ name: "bob", password: "bob-pw", role: "student" });
-  await users.add({ name: "carol", password: "carol-pw", role: "instructor" });
+  await users.add({ name: "alice", password: "alice-password", role: "student" });
+  await users.add({ name: "bob", password: "bob-password", role: "student" });
+  await users.add({ name: "carol", password: "carol-password", role: "instructor" });
   users.save();
   const { lab, session } = createLessonLab(loadTopologyText(readFileSync(LESSON, "utf8"), LESSON), {
     seed: 2,
@@ -46,7 +46,7 @@ async function serve(isPrivate = false) {
   await app.ready();
   const a = app;
   const tokenOf = async (user: string) =>
-    (await a.inject({ method: "POST", url: "/api/login", payload: { user, password: `${user}-pw` } })).json()
+    (await a.inject({ method: "POST", url: "/api/login", payload: { user, password: `${user}-password` } })).json()
       .token as string;
   const get = (url: string, token?: string) =>
     a.inject({ method: "GET", url, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -93,16 +93,17 @@ describe("watching a lab with logins", () => {
     ]);
   });
 
-  it("anonymous: the topology, routes, clock, stats and the session answer; terminals and commands do not", async () => {
+  it("anonymous: the topology, routes, clock, stats and the session answer; terminals, commands and the journal do not", async () => {
     const { get, a } = await serve();
     for (const url of [
       "/api/topology",
       "/api/nodes/vm1/routes",
       "/api/clock",
       "/api/stats",
-      "/api/lesson/journal",
     ])
       expect((await get(url)).statusCode, url).toBe(200);
+    // The journal holds every command anyone typed: the instructor's (issue 17).
+    expect((await get("/api/lesson/journal")).statusCode).toBe(401);
     expect((await get("/api/session")).json()).toMatchObject({
       user: null,
       role: "anonymous",
