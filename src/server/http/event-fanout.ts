@@ -270,8 +270,33 @@ export class EventFanout {
       c.backlog.length <= this.opts.maxBatch ? c.backlog : c.backlog.slice(0, this.opts.maxBatch);
     c.backlog = c.backlog.length <= this.opts.maxBatch ? [] : c.backlog.slice(this.opts.maxBatch);
     if (c.backlog.length === 0) c.missed = 0;
-    this.send(c, JSON.stringify({ type: "batch", clock, events }), now);
+    this.send(c, batchOf(clock, events), now);
   }
+}
+
+/**
+ * Each event's JSON, made once however many slow viewers' backlogs hold it (the backlogs share
+ * the event objects): a slow viewer's message is then a join of strings already made, not a
+ * JSON.stringify of its own (issue 23: 20 slow viewers cost 20 serialisations of every event).
+ * Weak, so an event is forgotten with the last backlog that held it.
+ */
+const eventJson = new WeakMap<StreamEvent, string>();
+
+function jsonOf(e: StreamEvent): string {
+  let text = eventJson.get(e);
+  if (text === undefined) {
+    text = JSON.stringify(e);
+    // Markers are one viewer's own (and change while they wait): never cached.
+    if (e.kind !== "missed") eventJson.set(e, text);
+  }
+  return text;
+}
+
+/** The message `{type:"batch", clock, events}`, from the events' cached JSON. */
+function batchOf(clock: ClockState, events: readonly StreamEvent[]): string {
+  const parts = new Array<string>(events.length);
+  for (let i = 0; i < events.length; i++) parts[i] = jsonOf(events[i]!);
+  return `{"type":"batch","clock":${JSON.stringify(clock)},"events":[${parts.join(",")}]}`;
 }
 
 function isRip(e: StreamEvent): boolean {
