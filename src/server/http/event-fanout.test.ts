@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { LabEvent } from "../../core/events.js";
 import type { ClockState } from "../../lab/lab.js";
 import { type BatchMessage, EventFanout, type EventSocket, eventPriority } from "./event-fanout.js";
@@ -116,6 +116,36 @@ describe("EventFanout", () => {
     src.emit(hop());
     f.flush();
     expect(a.events().map((e) => e.kind === "hop" && e.cls)).toEqual(["echo-request"]);
+  });
+
+  it("serialises each event once however many slow viewers' backlogs hold it (issue 23)", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, { highWater: 0, hardWater: 1e9, maxBacklog: 1000, maxBatch: 50 }, () => 0);
+    // Twenty viewers whose sockets stay above highWater: every one takes the backlog path.
+    const viewers = Array.from({ length: 20 }, () => {
+      const s = new SlowSocket(false);
+      s.bufferedAmount = 1;
+      f.add(s);
+      return s;
+    });
+    const events = Array.from({ length: 100 }, () => drop());
+    const stringify = vi.spyOn(JSON, "stringify");
+    let encoded = 0;
+    try {
+      for (const e of events) src.emit(e);
+      f.flush();
+      f.flush();
+      // Events serialised, counted whether JSON.stringify saw them one by one or in a batch.
+      for (const [value] of stringify.mock.calls) {
+        const v = value as { type?: string; events?: unknown[]; kind?: string };
+        if (v?.type === "batch") encoded += v.events!.length;
+        else if (v?.kind === "drop") encoded++;
+      }
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(encoded).toBe(events.length);
+    for (const v of viewers) expect(v.events()).toEqual(events); // drops are never thinned
   });
 
   it("thins a slow client's stream (RIP and hops first), marks the gap, and keeps drops and routes", () => {
