@@ -182,11 +182,12 @@ describe("EventFanout", () => {
       f.flush();
       expect(stalled.received).toHaveLength(1);
     }
-    // The socket drains: the client gets at most maxBacklog entries, and the missed counts add up.
+    // The socket drains: the client gets at most maxBacklog entries (in one message per queued
+    // flush, each shared with any other client at its level), and the missed counts add up.
     stalled.bufferedAmount = 0;
     stalled.drains = true;
     f.flush();
-    const batch = stalled.received[1]!.events;
+    const batch = stalled.received.slice(1).flatMap((m) => m.events);
     expect(batch.length).toBeLessThanOrEqual(50);
     const kept = batch.filter((e) => e.kind !== "missed").length;
     const missed = batch.reduce((n, e) => n + (e.kind === "missed" ? e.count : 0), 0);
@@ -195,8 +196,34 @@ describe("EventFanout", () => {
     // Back to normal: the next events flow through unthinned.
     const e = hop();
     src.emit(e);
+    const before = stalled.received.length;
     f.flush();
-    expect(stalled.received[2]!.events).toEqual([e]);
+    expect(stalled.received.slice(before).flatMap((m) => m.events)).toEqual([e]);
+  });
+
+  it("folds a stalled client's marker-only flushes into one marker that counts them all", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, { highWater: 10, hardWater: 20, maxBacklog: 1000 }, () => 0);
+    const stalled = new SlowSocket(false);
+    const healthy = new SlowSocket(true);
+    f.add(stalled);
+    f.add(healthy);
+    src.emit(hop());
+    f.flush(); // stalled from now on
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 7; i++) src.emit(hop(i % 2 ? "rip" : "echo-request"));
+      f.flush();
+    }
+    const last = route();
+    src.emit(last);
+    f.flush();
+    stalled.bufferedAmount = 0;
+    stalled.drains = true;
+    f.flush();
+    const got = stalled.received.slice(1).flatMap((m) => m.events);
+    expect(got).toEqual([{ kind: "missed", t: expect.any(Number), count: 35 }, last]);
+    expect(f.thinned).toBe(35);
+    expect(healthy.events()).toHaveLength(37); // the healthy client's shared views are untouched
   });
 
   it("never calls back into the source while events are produced (the simulation does not wait)", () => {
