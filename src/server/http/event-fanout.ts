@@ -20,7 +20,7 @@
  */
 import type { LabEvent } from "../../core/events.js";
 import type { ClockState } from "../../lab/lab.js";
-import { FanoutView, isRip, type ThinLevel } from "./fanout-view.js";
+import { FanoutView, isRip } from "./fanout-view.js";
 
 export { eventPriority } from "./fanout-view.js";
 
