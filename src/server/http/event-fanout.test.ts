@@ -116,6 +116,13 @@ describe("EventFanout", () => {
     src.emit(hop());
     f.flush();
     expect(a.events().map((e) => e.kind === "hop" && e.cls)).toEqual(["echo-request"]);
+    // A flush of RIP alone still tells it the clock moved (an empty batch), as it did before
+    // the views were shared.
+    src.emit(hop("rip"));
+    f.flush();
+    expect(a.received).toHaveLength(2);
+    expect(a.received[1]!.events).toEqual([]);
+    expect(a.received[1]!.clock.now).toBe(seq);
   });
 
   it("serialises each event once however many slow viewers' backlogs hold it (issue 23)", () => {

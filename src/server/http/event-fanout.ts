@@ -108,7 +108,7 @@ class Flushed {
 
   constructor(
     private readonly clock: ClockState,
-    private readonly events: StreamEvent[],
+    readonly events: StreamEvent[],
     private readonly maxBatch: number,
   ) {}
 
@@ -216,7 +216,7 @@ export class EventFanout {
       if (buffered > this.opts.highWater) this.raise(c, 1);
       this.bound(c);
       if (buffered > this.opts.hardWater) continue; // stalled: keep (bounded) queue, send nothing
-      this.sendQueued(c, flushed, now);
+      this.sendQueued(c, flushed, now, buffered <= this.opts.highWater);
     }
   }
 
@@ -312,7 +312,7 @@ export class EventFanout {
   }
 
   /** Sends queued messages, at most `maxBatch` events in all (at least one message). */
-  private sendQueued(c: Client, flushed: Flushed, now: number): void {
+  private sendQueued(c: Client, flushed: Flushed, now: number, healthy: boolean): void {
     let sent = 0;
     while (c.queue.length > 0) {
       const q = c.queue[0]!;
@@ -327,6 +327,9 @@ export class EventFanout {
           : JSON.stringify({ type: "batch", clock: q.clock, events: [q.lost] });
       if (!this.send(c, text, now)) return;
     }
-    if (sent === 0 && now - c.lastSend >= this.opts.idleClockMs) this.send(c, flushed.idle(), now);
+    // A healthy viewer whose flush was all RIP it hides still hears the clock move, as others do.
+    const clockMoved = healthy && flushed.events.length > 0;
+    if (sent === 0 && (clockMoved || now - c.lastSend >= this.opts.idleClockMs))
+      this.send(c, flushed.idle(), now);
   }
 }
