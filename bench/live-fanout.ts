@@ -4,7 +4,7 @@
  * lab every millisecond through `POST /api/exec` (admin token), and N WebSocket viewers on
  * `/api/events`. Run once per viewer count; each run is a fresh server.
  *
- *   node --import tsx bench/live-fanout.ts [--viewers 1,20] [--runs 3] [--seconds 8] [--format json]
+ *   node --import tsx bench/live-fanout.ts [--viewers 1,20] [--runs 3] [--seconds 8]
  *
  * Measured over a window that starts once the pings run (the server's start and the viewers'
  * connection are not in it): the server process's CPU (user + system, /proc/PID/stat, as % of
@@ -28,14 +28,12 @@ const { values } = parseArgs({
     viewers: { type: "string", default: "1,20" },
     runs: { type: "string", default: "3" },
     seconds: { type: "string", default: "8" },
-    format: { type: "string", default: "json" },
     "no-build": { type: "boolean", default: false },
   },
 });
 const VIEWER_COUNTS = values.viewers.split(",").map(Number);
 const RUNS = Number(values.runs);
 const WINDOW_S = Number(values.seconds);
-const FORMAT = values.format;
 const TOKEN = "bench-live-fanout-token-0123456789";
 /** Four users, each pinging from one leaf to a leaf on the other side of the seed. */
 const PINGS = [
@@ -101,10 +99,9 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
  */
 async function openViewer(url: string, count: (n: number) => void): Promise<Socket> {
   const u = new URL(url);
-  const q = FORMAT === "json" ? "" : `?format=${FORMAT}`;
   const socket = connect(Number(u.port), u.hostname);
   socket.write(
-    `GET /api/events${q} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET /api/events HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
   await new Promise<void>((resolve, reject) => {
@@ -188,7 +185,7 @@ async function main(): Promise<void> {
   }
   const lines = [
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
-    `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; stream format ${FORMAT}; ${WINDOW_S} s window; median of ${RUNS}`,
+    `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; ${WINDOW_S} s window; median of ${RUNS}`,
   ];
   const medians: Record<number, number> = {};
   for (const v of VIEWER_COUNTS) {
