@@ -137,9 +137,16 @@ describe("event fanout: nothing lost silently", () => {
               now += OPTS.intervalMs;
               fanout.flush();
             }
-            // The bound: backlog at most maxBacklog entries (events and markers).
-            for (const c of (fanout as unknown as { clients: Set<{ backlog: unknown[] }> }).clients)
-              expect(c.backlog.length).toBeLessThanOrEqual(OPTS.maxBacklog);
+            // The bound: a client's queue holds at most maxBacklog entries (events and markers).
+            for (const c of (
+              fanout as unknown as { clients: Set<{ queue: { size?: number }[]; queued: number }> }
+            ).clients) {
+              expect(c.queued).toBeLessThanOrEqual(OPTS.maxBacklog);
+              expect(
+                c.queue.reduce((n, q) => n + (q.size ?? 1), 0),
+                "queued counts the queue",
+              ).toBe(c.queued);
+            }
           }
           // Everyone drains.
           for (const s of sockets) s.bufferedAmount = 0;

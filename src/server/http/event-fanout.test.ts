@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { LabEvent } from "../../core/events.js";
 import type { ClockState } from "../../lab/lab.js";
 import { type BatchMessage, EventFanout, type EventSocket, eventPriority } from "./event-fanout.js";
@@ -116,6 +116,43 @@ describe("EventFanout", () => {
     src.emit(hop());
     f.flush();
     expect(a.events().map((e) => e.kind === "hop" && e.cls)).toEqual(["echo-request"]);
+    // A flush of RIP alone still tells it the clock moved (an empty batch), as it did before
+    // the views were shared.
+    src.emit(hop("rip"));
+    f.flush();
+    expect(a.received).toHaveLength(2);
+    expect(a.received[1]!.events).toEqual([]);
+    expect(a.received[1]!.clock.now).toBe(seq);
+  });
+
+  it("serialises each event once however many slow viewers' backlogs hold it (issue 23)", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, { highWater: 0, hardWater: 1e9, maxBacklog: 1000, maxBatch: 50 }, () => 0);
+    // Twenty viewers whose sockets stay above highWater: every one takes the backlog path.
+    const viewers = Array.from({ length: 20 }, () => {
+      const s = new SlowSocket(false);
+      s.bufferedAmount = 1;
+      f.add(s);
+      return s;
+    });
+    const events = Array.from({ length: 100 }, () => drop());
+    const stringify = vi.spyOn(JSON, "stringify");
+    let encoded = 0;
+    try {
+      for (const e of events) src.emit(e);
+      f.flush();
+      f.flush();
+      // Events serialised, counted whether JSON.stringify saw them one by one or in a batch.
+      for (const [value] of stringify.mock.calls) {
+        const v = value as { type?: string; events?: unknown[]; kind?: string };
+        if (v?.type === "batch") encoded += v.events!.length;
+        else if (v?.kind === "drop") encoded++;
+      }
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(encoded).toBe(events.length);
+    for (const v of viewers) expect(v.events()).toEqual(events); // drops are never thinned
   });
 
   it("thins a slow client's stream (RIP and hops first), marks the gap, and keeps drops and routes", () => {
@@ -152,11 +189,12 @@ describe("EventFanout", () => {
       f.flush();
       expect(stalled.received).toHaveLength(1);
     }
-    // The socket drains: the client gets at most maxBacklog entries, and the missed counts add up.
+    // The socket drains: the client gets at most maxBacklog entries (in one message per queued
+    // flush, each shared with any other client at its level), and the missed counts add up.
     stalled.bufferedAmount = 0;
     stalled.drains = true;
     f.flush();
-    const batch = stalled.received[1]!.events;
+    const batch = stalled.received.slice(1).flatMap((m) => m.events);
     expect(batch.length).toBeLessThanOrEqual(50);
     const kept = batch.filter((e) => e.kind !== "missed").length;
     const missed = batch.reduce((n, e) => n + (e.kind === "missed" ? e.count : 0), 0);
@@ -165,8 +203,34 @@ describe("EventFanout", () => {
     // Back to normal: the next events flow through unthinned.
     const e = hop();
     src.emit(e);
+    const before = stalled.received.length;
     f.flush();
-    expect(stalled.received[2]!.events).toEqual([e]);
+    expect(stalled.received.slice(before).flatMap((m) => m.events)).toEqual([e]);
+  });
+
+  it("folds a stalled client's marker-only flushes into one marker that counts them all", () => {
+    const src = fakeSource();
+    const f = new EventFanout(src, { highWater: 10, hardWater: 20, maxBacklog: 1000 }, () => 0);
+    const stalled = new SlowSocket(false);
+    const healthy = new SlowSocket(true);
+    f.add(stalled);
+    f.add(healthy);
+    src.emit(hop());
+    f.flush(); // stalled from now on
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 7; i++) src.emit(hop(i % 2 ? "rip" : "echo-request"));
+      f.flush();
+    }
+    const last = route();
+    src.emit(last);
+    f.flush();
+    stalled.bufferedAmount = 0;
+    stalled.drains = true;
+    f.flush();
+    const got = stalled.received.slice(1).flatMap((m) => m.events);
+    expect(got).toEqual([{ kind: "missed", t: expect.any(Number), count: 35 }, last]);
+    expect(f.thinned).toBe(35);
+    expect(healthy.events()).toHaveLength(37); // the healthy client's shared views are untouched
   });
 
   it("never calls back into the source while events are produced (the simulation does not wait)", () => {

@@ -3,21 +3,26 @@
  * Streams the lab's event stream to many WebSocket clients without ever making the simulation
  * wait for them (DESIGN "Key shapes": slow consumers get batches and drop-counts).
  *
- * Events are collected as they happen and flushed to every client every `intervalMs` (50 ms)
- * as one JSON message `{type:"batch", clock, events}`. A healthy client (empty backlog, socket
- * buffer below the bound) gets the one string serialised for everybody, so a class of 100
- * browsers costs one JSON.stringify per tick, not 100.
+ * Events are collected as they happen and flushed every `intervalMs` (50 ms) as JSON messages
+ * `{type:"batch", clock, events}` of at most `maxBatch` events. Each message is a FanoutView
+ * (fanout-view.ts) shared by every client that gets it and encoded once, healthy or slow: a class
+ * of 20 browsers costs one JSON.stringify per message, not 20 (issue 23).
  *
- * A client that falls behind (its `bufferedAmount` above `highWater`) gets a private backlog of
- * at most `maxBacklog` events. The backlog is thinned by priority when it overflows or while
- * the socket is congested: RIP chatter goes first, then the other hops and deliveries; drops,
- * route, link, node and command events are kept as long as anything else can go. What was
- * thinned is reported in-line as `{kind:"missed", t, count}` where the gap is, so the page
- * can say "N events not shown". Memory per client is bounded by `maxBacklog`; a client whose
- * socket stays above `hardWater` gets nothing sent until it drains.
+ * A client that falls behind (its `bufferedAmount` above `highWater`) keeps a private queue of
+ * the shared views it has not been sent, at most `maxBacklog` events and markers in all. The
+ * queue is thinned by priority when it overflows or while the socket is congested: RIP chatter
+ * goes first, then the other hops and deliveries; drops, route, link, node and command events
+ * are kept as long as anything else can go (a queued view is swapped for its shared thinner
+ * view). What was thinned is reported in-line as `{kind:"missed", t, count}` where the gap is,
+ * so the page can say "N events not shown"; as a last resort the oldest messages become one
+ * private marker. Memory per client is bounded by `maxBacklog`; a client whose socket stays
+ * above `hardWater` gets nothing sent until it drains.
  */
 import type { LabEvent } from "../../core/events.js";
 import type { ClockState } from "../../lab/lab.js";
+import { FanoutView, isRip } from "./fanout-view.js";
+
+export { eventPriority } from "./fanout-view.js";
 
 /** What the fanout needs of a WebSocket (ws's WebSocket fits). */
 export interface EventSocket {
@@ -75,28 +80,57 @@ const DEFAULTS: Required<FanoutOptions> = {
   idleClockMs: 500,
 };
 
-/** 0: RIP packets (thinned first), 1: other hops/deliveries, 2: everything else (kept longest). */
-export function eventPriority(e: StreamEvent): 0 | 1 | 2 {
-  switch (e.kind) {
-    case "hop":
-    case "deliver":
-      return e.cls === "rip" ? 0 : 1;
-    case "drop":
-      return e.cls === "rip" ? 1 : 2;
-    default:
-      return 2;
-  }
+/** The oldest messages of a client's queue, dropped for room: one marker, the client's own. */
+interface LostEntry {
+  lost: MissedMarker;
+  clock: ClockState;
 }
 
-/** One connected client and its private backlog (empty while it keeps up). */
+type Queued = FanoutView | LostEntry;
+
+/** One connected client and its queue of messages not yet sent (empty while it keeps up). */
 class Client {
-  backlog: StreamEvent[] = [];
-  missed = 0;
+  queue: Queued[] = [];
+  /** Events and markers in `queue` (the bound is `maxBacklog`). */
+  queued = 0;
   lastSend = Number.NEGATIVE_INFINITY;
   /** Event kinds the client does not want (e.g. RIP chatter hidden on the page). */
   hideRip = false;
 
   constructor(readonly socket: EventSocket) {}
+}
+
+/** This flush's events, cut into messages, in the two versions clients ask for (each made once). */
+class Flushed {
+  private withRip: FanoutView[] | null = null;
+  private withoutRip: FanoutView[] | null = null;
+  private idleText: string | null = null;
+
+  constructor(
+    private readonly clock: ClockState,
+    readonly events: StreamEvent[],
+    private readonly maxBatch: number,
+  ) {}
+
+  views(hideRip: boolean): FanoutView[] {
+    if (hideRip) this.withoutRip ??= this.cut(this.events.filter((e) => !isRip(e)));
+    else this.withRip ??= this.cut(this.events);
+    return hideRip ? this.withoutRip! : this.withRip!;
+  }
+
+  /** A clock-only message, for a client that has heard nothing for a while. */
+  idle(): string {
+    this.idleText ??= JSON.stringify({ type: "batch", clock: this.clock, events: [] });
+    return this.idleText;
+  }
+
+  private cut(events: StreamEvent[]): FanoutView[] {
+    if (events.length <= this.maxBatch) return events.length === 0 ? [] : [FanoutView.of(this.clock, events)];
+    const out: FanoutView[] = [];
+    for (let i = 0; i < events.length; i += this.maxBatch)
+      out.push(FanoutView.of(this.clock, events.slice(i, i + this.maxBatch)));
+    return out;
+  }
 }
 
 export class EventFanout {
@@ -155,14 +189,14 @@ export class EventFanout {
 
   /**
    * The lab was rewound to `t`: events not yet sent belong to the abandoned run, so they are
-   * dropped (and every client's backlog with them) and a `rewind` marker goes out instead.
+   * dropped (and every client's queue with them) and a `rewind` marker goes out instead.
    * Two rewinds within one flush period send one marker, the latest: a page needs only that.
    */
   rewound(t: number): void {
     this.pending = this.clients.size > 0 ? [{ kind: "rewind", t }] : [];
     for (const c of this.clients) {
-      c.backlog = [];
-      c.missed = 0;
+      c.queue = [];
+      c.queued = 0;
     }
   }
 
@@ -172,36 +206,28 @@ export class EventFanout {
     this.pending = [];
     if (this.clients.size === 0) return;
     const now = this.now();
-    const clock = this.source.clock();
-    let shared: string | null = null;
-    let sharedNoRip: string | null = null;
+    const flushed = new Flushed(this.source.clock(), events, this.opts.maxBatch);
     for (const c of this.clients) {
       const buffered = c.socket.bufferedAmount;
-      const healthy = buffered <= this.opts.highWater && c.backlog.length === 0 && c.missed === 0;
-      if (healthy && events.length <= this.opts.maxBatch) {
-        if (events.length === 0 && now - c.lastSend < this.opts.idleClockMs) continue;
-        if (c.hideRip) {
-          sharedNoRip ??= JSON.stringify({ type: "batch", clock, events: events.filter((e) => !isRip(e)) });
-          this.send(c, sharedNoRip, now);
-        } else {
-          shared ??= JSON.stringify({ type: "batch", clock, events });
-          this.send(c, shared, now);
-        }
-        continue;
+      for (const v of flushed.views(c.hideRip)) {
+        c.queue.push(v);
+        c.queued += v.size;
       }
-      this.enqueue(c, events);
-      if (buffered > this.opts.highWater) this.thin(c, 1);
-      if (buffered > this.opts.hardWater) continue; // stalled: keep (bounded) backlog, send nothing
-      this.sendBacklog(c, clock, now);
+      if (buffered > this.opts.highWater) this.raise(c, 1);
+      this.bound(c);
+      if (buffered > this.opts.hardWater) continue; // stalled: keep (bounded) queue, send nothing
+      this.sendQueued(c, flushed, now, buffered <= this.opts.highWater);
     }
   }
 
-  private send(c: Client, text: string, now: number): void {
+  private send(c: Client, text: string, now: number): boolean {
     c.lastSend = now;
     try {
       c.socket.send(text);
+      return true;
     } catch {
       this.remove(c); // a socket that throws on send is gone
+      return false;
     }
   }
 
@@ -214,76 +240,96 @@ export class EventFanout {
     }
   }
 
-  /** Appends to a client's backlog, thinning it when it would overflow. */
-  private enqueue(c: Client, events: StreamEvent[]): void {
-    for (const e of events) if (!(c.hideRip && isRip(e))) c.backlog.push(e);
-    if (c.backlog.length <= this.opts.maxBacklog) return;
-    // Thin by rising priority until it fits; as a last resort drop the oldest.
-    for (let p = 0; p <= 1 && c.backlog.length > this.opts.maxBacklog; p++) this.thin(c, p as 0 | 1);
-    const excess = c.backlog.length - this.opts.maxBacklog;
-    if (excess > 0) {
-      const gone = c.backlog.splice(0, excess + 1, { kind: "missed", t: 0, count: 0 });
-      const count = countReal(gone);
-      const marker = c.backlog[0] as MissedMarker;
-      marker.t = eventTime(gone[gone.length - 1]!);
-      marker.count = count;
-      // Markers among `gone` were counted when they were made: add only the events dropped now.
-      let fresh = 0;
-      for (const e of gone) if (e.kind !== "missed") fresh++;
-      c.missed += fresh;
-      this.thinned += fresh;
-    }
-  }
-
-  /** Removes every event of priority ≤ `upTo` from the backlog, leaving `missed` markers in the gaps. */
-  private thin(c: Client, upTo: 0 | 1): void {
-    const out: StreamEvent[] = [];
-    let gap: MissedMarker | null = null;
-    for (const e of c.backlog) {
-      if (e.kind === "missed") {
-        if (gap) gap.count += e.count;
-        else {
-          gap = e;
-          out.push(e);
-        }
+  /** Swaps every queued view below `level` for its (shared) thinner view, counting what went. */
+  private raise(c: Client, level: 0 | 1): void {
+    const queue: Queued[] = [];
+    for (const q of c.queue) {
+      let next = q;
+      if (q instanceof FanoutView && q.level < level) {
+        let v: FanoutView = q;
+        while (v.level < level) v = v.thinner();
+        this.thinned += v.gone - q.gone;
+        c.queued += v.size - q.size;
+        next = v;
+      }
+      // Markers only, no event left: the client's own marker, merged with the one before it,
+      // so a stalled client's queue holds no message that says nothing but "missed".
+      const prev = queue.at(-1);
+      if (next instanceof FanoutView && next.shown === 0 && prev && !(prev instanceof FanoutView)) {
+        prev.lost.count += next.gone;
+        prev.lost.t = next.events.at(-1)!.t;
+        prev.clock = next.clock;
+        c.queued -= next.size;
         continue;
       }
-      if (eventPriority(e) <= upTo) {
-        if (!gap) {
-          gap = { kind: "missed", t: eventTime(e), count: 0 };
-          out.push(gap);
-        }
-        gap.count++;
-        c.missed++;
-        this.thinned++;
-      } else {
-        gap = null;
-        out.push(e);
+      if (next instanceof FanoutView && next.shown === 0) {
+        const lost: LostEntry = {
+          lost: { kind: "missed", t: next.events[0]!.t, count: next.gone },
+          clock: next.clock,
+        };
+        c.queued -= next.size - 1;
+        queue.push(lost);
+        continue;
       }
+      queue.push(next);
     }
-    c.backlog = out;
+    c.queue = queue;
   }
 
-  private sendBacklog(c: Client, clock: ClockState, now: number): void {
-    if (c.backlog.length === 0 && now - c.lastSend < this.opts.idleClockMs) return;
-    const events =
-      c.backlog.length <= this.opts.maxBatch ? c.backlog : c.backlog.slice(0, this.opts.maxBatch);
-    c.backlog = c.backlog.length <= this.opts.maxBatch ? [] : c.backlog.slice(this.opts.maxBatch);
-    if (c.backlog.length === 0) c.missed = 0;
-    this.send(c, JSON.stringify({ type: "batch", clock, events }), now);
+  /** Thins a queue over its bound by rising priority; as a last resort the oldest messages go. */
+  private bound(c: Client): void {
+    const max = this.opts.maxBacklog;
+    for (const level of [0, 1] as const) if (c.queued > max) this.raise(c, level);
+    while (c.queued > max && c.queue.length > 0) {
+      const first = c.queue[0]!;
+      if (first instanceof FanoutView) {
+        c.queue[0] = { lost: { kind: "missed", t: 0, count: 0 }, clock: first.clock };
+        c.queued += 1;
+        this.absorb(c, c.queue[0] as LostEntry, first);
+        continue;
+      }
+      const second = c.queue[1];
+      if (!second) break; // one marker: the bound is at least 1
+      c.queue.splice(1, 1);
+      this.absorb(c, first, second);
+    }
   }
-}
 
-function isRip(e: StreamEvent): boolean {
-  return (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") && e.cls === "rip";
-}
+  /** Drops a queued message into the marker before it. */
+  private absorb(c: Client, into: LostEntry, q: Queued): void {
+    if (q instanceof FanoutView) {
+      this.thinned += q.shown; // its markers' events were counted when they were made
+      into.lost.count += q.shown + q.gone;
+      into.lost.t = q.events.at(-1)?.t ?? into.lost.t;
+      into.clock = q.clock;
+      c.queued -= q.size;
+    } else {
+      into.lost.count += q.lost.count;
+      into.lost.t = q.lost.t;
+      into.clock = q.clock;
+      c.queued -= 1;
+    }
+  }
 
-function eventTime(e: StreamEvent): number {
-  return e.t;
-}
-
-function countReal(events: StreamEvent[]): number {
-  let n = 0;
-  for (const e of events) n += e.kind === "missed" ? e.count : 1;
-  return n;
+  /** Sends queued messages, at most `maxBatch` events in all (at least one message). */
+  private sendQueued(c: Client, flushed: Flushed, now: number, healthy: boolean): void {
+    let sent = 0;
+    while (c.queue.length > 0) {
+      const q = c.queue[0]!;
+      const size = q instanceof FanoutView ? q.size : 1;
+      if (sent > 0 && sent + size > this.opts.maxBatch) break;
+      c.queue.shift();
+      c.queued -= size;
+      sent += size;
+      const text =
+        q instanceof FanoutView
+          ? q.text
+          : JSON.stringify({ type: "batch", clock: q.clock, events: [q.lost] });
+      if (!this.send(c, text, now)) return;
+    }
+    // A healthy viewer whose flush was all RIP it hides still hears the clock move, as others do.
+    const clockMoved = healthy && flushed.events.length > 0;
+    if (sent === 0 && (clockMoved || now - c.lastSend >= this.opts.idleClockMs))
+      this.send(c, flushed.idle(), now);
+  }
 }

@@ -1,0 +1,213 @@
+/**
+ * The event stream's cost per viewer (issue 23, "A stream built once"): the seed lab served by
+ * `node bin/routelab.js up` on 127.0.0.1 (dist/, built first), 4 users each pinging across the
+ * lab every millisecond through `POST /api/exec` (admin token), and N WebSocket viewers on
+ * `/api/events`. Run once per viewer count; each run is a fresh server.
+ *
+ *   node --import tsx bench/live-fanout.ts [--viewers 1,20] [--runs 3] [--seconds 8]
+ *
+ * Measured over a window that starts once the pings run (the server's start and the viewers'
+ * connection are not in it): the server process's CPU (user + system, /proc/PID/stat, as % of
+ * one core), bytes per second per viewer (what the viewers' sockets received), and the load
+ * average beside it (other jobs on the machine change the CPU figure). The median run is
+ * printed, with every run. Viewers only count bytes: they do not parse, so this process stays
+ * light beside the server it measures.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { median } from "./stats.js";
+import { REPO } from "./topologies.js";
+
+const { values } = parseArgs({
+  options: {
+    viewers: { type: "string", default: "1,20" },
+    runs: { type: "string", default: "3" },
+    seconds: { type: "string", default: "8" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const VIEWER_COUNTS = values.viewers.split(",").map(Number);
+const RUNS = Number(values.runs);
+const WINDOW_S = Number(values.seconds);
+const TOKEN = "bench-live-fanout-token-0123456789";
+/** Four users, each pinging from one leaf to a leaf on the other side of the seed. */
+const PINGS = [
+  { node: "vm4", to: "vm9", user: "u1" },
+  { node: "vm5", to: "vm8", user: "u2" },
+  { node: "vm6", to: "vm9", user: "u3" },
+  { node: "vm7", to: "vm4", user: "u4" },
+];
+const MISSED = Buffer.from('"kind":"missed"');
+/** Chunks read with a "missed" marker in them (the fanout thinned a slow viewer), this run. */
+let missedMessages = 0;
+const TICKS = 100; // /proc's clock ticks per second (USER_HZ) on Linux
+
+interface Run {
+  viewers: number;
+  cpuPercent: number;
+  bytesPerViewerPerS: number;
+  load: number;
+  /** Chunks the viewers read with a "missed" marker (the fanout thinned: a viewer fell behind). */
+  missedChunks: number;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+}
+
+async function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      // e.g. LIVE_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+      ...(process.env.LIVE_SERVER_ARGS?.split(" ").filter(Boolean) ?? []),
+      join(REPO, "bin", "routelab.js"),
+      "up",
+      "examples/seed.yaml",
+      "--http",
+      "0",
+      "--no-ssh",
+      "--log-level",
+      "silent",
+    ],
+    { cwd: REPO, env: { ...process.env, ROUTELAB_ADMIN_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /live picture and API: (http:\/\/[^/\s]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`routelab up exited ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+/**
+ * A viewer that reads its socket as fast as the kernel hands bytes over and parses nothing: a
+ * raw TCP socket after the WebSocket handshake (the server sends unmasked frames, so the bytes
+ * counted are the frames as sent). A parsing client (ws) on this 2-core machine fell behind at
+ * 20 viewers and the server thinned its stream, which measured the client, not the server.
+ */
+async function openViewer(url: string, count: (n: number) => void): Promise<Socket> {
+  const u = new URL(url);
+  const socket = connect(Number(u.port), u.hostname);
+  socket.write(
+    `GET /api/events HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    let head = "";
+    const onData = (d: Buffer) => {
+      head += d.toString("latin1");
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      socket.off("data", onData);
+      if (!head.startsWith("HTTP/1.1 101")) return reject(new Error(`no upgrade: ${head.split("\r\n")[0]}`));
+      socket.on("data", (chunk: Buffer) => {
+        count(chunk.length);
+        if (chunk.includes(MISSED)) missedMessages++;
+      });
+      resolve();
+    };
+    socket.on("data", onData);
+    socket.once("error", reject);
+  });
+  return socket;
+}
+
+async function exec(url: string, node: string, command: string, user: string): Promise<unknown> {
+  const r = await fetch(`${url}/api/exec`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ node, command, user }),
+  });
+  return r.json();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function runOnce(viewers: number): Promise<Run> {
+  const { child, url } = await startServer();
+  try {
+    // RIP fills the tables within a few simulated seconds at 1x; the pings need routes.
+    await exec(url, "vm1", "ping -c 1 vm9", "root");
+    let bytes = 0;
+    missedMessages = 0;
+    const sockets = await Promise.all(
+      Array.from({ length: viewers }, () =>
+        openViewer(url, (n) => {
+          bytes += n;
+        }),
+      ),
+    );
+    const count = Math.ceil((WINDOW_S + 4) * 1000);
+    const pings = PINGS.map((p) => exec(url, p.node, `ping -q -i 0.001 -c ${count} ${p.to}`, p.user));
+    await sleep(1500);
+    const b0 = bytes;
+    const c0 = cpuTicks(child.pid!);
+    const t0 = performance.now();
+    await sleep(WINDOW_S * 1000);
+    const c1 = cpuTicks(child.pid!);
+    const seconds = (performance.now() - t0) / 1000;
+    const received = bytes - b0;
+    const load = loadavg()[0]!;
+    for (const s of sockets) s.destroy();
+    await Promise.all(pings);
+    return {
+      viewers,
+      cpuPercent: ((c1 - c0) / TICKS / seconds) * 100,
+      bytesPerViewerPerS: received / viewers / seconds,
+      load,
+      missedChunks: missedMessages,
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+}
+
+async function main(): Promise<void> {
+  if (!values["no-build"]) {
+    const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
+    const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, "tsconfig.build.json")], {
+      stdio: "inherit",
+    });
+    if (r.status !== 0) throw new Error("dist/ does not build");
+  }
+  const lines = [
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
+    `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; ${WINDOW_S} s window; median of ${RUNS}`,
+  ];
+  const medians: Record<number, number> = {};
+  for (const v of VIEWER_COUNTS) {
+    const runs: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(await runOnce(v));
+      process.stderr.write(`  ${v} viewers, run ${i + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}\n`);
+    }
+    const cpu = median(runs.map((r) => r.cpuPercent));
+    medians[v] = cpu;
+    const bps = median(runs.map((r) => r.bytesPerViewerPerS));
+    lines.push(
+      `${String(v).padStart(3)} viewers: server CPU ${cpu.toFixed(1)} % of a core (runs ${runs.map((r) => r.cpuPercent.toFixed(1)).join(", ")}), ` +
+        `${(bps / 1024).toFixed(0)} KB/s per viewer, load average ${runs.map((r) => r.load.toFixed(2)).join(", ")}`,
+    );
+  }
+  if (VIEWER_COUNTS.length >= 2) {
+    const lo = medians[VIEWER_COUNTS[0]!]!;
+    const hi = medians[VIEWER_COUNTS.at(-1)!]!;
+    lines.push(`CPU ratio ${VIEWER_COUNTS.at(-1)} viewers / ${VIEWER_COUNTS[0]}: ${(hi / lo).toFixed(2)}×`);
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+await main();
