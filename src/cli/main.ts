@@ -120,9 +120,14 @@ async function program(
         .argParser(adminTokenArg),
     )
     .addOption(
-      new Option("--log-level <level>", "structured log of HTTP and SSH (JSON lines on standard error)")
+      new Option(
+        "--log-level <level>",
+        "structured log of HTTP and SSH (JSON lines on standard error; default warn on a terminal, else info)",
+      )
         .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
-        .default("info"),
+        // On a terminal the banner is what the instructor reads: only failures and refusals
+        // join it. Redirected (a service, a file), every login is logged.
+        .default(process.stderr.isTTY ? "warn" : "info"),
     )
     .addOption(engineOption())
     .option(
