@@ -46,8 +46,9 @@ async function serve(isPrivate = false) {
   await app.ready();
   const a = app;
   const tokenOf = async (user: string) =>
-    (await a.inject({ method: "POST", url: "/api/login", payload: { user, password: `${user}-password` } })).json()
-      .token as string;
+    (
+      await a.inject({ method: "POST", url: "/api/login", payload: { user, password: `${user}-password` } })
+    ).json().token as string;
   const get = (url: string, token?: string) =>
     a.inject({ method: "GET", url, headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { lab, get, tokenOf, a };
@@ -95,12 +96,7 @@ describe("watching a lab with logins", () => {
 
   it("anonymous: the topology, routes, clock, stats and the session answer; terminals, commands and the journal do not", async () => {
     const { get, a } = await serve();
-    for (const url of [
-      "/api/topology",
-      "/api/nodes/vm1/routes",
-      "/api/clock",
-      "/api/stats",
-    ])
+    for (const url of ["/api/topology", "/api/nodes/vm1/routes", "/api/clock", "/api/stats"])
       expect((await get(url)).statusCode, url).toBe(200);
     // The journal holds every command anyone typed: the instructor's (issue 17).
     expect((await get("/api/lesson/journal")).statusCode).toBe(401);
