@@ -13,11 +13,14 @@
  * `RipRoute` objects remain the API (status, tests, the protocol's slower paths): a `Route`
  * reads and writes its hot fields through the columns; the rest are plain fields.
  */
-import { formatIpv4, type Ipv4 } from "../../core/ip.js";
+import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
 import type { Reason } from "../../sim/host.js";
 import { RIP_INFINITY } from "../../wire/rip.js";
+import { Columns, STATES, WHY, type WhyCode } from "./columns.js";
 import type { RipRoute, RipRouteState } from "./types.js";
+
+export { type Columns as RouteColumns, WHY, type WhyCode };
 
 /**
  * When a route was last heard. A usable learned route is heard exactly `timeout` before it
@@ -28,164 +31,9 @@ export function heardAt(r: RipRoute, timeout: Nanos): Nanos {
   return !r.connected && r.metric < RIP_INFINITY ? r.expires - timeout : r.heard;
 }
 
-/**
- * Why a route is as it is, as a code and its operands in columns (a closure or a string per
- * route cost ~110 B of heap each at a million routes): the text is made when it is read.
- * `text` is a string of the table's own list (connected routes, interface events, timeouts).
- */
-export const WHY = {
-  text: 0,
-  learned: 1, // learned from A
-  learnedMetric: 2, // learned from A (metric M)
-  metricChanged: 3, // metric changed W → M by A
-  better: 4, // better metric M via A (was W connected | was W via B)
-  nextHop: 5, // next hop B from A
-  switched: 6, // B silent for S s: switched to A (metric M)
-  withdrawn: 7, // withdrawn by A (metric 16)
-} as const;
-export type WhyCode = (typeof WHY)[keyof typeof WHY];
-
-/** The text of slot `s`'s reason. */
-function whyText(c: Columns, s: number): string {
-  const a = () => formatIpv4(c.whyA[s]!);
-  const b = () => formatIpv4(c.whyB[s]!);
-  const m = c.whyM[s]!;
-  const w = c.whyW[s]!;
-  switch (c.whyKind[s]) {
-    case WHY.learned:
-      return `learned from ${a()}`;
-    case WHY.learnedMetric:
-      return `learned from ${a()} (metric ${m})`;
-    case WHY.metricChanged:
-      return `metric changed ${w} → ${m} by ${a()}`;
-    case WHY.better:
-      return `better metric ${m} via ${a()} (was ${w}${c.whyB[s] === 0 ? " connected" : ` via ${b()}`})`;
-    case WHY.nextHop:
-      return `next hop ${b()} from ${a()}`;
-    case WHY.switched:
-      return `${b()} silent for ${c.whySecs[s]}s: switched to ${a()} (metric ${m})`;
-    case WHY.withdrawn:
-      return `withdrawn by ${a()} (metric 16)`;
-    default:
-      return c.texts[c.whyA[s]!]!;
-  }
-}
-
 /** Sort key of a prefix: address, then length, as one exact double. */
 function keyOf(dest: number, len: number): number {
   return dest * 64 + len;
-}
-
-/** The hot fields of routes, one typed column each, indexed by slot. */
-export type RouteColumns = Columns;
-class Columns {
-  dest: Uint32Array;
-  len: Uint8Array;
-  metric: Uint8Array;
-  from: Uint32Array;
-  nextHop: Uint32Array;
-  iface: Int32Array;
-  tag: Uint16Array;
-  connected: Uint8Array;
-  /** RFC 2453 route change flag (1 = set): what a triggered update lists. */
-  changed: Uint8Array;
-  expires: Float64Array;
-  /** The reason's code (WHY) and operands: addresses A and B, metrics M and W, seconds S. */
-  whyKind: Uint8Array;
-  whyA: Uint32Array;
-  whyB: Uint32Array;
-  whyM: Uint8Array;
-  whyW: Uint8Array;
-  whySecs: Uint32Array;
-  /** Reason texts (WHY.text: index in whyA), each once; shared by a table's columns. */
-  texts: string[];
-  textIndex: Map<string, number>;
-
-  constructor(capacity: number, texts: string[] = [], textIndex = new Map<string, number>()) {
-    this.dest = new Uint32Array(capacity);
-    this.len = new Uint8Array(capacity);
-    this.metric = new Uint8Array(capacity);
-    this.from = new Uint32Array(capacity);
-    this.nextHop = new Uint32Array(capacity);
-    this.iface = new Int32Array(capacity);
-    this.tag = new Uint16Array(capacity);
-    this.connected = new Uint8Array(capacity);
-    this.changed = new Uint8Array(capacity);
-    this.expires = new Float64Array(capacity);
-    this.whyKind = new Uint8Array(capacity);
-    this.whyA = new Uint32Array(capacity);
-    this.whyB = new Uint32Array(capacity);
-    this.whyM = new Uint8Array(capacity);
-    this.whyW = new Uint8Array(capacity);
-    this.whySecs = new Uint32Array(capacity);
-    this.texts = texts;
-    this.textIndex = textIndex;
-  }
-
-  /** A copy with room for `capacity` slots. */
-  grown(capacity: number): Columns {
-    const c = new Columns(capacity, this.texts, this.textIndex);
-    c.dest.set(this.dest);
-    c.len.set(this.len);
-    c.metric.set(this.metric);
-    c.from.set(this.from);
-    c.nextHop.set(this.nextHop);
-    c.iface.set(this.iface);
-    c.tag.set(this.tag);
-    c.connected.set(this.connected);
-    c.changed.set(this.changed);
-    c.expires.set(this.expires);
-    c.whyKind.set(this.whyKind);
-    c.whyA.set(this.whyA);
-    c.whyB.set(this.whyB);
-    c.whyM.set(this.whyM);
-    c.whyW.set(this.whyW);
-    c.whySecs.set(this.whySecs);
-    return c;
-  }
-
-  /** One slot's values alone, at slot 0: what a deleted route keeps. */
-  detach(slot: number): Columns {
-    const c = new Columns(1, this.texts, this.textIndex);
-    c.dest[0] = this.dest[slot]!;
-    c.len[0] = this.len[slot]!;
-    c.metric[0] = this.metric[slot]!;
-    c.from[0] = this.from[slot]!;
-    c.nextHop[0] = this.nextHop[slot]!;
-    c.iface[0] = this.iface[slot]!;
-    c.tag[0] = this.tag[slot]!;
-    c.connected[0] = this.connected[slot]!;
-    c.changed[0] = this.changed[slot]!;
-    c.expires[0] = this.expires[slot]!;
-    c.whyKind[0] = this.whyKind[slot]!;
-    c.whyA[0] = this.whyA[slot]!;
-    c.whyB[0] = this.whyB[slot]!;
-    c.whyM[0] = this.whyM[slot]!;
-    c.whyW[0] = this.whyW[slot]!;
-    c.whySecs[0] = this.whySecs[slot]!;
-    return c;
-  }
-
-  /** Sets slot `s`'s reason to a code and its operands. */
-  explain(s: number, kind: WhyCode, a: Ipv4, b: Ipv4, m: number, w: number, secs: number): void {
-    this.whyKind[s] = kind;
-    this.whyA[s] = a;
-    this.whyB[s] = b;
-    this.whyM[s] = m;
-    this.whyW[s] = w;
-    this.whySecs[s] = secs;
-  }
-
-  /** Sets slot `s`'s reason to a text (kept once in the table's list). */
-  explainText(s: number, text: string): void {
-    let i = this.textIndex.get(text);
-    if (i === undefined) {
-      i = this.texts.length;
-      this.texts.push(text);
-      this.textIndex.set(text, i);
-    }
-    this.explain(s, WHY.text, i, 0, 0, 0, 0);
-  }
 }
 
 /** Where a `Route` finds its columns: the table's (replaced when it grows), or its own once deleted. */
@@ -193,23 +41,40 @@ interface ColumnsHolder {
   cols: Columns;
 }
 
-/** A route whose hot fields live in the table's columns. */
+/** A route: a slot of the table's columns (or of its own, once deleted) and nothing else. */
 class Route implements RipRoute {
-  gcAt: Nanos = Number.POSITIVE_INFINITY;
-  heard: Nanos;
-  state: RipRouteState = "active";
-  installed = false;
-
   constructor(
     public home: ColumnsHolder,
     public slot: number,
-    heard: Nanos,
-  ) {
-    this.heard = heard;
+  ) {}
+
+  get gcAt(): Nanos {
+    return this.home.cols.gcAt[this.slot]!;
+  }
+  set gcAt(v: Nanos) {
+    this.home.cols.gcAt[this.slot] = v;
+  }
+  get heard(): Nanos {
+    return this.home.cols.heard[this.slot]!;
+  }
+  set heard(v: Nanos) {
+    this.home.cols.heard[this.slot] = v;
+  }
+  get state(): RipRouteState {
+    return STATES[this.home.cols.state[this.slot]!]!;
+  }
+  set state(v: RipRouteState) {
+    this.home.cols.state[this.slot] = STATES.indexOf(v);
+  }
+  get installed(): boolean {
+    return this.home.cols.installed[this.slot] === 1;
+  }
+  set installed(v: boolean) {
+    this.home.cols.installed[this.slot] = v ? 1 : 0;
   }
 
   get reason(): string {
-    return whyText(this.home.cols, this.slot);
+    return this.home.cols.why(this.slot);
   }
   set reason(why: Reason) {
     this.home.cols.explainText(this.slot, typeof why === "string" ? why : why());
@@ -344,7 +209,11 @@ export class RouteTable implements ColumnsHolder {
     c.connected[slot] = init.connected ? 1 : 0;
     c.changed[slot] = 0;
     c.expires[slot] = init.expires;
-    const r = new Route(this, slot, init.heard);
+    c.gcAt[slot] = Number.POSITIVE_INFINITY;
+    c.heard[slot] = init.heard;
+    c.state[slot] = 0;
+    c.installed[slot] = 0;
+    const r = new Route(this, slot);
     r.reason = init.reason ?? "";
     this.routes[slot] = r;
     if (this.count === this.order.length) {
