@@ -10,8 +10,11 @@
  * searched by bisection with a hint at the next position, since messages list routes in that
  * same order.
  *
- * `RipRoute` objects remain the API (status, tests, the protocol's slower paths): a `Route`
- * reads and writes its hot fields through the columns; the rest are plain fields.
+ * `RipRoute` objects remain the API (status, tests, the protocol's slower paths): a `Route` is
+ * a view of one slot, made when asked for and kept by no one (at a million routes an object a
+ * route was ~60 B of heap each: issue 22), reading and writing every field through the columns.
+ * Two views of one slot see the same route; a view handed to `delete` keeps the route's last
+ * values (the only one that does: hold no other across a delete).
  */
 import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
@@ -151,7 +154,8 @@ export type RouteInit = Pick<
 export class RouteTable implements ColumnsHolder {
   /** The hot fields by slot. Read directly by the hot paths; replaced when the table grows. */
   cols = new Columns(16);
-  private routes: (Route | undefined)[] = [];
+  /** Slots ever used: the next new one. */
+  private slots = 0;
   private freeSlots: number[] = [];
   /** Slots in prefix order, and their keys, in `[0, count)`. */
   private order = new Int32Array(16);
@@ -161,8 +165,6 @@ export class RouteTable implements ColumnsHolder {
   private hint = 0;
   /** Where `changedSlots` lists its slots. */
   private scratch = new Int32Array(0);
-  /** `sorted()`'s array, made again only after the order changed. */
-  private sortedCache: Route[] | null = null;
 
   get size(): number {
     return this.count;
@@ -183,12 +185,12 @@ export class RouteTable implements ColumnsHolder {
 
   get(dest: Ipv4, len: number): RipRoute | undefined {
     const slot = this.slotOf(dest, len);
-    return slot < 0 ? undefined : this.routes[slot];
+    return slot < 0 ? undefined : new Route(this, slot);
   }
 
   /** The route in `slot` (which must hold one). */
   at(slot: number): RipRoute {
-    return this.routes[slot]!;
+    return new Route(this, slot);
   }
 
   /** Adds a route for a prefix that is not in the table yet. */
@@ -196,7 +198,7 @@ export class RouteTable implements ColumnsHolder {
     const key = keyOf(init.dest, init.len);
     const p = this.position(key);
     if (p < this.count && this.keys[p] === key) throw new Error("rip: prefix already in the table");
-    const slot = this.freeSlots.pop() ?? this.routes.length;
+    const slot = this.freeSlots.pop() ?? this.slots++;
     if (slot >= this.cols.dest.length) this.cols = this.cols.grown(this.cols.dest.length * 2);
     const c = this.cols;
     c.dest[slot] = init.dest;
@@ -215,7 +217,6 @@ export class RouteTable implements ColumnsHolder {
     c.installed[slot] = 0;
     const r = new Route(this, slot);
     r.reason = init.reason ?? "";
-    this.routes[slot] = r;
     if (this.count === this.order.length) {
       const order = new Int32Array(this.count * 2);
       order.set(this.order);
@@ -229,11 +230,10 @@ export class RouteTable implements ColumnsHolder {
     this.order[p] = slot;
     this.keys[p] = key;
     this.count++;
-    this.sortedCache = null;
     return r;
   }
 
-  /** Removes a route; the object keeps its last values (its slot is reused). */
+  /** Removes a route; this view of it keeps its last values (its slot is reused). */
   delete(route: RipRoute): void {
     const r = route as Route;
     if (r.home !== this) return;
@@ -243,36 +243,26 @@ export class RouteTable implements ColumnsHolder {
     this.order.copyWithin(p, p + 1, this.count);
     this.keys.copyWithin(p, p + 1, this.count);
     this.count--;
-    this.sortedCache = null;
     const slot = r.slot;
     r.home = { cols: this.cols.detach(slot) };
     r.slot = 0;
-    this.routes[slot] = undefined;
     this.freeSlots.push(slot);
   }
 
+  /** Removes every route (a route object read after this reads nothing: see `delete`). */
   clear(): void {
-    for (let p = 0; p < this.count; p++) {
-      const r = this.routes[this.order[p]!]!;
-      r.home = { cols: this.cols.detach(r.slot) };
-      r.slot = 0;
-    }
     this.cols = new Columns(16, this.cols.texts, this.cols.textIndex);
-    this.routes = [];
+    this.slots = 0;
     this.freeSlots = [];
     this.count = 0;
     this.hint = 0;
-    this.sortedCache = null;
   }
 
-  /** Every route in prefix order (address, then length). */
+  /** Every route in prefix order (address, then length): made at each call, kept by nobody. */
   sorted(): readonly RipRoute[] {
-    if (this.sortedCache === null) {
-      const a: Route[] = new Array(this.count);
-      for (let p = 0; p < this.count; p++) a[p] = this.routes[this.order[p]!]!;
-      this.sortedCache = a;
-    }
-    return this.sortedCache;
+    const a: Route[] = new Array(this.count);
+    for (let p = 0; p < this.count; p++) a[p] = new Route(this, this.order[p]!);
+    return a;
   }
 
   /**
