@@ -2,8 +2,9 @@
  * @module bench/route-memory
  * Heap per route of a converged RIP network (issue 22's memory target: ≤ 125 B a route):
  * builds a generated topology, runs it until every RIP table holds its shortest-path metrics
- * (as the `converge` workload), then forces a GC and divides the heap the lab retains (over
- * the heap before it was built) by the routes of every RIP database (N routers × the subnets
+ * (as the `converge` workload), then forces a GC and divides the memory the lab retains (V8's
+ * heap and the typed arrays' buffers, which live outside it: the RIP table's columns), over
+ * what was in use before it was built, by the routes of every RIP database (N routers × the subnets
  * each one knows, connected ones included). Prints one line of figures; `--snapshot FILE`
  * also writes a V8 heap snapshot of the converged lab (for Chrome's DevTools, Memory tab).
  * `--dist` runs the shipped build (dist/, `npx tsc -p tsconfig.build.json` first) rather than
@@ -34,6 +35,9 @@ export interface RouteMemoryResult {
   convergedAtSimSeconds: number;
   /** Heap retained by the converged lab, after a forced GC, over the heap before it. */
   retainedHeapBytes: number;
+  /** Array buffers (typed arrays' storage, outside the heap) retained the same way. */
+  retainedBufferBytes: number;
+  /** (heap + buffers) / RIP routes. */
   bytesPerRoute: number;
   /** Resident set of the process at that point, and its peak. */
   rssBytes: number;
@@ -66,7 +70,9 @@ export async function runRouteMemory(
   const SECOND = 1e9;
   const create = createSimLab;
   gc();
-  const heap0 = process.memoryUsage().heapUsed;
+  await new Promise((r) => setTimeout(r, 200));
+  gc();
+  const before = process.memoryUsage();
   const lab = await create(topo, { seed });
   let want: ReturnType<typeof wants> | null = wants(lab.net, bfsMetrics(topo, new Set()));
   const s = lab.net.scheduler;
@@ -83,9 +89,14 @@ export async function runRouteMemory(
   let ripRoutes = 0;
   for (const n of lab.net.nodes)
     for (const d of n.daemons) if (d instanceof RipDaemon) ripRoutes += d.routeTable.size;
+  // Twice, a moment apart: dead array buffers' storage is freed by a task after the GC.
   gc();
-  const retained = process.memoryUsage().heapUsed - heap0;
-  const rssBytes = process.memoryUsage().rss;
+  await new Promise((r) => setTimeout(r, 200));
+  gc();
+  const after = process.memoryUsage();
+  const heap = after.heapUsed - before.heapUsed;
+  const buffers = after.arrayBuffers - before.arrayBuffers;
+  const rssBytes = after.rss;
   if (snapshot) writeHeapSnapshot(snapshot);
   const result: RouteMemoryResult = {
     name,
@@ -94,8 +105,9 @@ export async function runRouteMemory(
     links: topo.links.length,
     ripRoutes,
     convergedAtSimSeconds: at,
-    retainedHeapBytes: retained,
-    bytesPerRoute: retained / ripRoutes,
+    retainedHeapBytes: heap,
+    retainedBufferBytes: buffers,
+    bytesPerRoute: (heap + buffers) / ripRoutes,
     rssBytes,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   };
@@ -118,7 +130,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
   console.log(
     `${r.name} (${r.build}): ${r.routers} routers, ${r.links} links, ${r.ripRoutes} RIP routes, converged at ${r.convergedAtSimSeconds} s; ` +
-      `heap retained ${mib(r.retainedHeapBytes)} = ${r.bytesPerRoute.toFixed(1)} B per route; ` +
+      `retained ${mib(r.retainedHeapBytes)} heap + ${mib(r.retainedBufferBytes)} array buffers = ${r.bytesPerRoute.toFixed(1)} B per route; ` +
       `RSS ${mib(r.rssBytes)}, peak ${mib(r.maxRssBytes)}`,
   );
   console.log(`RESULT ${JSON.stringify(r)}`);
