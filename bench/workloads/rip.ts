@@ -192,7 +192,7 @@ function ourMetrics(net: Network): Map<string, number> {
   return m;
 }
 
-function bfsMetrics(topo: Topology, down: ReadonlySet<string>): Map<string, number> {
+export function bfsMetrics(topo: Topology, down: ReadonlySet<string>): Map<string, number> {
   const m = new Map<string, number>();
   expectedMetrics(topo, down, (node, subnet, metric) => m.set(`${node} ${subnet}`, metric));
   return m;
@@ -205,7 +205,7 @@ interface Want {
   metric: number;
 }
 
-function wants(net: Network, want: Map<string, number>): Want[] {
+export function wants(net: Network, want: Map<string, number>): Want[] {
   const out: Want[] = [];
   for (const [key, metric] of want) {
     const sp = key.indexOf(" ");
@@ -218,7 +218,7 @@ function wants(net: Network, want: Map<string, number>): Want[] {
 }
 
 /** Whether every expected route is in place with its metric (exact-prefix probes, no allocation). */
-function holds(want: readonly Want[]): boolean {
+export function holds(want: readonly Want[]): boolean {
   for (const w of want) {
     const r = w.node.fib.get(w.dest, w.len);
     if (r === undefined || r.source !== "rip" || r.metric !== w.metric) return false;

@@ -23,7 +23,7 @@ import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
 import { receive, sendRequest, sendTable } from "./packets.js";
 import { resolveRipSettings } from "./settings.js";
-import { heardAt, type RouteInit, RouteTable } from "./table.js";
+import { explain, heardAt, type RouteInit, RouteTable, WHY } from "./table.js";
 import { buildStatus, formatStatus, type RipStatus } from "./status.js";
 import type {
   RipCore,
@@ -267,8 +267,8 @@ export class RipDaemon implements RoutingDaemon, RipCore {
       connected: false,
       expires: now + this.settings.timeout,
       heard: now,
-      reason: () => `learned from ${formatIpv4(from)}`,
     });
+    explain(nr, WHY.learned, from);
     this.install(nr, () => `learned from ${formatIpv4(from)} (metric ${metric})`);
     this.armSweep(nr.expires);
     this.requestTriggered();
@@ -288,6 +288,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (metric >= RIP_INFINITY) {
       // From the current router: the deletion process starts (only when first set to 16).
       this.startDeletion(r, "garbage", () => `withdrawn by ${formatIpv4(from)} (metric 16)`);
+      explain(r, WHY.withdrawn, from);
       return;
     }
     const was = r.metric;
@@ -301,6 +302,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
         `better metric ${metric} via ${formatIpv4(from)} (was ${was}${wasConnected ? " connected" : ` via ${formatIpv4(wasFrom)}`})`;
     this.adopt(r, metric, from, nextHop, iface, tag, now);
     this.changedTo(r, reason);
+    if (was >= RIP_INFINITY) explain(r, WHY.learnedMetric, from, 0, metric);
+    else if (same) explain(r, WHY.metricChanged, from, 0, metric, was);
+    else explain(r, WHY.better, from, wasConnected ? 0 : wasFrom, metric, was);
   }
 
   /** Same router, same metric, another next-hop field, tag or interface: adopted quietly. */
@@ -308,9 +312,8 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     r.nextHop = nextHop;
     r.tag = tag;
     r.iface = iface;
-    const reason = () => `next hop ${formatIpv4(nextHop)} from ${formatIpv4(from)}`;
-    r.reason = reason;
-    this.install(r, reason);
+    explain(r, WHY.nextHop, from, nextHop);
+    this.install(r, () => `next hop ${formatIpv4(nextHop)} from ${formatIpv4(from)}`);
   }
 
   /** Equal metric from another router while ours has been silent half its timeout: switch. */
@@ -330,11 +333,11 @@ export class RipDaemon implements RoutingDaemon, RipCore {
       `${formatIpv4(was)} silent for ${Math.round(heardAgo / 1e9)}s: switched to ${formatIpv4(from)} (metric ${metric})`;
     this.adopt(r, metric, from, nextHop, iface, tag, now);
     this.changedTo(r, reason);
+    explain(r, WHY.switched, from, was, metric, 0, Math.round(heardAgo / 1e9));
   }
 
   /** After `adopt`: the route goes into the FIB, its timer is armed and the news goes out. */
   private changedTo(r: RipRoute, reason: Reason): void {
-    r.reason = reason;
     this.install(r, reason);
     this.armSweep(r.expires);
     this.requestTriggered();
@@ -405,7 +408,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     r.gcAt = now + this.settings.garbage;
     r.state = state;
     this.markChanged(r);
-    r.reason = reason;
+    if (typeof reason === "string") r.reason = reason; // a recipe's caller explains (WHY) instead
     this.uninstall(r, reason);
     this.armSweep(r.gcAt);
     this.requestTriggered();

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type RouteInit, RouteTable } from "./table.js";
+import { explain, type RouteInit, RouteTable, WHY } from "./table.js";
 
 function init(dest: number, len: number, metric = 2): RouteInit {
   return {
@@ -19,6 +19,57 @@ function init(dest: number, len: number, metric = 2): RouteInit {
 }
 
 describe("RIP route table", () => {
+  it("routes are views of slots: a reused slot starts afresh, a deleted route keeps its values", () => {
+    const t = new RouteTable();
+    const a = t.add(init(0x0a010000, 24));
+    explain(a, WHY.better, 0x0a000002, 0x0a000003, 3, 5);
+    a.state = "garbage";
+    a.gcAt = 7e9;
+    a.installed = true;
+    // Another view of the slot sees the same route (every field is in the columns).
+    const again = t.get(0x0a010000, 24)!;
+    expect([again.state, again.gcAt, again.installed]).toEqual(["garbage", 7e9, true]);
+    expect(again.reason).toBe("better metric 3 via 10.0.0.2 (was 5 via 10.0.0.3)");
+    t.delete(a);
+    const b = t.add({ ...init(0x0a020000, 24, 4), reason: "interface em1 up" });
+    // The slot is reused by b, which starts with its own values, not a's.
+    expect([b.state, b.gcAt, b.installed, b.metric, b.reason]).toEqual([
+      "active",
+      Number.POSITIVE_INFINITY,
+      false,
+      4,
+      "interface em1 up",
+    ]);
+    // The deleted view kept a's last values.
+    expect([a.dest, a.state, a.gcAt, a.reason]).toEqual([
+      0x0a010000,
+      "garbage",
+      7e9,
+      "better metric 3 via 10.0.0.2 (was 5 via 10.0.0.3)",
+    ]);
+  });
+
+  it("makes every reason's text from its code", () => {
+    const t = new RouteTable();
+    const r = t.add(init(0x0a010000, 24));
+    const texts: [Parameters<typeof explain>, string][] = [
+      [[r, WHY.learned, 0x0a000002], "learned from 10.0.0.2"],
+      [[r, WHY.learnedMetric, 0x0a000002, 0, 3], "learned from 10.0.0.2 (metric 3)"],
+      [[r, WHY.metricChanged, 0x0a000002, 0, 6, 2], "metric changed 2 → 6 by 10.0.0.2"],
+      [[r, WHY.better, 0x0a000002, 0, 2, 4], "better metric 2 via 10.0.0.2 (was 4 connected)"],
+      [[r, WHY.nextHop, 0x0a000002, 0x0a000009], "next hop 10.0.0.9 from 10.0.0.2"],
+      [
+        [r, WHY.switched, 0x0a000002, 0x0a000003, 2, 0, 95],
+        "10.0.0.3 silent for 95s: switched to 10.0.0.2 (metric 2)",
+      ],
+      [[r, WHY.withdrawn, 0x0a000002], "withdrawn by 10.0.0.2 (metric 16)"],
+    ];
+    for (const [args, text] of texts) {
+      explain(...args);
+      expect(r.reason).toBe(text);
+    }
+  });
+
   it("keeps routes in prefix order (address unsigned, then length) and finds them", () => {
     const t = new RouteTable();
     for (const [d, l] of [

@@ -10,14 +10,20 @@
  * searched by bisection with a hint at the next position, since messages list routes in that
  * same order.
  *
- * `RipRoute` objects remain the API (status, tests, the protocol's slower paths): a `Route`
- * reads and writes its hot fields through the columns; the rest are plain fields.
+ * `RipRoute` objects remain the API (status, tests, the protocol's slower paths): a `Route` is
+ * a view of one slot, made when asked for and kept by no one (at a million routes an object a
+ * route was ~60 B of heap each: issue 22), reading and writing every field through the columns.
+ * Two views of one slot see the same route; a view handed to `delete` keeps the route's last
+ * values (the only one that does: hold no other across a delete).
  */
 import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
 import type { Reason } from "../../sim/host.js";
 import { RIP_INFINITY } from "../../wire/rip.js";
+import { Columns, STATES, WHY, type WhyCode } from "./columns.js";
 import type { RipRoute, RipRouteState } from "./types.js";
+
+export { type Columns as RouteColumns, WHY, type WhyCode };
 
 /**
  * When a route was last heard. A usable learned route is heard exactly `timeout` before it
@@ -33,100 +39,48 @@ function keyOf(dest: number, len: number): number {
   return dest * 64 + len;
 }
 
-/** The hot fields of routes, one typed column each, indexed by slot. */
-export type RouteColumns = Columns;
-class Columns {
-  dest: Uint32Array;
-  len: Uint8Array;
-  metric: Uint8Array;
-  from: Uint32Array;
-  nextHop: Uint32Array;
-  iface: Int32Array;
-  tag: Uint16Array;
-  connected: Uint8Array;
-  /** RFC 2453 route change flag (1 = set): what a triggered update lists. */
-  changed: Uint8Array;
-  expires: Float64Array;
-
-  constructor(capacity: number) {
-    this.dest = new Uint32Array(capacity);
-    this.len = new Uint8Array(capacity);
-    this.metric = new Uint8Array(capacity);
-    this.from = new Uint32Array(capacity);
-    this.nextHop = new Uint32Array(capacity);
-    this.iface = new Int32Array(capacity);
-    this.tag = new Uint16Array(capacity);
-    this.connected = new Uint8Array(capacity);
-    this.changed = new Uint8Array(capacity);
-    this.expires = new Float64Array(capacity);
-  }
-
-  /** A copy with room for `capacity` slots. */
-  grown(capacity: number): Columns {
-    const c = new Columns(capacity);
-    c.dest.set(this.dest);
-    c.len.set(this.len);
-    c.metric.set(this.metric);
-    c.from.set(this.from);
-    c.nextHop.set(this.nextHop);
-    c.iface.set(this.iface);
-    c.tag.set(this.tag);
-    c.connected.set(this.connected);
-    c.changed.set(this.changed);
-    c.expires.set(this.expires);
-    return c;
-  }
-
-  /** One slot's values alone, at slot 0: what a deleted route keeps. */
-  detach(slot: number): Columns {
-    const c = new Columns(1);
-    c.dest[0] = this.dest[slot]!;
-    c.len[0] = this.len[slot]!;
-    c.metric[0] = this.metric[slot]!;
-    c.from[0] = this.from[slot]!;
-    c.nextHop[0] = this.nextHop[slot]!;
-    c.iface[0] = this.iface[slot]!;
-    c.tag[0] = this.tag[slot]!;
-    c.connected[0] = this.connected[slot]!;
-    c.changed[0] = this.changed[slot]!;
-    c.expires[0] = this.expires[slot]!;
-    return c;
-  }
-}
-
 /** Where a `Route` finds its columns: the table's (replaced when it grows), or its own once deleted. */
 interface ColumnsHolder {
   cols: Columns;
 }
 
-/** A route whose hot fields live in the table's columns. */
+/** A route: a slot of the table's columns (or of its own, once deleted) and nothing else. */
 class Route implements RipRoute {
-  gcAt: Nanos = Number.POSITIVE_INFINITY;
-  heard: Nanos;
-  state: RipRouteState = "active";
-  installed = false;
-  /** Why the route is as it is: text once read, until then maybe the function making it. */
-  private why: Reason;
-
   constructor(
     public home: ColumnsHolder,
     public slot: number,
-    heard: Nanos,
-    reason: Reason,
-  ) {
-    this.heard = heard;
-    this.why = reason;
+  ) {}
+
+  get gcAt(): Nanos {
+    return this.home.cols.gcAt[this.slot]!;
+  }
+  set gcAt(v: Nanos) {
+    this.home.cols.gcAt[this.slot] = v;
+  }
+  get heard(): Nanos {
+    return this.home.cols.heard[this.slot]!;
+  }
+  set heard(v: Nanos) {
+    this.home.cols.heard[this.slot] = v;
+  }
+  get state(): RipRouteState {
+    return STATES[this.home.cols.state[this.slot]!]!;
+  }
+  set state(v: RipRouteState) {
+    this.home.cols.state[this.slot] = STATES.indexOf(v);
+  }
+  get installed(): boolean {
+    return this.home.cols.installed[this.slot] === 1;
+  }
+  set installed(v: boolean) {
+    this.home.cols.installed[this.slot] = v ? 1 : 0;
   }
 
   get reason(): string {
-    const w = this.why;
-    if (typeof w === "string") return w;
-    const text = w();
-    this.why = text;
-    return text;
+    return this.home.cols.why(this.slot);
   }
   set reason(why: Reason) {
-    this.why = why;
+    this.home.cols.explainText(this.slot, typeof why === "string" ? why : why());
   }
 
   get dest(): Ipv4 {
@@ -185,16 +139,32 @@ class Route implements RipRoute {
   }
 }
 
+/** Sets a route's reason to a code and its operands (see WHY; unused operands 0). */
+export function explain(route: RipRoute, kind: WhyCode, a: Ipv4, b = 0, m = 0, w = 0, secs = 0): void {
+  const r = route as Route;
+  r.home.cols.explain(r.slot, kind, a, b, m, w, secs);
+}
+
+/**
+ * The next capacity of the columns: a quarter more, not double. A table grows while its network
+ * converges and then stays; doubling left up to half of ~80 B a route unused at the end (a
+ * network of 3,000 routers holds 4,500 routes a router: 8,192 slots).
+ */
+function roomFor(capacity: number): number {
+  return capacity + Math.max(16, capacity >> 2);
+}
+
 /** What a new route starts with. */
 export type RouteInit = Pick<
   RipRoute,
   "dest" | "len" | "metric" | "from" | "nextHop" | "iface" | "tag" | "connected" | "expires" | "heard"
-> & { reason: Reason };
+> & { reason?: Reason };
 
 export class RouteTable implements ColumnsHolder {
   /** The hot fields by slot. Read directly by the hot paths; replaced when the table grows. */
   cols = new Columns(16);
-  private routes: (Route | undefined)[] = [];
+  /** Slots ever used: the next new one. */
+  private slots = 0;
   private freeSlots: number[] = [];
   /** Slots in prefix order, and their keys, in `[0, count)`. */
   private order = new Int32Array(16);
@@ -204,8 +174,6 @@ export class RouteTable implements ColumnsHolder {
   private hint = 0;
   /** Where `changedSlots` lists its slots. */
   private scratch = new Int32Array(0);
-  /** `sorted()`'s array, made again only after the order changed. */
-  private sortedCache: Route[] | null = null;
 
   get size(): number {
     return this.count;
@@ -226,12 +194,12 @@ export class RouteTable implements ColumnsHolder {
 
   get(dest: Ipv4, len: number): RipRoute | undefined {
     const slot = this.slotOf(dest, len);
-    return slot < 0 ? undefined : this.routes[slot];
+    return slot < 0 ? undefined : new Route(this, slot);
   }
 
   /** The route in `slot` (which must hold one). */
   at(slot: number): RipRoute {
-    return this.routes[slot]!;
+    return new Route(this, slot);
   }
 
   /** Adds a route for a prefix that is not in the table yet. */
@@ -239,8 +207,8 @@ export class RouteTable implements ColumnsHolder {
     const key = keyOf(init.dest, init.len);
     const p = this.position(key);
     if (p < this.count && this.keys[p] === key) throw new Error("rip: prefix already in the table");
-    const slot = this.freeSlots.pop() ?? this.routes.length;
-    if (slot >= this.cols.dest.length) this.cols = this.cols.grown(this.cols.dest.length * 2);
+    const slot = this.freeSlots.pop() ?? this.slots++;
+    if (slot >= this.cols.dest.length) this.cols = this.cols.grown(roomFor(this.cols.dest.length));
     const c = this.cols;
     c.dest[slot] = init.dest;
     c.len[slot] = init.len;
@@ -252,13 +220,17 @@ export class RouteTable implements ColumnsHolder {
     c.connected[slot] = init.connected ? 1 : 0;
     c.changed[slot] = 0;
     c.expires[slot] = init.expires;
-    const r = new Route(this, slot, init.heard, init.reason);
-    this.routes[slot] = r;
+    c.gcAt[slot] = Number.POSITIVE_INFINITY;
+    c.heard[slot] = init.heard;
+    c.state[slot] = 0;
+    c.installed[slot] = 0;
+    const r = new Route(this, slot);
+    r.reason = init.reason ?? "";
     if (this.count === this.order.length) {
-      const order = new Int32Array(this.count * 2);
+      const order = new Int32Array(roomFor(this.count));
       order.set(this.order);
       this.order = order;
-      const keys = new Float64Array(this.count * 2);
+      const keys = new Float64Array(order.length);
       keys.set(this.keys);
       this.keys = keys;
     }
@@ -267,11 +239,10 @@ export class RouteTable implements ColumnsHolder {
     this.order[p] = slot;
     this.keys[p] = key;
     this.count++;
-    this.sortedCache = null;
     return r;
   }
 
-  /** Removes a route; the object keeps its last values (its slot is reused). */
+  /** Removes a route; this view of it keeps its last values (its slot is reused). */
   delete(route: RipRoute): void {
     const r = route as Route;
     if (r.home !== this) return;
@@ -281,36 +252,26 @@ export class RouteTable implements ColumnsHolder {
     this.order.copyWithin(p, p + 1, this.count);
     this.keys.copyWithin(p, p + 1, this.count);
     this.count--;
-    this.sortedCache = null;
     const slot = r.slot;
     r.home = { cols: this.cols.detach(slot) };
     r.slot = 0;
-    this.routes[slot] = undefined;
     this.freeSlots.push(slot);
   }
 
+  /** Removes every route (a route object read after this reads nothing: see `delete`). */
   clear(): void {
-    for (let p = 0; p < this.count; p++) {
-      const r = this.routes[this.order[p]!]!;
-      r.home = { cols: this.cols.detach(r.slot) };
-      r.slot = 0;
-    }
-    this.cols = new Columns(16);
-    this.routes = [];
+    this.cols = new Columns(16, this.cols.texts, this.cols.textIndex);
+    this.slots = 0;
     this.freeSlots = [];
     this.count = 0;
     this.hint = 0;
-    this.sortedCache = null;
   }
 
-  /** Every route in prefix order (address, then length). */
+  /** Every route in prefix order (address, then length): made at each call, kept by nobody. */
   sorted(): readonly RipRoute[] {
-    if (this.sortedCache === null) {
-      const a: Route[] = new Array(this.count);
-      for (let p = 0; p < this.count; p++) a[p] = this.routes[this.order[p]!]!;
-      this.sortedCache = a;
-    }
-    return this.sortedCache;
+    const a: Route[] = new Array(this.count);
+    for (let p = 0; p < this.count; p++) a[p] = new Route(this, this.order[p]!);
+    return a;
   }
 
   /**

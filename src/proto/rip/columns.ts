@@ -1,0 +1,179 @@
+/**
+ * @module proto/rip/columns
+ * The RIP table's storage: every field of every route in a typed column indexed by slot
+ * (see table.ts for why), reasons included, as a code and its operands: at a million routes
+ * an object, a boxed number or a closure per route is what the heap is made of.
+ */
+import { formatIpv4, type Ipv4 } from "../../core/ip.js";
+
+/**
+ * Why a route is as it is, as a code and its operands in columns (a closure or a string per
+ * route cost ~110 B of heap each at a million routes): the text is made when it is read.
+ * `text` is a string of the table's own list (connected routes, interface events, timeouts).
+ */
+export const WHY = {
+  text: 0,
+  learned: 1, // learned from A
+  learnedMetric: 2, // learned from A (metric M)
+  metricChanged: 3, // metric changed W → M by A
+  better: 4, // better metric M via A (was W connected | was W via B)
+  nextHop: 5, // next hop B from A
+  switched: 6, // B silent for S s: switched to A (metric M)
+  withdrawn: 7, // withdrawn by A (metric 16)
+} as const;
+export type WhyCode = (typeof WHY)[keyof typeof WHY];
+
+/** The text of slot `s`'s reason. */
+function whyText(c: Columns, s: number): string {
+  const a = () => formatIpv4(c.whyA[s]!);
+  const b = () => formatIpv4(c.whyB[s]!);
+  const m = c.whyM[s]!;
+  const w = c.whyW[s]!;
+  switch (c.whyKind[s]) {
+    case WHY.learned:
+      return `learned from ${a()}`;
+    case WHY.learnedMetric:
+      return `learned from ${a()} (metric ${m})`;
+    case WHY.metricChanged:
+      return `metric changed ${w} → ${m} by ${a()}`;
+    case WHY.better:
+      return `better metric ${m} via ${a()} (was ${w}${c.whyB[s] === 0 ? " connected" : ` via ${b()}`})`;
+    case WHY.nextHop:
+      return `next hop ${b()} from ${a()}`;
+    case WHY.switched:
+      return `${b()} silent for ${c.whySecs[s]}s: switched to ${a()} (metric ${m})`;
+    case WHY.withdrawn:
+      return `withdrawn by ${a()} (metric 16)`;
+    default:
+      return c.texts[c.whyA[s]!]!;
+  }
+}
+
+/** The columns and their element types (a route's fields; see types.ts's RipRoute). */
+const LAYOUT = {
+  dest: Uint32Array,
+  len: Uint8Array,
+  metric: Uint8Array,
+  from: Uint32Array,
+  nextHop: Uint32Array,
+  iface: Int32Array,
+  tag: Uint16Array,
+  connected: Uint8Array,
+  /** RFC 2453 route change flag (1 = set): what a triggered update lists. */
+  changed: Uint8Array,
+  expires: Float64Array,
+  /** Garbage-collection deadline; Infinity while usable. */
+  gcAt: Float64Array,
+  heard: Float64Array,
+  /** RipRouteState as STATES' index. */
+  state: Uint8Array,
+  /** Whether a "rip" route for it is in the FIB (1). */
+  installed: Uint8Array,
+  /** The reason's code (WHY) and operands: addresses A and B, metrics M and W, seconds S. */
+  whyKind: Uint8Array,
+  whyA: Uint32Array,
+  whyB: Uint32Array,
+  whyM: Uint8Array,
+  whyW: Uint8Array,
+  whySecs: Uint32Array,
+} as const;
+type Name = keyof typeof LAYOUT;
+const NAMES = Object.keys(LAYOUT) as Name[];
+
+/** The route states by their code in the `state` column. */
+export const STATES = ["active", "timeout", "garbage"] as const;
+
+/**
+ * Every field of routes, one typed column each, indexed by slot. The fields are declared one by
+ * one (not added in a loop) so that they sit in the object itself: the hot paths read them.
+ */
+export class Columns {
+  dest: Uint32Array;
+  len: Uint8Array;
+  metric: Uint8Array;
+  from: Uint32Array;
+  nextHop: Uint32Array;
+  iface: Int32Array;
+  tag: Uint16Array;
+  connected: Uint8Array;
+  changed: Uint8Array;
+  expires: Float64Array;
+  gcAt: Float64Array;
+  heard: Float64Array;
+  state: Uint8Array;
+  installed: Uint8Array;
+  whyKind: Uint8Array;
+  whyA: Uint32Array;
+  whyB: Uint32Array;
+  whyM: Uint8Array;
+  whyW: Uint8Array;
+  whySecs: Uint32Array;
+
+  constructor(
+    capacity: number,
+    /** Reason texts (WHY.text: index in whyA), each once; shared by a table's columns. */
+    readonly texts: string[] = [],
+    readonly textIndex = new Map<string, number>(),
+  ) {
+    this.dest = new Uint32Array(capacity);
+    this.len = new Uint8Array(capacity);
+    this.metric = new Uint8Array(capacity);
+    this.from = new Uint32Array(capacity);
+    this.nextHop = new Uint32Array(capacity);
+    this.iface = new Int32Array(capacity);
+    this.tag = new Uint16Array(capacity);
+    this.connected = new Uint8Array(capacity);
+    this.changed = new Uint8Array(capacity);
+    this.expires = new Float64Array(capacity);
+    this.gcAt = new Float64Array(capacity);
+    this.heard = new Float64Array(capacity);
+    this.state = new Uint8Array(capacity);
+    this.installed = new Uint8Array(capacity);
+    this.whyKind = new Uint8Array(capacity);
+    this.whyA = new Uint32Array(capacity);
+    this.whyB = new Uint32Array(capacity);
+    this.whyM = new Uint8Array(capacity);
+    this.whyW = new Uint8Array(capacity);
+    this.whySecs = new Uint32Array(capacity);
+  }
+
+  /** A copy with room for `capacity` slots. */
+  grown(capacity: number): Columns {
+    const c = new Columns(capacity, this.texts, this.textIndex);
+    for (const n of NAMES) (c[n] as Float64Array).set(this[n] as Float64Array);
+    return c;
+  }
+
+  /** One slot's values alone, at slot 0: what a deleted route keeps. */
+  detach(slot: number): Columns {
+    const c = new Columns(1, this.texts, this.textIndex);
+    for (const n of NAMES) (c[n] as Float64Array)[0] = (this[n] as Float64Array)[slot]!;
+    return c;
+  }
+
+  /** Sets slot `s`'s reason to a code and its operands. */
+  explain(s: number, kind: WhyCode, a: Ipv4, b: Ipv4, m: number, w: number, secs: number): void {
+    this.whyKind[s] = kind;
+    this.whyA[s] = a;
+    this.whyB[s] = b;
+    this.whyM[s] = m;
+    this.whyW[s] = w;
+    this.whySecs[s] = secs;
+  }
+
+  /** Sets slot `s`'s reason to a text (kept once in the table's list). */
+  explainText(s: number, text: string): void {
+    let i = this.textIndex.get(text);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(text);
+      this.textIndex.set(text, i);
+    }
+    this.explain(s, WHY.text, i, 0, 0, 0, 0);
+  }
+
+  /** The text of slot `s`'s reason. */
+  why(s: number): string {
+    return whyText(this, s);
+  }
+}
