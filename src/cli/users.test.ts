@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { Command } from "commander";
-import ssh2 from "ssh2";
 import { describe, expect, it } from "vitest";
 import { UsersStore } from "../server/users/store.js";
 import { readPassword, registerUsersCommands, usersAdd, usersList, usersRemove } from "./users.js";
+import { generateEd25519 } from "../server/ssh/host-key.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "routelab-cli-users-"));
 
@@ -15,10 +15,7 @@ describe("routelab users", () => {
     const d = tmp();
     const file = join(d, "u.yaml");
     const pub = join(d, "id.pub");
-    writeFileSync(
-      pub,
-      `# my key\n${ssh2.utils.generateKeyPairSync("ed25519", { comment: "bob@pc" }).public}\n`,
-    );
+    writeFileSync(pub, `# my key\n${generateEd25519("bob@pc").public}\n`);
     const a = await usersAdd(file, "alice", {});
     expect(a).toMatch(/^added student alice, colour #E69F00, password set, 0 keys/);
     const pw = /one-time password for alice: (\S+)/.exec(a)![1]!;

@@ -25,6 +25,7 @@ import { buildApp, createServer, type RunningServer } from "../../src/server/htt
 import { type SshServer, startSshServer } from "../../src/server/ssh/index.js";
 import { LoginThrottle, SessionStore, UsersStore } from "../../src/server/users/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { generateEd25519 } from "../../src/server/ssh/host-key.js";
 
 const LAB = () =>
   createSimLab(loadTopologyText("vm1 vm2 10.0.10.0/24\nvm2 vm3 10.0.20.0/24\n", "line.edges"), {
@@ -187,7 +188,7 @@ describe("login throttling cannot be raced", () => {
 });
 
 describe("one machine cannot lock the room out of SSH", () => {
-  const key = ssh2.utils.generateKeyPairSync("ed25519");
+  const key = generateEd25519();
   async function sshServer(o: Partial<Parameters<typeof startSshServer>[0]>): Promise<SshServer> {
     const users = await usersWith({ name: "alice", key: key.public }, { name: "mallory", key: key.public });
     const server = await startSshServer({
@@ -276,7 +277,7 @@ describe("idle HTTP connections", () => {
 });
 
 describe("role and password changes reach every open session", () => {
-  const key = ssh2.utils.generateKeyPairSync("ed25519");
+  const key = generateEd25519();
 
   it("SSH shell: an instructor demoted to student loses link down at once; a changed password ends the connection", async () => {
     const users = await usersWith({

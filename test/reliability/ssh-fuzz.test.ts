@@ -18,10 +18,11 @@ import { SSH2_EXEC_COMMAND_MAX } from "../../src/server/ssh/packet-limit.js";
 import { type SshServer, startSshServer } from "../../src/server/ssh/index.js";
 import { LoginThrottle, UsersStore } from "../../src/server/users/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { generateEd25519 } from "../../src/server/ssh/host-key.js";
 
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 20);
 const dir = mkdtempSync(join(tmpdir(), "routelab-ssh-fuzz-"));
-const key = ssh2.utils.generateKeyPairSync("ed25519");
+const key = generateEd25519();
 let server: SshServer;
 let lab: SimLab;
 let client: ssh2.Client;

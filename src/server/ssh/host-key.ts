@@ -27,11 +27,29 @@ export interface HostKey {
   created: boolean;
 }
 
+/**
+ * A new ed25519 key pair that ssh2 can read back. ssh2's generator (1.17) writes the public
+ * half as an SSH mpint, dropping a leading zero byte, so about 1 key in 180 comes out with a
+ * 31-byte public key that its own parser (and OpenSSH) refuses: a host key made so would stop
+ * `up` for good ("not an SSH private key"). Such a pair is thrown away and another made.
+ */
+export function generateEd25519(comment?: string): { private: string; public: string } {
+  for (let tries = 0; tries < 64; tries++) {
+    const pair = ssh2.utils.generateKeyPairSync("ed25519", comment === undefined ? {} : { comment });
+    if (
+      !(ssh2.utils.parseKey(pair.private) instanceof Error) &&
+      !(ssh2.utils.parseKey(pair.public) instanceof Error)
+    )
+      return pair;
+  }
+  throw new LabError("could not make an ed25519 key ssh2 reads back (64 tries)");
+}
+
 /** Loads the host key at `path`, creating it (mode 0600) when missing. */
 export function loadOrCreateHostKey(path: string): HostKey {
   let created = false;
   if (!existsSync(path)) {
-    const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: "routelab host key" });
+    const pair = generateEd25519("routelab host key");
     try {
       // 'wx': never overwrite a key another process just wrote.
       const fd = openSync(path, "wx", 0o600);

@@ -9,10 +9,11 @@ import { UsersStore } from "../users/store.js";
 import { loadOrCreateHostKey } from "./host-key.js";
 import { SSH2_EXEC_COMMAND_MAX } from "./packet-limit.js";
 import { type SshServer, startSshServer } from "./server.js";
+import { generateEd25519 } from "./host-key.js";
 
 const dir = mkdtempSync(join(tmpdir(), "routelab-ssh-"));
-const aliceKey = ssh2.utils.generateKeyPairSync("ed25519");
-const otherKey = ssh2.utils.generateKeyPairSync("ed25519");
+const aliceKey = generateEd25519();
+const otherKey = generateEd25519();
 let server: SshServer;
 let lab: FakeLab;
 let users: UsersStore;

@@ -7,11 +7,12 @@ import { LabError } from "../../core/errors.js";
 import { parsePublicKeyLine } from "./keys.js";
 import { PALETTE } from "../../core/palette.js";
 import { UsersStore } from "./store.js";
+import { generateEd25519 } from "../ssh/host-key.js";
 
 function tmpFile(): string {
   return join(mkdtempSync(join(tmpdir(), "routelab-users-")), "routelab-users.yaml");
 }
-const key = () => ssh2.utils.generateKeyPairSync("ed25519", { comment: "alice@laptop" });
+const key = () => generateEd25519("alice@laptop");
 
 describe("UsersStore", () => {
   it("adds users with hashed passwords, distinct colours, and saves with mode 0600", async () => {
