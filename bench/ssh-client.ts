@@ -9,9 +9,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import ssh2 from "ssh2";
 import { loadTopologyFile } from "../src/cli/io.js";
 import { createSimLab } from "../src/engines/sim/index.js";
+import { generateEd25519 } from "../src/server/ssh/host-key.js";
 import { UsersStore } from "../src/server/users/index.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -33,7 +33,7 @@ export const pct = (xs: number[], p: number) =>
  */
 export async function seedClass(prefix: string, sessions: number, speed: number) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const key = ssh2.utils.generateKeyPairSync("ed25519");
+  const key = generateEd25519();
   const users = UsersStore.load(join(dir, "routelab-users.yaml"));
   const names = Array.from({ length: sessions }, (_, i) => `student${String(i + 1).padStart(3, "0")}`);
   for (const n of names) await users.add({ name: n, key: key.public });
