@@ -184,7 +184,8 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
       slowest = Math.max(slowest, r.slowedBy);
       const hit = r.px.find((p) => Math.abs(p[0]! - 0xff) < 40 && Math.abs(p[1]! - 0x88) < 40 && p[2]! < 60);
       if (hit) pixel = hit;
-      return pixel !== null;
+      // Her dots include the ICMP answers too; wait until a probe itself was seen, not just a drawn dot.
+      return pixel !== null && seen.some((d) => d.cls === "traceroute");
     });
     expect(seen.some((d) => d.cls === "traceroute")).toBe(true);
     // The 1 ms hops were shown in slow motion.
