@@ -93,6 +93,23 @@ const closedBy = (s: Socket, ms: number) =>
     });
   });
 
+/** An SSH server on an ephemeral port with a throwaway host key and no failure delay, closed after the test. */
+async function startTestSsh(
+  users: Parameters<typeof startSshServer>[0]["users"],
+  o: Partial<Parameters<typeof startSshServer>[0]> = {},
+): Promise<SshServer> {
+  const server = await startSshServer({
+    lab: LAB(),
+    users,
+    port: 0,
+    hostKeyPath: join(mkdtempSync(join(tmpdir(), "routelab-hk-")), "key"),
+    failDelayMs: 0,
+    ...o,
+  });
+  cleanups.push(() => server.close());
+  return server;
+}
+
 describe("login throttling cannot be raced", () => {
   it("HTTP: of a burst of 59 wrong passwords and then the right one, a few are checked and the right one waits", async () => {
     const users = await usersWith({ name: "alice", password: "alice-password-1" });
@@ -148,16 +165,7 @@ describe("login throttling cannot be raced", () => {
     const users = await usersWith({ name: "alice", password: "alice-password-1" });
     const logs: string[] = [];
     const throttle = new LoginThrottle({ now: () => 0 });
-    const server = await startSshServer({
-      lab: LAB(),
-      users,
-      port: 0,
-      hostKeyPath: join(mkdtempSync(join(tmpdir(), "routelab-hk-")), "key"),
-      throttle,
-      failDelayMs: 0,
-      log: (l) => logs.push(l),
-    });
-    cleanups.push(() => server.close());
+    const server = await startTestSsh(users, { throttle, log: (l) => logs.push(l) });
     const attempts = await Promise.all(
       Array.from({ length: 16 }, (_, i) => sshLogin(server.port, "alice", { password: `wrong-guess-${i}` })),
     );
@@ -191,16 +199,7 @@ describe("one machine cannot lock the room out of SSH", () => {
   const key = generateEd25519();
   async function sshServer(o: Partial<Parameters<typeof startSshServer>[0]>): Promise<SshServer> {
     const users = await usersWith({ name: "alice", key: key.public }, { name: "mallory", key: key.public });
-    const server = await startSshServer({
-      lab: LAB(),
-      users,
-      port: 0,
-      hostKeyPath: join(mkdtempSync(join(tmpdir(), "routelab-hk-")), "key"),
-      failDelayMs: 0,
-      ...o,
-    });
-    cleanups.push(() => server.close());
-    return server;
+    return startTestSsh(users, o);
   }
 
   it("idle pre-auth connections from one address are capped and timed out; a classmate still logs in", async () => {
@@ -286,15 +285,7 @@ describe("role and password changes reach every open session", () => {
       password: "bob-password-1",
       role: "instructor",
     });
-    const server = await startSshServer({
-      lab: LAB(),
-      users,
-      port: 0,
-      hostKeyPath: join(mkdtempSync(join(tmpdir(), "routelab-hk-")), "key"),
-      failDelayMs: 0,
-      loginCheckMs: 50,
-    });
-    cleanups.push(() => server.close());
+    const server = await startTestSsh(users, { loginCheckMs: 50 });
     const c = (await sshLogin(server.port, "bob", { privateKey: key.private }))!;
     expect(c).toBeDefined();
     cleanups.push(() => c.end());
@@ -422,16 +413,7 @@ describe("one structured log", () => {
     const log = pino({ level: "info" }, { write: (s: string) => lines.push(JSON.parse(s)) });
     const users = await usersWith({ name: "alice", password: "alice-password-1" });
     const throttle = new LoginThrottle({ free: 1, now: () => 0 });
-    const server = await startSshServer({
-      lab: LAB(),
-      users,
-      port: 0,
-      hostKeyPath: join(mkdtempSync(join(tmpdir(), "routelab-hk-")), "key"),
-      throttle,
-      failDelayMs: 0,
-      log,
-    });
-    cleanups.push(() => server.close());
+    const server = await startTestSsh(users, { throttle, log });
     const { app } = await buildApp({
       lab: LAB(),
       logger: log,
