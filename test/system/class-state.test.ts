@@ -7,24 +7,17 @@
  * and `StrictHostKeyChecking=yes` accepts the server (the same key). Under CI a missing OpenSSH
  * client fails.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { askpassEnv, haveOpenSsh, runSsh } from "./openssh.js";
 import { startUp, type UpProcess } from "./up-process.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "routelab.js");
-const SSH = "/usr/bin/ssh";
-
-function haveOpenSsh(): boolean {
-  if (existsSync(SSH)) return true;
-  if (process.env.CI === "true") throw new Error(`OpenSSH client required under CI: ${SSH} not found`);
-  return false;
-}
-
 const dir = mkdtempSync(join(tmpdir(), "routelab-class-state-"));
 const STATE = join(dir, "state");
 const KNOWN = join(dir, "known_hosts");
@@ -53,9 +46,6 @@ function sshHostname(
   node: string,
   strict: "yes" | "accept-new",
 ): Promise<{ out: string; err: string; code: number | null }> {
-  const askpass = join(dir, `askpass-${user}-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(askpass, `#!/bin/sh\necho '${password}'\n`);
-  chmodSync(askpass, 0o700);
   const args = [
     "-F",
     "/dev/null",
@@ -79,21 +69,7 @@ function sshHostname(
     node,
     "hostname",
   ];
-  return new Promise((resolve) => {
-    const p = spawn(SSH, args, {
-      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: "force", DISPLAY: ":0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => {
-      out += d;
-    });
-    p.stderr.on("data", (d) => {
-      err += d;
-    });
-    p.on("close", (code) => resolve({ out, err, code }));
-  });
+  return runSsh(args, askpassEnv(dir, user, password));
 }
 
 const up = (topology: string, sshPort: number) =>

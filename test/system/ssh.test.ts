@@ -10,7 +10,7 @@
  * running command end with a message and exit status 77. Under CI a missing OpenSSH client fails.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,19 +18,10 @@ import { loadTopologyFile } from "../../src/cli/io.js";
 import { createSimLab, type SimLab } from "../../src/engines/sim/index.js";
 import { type SshServer, startSshServer } from "../../src/server/ssh/index.js";
 import { UsersStore } from "../../src/server/users/index.js";
+import { askpassEnv, haveOpenSsh, KEYGEN, runSsh, SSH } from "./openssh.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const SSH = "/usr/bin/ssh";
-const KEYGEN = "/usr/bin/ssh-keygen";
-
-function haveOpenSsh(): boolean {
-  if (existsSync(SSH) && existsSync(KEYGEN)) return true;
-  if (process.env.CI === "true")
-    throw new Error(`OpenSSH client required under CI: ${SSH} / ${KEYGEN} not found`);
-  return false;
-}
-
-const enabled = haveOpenSsh();
+const enabled = haveOpenSsh([SSH, KEYGEN]);
 const dir = mkdtempSync(join(tmpdir(), "routelab-ssh-sys-"));
 const KEY = join(dir, "id_ed25519");
 let lab: SimLab;
@@ -67,9 +58,6 @@ const withKey = (user: string) => [
 
 /** Password login: the password comes from an SSH_ASKPASS script (OpenSSH 8.4+). */
 function withPassword(user: string, password: string): { args: string[]; env: NodeJS.ProcessEnv } {
-  const askpass = join(dir, `askpass-${user}-${password.length}-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(askpass, `#!/bin/sh\necho '${password.replace(/'/g, "")}'\n`);
-  chmodSync(askpass, 0o700);
   return {
     args: [
       "-o",
@@ -82,27 +70,11 @@ function withPassword(user: string, password: string): { args: string[]; env: No
       "NumberOfPasswordPrompts=1",
       ...base(user),
     ],
-    env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: "force", DISPLAY: ":0" },
+    env: askpassEnv(dir, user, password),
   };
 }
 
-function run(
-  args: string[],
-  env?: NodeJS.ProcessEnv,
-): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const p = spawn(SSH, args, { env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => {
-      out += d;
-    });
-    p.stderr.on("data", (d) => {
-      err += d;
-    });
-    p.on("close", (code) => resolve({ out, err, code }));
-  });
-}
+const run = runSsh;
 
 async function until(cond: () => boolean, what: () => string, ms = 45_000): Promise<void> {
   const end = Date.now() + ms;
