@@ -30,7 +30,7 @@ import {
   REPO,
   type TopoSpec,
 } from "./topologies.js";
-import { type CliRunResult, runCliRun } from "./workloads/cli-run.js";
+import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
@@ -396,20 +396,7 @@ function runCliWorkloads(
   };
   const cases: { spec: Parameters<typeof runCliRun>[0]; runs: number }[] = [];
   if (seed) {
-    const file = join(REPO, "examples", "seed.yaml");
-    cases.push({
-      spec: {
-        name: "seed",
-        topoFile: file,
-        routers: 9,
-        links: 9,
-        from: "vm1",
-        to: "vm9",
-        hops: 2,
-        scriptFile: join(dir, "seed.txt"),
-      },
-      runs: opts.runs,
-    });
+    cases.push({ spec: seedCliRun(join(dir, "seed.txt")), runs: opts.runs });
   }
   for (const t of topos) {
     progress.step(`generating ${t.name} for the command line`);

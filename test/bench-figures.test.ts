@@ -11,11 +11,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadRipLab } from "../bench/engine.js";
 import { farthestFrom, parseEdgeList } from "../bench/topologies.js";
-import { runCliRun } from "../bench/workloads/cli-run.js";
+import { runCliRun, seedCliRun } from "../bench/workloads/cli-run.js";
 import { runForward } from "../bench/workloads/forward.js";
 import { runConverge, runRip } from "../bench/workloads/rip.js";
 import { runScale } from "../bench/workloads/scale.js";
-import { ROOT } from "./cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "routelab-figures-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,16 +66,7 @@ describe("README: a RIP network converges from the command line and answers a pi
   });
 
   it("the seed network: `wait converged`, then vm1's ping to vm9 is answered (2 hops)", () => {
-    const r = runCliRun({
-      name: "seed",
-      topoFile: join(ROOT, "examples", "seed.yaml"),
-      routers: 9,
-      links: 9,
-      from: "vm1",
-      to: "vm9",
-      hops: 2,
-      scriptFile: join(dir, "seed.txt"),
-    });
+    const r = runCliRun(seedCliRun(join(dir, "seed.txt")));
     expect(r.replyTtl).toBe(63);
     expect(r.convergedAtSimSeconds).toBe(3.594);
     expect(r.command).toBe("node bin/routelab.js run examples/seed.yaml --script p.txt");

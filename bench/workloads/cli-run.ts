@@ -34,6 +34,20 @@ export interface CliRunSpec {
   madeBy?: string;
 }
 
+/** The README's seed figure: vm1 pings vm9, the far side of the seed network (2 hops). */
+export function seedCliRun(scriptFile: string): CliRunSpec {
+  return {
+    name: "seed",
+    topoFile: join(REPO, "examples", "seed.yaml"),
+    routers: 9,
+    links: 9,
+    from: "vm1",
+    to: "vm9",
+    hops: 2,
+    scriptFile,
+  };
+}
+
 export interface CliRunResult {
   name: string;
   routers: number;
