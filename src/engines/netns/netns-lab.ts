@@ -30,7 +30,6 @@ import type {
   NodeInfo,
   RouteInfo,
 } from "../../lab/lab.js";
-import { checkShape, shapeEvent } from "../../lab/link-shape.js";
 import { routeRefs } from "../../shell/cmd/netstat.js";
 import type { CommandRegistry } from "../../shell/commands.js";
 import { HostsTable, PidCounter, type ShellInterface } from "../../shell/context.js";
@@ -38,6 +37,7 @@ import { runCommand } from "../../shell/run.js";
 import type { Topology } from "../../topology/model.js";
 import { createNamespaces, Daemons, installStatics, pool, Shaping, startNodeBatch } from "./boot.js";
 import { LinkCaptures } from "./capture.js";
+import { Links } from "./links.js";
 import { readInterfaces } from "./counters.js";
 import { netnsCommandRegistry, spawnInNamespace } from "./native-programs.js";
 import { NamespaceHost } from "./ns-host.js";
@@ -74,14 +74,6 @@ interface NodeRuntime {
   pids: PidCounter;
 }
 
-interface LinkRuntime {
-  up: boolean;
-  silent: boolean;
-  /** Emulated with netem (the topology's, or set by setLinkShape). */
-  delay: Nanos;
-  loss: number;
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class NetnsLab implements Lab {
@@ -91,7 +83,8 @@ export class NetnsLab implements Lab {
   private readonly captureOn: boolean;
   private readonly log: (s: string) => void;
   private readonly nodesRt = new Map<string, NodeRuntime>();
-  private readonly linksRt = new Map<string, LinkRuntime>();
+  /** The links' state and changes (named so: `links()` is the Lab's reading). */
+  private readonly links_: Links;
   private readonly listeners = new Set<(e: LabEvent) => void>();
   private readonly hosts: HostsTable;
   private readonly children = new Set<ChildProcess>();
@@ -146,8 +139,21 @@ export class NetnsLab implements Lab {
         // Each node its own start, as routers booted at different times (shell/sim-context.ts).
         pids: new PidCounter(1000 + ((k * 7919) % 20000)),
       });
-    for (const l of topology.links)
-      this.linksRt.set(l.id, { up: true, silent: false, delay: l.delay, loss: l.loss });
+    this.links_ = new Links({
+      topology,
+      plan: this.plan,
+      shaping: this.shaping,
+      netem: () => this.netem,
+      checkNode: (n) => this.rt(n),
+      mayRaise: (n, kname) => {
+        const rt = this.nodesRt.get(n)!;
+        return rt.up && !rt.adminDown.has(kname);
+      },
+      enqueue: (fn) => this.enqueue(fn),
+      resync: (n) => this.tables.resync(n),
+      emit: (e) => this.emit(e),
+      now: () => this.now(),
+    });
     this.commands = netnsCommandRegistry(
       (node, argv, io) => this.spawnOn(node, argv, io),
       (node) => this.daemons.vtyDir(node),
@@ -206,7 +212,7 @@ export class NetnsLab implements Lab {
       await this.phase("shaping", () =>
         pool(nodes, 4, async (n) => {
           for (const i of n.ifaces)
-            if (i.link.delay > 0 || i.link.loss > 0) await this.shapeEnd(n, i.kname, i.link.id, false);
+            if (i.link.delay > 0 || i.link.loss > 0) await this.links_.shapeEnd(n, i.kname, i.link.id, false);
         }),
       );
     await this.phase("daemons", () => pool(nodes, 8, (n) => this.daemons.start(n)));
@@ -218,7 +224,7 @@ export class NetnsLab implements Lab {
       plan: this.plan,
       timeOf: (sec, nsec) => this.epochToLab(sec, nsec),
       userOfTos: (tos) => this.userOfTos(tos),
-      delayOf: (id) => (this.netem ? this.linksRt.get(id)!.delay : 0),
+      delayOf: (id) => (this.netem ? this.links_.state(id).delay : 0),
       emit: (e) => this.emit(e),
     });
     const started = c.start();
@@ -227,16 +233,8 @@ export class NetnsLab implements Lab {
     await started;
   }
 
-  private shapeEnd(n: PlannedNode, kname: string, linkId: string, silent: boolean): Promise<void> {
-    return this.shaping.apply(n.netns, kname, this.linksRt.get(linkId)!, silent);
-  }
-
   private ns(node: string): string {
     return this.plan.byName.get(node)!.netns;
-  }
-
-  private iface(node: string, name: string) {
-    return this.plan.byName.get(node)!.ifaces.find((i) => i.name === name)!;
   }
 
   // ---- routes --------------------------------------------------------------------------------
@@ -276,7 +274,7 @@ export class NetnsLab implements Lab {
       pid: this.tables.monitorPid(node),
       adminDown: rt.adminDown,
       nodeUp: rt.up,
-      linkUp: (kname) => this.linksRt.get(rt.plan.ifaces.find((i) => i.kname === kname)!.link.id)!.up,
+      linkUp: (kname) => this.links_.state(rt.plan.ifaces.find((i) => i.kname === kname)!.link.id).up,
     });
   }
 
@@ -297,7 +295,7 @@ export class NetnsLab implements Lab {
             name: i.name,
             addr: formatIpv4(i.addr),
             len: i.len,
-            up: rt.up && !rt.adminDown.has(i.kname) && this.linksRt.get(i.link.id)!.up,
+            up: rt.up && !rt.adminDown.has(i.kname) && this.links_.state(i.link.id).up,
             link: i.link.id,
           })),
         ],
@@ -308,20 +306,7 @@ export class NetnsLab implements Lab {
   }
 
   links(): LinkInfo[] {
-    return this.topology.links.map((l) => {
-      const s = this.linksRt.get(l.id)!;
-      return {
-        id: l.id,
-        a: { node: l.a.node, iface: l.a.iface, addr: formatIpv4(l.a.addr) },
-        b: { node: l.b.node, iface: l.b.iface, addr: formatIpv4(l.b.addr) },
-        subnet: formatPrefix({ addr: l.subnet, len: l.len }),
-        up: s.up,
-        silent: s.silent,
-        delay: this.netem ? s.delay : 0,
-        bandwidth: l.bandwidth,
-        loss: this.netem ? s.loss : 0,
-      };
-    });
+    return this.links_.info();
   }
 
   routes(node: string): RouteInfo[] {
@@ -423,7 +408,7 @@ export class NetnsLab implements Lab {
     if (up) rt.adminDown.delete(i.kname);
     else rt.adminDown.add(i.kname);
     await this.settle();
-    const linkUp = this.linksRt.get(i.link.id)!.up;
+    const linkUp = this.links_.state(i.link.id).up;
     await runOk("ip", ["-n", rt.plan.netns, "link", "set", i.kname, up && rt.up && linkUp ? "up" : "down"]);
     await this.tables.resync(node);
   }
@@ -448,80 +433,15 @@ export class NetnsLab implements Lab {
   }
 
   findLink(a: string, b: string) {
-    this.rt(a);
-    this.rt(b);
-    const l = this.topology.links.find(
-      (x) => (x.a.node === a && x.b.node === b) || (x.a.node === b && x.b.node === a),
-    );
-    if (!l) throw new LabError(`no link between ${a} and ${b}`, { field: "link" }, "not-found");
-    return l;
-  }
-
-  private linkEnds(l: Topology["links"][number]) {
-    return [l.a, l.b].map((e) => ({ node: this.plan.byName.get(e.node)!, i: this.iface(e.node, e.iface) }));
+    return this.links_.find(a, b);
   }
 
   setLink(a: string, b: string, up: boolean, opts: { silent?: boolean } = {}): void {
-    const l = this.findLink(a, b);
-    const s = this.linksRt.get(l.id)!;
-    const silent = !up && (opts.silent ?? false);
-    const ends = this.linkEnds(l);
-    const wasSilent = s.silent;
-    if (up) {
-      s.up = true;
-      s.silent = false;
-    } else if (silent) s.silent = true;
-    else s.up = false;
-    this.enqueue(async () => {
-      for (const e of ends) {
-        if (silent) await this.shapeEnd(e.node, e.i.kname, l.id, true);
-        else {
-          if (up && wasSilent) await this.shapeEnd(e.node, e.i.kname, l.id, false);
-          // A router that is down keeps its interfaces down, and so does `ifconfig IF down`.
-          const rt = this.nodesRt.get(e.node.name)!;
-          const raise = up && rt.up && !rt.adminDown.has(e.i.kname);
-          await runOk("ip", ["-n", e.node.netns, "link", "set", e.i.kname, raise ? "up" : "down"]);
-        }
-      }
-      // The tables as the kernel has them now, before anyone waits on "converged".
-      for (const e of ends) await this.tables.resync(e.node.name);
-    });
-    this.emit({
-      kind: "link",
-      t: this.now(),
-      link: l.id,
-      a: l.a.node,
-      b: l.b.node,
-      state: up ? "up" : "down",
-      silent,
-    });
+    this.links_.set(a, b, up, opts);
   }
 
-  /**
-   * Delay and loss through netem on both ends (as at boot). A kernel without sch_netem cannot
-   * emulate them: refused, rather than pretending.
-   */
   setLinkShape(a: string, b: string, shape: LinkShape): void {
-    const l = this.findLink(a, b);
-    checkShape(shape);
-    if (!this.netem)
-      throw new LabError(
-        "this kernel has no sch_netem (tc qdisc netem): the netns engine cannot change a link's delay or loss",
-        { field: shape.delay !== undefined ? "delay" : "loss" },
-        "unsupported",
-      );
-    const s = this.linksRt.get(l.id)!;
-    if (shape.delay !== undefined) s.delay = shape.delay;
-    if (shape.loss !== undefined) s.loss = shape.loss;
-    const ends = this.linkEnds(l);
-    this.enqueue(async () => {
-      // A silent cut keeps its drop-everything qdisc; the new values apply when it heals.
-      if (s.silent) return;
-      for (const e of ends) await this.shapeEnd(e.node, e.i.kname, l.id, false);
-    });
-    this.emit(
-      shapeEvent(this.now(), { id: l.id, a: l.a.node, b: l.b.node, up: s.up, silent: s.silent }, shape),
-    );
+    this.links_.setShape(a, b, shape);
   }
 
   setNode(node: string, up: boolean): void {
@@ -544,7 +464,7 @@ export class NetnsLab implements Lab {
         await run("ip", ["-n", n.netns, "route", "flush", "proto", "static"]);
       } else {
         const lines = n.ifaces
-          .filter((i) => this.linksRt.get(i.link.id)!.up)
+          .filter((i) => this.links_.state(i.link.id).up)
           .map((i) => `link set ${i.kname} up`);
         if (lines.length) await ipBatch(lines, n.netns);
         await this.daemons.start(n);
