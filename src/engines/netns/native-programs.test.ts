@@ -57,6 +57,20 @@ describe("netns: the shell's commands over the kernel's programs", () => {
       "route: writing to routing socket: No such process\ndelete net 192.168.77.0: not in table\n",
     );
     expect(del.ip).toEqual([["route", "del", "192.168.77.0/24"]]);
+    // change: FreeBSD replaces the prefix's one route; on Linux the old one goes, a static one comes.
+    const held = [
+      { dest: 0xc0a84d00, len: 24, gateway: 0x0a000a02, iface: 1, flags: "GS", source: "static", use: 0 },
+    ];
+    const change = await runOnFakeNode("route change -net 192.168.77.0/24 10.0.10.3", { routes: held });
+    expect(change).toMatchObject({ out: "change net 192.168.77.0: gateway 10.0.10.3\n", code: 0 });
+    expect(change.ip).toEqual([
+      ["route", "del", "192.168.77.0/24"],
+      ["route", "add", "192.168.77.0/24", "via", "10.0.10.3", "proto", "static"],
+    ]);
+    // An add of a prefix the table holds is FreeBSD's EEXIST, before the kernel is asked.
+    const twice = await runOnFakeNode("route add -net 192.168.77.0/24 10.0.10.2", { routes: held });
+    expect(twice).toMatchObject({ code: 1, ip: [] });
+    expect(twice.out).toContain("route already in table");
     const user = await runOnFakeNode("route add -net 192.168.77.0/24 10.0.10.2", {}, "alice");
     expect(user).toMatchObject({ code: 1, ip: [] });
   });
