@@ -4,8 +4,23 @@
  * tests): `runLabConformance("sim", () => createSimLab(seed))`. Everything here goes through
  * the Lab interface only, on the seed network (examples/seed.yaml), so what passes on one
  * engine means the same on the other.
+ *
+ * The commands run through the same shell front end on every engine (shell/run.ts over a
+ * ShellContext); what answers underneath differs, and the assertions here hold for both. Where
+ * the outputs differ by engine, and why (the tests check only what both share):
+ * - `netstat -i` / `ifconfig` counters: the simulator counts IPv4 packets of its own; Linux counts
+ *   every frame (ARP too) — both grow by at least the packets a ping sent and received.
+ * - `ripstatus`: the simulator prints its RIP daemon's state (proto/rip formatStatus); on netns
+ *   the daemon is FRR's ripd, whose own report (`show ip rip status`, `show ip rip`) is printed.
+ *   Both name the neighbours by address.
+ * - `ping`, `traceroute`: the simulator's programs print FreeBSD's lines; netns runs the kernel's
+ *   iputils ping and Linux traceroute, with their own lines (the FreeBSD options are mapped).
+ * - `netstat -r`'s Use column is 0 on netns (Linux keeps no per-route use count).
+ * - `ifconfig IF down` on netns reads `status: no carrier` (the kernel's operstate is down) and
+ *   also takes the far end's carrier away (a veth pair shares it);
+ *   on the simulator the far end keeps carrier and hears nothing. Routes reroute on both.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it as vitestIt } from "vitest";
 import type { LabEvent } from "../core/events.js";
 import { MINUTE, SECOND } from "../core/time.js";
 import type { Lab } from "./lab.js";
@@ -13,6 +28,17 @@ import type { Lab } from "./lab.js";
 export interface ConformanceOptions {
   /** Virtual (or real) time to wait for routing to converge. */
   converge?: number;
+  /** Wall-clock limit of each test, ms (an engine on real time waits `converge` for real). */
+  timeout?: number;
+}
+
+/** The link-level row of `netstat -inW` for an interface: its Ipkts and Opkts. */
+function linkCounters(netstat: string, iface: string): { ipkts: number; opkts: number } {
+  const row = netstat.split("\n").find((l) => l.startsWith(`${iface} `) && l.includes("<Link#"));
+  expect(row, `netstat -in has no link row for ${iface}:\n${netstat}`).toBeDefined();
+  const f = row!.trim().split(/\s+/);
+  // Name Mtu Network Address Ipkts Ierrs Idrop Opkts Oerrs Coll
+  return { ipkts: Number(f[4]), opkts: Number(f[7]) };
 }
 
 async function exec(
@@ -39,6 +65,7 @@ export function runLabConformance(
   o: ConformanceOptions = {},
 ): void {
   const converge = o.converge ?? 60 * SECOND;
+  const it = (name: string, fn: () => Promise<void>) => vitestIt(name, fn, o.timeout);
   describe(`Lab conformance: ${engine}`, () => {
     it("describes the seed network: nodes, interfaces, links", async () => {
       const lab = await make();
@@ -86,7 +113,8 @@ export function runLabConformance(
         expect((await exec(lab, "vm1", "hostname")).out).toBe("vm1\n");
         const ping = await exec(lab, "vm4", "ping -c 2 vm9", "alice");
         expect(ping.code).toBe(0);
-        expect(ping.out).toContain("2 packets transmitted, 2 packets received");
+        // FreeBSD's "2 packets received" (the simulator), iputils' "2 received" (netns).
+        expect(ping.out).toMatch(/2 packets transmitted, 2 (packets )?received/);
         expect(events.some((e) => e.kind === "hop" && e.user === "alice")).toBe(true);
         expect((await exec(lab, "vm1", "nosuchcommand")).code).toBe(127);
 
@@ -115,6 +143,129 @@ export function runLabConformance(
         lab.setNode("vm6", true);
         await lab.advance(converge);
         expect((await exec(lab, "vm1", "ping -c 1 vm6")).code).toBe(0);
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it("answers ifconfig and netstat -i/-rn from the node, with counters that grow after a ping", async () => {
+      const lab = await make();
+      try {
+        await lab.advance(converge);
+        const ifc = await exec(lab, "vm1", "ifconfig epair0a");
+        expect(ifc.code).toBe(0);
+        expect(ifc.out).toMatch(
+          /^epair0a: flags=\w+<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n/,
+        );
+        expect(ifc.out).toContain("\tinet 10.0.10.1 netmask 0xffffff00 broadcast 10.0.10.255\n");
+        expect(ifc.out).toContain("\tstatus: active\n");
+        const all = await exec(lab, "vm1", "ifconfig -l");
+        expect(all.out).toBe("lo0 epair0a epair1a epair3a epair4a\n");
+        const none = await exec(lab, "vm1", "ifconfig epair9z");
+        expect(none).toEqual({ out: "ifconfig: interface epair9z does not exist\n", code: 1 });
+
+        const before = linkCounters((await exec(lab, "vm1", "netstat -inW")).out, "epair0a");
+        expect((await exec(lab, "vm1", "ping -c 3 10.0.10.2")).code).toBe(0);
+        const after = linkCounters((await exec(lab, "vm1", "netstat -inW")).out, "epair0a");
+        expect(after.opkts - before.opkts, "echo requests sent").toBeGreaterThanOrEqual(3);
+        expect(after.ipkts - before.ipkts, "echo replies received").toBeGreaterThanOrEqual(3);
+
+        const rn = await exec(lab, "vm1", "netstat -rn");
+        expect(rn.code).toBe(0);
+        expect(rn.out).toMatch(/^10\.0\.60\.0\/24 +10\.0\.10\.2 +UG +\d+ +\d+ +epair0/m);
+        expect(rn.out).toMatch(/^10\.0\.10\.0\/24 +link#2 +U +/m);
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it("adds, looks up and deletes a static route (route add|get|delete) with FreeBSD's answers", async () => {
+      const lab = await make();
+      try {
+        await lab.advance(converge);
+        const add = await exec(lab, "vm1", "route add -net 192.168.77.0/24 10.0.20.2");
+        expect(add).toEqual({ out: "add net 192.168.77.0: gateway 10.0.20.2\n", code: 0 });
+        expect(lab.routes("vm1").find((r) => r.dest === "192.168.77.0/24")).toMatchObject({
+          gateway: "10.0.20.2",
+          iface: "epair1a",
+          source: "static",
+          flags: "UGS",
+        });
+        const again = await exec(lab, "vm1", "route add -net 192.168.77.0/24 10.0.20.2");
+        expect(again).toEqual({
+          out:
+            "route: writing to routing socket: File exists\n" +
+            "add net 192.168.77.0: gateway 10.0.20.2: route already in table\n",
+          code: 1,
+        });
+        const get = await exec(lab, "vm1", "route -n get 192.168.77.9");
+        expect(get.code).toBe(0);
+        expect(get.out).toContain(
+          "   route to: 192.168.77.9\ndestination: 192.168.77.0\n       mask: 255.255.255.0\n",
+        );
+        expect(get.out).toContain(
+          "    gateway: 10.0.20.2\n  interface: epair1a\n      flags: <UP,GATEWAY,DONE,STATIC>\n",
+        );
+        // A route RIP learned, names resolved: vm6 is reached through vm2.
+        const learned = await exec(lab, "vm1", "route get vm6");
+        expect(learned.out).toContain(
+          "    gateway: vm2\n  interface: epair0a\n      flags: <UP,GATEWAY,DONE>\n",
+        );
+        const unreachable = await exec(lab, "vm1", "route add -net 192.168.78.0/24 10.9.9.9");
+        expect(unreachable.code).toBe(1);
+        expect(unreachable.out).toContain("route: writing to routing socket: Network is unreachable\n");
+        expect((await exec(lab, "vm1", "route add -net 192.168.79.0/24 10.0.20.2", "alice")).out).toBe(
+          "route: writing to routing socket: Operation not permitted\n",
+        );
+
+        const del = await exec(lab, "vm1", "route delete 192.168.77.0/24");
+        expect(del).toEqual({ out: "delete net 192.168.77.0\n", code: 0 });
+        expect(lab.routes("vm1").some((r) => r.dest === "192.168.77.0/24")).toBe(false);
+        expect((await exec(lab, "vm1", "route -n get 192.168.77.9")).code).toBe(1);
+        const gone = await exec(lab, "vm1", "route delete 192.168.77.0/24");
+        expect(gone).toEqual({
+          out: "route: writing to routing socket: No such process\ndelete net 192.168.77.0: not in table\n",
+          code: 1,
+        });
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it("asks a neighbour's RIP for its table (rtquery) and shows the RIP peers (ripstatus)", async () => {
+      const lab = await make();
+      try {
+        await lab.advance(converge);
+        const q = await exec(lab, "vm1", "rtquery -n 10.0.10.2");
+        expect(q.code).toBe(0);
+        expect(q.out).toMatch(/^10\.0\.10\.2: RIPv2 \d+ bytes\n/);
+        // vm2's own networks, which vm1 reaches only through it or vm3.
+        expect(q.out).toMatch(/^ +10\.0\.60\.0\/24 +metric +1\b/m);
+        expect(q.out).toMatch(/^ +10\.0\.30\.0\/24 +metric +1\b/m);
+        const st = await exec(lab, "vm1", "ripstatus");
+        expect(st.code).toBe(0);
+        for (const peer of ["10.0.10.2", "10.0.20.2", "10.0.40.2", "10.0.50.2"])
+          expect(st.out).toContain(peer);
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it("takes an interface down and up (ifconfig IF down|up): routes go round it and come back", async () => {
+      const lab = await make();
+      try {
+        await lab.advance(converge);
+        expect((await exec(lab, "vm1", "ifconfig epair0a down", "alice")).code).toBe(1);
+        expect((await exec(lab, "vm1", "ifconfig epair0a down")).code).toBe(0);
+        const down = await exec(lab, "vm1", "ifconfig epair0a");
+        expect(down.out).toMatch(/^epair0a: flags=\w+<BROADCAST,SIMPLEX,MULTICAST> /);
+        expect((await exec(lab, "vm1", "ifconfig -l -d")).out).toBe("epair0a\n");
+        await lab.advance(converge);
+        expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.20.2");
+        expect((await exec(lab, "vm1", "ifconfig epair0a up")).code).toBe(0);
+        expect((await exec(lab, "vm1", "ifconfig epair0a")).out).toMatch(/^epair0a: flags=\w+<UP,/);
+        await lab.advance(converge);
+        expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.10.2");
       } finally {
         await lab.close();
       }

@@ -10,8 +10,10 @@
  *   (-l), an interval of at least 1 s (-i), a payload of at most 56 bytes (-s, and -G/-g/-h of a
  *   sweep): sbin/ping/ping.c of FreeBSD 8-9 (releng/9.3 at r209366, 2010) lines 295-298,
  *   359-361, 375 and the `uid != 0 && ultmp > DEFDATALEN` checks — the simulated ping
- *   (shell/cmd/ping.ts) refuses the same, the netns engine runs Linux's ping as root, so the
- *   policy is what holds there. Plus routelab's own cap of 1000 packets (-c).
+ *   (shell/cmd/ping.ts, the front end of both engines) refuses the same for a user without
+ *   root's powers; an instructor has them, and on netns the program behind is Linux's ping run
+ *   as root, so the policy checks again before anything runs. Plus routelab's own cap of 1000
+ *   packets (-c).
  * - `traceroute`: at most 5 probes per hop (-q) and 64 hops (-m).
  * - no changes to routes (`route add|delete|change|flush`), interfaces (`ifconfig IF up|down|…`)
  *   or kernel settings (`sysctl name=value`);

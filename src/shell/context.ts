@@ -1,13 +1,33 @@
 /**
  * @module shell/context
- * What a command needs from the node it runs on — deliberately narrow, so an engine can supply
- * it in a few lines: the simulator from a SimNode and its FIB, a test from a fake.
+ * What a command needs from the node it runs on — deliberately narrow and engine-neutral, so
+ * every engine answers the same commands through the same front ends (option parsing,
+ * FreeBSD's diagnostics and output): the simulator from a SimNode and its FIB
+ * (shell/sim-context.ts), the netns engine from a namespace's kernel and FRR
+ * (engines/netns/shell-context.ts), a test from a fake.
  *
- * The lead's sim engine builds one per command (see `ShellContext` fields for where each comes
- * from); `runCommand(ctx, line)` (shell/run.ts) does the rest.
+ * Each engine builds one per command; `runCommand(ctx, line)` (shell/run.ts) does the rest.
+ * What a real kernel answers only later (a route change through iproute2, FRR's status through
+ * vtysh) is a `Later`: a value at once on the simulator, a Promise from a real kernel.
  */
+import type { Program, ProgramIo } from "../apps/process.js";
+import type { PingOptions } from "../apps/ping.js";
+import type { TracerouteOptions } from "../apps/traceroute.js";
 import type { Ipv4 } from "../core/ip.js";
 import type { Host, HostInterface, RoutingDaemon } from "../sim/host.js";
+
+/** A value at once (the simulator), or a Promise of it (a real kernel answers through a process). */
+export type Later<T> = T | Promise<T>;
+
+/** A change of the routing table as route(8) asks the routing socket (RTM_ADD, RTM_CHANGE, RTM_DELETE). */
+export interface RouteRequest {
+  readonly cmd: "add" | "change" | "delete";
+  /** The destination with its host bits cleared. */
+  readonly dest: Ipv4;
+  readonly len: number;
+  /** add and change: the next hop. */
+  readonly gateway?: Ipv4;
+}
 
 /** One active route, as netstat -r and route get show it. The sim FIB's `Route` fits as is. */
 export interface ShellRoute {
@@ -58,8 +78,23 @@ export interface ShellContext {
    * changes, ifconfig up/down, pings faster than one a second and larger than 56 bytes.
    */
   readonly privileged?: boolean;
-  /** The node's Host (sim/host.ts): sending, timers, route changes. */
+  /**
+   * The node's network stack as a program sees it (sim/host.ts): UDP sockets and timers, on
+   * which `rtquery` runs. The simulator's node; on netns a Host whose sockets live in the
+   * node's namespace.
+   */
   readonly host: Host;
+  /** ping's program: the simulator's (apps/ping.ts on `host`), or the kernel's own ping. */
+  ping(o: PingOptions, io: ProgramIo): Program;
+  /** traceroute's program: the simulator's (apps/traceroute.ts), or the kernel's own. */
+  traceroute(o: TracerouteOptions, io: ProgramIo): Program;
+  /**
+   * route add|change|delete as the node's kernel does it: undefined once done, else the name of
+   * the errno the routing socket answered (EEXIST, ESRCH, ENETUNREACH, EINVAL).
+   */
+  changeRoute(req: RouteRequest): Later<string | undefined>;
+  /** route get HOST: the route the kernel would use to reach `dst` (RTM_GET), if any. */
+  routeTo(dst: Ipv4): Later<ShellRoute | undefined>;
   /** Active routes, sorted by destination then prefix length (sim: `node.fib.all()`). */
   routes(): readonly ShellRoute[];
   /** Interfaces in index order, lo0 first (sim: `node.ifaces`). */
@@ -75,9 +110,15 @@ export interface ShellContext {
   /** A fresh process id on this node (ping's ident, traceroute's port); see `PidCounter`. */
   nextPid(): number;
   /** `ifconfig IF up|down`: sets an interface's state; absent → the command reports EPERM. */
-  setInterfaceUp?(iface: number, up: boolean): void;
-  /** The routing daemons running on the node (`ripstatus` finds RIP here); absent → none. */
+  setInterfaceUp?(iface: number, up: boolean): Later<void>;
+  /** The routing daemons simulated on the node (`ripstatus` finds RIP here); absent → none. */
   daemons?(): readonly RoutingDaemon[];
+  /**
+   * The report of a routing daemon the engine does not simulate (netns: FRR's own status, read
+   * through vtysh), which the protocol's status command prints; undefined when the node runs no
+   * such daemon. Absent → the command asks `daemons()`.
+   */
+  daemonReport?(protocol: string): Later<string | undefined>;
 }
 
 /**

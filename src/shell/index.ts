@@ -12,6 +12,7 @@ export { helpCommand } from "./cmd/help.js";
 export * from "./commands.js";
 export * from "./context.js";
 export * from "./getopt.js";
+export { whenReady } from "./later.js";
 export * from "./names.js";
 export * from "./parse.js";
 export * from "./run.js";

@@ -17,14 +17,14 @@ import { exited, type Program, type ProgramIo } from "../apps/process.js";
 import { builtinCommands } from "./builtins.js";
 import type { CommandRegistry } from "./commands.js";
 import type { ShellContext } from "./context.js";
+import { EXIT_SOFTWARE } from "./later.js";
 import { splitWords } from "./parse.js";
 
 /** Exit status of sh for a command it cannot find. */
 export const EXIT_NOT_FOUND = 127;
 /** Exit status of sh for a syntax error. */
 export const EXIT_SYNTAX = 2;
-/** Exit status when a command failed inside (EX_SOFTWARE). */
-export const EXIT_SOFTWARE = 70;
+export { EXIT_SOFTWARE } from "./later.js";
 
 let defaultCommands: CommandRegistry | undefined;
 

@@ -9,9 +9,12 @@
  * interface address back to its node), and process ids from one counter per node, so the same
  * script gives the same idents, ports and output on every run.
  */
+import { startPing } from "../apps/ping.js";
+import { startTraceroute } from "../apps/traceroute.js";
+import { maskOf } from "../core/ip.js";
 import type { Network } from "../sim/network.js";
 import type { SimNode } from "../sim/node.js";
-import { HostsTable, PidCounter, type ShellContext } from "./context.js";
+import { HostsTable, PidCounter, type RouteRequest, type ShellContext } from "./context.js";
 
 const hostsOf = new WeakMap<Network, HostsTable>();
 const pidsOf = new WeakMap<SimNode, PidCounter>();
@@ -48,6 +51,13 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     user: o.user,
     privileged: o.user === "root" || (o.privileged ?? false),
     host: node,
+    ping: (opts, io) => startPing(node, opts, io),
+    traceroute: (opts, io) => startTraceroute(node, opts, io),
+    changeRoute: (req) => changeSimRoute(node, req, `route ${req.cmd} by ${o.user}`),
+    routeTo: (dst) => {
+      const hit = node.lookup(dst);
+      return hit && node.fib.all().find((x) => x.dest === (dst & maskOf(hit.len)) >>> 0 && x.len === hit.len);
+    },
     routes: () => node.fib.all(),
     interfaces: () => node.ifaces,
     resolve: (name) => hosts.resolve(name),
@@ -62,4 +72,32 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
   };
   if (o.writeErr) ctx.writeErr = o.writeErr;
   return ctx;
+}
+
+/**
+ * The simulated kernel's answer to route(8) (FreeBSD's rtrequest checks): a change of a prefix
+ * it does not hold is ESRCH, an add of one it holds EEXIST, a gateway on no subnet of an up
+ * interface ENETUNREACH. Routes added are static routes of the node's FIB; `change` of a route
+ * another source installed replaces it with a static one.
+ */
+function changeSimRoute(node: SimNode, req: RouteRequest, reason: string): string | undefined {
+  const { cmd, dest, len, gateway: gw } = req;
+  const existing = node.fib.all().find((r) => r.dest === dest && r.len === len);
+  if (cmd === "delete") {
+    if (!existing) return "ESRCH";
+    node.deleteRoute(existing.source, dest, len, reason);
+    return undefined;
+  }
+  if (cmd === "add" && existing) return "EEXIST";
+  if (cmd === "change" && !existing) return "ESRCH";
+  if (gw === undefined) return "EINVAL";
+  const iface = node.ifaces.find(
+    (i) =>
+      i.isLink && i.up && (i.addr === gw || (gw & maskOf(i.len)) >>> 0 === (i.addr & maskOf(i.len)) >>> 0),
+  );
+  if (iface === undefined) return "ENETUNREACH";
+  if (cmd === "change" && existing && existing.source !== "static")
+    node.deleteRoute(existing.source, dest, len, reason);
+  node.setRoute("static", { dest, len, gateway: gw, iface: iface.index, metric: 0 }, reason);
+  return undefined;
 }

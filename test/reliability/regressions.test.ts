@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../../src/core/errors.js";
 import type { LabEvent } from "../../src/core/events.js";
-import { mapCommand } from "../../src/engines/netns/commands.js";
+import { runOnFakeNode } from "../../src/engines/netns/fake-node.testkit.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { parseScenario, runScenario } from "../../src/lab/scenario.js";
 import { checkCarrier, checkRouting } from "./invariants.js";
@@ -64,20 +64,19 @@ describe("regressions found by scenario fuzzing", () => {
 });
 
 describe("regressions found by netns argv fuzzing", () => {
-  it("vtysh -c takes one read-only line: a newline cannot smuggle configure terminal after show", () => {
+  it("vtysh -c takes one read-only line: a newline cannot smuggle configure terminal after show", async () => {
     for (const line of [
       "vtysh -c 'show version\nconfigure terminal\nno router rip'",
       'vtysh -c "show ip rip\rconf t"',
       "vtysh -c 'sh ip route\n'\"write memory\"",
       "vtysh -c 'show ip rip\u0000'",
     ]) {
-      const m = mapCommand(line, "vm1", 0, "/run/frr/vm1");
-      expect(m, JSON.stringify(line)).toMatchObject({ kind: "error", code: 1 });
+      const r = await runOnFakeNode(line);
+      expect(r, JSON.stringify(line)).toMatchObject({ code: 1, spawned: [] });
     }
-    expect(mapCommand("vtysh -c 'show ip rip'", "vm1", 0, "/run/frr/vm1")).toEqual({
-      kind: "spawn",
-      argv: ["env", "VTYSH_HISTFILE=/dev/null", "vtysh", "--vty_socket", "/run/frr/vm1", "-c", "show ip rip"],
-    });
+    expect((await runOnFakeNode("vtysh -c 'show ip rip'")).spawned).toEqual([
+      ["env", "VTYSH_HISTFILE=/dev/null", "vtysh", "--vty_socket", "/run/frr/vm1", "-c", "show ip rip"],
+    ]);
   });
 });
 

@@ -7,7 +7,8 @@
  */
 import { LabError } from "../../core/errors.js";
 import type { Topology } from "../../topology/model.js";
-import { haveFrr, NetnsLab, type NetnsLabOptions } from "./netns-lab.js";
+import { haveFrr } from "./boot.js";
+import { NetnsLab, type NetnsLabOptions } from "./netns-lab.js";
 import { defaultPrefix } from "./plan.js";
 import { removeLeftovers } from "./state.js";
 import { have } from "./sys.js";

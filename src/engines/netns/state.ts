@@ -6,6 +6,7 @@
  * (checked against /proc so a recycled pid of someone else is never hit), namespaces whose names
  * carry this lab's prefix, and nothing of any other prefix.
  */
+import { execFileSync } from "node:child_process";
 import {
   appendFileSync,
   existsSync,
@@ -274,4 +275,29 @@ export async function removeNamespaces(names: readonly string[]): Promise<void> 
   if (names.length > 0)
     await run("ip", ["-force", "-batch", "-"], `${names.map((n) => `netns del ${n}`).join("\n")}\n`);
   for (const n of names) rmSync(join("/etc/netns", n), { recursive: true, force: true });
+}
+
+/**
+ * The last resort on process exit (an uncaught error), synchronous: the recorded processes (and
+ * those of the daemons' pid files) by pid, then the lab's namespaces and state directory.
+ */
+export function removeSync(state: StateFile): void {
+  for (const p of [...state.state.pids, ...daemonPidFiles(state.dir)])
+    if (processMatches(p.pid, p.mark))
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // exited between the check and the kill: nothing left to do
+      }
+  const ns = state.state.namespaces;
+  try {
+    execFileSync("ip", ["-force", "-batch", "-"], {
+      input: ns.map((n) => `netns del ${n}\n`).join(""),
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    for (const n of ns) rmSync(join("/etc/netns", n), { recursive: true, force: true });
+    rmSync(state.dir, { recursive: true, force: true });
+  } catch {
+    // The next start with this prefix removes what is left (state.json says what).
+  }
 }

@@ -21,6 +21,7 @@ import type { ProgramIo } from "../../apps/process.js";
 import type { Command } from "../commands.js";
 import { isPrivileged, type ShellContext, type ShellInterface } from "../context.js";
 import { getopt } from "../getopt.js";
+import { whenReady } from "../later.js";
 import { etherAddress } from "./netstat.js";
 
 export const IFCONFIG_USAGE = `usage: ifconfig [-L] [-C] [-g groupname] interface address_family
@@ -126,8 +127,7 @@ export const ifconfigCommand: Command = {
         io.err("ifconfig: ioctl (SIOCSIFFLAGS): Operation not permitted\n");
         return 1;
       }
-      ctx.setInterfaceUp(i.index, rest[0] === "up");
-      return 0;
+      return whenReady(ctx.setInterfaceUp(i.index, rest[0] === "up"), io, "ifconfig", () => 0);
     }
     io.err(`ifconfig: ${rest.join(" ")}: only 'up' and 'down' can be changed in routelab\n`);
     return 1;

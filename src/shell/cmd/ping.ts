@@ -5,7 +5,7 @@
  * program of apps/ping.ts.
  */
 import { isPrivileged } from "../context.js";
-import { type PingOptions, startPing } from "../../apps/ping.js";
+import type { PingOptions } from "../../apps/ping.js";
 import type { Command } from "../commands.js";
 import { getopt, strtod, strtoul } from "../getopt.js";
 import { lookupHost } from "../names.js";
@@ -127,8 +127,7 @@ export const pingCommand: Command = {
     if (datalen > MAXPAYLOAD) return fail(`packet size too large: ${datalen} > ${MAXPAYLOAD}`);
     const h = lookupHost(ctx, target);
     if (h === undefined) return fail(`cannot resolve ${target}: Unknown host`, EX_NOHOST);
-    return startPing(
-      ctx.host,
+    return ctx.ping(
       {
         ...o,
         target: h.addr,

@@ -14,10 +14,14 @@
  *   after the metric marks a change still waiting for the triggered update;
  * - the refused messages and entries by reason.
  *
- * On a node that does not run RIP (`routing: static`) it says so and exits 1.
+ * On a node that does not run RIP (`routing: static`) it says so and exits 1. On an engine whose
+ * RIP is a real daemon (netns: FRR's ripd) it prints that daemon's own report instead
+ * (`ctx.daemonReport`: `show ip rip status` and `show ip rip`), which names the same
+ * neighbours and routes in FRR's words.
  */
 import { RipDaemon } from "../../proto/rip/index.js";
 import type { Command } from "../commands.js";
+import { whenReady } from "../later.js";
 
 export const RIPSTATUS_USAGE = "usage: ripstatus\n";
 
@@ -28,6 +32,16 @@ export const ripstatusCommand: Command = {
     if (args.length > 0) {
       io.err(RIPSTATUS_USAGE);
       return 1;
+    }
+    if (ctx.daemonReport) {
+      return whenReady(ctx.daemonReport("rip"), io, "ripstatus", (text) => {
+        if (text === undefined) {
+          io.err(`ripstatus: ${ctx.node} does not run RIP (its routing is static)\n`);
+          return 1;
+        }
+        io.out(text);
+        return 0;
+      });
     }
     const rip = ctx.daemons?.().find((d): d is RipDaemon => d instanceof RipDaemon);
     if (rip === undefined) {

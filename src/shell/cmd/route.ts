@@ -12,14 +12,17 @@
  * make a host route (so `route add 10.0.30.0 …` is a host route — 10.0.30.0 has host bits in
  * class A — exactly as on FreeBSD). Failures print the kernel's answer the same way:
  * `route: writing to routing socket: File exists` then `add net …: route already in table`.
- * Only root may change routes. Routes added here are static routes of the node's FIB.
+ * Only root may change routes. The change itself is the node's kernel's (`ctx.changeRoute`):
+ * a static route of the simulator's FIB, or `ip route … proto static` in a namespace, whose
+ * errno prints the same way.
  */
 import { type Ipv4, lenOfMask, maskOf, parseIpv4 } from "../../core/ip.js";
 import { strerror } from "../../apps/errno.js";
 import type { ProgramIo } from "../../apps/process.js";
 import type { Command } from "../commands.js";
-import { isPrivileged, type ShellContext, type ShellRoute } from "../context.js";
+import { isPrivileged, type RouteRequest, type ShellContext, type ShellRoute } from "../context.js";
 import { getopt } from "../getopt.js";
+import { whenReady } from "../later.js";
 import { routename } from "../names.js";
 
 export const ROUTE_USAGE = "usage: route [-dnqtv] command [[modifiers] args]\n";
@@ -95,38 +98,6 @@ function parseDest(ctx: ShellContext, s: string, forceNet: boolean, forceHost: b
   const r = ctx.resolve(s);
   if (r !== undefined) return { addr: r, len: 32, host: true, text: s };
   return `bad address: ${s}`;
-}
-
-/** The kernel's checks and change; returns an errno name on failure. */
-function apply(
-  ctx: ShellContext,
-  cmd: "add" | "change" | "delete",
-  d: Dest,
-  gw: Ipv4 | undefined,
-): string | undefined {
-  if (!isPrivileged(ctx)) return "EPERM";
-  const dest = (d.addr & maskOf(d.len)) >>> 0;
-  const existing = ctx.routes().find((r) => r.dest === dest && r.len === d.len);
-  const reason = `route ${cmd} by ${ctx.user}`;
-  if (cmd === "delete") {
-    if (!existing) return "ESRCH";
-    ctx.host.deleteRoute(existing.source, dest, d.len, reason);
-    return undefined;
-  }
-  if (cmd === "add" && existing) return "EEXIST";
-  if (cmd === "change" && !existing) return "ESRCH";
-  if (gw === undefined) return "EINVAL";
-  const iface = ctx
-    .interfaces()
-    .find(
-      (i) =>
-        i.isLink && i.up && (i.addr === gw || (gw & maskOf(i.len)) >>> 0 === (i.addr & maskOf(i.len)) >>> 0),
-    );
-  if (iface === undefined) return "ENETUNREACH";
-  if (cmd === "change" && existing && existing.source !== "static")
-    ctx.host.deleteRoute(existing.source, dest, d.len, reason);
-  ctx.host.setRoute("static", { dest, len: d.len, gateway: gw, iface: iface.index, metric: 0 }, reason);
-  return undefined;
 }
 
 const ROUTE_ERR: Record<string, string> = {
@@ -247,18 +218,18 @@ export const routeCommand: Command = {
     }
     if (cmd === "get") {
       const target = d.addr;
-      const hit =
-        d.len === 32 || d.host
-          ? ctx.host.lookup(target)
-          : ctx.routes().find((r) => r.dest === (d.addr & maskOf(d.len)) >>> 0 && r.len === d.len);
-      const r =
-        hit && ctx.routes().find((x) => x.dest === (target & maskOf(hit.len)) >>> 0 && x.len === hit.len);
-      if (!r) {
-        io.err(`route: writing to routing socket: ${strerror("ESRCH")}\n`);
-        return 1;
-      }
-      io.out(formatGet(ctx, target, r, numeric));
-      return 0;
+      const show = (r: ShellRoute | undefined) => {
+        if (!r) {
+          io.err(`route: writing to routing socket: ${strerror("ESRCH")}\n`);
+          return 1;
+        }
+        io.out(formatGet(ctx, target, r, numeric));
+        return 0;
+      };
+      // A network asks for that very prefix (RTM_GET with a mask); a host, the kernel's lookup.
+      if (d.len !== 32 && !d.host)
+        return show(ctx.routes().find((r) => r.dest === (d.addr & maskOf(d.len)) >>> 0 && r.len === d.len));
+      return whenReady(ctx.routeTo(target), io, "route", show);
     }
     const gwText = positional[1];
     let gw: Ipv4 | undefined;
@@ -269,18 +240,21 @@ export const routeCommand: Command = {
         return EX_USAGE;
       }
     }
-    const errno = apply(ctx, cmd, d, gw);
-    if (errno === "EPERM") {
-      io.err(`route: writing to routing socket: ${strerror(errno)}\n`);
+    if (!isPrivileged(ctx)) {
+      io.err(`route: writing to routing socket: ${strerror("EPERM")}\n`);
       return 1;
     }
-    if (errno) io.err(`route: writing to routing socket: ${strerror(errno)}\n`);
-    if (!quiet) {
-      let s = `${cmd} ${d.host ? "host" : "net"} ${d.text}`;
-      if (gwText !== undefined) s += `: gateway ${gwText}`;
-      s += errno ? `: ${ROUTE_ERR[errno] ?? strerror(errno)}\n` : "\n";
-      io.out(s);
-    }
-    return errno ? 1 : 0;
+    const req: RouteRequest = { cmd, dest: (d.addr & maskOf(d.len)) >>> 0, len: d.len };
+    const change = ctx.changeRoute(gw === undefined ? req : { ...req, gateway: gw });
+    return whenReady(change, io, "route", (errno) => {
+      if (errno) io.err(`route: writing to routing socket: ${strerror(errno)}\n`);
+      if (!quiet) {
+        let s = `${cmd} ${d.host ? "host" : "net"} ${d.text}`;
+        if (gwText !== undefined) s += `: gateway ${gwText}`;
+        s += errno ? `: ${ROUTE_ERR[errno] ?? strerror(errno)}\n` : "\n";
+        io.out(s);
+      }
+      return errno ? 1 : 0;
+    });
   },
 };

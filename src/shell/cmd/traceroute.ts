@@ -4,7 +4,7 @@
  * program of apps/traceroute.ts. Its diagnostics are its own (`"x" bad value for max ttl`,
  * `unknown host foo`) and it exits 1 on every error, as the real one does.
  */
-import { probeLength, startTraceroute, type TracerouteOptions } from "../../apps/traceroute.js";
+import { probeLength, type TracerouteOptions } from "../../apps/traceroute.js";
 import type { Command } from "../commands.js";
 import { getopt } from "../getopt.js";
 import { lookupHost } from "../names.js";
@@ -103,8 +103,7 @@ export const tracerouteCommand: Command = {
     const target = g.operands[0]!;
     const h = lookupHost(ctx, target);
     if (h === undefined) return fail(`unknown host ${target}`);
-    return startTraceroute(
-      ctx.host,
+    return ctx.traceroute(
       {
         ...o,
         firstTtl,

@@ -1,0 +1,149 @@
+/**
+ * @module engines/netns/shell-context
+ * The shell's ShellContext (shell/context.ts) for a node of the netns engine, so the commands
+ * people type run through the same front ends as on the simulator (`runCommand`) and are
+ * answered by the namespace's kernel and FRR:
+ * - routes: the kernel table as the node's `ip monitor` keeps it (netstat -r);
+ * - interfaces: the kernel's counters and carrier (counters.ts; netstat -i, ifconfig);
+ * - route add|change|delete: `ip route … proto static`, the kernel's errno printed as FreeBSD's
+ *   route(8) prints it; route get: `ip route get ADDR fibmatch`, the entry the kernel would use;
+ * - ifconfig IF up|down: `ip link set IF up|down`;
+ * - ping, traceroute: iputils ping and Linux traceroute in the namespace (native-programs.ts);
+ * - rtquery: the shared program on a Host whose UDP socket lives in the namespace (ns-host.ts);
+ * - ripstatus: FRR's own report (`show ip rip status` and `show ip rip` through vtysh).
+ */
+import type { Program, ProgramIo } from "../../apps/process.js";
+import { formatIpv4 } from "../../core/ip.js";
+import type { RouteRequest, ShellContext, ShellInterface, ShellRoute } from "../../shell/context.js";
+import type { HostsTable, PidCounter } from "../../shell/context.js";
+import { type IpRouteJson, kernelRoutes } from "./kernel-routes.js";
+import { type Argv, pingArgv, tracerouteArgv, VTYSH } from "./native-programs.js";
+import type { NamespaceHost } from "./ns-host.js";
+import type { PlannedNode } from "./plan.js";
+import type { RunResult } from "./sys.js";
+
+/** What the lab gives a node's ShellContext. */
+export interface NetnsNodeAccess {
+  plan: PlannedNode;
+  hosts: HostsTable;
+  pids: PidCounter;
+  host: NamespaceHost;
+  routes(): readonly ShellRoute[];
+  interfaces(): readonly ShellInterface[];
+  /** Starts a program inside the namespace. */
+  spawn(argv: readonly string[], io: ProgramIo): Program;
+  /** Runs `ip ARGS…` in the namespace to completion (never throws for an exit status). */
+  ip(args: readonly string[]): Promise<RunResult>;
+  /** Runs a program in the namespace to completion. */
+  exec(argv: readonly string[]): Promise<RunResult>;
+  /** The kernel table changed: read it again, so that the next command sees the change. */
+  reread(): Promise<void>;
+  /** `ifconfig IF up|down` of a link interface (index ≥ 1). */
+  setAdmin(index: number, up: boolean): Promise<void>;
+  /** The node's vtysh socket directory while FRR runs there, else null. */
+  vtyDir(): string | null;
+}
+
+export interface NetnsContextOptions {
+  user: string;
+  privileged: boolean;
+  /** The user's mark (a TOS byte) on the probes of ping and traceroute. */
+  tos: number;
+  write: (text: string) => void;
+}
+
+/**
+ * iproute2's complaint as the errno FreeBSD's routing socket would have answered: the kernel's
+ * errno text (`RTNETLINK answers: File exists`), or its extended message for the same errno
+ * (`Error: Nexthop has invalid gateway.` is fib_check_nh's ENETUNREACH).
+ */
+export function routeErrno(stderr: string): string {
+  if (/File exists/.test(stderr)) return "EEXIST";
+  if (/No such process|No such file or directory|Cannot find/.test(stderr)) return "ESRCH";
+  if (/Network is unreachable|invalid gateway|Nexthop device is not up/.test(stderr)) return "ENETUNREACH";
+  if (/Operation not permitted/.test(stderr)) return "EPERM";
+  return "EINVAL";
+}
+
+export function netnsShellContext(a: NetnsNodeAccess, o: NetnsContextOptions): ShellContext {
+  const start = (argv: Argv, io: ProgramIo): Program | number => {
+    if (!argv.ok) {
+      io.err(argv.text);
+      return argv.code;
+    }
+    return a.spawn(argv.argv, io);
+  };
+  const asProgram = (r: Program | number): Program => {
+    if (typeof r !== "number") return r;
+    return { exitCode: r, onExit: (cb) => cb(r), interrupt() {}, kill() {} };
+  };
+  return {
+    node: a.plan.name,
+    user: o.user,
+    privileged: o.user === "root" || o.privileged,
+    host: a.host,
+    routes: () => a.routes(),
+    interfaces: () => a.interfaces(),
+    resolve: (name) => a.hosts.resolve(name),
+    reverse: (addr) => a.hosts.reverse(addr),
+    write: o.write,
+    nextPid: () => a.pids.take(),
+    ping: (opts, io) => asProgram(start(pingArgv(opts, o.tos), io)),
+    traceroute: (opts, io) => asProgram(start(tracerouteArgv(opts, o.tos), io)),
+    changeRoute: (req) => changeKernelRoute(a, req),
+    routeTo: (dst) => kernelRouteTo(a, dst),
+    setInterfaceUp: (index, up) => a.setAdmin(index, up),
+    daemonReport: async (protocol) => {
+      const vty = a.vtyDir();
+      if (protocol !== "rip" || vty === null) return undefined;
+      const cmds = ["show ip rip status", "show ip rip"].flatMap((c) => ["-c", c]);
+      const r = await a.exec([...VTYSH, "--vty_socket", vty, ...cmds]);
+      if (r.code !== 0)
+        throw new Error(`FRR's ripd does not answer: ${r.stderr.trim() || `vtysh exit ${r.code}`}`);
+      return r.stdout;
+    },
+  };
+}
+
+/**
+ * route add|change|delete through iproute2. FreeBSD keeps one route per prefix, Linux one per
+ * prefix and priority (FRR's RIP routes have metric 20, static ones 0): an add where the table
+ * already holds the prefix is EEXIST as on FreeBSD, before the kernel is asked; a change
+ * replaces whatever route the prefix had with a static one.
+ */
+async function changeKernelRoute(a: NetnsNodeAccess, req: RouteRequest): Promise<string | undefined> {
+  const prefix = `${formatIpv4(req.dest)}/${req.len}`;
+  const held = a.routes().some((r) => r.dest === req.dest && r.len === req.len);
+  if (req.cmd === "add" && held) return "EEXIST";
+  if (req.cmd === "change" && !held) return "ESRCH";
+  if (req.cmd !== "delete" && req.gateway === undefined) return "EINVAL";
+  const steps: string[][] = [];
+  if (req.cmd !== "add") steps.push(["route", "del", prefix]);
+  if (req.cmd !== "delete")
+    steps.push(["route", "add", prefix, "via", formatIpv4(req.gateway!), "proto", "static"]);
+  let errno: string | undefined;
+  for (const args of steps) {
+    const r = await a.ip(args);
+    if (r.code !== 0) {
+      errno = routeErrno(r.stderr);
+      break;
+    }
+  }
+  await a.reread();
+  return errno;
+}
+
+/** `ip route get ADDR fibmatch`: the table entry the kernel would use, as netstat shows it. */
+async function kernelRouteTo(a: NetnsNodeAccess, dst: number): Promise<ShellRoute | undefined> {
+  const r = await a.ip(["-4", "-j", "route", "get", formatIpv4(dst), "fibmatch"]);
+  if (r.code !== 0) return undefined;
+  let rows: IpRouteJson[];
+  try {
+    rows = JSON.parse(r.stdout) as IpRouteJson[];
+  } catch {
+    throw new Error(`ip route get: unreadable answer: ${r.stdout.slice(0, 200)}`);
+  }
+  const hit = kernelRoutes(rows, a.plan, () => undefined)[0];
+  if (hit === undefined) return undefined;
+  return a.routes().find((x) => x.dest === hit.dest && x.len === hit.len) ?? hit;
+}
