@@ -29,6 +29,7 @@ import { type ApiContext, principalFor } from "./context.js";
 import { toApiError } from "./errors.js";
 import { errorAnswer, REFUSALS, SECURITY, SWITCHING } from "./route-docs.js";
 import { type TerminalQuery, terminalQuery } from "./schemas.js";
+import type { TerminalServerMessage } from "./stream-messages.js";
 
 /**
  * Largest message a WebSocket client may send, bytes (both sockets; a bigger frame closes the
@@ -142,7 +143,7 @@ function bridge(
   let pending = "";
   let scheduled = false;
   let closed = false;
-  const send = (msg: unknown) => {
+  const send = (msg: TerminalServerMessage) => {
     if (closed || socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED) {
       closed = true;
