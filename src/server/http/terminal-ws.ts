@@ -85,7 +85,7 @@ export function registerTerminalWs(
     new SessionGuard({
       users: ctx.logins.users,
       sessions: ctx.logins.sessions,
-      log: (line) => app.log.error(line),
+      log: app.log,
       ...(loginCheckMs !== undefined ? { intervalMs: loginCheckMs } : {}),
     });
 
