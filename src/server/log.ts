@@ -14,6 +14,8 @@ export interface ServerLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
+  /** What is worth knowing only when looking for trouble (`--log-level debug`): a client gone mid-write. */
+  debug?(fields: object, message: string): void;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;

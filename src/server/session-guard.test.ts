@@ -119,7 +119,47 @@ describe("SessionGuard", () => {
         throw new TypeError("boom");
       });
       vi.advanceTimersByTime(2000);
+      expect(lines).toHaveLength(3); // failed, works again, failed
+      expect(lines[2]).toMatch(/^session guard: checking logins failed: TypeError: boom/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("ends the other sessions when ending one throws, and says whose failed and why", async () => {
+    const { users, remove } = await setup();
+    const lines: string[] = [];
+    const guard = new SessionGuard({ users, log: (l) => lines.push(l) });
+    const ended: string[] = [];
+    guard.watch({ user: "alice" }, () => {
+      throw new Error("channel gone");
+    });
+    guard.watch({ user: "alice" }, (m) => ended.push(m));
+    remove("alice");
+    guard.check();
+    expect(ended).toEqual([endMessage("alice", "removed")]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^session guard: ending alice's session \(removed\) failed: Error: channel gone\n\s+at /,
+    );
+    expect(guard.size).toBe(0);
+  });
+
+  it("tells when checking works again, and how many checks failed", async () => {
+    const { users } = await setup();
+    const lines: string[] = [];
+    const guard = new SessionGuard({ users, log: (l) => lines.push(l) });
+    vi.useFakeTimers();
+    try {
+      const refresh = vi.spyOn(users, "refresh").mockImplementation(() => {
+        throw new TypeError("boom");
+      });
+      guard.watch({ user: "alice" }, () => {});
+      vi.advanceTimersByTime(6000);
+      refresh.mockRestore();
+      vi.advanceTimersByTime(2000);
       expect(lines).toHaveLength(2);
+      expect(lines[1]).toBe("session guard: checking logins works again after 3 failed check(s)");
     } finally {
       vi.useRealTimers();
     }

@@ -11,6 +11,7 @@
  * The users file is re-read (one stat) and session lifetimes checked every `intervalMs` while
  * anything is watched; a logout or revocation in the session store ends its terminals at once.
  */
+import { lineLog, type ServerLog, silentLog } from "./log.js";
 import { passwordChanged, type Session, type SessionEnd, type SessionStore } from "./users/sessions.js";
 import type { UsersStore } from "./users/store.js";
 
@@ -20,8 +21,12 @@ export interface SessionGuardOptions {
   sessions?: SessionStore;
   /** How often to check the users file and session lifetimes, ms (default 2000). */
   intervalMs?: number;
-  /** Where a failed check is reported (once until one succeeds again). */
-  log?: (line: string) => void;
+  /**
+   * Where failures are reported, with the error and its stack: a check that throws (once until
+   * one succeeds again, which is reported with how many failed), and a session whose ending
+   * threw (by user). The server's structured log, or a function given one line each.
+   */
+  log?: ServerLog | ((line: string) => void);
 }
 
 /** One interactive session: whose it is, the web session it came from, how to end it. */
@@ -58,8 +63,13 @@ export class SessionGuard {
   private unlisten: (() => void) | undefined;
   /** The last failed check's error, so that one failing every tick is logged once. */
   private lastFailure: string | undefined;
+  /** Checks failed in a row (told when one succeeds again). */
+  private failures = 0;
+  private readonly log: ServerLog;
 
-  constructor(private readonly o: SessionGuardOptions) {}
+  constructor(private readonly o: SessionGuardOptions) {
+    this.log = typeof o.log === "function" ? lineLog(o.log) : (o.log ?? silentLog);
+  }
 
   /**
    * Watches one interactive session of `user`, opened from web session `token` if given: `end`
@@ -107,9 +117,20 @@ export class SessionGuard {
     for (const w of [...this.watches]) if (w.token === s.token) this.fire(w, why);
   }
 
+  /**
+   * Ends one watched session. One whose ending throws (its connection half gone) must not keep
+   * the others of this check from ending: it is reported with whose it was and why.
+   */
   private fire(w: Watch, why: SessionEnd): void {
     if (!this.forget(w)) return;
-    w.end(endMessage(w.user, why), why);
+    try {
+      w.end(endMessage(w.user, why), why);
+    } catch (e) {
+      this.log.error(
+        { event: "session-guard", user: w.user, why, err: e },
+        `session guard: ending ${w.user}'s session (${why}) failed: ${errorTrace(e)}`,
+      );
+    }
   }
 
   private forget(w: Watch): boolean {
@@ -123,12 +144,23 @@ export class SessionGuard {
     this.timer = setInterval(() => {
       try {
         this.check();
+        if (this.failures > 0)
+          this.log.warn(
+            { event: "session-guard", failures: this.failures },
+            `session guard: checking logins works again after ${this.failures} failed check(s)`,
+          );
+        this.failures = 0;
         this.lastFailure = undefined;
       } catch (e) {
         // Not a bad users file (UsersStore.refresh keeps the users in force and reports that at
-        // the next login): a bug, reported once; the next tick tries again.
-        const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
-        if (text !== this.lastFailure) this.o.log?.(`session guard: checking logins failed: ${text}`);
+        // the next login): a bug, reported once with its stack; the next tick tries again.
+        const text = errorTrace(e);
+        this.failures++;
+        if (text !== this.lastFailure)
+          this.log.error(
+            { event: "session-guard", err: e },
+            `session guard: checking logins failed: ${text}`,
+          );
         this.lastFailure = text;
       }
     }, this.o.intervalMs ?? 2000);
@@ -142,4 +174,9 @@ export class SessionGuard {
     this.unlisten?.();
     this.unlisten = undefined;
   }
+}
+
+/** An error's stack (its message and where it was thrown), or what was thrown. */
+function errorTrace(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }

@@ -57,6 +57,16 @@ export function ensureWebBuilt(): void {
   );
 }
 
+/**
+ * `url` with the page's test hooks asked for (`?test-hooks`: web/src/test-hooks.ts installs
+ * `window.__routelab` only then), its other query and its hash kept.
+ */
+export function withTestHooks(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set("test-hooks", "");
+  return u.toString();
+}
+
 export interface Browser {
   context: BrowserContext;
   close(): Promise<void>;

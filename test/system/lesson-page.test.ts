@@ -12,7 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLessonLab } from "../../src/engines/sim/lesson.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import { ARTIFACTS, type Browser, ensureWebBuilt, launchChromium, ROOT, requireChromium } from "./browser.js";
+import {
+  ARTIFACTS,
+  type Browser,
+  ensureWebBuilt,
+  launchChromium,
+  ROOT,
+  requireChromium,
+  withTestHooks,
+} from "./browser.js";
 
 const haveChromium = requireChromium();
 
@@ -69,7 +77,7 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
       if (m.type() === "error") problems.push(`console: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    await page.goto(server.url);
+    await page.goto(withTestHooks(server.url));
     await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
   }, 60_000);
 

@@ -18,7 +18,15 @@ import { MS } from "../../src/core/time.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import { ARTIFACTS, type Browser, ensureWebBuilt, launchChromium, ROOT, requireChromium } from "./browser.js";
+import {
+  ARTIFACTS,
+  type Browser,
+  ensureWebBuilt,
+  launchChromium,
+  ROOT,
+  requireChromium,
+  withTestHooks,
+} from "./browser.js";
 
 const haveChromium = requireChromium();
 
@@ -91,7 +99,7 @@ describe.skipIf(!haveChromium)("the map at 1024×768 with three users tracing", 
       if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(server.url);
+    await page.goto(withTestHooks(server.url));
     await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
     const trace = () => {
       for (const [user, from, to] of TRACERS) lab.exec(from, `traceroute -q 1 -w 1 ${to}`, { user });

@@ -13,7 +13,7 @@ import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, type Browser, launchChromium, ROOT, requireChromium } from "./browser.js";
+import { ARTIFACTS, type Browser, launchChromium, ROOT, requireChromium, withTestHooks } from "./browser.js";
 
 const haveChromium = requireChromium();
 const DIST = join(ROOT, "dist-static");
@@ -90,7 +90,7 @@ describe.skipIf(!haveChromium)("the browser edition in chromium (dist-static, no
     throw new Error(`timed out waiting for ${what}`);
   };
   const open = async (hash: string) => {
-    await page.goto(`${site.url}/${hash}`);
+    await page.goto(withTestHooks(`${site.url}/${hash}`));
     await page.waitForSelector("body[data-ready]", { timeout: 20000 });
   };
   /** Runs the lab fast until vm4 has a route to vm9's subnet, then back to 1×. */
@@ -293,7 +293,7 @@ describe.skipIf(!haveChromium)("the browser edition in chromium (dist-static, no
     };
     for (const [id, want] of Object.entries(expected)) {
       // A new query string makes it a new document (a hash alone would not reload).
-      await page.goto(`${site.url}/?e=${id}#example=${id}`);
+      await page.goto(withTestHooks(`${site.url}/?e=${id}#example=${id}`));
       await page.waitForSelector("body[data-ready]", { timeout: 20000 });
       const topo = (await api("GET", "/api/topology")).body;
       expect(topo.name, id).toBe(want.name);

@@ -24,7 +24,7 @@ import type { Execution } from "../../src/lab/lab.js";
 import { createServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import type { Topology } from "../../src/topology/model.js";
-import { ensureWebBuilt, launchChromium, ROOT, requireChromium } from "./browser.js";
+import { ensureWebBuilt, launchChromium, ROOT, requireChromium, withTestHooks } from "./browser.js";
 
 export interface FrameTimeOptions {
   /** `seed` (examples/seed.yaml) or a k-ary tree of `routers` routers with static routes. */
@@ -108,7 +108,7 @@ export async function measureWebFrameTime(opts: FrameTimeOptions = {}): Promise<
       lab.pacer!.setSpeed(1);
     }
     const page = await browser.context.newPage();
-    await page.goto(server.url);
+    await page.goto(withTestHooks(server.url));
     await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
 
     // Traffic: pings between routers far apart (first half → second half of the node list).

@@ -28,6 +28,7 @@ import {
   ROOT,
   requireChromium,
   takeFromLinkMenu,
+  withTestHooks,
 } from "./browser.js";
 
 const haveChromium = requireChromium();
@@ -132,7 +133,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     page.on("response", (r) => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
     });
-    await page.goto(server.url);
+    await page.goto(withTestHooks(server.url));
   });
 
   afterAll(async () => {

@@ -25,6 +25,7 @@ import {
   ROOT,
   requireChromium,
   takeFromLinkMenu,
+  withTestHooks,
 } from "./browser.js";
 
 const haveChromium = requireChromium();
@@ -112,7 +113,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
       if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(server.url);
+    await page.goto(withTestHooks(server.url));
     await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
   });
 
@@ -315,7 +316,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     const guarded = await createServer({ lab, port: 0, adminToken: "s3cret-admin-token" });
     const p2 = await browser.context.newPage();
     try {
-      await p2.goto(guarded.url);
+      await p2.goto(withTestHooks(guarded.url));
       await p2.waitForSelector("body[data-ready='1']");
       expect(await p2.evaluate(() => document.body.classList.contains("no-control"))).toBe(true);
       expect(await p2.locator("#pause").isVisible()).toBe(false);
@@ -342,6 +343,22 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
       await guarded.close();
     }
     expect(problems).toEqual([]);
+  });
+
+  it("installs its test hooks only when the address asks for them (?test-hooks)", async () => {
+    const plain = await browser.context.newPage();
+    try {
+      await plain.goto(server.url);
+      await plain.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+      expect(await plain.evaluate(() => typeof (window as { __routelab?: unknown }).__routelab)).toBe(
+        "undefined",
+      );
+      expect(await page.evaluate(() => typeof (window as { __routelab?: unknown }).__routelab)).toBe(
+        "object",
+      );
+    } finally {
+      await plain.close();
+    }
   });
 
   it("runs a command from the command box", async () => {

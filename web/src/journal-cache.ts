@@ -6,18 +6,7 @@
  * 142 MB journal stalled the server 6.9 s). When entries it holds were dropped on the server (a
  * new input after a rewind), the answer starts where they were and the copy is cut there.
  */
-import type { Journal, JournalEntry } from "./lesson-api.js";
-
-/** One answer of the journal endpoint (engines/sim/rewind.ts JournalPage, plus the clock). */
-export interface JournalPage {
-  gen: number;
-  from: number;
-  entries: JournalEntry[];
-  applied: number;
-  total: number;
-  now: number;
-  horizon: number;
-}
+import type { Journal, JournalEntry, JournalPage } from "./lesson-api.js";
 
 /** Pages asked for in one update at most (the rest comes on the next). */
 const MAX_PAGES_PER_UPDATE = 8;

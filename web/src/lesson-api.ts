@@ -1,46 +1,20 @@
 /**
  * @module web/lesson-api
  * The lesson API (docs/lessons.md): the status the timeline and the checks panel show, the
- * rewind journal (instructors; read in pages by journal-cache.ts), and rewinding (instructors). Shapes mirror engines/sim/lesson.ts.
+ * rewind journal (instructors; read in pages by journal-cache.ts), and rewinding (instructors).
+ * The shapes are the server's (src/server/http/answers.ts).
  */
+import type { JournalReply, LessonStatusView, RewindReply } from "../../src/server/http/answers.js";
 import { call } from "./api.js";
-import type { JournalPage } from "./journal-cache.js";
 
-export interface ScheduleEntry {
-  id: string;
-  at: number;
-  kind: "link" | "shape" | "node" | "run";
-  text: string;
-  line?: number;
-  done: boolean;
-}
+/** One answer of the journal endpoint (engines/sim/rewind.ts JournalPage, plus the clock). */
+export type JournalPage = JournalReply;
 
-export type CheckStatus = "pass" | "fail" | "pending";
-
-export interface CheckResult {
-  id: string;
-  text: string;
-  kind: string;
-  status: CheckStatus;
-  reason: string;
-  user?: string;
-  at?: number;
-  hint?: string;
-  line?: number;
-}
-
-export interface LessonStatus {
-  now: number;
-  horizon: number;
-  schedule: ScheduleEntry[];
-  checks: CheckResult[];
-}
-
-export interface JournalEntry {
-  t: number;
-  kind: "link" | "shape" | "node" | "exec" | "interrupt";
-  text: string;
-}
+export type LessonStatus = LessonStatusView;
+export type ScheduleEntry = LessonStatus["schedule"][number];
+export type CheckResult = LessonStatus["checks"][number];
+export type CheckStatus = CheckResult["status"];
+export type JournalEntry = JournalPage["entries"][number];
 
 export interface Journal {
   past: JournalEntry[];
@@ -55,7 +29,7 @@ export const lessonApi = {
   journal: (since: number, gen: number | undefined) =>
     call<JournalPage>("GET", `/api/lesson/journal?since=${since}${gen === undefined ? "" : `&gen=${gen}`}`),
   rewind: (t: number) =>
-    call<{ now: number; speed: number; paused: boolean; horizon: number }>("POST", "/api/clock/rewind", {
+    call<RewindReply>("POST", "/api/clock/rewind", {
       t: Math.max(0, Math.round(t)),
     }),
 };

@@ -3,7 +3,7 @@
  * The event WebSocket, reconnecting with back-off when the server restarts. Each message is a
  * batch `{type:"batch", clock, events}` from the server's bounded fanout.
  */
-import type { BatchMessage } from "./api.js";
+import type { BatchMessage, EventsClientMessage } from "../../src/server/http/stream-messages.js";
 
 export interface Stream {
   setHideRip(hide: boolean): void;
@@ -18,6 +18,7 @@ export function openStream(
   let hideRip = false;
   let closed = false;
   let delay = 250;
+  const send = (msg: EventsClientMessage) => ws?.send(JSON.stringify(msg));
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/events`;
 
   const connect = () => {
@@ -25,7 +26,7 @@ export function openStream(
     ws.onopen = () => {
       delay = 250;
       onState(true);
-      if (hideRip) ws?.send(JSON.stringify({ type: "hide-rip", value: true }));
+      if (hideRip) send({ type: "hide-rip", value: true });
     };
     ws.onmessage = (m) => {
       const msg = JSON.parse(String(m.data)) as BatchMessage;
@@ -42,7 +43,7 @@ export function openStream(
   return {
     setHideRip(hide) {
       hideRip = hide;
-      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "hide-rip", value: hide }));
+      if (ws?.readyState === WebSocket.OPEN) send({ type: "hide-rip", value: hide });
     },
     close() {
       closed = true;

@@ -11,6 +11,7 @@
 import "@xterm/xterm/css/xterm.css";
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
+import type { TerminalClientMessage, TerminalServerMessage } from "../../src/server/http/stream-messages.js";
 
 /** Characters per input message: even all-escaped JSON stays under the server's 4 KiB. */
 const CHUNK = 500;
@@ -18,19 +19,14 @@ const CHUNK = 500;
 export const LOGGED_OUT = 4001;
 
 /** What the terminal socket sends: the shell's output, an error (no shell), its exit status. */
-export interface TerminalMessage {
-  type: string;
-  data?: string;
-  code?: number;
-  error?: string;
-}
+export type TerminalMessage = TerminalServerMessage;
 
 /** How an xterm reaches its terminal socket. */
 export interface XtermLink {
   /** A shell is there to type to. */
   connected(): boolean;
   /** Sends one message, if the socket is open. */
-  send(msg: object): void;
+  send(msg: TerminalClientMessage): void;
   /** What was typed while no shell is there (default: dropped). */
   offline?(keys: string): void;
 }
@@ -119,7 +115,7 @@ export class WebTerminal {
     if (this.el.clientWidth > 0 && this.el.clientHeight > 0) this.fit.fit();
   }
 
-  private send(msg: unknown): void {
+  private send(msg: TerminalClientMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
   }
 

@@ -5,26 +5,30 @@
  * Each needs the `control` action (the admin token today, an instructor's session with
  * issue 5).
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { Lab } from "../../lab/lab.js";
 import { parseClockStep, stepClock } from "../../lab/clock-step.js";
 import { linkRequestShape } from "../../lab/link-shape.js";
 import { type ApiContext, principalFor } from "./context.js";
+import { ClockReplySchema, LinkReplySchema, NodeReplySchema } from "./answers.js";
 import { HttpError } from "./api-shapes.js";
 import {
-  type ClockBody,
-  clockBody,
-  type LinkBody,
-  linkBody,
-  type NodeBody,
-  nodeBody,
-  nodeParams,
-} from "./schemas.js";
+  BAD_REQUEST,
+  CONTROL_REFUSALS,
+  errorAnswer,
+  NOT_FOUND,
+  okAnswer,
+  REFUSALS,
+  SECURITY,
+} from "./route-docs.js";
+import { clockBody, type LinkBody, linkBody, nodeBody, nodeParams } from "./schemas.js";
 
 export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void {
   const { lab } = ctx;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post<{ Body: LinkBody }>("/api/links", { schema: { body: linkBody } }, async (request) => {
+  api.post("/api/links", { schema: linkSchema }, async (request) => {
     await principalFor(ctx, request, "control");
     const body = request.body;
     const { a, b } = linkEnds(lab, body);
@@ -40,9 +44,23 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
     return { link: link ?? null };
   });
 
-  app.post<{ Params: { node: string }; Body: NodeBody }>(
+  api.post(
     "/api/nodes/:node",
-    { schema: { params: nodeParams, body: nodeBody } },
+    {
+      schema: {
+        summary: "Crash (down) or boot (up) a router",
+        security: SECURITY.anybody,
+        params: nodeParams,
+        body: nodeBody,
+        response: {
+          200: okAnswer(NodeReplySchema, "The node's new state"),
+          400: BAD_REQUEST,
+          ...CONTROL_REFUSALS,
+          404: NOT_FOUND("no such router"),
+          501: UNSUPPORTED,
+        },
+      },
+    },
     async (request) => {
       await principalFor(ctx, request, "control");
       const name = request.params.node;
@@ -51,12 +69,22 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
     },
   );
 
-  app.get("/api/clock", async (request) => {
-    await principalFor(ctx, request, "view");
-    return clockState(lab);
-  });
+  api.get(
+    "/api/clock",
+    {
+      schema: {
+        summary: "The clock",
+        security: SECURITY.anybody,
+        response: { 200: okAnswer(ClockReplySchema, "The clock"), ...REFUSALS },
+      },
+    },
+    async (request) => {
+      await principalFor(ctx, request, "view");
+      return clockState(lab);
+    },
+  );
 
-  app.post<{ Body: ClockBody }>("/api/clock", { schema: { body: clockBody } }, async (request) => {
+  api.post("/api/clock", { schema: clockSchema }, async (request) => {
     await principalFor(ctx, request, "control");
     const { speed, paused, step } = request.body;
     const pacer = lab.pacer;
@@ -76,6 +104,36 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
     return clockState(lab);
   });
 }
+
+const UNSUPPORTED = errorAnswer("The engine cannot do it (e.g. delay or loss on a netns lab without tc)");
+
+const linkSchema = {
+  summary: "Take a link down (optionally silently) or up, and/or change its delay and loss",
+  description:
+    "At least one of state, delay and loss. A bad value is a 400 naming the field, and nothing is applied. Needs an instructor's session or the admin token.",
+  security: SECURITY.anybody,
+  body: linkBody,
+  response: {
+    200: okAnswer(LinkReplySchema, "The link as it is now"),
+    400: BAD_REQUEST,
+    ...CONTROL_REFUSALS,
+    404: NOT_FOUND("no such router or link"),
+    501: UNSUPPORTED,
+  },
+};
+
+const clockSchema = {
+  summary: "Change speed, pause or resume, or step",
+  description: "A step is taken from a standstill, at most a day, in slices (the server keeps answering).",
+  security: SECURITY.anybody,
+  body: clockBody,
+  response: {
+    200: okAnswer(ClockReplySchema, "The new clock"),
+    400: BAD_REQUEST,
+    ...CONTROL_REFUSALS,
+    409: errorAnswer("The lab is not paced in real time (only step works), or the clock is stepping already"),
+  },
+};
 
 function clockState(lab: Lab) {
   return { ...lab.clock(), paced: lab.pacer !== undefined };

@@ -9,31 +9,26 @@
  * The status is shared between pollers for a second (server/lesson-status.ts): it costs about
  * one replay of the lab per probe check.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { LessonSession } from "../../engines/sim/lesson.js";
 import { journalView, LessonStatusCache, rewindSession, visibleTo } from "../lesson-status.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./api-shapes.js";
+import { JournalReplySchema, LessonStatusSchema, RewindReplySchema } from "./answers.js";
 import type { EventFanout } from "./event-fanout.js";
+import {
+  BAD_REQUEST,
+  CONTROL_REFUSALS,
+  errorAnswer,
+  NOT_FOUND,
+  okAnswer,
+  REFUSALS,
+  SECURITY,
+} from "./route-docs.js";
+import { journalQuery, rewindBody } from "./schemas.js";
 
-export const rewindBody = {
-  type: "object",
-  required: ["t"],
-  additionalProperties: false,
-  properties: {
-    /** Virtual nanoseconds from boot, or a time (`"90s"`, `"1m30s"`). */
-    t: {
-      anyOf: [
-        { type: "string", minLength: 1, maxLength: 32 },
-        { type: "integer", minimum: 0 },
-      ],
-    },
-  },
-} as const;
-
-export interface RewindBody {
-  t: string | number;
-}
+const NO_LESSON = NOT_FOUND("the lab has no lesson timeline (the netns engine)");
 
 function notLesson(): HttpError {
   return new HttpError(
@@ -59,7 +54,8 @@ export function registerLessonApi(
     });
   }
 
-  app.get("/api/lesson", async (request) => {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get("/api/lesson", { schema: lessonSchema }, async (request) => {
     const who = await principalFor(ctx, request, "view");
     if (!cache) throw notLesson();
     // A lab without logins (tests, embedding: anybody may do anything) has no people to keep apart.
@@ -70,15 +66,51 @@ export function registerLessonApi(
   });
 
   // Instructors only (it holds every command anyone typed), and in pages: `?since=N&gen=G`.
-  app.get<{ Querystring: { since?: string; gen?: string } }>("/api/lesson/journal", async (request) => {
+  api.get("/api/lesson/journal", { schema: journalSchema }, async (request) => {
     await principalFor(ctx, request, "control");
     if (!session) throw notLesson();
     return journalView(session, request.query);
   });
 
-  app.post<{ Body: RewindBody }>("/api/clock/rewind", { schema: { body: rewindBody } }, async (request) => {
+  api.post("/api/clock/rewind", { schema: rewindSchema }, async (request) => {
     await principalFor(ctx, request, "control");
     if (!session) throw notLesson();
     return rewindSession(session, request.body.t);
   });
 }
+
+const lessonSchema = {
+  summary: "The lesson now — clock, rewind horizon, fault schedule, every check (docs/lessons.md)",
+  description:
+    "Checks about one student (`user` set) are shown to that student and to instructors only (not to a caller who has not logged in). Computed at most once a second for all callers.",
+  security: SECURITY.anybody,
+  response: { 200: okAnswer(LessonStatusSchema, "The status"), ...REFUSALS, 404: NO_LESSON },
+};
+
+const journalSchema = {
+  summary: "The journal (instructors), in pages after the entries the client holds",
+  security: SECURITY.anybody,
+  querystring: journalQuery,
+  response: {
+    200: okAnswer(
+      JournalReplySchema,
+      "Entries from `from` on (at most 5000); the first `applied` of the journal are past, the rest up to `total` the recorded future",
+    ),
+    400: BAD_REQUEST,
+    ...CONTROL_REFUSALS,
+    404: NO_LESSON,
+  },
+};
+
+const rewindSchema = {
+  summary: "Rewind (or run on) to a moment already reached; the lab is left paused there",
+  security: SECURITY.anybody,
+  body: rewindBody,
+  response: {
+    200: okAnswer(RewindReplySchema, "The clock after, with the horizon"),
+    400: BAD_REQUEST,
+    ...CONTROL_REFUSALS,
+    404: NO_LESSON,
+    409: errorAnswer("The clock is stepping, or the moment is past the horizon"),
+  },
+};

@@ -6,9 +6,13 @@
  * (`Authorization: Bearer …`). `POST /api/logout` ends it. A lab without logins answers
  * both with a 404 that says so.
  */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { LoginReplySchema, LogoutReplySchema } from "./answers.js";
 import { HttpError } from "./api-shapes.js";
-import { type LoginBody, loginBody } from "./schemas.js";
+import { BAD_REQUEST, errorAnswer, okAnswer, REFUSALS, SECURITY } from "./route-docs.js";
+import { loginBody } from "./schemas.js";
 import { bearerToken, ThrottledError } from "./auth.js";
 import { sourceKey } from "../source-address.js";
 import { cookieValue, type LoginServices, SESSION_COOKIE, sessionCookie } from "./session-auth.js";
@@ -27,7 +31,8 @@ const noLogins = () =>
   );
 
 export function registerLoginApi(app: FastifyInstance, logins: LoginServices | undefined): void {
-  app.post<{ Body: LoginBody }>("/api/login", { schema: { body: loginBody } }, async (request, reply) => {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.post("/api/login", { schema: loginSchema }, async (request, reply) => {
     if (!logins) throw noLogins();
     const { user, password } = request.body;
     const addr = sourceKey(request.ip);
@@ -54,7 +59,7 @@ export function registerLoginApi(app: FastifyInstance, logins: LoginServices | u
     return { token: s.token, user, role, color: logins.users.color(user) ?? null };
   });
 
-  app.post("/api/logout", async (request, reply) => {
+  api.post("/api/logout", { schema: logoutSchema }, async (request, reply) => {
     if (!logins) throw noLogins();
     let ended = false;
     for (const token of [bearerToken(request), cookieValue(request, SESSION_COOKIE)])
@@ -63,3 +68,35 @@ export function registerLoginApi(app: FastifyInstance, logins: LoginServices | u
     return { ok: true, ended };
   });
 }
+
+const NO_LOGINS = errorAnswer("The lab has no logins (no users file)");
+const SET_COOKIE = {
+  "Set-Cookie": Type.String({ description: "the session cookie (HttpOnly, SameSite=Strict)" }),
+};
+
+const loginSchema = {
+  summary: "Log in with a user name and password from the users file (as for ssh)",
+  description:
+    "Starts a session and sets the `routelab_session` cookie (HttpOnly, SameSite=Strict, 12 h). Failed logins are throttled per user and address, shared with SSH: after three, each further failure doubles the wait (429 with Retry-After).",
+  security: SECURITY.none,
+  body: loginBody,
+  response: {
+    200: {
+      ...okAnswer(LoginReplySchema, "Logged in; `token` also works as `Authorization: Bearer …`"),
+      headers: SET_COOKIE,
+    },
+    400: BAD_REQUEST,
+    401: errorAnswer("Wrong user name or password (the answer does not say which)"),
+    404: NO_LOGINS,
+    429: REFUSALS[429],
+  },
+};
+
+const logoutSchema = {
+  summary: "End the caller's session (cookie and bearer token) and clear the cookie",
+  security: SECURITY.anybody,
+  response: {
+    200: { ...okAnswer(LogoutReplySchema, "Logged out"), headers: SET_COOKIE },
+    404: NO_LOGINS,
+  },
+};

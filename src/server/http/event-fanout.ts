@@ -21,6 +21,7 @@
 import type { LabEvent } from "../../core/events.js";
 import type { ClockState } from "../../lab/lab.js";
 import { FanoutView, isRip } from "./fanout-view.js";
+import type { MissedMarker, StreamEvent } from "./stream-messages.js";
 
 export { eventPriority } from "./fanout-view.js";
 
@@ -31,30 +32,8 @@ export interface EventSocket {
   readonly bufferedAmount: number;
 }
 
-/** A gap in a client's stream: `count` events were thinned out here. */
-export interface MissedMarker {
-  kind: "missed";
-  t: number;
-  count: number;
-}
-
-/**
- * The lab was rewound to `t` (issue 9): everything shown before is history of another branch,
- * so the page clears its picture and re-reads nodes, links and routes.
- */
-export interface RewindMarker {
-  kind: "rewind";
-  t: number;
-}
-
-export type StreamEvent = LabEvent | MissedMarker | RewindMarker;
-
-/** The message the page receives. */
-export interface BatchMessage {
-  type: "batch";
-  clock: ClockState;
-  events: StreamEvent[];
-}
+// The messages' types live with the page's other stream types (the page imports them).
+export type { BatchMessage, MissedMarker, RewindMarker, StreamEvent } from "./stream-messages.js";
 
 export interface FanoutOptions {
   /** Flush period, ms. */

@@ -12,6 +12,15 @@
 import type { FastifyInstance } from "fastify";
 import { type ApiContext, principalFor } from "./context.js";
 import type { EventFanout } from "./event-fanout.js";
+import { SECURITY, SWITCHING } from "./route-docs.js";
+
+const eventsSchema = {
+  summary: "WebSocket event stream (batches of LabEvents every 50 ms; see api.md)",
+  description:
+    'Messages are `{"type":"batch", clock, events}` (server/http/event-fanout.ts `BatchMessage`). The page may send `{"type":"hide-rip","value":true}`. A caller who may not watch is closed with 4401 and the reason.',
+  security: SECURITY.anybody,
+  response: { 101: SWITCHING },
+};
 
 /** A text frame's payload, encoded once for all the viewers it goes to. */
 export function sharedUtf8(): (text: string) => Buffer {
@@ -28,28 +37,35 @@ export function sharedUtf8(): (text: string) => Buffer {
 
 export function registerEventsWs(app: FastifyInstance, ctx: ApiContext, fanout: EventFanout): void {
   const utf8 = sharedUtf8();
-  app.get("/api/events", { websocket: true }, async (socket, request) => {
-    try {
-      await principalFor(ctx, request, "view");
-    } catch (e) {
-      socket.close(4401, (e as Error).message.slice(0, 100));
-      return;
-    }
-    const handle = fanout.add({
-      send: (text) => socket.send(utf8(text), { binary: false }),
-      get bufferedAmount() {
-        return socket.bufferedAmount;
-      },
-    });
-    socket.on("message", (data) => {
+  app.get(
+    "/api/events",
+    {
+      websocket: true, // A copy: @fastify/websocket marks the schema it is given hidden.
+      schema: { ...eventsSchema },
+    },
+    async (socket, request) => {
       try {
-        const msg = JSON.parse(String(data)) as { type?: string; value?: unknown };
-        if (msg.type === "hide-rip") handle.setHideRip(msg.value === true);
-      } catch {
-        // Not JSON: ignore, the stream is one-way apart from preferences.
+        await principalFor(ctx, request, "view");
+      } catch (e) {
+        socket.close(4401, (e as Error).message.slice(0, 100));
+        return;
       }
-    });
-    socket.on("close", () => handle.remove());
-    socket.on("error", () => handle.remove());
-  });
+      const handle = fanout.add({
+        send: (text) => socket.send(utf8(text), { binary: false }),
+        get bufferedAmount() {
+          return socket.bufferedAmount;
+        },
+      });
+      socket.on("message", (data) => {
+        try {
+          const msg = JSON.parse(String(data)) as { type?: string; value?: unknown };
+          if (msg.type === "hide-rip") handle.setHideRip(msg.value === true);
+        } catch {
+          // Not JSON: ignore, the stream is one-way apart from preferences.
+        }
+      });
+      socket.on("close", () => handle.remove());
+      socket.on("error", () => handle.remove());
+    },
+  );
 }

@@ -19,6 +19,7 @@ import Fastify, {
 } from "fastify";
 import type { LessonSession } from "../../engines/sim/lesson.js";
 import type { Lab } from "../../lab/lab.js";
+import { SHARED_SCHEMAS } from "./answers.js";
 import { registerControlApi } from "./api-control.js";
 import { registerExecApi } from "./api-exec.js";
 import { registerLessonApi } from "./api-lesson.js";
@@ -68,6 +69,11 @@ export interface ServerOptions {
   webRoot?: string;
   execLimits?: Partial<ExecLimits>;
   fanout?: FanoutOptions;
+  /**
+   * Registered before any route, so it sees each one as it is added: the OpenAPI generator's
+   * @fastify/swagger (scripts/openapi.ts).
+   */
+  plugins?: (app: FastifyInstance) => Promise<void>;
   /** Registers more routes before the server starts (issue 5: login, web terminal). */
   extend?: (app: FastifyInstance, ctx: ApiContext) => void | Promise<void>;
   /**
@@ -175,6 +181,10 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   const gate = new ConnectionGate({ total: conn.total, perAddress: conn.perAddress }, app.log, "http");
   app.server.on("connection", (socket: Socket) => gate.admit(socket));
   app.setErrorHandler(errorHandler);
+  // Answers go out as JSON.stringify makes them: the routes' response schemas document them
+  // (and type the handlers) but must never drop or reshape a field on the way out.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   // Every answer carries a strict policy: the page runs only its own bundled script and styles
   // and talks only to this server, so text a user typed (node names, command output shown in
   // the page) can never run as code even if some view forgot to escape it.
@@ -190,6 +200,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
       .status(404)
       .send({ error: `no such path: ${request.method} ${request.url.split("?")[0]}`, code: "not-found" });
   });
+  await opts.plugins?.(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WS_MESSAGE } });
   registerReadApi(app, ctx);
   registerExecApi(app, ctx);
@@ -216,10 +227,11 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
         .header("content-security-policy", pagePolicy(nonce))
         .send(text.replaceAll(STYLE_NONCE_PLACEHOLDER, nonce));
     };
-    app.get("/", serveIndex);
-    app.get("/index.html", serveIndex);
+    // The page, not the API: left out of docs/openapi.yaml.
+    app.get("/", { schema: { hide: true } }, serveIndex);
+    app.get("/index.html", { schema: { hide: true } }, serveIndex);
   } else {
-    app.get("/", async (_req, reply) =>
+    app.get("/", { schema: { hide: true } }, async (_req, reply) =>
       reply
         .type("text/html")
         .send(

@@ -27,6 +27,9 @@ import { openTerminal, type Terminal } from "../terminal.js";
 import type { Principal } from "./auth.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { toApiError } from "./errors.js";
+import { errorAnswer, REFUSALS, SECURITY, SWITCHING } from "./route-docs.js";
+import { type TerminalQuery, terminalQuery } from "./schemas.js";
+import type { TerminalServerMessage } from "./stream-messages.js";
 
 /**
  * Largest message a WebSocket client may send, bytes (both sockets; a bigger frame closes the
@@ -39,11 +42,20 @@ export const LOGGED_OUT = 4001;
 const MAX_COLS = 500;
 const MAX_ROWS = 200;
 
-interface TerminalQuery {
-  cols?: string;
-  rows?: string;
-  node?: string;
-}
+const terminalSchema = {
+  summary: "WebSocket: the logged-in user's shell (the same as SSH's), for the page's terminal",
+  description:
+    'Identified by the session cookie (or a bearer header); refused before the upgrade with a JSON 401/403/404. Messages are JSON: the client sends `{"type":"input","data":"…"}` and `{"type":"resize","cols":C,"rows":R}` (frames of at most 4 KiB); the server sends `{"type":"output","data":"…"}`, `{"type":"exit","code":N}` when the shell ends, or `{"type":"error","error":"…"}` (e.g. too many sessions open).',
+  security: SECURITY.login,
+  querystring: terminalQuery,
+  response: {
+    101: SWITCHING,
+    ...REFUSALS,
+    401: errorAnswer("Not logged in (or a wrong bearer token)"),
+    403: errorAnswer("Another site's Origin, or not allowed to run commands"),
+    404: errorAnswer("The lab has no logins, or no such router"),
+  },
+};
 
 function dimension(v: string | undefined, fallback: number, max: number): number {
   const n = Number(v);
@@ -73,7 +85,7 @@ export function registerTerminalWs(
     new SessionGuard({
       users: ctx.logins.users,
       sessions: ctx.logins.sessions,
-      log: (line) => app.log.error(line),
+      log: app.log,
       ...(loginCheckMs !== undefined ? { intervalMs: loginCheckMs } : {}),
     });
 
@@ -103,7 +115,11 @@ export function registerTerminalWs(
 
   app.get<{ Querystring: TerminalQuery }>(
     "/api/terminal",
-    { websocket: true, preValidation: check },
+    {
+      websocket: true,
+      preValidation: check, // A copy: @fastify/websocket marks the schema it is given hidden.
+      schema: { ...terminalSchema },
+    },
     (socket: WebSocket, request) => {
       const who = principals.get(request);
       const logins = ctx.logins;
@@ -127,7 +143,7 @@ function bridge(
   let pending = "";
   let scheduled = false;
   let closed = false;
-  const send = (msg: unknown) => {
+  const send = (msg: TerminalServerMessage) => {
     if (closed || socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED) {
       closed = true;

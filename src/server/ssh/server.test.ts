@@ -286,3 +286,35 @@ describe("ssh server under abuse", () => {
     expect(server.connections()).toBeLessThanOrEqual(2);
   });
 });
+
+describe("errors the server does not stop for are noted, not swallowed", () => {
+  it("a client whose first packet is malformed: debug, with its address and what went wrong", async () => {
+    const lines: { fields: Record<string, unknown>; message: string }[] = [];
+    const keep = (fields: object, message: string) =>
+      lines.push({ fields: fields as Record<string, unknown>, message });
+    const quiet = await startSshServer({
+      lab: new FakeLab(),
+      users,
+      port: 0,
+      hostKeyPath: join(dir, "host-key-quiet"),
+      log: { info: keep, warn: keep, error: keep, debug: keep },
+    });
+    const { createConnection } = await import("node:net");
+    // A greeting, then a 12-byte packet claiming 32 bytes of padding (RFC 4253 section 6).
+    const bad = Buffer.concat([
+      Buffer.from("SSH-2.0-bad\r\n"),
+      Buffer.from([0, 0, 0, 12, 32, ...Array(11).fill(0)]),
+    ]);
+    const socket = createConnection(quiet.port, "127.0.0.1", () => socket.write(bad));
+    socket.on("error", () => {});
+    try {
+      await vi.waitFor(() => expect(lines.some((l) => l.fields.event === "connection-error")).toBe(true));
+      const noted = lines.find((l) => l.fields.event === "connection-error")!;
+      expect(noted.message).toMatch(/^ssh: 127\.0\.0\.1: connection error: \S/);
+      expect(noted.fields.err).toBeInstanceOf(Error);
+    } finally {
+      socket.destroy();
+      await quiet.close();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import { h } from "../dom.js";
 import { openXterm, terminalSocket } from "../terminal.js";
+import type { TerminalClientMessage } from "../../../src/server/http/stream-messages.js";
 
 export class TerminalDrawer {
   readonly el: HTMLElement;
@@ -49,7 +50,7 @@ export class TerminalDrawer {
 
   private connect(): void {
     if (!this.term) {
-      const send = (msg: object) =>
+      const send = (msg: TerminalClientMessage) =>
         this.ws?.readyState === WebSocket.OPEN && this.ws.send(JSON.stringify(msg));
       ({ term: this.term, fit: this.fit } = openXterm(
         this.host,

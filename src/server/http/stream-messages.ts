@@ -1,0 +1,56 @@
+/**
+ * @module server/http/stream-messages
+ * The messages of the API's two WebSockets, both ways, as types the page imports (web/src:
+ * stream.ts, terminal.ts, api.ts) so the page reads what the server writes, not a copy.
+ * Types only: nothing here runs, and web/ type-checks it without Node.
+ *
+ * `/api/events` (events-ws.ts, the browser edition's virtual-server.ts): the server sends
+ * BatchMessage (built by event-fanout.ts), the page may send EventsClientMessage.
+ * `/api/terminal` (terminal-ws.ts): the page sends TerminalClientMessage, the server
+ * TerminalServerMessage.
+ */
+import type { LabEvent } from "../../core/events.js";
+import type { ClockState } from "../../lab/lab.js";
+
+/** A gap in a client's stream: `count` events were thinned out here. */
+export interface MissedMarker {
+  kind: "missed";
+  t: number;
+  count: number;
+}
+
+/**
+ * The lab was rewound to `t` (issue 9): everything shown before is history of another branch,
+ * so the page clears its picture and re-reads nodes, links and routes.
+ */
+export interface RewindMarker {
+  kind: "rewind";
+  t: number;
+}
+
+export type StreamEvent = LabEvent | MissedMarker | RewindMarker;
+
+/** The message the page receives. */
+export interface BatchMessage {
+  type: "batch";
+  clock: ClockState;
+  events: StreamEvent[];
+}
+
+/** Page → `/api/events`: leave RIP chatter out of this client's batches (or put it back). */
+export interface HideRipMessage {
+  type: "hide-rip";
+  value: boolean;
+}
+export type EventsClientMessage = HideRipMessage;
+
+/** Page → `/api/terminal`: keystrokes (at most 4 KiB a frame) and the terminal's size. */
+export type TerminalClientMessage =
+  | { type: "input"; data: string }
+  | { type: "resize"; cols: number; rows: number };
+
+/** `/api/terminal` → page: the shell's output, its exit status when it ends, or why none started. */
+export type TerminalServerMessage =
+  | { type: "output"; data: string }
+  | { type: "exit"; code: number }
+  | { type: "error"; error: string };

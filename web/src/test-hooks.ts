@@ -1,0 +1,151 @@
+/**
+ * @module web/test-hooks
+ * Read-only views of the page's state for the browser tests and the frame-time benchmark, as
+ * `window.__routelab`. Installed only when asked: the address carries `?test-hooks` (the tests
+ * in test/system add it, see `withTestHooks` in test/system/browser.ts); a page opened by
+ * anybody else has no such global.
+ */
+import type { DisplayClock } from "./clock.js";
+import type { StatsPanel } from "./people.js";
+import { toScreen } from "./camera.js";
+import { linkEnds } from "./render.js";
+import type { MapView } from "./map-view.js";
+import type { RoutesPanel } from "./routes-panel.js";
+import type { WebTerminal } from "./terminal.js";
+
+/** The query parameter that asks for the hooks. */
+export const TEST_HOOKS_PARAM = "test-hooks";
+
+export interface HookedParts {
+  map: MapView;
+  clock: DisplayClock;
+  routes: RoutesPanel;
+  terminal: WebTerminal | null;
+  stats: StatsPanel | null;
+  batches: () => number;
+}
+
+export function testHooksAsked(): boolean {
+  return new URLSearchParams(location.search).has(TEST_HOOKS_PARAM);
+}
+
+export function installTestHooks(p: HookedParts): void {
+  (window as unknown as { __routelab: ReturnType<typeof testHooks> }).__routelab = testHooks(p);
+}
+
+function testHooks({ map, clock, routes, terminal, stats, batches }: HookedParts) {
+  const { scene, renderer, cam, canvas } = map;
+  return {
+    /** What the terminal printed so far (logged-in pages). */
+    get terminalText() {
+      return terminal?.transcript ?? "";
+    },
+    /**
+     * The labels drawn in the last frame with their boxes (CSS px, canvas coordinates). The
+     * first call starts keeping them, so ask once and look again after a frame.
+     */
+    labelBoxes() {
+      if (!renderer.recordLabels) {
+        renderer.recordLabels = true;
+        map.kick();
+      }
+      return renderer.labels;
+    },
+    /** Per-user counters as the panel shows them. */
+    get statsShown() {
+      return stats?.shown ?? {};
+    },
+    /** How much slower than the clock the picture ran in the last frame (slow motion). */
+    get slowedBy() {
+      return clock.slowedBy;
+    },
+    get nodes() {
+      return scene.nodes.size;
+    },
+    get links() {
+      return scene.links.size;
+    },
+    /** The last hops the map took in, as "link:class" (see Scene.recentHops). */
+    recentHops(): string[] {
+      return scene.recentHops;
+    },
+    get hopsSeen() {
+      return scene.hopsSeen;
+    },
+    get flying() {
+      return scene.flying.length;
+    },
+    get trails() {
+      return scene.trails.size;
+    },
+    get drops() {
+      return scene.drops.length;
+    },
+    get missed() {
+      return scene.missed;
+    },
+    get batches() {
+      return batches();
+    },
+    /** Main-thread ms spent so far in frames (advance + draw) and in handling batches. */
+    get busy() {
+      return { ...map.busy };
+    },
+    get stats() {
+      return { ...renderer.stats };
+    },
+    get displayTime() {
+      return clock.now;
+    },
+    get routeRenders() {
+      return routes.renders;
+    },
+    /** Page (client) coordinates of a router's centre. */
+    nodePoint(name: string): [number, number] | null {
+      const n = scene.nodes.get(name);
+      if (!n) return null;
+      const r = canvas.getBoundingClientRect();
+      const [x, y] = toScreen(cam, n.x, n.y);
+      return [x + r.left, y + r.top];
+    },
+    /** Page coordinates of a point on a link, `frac` of the way from a to b (default 0.5). */
+    linkPoint(id: string, frac = 0.5): [number, number] | null {
+      const l = scene.links.get(id);
+      if (!l) return null;
+      const r = canvas.getBoundingClientRect();
+      const [x1, y1, x2, y2] = linkEnds(l, cam);
+      return [x1 + (x2 - x1) * frac + r.left, y1 + (y2 - y1) * frac + r.top];
+    },
+    /** Positions of the packets in flight (page coordinates) as of the last frame's time. */
+    dots(): { packet: number; link: string; x: number; y: number; cls: string; user: string }[] {
+      const r = canvas.getBoundingClientRect();
+      const t = clock.now;
+      return scene.flying.map((f) => {
+        const [x1, y1, x2, y2] = linkEnds(f.link, cam);
+        const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
+        const q = f.reverse ? 1 - p : p;
+        return {
+          packet: f.e.packet,
+          link: f.link.id,
+          x: x1 + (x2 - x1) * q + r.left,
+          y: y1 + (y2 - y1) * q + r.top,
+          cls: f.e.cls,
+          user: f.e.user,
+        };
+      });
+    },
+    /** Zooms so the whole network fits (benchmarks of large topologies). */
+    fit() {
+      map.moved = false;
+      map.fitAll();
+      map.kick();
+    },
+    /** Moves the camera by (dx, dy) px (benchmarks: panning), as a drag does. */
+    pan(dx: number, dy: number) {
+      map.moved = true;
+      cam.ox += dx;
+      cam.oy += dy;
+      map.kick();
+    },
+  };
+}
