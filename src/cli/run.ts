@@ -56,13 +56,13 @@ export async function runRun(a: RunArgs): Promise<number> {
         );
       }
       const fds = new Map<string, number>();
-      for (const l of lab.net.links) {
+      for (const l of lab.links()) {
         const fd = openSync(join(dir, `${l.id.replace(/[^A-Za-z0-9_.#-]/g, "_")}.pcap`), "w");
         writeSync(fd, pcapFileHeader());
         fds.set(l.id, fd);
         files.push(fd);
       }
-      lab.net.capture = (link, t, bytes) => writeSync(fds.get(link.id)!, pcapRecord(t, bytes));
+      lab.onWire((link, t, bytes) => writeSync(fds.get(link)!, pcapRecord(t, bytes)));
     }
     if (a.events) {
       const fd = openSync(a.events, "w");

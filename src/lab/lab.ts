@@ -123,6 +123,12 @@ export interface Lab {
   /** Subscribes to the event stream; returns the unsubscribe function. */
   onEvent(listener: (e: LabEvent) => void): () => void;
   /**
+   * Present on engines that hold every packet's bytes (the simulator): `listener` receives each
+   * packet put on a link (by link id), at its departure time — what a pcap capture writes.
+   * Returns the unsubscribe function.
+   */
+  onWire?(listener: (link: string, t: Nanos, bytes: Uint8Array) => void): () => void;
+  /**
    * Present on labs that can be rewound: follows the timeline rather than the live stream
    * (`onEvent`). A rewind calls `restart`, then gives the follower every event of the replay up
    * to the moment rewound to, so what it counts is what the lab at that moment had done.

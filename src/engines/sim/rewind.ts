@@ -37,6 +37,7 @@ import type {
   RouteInfo,
   TimelineFollower,
 } from "../../lab/lab.js";
+import type { JournalEntry, JournalPage, RewindableLabView } from "../../lab/lesson-view.js";
 import { checkShape, describeShape } from "../../lab/link-shape.js";
 import {
   type PlayedSchedule,
@@ -49,6 +50,8 @@ import type { LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
 import { createSimLab } from "./index.js";
 import type { SimLab } from "./sim-lab.js";
+
+export type { JournalEntry, JournalPage } from "../../lab/lesson-view.js";
 import { ENTRY_OVERHEAD, JournalQuota } from "./journal-quota.js";
 import { type Input, type InputBody, Timeline } from "./timeline.js";
 
@@ -65,25 +68,6 @@ export interface RewindableOptions {
    * with the per-person rate on `wallClock` when there is one (unpaced labs are not rate limited).
    */
   quota?: JournalQuota;
-}
-
-/** A part of the journal: entries from `from` on, for a client that holds the ones before. */
-export interface JournalPage {
-  /** Changes whenever recorded entries were dropped (a new input after a rewind: a branch). */
-  gen: number;
-  /** Index of the first entry given; the client drops what it held from here on. */
-  from: number;
-  entries: JournalEntry[];
-  /** Entries applied (the past); the rest up to `total` is the recorded future. */
-  applied: number;
-  total: number;
-}
-
-/** An input as the page's timeline shows it. */
-export interface JournalEntry {
-  t: Nanos;
-  kind: Input["kind"];
-  text: string;
 }
 
 /** Exit status a rewound command reports to its caller. */
@@ -132,7 +116,7 @@ class ExecProxy implements Execution {
   }
 }
 
-export class RewindableLab implements Lab {
+export class RewindableLab implements RewindableLabView {
   readonly engine = "sim";
   readonly pacer?: PacerControl;
   private line: Timeline;

@@ -46,6 +46,7 @@ export class SimLab implements Lab {
   readonly engine = "sim";
   readonly net: Network;
   private listeners = new Set<(e: LabEvent) => void>();
+  private wireListeners = new Set<(link: string, t: Nanos, bytes: Uint8Array) => void>();
   readonly pacer?: PacerControl & Pacer;
 
   constructor(
@@ -205,6 +206,17 @@ export class SimLab implements Lab {
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.net.trace = null;
+    };
+  }
+
+  onWire(listener: (link: string, t: Nanos, bytes: Uint8Array) => void): () => void {
+    this.wireListeners.add(listener);
+    this.net.capture = (link, t, bytes) => {
+      for (const l of this.wireListeners) l(link.id, t, bytes);
+    };
+    return () => {
+      this.wireListeners.delete(listener);
+      if (this.wireListeners.size === 0) this.net.capture = null;
     };
   }
 

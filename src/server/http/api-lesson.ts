@@ -10,7 +10,7 @@
  * one replay of the lab per probe check.
  */
 import type { FastifyInstance } from "fastify";
-import type { LessonSession } from "../../engines/sim/lesson.js";
+import type { LessonView } from "../../lab/lesson-view.js";
 import { journalView, LessonStatusCache, rewindSession, visibleTo } from "../lesson-status.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./api-shapes.js";
@@ -48,7 +48,7 @@ export function registerLessonApi(
   app: FastifyInstance,
   ctx: ApiContext,
   fanout: EventFanout,
-  session: LessonSession | undefined,
+  session: LessonView | undefined,
 ): void {
   const cache = session ? new LessonStatusCache(session) : undefined;
   if (session) {
