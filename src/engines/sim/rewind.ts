@@ -29,7 +29,6 @@ import type {
   ClockState,
   ExecOptions,
   Execution,
-  Lab,
   LinkInfo,
   LinkShape,
   NodeInfo,
