@@ -32,7 +32,8 @@ import { parse as parseGraphDocument } from "graphology-graphml";
 import type { AbstractGraph as Graph } from "graphology-types";
 import { LabError, type SourcePos } from "../core/errors.js";
 import { type Nanos, US } from "../core/time.js";
-import { DEFAULT_LINK, DEFAULT_RIP, defaultIfaceName } from "./defaults.js";
+import { DEFAULT_LINK, DEFAULT_ROUTING, defaultIfaceName } from "./defaults.js";
+import { RIP_DEFAULTS } from "./protocols/index.js";
 import type { TopoLink, TopoNode, Topology } from "./model.js";
 
 const MAX_LINKS = 65_536;
@@ -113,7 +114,7 @@ export function parseGraphml(text: string, fileName: string): Topology {
 
   const positions = placeNodes(graph, ids, real);
   const nodes: TopoNode[] = ids.map((id) => {
-    const node: TopoNode = { name: nameOf.get(id)!, routing: "rip", statics: [] };
+    const node: TopoNode = { name: nameOf.get(id)!, routing: DEFAULT_ROUTING, statics: [] };
     const p = positions.get(id);
     if (p) node.position = p;
     const label = graph.getNodeAttribute(id, "label");
@@ -132,7 +133,7 @@ export function parseGraphml(text: string, fileName: string): Topology {
     source: fileName,
     nodes,
     links,
-    rip: { ...DEFAULT_RIP },
+    rip: { ...RIP_DEFAULTS },
     notes,
   };
 }

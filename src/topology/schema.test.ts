@@ -13,7 +13,7 @@ import YAML from "yaml";
 import { CHECK_KEYS, EVENT_KEYS } from "./parse-lesson.js";
 import { DEFAULT_KEYS, END_KEYS, LINK_KEYS, NODE_KEYS, parseRoutelabYaml, TOP_KEYS } from "./parse-yaml.js";
 import { faults } from "./test-util.js";
-import { RIP_KEYS } from "./yaml-fields.js";
+import { RIP_KEYS } from "./protocols/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const EXAMPLES = join(ROOT, "examples");

@@ -13,7 +13,7 @@ import type { LessonStatus, LessonView } from "../../lab/lesson-view.js";
 import { runScenario, type Statement } from "../../lab/scenario.js";
 import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
-import { longestRipUpdate } from "../../topology/rip-timers.js";
+import { quietInterval } from "../../topology/index.js";
 import { RewindableLab, type RewindableOptions } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
 
@@ -138,7 +138,7 @@ export async function gradeScenario(
   try {
     const runExit = await runScenario(lab, stmts, scriptName, {
       write,
-      quietInterval: longestRipUpdate(topo),
+      quietInterval: quietInterval(topo),
     });
     const last = Math.max(0, ...lesson.events.map((e) => e.at), ...lesson.checks.map((c) => c.at ?? 0));
     const now = lab.clock().now;
