@@ -14,3 +14,4 @@ export type {
   LessonView,
   RewindableLabView,
 } from "./lesson-view.js";
+export { isRoutingTraffic } from "../proto/registry.js";

@@ -11,13 +11,11 @@
 import { formatIpv4, maskOf } from "../core/ip.js";
 import type { Topology, TopoNode } from "./model.js";
 import { type FrrRouting, routingSpec } from "./protocols/index.js";
+import { kernelIfaceName } from "./protocols/spec.js";
 
 export { nodeRipSettings } from "./protocols/index.js";
 
-/** Kernel names are what FRR sees; `/` (SR Linux style) is not allowed in a Linux name. */
-export function kernelIfaceName(name: string): string {
-  return name.replace(/\//g, "_");
-}
+export { kernelIfaceName } from "./protocols/spec.js";
 
 /** The interfaces of a node in topology order: name, address, prefix length. */
 export function nodeInterfaces(topo: Topology, node: string): { name: string; addr: number; len: number }[] {

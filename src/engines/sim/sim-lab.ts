@@ -34,7 +34,7 @@ import type { Topology } from "../../topology/model.js";
 
 export interface SimLabOptions {
   seed?: number;
-  /** Creates the routing daemons of a node (RIP for `routing: rip`). */
+  /** Creates the routing daemons of a node (its routing protocol's, proto/registry.ts). */
   daemonsFor?: (topo: Topology, node: string) => RoutingDaemon[];
   /** Run paced in real time with this wall clock (server); unpaced when absent. */
   wallClock?: WallClock;

@@ -18,12 +18,11 @@
 import type { Node } from "yaml";
 import { durationText, formatDuration, type Nanos, SECOND } from "../../core/time.js";
 import type { Draft, DraftNode } from "../draft.js";
-import { kernelIfaceName } from "../frr-config.js";
 import type { RipSettings, RipVersion, SplitHorizon, Topology, TopoNode } from "../model.js";
 import { parseDurationRange } from "../values.js";
 import { parsedAt, readPositiveDuration } from "../yaml-fields.js";
 import type { Entry, YamlReader } from "../yaml-tree.js";
-import type { FrrRouting, RoutingSpec } from "./spec.js";
+import { type FrrRouting, kernelIfaceName, type RoutingSpec } from "./spec.js";
 
 /** RFC 2453 3.8 defaults; split horizon with poisoned reverse as RFC 3.4.3 recommends (and BIRD does). */
 export const RIP_DEFAULTS: Readonly<RipSettings> = Object.freeze({

@@ -61,3 +61,8 @@ export interface RoutingSpec {
   /** Absent: FRR cannot run it (the netns engine and the exports refuse such a node). */
   readonly frr?: FrrRouting;
 }
+
+/** Kernel names are what FRR sees; `/` (SR Linux style) is not allowed in a Linux name. */
+export function kernelIfaceName(name: string): string {
+  return name.replace(/\//g, "_");
+}
