@@ -16,7 +16,7 @@ export interface RouteInfo {
   flags: string;
   iface: string;
   metric: number;
-  /** connected | local | static | rip | kernel */
+  /** connected | local | static | kernel | a routing protocol's name */
   source: string;
   refs: number;
   use: number;
