@@ -9,7 +9,7 @@ import type { SourcePos } from "../core/errors.js";
 import type { Ipv4, Prefix } from "../core/ip.js";
 import { type AddressPool, DEFAULT_LINK, DEFAULT_POOL, DEFAULT_ROUTING, type LinkProps } from "./defaults.js";
 import type { RipSettings } from "./model.js";
-import { RIP_DEFAULTS } from "./protocols/index.js";
+import { protocolDefaults } from "./protocols/index.js";
 
 export interface DraftStatic {
   dest: Prefix;
@@ -72,7 +72,7 @@ export function newDraft(fileName: string): Draft {
     links: [],
     linkDefaults: { ...DEFAULT_LINK },
     routing: DEFAULT_ROUTING,
-    rip: { ...RIP_DEFAULTS },
+    ...protocolDefaults(),
     pool: DEFAULT_POOL,
     notes: [],
   };

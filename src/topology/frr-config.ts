@@ -51,7 +51,7 @@ export function staticRouteLines(topo: Topology, node: string): string[] {
 }
 
 /**
- * The configuration file of the node's protocol daemon (`ripd.conf`), or null for a static
+ * The configuration file of the node's protocol daemon (e.g. `ripd.conf`), or null for a static
  * node: its hostname, interface stanzas with the protocol's lines, and its `router` block.
  */
 export function protocolDaemonConf(topo: Topology, node: string): { daemon: string; text: string } | null {
@@ -62,12 +62,6 @@ export function protocolDaemonConf(topo: Topology, node: string): { daemon: stri
   let out = `hostname ${node}\n`;
   for (const i of ifs) out += `interface ${kernelIfaceName(i.name)}\n${frr.interfaceLines(topo, n)}exit\n`;
   return { daemon: frr.daemon, text: out + frr.routerBlock(topo, n, ifs) };
-}
-
-/** ripd.conf of a node whose protocol FRR runs in ripd, else null (what the netns engine writes). */
-export function ripdConf(topo: Topology, node: string): string | null {
-  const c = protocolDaemonConf(topo, node);
-  return c?.daemon === "ripd" ? c.text : null;
 }
 
 /**

@@ -28,7 +28,7 @@ import { checkShape, shapeEvent } from "../../lab/link-shape.js";
 import { formatInterfaces, formatRoutes, routeRefs } from "../../shell/cmd/netstat.js";
 import type { ShellContext, ShellInterface } from "../../shell/context.js";
 import { HostsTable } from "../../shell/context.js";
-import { ripdConf, zebraConf } from "../../topology/frr-config.js";
+import { protocolDaemonConf, zebraConf } from "../../topology/frr-config.js";
 import type { Topology } from "../../topology/model.js";
 import { LinkCaptures } from "./capture.js";
 import { mapCommand, VTYSH } from "./commands.js";
@@ -296,17 +296,18 @@ export class NetnsLab implements Lab {
    */
   private async startDaemons(node: string): Promise<void> {
     const rt = this.nodesRt.get(node)!;
-    const conf = ripdConf(this.topology, node);
+    const conf = protocolDaemonConf(this.topology, node);
     if (conf === null || this.external.has(node)) return;
     const dir = rt.dir;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "zebra.conf"), zebraConf(this.topology, node));
-    writeFileSync(join(dir, "ripd.conf"), conf);
+    writeFileSync(join(dir, `${conf.daemon}.conf`), conf.text);
     const frr = frrIds();
-    for (const f of [dir, join(dir, "zebra.conf"), join(dir, "ripd.conf")]) chownSync(f, frr.uid, frr.gid);
+    for (const f of [dir, join(dir, "zebra.conf"), join(dir, `${conf.daemon}.conf`)])
+      chownSync(f, frr.uid, frr.gid);
     rt.daemonPids = [];
     this.launcher ??= new Launcher();
-    for (const name of ["zebra", "ripd"]) {
+    for (const name of ["zebra", conf.daemon]) {
       const d = { netns: rt.plan.netns, binary: join(this.frrDir, name), name, dir };
       const pid = await launchDaemon(this.launcher, d);
       rt.daemonPids.push(pid);

@@ -8,7 +8,7 @@
  * recorded future at the same points ("play on"); any new input drops it ("branch").
  *
  * Rebuild and replay is used rather than snapshots: a simulated network is a web of closures
- * and timers that does not serialize, and replay is fast (the seed class's hour of RIP traffic
+ * and timers that does not serialize, and replay is fast (the seed class's hour of routing traffic
  * replays in well under a second; see rewind.test.ts for the measured figure).
  *
  * The same replay makes `fork(t)`: a separate copy of the lab at `t` in which checks send their

@@ -8,6 +8,7 @@
  */
 import type { Nanos } from "../../core/time.js";
 import type { Topology } from "../model.js";
+import { RIP_DEFAULTS } from "./rip.js";
 import { RIP } from "./rip.js";
 import type { RoutingSpec } from "./spec.js";
 
@@ -22,6 +23,11 @@ const PROTOCOLS: readonly RoutingSpec[] = [RIP];
 
 /** What a node runs when its file says nothing (issue 3: the seed's protocol, in every format). */
 export const DEFAULT_ROUTING: string = RIP.name;
+
+/** Every protocol's topology-wide settings at their defaults (a fresh copy), as a Topology holds them. */
+export function protocolDefaults(): Pick<Topology, "rip"> {
+  return { rip: { ...RIP_DEFAULTS } };
+}
 
 /** The spec of protocol `name`, or undefined (`static`, or a name no protocol has). */
 export function routingSpec(name: string): RoutingSpec | undefined {
