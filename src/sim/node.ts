@@ -22,6 +22,7 @@ import {
   ICMP_TIME_EXCEEDED,
   IPPROTO_ICMP,
   IPPROTO_UDP,
+  type Ipv4Fields,
   ipv4DecrementTtl,
   ipv4Dst,
   ipv4HeaderChecksumOk,
@@ -263,18 +264,7 @@ export class SimNode implements Host {
   ): SendResult {
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const src = opts.src ?? (out.iface === 0 ? dst : this.ifaces[out.iface]!.addr);
-    const bytes = buildUdpPacket(
-      {
-        tos: opts.tos ?? 0,
-        id: opts.id ?? this.nextId(),
-        dontFrag: false,
-        ttl: opts.ttl ?? DEFAULT_TTL,
-        src,
-        dst,
-      },
-      { srcPort, dstPort, payload },
-    );
+    const bytes = buildUdpPacket(this.localHeader(dst, out.iface, opts), { srcPort, dstPort, payload });
     return this.output(bytes, out, opts);
   }
 
@@ -287,18 +277,13 @@ export class SimNode implements Host {
   ): SendResult {
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const src = opts.src ?? (out.iface === 0 ? dst : this.ifaces[out.iface]!.addr);
-    const bytes = buildIcmpPacket(
-      {
-        tos: opts.tos ?? 0,
-        id: opts.id ?? this.nextId(),
-        dontFrag: false,
-        ttl: opts.ttl ?? DEFAULT_TTL,
-        src,
-        dst,
-      },
-      { type: ICMP_ECHO_REQUEST, code: 0, ident, seq, data },
-    );
+    const bytes = buildIcmpPacket(this.localHeader(dst, out.iface, opts), {
+      type: ICMP_ECHO_REQUEST,
+      code: 0,
+      ident,
+      seq,
+      data,
+    });
     return this.output(bytes, out, opts);
   }
 
@@ -308,20 +293,20 @@ export class SimNode implements Host {
     if (payload.length > MAX_IP_PAYLOAD) return { ok: false, error: "EMSGSIZE" };
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const src = opts.src ?? (out.iface === 0 ? dst : this.ifaces[out.iface]!.addr);
-    const bytes = buildIpPacket(
-      {
-        tos: opts.tos ?? 0,
-        id: opts.id ?? this.nextId(),
-        dontFrag: false,
-        ttl: opts.ttl ?? DEFAULT_TTL,
-        src,
-        dst,
-      },
-      protocol,
-      payload,
-    );
+    const bytes = buildIpPacket(this.localHeader(dst, out.iface, opts), protocol, payload);
     return this.output(bytes, out, opts);
+  }
+
+  /** The IP header of a packet this node sends to `dst` out of `iface`: the caller's options, else the defaults. */
+  private localHeader(dst: number, iface: number, opts: SendOptions): Ipv4Fields {
+    return {
+      tos: opts.tos ?? 0,
+      id: opts.id ?? this.nextId(),
+      dontFrag: false,
+      ttl: opts.ttl ?? DEFAULT_TTL,
+      src: opts.src ?? (iface === 0 ? dst : this.ifaces[iface]!.addr),
+      dst,
+    };
   }
 
   // ---- output -------------------------------------------------------------------------------
