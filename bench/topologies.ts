@@ -11,8 +11,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MS, SECOND } from "../src/core/time.js";
+import { MS } from "../src/core/time.js";
 import { parseEdges } from "../src/topology/parse-edges.js";
+import { protocolDefaults } from "../src/topology/protocols/index.js";
 import type { StaticRoute, TopoLink, TopoNode, Topology } from "../src/topology/model.js";
 
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
@@ -202,15 +203,7 @@ export function staticTree(n: number, k: number): Topology {
     name: `tree-${n}`,
     nodes,
     links,
-    rip: {
-      update: 30 * SECOND,
-      timeout: 180 * SECOND,
-      garbage: 120 * SECOND,
-      triggeredMin: 1 * SECOND,
-      triggeredMax: 5 * SECOND,
-      splitHorizon: "poisoned",
-      version: 2,
-    },
+    ...protocolDefaults(),
     notes: [],
   };
 }

@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../src/core/events.js";
 import { createSimLab } from "../src/engines/sim/index.js";
 import { parseScenario, runScenario } from "../src/lab/scenario.js";
-import { loadTopologyText, longestRipUpdate } from "../src/topology/index.js";
+import { loadTopologyText, quietInterval } from "../src/topology/index.js";
 
 const EXAMPLES = join(import.meta.dirname, "..", "examples");
 const YAML = readFileSync(join(EXAMPLES, "count-to-infinity.yaml"), "utf8");
@@ -44,7 +44,7 @@ async function run(splitHorizon: "off" | "poisoned" | "simple", seed = 1): Promi
     lab,
     parseScenario(SCRIPT, "count-to-infinity.txt", new Set(topo.nodes.map((n) => n.name))),
     "count-to-infinity.txt",
-    { write: (s) => (out += s), quietInterval: longestRipUpdate(topo) },
+    { write: (s) => (out += s), quietInterval: quietInterval(topo) },
   );
   await lab.close();
   expect(code, out).toBe(0);

@@ -149,3 +149,36 @@ describe("the browser edition's bundle", () => {
         expect(isNodeBuiltin(spec), `${spec} is a Node module`).toBe(false);
     });
 });
+
+// DESIGN.md: the server "talks to a Lab, never to engine internals". It may name the Lab
+// interface (lab/) and what lies below it, but no engine's classes and no simulator type; and
+// nothing above engines/ reaches into a simulator lab's network (`lab.net`): what it needs is a
+// method of the Lab interface (e.g. `onWire` for a pcap capture).
+const ENGINE_INTERNALS = new Set(["engines", "sim"]);
+
+/** The engine-internal modules a file imports (type-only imports included: they are a dependency too). */
+function engineImports(file: string): string[] {
+  return importsOf(readFileSync(file, "utf8"))
+    .filter((r) => r.spec.startsWith(".") && ENGINE_INTERNALS.has(layerOf(join(file, "..", r.spec))))
+    .map((r) => r.spec);
+}
+
+/** Lines that reach into a lab's simulated network. */
+function netReaches(text: string): string[] {
+  return text.split("\n").filter((l) => /\blab\.net\b/.test(l) && !/^\s*(\*|\/\/)/.test(l));
+}
+
+describe("the boundary above the engines", () => {
+  it("the checks see what they look for", () => {
+    const f = join(SRC, "server", "x.ts");
+    expect(layerOf(join(f, "..", "../engines/sim/lesson.js"))).toBe("engines");
+    expect(netReaches("  for (const l of lab.net.links) {\n  // lab.net is the sim's\n")).toHaveLength(1);
+    expect(netReaches("lab.networks(); lab.links()")).toEqual([]);
+  });
+  for (const file of files(join(SRC, "server")).filter(notTest))
+    it(`${relative(SRC, file)} imports no engine or simulator module`, () =>
+      expect(engineImports(file)).toEqual([]));
+  for (const file of ["server", "static", "cli"].flatMap((d) => files(join(SRC, d))).filter(notTest))
+    it(`${relative(SRC, file)} does not reach into lab.net`, () =>
+      expect(netReaches(readFileSync(file, "utf8"))).toEqual([]));
+});

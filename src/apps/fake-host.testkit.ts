@@ -116,6 +116,12 @@ export class FakeHost implements Host {
   private deliver(m: IcmpMessage): void {
     for (const l of this.listeners.slice()) l(m);
   }
+  ipBind(): { close(): void } {
+    return { close() {} };
+  }
+  sendIp(): SendResult {
+    return { ok: false, error: "ENETUNREACH" };
+  }
   sendIcmpEcho(dst: Ipv4, ident: number, seq: number, data: Uint8Array, opts: SendOptions = {}): SendResult {
     this.sent.push({ t: this.t, dst, ident, seq, data: data.slice(), opts });
     if (this.sendError) return this.sendError;

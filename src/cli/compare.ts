@@ -17,7 +17,7 @@ import { createSimLab } from "../engines/sim/index.js";
 import type { Lab, RouteInfo } from "../lab/lab.js";
 import { parseScenario, runScenario, type Statement } from "../lab/scenario.js";
 import type { Topology } from "../topology/model.js";
-import { longestRipUpdate } from "../topology/rip-timers.js";
+import { quietInterval } from "../topology/index.js";
 import { loadTopologyFile, readText } from "./io.js";
 
 export interface CompareArgs {
@@ -186,7 +186,7 @@ export async function runCompare(a: CompareArgs): Promise<number> {
   const text = a.script === undefined ? "wait converged\n" : readText(a.script, "script");
   const names = new Set(topo.nodes.map((n) => n.name));
   const stmts: Statement[] = parseScenario(text, scriptName, names);
-  const quiet = longestRipUpdate(topo);
+  const quiet = quietInterval(topo);
   const sim = createSimLab(topo, { seed: a.seed });
   let simOut = "";
   let net: Awaited<ReturnType<typeof createNetnsLab>> | undefined;

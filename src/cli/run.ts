@@ -10,7 +10,7 @@ import { createSimLab } from "../engines/sim/index.js";
 import { playLessonEvents } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { parseScenario, runScenario } from "../lab/scenario.js";
-import { longestRipUpdate } from "../topology/index.js";
+import { quietInterval } from "../topology/index.js";
 import { pcapFileHeader, pcapRecord } from "../wire/index.js";
 import { loadTopologyFile, readText } from "./io.js";
 import { netnsOptions } from "./netns-options.js";
@@ -56,13 +56,13 @@ export async function runRun(a: RunArgs): Promise<number> {
         );
       }
       const fds = new Map<string, number>();
-      for (const l of lab.net.links) {
+      for (const l of lab.links()) {
         const fd = openSync(join(dir, `${l.id.replace(/[^A-Za-z0-9_.#-]/g, "_")}.pcap`), "w");
         writeSync(fd, pcapFileHeader());
         fds.set(l.id, fd);
         files.push(fd);
       }
-      lab.net.capture = (link, t, bytes) => writeSync(fds.get(link.id)!, pcapRecord(t, bytes));
+      lab.onWire((link, t, bytes) => writeSync(fds.get(link)!, pcapRecord(t, bytes)));
     }
     if (a.events) {
       const fd = openSync(a.events, "w");
@@ -76,7 +76,7 @@ export async function runRun(a: RunArgs): Promise<number> {
     const progress = terminalProgress();
     const code = await runScenario(lab, stmts, scriptName, {
       write: progress.wrap(a.out),
-      quietInterval: longestRipUpdate(topo),
+      quietInterval: quietInterval(topo),
       progress: progress.update,
       stop: a.stop,
     });
@@ -114,7 +114,7 @@ async function runNetns(
     try {
       return await runScenario(lab, stmts, scriptName, {
         write: progress.wrap(a.out),
-        quietInterval: longestRipUpdate(topo),
+        quietInterval: quietInterval(topo),
         progress: progress.update,
         stop: a.stop,
       });

@@ -29,7 +29,7 @@ export const MAX_QUEUE = 1_000_000;
  * Size of a lab: nodes, links and bytes of the topology file. The largest edge list the seed's
  * gen-topology.py numbering allows (65,536 links, 65,537 routers in a chain) loads; a million
  * nodes does not (V8 ran out of heap after 173 s). 10,000 routers is what the benchmark runs
- * (docs/performance.md): a lab between the two loads, and its RIP may be slow. The byte limit
+ * (docs/performance.md): a lab between the two loads, and its routing may be slow. The byte limit
  * bounds the parse before anything is counted (the 65,536-link list is 1.6 MB).
  */
 export const MAX_NODES = 70_000;

@@ -43,8 +43,9 @@ export const MIN_DISTANCE = 22;
 export const MIN_VIEW_DISTANCE = 12;
 
 /**
- * The page's own colours (web/src/colors.ts, style.css): its background, root's packets, RIP
- * updates and drop marks. RIP's small grey squares and the red drop crosses differ in shape too.
+ * The page's own colours (web/src/colors.ts, style.css): its background, root's packets, routing
+ * protocol updates and drop marks. The updates' small grey squares and the red drop crosses
+ * differ in shape too.
  */
 export const PAGE_COLORS: readonly string[] = ["#0B0F14", "#E0E0E0", "#7F8C9B", "#FF5252"];
 
@@ -247,7 +248,7 @@ export function colorDistance(x: string, y: string): number {
   return deltaE2000(hexToLab(x), hexToLab(y));
 }
 
-/** Least chroma (C*) of a generated colour: greys are the page's own (RIP, root). */
+/** Least chroma (C*) of a generated colour: greys are the page's own (routing updates, root). */
 const MIN_CHROMA = 40;
 
 interface Candidate {

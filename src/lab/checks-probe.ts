@@ -9,6 +9,7 @@ import type { DropReason, LabEvent, PacketClass } from "../core/events.js";
 import { parseIpv4 } from "../core/ip.js";
 import { SECOND } from "../core/time.js";
 import type { Lab } from "./lab.js";
+import { isRoutingTraffic } from "../proto/registry.js";
 
 /** The user probes run as: their packets are told apart from everyone else's by this. */
 export const PROBE_USER = "checker";
@@ -59,7 +60,7 @@ export async function probe(lab: Lab, from: string, to: string): Promise<ProbeRe
       else hops.set(e.packet, [e.from, e.to]);
     } else if (e.kind === "deliver" && e.cls === "echo-request") {
       if (arrived === undefined && (target.node === undefined || e.node === target.node)) arrived = e.packet;
-    } else if (e.kind === "drop" && drop === undefined && e.cls !== "rip") {
+    } else if (e.kind === "drop" && drop === undefined && !isRoutingTraffic(e.cls)) {
       drop = { node: e.node, reason: e.reason, cls: e.cls };
     }
   });

@@ -11,6 +11,7 @@
 import type { CommandEvent, DropEvent, LabEvent } from "../core/events.js";
 import type { Nanos } from "../core/time.js";
 import type { Lab } from "./lab.js";
+import { isRoutingTraffic } from "../proto/registry.js";
 
 /** A command someone started. */
 export interface RanCommand {
@@ -22,7 +23,7 @@ export interface RanCommand {
 
 /** Whether a drop is a lost packet (see the module comment). */
 export function isLoss(e: DropEvent): boolean {
-  if (e.cls === "rip") return false;
+  if (isRoutingTraffic(e.cls)) return false;
   if (e.reason === "no-listener" || e.reason === "not-for-us") return false;
   if (e.cls === "traceroute" && (e.reason === "ttl-expired" || e.reason === "port-unreachable")) return false;
   return true;

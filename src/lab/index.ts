@@ -7,3 +7,11 @@ export { PROBE_USER, type ProbeResult, probe } from "./checks-probe.js";
 export { allPassed, formatCheckReport } from "./lesson-report.js";
 export * from "./lesson-schedule.js";
 export { checkShape, describeShape, parseShapeWords, shapeFromJson } from "./link-shape.js";
+export type {
+  JournalEntry,
+  JournalPage,
+  LessonStatus,
+  LessonView,
+  RewindableLabView,
+} from "./lesson-view.js";
+export { isRoutingTraffic } from "../proto/registry.js";

@@ -16,7 +16,7 @@ export interface RouteInfo {
   flags: string;
   iface: string;
   metric: number;
-  /** connected | local | static | rip | kernel */
+  /** connected | local | static | kernel | a routing protocol's name */
   source: string;
   refs: number;
   use: number;
@@ -122,6 +122,12 @@ export interface Lab {
   setNode(node: string, up: boolean): void;
   /** Subscribes to the event stream; returns the unsubscribe function. */
   onEvent(listener: (e: LabEvent) => void): () => void;
+  /**
+   * Present on engines that hold every packet's bytes (the simulator): `listener` receives each
+   * packet put on a link (by link id), at its departure time — what a pcap capture writes.
+   * Returns the unsubscribe function.
+   */
+  onWire?(listener: (link: string, t: Nanos, bytes: Uint8Array) => void): () => void;
   /**
    * Present on labs that can be rewound: follows the timeline rather than the live stream
    * (`onEvent`). A rewind calls `restart`, then gives the follower every event of the replay up

@@ -144,8 +144,9 @@ export interface ScenarioOptions {
   /** Output sink (the CLI writes to stdout). */
   write: (s: string) => void;
   /**
-   * The RIP update interval. `wait converged` needs no route change for the longest gap
-   * between two regular updates, update + update/6 (see `convergedQuiet`).
+   * The routing protocols' longest regular-update interval (topology/protocols quietInterval).
+   * `wait converged` needs no route change for the longest gap between two regular updates,
+   * update + update/6 (see `convergedQuiet`).
    */
   quietInterval: Nanos;
   /** Longest a foreground command may run before the runner gives up on it. */

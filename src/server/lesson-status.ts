@@ -11,7 +11,7 @@ import { LabError } from "../core/errors.js";
 import { JOURNAL_PAGE } from "../core/limits.js";
 import { isStepping } from "../lab/clock-step.js";
 import type { Nanos } from "../core/time.js";
-import type { LessonSession, LessonStatus } from "../engines/sim/lesson.js";
+import type { LessonStatus, LessonView } from "../lab/lesson-view.js";
 import { parseLessonTime } from "../topology/lesson-grammar.js";
 
 /** Parses a rewind target: virtual ns, or a time from boot as a lesson writes it (`90s`, `1m30s`, `0`). */
@@ -44,7 +44,7 @@ export function visibleTo(
   };
 }
 
-/** A LessonSession's status, shared between pollers for `ttlMs` and dropped on a rewind. */
+/** A lesson's status, shared between pollers for `ttlMs` and dropped on a rewind. */
 export class LessonStatusCache {
   private cached: { at: number; key: string; status: LessonStatus } | null = null;
   private inflight: Promise<LessonStatus> | null = null;
@@ -52,7 +52,7 @@ export class LessonStatusCache {
   private readonly off: () => void;
 
   constructor(
-    readonly session: LessonSession,
+    readonly session: LessonView,
     private readonly ttlMs = 1000,
     /** Wall clock, ms (injected for tests). */
     private readonly now: () => number = () => performance.now(),
@@ -102,7 +102,7 @@ export class LessonStatusCache {
  * journal again on every poll (issue 17: four pages refetching 142 MB stalled the server).
  * `since`/`gen` come from the query string; bad values are a LabError naming them.
  */
-export function journalView(session: LessonSession, query: { since?: unknown; gen?: unknown } = {}) {
+export function journalView(session: LessonView, query: { since?: unknown; gen?: unknown } = {}) {
   const lab = session.lab;
   const since = queryCount(query.since, "since") ?? 0;
   const gen = queryCount(query.gen, "gen");
@@ -122,7 +122,7 @@ function queryCount(v: unknown, field: string): number | undefined {
  * Rewinds the session's lab to `t` (ns or a time text). Refuses a moment the lab has not
  * reached. Returns the clock afterwards.
  */
-export function rewindSession(session: LessonSession, t: string | number) {
+export function rewindSession(session: LessonView, t: string | number) {
   const lab = session.lab;
   const at = rewindTarget(t);
   if (isStepping(lab))

@@ -2,7 +2,8 @@
  * @module shell/builtins
  * The commands every node has. Other layers add theirs to a copy:
  * `builtinCommands().register(sshCommand)` (`ssh NODE` and `exit` belong to the login session).
- * The RIP tools `rtquery` and `ripstatus` are built in: every node may run RIP.
+ * The routing protocols' status and query tools (shell/cmd/routing.ts) are built in: every
+ * node may run a protocol.
  */
 import { CommandRegistry } from "./commands.js";
 import { helpCommand } from "./cmd/help.js";
@@ -10,9 +11,8 @@ import { hostnameCommand } from "./cmd/hostname.js";
 import { ifconfigCommand } from "./cmd/ifconfig.js";
 import { netstatCommand } from "./cmd/netstat.js";
 import { pingCommand } from "./cmd/ping.js";
-import { ripstatusCommand } from "./cmd/ripstatus.js";
 import { routeCommand } from "./cmd/route.js";
-import { rtqueryCommand } from "./cmd/rtquery.js";
+import { ROUTING_COMMANDS } from "./cmd/routing.js";
 import { tracerouteCommand } from "./cmd/traceroute.js";
 
 /** A fresh registry with the built-in commands; `help` lists whatever the registry holds. */
@@ -23,9 +23,8 @@ export function builtinCommands(): CommandRegistry {
     .register(netstatCommand)
     .register(ifconfigCommand)
     .register(routeCommand)
-    .register(hostnameCommand)
-    .register(rtqueryCommand)
-    .register(ripstatusCommand);
+    .register(hostnameCommand);
+  for (const c of ROUTING_COMMANDS) r.register(c);
   r.register(helpCommand(r));
   return r;
 }

@@ -1,10 +1,10 @@
 /**
  * @module shell/commands
  * The command registry: name → implementation and a one-line summary for `help`. Layers
- * above register their own commands on a registry of their own (the RIP command `rtquery`,
- * the session's `ssh NODE` and `exit`) without touching the built-in set:
+ * above register their own commands on a registry of their own (the session's `ssh NODE` and
+ * `exit`) without touching the built-in set:
  *
- *     const commands = builtinCommands().register(rtqueryCommand);
+ *     const commands = builtinCommands().register(sshCommand);
  *     runCommand(ctx, line, commands);
  */
 import type { Program, ProgramIo } from "../apps/process.js";

@@ -39,7 +39,7 @@ export interface ShellRoute {
   readonly iface: number;
   /** FreeBSD flags except U (added when printed): G, H, S, … in any order. */
   readonly flags: string;
-  /** Who installed it: connected | local | static | rip | … (route delete removes that source's route). */
+  /** Who installed it: connected | local | static | a routing protocol's name (route delete removes that source's route). */
   readonly source: string;
   /** Packets sent with it (netstat's Use). */
   readonly use: number;
@@ -111,7 +111,7 @@ export interface ShellContext {
   nextPid(): number;
   /** `ifconfig IF up|down`: sets an interface's state; absent → the command reports EPERM. */
   setInterfaceUp?(iface: number, up: boolean): Later<void>;
-  /** The routing daemons simulated on the node (`ripstatus` finds RIP here); absent → none. */
+  /** The routing daemons simulated on the node (a protocol's status command finds its own here); absent → none. */
   daemons?(): readonly RoutingDaemon[];
   /**
    * The report of a routing daemon the engine does not simulate (netns: FRR's own status, read

@@ -65,6 +65,24 @@ export interface IcmpMessage {
   packet: number;
 }
 
+/**
+ * A received IPv4 datagram of a protocol bound with `ipBind` (a raw socket's view, as OSPF's
+ * protocol 89 or TCP's 6 get it). `payload` is what follows the 20-byte header, a view into the
+ * packet: copy it to keep it.
+ */
+export interface IpDatagram {
+  src: Ipv4;
+  dst: Ipv4;
+  protocol: number;
+  ttl: number;
+  tos: number;
+  /** Interface index it arrived on. */
+  iface: number;
+  payload: Uint8Array;
+  /** Packet id of the received packet (to match events). */
+  packet: number;
+}
+
 /** Options for sending an IPv4 packet from a node. */
 export interface SendOptions {
   /** Source address; default: the address of the outgoing interface. */
@@ -112,6 +130,16 @@ export interface Host {
   /** Receives every ICMP message delivered to this node (echo replies, errors). */
   icmpListen(handler: (m: IcmpMessage) => void): { close(): void };
   sendIcmpEcho(dst: Ipv4, ident: number, seq: number, data: Uint8Array, opts?: SendOptions): SendResult;
+
+  /**
+   * Binds IP protocol `protocol` (1…255, not ICMP or UDP, which the node's own sockets answer):
+   * the handler gets every datagram of that protocol for this node, unicast or to a group it
+   * joined. One handler per protocol; a second bind throws until the first is closed. Datagrams
+   * of an unbound protocol are answered with ICMP protocol unreachable, as FreeBSD does.
+   */
+  ipBind(protocol: number, handler: (d: IpDatagram) => void): { close(): void };
+  /** Sends `payload` as the body of an IPv4 datagram of protocol `protocol` (header and checksum filled). */
+  sendIp(dst: Ipv4, protocol: number, payload: Uint8Array, opts?: SendOptions): SendResult;
 
   /** Installs or replaces the route of `source` for dest/len (one route per prefix per source). */
   setRoute(source: string, r: RouteSpec, reason: Reason): void;

@@ -1,7 +1,7 @@
 /**
  * @module sim/node
  * A simulated router: interfaces, a FIB, IPv4 input/forwarding/output with ICMP errors, UDP
- * and ICMP sockets, and the Host interface (sim/host.ts) that daemons and apps run on.
+ * and ICMP sockets, raw IP protocols bound by number, and the Host interface (sim/host.ts) that daemons and apps run on.
  *
  * The forwarding path (input → lookup → TTL → transmit) reads header fields straight from the
  * bytes and patches TTL with an incremental checksum (RFC 1624): no parse, no allocation.
@@ -10,9 +10,11 @@
 import type { DropReason, PacketClass } from "../core/events.js";
 import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
 import type { Rng } from "../core/rng.js";
+import { LabError } from "../core/errors.js";
 import type { Nanos } from "../core/time.js";
 import {
   buildIcmpPacket,
+  buildIpPacket,
   buildUdpPacket,
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
@@ -20,12 +22,14 @@ import {
   ICMP_TIME_EXCEEDED,
   IPPROTO_ICMP,
   IPPROTO_UDP,
+  type Ipv4Fields,
   ipv4DecrementTtl,
   ipv4Dst,
   ipv4HeaderChecksumOk,
   ipv4Ihl,
   ipv4Protocol,
   ipv4Src,
+  ipv4Tos,
   ipv4TotalLen,
   ipv4Ttl,
   ipv4Version,
@@ -43,6 +47,7 @@ import type {
   Host,
   HostInterface,
   IcmpMessage,
+  IpDatagram,
   Reason,
   RouteSpec,
   RoutingDaemon,
@@ -56,6 +61,8 @@ import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
 
 const DEFAULT_TTL = 64;
+/** The most an IPv4 datagram carries after its 20-byte header (total length is 16 bits). */
+const MAX_IP_PAYLOAD = 65535 - 20;
 /** FIB flags by (gateway | host << 1 | static << 2): made once, not concatenated per route. */
 const ROUTE_FLAGS = ["", "G", "H", "GH", "S", "GS", "HS", "GHS"];
 /** Per-packet processing latency at a node: base + uniform jitter, ns. */
@@ -91,6 +98,8 @@ export class SimNode implements Host {
   private ipId: number;
   private udpSockets = new Map<number, (d: Datagram) => void>();
   private icmpListeners: ((m: IcmpMessage) => void)[] = [];
+  /** Raw IP protocols bound by programs (OSPF's 89; TCP's 6): protocol number → handler. */
+  private ipHandlers = new Map<number, (d: IpDatagram) => void>();
   private groups = new Set<number>();
   private ifaceWatchers: ((i: HostInterface) => void)[] = [];
   readonly daemons: RoutingDaemon[] = [];
@@ -197,6 +206,29 @@ export class SimNode implements Host {
     };
   }
 
+  ipBind(protocol: number, handler: (d: IpDatagram) => void): { close(): void } {
+    if (!Number.isInteger(protocol) || protocol < 1 || protocol > 255)
+      throw new LabError(`IP protocol ${protocol} is not 1…255`, { field: "protocol" }, "usage");
+    if (protocol === IPPROTO_ICMP || protocol === IPPROTO_UDP)
+      throw new LabError(
+        `IP protocol ${protocol} is the node's own (ICMP and UDP have sockets of their own)`,
+        { field: "protocol" },
+        "usage",
+      );
+    if (this.ipHandlers.has(protocol))
+      throw new LabError(
+        `IP protocol ${protocol} is already bound on ${this.name}`,
+        { field: "protocol" },
+        "conflict",
+      );
+    this.ipHandlers.set(protocol, handler);
+    return {
+      close: () => {
+        if (this.ipHandlers.get(protocol) === handler) this.ipHandlers.delete(protocol);
+      },
+    };
+  }
+
   onInterfaceChange(fn: (iface: HostInterface) => void): { close(): void } {
     this.ifaceWatchers.push(fn);
     return {
@@ -232,18 +264,7 @@ export class SimNode implements Host {
   ): SendResult {
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const src = opts.src ?? (out.iface === 0 ? dst : this.ifaces[out.iface]!.addr);
-    const bytes = buildUdpPacket(
-      {
-        tos: opts.tos ?? 0,
-        id: opts.id ?? this.nextId(),
-        dontFrag: false,
-        ttl: opts.ttl ?? DEFAULT_TTL,
-        src,
-        dst,
-      },
-      { srcPort, dstPort, payload },
-    );
+    const bytes = buildUdpPacket(this.localHeader(dst, out.iface, opts), { srcPort, dstPort, payload });
     return this.output(bytes, out, opts);
   }
 
@@ -256,19 +277,36 @@ export class SimNode implements Host {
   ): SendResult {
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const src = opts.src ?? (out.iface === 0 ? dst : this.ifaces[out.iface]!.addr);
-    const bytes = buildIcmpPacket(
-      {
-        tos: opts.tos ?? 0,
-        id: opts.id ?? this.nextId(),
-        dontFrag: false,
-        ttl: opts.ttl ?? DEFAULT_TTL,
-        src,
-        dst,
-      },
-      { type: ICMP_ECHO_REQUEST, code: 0, ident, seq, data },
-    );
+    const bytes = buildIcmpPacket(this.localHeader(dst, out.iface, opts), {
+      type: ICMP_ECHO_REQUEST,
+      code: 0,
+      ident,
+      seq,
+      data,
+    });
     return this.output(bytes, out, opts);
+  }
+
+  sendIp(dst: number, protocol: number, payload: Uint8Array, opts: SendOptions = {}): SendResult {
+    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 255)
+      throw new LabError(`IP protocol ${protocol} is not 0…255`, { field: "protocol" }, "usage");
+    if (payload.length > MAX_IP_PAYLOAD) return { ok: false, error: "EMSGSIZE" };
+    const out = this.route(dst, opts);
+    if (typeof out === "string") return { ok: false, error: out };
+    const bytes = buildIpPacket(this.localHeader(dst, out.iface, opts), protocol, payload);
+    return this.output(bytes, out, opts);
+  }
+
+  /** The IP header of a packet this node sends to `dst` out of `iface`: the caller's options, else the defaults. */
+  private localHeader(dst: number, iface: number, opts: SendOptions): Ipv4Fields {
+    return {
+      tos: opts.tos ?? 0,
+      id: opts.id ?? this.nextId(),
+      dontFrag: false,
+      ttl: opts.ttl ?? DEFAULT_TTL,
+      src: opts.src ?? (iface === 0 ? dst : this.ifaces[iface]!.addr),
+      dst,
+    };
   }
 
   // ---- output -------------------------------------------------------------------------------
@@ -486,6 +524,24 @@ export class SimNode implements Host {
       h({ src, dst, srcPort: u.srcPort, dstPort: u.dstPort, ttl: ipv4Ttl(b), iface, payload: u.payload });
       return;
     }
+    const raw = this.ipHandlers.get(proto);
+    if (raw !== undefined) {
+      net.deliver(this, pkt);
+      raw({
+        src: ipv4Src(b),
+        dst: ipv4Dst(b),
+        protocol: proto,
+        ttl: ipv4Ttl(b),
+        tos: ipv4Tos(b),
+        iface,
+        payload: b.subarray(20, total),
+        packet: pkt.id,
+      });
+      return;
+    }
+    // No socket for the protocol: FreeBSD's rip_input (sys/netinet/raw_ip.c), the input of
+    // every protocol without one of its own, answers protocol unreachable when no raw socket
+    // took the datagram (icmp_error skips multicast and broadcast, as icmpError does).
     net.drop(this, pkt, "proto-unreachable");
     this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_PROTOCOL);
   }

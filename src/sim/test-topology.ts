@@ -3,18 +3,11 @@
  * Builds small Topology values in code for tests of the layers below topology parsing
  * (chains and the like), with the same defaults the file formats use.
  */
-import { MS, SECOND } from "../core/time.js";
+import { MS } from "../core/time.js";
 import type { RipSettings, Topology } from "../topology/model.js";
+import { RIP_DEFAULTS } from "../topology/protocols/index.js";
 
-export const TEST_RIP: RipSettings = {
-  update: 30 * SECOND,
-  timeout: 180 * SECOND,
-  garbage: 120 * SECOND,
-  triggeredMin: 1 * SECOND,
-  triggeredMax: 5 * SECOND,
-  splitHorizon: "poisoned",
-  version: 2,
-};
+export const TEST_RIP: RipSettings = { ...RIP_DEFAULTS };
 
 /** r1 - r2 - … - rN, link i on 10.0.i.0/24 (.1 on the left, .2 on the right). */
 export function chainTopology(

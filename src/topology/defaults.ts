@@ -4,14 +4,13 @@
  * format (routelab YAML, containerlab, edge lists, GraphML) builds the same lab from the same
  * text, and so that docs and `routelab check` can quote them.
  *
- * Links: delay 1 ms one way (a short LAN hop: visible in ping times, small against RIP timers),
+ * Links: delay 1 ms one way (a short LAN hop: visible in ping times, small against routing timers),
  * bandwidth 0 = unlimited (the seed's epair cables had no rate limit), loss 0, queue 100 packets
  * (the order of an interface's send queue; only matters when a bandwidth is set).
  *
- * Routing: `rip` on every router (issue 3: RIP is the default of every format; `routing: static`
- * opts a router out). RIP timers are RFC 2453's (§3.8): update 30 s, timeout 180 s, garbage
- * collection 120 s, a triggered update held back a random 1–5 s after the previous one (the
- * first goes out at once, §3.10.1), split horizon with poisoned reverse (§3.4.3), version 2.
+ * Routing: DEFAULT_ROUTING on every router (issue 3: the seed's protocol is the default of every
+ * format; `routing: static` opts a router out). A protocol's own settings have their defaults in
+ * its spec (topology/protocols/).
  *
  * Addresses: links without a subnet take the next free /24 of 10.0.0.0/8 in file order,
  * skipping every subnet written explicitly anywhere in the file; the first endpoint gets host
@@ -22,8 +21,7 @@
  * names the two halves of `epair<i>` (the seed's names).
  */
 import type { Prefix } from "../core/ip.js";
-import { MS, SECOND } from "../core/time.js";
-import type { RipSettings } from "./model.js";
+import { MS } from "../core/time.js";
 
 /** Per-link properties that have topology-wide defaults. */
 export interface LinkProps {
@@ -40,17 +38,7 @@ export const DEFAULT_LINK: Readonly<LinkProps> = Object.freeze({
   queue: 100,
 });
 
-export const DEFAULT_RIP: Readonly<RipSettings> = Object.freeze({
-  update: 30 * SECOND,
-  timeout: 180 * SECOND,
-  garbage: 120 * SECOND,
-  triggeredMin: 1 * SECOND,
-  triggeredMax: 5 * SECOND,
-  splitHorizon: "poisoned",
-  version: 2,
-});
-
-export const DEFAULT_ROUTING = "rip" as const;
+export { DEFAULT_ROUTING } from "./protocols/index.js";
 
 /** Where link subnets come from when a file gives none: `range` cut into /`length` blocks. */
 export interface AddressPool {

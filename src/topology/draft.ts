@@ -7,15 +7,9 @@
  */
 import type { SourcePos } from "../core/errors.js";
 import type { Ipv4, Prefix } from "../core/ip.js";
-import {
-  type AddressPool,
-  DEFAULT_LINK,
-  DEFAULT_POOL,
-  DEFAULT_RIP,
-  DEFAULT_ROUTING,
-  type LinkProps,
-} from "./defaults.js";
+import { type AddressPool, DEFAULT_LINK, DEFAULT_POOL, DEFAULT_ROUTING, type LinkProps } from "./defaults.js";
 import type { RipSettings } from "./model.js";
+import { protocolDefaults } from "./protocols/index.js";
 
 export interface DraftStatic {
   dest: Prefix;
@@ -26,7 +20,7 @@ export interface DraftStatic {
 export interface DraftNode {
   name: string;
   at: SourcePos;
-  routing?: "static" | "rip";
+  routing?: string;
   statics: DraftStatic[];
   position?: { x: number; y: number };
   rip?: Partial<RipSettings>;
@@ -61,7 +55,7 @@ export interface Draft {
   nodes: DraftNode[];
   links: DraftLink[];
   linkDefaults: LinkProps;
-  routing: "static" | "rip";
+  routing: string;
   rip: RipSettings;
   pool: AddressPool;
   notes: string[];
@@ -78,7 +72,7 @@ export function newDraft(fileName: string): Draft {
     links: [],
     linkDefaults: { ...DEFAULT_LINK },
     routing: DEFAULT_ROUTING,
-    rip: { ...DEFAULT_RIP },
+    ...protocolDefaults(),
     pool: DEFAULT_POOL,
     notes: [],
   };

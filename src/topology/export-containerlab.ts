@@ -36,9 +36,10 @@
  * offer the same export as a download.
  */
 import { formatPrefix } from "../core/ip.js";
-import { MS, SECOND, US } from "../core/time.js";
+import { MS, US } from "../core/time.js";
 import { DEFAULT_LINK } from "./defaults.js";
-import { frrConf, nodeInterfaces, nodeRipSettings } from "./frr-config.js";
+import { frrConf, frrRouting, nodeInterfaces } from "./frr-config.js";
+import { routingSpecs } from "./protocols/index.js";
 import { mapNames } from "./export-names.js";
 import type { TopoLink, Topology, TopoNode } from "./model.js";
 
@@ -257,7 +258,8 @@ function clabYaml(topo: Topology, image: string, nm: Naming): string {
 
 /** frr.conf's opening comments: where it came from, for which FRR, and the interface names. */
 function frrHeader(topo: Topology, n: TopoNode, nm: Naming): string {
-  let out = `! ${n.name} of lab ${topo.name}, exported by routelab (FRR ${n.routing === "rip" ? "RIP version 2" : "static routing"}).\n`;
+  const frr = frrRouting(n);
+  let out = `! ${n.name} of lab ${topo.name}, exported by routelab (FRR ${frr ? frr.title(topo, n) : "static routing"}).\n`;
   out += frrReleaseComment();
   if (nm.node(n.name) !== n.name)
     out += `! Node ${nm.node(n.name)} in the lab file (a Kubernetes name); hostname ${n.name} is routelab's.\n`;
@@ -267,11 +269,7 @@ function frrHeader(topo: Topology, n: TopoNode, nm: Naming): string {
     for (const x of ifs)
       out += `!   ${nm.eth(n.name, x.iface)} = ${x.iface} (to ${peerOf(x.link, n.name, x.iface)})\n`;
   }
-  if (n.routing === "rip") {
-    const s = nodeRipSettings(topo, n);
-    const exact = [s.update, s.timeout, s.garbage].every((t) => t % SECOND === 0 && t >= 5 * SECOND);
-    if (!exact) out += "! RIP timers rounded to whole seconds, 5 s at least (FRR's range).\n";
-  }
+  for (const note of frr?.headerNotes(topo, n) ?? []) out += `! ${note}\n`;
   return out;
 }
 
@@ -292,7 +290,8 @@ export function frrReleaseComment(): string {
  */
 export function daemonsFile(n: TopoNode): string {
   const on = new Set(["zebra"]);
-  if (n.routing === "rip") on.add("ripd");
+  const frr = frrRouting(n);
+  if (frr) on.add(frr.daemon);
   if (n.statics.length > 0) on.add("staticd");
   const all = ["zebra", "bgpd", "ospfd", "ospf6d", "ripd", "ripngd", "isisd", "pimd", "ldpd", "nhrpd"];
   all.push("eigrpd", "babeld", "sharpd", "staticd", "pbrd", "bfdd", "fabricd");
@@ -356,14 +355,11 @@ function exportNotes(topo: Topology, nm: Naming, netem: boolean): string[] {
     );
   if (topo.links.some((l) => l.queue !== DEFAULT_LINK.queue))
     notes.push("link queue lengths are not exported: the containers use Linux's own queues");
-  const rounded = topo.nodes.some((n) => {
-    if (n.routing !== "rip") return false;
-    const s = nodeRipSettings(topo, n);
-    return [s.update, s.timeout, s.garbage].some((t) => t % SECOND !== 0 || t < 5 * SECOND);
-  });
-  if (rounded) notes.push("RIP timers rounded to whole seconds of at least 5 s (FRR's range)");
-  if (topo.nodes.some((n) => n.routing === "rip"))
-    notes.push("RIP triggered updates are held back as FRR does, not by routelab's triggered: setting");
+  for (const p of routingSpecs()) {
+    const rounded = p.frr?.roundingNote(topo);
+    if (rounded) notes.push(rounded);
+    notes.push(...(p.frr?.exportNotes(topo) ?? []));
+  }
   if (topo.lesson) notes.push("the lesson's events and checks are not exported: they need routelab's clock");
   const ifacesRenamed = topo.links.some((l) => [l.a, l.b].some((e) => !ETH.test(e.iface)));
   if (ifacesRenamed)

@@ -23,11 +23,12 @@
  * hold-back. Pure text generation, no `node:`.
  */
 import { formatIpv4, formatPrefix } from "../core/ip.js";
-import { MS, SECOND, US } from "../core/time.js";
+import { MS, US } from "../core/time.js";
 import { DEFAULT_LINK } from "./defaults.js";
 import { daemonsFile, FRR_RELEASE } from "./export-containerlab.js";
 import { mapNames } from "./export-names.js";
-import { frrConf, nodeInterfaces, nodeRipSettings } from "./frr-config.js";
+import { frrConf, frrRouting, nodeInterfaces } from "./frr-config.js";
+import { routingSpecs } from "./protocols/index.js";
 import type { TopoLink, Topology, TopoNode } from "./model.js";
 
 /** Kathará's FRR image (Docker Hub, published by the Kathará project). */
@@ -142,7 +143,8 @@ function frrHeader(
   device: string,
   eth: (n: string, i: string) => string,
 ): string {
-  let out = `! ${n.name} of lab ${topo.name}, exported by routelab for Kathará (FRR ${n.routing === "rip" ? "RIP version 2" : "static routing"}).\n`;
+  const frr = frrRouting(n);
+  let out = `! ${n.name} of lab ${topo.name}, exported by routelab for Kathará (FRR ${frr ? frr.title(topo, n) : "static routing"}).\n`;
   out += `! Written for FRR ${FRR_RELEASE}, in statements FRR has had since 8.4; Kathará's image ${KATHARA_FRR_IMAGE} runs it.\n`;
   if (device !== n.name)
     out += `! Device ${device} in lab.conf (a Kathará name); hostname ${n.name} is routelab's.\n`;
@@ -151,11 +153,7 @@ function frrHeader(
     out += "! Kathará interface = routelab interface:\n";
     for (const i of ifs) out += `!   ${eth(n.name, i.name)} = ${i.name}\n`;
   }
-  if (n.routing === "rip") {
-    const s = nodeRipSettings(topo, n);
-    if (![s.update, s.timeout, s.garbage].every((t) => t % SECOND === 0 && t >= 5 * SECOND))
-      out += "! RIP timers rounded to whole seconds, 5 s at least (FRR's range).\n";
-  }
+  for (const note of frr?.headerNotes(topo, n) ?? []) out += `! ${note}\n`;
   return out;
 }
 
@@ -174,8 +172,7 @@ function exportNotes(topo: Topology, dev: (n: string) => string): string[] {
     notes.push(
       "links without delay get no netem line, and routelab reads such a link back with its default delay (1ms)",
     );
-  if (topo.nodes.some((n) => n.routing === "rip"))
-    notes.push("RIP triggered updates are held back as FRR does, not by routelab's triggered: setting");
+  for (const p of routingSpecs()) notes.push(...(p.frr?.exportNotes(topo) ?? []));
   if (topo.lesson) notes.push("the lesson's events and checks are not exported: they need routelab's clock");
   return notes;
 }

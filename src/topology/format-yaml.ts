@@ -9,21 +9,22 @@
 import { Document, isMap, isSeq, type Node } from "yaml";
 import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { durationText } from "../core/time.js";
-import { DEFAULT_LINK, DEFAULT_RIP, type LinkProps } from "./defaults.js";
-import type { RipSettings, TopoLink, Topology } from "./model.js";
+import { DEFAULT_LINK, DEFAULT_ROUTING, type LinkProps } from "./defaults.js";
+import type { TopoLink, Topology } from "./model.js";
+import { routingSpecs } from "./protocols/index.js";
 
 /** Moved to core/time (the page shows durations too); still exported here for callers. */
 export { durationText };
 
 /** routelab YAML text for `t`. */
 export function formatRoutelabYaml(t: Topology): string {
-  const routing = majority(t.nodes.map((n) => n.routing)) ?? "rip";
+  const routing = majority(t.nodes.map((n) => n.routing)) ?? DEFAULT_ROUTING;
   const link = commonLinkProps(t.links);
   const defaults: Record<string, unknown> = {};
   for (const k of ["delay", "bandwidth", "loss", "queue"] as const)
     if (link[k] !== undefined && link[k] !== DEFAULT_LINK[k]) defaults[k] = propText(k, link[k]);
   defaults.routing = routing;
-  defaults.rip = ripObject(t.rip, DEFAULT_RIP, true);
+  for (const p of routingSpecs()) defaults[p.settingsKey] = p.yamlDefaults(t);
 
   const nodes: Record<string, unknown> = {};
   for (const n of t.nodes) {
@@ -35,7 +36,10 @@ export function formatRoutelabYaml(t: Topology): string {
           `${s.len === 0 ? "default" : formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`,
       );
     if (n.position) o.position = [n.position.x, n.position.y];
-    if (n.rip && Object.keys(n.rip).length) o.rip = ripObject(n.rip, undefined, false);
+    for (const p of routingSpecs()) {
+      const own = p.yamlNode(n);
+      if (own) o[p.settingsKey] = own;
+    }
     nodes[n.name] = Object.keys(o).length ? o : null;
   }
 
@@ -51,7 +55,7 @@ export function formatRoutelabYaml(t: Topology): string {
   });
 
   const doc = new Document({ name: t.name, defaults, nodes, links });
-  // Block style for the sections, one line (flow style) for each node, link and RIP block.
+  // Block style for the sections, one line (flow style) for each node, link and settings block.
   const top = doc.contents;
   if (isMap(top))
     for (const pair of top.items) {
@@ -61,29 +65,6 @@ export function formatRoutelabYaml(t: Topology): string {
     }
   const head = `# ${t.name}: ${t.nodes.length} nodes, ${t.links.length} links${t.source ? ` (from ${t.source})` : ""}\n`;
   return head + doc.toString({ lineWidth: 0, flowCollectionPadding: false, nullStr: "" });
-}
-
-function ripObject(
-  r: Partial<RipSettings>,
-  base: RipSettings | undefined,
-  all: boolean,
-): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  const want = (k: keyof RipSettings) => r[k] !== undefined && (all || !base || r[k] !== base[k]);
-  if (want("update")) o.update = durationText(r.update!);
-  if (want("timeout")) o.timeout = durationText(r.timeout!);
-  if (want("garbage")) o.garbage = durationText(r.garbage!);
-  if (r.triggeredMin !== undefined && r.triggeredMax !== undefined)
-    o.triggered = `${durationText(r.triggeredMin)}-${durationText(r.triggeredMax)}`;
-  else if (r.triggeredMin !== undefined || r.triggeredMax !== undefined) {
-    const m: Record<string, string> = {};
-    if (r.triggeredMin !== undefined) m.min = durationText(r.triggeredMin);
-    if (r.triggeredMax !== undefined) m.max = durationText(r.triggeredMax);
-    o.triggered = m;
-  }
-  if (want("splitHorizon")) o["split-horizon"] = r.splitHorizon;
-  if (want("version")) o.version = r.version;
-  return o;
 }
 
 function propText(k: keyof LinkProps, v: number): string | number {

@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { frrConf, ripdConf, zebraConf } from "./frr-config.js";
+import { frrConf, protocolDaemonConf, zebraConf } from "./frr-config.js";
+
+/** The ripd.conf the netns engine writes for a node (null: a static node, no daemon). */
+function ripdConf(t: Parameters<typeof protocolDaemonConf>[0], node: string): string | null {
+  const c = protocolDaemonConf(t, node);
+  if (c) expect(c.daemon).toBe("ripd");
+  return c?.text ?? null;
+}
 import { loadTopologyText } from "./index.js";
 
 const seed = loadTopologyText(readFileSync("examples/seed.yaml", "utf8"), "seed.yaml");

@@ -1,7 +1,7 @@
 /**
  * @module topology/graphml
  * GraphML import, aimed at the Internet Topology Zoo (276 real networks, CC BY 4.0): every node
- * becomes a RIP router, every edge a point-to-point link, `Latitude`/`Longitude` a position.
+ * becomes a router with the default routing, every edge a point-to-point link, `Latitude`/`Longitude` a position.
  *
  * The XML is read by @xmldom/xmldom (pure JavaScript, so this runs in a browser as in Node, and
  * it is the DOM graphology-graphml itself uses) with a locator, so faults name file, line and
@@ -14,7 +14,7 @@
  *   runs of characters become `_`); unnamed nodes are `n<id>`; a name taken by an earlier node
  *   gets `-2`, `-3`… in document order, so the same file always gives the same names.
  * - Parallel edges (96 zoo files have them) stay parallel links, ids `A-B`, `A-B#2`: real
- *   networks do run several circuits between two cities, and RIP sees each as a path.
+ *   networks do run several circuits between two cities, and routing sees each as a path.
  * - Self-loops are skipped (a link needs two routers); isolated nodes are kept (they boot, and
  *   show on the map, but reach nothing).
  * - Addresses: link i gets 10.(i >> 8).(i & 255).0/24, .1 on the source end, .2 on the target,
@@ -32,7 +32,8 @@ import { parse as parseGraphDocument } from "graphology-graphml";
 import type { AbstractGraph as Graph } from "graphology-types";
 import { LabError, type SourcePos } from "../core/errors.js";
 import { type Nanos, US } from "../core/time.js";
-import { DEFAULT_LINK, DEFAULT_RIP, defaultIfaceName } from "./defaults.js";
+import { DEFAULT_LINK, DEFAULT_ROUTING, defaultIfaceName } from "./defaults.js";
+import { protocolDefaults } from "./protocols/index.js";
 import type { TopoLink, TopoNode, Topology } from "./model.js";
 
 const MAX_LINKS = 65_536;
@@ -53,7 +54,7 @@ type XmlElement = {
   columnNumber?: number;
 };
 
-/** Parses GraphML text (the contents of `fileName`) into a Topology of RIP routers. */
+/** Parses GraphML text (the contents of `fileName`) into a Topology of routers with the default routing. */
 export function parseGraphml(text: string, fileName: string): Topology {
   const notes: string[] = [];
   const doc = readXml(normalizeTypes(text, notes), fileName);
@@ -113,7 +114,7 @@ export function parseGraphml(text: string, fileName: string): Topology {
 
   const positions = placeNodes(graph, ids, real);
   const nodes: TopoNode[] = ids.map((id) => {
-    const node: TopoNode = { name: nameOf.get(id)!, routing: "rip", statics: [] };
+    const node: TopoNode = { name: nameOf.get(id)!, routing: DEFAULT_ROUTING, statics: [] };
     const p = positions.get(id);
     if (p) node.position = p;
     const label = graph.getNodeAttribute(id, "label");
@@ -132,7 +133,7 @@ export function parseGraphml(text: string, fileName: string): Topology {
     source: fileName,
     nodes,
     links,
-    rip: { ...DEFAULT_RIP },
+    ...protocolDefaults(),
     notes,
   };
 }

@@ -37,7 +37,16 @@ export { type KatharaOptions, parseKathara } from "./parse-kathara.js";
 export { type FrrConf, parseFrrConf } from "./parse-frr.js";
 export { parseRoutelabYaml } from "./parse-yaml.js";
 export { parseGraphml } from "./graphml.js";
-export { longestRipUpdate } from "./rip-timers.js";
+export {
+  type FrrRouting,
+  isRoutingName,
+  quietInterval,
+  type RoutingSpec,
+  routingNames,
+  routingSpec,
+  routingSpecs,
+  STATIC_ROUTING,
+} from "./protocols/index.js";
 export { summarizeTopology } from "./summary.js";
 export {
   parseBandwidth,

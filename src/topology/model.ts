@@ -42,7 +42,8 @@ export interface TopoInterface {
 
 export interface TopoNode {
   name: string;
-  routing: "static" | "rip";
+  /** `static` or a routing protocol's name (topology/protocols/). */
+  routing: string;
   statics: StaticRoute[];
   position?: { x: number; y: number };
   /** Free-form notes from import (e.g. "containerlab kind nokia_srlinux treated as a router"). */

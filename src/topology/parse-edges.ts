@@ -3,7 +3,7 @@
  * Edge lists, the plainest format (../shared/topologies/, the bench generator, the ns-3 peer):
  * one link a line, `A B SUBNET`, the first node taking host .1 and the second .2; `#` starts a
  * comment; blank lines are skipped. SUBNET may be left out to take one from the pool. Nodes
- * exist by being named, in order of first mention, all with the defaults (RIP).
+ * exist by being named, in order of first mention, all with the defaults (topology/defaults.ts).
  *
  * Written as a hand loop over lines (no regex per token, no YAML) because generated edge lists
  * run to tens of thousands of links.

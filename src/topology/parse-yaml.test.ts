@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatIpv4, parseIpv4 } from "../core/ip.js";
 import { MS, SECOND } from "../core/time.js";
-import { DEFAULT_RIP } from "./defaults.js";
+import { RIP_DEFAULTS as DEFAULT_RIP } from "./protocols/index.js";
 import type { Topology } from "./model.js";
 import { parseRoutelabYaml } from "./parse-yaml.js";
 import { faults, linkRows, SEED_ROWS } from "./test-util.js";

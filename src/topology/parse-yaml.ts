@@ -26,19 +26,26 @@
  */
 import type { Node } from "yaml";
 import { formatPrefix, type Prefix } from "../core/ip.js";
-import { type AddressPool, DEFAULT_POOL, DEFAULT_RIP, type LinkProps } from "./defaults.js";
+import { type AddressPool, DEFAULT_POOL, type LinkProps } from "./defaults.js";
 import { Diagnostics } from "./diag.js";
 import { type Draft, type DraftEnd, type DraftLink, type DraftNode, newDraft } from "./draft.js";
-import type { RipSettings, Topology } from "./model.js";
+import type { Topology } from "./model.js";
 import { attachLesson, LESSON_KEYS } from "./parse-lesson.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, parseHostAddress, parseSubnet } from "./values.js";
-import { LINK_PROP_KEYS, parsedAt, readLinkProp, readPosition, readRip, readStatics } from "./yaml-fields.js";
+import {
+  isRoutingName,
+  routingNames,
+  routingSpecs,
+  settingsKeys,
+  specBySettingsKey,
+} from "./protocols/index.js";
+import { LINK_PROP_KEYS, parsedAt, readLinkProp, readPosition, readStatics } from "./yaml-fields.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 export const TOP_KEYS = ["name", "defaults", "nodes", "links", ...LESSON_KEYS] as const;
-export const DEFAULT_KEYS = [...LINK_PROP_KEYS, "routing", "rip", "pool"] as const;
-export const NODE_KEYS = ["routing", "static", "position", "rip"] as const;
+export const DEFAULT_KEYS: readonly string[] = [...LINK_PROP_KEYS, "routing", ...settingsKeys(), "pool"];
+export const NODE_KEYS: readonly string[] = ["routing", "static", "position", ...settingsKeys()];
 export const LINK_KEYS = ["endpoints", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
 export const END_KEYS = ["node", "iface", "address"] as const;
 
@@ -79,7 +86,7 @@ function readDraft(r: YamlReader, fileName: string): Draft | undefined {
     const entries = r.map(nodes.value, "nodes", null, "a mapping of node names (vm1:, vm2:, …)", "node name");
     if (!entries) draft.nodesBroken = true;
     if (entries?.length === 0) r.error(nodes.value, "nodes", "no nodes defined");
-    for (const e of entries ?? []) draft.nodes.push(readNode(r, e, draft.rip));
+    for (const e of entries ?? []) draft.nodes.push(readNode(r, e, draft));
   }
 
   const links = get("links");
@@ -89,10 +96,7 @@ function readDraft(r: YamlReader, fileName: string): Draft | undefined {
       if (link) draft.links.push(link);
     });
   }
-  if (draft.rip.timeout <= draft.rip.update)
-    draft.notes.push(
-      "RIP timeout is not longer than the update interval: routes will expire between updates",
-    );
+  for (const p of routingSpecs()) draft.notes.push(...p.draftNotes(draft));
   return draft;
 }
 
@@ -102,19 +106,18 @@ function readDefaults(r: YamlReader, defaults: Entry, draft: Draft): void {
     if (e.key === "routing") {
       const routing = readRouting(r, e);
       if (routing) draft.routing = routing;
-    } else if (e.key === "rip") {
-      Object.assign(draft.rip, readRip(r, e.value, e.field, DEFAULT_RIP));
     } else if (e.key === "pool") {
       const pool = readPool(r, e);
       if (pool) draft.pool = pool;
-    }
+    } else specBySettingsKey(e.key)?.readDefaults(r, e.value, e.field, draft);
   }
 }
 
-function readRouting(r: YamlReader, e: Entry): "static" | "rip" | undefined {
-  const t = r.text(e.value, e.field, "static or rip");
-  if (t === "static" || t === "rip") return t;
-  if (t !== undefined) r.error(e.value, e.field, `unknown routing '${t}' (use static or rip)`);
+function readRouting(r: YamlReader, e: Entry): string | undefined {
+  const names = routingNames().join(" or ");
+  const t = r.text(e.value, e.field, names);
+  if (t !== undefined && isRoutingName(t)) return t;
+  if (t !== undefined) r.error(e.value, e.field, `unknown routing '${t}' (use ${names})`);
   return undefined;
 }
 
@@ -149,19 +152,15 @@ function readPool(r: YamlReader, e: Entry): AddressPool | undefined {
   return { range, length };
 }
 
-function readNode(r: YamlReader, e: Entry, rip: RipSettings): DraftNode {
+function readNode(r: YamlReader, e: Entry, draft: Draft): DraftNode {
   const node: DraftNode = { name: e.key, at: r.pos(e.keyNode, e.field), statics: [] };
   if (r.isNull(e.value)) return node;
-  for (const f of r.map(
-    e.value,
-    e.field,
-    NODE_KEYS,
-    "node settings (routing, static, position, rip) or nothing",
-  ) ?? []) {
+  for (const f of r.map(e.value, e.field, NODE_KEYS, `node settings (${NODE_KEYS.join(", ")}) or nothing`) ??
+    []) {
     if (f.key === "routing") node.routing = readRouting(r, f);
     else if (f.key === "static") node.statics = readStatics(r, f.value, f.field);
     else if (f.key === "position") node.position = readPosition(r, f.value, f.field);
-    else if (f.key === "rip") node.rip = readRip(r, f.value, f.field, rip);
+    else specBySettingsKey(f.key)?.readNode(r, f.value, f.field, node, draft);
   }
   return node;
 }

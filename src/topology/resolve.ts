@@ -23,6 +23,7 @@ import type { Diagnostics } from "./diag.js";
 import { MAX_LINKS, MAX_NODES } from "../core/limits.js";
 import type { Draft, DraftEnd, DraftLink } from "./draft.js";
 import type { LinkEnd, StaticRoute, TopoLink, TopoNode, Topology } from "./model.js";
+import { routingSpecs } from "./protocols/index.js";
 import { checkLabSize } from "./size.js";
 import { didYouMean } from "./suggest.js";
 import { checkIfaceName, checkNodeName } from "./values.js";
@@ -131,8 +132,9 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     const node: TopoNode = { name: dn.name, routing: dn.routing ?? d.routing, statics };
     if (dn.position) node.position = dn.position;
     const notes = [...(dn.notes ?? [])];
-    if (node.routing === "static" && dn.rip && Object.keys(dn.rip).length)
-      notes.push("rip settings unused: this node's routing is static");
+    for (const p of routingSpecs())
+      if (node.routing !== p.name && p.hasNodeSettings(dn))
+        notes.push(`${p.settingsKey} settings unused: this node's routing is ${node.routing}`);
     if (notes.length) node.notes = notes;
     if (dn.rip && Object.keys(dn.rip).length) node.rip = dn.rip;
     return node;

@@ -13,7 +13,7 @@ import YAML from "yaml";
 import { CHECK_KEYS, EVENT_KEYS } from "./parse-lesson.js";
 import { DEFAULT_KEYS, END_KEYS, LINK_KEYS, NODE_KEYS, parseRoutelabYaml, TOP_KEYS } from "./parse-yaml.js";
 import { faults } from "./test-util.js";
-import { RIP_KEYS } from "./yaml-fields.js";
+import { routingNames, routingSpecs } from "./protocols/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const EXAMPLES = join(ROOT, "examples");
@@ -50,7 +50,9 @@ describe("the topology JSON Schema", () => {
     expect(keysOf(defs.node!)).toEqual(sorted(NODE_KEYS));
     expect(keysOf(defs.link!)).toEqual(sorted(LINK_KEYS));
     expect(keysOf(mapForm(defs.endpoint!))).toEqual(sorted(END_KEYS));
-    expect(keysOf(defs.rip!)).toEqual(sorted(RIP_KEYS));
+    for (const p of routingSpecs())
+      expect(keysOf(defs[p.settingsKey]!), `$defs.${p.settingsKey}`).toEqual(sorted(p.settingsKeys));
+    expect(sorted((defs.routing as { enum: string[] }).enum)).toEqual(sorted(routingNames()));
     expect(keysOf(defs.event!)).toEqual(sorted(EVENT_KEYS));
     expect(keysOf(mapForm(defs.check!))).toEqual(sorted(CHECK_KEYS));
   });

@@ -6,7 +6,8 @@
  */
 import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { formatDuration } from "../core/time.js";
-import type { RipSettings, TopoLink, Topology } from "./model.js";
+import type { TopoLink, Topology } from "./model.js";
+import { routingSpecs, STATIC_ROUTING } from "./protocols/index.js";
 
 const MAX_LINK_ROWS = 40;
 const MAX_NODE_NAMES = 24;
@@ -21,16 +22,17 @@ export function summarizeTopology(t: Topology): string {
   const moreNodes = t.nodes.length > MAX_NODE_NAMES ? ` … and ${t.nodes.length - MAX_NODE_NAMES} more` : "";
   out.push(`nodes: ${names.join(" ")}${moreNodes}`);
 
-  const rip = t.nodes.filter((n) => n.routing === "rip");
-  const stat = t.nodes.filter((n) => n.routing === "static");
+  const stat = t.nodes.filter((n) => n.routing === STATIC_ROUTING);
   const statics = t.nodes.reduce((s, n) => s + n.statics.length, 0);
   const parts: string[] = [];
-  if (rip.length) parts.push(`rip on ${rip.length === t.nodes.length ? "all" : rip.length}`);
+  for (const p of routingSpecs()) {
+    const on = t.nodes.filter((n) => n.routing === p.name).length;
+    if (on) parts.push(`${p.name} on ${on === t.nodes.length ? "all" : on}`);
+  }
   if (stat.length)
     parts.push(`static on ${stat.length === t.nodes.length ? "all" : listNames(stat.map((n) => n.name))}`);
   out.push(`routing: ${parts.join(", ") || "none"}; ${plural(statics, "static route")}`);
-  if (rip.length) out.push(`rip: ${ripText(t.rip)}`);
-  for (const n of t.nodes) if (n.rip) out.push(`  ${n.name}: ${ripText(n.rip)}`);
+  for (const p of routingSpecs()) out.push(...p.summary(t));
 
   const props = t.links.map(propsText);
   const uniform = props.every((p) => p === props[0]);
@@ -73,20 +75,6 @@ export function summarizeTopology(t: Topology): string {
   }
   return `${out.join("\n")}\n`;
 }
-
-function ripText(r: Partial<RipSettings>): string {
-  const p: string[] = [];
-  if (r.update !== undefined) p.push(`update ${formatDuration(r.update)}`);
-  if (r.timeout !== undefined) p.push(`timeout ${formatDuration(r.timeout)}`);
-  if (r.garbage !== undefined) p.push(`garbage ${formatDuration(r.garbage)}`);
-  if (r.triggeredMin !== undefined || r.triggeredMax !== undefined)
-    p.push(`triggered ${dur(r.triggeredMin)}–${dur(r.triggeredMax)}`);
-  if (r.splitHorizon !== undefined) p.push(`split horizon ${r.splitHorizon}`);
-  if (r.version === 1) p.push("version 1"); // (2 is the default: said only when it is not)
-  return p.join(", ");
-}
-
-const dur = (t: number | undefined) => (t === undefined ? "?" : formatDuration(t));
 
 function propsText(l: TopoLink): string {
   const bw = l.bandwidth === 0 ? "unlimited" : rate(l.bandwidth);

@@ -1,19 +1,17 @@
 /**
  * @module topology/yaml-fields
  * Readers for the field groups that appear in more than one place of a routelab YAML file:
- * link properties (in `defaults` and in each link), RIP settings (in `defaults.rip` and in a
- * node's `rip`), positions and static routes. Each reports faults with their position and
- * returns only what was valid.
+ * link properties (in `defaults` and in each link), positions and static routes. Each reports
+ * faults with their position and returns only what was valid. (A routing protocol's settings
+ * are read by its spec, topology/protocols/.)
  */
 import type { Node } from "yaml";
 import type { LinkProps } from "./defaults.js";
 import type { DraftStatic } from "./draft.js";
-import type { RipSettings, RipVersion, SplitHorizon } from "./model.js";
 import {
   type Parsed,
   parseAddress,
   parseBandwidth,
-  parseDurationRange,
   parseDelay,
   parseDurationText,
   parseLoss,
@@ -24,8 +22,6 @@ import {
 import { child, type Entry, type YamlReader } from "./yaml-tree.js";
 
 export const LINK_PROP_KEYS = ["delay", "bandwidth", "loss", "queue"] as const;
-export const RIP_KEYS = ["update", "timeout", "garbage", "triggered", "split-horizon", "version"] as const;
-const SPLIT_HORIZON: readonly SplitHorizon[] = ["simple", "poisoned", "off"];
 
 /** Reads one value with a values.ts parser, reporting its failure at the value. */
 export function parsedAt<T>(
@@ -72,57 +68,8 @@ export function readLinkProp(r: YamlReader, e: Entry, into: Partial<LinkProps>):
   return false;
 }
 
-/**
- * Reads a `rip:` mapping into the settings it changes. `base` is what the result is merged
- * onto (topology defaults for a node), to check that the triggered-update range still holds.
- */
-export function readRip(
-  r: YamlReader,
-  node: Node | null,
-  field: string,
-  base: RipSettings,
-): Partial<RipSettings> {
-  const out: Partial<RipSettings> = {};
-  const entries = r.map(node, field, RIP_KEYS, "a mapping of RIP settings");
-  if (!entries) return out;
-  let triggeredAt: Entry | undefined;
-  for (const e of entries) {
-    const v = e.value;
-    if (e.key === "split-horizon") {
-      const t = r.text(v, e.field, `one of ${SPLIT_HORIZON.join(", ")}`);
-      if (t === undefined) continue;
-      if ((SPLIT_HORIZON as readonly string[]).includes(t)) out.splitHorizon = t as SplitHorizon;
-      else r.error(v, e.field, `'${t}' is not a split-horizon mode (use ${SPLIT_HORIZON.join(", ")})`);
-    } else if (e.key === "version") {
-      const t = r.text(v, e.field, "1 or 2");
-      if (t === undefined) continue;
-      if (t === "1" || t === "2") out.version = Number(t) as RipVersion;
-      else r.error(v, e.field, `'${t}' is not a RIP version (use 1 or 2)`);
-    } else if (e.key === "triggered") {
-      triggeredAt = e;
-      if (r.isMap(v)) {
-        for (const m of r.map(v, e.field, ["min", "max"]) ?? []) {
-          const d = readPositiveDuration(r, m);
-          if (d !== undefined) out[m.key === "min" ? "triggeredMin" : "triggeredMax"] = d;
-        }
-      } else {
-        const t = r.text(v, e.field, "a range such as 1s-5s, or {min, max}");
-        const range = parsedAt(r, v, e.field, t === undefined ? undefined : parseDurationRange(t));
-        if (range) [out.triggeredMin, out.triggeredMax] = range;
-      }
-    } else {
-      const d = readPositiveDuration(r, e);
-      if (d !== undefined) out[e.key as "update" | "timeout" | "garbage"] = d;
-    }
-  }
-  const min = out.triggeredMin ?? base.triggeredMin;
-  const max = out.triggeredMax ?? base.triggeredMax;
-  if (triggeredAt && min > max)
-    r.error(triggeredAt.value, triggeredAt.field, "triggered updates: min is greater than max");
-  return out;
-}
-
-function readPositiveDuration(r: YamlReader, e: Entry): number | undefined {
+/** A duration > 0 (or ≥ 0 for a range's `min`), reported at the value when it is not. */
+export function readPositiveDuration(r: YamlReader, e: Entry): number | undefined {
   const t = r.text(e.value, e.field, "a duration such as 30s");
   const d = parsedAt(r, e.value, e.field, t === undefined ? undefined : parseDurationText(t));
   if (d === 0 && e.key !== "min") {

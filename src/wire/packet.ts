@@ -52,3 +52,23 @@ export function buildUdpPacket(ip: Ipv4Fields, udp: UdpRepr): Uint8Array {
   emitUdp(udp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
   return b;
 }
+
+/** A complete IPv4 datagram of protocol `protocol` with `payload` after the header (a raw socket's send). */
+export function buildIpPacket(ip: Ipv4Fields, protocol: number, payload: Uint8Array): Uint8Array {
+  const b = allocBytes(IPV4_HEADER_LEN + payload.length);
+  emitIpv4(
+    {
+      tos: ip.tos,
+      id: ip.id,
+      dontFrag: ip.dontFrag,
+      ttl: ip.ttl,
+      protocol,
+      src: ip.src,
+      dst: ip.dst,
+      payloadLen: payload.length,
+    },
+    b,
+  );
+  b.set(payload, IPV4_HEADER_LEN);
+  return b;
+}

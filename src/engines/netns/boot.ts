@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { LabError } from "../../core/errors.js";
 import { formatIpv4, formatPrefix } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
-import { ripdConf, zebraConf } from "../../topology/frr-config.js";
+import { protocolDaemonConf, zebraConf } from "../../topology/frr-config.js";
 import type { Topology } from "../../topology/model.js";
 import { Launcher, launchDaemon } from "./daemons.js";
 import { cidr, type LabPlan, type PlannedNode } from "./plan.js";
@@ -115,22 +115,24 @@ export class Daemons {
   }
 
   /**
-   * zebra, then ripd once zebra serves (ripd needs zebra's socket; started earlier it would
-   * retry only seconds later), both through the launcher; each is up when its vty socket is.
+   * zebra, then the routing protocol's daemon (ripd) once zebra serves (it needs zebra's socket;
+   * started earlier it would retry only seconds later), both through the launcher; each is up
+   * when its vty socket is.
    */
   async start(n: PlannedNode): Promise<void> {
-    const conf = ripdConf(this.topo, n.name);
+    const conf = protocolDaemonConf(this.topo, n.name);
     if (conf === null || this.external.has(n.name)) return;
     const dir = this.dirOf(n.name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "zebra.conf"), zebraConf(this.topo, n.name));
-    writeFileSync(join(dir, "ripd.conf"), conf);
+    writeFileSync(join(dir, `${conf.daemon}.conf`), conf.text);
     const frr = frrIds();
-    for (const f of [dir, join(dir, "zebra.conf"), join(dir, "ripd.conf")]) chownSync(f, frr.uid, frr.gid);
+    for (const f of [dir, join(dir, "zebra.conf"), join(dir, `${conf.daemon}.conf`)])
+      chownSync(f, frr.uid, frr.gid);
     const pids: number[] = [];
     this.pids.set(n.name, pids);
     this.launcher ??= new Launcher();
-    for (const name of ["zebra", "ripd"]) {
+    for (const name of ["zebra", conf.daemon]) {
       const pid = await launchDaemon(this.launcher, {
         netns: n.netns,
         binary: join(this.frrDir, name),

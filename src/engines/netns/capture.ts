@@ -6,7 +6,7 @@
  *
  * - hop: a frame on link L whose Ethernet source is A's MAC went A → B (veth: seen leaving A is
  *   arriving at B). The MACs are ours (plan.ts), so direction needs no guessing.
- * - deliver: the frame's destination is an address of B (or RIP's multicast group and B runs RIP).
+ * - deliver: the frame's destination is an address of B (or a multicast group and B runs a routing protocol).
  * - drop: an ICMP error names the packet it quotes — time exceeded → ttl-expired, net/host
  *   unreachable → no-route, port unreachable → port-unreachable — at the router that sent it.
  * - packet ids: a packet keeps its id across hops because the key is what forwarding does not
@@ -20,6 +20,7 @@ import type { DropReason, LabEvent } from "../../core/events.js";
 import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
 import { classify, summarize } from "../../wire/summary.js";
+import { routingSpec } from "../../topology/protocols/index.js";
 import type { LabPlan, PlannedIface } from "./plan.js";
 
 /** Incremental pcap reader: feed chunks, get records (tcpdump writes a stream, not a file). */
@@ -94,12 +95,13 @@ export class LinkCaptures {
   private nextId = 1;
   readonly children: ChildProcess[] = [];
   private readonly addrs = new Map<string, Set<Ipv4>>();
-  private readonly rip = new Set<string>();
+  /** Nodes running a routing protocol: they take its multicast. */
+  private readonly routers = new Set<string>();
 
   constructor(private readonly sink: CaptureSink) {
     for (const n of sink.plan.nodes) {
       this.addrs.set(n.name, new Set(n.ifaces.map((i) => i.addr)));
-      if (n.routing === "rip") this.rip.add(n.name);
+      if (routingSpec(n.routing) !== undefined) this.routers.add(n.name);
     }
   }
 
@@ -188,7 +190,7 @@ export class LinkCaptures {
     const src = ((ip[12]! << 24) | (ip[13]! << 16) | (ip[14]! << 8) | ip[15]!) >>> 0;
     const mine = this.addrs.get(to)!.has(dst);
     const group = dst >>> 28 === 14;
-    if (mine || (group && this.rip.has(to)))
+    if (mine || (group && this.routers.has(to)))
       s.emit({ kind: "deliver", t: t + duration, packet, user, cls, node: to, summary });
     // The sender of an ICMP error is where the quoted packet died: the first hop of the error.
     if (icmpError && this.addrs.get(from)!.has(src)) {

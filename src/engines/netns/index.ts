@@ -7,6 +7,7 @@
  */
 import { LabError } from "../../core/errors.js";
 import type { Topology } from "../../topology/model.js";
+import { routingSpec } from "../../topology/protocols/index.js";
 import { haveFrr } from "./boot.js";
 import { NetnsLab, type NetnsLabOptions } from "./netns-lab.js";
 import { defaultPrefix } from "./plan.js";
@@ -23,7 +24,7 @@ export async function netnsUnavailable(topo?: Topology): Promise<string | null> 
   if (typeof process.getuid !== "function" || process.getuid() !== 0)
     return "the netns engine needs root (network namespaces and veth pairs): run with sudo";
   if (!(await have("ip", ["-V"]))) return "the netns engine needs iproute2 ('ip'): apt-get install iproute2";
-  if ((!topo || topo.nodes.some((n) => n.routing === "rip")) && !haveFrr())
+  if ((!topo || topo.nodes.some((n) => routingSpec(n.routing)?.frr !== undefined)) && !haveFrr())
     return "the netns engine needs FRR (/usr/lib/frr/zebra and ripd): apt-get install frr";
   return null;
 }

@@ -17,6 +17,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { LabError } from "../../core/errors.js";
 import { formatIpv4, type Ipv4, maskOf, parseIpv4 } from "../../core/ip.js";
 import { Rng } from "../../core/rng.js";
 import type { Nanos } from "../../core/time.js";
@@ -154,6 +155,19 @@ export class NamespaceHost implements Host {
 
   icmpListen(_handler: (m: IcmpMessage) => void): { close(): void } {
     return { close() {} };
+  }
+
+  /** Raw IP is not relayed out of a namespace: a protocol on raw IP runs in FRR's own daemon there. */
+  ipBind(protocol: number): { close(): void } {
+    throw new LabError(
+      `raw IP protocol ${protocol} is not offered in a namespace`,
+      { field: "protocol" },
+      "unsupported",
+    );
+  }
+
+  sendIp(): SendResult {
+    return { ok: false, error: "ENETUNREACH" };
   }
 
   sendIcmpEcho(): SendResult {

@@ -33,7 +33,7 @@ export interface PlannedIface {
 export interface PlannedNode {
   name: string;
   netns: string;
-  routing: "rip" | "static";
+  routing: string;
   ifaces: PlannedIface[];
 }
 

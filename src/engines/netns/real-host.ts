@@ -12,6 +12,7 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
+import { LabError } from "../../core/errors.js";
 import { formatIpv4, type Ipv4, maskOf, parseIpv4 } from "../../core/ip.js";
 import { Rng } from "../../core/rng.js";
 import type { Nanos } from "../../core/time.js";
@@ -147,6 +148,19 @@ export class RealHost implements Host {
   }
 
   sendIcmpEcho(): SendResult {
+    return { ok: false, error: "ENETUNREACH" };
+  }
+
+  /** Node has no raw IP sockets: a protocol on raw IP runs in the namespace's own daemon (FRR). */
+  ipBind(protocol: number): { close(): void } {
+    throw new LabError(
+      `raw IP protocol ${protocol} is not offered in a namespace`,
+      { field: "protocol" },
+      "unsupported",
+    );
+  }
+
+  sendIp(): SendResult {
     return { ok: false, error: "ENETUNREACH" };
   }
 

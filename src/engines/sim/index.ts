@@ -1,10 +1,10 @@
 /**
  * @module engines/sim
- * `createSimLab`: the simulator engine with everything plugged in — RIP on every node whose
- * routing is `rip`, and the shell's commands behind `exec`.
+ * `createSimLab`: the simulator engine with everything plugged in — each node's routing protocol
+ * (proto/registry.ts), and the shell's commands behind `exec`.
  */
 import type { Program } from "../../apps/process.js";
-import { RipDaemon, resolveRipSettings } from "../../proto/rip/index.js";
+import { routingDaemons } from "../../proto/registry.js";
 import { runCommand, simShellContext } from "../../shell/index.js";
 import type { WallClock } from "../../sim/index.js";
 import type { Topology } from "../../topology/model.js";
@@ -24,7 +24,7 @@ export function createSimLab(topo: Topology, opts: CreateSimLabOptions = {}): Si
     ...opts,
     daemonsFor: (t, name) => {
       const n = byName.get(name)!;
-      return n.routing === "rip" ? [new RipDaemon(resolveRipSettings(n.rip ?? {}, t.rip))] : [];
+      return routingDaemons(t, n);
     },
     exec: (lab, node, line, o) => {
       const user = o.user ?? "root";

@@ -8,24 +8,18 @@
 import { MINUTE, type Nanos } from "../../core/time.js";
 import { CheckRecord } from "../../lab/checks-record.js";
 import { type CheckEnv, type CheckResult, evaluateChecks } from "../../lab/checks.js";
-import { type PlayedSchedule, playSchedule, type ScheduleEntry } from "../../lab/lesson-schedule.js";
+import { type PlayedSchedule, playSchedule } from "../../lab/lesson-schedule.js";
+import type { LessonStatus, LessonView } from "../../lab/lesson-view.js";
 import { runScenario, type Statement } from "../../lab/scenario.js";
 import type { CheckSpec, Lesson, LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
-import { longestRipUpdate } from "../../topology/rip-timers.js";
+import { quietInterval } from "../../topology/index.js";
 import { RewindableLab, type RewindableOptions } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
 
-/** What the page shows of a lesson: where the clock is, what is scheduled, how each check stands. */
-export interface LessonStatus {
-  now: Nanos;
-  /** The latest moment reached (the end of the rewind timeline). */
-  horizon: Nanos;
-  schedule: ScheduleEntry[];
-  checks: CheckResult[];
-}
+export type { LessonStatus } from "../../lab/lesson-view.js";
 
-export class LessonSession {
+export class LessonSession implements LessonView {
   readonly record = new CheckRecord();
   private readonly offRewind: () => void;
   /** Results of checks whose moment has passed (see evaluate). */
@@ -144,7 +138,7 @@ export async function gradeScenario(
   try {
     const runExit = await runScenario(lab, stmts, scriptName, {
       write,
-      quietInterval: longestRipUpdate(topo),
+      quietInterval: quietInterval(topo),
     });
     const last = Math.max(0, ...lesson.events.map((e) => e.at), ...lesson.checks.map((c) => c.at ?? 0));
     const now = lab.clock().now;

@@ -8,7 +8,7 @@
  * recorded future at the same points ("play on"); any new input drops it ("branch").
  *
  * Rebuild and replay is used rather than snapshots: a simulated network is a web of closures
- * and timers that does not serialize, and replay is fast (the seed class's hour of RIP traffic
+ * and timers that does not serialize, and replay is fast (the seed class's hour of routing traffic
  * replays in well under a second; see rewind.test.ts for the measured figure).
  *
  * The same replay makes `fork(t)`: a separate copy of the lab at `t` in which checks send their
@@ -29,7 +29,6 @@ import type {
   ClockState,
   ExecOptions,
   Execution,
-  Lab,
   LinkInfo,
   LinkShape,
   NodeInfo,
@@ -37,6 +36,7 @@ import type {
   RouteInfo,
   TimelineFollower,
 } from "../../lab/lab.js";
+import type { JournalEntry, JournalPage, RewindableLabView } from "../../lab/lesson-view.js";
 import { checkShape, describeShape } from "../../lab/link-shape.js";
 import {
   type PlayedSchedule,
@@ -49,6 +49,8 @@ import type { LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
 import { createSimLab } from "./index.js";
 import type { SimLab } from "./sim-lab.js";
+
+export type { JournalEntry, JournalPage } from "../../lab/lesson-view.js";
 import { ENTRY_OVERHEAD, JournalQuota } from "./journal-quota.js";
 import { type Input, type InputBody, Timeline } from "./timeline.js";
 
@@ -65,25 +67,6 @@ export interface RewindableOptions {
    * with the per-person rate on `wallClock` when there is one (unpaced labs are not rate limited).
    */
   quota?: JournalQuota;
-}
-
-/** A part of the journal: entries from `from` on, for a client that holds the ones before. */
-export interface JournalPage {
-  /** Changes whenever recorded entries were dropped (a new input after a rewind: a branch). */
-  gen: number;
-  /** Index of the first entry given; the client drops what it held from here on. */
-  from: number;
-  entries: JournalEntry[];
-  /** Entries applied (the past); the rest up to `total` is the recorded future. */
-  applied: number;
-  total: number;
-}
-
-/** An input as the page's timeline shows it. */
-export interface JournalEntry {
-  t: Nanos;
-  kind: Input["kind"];
-  text: string;
 }
 
 /** Exit status a rewound command reports to its caller. */
@@ -132,7 +115,7 @@ class ExecProxy implements Execution {
   }
 }
 
-export class RewindableLab implements Lab {
+export class RewindableLab implements RewindableLabView {
   readonly engine = "sim";
   readonly pacer?: PacerControl;
   private line: Timeline;

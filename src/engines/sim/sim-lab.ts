@@ -34,7 +34,7 @@ import type { Topology } from "../../topology/model.js";
 
 export interface SimLabOptions {
   seed?: number;
-  /** Creates the routing daemons of a node (RIP for `routing: rip`). */
+  /** Creates the routing daemons of a node (its routing protocol's, proto/registry.ts). */
   daemonsFor?: (topo: Topology, node: string) => RoutingDaemon[];
   /** Run paced in real time with this wall clock (server); unpaced when absent. */
   wallClock?: WallClock;
@@ -46,6 +46,7 @@ export class SimLab implements Lab {
   readonly engine = "sim";
   readonly net: Network;
   private listeners = new Set<(e: LabEvent) => void>();
+  private wireListeners = new Set<(link: string, t: Nanos, bytes: Uint8Array) => void>();
   readonly pacer?: PacerControl & Pacer;
 
   constructor(
@@ -205,6 +206,17 @@ export class SimLab implements Lab {
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.net.trace = null;
+    };
+  }
+
+  onWire(listener: (link: string, t: Nanos, bytes: Uint8Array) => void): () => void {
+    this.wireListeners.add(listener);
+    this.net.capture = (link, t, bytes) => {
+      for (const l of this.wireListeners) l(link.id, t, bytes);
+    };
+    return () => {
+      this.wireListeners.delete(listener);
+      if (this.wireListeners.size === 0) this.net.capture = null;
     };
   }
 

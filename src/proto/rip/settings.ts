@@ -5,21 +5,14 @@
  * every route flap, so it is refused with a message instead of producing nonsense).
  */
 import { LabError } from "../../core/errors.js";
-import { formatDuration, SECOND } from "../../core/time.js";
+import { formatDuration } from "../../core/time.js";
 import type { RipSettings } from "../../topology/model.js";
+import { RIP_DEFAULTS } from "../../topology/protocols/index.js";
 
 export type { RipSettings, RipVersion, SplitHorizon } from "../../topology/model.js";
 
-/** RFC 2453 3.8 defaults; split horizon with poisoned reverse as RFC 3.4.3 recommends (and BIRD does). */
-export const RIP_DEFAULTS: Readonly<RipSettings> = Object.freeze({
-  update: 30 * SECOND,
-  timeout: 180 * SECOND,
-  garbage: 120 * SECOND,
-  triggeredMin: 1 * SECOND,
-  triggeredMax: 5 * SECOND,
-  splitHorizon: "poisoned",
-  version: 2,
-});
+/** RFC 2453 3.8 defaults, written once, beside the rest of RIP's settings in topology files. */
+export { RIP_DEFAULTS };
 
 /**
  * Fills missing fields from `base` (the topology's settings, then the RFC defaults) and checks

@@ -195,6 +195,12 @@ export class TestHost implements Host {
   sendIcmpEcho(): SendResult {
     return { ok: false, error: "ENETUNREACH" };
   }
+  ipBind(): { close(): void } {
+    return { close() {} };
+  }
+  sendIp(): SendResult {
+    return { ok: false, error: "ENETUNREACH" };
+  }
   onInterfaceChange(fn: (iface: HostInterface) => void): { close(): void } {
     this.watchers.push(fn);
     return {

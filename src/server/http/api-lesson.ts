@@ -11,7 +11,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import type { LessonSession } from "../../engines/sim/lesson.js";
+import type { LessonView } from "../../lab/lesson-view.js";
 import { journalView, LessonStatusCache, rewindSession, visibleTo } from "../lesson-status.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./api-shapes.js";
@@ -43,7 +43,7 @@ export function registerLessonApi(
   app: FastifyInstance,
   ctx: ApiContext,
   fanout: EventFanout,
-  session: LessonSession | undefined,
+  session: LessonView | undefined,
 ): void {
   const cache = session ? new LessonStatusCache(session) : undefined;
   if (session) {

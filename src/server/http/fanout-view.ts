@@ -7,6 +7,7 @@
  * immutable and each caches its JSON and its thinner view, so twenty slow viewers at the same
  * level cost one JSON.stringify and one thinning, not twenty.
  */
+import { isRoutingTraffic } from "../../lab/index.js";
 import type { ClockState } from "../../lab/lab.js";
 import type { MissedMarker, StreamEvent } from "./event-fanout.js";
 
@@ -17,9 +18,9 @@ export function eventPriority(e: StreamEvent): 0 | 1 | 2 {
   switch (e.kind) {
     case "hop":
     case "deliver":
-      return e.cls === "rip" ? 0 : 1;
+      return isRoutingTraffic(e.cls) ? 0 : 1;
     case "drop":
-      return e.cls === "rip" ? 1 : 2;
+      return isRoutingTraffic(e.cls) ? 1 : 2;
     default:
       return 2;
   }
@@ -27,7 +28,7 @@ export function eventPriority(e: StreamEvent): 0 | 1 | 2 {
 
 /** A RIP packet's hop, delivery or drop: what a viewer hiding RIP does not get. */
 export function isRip(e: StreamEvent): boolean {
-  return (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") && e.cls === "rip";
+  return (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") && isRoutingTraffic(e.cls);
 }
 
 export class FanoutView {

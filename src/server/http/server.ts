@@ -17,7 +17,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
-import type { LessonSession } from "../../engines/sim/lesson.js";
+import type { LessonView } from "../../lab/lesson-view.js";
 import type { Lab } from "../../lab/lab.js";
 import { SHARED_SCHEMAS } from "./answers.js";
 import { registerControlApi } from "./api-control.js";
@@ -64,7 +64,7 @@ export interface ServerOptions {
   /** Replaces the rules above (compose with chainAuthorizers). */
   authorize?: Authorizer;
   /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
-  lesson?: LessonSession;
+  lesson?: LessonView;
   /** Directory of the built page; default `web/dist` of this package. */
   webRoot?: string;
   execLimits?: Partial<ExecLimits>;

@@ -11,7 +11,7 @@
  * routelab adds one line FreeBSD 8 did not print for an epair: `status: active | no carrier`.
  * It is kept because it teaches what neither the map nor `ripstatus` shows from the router's
  * own terminal: whether the router itself sees its cable cut (carrier lost: routes go at once)
- * or not (an administrative `ifconfig down`, or a silent cut: RIP must time out).
+ * or not (an administrative `ifconfig down`, or a silent cut: routing must time out).
  * FreeBSD 8 with INET6 also printed `inet6 fe80::…` and `nd6 options=` lines: routelab has no
  * IPv6, so it shows none.
  */

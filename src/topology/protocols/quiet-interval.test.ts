@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SECOND } from "../core/time.js";
-import { loadTopologyText } from "./load.js";
-import { longestRipUpdate } from "./rip-timers.js";
+import { SECOND } from "../../core/time.js";
+import { loadTopologyText } from "../load.js";
+import { quietInterval } from "./index.js";
 
 const yaml = (nodes: string) => `
 defaults:
@@ -13,10 +13,10 @@ links:
   - endpoints: [b, c]
 `;
 
-describe("longestRipUpdate (wait converged's quiet interval)", () => {
+describe("quietInterval (wait converged's): RIP's longest update interval", () => {
   it("is the topology's update interval when no router sets its own", () => {
     const t = loadTopologyText(yaml("  a: {}\n  b: {}\n  c: {}\n"), "t.yaml");
-    expect(longestRipUpdate(t)).toBe(10 * SECOND);
+    expect(quietInterval(t)).toBe(10 * SECOND);
   });
 
   it("is a router's own interval when longer than the topology's", () => {
@@ -26,7 +26,7 @@ describe("longestRipUpdate (wait converged's quiet interval)", () => {
       ),
       "t.yaml",
     );
-    expect(longestRipUpdate(t)).toBe(30 * SECOND);
+    expect(quietInterval(t)).toBe(30 * SECOND);
   });
 
   it("leaves out routers that do not run RIP", () => {
@@ -34,6 +34,6 @@ describe("longestRipUpdate (wait converged's quiet interval)", () => {
       yaml("  a: {}\n  b: {}\n  c: {routing: static, rip: {update: 60s, timeout: 400s}}\n"),
       "t.yaml",
     );
-    expect(longestRipUpdate(t)).toBe(10 * SECOND);
+    expect(quietInterval(t)).toBe(10 * SECOND);
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * @module proto/registry
+ * The registry of routing protocols, runtime side (docs/protocols.md): for each protocol, its
+ * file-format spec (topology/protocols/), the daemon a node of it runs on the simulator, and
+ * the packet class of its messages in the event stream (routing chatter: the page thins it,
+ * checks do not count its drops as lost packets). Engines, the lab's checks and the server ask
+ * here rather than compare a node's `routing` with a name.
+ */
+import type { PacketClass } from "../core/events.js";
+import type { RoutingDaemon } from "../sim/host.js";
+import type { Topology, TopoNode } from "../topology/model.js";
+import type { RoutingSpec } from "../topology/protocols/index.js";
+import { RIP_PROTOCOL } from "./rip/register.js";
+
+export interface RoutingProtocol {
+  /** What topology files know of it (its `routing:` name is `spec.name`). */
+  readonly spec: RoutingSpec;
+  /** The daemon `node` runs, with its settings from `topo` (checked: throws LabError). */
+  daemon(topo: Topology, node: TopoNode): RoutingDaemon;
+  /** The class the stream gives its packets (wire/summary.ts classify). */
+  readonly packetClass: PacketClass;
+}
+
+/** Every routing protocol the simulator runs. */
+const PROTOCOLS: readonly RoutingProtocol[] = [RIP_PROTOCOL];
+
+/** The protocol a node's `routing:` names, or undefined for `static` (no daemon). */
+export function routingProtocol(name: string): RoutingProtocol | undefined {
+  return PROTOCOLS.find((p) => p.spec.name === name);
+}
+
+/** The daemons a node runs: its protocol's, or none for a static node. */
+export function routingDaemons(topo: Topology, node: TopoNode): RoutingDaemon[] {
+  const p = routingProtocol(node.routing);
+  return p ? [p.daemon(topo, node)] : [];
+}
+
+/** The packet classes of every protocol (a plain array: the stream's thinning asks per event). */
+const ROUTING_CLASSES: readonly PacketClass[] = PROTOCOLS.map((p) => p.packetClass);
+
+/** Whether packets of class `cls` are a routing protocol's own messages (routing chatter). */
+export function isRoutingTraffic(cls: PacketClass): boolean {
+  for (let i = 0; i < ROUTING_CLASSES.length; i++) if (ROUTING_CLASSES[i] === cls) return true;
+  return false;
+}
