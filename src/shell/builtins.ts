@@ -5,6 +5,7 @@
  * The RIP tools `rtquery` and `ripstatus` are built in: every node may run RIP.
  */
 import { CommandRegistry } from "./commands.js";
+import { arpCommand } from "./cmd/arp.js";
 import { helpCommand } from "./cmd/help.js";
 import { hostnameCommand } from "./cmd/hostname.js";
 import { ifconfigCommand } from "./cmd/ifconfig.js";
@@ -24,6 +25,7 @@ export function builtinCommands(): CommandRegistry {
     .register(ifconfigCommand)
     .register(routeCommand)
     .register(hostnameCommand)
+    .register(arpCommand)
     .register(rtqueryCommand)
     .register(ripstatusCommand);
   r.register(helpCommand(r));

@@ -9,6 +9,7 @@
  * interface address back to its node), and process ids from one counter per node, so the same
  * script gives the same idents, ports and output on every run.
  */
+import { arpDelete, arpListing } from "../sim/arp.js";
 import type { Network } from "../sim/network.js";
 import type { SimNode } from "../sim/node.js";
 import { HostsTable, PidCounter, type ShellContext } from "./context.js";
@@ -55,6 +56,11 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     write: o.write,
     nextPid: () => counter.take(),
     daemons: () => node.daemons,
+    arpEntries: () => arpListing(node.ifaces, net.scheduler.now()),
+    arpDelete: (i, addr) => {
+      const iface = node.ifaces[i];
+      if (iface) arpDelete(node, iface, addr);
+    },
     setInterfaceUp: (i, up) => {
       const iface = node.ifaces[i];
       if (iface) node.setAdmin(iface, up, `ifconfig ${iface.name} ${up ? "up" : "down"} by ${o.user}`);

@@ -40,7 +40,7 @@ describe("invariant checks", () => {
     net.nextPacketId++;
     net.created++;
     // A packet dropped twice.
-    const p = new Packet(new Uint8Array(20), net.nextPacketId++, "root", "other");
+    const p = Packet.ipv4(new Uint8Array(20), net.nextPacketId++, "root", "other");
     net.created++;
     net.drop(r0, p, "no-route");
     net.drop(r0, p, "no-route");
