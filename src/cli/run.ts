@@ -11,7 +11,7 @@ import { playLessonEvents } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { parseScenario, runScenario } from "../lab/scenario.js";
 import { longestRipUpdate } from "../topology/index.js";
-import { pcapFileHeader, pcapRecord } from "../wire/index.js";
+import { LINKTYPE_ETHERNET, pcapFileHeader, pcapRecord } from "../wire/index.js";
 import { loadTopologyFile, readText } from "./io.js";
 import { netnsOptions } from "./netns-options.js";
 import { terminalProgress } from "./progress.js";
@@ -58,11 +58,11 @@ export async function runRun(a: RunArgs): Promise<number> {
       const fds = new Map<string, number>();
       for (const l of lab.net.links) {
         const fd = openSync(join(dir, `${l.id.replace(/[^A-Za-z0-9_.#-]/g, "_")}.pcap`), "w");
-        writeSync(fd, pcapFileHeader());
+        writeSync(fd, pcapFileHeader(LINKTYPE_ETHERNET));
         fds.set(l.id, fd);
         files.push(fd);
       }
-      lab.net.capture = (link, t, bytes) => writeSync(fds.get(link.id)!, pcapRecord(t, bytes));
+      lab.net.capture = (link, t, frame) => writeSync(fds.get(link.id)!, pcapRecord(t, frame));
     }
     if (a.events) {
       const fd = openSync(a.events, "w");

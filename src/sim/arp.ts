@@ -118,15 +118,16 @@ export class ArpTable {
 }
 
 /** What `arpResolve` says about a packet. */
-export const enum Resolve {
+export const Resolve = {
   /** The destination MAC is in the frame: send it. */
-  Ok = 0,
+  Ok: 0,
   /** Held until the answer (EWOULDBLOCK). */
-  Held = 1,
+  Held: 1,
   /** Held, but the sender is told EHOSTDOWN (no gateway) / EHOSTUNREACH (gateway). */
-  HostDown = 2,
-  HostUnreach = 3,
-}
+  HostDown: 2,
+  HostUnreach: 3,
+} as const;
+export type Resolve = (typeof Resolve)[keyof typeof Resolve];
 
 /** Whole seconds of virtual time: FreeBSD's `time_uptime`, as ARP compares it. */
 function uptime(now: Nanos): number {
@@ -151,7 +152,7 @@ export function arpResolve(node: SimNode, i: Iface, nh: number, pkt: Packet, gat
   const up = uptime(now);
   let e = tab.get(nh);
   // A resolved entry past la_expire: its arptimer would have freed it (:205-215).
-  if (e !== undefined && e.valid && !e.permanent && e.expire <= up) {
+  if (e?.valid && !e.permanent && e.expire <= up) {
     tab.remove(e);
     e = undefined;
   }
@@ -177,8 +178,7 @@ export function arpResolve(node: SimNode, i: Iface, nh: number, pkt: Packet, gat
   // la_hold holds arp_maxhold (1) packets: the older one is dropped (:366-376).
   if (e.hold !== null) node.net.drop(node, e.hold, "unresolved");
   e.hold = pkt;
-  const result =
-    e.asked < ARP_MAXTRIES ? Resolve.Held : gatewayed ? Resolve.HostUnreach : Resolve.HostDown;
+  const result = e.asked < ARP_MAXTRIES ? Resolve.Held : gatewayed ? Resolve.HostUnreach : Resolve.HostDown;
   if (renew) {
     e.expire = up;
     e.downAt = now + ARPT_DOWN_S * S;
@@ -340,7 +340,8 @@ export interface ArpListing {
  * in network order and read as a little-endian u_int on x86.
  */
 function lltableBucket(ip: number): number {
-  const k = (((ip & 0xff) << 24) | ((ip >>> 8) & 0xff) << 16 | ((ip >>> 16) & 0xff) << 8 | (ip >>> 24)) >>> 0;
+  const k =
+    (((ip & 0xff) << 24) | (((ip >>> 8) & 0xff) << 16) | (((ip >>> 16) & 0xff) << 8) | (ip >>> 24)) >>> 0;
   return ((((((k >>> 8) ^ k) >>> 8) ^ k) >>> 8) ^ k) & 31;
 }
 

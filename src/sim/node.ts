@@ -363,7 +363,7 @@ export class SimNode implements Host {
         return net.drop(this, pkt, "queue-full", link.id);
       }
       // A short frame is padded to 60 bytes on the wire (the capture shows it unpadded).
-      ser = Math.round((len < 60 ? 60 : len) * link.nsPerByte);
+      ser = Math.round(Math.max(len, 60) * link.nsPerByte);
       dir.busyUntil = start + ser;
     }
     i.opackets++;

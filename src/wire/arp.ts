@@ -23,7 +23,17 @@ export const ARPOP_REQUEST = 1;
 export const ARPOP_REPLY = 2;
 
 /** Field offsets. */
-export const ARP_FIELD = { HRD: 0, PRO: 2, HLN: 4, PLN: 5, OP: 6, SHA: 8, SPA: 14, THA: 18, TPA: 24 } as const;
+export const ARP_FIELD = {
+  HRD: 0,
+  PRO: 2,
+  HLN: 4,
+  PLN: 5,
+  OP: 6,
+  SHA: 8,
+  SPA: 14,
+  THA: 18,
+  TPA: 24,
+} as const;
 
 /** An ARP packet for IPv4 over Ethernet. MACs are 6-byte arrays, addresses numbers. */
 export interface ArpRepr {
@@ -52,7 +62,8 @@ export function arpTargetIp(b: Uint8Array, off = 0): number {
  * the 28 are padding). After this, the accessors and `parseArp` cannot fail.
  */
 export function checkArp(b: Uint8Array, off = 0): WireError | undefined {
-  if (off < 0 || b.length - off < ARP_LEN) return new WireError(`truncated ARP packet (${b.length - off} bytes)`);
+  if (off < 0 || b.length - off < ARP_LEN)
+    return new WireError(`truncated ARP packet (${b.length - off} bytes)`);
   const hrd = get16(b, off);
   if (hrd !== ARPHRD_ETHER) return new WireError(`ARP hardware type ${hrd}, not Ethernet`);
   const pro = get16(b, off + 2);

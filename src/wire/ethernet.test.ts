@@ -50,7 +50,10 @@ describe("Ethernet II", () => {
     emitEthernet({ dst: mac("02:00:00:00:02:01"), src: mac("02:00:00:00:01:01"), ethertype: 0x0800 }, b);
     expect(b).toEqual(IPV4_FRAME_HEADER);
     const c = new Uint8Array(ETHERNET_HEADER_LEN);
-    emitEthernet({ dst: mac("ff:ff:ff:ff:ff:ff"), src: mac("02:00:00:00:01:01"), ethertype: ETHERTYPE_ARP }, c);
+    emitEthernet(
+      { dst: mac("ff:ff:ff:ff:ff:ff"), src: mac("02:00:00:00:01:01"), ethertype: ETHERTYPE_ARP },
+      c,
+    );
     expect(c).toEqual(ARP_REQUEST_FRAME.subarray(0, ETHERNET_HEADER_LEN));
     ethernetSetDst(c, mac("02:00:00:00:02:01"));
     expect(formatMac(c, 0)).toBe("02:00:00:00:02:01");

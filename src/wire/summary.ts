@@ -143,7 +143,8 @@ export function summarize(ip: Uint8Array): string {
  * request for the sender's own address (gratuitous, RFC 5227's announcement) as "ARP announce".
  */
 export function summarizeArp(arp: Uint8Array): string {
-  if (arp.length < ARP_LEN || get16(arp, 0) !== 1 || get16(arp, 2) !== ETHERTYPE_IPV4) return "ARP (malformed)";
+  if (arp.length < ARP_LEN || get16(arp, 0) !== 1 || get16(arp, 2) !== ETHERTYPE_IPV4)
+    return "ARP (malformed)";
   const op = get16(arp, 6);
   const spa = formatIpv4(((arp[14]! << 24) | (arp[15]! << 16) | (arp[16]! << 8) | arp[17]!) >>> 0);
   const tpa = formatIpv4(((arp[24]! << 24) | (arp[25]! << 16) | (arp[26]! << 8) | arp[27]!) >>> 0);
