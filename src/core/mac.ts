@@ -4,9 +4,10 @@
  * writes them, two lower-case hex digits a byte (`02:00:00:00:01:01`, lib/libc/net/ether_addr.c
  * prints "%02x:%02x:…", line 119).
  *
- * routelab gives every simulated interface a locally administered unicast address (RFC 7042
- * §2.1: the U/L bit, 0x02 of the first byte, set; the I/G bit, 0x01, clear), made from the
- * node's and the interface's index so the same topology always has the same addresses.
+ * routelab gives every interface a locally administered unicast address (RFC 7042 §2.1: the
+ * U/L bit, 0x02 of the first byte, set; the I/G bit, 0x01, clear) made from the node's and the
+ * interface's names (`interfaceMac`), so the same topology always has the same addresses, on
+ * the simulator and on netns (which sets them on its veths).
  */
 
 export const MAC_LEN = 6;
@@ -15,16 +16,31 @@ export const MAC_BROADCAST: Readonly<Uint8Array> = new Uint8Array([0xff, 0xff, 0
 /** 00:00:00:00:00:00, the target hardware address of an ARP request. */
 export const MAC_ZERO: Readonly<Uint8Array> = new Uint8Array(MAC_LEN);
 
-/** `02:NN:NN:NN:II:II`: node index (24 bits) and interface index (16 bits), locally administered. */
-export function localMac(nodeIndex: number, ifaceIndex: number): Uint8Array {
-  return new Uint8Array([
-    0x02,
-    (nodeIndex >>> 16) & 0xff,
-    (nodeIndex >>> 8) & 0xff,
-    nodeIndex & 0xff,
-    (ifaceIndex >>> 8) & 0xff,
-    ifaceIndex & 0xff,
-  ]);
+/** if_index of the seed host's first epair end: the host had two interfaces before (em0, lo0). */
+const FIRST_EPAIR_INDEX = 3;
+
+/**
+ * An interface's MAC, the same on every run. An epair end gets FreeBSD 8's layout
+ * (sys/net/if_epair.c:697-700, 790-793): 02 (locally administered), two bytes the driver left
+ * unset (whatever was on the stack: here an FNV-1a hash of node and name), the interface's
+ * index as 16 bits when `ifconfig epair create` made it on the host — `epairNa` and `epairNb`
+ * are made as a pair, so N·2 + 3 and N·2 + 4 after the host's em0 and lo0 — and the end's
+ * letter, 0a or 0b. Other names get hash bytes.
+ */
+export function interfaceMac(node: string, iface: string): Uint8Array {
+  let h = 0x811c9dc5;
+  for (const ch of `${node}/${iface}`) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  const last = iface.endsWith("b") ? 0x0b : 0x0a;
+  const epair = /^epair(\d{1,5})([ab])$/.exec(iface);
+  const index = epair ? Number(epair[1]) * 2 + FIRST_EPAIR_INDEX + (epair[2] === "b" ? 1 : 0) : -1;
+  return Uint8Array.from(
+    index >= 0 && index <= 0xffff
+      ? [0x02, h >>> 24, (h >>> 16) & 255, index >>> 8, index & 255, last]
+      : [0x02, h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255, last],
+  );
 }
 
 /** `aa:bb:cc:dd:ee:ff` for `b[off..off+6)`. */

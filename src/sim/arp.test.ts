@@ -36,7 +36,7 @@ describe("ARP on a simulated link", () => {
     ]);
     const r1 = arpListing(node("r1").ifaces, net.scheduler.now());
     expect(r1.map((e) => [e.addr, e.mac && formatMac(e.mac), e.expires])).toEqual([
-      [ip("10.0.0.1"), "02:00:00:00:00:01", undefined],
+      [ip("10.0.0.1"), "02:8f:d0:00:03:0a", undefined],
     ]);
   });
 
@@ -49,25 +49,25 @@ describe("ARP on a simulated link", () => {
     const hops = events.flatMap((e) => (e.kind === "hop" ? [`${e.from}>${e.to} ${e.summary}`] : []));
     expect(hops).toEqual([
       "r1>r2 ARP who-has 10.0.0.2 tell 10.0.0.1",
-      "r2>r1 ARP reply 10.0.0.2 is-at 02:00:00:01:00:01",
+      "r2>r1 ARP reply 10.0.0.2 is-at 02:d1:1a:00:04:0b",
       "r1>r2 ICMP echo request id=0x0001 seq=1",
       "r2>r3 ARP who-has 10.0.1.2 tell 10.0.1.1",
-      "r3>r2 ARP reply 10.0.1.2 is-at 02:00:00:02:00:01",
+      "r3>r2 ARP reply 10.0.1.2 is-at 02:2f:22:00:06:0b",
       "r2>r3 ICMP echo request id=0x0001 seq=1",
       // The asked learned the asker from the request (LLE_CREATE, :671): the reply needs no ARP.
       "r3>r2 ICMP echo reply id=0x0001 seq=1",
       "r2>r1 ICMP echo reply id=0x0001 seq=1",
     ]);
-    // The frames carry the right MACs: the request to ff:…, everything else unicast.
+    // The frames carry the right MACs (each interface's own, as ifconfig prints it), unicast.
     const frames: string[] = [];
     net.capture = (_l, _t, f) => frames.push(`${formatMac(f, 6)}>${formatMac(f, 0)}`);
     node("r1").sendIcmpEcho(ip("10.0.1.2"), 1, 2, new Uint8Array(8));
     net.scheduler.runUntil(2 * SECOND);
     expect(frames).toEqual([
-      "02:00:00:00:00:01>02:00:00:01:00:01",
-      "02:00:00:01:00:02>02:00:00:02:00:01",
-      "02:00:00:02:00:01>02:00:00:01:00:02",
-      "02:00:00:01:00:01>02:00:00:00:00:01",
+      "02:8f:d0:00:03:0a>02:d1:1a:00:04:0b",
+      "02:ae:17:00:05:0a>02:2f:22:00:06:0b",
+      "02:2f:22:00:06:0b>02:ae:17:00:05:0a",
+      "02:d1:1a:00:04:0b>02:8f:d0:00:03:0a",
     ]);
   });
 
@@ -156,7 +156,7 @@ describe("ARP on a simulated link", () => {
     net.scheduler.runUntil(100 * MS);
     const e = () => arpListing(node("r1").ifaces, net.scheduler.now()).find((x) => x.addr === ip("10.0.0.2"));
     expect(e()?.expires).toBe(ARPT_KEEP_S);
-    expect(e()?.mac && formatMac(e()!.mac!)).toBe("02:00:00:01:00:01");
+    expect(e()?.mac && formatMac(e()!.mac!)).toBe("02:d1:1a:00:04:0b");
     net.scheduler.runUntil((ARPT_KEEP_S - 10) * SECOND);
     expect(e()?.expires).toBe(10);
     // Unused, it lapses.
@@ -173,7 +173,7 @@ describe("ARP on a simulated link", () => {
     expect(hops).toEqual([
       "ARP who-has 10.0.0.2 tell 10.0.0.1",
       "ICMP echo request id=0x0001 seq=3",
-      "ARP reply 10.0.0.2 is-at 02:00:00:01:00:01",
+      "ARP reply 10.0.0.2 is-at 02:d1:1a:00:04:0b",
       "ICMP echo reply id=0x0001 seq=3",
     ]);
     expect(e()?.expires).toBe(ARPT_KEEP_S - 1);

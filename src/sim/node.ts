@@ -10,7 +10,7 @@
  */
 import type { DropReason, PacketClass } from "../core/events.js";
 import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
-import { localMac } from "../core/mac.js";
+import { interfaceMac } from "../core/mac.js";
 import type { Rng } from "../core/rng.js";
 import type { Nanos } from "../core/time.js";
 import {
@@ -110,7 +110,7 @@ export class SimNode implements Host {
   addInterface(name: string, addr: number, len: number): Iface {
     const i = new Iface(this.ifaces.length, name, addr, len);
     i.node = this;
-    i.mac = localMac(this.index, i.index);
+    i.mac = interfaceMac(this.name, name);
     this.ifaces.push(i);
     return i;
   }

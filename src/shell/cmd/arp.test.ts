@@ -20,10 +20,10 @@ describe("arp", () => {
     // 10.0.0.2: 8, 10.0.0.1: 11), so not in address order.
     expect(a.out.replace(/expires in 1\d{3} seconds/g, "expires in N seconds")).toBe(
       [
-        "r3 (10.0.1.2) at 02:00:00:02:00:01 on epair1a expires in N seconds [ethernet]",
-        "r2 (10.0.1.1) at 02:00:00:01:00:02 on epair1a permanent [ethernet]",
-        "r2 (10.0.0.2) at 02:00:00:01:00:01 on epair0b permanent [ethernet]",
-        "r1 (10.0.0.1) at 02:00:00:00:00:01 on epair0b expires in N seconds [ethernet]",
+        "r3 (10.0.1.2) at 02:2f:22:00:06:0b on epair1a expires in N seconds [ethernet]",
+        "r2 (10.0.1.1) at 02:ae:17:00:05:0a on epair1a permanent [ethernet]",
+        "r2 (10.0.0.2) at 02:d1:1a:00:04:0b on epair0b permanent [ethernet]",
+        "r1 (10.0.0.1) at 02:8f:d0:00:03:0a on epair0b expires in N seconds [ethernet]",
         "",
       ].join("\n"),
     );
@@ -68,6 +68,12 @@ describe("arp", () => {
     expect(runOn(net, "r2", "arp -d 192.0.2.1").out).toBe(
       "arp: writing to routing socket: No such process\narp: 192.0.2.1: No such process\n",
     );
+  });
+
+  it("gives each interface the MAC ifconfig prints (the one netns sets on its veths)", () => {
+    const net = chain();
+    const own = runOn(net, "r2", "arp -an -i epair1a").out.match(/\(10\.0\.1\.1\) at (\S+)/)![1];
+    expect(runOn(net, "r2", "ifconfig epair1a").out).toContain(`\tether ${own}\n`);
   });
 
   it("refuses bad usage with FreeBSD's messages", () => {
