@@ -72,6 +72,7 @@ describe("arp", () => {
 
   it("gives each interface the MAC ifconfig prints (the one netns sets on its veths)", () => {
     const net = chain();
+    net.scheduler.runUntil(1_000_000); // boot: arp_ifinit enters the own addresses
     const own = runOn(net, "r2", "arp -an -i epair1a").out.match(/\(10\.0\.1\.1\) at (\S+)/)![1];
     expect(runOn(net, "r2", "ifconfig epair1a").out).toContain(`\tether ${own}\n`);
   });
