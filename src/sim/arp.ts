@@ -44,6 +44,7 @@ import {
   ETHERNET_HEADER_LEN,
   ETHERTYPE_ARP,
   emitArp,
+  ethernetSetDst,
 } from "../wire/index.js";
 import type { Iface } from "./iface.js";
 import type { SimNode } from "./node.js";
@@ -164,14 +165,7 @@ export function arpResolve(node: SimNode, i: Iface, nh: number, pkt: Packet, gat
     }
     setFast(e);
     tab.last = e;
-    const f = pkt.frame;
-    const m = e.mac;
-    f[0] = m[0]!;
-    f[1] = m[1]!;
-    f[2] = m[2]!;
-    f[3] = m[3]!;
-    f[4] = m[4]!;
-    f[5] = m[5]!;
+    ethernetSetDst(pkt.frame, e.mac);
     return Resolve.Ok;
   }
   const renew = e.asked === 0 || e.expire !== up;

@@ -16,7 +16,7 @@
  * (`linkBroadcast`), which lo0's frames (never given a header) leave at zero.
  */
 import { macEquals, putMulticastMac } from "../core/mac.js";
-import { ETHERTYPE_ARP, ETHERTYPE_IPV4 } from "../wire/index.js";
+import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ethernetSetDst, ethernetSetSrc } from "../wire/index.js";
 import { arpInput, arpResolve, Resolve } from "./arp.js";
 import type { Iface } from "./iface.js";
 import type { LinkDirection } from "./link.js";
@@ -82,13 +82,7 @@ export function etherResolve(
   const e = i.arp.last;
   if (e !== null && e.ip === nh && node.net.scheduler.now() < e.fastUntil) {
     // The fast path: the interface's last next hop, resolved and fresh.
-    const m = e.mac;
-    f[0] = m[0]!;
-    f[1] = m[1]!;
-    f[2] = m[2]!;
-    f[3] = m[3]!;
-    f[4] = m[4]!;
-    f[5] = m[5]!;
+    ethernetSetDst(f, e.mac);
     return Resolve.Ok;
   }
   if (dst >>> 28 === 0xe) {
@@ -104,12 +98,5 @@ export function etherResolve(
 
 /** Writes the source MAC of interface `i` into the frame (the rest of the header is set). */
 export function etherSetSource(pkt: Packet, i: Iface): void {
-  const f = pkt.frame;
-  const m = i.mac;
-  f[6] = m[0]!;
-  f[7] = m[1]!;
-  f[8] = m[2]!;
-  f[9] = m[3]!;
-  f[10] = m[4]!;
-  f[11] = m[5]!;
+  ethernetSetSrc(pkt.frame, i.mac);
 }

@@ -25,6 +25,7 @@ import {
   ipv4DecrementTtl,
   ipv4Dst,
   ipv4HeaderChecksumOk,
+  ethernetSetDst,
   ipv4Ihl,
   ipv4Protocol,
   ipv4Src,
@@ -341,7 +342,7 @@ export class SimNode implements Host {
 
   /** ARP answered for a held packet: it leaves now (in_arpinput's if_output of la_hold). */
   sendHeld(pkt: Packet, i: Iface, e: ArpEntry): void {
-    pkt.frame.set(e.mac, 0);
+    ethernetSetDst(pkt.frame, e.mac);
     this.sendFrame(pkt, i);
   }
 

@@ -17,7 +17,6 @@
  * shorter ones. Parsing accepts short frames, as a capture on the sending host shows them
  * unpadded; `ethernetPadded` gives the length a sender's NIC would put on the wire.
  */
-import { MAC_LEN } from "../core/mac.js";
 import { get16, put16 } from "./bytes.js";
 import { WireError } from "./error.js";
 
@@ -42,14 +41,24 @@ export function ethernetType(b: Uint8Array): number {
   return (b[12]! << 8) | b[13]!;
 }
 
-/** Writes the destination MAC `mac[mo..mo+6)` into the frame at `b[0]`. */
-export function ethernetSetDst(b: Uint8Array, mac: Uint8Array, mo = 0): void {
-  for (let i = 0; i < MAC_LEN; i++) b[i] = mac[mo + i]!;
+/** Writes the 6 bytes of `mac` at `b[o]`, unrolled: every hop writes two MACs. */
+function putMac(b: Uint8Array, o: number, mac: Uint8Array): void {
+  b[o] = mac[0]!;
+  b[o + 1] = mac[1]!;
+  b[o + 2] = mac[2]!;
+  b[o + 3] = mac[3]!;
+  b[o + 4] = mac[4]!;
+  b[o + 5] = mac[5]!;
+}
+
+/** Writes the destination MAC into the frame at `b[0]`. */
+export function ethernetSetDst(b: Uint8Array, mac: Uint8Array): void {
+  putMac(b, 0, mac);
 }
 
 /** Writes the source MAC into the frame at `b[0]`. */
 export function ethernetSetSrc(b: Uint8Array, mac: Uint8Array): void {
-  for (let i = 0; i < MAC_LEN; i++) b[6 + i] = mac[i]!;
+  putMac(b, 6, mac);
 }
 
 /** Writes the EtherType into the frame at `b[0]`. */
