@@ -347,7 +347,8 @@ async function boot(): Promise<void> {
       scene.ingest(b.events);
       log.add(b.events);
       for (const e of b.events) {
-        if (e.kind === "hop" && e.cls !== "rip") legend.seeUser(e.user);
+        // Routing chatter and ARP (the boot announcements are "system"'s) name no person.
+        if (e.kind === "hop" && e.cls !== "rip" && e.cls !== "arp") legend.seeUser(e.user);
         else if (e.kind === "route") routes.touch(e.node);
         else if (e.kind === "link" || e.kind === "node") {
           routes.touch();

@@ -68,7 +68,7 @@ export const arpCommand: Command = {
     }
     const table = ctx.arpEntries?.();
     if (table === undefined) {
-      io.err("arp: route-sysctl-estimate: Operation not supported\n");
+      io.err("arp: this engine does not show its ARP cache (on netns: ip neigh)\n");
       return 1;
     }
     const mine = iface === undefined ? table : table.filter((e) => e.iface === iface);
