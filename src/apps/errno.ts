@@ -13,6 +13,7 @@ const STRERROR: Record<string, string> = {
   ENETDOWN: "Network is down",
   ENETUNREACH: "Network is unreachable",
   EHOSTUNREACH: "No route to host",
+  EHOSTDOWN: "Host is down",
   EADDRINUSE: "Address already in use",
   ENOBUFS: "No buffer space available",
 };

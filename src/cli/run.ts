@@ -11,7 +11,7 @@ import { playLessonEvents } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
 import { parseScenario, runScenario } from "../lab/scenario.js";
 import { quietInterval } from "../topology/index.js";
-import { pcapFileHeader, pcapRecord } from "../wire/index.js";
+import { LINKTYPE_ETHERNET, pcapFileHeader, pcapRecord } from "../wire/index.js";
 import { loadTopologyFile, readText } from "./io.js";
 import { netnsOptions } from "./netns-options.js";
 import { terminalProgress } from "./progress.js";
@@ -58,7 +58,7 @@ export async function runRun(a: RunArgs): Promise<number> {
       const fds = new Map<string, number>();
       for (const l of lab.links()) {
         const fd = openSync(join(dir, `${l.id.replace(/[^A-Za-z0-9_.#-]/g, "_")}.pcap`), "w");
-        writeSync(fd, pcapFileHeader());
+        writeSync(fd, pcapFileHeader(LINKTYPE_ETHERNET));
         fds.set(l.id, fd);
         files.push(fd);
       }

@@ -23,7 +23,11 @@ export type DropReason =
   // netns only: an ICMP unreachable naming neither net, host, protocol nor port (e.g. code 13,
   // administratively prohibited, from a kernel's filter); the simulator has no filters.
   | "filtered"
-  | "no-listener"; // ICMP message nobody waited for (a late echo reply)
+  | "no-listener" // ICMP message nobody waited for (a late echo reply)
+  // ARP never answered: the packet held for it was replaced by a newer one (one is held per
+  // neighbour) or its incomplete entry timed out (FreeBSD if_ether.c la_hold, arpt_down)
+  | "unresolved"
+  | "broadcast"; // a directed broadcast a router will not forward (ICMP host unreachable sent back)
 
 /** What kind of packet, for colours and filters in the picture. */
 export type PacketClass =
@@ -33,6 +37,7 @@ export type PacketClass =
   | "traceroute"
   | "rip"
   | "udp"
+  | "arp" // ARP requests and replies (link layer)
   | "other";
 
 interface BaseEvent {

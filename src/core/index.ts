@@ -1,6 +1,7 @@
 /** @module core — addresses, virtual time, seeded randomness, errors, events, user colours. Imports nothing. */
 export * from "./errors.js";
 export * from "./ip.js";
+export * from "./mac.js";
 export * from "./rng.js";
 export * from "./time.js";
 export * from "./events.js";

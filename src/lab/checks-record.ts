@@ -4,7 +4,7 @@
  * commands people ran, in time order. Hop and delivery events (the bulk of the stream) are not
  * kept: reachability and paths are probed, not inferred from history.
  *
- * "Lost" means a packet someone sent that died on the way. Routing protocol chatter and what a
+ * "Lost" means a packet someone sent that died on the way. Routing protocol chatter, ARP and what a
  * working traceroute is meant to produce (probes expiring, the final port-unreachable) are not
  * losses; a ping whose request met a loop (TTL expired) or a dead link is.
  */
@@ -23,7 +23,7 @@ export interface RanCommand {
 
 /** Whether a drop is a lost packet (see the module comment). */
 export function isLoss(e: DropEvent): boolean {
-  if (isRoutingTraffic(e.cls)) return false;
+  if (isRoutingTraffic(e.cls) || e.cls === "arp") return false;
   if (e.reason === "no-listener" || e.reason === "not-for-us") return false;
   if (e.cls === "traceroute" && (e.reason === "ttl-expired" || e.reason === "port-unreachable")) return false;
   return true;

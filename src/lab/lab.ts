@@ -124,7 +124,8 @@ export interface Lab {
   onEvent(listener: (e: LabEvent) => void): () => void;
   /**
    * Present on engines that hold every packet's bytes (the simulator): `listener` receives each
-   * packet put on a link (by link id), at its departure time — what a pcap capture writes.
+   * Ethernet frame put on a link (by link id), at its departure time — what a pcap capture
+   * (LINKTYPE_ETHERNET) writes.
    * Returns the unsubscribe function.
    */
   onWire?(listener: (link: string, t: Nanos, bytes: Uint8Array) => void): () => void;

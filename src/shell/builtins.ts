@@ -6,6 +6,7 @@
  * node may run a protocol.
  */
 import { CommandRegistry } from "./commands.js";
+import { arpCommand } from "./cmd/arp.js";
 import { helpCommand } from "./cmd/help.js";
 import { hostnameCommand } from "./cmd/hostname.js";
 import { ifconfigCommand } from "./cmd/ifconfig.js";
@@ -23,7 +24,8 @@ export function builtinCommands(): CommandRegistry {
     .register(netstatCommand)
     .register(ifconfigCommand)
     .register(routeCommand)
-    .register(hostnameCommand);
+    .register(hostnameCommand)
+    .register(arpCommand);
   for (const c of ROUTING_COMMANDS) r.register(c);
   r.register(helpCommand(r));
   return r;

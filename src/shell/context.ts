@@ -67,6 +67,17 @@ export interface ShellInterface extends HostInterface {
   readonly addrOpackets?: number;
 }
 
+/** One entry of the node's ARP caches, as `arp -a` prints it. */
+export interface ShellArpEntry {
+  readonly addr: Ipv4;
+  /** The MAC, absent while the entry is incomplete. */
+  readonly mac?: Uint8Array;
+  /** The interface's name. */
+  readonly iface: string;
+  /** Seconds until it lapses (≤ 0 prints "expired"); absent when permanent. */
+  readonly expires?: number;
+}
+
 /** The node a command runs on, and the terminal it writes to. */
 export interface ShellContext {
   /** The node's name (hostname). */
@@ -119,6 +130,10 @@ export interface ShellContext {
    * such daemon. Absent → the command asks `daemons()`.
    */
   daemonReport?(protocol: string): Later<string | undefined>;
+  /** The ARP caches in the kernel's listing order; absent → `arp` says it cannot read them. */
+  arpEntries?(): readonly ShellArpEntry[];
+  /** Deletes the ARP entry for `addr` on interface `iface` (index); privileges are the command's check. */
+  arpDelete?(iface: number, addr: Ipv4): void;
 }
 
 /**

@@ -12,6 +12,7 @@
 import { startPing } from "../apps/ping.js";
 import { startTraceroute } from "../apps/traceroute.js";
 import { maskOf } from "../core/ip.js";
+import { arpDelete, arpListing } from "../sim/arp.js";
 import type { Network } from "../sim/network.js";
 import type { SimNode } from "../sim/node.js";
 import { HostsTable, PidCounter, type RouteRequest, type ShellContext } from "./context.js";
@@ -65,6 +66,11 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     write: o.write,
     nextPid: () => counter.take(),
     daemons: () => node.daemons,
+    arpEntries: () => arpListing(node.ifaces, net.scheduler.now()),
+    arpDelete: (i, addr) => {
+      const iface = node.ifaces[i];
+      if (iface) arpDelete(node, iface, addr);
+    },
     setInterfaceUp: (i, up) => {
       const iface = node.ifaces[i];
       if (iface) node.setAdmin(iface, up, `ifconfig ${iface.name} ${up ? "up" : "down"} by ${o.user}`);

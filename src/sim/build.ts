@@ -28,6 +28,9 @@ export function buildNetwork(topo: Topology, seed: number): Network {
       });
     }
   }
-  for (const node of net.nodes) node.installBaseRoutes("boot");
+  for (const node of net.nodes) {
+    node.installBaseRoutes("boot");
+    node.announceAddresses();
+  }
   return net;
 }

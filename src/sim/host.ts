@@ -102,7 +102,7 @@ export interface SendOptions {
 /** Result of a send: the packet id, or an errno-like failure as ping prints it. */
 export type SendResult =
   | { ok: true; packet: number }
-  | { ok: false; error: "ENETUNREACH" | "EHOSTUNREACH" | "ENETDOWN" | "EMSGSIZE" };
+  | { ok: false; error: "ENETUNREACH" | "EHOSTUNREACH" | "EHOSTDOWN" | "ENETDOWN" | "EMSGSIZE" };
 
 export interface RouteSpec {
   dest: Ipv4;

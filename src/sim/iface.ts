@@ -9,6 +9,8 @@
  * carries packets only when both are up (`up`).
  */
 import { maskOf } from "../core/ip.js";
+import { MAC_ZERO } from "../core/mac.js";
+import { ArpTable } from "./arp.js";
 import type { HostInterface } from "./host.js";
 import type { Link, LinkDirection } from "./link.js";
 import type { SimNode } from "./node.js";
@@ -35,6 +37,8 @@ export class Iface implements HostInterface {
    * 255.255.255.255 on a /31 or /32, which has none. Packets to it are for this node.
    */
   readonly broadcast: number;
+  private readonly classNet: number;
+  private readonly classBroadcast: number;
   // Counters, as netstat -i / ifconfig show them.
   ipackets = 0;
   opackets = 0;
@@ -51,6 +55,10 @@ export class Iface implements HostInterface {
    */
   addrIpackets = 0;
   addrOpackets = 0;
+  /** The Ethernet address (zero on lo0); set by the node from its index and the interface's. */
+  mac: Uint8Array = MAC_ZERO as Uint8Array;
+  /** This interface's ARP cache (FreeBSD's per-ifnet lltable). */
+  readonly arp = new ArpTable();
 
   constructor(
     readonly index: number,
@@ -61,6 +69,22 @@ export class Iface implements HostInterface {
     this.mask = maskOf(len);
     this.net = (addr & this.mask) >>> 0;
     this.broadcast = len <= 30 ? (this.net | ~this.mask) >>> 0 : 0xffffffff;
+    // FreeBSD's ia_net / ia_netbroadcast: the address's class A/B/C network (in.c in_ifinit).
+    const classMask = addr >>> 31 === 0 ? 0xff000000 : addr >>> 30 === 2 ? 0xffff0000 : 0xffffff00;
+    this.classNet = (addr & classMask) >>> 0;
+    this.classBroadcast = (this.classNet | ~classMask) >>> 0;
+  }
+
+  /**
+   * Whether `dst` is a broadcast address on this interface, as FreeBSD's in_broadcast decides
+   * for ip_output (sys/netinet/in.c:1268-1298): 255.255.255.255 or 0.0.0.0, the subnet's
+   * broadcast or its host-0 address, the class network's broadcast or its host-0 address. Not on
+   * a /31 or /32 (RFC 3021: both addresses of a /31 are hosts).
+   */
+  isBroadcast(dst: number): boolean {
+    if (dst === 0xffffffff || dst === 0) return true;
+    if (this.len > 30) return false;
+    return dst === this.broadcast || dst === this.net || dst === this.classNet || dst === this.classBroadcast;
   }
 
   get isLink(): boolean {

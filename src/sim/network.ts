@@ -9,7 +9,7 @@
 import type { DropReason, LabEvent, PacketClass } from "../core/events.js";
 import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { Rng } from "../core/rng.js";
-import { classify, summarize } from "../wire/index.js";
+import { classify, summarizeFrame } from "../wire/index.js";
 import type { Route } from "./fib.js";
 import { reasonText } from "./host.js";
 import type { Iface } from "./iface.js";
@@ -33,7 +33,7 @@ export class Network {
   readonly linkById = new Map<string, Link>();
   /** Receives every event, or null when nobody listens (the fast path). */
   trace: ((e: LabEvent) => void) | null = null;
-  /** Receives the bytes of every packet put on a link, at its departure time (pcap capture). */
+  /** Receives every Ethernet frame put on a link, at its departure time (pcap capture). */
   capture: ((link: Link, t: number, bytes: Uint8Array) => void) | null = null;
   nextPacketId = 1;
   /** Conservation counters: created = delivered + dropped + in flight. */
@@ -90,8 +90,8 @@ export class Network {
       to: to.name,
       link,
       duration,
-      size: pkt.bytes.length,
-      summary: summarize(pkt.bytes),
+      size: pkt.frame.length,
+      summary: summarizeFrame(pkt.frame),
     });
   }
 
@@ -105,7 +105,7 @@ export class Network {
       user: pkt.user,
       cls: pkt.cls,
       node: node.name,
-      summary: summarize(pkt.bytes),
+      summary: summarizeFrame(pkt.frame),
     });
   }
 
@@ -123,7 +123,7 @@ export class Network {
       cls: pkt.cls,
       node: node.name,
       reason,
-      summary: summarize(pkt.bytes),
+      summary: summarizeFrame(pkt.frame),
     };
     if (link !== undefined) e.link = link;
     tr(e);

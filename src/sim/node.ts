@@ -1,7 +1,8 @@
 /**
  * @module sim/node
  * A simulated router: interfaces, a FIB, IPv4 input/forwarding/output with ICMP errors, UDP
- * and ICMP sockets, raw IP protocols bound by number, and the Host interface (sim/host.ts) that daemons and apps run on.
+ * and ICMP sockets, raw IP protocols bound by number, and the Host interface (sim/host.ts) that
+ * daemons and apps run on. Below IPv4 is Ethernet with ARP (sim/ether.ts, sim/arp.ts).
  *
  * The forwarding path (input → lookup → TTL → transmit) reads header fields straight from the
  * bytes and patches TTL with an incremental checksum (RFC 1624): no parse, no allocation.
@@ -9,6 +10,7 @@
  */
 import type { DropReason, PacketClass } from "../core/events.js";
 import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
+import { interfaceMac } from "../core/mac.js";
 import type { Rng } from "../core/rng.js";
 import { LabError } from "../core/errors.js";
 import type { Nanos } from "../core/time.js";
@@ -26,6 +28,7 @@ import {
   ipv4DecrementTtl,
   ipv4Dst,
   ipv4HeaderChecksumOk,
+  ethernetSetDst,
   ipv4Ihl,
   ipv4Protocol,
   ipv4Src,
@@ -41,6 +44,8 @@ import {
   UNREACH_PROTOCOL,
   WireError,
 } from "../wire/index.js";
+import { type ArpEntry, arpFlush, arpIfInit } from "./arp.js";
+import { arriveHead, etherResolve, etherSetSource, linkBroadcast, Resolve } from "./ether.js";
 import { Fib, type Route } from "./fib.js";
 import type {
   Datagram,
@@ -56,7 +61,6 @@ import type {
   TimerHandle,
 } from "./host.js";
 import { Iface } from "./iface.js";
-import type { LinkDirection } from "./link.js";
 import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
 
@@ -70,23 +74,6 @@ const PROC_BASE = 10_000;
 const PROC_JITTER = 40_000;
 
 type SendError = Extract<SendResult, { ok: false }>["error"];
-
-/** Arrival of a packet at the far end of a link direction (shared, closure-free event function). */
-/** The head packet of a link direction arrives; the next one, if any, is scheduled. */
-function arriveHead(dir: LinkDirection): void {
-  const pkt = dir.shift() as Packet;
-  if (dir.count > 0) dir.link.a.node.net.scheduler.post(dir.headTime(), arriveHead, dir);
-  arrive(dir, pkt);
-}
-
-function arrive(dir: LinkDirection, pkt: Packet): void {
-  const to = dir.to;
-  const node = to.node;
-  if (!dir.link.passing) return node.net.drop(node, pkt, "link-down", dir.link.id);
-  if (dir.link.loss > 0 && node.net.lossRng.float() < dir.link.loss)
-    return node.net.drop(node, pkt, "loss", dir.link.id);
-  node.input(pkt, to);
-}
 
 export class SimNode implements Host {
   readonly ifaces: Iface[] = [];
@@ -133,8 +120,18 @@ export class SimNode implements Host {
   addInterface(name: string, addr: number, len: number): Iface {
     const i = new Iface(this.ifaces.length, name, addr, len);
     i.node = this;
+    i.mac = interfaceMac(this.name, name);
     this.ifaces.push(i);
     return i;
+  }
+
+  /**
+   * The addresses are configured: each link interface announces its own (gratuitous ARP) and
+   * enters it in its ARP cache, as FreeBSD's arp_ifinit. Runs as an event at the current time,
+   * so a lab's listeners see the frames.
+   */
+  announceAddresses(): void {
+    this.net.scheduler.after(0, announce, this);
   }
 
   /** Installs connected, local (lo0 host) and configured static routes: the state after boot. */
@@ -350,7 +347,7 @@ export class SimNode implements Host {
 
   private output(bytes: Uint8Array, out: { iface: number; route?: Route }, opts: SendOptions): SendResult {
     const net = this.net;
-    const pkt = new Packet(bytes, net.nextPacketId++, opts.user ?? "root", opts.cls ?? net.classify(bytes));
+    const pkt = Packet.ipv4(bytes, net.nextPacketId++, opts.user ?? "root", opts.cls ?? net.classify(bytes));
     net.created++;
     if (out.route) out.route.use++;
     if (out.iface === 0) {
@@ -364,9 +361,27 @@ export class SimNode implements Host {
     } else {
       const i = this.ifaces[out.iface]!;
       i.addrOpackets++;
-      this.transmit(pkt, i);
+      const dst = ipv4Dst(bytes);
+      const gw = out.route === undefined ? 0 : out.route.gateway;
+      const res = etherResolve(this, pkt, i, gw !== 0 ? gw : dst, dst, gw !== 0);
+      if (res === Resolve.Ok) this.sendFrame(pkt, i);
+      // The packet stays held; the sender is told (ether_output passes arpresolve's error up).
+      else if (res === Resolve.HostDown) return { ok: false, error: "EHOSTDOWN" };
+      else if (res === Resolve.HostUnreach) return { ok: false, error: "EHOSTUNREACH" };
     }
     return { ok: true, packet: pkt.id };
+  }
+
+  /** Sends a frame whose destination MAC is written: source MAC, then the wire. */
+  sendFrame(pkt: Packet, i: Iface): void {
+    etherSetSource(pkt, i);
+    this.transmit(pkt, i);
+  }
+
+  /** ARP answered for a held packet: it leaves now (in_arpinput's if_output of la_hold). */
+  sendHeld(pkt: Packet, i: Iface, e: ArpEntry): void {
+    ethernetSetDst(pkt.frame, e.mac);
+    this.sendFrame(pkt, i);
   }
 
   /** Puts a packet on the wire of interface `i` (queue, serialization, propagation). */
@@ -379,14 +394,15 @@ export class SimNode implements Host {
     if (!link.up) return net.drop(this, pkt, "link-down", link.id);
     const now = net.scheduler.now();
     const start = Math.max(dir.busyUntil, now);
-    const len = pkt.bytes.length;
+    const len = pkt.frame.length;
     let ser = 0;
     if (link.nsPerByte > 0) {
       if (start - now > link.maxBacklog) {
         i.drops++;
         return net.drop(this, pkt, "queue-full", link.id);
       }
-      ser = Math.round(len * link.nsPerByte);
+      // A short frame is padded to 60 bytes on the wire (the capture shows it unpadded).
+      ser = Math.round(Math.max(len, 60) * link.nsPerByte);
       dir.busyUntil = start + ser;
     }
     i.opackets++;
@@ -401,7 +417,7 @@ export class SimNode implements Host {
     );
     dir.lastArrival = at;
     if (net.trace !== null) net.hop(pkt, this, dir.to.node, link.id, start, at - start);
-    if (net.capture !== null) net.capture(link, now, pkt.bytes);
+    if (net.capture !== null) net.capture(link, now, pkt.frame);
     dir.push(pkt, at);
     if (dir.count === 1) net.scheduler.post(at, arriveHead, dir);
   }
@@ -439,7 +455,8 @@ export class SimNode implements Host {
       return this.deliver(pkt, i.index);
     }
     if (isMulticast(dst)) return net.drop(this, pkt, "not-for-us");
-    // Forward.
+    // Forward, but never a link-layer broadcast (ip_forward, sys/netinet/ip_input.c:1407).
+    if (linkBroadcast(pkt)) return net.drop(this, pkt, "not-for-us");
     if (ipv4Ttl(b) <= 1) {
       net.drop(this, pkt, "ttl-expired");
       return this.icmpError(pkt, ICMP_TIME_EXCEEDED, 0);
@@ -458,10 +475,23 @@ export class SimNode implements Host {
       net.drop(this, pkt, "iface-down");
       return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
     }
+    // A directed broadcast of the outgoing interface: ip_output refuses it without
+    // IP_ALLOWBROADCAST (EACCES, ip_output.c:462-468), and ip_forward answers host unreachable.
+    if (out.isBroadcast(dst)) {
+      net.drop(this, pkt, "broadcast");
+      return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
+    }
     r.use++;
+    const gw = r.gateway;
+    const res = etherResolve(this, pkt, out, gw !== 0 ? gw : dst, dst, gw !== 0);
+    // ARP gave up (EHOSTDOWN/EHOSTUNREACH): host unreachable, quoting the packet as it came
+    // (ip_forward's mcopy is taken before the TTL is decremented, ip_input.c:1453-1473). The
+    // packet itself stays held in the ARP entry.
+    if (res === Resolve.HostDown || res === Resolve.HostUnreach)
+      this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
+    else this.forwarded++;
     ipv4DecrementTtl(b);
-    this.forwarded++;
-    this.transmit(pkt, out);
+    if (res === Resolve.Ok) this.sendFrame(pkt, out);
   }
 
   /** Local delivery: ICMP and UDP sockets. */
@@ -474,6 +504,8 @@ export class SimNode implements Host {
       const m = parseIcmp(b, 20, total - 20);
       if (m instanceof WireError) return net.drop(this, pkt, wireDrop(m));
       if (m.type === ICMP_ECHO_REQUEST) {
+        // net.inet.icmp.bmcastecho=0: no answer to a link broadcast or multicast (ip_icmp.c:495).
+        if (linkBroadcast(pkt)) return net.drop(this, pkt, "not-for-us");
         net.deliver(this, pkt);
         const src = ipv4Src(b);
         const dst = ipv4Dst(b);
@@ -563,6 +595,7 @@ export class SimNode implements Host {
     const src = ipv4Src(b);
     const dst = ipv4Dst(b);
     if (isMulticast(dst) || dst === IPV4_BROADCAST || isMulticast(src) || src === 0) return;
+    if (linkBroadcast(pkt)) return; // nor about a link broadcast (ip_icmp.c:201)
     if (ipv4Protocol(b) === IPPROTO_ICMP && b.length >= 21) {
       const t = b[20]!;
       if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY) return;
@@ -586,7 +619,7 @@ export class SimNode implements Host {
     const out = this.route(dst, {});
     if (typeof out === "string") {
       const net = this.net;
-      const pkt = new Packet(bytes, net.nextPacketId++, user, cls);
+      const pkt = Packet.ipv4(bytes, net.nextPacketId++, user, cls);
       net.created++;
       return net.drop(this, pkt, "no-route");
     }
@@ -643,6 +676,7 @@ export class SimNode implements Host {
     this.icmpListeners = [];
     this.ifaceWatchers = [];
     this.groups.clear();
+    for (const i of this.ifaces) arpFlush(this, i);
     this.reason = "node down";
     for (const r of this.fib.all(true)) this.fib.delete(r.source, r.dest, r.len);
   }
@@ -658,6 +692,7 @@ export class SimNode implements Host {
       i.up = i.carrier;
     }
     this.installBaseRoutes("boot");
+    this.announceAddresses();
     for (const d of this.daemons) d.start(this);
   }
 
@@ -677,6 +712,11 @@ function wireDrop(e: WireError): DropReason {
 
 function callTimer(fn: () => void): void {
   fn();
+}
+
+function announce(node: SimNode): void {
+  if (!node.up) return;
+  for (const i of node.ifaces) if (i.isLink) arpIfInit(node, i);
 }
 
 function loopback(node: SimNode, pkt: Packet): void {

@@ -1,16 +1,31 @@
 /**
  * @module sim/packet
- * A packet in flight: its IPv4 bytes plus the bookkeeping the picture needs (id, who caused
- * it, what kind it is). One object per packet, reused across every hop.
+ * A frame in flight: its Ethernet II bytes plus the bookkeeping the picture needs (id, who
+ * caused it, what kind it is). One object per frame, reused across every hop: a router rewrites
+ * the Ethernet addresses, the TTL and the checksum in place.
  */
 import type { PacketClass } from "../core/events.js";
+import { allocBytes, ETHERNET_HEADER_LEN, ETHERTYPE_IPV4 } from "../wire/index.js";
 
 export class Packet {
+  /** The frame's payload, `frame` after the 14-byte header: the IPv4 datagram, or an ARP packet. */
+  readonly bytes: Uint8Array;
+
   constructor(
-    /** The whole IPv4 datagram; header at offset 0. Forwarding rewrites TTL and checksum in place. */
-    readonly bytes: Uint8Array,
+    /** The whole Ethernet II frame (no FCS). The link layer writes its header at each hop. */
+    readonly frame: Uint8Array,
     readonly id: number,
     readonly user: string,
     readonly cls: PacketClass,
-  ) {}
+  ) {
+    this.bytes = frame.subarray(ETHERNET_HEADER_LEN);
+  }
+
+  /** A packet for IPv4 datagram `ip`, copied behind an Ethernet header the link layer fills in. */
+  static ipv4(ip: Uint8Array, id: number, user: string, cls: PacketClass): Packet {
+    const frame = allocBytes(ETHERNET_HEADER_LEN + ip.length);
+    frame.set(ip, ETHERNET_HEADER_LEN);
+    frame[12] = ETHERTYPE_IPV4 >>> 8;
+    return new Packet(frame, id, user, cls);
+  }
 }

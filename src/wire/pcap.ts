@@ -4,9 +4,11 @@
  * same code serves the CLI (`--capture DIR`), the browser (a download) and tests.
  *
  * routelab writes little-endian files with nanosecond timestamps (magic 0xa1b23c4d: virtual time
- * is integer nanoseconds, so nothing is rounded) and LINKTYPE_RAW (101): each record is a bare
- * IPv4 datagram, as simulated point-to-point links carry no link-layer header. The reader takes
- * both byte orders and both resolutions, so it also reads tcpdump's captures (netns engine).
+ * is integer nanoseconds, so nothing is rounded). The simulator's captures are LINKTYPE_ETHERNET
+ * (1): each record an Ethernet II frame as the sending host's tcpdump sees it (no FCS, short
+ * frames unpadded); LINKTYPE_RAW (101), a bare IPv4 datagram a record, remains the default of
+ * `pcapFileHeader` for datagrams without a link layer. The reader takes both byte orders and both
+ * resolutions, so it also reads tcpdump's captures (netns engine).
  *
  * File header (24 bytes): magic u32, version 2.4 (u16, u16), thiszone i32, sigfigs u32,
  * snaplen u32, linktype u32. Record header (16 bytes): seconds u32, fraction u32 (µs or ns),

@@ -15,6 +15,10 @@ import {
   UNREACH_PORT,
 } from "./icmp.js";
 import { IPPROTO_ICMP, IPPROTO_UDP } from "./ipv4.js";
+import { ARP_LEN, ARPOP_REPLY, ARPOP_REQUEST } from "./arp.js";
+import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from "./ethernet.js";
+import { formatIpv4 } from "../core/ip.js";
+import { formatMac } from "../core/mac.js";
 import { RIP_ENTRY_LEN, RIP_HEADER_LEN, RIP_INFINITY, RIP_PORT, RIP_REQUEST, RIP_RESPONSE } from "./rip.js";
 
 /** First and last UDP destination port counted as a traceroute probe (base 33434, FreeBSD). */
@@ -131,4 +135,30 @@ export function summarize(ip: Uint8Array): string {
   if (proto === IPPROTO_ICMP) return icmpText(ip, o, end);
   if (proto === IPPROTO_UDP) return udpText(ip, o, end);
   return `IPv4 proto ${proto}`;
+}
+
+/**
+ * A short description of an ARP packet (the 28 bytes after the Ethernet header), in tcpdump's
+ * words: "ARP who-has 10.0.30.5 tell 10.0.30.1", "ARP reply 10.0.30.2 is-at 02:…", and a
+ * request for the sender's own address (gratuitous, RFC 5227's announcement) as "ARP announce".
+ */
+export function summarizeArp(arp: Uint8Array): string {
+  if (arp.length < ARP_LEN || get16(arp, 0) !== 1 || get16(arp, 2) !== ETHERTYPE_IPV4)
+    return "ARP (malformed)";
+  const op = get16(arp, 6);
+  const spa = formatIpv4(((arp[14]! << 24) | (arp[15]! << 16) | (arp[16]! << 8) | arp[17]!) >>> 0);
+  const tpa = formatIpv4(((arp[24]! << 24) | (arp[25]! << 16) | (arp[26]! << 8) | arp[27]!) >>> 0);
+  if (op === ARPOP_REQUEST) return spa === tpa ? `ARP announce ${spa}` : `ARP who-has ${tpa} tell ${spa}`;
+  if (op === ARPOP_REPLY) return `ARP reply ${spa} is-at ${formatMac(arp, 8)}`;
+  return `ARP op ${op}`;
+}
+
+/** A short description of an Ethernet II frame: its IPv4 datagram's or ARP packet's. */
+export function summarizeFrame(frame: Uint8Array): string {
+  if (frame.length < ETHERNET_HEADER_LEN) return "malformed";
+  const type = get16(frame, 12);
+  const payload = frame.subarray(ETHERNET_HEADER_LEN);
+  if (type === ETHERTYPE_IPV4) return summarize(payload);
+  if (type === ETHERTYPE_ARP) return summarizeArp(payload);
+  return `EtherType 0x${type.toString(16).padStart(4, "0")}`;
 }

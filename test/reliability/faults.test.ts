@@ -23,7 +23,7 @@ import { createSimLab } from "../../src/engines/sim/index.js";
 import type { WallClock } from "../../src/sim/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import type { Topology } from "../../src/topology/model.js";
-import { checkCarrier, checkRouting, drain, Ledger, waitConverged } from "./invariants.js";
+import { checkArpCaches, checkCarrier, checkRouting, drain, Ledger, waitConverged } from "./invariants.js";
 
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 12);
 /** vitest's timeout for a property: the default minute, or half an hour for large runs. */
@@ -273,7 +273,7 @@ function runPlan(topo: Topology, p: Plan, seed: number): RunReport {
     problems.push("routing did not converge within 30 virtual minutes");
   problems.push(...checkCarrier(net), ...checkRouting(lab));
   if (!drain(lab)) problems.push("packets still in flight a minute after the end");
-  problems.push(...ledger.checkDrained());
+  problems.push(...ledger.checkDrained(), ...checkArpCaches(net));
   off();
   ledger.stop();
   const c = net.counters();

@@ -6,7 +6,7 @@ import { parseIpv4 } from "../../src/core/ip.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { Packet } from "../../src/sim/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import { checkCarrier, checkRouting, drain, Ledger, waitConverged } from "./invariants.js";
+import { checkArpCaches, checkCarrier, checkRouting, drain, Ledger, waitConverged } from "./invariants.js";
 
 const LINE = "r0 r1 10.0.1.0/24\nr1 r2 10.0.2.0/24\n";
 const ip = (s: string) => parseIpv4(s)!;
@@ -29,7 +29,27 @@ describe("invariant checks", () => {
     expect(ledger.checkDrained()).toEqual([]);
     expect(checkRouting(lab)).toEqual([]);
     expect(checkCarrier(lab.net)).toEqual([]);
+    expect(checkArpCaches(lab.net)).toEqual([]);
     expect(ledger.hops).toBeGreaterThan(0);
+    // The ping needed ARP: requests broadcast, replies unicast, all in the capture.
+    expect(ledger.arpRequests).toBeGreaterThan(0);
+    expect(ledger.arpReplies).toBeGreaterThan(0);
+  });
+
+  it("catch a wrong ARP entry and a packet left held", () => {
+    const { lab } = converged();
+    const x = lab.exec("r0", "ping -c 1 10.0.2.2");
+    lab.runUntil(() => x.exitCode !== undefined, 60e9);
+    const r0 = lab.net.byName.get("r0")!;
+    const e = r0.ifaces[1]!.arp.get(ip("10.0.1.2"))!;
+    expect(e.valid).toBe(true);
+    e.mac[5] ^= 1;
+    expect(checkArpCaches(lab.net).join("\n")).toMatch(/r0 .* 10\.0\.1\.2: cached MAC is not r1 /);
+    e.mac[5] ^= 1;
+    e.hold = Packet.ipv4(new Uint8Array(20), 99999, "root", "other");
+    expect(checkArpCaches(lab.net).join("\n")).toMatch(/still holds packet 99999/);
+    e.hold = null;
+    expect(checkArpCaches(lab.net)).toEqual([]);
   });
 
   it("catch a packet that never ends, a second terminal event and a lost capture", () => {
@@ -40,7 +60,7 @@ describe("invariant checks", () => {
     net.nextPacketId++;
     net.created++;
     // A packet dropped twice.
-    const p = new Packet(new Uint8Array(20), net.nextPacketId++, "root", "other");
+    const p = Packet.ipv4(new Uint8Array(20), net.nextPacketId++, "root", "other");
     net.created++;
     net.drop(r0, p, "no-route");
     net.drop(r0, p, "no-route");

@@ -8,8 +8,12 @@
  * - Each packet's story is continuous: every hop leaves the node the previous hop reached, no
  *   earlier than it arrived, and the terminal event happens where and when the last hop ended.
  * - The event stream, the pcap capture and the interface counters agree: one captured record
- *   per hop, on the hop's link, whose bytes summarise to the hop's summary, with a valid IPv4
- *   header checksum; the interfaces' output counters sum to the number of hops.
+ *   per hop, on the hop's link, an Ethernet II frame from the sending end's MAC whose bytes
+ *   summarise to the hop's summary, carrying IPv4 with a valid header checksum or a well-formed
+ *   ARP request (broadcast) or reply (unicast); the interfaces' output counters sum to the
+ *   number of hops. ARP frames are packets like any other: created, hopping, ending once.
+ * - ARP caches tell the truth (`checkArpCaches`): a resolved entry maps an address to the MAC of
+ *   the interface that holds it on that link, and once drained no entry holds a packet.
  * - After the faults stop and routing reconverges, no forwarding loop for any destination, and
  *   every address on a working link is reachable from exactly the nodes that share its
  *   connected component of working links (walking the FIBs as the forwarding path does).
@@ -22,11 +26,19 @@ import { formatIpv4 } from "../../src/core/ip.js";
 import type { SimLab } from "../../src/engines/sim/index.js";
 import type { Link, Network, SimNode } from "../../src/sim/index.js";
 import {
+  ARPOP_REPLY,
+  ARPOP_REQUEST,
+  arpOp,
+  checkArp,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  ethernetType,
   ipv4HeaderChecksumOk,
+  LINKTYPE_ETHERNET,
   parsePcap,
   pcapFileHeader,
   pcapRecord,
-  summarize,
+  summarizeFrame,
   WireError,
 } from "../../src/wire/index.js";
 
@@ -46,6 +58,8 @@ export const DROP_REASONS: ReadonlySet<DropReason> = new Set<DropReason>([
   "not-for-us",
   "filtered",
   "no-listener",
+  "unresolved",
+  "broadcast",
 ]);
 
 interface PacketStory {
@@ -68,7 +82,10 @@ export class Ledger {
   drops = 0;
   readonly byReason = new Map<string, number>();
   /** pcap records as written by `routelab run --capture` (one file for all links here). */
-  private pcap: Uint8Array[] = [pcapFileHeader()];
+  private pcap: Uint8Array[] = [pcapFileHeader(LINKTYPE_ETHERNET)];
+  /** ARP frames captured, requests and replies. */
+  arpRequests = 0;
+  arpReplies = 0;
   captured = 0;
   private lastHop: { link: string; summary: string } | null = null;
   /** Time of the last non-hop event (they must come in time order). */
@@ -164,18 +181,33 @@ export class Ledger {
     }
   }
 
-  private onCapture(link: Link, t: number, bytes: Uint8Array): void {
+  private onCapture(link: Link, t: number, frame: Uint8Array): void {
     this.captured++;
     const h = this.lastHop;
-    if (h === null) this.fail(`captured a packet on ${link.id} with no hop event`);
+    if (h === null) this.fail(`captured a frame on ${link.id} with no hop event`);
     else {
       if (h.link !== link.id) this.fail(`captured on ${link.id} but the hop event says ${h.link}`);
-      const s = summarize(bytes);
+      const s = summarizeFrame(frame);
       if (s !== h.summary) this.fail(`capture '${s}' differs from hop event '${h.summary}'`);
     }
     this.lastHop = null;
-    if (!ipv4HeaderChecksumOk(bytes)) this.fail(`captured a packet with a bad IPv4 checksum on ${link.id}`);
-    this.pcap.push(pcapRecord(t, bytes));
+    // Every frame is Ethernet II from the sending interface's MAC, carrying IPv4 with a good
+    // header checksum or a well-formed ARP request (broadcast) or reply (unicast).
+    const end = link.a.mac.every((b, k) => b === frame[6 + k]) ? link.a : link.b;
+    if (!end.mac.every((b, k) => b === frame[6 + k]))
+      this.fail(`frame on ${link.id} from a MAC of neither end`);
+    const type = ethernetType(frame);
+    const payload = frame.subarray(14);
+    if (type === ETHERTYPE_IPV4) {
+      if (!ipv4HeaderChecksumOk(payload))
+        this.fail(`captured a packet with a bad IPv4 checksum on ${link.id}`);
+    } else if (type === ETHERTYPE_ARP) {
+      const op = checkArp(payload) === undefined ? arpOp(payload) : 0;
+      if (op === ARPOP_REQUEST && frame.subarray(0, 6).every((b) => b === 0xff)) this.arpRequests++;
+      else if (op === ARPOP_REPLY && (frame[0]! & 1) === 0) this.arpReplies++;
+      else this.fail(`malformed ARP frame on ${link.id}: ${summarizeFrame(frame)}`);
+    } else this.fail(`frame of EtherType 0x${type.toString(16)} on ${link.id}`);
+    this.pcap.push(pcapRecord(t, frame));
   }
 
   /** The capture as one pcap file. */
@@ -250,6 +282,29 @@ export class Ledger {
     }
     return v;
   }
+}
+
+/**
+ * Every ARP entry is right: a permanent one is the interface's own address and MAC, a resolved
+ * one names the far end's address and MAC on that link; nothing is held (call after `drain`).
+ */
+export function checkArpCaches(net: Network): string[] {
+  const v: string[] = [];
+  const same = (a: Uint8Array, b: Uint8Array) => a.every((x, k) => x === b[k]);
+  for (const n of net.nodes)
+    for (const i of n.ifaces) {
+      if (i.link === null) continue;
+      for (const e of i.arp.entries.values()) {
+        const at = `${n.name} ${i.name} ${formatIpv4(e.ip)}`;
+        if (e.hold !== null) v.push(`${at} still holds packet ${e.hold.id}`);
+        if (!e.valid) continue;
+        const owner = e.permanent ? i : i.peer;
+        if (owner === null || owner.addr !== e.ip) v.push(`${at}: no interface on the link has that address`);
+        else if (!same(e.mac, owner.mac))
+          v.push(`${at}: cached MAC is not ${owner.node.name} ${owner.name}'s`);
+      }
+    }
+  return v;
 }
 
 /** Runs until nothing is in flight (bounded); returns whether it got there. */

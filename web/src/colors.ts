@@ -17,6 +17,8 @@ import { MIN_VIEW_DISTANCE, PALETTE as USER_PALETTE, viewDistance } from "../../
  */
 const PALETTE = USER_PALETTE;
 export const RIP_COLOR = "#7f8c9b";
+/** ARP frames: link-layer housekeeping, one quiet colour whoever caused them. */
+export const ARP_COLOR = "#c9a35b";
 export const DROP_COLOR = "#ff5252";
 const SYSTEM_COLOR = "#e0e0e0";
 
@@ -144,6 +146,7 @@ export const CLASS_LABEL: Record<PacketClass, string> = {
   "icmp-error": "ICMP error",
   rip: "RIP update",
   udp: "UDP",
+  arp: "ARP",
   other: "other",
 };
 
@@ -172,6 +175,9 @@ export function packetPath(
     case "rip":
       ctx.rect(x - r * 0.6, y - r * 0.6, r * 1.2, r * 1.2);
       break;
+    case "arp":
+      ctx.rect(x - r * 0.9, y - r * 0.35, r * 1.8, r * 0.7);
+      break;
     case "echo-request":
     case "echo-reply":
       ctx.moveTo(x + r, y);
@@ -185,7 +191,7 @@ export function packetPath(
 
 /** Fills (and rims) the current path of packets of one class and colour. */
 export function paintPackets(ctx: CanvasRenderingContext2D, cls: PacketClass, fill: string): void {
-  ctx.fillStyle = cls === "rip" ? RIP_COLOR : fill;
+  ctx.fillStyle = cls === "rip" ? RIP_COLOR : cls === "arp" ? ARP_COLOR : fill;
   ctx.fill();
   // Rims: white for replies, red for ICMP errors, dark for requests (distinct on a trail of
   // their own colour).

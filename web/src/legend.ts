@@ -9,7 +9,7 @@ import { MIN_FLIGHT_MS } from "./clock.js";
 import { $, h } from "./dom.js";
 import { LINK_DOWN, LINK_SILENT } from "./render.js";
 
-const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp-error", "rip"];
+const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp-error", "rip", "arp"];
 
 export class Legend {
   private users: string[] = [];

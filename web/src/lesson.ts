@@ -76,7 +76,7 @@ export class LessonView {
         e.kind === "command" ||
         e.kind === "route" ||
         e.kind === "rewind" ||
-        (e.kind === "drop" && e.cls !== "rip")
+        (e.kind === "drop" && e.cls !== "rip" && e.cls !== "arp")
       ) {
         this.refresh();
         return;

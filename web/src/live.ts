@@ -59,7 +59,8 @@ export function followStream(p: LiveParts): Live {
       map.scene.ingest(b.events);
       p.log.add(b.events);
       for (const e of b.events) {
-        if (e.kind === "hop" && e.cls !== "rip") p.legend.seeUser(e.user);
+        // Routing chatter and ARP (the boot announcements are "system"'s) name no person.
+        if (e.kind === "hop" && e.cls !== "rip" && e.cls !== "arp") p.legend.seeUser(e.user);
         else if (e.kind === "route") p.routes.touch(e.node);
         else if (e.kind === "link" || e.kind === "node") {
           p.routes.touch();

@@ -37,6 +37,8 @@ const REASON_TEXT: Record<string, string> = {
   "not-for-us": "not for us",
   filtered: "filtered",
   "no-listener": "nobody listening",
+  unresolved: "no ARP reply",
+  broadcast: "broadcast not forwarded",
 };
 const FONT = '"DejaVu Sans", "Noto Sans", system-ui, sans-serif';
 

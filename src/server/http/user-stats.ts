@@ -17,7 +17,9 @@
  *   not itself an ICMP error. By reason under `answeredBy`;
  * - `lost` when it vanished with no answer (a link down or cut, random loss, a full queue, a
  *   router down, or an answer that could not be sent), by reason under `lostBy`.
- * A clean traceroute is then all delivered or answered, and lost 0.
+ * A clean traceroute is then all delivered or answered, and lost 0. ARP frames are not counted:
+ * they are the link layer's, not anyone's traffic (a packet ARP could not deliver is `lost`,
+ * reason `unresolved`).
  *
  * On a lab that can be rewound the counters follow its timeline (`Lab.followTimeline`): after
  * a rewind they are what the lab had counted at the moment rewound to. Memory is bounded: the
@@ -43,7 +45,7 @@ export interface UserCounters {
 /** Drop reasons that mean the packet arrived where it was sent and nobody took it. */
 const ARRIVED: ReadonlySet<DropReason> = new Set(["port-unreachable", "proto-unreachable", "no-listener"]);
 /** Drop reasons a forwarding router answers with an ICMP error (sim/node.ts `input`). */
-const ANSWERED: ReadonlySet<DropReason> = new Set(["ttl-expired", "no-route"]);
+const ANSWERED: ReadonlySet<DropReason> = new Set(["ttl-expired", "no-route", "broadcast"]);
 
 const MAX_TRACKED = 100_000;
 /** Users counted one by one; any more (scripts inventing names) share one row. */
@@ -83,6 +85,8 @@ export class UserStats {
   /** Counts one event (hop, deliver and drop count; the rest are ignored). */
   add(e: LabEvent): void {
     if (e.kind !== "hop" && e.kind !== "deliver" && e.kind !== "drop") return;
+    // ARP frames are the link layer's housekeeping, not packets anyone sent.
+    if (e.cls === "arp") return;
     let flags = this.packets.get(e.packet);
     const c = this.of(e.user);
     if (flags === undefined) {

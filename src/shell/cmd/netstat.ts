@@ -4,6 +4,7 @@
  * layout (usr.bin/netstat route.c and if.c): fixed-width columns, names resolved unless -n,
  * `link#N` as the gateway of connected and local routes, Netif cut to 6 characters.
  */
+import { formatMac, interfaceMac } from "../../core/mac.js";
 import { maskOf } from "../../core/ip.js";
 import { left, leftCut, right, rightCut } from "../../apps/cfmt.js";
 import type { ProgramIo } from "../../apps/process.js";
@@ -116,31 +117,9 @@ export function formatInterfaces(ctx: ShellContext, numeric: boolean, wide: bool
   return out;
 }
 
-/** if_index of the host's first epair end: the seed's host had two interfaces before (em0, lo0). */
-const FIRST_EPAIR_INDEX = 3;
-
-/**
- * An interface's MAC address, the same on every run. An epair end gets FreeBSD 8's layout
- * (sys/net/if_epair.c:697-700, 790-793): 02 (locally administered), two bytes the driver left
- * unset (whatever was on the stack: here a hash of node and name), the interface's index as 16
- * bits when `ifconfig epair create` made it on the host — `epairNa` and `epairNb` are made as a
- * pair, so N·2 + 3 and N·2 + 4 after the host's em0 and lo0 — and the end's letter, 0a or 0b.
- * Other names get hash bytes.
- */
+/** An interface's MAC as ifconfig and netstat -i print it (core/mac.ts `interfaceMac`). */
 export function etherAddress(node: string, iface: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of `${node}/${iface}`) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  const last = iface.endsWith("b") ? 0x0b : 0x0a;
-  const epair = /^epair(\d{1,5})([ab])$/.exec(iface);
-  const index = epair ? Number(epair[1]) * 2 + FIRST_EPAIR_INDEX + (epair[2] === "b" ? 1 : 0) : -1;
-  const bytes =
-    index >= 0 && index <= 0xffff
-      ? [0x02, h >>> 24, (h >>> 16) & 255, index >>> 8, index & 255, last]
-      : [0x02, h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255, last];
-  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
+  return formatMac(interfaceMac(node, iface));
 }
 
 export const netstatCommand: Command = {
