@@ -33,6 +33,7 @@ export type PacketClass =
   | "traceroute"
   | "rip"
   | "udp"
+  | "tcp"
   | "other";
 
 interface BaseEvent {

@@ -5,7 +5,8 @@
  */
 import { allocBytes } from "./bytes.js";
 import { emitIcmp, type IcmpRepr, icmpLen } from "./icmp.js";
-import { emitIpv4, IPPROTO_ICMP, IPPROTO_UDP, IPV4_HEADER_LEN, type Ipv4Repr } from "./ipv4.js";
+import { emitIpv4, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IPV4_HEADER_LEN, type Ipv4Repr } from "./ipv4.js";
+import { emitTcp, type TcpRepr, tcpLen } from "./tcp.js";
 import { emitUdp, type UdpRepr, udpLen } from "./udp.js";
 
 /** The IP header fields a builder takes from its caller (protocol and length follow from the payload). */
@@ -50,5 +51,26 @@ export function buildUdpPacket(ip: Ipv4Fields, udp: UdpRepr): Uint8Array {
     b,
   );
   emitUdp(udp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
+  return b;
+}
+
+/** A complete IPv4 datagram carrying one TCP segment. */
+export function buildTcpPacket(ip: Ipv4Fields, tcp: TcpRepr): Uint8Array {
+  const payloadLen = tcpLen(tcp);
+  const b = allocBytes(IPV4_HEADER_LEN + payloadLen);
+  emitIpv4(
+    {
+      tos: ip.tos,
+      id: ip.id,
+      dontFrag: ip.dontFrag,
+      ttl: ip.ttl,
+      protocol: IPPROTO_TCP,
+      src: ip.src,
+      dst: ip.dst,
+      payloadLen,
+    },
+    b,
+  );
+  emitTcp(tcp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
   return b;
 }

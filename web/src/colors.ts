@@ -144,6 +144,7 @@ export const CLASS_LABEL: Record<PacketClass, string> = {
   "icmp-error": "ICMP error",
   rip: "RIP update",
   udp: "UDP",
+  tcp: "TCP segment",
   other: "other",
 };
 
