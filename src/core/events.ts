@@ -23,7 +23,9 @@ export type DropReason =
   // netns only: an ICMP unreachable naming neither net, host, protocol nor port (e.g. code 13,
   // administratively prohibited, from a kernel's filter); the simulator has no filters.
   | "filtered"
-  | "no-listener"; // ICMP message nobody waited for (a late echo reply)
+  | "no-listener" // ICMP message nobody waited for (a late echo reply)
+  | "tcp-reset" // TCP segment no socket takes: a RST is sent back (RFC 9293 §3.10.7.1)
+  | "listen-queue-full"; // SYN to a listener whose backlog is full: dropped unanswered, the peer retries
 
 /** What kind of packet, for colours and filters in the picture. */
 export type PacketClass =
@@ -120,8 +122,24 @@ export interface CommandEvent extends BaseEvent {
   exit?: number;
 }
 
+/** A TCP connection on `node` changed state (RFC 9293 §3.3.2 names: SYN_SENT, ESTABLISHED, ...). */
+export interface SocketEvent extends BaseEvent {
+  kind: "socket";
+  node: string;
+  user: string;
+  proto: "tcp";
+  /** "10.0.10.1:49152" */
+  local: string;
+  remote: string;
+  from: string;
+  state: string;
+  /** Why it closed, as an errno name (ECONNREFUSED, ECONNRESET, ETIMEDOUT). */
+  error?: string;
+}
+
 export type LabEvent =
   | HopEvent
+  | SocketEvent
   | DeliverEvent
   | DropEvent
   | RouteEvent

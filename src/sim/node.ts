@@ -13,12 +13,14 @@ import type { Rng } from "../core/rng.js";
 import type { Nanos } from "../core/time.js";
 import {
   buildIcmpPacket,
+  buildTcpPacket,
   buildUdpPacket,
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
   ICMP_ECHO_REQUEST,
   ICMP_TIME_EXCEEDED,
   IPPROTO_ICMP,
+  IPPROTO_TCP,
   IPPROTO_UDP,
   ipv4DecrementTtl,
   ipv4Dst,
@@ -35,6 +37,7 @@ import {
   UNREACH_HOST,
   UNREACH_PORT,
   UNREACH_PROTOCOL,
+  type TcpRepr,
   WireError,
 } from "../wire/index.js";
 import { Fib, type Route } from "./fib.js";
@@ -54,6 +57,7 @@ import { Iface } from "./iface.js";
 import type { LinkDirection } from "./link.js";
 import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
+import { type TcpInputResult, TcpStack } from "./tcp/stack.js";
 
 const DEFAULT_TTL = 64;
 /** FIB flags by (gateway | host << 1 | static << 2): made once, not concatenated per route. */
@@ -98,6 +102,8 @@ export class SimNode implements Host {
   private readonly processes = new Set<() => void>();
   /** Static routes from the topology, restored at reboot. */
   readonly configuredStatics: RouteSpec[] = [];
+  /** TCP: its sockets, and protocol 6 delivered to it (sim/tcp). */
+  readonly tcp: TcpStack;
   // Counters (netstat -s style)
   forwarded = 0;
   delivered = 0;
@@ -117,6 +123,15 @@ export class SimNode implements Host {
     lo.node = this;
     this.ifaces.push(lo);
     this.fib.onChange = (action, r, old) => net.routeChanged(this, action, r, old);
+    this.tcp = new TcpStack({
+      rng: rng.fork(0x6),
+      now: () => this.now(),
+      timer: (d, fn) => this.timer(d, fn),
+      sourceFor: (dst) => this.localSource(dst),
+      isLocal: (a) => this.isLocal(a),
+      sendSegment: (src, dst, seg, user) => this.sendTcp(src, dst, seg, user),
+      stateChanged: (e) => net.socketChanged(this, e),
+    });
   }
 
   // ---- construction -------------------------------------------------------------------------
@@ -269,6 +284,24 @@ export class SimNode implements Host {
       { type: ICMP_ECHO_REQUEST, code: 0, ident, seq, data },
     );
     return this.output(bytes, out, opts);
+  }
+
+  /** The source address of a locally generated packet to `dst` (the outgoing interface's), or why none. */
+  localSource(dst: number): number | "ENETUNREACH" | "EHOSTUNREACH" | "ENETDOWN" {
+    const out = this.route(dst, {});
+    if (typeof out === "string") return out === "EMSGSIZE" ? "ENETDOWN" : out;
+    return out.iface === 0 ? dst : this.ifaces[out.iface]!.addr;
+  }
+
+  /** Sends one TCP segment (sim/tcp's send path): DF set, as FreeBSD's path MTU discovery does. */
+  private sendTcp(src: number, dst: number, seg: TcpRepr, user: string): SendResult {
+    const out = this.route(dst, {});
+    if (typeof out === "string") return { ok: false, error: out };
+    const bytes = buildTcpPacket(
+      { tos: 0, id: this.nextId(), dontFrag: true, ttl: DEFAULT_TTL, src, dst },
+      seg,
+    );
+    return this.output(bytes, out, { user, cls: "tcp" });
   }
 
   // ---- output -------------------------------------------------------------------------------
@@ -486,8 +519,22 @@ export class SimNode implements Host {
       h({ src, dst, srcPort: u.srcPort, dstPort: u.dstPort, ttl: ipv4Ttl(b), iface, payload: u.payload });
       return;
     }
+    if (proto === IPPROTO_TCP) return this.deliverTcp(pkt, total);
     net.drop(this, pkt, "proto-unreachable");
     this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_PROTOCOL);
+  }
+
+  /** Protocol 6: unicast to one of our addresses goes to the TCP stack, which says what became of it. */
+  private deliverTcp(pkt: Packet, total: number): void {
+    const b = pkt.bytes;
+    const dst = ipv4Dst(b);
+    if (!this.isLocal(dst)) return this.net.drop(this, pkt, "not-for-us");
+    this.tcp.input(b, 20, total - 20, ipv4Src(b), dst, pkt.user, (r) => this.tcpVerdict(pkt, r));
+  }
+
+  private tcpVerdict(pkt: Packet, r: TcpInputResult): void {
+    if (r === "delivered") this.net.deliver(this, pkt);
+    else this.net.drop(this, pkt, r === "ignored" ? "not-for-us" : r);
   }
 
   /** Our address facing `dst` (ICMP source selection, as FreeBSD's icmp_reflect). */
@@ -584,6 +631,7 @@ export class SimNode implements Host {
     for (const d of this.daemons) d.stop();
     this.up = false;
     this.udpSockets.clear();
+    this.tcp.reset();
     this.icmpListeners = [];
     this.ifaceWatchers = [];
     this.groups.clear();
