@@ -5,9 +5,11 @@
  * The RIP tools `rtquery` and `ripstatus` are built in: every node may run RIP.
  */
 import { CommandRegistry } from "./commands.js";
+import { echoCommand } from "./cmd/echo.js";
 import { helpCommand } from "./cmd/help.js";
 import { hostnameCommand } from "./cmd/hostname.js";
 import { ifconfigCommand } from "./cmd/ifconfig.js";
+import { ncCommand } from "./cmd/nc.js";
 import { netstatCommand } from "./cmd/netstat.js";
 import { pingCommand } from "./cmd/ping.js";
 import { ripstatusCommand } from "./cmd/ripstatus.js";
@@ -25,7 +27,9 @@ export function builtinCommands(): CommandRegistry {
     .register(routeCommand)
     .register(hostnameCommand)
     .register(rtqueryCommand)
-    .register(ripstatusCommand);
+    .register(ripstatusCommand)
+    .register(ncCommand)
+    .register(echoCommand);
   r.register(helpCommand(r));
   return r;
 }
