@@ -98,7 +98,7 @@ class Nc {
     p.onInterrupt = () => this.end(130);
     const kill = p.kill.bind(p);
     p.kill = () => {
-      this.stop();
+      this.stop(false);
       kill();
     };
     if (host.tcp === undefined) {
@@ -230,16 +230,20 @@ class Nc {
     this.idle = this.host.timer(this.o.idleSeconds * SECOND, () => this.end(this.ok ? 0 : 1));
   }
 
-  private stop(): void {
+  /**
+   * Releases the sockets. `graceful`: nc exits and the kernel closes its descriptors (a FIN);
+   * otherwise the router crashed, nothing more leaves it, and its TCP forgets the connection.
+   */
+  private stop(graceful = true): void {
     this.idle?.cancel();
     this.idle = undefined;
-    this.listener?.close();
+    if (graceful) this.listener?.close();
     this.listener = undefined;
     const s = this.sock;
     this.sock = undefined;
     if (s !== undefined) {
       s.handlers = {};
-      s.close(); // exit closes the descriptor: the kernel sends its FIN
+      if (graceful) s.close();
     }
   }
 

@@ -9,7 +9,7 @@
  */
 import type { DropReason, PacketClass } from "../core/events.js";
 import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
-import type { Rng } from "../core/rng.js";
+import { Rng } from "../core/rng.js";
 import type { Nanos } from "../core/time.js";
 import {
   buildIcmpPacket,
@@ -124,7 +124,9 @@ export class SimNode implements Host {
     this.ifaces.push(lo);
     this.fib.onChange = (action, r, old) => net.routeChanged(this, action, r, old);
     this.tcp = new TcpStack({
-      rng: rng.fork(0x6),
+      // A stream of its own, seeded from the lab's seed and the node's index: forking `rng`
+      // would draw from it and shift every random choice the node's daemons make after.
+      rng: new Rng((net.seed ^ Math.imul(index + 1, 0x85ebca6b) ^ 0x7c9) >>> 0),
       now: () => this.now(),
       timer: (d, fn) => this.timer(d, fn),
       sourceFor: (dst) => this.localSource(dst),

@@ -163,6 +163,39 @@ describe("tcp: handshake and data", () => {
     expect(closedAt).toBe(75 * SECOND);
   });
 
+  it("listener backlog: a SYN beyond 3/2 of it is dropped unanswered, and its retry 3 s later gets in", () => {
+    const b = bench();
+    const l = b.node("r3").tcp.listen(7777, { backlog: 1 }) as TcpListener;
+    const accepted: TcpSocket[] = [];
+    l.connection = (s) => accepted.push(s);
+    // Both SYNs reach r3 before either handshake completes; r2's, one hop closer, comes first
+    // and r1's finds the queue full.
+    const c1 = b.node("r1").tcp.connect(R3, 7777) as TcpSocket;
+    const c2 = b.node("r2").tcp.connect(R3, 7777) as TcpSocket;
+    b.net.scheduler.runUntil(1 * SECOND);
+    expect([c1.state, c2.state]).toEqual(["SYN_SENT", "ESTABLISHED"]);
+    expect(b.events.some((e) => e.kind === "drop" && e.reason === "listen-queue-full")).toBe(true);
+    b.net.scheduler.runUntil(4 * SECOND);
+    expect(c1.state).toBe("ESTABLISHED");
+    expect(accepted).toHaveLength(2);
+  });
+
+  it("a router crash forgets its connections without a segment; the peer's data then meets a RST", () => {
+    const b = bench();
+    const { accepted } = serve(b);
+    const c = b.node("r1").tcp.connect(R3, 7777) as TcpSocket;
+    const r = collect(c);
+    b.net.scheduler.runUntil(1 * SECOND);
+    const before = b.segs.length;
+    b.node("r3").crash();
+    b.node("r3").boot();
+    expect(b.segs.length).toBe(before);
+    expect(accepted[0]!.state).toBe("CLOSED");
+    c.write(enc("anyone there?"));
+    b.net.scheduler.runUntil(2 * SECOND);
+    expect(r.closed()).toBe("ECONNRESET");
+  });
+
   it("the same seed gives the same segments (seeded ISS and ports)", () => {
     const run = (seed: number) => {
       const b = bench(seed);
