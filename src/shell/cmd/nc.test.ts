@@ -13,9 +13,9 @@ import { runOn } from "../sim.testkit.js";
 const chain = () => buildNetwork(withChainStatics(chainTopology(3)), 1);
 
 /** Starts `line` on `node` in the background; its output collects in `out()`. */
-function background(net: ReturnType<typeof chain>, node: string, line: string) {
+function background(net: ReturnType<typeof chain>, node: string, line: string, user = "root") {
   let out = "";
-  const ctx = simShellContext(net, net.byName.get(node)!, { user: "bob", write: (t) => (out += t) });
+  const ctx = simShellContext(net, net.byName.get(node)!, { user, write: (t) => (out += t) });
   const p = runCommand(ctx, line);
   return { p, out: () => out };
 }
@@ -23,7 +23,7 @@ function background(net: ReturnType<typeof chain>, node: string, line: string) {
 describe("nc", () => {
   it("a listener and a client exchange lines, both end at EOF with status 0", () => {
     const net = chain();
-    const server = background(net, "r3", 'echo "hello back" | nc -l 7777');
+    const server = background(net, "r3", 'echo "hello back" | nc -l 7777', "bob");
     const r = runOn(net, "r1", "echo hello | nc -v 10.0.1.2 7777", { user: "alice" });
     expect(r.out).toBe("Connection to 10.0.1.2 7777 port [tcp/*] succeeded!\nhello back\n");
     expect(r.code).toBe(0);
@@ -83,6 +83,10 @@ describe("nc", () => {
     );
     background(net, "r3", "nc -l 7777");
     expect(runOn(net, "r3", "nc -l 7777")).toMatchObject({ out: "nc: Address already in use\n", code: 1 });
+    expect(runOn(net, "r3", "nc -l 22", { user: "alice" })).toMatchObject({
+      out: "nc: Permission denied\n",
+      code: 1,
+    });
   });
 
   it("Ctrl-C ends a listener; its port is free again", () => {

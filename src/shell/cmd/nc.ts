@@ -7,6 +7,7 @@
 import { parseIpv4 } from "../../core/ip.js";
 import { startNc } from "../../apps/nc.js";
 import type { Command } from "../commands.js";
+import { isPrivileged } from "../context.js";
 import { getopt } from "../getopt.js";
 import { lookupHost } from "../names.js";
 
@@ -123,6 +124,9 @@ export const ncCommand: Command = {
     if (listen) {
       const n = strtonum(portText, 1, PORT_MAX);
       if (typeof n === "string") return fail(`port number ${n}: ${portText}`);
+      // bind(2) of a port below IPPORT_RESERVED (1024) needs root (in_pcbbind_setup): local_listen
+      // fails and netcat.c:367 err(1, NULL)s with the errno.
+      if (n < 1024 && !isPrivileged(ctx)) return fail("Permission denied");
       ports = [n];
     } else {
       const p = buildPorts(portText);
