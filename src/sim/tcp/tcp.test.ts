@@ -3,9 +3,10 @@
  * crossed the wire): handshake, data both ways, close, TIME_WAIT, RST from a closed port,
  * simultaneous close, SYN retransmission and its give-up, loss recovery.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MS, SECOND } from "../../core/time.js";
-import { TCP_ACK, TCP_RST, TCP_SYN } from "../../wire/index.js";
+import { buildTcpPacket, TCP_ACK, TCP_RST, TCP_SYN } from "../../wire/index.js";
 import type { TcpListener, TcpSocket } from "./socket.js";
 import { bench, collect, ip, trace } from "./tcp.testkit.js";
 
@@ -294,5 +295,62 @@ describe("tcp: flow and congestion control", () => {
     const dataSegs = b.segs.filter((s) => s.link === "r1-r2" && s.srcPort !== 7777 && s.payload.length > 0);
     expect(dataSegs.length).toBeGreaterThan(new Set(dataSegs.map((s) => s.seq)).size); // some sent twice
     expect(b.events.some((e) => e.kind === "drop" && e.reason === "loss")).toBe(true);
+  });
+});
+
+describe("tcp: hostile segments", () => {
+  it("random segments aimed at a listener and a live connection never throw, and the stack stays sane", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            toListener: fc.boolean(),
+            seqOff: fc.integer({ min: -70000, max: 70000 }),
+            ackOff: fc.integer({ min: -70000, max: 70000 }),
+            flags: fc.integer({ min: 0, max: 0x3f }),
+            window: fc.integer({ min: 0, max: 0xffff }),
+            payload: fc.uint8Array({ maxLength: 40 }),
+          }),
+          { maxLength: 25 },
+        ),
+        (attacks) => {
+          const b = bench();
+          const { accepted } = serve(b);
+          const c = b.node("r1").tcp.connect(R3, 7777) as TcpSocket;
+          b.net.scheduler.runUntil(1 * SECOND);
+          const server = accepted[0]!;
+          const srv = server as unknown as { rcvNxt: number; sndNxt: number };
+          const r3 = b.node("r3");
+          for (const a of attacks) {
+            const seg = {
+              srcPort: a.toListener ? 40000 : c.localPort,
+              dstPort: 7777,
+              seq: (srv.rcvNxt + a.seqOff) >>> 0,
+              ack: (srv.sndNxt + a.ackOff) >>> 0,
+              flags: a.flags,
+              window: a.window,
+              urgent: 0,
+              options: [],
+              payload: a.payload,
+            };
+            const bytes = buildTcpPacket(
+              { tos: 0, id: 1, dontFrag: true, ttl: 64, src: c.localAddr, dst: R3 },
+              seg,
+            );
+            r3.tcp.input(bytes, 20, bytes.length - 20, c.localAddr, R3, "mallory", () => {});
+            b.net.scheduler.runUntil(b.net.scheduler.now() + 50 * MS);
+          }
+          b.net.scheduler.runUntil(b.net.scheduler.now() + 200 * SECOND);
+          // Everything ends: no timer keeps a connection alive forever after the attack.
+          expect(
+            r3.tcp
+              .connections()
+              .every((x) => x.state === "TIME_WAIT" || x.state === "ESTABLISHED" || x.state === "CLOSE_WAIT"),
+          ).toBe(true);
+          expect(b.node("r1").tcp.connections().length).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
