@@ -190,11 +190,6 @@ export function sendRst(
   );
 }
 
-/** A pure ACK outside any connection's output (not used for data). */
-export function sendAck(c: TcpConnection): void {
-  emitFromConnection(c, c.sndNxt, TCP_ACK, EMPTY);
-}
-
 function emit(stack: TcpStack, src: Ipv4, dst: Ipv4, seg: TcpRepr, user: string): void {
   stack.ip.sendSegment(src, dst, seg, user);
 }
