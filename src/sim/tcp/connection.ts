@@ -29,13 +29,13 @@ import {
   SEND_BUFFER,
   seqAdd,
   seqDiff,
-  seqGe,
   seqGt,
   seqLe,
   seqLt,
   TIME_WAIT,
 } from "./params.js";
 import { RtoEstimator } from "./rto.js";
+import { acceptable, trimToWindow } from "./segment-check.js";
 import type { TcpError, TcpHandlers, TcpSocket, TcpState } from "./socket.js";
 import type { TcpStack } from "./stack.js";
 
@@ -220,14 +220,14 @@ export class TcpConnection implements TcpSocket {
   input(seg: TcpRepr): void {
     if (this.done) return;
     if (this.state === "SYN_SENT") return this.inputSynSent(seg);
-    if (!this.acceptable(seg)) {
+    if (!acceptable(seg, this.rcvNxt, this.rcvAdv)) {
       if (!(seg.flags & TCP_RST)) {
         this.ackNow = true;
         output(this);
       }
       return;
     }
-    const s = this.trimToWindow(seg);
+    const s = trimToWindow(seg, this.rcvNxt);
     if (s.flags & TCP_RST) return this.inputRst(s);
     if (s.flags & TCP_SYN) {
       // RFC 5961 §4 (RFC 9293 §3.10.7.4 fifth): a SYN in a synchronized state gets a challenge ACK.
@@ -296,35 +296,6 @@ export class TcpConnection implements TcpSocket {
     this.setState("SYN_RECEIVED");
     this.sndNxt = this.iss;
     output(this);
-  }
-
-  /** RFC 9293 §3.10.7.4 first: is any of the segment inside the receive window? */
-  private acceptable(seg: TcpRepr): boolean {
-    const len = seg.payload.length + (seg.flags & TCP_SYN ? 1 : 0) + (seg.flags & TCP_FIN ? 1 : 0);
-    const wnd = Math.max(0, seqDiff(this.rcvAdv, this.rcvNxt));
-    const end = seqAdd(this.rcvNxt, wnd);
-    if (len === 0)
-      return wnd === 0 ? seg.seq === this.rcvNxt : seqGe(seg.seq, this.rcvNxt) && seqLt(seg.seq, end);
-    if (wnd === 0) return false;
-    const last = seqAdd(seg.seq, len - 1);
-    return (
-      (seqGe(seg.seq, this.rcvNxt) && seqLt(seg.seq, end)) || (seqGe(last, this.rcvNxt) && seqLt(last, end))
-    );
-  }
-
-  /** Cuts off what was already received (and the SYN bit with it) so the segment starts at or after rcv.nxt. */
-  private trimToWindow(seg: TcpRepr): TcpRepr {
-    let skip = seqDiff(this.rcvNxt, seg.seq);
-    if (skip <= 0) return seg;
-    let flags = seg.flags;
-    let seq = seg.seq;
-    if (flags & TCP_SYN) {
-      flags &= ~TCP_SYN;
-      seq = seqAdd(seq, 1);
-      skip--;
-    }
-    const cut = Math.min(skip, seg.payload.length);
-    return { ...seg, flags, seq: seqAdd(seq, cut), payload: seg.payload.subarray(cut) };
   }
 
   /** RFC 9293 §3.10.7.4 second, with RFC 5961 §3.2: only a RST at exactly rcv.nxt resets. */
