@@ -20,4 +20,17 @@ describe("README", () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(shown);
   });
+
+  it("shows the real output of its nc scenario (TCP and nc)", () => {
+    const text = readFileSync(join(ROOT, "README.md"), "utf8");
+    const block =
+      /\$ cat > nc\.txt <<'\.'\n([\s\S]*?)\n\.\n\$ npx routelab run (\S+) --script nc\.txt\n([\s\S]*?)```/.exec(
+        text,
+      );
+    expect(block, "README's nc block").not.toBeNull();
+    const [, script, topology, shown] = block!;
+    const r = routelab(["run", topology!, "--script", "-"], `${script}\n`);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(shown);
+  });
 });

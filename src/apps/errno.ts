@@ -16,6 +16,10 @@ const STRERROR: Record<string, string> = {
   EHOSTDOWN: "Host is down",
   EADDRINUSE: "Address already in use",
   ENOBUFS: "No buffer space available",
+  EADDRNOTAVAIL: "Can't assign requested address",
+  ECONNREFUSED: "Connection refused",
+  ECONNRESET: "Connection reset by peer",
+  ETIMEDOUT: "Operation timed out",
 };
 
 /** The message FreeBSD's strerror gives for an errno name. */

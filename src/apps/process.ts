@@ -26,6 +26,10 @@ export interface Program {
    * timers or sockets acts after it.
    */
   kill(): void;
+  /** Standard input, for programs that read it (nc): text as it arrives. */
+  input?(text: string): void;
+  /** End of standard input (the writer of a pipe finished, or Ctrl-D). */
+  endInput?(): void;
 }
 
 /** Exit status of a process killed by SIGINT, as sh reports it (128 + 2). */
@@ -37,6 +41,9 @@ export const EXIT_SIGKILL = 137;
 export class ProgramState implements Program {
   private code: number | undefined;
   private waiters: ((code: number) => void)[] = [];
+  /** Set by programs that read standard input (nc). */
+  input?: (text: string) => void;
+  endInput?: () => void;
   /** Set by the program: what Ctrl-C does. Default: end with 130. */
   onInterrupt: () => void = () => this.exit(EXIT_SIGINT);
 

@@ -27,7 +27,9 @@ export type DropReason =
   // ARP never answered: the packet held for it was replaced by a newer one (one is held per
   // neighbour) or its incomplete entry timed out (FreeBSD if_ether.c la_hold, arpt_down)
   | "unresolved"
-  | "broadcast"; // a directed broadcast a router will not forward (ICMP host unreachable sent back)
+  | "broadcast" // a directed broadcast a router will not forward (ICMP host unreachable sent back)
+  | "tcp-reset" // TCP segment no socket takes: a RST is sent back (RFC 9293 §3.10.7.1)
+  | "listen-queue-full"; // SYN to a listener whose backlog is full: dropped unanswered, the peer retries
 
 /** What kind of packet, for colours and filters in the picture. */
 export type PacketClass =
@@ -38,6 +40,7 @@ export type PacketClass =
   | "rip"
   | "udp"
   | "arp" // ARP requests and replies (link layer)
+  | "tcp"
   | "other";
 
 interface BaseEvent {
@@ -124,8 +127,24 @@ export interface CommandEvent extends BaseEvent {
   exit?: number;
 }
 
+/** A TCP connection on `node` changed state (RFC 9293 §3.3.2 names: SYN_SENT, ESTABLISHED, ...). */
+export interface SocketEvent extends BaseEvent {
+  kind: "socket";
+  node: string;
+  user: string;
+  proto: "tcp";
+  /** "10.0.10.1:49152" */
+  local: string;
+  remote: string;
+  from: string;
+  state: string;
+  /** Why it closed, as an errno name (ECONNREFUSED, ECONNRESET, ETIMEDOUT). */
+  error?: string;
+}
+
 export type LabEvent =
   | HopEvent
+  | SocketEvent
   | DeliverEvent
   | DropEvent
   | RouteEvent

@@ -7,9 +7,11 @@
  */
 import { CommandRegistry } from "./commands.js";
 import { arpCommand } from "./cmd/arp.js";
+import { echoCommand } from "./cmd/echo.js";
 import { helpCommand } from "./cmd/help.js";
 import { hostnameCommand } from "./cmd/hostname.js";
 import { ifconfigCommand } from "./cmd/ifconfig.js";
+import { ncCommand } from "./cmd/nc.js";
 import { netstatCommand } from "./cmd/netstat.js";
 import { pingCommand } from "./cmd/ping.js";
 import { routeCommand } from "./cmd/route.js";
@@ -25,7 +27,9 @@ export function builtinCommands(): CommandRegistry {
     .register(ifconfigCommand)
     .register(routeCommand)
     .register(hostnameCommand)
-    .register(arpCommand);
+    .register(arpCommand)
+    .register(ncCommand)
+    .register(echoCommand);
   for (const c of ROUTING_COMMANDS) r.register(c);
   r.register(helpCommand(r));
   return r;

@@ -3,8 +3,9 @@
  * Splits a command line into words the way sh(1) does for simple commands: blanks separate
  * words; '…' keeps everything literally; "…" keeps everything but lets \ escape " \ $ `;
  * a backslash outside quotes escapes the next character; `#` at the start of a word begins a
- * comment. Operators (| ; < > ( ) and a `&` not at the end) are refused with a clear message
- * rather than half-supported; a trailing `&` is the caller's (background) business.
+ * comment. Operators (; < > ( ) and a `&` not at the end) are refused with a clear message
+ * rather than half-supported; a trailing `&` is the caller's (background) business. `|` is
+ * refused by splitWords and split by splitPipeline (shell/run.ts runs `A | B`).
  */
 
 export type ParseResult = { ok: true; words: string[] } | { ok: false; error: string };
@@ -13,7 +14,30 @@ const OPERATORS = new Set(["|", ";", "<", ">", "(", ")", "&"]);
 
 /** Splits `line` into words, or explains in one line why it cannot. */
 export function splitWords(line: string): ParseResult {
-  const words: string[] = [];
+  const r = split(line, false);
+  return r.ok ? { ok: true, words: r.commands[0]! } : r;
+}
+
+/**
+ * Splits a pipeline `A | B` into the words of each command (sh's `|`); the other operators
+ * are refused as splitWords refuses them. An empty command beside a `|` is sh's syntax error.
+ */
+export function splitPipeline(
+  line: string,
+): { ok: true; commands: string[][] } | { ok: false; error: string } {
+  const r = split(line, true);
+  if (!r.ok) return r;
+  if (r.commands.length > 1 && r.commands.some((c) => c.length === 0))
+    return { ok: false, error: 'Syntax error: "|" unexpected' };
+  return r;
+}
+
+function split(
+  line: string,
+  pipes: boolean,
+): { ok: true; commands: string[][] } | { ok: false; error: string } {
+  const commands: string[][] = [];
+  let words: string[] = [];
   let word = "";
   let inWord = false;
   let i = 0;
@@ -64,6 +88,15 @@ export function splitWords(line: string): ParseResult {
       i += 2;
       continue;
     }
+    if (c === "|" && pipes) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+      commands.push(words);
+      words = [];
+      i++;
+      continue;
+    }
     if (OPERATORS.has(c))
       return { ok: false, error: `Syntax error: "${c}" is not supported here (one command per line)` };
     word += c;
@@ -71,7 +104,8 @@ export function splitWords(line: string): ParseResult {
     i++;
   }
   if (inWord) words.push(word);
-  return { ok: true, words };
+  commands.push(words);
+  return { ok: true, commands };
 }
 
 /** Strips a trailing unquoted `&` (run in the background); returns the rest and whether it was there. */

@@ -13,12 +13,12 @@
  * command, `sh: Syntax error: …` (exit 2) for a line it cannot split.
  */
 import { LabError } from "../core/errors.js";
-import { exited, type Program, type ProgramIo } from "../apps/process.js";
+import { exited, type Program, type ProgramIo, ProgramState } from "../apps/process.js";
 import { builtinCommands } from "./builtins.js";
 import type { CommandRegistry } from "./commands.js";
 import type { ShellContext } from "./context.js";
 import { EXIT_SOFTWARE } from "./later.js";
-import { splitWords } from "./parse.js";
+import { splitPipeline, splitWords } from "./parse.js";
 
 /** Exit status of sh for a command it cannot find. */
 export const EXIT_NOT_FOUND = 127;
@@ -28,17 +28,27 @@ export { EXIT_SOFTWARE } from "./later.js";
 
 let defaultCommands: CommandRegistry | undefined;
 
-/** Runs `line` on the node of `ctx`. A trailing `&` must have been removed by the caller. */
+/** Runs `line` (a command, or `A | B`) on the node of `ctx`. A trailing `&` must have been removed by the caller. */
 export function runCommand(ctx: ShellContext, line: string, commands?: CommandRegistry): Program {
   if (commands === undefined && defaultCommands === undefined) defaultCommands = builtinCommands();
   const registry = commands ?? defaultCommands!;
   const io = ioOf(ctx);
-  const parsed = splitWords(line);
+  const parsed = splitPipeline(line);
   if (!parsed.ok) {
     io.err(`sh: ${parsed.error}\n`);
     return exited(EXIT_SYNTAX);
   }
-  const [name, ...args] = parsed.words;
+  if (parsed.commands.length > 2) {
+    io.err("sh: a pipeline of more than two commands is not supported here\n");
+    return exited(EXIT_SYNTAX);
+  }
+  if (parsed.commands.length === 2)
+    return runPipe(ctx, registry, parsed.commands[0]!, parsed.commands[1]!, io);
+  return start(ctx, registry, parsed.commands[0]!, io);
+}
+
+function start(ctx: ShellContext, registry: CommandRegistry, words: string[], io: ProgramIo): Program {
+  const [name, ...args] = words;
   if (name === undefined) return exited(0);
   const cmd = registry.get(name);
   if (cmd === undefined) {
@@ -55,6 +65,46 @@ export function runCommand(ctx: ShellContext, line: string, commands?: CommandRe
     io.err(`${name}: ${msg}\n`);
     return exited(EXIT_SOFTWARE);
   }
+}
+
+/**
+ * `A | B`: B starts first (sh forks both), A's standard output becomes B's standard input as it
+ * is written, A's end is B's end of input. The pipeline's status is B's; Ctrl-C and a crash
+ * reach both. A program that reads no input (B without `input`) just never sees A's output.
+ */
+function runPipe(
+  ctx: ShellContext,
+  registry: CommandRegistry,
+  a: string[],
+  b: string[],
+  io: ProgramIo,
+): Program {
+  const right = start(ctx, registry, b, io);
+  const left = start(ctx, registry, a, {
+    out: (t) => {
+      if (right.exitCode === undefined) right.input?.(t);
+    },
+    err: io.err,
+  });
+  left.onExit(() => {
+    if (right.exitCode === undefined) right.endInput?.();
+  });
+  const p = new ProgramState();
+  right.onExit((code) => {
+    if (left.exitCode === undefined) left.interrupt();
+    p.exit(code);
+  });
+  p.onInterrupt = () => {
+    left.interrupt();
+    right.interrupt();
+  };
+  const kill = p.kill.bind(p);
+  p.kill = () => {
+    left.kill();
+    right.kill();
+    kill();
+  };
+  return p;
 }
 
 /** The context's two output streams as a ProgramIo (stderr falls back to stdout). */

@@ -8,6 +8,15 @@ import type { PacketClass } from "../core/events.js";
 import type { Ipv4 } from "../core/ip.js";
 import type { Rng } from "../core/rng.js";
 import type { Nanos } from "../core/time.js";
+import type { TcpError, TcpListener, TcpOpenOptions, TcpSocket } from "./tcp/socket.js";
+
+/** TCP sockets of a node (sim/tcp): the BSD calls, event-driven. */
+export interface TcpApi {
+  /** Active open to dst:port; an errno at once when no segment can leave (no route, port in use). */
+  connect(dst: Ipv4, port: number, opts?: TcpOpenOptions): TcpSocket | TcpError;
+  /** Passive open on `port` of every address of the node. */
+  listen(port: number, opts?: TcpOpenOptions): TcpListener | TcpError;
+}
 
 export interface TimerHandle {
   cancel(): void;
@@ -148,6 +157,8 @@ export interface Host {
   lookup(dst: Ipv4): { gateway: Ipv4; iface: number; len: number; source: string } | undefined;
   /** Called when an interface goes up or down. */
   onInterfaceChange(fn: (iface: HostInterface) => void): { close(): void };
+  /** TCP, where the engine has it (the simulator does). */
+  readonly tcp?: TcpApi;
 }
 
 /** A routing protocol plugged into a node (ns-3's Ipv4RoutingProtocol, BIRD's proto hooks). */

@@ -9,3 +9,4 @@ export * from "./node.js";
 export * from "./packet.js";
 export * from "./pacer.js";
 export * from "./scheduler.js";
+export * from "./tcp/index.js";

@@ -7,6 +7,7 @@
  * summaries (string work) are built only then.
  */
 import type { DropReason, LabEvent, PacketClass } from "../core/events.js";
+import type { TcpStateChange } from "./tcp/stack.js";
 import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { Rng } from "../core/rng.js";
 import { classify, summarizeFrame } from "../wire/index.js";
@@ -144,6 +145,25 @@ export class Network {
       source: r.source,
       reason: reasonText(node.reason),
     });
+  }
+
+  /** A TCP connection on `node` changed state. */
+  socketChanged(node: SimNode, c: TcpStateChange): void {
+    const tr = this.trace;
+    if (tr === null) return;
+    const e: LabEvent = {
+      kind: "socket",
+      t: this.scheduler.now(),
+      node: node.name,
+      user: c.user,
+      proto: "tcp",
+      local: c.local,
+      remote: c.remote,
+      from: c.from,
+      state: c.state,
+    };
+    if (c.error !== undefined) e.error = c.error;
+    tr(e);
   }
 
   counters(): PacketCounters {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../core/events.js";
+import { Rng } from "../core/rng.js";
 import { MS, SECOND } from "../core/time.js";
 import {
   buildUdpPacket,
@@ -166,5 +167,17 @@ describe("forwarding", () => {
     });
     expect(net.dropsByReason["queue-full"]).toBeGreaterThan(0);
     expect(net.created).toBe(net.delivered + net.dropped);
+  });
+});
+
+describe("random streams", () => {
+  it("the node's TCP draws nothing from the node's stream, so daemons' timers are as before TCP", () => {
+    // Network: root Rng(seed), lossRng = fork(0x1055), node i = fork(i + 1); SimNode forks procRng.
+    const net = buildNetwork(chainTopology(2), 9);
+    const root = new Rng(9);
+    root.fork(0x1055);
+    const r1 = root.fork(1);
+    r1.fork(0x9e37);
+    expect(net.byName.get("r1")!.rng.u32()).toBe(r1.u32());
   });
 });

@@ -10,19 +10,21 @@
  */
 import type { DropReason, PacketClass } from "../core/events.js";
 import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
-import { interfaceMac } from "../core/mac.js";
-import type { Rng } from "../core/rng.js";
 import { LabError } from "../core/errors.js";
+import { interfaceMac } from "../core/mac.js";
+import { Rng } from "../core/rng.js";
 import type { Nanos } from "../core/time.js";
 import {
   buildIcmpPacket,
   buildIpPacket,
+  buildTcpPacket,
   buildUdpPacket,
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
   ICMP_ECHO_REQUEST,
   ICMP_TIME_EXCEEDED,
   IPPROTO_ICMP,
+  IPPROTO_TCP,
   IPPROTO_UDP,
   type Ipv4Fields,
   ipv4DecrementTtl,
@@ -42,6 +44,7 @@ import {
   UNREACH_HOST,
   UNREACH_PORT,
   UNREACH_PROTOCOL,
+  type TcpRepr,
   WireError,
 } from "../wire/index.js";
 import { type ArpEntry, arpFlush, arpIfInit } from "./arp.js";
@@ -63,6 +66,7 @@ import type {
 import { Iface } from "./iface.js";
 import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
+import { type TcpInputResult, TcpStack } from "./tcp/stack.js";
 
 const DEFAULT_TTL = 64;
 /** The most an IPv4 datagram carries after its 20-byte header (total length is 16 bits). */
@@ -94,6 +98,8 @@ export class SimNode implements Host {
   private readonly processes = new Set<() => void>();
   /** Static routes from the topology, restored at reboot. */
   readonly configuredStatics: RouteSpec[] = [];
+  /** TCP: its sockets, and protocol 6 delivered to it (sim/tcp). */
+  readonly tcp: TcpStack;
   // Counters (netstat -s style)
   forwarded = 0;
   delivered = 0;
@@ -113,6 +119,17 @@ export class SimNode implements Host {
     lo.node = this;
     this.ifaces.push(lo);
     this.fib.onChange = (action, r, old) => net.routeChanged(this, action, r, old);
+    this.tcp = new TcpStack({
+      // A stream of its own, seeded from the lab's seed and the node's index: forking `rng`
+      // would draw from it and shift every random choice the node's daemons make after.
+      rng: new Rng((net.seed ^ Math.imul(index + 1, 0x85ebca6b) ^ 0x7c9) >>> 0),
+      now: () => this.now(),
+      timer: (d, fn) => this.timer(d, fn),
+      sourceFor: (dst) => this.localSource(dst),
+      isLocal: (a) => this.isLocal(a),
+      sendSegment: (src, dst, seg, user) => this.sendTcp(src, dst, seg, user),
+      stateChanged: (e) => net.socketChanged(this, e),
+    });
   }
 
   // ---- construction -------------------------------------------------------------------------
@@ -304,6 +321,25 @@ export class SimNode implements Host {
       src: opts.src ?? (iface === 0 ? dst : this.ifaces[iface]!.addr),
       dst,
     };
+  }
+
+  /** The source address of a locally generated packet to `dst` (the outgoing interface's), or why none. */
+  localSource(dst: number): number | "ENETUNREACH" | "EHOSTUNREACH" | "ENETDOWN" {
+    const out = this.route(dst, {});
+    // route() picks no neighbour, so ARP's EHOSTDOWN cannot come from it; nor can EMSGSIZE.
+    if (typeof out === "string") return out === "EMSGSIZE" || out === "EHOSTDOWN" ? "ENETDOWN" : out;
+    return out.iface === 0 ? dst : this.ifaces[out.iface]!.addr;
+  }
+
+  /** Sends one TCP segment (sim/tcp's send path): DF set, as FreeBSD's path MTU discovery does. */
+  private sendTcp(src: number, dst: number, seg: TcpRepr, user: string): SendResult {
+    const out = this.route(dst, {});
+    if (typeof out === "string") return { ok: false, error: out };
+    const bytes = buildTcpPacket(
+      { tos: 0, id: this.nextId(), dontFrag: true, ttl: DEFAULT_TTL, src, dst },
+      seg,
+    );
+    return this.output(bytes, out, { user, cls: "tcp" });
   }
 
   // ---- output -------------------------------------------------------------------------------
@@ -556,6 +592,7 @@ export class SimNode implements Host {
       h({ src, dst, srcPort: u.srcPort, dstPort: u.dstPort, ttl: ipv4Ttl(b), iface, payload: u.payload });
       return;
     }
+    if (proto === IPPROTO_TCP) return this.deliverTcp(pkt, total);
     const raw = this.ipHandlers.get(proto);
     if (raw !== undefined) {
       net.deliver(this, pkt);
@@ -576,6 +613,19 @@ export class SimNode implements Host {
     // took the datagram (icmp_error skips multicast and broadcast, as icmpError does).
     net.drop(this, pkt, "proto-unreachable");
     this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_PROTOCOL);
+  }
+
+  /** Protocol 6: unicast to one of our addresses goes to the TCP stack, which says what became of it. */
+  private deliverTcp(pkt: Packet, total: number): void {
+    const b = pkt.bytes;
+    const dst = ipv4Dst(b);
+    if (!this.isLocal(dst)) return this.net.drop(this, pkt, "not-for-us");
+    this.tcp.input(b, 20, total - 20, ipv4Src(b), dst, pkt.user, (r) => this.tcpVerdict(pkt, r));
+  }
+
+  private tcpVerdict(pkt: Packet, r: TcpInputResult): void {
+    if (r === "delivered") this.net.deliver(this, pkt);
+    else this.net.drop(this, pkt, r === "ignored" ? "not-for-us" : r);
   }
 
   /** Our address facing `dst` (ICMP source selection, as FreeBSD's icmp_reflect). */
@@ -673,6 +723,7 @@ export class SimNode implements Host {
     for (const d of this.daemons) d.stop();
     this.up = false;
     this.udpSockets.clear();
+    this.tcp.reset();
     this.icmpListeners = [];
     this.ifaceWatchers = [];
     this.groups.clear();

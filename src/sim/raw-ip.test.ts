@@ -9,6 +9,9 @@ import { LabError } from "../core/errors.js";
 import type { LabEvent } from "../core/events.js";
 import { SECOND } from "../core/time.js";
 import {
+  ETHERNET_HEADER_LEN,
+  ETHERTYPE_IPV4,
+  ethernetType,
   ICMP_DEST_UNREACH,
   internetChecksum,
   ipv4Protocol,
@@ -28,7 +31,10 @@ function chain(n: number) {
   const events: LabEvent[] = [];
   const wire: Uint8Array[] = [];
   net.trace = (e) => events.push(e);
-  net.capture = (_link, _t, bytes) => wire.push(bytes.slice());
+  // The IPv4 datagrams inside the links' Ethernet frames (ARP left out).
+  net.capture = (_link, _t, frame) => {
+    if (ethernetType(frame) === ETHERTYPE_IPV4) wire.push(frame.slice(ETHERNET_HEADER_LEN));
+  };
   return { net, events, wire, node: (name: string) => net.byName.get(name)! };
 }
 

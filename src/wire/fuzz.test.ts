@@ -7,10 +7,11 @@ import { describe, expect, it } from "vitest";
 import { WireError } from "./error.js";
 import { ICMP_ECHO_REQUEST, parseIcmp, quoteOriginal } from "./icmp.js";
 import { ipv4DecrementTtl, ipv4HeaderChecksumOk, parseIpv4 } from "./ipv4.js";
-import { buildIcmpPacket, buildUdpPacket } from "./packet.js";
+import { buildIcmpPacket, buildTcpPacket, buildUdpPacket } from "./packet.js";
 import { parsePcap, pcapFileHeader, pcapRecord } from "./pcap.js";
 import { emitRip, parseRip, RIP_PORT } from "./rip.js";
 import { classify, summarize } from "./summary.js";
+import { parseTcp, parseTcpOptions, TCP_SYN } from "./tcp.js";
 import { parseUdp } from "./udp.js";
 
 const IP = { tos: 0, id: 1, dontFrag: false, ttl: 64, src: 0x0a000001, dst: 0x0a000002 };
@@ -25,6 +26,22 @@ const SEEDS: Uint8Array[] = [
       version: 2,
       entries: [{ afi: 2, tag: 0, addr: 0x0a000000, mask: 0xff000000, nextHop: 0, metric: 1 }],
     }),
+  }),
+  buildTcpPacket(IP, {
+    srcPort: 1024,
+    dstPort: 7777,
+    seq: 1,
+    ack: 0,
+    flags: TCP_SYN,
+    window: 65535,
+    urgent: 0,
+    options: [
+      { kind: "mss", mss: 1460 },
+      { kind: "nop" },
+      { kind: "wscale", shift: 3 },
+      { kind: "sack-permitted" },
+    ],
+    payload: new Uint8Array(4),
   }),
 ];
 
@@ -49,7 +66,7 @@ function valueOrWireError(x: unknown): boolean {
 }
 
 describe("fuzz: parsers never throw", () => {
-  it("ipv4, icmp, udp, rip over arbitrary bytes and offsets", () => {
+  it("ipv4, icmp, udp, tcp, rip over arbitrary bytes and offsets", () => {
     fc.assert(
       fc.property(
         arbBytes,
@@ -60,6 +77,10 @@ describe("fuzz: parsers never throw", () => {
           expect(valueOrWireError(parseIcmp(b, off, len))).toBe(true);
           expect(valueOrWireError(parseUdp(b, off, len, 1, 2))).toBe(true);
           expect(valueOrWireError(parseRip(b, off, len))).toBe(true);
+          expect(valueOrWireError(parseTcp(b, off, len, 1, 2))).toBe(true);
+          expect(valueOrWireError(parseTcpOptions(b, Math.max(0, off), Math.min(b.length, off + len)))).toBe(
+            true,
+          );
           expect(valueOrWireError(parseRip(b))).toBe(true);
           expect(typeof summarize(b)).toBe("string");
           expect(typeof classify(b)).toBe("string");

@@ -1,5 +1,5 @@
 /**
- * @module wire — pure packet codecs (IPv4, ICMP, UDP, RIPv2, pcap): byte accessors, plain Reprs,
+ * @module wire — pure packet codecs (IPv4, ICMP, UDP, TCP, RIPv2, pcap): byte accessors, plain Reprs,
  * `parseX` returning a WireError on bad bytes, `emitX` writing into a buffer. Imports only core;
  * runs in the browser.
  */
@@ -11,6 +11,7 @@ export * from "./arp.js";
 export * from "./icmp.js";
 export * from "./ipv4.js";
 export * from "./packet.js";
+export * from "./tcp.js";
 export * from "./udp.js";
 export * from "./pcap.js";
 export * from "./rip.js";

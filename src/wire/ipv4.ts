@@ -22,6 +22,7 @@ import { get16 as u16, put16, put32 } from "./bytes.js";
 
 export const IPV4_HEADER_LEN = 20;
 export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 
 /** Field offsets (smoltcp's `mod field`). */

@@ -5,7 +5,8 @@
  */
 import { allocBytes } from "./bytes.js";
 import { emitIcmp, type IcmpRepr, icmpLen } from "./icmp.js";
-import { emitIpv4, IPPROTO_ICMP, IPPROTO_UDP, IPV4_HEADER_LEN, type Ipv4Repr } from "./ipv4.js";
+import { emitIpv4, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IPV4_HEADER_LEN, type Ipv4Repr } from "./ipv4.js";
+import { emitTcp, type TcpRepr, tcpLen } from "./tcp.js";
 import { emitUdp, type UdpRepr, udpLen } from "./udp.js";
 
 /** The IP header fields a builder takes from its caller (protocol and length follow from the payload). */
@@ -70,5 +71,26 @@ export function buildIpPacket(ip: Ipv4Fields, protocol: number, payload: Uint8Ar
     b,
   );
   b.set(payload, IPV4_HEADER_LEN);
+  return b;
+}
+
+/** A complete IPv4 datagram carrying one TCP segment. */
+export function buildTcpPacket(ip: Ipv4Fields, tcp: TcpRepr): Uint8Array {
+  const payloadLen = tcpLen(tcp);
+  const b = allocBytes(IPV4_HEADER_LEN + payloadLen);
+  emitIpv4(
+    {
+      tos: ip.tos,
+      id: ip.id,
+      dontFrag: ip.dontFrag,
+      ttl: ip.ttl,
+      protocol: IPPROTO_TCP,
+      src: ip.src,
+      dst: ip.dst,
+      payloadLen,
+    },
+    b,
+  );
+  emitTcp(tcp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
   return b;
 }

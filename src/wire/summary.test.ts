@@ -58,9 +58,14 @@ describe("summarize and classify", () => {
 
   it("other protocols and garbage", () => {
     const b = new Uint8Array(40);
-    emitIpv4({ ...IP, protocol: 6, payloadLen: 20 }, b);
-    expect(summarize(b)).toBe("IPv4 proto 6");
+    emitIpv4({ ...IP, protocol: 47, payloadLen: 20 }, b);
+    expect(summarize(b)).toBe("IPv4 proto 47");
     expect(classify(b)).toBe("other");
+    // TCP with a zero data offset: named, not decoded (tcp.test.ts has the real segments).
+    emitIpv4({ ...IP, protocol: 6, payloadLen: 20 }, b);
+    expect(summarize(b)).toBe("TCP 0 > 0 (bad header length)");
+    expect(classify(b)).toBe("tcp");
+    expect(summarize(b.subarray(0, 30))).toBe("TCP (truncated)");
     expect(summarize(new Uint8Array(3))).toBe("malformed");
     expect(summarize(new Uint8Array(20).fill(0x60))).toBe("malformed");
     expect(classify(new Uint8Array(0))).toBe("other");

@@ -1,12 +1,12 @@
 /**
  * @module wire/summary
  * One-line descriptions and classes of IPv4 datagrams for the event log and the packet picture
- * ("ICMP echo request id=0x1234 seq=3", "RIPv2 response, 7 routes"). Called for every packet
+ * ("ICMP echo request id=0x1234 seq=3", "RIPv2 response, 7 routes", "TCP 1024 > 7777: Flags [S], seq 1, win 65535, options [mss 1460], length 0"). Called for every packet
  * event, so it reads fields in place and verifies no checksums; it must never throw, whatever
  * the bytes (a dropped packet may be exactly the malformed one).
  */
 import type { PacketClass } from "../core/events.js";
-import { get16 } from "./bytes.js";
+import { get16, get32 } from "./bytes.js";
 import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
@@ -14,11 +14,12 @@ import {
   ICMP_TIME_EXCEEDED,
   UNREACH_PORT,
 } from "./icmp.js";
-import { IPPROTO_ICMP, IPPROTO_UDP } from "./ipv4.js";
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from "./ipv4.js";
 import { ARP_LEN, ARPOP_REPLY, ARPOP_REQUEST } from "./arp.js";
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from "./ethernet.js";
 import { formatIpv4 } from "../core/ip.js";
 import { formatMac } from "../core/mac.js";
+import { parseTcpOptions, tcpFlagsText, tcpOptionText } from "./tcp.js";
 import { RIP_ENTRY_LEN, RIP_HEADER_LEN, RIP_INFINITY, RIP_PORT, RIP_REQUEST, RIP_RESPONSE } from "./rip.js";
 
 /** First and last UDP destination port counted as a traceroute probe (base 33434, FreeBSD). */
@@ -72,6 +73,7 @@ export function classify(ip: Uint8Array): PacketClass {
     if (isTraceroutePort(dp)) return "traceroute";
     return "udp";
   }
+  if (proto === IPPROTO_TCP) return "tcp";
   return "other";
 }
 
@@ -126,6 +128,29 @@ function udpText(ip: Uint8Array, o: number, end: number): string {
   return `UDP ${sp} > ${dp}`;
 }
 
+/**
+ * A TCP segment as tcpdump -S prints it after the addresses (print-tcp.c): ports, then
+ * `Flags [S.], seq 1:7, ack 9, win 65535, options [mss 1460], length 6`. The sequence range is
+ * printed when the segment carries data, SYN, FIN or RST; `ack` when the ACK flag is set.
+ */
+function tcpText(ip: Uint8Array, o: number, end: number): string {
+  if (end - o < 20) return "TCP (truncated)";
+  const hl = (ip[o + 12]! >>> 4) * 4;
+  if (hl < 20 || o + hl > end) return `TCP ${get16(ip, o)} > ${get16(ip, o + 2)} (bad header length)`;
+  const flags = ip[o + 13]!;
+  const seq = get32(ip, o + 4);
+  const len = end - o - hl;
+  let s = `TCP ${get16(ip, o)} > ${get16(ip, o + 2)}: Flags [${tcpFlagsText(flags)}]`;
+  if (len > 0 || flags & 0x07) s += len > 0 ? `, seq ${seq}:${(seq + len) >>> 0}` : `, seq ${seq}`;
+  if (flags & 0x10) s += `, ack ${get32(ip, o + 8)}`;
+  s += `, win ${get16(ip, o + 14)}`;
+  if (hl > 20) {
+    const opts = parseTcpOptions(ip, o + 20, o + hl);
+    s += Array.isArray(opts) ? `, options [${opts.map(tcpOptionText).join(",")}]` : ", options [bad opts]";
+  }
+  return `${s}, length ${len}`;
+}
+
 /** A short human description of a datagram; "malformed" when the IPv4 header is unusable. */
 export function summarize(ip: Uint8Array): string {
   const pb = payloadBounds(ip);
@@ -134,6 +159,7 @@ export function summarize(ip: Uint8Array): string {
   const proto = ip[9]!;
   if (proto === IPPROTO_ICMP) return icmpText(ip, o, end);
   if (proto === IPPROTO_UDP) return udpText(ip, o, end);
+  if (proto === IPPROTO_TCP) return tcpText(ip, o, end);
   return `IPv4 proto ${proto}`;
 }
 

@@ -147,6 +147,7 @@ export const CLASS_LABEL: Record<PacketClass, string> = {
   rip: "RIP update",
   udp: "UDP",
   arp: "ARP",
+  tcp: "TCP segment",
   other: "other",
 };
 

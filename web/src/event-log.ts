@@ -65,6 +65,14 @@ function describe(e: StreamEvent): Entry | null {
       };
     case "node":
       return { t: e.t, kind: "node", user: "", nodes: [e.node], text: `${e.node} ${e.state}` };
+    case "socket":
+      return {
+        t: e.t,
+        kind: "socket",
+        user: e.user,
+        nodes: [e.node],
+        text: `${e.node} tcp ${e.local} ↔ ${e.remote} ${e.from} → ${e.state}${e.error !== undefined ? ` (${e.error})` : ""}`,
+      };
     case "command":
       return {
         t: e.t,

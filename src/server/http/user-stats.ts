@@ -9,7 +9,7 @@
  *   a router's own address);
  * - `delivered` when it reaches the node it was addressed to. One that got there and found
  *   nobody (`port-unreachable`, as traceroute's last probes do; `proto-unreachable`;
- *   `no-listener`) was delivered by the network too: its refusal goes under `refusedBy`;
+ *   `no-listener`; a TCP segment answered by a RST, `tcp-reset`, or a SYN a full listener dropped) was delivered by the network too: its refusal goes under `refusedBy`;
  * - `answered` when a router on the way stopped it and said so: TTL expired (ICMP time
  *   exceeded, each of traceroute's probes but the last) or no route (ICMP unreachable). A
  *   router sends those about every packet it was forwarding except an ICMP error (RFC 1812
@@ -43,7 +43,13 @@ export interface UserCounters {
 }
 
 /** Drop reasons that mean the packet arrived where it was sent and nobody took it. */
-const ARRIVED: ReadonlySet<DropReason> = new Set(["port-unreachable", "proto-unreachable", "no-listener"]);
+const ARRIVED: ReadonlySet<DropReason> = new Set([
+  "port-unreachable",
+  "proto-unreachable",
+  "no-listener",
+  "tcp-reset",
+  "listen-queue-full",
+]);
 /** Drop reasons a forwarding router answers with an ICMP error (sim/node.ts `input`). */
 const ANSWERED: ReadonlySet<DropReason> = new Set(["ttl-expired", "no-route", "broadcast"]);
 
