@@ -10,7 +10,7 @@
  * the network. Results go to stdout as a table, and to `--json FILE`; progress goes to stderr.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job } from "./child.js";
@@ -169,6 +169,14 @@ async function main(): Promise<number> {
     (t) => wanted(opts, `rip ${t.name}`) || wanted(opts, `converge ${t.name}`),
   );
   const peer = opts.noPeer ? { ok: false as const, reason: "--no-peer" } : ensurePeer(opts.peer);
+  const peerOpt = opts.noPeer
+    ? { ok: false as const, reason: "--no-peer" }
+    : existsSync(opts.peerOpt)
+      ? { ok: true as const, path: opts.peerOpt }
+      : {
+          ok: false as const,
+          reason: `no ${opts.peerOpt} (build it once, outside the bench: ../shared/bench/ns3/build-optimized.sh ${opts.peerOpt})`,
+        };
   const dir = mkdtempSync(join(tmpdir(), "routelab-bench-"));
   const report: Report = {
     machine: {
@@ -182,6 +190,7 @@ async function main(): Promise<number> {
     runs: opts.runs,
     quick: opts.quick,
     peer: peer.ok ? { path: peer.path } : { skipped: peer.reason },
+    peerOpt: peerOpt.ok ? { path: peerOpt.path } : { skipped: peerOpt.reason },
     scheduler: [],
     forward: [],
     rip: [],
@@ -208,7 +217,9 @@ async function main(): Promise<number> {
     (doSched ? sched.length * opts.runs : 0) +
       (doForward ? 2 * opts.runs : 0) +
       ripTopos.length * opts.runs +
-      (peer.ok ? ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length * opts.runs : 0) +
+      ((peer.ok ? 1 : 0) + (peerOpt.ok ? 1 : 0)) *
+        ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length *
+        opts.runs +
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
       (doCli ? 1 : 0) +
@@ -265,33 +276,37 @@ async function main(): Promise<number> {
       const file = files.get(t.name)!;
       const dump = join(dir, `${t.name}.ns3.dump`);
       const routers = routersOf(t);
-      const peerHere = peer.ok && routers <= opts.peerMax;
       const job: Job = { kind: "rip", name: t.name, topoFile: file, options: work };
       // ns-3 and ours take turns, run by run: a slow spell of the machine (this VM's speed
       // drifts up to 2x within minutes) then slows both sides of the ratio, not one. Each side's
       // median is reported; a side whose first run took over a minute runs once.
-      const theirRuns: PeerResult[] = [];
-      let theirError: string | undefined;
+      const sides = [
+        { side: peer, dump, runs: [] as PeerResult[], error: undefined as string | undefined },
+        { side: peerOpt, dump: join(dir, `${t.name}.ns3opt.dump`), runs: [] as PeerResult[], error: undefined as string | undefined },
+      ];
       const ourRuns: (RipResult & { parseSeconds: number })[] = [];
       let ourError: string | undefined;
       let ourFirstMs = 0;
       for (let i = 0; i < opts.runs; i++) {
-        const peerAgain =
-          i === 0 || (theirRuns.length > 0 && theirRuns[0]!.processSeconds * 1000 < REPEAT_BELOW_MS);
-        if (peerHere && theirError === undefined && peerAgain) {
-          progress.step(`${t.name}: ns-3 peer${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
-          try {
-            theirRuns.push(runPeer(peer.path, file, dump, work));
-          } catch (e) {
-            theirError = (e as Error).message;
-          }
-          progress.tick();
-        } else if (peerHere) progress.grow(-1);
+        for (const p of sides) {
+          if (!p.side.ok || routers > opts.peerMax) continue;
+          const again = i === 0 || (p.runs.length > 0 && p.runs[0]!.processSeconds * 1000 < REPEAT_BELOW_MS);
+          if (p.error === undefined && again) {
+            const label = p === sides[0] ? "ns-3 peer" : "optimized ns-3 peer";
+            progress.step(`${t.name}: ${label}${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
+            try {
+              p.runs.push(runPeer(p.side.path, file, p.dump, work));
+            } catch (e) {
+              p.error = (e as Error).message;
+            }
+            progress.tick();
+          } else progress.grow(-1);
+        }
         if (ourError !== undefined || ourFirstMs > REPEAT_BELOW_MS) {
           progress.grow(-1);
           continue;
         }
-        if (theirRuns.length > 0) job.peerDump = dump;
+        if (sides[0]!.runs.length > 0) job.peerDump = dump;
         progress.step(`${t.name}: routelab${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
         const t0 = performance.now();
         const o = runChild<RipResult & { parseSeconds: number }>(job);
@@ -301,15 +316,21 @@ async function main(): Promise<number> {
         else ourRuns.push(o.result);
       }
       const ours = ourError === undefined ? medianRun(ourRuns, (x) => x.wallSeconds) : undefined;
-      const theirs = theirRuns.length > 0 ? medianRun(theirRuns, (x) => x.wallSeconds) : undefined;
+      const [debian, optimized] = sides.map((p) => {
+        if (!p.side.ok || routers > opts.peerMax)
+          return { skipped: p.side.ok ? `${routers} routers > --peer-max ${opts.peerMax}` : p.side.reason };
+        if (p.runs.length === 0) return { error: p.error ?? "no run" };
+        const m = medianRun(p.runs, (x) => x.wallSeconds);
+        return { ...m.pick, metrics: undefined, routes: m.pick.metrics.size, runs: m.values };
+      });
+      const a = sides[0]!.runs[0]?.metrics;
+      const b = sides[1]!.runs[0]?.metrics;
       report.rip.push({
         name: t.name,
         ours: ours ? { ...ours.pick, runs: ours.values } : { error: ourError ?? "no run" },
-        ns3: !peerHere
-          ? { skipped: peer.ok ? `${routers} routers > --peer-max ${opts.peerMax}` : peer.reason }
-          : theirs
-            ? { ...theirs.pick, metrics: undefined, routes: theirs.pick.metrics.size, runs: theirs.values }
-            : { error: theirError ?? "no run" },
+        ns3: debian!,
+        ns3opt: optimized!,
+        ...(a && b ? { ns3TablesAgree: a.size === b.size && [...a].every(([k, v]) => b.get(k) === v) } : {}),
       });
     }
 

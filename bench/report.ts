@@ -31,15 +31,18 @@ export interface Report {
   runs: number;
   quick: boolean;
   peer: { path: string } | { skipped: string };
+  /** The peer linked against an optimized ns-3 (--peer-opt). */
+  peerOpt?: { path: string } | { skipped: string };
   scheduler: ((SchedulerResult & Runs) | (Err & { pending: number }))[];
   forward: ((ForwardResult & Runs) | (Err & { routers: number }))[];
   rip: {
     name: string;
     ours: (RipResult & { parseSeconds: number; engine?: string } & Runs) | Err;
-    ns3:
-      | (Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number } & Runs)
-      | Err
-      | { skipped: string };
+    ns3: PeerRow;
+    /** The same peer linked against ns-3 built with the "optimized" profile. */
+    ns3opt?: PeerRow;
+    /** Whether both ns-3 builds ended with the same tables (first runs). */
+    ns3TablesAgree?: boolean;
   }[];
   converge: ({ name: string } & (ConvergeResult | Err))[];
   /** `routelab run` from the command line: converge, then a ping across (bench/workloads/cli-run.ts). */
@@ -47,6 +50,19 @@ export interface Report {
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
   /** The netns engine's boot per router (root and FRR only). */
   netnsBoot?: NetnsBootRow[] | { skipped: string };
+}
+
+type PeerRan = Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number } & Runs;
+type PeerRow = PeerRan | Err | { skipped: string };
+
+const peerRan = (p: PeerRow | undefined): p is PeerRan =>
+  p !== undefined && !isErr(p) && !("skipped" in p);
+
+/** `their / ours` as "12.3×" (marked under the target), or "-". */
+function ratioText(theirs: number | undefined, ours: number, target = true): string {
+  if (theirs === undefined || !(ours > 0)) return "-";
+  const r = theirs / ours;
+  return `${r.toFixed(1)}×${target && r < TARGET_RATIO ? " (<10×)" : ""}`;
 }
 
 export const TARGET_RATIO = 10;
@@ -87,6 +103,7 @@ export function renderReport(r: Report): string {
       `note: load average ${load.toFixed(1)} on ${r.machine.cpus} cores: other work shared the CPU; compare the cpu ratio`,
     );
   if ("skipped" in r.peer) out.push(`ns-3 column skipped: ${r.peer.skipped}`);
+  if (r.peerOpt && "skipped" in r.peerOpt) out.push(`optimized ns-3 column skipped: ${r.peerOpt.skipped}`);
   out.push("");
 
   if (r.scheduler.length > 0) {
@@ -142,40 +159,29 @@ export function renderReport(r: Report): string {
     );
     const rows = r.rip.map((x) => {
       const ours = x.ours;
-      const theirs = x.ns3;
-      const ns3ok = !isErr(theirs) && !("skipped" in theirs);
-      if (isErr(ours))
-        return [
-          x.name,
-          "",
-          "",
-          ours.error,
-          ns3ok ? seconds(theirs.wallSeconds) : "-",
-          "",
-          "",
-          "",
-          "",
-          "",
-          "",
-          "",
-          "",
-        ];
-      const ratio = ns3ok ? theirs.wallSeconds / ours.wallSeconds : Number.NaN;
-      const cpuRatio = ns3ok && theirs.cpuSeconds ? theirs.cpuSeconds / ours.cpuSeconds : Number.NaN;
+      const deb = peerRan(x.ns3) ? x.ns3 : undefined;
+      const opt = peerRan(x.ns3opt) ? x.ns3opt : undefined;
+      const peerCell = (p: PeerRow | undefined) =>
+        peerRan(p) ? seconds(p.wallSeconds) : p !== undefined && isErr(p) ? "error" : "-";
+      if (isErr(ours)) return [x.name, "", "", ours.error, peerCell(x.ns3), "", "", peerCell(x.ns3opt), "", "", "", "", "", "", "", "", ""];
       return [
         x.name,
         String(ours.nodes),
         String(ours.links),
         seconds(ours.wallSeconds),
-        ns3ok ? seconds(theirs.wallSeconds) : isErr(theirs) ? "error" : "-",
-        Number.isFinite(ratio) ? `${ratio.toFixed(1)}×${ratio >= TARGET_RATIO ? "" : " (<10×)"}` : "-",
-        Number.isFinite(cpuRatio) ? `${cpuRatio.toFixed(1)}×` : "-",
+        peerCell(x.ns3),
+        ratioText(deb?.wallSeconds, ours.wallSeconds, false),
+        ratioText(deb?.cpuSeconds, ours.cpuSeconds, false),
+        peerCell(x.ns3opt),
+        ratioText(opt?.wallSeconds, ours.wallSeconds),
+        ratioText(opt?.cpuSeconds, ours.cpuSeconds, false),
         si(ours.events),
-        ns3ok ? si(theirs.events) : "-",
+        deb ? si(deb.events) : opt ? si(opt.events) : "-",
         bytes(ours.peakHeapBytes),
         bytes(ours.bytesPerRouter),
-        ns3ok && theirs.maxRssBytes ? bytes(theirs.maxRssBytes) : "-",
-        `${cmp(ours.vsPeer)} / ${cmp(ours.vsShortestPaths)}`,
+        deb?.maxRssBytes ? bytes(deb.maxRssBytes) : "-",
+        opt?.maxRssBytes ? bytes(opt.maxRssBytes) : "-",
+        `${cmp(ours.vsPeer)} / ${cmp(ours.vsShortestPaths)}${x.ns3TablesAgree === false ? " (ns-3 builds differ!)" : ""}`,
       ];
     });
     out.push(
@@ -188,19 +194,27 @@ export function renderReport(r: Report): string {
           "ns-3",
           "ratio",
           "cpu ratio",
+          "ns-3 opt",
+          "ratio opt",
+          "cpu ratio opt",
           "events",
           "ns-3 events",
           "peak heap",
           "heap/router",
           "ns-3 RSS",
+          "ns-3 opt RSS",
           "metrics vs ns-3 / vs shortest paths",
         ],
         rows,
-        [false, true, true, true, true, true, true, true, true, true, true, true, false],
+        [false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false],
       ),
+    );
+    out.push(
+      "  ratio = ns-3 / routelab (wall, medians); the 10× target is against the optimized build (ratio opt)",
     );
     const errs = r.rip.flatMap((x) => [
       ...(isErr(x.ns3) ? [`${x.name}: ns-3: ${x.ns3.error}`] : []),
+      ...(x.ns3opt && isErr(x.ns3opt) ? [`${x.name}: optimized ns-3: ${x.ns3opt.error}`] : []),
       ...(!isErr(x.ours) && x.ours.vsPeer && !x.ours.vsPeer.equal
         ? [`${x.name}: vs ns-3: ${x.ours.vsPeer.examples.join("; ")}`]
         : []),
