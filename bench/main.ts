@@ -15,7 +15,14 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job } from "./child.js";
 import { type BenchOptions, parseOptions, USAGE, type WorkloadOptions } from "./options.js";
-import { ensurePeer, type PeerResult, runPeer } from "./peer.js";
+import {
+  ensureForwardPeer,
+  ensurePeer,
+  type ForwardPeerResult,
+  type PeerResult,
+  runForwardPeer,
+  runPeer,
+} from "./peer.js";
 import { Progress } from "./progress.js";
 import { type Report, renderReport } from "./report.js";
 import { median } from "./stats.js";
@@ -82,6 +89,29 @@ function runChild<T>(job: Job): Outcome<T> {
     return { ok: false, error: `workload crashed (exit ${r.status ?? r.signal}): ${why}` };
   }
   return JSON.parse(line.slice(7)) as Outcome<T>;
+}
+
+/** The ns-3 forwarding peer's median of `opts.runs` runs by hops per CPU second, or why not. */
+function forwardPeerRow(opts: BenchOptions, progress: Progress): Report["forwardNs3"] {
+  const peer = ensureForwardPeer(opts.forwardPeer);
+  if (!peer.ok) return { skipped: peer.reason };
+  const requests = opts.quick ? 20_000 : 50_000;
+  const all: ForwardPeerResult[] = [];
+  try {
+    for (let i = 0; i < opts.runs; i++) {
+      progress.step(`forwarding, ns-3 peer${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
+      all.push(runForwardPeer(peer.path, 32, requests));
+      progress.tick();
+      if (i === 0 && all[0]!.wallSeconds * 1000 > REPEAT_BELOW_MS) {
+        progress.grow(-(opts.runs - 1));
+        break;
+      }
+    }
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  const m = medianRun(all, (x) => x.packetHops / (x.cpuSeconds ?? x.wallSeconds));
+  return { ...m.pick, runs: m.values };
 }
 
 /** A run longer than this is not repeated: its noise is small against its length. */
@@ -215,7 +245,7 @@ async function main(): Promise<number> {
   const doCli = doCliSeed || cliTopos.length > 0;
   const progress = new Progress(
     (doSched ? sched.length * opts.runs : 0) +
-      (doForward ? 2 * opts.runs : 0) +
+      (doForward ? (opts.noPeer ? 2 : 3) * opts.runs : 0) +
       ripTopos.length * opts.runs +
       ((peer.ok ? 1 : 0) + (peerOpt.ok ? 1 : 0)) *
         ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length *
@@ -261,6 +291,8 @@ async function main(): Promise<number> {
           `forwarding on a 32-router chain, ${burst} per 100 µs`,
         );
         report.forward.push(r.ok ? { ...r.result, runs: r.values } : { routers: 32, error: r.error });
+        // ns-3 on the same chain and traffic (one request per 100 µs; its ping cannot burst).
+        if (burst === 1 && !opts.noPeer) report.forwardNs3 = forwardPeerRow(opts, progress);
       }
 
     const files = new Map<string, string>();
@@ -282,7 +314,12 @@ async function main(): Promise<number> {
       // median is reported; a side whose first run took over a minute runs once.
       const sides = [
         { side: peer, dump, runs: [] as PeerResult[], error: undefined as string | undefined },
-        { side: peerOpt, dump: join(dir, `${t.name}.ns3opt.dump`), runs: [] as PeerResult[], error: undefined as string | undefined },
+        {
+          side: peerOpt,
+          dump: join(dir, `${t.name}.ns3opt.dump`),
+          runs: [] as PeerResult[],
+          error: undefined as string | undefined,
+        },
       ];
       const ourRuns: (RipResult & { parseSeconds: number })[] = [];
       let ourError: string | undefined;

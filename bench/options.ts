@@ -39,6 +39,8 @@ export interface BenchOptions extends WorkloadOptions {
    * Debian's when the file exists, never built here (15-30 minutes; never in CI).
    */
   peerOpt: string;
+  /** The ns-3 forwarding peer (bench/ns3/forward-peer.cc), built there when missing. */
+  forwardPeer: string;
   /** Run the peer only on topologies of at most this many routers (ns-3 needs ~15 min at 1,000). */
   peerMax: number;
 }
@@ -64,6 +66,8 @@ harness:
   --peer-opt PATH   the peer linked against an optimized ns-3, run beside Debian's when present
                     (~/.cache/rip-peer-opt; never built by the bench: make it with
                     ../shared/bench/ns3/build-optimized.sh ~/.cache/rip-peer-opt, 15-30 min)
+  --forward-peer PATH  ns-3 forwarding peer (bench/ns3/forward-peer.cc), built there from
+                    libns3-dev when missing (/tmp/forward-peer)
   --peer-max N      run ns-3 only on topologies of at most N routers (all; ns-3 needs
                     about 15 minutes for random-1000)
   -h, --help`;
@@ -85,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       runs: { type: "string" },
       "no-peer": { type: "boolean", default: false },
       peer: { type: "string", default: "/tmp/rip-peer" },
+      "forward-peer": { type: "string", default: "/tmp/forward-peer" },
       "peer-opt": { type: "string", default: join(homedir(), ".cache", "rip-peer-opt") },
       "peer-max": { type: "string", default: "1000000" },
       help: { type: "boolean", short: "h", default: false },
@@ -115,6 +120,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     noPeer: values["no-peer"],
     peer: values.peer,
     peerOpt: values["peer-opt"],
+    forwardPeer: values["forward-peer"],
     peerMax: Math.floor(num("peer-max", values["peer-max"], 0)),
   };
 }

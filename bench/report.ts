@@ -5,7 +5,7 @@
  * metrics; 1.5 M forwarded packet-hops/s; 10,000 routers in one process).
  */
 import type { WorkloadOptions } from "./options.js";
-import type { PeerResult } from "./peer.js";
+import type { ForwardPeerResult, PeerResult } from "./peer.js";
 import { bytes, seconds, si } from "./stats.js";
 import { type CliRunResult, cliScript } from "./workloads/cli-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
@@ -35,6 +35,8 @@ export interface Report {
   peerOpt?: { path: string } | { skipped: string };
   scheduler: ((SchedulerResult & Runs) | (Err & { pending: number }))[];
   forward: ((ForwardResult & Runs) | (Err & { routers: number }))[];
+  /** ns-3 on the forwarding workload's chain and traffic (bench/ns3/forward-peer.cc). */
+  forwardNs3?: (ForwardPeerResult & Runs) | Err | { skipped: string };
   rip: {
     name: string;
     ours: (RipResult & { parseSeconds: number; engine?: string } & Runs) | Err;
@@ -55,8 +57,7 @@ export interface Report {
 type PeerRan = Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number } & Runs;
 type PeerRow = PeerRan | Err | { skipped: string };
 
-const peerRan = (p: PeerRow | undefined): p is PeerRan =>
-  p !== undefined && !isErr(p) && !("skipped" in p);
+const peerRan = (p: PeerRow | undefined): p is PeerRan => p !== undefined && !isErr(p) && !("skipped" in p);
 
 /** `their / ours` as "12.3×" (marked under the target), or "-". */
 function ratioText(theirs: number | undefined, ours: number, target = true): string {
@@ -150,6 +151,21 @@ export function renderReport(r: Report): string {
         ),
       ),
     );
+    const ns3 = r.forwardNs3;
+    if (ns3 !== undefined) {
+      const light = r.forward.find((f) => !isErr(f) && f.burst === 1);
+      if (isErr(ns3)) out.push(`  ns-3 forwarding peer: ${ns3.error}`);
+      else if ("skipped" in ns3) out.push(`  ns-3 forwarding peer skipped: ${ns3.skipped}`);
+      else {
+        const theirs = ns3.packetHops / (ns3.cpuSeconds ?? ns3.wallSeconds);
+        const ours = light && !isErr(light) ? light.packetHops / light.cpuSeconds : Number.NaN;
+        out.push(
+          `  ns-3 (bench/ns3/forward-peer.cc, same chain and traffic, 1 request / 100 µs): ${si(ns3.packetHops)} packet-hops, ` +
+            `${seconds(ns3.wallSeconds)} of Simulator::Run, ${si(ns3.hopsPerSecond)} hops/s, ${si(theirs)} hops/cpu-s` +
+            (Number.isFinite(ours) ? `; routelab ${(ours / theirs).toFixed(1)}× per CPU second` : ""),
+        );
+      }
+    }
     out.push("");
   }
 
@@ -163,7 +179,26 @@ export function renderReport(r: Report): string {
       const opt = peerRan(x.ns3opt) ? x.ns3opt : undefined;
       const peerCell = (p: PeerRow | undefined) =>
         peerRan(p) ? seconds(p.wallSeconds) : p !== undefined && isErr(p) ? "error" : "-";
-      if (isErr(ours)) return [x.name, "", "", ours.error, peerCell(x.ns3), "", "", peerCell(x.ns3opt), "", "", "", "", "", "", "", "", ""];
+      if (isErr(ours))
+        return [
+          x.name,
+          "",
+          "",
+          ours.error,
+          peerCell(x.ns3),
+          "",
+          "",
+          peerCell(x.ns3opt),
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+        ];
       return [
         x.name,
         String(ours.nodes),
@@ -206,7 +241,25 @@ export function renderReport(r: Report): string {
           "metrics vs ns-3 / vs shortest paths",
         ],
         rows,
-        [false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false],
+        [
+          false,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          false,
+        ],
       ),
     );
     out.push(
