@@ -38,6 +38,7 @@ import {
   type TopoSpec,
 } from "./topologies.js";
 import { type CliRunResult, runCliRun } from "./workloads/cli-run.js";
+import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
@@ -112,6 +113,86 @@ function forwardPeerRow(opts: BenchOptions, progress: Progress): Report["forward
   }
   const m = medianRun(all, (x) => x.packetHops / (x.cpuSeconds ?? x.wallSeconds));
   return { ...m.pick, runs: m.values };
+}
+
+/**
+ * Whole processes at random-100, as a user waits for them: `routelab run` with the peer's work
+ * as a script, and the ns-3 peer (each build present), taking turns run by run.
+ */
+function processRows(
+  opts: BenchOptions,
+  work: WorkloadOptions,
+  peer: { ok: true; path: string } | { ok: false; reason: string },
+  peerOpt: { ok: true; path: string } | { ok: false; reason: string },
+  dir: string,
+  progress: Progress,
+): Report["process"] {
+  progress.step("building dist/ for bin/routelab.js (tsc -p tsconfig.build.json)");
+  const notBuilt = compile("tsconfig.build.json");
+  progress.tick();
+  const spec = FULL_TOPOLOGIES.find((t) => t.name === "random-100")!;
+  progress.step("generating random-100 for the whole-process runs");
+  const file = join(dir, "process-random-100.edges");
+  const edges = generateEdges(spec, opts.seed);
+  writeFileSync(file, edges);
+  progress.tick();
+  const ours: ProcessRunResult[] = [];
+  const deb: PeerResult[] = [];
+  const opt: PeerResult[] = [];
+  const errors: string[] = notBuilt === null ? [] : [`dist/ does not build: ${notBuilt}`];
+  for (let i = 0; i < opts.runs; i++) {
+    const label = (what: string) =>
+      `random-100, whole process: ${what}${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`;
+    for (const [side, runs, name] of [
+      [peer, deb, "ns-3"],
+      [peerOpt, opt, "optimized ns-3"],
+    ] as const) {
+      if (!side.ok) continue;
+      progress.step(label(name));
+      try {
+        runs.push(runPeer(side.path, file, join(dir, "process.dump"), work));
+      } catch (e) {
+        errors.push(`${name}: ${(e as Error).message}`);
+      }
+      progress.tick();
+    }
+    progress.step(label("routelab run"));
+    try {
+      if (notBuilt === null) ours.push(runProcessRun(file, edges, join(dir, "process-flows.txt"), work));
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+    progress.tick();
+  }
+  const pick = <T>(all: T[], key: (x: T) => number) => (all.length === 0 ? undefined : medianRun(all, key));
+  const o = pick(ours, (x) => x.wallSeconds);
+  const d = pick(deb, (x) => x.processSeconds);
+  const p = pick(opt, (x) => x.processSeconds);
+  return {
+    name: "random-100",
+    ...(o ? { ours: { ...o.pick, runs: o.values } } : {}),
+    ...(d
+      ? {
+          ns3: {
+            processSeconds: d.median,
+            cpuSeconds: d.pick.cpuSeconds,
+            maxRssBytes: d.pick.maxRssBytes,
+            runs: d.values,
+          },
+        }
+      : {}),
+    ...(p
+      ? {
+          ns3opt: {
+            processSeconds: p.median,
+            cpuSeconds: p.pick.cpuSeconds,
+            maxRssBytes: p.pick.maxRssBytes,
+            runs: p.values,
+          },
+        }
+      : {}),
+    errors,
+  };
 }
 
 /** A run longer than this is not repeated: its noise is small against its length. */
@@ -243,6 +324,7 @@ async function main(): Promise<number> {
     wanted(opts, `cli ${t.name}`),
   );
   const doCli = doCliSeed || cliTopos.length > 0;
+  const doProcess = wanted(opts, "process random-100");
   const progress = new Progress(
     (doSched ? sched.length * opts.runs : 0) +
       (doForward ? (opts.noPeer ? 2 : 3) * opts.runs : 0) +
@@ -253,6 +335,7 @@ async function main(): Promise<number> {
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
       (doCli ? 1 : 0) +
+      (doProcess ? 2 + opts.runs * (1 + (peer.ok ? 1 : 0) + (peerOpt.ok ? 1 : 0)) : 0) +
       (doCliSeed ? opts.runs : 0) +
       cliTopos.length * 2 +
       (netnsWhy === null ? NETNS_BOOT_TOPOLOGIES.length * opts.runs : 0) +
@@ -381,6 +464,8 @@ async function main(): Promise<number> {
       );
       report.converge.push({ name: t.name, ...(r.ok ? { ...r.result } : { error: r.error }) });
     }
+
+    if (doProcess) report.process = processRows(opts, work, peer, peerOpt, dir, progress);
 
     if (doCli) report.cli = runCliWorkloads(doCliSeed, cliTopos, opts, dir, progress);
 

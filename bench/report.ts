@@ -9,6 +9,7 @@ import type { ForwardPeerResult, PeerResult } from "./peer.js";
 import { bytes, seconds, si } from "./stats.js";
 import { type CliRunResult, cliScript } from "./workloads/cli-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
+import type { ProcessRunResult } from "./workloads/process-run.js";
 import { type NetnsBootRow, renderNetnsBoot } from "./workloads/netns-boot.js";
 import type { Comparison, ConvergeResult, RipResult } from "./workloads/rip.js";
 import type { ScaleResult } from "./workloads/scale.js";
@@ -47,6 +48,8 @@ export interface Report {
     ns3TablesAgree?: boolean;
   }[];
   converge: ({ name: string } & (ConvergeResult | Err))[];
+  /** Whole processes at random-100: `routelab run` with the peer's work as a script, and ns-3's. */
+  process?: ProcessRow;
   /** `routelab run` from the command line: converge, then a ping across (bench/workloads/cli-run.ts). */
   cli: ((CliRunResult & Runs) | (Err & { name: string }))[];
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
@@ -64,6 +67,77 @@ function ratioText(theirs: number | undefined, ours: number, target = true): str
   if (theirs === undefined || !(ours > 0)) return "-";
   const r = theirs / ours;
   return `${r.toFixed(1)}×${target && r < TARGET_RATIO ? " (<10×)" : ""}`;
+}
+
+export interface ProcessRow {
+  name: string;
+  ours?: ProcessRunResult & Runs;
+  ns3?: { processSeconds: number; cpuSeconds?: number; maxRssBytes?: number } & Runs;
+  ns3opt?: { processSeconds: number; cpuSeconds?: number; maxRssBytes?: number } & Runs;
+  errors: string[];
+}
+
+function renderProcess(p: ProcessRow, o: WorkloadOptions): string[] {
+  const out = [
+    `Whole process, ${p.name} (${o.time} simulated s, ${o.pings} ping flows): \`node bin/routelab.js run\` with the flows as a script (bench/workloads/process-run.ts) vs the ns-3 peer's process`,
+  ];
+  const row = (
+    name: string,
+    x: { wall: number; cpu?: number; rss?: number; runs: number[] } | undefined,
+    ratio: string,
+  ) =>
+    x === undefined
+      ? [name, "-", "-", "-", "-", ""]
+      : [
+          name,
+          seconds(x.wall),
+          x.cpu !== undefined ? seconds(x.cpu) : "-",
+          x.rss ? bytes(x.rss) : "-",
+          ratio,
+          x.runs.map((v) => v.toFixed(2)).join(" "),
+        ];
+  const ours = p.ours;
+  const ratio = (theirs: number | undefined) =>
+    ours && theirs !== undefined ? ratioText(theirs, ours.wallSeconds) : "";
+  out.push(
+    table(
+      ["process", "wall", "cpu", "peak RSS", "ratio", "runs (wall s)"],
+      [
+        row(
+          "routelab run",
+          ours && { wall: ours.wallSeconds, cpu: ours.cpuSeconds, rss: ours.maxRssBytes, runs: ours.runs },
+          "",
+        ),
+        row(
+          "ns-3 (Debian)",
+          p.ns3 && {
+            wall: p.ns3.processSeconds,
+            cpu: p.ns3.cpuSeconds,
+            rss: p.ns3.maxRssBytes,
+            runs: p.ns3.runs,
+          },
+          ratio(p.ns3?.processSeconds),
+        ),
+        row(
+          "ns-3 (optimized)",
+          p.ns3opt && {
+            wall: p.ns3opt.processSeconds,
+            cpu: p.ns3opt.cpuSeconds,
+            rss: p.ns3opt.maxRssBytes,
+            runs: p.ns3opt.runs,
+          },
+          ratio(p.ns3opt?.processSeconds),
+        ),
+      ],
+      [false, true, true, true, true, false],
+    ),
+  );
+  if (ours)
+    out.push(
+      `  routelab's flows: ${ours.flows}, ${si(ours.transmitted)} echo requests, ${si(ours.received)} replies`,
+    );
+  out.push(...p.errors.map((e) => `  ! ${e}`), "");
+  return out;
 }
 
 export const TARGET_RATIO = 10;
@@ -278,6 +352,8 @@ export function renderReport(r: Report): string {
     if (errs.length > 0) out.push(...errs.map((e) => `  ! ${e}`));
     out.push("");
   }
+
+  if (r.process !== undefined) out.push(...renderProcess(r.process, o));
 
   if (r.converge.length > 0) {
     out.push(
