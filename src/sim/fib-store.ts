@@ -4,7 +4,7 @@
  * open-addressing hash index (linear probing, prefix → slot) over them. At a thousand routers
  * of RIP a FIB holds 1.5 M routes; as an object and a `Map` entry each they were ~140 B of heap
  * a route, more than the RIP database itself (issue 22's heap snapshot of random-300). Here a
- * route is 18 B of columns, grown by a quarter, plus 5–11 B of index: no object, nothing for
+ * route is 22 B of columns, grown by a quarter, plus 5–11 B of index: no object, nothing for
  * the garbage collector to trace.
  *
  * Sources and flags are small codes into lists kept once for the process (the program's own
@@ -47,8 +47,12 @@ export class FibColumns {
   readonly source: Uint8Array;
   /** FLAG_NAMES code. */
   readonly flags: Uint8Array;
-  /** Packets sent with the route, modulo 2³² (FibStore.highUse holds the rest, if ever needed). */
-  readonly use: Uint32Array;
+  /**
+   * Packets sent with the route (netstat's Use, a u_long): doubles, exact to 2⁵³, so that the
+   * forwarding path's `use++` is one store (a 32-bit count with an overflow check cost the
+   * forwarding path more than its 4 B a route were worth).
+   */
+  readonly use: Float64Array;
 
   constructor(readonly capacity: number) {
     this.dest = new Uint32Array(capacity);
@@ -58,7 +62,7 @@ export class FibColumns {
     this.metric = new Uint16Array(capacity);
     this.source = new Uint8Array(capacity).fill(FREE);
     this.flags = new Uint8Array(capacity);
-    this.use = new Uint32Array(capacity);
+    this.use = new Float64Array(capacity);
   }
 
   grown(capacity: number): FibColumns {
@@ -80,8 +84,6 @@ function home(dest: number, len: number, bits: number): number {
   return Math.imul((dest ^ Math.imul(len, 0x27d4eb2d)) | 0, 0x9e3779b1) >>> (32 - bits);
 }
 
-const TWO_32 = 2 ** 32;
-
 /** The active routes: columns, free slots, and the index. */
 export class FibStore {
   cols = new FibColumns(16);
@@ -94,8 +96,6 @@ export class FibStore {
   private count = 0;
   /** Routes per prefix length. */
   readonly perLen = new Int32Array(33);
-  /** Use counts' multiples of 2³², by slot: a route that forwarded over 4 billion packets. */
-  private highUse: Map<number, number> | null = null;
 
   get size(): number {
     return this.count;
@@ -150,25 +150,8 @@ export class FibStore {
     idx[i] = 0;
     this.perLen[c.len[s]!]!--;
     c.source[s] = FREE;
-    this.highUse?.delete(s);
     this.freeSlots.push(s);
     this.count--;
-  }
-
-  use(s: number): number {
-    const lo = this.cols.use[s]!;
-    return this.highUse === null ? lo : lo + (this.highUse.get(s) ?? 0) * TWO_32;
-  }
-
-  setUse(s: number, v: number): void {
-    if (v < TWO_32 && this.highUse === null) {
-      this.cols.use[s] = v;
-      return;
-    }
-    this.cols.use[s] = v % TWO_32;
-    this.highUse ??= new Map();
-    if (v < TWO_32) this.highUse.delete(s);
-    else this.highUse.set(s, Math.floor(v / TWO_32));
   }
 
   /** Every slot holding a route. */

@@ -14,7 +14,7 @@
  * another source's route of the same prefix are plain objects beside them.
  */
 import { maskOf } from "../core/ip.js";
-import { FibStore, FLAG_NAMES, SOURCE_NAMES } from "./fib-store.js";
+import { type FibColumns, FibStore, FLAG_NAMES, SOURCE_NAMES } from "./fib-store.js";
 
 export type RouteSource = "local" | "connected" | "static" | "rip" | string;
 
@@ -44,40 +44,41 @@ export type FibChange = (action: "add" | "change" | "delete", route: Route, old:
 
 /**
  * An active route: a slot of a FIB's columns, read through on every access (a route changed in
- * place shows its new values). Valid while the route is in the FIB: a slot is reused once its
- * route is deleted, and the FIB's own lookup cache is emptied then; hold none across a delete.
+ * place shows its new values). Valid while the route is in the FIB and until the next route is
+ * added (the columns are replaced when they grow; the FIB's lookup cache is emptied at every
+ * add and delete): hold none across a change.
  */
 class SlotRoute implements Route {
   constructor(
-    private readonly store: FibStore,
+    private readonly cols: FibColumns,
     readonly slot: number,
   ) {}
   get dest(): number {
-    return this.store.cols.dest[this.slot]!;
+    return this.cols.dest[this.slot]!;
   }
   get len(): number {
-    return this.store.cols.len[this.slot]!;
+    return this.cols.len[this.slot]!;
   }
   get gateway(): number {
-    return this.store.cols.gateway[this.slot]!;
+    return this.cols.gateway[this.slot]!;
   }
   get iface(): number {
-    return this.store.cols.iface[this.slot]!;
+    return this.cols.iface[this.slot]!;
   }
   get metric(): number {
-    return this.store.cols.metric[this.slot]!;
+    return this.cols.metric[this.slot]!;
   }
   get source(): string {
-    return SOURCE_NAMES.list[this.store.cols.source[this.slot]!]!;
+    return SOURCE_NAMES.list[this.cols.source[this.slot]!]!;
   }
   get flags(): string {
-    return FLAG_NAMES.list[this.store.cols.flags[this.slot]!]!;
+    return FLAG_NAMES.list[this.cols.flags[this.slot]!]!;
   }
   get use(): number {
-    return this.store.use(this.slot);
+    return this.cols.use[this.slot]!;
   }
   set use(v: number) {
-    this.store.setUse(this.slot, v);
+    this.cols.use[this.slot] = v;
   }
 }
 
@@ -135,7 +136,7 @@ export class Fib {
     for (let i = 0; i < lens.length; i++) {
       const s = this.store.find((dst & masks[i]!) >>> 0, lens[i]!);
       if (s >= 0) {
-        const r = new SlotRoute(this.store, s);
+        const r = new SlotRoute(this.store.cols, s);
         if (this.cache.size >= CACHE_MAX) this.cache.clear();
         this.cache.set(dst, r);
         return r;
@@ -147,7 +148,7 @@ export class Fib {
   /** Exact-prefix lookup of the active route. */
   get(dest: number, len: number): Route | undefined {
     const s = this.store.find(dest, len);
-    return s < 0 ? undefined : new SlotRoute(this.store, s);
+    return s < 0 ? undefined : new SlotRoute(this.store.cols, s);
   }
 
   /** Installs or replaces the route of `r.source` for its prefix (its use count included). */
@@ -176,17 +177,17 @@ export class Fib {
     if (s < 0) {
       s = store.add(dest, len);
       this.write(s, source, gateway, iface, metric, flags);
-      store.setUse(s, use);
+      store.cols.use[s] = use;
       this.cache.clear();
       if (store.perLen[len] === 1) this.refreshLens();
-      this.onChange?.("add", new SlotRoute(store, s), undefined);
+      this.onChange?.("add", new SlotRoute(store.cols, s), undefined);
       return;
     }
     const c = store.cols;
     if (c.source[s] === SOURCE_NAMES.code(source)) {
       const changed = c.gateway[s] !== gateway || c.iface[s] !== iface || c.metric[s] !== metric;
       this.write(s, source, gateway, iface, metric, flags);
-      if (changed) this.onChange?.("change", new SlotRoute(store, s), undefined);
+      if (changed) this.onChange?.("change", new SlotRoute(store.cols, s), undefined);
       return;
     }
     // Another source holds the prefix: this one's route joins (or replaces its own among) the others.
@@ -202,7 +203,7 @@ export class Fib {
       r.use += others[i]!.use;
       others[i] = r;
     } else others.push(r);
-    this.choose(s, copyOf(new SlotRoute(store, s)));
+    this.choose(s, copyOf(new SlotRoute(store.cols, s)));
   }
 
   /** Removes the route of `source` for dest/len; returns whether one existed. */
@@ -212,7 +213,7 @@ export class Fib {
     if (s < 0) return false;
     const key = keyOf(dest, len);
     const others = this.others.get(key);
-    const active = new SlotRoute(store, s);
+    const active = new SlotRoute(store.cols, s);
     if (active.source === source) {
       const old = copyOf(active);
       const next = others?.shift();
@@ -243,7 +244,7 @@ export class Fib {
   /** Active routes (or every candidate), sorted by destination then length: copies, not views. */
   all(candidates = false): Route[] {
     const out: Route[] = [];
-    for (const s of this.store.live()) out.push(copyOf(new SlotRoute(this.store, s)));
+    for (const s of this.store.live()) out.push(copyOf(new SlotRoute(this.store.cols, s)));
     if (candidates) for (const list of this.others.values()) for (const r of list) out.push(copyOf(r));
     return out.sort((a, b) => a.dest - b.dest || a.len - b.len);
   }
@@ -267,13 +268,13 @@ export class Fib {
   /** Makes candidate `r` the active route of slot `s`. */
   private put(s: number, r: Route): void {
     this.write(s, r.source, r.gateway, r.iface, r.metric, r.flags);
-    this.store.setUse(s, r.use);
+    this.store.cols.use[s] = r.use;
   }
 
   /** Makes the most preferred candidate of slot `s`'s prefix active; reports a change from `old`. */
   private choose(s: number, old: Route): void {
     const store = this.store;
-    const active = new SlotRoute(store, s);
+    const active = new SlotRoute(store.cols, s);
     const others = this.others.get(keyOf(active.dest, active.len));
     if (others !== undefined) {
       let bi = -1;
