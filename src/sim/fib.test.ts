@@ -184,4 +184,16 @@ describe("Fib", () => {
     f.setFields("static", 0x0b000000, 8, 1, 1, 0, "GS"); // reuses the slot: starts at 0
     expect(f.get(0x0b000000, 8)?.use).toBe(0);
   });
+
+  it("keeps the use counted on a cached route when the cache is emptied, and its new fields", () => {
+    const f = new Fib();
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 2, "G");
+    for (let i = 0; i < 5; i++) f.lookup(0x0a000001)!.use++;
+    f.lookup(0x0a000002)!.use++; // another destination, the same route
+    f.setFields("rip", 0x0a000000, 24, 8, 2, 3, "G"); // in place: the cached route follows
+    expect([f.lookup(0x0a000001)?.gateway, f.lookup(0x0a000001)?.iface]).toEqual([8, 2]);
+    f.setFields("rip", 0x0b000000, 24, 9, 1, 2, "G"); // an add empties the cache
+    expect(f.get(0x0a000000, 24)?.use).toBe(6);
+    expect(f.all().find((r) => r.dest === 0x0a000000)?.use).toBe(6);
+  });
 });
