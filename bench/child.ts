@@ -11,7 +11,7 @@ import type { WorkloadOptions } from "./options.js";
 
 export type Job =
   | { kind: "scheduler"; pending: number; events: number; seed: number }
-  | { kind: "forward"; routers: number; requests: number; burst: number; seed: number }
+  | { kind: "forward"; routers: number; requests: number; burst: number; seed: number; bandwidth?: number }
   | { kind: "rip"; name: string; topoFile: string; options: WorkloadOptions; peerDump?: string }
   | { kind: "converge"; name: string; topoFile: string; options: WorkloadOptions }
   | { kind: "scale"; routers: number; flows: number; seed: number }
@@ -41,7 +41,7 @@ async function run(job: Job): Promise<unknown> {
     }
     case "forward": {
       const { runForward } = await import("./workloads/forward.js");
-      return runForward(job.routers, job.requests, job.burst, job.seed);
+      return runForward(job.routers, job.requests, job.burst, job.seed, job.bandwidth);
     }
     case "rip": {
       const { create, engine } = await (await import("./engine.js")).loadRipLab();

@@ -10,12 +10,19 @@
  * the network. Results go to stdout as a table, and to `--json FILE`; progress goes to stderr.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job } from "./child.js";
 import { type BenchOptions, parseOptions, USAGE, type WorkloadOptions } from "./options.js";
-import { ensurePeer, type PeerResult, runPeer } from "./peer.js";
+import {
+  ensureForwardPeer,
+  ensurePeer,
+  type ForwardPeerResult,
+  type PeerResult,
+  runForwardPeer,
+  runPeer,
+} from "./peer.js";
 import { Progress } from "./progress.js";
 import { type Report, renderReport } from "./report.js";
 import { median } from "./stats.js";
@@ -31,6 +38,7 @@ import {
   type TopoSpec,
 } from "./topologies.js";
 import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js";
+import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
@@ -82,6 +90,109 @@ function runChild<T>(job: Job): Outcome<T> {
     return { ok: false, error: `workload crashed (exit ${r.status ?? r.signal}): ${why}` };
   }
   return JSON.parse(line.slice(7)) as Outcome<T>;
+}
+
+/** The ns-3 forwarding peer's median of `opts.runs` runs by hops per CPU second, or why not. */
+function forwardPeerRow(opts: BenchOptions, progress: Progress): Report["forwardNs3"] {
+  const peer = ensureForwardPeer(opts.forwardPeer);
+  if (!peer.ok) return { skipped: peer.reason };
+  const requests = opts.quick ? 20_000 : 50_000;
+  const all: ForwardPeerResult[] = [];
+  try {
+    for (let i = 0; i < opts.runs; i++) {
+      progress.step(`forwarding, ns-3 peer${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
+      all.push(runForwardPeer(peer.path, 32, requests));
+      progress.tick();
+      if (i === 0 && all[0]!.wallSeconds * 1000 > REPEAT_BELOW_MS) {
+        progress.grow(-(opts.runs - 1));
+        break;
+      }
+    }
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  const m = medianRun(all, (x) => x.packetHops / (x.cpuSeconds ?? x.wallSeconds));
+  return { ...m.pick, runs: m.values };
+}
+
+/**
+ * Whole processes at random-100, as a user waits for them: `routelab run` with the peer's work
+ * as a script, and the ns-3 peer (each build present), taking turns run by run.
+ */
+function processRows(
+  opts: BenchOptions,
+  work: WorkloadOptions,
+  peer: { ok: true; path: string } | { ok: false; reason: string },
+  peerOpt: { ok: true; path: string } | { ok: false; reason: string },
+  dir: string,
+  progress: Progress,
+): Report["process"] {
+  progress.step("building dist/ for bin/routelab.js (tsc -p tsconfig.build.json)");
+  const notBuilt = compile("tsconfig.build.json");
+  progress.tick();
+  const spec = FULL_TOPOLOGIES.find((t) => t.name === "random-100")!;
+  progress.step("generating random-100 for the whole-process runs");
+  const file = join(dir, "process-random-100.edges");
+  const edges = generateEdges(spec, opts.seed);
+  writeFileSync(file, edges);
+  progress.tick();
+  const ours: ProcessRunResult[] = [];
+  const deb: PeerResult[] = [];
+  const opt: PeerResult[] = [];
+  const errors: string[] = notBuilt === null ? [] : [`dist/ does not build: ${notBuilt}`];
+  for (let i = 0; i < opts.runs; i++) {
+    const label = (what: string) =>
+      `random-100, whole process: ${what}${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`;
+    for (const [side, runs, name] of [
+      [peer, deb, "ns-3"],
+      [peerOpt, opt, "optimized ns-3"],
+    ] as const) {
+      if (!side.ok) continue;
+      progress.step(label(name));
+      try {
+        runs.push(runPeer(side.path, file, join(dir, "process.dump"), work));
+      } catch (e) {
+        errors.push(`${name}: ${(e as Error).message}`);
+      }
+      progress.tick();
+    }
+    progress.step(label("routelab run"));
+    try {
+      if (notBuilt === null) ours.push(runProcessRun(file, edges, join(dir, "process-flows.txt"), work));
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+    progress.tick();
+  }
+  const pick = <T>(all: T[], key: (x: T) => number) => (all.length === 0 ? undefined : medianRun(all, key));
+  const o = pick(ours, (x) => x.wallSeconds);
+  const d = pick(deb, (x) => x.processSeconds);
+  const p = pick(opt, (x) => x.processSeconds);
+  return {
+    name: "random-100",
+    ...(o ? { ours: { ...o.pick, runs: o.values } } : {}),
+    ...(d
+      ? {
+          ns3: {
+            processSeconds: d.median,
+            cpuSeconds: d.pick.cpuSeconds,
+            maxRssBytes: d.pick.maxRssBytes,
+            runs: d.values,
+          },
+        }
+      : {}),
+    ...(p
+      ? {
+          ns3opt: {
+            processSeconds: p.median,
+            cpuSeconds: p.pick.cpuSeconds,
+            maxRssBytes: p.pick.maxRssBytes,
+            runs: p.values,
+          },
+        }
+      : {}),
+    errors,
+  };
 }
 
 /** A run longer than this is not repeated: its noise is small against its length. */
@@ -169,6 +280,14 @@ async function main(): Promise<number> {
     (t) => wanted(opts, `rip ${t.name}`) || wanted(opts, `converge ${t.name}`),
   );
   const peer = opts.noPeer ? { ok: false as const, reason: "--no-peer" } : ensurePeer(opts.peer);
+  const peerOpt = opts.noPeer
+    ? { ok: false as const, reason: "--no-peer" }
+    : existsSync(opts.peerOpt)
+      ? { ok: true as const, path: opts.peerOpt }
+      : {
+          ok: false as const,
+          reason: `no ${opts.peerOpt} (build it once, outside the bench: ../shared/bench/ns3/build-optimized.sh ${opts.peerOpt})`,
+        };
   const dir = mkdtempSync(join(tmpdir(), "routelab-bench-"));
   const report: Report = {
     machine: {
@@ -182,6 +301,7 @@ async function main(): Promise<number> {
     runs: opts.runs,
     quick: opts.quick,
     peer: peer.ok ? { path: peer.path } : { skipped: peer.reason },
+    peerOpt: peerOpt.ok ? { path: peerOpt.path } : { skipped: peerOpt.reason },
     scheduler: [],
     forward: [],
     rip: [],
@@ -204,14 +324,18 @@ async function main(): Promise<number> {
     wanted(opts, `cli ${t.name}`),
   );
   const doCli = doCliSeed || cliTopos.length > 0;
+  const doProcess = wanted(opts, "process random-100");
   const progress = new Progress(
     (doSched ? sched.length * opts.runs : 0) +
-      (doForward ? 2 * opts.runs : 0) +
+      (doForward ? (opts.noPeer ? 2 : 3) * opts.runs : 0) +
       ripTopos.length * opts.runs +
-      (peer.ok ? ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length * opts.runs : 0) +
+      ((peer.ok ? 1 : 0) + (peerOpt.ok ? 1 : 0)) *
+        ripTopos.filter((t) => routersOf(t) <= opts.peerMax).length *
+        opts.runs +
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
       (doCli ? 1 : 0) +
+      (doProcess ? 2 + opts.runs * (1 + (peer.ok ? 1 : 0) + (peerOpt.ok ? 1 : 0)) : 0) +
       (doCliSeed ? opts.runs : 0) +
       cliTopos.length * 2 +
       (netnsWhy === null ? NETNS_BOOT_TOPOLOGIES.length * opts.runs : 0) +
@@ -250,6 +374,8 @@ async function main(): Promise<number> {
           `forwarding on a 32-router chain, ${burst} per 100 µs`,
         );
         report.forward.push(r.ok ? { ...r.result, runs: r.values } : { routers: 32, error: r.error });
+        // ns-3 on the same chain and traffic (one request per 100 µs; its ping cannot burst).
+        if (burst === 1 && !opts.noPeer) report.forwardNs3 = forwardPeerRow(opts, progress);
       }
 
     const files = new Map<string, string>();
@@ -265,33 +391,42 @@ async function main(): Promise<number> {
       const file = files.get(t.name)!;
       const dump = join(dir, `${t.name}.ns3.dump`);
       const routers = routersOf(t);
-      const peerHere = peer.ok && routers <= opts.peerMax;
       const job: Job = { kind: "rip", name: t.name, topoFile: file, options: work };
       // ns-3 and ours take turns, run by run: a slow spell of the machine (this VM's speed
       // drifts up to 2x within minutes) then slows both sides of the ratio, not one. Each side's
       // median is reported; a side whose first run took over a minute runs once.
-      const theirRuns: PeerResult[] = [];
-      let theirError: string | undefined;
+      const sides = [
+        { side: peer, dump, runs: [] as PeerResult[], error: undefined as string | undefined },
+        {
+          side: peerOpt,
+          dump: join(dir, `${t.name}.ns3opt.dump`),
+          runs: [] as PeerResult[],
+          error: undefined as string | undefined,
+        },
+      ];
       const ourRuns: (RipResult & { parseSeconds: number })[] = [];
       let ourError: string | undefined;
       let ourFirstMs = 0;
       for (let i = 0; i < opts.runs; i++) {
-        const peerAgain =
-          i === 0 || (theirRuns.length > 0 && theirRuns[0]!.processSeconds * 1000 < REPEAT_BELOW_MS);
-        if (peerHere && theirError === undefined && peerAgain) {
-          progress.step(`${t.name}: ns-3 peer${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
-          try {
-            theirRuns.push(runPeer(peer.path, file, dump, work));
-          } catch (e) {
-            theirError = (e as Error).message;
-          }
-          progress.tick();
-        } else if (peerHere) progress.grow(-1);
+        for (const p of sides) {
+          if (!p.side.ok || routers > opts.peerMax) continue;
+          const again = i === 0 || (p.runs.length > 0 && p.runs[0]!.processSeconds * 1000 < REPEAT_BELOW_MS);
+          if (p.error === undefined && again) {
+            const label = p === sides[0] ? "ns-3 peer" : "optimized ns-3 peer";
+            progress.step(`${t.name}: ${label}${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
+            try {
+              p.runs.push(runPeer(p.side.path, file, p.dump, work));
+            } catch (e) {
+              p.error = (e as Error).message;
+            }
+            progress.tick();
+          } else progress.grow(-1);
+        }
         if (ourError !== undefined || ourFirstMs > REPEAT_BELOW_MS) {
           progress.grow(-1);
           continue;
         }
-        if (theirRuns.length > 0) job.peerDump = dump;
+        if (sides[0]!.runs.length > 0) job.peerDump = dump;
         progress.step(`${t.name}: routelab${opts.runs > 1 ? ` (run ${i + 1}/${opts.runs})` : ""}`);
         const t0 = performance.now();
         const o = runChild<RipResult & { parseSeconds: number }>(job);
@@ -301,15 +436,21 @@ async function main(): Promise<number> {
         else ourRuns.push(o.result);
       }
       const ours = ourError === undefined ? medianRun(ourRuns, (x) => x.wallSeconds) : undefined;
-      const theirs = theirRuns.length > 0 ? medianRun(theirRuns, (x) => x.wallSeconds) : undefined;
+      const [debian, optimized] = sides.map((p) => {
+        if (!p.side.ok || routers > opts.peerMax)
+          return { skipped: p.side.ok ? `${routers} routers > --peer-max ${opts.peerMax}` : p.side.reason };
+        if (p.runs.length === 0) return { error: p.error ?? "no run" };
+        const m = medianRun(p.runs, (x) => x.wallSeconds);
+        return { ...m.pick, metrics: undefined, routes: m.pick.metrics.size, runs: m.values };
+      });
+      const a = sides[0]!.runs[0]?.metrics;
+      const b = sides[1]!.runs[0]?.metrics;
       report.rip.push({
         name: t.name,
         ours: ours ? { ...ours.pick, runs: ours.values } : { error: ourError ?? "no run" },
-        ns3: !peerHere
-          ? { skipped: peer.ok ? `${routers} routers > --peer-max ${opts.peerMax}` : peer.reason }
-          : theirs
-            ? { ...theirs.pick, metrics: undefined, routes: theirs.pick.metrics.size, runs: theirs.values }
-            : { error: theirError ?? "no run" },
+        ns3: debian!,
+        ns3opt: optimized!,
+        ...(a && b ? { ns3TablesAgree: a.size === b.size && [...a].every(([k, v]) => b.get(k) === v) } : {}),
       });
     }
 
@@ -323,6 +464,8 @@ async function main(): Promise<number> {
       );
       report.converge.push({ name: t.name, ...(r.ok ? { ...r.result } : { error: r.error }) });
     }
+
+    if (doProcess) report.process = processRows(opts, work, peer, peerOpt, dir, progress);
 
     if (doCli) report.cli = runCliWorkloads(doCliSeed, cliTopos, opts, dir, progress);
 

@@ -5,6 +5,8 @@
  * same defaults except --pings (the reference workload uses 50), so one set of numbers drives
  * both simulators and a run on each is the same work.
  */
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 export interface WorkloadOptions {
@@ -32,6 +34,13 @@ export interface BenchOptions extends WorkloadOptions {
   noPeer: boolean;
   /** Where the ns-3 peer binary is (built there when missing). */
   peer: string;
+  /**
+   * The peer built against an optimized ns-3 (shared/bench/ns3/build-optimized.sh): run beside
+   * Debian's when the file exists, never built here (15-30 minutes; never in CI).
+   */
+  peerOpt: string;
+  /** The ns-3 forwarding peer (bench/ns3/forward-peer.cc), built there when missing. */
+  forwardPeer: string;
   /** Run the peer only on topologies of at most this many routers (ns-3 needs ~15 min at 1,000). */
   peerMax: number;
 }
@@ -47,13 +56,19 @@ workload (same flags and meaning as the ns-3 peer, shared/bench/ns3/rip-peer.cc)
   --seed N          random seed (1)
 harness:
   --only NAME       run only workloads whose name contains NAME (repeatable): scheduler,
-                    forward, rip TOPO, converge TOPO, scale, cli seed, cli TOPO, netns-boot
+                    forward, rip TOPO, converge TOPO, scale, cli seed, cli TOPO,
+                    process random-100, netns-boot
   --quick           small topologies and one run each (a minute)
   --runs N          runs of each workload of ours, median reported (3; 1 with --quick;
                     a run over a minute is not repeated)
   --json FILE       also write the results as JSON
   --no-peer         leave out the ns-3 column
   --peer PATH       ns-3 peer binary, built there from libns3-dev when missing (/tmp/rip-peer)
+  --peer-opt PATH   the peer linked against an optimized ns-3, run beside Debian's when present
+                    (~/.cache/rip-peer-opt; never built by the bench: make it with
+                    ../shared/bench/ns3/build-optimized.sh ~/.cache/rip-peer-opt, 15-30 min)
+  --forward-peer PATH  ns-3 forwarding peer (bench/ns3/forward-peer.cc), built there from
+                    libns3-dev when missing (/tmp/forward-peer)
   --peer-max N      run ns-3 only on topologies of at most N routers (all; ns-3 needs
                     about 15 minutes for random-1000)
   -h, --help`;
@@ -75,6 +90,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       runs: { type: "string" },
       "no-peer": { type: "boolean", default: false },
       peer: { type: "string", default: "/tmp/rip-peer" },
+      "forward-peer": { type: "string", default: "/tmp/forward-peer" },
+      "peer-opt": { type: "string", default: join(homedir(), ".cache", "rip-peer-opt") },
       "peer-max": { type: "string", default: "1000000" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -103,6 +120,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     runs: Math.floor(num("runs", values.runs ?? (values.quick ? "1" : "3"), 1)),
     noPeer: values["no-peer"],
     peer: values.peer,
+    peerOpt: values["peer-opt"],
+    forwardPeer: values["forward-peer"],
     peerMax: Math.floor(num("peer-max", values["peer-max"], 0)),
   };
 }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readDump } from "./ns3-compare.js";
 import type { WorkloadOptions } from "./options.js";
-import { SHARED } from "./topologies.js";
+import { REPO, SHARED } from "./topologies.js";
 
 export interface PeerResult {
   peer: string;
@@ -87,3 +87,54 @@ export function runPeer(bin: string, topoFile: string, dump: string, o: Workload
 }
 
 export { readDump };
+
+/** The ns-3 forwarding peer's summary (bench/ns3/forward-peer.cc), with its process's CPU time. */
+export interface ForwardPeerResult {
+  peer: string;
+  routers: number;
+  requests: number;
+  replies: number;
+  packetHops: number;
+  events: number;
+  /** Simulator::Run alone. */
+  wallSeconds: number;
+  hopsPerSecond: number;
+  /** User + system of the whole process (building the chain included), from /usr/bin/time. */
+  cpuSeconds?: number;
+}
+
+/** The forwarding peer, built from bench/ns3/forward-peer.cc with Debian's libns3-dev when missing. */
+export function ensureForwardPeer(path: string): { ok: true; path: string } | { ok: false; reason: string } {
+  if (existsSync(path)) return { ok: true, path };
+  if (!existsSync("/usr/include/ns3/v4ping-helper.h"))
+    return { ok: false, reason: "libns3-dev is not installed (apt-get install libns3-dev)" };
+  const r = spawnSync("sh", [join(REPO, "bench", "ns3", "build-forward.sh"), path], { encoding: "utf8" });
+  if (r.status !== 0 || !existsSync(path))
+    return {
+      ok: false,
+      reason: `building the ns-3 forwarding peer failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`,
+    };
+  return { ok: true, path };
+}
+
+/** Runs the forwarding peer; throws unless every request was answered across every link. */
+export function runForwardPeer(bin: string, routers: number, requests: number): ForwardPeerResult {
+  const args = [`--routers=${routers}`, `--requests=${requests}`, "--gap=100us", "--delay=1ms"];
+  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+  const r = timeBin
+    ? spawnSync(timeBin, ["-f", "cpu=%U+%S", bin, ...args], { encoding: "utf8" })
+    : spawnSync(bin, args, { encoding: "utf8" });
+  if (r.status !== 0)
+    throw new Error(`ns-3 forwarding peer failed (exit ${r.status}): ${r.stderr.trim().slice(-400)}`);
+  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`ns-3 forwarding peer printed no summary: ${r.stdout.slice(-400)}`);
+  const out = JSON.parse(line) as ForwardPeerResult;
+  const expect = requests * 2 * (routers - 1);
+  if (out.replies !== requests || out.packetHops !== expect)
+    throw new Error(
+      `ns-3 forwarding peer: ${out.replies}/${requests} replies, ${out.packetHops}/${expect} hops`,
+    );
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  if (cpu) out.cpuSeconds = Number(cpu[1]) + Number(cpu[2]);
+  return out;
+}

@@ -5,10 +5,11 @@
  * metrics; 1.5 M forwarded packet-hops/s; 10,000 routers in one process).
  */
 import type { WorkloadOptions } from "./options.js";
-import type { PeerResult } from "./peer.js";
+import type { ForwardPeerResult, PeerResult } from "./peer.js";
 import { bytes, seconds, si } from "./stats.js";
 import { type CliRunResult, cliScript } from "./workloads/cli-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
+import type { ProcessRunResult } from "./workloads/process-run.js";
 import { type NetnsBootRow, renderNetnsBoot } from "./workloads/netns-boot.js";
 import type { Comparison, ConvergeResult, RipResult } from "./workloads/rip.js";
 import type { ScaleResult } from "./workloads/scale.js";
@@ -31,22 +32,112 @@ export interface Report {
   runs: number;
   quick: boolean;
   peer: { path: string } | { skipped: string };
+  /** The peer linked against an optimized ns-3 (--peer-opt). */
+  peerOpt?: { path: string } | { skipped: string };
   scheduler: ((SchedulerResult & Runs) | (Err & { pending: number }))[];
   forward: ((ForwardResult & Runs) | (Err & { routers: number }))[];
+  /** ns-3 on the forwarding workload's chain and traffic (bench/ns3/forward-peer.cc). */
+  forwardNs3?: (ForwardPeerResult & Runs) | Err | { skipped: string };
   rip: {
     name: string;
     ours: (RipResult & { parseSeconds: number; engine?: string } & Runs) | Err;
-    ns3:
-      | (Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number } & Runs)
-      | Err
-      | { skipped: string };
+    ns3: PeerRow;
+    /** The same peer linked against ns-3 built with the "optimized" profile. */
+    ns3opt?: PeerRow;
+    /** Whether both ns-3 builds ended with the same tables (first runs). */
+    ns3TablesAgree?: boolean;
   }[];
   converge: ({ name: string } & (ConvergeResult | Err))[];
+  /** Whole processes at random-100: `routelab run` with the peer's work as a script, and ns-3's. */
+  process?: ProcessRow;
   /** `routelab run` from the command line: converge, then a ping across (bench/workloads/cli-run.ts). */
   cli: ((CliRunResult & Runs) | (Err & { name: string }))[];
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
   /** The netns engine's boot per router (root and FRR only). */
   netnsBoot?: NetnsBootRow[] | { skipped: string };
+}
+
+type PeerRan = Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number } & Runs;
+type PeerRow = PeerRan | Err | { skipped: string };
+
+const peerRan = (p: PeerRow | undefined): p is PeerRan => p !== undefined && !isErr(p) && !("skipped" in p);
+
+/** `their / ours` as "12.3×" (marked under the target), or "-". */
+function ratioText(theirs: number | undefined, ours: number, target = true): string {
+  if (theirs === undefined || !(ours > 0)) return "-";
+  const r = theirs / ours;
+  return `${r.toFixed(1)}×${target && r < TARGET_RATIO ? " (<10×)" : ""}`;
+}
+
+export interface ProcessRow {
+  name: string;
+  ours?: ProcessRunResult & Runs;
+  ns3?: { processSeconds: number; cpuSeconds?: number; maxRssBytes?: number } & Runs;
+  ns3opt?: { processSeconds: number; cpuSeconds?: number; maxRssBytes?: number } & Runs;
+  errors: string[];
+}
+
+function renderProcess(p: ProcessRow, o: WorkloadOptions): string[] {
+  const out = [
+    `Whole process, ${p.name} (${o.time} simulated s, ${o.pings} ping flows): \`node bin/routelab.js run\` with the flows as a script (bench/workloads/process-run.ts) vs the ns-3 peer's process`,
+  ];
+  const row = (
+    name: string,
+    x: { wall: number; cpu?: number; rss?: number; runs: number[] } | undefined,
+    ratio: string,
+  ) =>
+    x === undefined
+      ? [name, "-", "-", "-", "-", ""]
+      : [
+          name,
+          seconds(x.wall),
+          x.cpu !== undefined ? seconds(x.cpu) : "-",
+          x.rss ? bytes(x.rss) : "-",
+          ratio,
+          x.runs.map((v) => v.toFixed(2)).join(" "),
+        ];
+  const ours = p.ours;
+  const ratio = (theirs: number | undefined) =>
+    ours && theirs !== undefined ? ratioText(theirs, ours.wallSeconds) : "";
+  out.push(
+    table(
+      ["process", "wall", "cpu", "peak RSS", "ratio", "runs (wall s)"],
+      [
+        row(
+          "routelab run",
+          ours && { wall: ours.wallSeconds, cpu: ours.cpuSeconds, rss: ours.maxRssBytes, runs: ours.runs },
+          "",
+        ),
+        row(
+          "ns-3 (Debian)",
+          p.ns3 && {
+            wall: p.ns3.processSeconds,
+            cpu: p.ns3.cpuSeconds,
+            rss: p.ns3.maxRssBytes,
+            runs: p.ns3.runs,
+          },
+          ratio(p.ns3?.processSeconds),
+        ),
+        row(
+          "ns-3 (optimized)",
+          p.ns3opt && {
+            wall: p.ns3opt.processSeconds,
+            cpu: p.ns3opt.cpuSeconds,
+            rss: p.ns3opt.maxRssBytes,
+            runs: p.ns3opt.runs,
+          },
+          ratio(p.ns3opt?.processSeconds),
+        ),
+      ],
+      [false, true, true, true, true, false],
+    ),
+  );
+  if (ours)
+    out.push(
+      `  routelab's flows: ${ours.flows}, ${si(ours.transmitted)} echo requests, ${si(ours.received)} replies`,
+    );
+  out.push(...p.errors.map((e) => `  ! ${e}`), "");
+  return out;
 }
 
 export const TARGET_RATIO = 10;
@@ -87,6 +178,7 @@ export function renderReport(r: Report): string {
       `note: load average ${load.toFixed(1)} on ${r.machine.cpus} cores: other work shared the CPU; compare the cpu ratio`,
     );
   if ("skipped" in r.peer) out.push(`ns-3 column skipped: ${r.peer.skipped}`);
+  if (r.peerOpt && "skipped" in r.peerOpt) out.push(`optimized ns-3 column skipped: ${r.peerOpt.skipped}`);
   out.push("");
 
   if (r.scheduler.length > 0) {
@@ -133,6 +225,21 @@ export function renderReport(r: Report): string {
         ),
       ),
     );
+    const ns3 = r.forwardNs3;
+    if (ns3 !== undefined) {
+      const light = r.forward.find((f) => !isErr(f) && f.burst === 1);
+      if (isErr(ns3)) out.push(`  ns-3 forwarding peer: ${ns3.error}`);
+      else if ("skipped" in ns3) out.push(`  ns-3 forwarding peer skipped: ${ns3.skipped}`);
+      else {
+        const theirs = ns3.packetHops / (ns3.cpuSeconds ?? ns3.wallSeconds);
+        const ours = light && !isErr(light) ? light.packetHops / light.cpuSeconds : Number.NaN;
+        out.push(
+          `  ns-3 (bench/ns3/forward-peer.cc, same chain and traffic, 1 request / 100 µs): ${si(ns3.packetHops)} packet-hops, ` +
+            `${seconds(ns3.wallSeconds)} of Simulator::Run, ${si(ns3.hopsPerSecond)} hops/s, ${si(theirs)} hops/cpu-s` +
+            (Number.isFinite(ours) ? `; routelab ${(ours / theirs).toFixed(1)}× per CPU second` : ""),
+        );
+      }
+    }
     out.push("");
   }
 
@@ -142,15 +249,21 @@ export function renderReport(r: Report): string {
     );
     const rows = r.rip.map((x) => {
       const ours = x.ours;
-      const theirs = x.ns3;
-      const ns3ok = !isErr(theirs) && !("skipped" in theirs);
+      const deb = peerRan(x.ns3) ? x.ns3 : undefined;
+      const opt = peerRan(x.ns3opt) ? x.ns3opt : undefined;
+      const peerCell = (p: PeerRow | undefined) =>
+        peerRan(p) ? seconds(p.wallSeconds) : p !== undefined && isErr(p) ? "error" : "-";
       if (isErr(ours))
         return [
           x.name,
           "",
           "",
           ours.error,
-          ns3ok ? seconds(theirs.wallSeconds) : "-",
+          peerCell(x.ns3),
+          "",
+          "",
+          peerCell(x.ns3opt),
+          "",
           "",
           "",
           "",
@@ -160,22 +273,24 @@ export function renderReport(r: Report): string {
           "",
           "",
         ];
-      const ratio = ns3ok ? theirs.wallSeconds / ours.wallSeconds : Number.NaN;
-      const cpuRatio = ns3ok && theirs.cpuSeconds ? theirs.cpuSeconds / ours.cpuSeconds : Number.NaN;
       return [
         x.name,
         String(ours.nodes),
         String(ours.links),
         seconds(ours.wallSeconds),
-        ns3ok ? seconds(theirs.wallSeconds) : isErr(theirs) ? "error" : "-",
-        Number.isFinite(ratio) ? `${ratio.toFixed(1)}×${ratio >= TARGET_RATIO ? "" : " (<10×)"}` : "-",
-        Number.isFinite(cpuRatio) ? `${cpuRatio.toFixed(1)}×` : "-",
+        peerCell(x.ns3),
+        ratioText(deb?.wallSeconds, ours.wallSeconds, false),
+        ratioText(deb?.cpuSeconds, ours.cpuSeconds, false),
+        peerCell(x.ns3opt),
+        ratioText(opt?.wallSeconds, ours.wallSeconds),
+        ratioText(opt?.cpuSeconds, ours.cpuSeconds, false),
         si(ours.events),
-        ns3ok ? si(theirs.events) : "-",
+        deb ? si(deb.events) : opt ? si(opt.events) : "-",
         bytes(ours.peakHeapBytes),
         bytes(ours.bytesPerRouter),
-        ns3ok && theirs.maxRssBytes ? bytes(theirs.maxRssBytes) : "-",
-        `${cmp(ours.vsPeer)} / ${cmp(ours.vsShortestPaths)}`,
+        deb?.maxRssBytes ? bytes(deb.maxRssBytes) : "-",
+        opt?.maxRssBytes ? bytes(opt.maxRssBytes) : "-",
+        `${cmp(ours.vsPeer)} / ${cmp(ours.vsShortestPaths)}${x.ns3TablesAgree === false ? " (ns-3 builds differ!)" : ""}`,
       ];
     });
     out.push(
@@ -188,19 +303,45 @@ export function renderReport(r: Report): string {
           "ns-3",
           "ratio",
           "cpu ratio",
+          "ns-3 opt",
+          "ratio opt",
+          "cpu ratio opt",
           "events",
           "ns-3 events",
           "peak heap",
           "heap/router",
           "ns-3 RSS",
+          "ns-3 opt RSS",
           "metrics vs ns-3 / vs shortest paths",
         ],
         rows,
-        [false, true, true, true, true, true, true, true, true, true, true, true, false],
+        [
+          false,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          false,
+        ],
       ),
+    );
+    out.push(
+      "  ratio = ns-3 / routelab (wall, medians); the 10× target is against the optimized build (ratio opt)",
     );
     const errs = r.rip.flatMap((x) => [
       ...(isErr(x.ns3) ? [`${x.name}: ns-3: ${x.ns3.error}`] : []),
+      ...(x.ns3opt && isErr(x.ns3opt) ? [`${x.name}: optimized ns-3: ${x.ns3opt.error}`] : []),
       ...(!isErr(x.ours) && x.ours.vsPeer && !x.ours.vsPeer.equal
         ? [`${x.name}: vs ns-3: ${x.ours.vsPeer.examples.join("; ")}`]
         : []),
@@ -211,6 +352,8 @@ export function renderReport(r: Report): string {
     if (errs.length > 0) out.push(...errs.map((e) => `  ! ${e}`));
     out.push("");
   }
+
+  if (r.process !== undefined) out.push(...renderProcess(r.process, o));
 
   if (r.converge.length > 0) {
     out.push(

@@ -44,8 +44,18 @@ export interface ForwardResult {
 
 const DATA = new Uint8Array(56);
 
-export function runForward(routers: number, requests: number, burst: number, seed: number): ForwardResult {
-  const topo = withChainStatics(chainTopology(routers, { routing: "static" }));
+/**
+ * `bandwidth` (bit/s; 0, the default, for none) gives every link serialization and a FIFO queue,
+ * as ns-3's point-to-point device has (the ns-3 forwarding peer's links are 1 Gb/s).
+ */
+export function runForward(
+  routers: number,
+  requests: number,
+  burst: number,
+  seed: number,
+  bandwidth = 0,
+): ForwardResult {
+  const topo = withChainStatics(chainTopology(routers, { routing: "static", bandwidth }));
   const net = buildNetwork(topo, seed);
   const first = net.nodes[0]!;
   const last = net.nodes[routers - 1]!;

@@ -44,7 +44,7 @@ describe("Fib", () => {
     f.onChange = (a) => changes.push(a);
     const first = r(0x0a000000, 24, "rip", 9, 2);
     f.set(first);
-    first.use = 5;
+    f.get(0x0a000000, 24)!.use = 5; // a view writes through to the FIB's column
     f.set(r(0x0a000000, 24, "rip", 9, 2));
     expect(changes).toEqual(["add"]);
     expect(f.get(0x0a000000, 24)?.use).toBe(5);
@@ -57,8 +57,8 @@ describe("Fib", () => {
     f.setFields("rip", 0x0a000000, 24, 9, 1, 2, "G");
     const active = f.get(0x0a000000, 24)!;
     f.setFields("rip", 0x0a000000, 24, 8, 1, 3, "G");
-    expect(f.get(0x0a000000, 24)).toBe(active); // the same object, new values
-    expect(active.gateway).toBe(8);
+    expect(active.gateway).toBe(8); // a view of the slot: the new values
+    expect(f.get(0x0a000000, 24)?.metric).toBe(3);
     f.set(r(0x0a000000, 24, "static", 7, 0));
     f.setFields("rip", 0x0a000000, 24, 6, 1, 4, "G"); // under the static route: no change shown
     expect(f.lookup(0x0a000001)?.gateway).toBe(7);
@@ -138,5 +138,62 @@ describe("Fib", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("keeps thousands of prefixes through growth, deletions and slot reuse (its hash index)", () => {
+    const f = new Fib();
+    const live = new Map<string, number>();
+    let x = 12345;
+    const rand = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x;
+    };
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4000; i++) {
+        const len = 16 + (rand() % 17);
+        const dest = (rand() & maskOf(len)) >>> 0;
+        const gw = 1 + (rand() % 1000);
+        f.setFields("rip", dest, len, gw, 1, 2, "G");
+        live.set(`${dest}/${len}`, gw);
+      }
+      let k = 0;
+      for (const key of [...live.keys()]) {
+        if (k++ % 2 === 0) continue;
+        const [d, l] = key.split("/").map(Number);
+        expect(f.delete("rip", d!, l!)).toBe(true);
+        live.delete(key);
+      }
+      expect(f.size).toBe(live.size);
+      for (const [key, gw] of live) {
+        const [d, l] = key.split("/").map(Number);
+        expect(f.get(d!, l!)?.gateway).toBe(gw);
+      }
+    }
+    expect(f.all().length).toBe(live.size);
+  });
+
+  it("counts a route's use past 2^32 (netstat's Use is a u_long)", () => {
+    const f = new Fib();
+    f.setFields("static", 0x0a000000, 8, 1, 1, 0, "GS");
+    const route = f.lookup(0x0a000001)!;
+    route.use = 2 ** 32 - 1;
+    route.use++;
+    route.use++;
+    expect(f.get(0x0a000000, 8)?.use).toBe(2 ** 32 + 1);
+    f.delete("static", 0x0a000000, 8);
+    f.setFields("static", 0x0b000000, 8, 1, 1, 0, "GS"); // reuses the slot: starts at 0
+    expect(f.get(0x0b000000, 8)?.use).toBe(0);
+  });
+
+  it("keeps the use counted on a cached route when the cache is emptied, and its new fields", () => {
+    const f = new Fib();
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 2, "G");
+    for (let i = 0; i < 5; i++) f.lookup(0x0a000001)!.use++;
+    f.lookup(0x0a000002)!.use++; // another destination, the same route
+    f.setFields("rip", 0x0a000000, 24, 8, 2, 3, "G"); // in place: the cached route follows
+    expect([f.lookup(0x0a000001)?.gateway, f.lookup(0x0a000001)?.iface]).toEqual([8, 2]);
+    f.setFields("rip", 0x0b000000, 24, 9, 1, 2, "G"); // an add empties the cache
+    expect(f.get(0x0a000000, 24)?.use).toBe(6);
+    expect(f.all().find((r) => r.dest === 0x0a000000)?.use).toBe(6);
   });
 });

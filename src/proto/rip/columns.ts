@@ -62,9 +62,6 @@ const LAYOUT = {
   /** RFC 2453 route change flag (1 = set): what a triggered update lists. */
   changed: Uint8Array,
   expires: Float64Array,
-  /** Garbage-collection deadline; Infinity while usable. */
-  gcAt: Float64Array,
-  heard: Float64Array,
   /** RipRouteState as STATES' index. */
   state: Uint8Array,
   /** Whether a "rip" route for it is in the FIB (1). */
@@ -98,8 +95,6 @@ export class Columns {
   connected: Uint8Array;
   changed: Uint8Array;
   expires: Float64Array;
-  gcAt: Float64Array;
-  heard: Float64Array;
   state: Uint8Array;
   installed: Uint8Array;
   whyKind: Uint8Array;
@@ -114,6 +109,16 @@ export class Columns {
     /** Reason texts (WHY.text: index in whyA), each once; shared by a table's columns. */
     readonly texts: string[] = [],
     readonly textIndex = new Map<string, number>(),
+    /**
+     * Garbage-collection deadlines by slot, of the routes at metric 16 only (absent: Infinity,
+     * a usable route): a column of them was 8 B a route for the few that are being deleted.
+     */
+    readonly gcAtOf = new Map<number, number>(),
+    /**
+     * When a route was last heard, by slot, for connected routes and routes at metric 16 only:
+     * a usable learned route's is `expires - timeout` (table.ts heardAt), so it is not kept.
+     */
+    readonly heardOf = new Map<number, number>(),
   ) {
     this.dest = new Uint32Array(capacity);
     this.len = new Uint8Array(capacity);
@@ -125,8 +130,6 @@ export class Columns {
     this.connected = new Uint8Array(capacity);
     this.changed = new Uint8Array(capacity);
     this.expires = new Float64Array(capacity);
-    this.gcAt = new Float64Array(capacity);
-    this.heard = new Float64Array(capacity);
     this.state = new Uint8Array(capacity);
     this.installed = new Uint8Array(capacity);
     this.whyKind = new Uint8Array(capacity);
@@ -139,7 +142,7 @@ export class Columns {
 
   /** A copy with room for `capacity` slots. */
   grown(capacity: number): Columns {
-    const c = new Columns(capacity, this.texts, this.textIndex);
+    const c = new Columns(capacity, this.texts, this.textIndex, this.gcAtOf, this.heardOf);
     for (const n of NAMES) (c[n] as Float64Array).set(this[n] as Float64Array);
     return c;
   }
@@ -148,7 +151,17 @@ export class Columns {
   detach(slot: number): Columns {
     const c = new Columns(1, this.texts, this.textIndex);
     for (const n of NAMES) (c[n] as Float64Array)[0] = (this[n] as Float64Array)[slot]!;
+    const gcAt = this.gcAtOf.get(slot);
+    if (gcAt !== undefined) c.gcAtOf.set(0, gcAt);
+    const heard = this.heardOf.get(slot);
+    if (heard !== undefined) c.heardOf.set(0, heard);
     return c;
+  }
+
+  /** Forgets slot `s`'s sparse fields (its route is gone). */
+  forget(s: number): void {
+    this.gcAtOf.delete(s);
+    this.heardOf.delete(s);
   }
 
   /** Sets slot `s`'s reason to a code and its operands. */

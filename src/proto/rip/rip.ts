@@ -23,7 +23,7 @@ import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
 import { receive, sendRequest, sendTable } from "./packets.js";
 import { resolveRipSettings } from "./settings.js";
-import { explain, heardAt, type RouteInit, RouteTable, WHY } from "./table.js";
+import { explain, forgetHeard, heardAt, type RouteInit, RouteTable, WHY } from "./table.js";
 import { buildStatus, formatStatus, type RipStatus } from "./status.js";
 import type {
   RipCore,
@@ -362,7 +362,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     r.connected = false;
     r.expires = now + this.settings.timeout;
     r.gcAt = Number.POSITIVE_INFINITY;
-    r.heard = now;
+    forgetHeard(r); // heard = expires - timeout (heardAt); addConnected sets it for a connected one
     r.state = "active";
     this.markChanged(r);
   }
@@ -439,6 +439,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
       this.adopt(r, 1, 0, 0, i.index, 0, now);
       r.connected = true;
       r.expires = Number.POSITIVE_INFINITY;
+      r.heard = now;
       r.reason = reason;
     }
   }

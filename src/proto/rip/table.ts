@@ -52,16 +52,18 @@ class Route implements RipRoute {
   ) {}
 
   get gcAt(): Nanos {
-    return this.home.cols.gcAt[this.slot]!;
+    return this.home.cols.gcAtOf.get(this.slot) ?? Number.POSITIVE_INFINITY;
   }
   set gcAt(v: Nanos) {
-    this.home.cols.gcAt[this.slot] = v;
+    if (v === Number.POSITIVE_INFINITY) this.home.cols.gcAtOf.delete(this.slot);
+    else this.home.cols.gcAtOf.set(this.slot, v);
   }
+  /** NaN for a usable learned route, whose time is `expires - timeout` (see heardAt). */
   get heard(): Nanos {
-    return this.home.cols.heard[this.slot]!;
+    return this.home.cols.heardOf.get(this.slot) ?? Number.NaN;
   }
   set heard(v: Nanos) {
-    this.home.cols.heard[this.slot] = v;
+    this.home.cols.heardOf.set(this.slot, v);
   }
   get state(): RipRouteState {
     return STATES[this.home.cols.state[this.slot]!]!;
@@ -137,6 +139,12 @@ class Route implements RipRoute {
   set expires(v: Nanos) {
     this.home.cols.expires[this.slot] = v;
   }
+}
+
+/** Forgets when a route was heard: it is usable and learned now (its time is `expires - timeout`). */
+export function forgetHeard(route: RipRoute): void {
+  const r = route as Route;
+  r.home.cols.heardOf.delete(r.slot);
 }
 
 /** Sets a route's reason to a code and its operands (see WHY; unused operands 0). */
@@ -220,8 +228,9 @@ export class RouteTable implements ColumnsHolder {
     c.connected[slot] = init.connected ? 1 : 0;
     c.changed[slot] = 0;
     c.expires[slot] = init.expires;
-    c.gcAt[slot] = Number.POSITIVE_INFINITY;
-    c.heard[slot] = init.heard;
+    c.forget(slot);
+    // Kept only where heardAt reads it (a usable learned route's is expires - timeout).
+    if (init.connected || init.metric >= RIP_INFINITY) c.heardOf.set(slot, init.heard);
     c.state[slot] = 0;
     c.installed[slot] = 0;
     const r = new Route(this, slot);
@@ -255,6 +264,7 @@ export class RouteTable implements ColumnsHolder {
     const slot = r.slot;
     r.home = { cols: this.cols.detach(slot) };
     r.slot = 0;
+    this.cols.forget(slot);
     this.freeSlots.push(slot);
   }
 

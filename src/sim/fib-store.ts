@@ -1,0 +1,177 @@
+/**
+ * @module sim/fib-store
+ * The storage of a FIB's active routes: one typed column per field, indexed by slot, and an
+ * open-addressing hash index (linear probing, prefix → slot) over them. At a thousand routers
+ * of RIP a FIB holds 1.5 M routes; as an object and a `Map` entry each they were ~140 B of heap
+ * a route, more than the RIP database itself (issue 22's heap snapshot of random-300). Here a
+ * route is 22 B of columns, grown by a quarter, plus 5–11 B of index: no object, nothing for
+ * the garbage collector to trace.
+ *
+ * Sources and flags are small codes into lists kept once for the process (the program's own
+ * names: "local", "connected", "static", "rip", and the few flag strings).
+ */
+
+/** Names interned as codes, process-wide: a few sources and flag strings, never user input. */
+class Names {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+  constructor(initial: readonly string[]) {
+    for (const n of initial) this.code(n);
+  }
+  code(name: string): number {
+    let c = this.index.get(name);
+    if (c === undefined) {
+      c = this.list.length;
+      // A column holds a byte; the names are the program's, so this is a bug, not input.
+      if (c >= FREE) throw new RangeError(`fib: more than ${FREE} distinct names (${name})`);
+      this.list.push(name);
+      this.index.set(name, c);
+    }
+    return c;
+  }
+}
+
+/** The `source` code of a free slot. */
+const FREE = 255;
+export const SOURCE_NAMES = new Names(["local", "connected", "static", "rip"]);
+export const FLAG_NAMES = new Names(["", "H", "HS", "G", "GH", "S", "GS", "GHS"]);
+
+/** The columns of the active routes; replaced (copied) when they grow. */
+export class FibColumns {
+  readonly dest: Uint32Array;
+  readonly len: Uint8Array;
+  readonly gateway: Uint32Array;
+  readonly iface: Uint16Array;
+  readonly metric: Uint16Array;
+  /** SOURCE_NAMES code; FREE for an unused slot. */
+  readonly source: Uint8Array;
+  /** FLAG_NAMES code. */
+  readonly flags: Uint8Array;
+  /**
+   * Packets sent with the route (netstat's Use, a u_long): doubles, exact to 2⁵³, so that the
+   * forwarding path's `use++` is one store (a 32-bit count with an overflow check cost the
+   * forwarding path more than its 4 B a route were worth).
+   */
+  readonly use: Float64Array;
+
+  constructor(readonly capacity: number) {
+    this.dest = new Uint32Array(capacity);
+    this.len = new Uint8Array(capacity);
+    this.gateway = new Uint32Array(capacity);
+    this.iface = new Uint16Array(capacity);
+    this.metric = new Uint16Array(capacity);
+    this.source = new Uint8Array(capacity).fill(FREE);
+    this.flags = new Uint8Array(capacity);
+    this.use = new Float64Array(capacity);
+  }
+
+  grown(capacity: number): FibColumns {
+    const c = new FibColumns(capacity);
+    c.dest.set(this.dest);
+    c.len.set(this.len);
+    c.gateway.set(this.gateway);
+    c.iface.set(this.iface);
+    c.metric.set(this.metric);
+    c.source.set(this.source);
+    c.flags.set(this.flags);
+    c.use.set(this.use);
+    return c;
+  }
+}
+
+/** Position of a prefix in an index of 2^bits entries (Fibonacci hashing of address and length). */
+function home(dest: number, len: number, bits: number): number {
+  return Math.imul((dest ^ Math.imul(len, 0x27d4eb2d)) | 0, 0x9e3779b1) >>> (32 - bits);
+}
+
+/** The active routes: columns, free slots, and the index. */
+export class FibStore {
+  cols = new FibColumns(16);
+  /** Slot + 1 per index position; 0 is empty. Power-of-two size, at most three quarters full. */
+  private index = new Int32Array(32);
+  private bits = 5;
+  /** Slots ever used: the next new one. */
+  private slots = 0;
+  private freeSlots: number[] = [];
+  private count = 0;
+  /** Routes per prefix length. */
+  readonly perLen = new Int32Array(33);
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Slot of a prefix, or -1. */
+  find(dest: number, len: number): number {
+    const idx = this.index;
+    const mask = idx.length - 1;
+    const c = this.cols;
+    for (let i = home(dest, len, this.bits); ; i = (i + 1) & mask) {
+      const e = idx[i]!;
+      if (e === 0) return -1;
+      const s = e - 1;
+      if (c.dest[s] === dest && c.len[s] === len) return s;
+    }
+  }
+
+  /** A new slot for a prefix not present (the caller fills the other fields). */
+  add(dest: number, len: number): number {
+    if ((this.count + 1) * 4 > this.index.length * 3) this.rehash(this.bits + 1);
+    let s = this.freeSlots.pop();
+    if (s === undefined) {
+      s = this.slots++;
+      if (s >= this.cols.capacity) this.cols = this.cols.grown(s + Math.max(16, s >> 2));
+    }
+    this.cols.dest[s] = dest;
+    this.cols.len[s] = len;
+    this.cols.use[s] = 0;
+    this.place(s);
+    this.count++;
+    this.perLen[len]!++;
+    return s;
+  }
+
+  /** Frees slot `s` (which holds a route). */
+  remove(s: number): void {
+    const c = this.cols;
+    const idx = this.index;
+    const mask = idx.length - 1;
+    let i = home(c.dest[s]!, c.len[s]!, this.bits);
+    while (idx[i] !== s + 1) i = (i + 1) & mask;
+    // Backward-shift deletion: later entries of the run move up so no probe meets a hole early.
+    for (let j = (i + 1) & mask; idx[j] !== 0; j = (j + 1) & mask) {
+      const t = idx[j]! - 1;
+      const k = home(c.dest[t]!, c.len[t]!, this.bits);
+      if (i <= j ? k <= i || k > j : k <= i && k > j) {
+        idx[i] = idx[j]!;
+        i = j;
+      }
+    }
+    idx[i] = 0;
+    this.perLen[c.len[s]!]!--;
+    c.source[s] = FREE;
+    this.freeSlots.push(s);
+    this.count--;
+  }
+
+  /** Every slot holding a route. */
+  *live(): Generator<number> {
+    const src = this.cols.source;
+    for (let s = 0; s < this.slots; s++) if (src[s] !== FREE) yield s;
+  }
+
+  private place(s: number): void {
+    const idx = this.index;
+    const mask = idx.length - 1;
+    let i = home(this.cols.dest[s]!, this.cols.len[s]!, this.bits);
+    while (idx[i] !== 0) i = (i + 1) & mask;
+    idx[i] = s + 1;
+  }
+
+  private rehash(bits: number): void {
+    this.bits = bits;
+    this.index = new Int32Array(1 << bits);
+    const src = this.cols.source;
+    for (let s = 0; s < this.slots; s++) if (src[s] !== FREE) this.place(s);
+  }
+}
