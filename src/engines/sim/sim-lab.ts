@@ -19,6 +19,7 @@ import type {
   PacerControl,
   RouteInfo,
 } from "../../lab/lab.js";
+import { clockState } from "../../lab/clock-step.js";
 import { checkShape, shapeEvent } from "../../lab/link-shape.js";
 import { routeRefs } from "../../shell/index.js";
 import {
@@ -214,11 +215,7 @@ export class SimLab implements Lab {
   }
 
   clock(): ClockState {
-    return {
-      now: this.net.scheduler.now(),
-      speed: this.pacer?.speed ?? 0,
-      paused: this.pacer?.paused ?? false,
-    };
+    return clockState(this.net.scheduler.now(), this.pacer);
   }
 
   async advance(ns: Nanos): Promise<void> {
