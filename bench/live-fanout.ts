@@ -29,6 +29,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     seconds: { type: "string", default: "8" },
     "no-build": { type: "boolean", default: false },
+    /** Viewers ask for a sample past what a page can draw, as the page does (issue 23). */
+    sample: { type: "boolean", default: false },
   },
 });
 const VIEWER_COUNTS = values.viewers.split(",").map(Number);
@@ -116,12 +118,25 @@ async function openViewer(url: string, count: (n: number) => void): Promise<Sock
         count(chunk.length);
         if (chunk.includes(MISSED)) missedMessages++;
       });
+      if (values.sample) socket.write(maskedText(JSON.stringify({ type: "sample", value: true })));
       resolve();
     };
     socket.on("data", onData);
     socket.once("error", reject);
   });
   return socket;
+}
+
+/** A client's text frame (RFC 6455 §5.2: FIN, opcode 1, masked; payloads under 126 bytes). */
+function maskedText(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x81;
+  frame[1] = 0x80 | payload.length;
+  mask.copy(frame, 2);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
+  return frame;
 }
 
 async function exec(url: string, node: string, command: string, user: string): Promise<unknown> {
@@ -185,7 +200,10 @@ async function main(): Promise<void> {
   }
   const lines = [
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
-    `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; ${WINDOW_S} s window; median of ${RUNS}`,
+    `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; ${WINDOW_S} s window; median of ${RUNS}` +
+      (values.sample
+        ? "; viewers ask for a sample (as the page does)"
+        : "; viewers ask for everything (as scripts do)"),
   ];
   const medians: Record<number, number> = {};
   for (const v of VIEWER_COUNTS) {

@@ -1,9 +1,11 @@
 /**
  * @module web/stream
  * The event WebSocket, reconnecting with back-off when the server restarts. Each message is a
- * batch `{type:"batch", clock, events}` from the server's bounded fanout.
+ * batch `{type:"batch", clock, events}` from the server's bounded fanout; the page asks for a
+ * sample of the packets past what it can draw (`sample` in a batch says so: sample-note.ts).
  */
 import type { BatchMessage } from "./api.js";
+import { SampleNote, type SampleInfo } from "./sample-note.js";
 
 export interface Stream {
   setHideRip(hide: boolean): void;
@@ -18,6 +20,7 @@ export function openStream(
   let hideRip = false;
   let closed = false;
   let delay = 250;
+  const sampleNote = new SampleNote();
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/events`;
 
   const connect = () => {
@@ -26,10 +29,14 @@ export function openStream(
       delay = 250;
       onState(true);
       if (hideRip) ws?.send(JSON.stringify({ type: "hide-rip", value: true }));
+      // Past what the page can draw, the server sends a sample of the packets (issue 23).
+      ws?.send(JSON.stringify({ type: "sample", value: true }));
     };
     ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as BatchMessage;
-      if (msg.type === "batch") onBatch(msg);
+      const msg = JSON.parse(String(m.data)) as BatchMessage & { sample?: SampleInfo };
+      if (msg.type !== "batch") return;
+      sampleNote.batch(msg.sample, performance.now());
+      onBatch(msg);
     };
     ws.onclose = () => {
       onState(false);

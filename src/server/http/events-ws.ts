@@ -2,7 +2,8 @@
  * @module server/http/events-ws
  * `GET /api/events` (WebSocket): the event stream in batches, through the bounded fanout.
  * The page may send `{"type":"hide-rip","value":true}` so RIP chatter it does not draw is
- * not sent at all.
+ * not sent at all, and `{"type":"sample","value":true}` to get a sample of the packets past what
+ * it can draw (fanout-sample.ts; scripts that ask nothing get every event).
  *
  * The fanout hands every healthy viewer the very same string each flush; ws would turn it into
  * UTF-8 once per viewer (Buffer.byteLength, then Buffer.from: two passes over the batch for each
@@ -45,6 +46,7 @@ export function registerEventsWs(app: FastifyInstance, ctx: ApiContext, fanout: 
       try {
         const msg = JSON.parse(String(data)) as { type?: string; value?: unknown };
         if (msg.type === "hide-rip") handle.setHideRip(msg.value === true);
+        else if (msg.type === "sample") handle.setSample(msg.value === true);
       } catch {
         // Not JSON: ignore, the stream is one-way apart from preferences.
       }

@@ -1,0 +1,42 @@
+/**
+ * @module web/sample-note
+ * Says in the header when the map shows a sample of the packets (issue 23): past what the page
+ * can draw, the server sends every hop of 1 packet in N and counts the rest per link. The note
+ * stays while samples keep coming and goes a couple of seconds after the last one.
+ */
+import { $ } from "./dom.js";
+
+/** What a sampled batch says about itself (the server's fanout-sample.ts SampleInfo). */
+export interface SampleInfo {
+  every: number;
+  hidden: number;
+  links: Record<string, number>;
+}
+
+/** Wall ms without a sampled batch before the note goes. */
+const LINGER_MS = 2_000;
+
+export class SampleNote {
+  private lastSample = Number.NEGATIVE_INFINITY;
+  private hidden = 0;
+  private every = 1;
+  private windowStart = 0;
+
+  /** Takes a batch's sample info (none: the batch was complete) at wall time `wall`, ms. */
+  batch(sample: SampleInfo | undefined, wall: number): void {
+    if (sample) {
+      if (wall - this.windowStart > 1_000) {
+        this.windowStart = wall;
+        this.hidden = 0;
+      }
+      this.hidden += sample.hidden;
+      this.every = sample.every;
+      this.lastSample = wall;
+    }
+    const el = $("sample-note");
+    const on = wall - this.lastSample < LINGER_MS;
+    el.hidden = !on;
+    if (on)
+      el.textContent = `a sample: 1 packet in ${this.every} drawn (${this.hidden.toLocaleString("en")} hops/s left out)`;
+  }
+}
