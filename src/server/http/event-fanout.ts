@@ -102,7 +102,11 @@ class Client {
   /** Past what a page can draw, a sample of the packets (the page asks; scripts get all). */
   sample = false;
 
-  constructor(readonly socket: EventSocket) {}
+  constructor(
+    readonly socket: EventSocket,
+    /** The page's compact encoding (compact-batch.ts), or JSON (scripts, by default). */
+    readonly compact: boolean,
+  ) {}
 }
 
 /**
@@ -178,12 +182,11 @@ export class EventFanout {
   }
 
   /** Adds a client; returns a handle to set its preferences and to remove it. */
-  add(socket: EventSocket): {
-    remove(): void;
-    setHideRip(hide: boolean): void;
-    setSample(on: boolean): void;
-  } {
-    const c = new Client(socket);
+  add(
+    socket: EventSocket,
+    opts: { compact?: boolean } = {},
+  ): { remove(): void; setHideRip(hide: boolean): void; setSample(on: boolean): void } {
+    const c = new Client(socket, opts.compact ?? false);
     this.clients.add(c);
     if (!this.unsubscribe) this.unsubscribe = this.source.onEvent((e) => this.pending.push(e));
     return {
@@ -351,7 +354,9 @@ export class EventFanout {
       sent += size;
       const text =
         q instanceof FanoutView
-          ? q.text
+          ? c.compact
+            ? q.compact
+            : q.text
           : JSON.stringify({ type: "batch", clock: q.clock, events: [q.lost] });
       if (!this.send(c, text, now)) return;
     }

@@ -1,6 +1,8 @@
 /**
  * @module server/http/events-ws
- * `GET /api/events` (WebSocket): the event stream in batches, through the bounded fanout.
+ * `GET /api/events` (WebSocket): the event stream in batches, through the bounded fanout, as
+ * JSON (the default, for scripts and tests) or, with `?format=compact`, in the page's compact
+ * encoding (compact-batch.ts: the same events as rows with a string table).
  * The page may send `{"type":"hide-rip","value":true}` so RIP chatter it does not draw is
  * not sent at all, and `{"type":"sample","value":true}` to get a sample of the packets past what
  * it can draw (fanout-sample.ts; scripts that ask nothing get every event).
@@ -36,12 +38,16 @@ export function registerEventsWs(app: FastifyInstance, ctx: ApiContext, fanout: 
       socket.close(4401, (e as Error).message.slice(0, 100));
       return;
     }
-    const handle = fanout.add({
-      send: (text) => socket.send(utf8(text), { binary: false }),
-      get bufferedAmount() {
-        return socket.bufferedAmount;
+    const format = (request.query as { format?: string }).format;
+    const handle = fanout.add(
+      {
+        send: (text) => socket.send(utf8(text), { binary: false }),
+        get bufferedAmount() {
+          return socket.bufferedAmount;
+        },
       },
-    });
+      { compact: format === "compact" },
+    );
     socket.on("message", (data) => {
       try {
         const msg = JSON.parse(String(data)) as { type?: string; value?: unknown };

@@ -8,6 +8,7 @@
  * level cost one JSON.stringify and one thinning, not twenty.
  */
 import type { ClockState } from "../../lab/lab.js";
+import { encodeCompact } from "./compact-batch.js";
 import type { MissedMarker, StreamEvent } from "./event-fanout.js";
 import type { SampleInfo } from "./fanout-sample.js";
 
@@ -34,6 +35,7 @@ export function isRip(e: StreamEvent): boolean {
 export class FanoutView {
   private thinnerView: FanoutView | null = null;
   private encoded: string | null = null;
+  private compactText: string | null = null;
 
   constructor(
     readonly clock: ClockState,
@@ -63,6 +65,12 @@ export class FanoutView {
         : { type: "batch", clock: this.clock, events: this.events },
     );
     return this.encoded;
+  }
+
+  /** The same message in the page's compact encoding (compact-batch.ts), made once too. */
+  get compact(): string {
+    this.compactText ??= encodeCompact(this.clock, this.events, this.sample);
+    return this.compactText;
   }
 
   /** Events of the message, markers included (what a viewer's backlog bound counts). */
