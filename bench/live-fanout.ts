@@ -4,7 +4,10 @@
  * lab every millisecond through `POST /api/exec` (admin token), and N WebSocket viewers on
  * `/api/events`. Run once per viewer count; each run is a fresh server.
  *
- *   node --import tsx bench/live-fanout.ts [--viewers 1,20] [--runs 3] [--seconds 8]
+ *   node --import tsx bench/live-fanout.ts [--viewers 1,20] [--runs 3] [--seconds 8] [--sample] [--compact]
+ *
+ * --sample and --compact make the viewers ask what the page asks (a sample of the packets past
+ * what it can draw; the compact encoding); without them they get what a script gets.
  *
  * Measured over a window that starts once the pings run (the server's start and the viewers'
  * connection are not in it): the server process's CPU (user + system, /proc/PID/stat, as % of
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     "no-build": { type: "boolean", default: false },
     /** Viewers ask for a sample past what a page can draw, as the page does (issue 23). */
     sample: { type: "boolean", default: false },
+    /** Viewers ask for the page's compact encoding (/api/events?format=compact). */
+    compact: { type: "boolean", default: false },
   },
 });
 const VIEWER_COUNTS = values.viewers.split(",").map(Number);
@@ -103,7 +108,7 @@ async function openViewer(url: string, count: (n: number) => void): Promise<Sock
   const u = new URL(url);
   const socket = connect(Number(u.port), u.hostname);
   socket.write(
-    `GET /api/events HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET /api/events${values.compact ? "?format=compact" : ""} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
   await new Promise<void>((resolve, reject) => {
@@ -203,7 +208,8 @@ async function main(): Promise<void> {
     `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; ${WINDOW_S} s window; median of ${RUNS}` +
       (values.sample
         ? "; viewers ask for a sample (as the page does)"
-        : "; viewers ask for everything (as scripts do)"),
+        : "; viewers ask for everything (as scripts do)") +
+      (values.compact ? ", compact encoding" : ", JSON"),
   ];
   const medians: Record<number, number> = {};
   for (const v of VIEWER_COUNTS) {
