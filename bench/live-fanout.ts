@@ -61,6 +61,8 @@ interface Run {
   load: number;
   /** Chunks the viewers read with a "missed" marker (the fanout thinned: a viewer fell behind). */
   missedChunks: number;
+  /** The clock's speed over the last 2 s of the window (below 1: the lab could not keep up). */
+  actualSpeed: number;
 }
 
 function cpuTicks(pid: number): number {
@@ -178,6 +180,9 @@ async function runOnce(viewers: number): Promise<Run> {
     await sleep(WINDOW_S * 1000);
     const c1 = cpuTicks(child.pid!);
     const seconds = (performance.now() - t0) / 1000;
+    // The speed the lab really kept (issue 23: a clock that cannot keep up slows, so fewer
+    // events are made on a loaded machine, and fewer bytes sent).
+    const clock = (await (await fetch(`${url}/api/clock`)).json()) as { actualSpeed?: number };
     const received = bytes - b0;
     const load = loadavg()[0]!;
     for (const s of sockets) s.destroy();
@@ -188,6 +193,7 @@ async function runOnce(viewers: number): Promise<Run> {
       bytesPerViewerPerS: received / viewers / seconds,
       load,
       missedChunks: missedMessages,
+      actualSpeed: clock.actualSpeed ?? Number.NaN,
     };
   } finally {
     child.kill("SIGTERM");
@@ -223,7 +229,8 @@ async function main(): Promise<void> {
     const bps = median(runs.map((r) => r.bytesPerViewerPerS));
     lines.push(
       `${String(v).padStart(3)} viewers: server CPU ${cpu.toFixed(1)} % of a core (runs ${runs.map((r) => r.cpuPercent.toFixed(1)).join(", ")}), ` +
-        `${(bps / 1024).toFixed(0)} KB/s per viewer, load average ${runs.map((r) => r.load.toFixed(2)).join(", ")}`,
+        `${(bps / 1024).toFixed(0)} KB/s per viewer, clock at ${runs.map((r) => r.actualSpeed.toFixed(2)).join(", ")}×, ` +
+        `load average ${runs.map((r) => r.load.toFixed(2)).join(", ")}`,
     );
   }
   if (VIEWER_COUNTS.length >= 2) {
