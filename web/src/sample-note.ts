@@ -36,7 +36,14 @@ export class SampleNote {
     const el = $("sample-note");
     const on = wall - this.lastSample < LINGER_MS;
     el.hidden = !on;
-    if (on)
-      el.textContent = `a sample: 1 packet in ${this.every} drawn (${this.hidden.toLocaleString("en")} hops/s left out)`;
+    if (!on) return;
+    // Short, for the header at 1024 wide; the count of what was left out is in the tooltip.
+    el.textContent = sampleText(this.every);
+    el.title = `past what the page can draw, the server sends every hop of 1 packet in ${this.every}; ${this.hidden.toLocaleString("en")} hops left out in the last second`;
   }
+}
+
+/** The header's note: "a sample: 1 packet in 16 drawn". */
+export function sampleText(every: number): string {
+  return `a sample: 1 packet in ${every} drawn`;
 }
