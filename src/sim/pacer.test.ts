@@ -96,6 +96,23 @@ describe("Pacer", () => {
     expect(s.size).toBeLessThan(5); // and nothing queued up meanwhile
   });
 
+  it("a tick cut short leaves the clock on a whole nanosecond (a packet's time on a link is fractional)", () => {
+    const s = new Scheduler();
+    const wall = new FakeWall();
+    const p = new Pacer(s, wall);
+    const hop = () => {
+      wall.t += 0.5;
+      s.after(1_000.37, hop); // 8 bits at a fractional rate, as a link's serialisation
+    };
+    s.at(0, hop);
+    p.start();
+    for (let i = 0; i < 50; i++) {
+      wall.fireNext();
+      expect(Number.isInteger(s.now())).toBe(true);
+    }
+    expect(p.behind).toBe(true);
+  });
+
   it("keeps up when it can: the asked speed, not behind", () => {
     const s = new Scheduler();
     const wall = new FakeWall();

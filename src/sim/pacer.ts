@@ -165,8 +165,15 @@ export class Pacer {
     const t0 = this.wall.now();
     for (;;) {
       if (this.scheduler.runSlice(until, SLICE_EVENTS)) return true;
-      if (this.wall.now() - t0 >= this.budgetMs) return false;
+      if (this.wall.now() - t0 >= this.budgetMs) break;
     }
+    // Stop on a whole nanosecond, as a tick that got to its target does: a packet's time on a
+    // link is fractional, and the clock is shown, stepped and rewound to in whole nanoseconds
+    // (the page rounds what it asks for). What is due within that nanosecond runs first.
+    const now = this.scheduler.now();
+    if (!Number.isInteger(now))
+      for (let i = 0; i < 64 && !this.scheduler.runSlice(Math.ceil(now), SLICE_EVENTS); i++);
+    return false;
   }
 
   private schedule(ms: number): void {
