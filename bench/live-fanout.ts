@@ -4,7 +4,10 @@
  * lab every millisecond through `POST /api/exec` (admin token), and N WebSocket viewers on
  * `/api/events`. Run once per viewer count; each run is a fresh server.
  *
- *   node --import tsx bench/live-fanout.ts [--viewers 1,20] [--runs 3] [--seconds 8]
+ *   node --import tsx bench/live-fanout.ts [--viewers 1,20] [--runs 3] [--seconds 8] [--sample] [--compact]
+ *
+ * --sample and --compact make the viewers ask what the page asks (a sample of the packets past
+ * what it can draw; the compact encoding); without them they get what a script gets.
  *
  * Measured over a window that starts once the pings run (the server's start and the viewers'
  * connection are not in it): the server process's CPU (user + system, /proc/PID/stat, as % of
@@ -29,6 +32,10 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     seconds: { type: "string", default: "8" },
     "no-build": { type: "boolean", default: false },
+    /** Viewers ask for a sample past what a page can draw, as the page does (issue 23). */
+    sample: { type: "boolean", default: false },
+    /** Viewers ask for the page's compact encoding (/api/events?format=compact). */
+    compact: { type: "boolean", default: false },
   },
 });
 const VIEWER_COUNTS = values.viewers.split(",").map(Number);
@@ -54,6 +61,8 @@ interface Run {
   load: number;
   /** Chunks the viewers read with a "missed" marker (the fanout thinned: a viewer fell behind). */
   missedChunks: number;
+  /** The clock's speed over the last 2 s of the window (below 1: the lab could not keep up). */
+  actualSpeed: number;
 }
 
 function cpuTicks(pid: number): number {
@@ -101,7 +110,7 @@ async function openViewer(url: string, count: (n: number) => void): Promise<Sock
   const u = new URL(url);
   const socket = connect(Number(u.port), u.hostname);
   socket.write(
-    `GET /api/events HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET /api/events${values.compact ? "?format=compact" : ""} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
   await new Promise<void>((resolve, reject) => {
@@ -116,12 +125,25 @@ async function openViewer(url: string, count: (n: number) => void): Promise<Sock
         count(chunk.length);
         if (chunk.includes(MISSED)) missedMessages++;
       });
+      if (values.sample) socket.write(maskedText(JSON.stringify({ type: "sample", value: true })));
       resolve();
     };
     socket.on("data", onData);
     socket.once("error", reject);
   });
   return socket;
+}
+
+/** A client's text frame (RFC 6455 §5.2: FIN, opcode 1, masked; payloads under 126 bytes). */
+function maskedText(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x81;
+  frame[1] = 0x80 | payload.length;
+  mask.copy(frame, 2);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
+  return frame;
 }
 
 async function exec(url: string, node: string, command: string, user: string): Promise<unknown> {
@@ -158,6 +180,9 @@ async function runOnce(viewers: number): Promise<Run> {
     await sleep(WINDOW_S * 1000);
     const c1 = cpuTicks(child.pid!);
     const seconds = (performance.now() - t0) / 1000;
+    // The speed the lab really kept (issue 23: a clock that cannot keep up slows, so fewer
+    // events are made on a loaded machine, and fewer bytes sent).
+    const clock = (await (await fetch(`${url}/api/clock`)).json()) as { actualSpeed?: number };
     const received = bytes - b0;
     const load = loadavg()[0]!;
     for (const s of sockets) s.destroy();
@@ -168,6 +193,7 @@ async function runOnce(viewers: number): Promise<Run> {
       bytesPerViewerPerS: received / viewers / seconds,
       load,
       missedChunks: missedMessages,
+      actualSpeed: clock.actualSpeed ?? Number.NaN,
     };
   } finally {
     child.kill("SIGTERM");
@@ -185,7 +211,11 @@ async function main(): Promise<void> {
   }
   const lines = [
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
-    `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; ${WINDOW_S} s window; median of ${RUNS}`,
+    `seed lab, routelab up at 1x, 4 users each \`ping -q -i 0.001\` leaf to leaf; ${WINDOW_S} s window; median of ${RUNS}` +
+      (values.sample
+        ? "; viewers ask for a sample (as the page does)"
+        : "; viewers ask for everything (as scripts do)") +
+      (values.compact ? ", compact encoding" : ", JSON"),
   ];
   const medians: Record<number, number> = {};
   for (const v of VIEWER_COUNTS) {
@@ -199,7 +229,8 @@ async function main(): Promise<void> {
     const bps = median(runs.map((r) => r.bytesPerViewerPerS));
     lines.push(
       `${String(v).padStart(3)} viewers: server CPU ${cpu.toFixed(1)} % of a core (runs ${runs.map((r) => r.cpuPercent.toFixed(1)).join(", ")}), ` +
-        `${(bps / 1024).toFixed(0)} KB/s per viewer, load average ${runs.map((r) => r.load.toFixed(2)).join(", ")}`,
+        `${(bps / 1024).toFixed(0)} KB/s per viewer, clock at ${runs.map((r) => r.actualSpeed.toFixed(2)).join(", ")}×, ` +
+        `load average ${runs.map((r) => r.load.toFixed(2)).join(", ")}`,
     );
   }
   if (VIEWER_COUNTS.length >= 2) {

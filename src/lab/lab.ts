@@ -82,6 +82,13 @@ export interface ClockState {
   now: Nanos;
   speed: number;
   paused: boolean;
+  /**
+   * Paced labs: the speed the clock really kept over the last seconds (virtual seconds per wall
+   * second), when it is measured; below `speed` when the CPU cannot keep up.
+   */
+  actualSpeed?: number;
+  /** Paced labs: the simulation could not keep the asked speed lately (the clock slowed). */
+  behind?: boolean;
 }
 
 /** Real-time pacing of a lab's clock (labs started by `routelab up`). */
@@ -93,6 +100,15 @@ export interface PacerControl {
   resume(): void;
   /** While paused: advance by `ns` at once. */
   step(ns: Nanos): void;
+  /**
+   * While paused: run toward the virtual time `until` for one bounded slice of work (~15 ms);
+   * true once there. A long step calls it again after giving the event loop a turn.
+   */
+  stepToward(until: Nanos): boolean;
+  /** The speed really kept lately (undefined while paused or not yet measured). */
+  readonly actualSpeed: number | undefined;
+  /** Whether the simulation fell behind the asked speed lately. */
+  readonly behind: boolean;
   /** Called after each batch of events ran. */
   onTick: (() => void) | null;
 }

@@ -137,6 +137,25 @@ export class Scheduler {
   }
 
   /**
+   * Runs at most `maxEvents` events due at or before `until` (a bounded slice: the live lab's
+   * pacer runs the simulation so, with the event loop served between slices). Returns true when
+   * it got to `until` (the clock is then set to it), false when the budget ran out first or
+   * `stop()` was called (the clock stays at the last event run).
+   */
+  runSlice(until: Nanos, maxEvents: number): boolean {
+    this.stopped = false;
+    this.budget = maxEvents;
+    const done = this.drain(until);
+    this.budget = Number.POSITIVE_INFINITY;
+    if (!done) return false;
+    if (until !== Number.POSITIVE_INFINITY && until > this._now) this._now = until;
+    return true;
+  }
+
+  /** Events `drain` may still run before it returns false (runSlice's budget). */
+  private budget = Number.POSITIVE_INFINITY;
+
+  /**
    * The event loop of `runUntil`, on its own so that nothing follows the loop but a return:
    * V8 compiles a long-running loop on the fly (on-stack replacement) before the code after it
    * has ever run, and with that code inside, every later call left the compiled loop through a
@@ -147,10 +166,12 @@ export class Scheduler {
     while (h.length > 0) {
       const top = h[0]!;
       if (top.t > until) return true;
+      if (this.budget <= 0) return false;
       this.pop();
       if (top.cancelled) continue;
       this._now = top.t;
       this.executed++;
+      this.budget--;
       top.fn(top.a, top.b);
       if (top.pooled) this.recycle(top);
       if (this.stopped) return false;

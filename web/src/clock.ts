@@ -58,9 +58,13 @@ export class DisplayClock {
   slowedBy = 1;
 
   /** A clock sample from the server, received at wall time `wall` (ms). */
-  sample(c: { now: number; speed: number; paused: boolean }, wall: number): void {
+  sample(
+    c: { now: number; speed: number; paused: boolean; actualSpeed?: number; behind?: boolean },
+    wall: number,
+  ): void {
     this.serverNow = c.now;
-    this.speed = c.speed;
+    // A clock that cannot keep up runs at what it manages: extrapolate at that, not the asked speed.
+    this.speed = c.behind && c.actualSpeed !== undefined && c.actualSpeed > 0 ? c.actualSpeed : c.speed;
     this.paused = c.paused;
     this.recvWall = wall;
     if (!this.started) {

@@ -63,7 +63,11 @@ export class ClockControls {
   }
 
   /** Shows a clock state (from a reply or a batch). */
-  show(c: { speed: number; paused: boolean; paced?: boolean }): void {
+  show(c: { speed: number; paused: boolean; paced?: boolean; actualSpeed?: number; behind?: boolean }): void {
+    // The server slows the clock when the CPU cannot keep the asked speed (issue 23): say so.
+    const behind = $("behind");
+    behind.hidden = !(c.behind && !c.paused && c.actualSpeed !== undefined);
+    if (!behind.hidden) behind.textContent = behindText(c.actualSpeed!);
     if (c.paced !== undefined) this.paced = c.paced;
     this.paused = c.paused;
     $("pause").textContent = c.paused ? "▶ resume" : "❚❚ pause";
@@ -75,6 +79,17 @@ export class ClockControls {
       $("speed-value").textContent = fmtSpeed(c.speed);
     } else if (!this.paced) $("speed-value").textContent = "unpaced";
   }
+}
+
+/** The header's notice when the clock runs slower than asked: "running at 0.3× — …". */
+export function behindText(actual: number): string {
+  const x =
+    actual >= 1
+      ? actual.toFixed(1)
+      : actual >= 0.1
+        ? actual.toFixed(2).replace(/0$/, "")
+        : actual.toPrecision(1);
+  return `running at ${x}× — the simulation can't keep up`;
 }
 
 export function initCommandBox(nodeNames: string[], user: () => string, report: (e: unknown) => void): void {

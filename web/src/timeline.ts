@@ -7,6 +7,7 @@
  * back 10 s. Pure DOM (no canvas), so it stays crisp on a projector and readable to tests.
  */
 import { $, h } from "./dom.js";
+import { labelsThatFit } from "./label-room.js";
 import type { CheckResult, Journal, LessonStatus } from "./lesson-api.js";
 
 const SECOND = 1e9;
@@ -186,14 +187,25 @@ export class Timeline {
     }
     this.ticks.replaceChildren(...ticks);
     const marks: HTMLElement[] = [];
-    for (const e of this.status?.schedule ?? []) {
+    const schedule = this.status?.schedule ?? [];
+    // Labels that would overlap are left out (the mark and its tooltip stay): issue 23, Kdl.
+    const width = this.track.clientWidth;
+    const fits =
+      width === 0
+        ? schedule.map(() => true)
+        : labelsThatFit(
+            schedule.map((e) => (e.at / this.end) * width),
+            schedule.map((e) => e.text),
+            width,
+          );
+    schedule.forEach((e, i) => {
       const m = h("div", { className: `tl-mark sched ${e.done ? "done" : "upcoming"} k-${e.kind}` });
       m.style.left = this.pct(e.at);
       m.title = `${fmtClock(e.at)} ${e.text}${e.done ? " (done)" : ""}`;
       m.dataset.id = e.id;
-      m.append(h("span", { className: "tl-label", textContent: e.text }));
+      if (fits[i]) m.append(h("span", { className: "tl-label", textContent: e.text }));
       marks.push(m);
-    }
+    });
     for (const c of this.checkMoments()) {
       const m = h("div", { className: `tl-mark check ${c.status}` });
       m.style.left = this.pct(c.at ?? 0);

@@ -36,6 +36,7 @@ import type {
   RouteInfo,
   TimelineFollower,
 } from "../../lab/lab.js";
+import { clockState } from "../../lab/clock-step.js";
 import type { JournalEntry, JournalPage, RewindableLabView } from "../../lab/lesson-view.js";
 import { checkShape, describeShape } from "../../lab/link-shape.js";
 import {
@@ -44,7 +45,7 @@ import {
   type ScheduleEntry,
   scheduleView,
 } from "../../lab/lesson-schedule.js";
-import { Pacer, type Scheduler, type WallClock } from "../../sim/index.js";
+import { Pacer, type SliceRunner, type WallClock } from "../../sim/index.js";
 import type { LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
 import { createSimLab } from "./index.js";
@@ -150,13 +151,11 @@ export class RewindableLab implements RewindableLabView {
     this.line = this.liveTimeline([]);
     if (opts.wallClock) {
       // The pacer drives this lab (through the journal), not one SimLab: it survives rewinds.
-      const driver = {
+      const driver: SliceRunner = {
         now: () => this.line.lab.net.scheduler.now(),
-        runUntil: (t: Nanos) => {
-          this.drive(t);
-          return true;
-        },
-      } as unknown as Scheduler;
+        runUntil: (t: Nanos) => this.drive(t),
+        runSlice: (t: Nanos, maxEvents: number) => this.drive(t, undefined, maxEvents),
+      };
       const p = new Pacer(driver, opts.wallClock);
       this.pacer = p;
       p.start();
@@ -191,8 +190,8 @@ export class RewindableLab implements RewindableLabView {
     return this.line.lab;
   }
 
-  private drive(until: Nanos, cond?: () => boolean): boolean {
-    const held = this.line.drive(until, cond);
+  private drive(until: Nanos, cond?: () => boolean, maxEvents?: number): boolean {
+    const held = this.line.drive(until, cond, maxEvents);
     this.reached = Math.max(this.reached, this.line.lab.net.scheduler.now());
     return held;
   }
@@ -302,11 +301,7 @@ export class RewindableLab implements RewindableLabView {
   }
 
   clock(): ClockState {
-    return {
-      now: this.line.lab.net.scheduler.now(),
-      speed: this.pacer?.speed ?? 0,
-      paused: this.pacer?.paused ?? false,
-    };
+    return clockState(this.line.lab.net.scheduler.now(), this.pacer);
   }
 
   async advance(ns: Nanos): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   PacerControl,
   RouteInfo,
 } from "../../lab/lab.js";
+import { clockState } from "../../lab/clock-step.js";
 import { checkShape, shapeEvent } from "../../lab/link-shape.js";
 import { routeRefs } from "../../shell/index.js";
 import {
@@ -59,10 +60,14 @@ export class SimLab implements Lab {
       for (const d of opts.daemonsFor?.(topology, n.name) ?? []) node.daemons.push(d);
     }
     // Daemons start in topology order at t=0, so who hears whom first is fixed by the file;
-    // as the first event, so listeners and captures attached after construction see it all.
-    this.net.scheduler.at(0, () => {
-      for (const node of this.net.nodes) for (const d of node.daemons) d.start(node);
-    });
+    // as the first events, so listeners and captures attached after construction see it all.
+    // One event per node, not one for all: 2,000 routers starting in one event held a paced
+    // server for the whole of it (issue 23); the order, and so every packet, is the same.
+    for (const node of this.net.nodes)
+      if (node.daemons.length > 0)
+        this.net.scheduler.at(0, () => {
+          for (const d of node.daemons) d.start(node);
+        });
     if (opts.wallClock) {
       this.pacer = new Pacer(this.net.scheduler, opts.wallClock);
       this.pacer.start();
@@ -226,11 +231,7 @@ export class SimLab implements Lab {
   }
 
   clock(): ClockState {
-    return {
-      now: this.net.scheduler.now(),
-      speed: this.pacer?.speed ?? 0,
-      paused: this.pacer?.paused ?? false,
-    };
+    return clockState(this.net.scheduler.now(), this.pacer);
   }
 
   async advance(ns: Nanos): Promise<void> {

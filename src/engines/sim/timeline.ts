@@ -79,13 +79,16 @@ export class Timeline {
 
   /**
    * Runs the lab to `until` (or until `cond` holds, checked after every event), applying the
-   * recorded future at the exact points it was first applied. Returns whether `cond` held
-   * (true when there is none).
+   * recorded future at the exact points it was first applied, running at most `maxEvents`
+   * events (the paced lab's bounded slice). Returns whether `cond` held, or with no `cond`
+   * whether the clock got to `until` (false when the budget ran out first).
    */
-  drive(until: Nanos, cond?: () => boolean): boolean {
+  drive(until: Nanos, cond?: () => boolean, maxEvents = Number.POSITIVE_INFINITY): boolean {
     const s = this.lab.net.scheduler;
+    const stopAt = s.executed + maxEvents;
     for (;;) {
       if (cond?.()) return true;
+      if (s.executed >= stopAt) return false;
       const f = this.future[0];
       if (f && f.t <= until) {
         const next = s.peekTime();
@@ -101,14 +104,11 @@ export class Timeline {
           this.future = [];
           continue;
         }
-        if (!cond && next < f.t) s.runUntil(f.t - 1);
+        if (!cond && next < f.t) s.runSlice(f.t - 1, stopAt - s.executed);
         else s.step();
         continue;
       }
-      if (!cond) {
-        s.runUntil(until);
-        return true;
-      }
+      if (!cond) return s.runSlice(until, stopAt - s.executed);
       if (s.peekTime() > until) {
         s.runUntil(until);
         return cond();

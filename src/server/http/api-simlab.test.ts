@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { decodeBatch } from "../../../web/src/batch-decode.js";
 import type { LabEvent } from "../../core/events.js";
 import { SECOND } from "../../core/time.js";
 import { createSimLab } from "../../engines/sim/index.js";
@@ -125,6 +126,32 @@ describe("HTTP API on the simulator (seed network)", () => {
     const times = hops.map((e) => e.t);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(events.some((e) => e.kind === "command" && e.user === "bob" && e.exit === 0)).toBe(true);
+  });
+
+  it("/api/events?format=compact carries the same events as the JSON stream, in fewer bytes (issue 23)", async () => {
+    const lab = seed();
+    const built = await serve(lab);
+    await post(built.app, "/api/clock", { step: "60s" });
+    built.fanout.start();
+    const plain = await built.app.injectWS("/api/events");
+    const compact = await built.app.injectWS("/api/events?format=compact");
+    const got = { plain: [] as unknown[], compact: [] as unknown[], plainBytes: 0, compactBytes: 0 };
+    plain.on("message", (d) => {
+      got.plainBytes += String(d).length;
+      got.plain.push(...JSON.parse(String(d)).events);
+    });
+    compact.on("message", (d) => {
+      const msg = JSON.parse(String(d));
+      got.compactBytes += String(d).length;
+      got.compact.push(...decodeBatch(msg).events);
+    });
+    await post(built.app, "/api/exec", { node: "vm4", command: "ping -c 3 vm9", user: "bob" });
+    await new Promise((r) => setTimeout(r, 100));
+    plain.terminate();
+    compact.terminate();
+    expect(got.plain.length).toBeGreaterThan(10);
+    expect(got.compact).toEqual(got.plain);
+    expect(got.compactBytes).toBeLessThan(got.plainBytes / 2);
   });
 
   it("a link taken down through the API changes the routes, and RIP routes around it", async () => {

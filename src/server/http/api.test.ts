@@ -41,6 +41,13 @@ function scriptedLab(paced = false) {
       now += ns;
       calls.push(`step ${ns}`);
     },
+    stepToward(until) {
+      calls.push(`step ${until - now}`);
+      now = until;
+      return true;
+    },
+    actualSpeed: undefined,
+    behind: false,
     onTick: null,
   };
   const nodes = (): NodeInfo[] =>

@@ -125,6 +125,47 @@ describe("EventFanout", () => {
     expect(a.received[1]!.clock.now).toBe(seq);
   });
 
+  it("past what a page can draw, a viewer that asks gets whole packets of a sample and per-link counts; scripts get all", () => {
+    const src = fakeSource();
+    let wall = 0;
+    const f = new EventFanout(src, {}, () => wall);
+    const page = new SlowSocket(true);
+    const script = new SlowSocket(true);
+    f.add(page).setSample(true);
+    f.add(script);
+    const flushOf = (packets: number) => {
+      for (let p = 0; p < packets; p++) {
+        const h = hop() as Extract<LabEvent, { kind: "hop" }>;
+        src.emit(h);
+        src.emit({ ...h, t: ++seq, from: "vm2", to: "vm3", link: "vm2-vm3" }); // the same packet on
+      }
+      src.emit(drop());
+      wall += 50;
+      f.flush();
+    };
+    flushOf(10); // 20 hops in 50 ms: 400/s, drawn in full
+    expect(page.received.at(-1)!.sample).toBeUndefined();
+    expect(page.events()).toHaveLength(21);
+    for (let i = 0; i < 20; i++) flushOf(600); // 24,000 hops/s: past DRAWABLE_PER_S
+    const last = page.received.at(-1)!;
+    expect(last.sample!.every).toBeGreaterThanOrEqual(8);
+    const kept = last.events.filter((e) => e.kind === "hop");
+    expect(kept.length + last.sample!.hidden).toBe(1200);
+    expect(last.sample!.links["vm1-vm2"]! + last.sample!.links["vm2-vm3"]!).toBe(last.sample!.hidden);
+    // Whole paths: a packet kept on its first link is kept on its second.
+    const first = new Set(
+      kept.filter((e) => e.kind === "hop" && e.link === "vm1-vm2").map((e) => e.kind === "hop" && e.packet),
+    );
+    const second = kept
+      .filter((e) => e.kind === "hop" && e.link === "vm2-vm3")
+      .map((e) => e.kind === "hop" && e.packet);
+    expect(second.every((p) => first.has(p))).toBe(true);
+    expect(last.events.some((e) => e.kind === "drop")).toBe(true); // drops are never sampled out
+    // The script that asked for nothing gets every event, without a sample field.
+    expect(script.events()).toHaveLength(21 + 20 * 1201);
+    expect(script.received.every((m) => m.sample === undefined)).toBe(true);
+  });
+
   it("serialises each event once however many slow viewers' backlogs hold it (issue 23)", () => {
     const src = fakeSource();
     const f = new EventFanout(src, { highWater: 0, hardWater: 1e9, maxBacklog: 1000, maxBatch: 50 }, () => 0);

@@ -20,6 +20,7 @@
  */
 import type { LabEvent } from "../../core/events.js";
 import type { ClockState } from "../../lab/lab.js";
+import { PacketSampler, type SampleInfo, sampleEvents } from "./fanout-sample.js";
 import { FanoutView, isRip } from "./fanout-view.js";
 import type { MissedMarker, StreamEvent } from "./stream-messages.js";
 
@@ -75,26 +76,42 @@ class Client {
   lastSend = Number.NEGATIVE_INFINITY;
   /** Event kinds the client does not want (e.g. RIP chatter hidden on the page). */
   hideRip = false;
+  /** Past what a page can draw, a sample of the packets (the page asks; scripts get all). */
+  sample = false;
 
-  constructor(readonly socket: EventSocket) {}
+  constructor(
+    readonly socket: EventSocket,
+    /** The page's compact encoding (compact-batch.ts), or JSON (scripts, by default). */
+    readonly compact: boolean,
+  ) {}
 }
 
-/** This flush's events, cut into messages, in the two versions clients ask for (each made once). */
+/**
+ * This flush's events, cut into messages, in the versions clients ask for (with or without RIP,
+ * all packets or a sample), each made once for every client that asks for it.
+ */
 class Flushed {
-  private withRip: FanoutView[] | null = null;
-  private withoutRip: FanoutView[] | null = null;
+  private readonly made = new Map<number, FanoutView[]>();
   private idleText: string | null = null;
 
   constructor(
     private readonly clock: ClockState,
     readonly events: StreamEvent[],
     private readonly maxBatch: number,
+    /** 1 packet in `every` for the clients that asked for a sample. */
+    private readonly every: number,
   ) {}
 
-  views(hideRip: boolean): FanoutView[] {
-    if (hideRip) this.withoutRip ??= this.cut(this.events.filter((e) => !isRip(e)));
-    else this.withRip ??= this.cut(this.events);
-    return hideRip ? this.withoutRip! : this.withRip!;
+  views(hideRip: boolean, sample: boolean): FanoutView[] {
+    const key = (hideRip ? 1 : 0) | (sample && this.every > 1 ? 2 : 0);
+    let views = this.made.get(key);
+    if (!views) {
+      const events = hideRip ? this.events.filter((e) => !isRip(e)) : this.events;
+      const s = key & 2 ? sampleEvents(events, this.every) : { events };
+      views = this.cut(s.events, s.info);
+      this.made.set(key, views);
+    }
+    return views;
   }
 
   /** A clock-only message, for a client that has heard nothing for a while. */
@@ -103,11 +120,13 @@ class Flushed {
     return this.idleText;
   }
 
-  private cut(events: StreamEvent[]): FanoutView[] {
-    if (events.length <= this.maxBatch) return events.length === 0 ? [] : [FanoutView.of(this.clock, events)];
+  /** Messages of at most maxBatch events; the first says what the sample left out. */
+  private cut(events: readonly StreamEvent[], sample?: SampleInfo): FanoutView[] {
+    if (events.length <= this.maxBatch)
+      return events.length === 0 ? [] : [FanoutView.of(this.clock, events, sample)];
     const out: FanoutView[] = [];
     for (let i = 0; i < events.length; i += this.maxBatch)
-      out.push(FanoutView.of(this.clock, events.slice(i, i + this.maxBatch)));
+      out.push(FanoutView.of(this.clock, events.slice(i, i + this.maxBatch), i === 0 ? sample : undefined));
     return out;
   }
 }
@@ -120,6 +139,8 @@ export class EventFanout {
   private unsubscribe: (() => void) | null = null;
   /** Events the fanout has dropped for lack of room, all clients together (for /api/stats). */
   thinned = 0;
+  private readonly sampler = new PacketSampler();
+  private lastFlush: number | undefined;
 
   constructor(
     private readonly source: {
@@ -138,14 +159,20 @@ export class EventFanout {
   }
 
   /** Adds a client; returns a handle to set its preferences and to remove it. */
-  add(socket: EventSocket): { remove(): void; setHideRip(hide: boolean): void } {
-    const c = new Client(socket);
+  add(
+    socket: EventSocket,
+    opts: { compact?: boolean } = {},
+  ): { remove(): void; setHideRip(hide: boolean): void; setSample(on: boolean): void } {
+    const c = new Client(socket, opts.compact ?? false);
     this.clients.add(c);
     if (!this.unsubscribe) this.unsubscribe = this.source.onEvent((e) => this.pending.push(e));
     return {
       remove: () => this.remove(c),
       setHideRip: (hide: boolean) => {
         c.hideRip = hide;
+      },
+      setSample: (on: boolean) => {
+        c.sample = on;
       },
     };
   }
@@ -185,10 +212,12 @@ export class EventFanout {
     this.pending = [];
     if (this.clients.size === 0) return;
     const now = this.now();
-    const flushed = new Flushed(this.source.clock(), events, this.opts.maxBatch);
+    if (this.lastFlush !== undefined) this.sampler.observe(events, (now - this.lastFlush) / 1000);
+    this.lastFlush = now;
+    const flushed = new Flushed(this.source.clock(), events, this.opts.maxBatch, this.sampler.every);
     for (const c of this.clients) {
       const buffered = c.socket.bufferedAmount;
-      for (const v of flushed.views(c.hideRip)) {
+      for (const v of flushed.views(c.hideRip, c.sample)) {
         c.queue.push(v);
         c.queued += v.size;
       }
@@ -302,7 +331,9 @@ export class EventFanout {
       sent += size;
       const text =
         q instanceof FanoutView
-          ? q.text
+          ? c.compact
+            ? q.compact
+            : q.text
           : JSON.stringify({ type: "batch", clock: q.clock, events: [q.lost] });
       if (!this.send(c, text, now)) return;
     }

@@ -1,8 +1,11 @@
 /**
  * @module server/http/events-ws
- * `GET /api/events` (WebSocket): the event stream in batches, through the bounded fanout.
+ * `GET /api/events` (WebSocket): the event stream in batches, through the bounded fanout, as
+ * JSON (the default, for scripts and tests) or, with `?format=compact`, in the page's compact
+ * encoding (compact-batch.ts: the same events as rows with a string table).
  * The page may send `{"type":"hide-rip","value":true}` so RIP chatter it does not draw is
- * not sent at all.
+ * not sent at all, and `{"type":"sample","value":true}` to get a sample of the packets past what
+ * it can draw (fanout-sample.ts; scripts that ask nothing get every event).
  *
  * The fanout hands every healthy viewer the very same string each flush; ws would turn it into
  * UTF-8 once per viewer (Buffer.byteLength, then Buffer.from: two passes over the batch for each
@@ -13,12 +16,14 @@ import type { FastifyInstance } from "fastify";
 import { type ApiContext, principalFor } from "./context.js";
 import type { EventFanout } from "./event-fanout.js";
 import { SECURITY, SWITCHING } from "./route-docs.js";
+import { eventsQuery } from "./schemas.js";
 
 const eventsSchema = {
   summary: "WebSocket event stream (batches of LabEvents every 50 ms; see api.md)",
   description:
-    'Messages are `{"type":"batch", clock, events}` (server/http/event-fanout.ts `BatchMessage`). The page may send `{"type":"hide-rip","value":true}`. A caller who may not watch is closed with 4401 and the reason.',
+    'Messages are `{"type":"batch", clock, events}` (server/http/event-fanout.ts `BatchMessage`), as JSON or, with `?format=compact`, in the compact encoding (api.md). The page may send `{"type":"hide-rip","value":true}` and `{"type":"sample","value":true}`. A caller who may not watch is closed with 4401 and the reason.',
   security: SECURITY.anybody,
+  querystring: eventsQuery,
   response: { 101: SWITCHING },
 };
 
@@ -50,16 +55,21 @@ export function registerEventsWs(app: FastifyInstance, ctx: ApiContext, fanout: 
         socket.close(4401, (e as Error).message.slice(0, 100));
         return;
       }
-      const handle = fanout.add({
-        send: (text) => socket.send(utf8(text), { binary: false }),
-        get bufferedAmount() {
-          return socket.bufferedAmount;
+      const format = (request.query as { format?: string }).format;
+      const handle = fanout.add(
+        {
+          send: (text) => socket.send(utf8(text), { binary: false }),
+          get bufferedAmount() {
+            return socket.bufferedAmount;
+          },
         },
-      });
+        { compact: format === "compact" },
+      );
       socket.on("message", (data) => {
         try {
           const msg = JSON.parse(String(data)) as { type?: string; value?: unknown };
           if (msg.type === "hide-rip") handle.setHideRip(msg.value === true);
+          else if (msg.type === "sample") handle.setSample(msg.value === true);
         } catch {
           // Not JSON: ignore, the stream is one-way apart from preferences.
         }

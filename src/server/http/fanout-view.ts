@@ -9,7 +9,9 @@
  */
 import { isRoutingTraffic } from "../../lab/index.js";
 import type { ClockState } from "../../lab/lab.js";
+import { encodeCompact } from "./compact-batch.js";
 import type { MissedMarker, StreamEvent } from "./event-fanout.js";
+import type { SampleInfo } from "./fanout-sample.js";
 
 export type ThinLevel = -1 | 0 | 1;
 
@@ -34,6 +36,7 @@ export function isRip(e: StreamEvent): boolean {
 export class FanoutView {
   private thinnerView: FanoutView | null = null;
   private encoded: string | null = null;
+  private compactText: string | null = null;
 
   constructor(
     readonly clock: ClockState,
@@ -44,19 +47,31 @@ export class FanoutView {
     readonly shown: number,
     /** Events the markers among `events` stand for. */
     readonly gone: number,
+    /** For a viewer that asked for a sample: what this batch left out (fanout-sample.ts). */
+    readonly sample?: SampleInfo,
   ) {}
 
   /** A flush's events, nothing thinned. */
-  static of(clock: ClockState, events: readonly StreamEvent[]): FanoutView {
+  static of(clock: ClockState, events: readonly StreamEvent[], sample?: SampleInfo): FanoutView {
     let gone = 0;
     for (const e of events) if (e.kind === "missed") gone += e.count;
-    return new FanoutView(clock, events, -1, events.length - countMarkers(events), gone);
+    return new FanoutView(clock, events, -1, events.length - countMarkers(events), gone, sample);
   }
 
-  /** The message `{type:"batch", clock, events}`, made the first time a viewer needs it. */
+  /** The message `{type:"batch", clock, events[, sample]}`, made the first time a viewer needs it. */
   get text(): string {
-    this.encoded ??= JSON.stringify({ type: "batch", clock: this.clock, events: this.events });
+    this.encoded ??= JSON.stringify(
+      this.sample
+        ? { type: "batch", clock: this.clock, events: this.events, sample: this.sample }
+        : { type: "batch", clock: this.clock, events: this.events },
+    );
     return this.encoded;
+  }
+
+  /** The same message in the page's compact encoding (compact-batch.ts), made once too. */
+  get compact(): string {
+    this.compactText ??= encodeCompact(this.clock, this.events, this.sample);
+    return this.compactText;
   }
 
   /** Events of the message, markers included (what a viewer's backlog bound counts). */
@@ -93,7 +108,7 @@ export class FanoutView {
       gap.count += count;
       gone += count;
     }
-    return new FanoutView(this.clock, out, upTo, shown, gone);
+    return new FanoutView(this.clock, out, upTo, shown, gone, this.sample);
   }
 }
 

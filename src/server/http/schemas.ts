@@ -100,6 +100,14 @@ export const journalQuery = Type.Object({
   gen: Type.Optional(Type.String({ description: "the generation they are of (a whole number)" })),
 });
 
+export const eventsQuery = Type.Object({
+  format: Type.Optional(
+    Type.String({
+      description: "json (the default) or compact: the page's encoding, rows and a string table (api.md)",
+    }),
+  ),
+});
+
 export const terminalQuery = Type.Object({
   cols: Type.Optional(Type.String({ description: "terminal width, 2…500 (default 80)" })),
   rows: Type.Optional(Type.String({ description: "terminal height, 2…200 (default 24)" })),

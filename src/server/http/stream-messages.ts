@@ -30,11 +30,22 @@ export interface RewindMarker {
 
 export type StreamEvent = LabEvent | MissedMarker | RewindMarker;
 
+/** What a sampled batch says about itself: 1 packet in `every`; hops left out, per link. */
+export interface SampleInfo {
+  every: number;
+  /** Hops and deliveries left out of this batch. */
+  hidden: number;
+  /** Hops left out, by link id. */
+  links: Record<string, number>;
+}
+
 /** The message the page receives. */
 export interface BatchMessage {
   type: "batch";
   clock: ClockState;
   events: StreamEvent[];
+  /** Present for a viewer that asked for a sample, when this batch is one (fanout-sample.ts). */
+  sample?: SampleInfo;
 }
 
 /** Page → `/api/events`: leave RIP chatter out of this client's batches (or put it back). */
@@ -42,7 +53,12 @@ export interface HideRipMessage {
   type: "hide-rip";
   value: boolean;
 }
-export type EventsClientMessage = HideRipMessage;
+/** Page → `/api/events`: past what it can draw, send a sample of the packets (fanout-sample.ts). */
+export interface SampleMessage {
+  type: "sample";
+  value: boolean;
+}
+export type EventsClientMessage = HideRipMessage | SampleMessage;
 
 /** Page → `/api/terminal`: keystrokes (at most 4 KiB a frame) and the terminal's size. */
 export type TerminalClientMessage =

@@ -1,0 +1,216 @@
+/**
+ * Does the live lab keep answering while it works hard (issue 23, "Always answering")? Starts
+ * `node bin/routelab.js up TOPOLOGY` (dist/, built first) on 127.0.0.1 and, from the moment it
+ * listens, sends `GET /api/clock` every `--every` ms for `--seconds` seconds, open loop: a
+ * request is sent on schedule whether or not the one before has been answered, and its latency
+ * counts from when it was due, so a server that stalls for 5 s shows as 100 slow requests, not
+ * one. Meanwhile the lab converges (random-2000's RIP convergence is the burst of issue 23).
+ *
+ *   node --import tsx bench/live-latency.ts [--topology random-2000 | FILE] [--seconds 60]
+ *        [--every 50] [--runs 1] [--grace 30] [--no-build]
+ *
+ * Prints per run: requests, p50 / p99 / max latency (ms), the longest gap between two answers,
+ * the virtual time the lab reached and the speed it reported at the end, the server's peak RSS
+ * (VmHWM), and the load average beside it (other jobs on the machine change every figure).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { median } from "./stats.js";
+import { generateEdges, REPO } from "./topologies.js";
+
+const { values } = parseArgs({
+  options: {
+    topology: { type: "string", default: "random-2000" },
+    seconds: { type: "string", default: "60" },
+    every: { type: "string", default: "50" },
+    runs: { type: "string", default: "1" },
+    grace: { type: "string", default: "30" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const WINDOW_S = Number(values.seconds);
+const EVERY_MS = Number(values.every);
+const RUNS = Number(values.runs);
+const GRACE_S = Number(values.grace);
+
+/** A topology file: `random-N` is made by gen-topology.py (degree 3, seed 1), else a path. */
+function topologyFile(name: string): string {
+  const m = /^random-(\d+)$/.exec(name);
+  if (!m) return name;
+  const file = join(mkdtempSync(join(tmpdir(), "routelab-latency-")), `${name}.edges`);
+  writeFileSync(file, generateEdges({ name, args: ["random", m[1]!, "--degree", "3"] }, 1));
+  return file;
+}
+
+async function startServer(file: string): Promise<{ child: ChildProcess; url: string; bootMs: number }> {
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [join(REPO, "bin", "routelab.js"), "up", file, "--http", "0", "--no-ssh", "--log-level", "silent"],
+    { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /live picture and API: (http:\/\/[^/\s]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`routelab up exited ${code}: ${out}`)));
+  });
+  return { child, url, bootMs: performance.now() - t0 };
+}
+
+/**
+ * GET with node:http, no timeout of its own (fetch gives up connecting after 10 s; a stalled
+ * server's latency is what this measures). One connection per request, as a new visitor's.
+ */
+function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        body += d;
+      });
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch (e) {
+          reject(e);
+        }
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+interface Run {
+  requests: number;
+  /** Requests that got no answer at all (connection refused or reset). */
+  failed: number;
+  /** Requests still unanswered GRACE_S after the window (counted at what they had waited). */
+  unanswered: number;
+  p50: number;
+  p99: number;
+  max: number;
+  longestGapMs: number;
+  virtualS: number;
+  speed: string;
+  rssMiB: number;
+  load: number;
+  bootS: number;
+}
+
+async function runOnce(file: string): Promise<Run> {
+  const { child, url, bootMs } = await startServer(file);
+  try {
+    const latencies: number[] = [];
+    const answeredAt: number[] = [];
+    let last: { now: number; speed: number; actualSpeed?: number } | undefined;
+    const pending: Promise<void>[] = [];
+    let failed = 0;
+    const settled: boolean[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i * EVERY_MS < WINDOW_S * 1000; i++) {
+      const due = t0 + i * EVERY_MS;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const index = pending.length;
+      settled.push(false);
+      pending.push(
+        getJson(`${url}/api/clock`).then(
+          (body) => {
+            settled[index] = true;
+            const at = performance.now();
+            latencies.push(at - due);
+            answeredAt.push(at);
+            last = body as typeof last;
+          },
+          () => {
+            settled[index] = true;
+            failed++;
+          },
+        ),
+      );
+    }
+    // A request still unanswered GRACE_S after the window counts with what it has waited so far
+    // (a lower bound: the old pacer held random-2000's server for minutes on a loaded machine).
+    const deadline = performance.now() + GRACE_S * 1000;
+    await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, GRACE_S * 1000))]);
+    for (let i = 0; i < pending.length; i++) if (!settled[i]) latencies.push(deadline - (t0 + i * EVERY_MS));
+    const unanswered = pending.length - answeredAt.length - failed;
+    answeredAt.sort((a, b) => a - b);
+    let gap = 0;
+    for (let i = 1; i < answeredAt.length; i++) gap = Math.max(gap, answeredAt[i]! - answeredAt[i - 1]!);
+    const sorted = latencies.sort((a, b) => a - b);
+    return {
+      requests: sorted.length,
+      unanswered,
+      failed,
+      p50: quantile(sorted, 0.5),
+      p99: quantile(sorted, 0.99),
+      max: sorted.at(-1) ?? Number.NaN,
+      longestGapMs: gap,
+      virtualS: (last?.now ?? 0) / 1e9,
+      speed:
+        last?.actualSpeed !== undefined
+          ? `${last.actualSpeed.toFixed(2)}x of ${last.speed}x`
+          : `${last?.speed}x`,
+      rssMiB: peakRssMiB(child.pid!),
+      load: loadavg()[0]!,
+      bootS: bootMs / 1000,
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+}
+
+async function main(): Promise<void> {
+  if (!values["no-build"]) {
+    const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
+    const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, "tsconfig.build.json")], {
+      stdio: "inherit",
+    });
+    if (r.status !== 0) throw new Error("dist/ does not build");
+  }
+  const file = topologyFile(values.topology);
+  const lines = [
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
+    `${values.topology}, routelab up at 1x; GET /api/clock every ${EVERY_MS} ms (open loop) for ${WINDOW_S} s from the moment it listens`,
+  ];
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await runOnce(file);
+    runs.push(r);
+    process.stderr.write(`  run ${i + 1}/${RUNS}: ${JSON.stringify(r)}\n`);
+    lines.push(
+      `run ${i + 1}: ${r.requests} requests (${r.unanswered} unanswered ${GRACE_S} s after the window, counted as waiting until then; ${r.failed} failed), latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ` +
+        `max ${r.max.toFixed(0)} ms; longest gap between answers ${r.longestGapMs.toFixed(0)} ms; ` +
+        `lab at t=${r.virtualS.toFixed(1)} s (${r.speed}); boot ${r.bootS.toFixed(1)} s; peak RSS ${r.rssMiB.toFixed(0)} MiB; ` +
+        `load average ${r.load.toFixed(2)}`,
+    );
+  }
+  if (RUNS > 1)
+    lines.push(
+      `median p99 ${median(runs.map((r) => r.p99)).toFixed(1)} ms, median max ${median(runs.map((r) => r.max)).toFixed(0)} ms`,
+    );
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+await main();

@@ -1,0 +1,31 @@
+/**
+ * @module web/label-room
+ * Which of the timeline's mark labels fit (issue 23: at Kdl the labels piled into unreadable
+ * text). Labels are laid left to right; one that would start before the one before it ends (plus
+ * a gap) is left out — its mark stays, and the mark's tooltip still says it.
+ */
+
+/** Average width of a character of the labels' font (0.8rem sans), px, with some margin. */
+export const LABEL_CHAR_PX = 7.5;
+/** Where a label starts, right of its mark, px (lesson.css .tl-label left). */
+const LABEL_OFFSET_PX = 16;
+const GAP_PX = 8;
+
+/**
+ * For marks at `xs` (px from the track's left, any order) with label texts `texts`, on a track
+ * `width` px wide: whether each label is shown. A label is also left out when it would run past
+ * the track's right end.
+ */
+export function labelsThatFit(xs: readonly number[], texts: readonly string[], width: number): boolean[] {
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b);
+  const shown = xs.map(() => false);
+  let freeFrom = Number.NEGATIVE_INFINITY;
+  for (const i of order) {
+    const start = xs[i]! + LABEL_OFFSET_PX;
+    const end = start + texts[i]!.length * LABEL_CHAR_PX;
+    if (start < freeFrom || end > width) continue;
+    shown[i] = true;
+    freeFrom = end + GAP_PX;
+  }
+  return shown;
+}

@@ -1,0 +1,45 @@
+/**
+ * @module web/sample-note
+ * Says in the header when the map shows a sample of the packets (issue 23): past what the page
+ * can draw, the server sends every hop of 1 packet in N and counts the rest per link. The note
+ * stays while samples keep coming and goes a couple of seconds after the last one.
+ */
+import type { SampleInfo } from "../../src/server/http/stream-messages.js";
+import { $ } from "./dom.js";
+
+export type { SampleInfo };
+
+/** Wall ms without a sampled batch before the note goes. */
+const LINGER_MS = 2_000;
+
+export class SampleNote {
+  private lastSample = Number.NEGATIVE_INFINITY;
+  private hidden = 0;
+  private every = 1;
+  private windowStart = 0;
+
+  /** Takes a batch's sample info (none: the batch was complete) at wall time `wall`, ms. */
+  batch(sample: SampleInfo | undefined, wall: number): void {
+    if (sample) {
+      if (wall - this.windowStart > 1_000) {
+        this.windowStart = wall;
+        this.hidden = 0;
+      }
+      this.hidden += sample.hidden;
+      this.every = sample.every;
+      this.lastSample = wall;
+    }
+    const el = $("sample-note");
+    const on = wall - this.lastSample < LINGER_MS;
+    el.hidden = !on;
+    if (!on) return;
+    // Short, for the header at 1024 wide; the count of what was left out is in the tooltip.
+    el.textContent = sampleText(this.every);
+    el.title = `past what the page can draw, the server sends every hop of 1 packet in ${this.every}; ${this.hidden.toLocaleString("en")} hops left out in the last second`;
+  }
+}
+
+/** The header's note: "a sample: 1 packet in 16 drawn". */
+export function sampleText(every: number): string {
+  return `a sample: 1 packet in ${every} drawn`;
+}
