@@ -49,6 +49,15 @@ export const ClockSchema = Type.Object(
     now: Nanos(),
     speed: Type.Number({ description: "virtual seconds per wall-clock second; 0 for an unpaced lab" }),
     paused: Type.Boolean(),
+    actualSpeed: Type.Optional(
+      Type.Number({
+        description:
+          "paced labs: the speed really kept lately, when measured; below speed when the CPU cannot keep up",
+      }),
+    ),
+    behind: Type.Optional(
+      Type.Boolean({ description: "paced labs: the simulation could not keep the asked speed lately" }),
+    ),
   },
   { $id: "Clock", title: "Clock" },
 );
