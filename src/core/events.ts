@@ -41,6 +41,7 @@ export type PacketClass =
   | "udp"
   | "arp" // ARP requests and replies (link layer)
   | "tcp"
+  | "ospf"
   | "other";
 
 interface BaseEvent {

@@ -6,7 +6,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WireError } from "./error.js";
 import { ICMP_ECHO_REQUEST, parseIcmp, quoteOriginal } from "./icmp.js";
-import { ipv4DecrementTtl, ipv4HeaderChecksumOk, parseIpv4 } from "./ipv4.js";
+import {
+  IPPROTO_OSPF,
+  IPV4_HEADER_LEN,
+  ipv4DecrementTtl,
+  ipv4FillChecksum,
+  ipv4HeaderChecksumOk,
+  parseIpv4,
+} from "./ipv4.js";
+import { emitOspf, parseOspf } from "./ospf.js";
 import { buildIcmpPacket, buildTcpPacket, buildUdpPacket } from "./packet.js";
 import { parsePcap, pcapFileHeader, pcapRecord } from "./pcap.js";
 import { emitRip, parseRip, RIP_PORT } from "./rip.js";
@@ -15,7 +23,77 @@ import { parseTcp, parseTcpOptions, TCP_SYN } from "./tcp.js";
 import { parseUdp } from "./udp.js";
 
 const IP = { tos: 0, id: 1, dontFrag: false, ttl: 64, src: 0x0a000001, dst: 0x0a000002 };
+/** An IPv4 datagram carrying an OSPF LS Update with a Router-LSA and a Network-LSA. */
+function ospfSeed(): Uint8Array {
+  const ospf = emitOspf({
+    routerId: 0x01010101,
+    areaId: 0,
+    body: {
+      type: "ls-update",
+      lsas: [
+        {
+          header: {
+            age: 1,
+            options: 2,
+            type: 1,
+            id: 1,
+            advRouter: 1,
+            seq: -0x7fffffff,
+            checksum: 0,
+            length: 0,
+          },
+          body: {
+            kind: "router",
+            flags: 0,
+            links: [{ id: 0x0a000002, data: 0x0a000001, type: 2, metric: 10, tos: [] }],
+          },
+        },
+        {
+          header: {
+            age: 1,
+            options: 2,
+            type: 2,
+            id: 2,
+            advRouter: 2,
+            seq: -0x7fffffff,
+            checksum: 0,
+            length: 0,
+          },
+          body: { kind: "network", mask: 0xffffff00, routers: [1, 2] },
+        },
+      ],
+    },
+  });
+  const b = new Uint8Array(IPV4_HEADER_LEN + ospf.length);
+  b.set([
+    0x45,
+    0xc0,
+    b.length >>> 8,
+    b.length & 0xff,
+    0,
+    1,
+    0,
+    0,
+    1,
+    IPPROTO_OSPF,
+    0,
+    0,
+    10,
+    0,
+    0,
+    1,
+    224,
+    0,
+    0,
+    5,
+  ]);
+  b.set(ospf, IPV4_HEADER_LEN);
+  ipv4FillChecksum(b);
+  return b;
+}
+
 const SEEDS: Uint8Array[] = [
+  ospfSeed(),
   buildIcmpPacket(IP, { type: ICMP_ECHO_REQUEST, code: 0, ident: 1, seq: 2, data: new Uint8Array(16) }),
   buildUdpPacket(IP, { srcPort: 1, dstPort: 33434, payload: new Uint8Array(12) }),
   buildUdpPacket(IP, {
@@ -66,7 +144,7 @@ function valueOrWireError(x: unknown): boolean {
 }
 
 describe("fuzz: parsers never throw", () => {
-  it("ipv4, icmp, udp, tcp, rip over arbitrary bytes and offsets", () => {
+  it("ipv4, icmp, udp, tcp, rip, ospf over arbitrary bytes and offsets", () => {
     fc.assert(
       fc.property(
         arbBytes,
@@ -82,6 +160,8 @@ describe("fuzz: parsers never throw", () => {
             true,
           );
           expect(valueOrWireError(parseRip(b))).toBe(true);
+          expect(valueOrWireError(parseOspf(b, off, len))).toBe(true);
+          expect(valueOrWireError(parseOspf(b, IPV4_HEADER_LEN))).toBe(true);
           expect(typeof summarize(b)).toBe("string");
           expect(typeof classify(b)).toBe("string");
           expect(quoteOriginal(b).length).toBeLessThanOrEqual(Math.max(b.length, 0));

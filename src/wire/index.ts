@@ -1,5 +1,5 @@
 /**
- * @module wire — pure packet codecs (IPv4, ICMP, UDP, TCP, RIPv2, pcap): byte accessors, plain Reprs,
+ * @module wire — pure packet codecs (IPv4, ICMP, UDP, TCP, RIPv2, OSPFv2, pcap): byte accessors, plain Reprs,
  * `parseX` returning a WireError on bad bytes, `emitX` writing into a buffer. Imports only core;
  * runs in the browser.
  */
@@ -15,4 +15,6 @@ export * from "./tcp.js";
 export * from "./udp.js";
 export * from "./pcap.js";
 export * from "./rip.js";
+export * from "./ospf-lsa.js";
+export * from "./ospf.js";
 export * from "./summary.js";

@@ -24,6 +24,8 @@ export const IPV4_HEADER_LEN = 20;
 export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+/** OSPF (RFC 2328 A.1), straight over IPv4. */
+export const IPPROTO_OSPF = 89;
 
 /** Field offsets (smoltcp's `mod field`). */
 export const IPV4_FIELD = {

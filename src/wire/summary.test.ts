@@ -67,6 +67,16 @@ describe("summarize and classify", () => {
     expect(classify(b)).toBe("tcp");
     expect(summarize(b.subarray(0, 30))).toBe("TCP (truncated)");
     expect(summarize(new Uint8Array(3))).toBe("malformed");
+    // OSPF (protocol 89): named by its header, as tcpdump does, whatever its body or checksum.
+    emitIpv4({ ...IP, protocol: 89, payloadLen: 20 }, b);
+    expect(summarize(b)).toBe("OSPF (truncated)");
+    expect(classify(b)).toBe("ospf");
+    const c = new Uint8Array(44);
+    emitIpv4({ ...IP, protocol: 89, payloadLen: 24 }, c);
+    c.set([2, 9], 20);
+    expect(summarize(c)).toBe("OSPFv2, type 9, length 24");
+    c.set([2, 4], 20);
+    expect(summarize(c)).toBe("OSPFv2, LS-Update, length 24");
     expect(summarize(new Uint8Array(20).fill(0x60))).toBe("malformed");
     expect(classify(new Uint8Array(0))).toBe("other");
     const t = icmp(ICMP_ECHO_REQUEST, 0).subarray(0, 24);

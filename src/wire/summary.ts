@@ -1,7 +1,7 @@
 /**
  * @module wire/summary
  * One-line descriptions and classes of IPv4 datagrams for the event log and the packet picture
- * ("ICMP echo request id=0x1234 seq=3", "RIPv2 response, 7 routes", "TCP 1024 > 7777: Flags [S], seq 1, win 65535, options [mss 1460], length 0"). Called for every packet
+ * ("ICMP echo request id=0x1234 seq=3", "RIPv2 response, 7 routes", "OSPFv2, Hello, length 48", "TCP 1024 > 7777: Flags [S], seq 1, win 65535, options [mss 1460], length 0"). Called for every packet
  * event, so it reads fields in place and verifies no checksums; it must never throw, whatever
  * the bytes (a dropped packet may be exactly the malformed one).
  */
@@ -14,7 +14,8 @@ import {
   ICMP_TIME_EXCEEDED,
   UNREACH_PORT,
 } from "./icmp.js";
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from "./ipv4.js";
+import { IPPROTO_ICMP, IPPROTO_OSPF, IPPROTO_TCP, IPPROTO_UDP } from "./ipv4.js";
+import { OSPF_HEADER_LEN, OSPF_TYPE_NAMES } from "./ospf.js";
 import { ARP_LEN, ARPOP_REPLY, ARPOP_REQUEST } from "./arp.js";
 import { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from "./ethernet.js";
 import { formatIpv4 } from "../core/ip.js";
@@ -74,6 +75,7 @@ export function classify(ip: Uint8Array): PacketClass {
     return "udp";
   }
   if (proto === IPPROTO_TCP) return "tcp";
+  if (proto === IPPROTO_OSPF) return "ospf";
   return "other";
 }
 
@@ -151,6 +153,17 @@ function tcpText(ip: Uint8Array, o: number, end: number): string {
   return `${s}, length ${len}`;
 }
 
+/**
+ * An OSPF packet as tcpdump prints it without -v (print-ospf.c `ospf_print`): version, type
+ * name and the IP payload length, "OSPFv2, Hello, length 48".
+ */
+function ospfText(ip: Uint8Array, o: number, end: number): string {
+  if (end - o < OSPF_HEADER_LEN) return "OSPF (truncated)";
+  const type = ip[o + 1]!;
+  const name = OSPF_TYPE_NAMES[type] || `type ${type}`;
+  return `OSPFv${ip[o]!}, ${name}, length ${end - o}`;
+}
+
 /** A short human description of a datagram; "malformed" when the IPv4 header is unusable. */
 export function summarize(ip: Uint8Array): string {
   const pb = payloadBounds(ip);
@@ -160,6 +173,7 @@ export function summarize(ip: Uint8Array): string {
   if (proto === IPPROTO_ICMP) return icmpText(ip, o, end);
   if (proto === IPPROTO_UDP) return udpText(ip, o, end);
   if (proto === IPPROTO_TCP) return tcpText(ip, o, end);
+  if (proto === IPPROTO_OSPF) return ospfText(ip, o, end);
   return `IPv4 proto ${proto}`;
 }
 

@@ -148,6 +148,7 @@ export const CLASS_LABEL: Record<PacketClass, string> = {
   udp: "UDP",
   arp: "ARP",
   tcp: "TCP segment",
+  ospf: "OSPF packet",
   other: "other",
 };
 
