@@ -44,6 +44,7 @@ import { NamespaceHost } from "./ns-host.js";
 import type { LabPlan, PlannedNode } from "./plan.js";
 import { planLab } from "./plan.js";
 import { RouteTables } from "./route-table.js";
+import { readNeighbours } from "./neighbours.js";
 import { netnsShellContext } from "./shell-context.js";
 import { UserMarks } from "./user-marks.js";
 import { daemonPidFiles, killRecorded, removeNamespaces, removeSync, StateFile } from "./state.js";
@@ -362,6 +363,7 @@ export class NetnsLab implements Lab {
         host,
         routes: () => this.tables.routes(node),
         interfaces: () => this.shellInterfaces(node),
+        neighbours: () => readNeighbours(rt.plan, this.tables.monitorPid(node)),
         spawn: (argv, io) => this.spawnOn(node, argv, io),
         ip: (args) => run("ip", ["-n", rt.plan.netns, ...args]),
         exec: (argv) => run("ip", ["netns", "exec", rt.plan.netns, ...argv]),
