@@ -16,9 +16,13 @@ function procLine(ip: string, flags: number, mac: string, dev: string): string {
 const HEADER = "IP address       HW type     Flags       HW address            Mask     Device\n";
 const PEER = "02:aa:bb:00:04:0b";
 const OWN = etherAddress("vm1", "epair0a");
-/** vm1's connected route to 10.0.10.0/24 on epair0a, which `arp -d` finds the interface by. */
+/**
+ * vm1's connected route to 10.0.10.0/24 on epair0a, which `arp -d` finds the interface by, and
+ * the local table's host route of its own address (kernel-routes.ts shows it on lo0, as FreeBSD).
+ */
 const CONNECTED: ShellRoute[] = [
   { dest: 0x0a000a00, len: 24, gateway: 0, iface: 1, flags: "", source: "connected", use: 0 },
+  { dest: 0x0a000a01, len: 32, gateway: 0, iface: 0, flags: "HS", source: "local", use: 0 },
 ];
 
 describe("netns: arp from the kernel's neighbour table", () => {
@@ -83,14 +87,11 @@ describe("netns: arp from the kernel's neighbour table", () => {
     expect(broken).toMatchObject({ out: "arp: RTNETLINK answers: Invalid argument\n", code: 70 });
   });
 
-  it("deletes every entry one after the other with -d -a (own address included, as arp(8) asks)", async () => {
+  it("deletes every entry one after the other with -d -a; the own address cannot be located, as on FreeBSD", async () => {
     const procArp = HEADER + procLine("10.0.10.2", 0x2, PEER, "epair0a");
     const all = await runOnFakeNode("arp -d -a", { procArp, routes: CONNECTED });
     expect(all.code).toBe(0);
-    expect(all.out).toBe("10.0.10.1 (10.0.10.1) deleted\n10.0.10.2 (10.0.10.2) deleted\n");
-    expect(all.ip).toEqual([
-      ["-4", "neigh", "del", "10.0.10.1", "dev", "epair0a"],
-      ["-4", "neigh", "del", "10.0.10.2", "dev", "epair0a"],
-    ]);
+    expect(all.out).toBe("delete: cannot locate 10.0.10.1\n10.0.10.2 (10.0.10.2) deleted\n");
+    expect(all.ip).toEqual([["-4", "neigh", "del", "10.0.10.2", "dev", "epair0a"]]);
   });
 });
