@@ -270,7 +270,10 @@ export function runLabConformance(
         expect(before.out).toContain(entry);
         expect(before.out).toContain(own);
         const student = await exec(lab, "vm1", "arp -d 10.0.10.2", "alice");
-        expect(student).toEqual({ out: "arp: writing to routing socket: Operation not permitted\n", code: 1 });
+        expect(student).toEqual({
+          out: "arp: writing to routing socket: Operation not permitted\n",
+          code: 1,
+        });
         expect((await exec(lab, "vm1", "arp -an")).out).toContain(entry);
         expect(await exec(lab, "vm1", "arp -d 10.0.10.2")).toEqual({
           out: "10.0.10.2 (10.0.10.2) deleted\n",

@@ -4,6 +4,7 @@
  * FreeBSD 8's arp(8) prints its cache, and `arp -d` as `ip neigh del` (fake-node.testkit.ts).
  */
 import { describe, expect, it } from "vitest";
+import { formatIpv4 } from "../../core/ip.js";
 import { etherAddress } from "../../shell/cmd/netstat.js";
 import type { ShellRoute } from "../../shell/context.js";
 import { runOnFakeNode } from "./fake-node.testkit.js";
@@ -25,7 +26,29 @@ const CONNECTED: ShellRoute[] = [
   { dest: 0x0a000a01, len: 32, gateway: 0, iface: 0, flags: "HS", source: "local", use: 0 },
 ];
 
+/** vm1's /proc/net/arp on the seed lab after pings (Linux 6.x, captured on the netns engine). */
+const CAPTURED = `IP address       HW type     Flags       HW address            Mask     Device
+10.0.40.2        0x1         0x2         02:9f:3f:00:0a:0b     *        epair3a
+10.0.20.2        0x1         0x2         02:5d:b4:00:06:0b     *        epair1a
+10.0.50.2        0x1         0x2         02:c1:42:00:0c:0b     *        epair4a
+10.0.10.2        0x1         0x2         02:93:b2:00:04:0b     *        epair0a
+`;
+
 describe("netns: arp from the kernel's neighbour table", () => {
+  it("writes the kernel's lines as arp_seq_show does (the captured file), and reads them back", () => {
+    expect(HEADER + procLine("10.0.10.2", 0x2, "02:93:b2:00:04:0b", "epair0a")).toBe(
+      HEADER + CAPTURED.split("\n")[4]! + "\n",
+    );
+    expect(parseProcArp(CAPTURED).map((r) => `${formatIpv4(r.addr)} ${r.flags} ${r.dev}`)).toEqual([
+      "10.0.40.2 2 epair3a",
+      "10.0.20.2 2 epair1a",
+      "10.0.50.2 2 epair4a",
+      "10.0.10.2 2 epair0a",
+    ]);
+    // the MAC the simulator gives vm2's epair0b is the one the veth carries
+    expect(etherAddress("vm2", "epair0b")).toBe("02:93:b2:00:04:0b");
+  });
+
   it("reads arp_seq_show's lines: address, flags, MAC and device", () => {
     const text =
       HEADER +

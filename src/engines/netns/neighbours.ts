@@ -64,7 +64,8 @@ export function neighbourListing(plan: PlannedNode, rows: readonly ProcArpRow[])
     const mine = rows.filter((r) => r.dev === i.kname && r.addr !== i.addr).sort((a, b) => a.addr - b.addr);
     for (const r of mine) {
       if (r.flags & ATF_PERM && r.mac) out.push({ addr: r.addr, iface: i.name, mac: r.mac });
-      else if (r.flags & ATF_COM && r.mac) out.push({ addr: r.addr, iface: i.name, mac: r.mac, expires: null });
+      else if (r.flags & ATF_COM && r.mac)
+        out.push({ addr: r.addr, iface: i.name, mac: r.mac, expires: null });
       else out.push({ addr: r.addr, iface: i.name, expires: null });
     }
   }
