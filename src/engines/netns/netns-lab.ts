@@ -9,8 +9,8 @@
  * advance/advanceUntil/close.
  *
  * The rooms: boot.ts builds (namespaces, node batches, daemons, shaping), route-table.ts reads
- * the kernel tables, counters.ts the interfaces, shell-context.ts answers commands,
- * native-programs.ts and ns-host.ts run programs inside a namespace.
+ * the kernel tables, counters.ts the interfaces, neighbours.ts the ARP cache, shell-context.ts
+ * answers commands, native-programs.ts and ns-host.ts run programs inside a namespace.
  */
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
