@@ -19,10 +19,16 @@
  * - `ifconfig IF down` on netns reads `status: no carrier` (the kernel's operstate is down) and
  *   also takes the far end's carrier away (a veth pair shares it);
  *   on the simulator the far end keeps carrier and hears nothing. Routes reroute on both.
+ * - `arp -an`: a neighbour's line on the simulator ends `expires in N seconds` (FreeBSD's
+ *   max_age timer); on netns it has no expiry clause (Linux keeps no expiry per neighbour,
+ *   engines/netns/neighbours.ts), and its entries of one interface come by address, not in
+ *   FreeBSD's hash order. `arp -d`'s deleted entry may linger on netns as `(incomplete)` while
+ *   the kernel still holds a reference to it (neigh_delete leaves it FAILED).
  */
 import { describe, expect, it as vitestIt } from "vitest";
 import type { LabEvent } from "../core/events.js";
 import { MINUTE, SECOND } from "../core/time.js";
+import { etherAddress } from "../shell/cmd/netstat.js";
 import type { Lab } from "./lab.js";
 
 export interface ConformanceOptions {
@@ -246,6 +252,34 @@ export function runLabConformance(
         expect(st.code).toBe(0);
         for (const peer of ["10.0.10.2", "10.0.20.2", "10.0.40.2", "10.0.50.2"])
           expect(st.out).toContain(peer);
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it("lists a neighbour in the ARP cache after a ping (arp -an) and deletes it as root (arp -d)", async () => {
+      const lab = await make();
+      try {
+        await lab.advance(converge);
+        expect((await exec(lab, "vm1", "ping -c 1 10.0.10.2")).code).toBe(0);
+        // vm2's end of the vm1–vm2 link, with the MAC both engines give it (a veth's on netns).
+        const entry = `? (10.0.10.2) at ${etherAddress("vm2", "epair0b")} on epair0a`;
+        const own = `? (10.0.10.1) at ${etherAddress("vm1", "epair0a")} on epair0a permanent [ethernet]`;
+        const before = await exec(lab, "vm1", "arp -an");
+        expect(before.code).toBe(0);
+        expect(before.out).toContain(entry);
+        expect(before.out).toContain(own);
+        const student = await exec(lab, "vm1", "arp -d 10.0.10.2", "alice");
+        expect(student).toEqual({
+          out: "arp: writing to routing socket: Operation not permitted\n",
+          code: 1,
+        });
+        expect((await exec(lab, "vm1", "arp -an")).out).toContain(entry);
+        expect(await exec(lab, "vm1", "arp -d 10.0.10.2")).toEqual({
+          out: "10.0.10.2 (10.0.10.2) deleted\n",
+          code: 0,
+        });
+        expect((await exec(lab, "vm1", "arp -an")).out).not.toContain(entry);
       } finally {
         await lab.close();
       }

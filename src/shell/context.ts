@@ -74,8 +74,12 @@ export interface ShellArpEntry {
   readonly mac?: Uint8Array;
   /** The interface's name. */
   readonly iface: string;
-  /** Seconds until it lapses (≤ 0 prints "expired"); absent when permanent. */
-  readonly expires?: number;
+  /**
+   * Seconds until it lapses (≤ 0 prints "expired"); absent when permanent; null when the kernel
+   * keeps no such time (Linux: a neighbour stays until its table needs room), printed without
+   * an expiry clause.
+   */
+  readonly expires?: number | null;
 }
 
 /** The node a command runs on, and the terminal it writes to. */
@@ -132,8 +136,11 @@ export interface ShellContext {
   daemonReport?(protocol: string): Later<string | undefined>;
   /** The ARP caches in the kernel's listing order; absent → `arp` says it cannot read them. */
   arpEntries?(): readonly ShellArpEntry[];
-  /** Deletes the ARP entry for `addr` on interface `iface` (index); privileges are the command's check. */
-  arpDelete?(iface: number, addr: Ipv4): void;
+  /**
+   * Deletes the ARP entry for `addr` on interface `iface` (index), silently when there is none;
+   * privileges are the command's check.
+   */
+  arpDelete?(iface: number, addr: Ipv4): Later<void>;
 }
 
 /**

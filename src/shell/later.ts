@@ -36,3 +36,8 @@ export function whenReady<T>(
   );
   return p;
 }
+
+/** `f` of the value: at once when it is one, else when the Promise settles (a chain of Laters). */
+export function thenLater<T, U>(value: Later<T>, f: (v: T) => Later<U>): Later<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}

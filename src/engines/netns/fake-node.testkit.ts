@@ -11,6 +11,7 @@ import { HostsTable, PidCounter, type ShellInterface, type ShellRoute } from "..
 import { runCommand } from "../../shell/run.js";
 import { loadTopologyText } from "../../topology/index.js";
 import { netnsCommandRegistry } from "./native-programs.js";
+import { neighbourListing, parseProcArp } from "./neighbours.js";
 import { NamespaceHost } from "./ns-host.js";
 import { planLab } from "./plan.js";
 import { netnsShellContext } from "./shell-context.js";
@@ -44,6 +45,8 @@ export interface FakeKernel {
   exec?: (argv: readonly string[]) => RunResult;
   /** vtysh's socket directory (null: no FRR on the node). */
   vty?: string | null;
+  /** The namespace's /proc/net/arp (default: the header alone, no neighbours). */
+  procArp?: string;
 }
 
 /** Runs `line` on vm1 of a two-node lab whose kernel is `k`; resolves when the command ended. */
@@ -81,6 +84,7 @@ export async function runOnFakeNode(line: string, k: FakeKernel = {}, user = "ro
       host,
       routes,
       interfaces: ifaces,
+      neighbours: () => neighbourListing(node, parseProcArp(k.procArp ?? "")),
       spawn,
       ip: async (args) => {
         r.ip.push([...args]);

@@ -9,8 +9,8 @@
  * advance/advanceUntil/close.
  *
  * The rooms: boot.ts builds (namespaces, node batches, daemons, shaping), route-table.ts reads
- * the kernel tables, counters.ts the interfaces, shell-context.ts answers commands,
- * native-programs.ts and ns-host.ts run programs inside a namespace.
+ * the kernel tables, counters.ts the interfaces, neighbours.ts the ARP cache, shell-context.ts
+ * answers commands, native-programs.ts and ns-host.ts run programs inside a namespace.
  */
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -44,6 +44,7 @@ import { NamespaceHost } from "./ns-host.js";
 import type { LabPlan, PlannedNode } from "./plan.js";
 import { planLab } from "./plan.js";
 import { RouteTables } from "./route-table.js";
+import { readNeighbours } from "./neighbours.js";
 import { netnsShellContext } from "./shell-context.js";
 import { UserMarks } from "./user-marks.js";
 import { daemonPidFiles, killRecorded, removeNamespaces, removeSync, StateFile } from "./state.js";
@@ -362,6 +363,7 @@ export class NetnsLab implements Lab {
         host,
         routes: () => this.tables.routes(node),
         interfaces: () => this.shellInterfaces(node),
+        neighbours: () => readNeighbours(rt.plan, this.tables.monitorPid(node)),
         spawn: (argv, io) => this.spawnOn(node, argv, io),
         ip: (args) => run("ip", ["-n", rt.plan.netns, ...args]),
         exec: (argv) => run("ip", ["netns", "exec", rt.plan.netns, ...argv]),

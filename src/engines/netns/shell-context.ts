@@ -10,11 +10,18 @@
  * - ifconfig IF up|down: `ip link set IF up|down`;
  * - ping, traceroute: iputils ping and Linux traceroute in the namespace (native-programs.ts);
  * - rtquery: the shared program on a Host whose UDP socket lives in the namespace (ns-host.ts);
+ * - arp -a: the kernel's neighbour table (neighbours.ts); arp -d: `ip neigh del ADDR dev IF`;
  * - ripstatus: FRR's own report (`show ip rip status` and `show ip rip` through vtysh).
  */
 import type { Program, ProgramIo } from "../../apps/process.js";
 import { formatIpv4 } from "../../core/ip.js";
-import type { RouteRequest, ShellContext, ShellInterface, ShellRoute } from "../../shell/context.js";
+import type {
+  RouteRequest,
+  ShellArpEntry,
+  ShellContext,
+  ShellInterface,
+  ShellRoute,
+} from "../../shell/context.js";
 import type { HostsTable, PidCounter } from "../../shell/context.js";
 import { type IpRouteJson, kernelRoutes } from "./kernel-routes.js";
 import { type Argv, pingArgv, tracerouteArgv, VTYSH } from "./native-programs.js";
@@ -30,6 +37,8 @@ export interface NetnsNodeAccess {
   host: NamespaceHost;
   routes(): readonly ShellRoute[];
   interfaces(): readonly ShellInterface[];
+  /** The namespace's ARP cache as `arp -a` lists it (neighbours.ts). */
+  neighbours(): readonly ShellArpEntry[];
   /** Starts a program inside the namespace. */
   spawn(argv: readonly string[], io: ProgramIo): Program;
   /** Runs `ip ARGS…` in the namespace to completion (never throws for an exit status). */
@@ -93,6 +102,8 @@ export function netnsShellContext(a: NetnsNodeAccess, o: NetnsContextOptions): S
     changeRoute: (req) => changeKernelRoute(a, req),
     routeTo: (dst) => kernelRouteTo(a, dst),
     setInterfaceUp: (index, up) => a.setAdmin(index, up),
+    arpEntries: () => a.neighbours(),
+    arpDelete: (index, addr) => deleteNeighbour(a, index, addr),
     daemonReport: async (protocol) => {
       const vty = a.vtyDir();
       if (protocol !== "rip" || vty === null) return undefined;
@@ -146,4 +157,17 @@ async function kernelRouteTo(a: NetnsNodeAccess, dst: number): Promise<ShellRout
   const hit = kernelRoutes(rows, a.plan, () => undefined)[0];
   if (hit === undefined) return undefined;
   return a.routes().find((x) => x.dest === hit.dest && x.len === hit.len) ?? hit;
+}
+
+/**
+ * `arp -d`: `ip neigh del ADDR dev IF`. The kernel's ENOENT (no such neighbour, or the node's
+ * own address, which Linux keeps out of the table) is silent, as FreeBSD's RTM_DELETE of an
+ * absent entry is to arp(8); any other complaint is the command's error.
+ */
+async function deleteNeighbour(a: NetnsNodeAccess, index: number, addr: number): Promise<void> {
+  const iface = a.plan.ifaces.find((i) => i.index === index);
+  if (iface === undefined) return;
+  const r = await a.ip(["-4", "neigh", "del", formatIpv4(addr), "dev", iface.kname]);
+  if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
+    throw new Error(r.stderr.trim() || `ip neigh del: exit ${r.code}`);
 }

@@ -10,13 +10,16 @@
  * A line reads `name (addr) at MAC on IF expires in N seconds [ethernet]`: the name from the
  * hosts table (`?` when there is none, or with -n), `(incomplete)` while ARP waits for an
  * answer, `permanent` for the interface's own address, `expired` for an incomplete entry (its
- * la_expire is the time of its last request). Setting entries (-s, -S, -f) is not offered.
+ * la_expire is the time of its last request); no expiry clause where the kernel keeps no such
+ * time (netns: Linux's neighbour table, engines/netns/neighbours.ts). Deleting is a `Later` (a
+ * process on netns). Setting entries (-s, -S, -f) is not offered.
  */
 import { formatIpv4, parseIpv4 } from "../../core/ip.js";
 import { formatMac } from "../../core/mac.js";
 import type { Command } from "../commands.js";
-import { isPrivileged, type ShellArpEntry, type ShellContext } from "../context.js";
+import { isPrivileged, type Later, type ShellArpEntry, type ShellContext } from "../context.js";
 import { getopt } from "../getopt.js";
+import { thenLater, whenReady } from "../later.js";
 
 const USAGE = [
   "usage: arp [-n] [-i interface] hostname",
@@ -75,13 +78,16 @@ export const arpCommand: Command = {
     if (del) {
       if (all) {
         if (ops.length !== 0) return usage(io);
-        // main() keeps rtn at 0 for `-d -a`, whatever each deletion said (arp.c:183-186).
-        for (const e of mine) remove(ctx, io, formatIpv4(e.addr), e.addr);
-        return 0;
+        // main() keeps rtn at 0 for `-d -a`, whatever each deletion said (arp.c:183-186);
+        // one deletion after the other, so their lines come in the listing's order.
+        let chain: Later<number> = 0;
+        for (const e of mine) chain = thenLater(chain, () => remove(ctx, io, formatIpv4(e.addr), e.addr));
+        return whenReady(chain, io, "arp", () => 0);
       }
-      if (ops.length === 2 && ops[1]!.startsWith("pub")) return remove(ctx, io, ops[0]!, undefined);
+      if (ops.length === 2 && ops[1]!.startsWith("pub"))
+        return whenReady(remove(ctx, io, ops[0]!, undefined), io, "arp", (code) => code);
       if (ops.length !== 1) return usage(io);
-      return remove(ctx, io, ops[0]!, undefined);
+      return whenReady(remove(ctx, io, ops[0]!, undefined), io, "arp", (code) => code);
     }
     if (all) {
       if (ops.length !== 0) return usage(io);
@@ -117,7 +123,13 @@ function line(ctx: ShellContext, e: ShellArpEntry, numeric: boolean): string {
   const name = numeric ? "?" : (ctx.reverse(e.addr) ?? "?");
   const mac = e.mac === undefined ? "(incomplete)" : formatMac(e.mac);
   const expiry =
-    e.expires === undefined ? " permanent" : e.expires > 0 ? ` expires in ${e.expires} seconds` : " expired";
+    e.expires === undefined
+      ? " permanent"
+      : e.expires === null
+        ? ""
+        : e.expires > 0
+          ? ` expires in ${e.expires} seconds`
+          : " expired";
   return `${name} (${formatIpv4(e.addr)}) at ${mac} on ${e.iface}${expiry} [ethernet]\n`;
 }
 
@@ -126,7 +138,7 @@ function line(ctx: ShellContext, e: ShellArpEntry, numeric: boolean): string {
  * interface whose entry RTM_DELETE removes (the kernel says nothing when there is none); a
  * gateway route means no neighbour to delete.
  */
-function remove(ctx: ShellContext, io: Io, host: string, known: number | undefined): number {
+function remove(ctx: ShellContext, io: Io, host: string, known: number | undefined): Later<number> {
   const addr = known ?? lookupHost(ctx, io, host);
   if (addr === undefined) return 1;
   const route = ctx.host.lookup(addr);
@@ -143,7 +155,8 @@ function remove(ctx: ShellContext, io: Io, host: string, known: number | undefin
     io.err("arp: writing to routing socket: Operation not permitted\n");
     return 1;
   }
-  ctx.arpDelete?.(route.iface, addr);
-  io.out(`${host} (${formatIpv4(addr)}) deleted\n`);
-  return 0;
+  return thenLater(ctx.arpDelete?.(route.iface, addr), () => {
+    io.out(`${host} (${formatIpv4(addr)}) deleted\n`);
+    return 0;
+  });
 }
