@@ -207,6 +207,8 @@ const FRR: FrrRouting = {
 /** RIP (RFC 2453 version 2, RFC 1058 version 1) as topology files know it. */
 export const RIP: RoutingSpec = {
   name: "rip",
+  // FRR zebra/zebra_rib.c route_info[]: [ZEBRA_ROUTE_RIP] = {ZEBRA_ROUTE_RIP, 120}.
+  adminDistance: 120,
   settingsKey: "rip",
   settingsKeys: RIP_KEYS,
   readDefaults(r, node, field, draft: Draft) {

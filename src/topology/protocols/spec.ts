@@ -35,6 +35,13 @@ export interface FrrRouting {
 export interface RoutingSpec {
   /** The `routing:` value that selects it: what users write. */
   readonly name: string;
+  /**
+   * Its administrative distance in a node's FIB (sim/fib.ts; lower wins over a route of the
+   * same prefix from another source). FreeBSD's routed has none (it never overwrites a static
+   * route); FRR's zebra does, and routelab takes FRR's default (zebra/zebra_rib.c
+   * `route_info[]`: static 1, RIP 120, OSPF 110). Its routes' source is its `name`.
+   */
+  readonly adminDistance: number;
   /** The key of its settings, in `defaults` and in a node (`rip:`). */
   readonly settingsKey: string;
   /** The settings' own keys, for the JSON Schema (schema/routelab.schema.json) and messages. */
