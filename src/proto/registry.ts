@@ -19,10 +19,12 @@ export interface RoutingProtocol {
   daemon(topo: Topology, node: TopoNode): RoutingDaemon;
   /** The class the stream gives its packets (wire/summary.ts classify). */
   readonly packetClass: PacketClass;
+  /** The user its packets are sent as (core/routing-traffic.ts ROUTING_USERS). */
+  readonly user: string;
 }
 
 /** Every routing protocol the simulator runs. */
-const PROTOCOLS: readonly RoutingProtocol[] = [RIP_PROTOCOL];
+export const PROTOCOLS: readonly RoutingProtocol[] = [RIP_PROTOCOL];
 
 /** The protocol a node's `routing:` names, or undefined for `static` (no daemon). */
 export function routingProtocol(name: string): RoutingProtocol | undefined {
@@ -35,11 +37,9 @@ export function routingDaemons(topo: Topology, node: TopoNode): RoutingDaemon[] 
   return p ? [p.daemon(topo, node)] : [];
 }
 
-/** The packet classes of every protocol (a plain array: the stream's thinning asks per event). */
-const ROUTING_CLASSES: readonly PacketClass[] = PROTOCOLS.map((p) => p.packetClass);
-
-/** Whether packets of class `cls` are a routing protocol's own messages (routing chatter). */
-export function isRoutingTraffic(cls: PacketClass): boolean {
-  for (let i = 0; i < ROUTING_CLASSES.length; i++) if (ROUTING_CLASSES[i] === cls) return true;
-  return false;
-}
+/**
+ * Whether packets of class `cls` are a routing protocol's own messages (routing chatter): the
+ * list is core's (core/routing-traffic.ts, so the page can ask it too); registry.test.ts checks
+ * that it holds every protocol's `packetClass`.
+ */
+export { isRoutingTraffic } from "../core/routing-traffic.js";

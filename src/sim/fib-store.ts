@@ -2,14 +2,16 @@
  * @module sim/fib-store
  * The storage of a FIB's active routes: one typed column per field, indexed by slot, and an
  * open-addressing hash index (linear probing, prefix → slot) over them. At a thousand routers
- * of RIP a FIB holds 1.5 M routes; as an object and a `Map` entry each they were ~140 B of heap
- * a route, more than the RIP database itself (issue 22's heap snapshot of random-300). Here a
+ * with a route to every subnet a FIB holds 1.5 M routes; as an object and a `Map` entry each
+ * they were ~140 B of heap a route, more than the routing daemon's own database (issue 22's
+ * heap snapshot of random-300). Here a
  * route is 22 B of columns, grown by a quarter, plus 5–11 B of index: no object, nothing for
  * the garbage collector to trace.
  *
  * Sources and flags are small codes into lists kept once for the process (the program's own
- * names: "local", "connected", "static", "rip", and the few flag strings).
+ * names: "local", "connected", "static", the routing protocols', and the few flag strings).
  */
+import { routingNames } from "../topology/protocols/index.js";
 
 /** Names interned as codes, process-wide: a few sources and flag strings, never user input. */
 class Names {
@@ -33,7 +35,7 @@ class Names {
 
 /** The `source` code of a free slot. */
 const FREE = 255;
-export const SOURCE_NAMES = new Names(["local", "connected", "static", "rip"]);
+export const SOURCE_NAMES = new Names(["local", "connected", "static", ...routingNames()]);
 export const FLAG_NAMES = new Names(["", "H", "HS", "G", "GH", "S", "GS", "GHS"]);
 
 /** The columns of the active routes; replaced (copied) when they grow. */

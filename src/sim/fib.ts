@@ -2,24 +2,32 @@
  * @module sim/fib
  * A node's forwarding table: longest-prefix match over routes from several sources.
  *
- * Each source (connected, local, static, rip, …) holds at most one route per prefix; the
- * active route of a prefix is the one from the most preferred source (administrative
- * distance, as FreeBSD's routed never overwrites a static route and FRR ranks connected <
- * static < rip). Lookup walks only the prefix lengths present, longest first, with one Map
+ * Each source (connected, local, static, a routing protocol's name, …) holds at most one route
+ * per prefix; the active route of a prefix is the one from the most preferred source
+ * (administrative distance, as FreeBSD's routed never overwrites a static route and FRR ranks
+ * connected < static < the protocols, each protocol's distance from its spec,
+ * topology/protocols/). Lookup walks only the prefix lengths present, longest first, with one Map
  * probe each — the tables are small and the walk allocates nothing.
  *
  * Memory matters at thousands of routers with a route to every subnet (1.5 M routes at a
- * thousand routers of RIP): the active routes live in typed columns (fib-store.ts), and a
+ * thousand routers): the active routes live in typed columns (fib-store.ts), and a
  * `Route` handed out is a view of a slot, made when asked for. The rare candidates hidden under
  * another source's route of the same prefix are plain objects beside them.
  */
 import { maskOf } from "../core/ip.js";
+import { routingSpecs } from "../topology/protocols/index.js";
 import { type FibColumns, FibStore, FLAG_NAMES, SOURCE_NAMES } from "./fib-store.js";
 
-export type RouteSource = "local" | "connected" | "static" | "rip" | string;
+/** `local`, `connected`, `static`, or the name of the routing protocol that made the route. */
+export type RouteSource = "local" | "connected" | "static" | string;
 
-/** Administrative distance: lower wins. */
-const PREFERENCE: Record<string, number> = { local: 0, connected: 0, static: 1, rip: 120 };
+/** Administrative distance: lower wins. A source not listed (none today) ranks last. */
+const PREFERENCE: Record<string, number> = {
+  local: 0,
+  connected: 0,
+  static: 1,
+  ...Object.fromEntries(routingSpecs().map((s) => [s.name, s.adminDistance])),
+};
 const preferenceOf = (s: string) => PREFERENCE[s] ?? 200;
 
 export interface Route {

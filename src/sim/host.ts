@@ -98,7 +98,7 @@ export interface SendOptions {
   src?: Ipv4;
   ttl?: number;
   tos?: number;
-  /** Force the outgoing interface (multicast, or RIP answering on an interface); skips the FIB. */
+  /** Force the outgoing interface (multicast, or a routing daemon answering on an interface); skips the FIB. */
   iface?: number;
   /** User charged for the packet (colour in the picture). Default: the program's user. */
   user?: string;

@@ -245,7 +245,7 @@ export class VirtualServer {
         message: (data) => {
           try {
             const m = JSON.parse(data) as { type?: string; value?: unknown };
-            if (m.type === "hide-rip") handle.setHideRip(m.value === true);
+            if (m.type === "hide-rip") handle.setHideRouting(m.value === true);
           } catch {
             // not JSON: ignored, as by the server
           }

@@ -1,7 +1,7 @@
 /**
  * @module static/worker
  * The browser edition's Web Worker: the whole simulator (topology loaders, the simulated
- * network, RIP, the shell's commands, the lesson's schedule and checks, rewind) runs here,
+ * network, its routing daemons, the shell's commands, the lesson's schedule and checks, rewind) runs here,
  * off the page's thread, paced by the worker's own clock. The page talks to it with the
  * messages of static/protocol.ts; a VirtualServer answers them as `routelab up` would.
  */

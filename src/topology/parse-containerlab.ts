@@ -10,13 +10,15 @@
  *   macvlan, vxlan, dummy) join no second router and are skipped with a note;
  * - a node's `exec` lines `ip addr add A/L dev IF` and `ip route add P via G` (how the
  *   containerlab examples address their hosts): addresses go on the link ends, routes become
- *   static routes and the node stops running RIP, as such hosts run no routing daemon.
+ *   static routes and the node stops running the default protocol, as such hosts run no
+ *   routing daemon.
  * Everything else (mgmt, kinds, groups, images, binds, startup configs, …) is ignored with a
  * note, never silently. Link subnets not given by an exec address come from the pool.
  * - a node's `binds` onto `/etc/frr/frr.conf` (how containerlab runs FRR): when the caller
  *   passes `ContainerlabOptions.readFile` (the CLI does; a browser cannot), the file's
- *   addresses, static routes and RIP settings are used (topology/parse-frr.ts), and what it
- *   configures beyond that (OSPF, BGP, …) is noted; its `hostname`, when it differs from the
+ *   addresses, static routes and the settings of a simulated protocol are used
+ *   (topology/parse-frr.ts), and what it configures beyond that (protocols not simulated, …)
+ *   is noted; its `hostname`, when it differs from the
  *   node's key, names the node (how an export with Kubernetes names keeps routelab's names:
  *   topology/draft nameAfterHostnames).
  */
@@ -34,6 +36,7 @@ import {
 } from "./draft.js";
 import type { Topology } from "./model.js";
 import { parseFrrConf } from "./parse-frr.js";
+import { defaultRoutingLabel, routingSpec } from "./protocols/index.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, NODE_NAME, parseHostAddress, parseStaticRouteText } from "./values.js";
 import { parsedAt } from "./yaml-fields.js";
@@ -156,7 +159,7 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
   return resolveDraft(draft, diag);
 }
 
-/** Reads a node's bound frr.conf (through `opts.readFile`) into its addresses, routes and RIP settings. */
+/** Reads a node's bound frr.conf (through `opts.readFile`) into its addresses, routes and routing settings. */
 function applyFrrConf(
   node: DraftNode,
   info: NodeInfo,
@@ -184,7 +187,7 @@ function applyFrrConf(
   for (const [iface, a] of conf.addrs) if (!info.addrs.has(iface)) info.addrs.set(iface, a);
   node.statics.push(...conf.statics);
   node.routing = conf.routing;
-  if (Object.keys(conf.rip).length) node.rip = conf.rip;
+  routingSpec(conf.routing)?.frr?.reader.applyTo(node, conf.settings);
   node.notes!.push(`read ${rel}: routing ${conf.routing}`, ...conf.notes);
 }
 
@@ -274,7 +277,7 @@ function readExec(r: YamlReader, f: Entry, node: DraftNode, info: NodeInfo): voi
   if (statics.length) {
     node.statics.push(...statics);
     node.routing = "static";
-    node.notes!.push("routes from exec lines: node runs no RIP (routing: static)");
+    node.notes!.push(`routes from exec lines: node runs no ${defaultRoutingLabel()} (routing: static)`);
   }
   if (skipped.length) node.notes!.push(`exec commands ignored: ${skipped.join("; ")}`);
 }

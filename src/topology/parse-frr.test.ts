@@ -24,7 +24,7 @@ describe("parseFrrConf", () => {
       ["lo", parseIpv4("10.10.10.1"), 32, 16],
     ]);
     expect(c.routing).toBe("rip");
-    expect(c.rip).toEqual({});
+    expect(c.settings).toEqual({});
     expect(c.notes).toEqual(["router ospf not simulated: this router runs RIP instead"]);
   });
 
@@ -56,7 +56,7 @@ router rip
       diag,
     );
     expect(diag.errors).toEqual([]);
-    expect(c.rip).toEqual({
+    expect(c.settings).toEqual({
       update: 10 * SECOND,
       timeout: 60 * SECOND,
       garbage: 40 * SECOND,
@@ -73,7 +73,7 @@ router rip
 
   it("defaults to FRR's plain split horizon, and to static routing without a routing protocol", () => {
     const d = new Diagnostics("x");
-    expect(parseFrrConf("interface e0\n ip address 10.0.0.1/24\nrouter rip\n", "x", d).rip).toEqual({
+    expect(parseFrrConf("interface e0\n ip address 10.0.0.1/24\nrouter rip\n", "x", d).settings).toEqual({
       splitHorizon: "simple",
     });
     expect(parseFrrConf("interface e0\n ip address 10.0.0.1/24\n", "x", d).routing).toBe("static");

@@ -5,22 +5,28 @@
  * older labs Quagga's `etc/quagga/zebra.conf` and `ripd.conf`). Read, in this order:
  * - `NODE/etc/frr/frr.conf` (FRR's integrated configuration), whose `hostname` may name the node;
  * - else per-daemon files of `NODE/etc/frr/`, else of `NODE/etc/quagga/`: `zebra.conf`
- *   (addresses), `ripd.conf` (RIP), `staticd.conf` (routes) — their `hostname` is the daemon's
- *   prompt (Quagga labs write `hostname ripd`), so it names nothing; the `*.conf` of daemons
- *   routelab does not simulate (bgpd, ospfd, …) are noted;
- * - the directory's `daemons` file: which daemons run. A RIP configuration with ripd off runs
- *   no RIP.
+ *   (addresses), each simulated protocol's daemon's (`spec.frr.daemon`, e.g. `ripd.conf`),
+ *   `staticd.conf` (routes) — their `hostname` is the daemon's prompt (Quagga labs write
+ *   `hostname ripd`), so it names nothing; the `*.conf` of daemons routelab does not simulate
+ *   (bgpd, …) are noted;
+ * - the directory's `daemons` file: which daemons run. A protocol's configuration with its
+ *   daemon off runs no protocol.
  * Each file is parsed by topology/parse-frr.ts (Quagga's syntax for these statements is FRR's).
  */
 import type { Diagnostics } from "./diag.js";
 import type { DraftNode } from "./draft.js";
 import type { FrrConf } from "./parse-frr.js";
 import { parseFrrConf } from "./parse-frr.js";
+import { routingSpec, routingSpecs, STATIC_ROUTING } from "./protocols/index.js";
 
+/** The FRR daemons of the protocols routelab simulates (`ripd`, …), from their specs. */
+const PROTOCOL_DAEMONS = routingSpecs().flatMap((s) => (s.frr ? [s.frr.daemon] : []));
 /** FRR daemons routelab simulates, or that need no simulation. */
-const SIMULATED_DAEMONS = new Set(["zebra", "ripd", "staticd", "mgmtd", "watchfrr"]);
-const SPLIT_READ = ["zebra", "ripd", "staticd"];
-const SPLIT_NOTED = ["bgpd", "ospfd", "ospf6d", "isisd", "ripngd", "babeld", "eigrpd", "pimd", "ldpd"];
+const SIMULATED_DAEMONS = new Set(["zebra", ...PROTOCOL_DAEMONS, "staticd", "mgmtd", "watchfrr"]);
+const SPLIT_READ = ["zebra", ...PROTOCOL_DAEMONS, "staticd"];
+const SPLIT_NOTED = ["bgpd", "ospfd", "ospf6d", "isisd", "ripngd", "babeld", "eigrpd", "pimd", "ldpd"].filter(
+  (d) => !SIMULATED_DAEMONS.has(d),
+);
 
 export interface DeviceRouting {
   /** Addresses per interface from the configuration (startup addresses take precedence). */
@@ -38,7 +44,7 @@ function enabledDaemons(text: string): Set<string> {
 
 /**
  * Reads `name`'s FRR or Quagga files (paths relative to the lab, shown with `dir` in front)
- * into `node` (routing, static routes, RIP settings, notes); returns addresses and hostname.
+ * into `node` (routing, static routes, protocol settings, notes); returns addresses and hostname.
  */
 export function readDeviceRouting(
   name: string,
@@ -71,23 +77,30 @@ export function readDeviceRouting(
   const others = [...(daemons ?? [])].filter((d) => !SIMULATED_DAEMONS.has(d));
   if (others.length) notes.push(`FRR daemons not simulated: ${others.join(", ")}`);
 
-  node.routing = "static";
+  node.routing = STATIC_ROUTING;
   if (parsed.length === 0) {
-    if (daemons?.has("ripd"))
-      notes.push(`${base}/daemons enables ripd but there is no configuration: no RIP`);
+    for (const spec of routingSpecs())
+      if (spec.frr && daemons?.has(spec.frr.daemon))
+        notes.push(
+          `${base}/daemons enables ${spec.frr.daemon} but there is no configuration: no ${spec.label}`,
+        );
     return out;
   }
   out.configured = true;
   for (const { rel, conf } of parsed) {
     for (const [iface, a] of conf.addrs) if (!out.addrs.has(iface)) out.addrs.set(iface, a);
     node.statics.push(...conf.statics);
-    if (conf.routing === "rip") node.routing = "rip";
-    if (Object.keys(conf.rip).length) node.rip = { ...node.rip, ...conf.rip };
+    const spec = routingSpec(conf.routing);
+    if (spec) node.routing = spec.name;
+    spec?.frr?.reader.applyTo(node, conf.settings);
     notes.push(`read ${rel}: routing ${conf.routing}`, ...conf.notes);
   }
-  if (node.routing === "rip" && daemons && !daemons.has("ripd")) {
-    node.routing = "static";
-    notes.push(`${base}/daemons leaves ripd off: the router runs no RIP`);
+  const frr = routingSpec(node.routing)?.frr;
+  if (frr && daemons && !daemons.has(frr.daemon)) {
+    notes.push(
+      `${base}/daemons leaves ${frr.daemon} off: the router runs no ${routingSpec(node.routing)!.label}`,
+    );
+    node.routing = STATIC_ROUTING;
   }
   return out;
 }

@@ -19,9 +19,10 @@
  *   (topology/parse-kathara-startup.ts), then from `NODE/etc/frr/frr.conf` interface stanzas.
  * - Routing (topology/parse-kathara-frr.ts): a device with `NODE/etc/frr/frr.conf`, per-daemon
  *   FRR files or Quagga's `NODE/etc/quagga/` runs what they configure (topology/parse-frr:
- *   `router rip` → RIP with its timers and split horizon, static `ip route` lines; OSPF, BGP and
- *   the others → a note, and RIP, as the containerlab import does), unless the `daemons` file
- *   leaves ripd off; a device without them routes statically with its startup routes.
+ *   a simulated protocol's `router …` block → that protocol with its settings, read by its
+ *   spec; static `ip route` lines; the protocols not simulated → a note, and the default
+ *   protocol, as the containerlab import does), unless the `daemons` file leaves the protocol's
+ *   daemon off; a device without them routes statically with its startup routes.
  * - frr.conf's `hostname` names the node when it differs (how routelab's own export keeps names
  *   Kathará cannot carry: topology/draft nameAfterHostnames).
  * Whatever is not understood is a note with its file and line, never dropped silently.
@@ -40,6 +41,7 @@ import {
 } from "./draft.js";
 import type { Topology } from "./model.js";
 import { readDeviceRouting } from "./parse-kathara-frr.js";
+import { defaultRoutingLabel } from "./protocols/index.js";
 import { parseStartup, type Startup, type StartupShape } from "./parse-kathara-startup.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, NODE_NAME } from "./values.js";
@@ -181,7 +183,7 @@ function readDevice(
   for (const [iface, a] of routing.addrs) if (!st.addrs.has(iface)) st.addrs.set(iface, a);
   dev.node.statics.push(...st.statics);
   if (st.statics.length && !routing.configured)
-    notes.push(`routes from ${file}: node runs no RIP (routing: static)`);
+    notes.push(`routes from ${file}: node runs no ${defaultRoutingLabel()} (routing: static)`);
   return st;
 }
 

@@ -70,6 +70,9 @@ export function classify(ip: Uint8Array): PacketClass {
     if (end - o < 4) return "udp";
     const sp = get16(ip, o);
     const dp = get16(ip, o + 2);
+    // Named here, not asked of the protocol registry: wire/ is the bottom layer above core and
+    // cannot import topology/ or proto/ (DESIGN.md), and each codec's class is its own
+    // (docs/protocols.md step 2). "rip" is also the legend's user-visible class name.
     if (sp === RIP_PORT || dp === RIP_PORT) return "rip";
     if (isTraceroutePort(dp)) return "traceroute";
     return "udp";

@@ -122,7 +122,7 @@ describe("event fanout: nothing lost silently", () => {
             () => now,
           );
           const sockets = [0, 1, 2, 3].map(() => new FakeSocket());
-          for (const [i, s] of sockets.entries()) fanout.add(s).setHideRip(hide[i]!);
+          for (const [i, s] of sockets.entries()) fanout.add(s).setHideRouting(hide[i]!);
           const emitted: LabEvent[] = [];
           let seq = 1;
           for (const s of steps) {

@@ -7,6 +7,7 @@ import type { LabEvent } from "../../src/core/events.js";
 import { describeShape } from "../../src/lab/link-shape.js";
 import type { StreamEvent } from "./api.js";
 import { $, fmtTime, h } from "./dom.js";
+import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const MAX = 400;
 
@@ -105,7 +106,7 @@ export class EventLog {
   private users = new Set<string>();
   private nodes = new Set<string>();
   private dirty = false;
-  hideRip = false;
+  hideRouting = false;
   /** Follow new entries unless the reader scrolled up to read older ones. */
   private stick = true;
 
@@ -126,9 +127,9 @@ export class EventLog {
   add(events: StreamEvent[]): void {
     const hops = $<HTMLInputElement>("log-hops").checked;
     for (const e of events) {
-      if (this.hideRip && isRip(e)) continue;
+      if (this.hideRouting && isRoutingChatter(e)) continue;
       if (e.kind === "hop" && !hops) continue;
-      if (e.kind === "deliver" && e.cls === "rip") continue;
+      if (e.kind === "deliver" && isRoutingTraffic(e.cls)) continue;
       const entry = describe(e);
       if (!entry) continue;
       this.entries.push(entry);
@@ -168,9 +169,9 @@ export class EventLog {
   }
 }
 
-function isRip(e: StreamEvent): boolean {
+function isRoutingChatter(e: StreamEvent): boolean {
   return (
     (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") &&
-    (e as LabEvent & { cls: string }).cls === "rip"
+    isRoutingTraffic((e as LabEvent & { cls: string }).cls)
   );
 }

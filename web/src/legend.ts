@@ -8,12 +8,13 @@ import { CLASS_LABEL, DROP_COLOR, drawPacket, MARKS, userColor, userMark } from 
 import { MIN_FLIGHT_MS } from "./clock.js";
 import { $, h } from "./dom.js";
 import { LINK_DOWN, LINK_SILENT } from "./render.js";
+import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp-error", "rip", "arp"];
 
 export class Legend {
   private users: string[] = [];
-  hideRip = false;
+  hideRouting = false;
   /** Slow motion is on: say so, since the picture then runs behind the lab. */
   slowMotion = false;
 
@@ -51,7 +52,7 @@ export class Legend {
       rows.push(row);
     }
     for (const cls of SHAPES) {
-      if (cls === "rip" && this.hideRip) continue;
+      if (this.hideRouting && isRoutingTraffic(cls)) continue;
       const c = sample(18, 18);
       drawPacket(c.getContext("2d")!, cls, 9, 9, 5.5, "#d0d8e0");
       rows.push(h("div", { className: "row" }, c, CLASS_LABEL[cls]));

@@ -13,6 +13,7 @@ import { ChecksPanel } from "./checks-panel.js";
 import { JournalCache } from "./journal-cache.js";
 import { type Journal, lessonApi } from "./lesson-api.js";
 import { Timeline } from "./timeline.js";
+import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const REFRESH_MS = 2000;
 const IDLE_MS = 5000;
@@ -76,7 +77,7 @@ export class LessonView {
         e.kind === "command" ||
         e.kind === "route" ||
         e.kind === "rewind" ||
-        (e.kind === "drop" && e.cls !== "rip" && e.cls !== "arp")
+        (e.kind === "drop" && !isRoutingTraffic(e.cls) && e.cls !== "arp")
       ) {
         this.refresh();
         return;

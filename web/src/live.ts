@@ -16,6 +16,7 @@ import type { MapView } from "./map-view.js";
 import type { RoutesPanel } from "./routes-panel.js";
 import { report, status } from "./status.js";
 import { openStream, type Stream } from "./stream.js";
+import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 export interface LiveParts {
   map: MapView;
@@ -60,7 +61,7 @@ export function followStream(p: LiveParts): Live {
       p.log.add(b.events);
       for (const e of b.events) {
         // Routing chatter and ARP (the boot announcements are "system"'s) name no person.
-        if (e.kind === "hop" && e.cls !== "rip" && e.cls !== "arp") p.legend.seeUser(e.user);
+        if (e.kind === "hop" && !isRoutingTraffic(e.cls) && e.cls !== "arp") p.legend.seeUser(e.user);
         else if (e.kind === "route") p.routes.touch(e.node);
         else if (e.kind === "link" || e.kind === "node") {
           p.routes.touch();
@@ -84,12 +85,12 @@ function initRipSwitch(p: LiveParts, stream: Stream): void {
   const apply = () => {
     const hide = !showRip.checked;
     localStorage.setItem("routelab.hideRip", hide ? "1" : "0");
-    p.map.scene.hideRip = hide;
-    p.log.hideRip = hide;
-    p.legend.hideRip = hide;
+    p.map.scene.hideRouting = hide;
+    p.log.hideRouting = hide;
+    p.legend.hideRouting = hide;
     p.legend.render();
     p.map.scene.clearPackets();
-    stream.setHideRip(hide);
+    stream.setHideRouting(hide);
     p.map.kick();
   };
   showRip.addEventListener("change", apply);

@@ -8,6 +8,7 @@
 import { ApiFailure, api, type Session, type UserCounters } from "./api.js";
 import { setUserColors, userColor } from "./colors.js";
 import { $, h } from "./dom.js";
+import { isRoutingUser } from "../../src/core/routing-traffic.js";
 
 /** Shows the login form over an empty page; resolves never (a success reloads the page). */
 export function showLogin(labName?: string): void {
@@ -99,8 +100,8 @@ export class StatsPanel {
   }
 
   private render(users: Record<string, UserCounters>): void {
-    // RIP's own updates are the routers' chatter, not a person's traffic.
-    const rows = Object.entries(users).filter(([u]) => u !== "rip");
+    // Routing daemons' own updates are the routers' chatter, not a person's traffic.
+    const rows = Object.entries(users).filter(([u]) => !isRoutingUser(u));
     const key = JSON.stringify(rows);
     if (key === this.last) return;
     this.last = key;

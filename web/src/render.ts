@@ -10,6 +10,7 @@ import type { PacketClass } from "../../src/core/events.js";
 import { DROP_COLOR, MARK_COLOR, MARKS, markPath, packetPath, paintPackets, userMark } from "./colors.js";
 import { halo, LabelPlacer, type PlacedLabel } from "./labels.js";
 import { DROP_MS, type Scene, type SceneLink, type SceneNode, type Trail, TRAIL_MS } from "./scene.js";
+import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const BG = "#0b0f14";
 const LINK = "#5f7a96";
@@ -167,7 +168,7 @@ export class Renderer {
       const x = x1 + (x2 - x1) * q;
       const y = y1 + (y2 - y1) * q;
       if (!visible(x, y, 10)) continue;
-      const mark = f.e.cls === "rip" ? 0 : userMark(f.e.user);
+      const mark = isRoutingTraffic(f.e.cls) ? 0 : userMark(f.e.user);
       const key = `${f.e.cls}\u0000${f.color}\u0000${mark}`;
       let g = groups.get(key);
       if (!g) {
@@ -182,7 +183,7 @@ export class Renderer {
         groups.delete(key);
         continue;
       }
-      const rr = g.cls === "rip" ? dr * 0.8 : dr;
+      const rr = isRoutingTraffic(g.cls) ? dr * 0.8 : dr;
       ctx.beginPath();
       for (let i = 0; i < g.xy.length; i += 2) packetPath(ctx, g.cls, g.xy[i]!, g.xy[i + 1]!, rr);
       paintPackets(ctx, g.cls, g.color);
@@ -296,7 +297,7 @@ export class Renderer {
       ctx.beginPath();
       ctx.arc(x, y, s * 0.45, 0, Math.PI * 2);
       ctx.fill();
-      if (d.cls !== "rip") out.push([REASON_TEXT[d.reason] ?? d.reason, x, y, s, alpha]);
+      if (!isRoutingTraffic(d.cls)) out.push([REASON_TEXT[d.reason] ?? d.reason, x, y, s, alpha]);
     }
     ctx.globalAlpha = 1;
     return out;
@@ -440,18 +441,18 @@ export class Renderer {
       const len = Math.hypot(x2 - x1, y2 - y1) || 1;
       const px = -(y2 - y1) / len;
       const py = (x2 - x1) / len;
-      // RIP's faint trail on the line itself; people's in lanes ordered by name.
-      const people = list.filter((t) => t.cls !== "rip").sort((a, b) => (a.user < b.user ? -1 : 1));
+      // Routing chatter's faint trail on the line itself; people's in lanes ordered by name.
+      const people = list.filter((t) => !isRoutingTraffic(t.cls)).sort((a, b) => (a.user < b.user ? -1 : 1));
       for (const tr of list) {
         const age = (wall - tr.end) / TRAIL_MS;
-        const rip = tr.cls === "rip";
-        const lane = rip ? 0 : people.indexOf(tr) - (people.length - 1) / 2;
-        const w = rip ? 2 : width;
+        const routing = isRoutingTraffic(tr.cls);
+        const lane = routing ? 0 : people.indexOf(tr) - (people.length - 1) / 2;
+        const w = routing ? 2 : width;
         const o = lane * (w + 1.5);
         ctx.lineWidth = w;
-        ctx.globalAlpha = (1 - age) * (rip ? 0.3 : 0.85);
+        ctx.globalAlpha = (1 - age) * (routing ? 0.3 : 0.85);
         ctx.strokeStyle = tr.color;
-        ctx.setLineDash(rip ? [] : MARKS[userMark(tr.user)]!.dash.map((d) => d * w));
+        ctx.setLineDash(routing ? [] : MARKS[userMark(tr.user)]!.dash.map((d) => d * w));
         ctx.beginPath();
         ctx.moveTo(x1 + px * o, y1 + py * o);
         ctx.lineTo(x2 + px * o, y2 + py * o);

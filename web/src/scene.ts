@@ -12,6 +12,7 @@ import type { DropReason, HopEvent, LabEvent, PacketClass } from "../../src/core
 import type { LinkInfo, NodeInfo, StreamEvent, TopologyView } from "./api.js";
 import type { FlightHint } from "./clock.js";
 import type { Point } from "./layout.js";
+import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 export const TRAIL_MS = 1600;
 export const DROP_MS = 4000;
@@ -81,7 +82,7 @@ export class Scene {
   private pendingHead = 0;
   flying: Flying[] = [];
   /**
-   * One trail per (link, colour, RIP or not), refreshed by every hop that lands on it: a busy
+   * One trail per (link, colour, routing chatter or not), refreshed by every hop that lands on it: a busy
    * link costs one stroke per frame however many packets cross it.
    */
   trails = new Map<string, Trail>();
@@ -89,7 +90,7 @@ export class Scene {
   /** Delayed non-hop events (drops) that must wait for display time, in time order. */
   private later: LabEvent[] = [];
   private laterHead = 0;
-  hideRip = false;
+  hideRouting = false;
   missed = 0;
   private lastSweep = 0;
   /** Hop events seen in total (test hook). */
@@ -185,7 +186,7 @@ export class Scene {
     let i = this.pendingHead;
     for (; i < p.length && p[i]!.t <= t; i++) {
       const e = p[i]!;
-      if (this.hideRip && e.cls === "rip") continue;
+      if (this.hideRouting && isRoutingTraffic(e.cls)) continue;
       const link = this.links.get(e.link);
       if (!link) continue;
       const f: Flying = { e, link, reverse: link.a.name !== e.from, color: this.colorOf(e.user) };
@@ -204,8 +205,8 @@ export class Scene {
     let w = 0;
     for (const f of this.flying) {
       if (f.e.t + Math.max(f.e.duration, 1) <= t) {
-        const rip = f.e.cls === "rip";
-        const key = `${f.link.id}\u0000${f.e.user}\u0000${rip ? 1 : 0}`;
+        const routing = isRoutingTraffic(f.e.cls);
+        const key = `${f.link.id}\u0000${f.e.user}\u0000${routing ? 1 : 0}`;
         const tr = this.trails.get(key);
         if (tr) tr.end = wall;
         else
@@ -230,7 +231,7 @@ export class Scene {
     for (; j < l.length && l[j]!.t <= t; j++) {
       const e = l[j]!;
       if (e.kind !== "drop") continue;
-      if (this.hideRip && e.cls === "rip") continue;
+      if (this.hideRouting && isRoutingTraffic(e.cls)) continue;
       this.addDrop(e.node, e.link, e.reason, e.cls, e.user, e.summary, wall);
     }
     this.laterHead = j;
@@ -277,7 +278,7 @@ export class Scene {
     const end = Math.min(p.length, this.pendingHead + 256);
     for (let i = this.pendingHead; i < end; i++) {
       const e = p[i]!;
-      if (this.hideRip && e.cls === "rip") continue;
+      if (this.hideRouting && isRoutingTraffic(e.cls)) continue;
       if (nextStart === Infinity) nextStart = e.t;
       if (e.t > t + horizon) break;
       if (e.duration < shortest) shortest = e.duration;
@@ -323,8 +324,9 @@ export class Scene {
 
   /** Forgets every packet (after hiding RIP, say). */
   clearPackets(): void {
-    this.flying = this.flying.filter((f) => !(this.hideRip && f.e.cls === "rip"));
-    if (this.hideRip) for (const [k, t] of this.trails) if (t.cls === "rip") this.trails.delete(k);
+    this.flying = this.flying.filter((f) => !(this.hideRouting && isRoutingTraffic(f.e.cls)));
+    if (this.hideRouting)
+      for (const [k, t] of this.trails) if (isRoutingTraffic(t.cls)) this.trails.delete(k);
   }
 }
 

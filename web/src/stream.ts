@@ -9,7 +9,7 @@ import { decodeBatch } from "./batch-decode.js";
 import { SampleNote, type SampleInfo } from "./sample-note.js";
 
 export interface Stream {
-  setHideRip(hide: boolean): void;
+  setHideRouting(hide: boolean): void;
   close(): void;
 }
 
@@ -18,7 +18,7 @@ export function openStream(
   onState: (connected: boolean) => void,
 ): Stream {
   let ws: WebSocket | null = null;
-  let hideRip = false;
+  let hideRouting = false;
   let closed = false;
   let delay = 250;
   const send = (msg: EventsClientMessage) => ws?.send(JSON.stringify(msg));
@@ -31,7 +31,7 @@ export function openStream(
     ws.onopen = () => {
       delay = 250;
       onState(true);
-      if (hideRip) send({ type: "hide-rip", value: true });
+      if (hideRouting) send({ type: "hide-rip", value: true });
       // Past what the page can draw, the server sends a sample of the packets (issue 23).
       send({ type: "sample", value: true });
     };
@@ -50,8 +50,8 @@ export function openStream(
   };
   connect();
   return {
-    setHideRip(hide) {
-      hideRip = hide;
+    setHideRouting(hide) {
+      hideRouting = hide;
       if (ws?.readyState === WebSocket.OPEN) send({ type: "hide-rip", value: hide });
     },
     close() {

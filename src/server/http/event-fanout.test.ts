@@ -111,7 +111,7 @@ describe("EventFanout", () => {
     const src = fakeSource();
     const f = new EventFanout(src, {}, () => 0);
     const a = new SlowSocket(true);
-    f.add(a).setHideRip(true);
+    f.add(a).setHideRouting(true);
     src.emit(hop("rip"));
     src.emit(hop());
     f.flush();

@@ -10,7 +10,7 @@
  *
  * A client that falls behind (its `bufferedAmount` above `highWater`) keeps a private queue of
  * the shared views it has not been sent, at most `maxBacklog` events and markers in all. The
- * queue is thinned by priority when it overflows or while the socket is congested: RIP chatter
+ * queue is thinned by priority when it overflows or while the socket is congested: routing chatter
  * goes first, then the other hops and deliveries; drops, route, link, node and command events
  * are kept as long as anything else can go (a queued view is swapped for its shared thinner
  * view). What was thinned is reported in-line as `{kind:"missed", t, count}` where the gap is,
@@ -21,7 +21,7 @@
 import type { LabEvent } from "../../core/events.js";
 import type { ClockState } from "../../lab/lab.js";
 import { PacketSampler, type SampleInfo, sampleEvents } from "./fanout-sample.js";
-import { FanoutView, isRip } from "./fanout-view.js";
+import { FanoutView, isRoutingChatter } from "./fanout-view.js";
 import type { MissedMarker, StreamEvent } from "./stream-messages.js";
 
 export { eventPriority } from "./fanout-view.js";
@@ -74,8 +74,8 @@ class Client {
   /** Events and markers in `queue` (the bound is `maxBacklog`). */
   queued = 0;
   lastSend = Number.NEGATIVE_INFINITY;
-  /** Event kinds the client does not want (e.g. RIP chatter hidden on the page). */
-  hideRip = false;
+  /** Event kinds the client does not want (e.g. routing chatter hidden on the page). */
+  hideRouting = false;
   /** Past what a page can draw, a sample of the packets (the page asks; scripts get all). */
   sample = false;
 
@@ -87,7 +87,7 @@ class Client {
 }
 
 /**
- * This flush's events, cut into messages, in the versions clients ask for (with or without RIP,
+ * This flush's events, cut into messages, in the versions clients ask for (with or without routing chatter,
  * all packets or a sample), each made once for every client that asks for it.
  */
 class Flushed {
@@ -102,11 +102,11 @@ class Flushed {
     private readonly every: number,
   ) {}
 
-  views(hideRip: boolean, sample: boolean): FanoutView[] {
-    const key = (hideRip ? 1 : 0) | (sample && this.every > 1 ? 2 : 0);
+  views(hideRouting: boolean, sample: boolean): FanoutView[] {
+    const key = (hideRouting ? 1 : 0) | (sample && this.every > 1 ? 2 : 0);
     let views = this.made.get(key);
     if (!views) {
-      const events = hideRip ? this.events.filter((e) => !isRip(e)) : this.events;
+      const events = hideRouting ? this.events.filter((e) => !isRoutingChatter(e)) : this.events;
       const s = key & 2 ? sampleEvents(events, this.every) : { events };
       views = this.cut(s.events, s.info);
       this.made.set(key, views);
@@ -162,14 +162,14 @@ export class EventFanout {
   add(
     socket: EventSocket,
     opts: { compact?: boolean } = {},
-  ): { remove(): void; setHideRip(hide: boolean): void; setSample(on: boolean): void } {
+  ): { remove(): void; setHideRouting(hide: boolean): void; setSample(on: boolean): void } {
     const c = new Client(socket, opts.compact ?? false);
     this.clients.add(c);
     if (!this.unsubscribe) this.unsubscribe = this.source.onEvent((e) => this.pending.push(e));
     return {
       remove: () => this.remove(c),
-      setHideRip: (hide: boolean) => {
-        c.hideRip = hide;
+      setHideRouting: (hide: boolean) => {
+        c.hideRouting = hide;
       },
       setSample: (on: boolean) => {
         c.sample = on;
@@ -217,7 +217,7 @@ export class EventFanout {
     const flushed = new Flushed(this.source.clock(), events, this.opts.maxBatch, this.sampler.every);
     for (const c of this.clients) {
       const buffered = c.socket.bufferedAmount;
-      for (const v of flushed.views(c.hideRip, c.sample)) {
+      for (const v of flushed.views(c.hideRouting, c.sample)) {
         c.queue.push(v);
         c.queued += v.size;
       }
@@ -337,7 +337,7 @@ export class EventFanout {
           : JSON.stringify({ type: "batch", clock: q.clock, events: [q.lost] });
       if (!this.send(c, text, now)) return;
     }
-    // A healthy viewer whose flush was all RIP it hides still hears the clock move, as others do.
+    // A healthy viewer whose flush was all routing chatter it hides still hears the clock move, as others do.
     const clockMoved = healthy && flushed.events.length > 0;
     if (sent === 0 && (clockMoved || now - c.lastSend >= this.opts.idleClockMs))
       this.send(c, flushed.idle(), now);

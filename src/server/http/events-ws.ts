@@ -3,8 +3,8 @@
  * `GET /api/events` (WebSocket): the event stream in batches, through the bounded fanout, as
  * JSON (the default, for scripts and tests) or, with `?format=compact`, in the page's compact
  * encoding (compact-batch.ts: the same events as rows with a string table).
- * The page may send `{"type":"hide-rip","value":true}` so RIP chatter it does not draw is
- * not sent at all, and `{"type":"sample","value":true}` to get a sample of the packets past what
+ * The page may send `{"type":"hide-rip","value":true}` so routing chatter it does not draw
+ * (every routing protocol's packets; the message keeps its first name) is not sent at all, and `{"type":"sample","value":true}` to get a sample of the packets past what
  * it can draw (fanout-sample.ts; scripts that ask nothing get every event).
  *
  * The fanout hands every healthy viewer the very same string each flush; ws would turn it into
@@ -21,7 +21,7 @@ import { eventsQuery } from "./schemas.js";
 const eventsSchema = {
   summary: "WebSocket event stream (batches of LabEvents every 50 ms; see api.md)",
   description:
-    'Messages are `{"type":"batch", clock, events}` (server/http/event-fanout.ts `BatchMessage`), as JSON or, with `?format=compact`, in the compact encoding (api.md). The page may send `{"type":"hide-rip","value":true}` and `{"type":"sample","value":true}`. A caller who may not watch is closed with 4401 and the reason.',
+    'Messages are `{"type":"batch", clock, events}` (server/http/event-fanout.ts `BatchMessage`), as JSON or, with `?format=compact`, in the compact encoding (api.md). The page may send `{"type":"hide-rip","value":true}` (leave out every routing protocol\'s packets) and `{"type":"sample","value":true}`. A caller who may not watch is closed with 4401 and the reason.',
   security: SECURITY.anybody,
   querystring: eventsQuery,
   response: { 101: SWITCHING },
@@ -68,7 +68,7 @@ export function registerEventsWs(app: FastifyInstance, ctx: ApiContext, fanout: 
       socket.on("message", (data) => {
         try {
           const msg = JSON.parse(String(data)) as { type?: string; value?: unknown };
-          if (msg.type === "hide-rip") handle.setHideRip(msg.value === true);
+          if (msg.type === "hide-rip") handle.setHideRouting(msg.value === true);
           else if (msg.type === "sample") handle.setSample(msg.value === true);
         } catch {
           // Not JSON: ignore, the stream is one-way apart from preferences.

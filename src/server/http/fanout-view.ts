@@ -1,13 +1,14 @@
 /**
  * @module server/http/fanout-view
  * One flush's events as one group of viewers sees them, encoded once for all of them (issue 23,
- * "a stream built once"). A view at level -1 is every event (RIP left out for the viewers who
- * hide it); `thinner()` is the same events with the next priority level cut out and `missed`
- * markers in the gaps (level 0: RIP packets; level 1: every hop and delivery). Views are
+ * "a stream built once"). A view at level -1 is every event (routing chatter left out for the
+ * viewers who hide it); `thinner()` is the same events with the next priority level cut out and `missed`
+ * markers in the gaps (level 0: routing chatter,
+ * core/routing-traffic.ts; level 1: every hop and delivery). Views are
  * immutable and each caches its JSON and its thinner view, so twenty slow viewers at the same
  * level cost one JSON.stringify and one thinning, not twenty.
  */
-import { isRoutingTraffic } from "../../lab/index.js";
+import { isRoutingTraffic } from "../../core/index.js";
 import type { ClockState } from "../../lab/lab.js";
 import { encodeCompact } from "./compact-batch.js";
 import type { MissedMarker, StreamEvent } from "./event-fanout.js";
@@ -15,7 +16,7 @@ import type { SampleInfo } from "./fanout-sample.js";
 
 export type ThinLevel = -1 | 0 | 1;
 
-/** 0: RIP packets (thinned first), 1: other hops/deliveries, 2: everything else (kept longest). */
+/** 0: routing chatter (thinned first), 1: other hops/deliveries, 2: everything else (kept longest). */
 export function eventPriority(e: StreamEvent): 0 | 1 | 2 {
   switch (e.kind) {
     case "hop":
@@ -28,8 +29,8 @@ export function eventPriority(e: StreamEvent): 0 | 1 | 2 {
   }
 }
 
-/** A RIP packet's hop, delivery or drop: what a viewer hiding RIP does not get. */
-export function isRip(e: StreamEvent): boolean {
+/** A routing protocol's packet's hop, delivery or drop: what a viewer hiding routing chatter does not get. */
+export function isRoutingChatter(e: StreamEvent): boolean {
   return (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") && isRoutingTraffic(e.cls);
 }
 

@@ -48,7 +48,11 @@ export interface BatchMessage {
   sample?: SampleInfo;
 }
 
-/** Page → `/api/events`: leave RIP chatter out of this client's batches (or put it back). */
+/**
+ * Page → `/api/events`: leave routing chatter (every routing protocol's packets,
+ * core/routing-traffic.ts) out of this client's batches, or put it back. The name is API: it
+ * stays `hide-rip`, from when RIP was the only protocol (docs/api.md).
+ */
 export interface HideRipMessage {
   type: "hide-rip";
   value: boolean;

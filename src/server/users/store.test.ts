@@ -69,6 +69,8 @@ describe("UsersStore", () => {
     const s = UsersStore.load(tmpFile());
     await expect(s.add({ name: "Alice!" })).rejects.toThrow(/user name/);
     await expect(s.add({ name: "root" })).rejects.toThrow(/reserved/);
+    // The user RIP's packets carry (core/routing-traffic.ts ROUTING_USERS).
+    await expect(s.add({ name: "rip" })).rejects.toThrow(/'rip' is reserved/);
     await expect(s.add({ name: "a", role: "admin" as "student" })).rejects.toThrow(/role/);
     await expect(s.add({ name: "a", color: "mauve-ish" })).rejects.toThrow(/not a colour/);
     await expect(s.add({ name: "a", key: "ssh-dss AAAAB3NzaC1kc3M= x" })).rejects.toThrow(

@@ -11,6 +11,7 @@ import { Document, isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { LabError, LabErrors, type SourcePos } from "../../core/errors.js";
 import { formatPublicKeyLine, type PublicKeyLine, parsePublicKeyLine, sameKeyBlob } from "./keys.js";
 import { nextColor, nextColors, normalizeColor } from "../../core/palette.js";
+import { ROUTING_USERS } from "../../core/routing-traffic.js";
 import { hashPassword, isPasswordHash, randomPassword, verifyPassword } from "./password.js";
 
 export type Role = "instructor" | "student";
@@ -44,10 +45,10 @@ interface Entry {
 const NAME_RE = /^[a-z_][a-z0-9_.-]{0,31}$/;
 /**
  * Names the lab itself uses: `root` runs scenario commands and owns the `#` prompt, `admin` is
- * who the admin token acts as, `rip` the user RIP's
- * own packets carry (a student by that name would wear the routing daemon's colour).
+ * who the admin token acts as, and the users routing daemons' own packets carry
+ * (core/routing-traffic.ts: a student by such a name would wear the routing daemon's colour).
  */
-const RESERVED = new Set(["root", "admin", "rip"]);
+const RESERVED = new Set(["root", "admin", ...ROUTING_USERS]);
 /** Shortest password `add` accepts (NIST SP 800-63B's minimum for a chosen secret). */
 export const MIN_PASSWORD_LENGTH = 8;
 /** Longest password, characters (the hash cost does not grow with it; the request body does). */

@@ -24,6 +24,11 @@ const PROTOCOLS: readonly RoutingSpec[] = [RIP];
 /** What a node runs when its file says nothing (issue 3: the seed's protocol, in every format). */
 export const DEFAULT_ROUTING: string = RIP.name;
 
+/** The default protocol's name in messages (`RIP`): what a node imported without routing runs not. */
+export function defaultRoutingLabel(): string {
+  return RIP.label;
+}
+
 /** Every protocol's topology-wide settings at their defaults (a fresh copy), as a Topology holds them. */
 export function protocolDefaults(): Pick<Topology, "rip"> {
   return { rip: { ...RIP_DEFAULTS } };

@@ -22,6 +22,7 @@ import type { RipSettings, RipVersion, SplitHorizon, Topology, TopoNode } from "
 import { parseDurationRange } from "../values.js";
 import { parsedAt, readPositiveDuration } from "../yaml-fields.js";
 import type { Entry, YamlReader } from "../yaml-tree.js";
+import { RIP_FRR_READER } from "./rip-frr-reader.js";
 import { type FrrRouting, kernelIfaceName, type RoutingSpec } from "./spec.js";
 
 /** RFC 2453 3.8 defaults; split horizon with poisoned reverse as RFC 3.4.3 recommends (and BIRD does). */
@@ -202,11 +203,15 @@ const FRR: FrrRouting = {
     topo.nodes.some((n) => n.routing === RIP.name)
       ? ["RIP triggered updates are held back as FRR does, not by routelab's triggered: setting"]
       : [],
+  reader: RIP_FRR_READER,
 };
 
 /** RIP (RFC 2453 version 2, RFC 1058 version 1) as topology files know it. */
 export const RIP: RoutingSpec = {
   name: "rip",
+  label: "RIP",
+  // FRR zebra/zebra_rib.c route_info[]: [ZEBRA_ROUTE_RIP] = {ZEBRA_ROUTE_RIP, 120}.
+  adminDistance: 120,
   settingsKey: "rip",
   settingsKeys: RIP_KEYS,
   readDefaults(r, node, field, draft: Draft) {

@@ -29,12 +29,54 @@ export interface FrrRouting {
   roundingNote(topo: Topology): string | undefined;
   /** Notes of an export about what FRR does differently (said once per export). */
   exportNotes(topo: Topology): string[];
+  /** Reads its part of an imported frr.conf (topology/parse-frr.ts, the containerlab and Kathará imports). */
+  readonly reader: FrrConfReader;
+}
+
+/** What a protocol reads of an FRR configuration file being imported. */
+export interface FrrConfReader {
+  /** The line that opens its block (`router rip`). */
+  readonly routerLine: string;
+  /** One file's reading, fed its lines in order. */
+  start(): FrrConfReading;
+  /** Puts settings read from FRR files (`finish`'s) onto a draft node, over those it has. */
+  applyTo(node: DraftNode, settings: object): void;
+}
+
+/** The protocol's reading of one frr.conf. */
+export interface FrrConfReading {
+  /** A line of interface `iface`'s stanza: true when it is the protocol's (read, or harmless). */
+  interfaceLine(iface: string, line: string): boolean;
+  /**
+   * A line of its router block (not one parse-frr knows to be harmless), `words` its words:
+   * faults go to `error` (with the word they are at), lines it does not model to `unmapped`.
+   */
+  routerLine(
+    line: string,
+    words: readonly string[],
+    error: (message: string, word: number) => void,
+    unmapped: string[],
+  ): void;
+  /**
+   * The settings read, once the file is done and its router block was seen, given the
+   * addressed interfaces (loopbacks left out); notes for the user go to `notes`.
+   */
+  finish(ifaces: readonly string[], notes: string[]): object;
 }
 
 /** A routing protocol's file-format side. `static` (no protocol) has no spec. */
 export interface RoutingSpec {
   /** The `routing:` value that selects it: what users write. */
   readonly name: string;
+  /** Its name in messages to users (`RIP`). */
+  readonly label: string;
+  /**
+   * Its administrative distance in a node's FIB (sim/fib.ts; lower wins over a route of the
+   * same prefix from another source). FreeBSD's routed has none (it never overwrites a static
+   * route); FRR's zebra does, and routelab takes FRR's default (zebra/zebra_rib.c
+   * `route_info[]`: static 1, RIP 120, OSPF 110). Its routes' source is its `name`.
+   */
+  readonly adminDistance: number;
   /** The key of its settings, in `defaults` and in a node (`rip:`). */
   readonly settingsKey: string;
   /** The settings' own keys, for the JSON Schema (schema/routelab.schema.json) and messages. */
