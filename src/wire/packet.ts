@@ -12,51 +12,12 @@ import { emitUdp, type UdpRepr, udpLen } from "./udp.js";
 /** The IP header fields a builder takes from its caller (protocol and length follow from the payload). */
 export type Ipv4Fields = Omit<Ipv4Repr, "payloadLen" | "protocol">;
 
-/** A complete IPv4 datagram carrying one ICMP message. */
-export function buildIcmpPacket(ip: Ipv4Fields, icmp: IcmpRepr): Uint8Array {
-  const payloadLen = icmpLen(icmp);
+/**
+ * One allocation for a datagram of `payloadLen` bytes of `protocol`, its IP header written
+ * (checksum included); the caller writes the payload at IPV4_HEADER_LEN.
+ */
+function datagram(ip: Ipv4Fields, protocol: number, payloadLen: number): Uint8Array {
   const b = allocBytes(IPV4_HEADER_LEN + payloadLen);
-  emitIpv4(
-    {
-      tos: ip.tos,
-      id: ip.id,
-      dontFrag: ip.dontFrag,
-      ttl: ip.ttl,
-      protocol: IPPROTO_ICMP,
-      src: ip.src,
-      dst: ip.dst,
-      payloadLen,
-    },
-    b,
-  );
-  emitIcmp(icmp, b, IPV4_HEADER_LEN);
-  return b;
-}
-
-/** A complete IPv4 datagram carrying one UDP datagram. */
-export function buildUdpPacket(ip: Ipv4Fields, udp: UdpRepr): Uint8Array {
-  const payloadLen = udpLen(udp);
-  const b = allocBytes(IPV4_HEADER_LEN + payloadLen);
-  emitIpv4(
-    {
-      tos: ip.tos,
-      id: ip.id,
-      dontFrag: ip.dontFrag,
-      ttl: ip.ttl,
-      protocol: IPPROTO_UDP,
-      src: ip.src,
-      dst: ip.dst,
-      payloadLen,
-    },
-    b,
-  );
-  emitUdp(udp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
-  return b;
-}
-
-/** A complete IPv4 datagram of protocol `protocol` with `payload` after the header (a raw socket's send). */
-export function buildIpPacket(ip: Ipv4Fields, protocol: number, payload: Uint8Array): Uint8Array {
-  const b = allocBytes(IPV4_HEADER_LEN + payload.length);
   emitIpv4(
     {
       tos: ip.tos,
@@ -66,31 +27,37 @@ export function buildIpPacket(ip: Ipv4Fields, protocol: number, payload: Uint8Ar
       protocol,
       src: ip.src,
       dst: ip.dst,
-      payloadLen: payload.length,
+      payloadLen,
     },
     b,
   );
+  return b;
+}
+
+/** A complete IPv4 datagram carrying one ICMP message. */
+export function buildIcmpPacket(ip: Ipv4Fields, icmp: IcmpRepr): Uint8Array {
+  const b = datagram(ip, IPPROTO_ICMP, icmpLen(icmp));
+  emitIcmp(icmp, b, IPV4_HEADER_LEN);
+  return b;
+}
+
+/** A complete IPv4 datagram carrying one UDP datagram. */
+export function buildUdpPacket(ip: Ipv4Fields, udp: UdpRepr): Uint8Array {
+  const b = datagram(ip, IPPROTO_UDP, udpLen(udp));
+  emitUdp(udp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
+  return b;
+}
+
+/** A complete IPv4 datagram of protocol `protocol` with `payload` after the header (a raw socket's send). */
+export function buildIpPacket(ip: Ipv4Fields, protocol: number, payload: Uint8Array): Uint8Array {
+  const b = datagram(ip, protocol, payload.length);
   b.set(payload, IPV4_HEADER_LEN);
   return b;
 }
 
 /** A complete IPv4 datagram carrying one TCP segment. */
 export function buildTcpPacket(ip: Ipv4Fields, tcp: TcpRepr): Uint8Array {
-  const payloadLen = tcpLen(tcp);
-  const b = allocBytes(IPV4_HEADER_LEN + payloadLen);
-  emitIpv4(
-    {
-      tos: ip.tos,
-      id: ip.id,
-      dontFrag: ip.dontFrag,
-      ttl: ip.ttl,
-      protocol: IPPROTO_TCP,
-      src: ip.src,
-      dst: ip.dst,
-      payloadLen,
-    },
-    b,
-  );
+  const b = datagram(ip, IPPROTO_TCP, tcpLen(tcp));
   emitTcp(tcp, b, IPV4_HEADER_LEN, ip.src, ip.dst);
   return b;
 }
