@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readDump } from "./ns3-compare.js";
+import { runTimed } from "./timed-process.js";
 import type { WorkloadOptions } from "./options.js";
 import { REPO, SHARED } from "./topologies.js";
 
@@ -58,16 +59,8 @@ export function peerArgs(topoFile: string, dump: string, o: WorkloadOptions): st
 }
 
 export function runPeer(bin: string, topoFile: string, dump: string, o: WorkloadOptions): PeerResult {
-  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-  const args = peerArgs(topoFile, dump, o);
-  const t0 = performance.now();
-  const r = timeBin
-    ? spawnSync(timeBin, ["-f", "maxrss-kb=%M cpu=%U+%S", bin, ...args], {
-        encoding: "utf8",
-        maxBuffer: 16 << 20,
-      })
-    : spawnSync(bin, args, { encoding: "utf8", maxBuffer: 16 << 20 });
-  const processSeconds = (performance.now() - t0) / 1000;
+  const timed = runTimed(bin, peerArgs(topoFile, dump, o), { maxBuffer: 16 << 20 });
+  const { r, wallSeconds: processSeconds } = timed;
   if (r.status !== 0) throw new Error(`ns-3 peer failed (exit ${r.status}): ${r.stderr.trim().slice(-400)}`);
   const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
   if (!line) throw new Error(`ns-3 peer printed no summary: ${r.stdout.slice(-400)}`);
@@ -78,11 +71,9 @@ export function runPeer(bin: string, topoFile: string, dump: string, o: Workload
     events: number;
     wallSeconds: number;
   };
-  const rss = /maxrss-kb=(\d+)/.exec(r.stderr);
   const out: PeerResult = { ...summary, processSeconds, metrics: readDump(readFileSync(dump, "utf8")) };
-  if (rss) out.maxRssBytes = Number(rss[1]) * 1024;
-  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
-  if (cpu) out.cpuSeconds = Number(cpu[1]) + Number(cpu[2]);
+  if (timed.maxRssBytes !== undefined) out.maxRssBytes = timed.maxRssBytes;
+  if (timed.cpuSeconds !== undefined) out.cpuSeconds = timed.cpuSeconds;
   return out;
 }
 

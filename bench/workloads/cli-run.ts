@@ -1,20 +1,6 @@
-/**
- * @module bench/workloads/cli-run
- * The command line as a user runs it: `node bin/routelab.js run TOPOLOGY --script FILE` with
- * the script `wait converged` then one ping from `from` to `to`, the router farthest from it.
- * What is timed is the whole process: Node's start, loading, parsing the topology, booting
- * every router, simulating until RIP has converged (no route changed for 35 simulated s, see
- * lab/scenario's convergedQuiet), the ping, and exit. Peak RSS and CPU come from
- * /usr/bin/time when it is there (Debian's `time`).
- *
- * The run counts only if it did the work its sentence names: it exited 0, `wait converged`
- * converged, the ping was answered, and the reply's TTL says it crossed every router of the
- * shortest path (a reply starts at 64 and loses one per router that forwards it: 65 - hops),
- * so the routes to the far end existed on the way there and back. Otherwise it throws.
- */
-import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
+import { runTimed } from "../timed-process.js";
 import { REPO } from "../topologies.js";
 
 export interface CliRunSpec {
@@ -80,16 +66,8 @@ export function runCliRun(spec: CliRunSpec): CliRunResult {
   writeFileSync(spec.scriptFile, cliScript(spec.from, spec.to));
   const bin = join(REPO, "bin", "routelab.js");
   const args = [bin, "run", spec.topoFile, "--script", spec.scriptFile];
-  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-  const t0 = performance.now();
-  const r = timeBin
-    ? spawnSync(timeBin, ["-f", "maxrss-kb=%M cpu=%U+%S", process.execPath, ...args], {
-        cwd: REPO,
-        encoding: "utf8",
-        maxBuffer: 16 << 20,
-      })
-    : spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", maxBuffer: 16 << 20 });
-  const wallSeconds = (performance.now() - t0) / 1000;
+  const timed = runTimed(process.execPath, args, { cwd: REPO, maxBuffer: 16 << 20 });
+  const { r, wallSeconds } = timed;
   const out = r.stdout ?? "";
   const fail = (why: string): never => {
     const tail = `${out}\n${r.stderr ?? ""}`.trim().split("\n").slice(-6).join(" | ");
@@ -117,10 +95,8 @@ export function runCliRun(spec: CliRunSpec): CliRunResult {
     replyTtl,
   };
   if (spec.madeBy !== undefined) result.madeBy = spec.madeBy;
-  const rss = /maxrss-kb=(\d+)/.exec(r.stderr ?? "");
-  if (rss) result.maxRssBytes = Number(rss[1]) * 1024;
-  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? "");
-  if (cpu) result.cpuSeconds = Number(cpu[1]) + Number(cpu[2]);
+  if (timed.maxRssBytes !== undefined) result.maxRssBytes = timed.maxRssBytes;
+  if (timed.cpuSeconds !== undefined) result.cpuSeconds = timed.cpuSeconds;
   return result;
 }
 

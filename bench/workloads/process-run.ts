@@ -1,21 +1,9 @@
-/**
- * @module bench/workloads/process-run
- * The RIP workload as a user waits for it: `node bin/routelab.js run TOPOLOGY --script FILE`,
- * the whole process from the shell (Node's start, loading, parsing, booting, 600 simulated s of
- * RIP with the ping flows, the report, exit), beside the ns-3 peer's whole process on the same
- * edge list (bench/peer.ts's processSeconds).
- *
- * The script is the peer's work written as shell commands: nothing until 60 s, then K background
- * `ping -q -i INTERVAL -c N` flows between the pairs bench/pings.ts picks (same Rng stream, same
- * pairs as the in-process rip workload), N = the echoes that fit before the end, then the rest of
- * the time. The run counts only if every flow printed its statistics and got replies.
- */
-import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "../../src/core/rng.js";
 import type { WorkloadOptions } from "../options.js";
 import { REPO } from "../topologies.js";
+import { runTimed } from "../timed-process.js";
 
 export interface ProcessRunResult {
   /** Whole process, spawn to exit. */
@@ -76,16 +64,8 @@ export function runProcessRun(
     "--seed",
     String(o.seed),
   ];
-  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-  const t0 = performance.now();
-  const r = timeBin
-    ? spawnSync(timeBin, ["-f", "maxrss-kb=%M cpu=%U+%S", process.execPath, ...args], {
-        cwd: REPO,
-        encoding: "utf8",
-        maxBuffer: 64 << 20,
-      })
-    : spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", maxBuffer: 64 << 20 });
-  const wallSeconds = (performance.now() - t0) / 1000;
+  const timed = runTimed(process.execPath, args, { cwd: REPO, maxBuffer: 64 << 20 });
+  const { r, wallSeconds } = timed;
   const out = r.stdout ?? "";
   const stats = [...out.matchAll(/^(\d+) packets transmitted, (\d+) packets received/gm)];
   const transmitted = stats.reduce((n, m) => n + Number(m[1]), 0);
@@ -97,9 +77,7 @@ export function runProcessRun(
     );
   }
   const result: ProcessRunResult = { wallSeconds, flows, transmitted, received };
-  const rss = /maxrss-kb=(\d+)/.exec(r.stderr ?? "");
-  if (rss) result.maxRssBytes = Number(rss[1]) * 1024;
-  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? "");
-  if (cpu) result.cpuSeconds = Number(cpu[1]) + Number(cpu[2]);
+  if (timed.maxRssBytes !== undefined) result.maxRssBytes = timed.maxRssBytes;
+  if (timed.cpuSeconds !== undefined) result.cpuSeconds = timed.cpuSeconds;
   return result;
 }
