@@ -16,7 +16,8 @@
  * printed, with every run. Viewers only count bytes: they do not parse, so this process stays
  * light beside the server it measures.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { compile } from "./compile.js";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
@@ -203,11 +204,8 @@ async function runOnce(viewers: number): Promise<Run> {
 
 async function main(): Promise<void> {
   if (!values["no-build"]) {
-    const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
-    const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, "tsconfig.build.json")], {
-      stdio: "inherit",
-    });
-    if (r.status !== 0) throw new Error("dist/ does not build");
+    const notBuilt = compile("tsconfig.build.json");
+    if (notBuilt !== null) throw new Error(`dist/ does not build:\n${notBuilt}`);
   }
   const lines = [
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,

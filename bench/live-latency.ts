@@ -13,7 +13,8 @@
  * the virtual time the lab reached and the speed it reported at the end, the server's peak RSS
  * (VmHWM), and the load average beside it (other jobs on the machine change every figure).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { compile } from "./compile.js";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -183,11 +184,8 @@ async function runOnce(file: string): Promise<Run> {
 
 async function main(): Promise<void> {
   if (!values["no-build"]) {
-    const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
-    const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, "tsconfig.build.json")], {
-      stdio: "inherit",
-    });
-    if (r.status !== 0) throw new Error("dist/ does not build");
+    const notBuilt = compile("tsconfig.build.json");
+    if (notBuilt !== null) throw new Error(`dist/ does not build:\n${notBuilt}`);
   }
   const file = topologyFile(values.topology);
   const lines = [

@@ -37,6 +37,7 @@ import {
   REPO,
   type TopoSpec,
 } from "./topologies.js";
+import { compile } from "./compile.js";
 import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js";
 import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
@@ -53,23 +54,6 @@ type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
  * workloads about 15 % slower (random-100: 0.95–1.04 s against 0.78–0.92 s of wall time).
  */
 const COMPILED = join(REPO, "node_modules", ".cache", "routelab-bench");
-
-/**
- * Runs tsc on a project: bench/tsconfig.json compiles the code the children run (incremental:
- * seconds when nothing changed); tsconfig.build.json builds dist/, what bin/routelab.js runs
- * (`npm run build`), for the CLI workloads. Null when it compiled, else the first errors.
- */
-function compile(project: string): string | null {
-  const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, project)], {
-    cwd: REPO,
-    encoding: "utf8",
-  });
-  if (r.status === 0) return null;
-  return (
-    (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") || `tsc exited ${r.status ?? r.signal}`
-  );
-}
 
 function runChild<T>(job: Job): Outcome<T> {
   const r = spawnSync(
