@@ -16,11 +16,8 @@
  * packets carry no user mark: the picture charges them to root.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { performance } from "node:perf_hooks";
-import { LabError } from "../../core/errors.js";
 import { formatIpv4, type Ipv4, maskOf, parseIpv4 } from "../../core/ip.js";
 import { Rng } from "../../core/rng.js";
-import type { Nanos } from "../../core/time.js";
 import type {
   Datagram,
   Host,
@@ -29,9 +26,9 @@ import type {
   Reason,
   RouteSpec,
   SendResult,
-  TimerHandle,
 } from "../../sim/host.js";
 import type { ShellRoute } from "../../shell/context.js";
+import { WallClockHost } from "./wall-clock-host.js";
 
 /**
  * The relay, run with `node -e` (argv[1] = the port): plain JavaScript with no import of the
@@ -66,23 +63,14 @@ export interface NamespaceHostOptions {
   log: (line: string) => void;
 }
 
-export class NamespaceHost implements Host {
+export class NamespaceHost extends WallClockHost implements Host {
   readonly name: string;
   readonly rng = new Rng(1);
-  private readonly t0 = performance.now();
   private readonly relays = new Map<number, ChildProcess>();
 
   constructor(private readonly o: NamespaceHostOptions) {
+    super();
     this.name = o.name;
-  }
-
-  now(): Nanos {
-    return Math.round((performance.now() - this.t0) * 1e6);
-  }
-
-  timer(delay: Nanos, fn: () => void): TimerHandle {
-    const h = setTimeout(fn, Math.max(0, delay / 1e6));
-    return { cancel: () => clearTimeout(h) };
   }
 
   interfaces(): readonly HostInterface[] {
@@ -155,23 +143,6 @@ export class NamespaceHost implements Host {
 
   icmpListen(_handler: (m: IcmpMessage) => void): { close(): void } {
     return { close() {} };
-  }
-
-  /** Raw IP is not relayed out of a namespace: a protocol on raw IP runs in FRR's own daemon there. */
-  ipBind(protocol: number): { close(): void } {
-    throw new LabError(
-      `raw IP protocol ${protocol} is not offered in a namespace`,
-      { field: "protocol" },
-      "unsupported",
-    );
-  }
-
-  sendIp(): SendResult {
-    return { ok: false, error: "ENETUNREACH" };
-  }
-
-  sendIcmpEcho(): SendResult {
-    return { ok: false, error: "ENETUNREACH" };
   }
 
   setRoute(_source: string, r: RouteSpec, _reason: Reason): void {

@@ -11,11 +11,8 @@
  * ICMP is not offered (RIP does not use it): the ping/traceroute of a real node are the real ones.
  */
 import { createSocket, type Socket } from "node:dgram";
-import { performance } from "node:perf_hooks";
-import { LabError } from "../../core/errors.js";
 import { formatIpv4, type Ipv4, maskOf, parseIpv4 } from "../../core/ip.js";
 import { Rng } from "../../core/rng.js";
-import type { Nanos } from "../../core/time.js";
 import type {
   Datagram,
   Host,
@@ -25,9 +22,9 @@ import type {
   RouteSpec,
   SendOptions,
   SendResult,
-  TimerHandle,
 } from "../../sim/host.js";
 import { runOk } from "./sys.js";
+import { WallClockHost } from "./wall-clock-host.js";
 
 export interface RealHostConfig {
   name: string;
@@ -36,11 +33,10 @@ export interface RealHostConfig {
   seed?: number;
 }
 
-export class RealHost implements Host {
+export class RealHost extends WallClockHost implements Host {
   readonly name: string;
   readonly rng: Rng;
   private readonly ifs: HostInterface[];
-  private readonly t0 = performance.now();
   private recv: Socket | null = null;
   private readonly send = new Map<number, Socket>();
   private routeQueue: Promise<unknown> = Promise.resolve();
@@ -48,6 +44,7 @@ export class RealHost implements Host {
   readonly errors: string[] = [];
 
   constructor(cfg: RealHostConfig) {
+    super();
     this.name = cfg.name;
     this.rng = new Rng(cfg.seed ?? 1);
     this.ifs = [
@@ -61,15 +58,6 @@ export class RealHost implements Host {
         isLink: true,
       })),
     ];
-  }
-
-  now(): Nanos {
-    return Math.round((performance.now() - this.t0) * 1e6);
-  }
-
-  timer(delay: Nanos, fn: () => void): TimerHandle {
-    const h = setTimeout(fn, Math.max(0, delay / 1e6));
-    return { cancel: () => clearTimeout(h) };
   }
 
   interfaces(): readonly HostInterface[] {
@@ -145,23 +133,6 @@ export class RealHost implements Host {
 
   icmpListen(_handler: (m: IcmpMessage) => void): { close(): void } {
     return { close() {} };
-  }
-
-  sendIcmpEcho(): SendResult {
-    return { ok: false, error: "ENETUNREACH" };
-  }
-
-  /** Node has no raw IP sockets: a protocol on raw IP runs in the namespace's own daemon (FRR). */
-  ipBind(protocol: number): { close(): void } {
-    throw new LabError(
-      `raw IP protocol ${protocol} is not offered in a namespace`,
-      { field: "protocol" },
-      "unsupported",
-    );
-  }
-
-  sendIp(): SendResult {
-    return { ok: false, error: "ENETUNREACH" };
   }
 
   private route(args: string[]): void {
