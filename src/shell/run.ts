@@ -18,7 +18,7 @@ import { builtinCommands } from "./builtins.js";
 import type { CommandRegistry } from "./commands.js";
 import type { ShellContext } from "./context.js";
 import { EXIT_SOFTWARE } from "./later.js";
-import { splitPipeline, splitWords } from "./parse.js";
+import { splitPipeline } from "./parse.js";
 
 /** Exit status of sh for a command it cannot find. */
 export const EXIT_NOT_FOUND = 127;

@@ -345,7 +345,6 @@ export class Fib {
 
   /** Makes the most preferred candidate of slot `s`'s prefix active; reports a change from `old`. */
   private choose(s: number, old: Route): void {
-    const store = this.store;
     const active = this.view(s);
     const others = this.others.get(keyOf(active.dest, active.len));
     if (others !== undefined) {
