@@ -201,16 +201,7 @@ export class TcpConnection implements TcpSocket {
   abort(): void {
     if (this.done) return;
     if (this.state !== "SYN_SENT" && this.state !== "CLOSED" && this.state !== "TIME_WAIT")
-      sendRst(
-        this.stack,
-        this.localAddr,
-        this.localPort,
-        this.remoteAddr,
-        this.remotePort,
-        this.sndNxt,
-        undefined,
-        this.user,
-      );
+      this.rst(this.sndNxt);
     this.finish();
   }
 
@@ -237,16 +228,7 @@ export class TcpConnection implements TcpSocket {
     if (!(s.flags & TCP_ACK)) return;
     if (this.state === "SYN_RECEIVED") {
       if (!(seqGt(s.ack, this.sndUna) && seqLe(s.ack, this.sndMax))) {
-        return sendRst(
-          this.stack,
-          this.localAddr,
-          this.localPort,
-          this.remoteAddr,
-          this.remotePort,
-          s.ack,
-          0,
-          this.user,
-        );
+        return this.rst(s.ack, 0);
       }
       this.establish();
     }
@@ -260,17 +242,7 @@ export class TcpConnection implements TcpSocket {
   private inputSynSent(seg: TcpRepr): void {
     const hasAck = (seg.flags & TCP_ACK) !== 0;
     if (hasAck && (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndMax))) {
-      if (!(seg.flags & TCP_RST))
-        sendRst(
-          this.stack,
-          this.localAddr,
-          this.localPort,
-          this.remoteAddr,
-          this.remotePort,
-          seg.ack,
-          0,
-          this.user,
-        );
+      if (!(seg.flags & TCP_RST)) this.rst(seg.ack, 0);
       return;
     }
     if (seg.flags & TCP_RST) {
@@ -536,21 +508,25 @@ export class TcpConnection implements TcpSocket {
 
   // ---- the end ------------------------------------------------------------------------------
 
+  /** A RST from this connection's addresses and ports, with `seq` (and `ack`, when given). */
+  private rst(seq: number, ack?: number): void {
+    sendRst(
+      this.stack,
+      this.localAddr,
+      this.localPort,
+      this.remoteAddr,
+      this.remotePort,
+      seq,
+      ack,
+      this.user,
+    );
+  }
+
   /** Ends the connection with an error, telling the program (FreeBSD tcp_drop). */
   drop(error: TcpError): void {
     if (this.done) return;
     const synchronized = this.state !== "SYN_SENT" && this.state !== "SYN_RECEIVED";
-    if (error === "ETIMEDOUT" && synchronized)
-      sendRst(
-        this.stack,
-        this.localAddr,
-        this.localPort,
-        this.remoteAddr,
-        this.remotePort,
-        this.sndNxt,
-        undefined,
-        this.user,
-      );
+    if (error === "ETIMEDOUT" && synchronized) this.rst(this.sndNxt);
     this.finish(error);
   }
 
