@@ -137,10 +137,10 @@ export interface ShellContext {
   /** The ARP caches in the kernel's listing order; absent → `arp` says it cannot read them. */
   arpEntries?(): readonly ShellArpEntry[];
   /**
-   * Deletes the ARP entry for `addr` on interface `iface` (index), silently when there is none;
-   * privileges are the command's check.
+   * Deletes the ARP entry for `addr` on interface `iface` (index): false when there was none
+   * (the command reports the kernel's EINVAL); privileges are the command's check.
    */
-  arpDelete?(iface: number, addr: Ipv4): Later<void>;
+  arpDelete?(iface: number, addr: Ipv4): Later<boolean>;
 }
 
 /**

@@ -69,7 +69,7 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     arpEntries: () => arpListing(node.ifaces, net.scheduler.now()),
     arpDelete: (i, addr) => {
       const iface = node.ifaces[i];
-      if (iface) arpDelete(node, iface, addr);
+      return iface !== undefined && arpDelete(node, iface, addr);
     },
     setInterfaceUp: (i, up) => {
       const iface = node.ifaces[i];

@@ -164,10 +164,11 @@ async function kernelRouteTo(a: NetnsNodeAccess, dst: number): Promise<ShellRout
  * own address, which Linux keeps out of the table) is silent, as FreeBSD's RTM_DELETE of an
  * absent entry is to arp(8); any other complaint is the command's error.
  */
-async function deleteNeighbour(a: NetnsNodeAccess, index: number, addr: number): Promise<void> {
+async function deleteNeighbour(a: NetnsNodeAccess, index: number, addr: number): Promise<boolean> {
   const iface = a.plan.ifaces.find((i) => i.index === index);
-  if (iface === undefined) return;
+  if (iface === undefined) return false;
   const r = await a.ip(["-4", "neigh", "del", formatIpv4(addr), "dev", iface.kname]);
-  if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
-    throw new Error(r.stderr.trim() || `ip neigh del: exit ${r.code}`);
+  if (r.code === 0) return true;
+  if (/No such file or directory/.test(r.stderr)) return false;
+  throw new Error(r.stderr.trim() || `ip neigh del: exit ${r.code}`);
 }

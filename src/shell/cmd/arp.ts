@@ -135,8 +135,8 @@ function line(ctx: ShellContext, e: ShellArpEntry, numeric: boolean): string {
 
 /**
  * delete (arp.c:431-496): RTM_GET finds the route to the host; an on-link one names the
- * interface whose entry RTM_DELETE removes (the kernel says nothing when there is none); a
- * gateway route means no neighbour to delete.
+ * interface whose entry RTM_DELETE removes (EINVAL when there is none); a gateway route means
+ * no neighbour to delete.
  */
 function remove(ctx: ShellContext, io: Io, host: string, known: number | undefined): Later<number> {
   const addr = known ?? lookupHost(ctx, io, host);
@@ -155,7 +155,12 @@ function remove(ctx: ShellContext, io: Io, host: string, known: number | undefin
     io.err("arp: writing to routing socket: Operation not permitted\n");
     return 1;
   }
-  return thenLater(ctx.arpDelete?.(route.iface, addr), () => {
+  return thenLater(ctx.arpDelete?.(route.iface, addr), (found) => {
+    // No entry: lla_rt_output's EINVAL (sys/net/if_llatbl.c), warned by rtmsg().
+    if (found === false) {
+      io.err("arp: writing to routing socket: Invalid argument\n");
+      return 1;
+    }
     io.out(`${host} (${formatIpv4(addr)}) deleted\n`);
     return 0;
   });
