@@ -11,7 +11,7 @@ const WEEK = 7 * DAY;
 const two = (n: number) => String(n).padStart(2, "0");
 
 /**
- * FRR's `frrtime_to_interval` (lib/monotime.h:134-151 at frr-8.4.4): `HH:MM:SS` under a day,
+ * FRR's `frrtime_to_interval` (lib/monotime.h:144-161 at frr-8.4.4): `HH:MM:SS` under a day,
  * `DdHHhMMm` under a week, `WWwDdHHh` after — the uptime of `show ip route`, the Last Update of
  * `show ip rip status`. `secs` is whole seconds (FRR's time_t).
  */

@@ -2,12 +2,12 @@
  * @module proto/rip/vty
  * RIP's answers to vtysh (registry.ts `RoutingProtocol.vtysh`), in the text of FRR 8.4's ripd
  * so that a class reads the same on the simulator as on real FRR (engines/netns):
- * - `show ip rip`: ripd's table (ripd/ripd.c:2974-3083 at frr-8.4.4, `show_ip_rip`): a code
+ * - `show ip rip`: ripd's table (ripd/ripd.c:2974-3084 at frr-8.4.4, `show_ip_rip`): a code
  *   and sub-code (`R(n)` learned, `C(i)` a network of an interface RIP runs on), the next hop
  *   (`0.0.0.0` for a connected network), metric, the router it came from, tag, and the time
  *   left on its timer (`rip_vty_out_uptime`, ripd.c:2935: the timeout while usable, the
  *   garbage collection once at metric 16; a connected network shows none until it goes down);
- * - `show ip rip status` (ripd.c:3087-3202, `show_ip_rip_status`): timers, versions, the
+ * - `show ip rip status` (ripd.c:3087-3204, `show_ip_rip_status`): timers, versions, the
  *   interfaces it runs on, and each neighbour with its bad packets and routes and the time
  *   since it was last heard (ripd/rip_peer.c:146 `rip_peer_display`).
  * What the simulator configures as FRR is configured on netns (topology/protocols/rip.ts):
@@ -35,7 +35,7 @@ export function ripVtysh(daemon: RoutingDaemon, words: readonly string[], now: N
   return undefined;
 }
 
-/** ripd.c:3001-3006: the header. */
+/** ripd.c:3005-3010 (`show_ip_rip`): the header. */
 const RIP_TABLE_HEADER =
   "Codes: R - RIP, C - connected, S - Static, O - OSPF, B - BGP\n" +
   "Sub-codes:\n" +

@@ -1,12 +1,12 @@
 /**
  * @module shell/cmd/vtysh-route
  * zebra's `show ip route` in FRR 8.4's text, from the simulator's routes (ShellContext `rib`):
- * - the table (zebra/zebra_vty.c:934-1153 at frr-8.4.4, `vty_show_ip_route`): a code, `>` when
+ * - the table (zebra/zebra_vty.c:934-1154 at frr-8.4.4, `vty_show_ip_route`): a code, `>` when
  *   selected, `*` when in the FIB, the prefix, `[distance/metric]` (not for a connected route),
  *   and per next hop `via A, IFACE` (`is directly connected, IFACE`), `, weight 1` for a
- *   daemon's route (zebra_vty.c:716; kernel and connected routes carry none), and the time since
+ *   daemon's route (zebra_vty.c:713-714; kernel and connected routes carry none), and the time since
  *   the route came or changed (`uptime2str`, zebra_vty.c:507) — ECMP next hops on lines of their
- *   own under the first, indented to its width (zebra_vty.c:1104-1113);
+ *   own under the first, indented to its width (zebra_vty.c:1104-1117);
  * - `show ip route A.B.C.D[/M]` (`vty_show_ip_route_detail`, zebra_vty.c:518-598): every entry
  *   of the longest match (the exact prefix with /M), `% Network not in table` when none.
  * Which routes zebra knows, as real FRR on the netns engine shows them (test/fixtures/vtysh):
@@ -99,7 +99,7 @@ function entries(rib: readonly RibRoute[]): Entry[] {
   );
 }
 
-/** A next hop as show_route_nexthop_helper writes it (zebra_vty.c:603-716). */
+/** A next hop as show_route_nexthop_helper writes it (zebra_vty.c:603-722). */
 function nexthop(h: RibRoute, type: RouteType, ifName: (i: number) => string): string {
   const via =
     h.gateway === 0
@@ -111,7 +111,7 @@ function nexthop(h: RibRoute, type: RouteType, ifName: (i: number) => string): s
 /**
  * `show ip route [TYPE]`: the header and every entry (of zebra's type `TYPE`: kernel, connected,
  * rip …); nothing at all when there is none, as zebra prints the header with the first entry
- * (zebra_vty.c:1256).
+ * (zebra_vty.c:1255-1261).
  */
 export function showIpRoute(
   rib: readonly RibRoute[],
@@ -161,7 +161,7 @@ export function showIpRouteDetail(
     out += `  Known via "${type.name}", distance ${type.distance}, metric ${metricOf(r, type)}${r.selected ? ", best" : ""}\n`;
     out += `  Last update ${frrInterval(nowSecs - r.since)} ago\n`;
     for (const h of hops) {
-      // show_nexthop_detail_helper (zebra_vty.c:299-438).
+      // show_nexthop_detail_helper (zebra_vty.c:299-431).
       const where =
         h.gateway === 0
           ? ` directly connected, ${ifName(h.iface)}`

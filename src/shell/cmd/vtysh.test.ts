@@ -160,7 +160,7 @@ describe("FRR's texts", () => {
     expect(minSec(3600 + 5)).toBe("00:05");
   });
 
-  it("ECMP next hops continue under the first, indented to its width (zebra_vty.c:1104-1113)", () => {
+  it("ECMP next hops continue under the first, indented to its width (zebra_vty.c:1104-1117)", () => {
     const hop = (gateway: number, iface: number): RibRoute => ({
       dest: 0x0a000300,
       len: 24,
