@@ -24,11 +24,16 @@
  *   engines/netns/neighbours.ts), and its entries of one interface come by address, not in
  *   FreeBSD's hash order. `arp -d`'s deleted entry may linger on netns as `(incomplete)` while
  *   the kernel still holds a reference to it (neigh_delete leaves it FAILED).
+ * - `vtysh -c 'show ip route'`: netns runs FRR's vtysh, the simulator prints zebra's text itself
+ *   (shell/cmd/vtysh.ts); equal once the uptimes are masked (each engine's routers spoke at their
+ *   own times) and the one equal-cost choice (vm1 hears 10.0.30.0/24 from vm2 and vm3 at
+ *   metric 2 and keeps whichever came first).
  */
 import { describe, expect, it as vitestIt } from "vitest";
 import type { LabEvent } from "../core/events.js";
 import { MINUTE, SECOND } from "../core/time.js";
 import { etherAddress } from "../shell/cmd/netstat.js";
+import { SHOW_ROUTE_HEADER } from "../shell/cmd/vtysh-route.js";
 import type { Lab } from "./lab.js";
 
 export interface ConformanceOptions {
@@ -63,6 +68,31 @@ async function exec(
   const finished = await lab.advanceUntil(() => x.exitCode !== undefined, 2 * MINUTE);
   expect(finished, `${node}: ${line} did not finish`).toBe(true);
   return { out, code: await x.done };
+}
+
+/** vm1's `show ip route` once converged, as FRR 8.4.4 prints it (test/fixtures/vtysh), masked. */
+const VM1_SHOW_IP_ROUTE = `${SHOW_ROUTE_HEADER}C>* 10.0.10.0/24 is directly connected, epair0a, <uptime>
+C>* 10.0.20.0/24 is directly connected, epair1a, <uptime>
+R>* 10.0.30.0/24 [120/2] via <vm2|vm3>, weight 1, <uptime>
+C>* 10.0.40.0/24 is directly connected, epair3a, <uptime>
+C>* 10.0.50.0/24 is directly connected, epair4a, <uptime>
+R>* 10.0.60.0/24 [120/2] via 10.0.10.2, epair0a, weight 1, <uptime>
+R>* 10.0.70.0/24 [120/2] via 10.0.10.2, epair0a, weight 1, <uptime>
+R>* 10.0.80.0/24 [120/2] via 10.0.20.2, epair1a, weight 1, <uptime>
+R>* 10.0.90.0/24 [120/2] via 10.0.20.2, epair1a, weight 1, <uptime>
+`;
+
+/** Masks `show ip route`'s uptimes (checked to be under an hour) and vm1's tie for 10.0.30.0/24. */
+function maskRouteTable(text: string): string {
+  return text
+    .replace(/, (\d\d):(\d\d):(\d\d)$/gm, (_m, h: string) => {
+      expect(h).toBe("00");
+      return ", <uptime>";
+    })
+    .replace(
+      /^(R>\* 10\.0\.30\.0\/24 \[120\/2\] via )(?:10\.0\.10\.2, epair0a|10\.0\.20\.2, epair1a),/m,
+      "$1<vm2|vm3>,",
+    );
 }
 
 export function runLabConformance(
@@ -300,6 +330,34 @@ export function runLabConformance(
         expect((await exec(lab, "vm1", "ifconfig epair0a")).out).toMatch(/^epair0a: flags=\w+<UP,/);
         await lab.advance(converge);
         expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.10.2");
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it("answers vtysh -c 'show ip route' as FRR 8.4 does, and refuses what is not a show command", async () => {
+      const lab = await make();
+      try {
+        await lab.advance(converge);
+        const r = await exec(lab, "vm1", "vtysh -c 'show ip route'", "alice");
+        expect(r.code).toBe(0);
+        expect(maskRouteTable(r.out)).toBe(VM1_SHOW_IP_ROUTE);
+        const rip = await exec(lab, "vm1", "vtysh -c 'sh ip rip'", "alice");
+        expect(rip.code).toBe(0);
+        expect(rip.out).toMatch(/^Codes: R - RIP, C - connected, S - Static, O - OSPF, B - BGP\n/);
+        expect(rip.out).toMatch(
+          /^R\(n\) 10\.0\.60\.0\/24 {7}10\.0\.10\.2 {13}2 10\.0\.10\.2 {9}0 \d\d:\d\d$/m,
+        );
+        expect(rip.out).toMatch(/^C\(i\) 10\.0\.40\.0\/24 {7}0\.0\.0\.0 {15}1 self {14}0$/m);
+        for (const line of ["vtysh -c 'configure terminal'", "vtysh -c 'write memory'", "vtysh"]) {
+          const no = await exec(lab, "vm1", line, "alice");
+          expect(no.code, line).toBe(1);
+          expect(no.out, line).toMatch(/not allowed in this lab|Interactive vtysh is not available/);
+        }
+        expect(await exec(lab, "vm1", "vtysh -c 'show ip foo'")).toEqual({
+          out: "% Unknown command: show ip foo\n",
+          code: 1,
+        });
       } finally {
         await lab.close();
       }

@@ -7,6 +7,7 @@
  * here rather than compare a node's `routing` with a name.
  */
 import type { PacketClass } from "../core/events.js";
+import type { Nanos } from "../core/time.js";
 import type { RoutingDaemon } from "../sim/host.js";
 import type { Topology, TopoNode } from "../topology/model.js";
 import type { RoutingSpec } from "../topology/protocols/index.js";
@@ -21,6 +22,14 @@ export interface RoutingProtocol {
   readonly packetClass: PacketClass;
   /** The user its packets are sent as (core/routing-traffic.ts ROUTING_USERS). */
   readonly user: string;
+  /**
+   * Its own vtysh commands on the simulator (shell/cmd/vtysh.ts asks each daemon a node runs
+   * for the words zebra does not answer itself): the text FRR's daemon prints, or undefined when
+   * `words` are not its command. `words` come split on blanks, the first three written out in
+   * full (`sh ip ri st` arrives as show, ip, rip, st: match the rest with proto/vty.ts
+   * `keyword`); `now` is the node's clock, for timers and ages.
+   */
+  vtysh?: (daemon: RoutingDaemon, words: readonly string[], now: Nanos) => string | undefined;
 }
 
 /** Every routing protocol the simulator runs. */

@@ -49,6 +49,27 @@ export interface ShellRoute {
   readonly expire?: number;
 }
 
+/**
+ * A route as zebra's RIB holds it, for `vtysh -c 'show ip route'` on the simulator: every
+ * source's route of a prefix (the FIB's active one `selected`), with its metric and the second
+ * it came or last changed (FRR's uptime). One entry per next hop: several of one source and
+ * prefix are its ECMP next hops.
+ */
+export interface RibRoute {
+  readonly dest: Ipv4;
+  readonly len: number;
+  /** Next hop; 0 when directly connected. */
+  readonly gateway: Ipv4;
+  readonly iface: number;
+  readonly metric: number;
+  /** connected | local | static | a routing protocol's name, as ShellRoute's. */
+  readonly source: string;
+  /** Whole seconds of the node's clock (`Math.floor(host.now() / SECOND)` is now). */
+  readonly since: number;
+  /** The route in use (zebra's selected and FIB route). */
+  readonly selected: boolean;
+}
+
 /** An interface with the counters netstat -i and ifconfig print. The sim's `Iface` fits as is. */
 export interface ShellInterface extends HostInterface {
   /** IFF_UP, the administrative state (`ifconfig IF up|down`); `up` when absent. */
@@ -134,6 +155,16 @@ export interface ShellContext {
    * such daemon. Absent → the command asks `daemons()`.
    */
   daemonReport?(protocol: string): Later<string | undefined>;
+  /**
+   * zebra's RIB, for `vtysh` on the simulator (shell/cmd/vtysh.ts answers from it and from the
+   * daemons' `vtysh` hooks); absent where a real FRR answers (`vtysh` below) or none runs.
+   */
+  rib?(): readonly RibRoute[];
+  /**
+   * Runs the node's own vtysh on these command lines (netns: FRR in the namespace), after the
+   * shell's checks (show commands only); absent → the simulator answers (`rib`, `daemons`).
+   */
+  vtysh?(lines: readonly string[], io: ProgramIo): Program | number;
   /** The ARP caches in the kernel's listing order; absent → `arp` says it cannot read them. */
   arpEntries?(): readonly ShellArpEntry[];
   /**

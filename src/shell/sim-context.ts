@@ -15,7 +15,7 @@ import { maskOf } from "../core/ip.js";
 import { arpDelete, arpListing } from "../sim/arp.js";
 import type { Network } from "../sim/network.js";
 import type { SimNode } from "../sim/node.js";
-import { HostsTable, PidCounter, type RouteRequest, type ShellContext } from "./context.js";
+import { HostsTable, PidCounter, type RibRoute, type RouteRequest, type ShellContext } from "./context.js";
 
 const hostsOf = new WeakMap<Network, HostsTable>();
 const pidsOf = new WeakMap<SimNode, PidCounter>();
@@ -66,6 +66,7 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     write: o.write,
     nextPid: () => counter.take(),
     daemons: () => node.daemons,
+    rib: () => simRib(node),
     arpEntries: () => arpListing(node.ifaces, net.scheduler.now()),
     arpDelete: (i, addr) => {
       const iface = node.ifaces[i];
@@ -78,6 +79,21 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
   };
   if (o.writeErr) ctx.writeErr = o.writeErr;
   return ctx;
+}
+
+/** Every source's route of the node's FIB (fib.ts keeps the ones another source outranks too). */
+function simRib(node: SimNode): RibRoute[] {
+  const active = new Set(node.fib.all().map((r) => `${r.dest}/${r.len}/${r.source}`));
+  return node.fib.all(true).map((r) => ({
+    dest: r.dest,
+    len: r.len,
+    gateway: r.gateway,
+    iface: r.iface,
+    metric: r.metric,
+    source: r.source,
+    since: r.since ?? 0,
+    selected: active.has(`${r.dest}/${r.len}/${r.source}`),
+  }));
 }
 
 /**

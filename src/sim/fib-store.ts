@@ -5,7 +5,7 @@
  * with a route to every subnet a FIB holds 1.5 M routes; as an object and a `Map` entry each
  * they were ~140 B of heap a route, more than the routing daemon's own database (issue 22's
  * heap snapshot of random-300). Here a
- * route is 22 B of columns, grown by a quarter, plus 5–11 B of index: no object, nothing for
+ * route is 26 B of columns, grown by a quarter, plus 5–11 B of index: no object, nothing for
  * the garbage collector to trace.
  *
  * Sources and flags are small codes into lists kept once for the process (the program's own
@@ -55,6 +55,12 @@ export class FibColumns {
    * forwarding path more than its 4 B a route were worth).
    */
   readonly use: Float64Array;
+  /**
+   * When the route was installed or last changed its next hop, interface or metric, in whole
+   * seconds of the node's clock: FRR's `re->uptime` (a monotime in seconds), which `show ip
+   * route` prints as the time since (shell/vtysh). 32 bits of seconds last 136 years.
+   */
+  readonly since: Uint32Array;
 
   constructor(readonly capacity: number) {
     this.dest = new Uint32Array(capacity);
@@ -65,6 +71,7 @@ export class FibColumns {
     this.source = new Uint8Array(capacity).fill(FREE);
     this.flags = new Uint8Array(capacity);
     this.use = new Float64Array(capacity);
+    this.since = new Uint32Array(capacity);
   }
 
   grown(capacity: number): FibColumns {
@@ -77,6 +84,7 @@ export class FibColumns {
     c.source.set(this.source);
     c.flags.set(this.flags);
     c.use.set(this.use);
+    c.since.set(this.since);
     return c;
   }
 }

@@ -50,6 +50,29 @@ describe("Fib", () => {
     expect(f.get(0x0a000000, 24)?.use).toBe(5);
   });
 
+  it("stamps when each source's route came or changed (FRR's uptime): not on a refresh, kept when hidden", () => {
+    const f = new Fib();
+    let now = 10;
+    f.clock = () => now;
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 2, "G");
+    now = 20;
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 2, "G"); // refreshed, unchanged
+    expect(f.get(0x0a000000, 24)?.since).toBe(10);
+    expect(f.lookup(0x0a000001)?.since).toBe(10); // the lookup cache's copy agrees
+    now = 30;
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 3, "G"); // metric changed
+    expect(f.get(0x0a000000, 24)?.since).toBe(30);
+    expect(f.lookup(0x0a000001)?.since).toBe(30);
+    now = 40;
+    f.setFields("static", 0x0a000000, 24, 7, 1, 0, "GS"); // outranks rip's, which keeps its own
+    now = 50;
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 3, "G"); // hidden and unchanged
+    expect(f.all(true).map((x) => `${x.source} ${x.since}`)).toEqual(["static 40", "rip 30"]);
+    now = 60;
+    f.delete("static", 0x0a000000, 24);
+    expect(f.get(0x0a000000, 24)).toMatchObject({ source: "rip", since: 30 });
+  });
+
   it("updates a source's active route in place; a hidden candidate changes silently", () => {
     const f = new Fib();
     const changes: string[] = [];

@@ -43,6 +43,11 @@ export interface Route {
   readonly flags: string;
   /** Packets forwarded or sent with this route (netstat's Use). */
   use: number;
+  /**
+   * Second of the node's clock at which the route came or last changed its next hop, interface
+   * or metric (FRR's `re->uptime`, for `show ip route`); absent on a route not from a FIB.
+   */
+  readonly since?: number;
 }
 
 /** Destinations a FIB remembers the match of (a few KiB a router at most; emptied when full). */
@@ -67,6 +72,7 @@ class HotRoute implements Route {
     public flags: string,
     public use: number,
     readonly slot: number,
+    public since: number,
   ) {}
 }
 
@@ -105,6 +111,9 @@ class SlotRoute implements Route {
   get use(): number {
     return this.hot.get(this.slot)?.use ?? this.cols.use[this.slot]!;
   }
+  get since(): number {
+    return this.cols.since[this.slot]!;
+  }
   set use(v: number) {
     const h = this.hot.get(this.slot);
     if (h !== undefined) h.use = v;
@@ -126,6 +135,7 @@ function copyOf(r: Route): Route {
     source: r.source,
     flags: r.flags,
     use: r.use,
+    since: r.since ?? 0,
   };
 }
 
@@ -144,6 +154,8 @@ export class Fib {
   private readonly others = new Map<number, Route[]>();
   /** Called when the active route of a prefix changes. */
   onChange: FibChange | null = null;
+  /** The node's clock in whole seconds, for when routes came or changed (`Route.since`). */
+  clock: () => number = () => 0;
   /**
    * Destination → its longest match, for the destinations forwarded to lately: one probe per
    * packet instead of one per prefix length (a transit packet misses the /32 of the router's
@@ -182,6 +194,7 @@ export class Fib {
             FLAG_NAMES.list[c.flags[s]!]!,
             c.use[s]!,
             s,
+            c.since[s]!,
           );
           this.hot.set(s, r);
         }
@@ -223,7 +236,7 @@ export class Fib {
     let s = store.find(dest, len);
     if (s < 0) {
       s = store.add(dest, len);
-      this.write(s, source, gateway, iface, metric, flags);
+      this.write(s, source, gateway, iface, metric, flags, this.clock());
       store.cols.use[s] = use;
       this.dropCache();
       if (store.perLen[len] === 1) this.refreshLens();
@@ -233,12 +246,11 @@ export class Fib {
     const c = store.cols;
     if (c.source[s] === SOURCE_NAMES.code(source)) {
       const changed = c.gateway[s] !== gateway || c.iface[s] !== iface || c.metric[s] !== metric;
-      this.write(s, source, gateway, iface, metric, flags);
+      this.write(s, source, gateway, iface, metric, flags, changed ? this.clock() : c.since[s]!);
       if (changed) this.onChange?.("change", this.view(s), undefined);
       return;
     }
     // Another source holds the prefix: this one's route joins (or replaces its own among) the others.
-    const r: Route = { dest, len, gateway, iface, metric, source, flags, use };
     const key = keyOf(dest, len);
     let others = this.others.get(key);
     if (others === undefined) {
@@ -246,8 +258,12 @@ export class Fib {
       this.others.set(key, others);
     }
     const i = others.findIndex((o) => o.source === source);
-    if (i >= 0) {
-      r.use += others[i]!.use;
+    const was = i >= 0 ? others[i]! : undefined;
+    const same = was !== undefined && was.gateway === gateway && was.iface === iface && was.metric === metric;
+    const since = same ? (was.since ?? this.clock()) : this.clock();
+    const r: Route = { dest, len, gateway, iface, metric, source, flags, use, since };
+    if (was !== undefined) {
+      r.use += was.use;
       others[i] = r;
     } else others.push(r);
     this.choose(s, copyOf(this.view(s)));
@@ -318,6 +334,7 @@ export class Fib {
     iface: number,
     metric: number,
     flags: string,
+    since: number,
   ): void {
     const c = this.store.cols;
     c.source[s] = SOURCE_NAMES.code(source);
@@ -325,6 +342,7 @@ export class Fib {
     c.iface[s] = iface;
     c.metric[s] = metric;
     c.flags[s] = FLAG_NAMES.code(flags);
+    c.since[s] = since;
     const h = this.hot.size === 0 ? undefined : this.hot.get(s);
     if (h !== undefined) {
       h.source = source;
@@ -332,12 +350,13 @@ export class Fib {
       h.iface = iface;
       h.metric = metric;
       h.flags = flags;
+      h.since = since;
     }
   }
 
   /** Makes candidate `r` the active route of slot `s`. */
   private put(s: number, r: Route): void {
-    this.write(s, r.source, r.gateway, r.iface, r.metric, r.flags);
+    this.write(s, r.source, r.gateway, r.iface, r.metric, r.flags, r.since ?? this.clock());
     const h = this.hot.get(s);
     if (h !== undefined) h.use = r.use;
     else this.store.cols.use[s] = r.use;

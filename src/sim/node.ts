@@ -13,7 +13,7 @@ import { formatIpv4, IPV4_BROADCAST, isMulticast } from "../core/ip.js";
 import { LabError } from "../core/errors.js";
 import { interfaceMac } from "../core/mac.js";
 import { Rng } from "../core/rng.js";
-import type { Nanos } from "../core/time.js";
+import { type Nanos, SECOND } from "../core/time.js";
 import {
   buildIcmpPacket,
   buildIpPacket,
@@ -119,6 +119,8 @@ export class SimNode implements Host {
     lo.node = this;
     this.ifaces.push(lo);
     this.fib.onChange = (action, r, old) => net.routeChanged(this, action, r, old);
+    // FRR keeps a route's uptime in whole seconds of a monotonic clock (zebra_vty.c uptime2str).
+    this.fib.clock = () => Math.floor(this.now() / SECOND);
     this.tcp = new TcpStack({
       // A stream of its own, seeded from the lab's seed and the node's index: forking `rng`
       // would draw from it and shift every random choice the node's daemons make after.

@@ -100,10 +100,7 @@ export async function runOnFakeNode(line: string, k: FakeKernel = {}, user = "ro
     },
     { user, privileged: false, tos: user === "root" ? 0 : 4, write: (s) => (r.out += s) },
   );
-  const commands = netnsCommandRegistry(
-    (_n, argv) => spawn(argv),
-    () => vty,
-  );
+  const commands = netnsCommandRegistry((_n, argv) => spawn(argv));
   const p = runCommand(ctx, line, commands);
   r.code = await new Promise<number>((res) => p.onExit(res));
   return r;

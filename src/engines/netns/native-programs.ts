@@ -2,9 +2,10 @@
  * @module engines/netns/native-programs
  * The programs of a namespace's own system behind the shell's front ends. People type FreeBSD
  * syntax, which the shared commands (shell/cmd) parse and check; on the netns engine `ping` and
- * `traceroute` then run as iputils `ping` and Linux `traceroute` with the equivalent flags, and
- * two netns-only commands reach the real system read-only: `vtysh -c 'show …'` (the node's own
- * FRR) and `ip … show`. Every result is an argument array: nothing ever reaches a shell.
+ * `traceroute` then run as iputils `ping` and Linux `traceroute` with the equivalent flags,
+ * `vtysh -c 'show …'` (checked by the shared shell/cmd/vtysh.ts) as the node's own FRR vtysh, and
+ * one netns-only command reaches the real system read-only: `ip … show`. Every result is an
+ * argument array: nothing ever reaches a shell.
  *
  * Option mapping (FreeBSD → Linux):
  *   ping  -c N → -c N   -i S → -i S   -s B → -s B   -m TTL → -t TTL   -t SECS → -w SECS
@@ -77,15 +78,13 @@ function hostOperand(target: number, typed: string): string {
 }
 
 /**
- * `vtysh -c 'show …'`: one read-only line. vtysh runs every line of a -c argument as its own
- * command (in enable mode): a newline would smuggle `configure terminal` after the `show`.
+ * The node's real vtysh for command lines the shared front end checked (shell/cmd/vtysh.ts: show
+ * commands only, no newline, no filter), each its own -c. A node without FRR (static routing)
+ * answers as vtysh does when no daemon listens (vtysh_main.c:572).
  */
-export function vtyshArgv(args: readonly string[], vty: string | null): Argv {
-  if (vty === null) return { ok: false, text: "vtysh: this router runs no routing daemon\n", code: 1 };
-  const c = args[1]?.trim() ?? "";
-  if (args.length !== 2 || args[0] !== "-c" || !/^(show|sh)\s/.test(c) || /[\u0000-\u001f\u007f]/.test(c))
-    return { ok: false, text: "usage: vtysh -c 'show …' (read-only commands only)\n", code: 1 };
-  return { ok: true, argv: [...VTYSH, "--vty_socket", vty, "-c", c] };
+export function vtyshArgv(lines: readonly string[], vty: string | null): Argv {
+  if (vty === null) return { ok: false, text: "Exiting: failed to connect to any daemons.\n", code: 1 };
+  return { ok: true, argv: [...VTYSH, "--vty_socket", vty, ...lines.flatMap((l) => ["-c", l])] };
 }
 
 const IP_OBJECTS = new Set(["route", "r", "ro", "addr", "a", "address", "link", "l", "neigh", "n", "rule"]);
@@ -112,8 +111,11 @@ export function ipArgv(args: readonly string[]): Argv {
 /** Runs one of the node's programs: the command's output, or its refusal and status. */
 export type NodeSpawner = (node: string, argv: readonly string[], io: ProgramIo) => Program;
 
-/** The netns-only commands, for a registry on top of the shared ones (`builtinCommands()`). */
-export function netnsCommands(spawnIn: NodeSpawner, vtyDir: (node: string) => string | null): Command[] {
+/**
+ * The netns-only command, for a registry on top of the shared ones (`builtinCommands()`, whose
+ * `vtysh` reaches the real one through the ShellContext).
+ */
+export function netnsCommands(spawnIn: NodeSpawner): Command[] {
   const start = (node: string, a: Argv, io: ProgramIo): Program | number => {
     if (!a.ok) {
       io.err(a.text);
@@ -123,11 +125,6 @@ export function netnsCommands(spawnIn: NodeSpawner, vtyDir: (node: string) => st
   };
   return [
     {
-      name: "vtysh",
-      summary: "ask the router's FRR (netns engine): vtysh -c 'show ip rip'",
-      run: (ctx, args, io) => start(ctx.node, vtyshArgv(args, vtyDir(ctx.node)), io),
-    },
-    {
       name: "ip",
       summary: "the Linux kernel's view (netns engine): ip route|addr|link|neigh [show]",
       run: (ctx, args, io) => start(ctx.node, ipArgv(args), io),
@@ -135,13 +132,10 @@ export function netnsCommands(spawnIn: NodeSpawner, vtyDir: (node: string) => st
   ];
 }
 
-/** The shell's commands (the simulator's set) plus the netns-only `vtysh` and `ip`. */
-export function netnsCommandRegistry(
-  spawnIn: NodeSpawner,
-  vtyDir: (node: string) => string | null,
-): CommandRegistry {
+/** The shell's commands (the simulator's set) plus the netns-only `ip`. */
+export function netnsCommandRegistry(spawnIn: NodeSpawner): CommandRegistry {
   const r = builtinCommands();
-  for (const c of netnsCommands(spawnIn, vtyDir)) r.register(c);
+  for (const c of netnsCommands(spawnIn)) r.register(c);
   return r;
 }
 

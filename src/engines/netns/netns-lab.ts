@@ -92,7 +92,7 @@ export class NetnsLab implements Lab {
   private readonly daemons: Daemons;
   private readonly shaping: Shaping;
   private readonly tables: RouteTables;
-  /** The shell's commands, and the two that reach the namespace's own tools (vtysh, ip). */
+  /** The shell's commands, and `ip`, which reaches the namespace's own tool (vtysh goes through the context). */
   private readonly commands: CommandRegistry;
   private readonly marks = new UserMarks();
   private t0 = performance.now();
@@ -155,10 +155,7 @@ export class NetnsLab implements Lab {
       emit: (e) => this.emit(e),
       now: () => this.now(),
     });
-    this.commands = netnsCommandRegistry(
-      (node, argv, io) => this.spawnOn(node, argv, io),
-      (node) => this.daemons.vtyDir(node),
-    );
+    this.commands = netnsCommandRegistry((node, argv, io) => this.spawnOn(node, argv, io));
   }
 
   // ---- boot ----------------------------------------------------------------------------------

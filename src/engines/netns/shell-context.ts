@@ -11,7 +11,8 @@
  * - ping, traceroute: iputils ping and Linux traceroute in the namespace (native-programs.ts);
  * - rtquery: the shared program on a Host whose UDP socket lives in the namespace (ns-host.ts);
  * - arp -a: the kernel's neighbour table (neighbours.ts); arp -d: `ip neigh del ADDR dev IF`;
- * - ripstatus: FRR's own report (`show ip rip status` and `show ip rip` through vtysh).
+ * - ripstatus: FRR's own report (`show ip rip status` and `show ip rip` through vtysh);
+ * - vtysh -c 'show …': the node's own vtysh, once the shared front end allowed the lines.
  */
 import type { Program, ProgramIo } from "../../apps/process.js";
 import { formatIpv4 } from "../../core/ip.js";
@@ -24,7 +25,7 @@ import type {
 } from "../../shell/context.js";
 import type { HostsTable, PidCounter } from "../../shell/context.js";
 import { type IpRouteJson, kernelRoutes } from "./kernel-routes.js";
-import { type Argv, pingArgv, tracerouteArgv, VTYSH } from "./native-programs.js";
+import { type Argv, pingArgv, tracerouteArgv, VTYSH, vtyshArgv } from "./native-programs.js";
 import type { NamespaceHost } from "./ns-host.js";
 import type { PlannedNode } from "./plan.js";
 import type { RunResult } from "./sys.js";
@@ -99,6 +100,7 @@ export function netnsShellContext(a: NetnsNodeAccess, o: NetnsContextOptions): S
     nextPid: () => a.pids.take(),
     ping: (opts, io) => asProgram(start(pingArgv(opts, o.tos), io)),
     traceroute: (opts, io) => asProgram(start(tracerouteArgv(opts, o.tos), io)),
+    vtysh: (lines, io) => start(vtyshArgv(lines, a.vtyDir()), io),
     changeRoute: (req) => changeKernelRoute(a, req),
     routeTo: (dst) => kernelRouteTo(a, dst),
     setInterfaceUp: (index, up) => a.setAdmin(index, up),
