@@ -185,7 +185,7 @@ export async function runCompare(a: CompareArgs): Promise<number> {
   const scriptName = a.script === undefined ? "<compare>" : a.script === "-" ? "<stdin>" : a.script;
   const text = a.script === undefined ? "wait converged\n" : readText(a.script, "script");
   const names = new Set(topo.nodes.map((n) => n.name));
-  const stmts: Statement[] = parseScenario(text, scriptName, names);
+  const stmts: Statement[] = parseScenario(text, scriptName, names, new Set(topo.segments?.map((x) => x.id)));
   const quiet = quietInterval(topo);
   const sim = createSimLab(topo, { seed: a.seed });
   let simOut = "";

@@ -22,11 +22,11 @@
  * - hosts (`kind: host`): resolve-hosts.ts.
  */
 import type { SourcePos } from "../core/errors.js";
-import { formatIpv4, formatPrefix, type Ipv4, maskOf, type Prefix, prefixContains } from "../core/ip.js";
+import { formatIpv4, formatPrefix, type Ipv4, maskOf, type Prefix } from "../core/ip.js";
 import { defaultIfaceName } from "./defaults.js";
 import type { Diagnostics } from "./diag.js";
 import { MAX_LINKS, MAX_NODES } from "../core/limits.js";
-import { type Draft, type DraftEnd, type DraftLink, isSegment, linkEnds } from "./draft.js";
+import { type Draft, type DraftLink, isSegment, linkEnds } from "./draft.js";
 import type { LinkEnd, StaticRoute, TopoLink, TopoNode, TopoSegment, Topology } from "./model.js";
 import { checkGateway, type Connected, resolveHost } from "./resolve-hosts.js";
 import { endAddressOk, nameSegments, segmentAddresses } from "./resolve-segments.js";
