@@ -5,6 +5,7 @@
  * with forwarding off. Routing daemons are attached by the engine.
  */
 import type { Topology } from "../topology/model.js";
+import { segmentPorts } from "../topology/index.js";
 import { Network } from "./network.js";
 
 export function buildNetwork(topo: Topology, seed: number): Network {
@@ -18,11 +19,11 @@ export function buildNetwork(topo: Topology, seed: number): Network {
   // A segment: a switch with one port per station, each cabled by a link `STATION-SEGMENT`.
   for (const s of topo.segments ?? []) {
     const sw = net.addBridge(s.id);
-    s.ends.forEach((e, k) => {
-      const station = net.byName.get(e.node)!.addInterface(e.iface, e.addr, s.len);
-      const port = sw.node.addInterface(`port${k}`, 0, 0);
-      net.addLink(`${e.node}-${s.id}`, station, port, s.delay, s.bandwidth, s.loss, s.queue);
-    });
+    for (const l of segmentPorts(s)) {
+      const station = net.byName.get(l.a.node)!.addInterface(l.a.iface, l.a.addr, l.len);
+      const port = sw.node.addInterface(l.b.iface, 0, 0);
+      net.addLink(l.id, station, port, l.delay, l.bandwidth, l.loss, l.queue);
+    }
   }
   for (const n of topo.nodes) if (n.kind === "host") net.byName.get(n.name)!.forwarding = false;
   for (const n of topo.nodes) {
