@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatIpv4 } from "../core/ip.js";
+import { exportContainerlab } from "./export-containerlab.js";
+import { parseContainerlab } from "./parse-containerlab.js";
 import { parseRoutelabYaml } from "./parse-yaml.js";
 import { summarizeTopology } from "./summary.js";
 import { faults } from "./test-util.js";
@@ -100,5 +102,33 @@ links: [{endpoints: [h1, h2], subnet: 10.0.0.0/24}]
       "t.yaml:1:9: nodes.h1: host h1 needs `gateway:` (no router on its links)",
       "t.yaml:1:53: nodes.h2.gateway: gateway 10.9.9.9 is not on a subnet connected to h2 (connected: 10.0.0.0/24)",
     ]);
+  });
+});
+
+describe("containerlab kind: bridge", () => {
+  it("imports a bridge as a segment of every node linked to it, and exports it back as one", () => {
+    const text = `name: br
+topology:
+  nodes:
+    r1: {kind: linux, exec: ["ip addr add 192.168.0.1/24 dev eth1"]}
+    r2: {kind: linux}
+    pc: {kind: linux, labels: {routelab-kind: host}, exec: ["ip addr add 192.168.0.9/24 dev eth1", "ip route add default via 192.168.0.2"]}
+    br-lan: {kind: bridge}
+  links:
+    - endpoints: ["r1:eth1", "br-lan:p1"]
+    - endpoints: ["r2:eth1", "br-lan:p2"]
+    - endpoints: ["pc:eth1", "br-lan:p3"]
+    - endpoints: ["r1:eth2", "r2:eth2"]
+`;
+    const t = parseContainerlab(text, "br.clab.yml");
+    expect(t.nodes.map((n) => n.name)).toEqual(["r1", "r2", "pc"]);
+    expect(ends(t)).toEqual(["r1:eth1 192.168.0.1", "r2:eth1 192.168.0.2", "pc:eth1 192.168.0.9"]);
+    expect(t.segments![0]!.id).toBe("br-lan");
+    expect(t.nodes.find((n) => n.name === "pc")).toMatchObject({ kind: "host", routing: "static" });
+    // Two routers on pc's segment: its gateway is its exec line's default route.
+    expect(formatIpv4(t.nodes.find((n) => n.name === "pc")!.gateway!)).toBe("192.168.0.2");
+    const out = exportContainerlab(t).files.get("br.clab.yml")!;
+    expect(out).toContain("    br-lan: # segment br-lan: create the bridge on the host first");
+    expect(out).toContain('    - endpoints: ["pc:eth1", "br-lan:br-lan-2"]');
   });
 });
