@@ -5,6 +5,7 @@
  */
 import type { SourcePos } from "../core/errors.js";
 import { formatIpv4, formatPrefix, type Ipv4, type Prefix, prefixContains } from "../core/ip.js";
+import { formatMac, interfaceMac } from "../core/mac.js";
 import type { Diagnostics } from "./diag.js";
 import { type Draft, type DraftEnd, type DraftLink, isSegment, linkEnds } from "./draft.js";
 import { checkNodeName } from "./values.js";
@@ -91,4 +92,28 @@ export function segmentAddresses(link: DraftLink, subnet: Prefix, diag: Diagnost
     used.set(next, e);
     return next;
   });
+}
+
+/**
+ * Two stations of one segment must not share a MAC: the switch would send one's frames to the
+ * other. MACs come from node and interface names (core/mac.ts, two hash bytes for an `epair`
+ * name), so two of a segment's stations collide about once in 2^17 pairs; the fault names both
+ * ends and the way out.
+ */
+export function checkSegmentMacs(link: DraftLink, ifNames: readonly string[], diag: Diagnostics): boolean {
+  const seen = new Map<string, string>();
+  let ok = true;
+  linkEnds(link).forEach((e, k) => {
+    const mac = formatMac(interfaceMac(e.node, ifNames[k]!));
+    const first = seen.get(mac);
+    if (first !== undefined) {
+      diag.error(
+        `${e.node}:${ifNames[k]} would have the MAC of ${first} (${mac}) on one segment: name either interface otherwise`,
+        e.ifaceAt ?? e.at,
+      );
+      ok = false;
+    }
+    seen.set(mac, `${e.node}:${ifNames[k]}`);
+  });
+  return ok;
 }

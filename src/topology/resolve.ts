@@ -29,7 +29,7 @@ import { MAX_LINKS, MAX_NODES } from "../core/limits.js";
 import { type Draft, type DraftLink, isSegment, linkEnds } from "./draft.js";
 import type { LinkEnd, StaticRoute, TopoLink, TopoNode, TopoSegment, Topology } from "./model.js";
 import { checkGateway, type Connected, resolveHost } from "./resolve-hosts.js";
-import { endAddressOk, nameSegments, segmentAddresses } from "./resolve-segments.js";
+import { checkSegmentMacs, endAddressOk, nameSegments, segmentAddresses } from "./resolve-segments.js";
 import { routingSpecs } from "./protocols/index.js";
 import { checkLabSize } from "./size.js";
 import { didYouMean } from "./suggest.js";
@@ -123,7 +123,7 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     };
     if (isSegment(link)) {
       const addrs = segmentAddresses(link, subnet, diag);
-      if (!addrs) return;
+      if (!addrs || !checkSegmentMacs(link, ifNames[i]!, diag)) return;
       const ends = linkEnds(link).map((e, k) => ({ node: e.node, iface: ifNames[i]![k]!, addr: addrs[k]! }));
       const id = segmentNames.get(link)!;
       segments.push({ id, ends, subnet: subnet.addr, len: subnet.len, ...props });

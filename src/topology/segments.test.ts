@@ -132,3 +132,15 @@ topology:
     expect(out).toContain('    - endpoints: ["pc:eth1", "br-lan:br-lan-2"]');
   });
 });
+
+describe("MACs on a segment", () => {
+  it("refuses two stations whose interfaces would share a MAC (h64 and h280 on epair0a), naming both", () => {
+    expect(
+      faults(() =>
+        parse("nodes: {r: , h64: {kind: host}, h280: {kind: host}}\nlinks: [{endpoints: [r, h64, h280]}]\n"),
+      ),
+    ).toEqual([
+      "t.yaml:2:30: links[0].endpoints[2]: h280:epair0a would have the MAC of h64:epair0a (02:ce:9d:00:03:0a) on one segment: name either interface otherwise",
+    ]);
+  });
+});
