@@ -144,3 +144,18 @@ describe("MACs on a segment", () => {
     ]);
   });
 });
+
+describe("lessons on a segment", () => {
+  it("name a station's port by [station, segment] or its id", () => {
+    const t = parse(`nodes: {r1: , r2: , r3: }
+links: [{endpoints: [r1, r2, r3], segment: lan1}]
+events:
+  - {at: 10s, link: [r1, lan1], state: down}
+  - {at: 20s, link: r2-lan1, state: down}
+`);
+    expect(t.lesson!.events.map((e) => (e.kind === "link" ? `${e.a} ${e.b}` : e.kind))).toEqual([
+      "r1 lan1",
+      "r2 lan1",
+    ]);
+  });
+});
