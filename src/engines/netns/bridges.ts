@@ -4,7 +4,8 @@
  * one veth pair per station — the station's end in its namespace with its planned MAC and
  * address, the other end (`port<k>`) enslaved to the bridge. The bridge learns and floods as
  * the simulator's switch does (sim/bridge.ts); STP is off (the default), so ports forward at
- * once, and multicast snooping is off so RIP's 224.0.0.9 reaches every port as on the simulator.
+ * once, and multicast snooping is off so a routing protocol's group (224.0.0.x) reaches every
+ * port as on the simulator.
  * Its MAC ageing is Linux's 300 s, not FreeBSD's 1,200 s: no routing table depends on it.
  */
 import type { LabPlan, PlannedBridge } from "./plan.js";
