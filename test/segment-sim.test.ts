@@ -142,6 +142,25 @@ describe("a segment of three routers and two hosts (sim)", () => {
     await l.close();
   });
 
+  it("ping to an absent address on the segment: every station hears each ARP request; after five, Host is down", async () => {
+    const l = lab();
+    const events = record(l);
+    const out = await run(l, "h1: ping -c 7 10.0.1.77\n");
+    expect(out).not.toContain("Time to live exceeded");
+    expect(out.split("\n").filter((x) => x.startsWith("ping:"))).toEqual([
+      "ping: sendto: Host is down",
+      "ping: sendto: Host is down",
+    ]);
+    const asks = events.filter(
+      (e) => e.kind === "hop" && e.cls === "arp" && e.summary.includes("who-has 10.0.1.77"),
+    );
+    // One request a second while packets come (if_ether.c arpresolve), each flooded to the four
+    // other stations.
+    expect(asks.filter((e) => e.kind === "hop" && e.from === "h1")).toHaveLength(7);
+    expect(asks.filter((e) => e.kind === "hop" && e.from === "lan1")).toHaveLength(28);
+    await l.close();
+  });
+
   it("link down r2 lan1 takes r2's port down: r2 loses the subnet, the others keep it", async () => {
     const l = lab();
     await run(l, "wait converged\nlink down r2 lan1\nwait 1s\n");
