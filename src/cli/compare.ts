@@ -85,6 +85,7 @@ function describe(e: Entry | undefined, owner: Map<Ipv4, string>): string {
 export function compareLabs(topo: Topology, sim: Lab, net: Lab): CompareResult {
   const owner = new Map<Ipv4, string>();
   for (const l of topo.links) for (const e of [l.a, l.b]) owner.set(e.addr, e.node);
+  for (const s of topo.segments ?? []) for (const e of s.ends) owner.set(e.addr, e.node);
   const tables = (lab: Lab) => new Map(topo.nodes.map((n) => [n.name, table(lab, n.name)]));
   const ts = tables(sim);
   const tn = tables(net);
@@ -116,7 +117,10 @@ export function compareLabs(topo: Topology, sim: Lab, net: Lab): CompareResult {
   }
   // Walk every node's path to every subnet through each engine's tables: a loop or a dead end
   // in one engine and not the other is a difference even when single entries look alike.
-  const subnets = topo.links.map((l) => ({ id: l.id, p: parsePrefix(`${formatIpv4(l.subnet)}/${l.len}`)! }));
+  const subnets = [...topo.links, ...(topo.segments ?? [])].map((l) => ({
+    id: l.id,
+    p: parsePrefix(`${formatIpv4(l.subnet)}/${l.len}`)!,
+  }));
   for (const n of topo.nodes)
     for (const s of subnets) {
       res.paths++;
@@ -185,7 +189,7 @@ export async function runCompare(a: CompareArgs): Promise<number> {
   const scriptName = a.script === undefined ? "<compare>" : a.script === "-" ? "<stdin>" : a.script;
   const text = a.script === undefined ? "wait converged\n" : readText(a.script, "script");
   const names = new Set(topo.nodes.map((n) => n.name));
-  const stmts: Statement[] = parseScenario(text, scriptName, names);
+  const stmts: Statement[] = parseScenario(text, scriptName, names, new Set(topo.segments?.map((x) => x.id)));
   const quiet = quietInterval(topo);
   const sim = createSimLab(topo, { seed: a.seed });
   let simOut = "";

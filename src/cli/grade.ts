@@ -41,6 +41,7 @@ export async function runGrade(a: GradeArgs): Promise<number> {
     readText(a.script, "script"),
     scriptName,
     new Set(topo.nodes.map((n) => n.name)),
+    new Set(topo.segments?.map((x) => x.id)),
   );
   const g = await gradeScenario(topo, lesson, stmts, scriptName, {
     seed: a.seed,

@@ -39,6 +39,7 @@ export async function runRun(a: RunArgs): Promise<number> {
     readText(a.script, "script"),
     scriptName,
     new Set(topo.nodes.map((n) => n.name)),
+    new Set(topo.segments?.map((x) => x.id)),
   );
   if (a.engine === "netns") return runNetns(a, topo, stmts, scriptName);
   const lab = createSimLab(topo, { seed: a.seed });

@@ -64,3 +64,9 @@ export function limitText(ns: Nanos): string {
   if (ns % MINUTE === 0) return `${ns / MINUTE}m`;
   return `${ns / SECOND}s`;
 }
+
+/**
+ * Stations on one Ethernet segment: a Linux bridge takes at most 1,024 ports (BR_MAX_PORTS,
+ * net/bridge/br_private.h: 1 << BR_PORT_BITS, 10), and the netns engine builds a segment as one.
+ */
+export const MAX_SEGMENT_PORTS = 1024;

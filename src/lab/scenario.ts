@@ -49,7 +49,13 @@ export const MAX_WAIT = MAX_DURATION;
 export const CONVERGED_MAX = 10 * MINUTE;
 
 /** Parses a script; throws LabError positioned at `file:line` for the first bad line. */
-export function parseScenario(text: string, file: string, nodeNames: ReadonlySet<string>): Statement[] {
+export function parseScenario(
+  text: string,
+  file: string,
+  nodeNames: ReadonlySet<string>,
+  /** Segment names: a `link` line may name one as its far end (the station's port, `link down r1 lan1`). */
+  segmentNames: ReadonlySet<string> = new Set(),
+): Statement[] {
   const out: Statement[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -61,7 +67,8 @@ export function parseScenario(text: string, file: string, nodeNames: ReadonlySet
     };
     const node = (name: string | undefined, what: string): string => {
       if (name === undefined) fail(`${what}: missing node name`);
-      if (!nodeNames.has(name!)) fail(`unknown node '${name}'`);
+      if (!nodeNames.has(name!) && !(what === "link" && segmentNames.has(name!)))
+        fail(`unknown node '${name}'`);
       return name!;
     };
     const dur = (t: string | undefined, what: string): Nanos => {

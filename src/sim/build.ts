@@ -1,9 +1,11 @@
 /**
  * @module sim/build
  * Builds a Network from a validated Topology: nodes, interfaces with addresses, links, and
- * the static routes each node boots with. Routing daemons are attached by the engine.
+ * the static routes each node boots with, segments as learning switches (sim/bridge.ts), hosts
+ * with forwarding off. Routing daemons are attached by the engine.
  */
 import type { Topology } from "../topology/model.js";
+import { segmentPorts } from "../topology/index.js";
 import { Network } from "./network.js";
 
 export function buildNetwork(topo: Topology, seed: number): Network {
@@ -14,6 +16,16 @@ export function buildNetwork(topo: Topology, seed: number): Network {
     const b = net.byName.get(l.b.node)!.addInterface(l.b.iface, l.b.addr, l.len);
     net.addLink(l.id, a, b, l.delay, l.bandwidth, l.loss, l.queue);
   }
+  // A segment: a switch with one port per station, each cabled by a link `STATION-SEGMENT`.
+  for (const s of topo.segments ?? []) {
+    const sw = net.addBridge(s.id);
+    for (const l of segmentPorts(s)) {
+      const station = net.byName.get(l.a.node)!.addInterface(l.a.iface, l.a.addr, l.len);
+      const port = sw.node.addInterface(l.b.iface, 0, 0);
+      net.addLink(l.id, station, port, l.delay, l.bandwidth, l.loss, l.queue);
+    }
+  }
+  for (const n of topo.nodes) if (n.kind === "host") net.byName.get(n.name)!.forwarding = false;
   for (const n of topo.nodes) {
     const node = net.byName.get(n.name)!;
     for (const s of n.statics) {

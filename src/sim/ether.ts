@@ -39,6 +39,7 @@ export function arriveHead(dir: LinkDirection): void {
 
 /** A frame arrives on interface `i`: filter by destination MAC, then demultiplex. */
 export function etherInput(node: SimNode, pkt: Packet, i: Iface): void {
+  if (node.bridge !== null) return node.bridge.input(pkt, i);
   const f = pkt.frame;
   const type = (f[12]! << 8) | f[13]!;
   if (type === ETHERTYPE_IPV4) {

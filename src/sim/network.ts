@@ -14,6 +14,7 @@ import { classify, summarizeFrame } from "../wire/index.js";
 import type { Route } from "./fib.js";
 import { reasonText } from "./host.js";
 import type { Iface } from "./iface.js";
+import { Bridge } from "./bridge.js";
 import { Link } from "./link.js";
 import { SimNode } from "./node.js";
 import type { Packet } from "./packet.js";
@@ -31,6 +32,8 @@ export class Network {
   readonly nodes: SimNode[] = [];
   readonly byName = new Map<string, SimNode>();
   readonly links: Link[] = [];
+  /** The segments' switches, by segment id (their nodes are not in `nodes`: they route nothing). */
+  readonly bridges = new Map<string, Bridge>();
   readonly linkById = new Map<string, Link>();
   /** Receives every event, or null when nobody listens (the fast path). */
   trace: ((e: LabEvent) => void) | null = null;
@@ -57,6 +60,26 @@ export class Network {
     this.nodes.push(n);
     this.byName.set(name, n);
     return n;
+  }
+
+  /**
+   * A segment's switch: a node of its own (its ports are its interfaces, cabled with addLink),
+   * outside `nodes`. Its streams come from the seed and its number, not from `rng`, so adding a
+   * segment leaves every router's random choices as they were.
+   */
+  addBridge(id: string): Bridge {
+    if (this.byName.has(id) || this.bridges.has(id)) throw new Error(`sim: duplicate node ${id}`);
+    const k = this.bridges.size;
+    const n = new SimNode(
+      this,
+      id,
+      -1 - k,
+      new Rng((this.seed ^ Math.imul(k + 1, 0x27d4eb2f) ^ 0xb51d9e) >>> 0),
+    );
+    const b = new Bridge(n);
+    n.bridge = b;
+    this.bridges.set(id, b);
+    return b;
   }
 
   addLink(

@@ -48,6 +48,7 @@ import {
   WireError,
 } from "../wire/index.js";
 import { type ArpEntry, arpFlush, arpIfInit } from "./arp.js";
+import type { Bridge } from "./bridge.js";
 import { arriveHead, etherResolve, etherSetSource, linkBroadcast, Resolve } from "./ether.js";
 import { Fib, type Route } from "./fib.js";
 import type {
@@ -85,6 +86,14 @@ export class SimNode implements Host {
   private readonly procRng: Rng;
   readonly fib = new Fib();
   up = true;
+  /**
+   * net.inet.ip.forwarding: a router forwards, a host (topology `kind: host`) does not — a
+   * packet for another address is dropped without an ICMP answer (ip_input.c: `ipforwarding == 0`
+   * frees it, counting ips_cantforward).
+   */
+  forwarding = true;
+  /** Set when this node is a segment's switch (sim/bridge.ts): frames go to it, not to IP. */
+  bridge: Bridge | null = null;
   /** IP identification counter. */
   private ipId: number;
   private udpSockets = new Map<number, (d: Datagram) => void>();
@@ -492,7 +501,7 @@ export class SimNode implements Host {
       if (owner !== undefined) owner.addrIpackets++;
       return this.deliver(pkt, i.index);
     }
-    if (isMulticast(dst)) return net.drop(this, pkt, "not-for-us");
+    if (isMulticast(dst) || !this.forwarding) return net.drop(this, pkt, "not-for-us");
     // Forward, but never a link-layer broadcast (ip_forward, sys/netinet/ip_input.c:1407).
     if (linkBroadcast(pkt)) return net.drop(this, pkt, "not-for-us");
     if (ipv4Ttl(b) <= 1) {
@@ -700,6 +709,7 @@ export class SimNode implements Host {
     const up = i.adminUp && i.carrier;
     if (i.up === up) return;
     i.up = up;
+    if (this.bridge !== null) return; // a switch port: no address, no routes, no daemons
     if (up) {
       this.addConnected(i, reason);
       // Configured static routes through it come back, as FreeBSD keeps them across a flap.

@@ -21,6 +21,12 @@ export interface DraftNode {
   name: string;
   at: SourcePos;
   routing?: string;
+  routingAt?: SourcePos;
+  /** `kind: host` (absent: a router). */
+  kind?: "host";
+  kindAt?: SourcePos;
+  gateway?: Ipv4;
+  gatewayAt?: SourcePos;
   statics: DraftStatic[];
   position?: { x: number; y: number };
   rip?: Partial<RipSettings>;
@@ -44,6 +50,11 @@ export interface DraftLink {
   at: SourcePos;
   a: DraftEnd;
   b: DraftEnd;
+  /** A segment's third and later endpoints. */
+  more?: DraftEnd[];
+  /** `segment: NAME`: the link is an Ethernet segment of that name (also with two endpoints). */
+  segment?: string;
+  segmentAt?: SourcePos;
   subnet?: Prefix;
   subnetAt?: SourcePos;
   props: Partial<LinkProps>;
@@ -117,8 +128,18 @@ export function nameAfterHostnames(d: Draft, hostnames: ReadonlyMap<string, stri
     n.name = to;
   }
   for (const l of d.links)
-    for (const e of [l.a, l.b]) {
+    for (const e of linkEnds(l)) {
       const to = rename.get(e.node);
       if (to !== undefined) e.node = to;
     }
+}
+
+/** Every endpoint of a draft link, in file order (two, or more on a segment). */
+export function linkEnds(l: DraftLink): DraftEnd[] {
+  return l.more ? [l.a, l.b, ...l.more] : [l.a, l.b];
+}
+
+/** Whether a draft link is an Ethernet segment: named as one, or more than two endpoints. */
+export function isSegment(l: DraftLink): boolean {
+  return l.segment !== undefined || (l.more?.length ?? 0) > 0;
 }

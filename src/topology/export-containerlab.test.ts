@@ -58,6 +58,8 @@ function essence(t: Topology, rename: (node: string, iface: string) => string = 
       const hasIfs = nodeInterfaces(t, n.name).length > 0;
       return {
         name: n.name,
+        kind: n.kind,
+        gateway: n.gateway,
         routing: n.routing,
         statics: n.statics,
         position: n.position,
@@ -75,6 +77,12 @@ function essence(t: Topology, rename: (node: string, iface: string) => string = 
       b: { ...l.b, iface: rename(l.b.node, l.b.iface) },
       subnet: l.subnet,
       len: l.len,
+    })),
+    segments: t.segments?.map((x) => ({
+      id: x.id,
+      ends: x.ends.map((e) => ({ ...e, iface: rename(e.node, e.iface) })),
+      subnet: x.subnet,
+      len: x.len,
     })),
   };
 }

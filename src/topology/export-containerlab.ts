@@ -143,14 +143,29 @@ interface Naming {
   eth: (node: string, iface: string) => string;
 }
 
+/**
+ * Names of the segments' bridges (containerlab `kind: bridge`: a Linux bridge on the Docker host
+ * that the user creates): Linux interface names, each with room for `-K` (the host-side veth of
+ * its Kth station, `BRIDGE-K`, 15 characters at most), distinct from the node names.
+ */
+function bridgeNames(topo: Topology, nodeNames: ReadonlyMap<string, string>): Map<string, string> {
+  const segs = topo.segments ?? [];
+  const reserved = new Set([...CLAB_RESERVED, ...nodeNames.values()]);
+  return mapNames(
+    segs.map((s) => s.id),
+    { dash: true, maxLen: (i) => IFNAME_MAX - 1 - String(segs[i]!.ends.length - 1).length, reserved },
+  );
+}
+
 /** The lab's files for `topo` (see the module comment). */
 export function exportContainerlab(topo: Topology, opts: ContainerlabExportOptions = {}): ContainerlabExport {
   const image = opts.image ?? FRR_IMAGE;
   const interfaces = new Map(topo.nodes.map((n) => [n.name, containerlabInterfaceNames(topo, n.name)]));
   const nodeNames = kubeNodeNames(topo, interfaces);
+  const bridges = bridgeNames(topo, nodeNames);
   const naming: Naming = {
     lab: kubeLabName(topo.name),
-    node: (name) => nodeNames.get(name)!,
+    node: (name) => nodeNames.get(name) ?? bridges.get(name)!,
     eth: (node, iface) => interfaces.get(node)!.get(iface)!,
   };
   const renamed = renameInterfaces(topo, naming.eth);
@@ -176,7 +191,7 @@ export function exportContainerlab(topo: Topology, opts: ContainerlabExportOptio
 
 /** A copy of `topo` whose link ends carry the containerlab names. */
 function renameInterfaces(topo: Topology, eth: (node: string, iface: string) => string): Topology {
-  return {
+  const out: Topology = {
     ...topo,
     links: topo.links.map((l) => ({
       ...l,
@@ -184,6 +199,12 @@ function renameInterfaces(topo: Topology, eth: (node: string, iface: string) => 
       b: { ...l.b, iface: eth(l.b.node, l.b.iface) },
     })),
   };
+  if (topo.segments)
+    out.segments = topo.segments.map((s) => ({
+      ...s,
+      ends: s.ends.map((e) => ({ ...e, iface: eth(e.node, e.iface) })),
+    }));
+  return out;
 }
 
 /** `vm1:epair0a` — the far end of a link seen from `node`'s interface `iface`. */
@@ -192,10 +213,14 @@ function peerOf(l: TopoLink, node: string, iface: string): string {
   return `${far.node}:${far.iface}`;
 }
 
-function linksOf(topo: Topology, node: string): { iface: string; link: TopoLink }[] {
-  const out: { iface: string; link: TopoLink }[] = [];
+/** A node's interfaces in nodeInterfaces' order, each with what is at the far end. */
+function linksOf(topo: Topology, node: string): { iface: string; peer: string }[] {
+  const out: { iface: string; peer: string }[] = [];
   for (const l of topo.links)
-    for (const end of [l.a, l.b]) if (end.node === node) out.push({ iface: end.iface, link: l });
+    for (const end of [l.a, l.b])
+      if (end.node === node) out.push({ iface: end.iface, peer: peerOf(l, node, end.iface) });
+  for (const s of topo.segments ?? [])
+    for (const end of s.ends) if (end.node === node) out.push({ iface: end.iface, peer: `segment ${s.id}` });
   return out;
 }
 
@@ -236,9 +261,10 @@ function clabYaml(topo: Topology, image: string, nm: Naming): string {
     const map = ifs.map((x) => `${nm.eth(n.name, x.iface)} = ${x.iface}`).join(", ");
     const was = name !== n.name ? `${n.name}${map ? "; " : ""}` : "";
     out += `    ${key(name)}:${was || map ? ` # ${was}${map}` : ""}\n`;
-    if (n.position || name !== n.name) {
+    if (n.position || name !== n.name || n.kind === "host") {
       out += "      labels:\n";
       if (name !== n.name) out += `        routelab-name: ${q(n.name)}\n`;
+      if (n.kind === "host") out += `        routelab-kind: "host"\n`;
       if (n.position) {
         out += `        graph-posX: ${q(String(n.position.x))}\n`;
         out += `        graph-posY: ${q(String(n.position.y))}\n`;
@@ -248,10 +274,20 @@ function clabYaml(topo: Topology, image: string, nm: Naming): string {
     out += `        - ${name}/daemons:/etc/frr/daemons\n`;
     out += `        - ${name}/frr.conf:/etc/frr/frr.conf\n`;
   }
-  if (topo.links.length > 0) {
+  for (const s of topo.segments ?? []) {
+    const br = nm.node(s.id);
+    out += `    ${key(br)}: # segment ${s.id}: create the bridge on the host first (ip link add ${br} type bridge; ip link set ${br} up)\n`;
+    out += "      kind: bridge\n";
+  }
+  const ports = (topo.segments ?? []).flatMap((s) => s.ends.map((e, k) => ({ s, e, k })));
+  if (topo.links.length + ports.length > 0) {
     out += "  links:\n";
     for (const l of topo.links)
       out += `    - endpoints: [${q(end(l.a))}, ${q(end(l.b))}] # ${l.a.node}:${l.a.iface} — ${l.b.node}:${l.b.iface}, ${formatPrefix({ addr: l.subnet, len: l.len })}\n`;
+    for (const { s, e, k } of ports) {
+      const br = nm.node(s.id);
+      out += `    - endpoints: [${q(end(e))}, ${q(`${br}:${br}-${k}`)}] # ${e.node}:${e.iface} on segment ${s.id}, ${formatPrefix({ addr: s.subnet, len: s.len })}\n`;
+    }
   }
   return out;
 }
@@ -266,8 +302,7 @@ function frrHeader(topo: Topology, n: TopoNode, nm: Naming): string {
   const ifs = linksOf(topo, n.name);
   if (ifs.length > 0) {
     out += "! containerlab interface = routelab interface (link peer):\n";
-    for (const x of ifs)
-      out += `!   ${nm.eth(n.name, x.iface)} = ${x.iface} (to ${peerOf(x.link, n.name, x.iface)})\n`;
+    for (const x of ifs) out += `!   ${nm.eth(n.name, x.iface)} = ${x.iface} (to ${x.peer})\n`;
   }
   for (const note of frr?.headerNotes(topo, n) ?? []) out += `! ${note}\n`;
   return out;
@@ -353,6 +388,8 @@ function exportNotes(topo: Topology, nm: Naming, netem: boolean): string[] {
     notes.push(
       "link delay, loss and rate are not part of a containerlab topology: run netem.sh after deploy (containerlab tools netem)",
     );
+  if (topo.segments?.some((x) => x.delay > 0 || x.loss > 0 || x.bandwidth > 0))
+    notes.push("segment delay, loss and rate are not exported: the host's bridge forwards at once");
   if (topo.links.some((l) => l.queue !== DEFAULT_LINK.queue))
     notes.push("link queue lengths are not exported: the containers use Linux's own queues");
   for (const p of routingSpecs()) {

@@ -115,7 +115,14 @@ describe("exportKathara names and interfaces", () => {
 });
 
 describe("every example through Kathará", () => {
-  for (const f of ["seed.yaml", "seed-static.yaml", "triangle.yaml", "count-to-infinity.yaml", "seed.edges"])
+  for (const f of [
+    "seed.yaml",
+    "seed-static.yaml",
+    "triangle.yaml",
+    "count-to-infinity.yaml",
+    "seed.edges",
+    "lan.yaml",
+  ])
     it(`${f} exports and loads back the same`, () => {
       const t = load(f);
       const exp = exportKathara(t);
@@ -133,5 +140,23 @@ describe("Kathará export then import (property)", () => {
       }),
       { numRuns: Number(process.env.RT_RUNS ?? 60), seed: process.env.RT_RUNS ? undefined : 24 },
     );
+  });
+});
+
+describe("segments through Kathará", () => {
+  it("a segment is one collision domain with every station; hosts come back as static devices", () => {
+    const t = load("lan.yaml");
+    const exp = exportKathara(t);
+    const conf = exp.files.get("lab.conf")!;
+    expect(conf).toContain('r1[1]="lan1"\nr2[0]="lan1"\nr3[1]="lan1"\nh1[0]="lan1"\nh2[0]="lan1"\n');
+    expect(exp.files.get("h1/etc/frr/frr.conf")).toContain("no ip forwarding\n");
+    const back = reimportKathara(exp);
+    expect(back.segments!.map((x) => `${x.id} ${x.ends.map((e) => e.node).join(" ")}`)).toEqual([
+      "lan1 r1 r2 r3 h1 h2",
+      "lan2 r2 h3 h4",
+    ]);
+    // lab.conf cannot say a device is a host: it comes back a static router (its frr.conf keeps
+    // forwarding off for Kathará itself).
+    expect(back.nodes.find((n) => n.name === "h1")).toMatchObject({ routing: "static" });
   });
 });

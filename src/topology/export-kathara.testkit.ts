@@ -45,6 +45,13 @@ export function katharaEssence(t: Topology, rename: (node: string, iface: string
       loss: l.loss,
       bandwidth: l.bandwidth,
     })),
+    segments: t.segments?.map((x) => ({
+      id: x.id,
+      ends: x.ends.map((e) => ({ ...e, iface: rename(e.node, e.iface) })),
+      subnet: x.subnet,
+      len: x.len,
+      delay: x.delay,
+    })),
   };
 }
 

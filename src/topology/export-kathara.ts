@@ -6,7 +6,8 @@
  *
  * - `lab.conf`: `LAB_NAME` and a description; one `NODE[image]="kathara/frr"` line per node, in
  *   the topology's node order; per link, in link order, `A[i]="lN"` and `B[j]="lN"`, collision
- *   domain `lN` joining exactly the two ends (a comment names the routelab link and subnet).
+ *   domain `lN` joining exactly the two ends (a comment names the routelab link and subnet); a segment is one collision
+ *   domain named after it (`-` written `_`) with every station on it, as Kathará's LANs are.
  * - Device names: Kathará's lab.conf takes `[a-z0-9_]{1,30}` (LabParser.py 44) and Megalos
  *   deletes `_` when it names pods (KubernetesMachine.py 1071, KubernetesLink.py 371: everything
  *   outside `[0-9a-z.-]` goes), so names are mapped to `[a-z0-9]`, a letter first, 30 at most,
@@ -71,6 +72,11 @@ export function exportKathara(topo: Topology): KatharaExport {
       b: { ...l.b, iface: eth(l.b.node, l.b.iface) },
     })),
   };
+  if (topo.segments)
+    renamed.segments = topo.segments.map((x) => ({
+      ...x,
+      ends: x.ends.map((e) => ({ ...e, iface: eth(e.node, e.iface) })),
+    }));
   const files = new Map<string, string>();
   files.set("lab.conf", labConf(topo, dev, eth));
   for (const n of topo.nodes) {
@@ -88,7 +94,8 @@ function labConf(topo: Topology, dev: (n: string) => string, eth: (n: string, i:
   let out = `# ${topo.name}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${topo.nodes.length} nodes, ${topo.links.length} links.\n`;
   out += "# Start it in this directory with `kathara lstart` (Megalos runs the same on Kubernetes).\n";
   out += "# Every device runs FRR from DEVICE/etc/frr (daemons, frr.conf); addresses and link delay\n";
-  out += "# are set by DEVICE.startup. Each collision domain joins the two ends of one link.\n";
+  out += "# are set by DEVICE.startup. Each collision domain lN joins the two ends of one link; a\n";
+  out += "# segment's joins every station on it.\n";
   const renamed = topo.nodes.filter((n) => dev(n.name) !== n.name);
   if (renamed.length > 0) {
     out += "#\n# Device names are Kathará's (a-z 0-9, a letter first); routelab's are each frr.conf's\n";
@@ -98,12 +105,18 @@ function labConf(topo: Topology, dev: (n: string) => string, eth: (n: string, i:
   out += `LAB_NAME=${q(topo.name)}\n`;
   out += `LAB_DESCRIPTION=${q(`${topo.name}, exported by routelab`)}\n\n`;
   for (const n of topo.nodes) out += `${dev(n.name)}[image]=${q(KATHARA_FRR_IMAGE)}\n`;
+  const num = (e: TopoLink["a"]) => eth(e.node, e.iface).slice(3);
   topo.links.forEach((l, k) => {
     const cd = `l${k}`;
-    const num = (e: TopoLink["a"]) => eth(e.node, e.iface).slice(3);
     out += `\n${dev(l.a.node)}[${num(l.a)}]=${q(cd)} # ${l.id}: ${l.a.node}:${l.a.iface} — ${l.b.node}:${l.b.iface}, ${formatPrefix({ addr: l.subnet, len: l.len })}\n`;
     out += `${dev(l.b.node)}[${num(l.b)}]=${q(cd)}\n`;
   });
+  // A segment is a collision domain with every station on it (Kathará's LAN), named after it.
+  for (const x of topo.segments ?? []) {
+    const cd = x.id.replace(/-/g, "_");
+    out += `\n# segment ${x.id}, ${formatPrefix({ addr: x.subnet, len: x.len })}\n`;
+    for (const e of x.ends) out += `${dev(e.node)}[${num(e)}]=${q(cd)}\n`;
+  }
   return out;
 }
 
@@ -114,7 +127,7 @@ function tcTime(ns: number): string {
 }
 
 /** `tc … netem` arguments of a link, or null when it is not shaped. */
-function netemArgs(l: TopoLink): string | null {
+function netemArgs(l: Pick<TopoLink, "delay" | "loss" | "bandwidth">): string | null {
   const args: string[] = [];
   if (l.delay > 0) args.push(`delay ${tcTime(l.delay)}`);
   if (l.loss > 0) args.push(`loss ${Number((l.loss * 100).toFixed(4))}%`);
@@ -125,9 +138,14 @@ function netemArgs(l: TopoLink): string | null {
 /** DEVICE.startup: addresses, link shaping, FRR (a topology whose link ends carry Kathará names). */
 function startup(renamed: Topology, n: TopoNode, device: string): string {
   let out = `# ${device} (routelab: ${n.name}): addresses, link delay/loss/rate, then FRR.\n`;
-  const mine = renamed.links.flatMap((l) =>
-    [l.a, l.b].filter((e) => e.node === n.name).map((e) => ({ end: e, link: l })),
-  );
+  const mine = [
+    ...renamed.links.flatMap((l) =>
+      [l.a, l.b].filter((e) => e.node === n.name).map((e) => ({ end: e, link: l })),
+    ),
+    ...(renamed.segments ?? []).flatMap((x) =>
+      x.ends.filter((e) => e.node === n.name).map((e) => ({ end: e, link: x })),
+    ),
+  ];
   for (const { end, link } of mine)
     out += `ip address add ${formatIpv4(end.addr)}/${link.len} dev ${end.iface}\n`;
   for (const { end, link } of mine) {

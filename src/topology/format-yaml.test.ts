@@ -31,6 +31,7 @@ describe("formatRoutelabYaml", () => {
     "triangle.yaml",
     "seed.edges",
     "containerlab/frr01.clab.yml",
+    "lan.yaml",
   ]) {
     it(`${f} round-trips`, () => {
       const t = loadTopologyText(readFileSync(join(EXAMPLES, f), "utf8"), f);

@@ -29,9 +29,14 @@ export function formatRoutelabYaml(t: Topology): string {
   const nodes: Record<string, unknown> = {};
   for (const n of t.nodes) {
     const o: Record<string, unknown> = {};
-    if (n.routing !== routing) o.routing = n.routing;
-    if (n.statics.length)
-      o.static = n.statics.map(
+    const host = n.kind === "host";
+    if (host) o.kind = "host";
+    if (host && n.gateway !== undefined) o.gateway = formatIpv4(n.gateway);
+    else if (n.routing !== routing) o.routing = n.routing;
+    // A host's default route is its `gateway:`.
+    const statics = host ? n.statics.filter((s) => !(s.len === 0 && s.gateway === n.gateway)) : n.statics;
+    if (statics.length)
+      o.static = statics.map(
         (s) =>
           `${s.len === 0 ? "default" : formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`,
       );
@@ -53,6 +58,17 @@ export function formatRoutelabYaml(t: Topology): string {
       if (l[k] !== (link[k] ?? DEFAULT_LINK[k])) o[k] = propText(k, l[k]);
     return o;
   });
+  for (const x of t.segments ?? []) {
+    const o: Record<string, unknown> = {
+      endpoints: x.ends.map((e) => `${e.node}:${e.iface}`),
+      segment: x.id,
+      subnet: formatPrefix({ addr: x.subnet, len: x.len }),
+      addresses: x.ends.map((e) => formatIpv4(e.addr)),
+    };
+    for (const k of ["delay", "bandwidth", "loss", "queue"] as const)
+      if (x[k] !== (link[k] ?? DEFAULT_LINK[k])) o[k] = propText(k, x[k]);
+    links.push(o);
+  }
 
   const doc = new Document({ name: t.name, defaults, nodes, links });
   // Block style for the sections, one line (flow style) for each node, link and settings block.

@@ -23,6 +23,9 @@ export function nodeInterfaces(topo: Topology, node: string): { name: string; ad
   for (const l of topo.links)
     for (const end of [l.a, l.b])
       if (end.node === node) out.push({ name: end.iface, addr: end.addr, len: l.len });
+  for (const s of topo.segments ?? [])
+    for (const end of s.ends)
+      if (end.node === node) out.push({ name: end.iface, addr: end.addr, len: s.len });
   return out;
 }
 
@@ -73,7 +76,9 @@ export function frrConf(topo: Topology, node: string): string {
   const n = findNode(topo, node);
   const frr = frrRouting(n);
   const ifs = nodeInterfaces(topo, node);
-  let out = `frr defaults traditional\nhostname ${node}\nip forwarding\nno ipv6 forwarding\n!\n`;
+  // A host forwards nothing (FreeBSD's net.inet.ip.forwarding=0, Linux's ip_forward=0).
+  const forwarding = n.kind === "host" ? "no ip forwarding" : "ip forwarding";
+  let out = `frr defaults traditional\nhostname ${node}\n${forwarding}\nno ipv6 forwarding\n!\n`;
   for (const i of ifs) {
     out += `interface ${kernelIfaceName(i.name)}\n ip address ${formatIpv4(i.addr)}/${i.len}\n`;
     if (frr) out += frr.interfaceLines(topo, n);

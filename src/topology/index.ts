@@ -47,6 +47,7 @@ export {
   routingSpecs,
   STATIC_ROUTING,
 } from "./protocols/index.js";
+export { allSegmentPorts, segmentNamed, segmentPortName, segmentPorts } from "./segment-ports.js";
 export { summarizeTopology } from "./summary.js";
 export {
   parseBandwidth,

@@ -40,8 +40,19 @@ export interface TopoInterface {
   len: number;
 }
 
+/** What a node is: a router (forwards, runs its routing) or a host (an end system). */
+export type NodeKind = "router" | "host";
+
 export interface TopoNode {
   name: string;
+  /**
+   * `host`: an end system, as FreeBSD with net.inet.ip.forwarding=0 — it forwards nothing and
+   * runs no routing daemon; its default route (in `statics`, 0.0.0.0/0 via `gateway`) is its
+   * way out. Absent: a router.
+   */
+  kind?: "host";
+  /** A host's default gateway (written, or the only router on its segment or link). */
+  gateway?: Ipv4;
   /** `static` or a routing protocol's name (topology/protocols/). */
   routing: string;
   statics: StaticRoute[];
@@ -71,12 +82,31 @@ export interface TopoLink {
   queue: number; // packets
 }
 
+/**
+ * An Ethernet segment: three or more stations (or any number, when named with `segment:`) on
+ * one learning switch. Each end's interface is cabled to a switch port with the segment's
+ * delay, bandwidth, loss and queue, as a point-to-point link is.
+ */
+export interface TopoSegment {
+  /** The segment's name (`lan1`): unique among nodes and segments; the switch's name. */
+  id: string;
+  ends: LinkEnd[];
+  subnet: Ipv4;
+  len: number;
+  delay: Nanos;
+  bandwidth: number;
+  loss: number;
+  queue: number;
+}
+
 export interface Topology {
   name: string;
   /** Where it came from, for messages. */
   source?: string;
   nodes: TopoNode[];
   links: TopoLink[];
+  /** Shared Ethernet segments (absent or empty: every link is point to point). */
+  segments?: TopoSegment[];
   rip: RipSettings;
   /** Notes for the user produced while loading (ignored fields, mapped kinds). */
   notes: string[];

@@ -12,6 +12,9 @@
  *   containerlab examples address their hosts): addresses go on the link ends, routes become
  *   static routes and the node stops running the default protocol, as such hosts run no
  *   routing daemon.
+ * - `kind: bridge` nodes (a Linux bridge on the host) become Ethernet segments named after the
+ *   node: every link to the bridge makes its other end a station of the segment; a node
+ *   labelled `routelab-kind: host` (how routelab exports its hosts) is a host.
  * Everything else (mgmt, kinds, groups, images, binds, startup configs, …) is ignored with a
  * note, never silently. Link subnets not given by an exec address come from the pool.
  * - a node's `binds` onto `/etc/frr/frr.conf` (how containerlab runs FRR): when the caller
@@ -110,6 +113,8 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
   const defaultKind = defaults && r.isMap(defaults.value) ? kindImage(r, defaults.value) : {};
 
   const infos = new Map<string, NodeInfo>();
+  /** `kind: bridge` nodes: their stations, in link order, and where each is written. */
+  const bridges = new Map<string, { at: SourcePos; ends: DraftEnd[] }>();
   const nodesEntry = get("nodes");
   if (!nodesEntry) r.error(topo.value, "topology.nodes", "missing `nodes:`");
   const nodeEntries =
@@ -122,13 +127,26 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
     const group = info.group ? groups.get(info.group) : undefined;
     const kind = info.kind ?? group?.kind ?? defaultKind.kind;
     const image = info.image ?? group?.image ?? (kind ? kinds.get(kind) : undefined) ?? defaultKind.image;
+    if (kind === "bridge") {
+      bridges.set(e.key, { at: node.at, ends: [] });
+      continue;
+    }
     const what = [kind ? `kind '${kind}'` : "", image ? `image '${image}'` : ""].filter(Boolean).join(" / ");
-    if (what) node.notes!.push(`containerlab ${what} ignored: node simulated as a router`);
+    if (what) node.notes!.push(`containerlab ${what} ignored: node simulated as a ${node.kind ?? "router"}`);
     infos.set(e.key, info);
     draft.nodes.push(node);
     if (info.frrConf) applyFrrConf(node, info, fileName, opts, diag);
   }
 
+  /** The address an exec line or frr.conf gave an end's interface, if any. */
+  const takeAddress = (end: DraftEnd): void => {
+    const a = end.iface ? infos.get(end.node)?.addrs.get(end.iface) : undefined;
+    if (!a) return;
+    a.used = true;
+    end.addr = a.addr;
+    end.addrAt = a.at;
+    if (a.len !== undefined) end.addrLen = a.len;
+  };
   const linksEntry = get("links");
   const items =
     linksEntry && !r.isNull(linksEntry.value) ? (r.seq(linksEntry.value, "topology.links") ?? []) : [];
@@ -136,17 +154,39 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
   items.forEach((item, i) => {
     const link = readLink(r, item, child("topology.links", i), index, draft.notes);
     if (!link) return;
-    index++;
-    for (const end of [link.a, link.b]) {
-      const a = end.iface ? infos.get(end.node)?.addrs.get(end.iface) : undefined;
-      if (!a) continue;
-      a.used = true;
-      end.addr = a.addr;
-      end.addrAt = a.at;
-      if (a.len !== undefined) end.addrLen = a.len;
+    const onBridge = [link.a, link.b].filter((e) => bridges.has(e.node));
+    if (onBridge.length === 2) {
+      draft.notes.push(`link topology.links[${i}] joins two bridges: skipped (a station joins a segment)`);
+      return;
     }
+    if (onBridge.length === 1) {
+      const station = bridges.has(link.a.node) ? link.b : link.a;
+      takeAddress(station);
+      bridges.get(onBridge[0]!.node)!.ends.push(station);
+      return;
+    }
+    index++;
+    for (const end of [link.a, link.b]) takeAddress(end);
     draft.links.push(link);
   });
+  for (const [name, b] of bridges) {
+    if (b.ends.length < 2) {
+      draft.notes.push(`bridge ${name} has ${b.ends.length} station(s): no segment made`);
+      continue;
+    }
+    const [a, second, ...more] = b.ends;
+    const link: DraftLink = {
+      index: index++,
+      at: b.at,
+      a: a!,
+      b: second!,
+      segment: name,
+      segmentAt: b.at,
+      props: {},
+    };
+    if (more.length) link.more = more;
+    draft.links.push(link);
+  }
   for (const node of draft.nodes)
     for (const [iface, a] of infos.get(node.name)?.addrs ?? [])
       if (!a.used)
@@ -223,6 +263,7 @@ function readNode(r: YamlReader, e: Entry, node: DraftNode, info: NodeInfo): voi
     else if (f.key === "exec") readExec(r, f, node, info);
     else if (f.key === "labels") {
       for (const l of r.map(f.value, f.field, null) ?? []) {
+        if (l.key === "routelab-kind" && r.text(l.value, l.field) === "host") node.kind = "host";
         if (l.key !== "graph-posX" && l.key !== "graph-posY") continue;
         const t = r.text(l.value, l.field, "a number");
         const n = t === undefined ? NaN : Number(t);

@@ -132,7 +132,7 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     expect(t.notes).toContain("x/lab.conf: MAC addresses given to 1 interfaces are not simulated");
   });
 
-  it("drops, with a note, a route whose way out was left out (a host on a LAN), instead of refusing the lab", () => {
+  it("keeps a host's default route through a three-interface LAN, now a segment (issue 19)", () => {
     // As Kathará-Labs' basic-ipv4 lab: pc2 sits on a three-interface LAN with its default route.
     const t = lab({
       "lab.conf": 'r1[0]="lan"\npc1[0]="lan"\npc2[0]="lan"\npc2[1]="p"\nr2[0]="p"\n',
@@ -140,10 +140,10 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
         "ip address add 200.1.1.7/24 dev eth0\nip address add 10.0.0.1/30 dev eth1\nip route add default via 200.1.1.1 dev eth0\nip route add 10.9.0.0/16 via 10.0.0.2\n",
     });
     const pc2 = t.nodes.find((n) => n.name === "pc2")!;
-    expect(pc2.statics).toHaveLength(1); // the route via r2 stays
-    expect(pc2.notes).toContain(
-      "pc2.startup:3: route 0.0.0.0/0 via 200.1.1.1 not simulated: eth0, its way out, is on no link",
-    );
+    expect(pc2.statics).toHaveLength(2); // before segments the default route was dropped with a note
+    expect(t.segments!.map((x) => `${x.id}: ${x.ends.map((e) => e.node).join(" ")}`)).toEqual([
+      "lan: r1 pc1 pc2",
+    ]);
   });
 
   it("notes IPv6 and point-to-point peer addresses rather than refusing them", () => {
@@ -158,11 +158,13 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     expect(formatIpv4(t.links[0]!.a.addr)).toBe("10.0.0.1"); // `dev` before the address, as iproute2 allows
   });
 
-  it("notes a collision domain of three interfaces: no Ethernet segments yet", () => {
-    const t = lab({ "lab.conf": 'a[0]="lan"\nb[0]="lan"\nc[0]="lan"\na[1]="p"\nb[1]="p"\n' });
-    expect(t.links).toHaveLength(1);
-    expect(t.notes).toContain(
-      "x/lab.conf:1: collision domain lan joins 3 interfaces (a:eth0, b:eth0, c:eth0): Ethernet segments are not supported yet in routelab, so it is left out",
+  it("reads a collision domain of three interfaces as a segment named after it (issue 19)", () => {
+    const t = lab({
+      "lab.conf": 'a[0]="lan"\nb[0]="lan"\nc[0]="lan"\na[1]="p"\nb[1]="p"\nc[1]="b"\nd[0]="b"\n',
+    });
+    expect(t.links.map((l) => l.id)).toEqual(["a-b", "c-d"]);
+    expect(t.segments!.map((x) => `${x.id}: ${x.ends.map((e) => `${e.node}:${e.iface}`).join(" ")}`)).toEqual(
+      ["lan: a:eth0 b:eth0 c:eth0"],
     );
   });
 

@@ -12,8 +12,8 @@
  * line is an error, as Kathará refuses it; `shared` and `_test` are reserved device names.
  *
  * - A collision domain with two interfaces becomes a link, `eth<arg>` on both ends, in the
- *   order the domains first appear. One with a single interface (a stub network) or with
- *   more than two (an Ethernet segment: routelab has none yet) is left out with a note naming
+ *   order the domains first appear; one with more becomes an Ethernet segment named after the
+ *   domain. One with a single interface (a stub network) is left out with a note naming
  *   lab.conf's line.
  * - Addresses, static routes and link shaping come from `NODE.startup`
  *   (topology/parse-kathara-startup.ts), then from `NODE/etc/frr/frr.conf` interface stanzas.
@@ -187,7 +187,7 @@ function readDevice(
   return st;
 }
 
-/** Links from two-interface collision domains; notes for the others and unused addresses. */
+/** Links from two-interface collision domains, segments from larger ones; notes for stubs and unused addresses. */
 function readDomains(
   draft: ReturnType<typeof newDraft>,
   domains: Map<string, Member[]>,
@@ -195,6 +195,7 @@ function readDomains(
   file: string,
 ): void {
   const onLink = new Set<string>();
+  const devices = new Set(draft.nodes.map((n) => n.name));
   let index = 0;
   for (const [cd, members] of domains) {
     const where = `${file}:${members[0]!.at.line}`;
@@ -205,15 +206,15 @@ function readDomains(
       );
       continue;
     }
-    if (members.length > 2) {
-      draft.notes.push(
-        `${where}: collision domain ${cd} joins ${members.length} interfaces (${list}): Ethernet segments are not supported yet in routelab, so it is left out`,
-      );
-      continue;
-    }
-    const ends = members.map((m) => end(m, startups.get(m.node)!)) as [DraftEnd, DraftEnd];
+    const ends = members.map((m) => end(m, startups.get(m.node)!));
     for (const m of members) onLink.add(`${m.node}:eth${m.eth}`);
-    const link: DraftLink = { index: index++, at: members[0]!.at, a: ends[0], b: ends[1], props: {} };
+    const link: DraftLink = { index: index++, at: members[0]!.at, a: ends[0]!, b: ends[1]!, props: {} };
+    // More than two interfaces: an Ethernet segment, named after its domain when that is a
+    // valid name no device has (else lan<n>).
+    if (members.length > 2) {
+      link.more = ends.slice(2);
+      if (NODE_NAME.test(cd) && !devices.has(cd)) link.segment = cd;
+    }
     shapeLink(link, members, startups, draft.notes);
     draft.links.push(link);
   }

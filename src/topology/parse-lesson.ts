@@ -26,6 +26,7 @@ import { parseCheckText, parseLessonTime, parseRunText } from "./lesson-grammar.
 import type { Topology } from "./model.js";
 import { didYouMean } from "./suggest.js";
 import { parsedAt, readLinkProp } from "./yaml-fields.js";
+import { allSegmentPorts } from "./segment-ports.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 /** The top-level keys a lesson adds to a topology file. */
@@ -199,23 +200,27 @@ function readLinkRef(c: Ctx, e: Entry): [string, string] | undefined {
     const a = r.text(items[0]!, child(e.field, 0), "a node name");
     const b = r.text(items[1]!, child(e.field, 1), "a node name");
     if (a === undefined || b === undefined) return undefined;
-    const okA = c.node(a, items[0]!, child(e.field, 0));
-    const okB = c.node(b, items[1]!, child(e.field, 1));
+    // A segment's name stands for its switch: [r1, lan1] is r1's port.
+    const segments = new Set(c.topo.segments?.map((x) => x.id));
+    const okA = segments.has(a) || c.node(a, items[0]!, child(e.field, 0));
+    const okB = segments.has(b) || c.node(b, items[1]!, child(e.field, 1));
     if (!okA || !okB) return undefined;
     ends = [a, b];
   } else {
     const id = r.text(e.value, e.field, "[A, B] or a link id such as vm1-vm2");
     if (id === undefined) return undefined;
-    const l = c.topo.links.find((x) => x.id === id);
+    const all = [...c.topo.links, ...allSegmentPorts(c.topo)];
+    const l = all.find((x) => x.id === id);
     if (!l) {
-      const ids = c.topo.links.map((x) => x.id);
+      const ids = all.map((x) => x.id);
       r.error(e.value, e.field, `unknown link '${id}'${didYouMean(id, ids)} (or write [A, B])`);
       return undefined;
     }
     return [l.a.node, l.b.node];
   }
   const [a, b] = ends;
-  if (!c.topo.links.some((l) => (l.a.node === a && l.b.node === b) || (l.a.node === b && l.b.node === a))) {
+  const all = [...c.topo.links, ...allSegmentPorts(c.topo)];
+  if (!all.some((l) => (l.a.node === a && l.b.node === b) || (l.a.node === b && l.b.node === a))) {
     r.error(e.value, e.field, `there is no link between ${a} and ${b}`);
     return undefined;
   }

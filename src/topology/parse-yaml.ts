@@ -12,6 +12,7 @@
  * nodes:
  *   vm1: {position: [400, 60]}   # a bare `vm1:` is a node with the defaults
  *   vm2: {routing: static, static: ["10.0.0.0/8 via 10.0.10.1"], rip: {update: 10s}}
+ *   h1: {kind: host, gateway: 10.0.40.1}         # an end system: no forwarding, no routing daemon
  * links:
  *   - endpoints: [vm1, vm2]                        # interfaces epair<i>a/b, subnet from the pool
  *   - endpoints: ["vm1:epair1a", "vm3:epair1b"]
@@ -19,6 +20,8 @@
  *     addresses: [10.0.20.1, 10.0.20.2]            # or leave out / null one end
  *   - endpoints: [{node: vm2, iface: em0, address: 10.0.30.1/24}, vm3]
  *     delay: 5ms
+ *   - endpoints: [vm1, vm2, h1]                    # three or more: an Ethernet segment (a switch)
+ *     segment: lan1                                # its name (default lan<n>); also makes a 2-end segment
  * ```
  *
  * Unknown keys are errors (a typo such as `dealy:` must not be silently ignored); every fault
@@ -32,7 +35,8 @@ import { type Draft, type DraftEnd, type DraftLink, type DraftNode, newDraft } f
 import type { Topology } from "./model.js";
 import { attachLesson, LESSON_KEYS } from "./parse-lesson.js";
 import { resolveDraft } from "./resolve.js";
-import { checkLabName, parseHostAddress, parseSubnet } from "./values.js";
+import { checkLabName, parseAddress, parseHostAddress, parseSubnet } from "./values.js";
+import { MAX_SEGMENT_PORTS } from "../core/limits.js";
 import {
   isRoutingName,
   routingNames,
@@ -45,8 +49,17 @@ import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 export const TOP_KEYS = ["name", "defaults", "nodes", "links", ...LESSON_KEYS] as const;
 export const DEFAULT_KEYS: readonly string[] = [...LINK_PROP_KEYS, "routing", ...settingsKeys(), "pool"];
-export const NODE_KEYS: readonly string[] = ["routing", "static", "position", ...settingsKeys()];
-export const LINK_KEYS = ["endpoints", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
+export const NODE_KEYS: readonly string[] = [
+  "kind",
+  "gateway",
+  "routing",
+  "static",
+  "position",
+  ...settingsKeys(),
+];
+export const LINK_KEYS = ["endpoints", "segment", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
+/** What `kind:` of a node may say. */
+export const NODE_KINDS = ["router", "host"] as const;
 export const END_KEYS = ["node", "iface", "address"] as const;
 
 /** Parses routelab YAML text; `fileName` is used in messages and for the default lab name. */
@@ -157,12 +170,30 @@ function readNode(r: YamlReader, e: Entry, draft: Draft): DraftNode {
   if (r.isNull(e.value)) return node;
   for (const f of r.map(e.value, e.field, NODE_KEYS, `node settings (${NODE_KEYS.join(", ")}) or nothing`) ??
     []) {
-    if (f.key === "routing") node.routing = readRouting(r, f);
-    else if (f.key === "static") node.statics = readStatics(r, f.value, f.field);
+    if (f.key === "routing") {
+      node.routing = readRouting(r, f);
+      node.routingAt = r.pos(f.value, f.field);
+    } else if (f.key === "kind") readKind(r, f, node);
+    else if (f.key === "gateway") {
+      const t = r.text(f.value, f.field, "an address such as 10.0.40.1");
+      node.gateway = parsedAt(r, f.value, f.field, t === undefined ? undefined : parseAddress(t));
+      node.gatewayAt = r.pos(f.value, f.field);
+    } else if (f.key === "static") node.statics = readStatics(r, f.value, f.field);
     else if (f.key === "position") node.position = readPosition(r, f.value, f.field);
     else specBySettingsKey(f.key)?.readNode(r, f.value, f.field, node, draft);
   }
   return node;
+}
+
+/** `kind: router | host`. */
+function readKind(r: YamlReader, f: Entry, node: DraftNode): void {
+  const t = r.text(f.value, f.field, NODE_KINDS.join(" or "));
+  if (t === undefined) return;
+  if (t === "host") {
+    node.kind = "host";
+    node.kindAt = r.pos(f.value, f.field);
+  } else if (t !== "router")
+    r.error(f.value, f.field, `unknown kind '${t}' (use ${NODE_KINDS.join(" or ")})`);
 }
 
 function readLink(r: YamlReader, item: Node | null, field: string, index: number): DraftLink | undefined {
@@ -173,9 +204,11 @@ function readLink(r: YamlReader, item: Node | null, field: string, index: number
   let subnet: Prefix | undefined;
   let subnetAt: DraftLink["subnetAt"];
   let addresses: Entry | undefined;
+  let segment: Entry | undefined;
   for (const e of entries) {
     if (readLinkProp(r, e, props)) continue;
     if (e.key === "endpoints") ends = readEndpoints(r, e);
+    else if (e.key === "segment") segment = e;
     else if (e.key === "subnet") {
       const t = r.text(e.value, e.field, "a CIDR prefix such as 10.0.10.0/24");
       subnet = parsedAt(r, e.value, e.field, t === undefined ? undefined : parseSubnet(t));
@@ -190,6 +223,13 @@ function readLink(r: YamlReader, item: Node | null, field: string, index: number
   if (addresses) readAddresses(r, addresses, ends);
   if (entries.some((e) => e.key === "subnet") && !subnet) return undefined; // malformed, reported
   const link: DraftLink = { index, at: r.pos(item, field), a: ends[0]!, b: ends[1]!, props };
+  if (ends.length > 2) link.more = ends.slice(2);
+  if (segment) {
+    const name = r.text(segment.value, segment.field, "a segment name such as lan1");
+    if (name === undefined) return undefined;
+    link.segment = name;
+    link.segmentAt = r.pos(segment.value, segment.field);
+  }
   if (subnet) {
     link.subnet = subnet;
     link.subnetAt = subnetAt;
@@ -198,14 +238,22 @@ function readLink(r: YamlReader, item: Node | null, field: string, index: number
 }
 
 function readEndpoints(r: YamlReader, e: Entry): DraftEnd[] | undefined {
-  const items = r.seq(e.value, e.field, "a list of two endpoints, e.g. [vm1, vm2]");
+  const items = r.seq(e.value, e.field, "a list of endpoints, e.g. [vm1, vm2]");
   if (!items) return undefined;
-  if (items.length !== 2) {
-    r.error(e.value, e.field, `a link has exactly two endpoints, found ${items.length}`);
+  if (items.length < 2) {
+    r.error(
+      e.value,
+      e.field,
+      `a link has two endpoints (three or more make a segment), found ${items.length}`,
+    );
+    return undefined;
+  }
+  if (items.length > MAX_SEGMENT_PORTS) {
+    r.error(e.value, e.field, `${items.length} endpoints: a segment has at most ${MAX_SEGMENT_PORTS}`);
     return undefined;
   }
   const ends = items.map((item, i) => readEndpoint(r, item, child(e.field, i)));
-  return ends[0] && ends[1] ? (ends as DraftEnd[]) : undefined;
+  return ends.every((x) => x !== undefined) ? (ends as DraftEnd[]) : undefined;
 }
 
 /** `vm1`, `vm1:epair0a`, or `{node: vm1, iface: epair0a, address: 10.0.10.1/24}`. */
@@ -262,10 +310,10 @@ function setAddress(
 
 /** `addresses: [10.0.10.1, 10.0.10.2]`, one per endpoint in order; `~` leaves one to be assigned. */
 function readAddresses(r: YamlReader, e: Entry, ends: DraftEnd[]): void {
-  const items = r.seq(e.value, e.field, "a list of two addresses, e.g. [10.0.10.1, 10.0.10.2]");
+  const items = r.seq(e.value, e.field, "a list of addresses, one per endpoint, e.g. [10.0.10.1, 10.0.10.2]");
   if (!items) return;
-  if (items.length !== 2) {
-    r.error(e.value, e.field, `give one address per endpoint (2), found ${items.length}`);
+  if (items.length !== ends.length) {
+    r.error(e.value, e.field, `give one address per endpoint (${ends.length}), found ${items.length}`);
     return;
   }
   items.forEach((item, i) => {

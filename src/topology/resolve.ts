@@ -14,15 +14,22 @@
  *   refused and /31 is accepted as a point-to-point link (RFC 3021: both addresses are hosts);
  * - addresses lie inside their subnet, are not its network or broadcast address (except on /31),
  *   and differ between the two ends; a missing one is host 1 (first end) or 2 (second end);
- * - a static route's gateway lies on a subnet the node is connected to, and is not its own.
+ * - a static route's gateway lies on a subnet the node is connected to, and is not its own;
+ * - a segment (three or more endpoints, or `segment: NAME`) has a name no node or other segment
+ *   has (default `lan<n>`, n counting segments in file order), each node joins it once, its
+ *   subnet holds a host address per end; missing addresses are the lowest free hosts, in
+ *   endpoint order; an end's default interface is `epair<i>a` (the member's half of its epair);
+ * - hosts (`kind: host`): resolve-hosts.ts.
  */
 import type { SourcePos } from "../core/errors.js";
-import { formatIpv4, formatPrefix, type Ipv4, maskOf, type Prefix, prefixContains } from "../core/ip.js";
+import { formatIpv4, formatPrefix, type Ipv4, maskOf, type Prefix } from "../core/ip.js";
 import { defaultIfaceName } from "./defaults.js";
 import type { Diagnostics } from "./diag.js";
 import { MAX_LINKS, MAX_NODES } from "../core/limits.js";
-import type { Draft, DraftEnd, DraftLink } from "./draft.js";
-import type { LinkEnd, StaticRoute, TopoLink, TopoNode, Topology } from "./model.js";
+import { type Draft, type DraftLink, isSegment, linkEnds } from "./draft.js";
+import type { LinkEnd, StaticRoute, TopoLink, TopoNode, TopoSegment, Topology } from "./model.js";
+import { checkGateway, type Connected, resolveHost } from "./resolve-hosts.js";
+import { checkSegmentMacs, endAddressOk, nameSegments, segmentAddresses } from "./resolve-segments.js";
 import { routingSpecs } from "./protocols/index.js";
 import { checkLabSize } from "./size.js";
 import { didYouMean } from "./suggest.js";
@@ -50,26 +57,41 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     else declared.set(n.name, n.at);
   }
 
-  // Per link: names of both interfaces, the subnet once known, and whether the link is usable.
+  // Per link: names of its interfaces, the subnet once known, and whether the link is usable.
   const n = d.links.length;
-  const ifNames: [string, string][] = new Array(n);
+  const ifNames: string[][] = new Array(n);
+  const segmentNames = nameSegments(d, declared, diag);
   const subnets: (Prefix | undefined)[] = new Array(n).fill(undefined);
   const usable: boolean[] = new Array(n).fill(true);
   const usedIfaces = new Map<string, Map<string, SourcePos>>();
   const explicit: Block[] = [];
 
   d.links.forEach((link, i) => {
-    if (!declared.has(link.a.node) || !declared.has(link.b.node)) {
+    const ends = linkEnds(link);
+    const segment = isSegment(link);
+    if (!ends.every((e) => declared.has(e.node))) {
       usable[i] = false;
-      for (const end of [link.a, link.b])
+      for (const end of ends)
         if (!declared.has(end.node) && !d.nodesBroken)
           diag.error(`unknown node '${end.node}'${didYouMean(end.node, declared.keys())}`, end.at);
     }
-    if (link.a.node === link.b.node) {
+    if (!segment && link.a.node === link.b.node) {
       diag.error(`link from '${link.a.node}' to itself: a link joins two different nodes`, link.b.at);
       usable[i] = false;
     }
-    ifNames[i] = [claimIface(link, 0, usedIfaces, diag), claimIface(link, 1, usedIfaces, diag)];
+    const seen = new Set<string>();
+    ifNames[i] = ends.map((e, side) => {
+      if (segment && seen.has(e.node)) {
+        diag.error(
+          `'${e.node}' is on segment ${segmentNames.get(link)} twice: a node joins a segment once`,
+          e.at,
+        );
+        usable[i] = false;
+        return "";
+      }
+      seen.add(e.node);
+      return claimIface(link, side, usedIfaces, diag);
+    });
 
     const s = explicitSubnet(link, diag);
     if (s === null) usable[i] = false;
@@ -84,13 +106,30 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
   assignFromPool(d, subnets, usable, explicit, diag);
 
   const links: TopoLink[] = [];
+  const segments: TopoSegment[] = [];
   const ids = new Map<string, number>();
-  // Connected subnets, for checking static routes: only of the nodes that have some.
-  const connected = new Map<string, { subnet: Prefix; addr: Ipv4 }[]>();
-  for (const dn of d.nodes) if (dn.statics.length) connected.set(dn.name, []);
+  // Connected subnets, for checking static routes and finding gateways: of the nodes that need them.
+  const connected = new Map<string, Connected[]>();
+  for (const dn of d.nodes)
+    if (dn.statics.length || dn.kind === "host" || dn.gateway !== undefined) connected.set(dn.name, []);
   d.links.forEach((link, i) => {
     const subnet = subnets[i];
     if (!usable[i] || !subnet) return;
+    const props = {
+      delay: link.props.delay ?? d.linkDefaults.delay,
+      bandwidth: link.props.bandwidth ?? d.linkDefaults.bandwidth,
+      loss: link.props.loss ?? d.linkDefaults.loss,
+      queue: link.props.queue ?? d.linkDefaults.queue,
+    };
+    if (isSegment(link)) {
+      const addrs = segmentAddresses(link, subnet, diag);
+      if (!addrs || !checkSegmentMacs(link, ifNames[i]!, diag)) return;
+      const ends = linkEnds(link).map((e, k) => ({ node: e.node, iface: ifNames[i]![k]!, addr: addrs[k]! }));
+      const id = segmentNames.get(link)!;
+      segments.push({ id, ends, subnet: subnet.addr, len: subnet.len, ...props });
+      for (const e of ends) connected.get(e.node)?.push({ subnet, addr: e.addr, on: id, peers: ends });
+      return;
+    }
     const addrs = assignAddresses(link, subnet, diag);
     if (!addrs) return;
     const a: LinkEnd = { node: link.a.node, iface: ifNames[i]![0], addr: addrs[0] };
@@ -105,31 +144,23 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
       b,
       subnet: subnet.addr,
       len: subnet.len,
-      delay: link.props.delay ?? d.linkDefaults.delay,
-      bandwidth: link.props.bandwidth ?? d.linkDefaults.bandwidth,
-      loss: link.props.loss ?? d.linkDefaults.loss,
-      queue: link.props.queue ?? d.linkDefaults.queue,
+      ...props,
     });
-    connected.get(a.node)?.push({ subnet, addr: a.addr });
-    connected.get(b.node)?.push({ subnet, addr: b.addr });
+    const id = links[links.length - 1]!.id;
+    connected.get(a.node)?.push({ subnet, addr: a.addr, on: id, peers: [a, b] });
+    connected.get(b.node)?.push({ subnet, addr: b.addr, on: id, peers: [a, b] });
   });
+  const hosts = new Set(d.nodes.filter((dn) => dn.kind === "host").map((dn) => dn.name));
 
   const nodes: TopoNode[] = d.nodes.map((dn) => {
     const statics: StaticRoute[] = [];
     const mine = connected.get(dn.name) ?? [];
     for (const s of dn.statics) {
-      const gw = formatIpv4(s.gateway);
-      if (mine.some((c) => c.addr === s.gateway)) {
-        diag.error(`gateway ${gw} is ${dn.name}'s own address: use a neighbour's address`, s.at);
-      } else if (!mine.some((c) => prefixContains(c.subnet, s.gateway))) {
-        const list = mine.slice(0, 6).map((c) => formatPrefix(c.subnet));
-        const more = mine.length > 6 ? ", …" : "";
-        const on = mine.length ? `connected: ${list.join(", ")}${more}` : `${dn.name} has no links`;
-        diag.error(`gateway ${gw} is not on a subnet connected to ${dn.name} (${on})`, s.at);
-      }
+      checkGateway(dn.name, s.gateway, mine, s.at, diag);
       statics.push({ dest: s.dest.addr, len: s.dest.len, gateway: s.gateway });
     }
     const node: TopoNode = { name: dn.name, routing: dn.routing ?? d.routing, statics };
+    resolveHost(dn, node, mine, hosts, diag);
     if (dn.position) node.position = dn.position;
     const notes = [...(dn.notes ?? [])];
     for (const p of routingSpecs())
@@ -141,18 +172,21 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
   });
 
   diag.throwIfAny();
-  return { name: d.name, source: d.file, nodes, links, rip: d.rip, notes: d.notes };
+  const topo: Topology = { name: d.name, source: d.file, nodes, links, rip: d.rip, notes: d.notes };
+  if (segments.length) topo.segments = segments;
+  return topo;
 }
 
 /** Names one end's interface (written or default) and checks it is new on its node. */
 function claimIface(
   link: DraftLink,
-  side: 0 | 1,
+  side: number,
   used: Map<string, Map<string, SourcePos>>,
   diag: Diagnostics,
 ): string {
-  const end = side === 0 ? link.a : link.b;
-  const name = end.iface ?? defaultIfaceName(link.index, side);
+  const end = linkEnds(link)[side]!;
+  // On a segment every member holds the `a` half of its own epair (the bridge holds the `b`s).
+  const name = end.iface ?? defaultIfaceName(link.index, isSegment(link) ? 0 : side === 0 ? 0 : 1);
   const at = end.ifaceAt ?? end.at;
   if (end.iface !== undefined) {
     const c = checkIfaceName(end.iface);
@@ -181,17 +215,17 @@ function explicitSubnet(
   link: DraftLink,
   diag: Diagnostics,
 ): { prefix: Prefix; at: SourcePos } | undefined | null {
-  const { a, b } = link;
+  const ends = linkEnds(link);
   let subnet = link.subnet;
   let at = link.subnetAt ?? link.at;
   if (!subnet) {
-    const withLen = [a, b].find((e) => e.addrLen !== undefined && e.addr !== undefined);
+    const withLen = ends.find((e) => e.addrLen !== undefined && e.addr !== undefined);
     if (withLen) {
       const len = withLen.addrLen!;
       subnet = { addr: (withLen.addr! & maskOf(len)) >>> 0, len };
       at = withLen.addrAt ?? withLen.at;
     } else {
-      const bare = [a, b].find((e) => e.addr !== undefined);
+      const bare = ends.find((e) => e.addr !== undefined);
       if (bare) {
         const t = formatIpv4(bare.addr!);
         diag.error(
@@ -210,8 +244,16 @@ function explicitSubnet(
     );
     return null;
   }
+  const hostRoom = subnet.len === 31 ? 2 : 2 ** (32 - subnet.len) - 2;
+  if (ends.length > hostRoom) {
+    diag.error(
+      `subnet ${formatPrefix(subnet)} has ${hostRoom} host addresses, too few for ${ends.length} endpoints`,
+      at,
+    );
+    return null;
+  }
   let ok = true;
-  for (const e of [a, b]) {
+  for (const e of ends) {
     if (e.addrLen !== undefined && e.addrLen !== subnet.len) {
       diag.error(
         `address ${formatIpv4(e.addr!)}/${e.addrLen} does not match the link's subnet ${formatPrefix(subnet)}`,
@@ -288,30 +330,11 @@ function assignFromPool(
 
 /** Checks the written addresses of a link and fills in the missing ones. */
 function assignAddresses(link: DraftLink, subnet: Prefix, diag: Diagnostics): [Ipv4, Ipv4] | undefined {
-  const p2p = subnet.len === 31;
-  const net = subnet.addr;
-  const bcast = net + 2 ** (32 - subnet.len) - 1;
-  const first = p2p ? net : net + 1;
+  const first = subnet.len === 31 ? subnet.addr : subnet.addr + 1;
   const second = first + 1;
-  let ok = true;
-  const check = (e: DraftEnd): void => {
-    if (e.addr === undefined) return;
-    const at = e.addrAt ?? e.at;
-    const t = formatIpv4(e.addr);
-    if (!prefixContains(subnet, e.addr)) {
-      diag.error(`address ${t} is outside the link's subnet ${formatPrefix(subnet)}`, at);
-      ok = false;
-    } else if (!p2p && e.addr === net) {
-      diag.error(`address ${t} is the network address of ${formatPrefix(subnet)}, not a host address`, at);
-      ok = false;
-    } else if (!p2p && e.addr === bcast) {
-      diag.error(`address ${t} is the broadcast address of ${formatPrefix(subnet)}, not a host address`, at);
-      ok = false;
-    }
-  };
-  check(link.a);
-  check(link.b);
-  if (!ok) return undefined;
+  const okA = endAddressOk(link.a, subnet, diag);
+  const okB = endAddressOk(link.b, subnet, diag);
+  if (!okA || !okB) return undefined;
   const { a, b } = link;
   if (a.addr !== undefined && a.addr === b.addr) {
     diag.error(`both ends of the link have address ${formatIpv4(a.addr)}`, b.addrAt ?? b.at);
@@ -323,7 +346,11 @@ function assignAddresses(link: DraftLink, subnet: Prefix, diag: Diagnostics): [I
 }
 
 function linkName(l: DraftLink): string {
-  return `${l.a.node}–${l.b.node}`;
+  return isSegment(l)
+    ? `segment ${linkEnds(l)
+        .map((e) => e.node)
+        .join("–")}`
+    : `${l.a.node}–${l.b.node}`;
 }
 
 /** `line 7` / `line 7, col 3` for cross-references inside a message. */

@@ -135,7 +135,8 @@ checks:
     ["a delay as a list", "delay: 1ms", "delay: [1ms]"],
     ["a position as text", "position: {x: 1, y: 2}", "position: here"],
     ["a position of three numbers", "position: {x: 1, y: 2}", "position: [1, 2, 3]"],
-    ["three endpoints", "address: 10.0.0.1/30}, vm2]", "address: 10.0.0.1/30}, vm2, vm1]"],
+    ["one endpoint", "address: 10.0.0.1/30}, vm2]", "address: 10.0.0.1/30}]"],
+    ["an unknown node kind", "vm1: {position", "vm1: {kind: switch, position"],
     [
       "a link without endpoints",
       "  - endpoints: [{node: vm1, address: 10.0.0.1/30}, vm2]",

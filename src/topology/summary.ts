@@ -6,7 +6,7 @@
  */
 import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { formatDuration } from "../core/time.js";
-import type { TopoLink, Topology } from "./model.js";
+import type { TopoLink, TopoSegment, Topology } from "./model.js";
 import { routingSpecs, STATIC_ROUTING } from "./protocols/index.js";
 
 const MAX_LINK_ROWS = 40;
@@ -16,7 +16,13 @@ const MAX_NODE_NAMES = 24;
 export function summarizeTopology(t: Topology): string {
   const out: string[] = [];
   const src = t.source ? ` (${t.source})` : "";
-  out.push(`topology ${t.name}${src}: ${plural(t.nodes.length, "node")}, ${plural(t.links.length, "link")}`);
+  const segments = t.segments ?? [];
+  const hosts = t.nodes.filter((n) => n.kind === "host");
+  const ofHosts = hosts.length ? ` (${plural(hosts.length, "host")})` : "";
+  const ofSegments = segments.length ? `, ${plural(segments.length, "segment")}` : "";
+  out.push(
+    `topology ${t.name}${src}: ${plural(t.nodes.length, "node")}${ofHosts}, ${plural(t.links.length, "link")}${ofSegments}`,
+  );
 
   const names = t.nodes.slice(0, MAX_NODE_NAMES).map((n) => n.name);
   const moreNodes = t.nodes.length > MAX_NODE_NAMES ? ` … and ${t.nodes.length - MAX_NODE_NAMES} more` : "";
@@ -58,6 +64,14 @@ export function summarizeTopology(t: Topology): string {
     if (shown.length < t.links.length) out.push(`… and ${t.links.length - shown.length} more links`);
   }
 
+  out.push(...segmentRows(segments));
+  if (hosts.length) {
+    const shown = hosts.slice(0, MAX_NODE_NAMES);
+    const via = shown.map((h) => `${h.name} via ${h.gateway === undefined ? "none" : formatIpv4(h.gateway)}`);
+    const more = hosts.length > shown.length ? ` … and ${hosts.length - shown.length} more` : "";
+    out.push("", `hosts (no forwarding, no routing daemon; default gateway): ${via.join(", ")}${more}`);
+  }
+
   // Node notes are grouped by text: twenty leaves of one kind make one line, not twenty.
   const byNote = new Map<string, string[]>();
   for (const n of t.nodes)
@@ -76,7 +90,21 @@ export function summarizeTopology(t: Topology): string {
   return `${out.join("\n")}\n`;
 }
 
-function propsText(l: TopoLink): string {
+/** One row per segment: its stations with their addresses, and its subnet. */
+function segmentRows(segments: readonly TopoSegment[]): string[] {
+  if (!segments.length) return [];
+  const rows = [["segment", "subnet", "stations"]];
+  for (const s of segments.slice(0, MAX_LINK_ROWS)) {
+    const ends = s.ends.slice(0, 8).map((e) => `${e.node}:${e.iface} ${formatIpv4(e.addr)}`);
+    const more = s.ends.length > ends.length ? ` … and ${s.ends.length - ends.length} more` : "";
+    rows.push([s.id, formatPrefix({ addr: s.subnet, len: s.len }), `${ends.join(", ")}${more}`]);
+  }
+  const more =
+    segments.length > MAX_LINK_ROWS ? [`… and ${segments.length - MAX_LINK_ROWS} more segments`] : [];
+  return ["", ...table(rows), ...more];
+}
+
+function propsText(l: TopoLink | TopoSegment): string {
   const bw = l.bandwidth === 0 ? "unlimited" : rate(l.bandwidth);
   return `delay ${formatDuration(l.delay)}, bandwidth ${bw}, loss ${+(l.loss * 100).toFixed(4)}%, queue ${l.queue}`;
 }

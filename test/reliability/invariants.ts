@@ -196,9 +196,13 @@ export class Ledger {
     this.lastHop = null;
     // Every frame is Ethernet II from the sending interface's MAC, carrying IPv4 with a good
     // header checksum or a well-formed ARP request (broadcast) or reply (unicast).
-    const end = link.a.mac.every((b, k) => b === frame[6 + k]) ? link.a : link.b;
-    if (!end.mac.every((b, k) => b === frame[6 + k]))
-      this.fail(`frame on ${link.id} from a MAC of neither end`);
+    // A segment's switch passes frames on with their sender's MAC: from its port, any station's.
+    const sw = link.b.node.bridge;
+    const senders = sw === null ? [link.a, link.b] : [link.a, ...sw.ports.map((p) => p.peer!)];
+    if (!senders.some((end) => end.mac.every((b, k) => b === frame[6 + k])))
+      this.fail(
+        `frame on ${link.id} from a MAC of neither end${sw === null ? "" : " nor a station of its segment"}`,
+      );
     const type = ethernetType(frame);
     const payload = frame.subarray(14);
     if (type === ETHERTYPE_IPV4) {
@@ -263,7 +267,8 @@ export class Ledger {
     let opackets = 0;
     let nodeDelivered = 0;
     let nodeDropped = 0;
-    for (const n of net.nodes) {
+    // Segments' switches send and drop frames too (their nodes are not in net.nodes).
+    for (const n of [...net.nodes, ...[...net.bridges.values()].map((b) => b.node)]) {
       nodeDelivered += n.delivered;
       nodeDropped += n.dropped;
       // lo0 counts what a node sends itself (as FreeBSD's if_simloop does): never a hop.
@@ -301,7 +306,13 @@ export function checkArpCaches(net: Network): string[] {
         const at = `${n.name} ${i.name} ${formatIpv4(e.ip)}`;
         if (e.hold !== null) v.push(`${at} still holds packet ${e.hold.id}`);
         if (!e.valid) continue;
-        const owner = e.permanent ? i : i.peer;
+        // On a segment the neighbour is any station on the switch, not the switch's port.
+        const sw = i.peer?.node.bridge ?? null;
+        const owner = e.permanent
+          ? i
+          : sw === null
+            ? i.peer
+            : (sw.ports.map((p) => p.peer!).find((x) => x.addr === e.ip) ?? null);
         if (owner === null || owner.addr !== e.ip) v.push(`${at}: no interface on the link has that address`);
         else if (!same(e.mac, owner.mac))
           v.push(`${at}: cached MAC is not ${owner.node.name} ${owner.name}'s`);

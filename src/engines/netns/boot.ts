@@ -12,6 +12,7 @@ import { formatIpv4, formatPrefix } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
 import { protocolDaemonConf, zebraConf } from "../../topology/frr-config.js";
 import type { Topology } from "../../topology/model.js";
+import { bridgePortLines, startBridge } from "./bridges.js";
 import { Launcher, launchDaemon } from "./daemons.js";
 import { cidr, type LabPlan, type PlannedNode } from "./plan.js";
 import { killRecorded, type StateFile } from "./state.js";
@@ -50,6 +51,7 @@ export async function createNamespaces(plan: LabPlan, topo: Topology): Promise<v
     writeFileSync(join(etc, "resolv.conf"), "");
   }
   const lines = plan.nodes.map((n) => `netns add ${n.netns}`);
+  lines.push(...plan.bridges.map((b) => `netns add ${b.netns}`));
   for (const l of topo.links) {
     const a = plannedIface(plan, l.a.node, l.a.iface);
     const b = plannedIface(plan, l.b.node, l.b.iface);
@@ -59,7 +61,9 @@ export async function createNamespaces(plan: LabPlan, topo: Topology): Promise<v
       `link add ${a.kname} up netns ${nsA} address ${a.mac} type veth peer name ${b.kname} netns ${nsB} address ${b.mac}`,
     );
   }
+  lines.push(...bridgePortLines(plan));
   await ipBatch(lines);
+  await pool(plan.bridges, 4, startBridge);
 }
 
 function staticRouteLine(s: { dest: number; len: number; gateway: number }): string {
@@ -74,7 +78,11 @@ function staticRouteLine(s: { dest: number; len: number; gateway: number }): str
  * subscribed, so the dump and the monitor's lines leave no gap.
  */
 export function startNodeBatch(n: PlannedNode, topo: Topology): ChildProcess {
-  const lines = [`netns exec ${n.netns} sysctl -q -w ${SYSCTLS.join(" ")}`, "link set lo up"];
+  // A host forwards nothing (FreeBSD's net.inet.ip.forwarding=0 on the simulator).
+  const sysctls = n.host
+    ? SYSCTLS.map((s) => (s === "net.ipv4.ip_forward=1" ? "net.ipv4.ip_forward=0" : s))
+    : SYSCTLS;
+  const lines = [`netns exec ${n.netns} sysctl -q -w ${sysctls.join(" ")}`, "link set lo up"];
   for (const i of n.ifaces) lines.push(`addr add ${cidr(i)} dev ${i.kname}`, `link set ${i.kname} up`);
   for (const s of topo.nodes.find((x) => x.name === n.name)!.statics) lines.push(staticRouteLine(s));
   // Link lines too: IPv4 flushes the routes of an interface set down without a netlink notice

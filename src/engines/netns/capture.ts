@@ -111,8 +111,8 @@ export class LinkCaptures {
     for (const n of this.sink.plan.nodes)
       for (const i of n.ifaces) {
         if (i.link.a.node !== n.name || i.link.a.iface !== i.name) continue;
-        const far = this.sink.plan.byName.get(i.link.b.node)!;
-        waits.push(this.capture(n.netns, n.name, i, far.name));
+        // The far end: a node, or a segment's bridge (its name, as the simulator's hops say).
+        waits.push(this.capture(n.netns, n.name, i, i.link.b.node));
       }
     await Promise.all(waits);
   }
@@ -188,12 +188,13 @@ export class LinkCaptures {
     s.emit({ kind: "hop", t, packet, user, cls, from, to, link, duration, size: ip.length, summary });
     const dst = ((ip[16]! << 24) | (ip[17]! << 16) | (ip[18]! << 8) | ip[19]!) >>> 0;
     const src = ((ip[12]! << 24) | (ip[13]! << 16) | (ip[14]! << 8) | ip[15]!) >>> 0;
-    const mine = this.addrs.get(to)!.has(dst);
+    // `to` or `from` may be a segment's bridge, which owns no address and delivers nothing.
+    const mine = this.addrs.get(to)?.has(dst) ?? false;
     const group = dst >>> 28 === 14;
     if (mine || (group && this.routers.has(to)))
       s.emit({ kind: "deliver", t: t + duration, packet, user, cls, node: to, summary });
     // The sender of an ICMP error is where the quoted packet died: the first hop of the error.
-    if (icmpError && this.addrs.get(from)!.has(src)) {
+    if (icmpError && this.addrs.get(from)?.has(src)) {
       const type = ip[ihl]!;
       const code = ip[ihl + 1]!;
       const reason: DropReason =

@@ -44,7 +44,7 @@ export class Links {
   private readonly states = new Map<string, LinkState>();
 
   constructor(private readonly d: LinksDeps) {
-    for (const l of d.topology.links)
+    for (const l of d.plan.links)
       this.states.set(l.id, { up: true, silent: false, delay: l.delay, loss: l.loss });
   }
 
@@ -53,9 +53,11 @@ export class Links {
   }
 
   find(a: string, b: string): TopoLink {
-    this.d.checkNode(a);
-    this.d.checkNode(b);
-    const l = this.d.topology.links.find(
+    // A segment's name stands for its bridge: `link down r1 lan1` is r1's port.
+    const segment = (n: string) => this.d.plan.bridges.some((x) => x.name === n);
+    if (!segment(a)) this.d.checkNode(a);
+    if (!segment(b)) this.d.checkNode(b);
+    const l = this.d.plan.links.find(
       (x) => (x.a.node === a && x.b.node === b) || (x.a.node === b && x.b.node === a),
     );
     if (!l) throw new LabError(`no link between ${a} and ${b}`, { field: "link" }, "not-found");
@@ -64,7 +66,7 @@ export class Links {
 
   info(): LinkInfo[] {
     const netem = this.d.netem();
-    return this.d.topology.links.map((l) => {
+    return this.d.plan.links.map((l) => {
       const s = this.state(l.id);
       return {
         id: l.id,
@@ -81,14 +83,17 @@ export class Links {
   }
 
   /** The qdisc of one end: the link's delay and loss, or drop everything (`silent`). */
-  shapeEnd(n: PlannedNode, kname: string, linkId: string, silent: boolean): Promise<void> {
+  shapeEnd(n: { netns: string }, kname: string, linkId: string, silent: boolean): Promise<void> {
     return this.d.shaping.apply(n.netns, kname, this.state(linkId), silent);
   }
 
-  private ends(l: TopoLink) {
+  /** Both ends: a node's interface, or a bridge's port (`node` null, its namespace the bridge's). */
+  private ends(l: TopoLink): { node: PlannedNode | null; netns: string; kname: string }[] {
     return [l.a, l.b].map((e) => {
-      const node = this.d.plan.byName.get(e.node)!;
-      return { node, i: node.ifaces.find((x) => x.name === e.iface)! };
+      const node = this.d.plan.byName.get(e.node);
+      if (node) return { node, netns: node.netns, kname: node.ifaces.find((x) => x.name === e.iface)!.kname };
+      const bridge = this.d.plan.bridges.find((x) => x.name === e.node)!;
+      return { node: null, netns: bridge.netns, kname: e.iface };
     });
   }
 
@@ -105,16 +110,16 @@ export class Links {
     else s.up = false;
     this.d.enqueue(async () => {
       for (const e of ends) {
-        if (silent) await this.shapeEnd(e.node, e.i.kname, l.id, true);
+        if (silent) await this.shapeEnd(e, e.kname, l.id, true);
         else {
-          if (up && wasSilent) await this.shapeEnd(e.node, e.i.kname, l.id, false);
+          if (up && wasSilent) await this.shapeEnd(e, e.kname, l.id, false);
           // A router that is down keeps its interfaces down, and so does `ifconfig IF down`.
-          const raise = up && this.d.mayRaise(e.node.name, e.i.kname);
-          await runOk("ip", ["-n", e.node.netns, "link", "set", e.i.kname, raise ? "up" : "down"]);
+          const raise = up && (e.node === null || this.d.mayRaise(e.node.name, e.kname));
+          await runOk("ip", ["-n", e.netns, "link", "set", e.kname, raise ? "up" : "down"]);
         }
       }
       // The tables as the kernel has them now, before anyone waits on "converged".
-      for (const e of ends) await this.d.resync(e.node.name);
+      for (const e of ends) if (e.node) await this.d.resync(e.node.name);
     });
     const state = up ? "up" : "down";
     this.d.emit({ kind: "link", t: this.d.now(), link: l.id, a: l.a.node, b: l.b.node, state, silent });
@@ -140,7 +145,7 @@ export class Links {
     this.d.enqueue(async () => {
       // A silent cut keeps its drop-everything qdisc; the new values apply when it heals.
       if (s.silent) return;
-      for (const e of ends) await this.shapeEnd(e.node, e.i.kname, l.id, false);
+      for (const e of ends) await this.shapeEnd(e, e.kname, l.id, false);
     });
     const info = { id: l.id, a: l.a.node, b: l.b.node, up: s.up, silent: s.silent };
     this.d.emit(shapeEvent(this.d.now(), info, shape));

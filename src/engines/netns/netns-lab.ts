@@ -186,10 +186,10 @@ export class NetnsLab implements Lab {
     const nodes = this.plan.nodes;
     this.t0 = performance.now();
     // Recorded before creation, so a crash half-way is still cleaned up by the next start.
-    this.state.state.namespaces = nodes.map((n) => n.netns);
+    this.state.state.namespaces = [...nodes, ...this.plan.bridges].map((n) => n.netns);
     this.state.save();
     await this.phase("namespaces", () => createNamespaces(this.plan, this.topology));
-    const wantsShaping = this.topology.links.some((l) => l.delay > 0 || l.loss > 0);
+    const wantsShaping = this.plan.links.some((l) => l.delay > 0 || l.loss > 0);
     // Asked once, alongside the rest of the boot: setLinkShape must know synchronously whether
     // delay and loss can be changed later, even when the file sets none.
     const netem = this.shaping.hasNetem().then((ok) => {
@@ -212,9 +212,16 @@ export class NetnsLab implements Lab {
           for (const i of n.ifaces)
             if (i.link.delay > 0 || i.link.loss > 0) await this.links_.shapeEnd(n, i.kname, i.link.id, false);
         }),
-      );
+      ).then(() => this.shapeBridgePorts());
     await this.phase("daemons", () => pool(nodes, 8, (n) => this.daemons.start(n)));
     this.timings.total = performance.now() - this.t0;
+  }
+
+  /** A segment's delay and loss on its bridge's ports too: a frame crosses two cables, as on the simulator. */
+  private async shapeBridgePorts(): Promise<void> {
+    for (const b of this.plan.bridges)
+      for (const l of b.ports)
+        if (l.delay > 0 || l.loss > 0) await this.links_.shapeEnd(b, l.b.iface, l.id, false);
   }
 
   private async startCaptures(): Promise<void> {
@@ -470,8 +477,10 @@ export class NetnsLab implements Lab {
         await installStatics(this.topology, n);
       }
       await this.tables.resync(node);
-      for (const i of n.ifaces)
-        await this.tables.resync(i.link.a.node === node ? i.link.b.node : i.link.a.node);
+      for (const i of n.ifaces) {
+        const far = i.link.a.node === node ? i.link.b.node : i.link.a.node;
+        if (this.plan.byName.has(far)) await this.tables.resync(far); // not a segment's bridge
+      }
     });
     this.emit({ kind: "node", t: this.now(), node, state: up ? "up" : "down" });
   }

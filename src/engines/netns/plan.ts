@@ -10,6 +10,7 @@ import { LabError } from "../../core/errors.js";
 import { formatIpv4, type Ipv4, maskOf } from "../../core/ip.js";
 import { etherAddress } from "../../shell/cmd/netstat.js";
 import { kernelIfaceName } from "../../topology/frr-config.js";
+import { segmentPorts } from "../../topology/index.js";
 import type { Topology, TopoLink } from "../../topology/model.js";
 
 /** A lab prefix: short, so namespace names stay readable; letters, digits and '-'. */
@@ -34,13 +35,26 @@ export interface PlannedNode {
   name: string;
   netns: string;
   routing: string;
+  /** A host (topology `kind: host`): forwarding off. */
+  host: boolean;
   ifaces: PlannedIface[];
+}
+
+/** A segment: a Linux bridge `br0` in a namespace of its own, one veth port per station. */
+export interface PlannedBridge {
+  name: string;
+  netns: string;
+  /** The port links (station end `a`, bridge end `b`), in endpoint order. */
+  ports: TopoLink[];
 }
 
 export interface LabPlan {
   prefix: string;
   nodes: PlannedNode[];
   byName: Map<string, PlannedNode>;
+  bridges: PlannedBridge[];
+  /** Every link as the kernel has it: the topology's, then the segments' port links. */
+  links: TopoLink[];
   /** Which node owns an address (for events and next hops). */
   ownerOf: Map<Ipv4, string>;
   hostsFile: string;
@@ -64,13 +78,27 @@ export function planLab(topo: Topology, prefix: string): LabPlan {
   const byName = new Map<string, PlannedNode>();
   for (const n of topo.nodes) {
     if (!NODE_RE.test(n.name)) throw new LabError(`bad node name '${n.name}'`, { field: "nodes" });
-    const p: PlannedNode = { name: n.name, netns: `${prefix}-${n.name}`, routing: n.routing, ifaces: [] };
+    const p: PlannedNode = {
+      name: n.name,
+      netns: `${prefix}-${n.name}`,
+      routing: n.routing,
+      host: n.kind === "host",
+      ifaces: [],
+    };
     nodes.push(p);
     byName.set(n.name, p);
   }
   const ownerOf = new Map<Ipv4, string>();
-  for (const l of topo.links) {
+  const bridges = (topo.segments ?? []).map((s) => ({
+    name: s.id,
+    netns: `${prefix}-${s.id}`,
+    ports: segmentPorts(s),
+  }));
+  const segmentNames = new Set(bridges.map((b) => b.name));
+  const links = [...topo.links, ...bridges.flatMap((b) => b.ports)];
+  for (const l of links) {
     for (const end of [l.a, l.b]) {
+      if (segmentNames.has(end.node)) continue; // the bridge's port (bridges.ts)
       const node = byName.get(end.node);
       if (!node) throw new LabError(`link ${l.id}: unknown node '${end.node}'`, { field: "links" });
       const kname = kernelIfaceName(end.iface);
@@ -94,7 +122,7 @@ export function planLab(topo: Topology, prefix: string): LabPlan {
       if (!ownerOf.has(end.addr)) ownerOf.set(end.addr, end.node);
     }
   }
-  return { prefix, nodes, byName, ownerOf, hostsFile: hostsFile(nodes) };
+  return { prefix, nodes, byName, bridges, links, ownerOf, hostsFile: hostsFile(nodes) };
 }
 
 /**

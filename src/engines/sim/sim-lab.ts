@@ -135,8 +135,9 @@ export class SimLab implements Lab {
   findLink(a: string, b: string): Link {
     const byId = this.net.linkById.get(a);
     if (byId && b === "") return byId;
-    this.node(a);
-    this.node(b);
+    // A segment's port is the link between a station and the segment (`link down r1 lan1`).
+    if (!this.net.bridges.has(a)) this.node(a);
+    if (!this.net.bridges.has(b)) this.node(b);
     const l = this.net.links.find(
       (x) => (x.a.node.name === a && x.b.node.name === b) || (x.a.node.name === b && x.b.node.name === a),
     );
