@@ -103,12 +103,12 @@ class SlotRoute implements Route {
     return FLAG_NAMES.list[this.cols.flags[this.slot]!]!;
   }
   get use(): number {
-    return this.hot.get(this.slot)?.use ?? this.cols.use[this.slot]!;
+    return this.hot.get(this.slot)?.use ?? this.cols.useOf(this.slot);
   }
   set use(v: number) {
     const h = this.hot.get(this.slot);
     if (h !== undefined) h.use = v;
-    else this.cols.use[this.slot] = v;
+    else this.cols.setUse(this.slot, v);
   }
 }
 
@@ -136,7 +136,7 @@ function checkFits(iface: number, metric: number): void {
 }
 
 export class Fib {
-  private readonly store = new FibStore();
+  private readonly store: FibStore;
   /** Prefix lengths that hold at least one entry, longest first. */
   private lens: number[] = [];
   private masks: number[] = [];
@@ -153,6 +153,11 @@ export class Fib {
   private cache = new Map<number, HotRoute>();
   /** The cache's routes by slot (several destinations share one). */
   private readonly hot = new Map<number, HotRoute>();
+
+  /** `capacityHint`: how many routes the FIB will most likely hold (its columns' size; core/capacity). */
+  constructor(capacityHint: () => number = () => 0) {
+    this.store = new FibStore(capacityHint);
+  }
 
   /** Active routes. */
   get size(): number {
@@ -180,7 +185,7 @@ export class Fib {
             c.metric[s]!,
             SOURCE_NAMES.list[c.source[s]!]!,
             FLAG_NAMES.list[c.flags[s]!]!,
-            c.use[s]!,
+            c.useOf(s),
             s,
           );
           this.hot.set(s, r);
@@ -224,7 +229,7 @@ export class Fib {
     if (s < 0) {
       s = store.add(dest, len);
       this.write(s, source, gateway, iface, metric, flags);
-      store.cols.use[s] = use;
+      store.cols.setUse(s, use);
       this.dropCache();
       if (store.perLen[len] === 1) this.refreshLens();
       this.onChange?.("add", this.view(s), undefined);
@@ -304,8 +309,8 @@ export class Fib {
   /** Empties the lookup cache, its routes' use counts back into the columns. */
   private dropCache(): void {
     if (this.hot.size > 0) {
-      const use = this.store.cols.use;
-      for (const h of this.hot.values()) use[h.slot] = h.use;
+      const c = this.store.cols;
+      for (const h of this.hot.values()) c.setUse(h.slot, h.use);
       this.hot.clear();
     }
     this.cache.clear();
@@ -340,7 +345,7 @@ export class Fib {
     this.write(s, r.source, r.gateway, r.iface, r.metric, r.flags);
     const h = this.hot.get(s);
     if (h !== undefined) h.use = r.use;
-    else this.store.cols.use[s] = r.use;
+    else this.store.cols.setUse(s, r.use);
   }
 
   /** Makes the most preferred candidate of slot `s`'s prefix active; reports a change from `old`. */
