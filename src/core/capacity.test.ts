@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grownCapacity, MIN_CAPACITY } from "./capacity.js";
+import { ColumnBlock, grownCapacity, MIN_CAPACITY } from "./capacity.js";
 
 describe("grownCapacity", () => {
   it("doubles up to the hint and stops there exactly", () => {
@@ -27,5 +27,33 @@ describe("grownCapacity", () => {
       [0, 1, 0],
     ] as const)
       expect(grownCapacity(cap, needed, hint)).toBeGreaterThanOrEqual(needed);
+  });
+});
+
+describe("ColumnBlock", () => {
+  it("carves aligned columns of one buffer that do not overlap", () => {
+    const b = new ColumnBlock(5, 8 + 4 + 2 + 1);
+    const f = b.f64();
+    const u = b.u32();
+    const h = b.u16();
+    const c = b.u8();
+    f.fill(-1);
+    u.fill(0xffffffff);
+    h.fill(0xffff);
+    c.fill(7);
+    expect([f.length, u.length, h.length, c.length]).toEqual([5, 5, 5, 5]);
+    expect([...f]).toEqual([-1, -1, -1, -1, -1]);
+    expect([...u]).toEqual(Array(5).fill(0xffffffff));
+    expect([...c]).toEqual([7, 7, 7, 7, 7]);
+    expect(b.buffer.byteLength).toBe(75);
+  });
+
+  it("refuses a wide column after narrow ones, and more columns than its slot holds", () => {
+    const odd = new ColumnBlock(3, 1 + 4);
+    odd.u8();
+    expect(() => odd.u32()).toThrow(/taken after narrower/);
+    const full = new ColumnBlock(4, 4);
+    full.u32();
+    expect(() => full.u8()).toThrow(/more columns/);
   });
 });

@@ -11,7 +11,7 @@
  * Sources and flags are small codes into lists kept once for the process (the program's own
  * names: "local", "connected", "static", the routing protocols', and the few flag strings).
  */
-import { grownCapacity, MIN_CAPACITY } from "../core/capacity.js";
+import { ColumnBlock, grownCapacity, MIN_CAPACITY } from "../core/capacity.js";
 import { routingNames } from "../topology/protocols/index.js";
 
 /** Names interned as codes, process-wide: a few sources and flag strings, never user input. */
@@ -59,13 +59,15 @@ export class FibColumns {
   private use: Float64Array | null = null;
 
   constructor(readonly capacity: number) {
-    this.dest = new Uint32Array(capacity);
-    this.len = new Uint8Array(capacity);
-    this.gateway = new Uint32Array(capacity);
-    this.iface = new Uint16Array(capacity);
-    this.metric = new Uint16Array(capacity);
-    this.source = new Uint8Array(capacity).fill(FREE);
-    this.flags = new Uint8Array(capacity);
+    // One buffer, widest columns first (core/capacity ColumnBlock): 15 B a slot.
+    const b = new ColumnBlock(capacity, 15);
+    this.dest = b.u32();
+    this.gateway = b.u32();
+    this.iface = b.u16();
+    this.metric = b.u16();
+    this.len = b.u8();
+    this.source = b.u8().fill(FREE);
+    this.flags = b.u8();
   }
 
   /** Packets sent with slot `s`'s route. */
