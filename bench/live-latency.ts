@@ -47,12 +47,37 @@ function topologyFile(name: string): string {
   return file;
 }
 
-async function startServer(file: string): Promise<{ child: ChildProcess; url: string; bootMs: number }> {
+/** The server's own event-loop delays (bench/probes/loop-delay.cjs), in ms. */
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+async function startServer(
+  file: string,
+  loopDelayFile: string,
+): Promise<{ child: ChildProcess; url: string; bootMs: number }> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [join(REPO, "bin", "routelab.js"), "up", file, "--http", "0", "--no-ssh", "--log-level", "silent"],
-    { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] },
+    [
+      "--require",
+      join(REPO, "bench", "probes", "loop-delay.cjs"),
+      join(REPO, "bin", "routelab.js"),
+      "up",
+      file,
+      "--http",
+      "0",
+      "--no-ssh",
+      "--log-level",
+      "silent",
+    ],
+    {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ROUTELAB_LOOP_DELAY_FILE: loopDelayFile },
+    },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
@@ -115,10 +140,15 @@ interface Run {
   rssMiB: number;
   load: number;
   bootS: number;
+  /** The server's own event-loop delays over the window, when its probe reported them. */
+  loop?: LoopDelay;
 }
 
 async function runOnce(file: string): Promise<Run> {
-  const { child, url, bootMs } = await startServer(file);
+  const loopDelayFile = join(mkdtempSync(join(tmpdir(), "routelab-loop-")), "delay.json");
+  const { child, url, bootMs } = await startServer(file, loopDelayFile);
+  child.kill("SIGUSR2"); // from now on: the window
+  let result: Run | undefined;
   try {
     const latencies: number[] = [];
     const answeredAt: number[] = [];
@@ -159,7 +189,7 @@ async function runOnce(file: string): Promise<Run> {
     let gap = 0;
     for (let i = 1; i < answeredAt.length; i++) gap = Math.max(gap, answeredAt[i]! - answeredAt[i - 1]!);
     const sorted = latencies.sort((a, b) => a - b);
-    return {
+    result = {
       requests: sorted.length,
       unanswered,
       failed,
@@ -180,6 +210,12 @@ async function runOnce(file: string): Promise<Run> {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
   }
+  try {
+    result.loop = JSON.parse(readFileSync(loopDelayFile, "utf8")) as LoopDelay;
+  } catch {
+    // The probe did not report (the server died first): the client's figures stand alone.
+  }
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -201,7 +237,10 @@ async function main(): Promise<void> {
       `run ${i + 1}: ${r.requests} requests (${r.unanswered} unanswered ${GRACE_S} s after the window, counted as waiting until then; ${r.failed} failed), latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ` +
         `max ${r.max.toFixed(0)} ms; longest gap between answers ${r.longestGapMs.toFixed(0)} ms; ` +
         `lab at t=${r.virtualS.toFixed(1)} s (${r.speed}); boot ${r.bootS.toFixed(1)} s; peak RSS ${r.rssMiB.toFixed(0)} MiB; ` +
-        `load average ${r.load.toFixed(2)}`,
+        `load average ${r.load.toFixed(2)}` +
+        (r.loop
+          ? `; the server's own event-loop delay p50 ${r.loop.p50.toFixed(0)} ms, p99 ${r.loop.p99.toFixed(0)} ms, max ${r.loop.max.toFixed(0)} ms`
+          : ""),
     );
   }
   if (RUNS > 1)

@@ -15,6 +15,7 @@ import { LINKTYPE_ETHERNET, pcapFileHeader, pcapRecord } from "../wire/index.js"
 import { loadTopologyFile, readText } from "./io.js";
 import { netnsOptions } from "./netns-options.js";
 import { terminalProgress } from "./progress.js";
+import { applyRunHeapPolicy } from "./heap-policy.js";
 
 export interface RunArgs {
   topology: string;
@@ -33,6 +34,7 @@ export interface RunArgs {
 }
 
 export async function runRun(a: RunArgs): Promise<number> {
+  applyRunHeapPolicy();
   const topo = loadTopologyFile(a.topology);
   const scriptName = a.script === "-" ? "<stdin>" : a.script;
   const stmts = parseScenario(

@@ -8,3 +8,4 @@ export * from "./events.js";
 export * from "./routing-traffic.js";
 export * from "./palette.js";
 export * from "./limits.js";
+export * from "./capacity.js";

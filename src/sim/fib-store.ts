@@ -5,12 +5,14 @@
  * with a route to every subnet a FIB holds 1.5 M routes; as an object and a `Map` entry each
  * they were ~140 B of heap a route, more than the routing daemon's own database (issue 22's
  * heap snapshot of random-300). Here a
- * route is 26 B of columns, grown by a quarter, plus 5–11 B of index: no object, nothing for
+ * route is 19 B of columns (27 once a route's use count is written), sized by the lab's prefix
+ * count (core/capacity), plus 5–11 B of index: no object, nothing for
  * the garbage collector to trace.
  *
  * Sources and flags are small codes into lists kept once for the process (the program's own
  * names: "local", "connected", "static", the routing protocols', and the few flag strings).
  */
+import { ColumnBlock, grownCapacity, MIN_CAPACITY } from "../core/capacity.js";
 import { routingNames } from "../topology/protocols/index.js";
 
 /** Names interned as codes, process-wide: a few sources and flag strings, never user input. */
@@ -50,11 +52,12 @@ export class FibColumns {
   /** FLAG_NAMES code. */
   readonly flags: Uint8Array;
   /**
-   * Packets sent with the route (netstat's Use, a u_long): doubles, exact to 2⁵³, so that the
-   * forwarding path's `use++` is one store (a 32-bit count with an overflow check cost the
-   * forwarding path more than its 4 B a route were worth).
+   * Packets sent with the route (netstat's Use, a u_long), as doubles, exact to 2⁵³; made when a
+   * first count is written back (the forwarding path counts in the lookup cache's route objects,
+   * fib.ts HotRoute): most routes of a converged RIP network never carry a packet, and this
+   * column was 8 B of every one (12 MB at random-1000).
    */
-  readonly use: Float64Array;
+  private use: Float64Array | null = null;
   /**
    * When the route was installed or last changed its next hop, interface or metric, in whole
    * seconds of the node's clock: FRR's `re->uptime` (a monotime in seconds), which `show ip
@@ -63,15 +66,29 @@ export class FibColumns {
   readonly since: Uint32Array;
 
   constructor(readonly capacity: number) {
-    this.dest = new Uint32Array(capacity);
-    this.len = new Uint8Array(capacity);
-    this.gateway = new Uint32Array(capacity);
-    this.iface = new Uint16Array(capacity);
-    this.metric = new Uint16Array(capacity);
-    this.source = new Uint8Array(capacity).fill(FREE);
-    this.flags = new Uint8Array(capacity);
-    this.use = new Float64Array(capacity);
-    this.since = new Uint32Array(capacity);
+    // One buffer, widest columns first (core/capacity ColumnBlock): 19 B a slot.
+    const b = new ColumnBlock(capacity, 19);
+    this.dest = b.u32();
+    this.gateway = b.u32();
+    this.since = b.u32();
+    this.iface = b.u16();
+    this.metric = b.u16();
+    this.len = b.u8();
+    this.source = b.u8().fill(FREE);
+    this.flags = b.u8();
+  }
+
+  /** Packets sent with slot `s`'s route. */
+  useOf(s: number): number {
+    return this.use === null ? 0 : this.use[s]!;
+  }
+
+  setUse(s: number, count: number): void {
+    if (this.use === null) {
+      if (count === 0) return;
+      this.use = new Float64Array(this.capacity);
+    }
+    this.use[s] = count;
   }
 
   grown(capacity: number): FibColumns {
@@ -83,8 +100,11 @@ export class FibColumns {
     c.metric.set(this.metric);
     c.source.set(this.source);
     c.flags.set(this.flags);
-    c.use.set(this.use);
     c.since.set(this.since);
+    if (this.use !== null) {
+      c.use = new Float64Array(capacity);
+      c.use.set(this.use);
+    }
     return c;
   }
 }
@@ -94,9 +114,16 @@ function home(dest: number, len: number, bits: number): number {
   return Math.imul((dest ^ Math.imul(len, 0x27d4eb2d)) | 0, 0x9e3779b1) >>> (32 - bits);
 }
 
+/** The bits of the smallest index that holds `n` entries at most three quarters full. */
+function bitsFor(n: number): number {
+  let bits = 5;
+  while (n * 4 > (1 << bits) * 3) bits++;
+  return bits;
+}
+
 /** The active routes: columns, free slots, and the index. */
 export class FibStore {
-  cols = new FibColumns(16);
+  cols = new FibColumns(MIN_CAPACITY);
   /** Slot + 1 per index position; 0 is empty. Power-of-two size, at most three quarters full. */
   private index = new Int32Array(32);
   private bits = 5;
@@ -106,6 +133,9 @@ export class FibStore {
   private count = 0;
   /** Routes per prefix length. */
   readonly perLen = new Int32Array(33);
+
+  /** `capacityHint`: the routes it will most likely hold (read when the columns first grow). */
+  constructor(private readonly capacityHint: () => number = () => 0) {}
 
   get size(): number {
     return this.count;
@@ -126,15 +156,17 @@ export class FibStore {
 
   /** A new slot for a prefix not present (the caller fills the other fields). */
   add(dest: number, len: number): number {
-    if ((this.count + 1) * 4 > this.index.length * 3) this.rehash(this.bits + 1);
+    if ((this.count + 1) * 4 > this.index.length * 3)
+      this.rehash(bitsFor(grownCapacity(this.count, this.count + 1, this.capacityHint())));
     let s = this.freeSlots.pop();
     if (s === undefined) {
       s = this.slots++;
-      if (s >= this.cols.capacity) this.cols = this.cols.grown(s + Math.max(16, s >> 2));
+      if (s >= this.cols.capacity)
+        this.cols = this.cols.grown(grownCapacity(this.cols.capacity, s + 1, this.capacityHint()));
     }
     this.cols.dest[s] = dest;
     this.cols.len[s] = len;
-    this.cols.use[s] = 0;
+    this.cols.setUse(s, 0);
     this.place(s);
     this.count++;
     this.perLen[len]!++;

@@ -195,6 +195,25 @@ describe("Fib", () => {
     expect(f.all().length).toBe(live.size);
   });
 
+  it("sizes its columns by the hint: exactly that many slots for that many routes", () => {
+    const f = new Fib(() => 1500);
+    for (let i = 0; i < 1500; i++) f.set(r((0x0a000000 + i * 256) >>> 0, 24, "rip"));
+    const store = (f as unknown as { store: { cols: { capacity: number } } }).store;
+    expect(store.cols.capacity).toBe(1500);
+    f.set(r(0x0b000000, 24, "rip")); // one more than the hint said: a quarter more
+    expect(store.cols.capacity).toBe(1875);
+  });
+
+  it("keeps use counts through growth once the first is written (the column is made then)", () => {
+    const f = new Fib();
+    f.set(r(0x0a000000, 24, "rip"));
+    expect(f.get(0x0a000000, 24)?.use).toBe(0);
+    f.lookup(0x0a000001)!.use += 3; // counted in the lookup cache's route object
+    for (let i = 1; i < 100; i++) f.set(r((0x0a000000 + i * 256) >>> 0, 24, "rip")); // empties the cache, grows
+    expect(f.get(0x0a000000, 24)?.use).toBe(3);
+    expect(f.get(0x0a000100, 24)?.use).toBe(0);
+  });
+
   it("counts a route's use past 2^32 (netstat's Use is a u_long)", () => {
     const f = new Fib();
     f.setFields("static", 0x0a000000, 8, 1, 1, 0, "GS");

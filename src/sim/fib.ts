@@ -109,7 +109,7 @@ class SlotRoute implements Route {
     return FLAG_NAMES.list[this.cols.flags[this.slot]!]!;
   }
   get use(): number {
-    return this.hot.get(this.slot)?.use ?? this.cols.use[this.slot]!;
+    return this.hot.get(this.slot)?.use ?? this.cols.useOf(this.slot);
   }
   get since(): number {
     return this.cols.since[this.slot]!;
@@ -117,7 +117,7 @@ class SlotRoute implements Route {
   set use(v: number) {
     const h = this.hot.get(this.slot);
     if (h !== undefined) h.use = v;
-    else this.cols.use[this.slot] = v;
+    else this.cols.setUse(this.slot, v);
   }
 }
 
@@ -146,7 +146,7 @@ function checkFits(iface: number, metric: number): void {
 }
 
 export class Fib {
-  private readonly store = new FibStore();
+  private readonly store: FibStore;
   /** Prefix lengths that hold at least one entry, longest first. */
   private lens: number[] = [];
   private masks: number[] = [];
@@ -165,6 +165,11 @@ export class Fib {
   private cache = new Map<number, HotRoute>();
   /** The cache's routes by slot (several destinations share one). */
   private readonly hot = new Map<number, HotRoute>();
+
+  /** `capacityHint`: how many routes the FIB will most likely hold (its columns' size; core/capacity). */
+  constructor(capacityHint: () => number = () => 0) {
+    this.store = new FibStore(capacityHint);
+  }
 
   /** Active routes. */
   get size(): number {
@@ -192,7 +197,7 @@ export class Fib {
             c.metric[s]!,
             SOURCE_NAMES.list[c.source[s]!]!,
             FLAG_NAMES.list[c.flags[s]!]!,
-            c.use[s]!,
+            c.useOf(s),
             s,
             c.since[s]!,
           );
@@ -237,7 +242,7 @@ export class Fib {
     if (s < 0) {
       s = store.add(dest, len);
       this.write(s, source, gateway, iface, metric, flags, this.clock());
-      store.cols.use[s] = use;
+      store.cols.setUse(s, use);
       this.dropCache();
       if (store.perLen[len] === 1) this.refreshLens();
       this.onChange?.("add", this.view(s), undefined);
@@ -320,8 +325,8 @@ export class Fib {
   /** Empties the lookup cache, its routes' use counts back into the columns. */
   private dropCache(): void {
     if (this.hot.size > 0) {
-      const use = this.store.cols.use;
-      for (const h of this.hot.values()) use[h.slot] = h.use;
+      const c = this.store.cols;
+      for (const h of this.hot.values()) c.setUse(h.slot, h.use);
       this.hot.clear();
     }
     this.cache.clear();
@@ -359,7 +364,7 @@ export class Fib {
     this.write(s, r.source, r.gateway, r.iface, r.metric, r.flags, r.since ?? this.clock());
     const h = this.hot.get(s);
     if (h !== undefined) h.use = r.use;
-    else this.store.cols.use[s] = r.use;
+    else this.store.cols.setUse(s, r.use);
   }
 
   /** Makes the most preferred candidate of slot `s`'s prefix active; reports a change from `old`. */

@@ -155,6 +155,12 @@ export interface Host {
   deleteRoute(source: string, dest: Ipv4, len: number, reason: Reason): void;
   /** Longest-prefix match in the node's FIB (what forwarding would use). */
   lookup(dst: Ipv4): { gateway: Ipv4; iface: number; len: number; source: string } | undefined;
+  /**
+   * How many distinct prefixes the lab's links are on, where the engine knows: a routing
+   * daemon's table that learns every route holds that many, and sizes its columns by it (a
+   * hint, never a limit).
+   */
+  labPrefixes?(): number;
   /** Called when an interface goes up or down. */
   onInterfaceChange(fn: (iface: HostInterface) => void): { close(): void };
   /** TCP, where the engine has it (the simulator does). */

@@ -35,6 +35,11 @@ export class Network {
   /** The segments' switches, by segment id (their nodes are not in `nodes`: they route nothing). */
   readonly bridges = new Map<string, Bridge>();
   readonly linkById = new Map<string, Link>();
+  /**
+   * The prefixes the lab's link interfaces are on (network address × 64 + length): a router that
+   * learns a route to every one holds this many, so routing tables size their columns by it.
+   */
+  private readonly prefixes = new Set<number>();
   /** Receives every event, or null when nobody listens (the fast path). */
   trace: ((e: LabEvent) => void) | null = null;
   /** Receives every Ethernet frame put on a link, at its departure time (pcap capture). */
@@ -80,6 +85,16 @@ export class Network {
     n.bridge = b;
     this.bridges.set(id, b);
     return b;
+  }
+
+  /** Notes a link interface's prefix (SimNode.addInterface). */
+  notePrefix(net: number, len: number): void {
+    this.prefixes.add(net * 64 + len);
+  }
+
+  /** How many distinct prefixes the lab's link interfaces are on (a capacity hint for tables). */
+  prefixCount(): number {
+    return this.prefixes.size;
   }
 
   addLink(

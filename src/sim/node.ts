@@ -84,7 +84,8 @@ export class SimNode implements Host {
   readonly ifaces: Iface[] = [];
   /** Processing-latency jitter: its own stream, so traffic never shifts a daemon's timers. */
   private readonly procRng: Rng;
-  readonly fib = new Fib();
+  /** Sized for a route to every prefix of the lab, its own addresses and 127.0.0.1 (see Fib). */
+  readonly fib = new Fib(() => this.net.prefixCount() + this.ifaces.length + 1);
   up = true;
   /**
    * net.inet.ip.forwarding: a router forwards, a host (topology `kind: host`) does not — a
@@ -150,6 +151,7 @@ export class SimNode implements Host {
     i.node = this;
     i.mac = interfaceMac(this.name, name);
     this.ifaces.push(i);
+    this.net.notePrefix(i.net, i.len);
     return i;
   }
 
@@ -160,6 +162,10 @@ export class SimNode implements Host {
    */
   announceAddresses(): void {
     this.net.scheduler.after(0, announce, this);
+  }
+
+  labPrefixes(): number {
+    return this.net.prefixCount();
   }
 
   /** Installs connected, local (lo0 host) and configured static routes: the state after boot. */

@@ -4,6 +4,7 @@
  * (see table.ts for why), reasons included, as a code and its operands: at a million routes
  * an object, a boxed number or a closure per route is what the heap is made of.
  */
+import { ColumnBlock } from "../../core/capacity.js";
 import { formatIpv4, type Ipv4 } from "../../core/ip.js";
 
 /**
@@ -76,6 +77,8 @@ const LAYOUT = {
 } as const;
 type Name = keyof typeof LAYOUT;
 const NAMES = Object.keys(LAYOUT) as Name[];
+/** Bytes of one slot across every column. */
+const BYTES_PER_SLOT = NAMES.reduce((sum, n) => sum + LAYOUT[n].BYTES_PER_ELEMENT, 0);
 
 /** The route states by their code in the `state` column. */
 export const STATES = ["active", "timeout", "garbage"] as const;
@@ -120,24 +123,26 @@ export class Columns {
      */
     readonly heardOf = new Map<number, number>(),
   ) {
-    this.dest = new Uint32Array(capacity);
-    this.len = new Uint8Array(capacity);
-    this.metric = new Uint8Array(capacity);
-    this.from = new Uint32Array(capacity);
-    this.nextHop = new Uint32Array(capacity);
-    this.iface = new Int32Array(capacity);
-    this.tag = new Uint16Array(capacity);
-    this.connected = new Uint8Array(capacity);
-    this.changed = new Uint8Array(capacity);
-    this.expires = new Float64Array(capacity);
-    this.state = new Uint8Array(capacity);
-    this.installed = new Uint8Array(capacity);
-    this.whyKind = new Uint8Array(capacity);
-    this.whyA = new Uint32Array(capacity);
-    this.whyB = new Uint32Array(capacity);
-    this.whyM = new Uint8Array(capacity);
-    this.whyW = new Uint8Array(capacity);
-    this.whySecs = new Uint32Array(capacity);
+    // One buffer, widest columns first (core/capacity ColumnBlock): 47 B a slot.
+    const b = new ColumnBlock(capacity, BYTES_PER_SLOT);
+    this.expires = b.f64();
+    this.dest = b.u32();
+    this.from = b.u32();
+    this.nextHop = b.u32();
+    this.iface = b.i32();
+    this.whyA = b.u32();
+    this.whyB = b.u32();
+    this.whySecs = b.u32();
+    this.tag = b.u16();
+    this.len = b.u8();
+    this.metric = b.u8();
+    this.connected = b.u8();
+    this.changed = b.u8();
+    this.state = b.u8();
+    this.installed = b.u8();
+    this.whyKind = b.u8();
+    this.whyM = b.u8();
+    this.whyW = b.u8();
   }
 
   /** A copy with room for `capacity` slots. */

@@ -94,6 +94,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h !== null) this.stop();
     this.h = host;
     this.routes.clear();
+    this.routes.capacityHint = () => host.labPrefixes?.() ?? 0;
     this.neighbours.clear();
     this.ifCounters = [];
     this.triggerPending = false;

@@ -19,6 +19,15 @@ function init(dest: number, len: number, metric = 2): RouteInit {
 }
 
 describe("RIP route table", () => {
+  it("grows its columns to the hint it is given and no further (no copy left unused)", () => {
+    const t = new RouteTable();
+    t.capacityHint = () => 1000;
+    for (let i = 0; i < 1000; i++) t.add(init((0x0a000000 + i * 256) >>> 0, 24));
+    expect(t.cols.dest.length).toBe(1000);
+    expect(t.size).toBe(1000);
+    expect(t.get(0x0a000000 + 999 * 256, 24)?.metric).toBe(2);
+  });
+
   it("routes are views of slots: a reused slot starts afresh, a deleted route keeps its values", () => {
     const t = new RouteTable();
     const a = t.add(init(0x0a010000, 24));

@@ -16,6 +16,7 @@
  * Two views of one slot see the same route; a view handed to `delete` keeps the route's last
  * values (the only one that does: hold no other across a delete).
  */
+import { grownCapacity, MIN_CAPACITY } from "../../core/capacity.js";
 import type { Ipv4 } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
 import type { Reason } from "../../sim/host.js";
@@ -154,13 +155,10 @@ export function explain(route: RipRoute, kind: WhyCode, a: Ipv4, b = 0, m = 0, w
 }
 
 /**
- * The next capacity of the columns: a quarter more, not double. A table grows while its network
- * converges and then stays; doubling left up to half of ~80 B a route unused at the end (a
- * network of 3,000 routers holds 4,500 routes a router: 8,192 slots).
+ * Where `changedSlots` lists its slots: one array for every table (a triggered update is encoded
+ * from it at once, before any other table is asked), not 4 B a route in each.
  */
-function roomFor(capacity: number): number {
-  return capacity + Math.max(16, capacity >> 2);
-}
+let scratch = new Int32Array(0);
 
 /** What a new route starts with. */
 export type RouteInit = Pick<
@@ -170,18 +168,21 @@ export type RouteInit = Pick<
 
 export class RouteTable implements ColumnsHolder {
   /** The hot fields by slot. Read directly by the hot paths; replaced when the table grows. */
-  cols = new Columns(16);
+  cols = new Columns(MIN_CAPACITY);
+  /**
+   * How many routes the table will most likely hold (the lab's prefixes, Host.labPrefixes):
+   * its columns grow to that size and no further (core/capacity). Read when they grow.
+   */
+  capacityHint: () => number = () => 0;
   /** Slots ever used: the next new one. */
   private slots = 0;
   private freeSlots: number[] = [];
   /** Slots in prefix order, and their keys, in `[0, count)`. */
-  private order = new Int32Array(16);
-  private keys = new Float64Array(16);
+  private order = new Int32Array(MIN_CAPACITY);
+  private keys = new Float64Array(MIN_CAPACITY);
   private count = 0;
   /** Position after the last prefix found: the next entry of a message is usually there. */
   private hint = 0;
-  /** Where `changedSlots` lists its slots. */
-  private scratch = new Int32Array(0);
 
   get size(): number {
     return this.count;
@@ -216,7 +217,8 @@ export class RouteTable implements ColumnsHolder {
     const p = this.position(key);
     if (p < this.count && this.keys[p] === key) throw new Error("rip: prefix already in the table");
     const slot = this.freeSlots.pop() ?? this.slots++;
-    if (slot >= this.cols.dest.length) this.cols = this.cols.grown(roomFor(this.cols.dest.length));
+    const room = this.cols.dest.length;
+    if (slot >= room) this.cols = this.cols.grown(grownCapacity(room, slot + 1, this.capacityHint()));
     const c = this.cols;
     c.dest[slot] = init.dest;
     c.len[slot] = init.len;
@@ -236,7 +238,7 @@ export class RouteTable implements ColumnsHolder {
     const r = new Route(this, slot);
     r.reason = init.reason ?? "";
     if (this.count === this.order.length) {
-      const order = new Int32Array(roomFor(this.count));
+      const order = new Int32Array(grownCapacity(this.count, this.count + 1, this.capacityHint()));
       order.set(this.order);
       this.order = order;
       const keys = new Float64Array(order.length);
@@ -270,7 +272,7 @@ export class RouteTable implements ColumnsHolder {
 
   /** Removes every route (a route object read after this reads nothing: see `delete`). */
   clear(): void {
-    this.cols = new Columns(16, this.cols.texts, this.cols.textIndex);
+    this.cols = new Columns(MIN_CAPACITY, this.cols.texts, this.cols.textIndex);
     this.slots = 0;
     this.freeSlots = [];
     this.count = 0;
@@ -298,8 +300,8 @@ export class RouteTable implements ColumnsHolder {
    * column of flags in the order already kept, rather than sorting the changed routes.
    */
   changedSlots(): Int32Array {
-    if (this.scratch.length < this.count) this.scratch = new Int32Array(this.order.length);
-    const out = this.scratch;
+    if (scratch.length < this.count) scratch = new Int32Array(this.order.length);
+    const out = scratch;
     const order = this.order;
     const changed = this.cols.changed;
     let k = 0;

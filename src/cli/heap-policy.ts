@@ -1,0 +1,27 @@
+/**
+ * @module cli/heap-policy
+ * How V8's heap grows during a simulation run (`routelab run`): what a converging network of a
+ * thousand routers needs is ~25 MiB of heap and ~125 MiB of route columns outside it, and V8's
+ * defaults made 75–105 MiB of heap around them (issue 22's memory target; measured in
+ * docs/performance.md, "Peak RSS at random-1000").
+ *
+ * - The young generation stays at the size it starts with (semi-spaces of 1 MiB). A run
+ *   allocates young garbage fast (messages, events, views) and keeps a little alive across
+ *   every scavenge (packets in flight, pending events); V8 doubles the young generation each
+ *   time the bytes that survived since it last grew exceed its size, so over seconds it always
+ *   reached its maximum, 2 × 16 MiB, for ~1 MiB in use. Not growing costs no measurable CPU:
+ *   scavenges come more often and each costs about what survives it, the same small amount.
+ * - The old generation may grow to 2.5× what survived the last full collection, not V8's
+ *   dynamic factor of up to 4×: 39 MB less peak RSS at random-1000 for ~8 % more CPU (more
+ *   full collections). Below V8's first old-generation limit (small labs) nothing changes.
+ *
+ * Both flags are read by V8 each time it resizes (the maxima themselves, like
+ * `--max-semi-space-size`, are fixed when the heap is made and work only on node's command
+ * line), so setting them here, before the run allocates, is enough.
+ */
+import { setFlagsFromString } from "node:v8";
+
+export function applyRunHeapPolicy(): void {
+  setFlagsFromString("--semi-space-growth-factor=1");
+  setFlagsFromString("--heap-growing-percent=150");
+}
