@@ -19,6 +19,7 @@ import { parseScenario, runScenario, type Statement } from "../lab/scenario.js";
 import type { Topology } from "../topology/model.js";
 import { quietInterval } from "../topology/index.js";
 import { loadTopologyFile, readText } from "./io.js";
+import { labSize } from "./lab-size.js";
 
 export interface CompareArgs {
   topology: string;
@@ -204,7 +205,7 @@ export async function runCompare(a: CompareArgs): Promise<number> {
     net = await createNetnsLab(topo, { prefix: a.prefix, log: (s) => a.err(`${s}\n`) });
     const boot = performance.now() - t;
     a.out(
-      `== netns == booted ${topo.nodes.length} routers in ${(boot / 1000).toFixed(2)} s (${(boot / topo.nodes.length).toFixed(0)} ms per router)\n`,
+      `== netns == booted ${labSize(topo)} in ${(boot / 1000).toFixed(2)} s (${(boot / topo.nodes.length).toFixed(0)} ms per node)\n`,
     );
     const s2 = await runScenario(net, stmts, scriptName, { write: a.out, quietInterval: quiet });
     await net.refreshAll();

@@ -13,7 +13,7 @@ import { type Logins, loginBanner, startLogins } from "../server/logins.js";
 import { defaultStateDir, importLegacyState, openStateDir } from "../server/state-dir.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
-import type { Topology } from "../topology/index.js";
+import { labSize } from "./lab-size.js";
 import { netnsOptions } from "./netns-options.js";
 import { pageBanner, roomHosts } from "./room.js";
 
@@ -133,14 +133,4 @@ export async function runUp(a: UpArgs): Promise<number> {
   await server.close();
   await lab.close();
   return 0;
-}
-
-/** `9 routers, 9 links`; with hosts and segments, `3 routers, 4 hosts, 1 link, 2 segments`. */
-function labSize(topo: Topology): string {
-  const hosts = topo.nodes.filter((n) => n.kind === "host").length;
-  const segments = topo.segments?.length ?? 0;
-  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
-  if (hosts === 0 && segments === 0) return `${topo.nodes.length} routers, ${topo.links.length} links`;
-  const parts = [n(topo.nodes.length - hosts, "router"), n(hosts, "host"), n(topo.links.length, "link")];
-  return [...parts, n(segments, "segment")].join(", ");
 }
