@@ -40,8 +40,15 @@ export interface TopoInterface {
   len: number;
 }
 
+/** The operating system a node answers as: its command set and output formats (default freebsd). */
+export type NodeOs = "freebsd" | "linux";
+
 export interface TopoNode {
   name: string;
+  /** `linux`: net-tools/iproute2/iptables formats and xinetd; absent = freebsd. */
+  os?: NodeOs;
+  /** Files the node starts with: absolute path → content (topology/node-files.ts checks them). */
+  files?: Record<string, string>;
   /** `static` or a routing protocol's name (topology/protocols/). */
   routing: string;
   statics: StaticRoute[];

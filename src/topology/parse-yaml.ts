@@ -12,6 +12,7 @@
  * nodes:
  *   vm1: {position: [400, 60]}   # a bare `vm1:` is a node with the defaults
  *   vm2: {routing: static, static: ["10.0.0.0/8 via 10.0.10.1"], rip: {update: 10s}}
+ *   relay: {os: linux, files: {/etc/xinetd.d/hoge-ssh: "service hoge-ssh { … }"}}
  * links:
  *   - endpoints: [vm1, vm2]                        # interfaces epair<i>a/b, subnet from the pool
  *   - endpoints: ["vm1:epair1a", "vm3:epair1b"]
@@ -31,6 +32,7 @@ import { Diagnostics } from "./diag.js";
 import { type Draft, type DraftEnd, type DraftLink, type DraftNode, newDraft } from "./draft.js";
 import type { Topology } from "./model.js";
 import { attachLesson, LESSON_KEYS } from "./parse-lesson.js";
+import { NODE_SYSTEM_KEYS, readNodeSystem } from "./node-files.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, parseHostAddress, parseSubnet } from "./values.js";
 import {
@@ -45,7 +47,13 @@ import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 export const TOP_KEYS = ["name", "defaults", "nodes", "links", ...LESSON_KEYS] as const;
 export const DEFAULT_KEYS: readonly string[] = [...LINK_PROP_KEYS, "routing", ...settingsKeys(), "pool"];
-export const NODE_KEYS: readonly string[] = ["routing", "static", "position", ...settingsKeys()];
+export const NODE_KEYS: readonly string[] = [
+  "routing",
+  "static",
+  "position",
+  ...settingsKeys(),
+  ...NODE_SYSTEM_KEYS,
+];
 export const LINK_KEYS = ["endpoints", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
 export const END_KEYS = ["node", "iface", "address"] as const;
 
@@ -160,6 +168,7 @@ function readNode(r: YamlReader, e: Entry, draft: Draft): DraftNode {
     if (f.key === "routing") node.routing = readRouting(r, f);
     else if (f.key === "static") node.statics = readStatics(r, f.value, f.field);
     else if (f.key === "position") node.position = readPosition(r, f.value, f.field);
+    else if (readNodeSystem(r, f, node)) continue;
     else specBySettingsKey(f.key)?.readNode(r, f.value, f.field, node, draft);
   }
   return node;

@@ -18,10 +18,11 @@
 import { formatIpv4, maskOf } from "../../core/ip.js";
 import { hex } from "../../apps/cfmt.js";
 import type { ProgramIo } from "../../apps/process.js";
-import type { Command } from "../commands.js";
+import type { Command, CommandResult } from "../commands.js";
 import { isPrivileged, type ShellContext, type ShellInterface } from "../context.js";
 import { getopt } from "../getopt.js";
 import { whenReady } from "../later.js";
+import { linuxIfconfig } from "./linux-ifconfig.js";
 import { etherAddress } from "./netstat.js";
 
 export const IFCONFIG_USAGE = `usage: ifconfig [-L] [-C] [-g groupname] interface address_family
@@ -71,10 +72,24 @@ export function formatInterface(node: string, i: ShellInterface): string {
   return s;
 }
 
+/** `ifconfig IF up|down`: root only, link interfaces only. */
+function setInterfaceUp(ctx: ShellContext, i: ShellInterface, up: boolean, io: ProgramIo): CommandResult {
+  if (!isPrivileged(ctx) || ctx.setInterfaceUp === undefined || !i.isLink) {
+    io.err(
+      ctx.os === "linux"
+        ? "SIOCSIFFLAGS: Operation not permitted\n"
+        : "ifconfig: ioctl (SIOCSIFFLAGS): Operation not permitted\n",
+    );
+    return ctx.os === "linux" ? 255 : 1;
+  }
+  return whenReady(ctx.setInterfaceUp(i.index, up), io, "ifconfig", () => 0);
+}
+
 export const ifconfigCommand: Command = {
   name: "ifconfig",
   summary: "show network interfaces (ifconfig IF down/up takes one out or back)",
   run(ctx: ShellContext, args: string[], io: ProgramIo) {
+    if (ctx.os === "linux") return linuxIfconfig(ctx, args, io, (i, up) => setInterfaceUp(ctx, i, up, io));
     const g = getopt(args, "adlmuvLCg:", "ifconfig");
     if (!g.ok) {
       io.err(`${g.error}\n${IFCONFIG_USAGE}`);
@@ -122,13 +137,8 @@ export const ifconfigCommand: Command = {
       io.out(formatInterface(ctx.node, i));
       return 0;
     }
-    if (rest.length === 1 && (rest[0] === "up" || rest[0] === "down")) {
-      if (!isPrivileged(ctx) || ctx.setInterfaceUp === undefined || !i.isLink) {
-        io.err("ifconfig: ioctl (SIOCSIFFLAGS): Operation not permitted\n");
-        return 1;
-      }
-      return whenReady(ctx.setInterfaceUp(i.index, rest[0] === "up"), io, "ifconfig", () => 0);
-    }
+    if (rest.length === 1 && (rest[0] === "up" || rest[0] === "down"))
+      return setInterfaceUp(ctx, i, rest[0] === "up", io);
     io.err(`ifconfig: ${rest.join(" ")}: only 'up' and 'down' can be changed in routelab\n`);
     return 1;
   },
