@@ -12,14 +12,13 @@
  * `Cannot find device "eth9"` (1), `RTNETLINK answers: Operation not permitted` (2),
  * `Object "foo" is unknown, try "ip help".` (255).
  */
-import { formatIpv4, type Ipv4, parsePrefix } from "../../core/ip.js";
+import { formatIpv4, type Ipv4, parseIpv4 } from "../../core/ip.js";
 import type { ProgramIo } from "../../apps/process.js";
-import { formatMac, interfaceMac } from "../../core/mac.js";
 import type { NodeAlias } from "../../sim/node-system.js";
 import type { Command, CommandResult } from "../commands.js";
 import { isPrivileged, type ShellContext, type ShellInterface } from "../context.js";
 import { thenLater, whenReady } from "../later.js";
-import { linuxFlags, linuxName } from "./linux-ifconfig.js";
+import { linuxFlags, linuxName, macText } from "./linux-ifconfig.js";
 import { ipRouteLine, mainTable } from "./linux-routes.js";
 
 const IFF_UP = 0x1;
@@ -61,7 +60,7 @@ function linkBlock(ctx: ShellContext, i: ShellInterface): string {
   const at = peer ? `@if${peer.index + 1}` : "";
   const netns = peer ? ` link-netns ${peer.node}` : "";
   let s = `${idx}: ${i.name}${at}: <${flags}> mtu 1500 qdisc noqueue state ${running ? "UP" : "DOWN"} group default qlen 1000\n`;
-  s += `    link/ether ${formatMac(interfaceMac(ctx.node, i.name))} brd ff:ff:ff:ff:ff:ff${netns}\n`;
+  s += `    link/ether ${macText(ctx.node, i)} brd ff:ff:ff:ff:ff:ff${netns}\n`;
   const bcast = (i.addr | ~(0xffffffff << (32 - i.len))) >>> 0;
   const brd = i.len < 31 ? ` brd ${formatIpv4(bcast)}` : "";
   s += `    inet ${formatIpv4(i.addr)}/${i.len}${brd} scope global ${i.name}\n       valid_lft forever preferred_lft forever\n`;
@@ -111,15 +110,15 @@ function addrChange(ctx: ShellContext, add: boolean, words: string[], io: Progra
       k++;
     } else if ((w === "brd" || w === "broadcast") && next !== undefined) {
       k++;
-      const b = next === "+" ? "+" : parsePrefix(`${next}/32`, false)?.addr;
+      const b = next === "+" ? "+" : parseIpv4(next);
       if (b === undefined) return fail(io, `Error: inet address is expected rather than "${next}".`, 1);
       brd = b;
     } else if (prefix === undefined && (w !== "local" || next === undefined)) {
-      const p = parsePrefix(w.includes("/") ? w : `${w}/32`, false);
+      const p = addrLen(w);
       if (p === undefined) return fail(io, `Error: inet prefix is expected rather than "${w}".`, 1);
       prefix = p;
     } else if (w === "local" && next !== undefined) {
-      const p = parsePrefix(next.includes("/") ? next : `${next}/32`, false);
+      const p = addrLen(next);
       if (p === undefined) return fail(io, `Error: inet prefix is expected rather than "${next}".`, 1);
       prefix = p;
       k++;
@@ -154,6 +153,14 @@ function addrChange(ctx: ShellContext, add: boolean, words: string[], io: Progra
           err === "EEXIST" ? 2 : 1,
         ),
   );
+}
+
+/** `ADDR[/LEN]` with the host bits kept (an interface address, not a network). */
+function addrLen(text: string): { addr: Ipv4; len: number } | undefined {
+  const [a, l] = text.split("/");
+  const addr = parseIpv4(a ?? "");
+  const len = l === undefined ? 32 : /^\d{1,2}$/.test(l) ? Number(l) : -1;
+  return addr === undefined || len < 0 || len > 32 ? undefined : { addr, len };
 }
 
 function fail(io: ProgramIo, msg: string, code: number): number {

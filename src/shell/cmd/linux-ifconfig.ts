@@ -21,6 +21,7 @@ import type { NodeAlias } from "../../sim/node-system.js";
 import type { CommandResult } from "../commands.js";
 import { isPrivileged, type ShellContext, type ShellInterface } from "../context.js";
 import { thenLater, whenReady } from "../later.js";
+import { formatMac } from "../../core/mac.js";
 import { etherAddress } from "./netstat.js";
 
 const IFF_UP = 0x1;
@@ -85,6 +86,12 @@ export function bytesScaled(n: number): string {
 
 const T = "        ";
 
+/** The interface's MAC as text: the engine's own when it tells it (sim Iface.mac), else the lab's derivation. */
+export function macText(node: string, i: ShellInterface): string {
+  const mac = (i as { mac?: Uint8Array }).mac;
+  return mac !== undefined && mac.length === 6 ? formatMac(mac) : etherAddress(node, i.name);
+}
+
 /** One interface's block as `ifconfig IF` prints it, blank line included. */
 export function formatLinuxInterface(node: string, i: ShellInterface): string {
   const name = linuxName(i);
@@ -92,7 +99,7 @@ export function formatLinuxInterface(node: string, i: ShellInterface): string {
   if (i.isLink) {
     const mask = maskOf(i.len);
     s += `${T}inet ${formatIpv4(i.addr)}  netmask ${formatIpv4(mask)}  broadcast ${formatIpv4((i.addr | ~mask) >>> 0)}\n`;
-    s += `${T}ether ${etherAddress(node, i.name)}  txqueuelen 1000  (Ethernet)\n`;
+    s += `${T}ether ${macText(node, i)}  txqueuelen 1000  (Ethernet)\n`;
   } else {
     s += `${T}inet 127.0.0.1  netmask 255.0.0.0\n`;
     s += `${T}loop  txqueuelen 1000  (Local Loopback)\n`;
@@ -109,7 +116,7 @@ export function formatLinuxAlias(node: string, base: ShellInterface, a: NodeAlia
   let s = `${a.label}: ${flagText(linuxFlags(base))}  mtu 1500\n`;
   const brd = a.brd === undefined ? "" : `  broadcast ${formatIpv4(a.brd)}`;
   s += `${T}inet ${formatIpv4(a.addr)}  netmask ${formatIpv4(maskOf(a.len))}${brd}\n`;
-  s += `${T}ether ${etherAddress(node, base.name)}  txqueuelen 1000  (Ethernet)\n\n`;
+  s += `${T}ether ${macText(node, base)}  txqueuelen 1000  (Ethernet)\n\n`;
   return s;
 }
 
