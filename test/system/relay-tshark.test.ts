@@ -63,7 +63,8 @@ describe.runIf(requireTshark())("the relay lesson captured", () => {
       ["192.168.10.100", "192.168.20.200", "22"],
     ]);
     // "hello" crossed both: 68:65:6c:6c:6f:0a.
-    const hello = (rows: Record<string, string>[]) => rows.some((x) => x["tcp.payload"]!.startsWith("68656c6c6f0a"));
+    const hello = (rows: Record<string, string>[]) =>
+      rows.some((x) => x["tcp.payload"]!.startsWith("68656c6c6f0a"));
     expect(hello(relaySide)).toBe(true);
     expect(hello(serverSide)).toBe(true);
   });
