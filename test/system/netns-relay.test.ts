@@ -173,6 +173,8 @@ describe.runIf(ready)("the relay lesson on network namespaces with the real ipta
     for (let k = 0; k < 50 && !inNs("relay", "ss -ltn").includes(":50022"); k++)
       await new Promise((r) => setTimeout(r, 100));
     expect(inNs("relay", "ss -ltn")).toContain(":50022");
+    for (let k = 0; k < 50 && !/:22\b/.test(inNs("server", "ss -ltn")); k++)
+      await new Promise((r) => setTimeout(r, 100));
     const out = inNs("client", "echo hello | nc -N -w 5 192.168.10.200 22; echo exit=$?");
     expect(out).toBe("exit=0\n");
     for (let k = 0; k < 50 && readFileSync(got, "utf8") === ""; k++)
