@@ -21,16 +21,20 @@ describe("README", () => {
     expect(r.out).toBe(shown);
   });
 
-  it("shows the real output of its nc scenario (TCP and nc)", () => {
-    const text = readFileSync(join(ROOT, "README.md"), "utf8");
-    const block =
-      /\$ cat > nc\.txt <<'\.'\n([\s\S]*?)\n\.\n\$ npx routelab run (\S+) --script nc\.txt\n([\s\S]*?)```/.exec(
-        text,
+  for (const [file, what] of [
+    ["nc", "TCP and nc"],
+    ["relay", "Linux nodes, NAT and a relay"],
+  ] as const)
+    it(`shows the real output of its ${file} scenario (${what})`, () => {
+      const text = readFileSync(join(ROOT, "README.md"), "utf8");
+      const re = new RegExp(
+        `\\$ cat > ${file}\\.txt <<'\\.'\\n([\\s\\S]*?)\\n\\.\\n\\$ npx routelab run (\\S+) --script ${file}\\.txt\\n([\\s\\S]*?)\`\`\``,
       );
-    expect(block, "README's nc block").not.toBeNull();
-    const [, script, topology, shown] = block!;
-    const r = routelab(["run", topology!, "--script", "-"], `${script}\n`);
-    expect(r.code).toBe(0);
-    expect(r.out).toBe(shown);
-  });
+      const block = re.exec(text);
+      expect(block, `README's ${file} block`).not.toBeNull();
+      const [, script, topology, shown] = block!;
+      const r = routelab(["run", topology!, "--script", "-"], `${script}\n`);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(shown);
+    });
 });

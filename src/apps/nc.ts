@@ -22,6 +22,8 @@ import { type Program, type ProgramIo, ProgramState } from "./process.js";
 
 export interface NcOptions {
   listen: boolean;
+  /** -k: after a connection ends, accept the next (netcat.c's listen loop, `if (!kflag) break`). */
+  keep?: boolean;
   /** -z: connect and close, no data. */
   zero: boolean;
   verbose: boolean;
@@ -79,6 +81,8 @@ export function startNc(host: Host, o: NcOptions, io: ProgramIo): Program {
 class Nc {
   readonly program = new ProgramState();
   private sock: TcpSocket | undefined;
+  /** -k: connections accepted while one is relayed, taken in turn (at most the backlog's 5). */
+  private waiting: TcpSocket[] = [];
   private listener: TcpListener | undefined;
   private stdin: Uint8Array[] = [];
   private stdinBytes = 0;
@@ -160,7 +164,11 @@ class Nc {
     }
     this.listener = l;
     l.connection = (s) => {
-      if (this.sock !== undefined) return; // one at a time: later ones wait in the queue (reset at exit)
+      if (this.sock !== undefined) {
+        // One at a time: later ones wait (reset at exit); with -k they are taken in turn.
+        if (this.o.keep && this.waiting.length < 5) this.waiting.push(s);
+        return;
+      }
       this.ok = true;
       this.relay(s);
     };
@@ -174,10 +182,10 @@ class Nc {
       data: () => this.fromNet(s),
       end: () => {
         this.fromNet(s);
-        this.end(0);
+        this.over(s);
       },
       writable: () => this.flush(),
-      closed: () => this.end(0),
+      closed: () => this.over(s),
     };
     this.touch();
     this.flush();
@@ -239,12 +247,24 @@ class Nc {
     this.idle = undefined;
     if (graceful) this.listener?.close();
     this.listener = undefined;
+    for (const w of this.waiting) if (graceful) w.close();
+    this.waiting = [];
     const s = this.sock;
     this.sock = undefined;
     if (s !== undefined) {
       s.handlers = {};
       if (graceful) s.close();
     }
+  }
+
+  /** A relayed connection ended: nc ends, or with -l -k closes it and takes the next. */
+  private over(s: TcpSocket): void {
+    if (!this.o.keep || !this.o.listen) return this.end(0);
+    s.handlers = {};
+    s.close();
+    this.sock = undefined;
+    const next = this.waiting.shift();
+    if (next !== undefined) this.relay(next);
   }
 
   private end(code: number): void {

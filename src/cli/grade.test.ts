@@ -25,7 +25,7 @@ async function grade(lesson: string, script: string, more: { exercise?: string; 
 }
 
 describe("routelab grade on examples/lessons", () => {
-  for (const lesson of ["seed-class", "count-to-infinity", "static-routes"]) {
+  for (const lesson of ["seed-class", "count-to-infinity", "static-routes", "relay"]) {
     it(`${lesson}: the passing session passes every check`, async () => {
       const r = await grade(lesson, `${lesson}.pass.txt`);
       expect(r.out).not.toMatch(/^✗/m);
@@ -33,6 +33,14 @@ describe("routelab grade on examples/lessons", () => {
       expect(r.code).toBe(0);
     });
   }
+
+  it("relay: without xinetd the old address refuses, so the connect check alone fails", async () => {
+    const r = await grade("relay", "relay.fail.txt");
+    expect(r.code).toBe(1);
+    expect(r.out.match(/^✗.*$/gm)).toEqual([
+      "✗ client connects to 192.168.10.200 port 22 on server: could not connect to 192.168.10.200 port 22",
+    ]);
+  });
 
   it("seed-class: no traceroute after the cut fails that check only, with the hint", async () => {
     const r = await grade("seed-class", "seed-class.fail.txt");

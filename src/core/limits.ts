@@ -70,3 +70,14 @@ export function limitText(ns: Nanos): string {
  * net/bridge/br_private.h: 1 << BR_PORT_BITS, 10), and the netns engine builds a segment as one.
  */
 export const MAX_SEGMENT_PORTS = 1024;
+
+/**
+ * A node's small file system (`files:` in a topology, `echo … > FILE` in the shell): at most
+ * this many files, each at most `MAX_NODE_FILE_BYTES`, all together at most `MAX_NODE_FS_BYTES`
+ * (characters), and paths at most `MAX_NODE_PATH` characters. A student writing in a loop meets
+ * `No space left on device`, not the server's memory.
+ */
+export const MAX_NODE_FILES = 256;
+export const MAX_NODE_FILE_BYTES = 64 * 1024;
+export const MAX_NODE_FS_BYTES = 1024 * 1024;
+export const MAX_NODE_PATH = 1024;

@@ -25,6 +25,7 @@ import type {
   RouteCheck,
 } from "../topology/lesson-model.js";
 import type { CheckRecord } from "./checks-record.js";
+import { judgeConnect } from "./checks-connect.js";
 import { PROBE_USER, type ProbeResult, probe } from "./checks-probe.js";
 import type { Lab } from "./lab.js";
 
@@ -136,6 +137,11 @@ async function judge(c: CheckSpec, t: Nanos, env: CheckEnv): Promise<Verdict> {
       return judgeLost(c, env);
     case "ran":
       return judgeRan(c, t, env);
+    case "connect":
+      return withLab(env, t, async (lab) => {
+        const v = await judgeConnect(c, lab);
+        return verdict(v.ok, v.reason);
+      });
   }
 }
 

@@ -17,6 +17,10 @@ import { pingCommand } from "./cmd/ping.js";
 import { routeCommand } from "./cmd/route.js";
 import { ROUTING_COMMANDS } from "./cmd/routing.js";
 import { tracerouteCommand } from "./cmd/traceroute.js";
+import { catCommand, lsCommand } from "./cmd/files.js";
+import { ipCommand } from "./cmd/ip.js";
+import { iptablesCommand } from "./cmd/iptables.js";
+import { initXinetdCommand, serviceCommand, xinetdCommand } from "./cmd/xinetd.js";
 
 /** A fresh registry with the built-in commands; `help` lists whatever the registry holds. */
 export function builtinCommands(): CommandRegistry {
@@ -29,7 +33,12 @@ export function builtinCommands(): CommandRegistry {
     .register(hostnameCommand)
     .register(arpCommand)
     .register(ncCommand)
-    .register(echoCommand);
+    .register(echoCommand)
+    .register(catCommand)
+    .register(lsCommand);
+  // Linux nodes only (`os: linux`): each says so in its `os`.
+  for (const c of [ipCommand, iptablesCommand, xinetdCommand, initXinetdCommand, serviceCommand])
+    r.register(c);
   for (const c of ROUTING_COMMANDS) r.register(c);
   r.register(helpCommand(r));
   return r;

@@ -8,6 +8,7 @@
  *     runCommand(ctx, line, commands);
  */
 import type { Program, ProgramIo } from "../apps/process.js";
+import type { NodeOs } from "../topology/model.js";
 import type { ShellContext } from "./context.js";
 
 /** What a command returns: a running program, or the exit status when it finished at once. */
@@ -17,6 +18,8 @@ export interface Command {
   readonly name: string;
   /** One line for `help`. */
   readonly summary: string;
+  /** Only on nodes of this OS (`ip`, `iptables` on linux); on every node when absent. */
+  readonly os?: NodeOs;
   /** `args` excludes the command name. Output goes to `io`; nothing may be printed elsewhere. */
   run(ctx: ShellContext, args: string[], io: ProgramIo): CommandResult;
 }

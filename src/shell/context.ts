@@ -15,6 +15,17 @@ import type { PingOptions } from "../apps/ping.js";
 import type { TracerouteOptions } from "../apps/traceroute.js";
 import type { Ipv4 } from "../core/ip.js";
 import type { Host, HostInterface, RoutingDaemon } from "../sim/host.js";
+import type { Netfilter } from "../sim/netfilter.js";
+import type { FileError, NodeAlias } from "../sim/node-system.js";
+import type { NodeOs } from "../topology/model.js";
+
+/** A node's files as commands see them (sim/node-system.ts NodeFiles fits as is). */
+export interface ShellFiles {
+  read(path: string): string | undefined;
+  isDir(path: string): boolean;
+  list(dir: string): string[];
+  write(path: string, content: string, append: boolean): FileError | undefined;
+}
 
 /** A value at once (the simulator), or a Promise of it (a real kernel answers through a process). */
 export type Later<T> = T | Promise<T>;
@@ -172,6 +183,18 @@ export interface ShellContext {
    * (the command reports the kernel's EINVAL); privileges are the command's check.
    */
   arpDelete?(iface: number, addr: Ipv4): Later<boolean>;
+  /** The OS the node answers as (its command set and formats); freebsd when absent. */
+  readonly os?: NodeOs;
+  /** The node's files; absent → cat, ls and `>` say the node has none. */
+  readonly files?: ShellFiles;
+  /** Addresses added beside the interfaces' own (Linux labels `eth0:1`), in the order added. */
+  aliases?(): readonly NodeAlias[];
+  /** Adds an address to an interface: undefined, or the errno name (EEXIST, ENODEV). */
+  addAlias?(a: NodeAlias): Later<string | undefined>;
+  /** Removes an address by label or address; whether there was one. */
+  removeAlias?(match: { label?: string; addr?: Ipv4 }): Later<boolean>;
+  /** The nat table and connection tracking (made on first use); absent → iptables cannot run here. */
+  netfilter?(): Netfilter;
 }
 
 /**

@@ -5,7 +5,8 @@
  * a backslash outside quotes escapes the next character; `#` at the start of a word begins a
  * comment. Operators (; < > ( ) and a `&` not at the end) are refused with a clear message
  * rather than half-supported; a trailing `&` is the caller's (background) business. `|` is
- * refused by splitWords and split by splitPipeline (shell/run.ts runs `A | B`).
+ * refused by splitWords and split by splitPipeline (shell/run.ts runs `A | B`), which also takes
+ * the last command's `> FILE` or `>> FILE` (sh's output redirection; `echo … > /etc/services`).
  */
 
 export type ParseResult = { ok: true; words: string[] } | { ok: false; error: string };
@@ -24,7 +25,7 @@ export function splitWords(line: string): ParseResult {
  */
 export function splitPipeline(
   line: string,
-): { ok: true; commands: string[][] } | { ok: false; error: string } {
+): { ok: true; commands: string[][]; redirect?: Redirect } | { ok: false; error: string } {
   const r = split(line, true);
   if (!r.ok) return r;
   if (r.commands.length > 1 && r.commands.some((c) => c.length === 0))
@@ -32,12 +33,27 @@ export function splitPipeline(
   return r;
 }
 
+/** Where the last command's standard output goes: `> FILE` (truncate) or `>> FILE` (append). */
+export interface Redirect {
+  path: string;
+  append: boolean;
+}
+
 function split(
   line: string,
   pipes: boolean,
-): { ok: true; commands: string[][] } | { ok: false; error: string } {
+): { ok: true; commands: string[][]; redirect?: Redirect } | { ok: false; error: string } {
   const commands: string[][] = [];
+  let redirect: Redirect | undefined;
+  /** A `>` was read: the next word is its file, not an argument. */
+  let pending: { append: boolean } | undefined;
   let words: string[] = [];
+  const endWord = (w: string) => {
+    if (pending !== undefined) {
+      redirect = { path: w, append: pending.append };
+      pending = undefined;
+    } else words.push(w);
+  };
   let word = "";
   let inWord = false;
   let i = 0;
@@ -45,7 +61,7 @@ function split(
   while (i < n) {
     const c = line[i]!;
     if (c === " " || c === "\t" || c === "\n" || c === "\r") {
-      if (inWord) words.push(word);
+      if (inWord) endWord(word);
       word = "";
       inWord = false;
       i++;
@@ -88,8 +104,22 @@ function split(
       i += 2;
       continue;
     }
+    if (c === ">" && pipes) {
+      if (inWord) endWord(word);
+      word = "";
+      inWord = false;
+      if (pending !== undefined || redirect !== undefined)
+        return { ok: false, error: "Syntax error: one redirection per line is supported here" };
+      const append = line[i + 1] === ">";
+      pending = { append };
+      i += append ? 2 : 1;
+      continue;
+    }
     if (c === "|" && pipes) {
-      if (inWord) words.push(word);
+      if (inWord) endWord(word);
+      if (pending !== undefined) return { ok: false, error: 'Syntax error: "|" unexpected' };
+      if (redirect !== undefined)
+        return { ok: false, error: "Syntax error: a redirection is supported on the last command only" };
       word = "";
       inWord = false;
       commands.push(words);
@@ -103,9 +133,10 @@ function split(
     inWord = true;
     i++;
   }
-  if (inWord) words.push(word);
+  if (inWord) endWord(word);
+  if (pending !== undefined) return { ok: false, error: "Syntax error: newline unexpected" };
   commands.push(words);
-  return { ok: true, commands };
+  return redirect === undefined ? { ok: true, commands } : { ok: true, commands, redirect };
 }
 
 /** Strips a trailing unquoted `&` (run in the background); returns the rest and whether it was there. */

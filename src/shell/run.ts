@@ -18,7 +18,9 @@ import { builtinCommands } from "./builtins.js";
 import type { CommandRegistry } from "./commands.js";
 import type { ShellContext } from "./context.js";
 import { EXIT_SOFTWARE } from "./later.js";
-import { splitPipeline } from "./parse.js";
+import { absolutePath, fileErrorText } from "./cmd/files.js";
+import { type Redirect, splitPipeline } from "./parse.js";
+import type { FileError } from "../sim/node-system.js";
 
 /** Exit status of sh for a command it cannot find. */
 export const EXIT_NOT_FOUND = 127;
@@ -42,15 +44,62 @@ export function runCommand(ctx: ShellContext, line: string, commands?: CommandRe
     io.err("sh: a pipeline of more than two commands is not supported here\n");
     return exited(EXIT_SYNTAX);
   }
-  if (parsed.commands.length === 2)
-    return runPipe(ctx, registry, parsed.commands[0]!, parsed.commands[1]!, io);
-  return start(ctx, registry, parsed.commands[0]!, io);
+  const out = parsed.redirect === undefined ? io : redirected(ctx, parsed.redirect, io);
+  if (out === undefined) return exited(EXIT_REDIRECT);
+  const p =
+    parsed.commands.length === 2
+      ? runPipe(ctx, registry, parsed.commands[0]!, parsed.commands[1]!, out)
+      : start(ctx, registry, parsed.commands[0]!, out);
+  if (out !== io) p.onExit(() => (out as RedirectIo).close());
+  return p;
+}
+
+/** sh's status when a redirection fails (the command does not run). */
+const EXIT_REDIRECT = 2;
+
+interface RedirectIo extends ProgramIo {
+  close(): void;
+}
+
+/**
+ * `> FILE` / `>> FILE`: sh opens (and truncates) the file before the command runs; what the
+ * command writes is appended as it comes, so a file that fills up fails the write there
+ * (`write error: No space left on device`), as a real one would.
+ */
+function redirected(ctx: ShellContext, r: Redirect, io: ProgramIo): RedirectIo | undefined {
+  const files = ctx.files;
+  const path = absolutePath(r.path);
+  const fail = (e: FileError) => io.err(`sh: cannot create ${r.path}: ${fileErrorText(e)}\n`);
+  if (files === undefined) {
+    io.err(`sh: cannot create ${r.path}: this node has no file system in routelab\n`);
+    return undefined;
+  }
+  const opened = files.write(path, "", r.append);
+  if (opened !== undefined) {
+    fail(opened);
+    return undefined;
+  }
+  let broken = false;
+  return {
+    out: (t) => {
+      if (broken) return;
+      const e = files.write(path, t, true);
+      if (e !== undefined) {
+        broken = true;
+        io.err(`sh: write error: ${fileErrorText(e)}\n`);
+      }
+    },
+    err: io.err,
+    close: () => {},
+  };
 }
 
 function start(ctx: ShellContext, registry: CommandRegistry, words: string[], io: ProgramIo): Program {
   const [name, ...args] = words;
   if (name === undefined) return exited(0);
-  const cmd = registry.get(name);
+  const found = registry.get(name);
+  // A command of another OS is not there at all (FreeBSD has no `ip`; sh says not found).
+  const cmd = found?.os !== undefined && found.os !== (ctx.os ?? "freebsd") ? undefined : found;
   if (cmd === undefined) {
     io.err(`${name}: not found\n`);
     return exited(EXIT_NOT_FOUND);

@@ -15,6 +15,7 @@ import { maskOf } from "../core/ip.js";
 import { arpDelete, arpListing } from "../sim/arp.js";
 import type { Network } from "../sim/network.js";
 import type { SimNode } from "../sim/node.js";
+import { addAlias, NodeSystem, netfilterOf, removeAlias } from "../sim/node-system.js";
 import { HostsTable, PidCounter, type RibRoute, type RouteRequest, type ShellContext } from "./context.js";
 
 const hostsOf = new WeakMap<Network, HostsTable>();
@@ -78,7 +79,22 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     },
   };
   if (o.writeErr) ctx.writeErr = o.writeErr;
-  return ctx;
+  return withSystem(ctx, node, o.user);
+}
+
+/** The node's OS, files, aliases and nat table (sim/node-system.ts), on the context. */
+function withSystem(ctx: ShellContext, node: SimNode, user: string): ShellContext {
+  node.system ??= new NodeSystem("freebsd");
+  const sys = node.system;
+  return {
+    ...ctx,
+    os: sys.os,
+    files: sys.files,
+    aliases: () => node.aliases,
+    addAlias: (a) => addAlias(node, a, `address ${a.label} added by ${user}`),
+    removeAlias: (m) => removeAlias(node, m, `address removed by ${user}`) !== undefined,
+    netfilter: () => netfilterOf(node),
+  };
 }
 
 /** Every source's route of the node's FIB (fib.ts keeps the ones another source outranks too). */

@@ -280,8 +280,12 @@ export function arpInput(node: SimNode, i: Iface, pkt: Packet): void {
   const op = arpOp(a);
   const isaddr = arpSenderIp(a);
   const itaddr = arpTargetIp(a);
-  // One address per interface here: it is `myaddr` whatever the packet asks (:560-625).
-  const myaddr = i.addr;
+  // `myaddr` is the interface's address, or an alias of it the packet asks for (:560-625
+  // walks the interface's addresses; Linux's arp_process answers for any local address).
+  const myaddr =
+    node.aliases.length !== 0 && node.aliases.some((x) => x.iface === i.index && x.addr === itaddr)
+      ? itaddr
+      : i.addr;
   if (macEquals(a, 8, i.mac, 0)) return net.drop(node, pkt, "not-for-us"); // from me (:631)
   if (macIsBroadcast(a, 8)) return net.drop(node, pkt, "malformed"); // (:633-638)
   const forUs = itaddr === myaddr;

@@ -7,6 +7,7 @@
 import type { Topology } from "../topology/model.js";
 import { segmentPorts } from "../topology/index.js";
 import { Network } from "./network.js";
+import { NodeSystem } from "./node-system.js";
 
 export function buildNetwork(topo: Topology, seed: number): Network {
   const net = new Network(seed);
@@ -28,6 +29,7 @@ export function buildNetwork(topo: Topology, seed: number): Network {
   for (const n of topo.nodes) if (n.kind === "host") net.byName.get(n.name)!.forwarding = false;
   for (const n of topo.nodes) {
     const node = net.byName.get(n.name)!;
+    if (n.os !== undefined || n.files !== undefined) node.system = new NodeSystem(n.os ?? "freebsd", n.files);
     for (const s of n.statics) {
       // The topology validated that the gateway sits on a connected subnet.
       const via = node.ifaces.find((i) => i.isLink && (s.gateway & i.mask) >>> 0 === i.net);

@@ -10,3 +10,5 @@ export * from "./packet.js";
 export * from "./pacer.js";
 export * from "./scheduler.js";
 export * from "./tcp/index.js";
+export * from "./netfilter.js";
+export * from "./node-system.js";

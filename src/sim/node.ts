@@ -67,6 +67,8 @@ import type {
 import { Iface } from "./iface.js";
 import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
+import type { NodeAlias, NodeSystem } from "./node-system.js";
+import type { Netfilter } from "./netfilter.js";
 import { type TcpInputResult, TcpStack } from "./tcp/stack.js";
 
 const DEFAULT_TTL = 64;
@@ -108,6 +110,12 @@ export class SimNode implements Host {
   private readonly processes = new Set<() => void>();
   /** Static routes from the topology, restored at reboot. */
   readonly configuredStatics: RouteSpec[] = [];
+  /** The OS it answers as, its files, address aliases and nat table (sim/node-system.ts). */
+  system: NodeSystem | null = null;
+  /** Extra addresses (`ifconfig eth0:1 …`, `ip addr add`); empty on most nodes, so forwarding reads one length. */
+  readonly aliases: NodeAlias[] = [];
+  /** The nat table and connection tracking, once `iptables -t nat` was used here (Linux nodes). */
+  netfilter: Netfilter | null = null;
   /** TCP: its sockets, and protocol 6 delivered to it (sim/tcp). */
   readonly tcp: TcpStack;
   // Counters (netstat -s style)
@@ -371,6 +379,7 @@ export class SimNode implements Host {
     if (a >>> 24 === 127) return true;
     const ifs = this.ifaces;
     for (let i = 1; i < ifs.length; i++) if (ifs[i]!.addr === a) return true;
+    if (this.aliases.length !== 0) for (const x of this.aliases) if (x.addr === a) return true;
     return false;
   }
 
@@ -398,8 +407,20 @@ export class SimNode implements Host {
     return { iface: r.iface, route: r };
   }
 
-  private output(bytes: Uint8Array, out: { iface: number; route?: Route }, opts: SendOptions): SendResult {
+  private output(bytes: Uint8Array, to: { iface: number; route?: Route }, opts: SendOptions): SendResult {
     const net = this.net;
+    let out = to;
+    if (this.netfilter !== null) {
+      // The OUTPUT hook: replies of a translated connection get their source back, a new one
+      // meets the OUTPUT rules (and is routed again when its destination changed).
+      const v = this.netfilter.hook(bytes, undefined, 0);
+      if (v.rerouted) {
+        const again = this.route(ipv4Dst(bytes), {});
+        if (typeof again === "string") return { ok: false, error: again };
+        out = again;
+      }
+      if (v.isNew) this.netfilter.countPolicy("POSTROUTING", bytes);
+    }
     const pkt = Packet.ipv4(bytes, net.nextPacketId++, opts.user ?? "root", opts.cls ?? net.classify(bytes));
     net.created++;
     if (out.route) out.route.use++;
@@ -493,6 +514,9 @@ export class SimNode implements Host {
       i.ierrors++;
       return net.drop(this, pkt, "bad-checksum");
     }
+    // Linux's PREROUTING hook (sim/netfilter.ts), before the routing decision; not for what
+    // this node sent itself over loopback (that met the OUTPUT hook).
+    const natNew = this.netfilter !== null && i.index !== 0 && this.netfilter.hook(b, i.name, i.addr).isNew;
     const dst = ipv4Dst(b);
     // Ours: an address of this node, a group it joined, or a broadcast on the interface it
     // came in on (FreeBSD ip_input.c: INADDR_BROADCAST, or the ifaddr's ia_broadaddr).
@@ -505,6 +529,7 @@ export class SimNode implements Host {
       // A subnet broadcast counts on the address it was sent to, as FreeBSD's per-address rows.
       const owner = dst === i.broadcast ? i : this.addressOwner(dst);
       if (owner !== undefined) owner.addrIpackets++;
+      if (natNew) this.netfilter!.countPolicy("INPUT", b);
       return this.deliver(pkt, i.index);
     }
     if (isMulticast(dst) || !this.forwarding) return net.drop(this, pkt, "not-for-us");
@@ -544,6 +569,7 @@ export class SimNode implements Host {
       this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
     else this.forwarded++;
     ipv4DecrementTtl(b);
+    if (natNew) this.netfilter!.countPolicy("POSTROUTING", b);
     if (res === Resolve.Ok) this.sendFrame(pkt, out);
   }
 
@@ -742,6 +768,9 @@ export class SimNode implements Host {
     this.up = false;
     this.udpSockets.clear();
     this.tcp.reset();
+    // What the running kernel held and nothing on disk restores: aliases, the nat table.
+    this.aliases.length = 0;
+    this.netfilter = null;
     this.icmpListeners = [];
     this.ifaceWatchers = [];
     this.groups.clear();

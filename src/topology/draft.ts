@@ -8,7 +8,7 @@
 import type { SourcePos } from "../core/errors.js";
 import type { Ipv4, Prefix } from "../core/ip.js";
 import { type AddressPool, DEFAULT_LINK, DEFAULT_POOL, DEFAULT_ROUTING, type LinkProps } from "./defaults.js";
-import type { RipSettings } from "./model.js";
+import type { NodeOs, RipSettings } from "./model.js";
 import { protocolDefaults } from "./protocols/index.js";
 
 export interface DraftStatic {
@@ -31,6 +31,8 @@ export interface DraftNode {
   position?: { x: number; y: number };
   rip?: Partial<RipSettings>;
   notes?: string[];
+  os?: NodeOs;
+  files?: Record<string, string>;
 }
 
 export interface DraftEnd {

@@ -41,6 +41,8 @@ export function formatRoutelabYaml(t: Topology): string {
           `${s.len === 0 ? "default" : formatPrefix({ addr: s.dest, len: s.len })} via ${formatIpv4(s.gateway)}`,
       );
     if (n.position) o.position = [n.position.x, n.position.y];
+    if (n.os) o.os = n.os;
+    if (n.files) o.files = n.files;
     for (const p of routingSpecs()) {
       const own = p.yamlNode(n);
       if (own) o[p.settingsKey] = own;

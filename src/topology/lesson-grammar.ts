@@ -17,6 +17,7 @@ const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 export const CHECK_FORMS =
   "'A reaches B', 'A cannot reach B', 'A -> B via C', 'A has PREFIX [metric N] [via GW]', " +
+  "'A connects to B port P [on NODE]', " +
   "'A has no route to PREFIX', 'no packet lost [after T]' or 'USER|anyone|every student ran COMMAND [on NODE] [after T]'";
 
 const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/i;
@@ -72,6 +73,7 @@ export function parseCheckText(text: string): Parsed<CheckBody> {
     return ok({ kind: "reach", from: w[0]!, to: w[n]!, negate: true });
   }
   if (kw[1] === "has") return parseRoute(w, kw);
+  if (kw[1] === "connects" || (kw[1] === "cannot" && kw[2] === "connect")) return parseConnect(w, kw);
   const each = (kw[0] === "every" || kw[0] === "each") && kw[1] === "student" && kw[2] === "ran";
   if (kw[1] === "ran" || each) {
     const anyone = each || kw[0] === "anyone" || kw[0] === "someone";
@@ -100,6 +102,21 @@ export function parseCheckText(text: string): Parsed<CheckBody> {
     return ok(c);
   }
   return fail(`'${text}' is not a check: write ${CHECK_FORMS}`);
+}
+
+/** `A connects to B port P [on NODE]`, `A cannot connect to B port P`. */
+function parseConnect(w: string[], kw: string[]): Parsed<CheckBody> {
+  const negate = kw[1] === "cannot";
+  const k = negate ? 3 : 2;
+  const form = negate ? "'A cannot connect to B port P'" : "'A connects to B port P [on NODE]'";
+  if (kw[k] !== "to" || kw[k + 2] !== "port" || w[k + 3] === undefined) return fail(`write ${form}`);
+  const port = Number(w[k + 3]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return fail(`port ${w[k + 3]} is not 1…65535`);
+  const rest = kw.slice(k + 4);
+  const c: CheckBody = { kind: "connect", from: w[0]!, to: w[k + 1]!, port, negate };
+  if (rest.length === 2 && rest[0] === "on" && !negate) c.on = w[k + 5]!;
+  else if (rest.length !== 0) return fail(`write ${form}`);
+  return ok(c);
 }
 
 /** `A -> B [via X Y…] [not via Z…]` (also `avoiding Z`). */

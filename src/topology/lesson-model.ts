@@ -73,7 +73,22 @@ export interface RanCheck {
   after?: Nanos;
 }
 
-export type CheckBody = ReachCheck | PathCheck | RouteCheck | LostCheck | RanCheck;
+/**
+ * `client connects to 192.168.10.200 port 22 [on server]` (or `cannot connect`): probed with a
+ * TCP connection; `on NODE` asks that the connection (or the one a relay made for it) lands there.
+ */
+export interface ConnectCheck {
+  kind: "connect";
+  from: string;
+  /** A node name or a dotted IPv4 address. */
+  to: string;
+  port: number;
+  /** The node that must accept it. */
+  on?: string;
+  negate: boolean;
+}
+
+export type CheckBody = ReachCheck | PathCheck | RouteCheck | LostCheck | RanCheck | ConnectCheck;
 
 /** One check as written: the sentence, when to evaluate it, and where it was written. */
 export type CheckSpec = CheckBody & {

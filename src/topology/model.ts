@@ -43,6 +43,9 @@ export interface TopoInterface {
 /** What a node is: a router (forwards, runs its routing) or a host (an end system). */
 export type NodeKind = "router" | "host";
 
+/** The operating system a node answers as: its command set and output formats (default freebsd). */
+export type NodeOs = "freebsd" | "linux";
+
 export interface TopoNode {
   name: string;
   /**
@@ -53,6 +56,10 @@ export interface TopoNode {
   kind?: "host";
   /** A host's default gateway (written, or the only router on its segment or link). */
   gateway?: Ipv4;
+  /** `linux`: net-tools/iproute2/iptables formats and xinetd; absent = freebsd. */
+  os?: NodeOs;
+  /** Files the node starts with: absolute path → content (topology/node-files.ts checks them). */
+  files?: Record<string, string>;
   /** `static` or a routing protocol's name (topology/protocols/). */
   routing: string;
   statics: StaticRoute[];

@@ -257,3 +257,24 @@ describe("a separate exercise file", () => {
     );
   });
 });
+
+describe("connect checks", () => {
+  it("reads 'A connects to B port P [on NODE]' and 'A cannot connect to B port P'", () => {
+    expect(parseCheckText("client connects to 192.168.10.200 port 22 on server")).toEqual({
+      ok: true,
+      value: { kind: "connect", from: "client", to: "192.168.10.200", port: 22, negate: false, on: "server" },
+    });
+    expect(parseCheckText("client cannot connect to vm5 port 80")).toEqual({
+      ok: true,
+      value: { kind: "connect", from: "client", to: "vm5", port: 80, negate: true },
+    });
+    expect(parseCheckText("client connects to vm5 port 0")).toEqual({
+      ok: false,
+      error: "port 0 is not 1…65535",
+    });
+    expect(parseCheckText("client connects to vm5")).toEqual({
+      ok: false,
+      error: "write 'A connects to B port P [on NODE]'",
+    });
+  });
+});

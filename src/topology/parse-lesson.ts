@@ -284,6 +284,12 @@ function checkNames(c: Ctx, b: CheckBody, at: Node | null, field: string): boole
       return b.node === undefined || c.node(b.node, at, field);
     case "lost":
       return true;
+    case "connect":
+      return (
+        c.node(b.from, at, field) &&
+        c.nodeOrAddress(b.to, at, field) &&
+        (b.on === undefined || c.node(b.on, at, field))
+      );
   }
 }
 

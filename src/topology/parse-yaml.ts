@@ -13,6 +13,7 @@
  *   vm1: {position: [400, 60]}   # a bare `vm1:` is a node with the defaults
  *   vm2: {routing: static, static: ["10.0.0.0/8 via 10.0.10.1"], rip: {update: 10s}}
  *   h1: {kind: host, gateway: 10.0.40.1}         # an end system: no forwarding, no routing daemon
+ *   relay: {os: linux, files: {/etc/xinetd.d/hoge-ssh: "service hoge-ssh { … }"}}
  * links:
  *   - endpoints: [vm1, vm2]                        # interfaces epair<i>a/b, subnet from the pool
  *   - endpoints: ["vm1:epair1a", "vm3:epair1b"]
@@ -34,6 +35,7 @@ import { Diagnostics } from "./diag.js";
 import { type Draft, type DraftEnd, type DraftLink, type DraftNode, newDraft } from "./draft.js";
 import type { Topology } from "./model.js";
 import { attachLesson, LESSON_KEYS } from "./parse-lesson.js";
+import { NODE_SYSTEM_KEYS, readNodeSystem } from "./node-files.js";
 import { resolveDraft } from "./resolve.js";
 import { checkLabName, parseAddress, parseHostAddress, parseSubnet } from "./values.js";
 import { MAX_SEGMENT_PORTS } from "../core/limits.js";
@@ -56,6 +58,7 @@ export const NODE_KEYS: readonly string[] = [
   "static",
   "position",
   ...settingsKeys(),
+  ...NODE_SYSTEM_KEYS,
 ];
 export const LINK_KEYS = ["endpoints", "segment", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
 /** What `kind:` of a node may say. */
@@ -180,6 +183,7 @@ function readNode(r: YamlReader, e: Entry, draft: Draft): DraftNode {
       node.gatewayAt = r.pos(f.value, f.field);
     } else if (f.key === "static") node.statics = readStatics(r, f.value, f.field);
     else if (f.key === "position") node.position = readPosition(r, f.value, f.field);
+    else if (readNodeSystem(r, f, node)) continue;
     else specBySettingsKey(f.key)?.readNode(r, f.value, f.field, node, draft);
   }
   return node;

@@ -162,6 +162,8 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     const node: TopoNode = { name: dn.name, routing: dn.routing ?? d.routing, statics };
     resolveHost(dn, node, mine, hosts, diag);
     if (dn.position) node.position = dn.position;
+    if (dn.os && dn.os !== "freebsd") node.os = dn.os;
+    if (dn.files && Object.keys(dn.files).length) node.files = dn.files;
     const notes = [...(dn.notes ?? [])];
     for (const p of routingSpecs())
       if (node.routing !== p.name && p.hasNodeSettings(dn))

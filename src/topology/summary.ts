@@ -39,6 +39,13 @@ export function summarizeTopology(t: Topology): string {
     parts.push(`static on ${stat.length === t.nodes.length ? "all" : listNames(stat.map((n) => n.name))}`);
   out.push(`routing: ${parts.join(", ") || "none"}; ${plural(statics, "static route")}`);
   for (const p of routingSpecs()) out.push(...p.summary(t));
+  const linux = t.nodes.filter((n) => n.os === "linux");
+  if (linux.length) out.push(`os: linux on ${listNames(linux.map((n) => n.name))}, freebsd on the rest`);
+  const withFiles = t.nodes.filter((n) => n.files);
+  if (withFiles.length)
+    out.push(
+      `files: ${withFiles.map((n) => `${n.name} ${plural(Object.keys(n.files!).length, "file")}`).join(", ")}`,
+    );
 
   const props = t.links.map(propsText);
   const uniform = props.every((p) => p === props[0]);

@@ -18,3 +18,4 @@ export * from "./rip.js";
 export * from "./ospf-lsa.js";
 export * from "./ospf.js";
 export * from "./summary.js";
+export * from "./nat.js";

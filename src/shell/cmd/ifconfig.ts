@@ -18,10 +18,13 @@
 import { formatIpv4, maskOf } from "../../core/ip.js";
 import { hex } from "../../apps/cfmt.js";
 import type { ProgramIo } from "../../apps/process.js";
-import type { Command } from "../commands.js";
+import type { Command, CommandResult } from "../commands.js";
 import { isPrivileged, type ShellContext, type ShellInterface } from "../context.js";
 import { getopt } from "../getopt.js";
 import { whenReady } from "../later.js";
+import type { NodeAlias } from "../../sim/node-system.js";
+import { aliasLines, freebsdAlias, isAliasRequest } from "./freebsd-alias.js";
+import { linuxIfconfig } from "./linux-ifconfig.js";
 import { etherAddress } from "./netstat.js";
 
 export const IFCONFIG_USAGE = `usage: ifconfig [-L] [-C] [-g groupname] interface address_family
@@ -53,7 +56,7 @@ export function interfaceFlags(i: ShellInterface): number {
 }
 
 /** One interface's block, as `ifconfig IF` prints it. */
-export function formatInterface(node: string, i: ShellInterface): string {
+export function formatInterface(node: string, i: ShellInterface, aliases: readonly NodeAlias[] = []): string {
   const f = interfaceFlags(i);
   const names = IFF_NAMES.filter(([bit]) => f & bit).map(([, n]) => n);
   let s = `${i.name}: flags=${f.toString(16)}<${names.join(",")}> metric 0 mtu ${i.isLink ? 1500 : 16384}\n`;
@@ -63,6 +66,7 @@ export function formatInterface(node: string, i: ShellInterface): string {
     s += `\tether ${etherAddress(node, i.name)}\n`;
     const bcast = (i.addr | ~mask) >>> 0;
     s += `\tinet ${formatIpv4(i.addr)} netmask 0x${hex(mask, 8)} broadcast ${formatIpv4(bcast)}\n`;
+    s += aliasLines(aliases);
     s += `\tstatus: ${(i.carrier ?? i.up) ? "active" : "no carrier"}\n`;
   } else {
     s += "\toptions=3<RXCSUM,TXCSUM>\n";
@@ -71,10 +75,29 @@ export function formatInterface(node: string, i: ShellInterface): string {
   return s;
 }
 
+/** The aliases of interface `i` (FreeBSD lists them in its block). */
+function aliasesOf(ctx: ShellContext, i: ShellInterface): NodeAlias[] {
+  return (ctx.aliases?.() ?? []).filter((a) => a.iface === i.index);
+}
+
+/** `ifconfig IF up|down`: root only, link interfaces only. */
+function setInterfaceUp(ctx: ShellContext, i: ShellInterface, up: boolean, io: ProgramIo): CommandResult {
+  if (!isPrivileged(ctx) || ctx.setInterfaceUp === undefined || !i.isLink) {
+    io.err(
+      ctx.os === "linux"
+        ? "SIOCSIFFLAGS: Operation not permitted\n"
+        : "ifconfig: ioctl (SIOCSIFFLAGS): Operation not permitted\n",
+    );
+    return ctx.os === "linux" ? 255 : 1;
+  }
+  return whenReady(ctx.setInterfaceUp(i.index, up), io, "ifconfig", () => 0);
+}
+
 export const ifconfigCommand: Command = {
   name: "ifconfig",
   summary: "show network interfaces (ifconfig IF down/up takes one out or back)",
   run(ctx: ShellContext, args: string[], io: ProgramIo) {
+    if (ctx.os === "linux") return linuxIfconfig(ctx, args, io, (i, up) => setInterfaceUp(ctx, i, up, io));
     const g = getopt(args, "adlmuvLCg:", "ifconfig");
     if (!g.ok) {
       io.err(`${g.error}\n${IFCONFIG_USAGE}`);
@@ -106,7 +129,7 @@ export const ifconfigCommand: Command = {
       }
       io.out(
         pick(ifs)
-          .map((i) => formatInterface(ctx.node, i))
+          .map((i) => formatInterface(ctx.node, i, aliasesOf(ctx, i)))
           .join(""),
       );
       return 0;
@@ -119,17 +142,13 @@ export const ifconfigCommand: Command = {
     }
     const rest = params[0] === "inet" ? params.slice(1) : params;
     if (rest.length === 0) {
-      io.out(formatInterface(ctx.node, i));
+      io.out(formatInterface(ctx.node, i, aliasesOf(ctx, i)));
       return 0;
     }
-    if (rest.length === 1 && (rest[0] === "up" || rest[0] === "down")) {
-      if (!isPrivileged(ctx) || ctx.setInterfaceUp === undefined || !i.isLink) {
-        io.err("ifconfig: ioctl (SIOCSIFFLAGS): Operation not permitted\n");
-        return 1;
-      }
-      return whenReady(ctx.setInterfaceUp(i.index, rest[0] === "up"), io, "ifconfig", () => 0);
-    }
-    io.err(`ifconfig: ${rest.join(" ")}: only 'up' and 'down' can be changed in routelab\n`);
+    if (rest.length === 1 && (rest[0] === "up" || rest[0] === "down"))
+      return setInterfaceUp(ctx, i, rest[0] === "up", io);
+    if (isAliasRequest(rest)) return freebsdAlias(ctx, i, rest, io);
+    io.err(`ifconfig: ${rest.join(" ")}: only 'up', 'down' and aliases can be changed in routelab\n`);
     return 1;
   },
 };

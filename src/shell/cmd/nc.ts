@@ -19,7 +19,7 @@ export const NC_USAGE = `usage: nc [-46DdEhklnrStUuvz] [-e policy] [-I length] [
 `;
 
 const SPEC = "46DdEe:hI:i:jklnoO:P:p:rSs:tT:UuV:vw:X:x:z";
-const SUPPORTED = new Set(["4", "l", "n", "p", "v", "w", "z"]);
+const SUPPORTED = new Set(["4", "k", "l", "n", "p", "v", "w", "z"]);
 const PORT_MAX = 65535;
 
 /** OpenBSD strtonum(3): the value, or its error string ("invalid", "too small", "too large"). */
@@ -62,6 +62,7 @@ export const ncCommand: Command = {
       return 1;
     }
     let listen = false;
+    let keep = false;
     let zero = false;
     let verbose = false;
     let numeric = false;
@@ -74,6 +75,9 @@ export const ncCommand: Command = {
           break;
         case "z":
           zero = true;
+          break;
+        case "k":
+          keep = true;
           break;
         case "v":
           verbose = true;
@@ -120,6 +124,7 @@ export const ncCommand: Command = {
     }
     if (listen && srcPort !== undefined) return fail("cannot use -p and -l");
     if (listen && zero) return fail("cannot use -z and -l");
+    if (!listen && keep) return fail("must use -l with -k");
     let ports: number[];
     if (listen) {
       const n = strtonum(portText, 1, PORT_MAX);
@@ -147,6 +152,7 @@ export const ncCommand: Command = {
       ctx.host,
       {
         listen,
+        keep,
         zero,
         verbose,
         numeric,

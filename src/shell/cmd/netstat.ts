@@ -12,6 +12,7 @@ import type { Command } from "../commands.js";
 import type { ShellContext, ShellInterface, ShellRoute } from "../context.js";
 import { getopt } from "../getopt.js";
 import { netname, routename } from "../names.js";
+import { linuxNetstatRoutes } from "./linux-routes.js";
 
 export const NETSTAT_USAGE = `usage: netstat [-AaLnSTWx] [-f protocol_family | -p protocol]
                [-M core] [-N system]
@@ -134,7 +135,7 @@ export const netstatCommand: Command = {
     const has = (c: string) => g.opts.some((o) => o.opt === c);
     const numeric = has("n");
     if (has("r")) {
-      io.out(formatRoutes(ctx, numeric));
+      io.out(ctx.os === "linux" ? linuxNetstatRoutes(ctx, numeric) : formatRoutes(ctx, numeric));
       return 0;
     }
     if (has("i")) {

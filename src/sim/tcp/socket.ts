@@ -51,6 +51,8 @@ export interface TcpSocket {
   readonly remoteAddr: Ipv4;
   readonly remotePort: number;
   readonly state: TcpState;
+  /** Who its segments are charged to: the caller of connect, or the sender of an accepted SYN. */
+  readonly user: string;
   handlers: TcpHandlers;
   /** Queues bytes for sending; returns how many fit in the send buffer (32 KiB). */
   write(data: Uint8Array): number;

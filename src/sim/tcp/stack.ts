@@ -158,7 +158,7 @@ export class TcpStack {
       return c.input(seg);
     }
     const l = this.listeners.get(seg.dstPort);
-    if (l !== undefined) return this.inputListen(l, seg, src, dst, verdict);
+    if (l !== undefined) return this.inputListen(l, seg, src, dst, user, verdict);
     verdict(seg.flags & TCP_RST ? "ignored" : "tcp-reset");
     this.resetFor(seg, src, dst, user);
   }
@@ -169,6 +169,7 @@ export class TcpStack {
     seg: TcpRepr,
     src: Ipv4,
     dst: Ipv4,
+    user: string,
     verdict: (r: TcpInputResult) => void,
   ): void {
     if (seg.flags & TCP_RST) return verdict("ignored");
@@ -181,7 +182,9 @@ export class TcpStack {
     // refuses past 3/2 of the backlog, uipc_socket.c; the syncache then drops it).
     if (l.pending.size >= Math.floor((3 * l.backlog) / 2)) return verdict("listen-queue-full");
     verdict("delivered");
-    const c = new TcpConnection(this, dst, seg.dstPort, src, seg.srcPort, l.user);
+    // The connection is charged to whoever sent the SYN, as an echo reply is to the pinger:
+    // a server's answers (and a relay's onward connection) wear the caller's colour.
+    const c = new TcpConnection(this, dst, seg.dstPort, src, seg.srcPort, user);
     this.conns.set(key(dst, seg.dstPort, src, seg.srcPort), c);
     l.pending.add(c);
     c.onEstablished = (conn) => {
