@@ -7,9 +7,11 @@
  * here rather than compare a node's `routing` with a name.
  */
 import type { PacketClass } from "../core/events.js";
+import type { Nanos } from "../core/time.js";
 import type { RoutingDaemon } from "../sim/host.js";
 import type { Topology, TopoNode } from "../topology/model.js";
 import type { RoutingSpec } from "../topology/protocols/index.js";
+import { OSPF_PROTOCOL } from "./ospf/register.js";
 import { RIP_PROTOCOL } from "./rip/register.js";
 
 export interface RoutingProtocol {
@@ -21,10 +23,16 @@ export interface RoutingProtocol {
   readonly packetClass: PacketClass;
   /** The user its packets are sent as (core/routing-traffic.ts ROUTING_USERS). */
   readonly user: string;
+  /**
+   * Its `vtysh -c "show …"` commands on the simulator: `words` are the command's words
+   * (`["show", "ip", "ospf", "neighbor"]`), `daemon` the node's daemon of this protocol, `now`
+   * the virtual time; returns FRR 8.4's text, or undefined when the words are not its own.
+   */
+  vtysh?: (daemon: RoutingDaemon, words: readonly string[], now: Nanos) => string | undefined;
 }
 
 /** Every routing protocol the simulator runs. */
-export const PROTOCOLS: readonly RoutingProtocol[] = [RIP_PROTOCOL];
+export const PROTOCOLS: readonly RoutingProtocol[] = [RIP_PROTOCOL, OSPF_PROTOCOL];
 
 /** The protocol a node's `routing:` names, or undefined for `static` (no daemon). */
 export function routingProtocol(name: string): RoutingProtocol | undefined {
