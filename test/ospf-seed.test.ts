@@ -104,3 +104,48 @@ describe("OSPF on the seed network", () => {
     expect(run(8)).not.toEqual(a);
   });
 });
+
+describe("OSPF on the seed network run as broadcast networks (DR/BDR, RFC 2328 §9.4)", () => {
+  it("elects the higher router ID DR on each link after the Wait timer, with Network-LSAs and the same tables", () => {
+    const topo = seedOspf("  ospf: {network: broadcast}\n");
+    const lab = ospfLab(topo);
+    // Waiting lasts RouterDeadInterval (40 s): no adjacency, so no route, before it.
+    lab.net.scheduler.runUntil(39 * SECOND);
+    expect(ospfTable(lab, "vm1")).toEqual([]);
+    lab.net.scheduler.runUntil(100 * SECOND);
+    for (const l of topo.links) {
+      const [lo, hi] = [l.a, l.b].sort((x, y) => x.addr - y.addr);
+      // Router IDs are each node's highest address; the DR is the one with the higher ID.
+      const idOf = (node: string) => daemonOf(lab, node).routerId;
+      const [drEnd, bdrEnd] = idOf(lo!.node) > idOf(hi!.node) ? [lo!, hi!] : [hi!, lo!];
+      const oi = daemonOf(lab, l.a.node).ifaces.find((i) => i.name === l.a.iface)!;
+      expect([formatIpv4(oi.dr), formatIpv4(oi.bdr)], l.id).toEqual([
+        formatIpv4(drEnd.addr),
+        formatIpv4(bdrEnd.addr),
+      ]);
+      const drOi = daemonOf(lab, drEnd.node).ifaces.find((i) => i.name === drEnd.iface)!;
+      expect(drOi.state).toBe("DR");
+      expect(daemonOf(lab, bdrEnd.node).ifaces.find((i) => i.name === bdrEnd.iface)!.state).toBe("Backup");
+      // The DR's Network-LSA lists both routers, and every router has it.
+      const net = daemonOf(lab, "vm5").db.network(drEnd.addr)!;
+      expect(net.lsa.body).toEqual({
+        kind: "network",
+        mask: 0xffffff00,
+        routers: [idOf(drEnd.node), idOf(bdrEnd.node)],
+      });
+    }
+    expectTablesMatch(lab, topo);
+  });
+
+  it("a router of priority 0 never becomes DR or BDR", () => {
+    const topo = seedOspf("  ospf: {network: broadcast}\n");
+    topo.nodes.find((n) => n.name === "vm9")!.ospf = { priority: { "*": 0 } };
+    const lab = ospfLab(topo);
+    lab.net.scheduler.runUntil(100 * SECOND);
+    const vm9 = daemonOf(lab, "vm9").ifaces[0]!;
+    expect(vm9.state).toBe("DROther");
+    expect(formatIpv4(vm9.dr)).toBe("10.0.90.1");
+    expect(vm9.bdr).toBe(0);
+    expectTablesMatch(lab, topo);
+  });
+});
