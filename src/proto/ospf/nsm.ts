@@ -219,7 +219,12 @@ export function restartExchange(d: OspfDaemon, oi: OspfIface, nbr: Neighbor): vo
 
 /** §10.6: a Database Description packet by the neighbour's state. */
 function onDd(d: OspfDaemon, oi: OspfIface, nbr: Neighbor, dd: Dd): void {
-  if (nbr.state === "Init") return; // (a Hello naming us comes first)
+  // Init: 2-WayReceived first, and on in ExStart if an adjacency is wanted (§10.6; FRR
+  // ospf_packet.c ospf_db_desc: OSPF_NSM_EVENT_EXECUTE(nbr, NSM_TwoWayReceived)).
+  if (nbr.state === "Init") {
+    setState(d, oi, nbr, "2-Way");
+    if (adjacencyWanted(oi, nbr)) startExchange(d, oi, nbr);
+  }
   if (nbr.state === "2-Way" || nbr.state === "Down") return;
   const dup =
     nbr.lastDdRecv !== undefined &&

@@ -424,8 +424,10 @@ function best<T extends { id: number; prio: number }>(c: T[]): T | undefined {
   );
 }
 
-/** Steps 2 and 3 of §9.4: the BDR among those not declaring DR, then the DR (the BDR if none declares). */
-function elect(c: { id: number; addr: number; prio: number; dr: number; bdr: number }[]): [Ipv4, Ipv4] {
+/** Steps 2 and 3 of §9.4 (interface addresses out): the BDR among those not declaring DR, then the DR (the BDR if none declares). */
+export function elect(
+  c: { id: number; addr: number; prio: number; dr: number; bdr: number }[],
+): [Ipv4, Ipv4] {
   const notDr = c.filter((x) => x.dr !== x.addr);
   const declaredBdr = notDr.filter((x) => x.bdr === x.addr);
   const bdr = best(declaredBdr.length ? declaredBdr : notDr);

@@ -276,5 +276,6 @@ export const OSPF: RoutingSpec = {
       if (n.routing === OSPF.name) longest = Math.max(longest, nodeOspfSettings(topo, n).dead);
     return longest;
   },
+  linkMetric: ospfIfaceCost,
   frr: FRR,
 };

@@ -106,6 +106,12 @@ export interface RoutingSpec {
    * waits that long without a route change before it believes convergence.
    */
   quietInterval(topo: Topology): Nanos;
+  /**
+   * What a route's metric gains over interface `iface` of `node` (RIP: 1, a hop; OSPF: the
+   * interface's cost). `routelab compare` uses it to tell equal-cost alternatives apart from
+   * differences. Absent: 1.
+   */
+  linkMetric?(topo: Topology, node: TopoNode, iface: string): number;
   /** Absent: FRR cannot run it (the netns engine and the exports refuse such a node). */
   readonly frr?: FrrRouting;
 }
