@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { formatIpv4, formatPrefix } from "../src/core/ip.js";
 import type { LabEvent } from "../src/core/events.js";
 import { MINUTE, SECOND } from "../src/core/time.js";
+import { parseScenario, runScenario } from "../src/lab/scenario.js";
+import { quietInterval } from "../src/topology/index.js";
 import type { SimLab } from "../src/engines/sim/index.js";
 import type { Topology } from "../src/topology/model.js";
 import { daemonOf, expectedTables, ospfLab, ospfTable, seedOspf } from "./ospf-lab.js";
@@ -147,5 +149,34 @@ describe("OSPF on the seed network run as broadcast networks (DR/BDR, RFC 2328 Â
     expect(formatIpv4(vm9.dr)).toBe("10.0.90.1");
     expect(vm9.bdr).toBe(0);
     expectTablesMatch(lab, topo);
+  });
+});
+
+describe("wait converged with OSPF", () => {
+  it("reports convergence once no route changed for the dead interval and a sixth, and the tables are whole", async () => {
+    const topo = seedOspf();
+    const lab = ospfLab(topo);
+    let out = "";
+    const code = await runScenario(
+      lab,
+      parseScenario("wait converged\nvm9: netstat -rn\n", "t", new Set(topo.nodes.map((n) => n.name))),
+      "t",
+      {
+        write: (s) => {
+          out += s;
+        },
+        quietInterval: quietInterval(topo),
+      },
+    );
+    expect(code).toBe(0);
+    expect(quietInterval(topo)).toBe(40 * SECOND);
+    const at = Number(/converged at t=([\d.]+)s/.exec(out)![1]);
+    // The last route change: Full within seconds (the first Router-LSAs wait out
+    // MinLSInterval, 5 s); the wait then saw 40 s + 40/6 s without one.
+    expect(at).toBeGreaterThan(4);
+    expect(at).toBeLessThan(10);
+    expect(lab.clock().now).toBeGreaterThanOrEqual((at + 40 + 40 / 6) * SECOND);
+    expect(out).toContain("10.0.10.0/24       10.0.90.1          UG");
+    await lab.close();
   });
 });

@@ -12,7 +12,14 @@ import { LSA_MAX_AGE, LSA_NETWORK, LSA_ROUTER, type LsaHeader } from "../../wire
 import { onLsAck, onLsUpdate } from "./flood.js";
 import { compareInstances, headerAt, headerKey, lsaAt } from "./lsdb.js";
 import type { OspfDaemon } from "./ospf.js";
-import { DD_HEADERS_MAX, neighborDestination, sendDd, sendLsRequest, sendLsUpdate } from "./packets.js";
+import {
+  DD_HEADERS_MAX,
+  neighborDestination,
+  sendBytes,
+  sendDd,
+  sendLsRequest,
+  sendLsUpdate,
+} from "./packets.js";
 import { nbrAtLeast, type Neighbor, type NbrState, type OspfIface } from "./types.js";
 
 type Hello = Extract<OspfRepr["body"], { type: "hello" }>;
@@ -191,13 +198,7 @@ function startRxmt(d: OspfDaemon, oi: OspfIface, nbr: Neighbor): void {
     const dst = neighborDestination(oi, nbr);
     if (nbr.lastDdSent && (nbr.state === "ExStart" || (nbr.state === "Exchange" && !nbr.master))) {
       oi.ddOut++;
-      d.host.sendIp(dst, 89, nbr.lastDdSent, {
-        iface: oi.index,
-        ttl: 1,
-        tos: 0xc0,
-        user: "ospf",
-        cls: "ospf",
-      });
+      sendBytes(d, oi, dst, nbr.lastDdSent);
     }
     if (nbr.state === "Exchange" || nbr.state === "Loading") sendLsRequest(d, oi, nbr);
     if (nbr.retransmit.size > 0)
@@ -249,13 +250,7 @@ function onDd(d: OspfDaemon, oi: OspfIface, nbr: Neighbor, dd: Dd): void {
     // A slave answers the master's duplicate with its last packet again; a master ignores it.
     if (nbr.master && nbr.lastDdSent) {
       oi.ddOut++;
-      d.host.sendIp(neighborDestination(oi, nbr), 89, nbr.lastDdSent, {
-        iface: oi.index,
-        ttl: 1,
-        tos: 0xc0,
-        user: "ospf",
-        cls: "ospf",
-      });
+      sendBytes(d, oi, neighborDestination(oi, nbr), nbr.lastDdSent);
     }
     return;
   } else if (nbr.state !== "Exchange") {
@@ -301,8 +296,8 @@ function negotiationDone(d: OspfDaemon, oi: OspfIface, nbr: Neighbor): void {
     if (h.age >= LSA_MAX_AGE) nbr.retransmit.set(headerKey(h), e);
     else nbr.summary.push(h);
   }
+  // A master's first packet with headers goes out once the slave's reply is processed (onDd).
   setState(d, oi, nbr, "Exchange");
-  if (!nbr.master) return; // a master's first packet goes out once the slave's reply is processed
 }
 
 /** The DD's headers onto the request list where ours is older or missing; false on a bad LS type. */
