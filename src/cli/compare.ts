@@ -6,8 +6,9 @@
  * other: a difference is a bug in one of them (or a behaviour worth a note), and exits 1.
  *
  * Not differences: equal-cost alternatives (another next hop whose own metric to the subnet is
- * one less, in that engine's tables) — RIP keeps whichever equal route it heard first, and real
- * daemons hear in a different order than the simulator.
+ * less by the hop's — RIP 1, OSPF the interface's cost — in that engine's tables): RIP keeps
+ * whichever equal route it heard first, and real daemons hear in a different order than the
+ * simulator; OSPF's kernel route has every equal-cost next hop, the simulator's FIB one.
  */
 import { performance } from "node:perf_hooks";
 import { formatIpv4, type Ipv4, parseIpv4, parsePrefix, prefixContains } from "../core/ip.js";
@@ -16,8 +17,8 @@ import { createNetnsLab } from "../engines/netns/index.js";
 import { createSimLab } from "../engines/sim/index.js";
 import type { Lab, RouteInfo } from "../lab/lab.js";
 import { parseScenario, runScenario, type Statement } from "../lab/scenario.js";
-import type { Topology } from "../topology/model.js";
-import { quietInterval } from "../topology/index.js";
+import type { LinkEnd, Topology, TopoLink } from "../topology/model.js";
+import { quietInterval, routingSpec } from "../topology/index.js";
 import { loadTopologyFile, readText } from "./io.js";
 import { labSize } from "./lab-size.js";
 
@@ -91,11 +92,32 @@ export function compareLabs(topo: Topology, sim: Lab, net: Lab): CompareResult {
   const ts = tables(sim);
   const tn = tables(net);
   const res: CompareResult = { routes: 0, equalCost: 0, differences: [], paths: 0, pathDifferences: [] };
-  /** Whether `e` is a shortest route in its own engine: its next hop is one closer. */
-  const shortest = (t: Map<string, Map<string, Entry>>, dest: string, e: Entry) => {
+  const byName = new Map(topo.nodes.map((n) => [n.name, n]));
+  /** What a route gains over `node`'s interface on the link where `match` holds (RIP 1, OSPF its cost). */
+  const linkMetric = (node: string, match: (l: TopoLink, far: LinkEnd) => boolean): number => {
+    const n = byName.get(node)!;
+    for (const l of topo.links)
+      for (const [me, far] of [
+        [l.a, l.b],
+        [l.b, l.a],
+      ] as const)
+        if (me.node === node && match(l, far))
+          return routingSpec(n.routing)?.linkMetric?.(topo, n, me.iface) ?? 1;
+    return 1;
+  };
+  /**
+   * Whether `e` (of `node`) is a shortest route in its own engine: its next hop's metric to
+   * `dest` (a connected subnet counting as its interface's) is `e`'s less the hop's.
+   */
+  const shortest = (t: Map<string, Map<string, Entry>>, node: string, dest: string, e: Entry) => {
     const nh = owner.get(e.gateway);
     const there = nh ? t.get(nh)?.get(dest) : undefined;
-    return there !== undefined && there.metric === e.metric - 1;
+    if (!nh || there === undefined) return false;
+    const hop = linkMetric(node, (_l, far) => far.addr === e.gateway);
+    const theirs = there.connected
+      ? linkMetric(nh, (l) => `${formatIpv4(l.subnet)}/${l.len}` === dest)
+      : there.metric;
+    return theirs === e.metric - hop;
   };
   for (const n of topo.nodes) {
     const a = ts.get(n.name)!;
@@ -107,7 +129,7 @@ export function compareLabs(topo: Topology, sim: Lab, net: Lab): CompareResult {
       let same = false;
       if (x && y && x.connected === y.connected && x.metric === y.metric && x.source === y.source) {
         if (x.gateway === y.gateway) same = true;
-        else if (x.source === "rip" && shortest(ts, dest, x) && shortest(tn, dest, y)) {
+        else if (routingSpec(x.source) && shortest(ts, n.name, dest, x) && shortest(tn, n.name, dest, y)) {
           same = true;
           res.equalCost++;
         }

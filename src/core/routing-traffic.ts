@@ -10,10 +10,10 @@
 import type { PacketClass } from "./events.js";
 
 /** The packet classes of the routing protocols' messages (wire/summary.ts classify). */
-export const ROUTING_PACKET_CLASSES: readonly PacketClass[] = ["rip"];
+export const ROUTING_PACKET_CLASSES: readonly PacketClass[] = ["rip", "ospf"];
 
 /** The users routing daemons send as: no person, so no colour, no mark, not in the people list. */
-export const ROUTING_USERS: readonly string[] = ["rip"];
+export const ROUTING_USERS: readonly string[] = ["rip", "ospf"];
 
 /** Whether packets of class `cls` are a routing protocol's own messages (routing chatter). */
 export function isRoutingTraffic(cls: string): boolean {

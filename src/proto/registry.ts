@@ -11,6 +11,7 @@ import type { Nanos } from "../core/time.js";
 import type { RoutingDaemon } from "../sim/host.js";
 import type { Topology, TopoNode } from "../topology/model.js";
 import type { RoutingSpec } from "../topology/protocols/index.js";
+import { OSPF_PROTOCOL } from "./ospf/register.js";
 import { RIP_PROTOCOL } from "./rip/register.js";
 
 export interface RoutingProtocol {
@@ -33,7 +34,7 @@ export interface RoutingProtocol {
 }
 
 /** Every routing protocol the simulator runs. */
-export const PROTOCOLS: readonly RoutingProtocol[] = [RIP_PROTOCOL];
+export const PROTOCOLS: readonly RoutingProtocol[] = [RIP_PROTOCOL, OSPF_PROTOCOL];
 
 /** The protocol a node's `routing:` names, or undefined for `static` (no daemon). */
 export function routingProtocol(name: string): RoutingProtocol | undefined {

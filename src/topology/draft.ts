@@ -8,7 +8,7 @@
 import type { SourcePos } from "../core/errors.js";
 import type { Ipv4, Prefix } from "../core/ip.js";
 import { type AddressPool, DEFAULT_LINK, DEFAULT_POOL, DEFAULT_ROUTING, type LinkProps } from "./defaults.js";
-import type { NodeOs, RipSettings } from "./model.js";
+import type { NodeOs, OspfSettings, RipSettings } from "./model.js";
 import { protocolDefaults } from "./protocols/index.js";
 
 export interface DraftStatic {
@@ -30,6 +30,7 @@ export interface DraftNode {
   statics: DraftStatic[];
   position?: { x: number; y: number };
   rip?: Partial<RipSettings>;
+  ospf?: Partial<OspfSettings>;
   notes?: string[];
   os?: NodeOs;
   files?: Record<string, string>;
@@ -70,6 +71,7 @@ export interface Draft {
   linkDefaults: LinkProps;
   routing: string;
   rip: RipSettings;
+  ospf?: Partial<OspfSettings>;
   pool: AddressPool;
   notes: string[];
   /** The node list could not be read (reported): links are not checked against it. */

@@ -24,7 +24,10 @@ export function formatRoutelabYaml(t: Topology): string {
   for (const k of ["delay", "bandwidth", "loss", "queue"] as const)
     if (link[k] !== undefined && link[k] !== DEFAULT_LINK[k]) defaults[k] = propText(k, link[k]);
   defaults.routing = routing;
-  for (const p of routingSpecs()) defaults[p.settingsKey] = p.yamlDefaults(t);
+  for (const p of routingSpecs()) {
+    const own = p.yamlDefaults(t);
+    if (own) defaults[p.settingsKey] = own;
+  }
 
   const nodes: Record<string, unknown> = {};
   for (const n of t.nodes) {

@@ -63,7 +63,8 @@ export function protocolDaemonConf(topo: Topology, node: string): { daemon: stri
   if (!frr) return null;
   const ifs = nodeInterfaces(topo, node);
   let out = `hostname ${node}\n`;
-  for (const i of ifs) out += `interface ${kernelIfaceName(i.name)}\n${frr.interfaceLines(topo, n)}exit\n`;
+  for (const i of ifs)
+    out += `interface ${kernelIfaceName(i.name)}\n${frr.interfaceLines(topo, n, i.name)}exit\n`;
   return { daemon: frr.daemon, text: out + frr.routerBlock(topo, n, ifs) };
 }
 
@@ -81,7 +82,7 @@ export function frrConf(topo: Topology, node: string): string {
   let out = `frr defaults traditional\nhostname ${node}\n${forwarding}\nno ipv6 forwarding\n!\n`;
   for (const i of ifs) {
     out += `interface ${kernelIfaceName(i.name)}\n ip address ${formatIpv4(i.addr)}/${i.len}\n`;
-    if (frr) out += frr.interfaceLines(topo, n);
+    if (frr) out += frr.interfaceLines(topo, n, i.name);
     out += "exit\n!\n";
   }
   for (const l of staticRouteLines(topo, node)) out += `${l}\n`;

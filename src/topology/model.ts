@@ -26,6 +26,24 @@ export interface RipSettings {
   version: RipVersion; // 2
 }
 
+/** How OSPF treats an interface's link (RFC 2328 §9: point-to-point, or broadcast with a DR). */
+export type OspfNetworkType = "point-to-point" | "broadcast";
+
+/**
+ * OSPF settings (RFC 2328 Appendix C; defaults FRR 8.4's), per topology, overridable per node.
+ * `cost` and `priority` hold per-interface values by interface name; `*` is every interface.
+ */
+export interface OspfSettings {
+  hello: Nanos; // 10 s
+  dead: Nanos; // 40 s
+  retransmit: Nanos; // 5 s
+  /** bits/s; an interface's cost is reference / link bandwidth (FRR: 100 Gbit/s). */
+  referenceBandwidth: number;
+  network: OspfNetworkType;
+  cost: Record<string, number>;
+  priority: Record<string, number>;
+}
+
 export interface StaticRoute {
   /** Destination prefix (0.0.0.0/0 for default). */
   dest: Ipv4;
@@ -67,6 +85,7 @@ export interface TopoNode {
   /** Free-form notes from import (e.g. "containerlab kind nokia_srlinux treated as a router"). */
   notes?: string[];
   rip?: Partial<RipSettings>;
+  ospf?: Partial<OspfSettings>;
 }
 
 export interface LinkEnd {
@@ -115,6 +134,8 @@ export interface Topology {
   /** Shared Ethernet segments (absent or empty: every link is point to point). */
   segments?: TopoSegment[];
   rip: RipSettings;
+  /** Topology-wide OSPF settings that differ from the defaults (topology/protocols/ospf.ts). */
+  ospf?: Partial<OspfSettings>;
   /** Notes for the user produced while loading (ignored fields, mapped kinds). */
   notes: string[];
   /** A fault schedule and checks (`events:`, `checks:`; topology/parse-lesson.ts). */

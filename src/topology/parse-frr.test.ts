@@ -12,7 +12,7 @@ import { faults, linkRows } from "./test-util.js";
 const DIR = join(import.meta.dirname, "..", "..", "examples", "containerlab");
 
 describe("parseFrrConf", () => {
-  it("reads containerlab's router1 config: addresses, OSPF noted and replaced by RIP", () => {
+  it("reads containerlab's router1 config: addresses, and OSPF (broadcast, FRR's default on Ethernet)", () => {
     const diag = new Diagnostics("frr.conf");
     const c = parseFrrConf(readFileSync(join(DIR, "router1", "frr.conf"), "utf8"), "frr.conf", diag);
     expect(diag.errors).toEqual([]);
@@ -23,9 +23,9 @@ describe("parseFrrConf", () => {
       ["eth3", parseIpv4("192.168.11.1"), 24, 13],
       ["lo", parseIpv4("10.10.10.1"), 32, 16],
     ]);
-    expect(c.routing).toBe("rip");
-    expect(c.settings).toEqual({});
-    expect(c.notes).toEqual(["router ospf not simulated: this router runs RIP instead"]);
+    expect(c.routing).toBe("ospf");
+    expect(c.settings).toEqual({ network: "broadcast" });
+    expect(c.notes).toEqual(["frr.conf lines not simulated: router ospf: passive-interface eth3"]);
   });
 
   it("reads RIP timers, split horizon per interface and static routes", () => {
@@ -115,11 +115,11 @@ describe("containerlab with bound FRR configs", () => {
       "PC3:eth1 192.168.13.2 router3:eth3 192.168.13.1 192.168.13.0/24",
     ]);
     const [r1, r2] = t.nodes;
-    expect(r1!.routing).toBe("rip");
+    expect(r1!.routing).toBe("ospf");
     expect(r1!.notes).toEqual([
       "containerlab kind 'linux' / image 'quay.io/frrouting/frr:10.5.1' ignored: node simulated as a router",
-      "read router1/frr.conf: routing rip",
-      "router ospf not simulated: this router runs RIP instead",
+      "read router1/frr.conf: routing ospf",
+      "frr.conf lines not simulated: router ospf: passive-interface eth3",
       "address 10.10.10.1/32 on lo not used: lo is on no link (loopback and extra addresses are not simulated)",
     ]);
     expect(r2!.notes).toContain(

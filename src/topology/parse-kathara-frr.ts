@@ -91,9 +91,15 @@ export function readDeviceRouting(
     for (const [iface, a] of conf.addrs) if (!out.addrs.has(iface)) out.addrs.set(iface, a);
     node.statics.push(...conf.statics);
     const spec = routingSpec(conf.routing);
+    notes.push(`read ${rel}: routing ${conf.routing}`, ...conf.notes);
+    // The first protocol configured runs (routelab runs one per node), as in parse-frr.ts.
+    const running = routingSpec(node.routing);
+    if (spec && running && running !== spec) {
+      notes.push(`${spec.label} not simulated: this router runs ${running.label}`);
+      continue;
+    }
     if (spec) node.routing = spec.name;
     spec?.frr?.reader.applyTo(node, conf.settings);
-    notes.push(`read ${rel}: routing ${conf.routing}`, ...conf.notes);
   }
   const frr = routingSpec(node.routing)?.frr;
   if (frr && daemons && !daemons.has(frr.daemon)) {

@@ -173,8 +173,8 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
       "lab.conf": 'a[0]="x"\nb[2]="x"\nb[mem]="128m"\n',
       "a.startup": "ip address add 10.0.0.1/24 dev eth0\necho hello > /tmp/x\n",
       "shared.startup": "# comment\nsysctl -w net.ipv4.ip_forward=1\n",
-      "b/etc/frr/frr.conf": "router ospf\n network 10.0.0.0/24 area 0\n",
-      "b/etc/frr/daemons": "zebra=yes\nospfd=yes\nripd=no\n",
+      "b/etc/frr/frr.conf": "router isis\n net 49.0001.0000.0000.0002.00\n",
+      "b/etc/frr/daemons": "zebra=yes\nisisd=yes\nripd=no\n",
     });
     const notes = allNotes(t);
     expect(notes).toContain(
@@ -182,8 +182,8 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     );
     expect(notes).toContain("a: a.startup lines not simulated: 2: echo hello > /tmp/x");
     expect(notes).toContain("b: lab.conf options not simulated: 3: mem=128m");
-    expect(notes).toContain("b: FRR daemons not simulated: ospfd");
-    expect(notes).toContain("b: router ospf not simulated: this router runs RIP instead");
+    expect(notes).toContain("b: FRR daemons not simulated: isisd");
+    expect(notes).toContain("b: router isis not simulated: this router runs RIP instead");
     expect(notes).toContain("b: b/etc/frr/daemons leaves ripd off: the router runs no RIP");
     expect(notes.join("\n")).toMatch(/b: interfaces eth2 are not numbered from eth0 without gaps/);
     expect(t.nodes[1]!.routing).toBe("static");
@@ -208,8 +208,9 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     ]);
     const notes = allNotes(t);
     expect(notes).toContain("r1: read r1/etc/quagga/ripd.conf: routing rip");
-    expect(notes).toContain("r2: r2/etc/quagga/ospfd.conf not simulated");
-    expect(notes).toContain("r2: FRR daemons not simulated: ospfd");
+    // ospfd is simulated, but routelab runs one protocol per node: the first file read's.
+    expect(notes).toContain("r2: read r2/etc/quagga/ospfd.conf: routing ospf");
+    expect(notes).toContain("r2: OSPF not simulated: this router runs RIP");
     expect(notes.join("\n")).not.toMatch(/hostname/);
   });
 

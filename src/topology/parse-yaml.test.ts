@@ -289,7 +289,7 @@ describe("faults", () => {
     expect(
       faults(() =>
         parse(`name: x
-defaults: {loss: 2, routing: ospf}
+defaults: {loss: 2, routing: isis}
 nodes:
   a: {position: [1], colour: red}
   b:
@@ -302,9 +302,9 @@ links:
       ),
     ).toEqual([
       "t.yaml:2:18: defaults.loss: loss 2 is outside 0…1 (write 0.01 or 1% for one packet in a hundred)",
-      "t.yaml:2:30: defaults.routing: unknown routing 'ospf' (use static or rip)",
+      "t.yaml:2:30: defaults.routing: unknown routing 'isis' (use static, rip or ospf)",
       "t.yaml:4:17: nodes.a.position: a position is [x, y], found 1 number(s)",
-      "t.yaml:4:22: nodes.a.colour: unknown key 'colour' (allowed here: kind, gateway, routing, static, position, rip, os, files)",
+      "t.yaml:4:22: nodes.a.colour: unknown key 'colour' (allowed here: kind, gateway, routing, static, position, rip, ospf, os, files)",
       "t.yaml:7:16: links[0].endpoints: a link has two endpoints (three or more make a segment), found 1",
       "t.yaml:9:13: links[1].subnet: '10.0.0.0/33' is not a CIDR prefix (write A.B.C.D/LEN, e.g. 10.0.10.0/24)",
       "t.yaml:10:17: links[2].endpoints[0]: 'a:' is not an endpoint (write NODE or NODE:INTERFACE, e.g. vm1:epair0a)",

@@ -130,7 +130,8 @@ function readDefaults(r: YamlReader, defaults: Entry, draft: Draft): void {
 }
 
 function readRouting(r: YamlReader, e: Entry): string | undefined {
-  const names = routingNames().join(" or ");
+  const all = routingNames();
+  const names = all.length > 1 ? `${all.slice(0, -1).join(", ")} or ${all.at(-1)}` : all.join("");
   const t = r.text(e.value, e.field, names);
   if (t !== undefined && isRoutingName(t)) return t;
   if (t !== undefined) r.error(e.value, e.field, `unknown routing '${t}' (use ${names})`);

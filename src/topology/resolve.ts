@@ -170,12 +170,14 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
         notes.push(`${p.settingsKey} settings unused: this node's routing is ${node.routing}`);
     if (notes.length) node.notes = notes;
     if (dn.rip && Object.keys(dn.rip).length) node.rip = dn.rip;
+    if (dn.ospf && Object.keys(dn.ospf).length) node.ospf = dn.ospf;
     return node;
   });
 
   diag.throwIfAny();
   const topo: Topology = { name: d.name, source: d.file, nodes, links, rip: d.rip, notes: d.notes };
   if (segments.length) topo.segments = segments;
+  if (d.ospf && Object.keys(d.ospf).length) topo.ospf = d.ospf;
   return topo;
 }
 

@@ -145,7 +145,7 @@ checks:
     ["silent as text", "state: down}", "state: down, silent: yes}"],
     ["an event with a link and a node", "state: down}", "node: vm1, state: down}"],
     ["an event without at", "{at: 10s, link", "{link"],
-    ["unknown routing", "routing: rip", "routing: ospf"],
+    ["unknown routing", "routing: rip", "routing: isis"],
     ["a pool length of 32", "length: 30", "length: 32"],
     ["a static route without via", "{dest: 10.9.0.0/16, via: 10.0.0.2}", "{dest: 10.9.0.0/16}"],
   ];

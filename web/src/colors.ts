@@ -9,6 +9,7 @@
  */
 import type { PacketClass } from "../../src/core/events.js";
 import { MIN_VIEW_DISTANCE, PALETTE as USER_PALETTE, viewDistance } from "../../src/core/palette.js";
+import { isRoutingUser } from "../../src/core/routing-traffic.js";
 
 /**
  * The users file's palette (core/palette: every pair at least 22 ΔE00 apart as sent and 12 to
@@ -19,6 +20,8 @@ const PALETTE = USER_PALETTE;
 export const RIP_COLOR = "#7f8c9b";
 /** ARP frames: link-layer housekeeping, one quiet colour whoever caused them. */
 export const ARP_COLOR = "#c9a35b";
+/** OSPF's packets: a grey-blue apart from RIP's grey, routing chatter too. */
+export const OSPF_COLOR = "#6f8fb3";
 export const DROP_COLOR = "#ff5252";
 const SYSTEM_COLOR = "#e0e0e0";
 
@@ -71,7 +74,7 @@ function confusable(x: string, y: string): boolean {
 export function userMark(user: string): number {
   const known = marks.get(user);
   if (known !== undefined) return known;
-  if (user === "" || user === "root" || user === "system" || user === "rip") return 0;
+  if (user === "" || user === "root" || user === "system" || isRoutingUser(user)) return 0;
   const color = userColor(user);
   const worn = MARKS.map(() => 0);
   for (const [u, m] of marks) if (confusable(userColor(u), color)) worn[m]!++;
@@ -125,6 +128,7 @@ export function userColor(user: string): string {
   if (c) return c;
   if (user === "" || user === "root" || user === "system") return SYSTEM_COLOR;
   if (user === "rip") return RIP_COLOR;
+  if (user === "ospf") return OSPF_COLOR;
   // Stable across reloads: from the name, probing for a colour nobody visible has yet.
   let h = 0;
   for (let i = 0; i < user.length; i++) h = (Math.imul(h, 31) + user.charCodeAt(i)) >>> 0;
@@ -180,6 +184,15 @@ export function packetPath(
     case "arp":
       ctx.rect(x - r * 0.9, y - r * 0.35, r * 1.8, r * 0.7);
       break;
+    case "ospf":
+      // A hexagon: link state, apart from RIP's square.
+      for (let i = 0; i < 6; i++) {
+        const a = (Math.PI / 3) * i;
+        if (i === 0) ctx.moveTo(x + r * Math.cos(a), y + r * Math.sin(a));
+        else ctx.lineTo(x + r * Math.cos(a), y + r * Math.sin(a));
+      }
+      ctx.closePath();
+      break;
     case "echo-request":
     case "echo-reply":
       ctx.moveTo(x + r, y);
@@ -193,7 +206,7 @@ export function packetPath(
 
 /** Fills (and rims) the current path of packets of one class and colour. */
 export function paintPackets(ctx: CanvasRenderingContext2D, cls: PacketClass, fill: string): void {
-  ctx.fillStyle = cls === "rip" ? RIP_COLOR : cls === "arp" ? ARP_COLOR : fill;
+  ctx.fillStyle = cls === "rip" ? RIP_COLOR : cls === "ospf" ? OSPF_COLOR : cls === "arp" ? ARP_COLOR : fill;
   ctx.fill();
   // Rims: white for replies, red for ICMP errors, dark for requests (distinct on a trail of
   // their own colour).

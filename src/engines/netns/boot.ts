@@ -11,6 +11,7 @@ import { LabError } from "../../core/errors.js";
 import { formatIpv4, formatPrefix } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
 import { protocolDaemonConf, zebraConf } from "../../topology/frr-config.js";
+import { routingSpecs } from "../../topology/protocols/index.js";
 import type { Topology } from "../../topology/model.js";
 import { bridgePortLines, startBridge } from "./bridges.js";
 import { Launcher, launchDaemon } from "./daemons.js";
@@ -226,7 +227,10 @@ function frrIds(): { uid: number; gid: number } {
   return frrCache;
 }
 
-/** Whether the FRR daemons are installed. */
-export function haveFrr(dir = "/usr/lib/frr"): boolean {
-  return existsSync(join(dir, "zebra")) && existsSync(join(dir, "ripd"));
+/** Whether zebra and the daemons `daemons` (default: every registered protocol's) are installed. */
+export function haveFrr(
+  dir = "/usr/lib/frr",
+  daemons: readonly string[] = routingSpecs().flatMap((s) => (s.frr ? [s.frr.daemon] : [])),
+): boolean {
+  return existsSync(join(dir, "zebra")) && daemons.every((d) => existsSync(join(dir, d)));
 }

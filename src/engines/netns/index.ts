@@ -24,8 +24,16 @@ export async function netnsUnavailable(topo?: Topology): Promise<string | null> 
   if (typeof process.getuid !== "function" || process.getuid() !== 0)
     return "the netns engine needs root (network namespaces and veth pairs): run with sudo";
   if (!(await have("ip", ["-V"]))) return "the netns engine needs iproute2 ('ip'): apt-get install iproute2";
-  if ((!topo || topo.nodes.some((n) => routingSpec(n.routing)?.frr !== undefined)) && !haveFrr())
-    return "the netns engine needs FRR (/usr/lib/frr/zebra and ripd): apt-get install frr";
+  const daemons = [
+    ...new Set(
+      (topo?.nodes ?? []).flatMap((n) => {
+        const d = routingSpec(n.routing)?.frr?.daemon;
+        return d ? [d] : [];
+      }),
+    ),
+  ];
+  if ((!topo || daemons.length > 0) && !haveFrr(undefined, topo ? daemons : undefined))
+    return `the netns engine needs FRR (/usr/lib/frr/zebra and ${topo ? daemons.join(", ") : "its routing daemons"}): apt-get install frr`;
   return null;
 }
 

@@ -9,6 +9,7 @@
  */
 import { type Ipv4, parseIpv4, parsePrefix } from "../../core/ip.js";
 import type { ShellRoute } from "../../shell/context.js";
+import { routingSpec } from "../../topology/protocols/index.js";
 import type { PlannedNode } from "./plan.js";
 
 /** One row of `ip -j route` (the fields used here). */
@@ -65,7 +66,9 @@ export function kernelRoutes(
     const source = r.protocol === undefined || proto === "boot" || proto === "static" ? "static" : proto;
     const flags = (p.len === 32 ? "GH" : "G") + (source === "static" ? "S" : "");
     const metric =
-      source === "rip" ? (ripMetric(`${p.addr === 0 && p.len === 0 ? "0.0.0.0/0" : dst}`) ?? 0) : 0;
+      routingSpec(source) !== undefined
+        ? (ripMetric(`${p.addr === 0 && p.len === 0 ? "0.0.0.0/0" : dst}`) ?? 0)
+        : 0;
     out.push(row(p.addr, p.len, gw, iface, flags, source, metric));
   }
   out.sort((a, b) => a.dest - b.dest || a.len - b.len);
@@ -84,7 +87,7 @@ function row(
   return { dest, len, gateway, iface, flags, source, use: 0, metric };
 }
 
-/** zebra's `show ip route json`: prefix → metric of the selected RIP route. */
+/** zebra's `show ip route json`: prefix → metric of the selected route of a routing protocol (RIP's hops, OSPF's cost). */
 export function zebraRipMetrics(json: string): Map<string, number> {
   const out = new Map<string, number>();
   let data: Record<string, { protocol?: string; selected?: boolean; metric?: number }[]>;
@@ -95,7 +98,8 @@ export function zebraRipMetrics(json: string): Map<string, number> {
   }
   for (const [prefix, entries] of Object.entries(data))
     for (const e of entries)
-      if (e.protocol === "rip" && e.selected && typeof e.metric === "number") out.set(prefix, e.metric);
+      if (e.protocol !== undefined && routingSpec(e.protocol) && e.selected && typeof e.metric === "number")
+        out.set(prefix, e.metric);
   return out;
 }
 

@@ -55,7 +55,7 @@ export { haveFrr } from "./boot.js";
 export interface NetnsLabOptions {
   /** Namespace name prefix (default `rl-<lab name>`). */
   prefix?: string;
-  /** Directory of zebra and ripd (default /usr/lib/frr). */
+  /** Directory of zebra and the routing daemons (default /usr/lib/frr). */
   frrDir?: string;
   /** Capture every link and emit hop/deliver/drop events (default true). */
   capture?: boolean;

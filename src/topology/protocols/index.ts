@@ -9,17 +9,26 @@
 import type { Nanos } from "../../core/time.js";
 import type { Topology } from "../model.js";
 import { RIP_DEFAULTS } from "./rip.js";
+import { OSPF } from "./ospf.js";
 import { RIP } from "./rip.js";
 import type { RoutingSpec } from "./spec.js";
 
 export type { FrrRouting, RoutingSpec } from "./spec.js";
 export { nodeRipSettings, RIP_DEFAULTS, RIP_KEYS } from "./rip.js";
+export {
+  nodeOspfSettings,
+  OSPF_DEFAULTS,
+  OSPF_KEYS,
+  ospfIfaceCost,
+  ospfIfacePriority,
+  ospfRouterId,
+} from "./ospf.js";
 
 /** A node without a routing protocol: only connected and written (static) routes. */
 export const STATIC_ROUTING = "static";
 
 /** Every routing protocol, in the order messages list them. */
-const PROTOCOLS: readonly RoutingSpec[] = [RIP];
+const PROTOCOLS: readonly RoutingSpec[] = [RIP, OSPF];
 
 /** What a node runs when its file says nothing (issue 3: the seed's protocol, in every format). */
 export const DEFAULT_ROUTING: string = RIP.name;

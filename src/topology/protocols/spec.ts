@@ -19,8 +19,11 @@ export interface FrrRouting {
   readonly daemon: string;
   /** What an exported frr.conf's first comment says the node runs (`RIP version 2`). */
   title(topo: Topology, node: TopoNode): string;
-  /** Lines inside an interface stanza (each starting with a space, ending with a newline). */
-  interfaceLines(topo: Topology, node: TopoNode): string;
+  /**
+   * Lines inside interface `iface`'s stanza (each starting with a space, ending with a
+   * newline); `iface` is the topology's name of it (OSPF's cost is per interface).
+   */
+  interfaceLines(topo: Topology, node: TopoNode, iface: string): string;
   /** The `router …` block, ending with `exit\n`. */
   routerBlock(topo: Topology, node: TopoNode, ifaces: readonly { name: string }[]): string;
   /** Comment lines for a node's exported frr.conf (e.g. settings FRR rounds). */
@@ -89,8 +92,11 @@ export interface RoutingSpec {
   draftNotes(draft: Draft): string[];
   /** Whether a draft node carries settings of this protocol. */
   hasNodeSettings(node: DraftNode): boolean;
-  /** The YAML mapping of the topology-wide settings (`defaults.KEY`), every field written. */
-  yamlDefaults(topo: Topology): Record<string, unknown>;
+  /**
+   * The YAML mapping of the topology-wide settings (`defaults.KEY`), every field written; or
+   * undefined when the topology neither runs the protocol nor changes its defaults.
+   */
+  yamlDefaults(topo: Topology): Record<string, unknown> | undefined;
   /** The YAML mapping of a node's own settings, or undefined when it has none. */
   yamlNode(node: TopoNode): Record<string, unknown> | undefined;
   /** `routelab check` lines: the topology-wide settings and each node's own. */
@@ -100,6 +106,12 @@ export interface RoutingSpec {
    * waits that long without a route change before it believes convergence.
    */
   quietInterval(topo: Topology): Nanos;
+  /**
+   * What a route's metric gains over interface `iface` of `node` (RIP: 1, a hop; OSPF: the
+   * interface's cost). `routelab compare` uses it to tell equal-cost alternatives apart from
+   * differences. Absent: 1.
+   */
+  linkMetric?(topo: Topology, node: TopoNode, iface: string): number;
   /** Absent: FRR cannot run it (the netns engine and the exports refuse such a node). */
   readonly frr?: FrrRouting;
 }
