@@ -18,3 +18,5 @@ export * from "./rip.js";
 export * from "./ospf-lsa.js";
 export * from "./ospf.js";
 export * from "./summary.js";
+export { dissectFrame, type PacketField } from "./dissect.js";
+export { formatDissection } from "./dissect-fields.js";
