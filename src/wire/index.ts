@@ -14,6 +14,7 @@ export * from "./packet.js";
 export * from "./tcp.js";
 export * from "./udp.js";
 export * from "./pcap.js";
+export * from "./pcapng.js";
 export * from "./rip.js";
 export * from "./ospf-lsa.js";
 export * from "./ospf.js";
