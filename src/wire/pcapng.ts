@@ -133,3 +133,37 @@ export function pcapngScan(b: Uint8Array, tally: PcapngTally): number | WireErro
   }
   return o;
 }
+
+/** One frame read back from a pcapng stream. */
+export interface PcapngFrame {
+  /** Time in ns (the writer's resolution above: 10^-9). */
+  tNanos: number;
+  frame: Uint8Array;
+  origLen: number;
+}
+
+/** The frames (Enhanced Packet Blocks) of a little-endian pcapng file, as written above. */
+export function pcapngFrames(b: Uint8Array): PcapngFrame[] | WireError {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length < 12 || v.getUint32(0, true) !== PCAPNG_SHB) return new WireError("not a pcapng file");
+  if (v.getUint32(8, true) !== BYTE_ORDER_MAGIC) return new WireError("big-endian pcapng is not read here");
+  const out: PcapngFrame[] = [];
+  let o = 0;
+  while (o + 12 <= b.length) {
+    const len = v.getUint32(o + 4, true);
+    if (len < 12 || len % 4 !== 0 || o + len > b.length)
+      return new WireError(`pcapng block of length ${len} at byte ${o}`);
+    if (v.getUint32(o, true) === PCAPNG_EPB && len >= 32) {
+      const caplen = v.getUint32(o + 20, true);
+      if (28 + caplen > len)
+        return new WireError(`packet of ${caplen} bytes in a block of ${len} at byte ${o}`);
+      out.push({
+        tNanos: v.getUint32(o + 12, true) * 2 ** 32 + v.getUint32(o + 16, true),
+        frame: b.subarray(o + 28, o + 28 + caplen),
+        origLen: v.getUint32(o + 24, true),
+      });
+    }
+    o += len;
+  }
+  return out;
+}
