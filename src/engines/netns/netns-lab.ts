@@ -36,7 +36,7 @@ import { HostsTable, PidCounter, type ShellInterface } from "../../shell/context
 import { runCommand } from "../../shell/run.js";
 import type { Topology } from "../../topology/model.js";
 import { createNamespaces, Daemons, installStatics, pool, Shaping, startNodeBatch } from "./boot.js";
-import { LinkCaptures } from "./capture.js";
+import { LinkCaptures, tapKernelLink } from "./capture.js";
 import { Links } from "./links.js";
 import { readInterfaces } from "./counters.js";
 import { netnsCommandRegistry, spawnInNamespace } from "./native-programs.js";
@@ -232,6 +232,20 @@ export class NetnsLab implements Lab {
     // Known before they listen, so that a failed boot's close() stops them too.
     for (const p of c.children) this.track(p);
     await started;
+  }
+
+  /** A link's frames from the kernel (a tcpdump on its first end's veth): Lab.tapLink. */
+  tapLink(link: string, listener: (t: Nanos, bytes: Uint8Array, origLen: number) => void): () => void {
+    for (const n of this.plan.nodes)
+      for (const i of n.ifaces)
+        if (i.link.id === link && i.link.a.node === n.name && i.link.a.iface === i.name) {
+          const p = tapKernelLink(n.netns, i.kname, (sec, nsec, frame, orig) =>
+            listener(this.epochToLab(sec, nsec), frame, orig),
+          );
+          this.track(p);
+          return () => p.kill("SIGTERM");
+        }
+    throw new LabError(`no such link: ${link}`, { field: "link" }, "not-found");
   }
 
   private ns(node: string): string {
