@@ -18,7 +18,7 @@ import type { Nanos } from "../../core/time.js";
 import type { Lab } from "../../lab/lab.js";
 import { PACKET_STORE_LIMITS, PacketStore } from "../../lab/packet-store.js";
 import type { RewindableLabView } from "../../lab/lesson-view.js";
-import { HttpError } from "./api-shapes.js";
+import { HttpError, packetView } from "./api-shapes.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { CAPTURE_BUFFER_BYTES, LinkCaptureStream } from "./link-capture.js";
 import { PacketReplySchema } from "./packet-answers.js";
@@ -95,26 +95,7 @@ export function registerPacketApi(
     },
     async (request) => {
       await principalFor(ctx, request, "view");
-      if (!store.available)
-        throw new HttpError(
-          501,
-          `the ${ctx.lab.engine} engine keeps no packet bytes: capture a link instead`,
-          undefined,
-          "unsupported",
-        );
-      const packet = Number(request.params.packet);
-      const frames = store.frames(packet);
-      if (frames.length === 0)
-        throw new HttpError(
-          404,
-          `packet ${packet} is not held: the server keeps the last ${PACKET_STORE_LIMITS.frames} frames`,
-          "packet",
-          "not-found",
-        );
-      return {
-        packet,
-        frames: frames.map((f) => ({ link: f.link, t: f.t, bytes: Buffer.from(f.bytes).toString("hex") })),
-      };
+      return packetView(store, Number(request.params.packet), ctx.lab.engine);
     },
   );
 
