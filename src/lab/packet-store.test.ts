@@ -56,6 +56,22 @@ describe("PacketStore", () => {
     expect(u.frames(1)).toEqual([]);
   });
 
+  it("a packet whose oldest frame left keeps its newer ones, and never gains another's", () => {
+    const { lab, send } = wireLab();
+    const s = new PacketStore(lab, { frames: 3, bytes: 10_000 });
+    send(7, "a-b", 1);
+    send(8, "a-b", 2);
+    send(7, "b-c", 3);
+    // The ring is full: packet 9 takes the slot packet 7's first frame had.
+    send(9, "a-b", 4, 1500);
+    expect(s.frames(7).map((f) => [f.link, f.t, f.bytes.length])).toEqual([["b-c", 3, 60]]);
+    expect(s.frames(9).map((f) => [f.t, f.bytes.length, f.bytes[0]])).toEqual([[4, 1500, 9]]);
+    send(10, "a-b", 5);
+    send(7, "c-d", 6);
+    expect(s.frames(7).map((f) => f.link)).toEqual(["c-d"]);
+    expect(s.frames(8)).toEqual([]);
+  });
+
   it("forgets everything when cleared, and holds nothing on an engine without frames", () => {
     const { lab, send } = wireLab();
     const s = new PacketStore(lab);

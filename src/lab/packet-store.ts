@@ -30,23 +30,39 @@ export interface PacketStoreLimits {
 /** ~10 s of a busy classroom lab (a few hundred frames a second), ~4 MiB at most. */
 export const PACKET_STORE_LIMITS: PacketStoreLimits = { frames: 16_384, bytes: 4 * 1024 * 1024 };
 
-interface Held extends HeldFrame {
-  packet: number;
-}
-
+/**
+ * A ring of slots in columns (no object per frame: every hop of a live lab comes through here;
+ * each slot's byte buffer is reused, so held frames are not new garbage for the collector to
+ * promote), and per packet its newest slot; each slot points to the packet's previous one, so a packet's
+ * frames are a walk back from its newest. Slots leave oldest first, so when a packet's newest
+ * slot leaves, so have all its others.
+ */
 export class PacketStore {
-  private readonly ring: (Held | undefined)[];
+  private readonly packetOf: Float64Array;
+  private readonly tOf: Float64Array;
+  private readonly prevOf: Int32Array;
+  private readonly linkOf: string[];
+  /** Each slot's buffer (kept and reused) and the length of the frame in it (-1: empty). */
+  private readonly bufOf: (Uint8Array | undefined)[];
+  private readonly lenOf: Int32Array;
   private head = 0;
   private count = 0;
   private bytes = 0;
-  private readonly byPacket = new Map<number, Held[]>();
+  /** Each packet's newest slot. */
+  private readonly newest = new Map<number, number>();
   private readonly off: (() => void) | undefined;
 
   constructor(
     lab: Lab,
     private readonly limits: PacketStoreLimits = PACKET_STORE_LIMITS,
   ) {
-    this.ring = new Array(limits.frames);
+    const n = limits.frames;
+    this.packetOf = new Float64Array(n);
+    this.tOf = new Float64Array(n);
+    this.prevOf = new Int32Array(n);
+    this.linkOf = new Array<string>(n).fill("");
+    this.bufOf = new Array<Uint8Array | undefined>(n).fill(undefined);
+    this.lenOf = new Int32Array(n).fill(-1);
     this.off = lab.onWire?.((link, t, bytes, packet) => this.add(packet, link, t, bytes));
   }
 
@@ -57,7 +73,10 @@ export class PacketStore {
 
   /** The frames of packet `id` still held, in the order they left. */
   frames(id: number): HeldFrame[] {
-    return (this.byPacket.get(id) ?? []).map(({ link, t, bytes }) => ({ link, t, bytes }));
+    const out: HeldFrame[] = [];
+    for (let s = this.newest.get(id) ?? -1; s >= 0; s = this.prevOf[s]!)
+      out.push({ link: this.linkOf[s]!, t: this.tOf[s]!, bytes: this.bufOf[s]!.slice(0, this.lenOf[s]!) });
+    return out.reverse();
   }
 
   /** Frames held now. */
@@ -67,43 +86,64 @@ export class PacketStore {
 
   /** Forgets every frame (a rewind: their packet ids belong to another run). */
   clear(): void {
-    this.ring.fill(undefined);
+    this.lenOf.fill(-1);
     this.head = 0;
     this.count = 0;
     this.bytes = 0;
-    this.byPacket.clear();
+    this.newest.clear();
   }
 
   stop(): void {
     this.off?.();
     this.clear();
+    this.bufOf.fill(undefined);
   }
 
   private add(packet: number, link: string, t: Nanos, frame: Uint8Array): void {
-    const h: Held = { packet, link, t, bytes: frame.slice() };
-    while (
-      this.count > 0 &&
-      (this.count >= this.limits.frames || this.bytes + frame.length > this.limits.bytes)
-    )
+    const n = this.limits.frames;
+    while (this.count > 0 && (this.count >= n || this.bytes + frame.length > this.limits.bytes))
       this.evictOldest();
-    const at = (this.head + this.count) % this.limits.frames;
-    this.ring[at] = h;
+    const s = (this.head + this.count) % n;
     this.count++;
     this.bytes += frame.length;
-    const list = this.byPacket.get(packet);
-    if (list) list.push(h);
-    else this.byPacket.set(packet, [h]);
+    this.packetOf[s] = packet;
+    this.tOf[s] = t;
+    this.linkOf[s] = link;
+    let buf = this.bufOf[s];
+    if (buf === undefined || buf.length < frame.length) {
+      // Rounded up, so a slot that held a short frame takes the next one in place.
+      buf = new Uint8Array(Math.max(128, (frame.length + 127) & ~127));
+      this.bufOf[s] = buf;
+    }
+    buf.set(frame);
+    this.lenOf[s] = frame.length;
+    // A slot still named as a packet's newest is held: the chain ends where the ring let go.
+    this.prevOf[s] = this.newest.get(packet) ?? -1;
+    this.newest.set(packet, s);
   }
 
   private evictOldest(): void {
-    const h = this.ring[this.head]!;
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.limits.frames;
+    const s = this.head;
+    const n = this.limits.frames;
+    this.head = (s + 1) % n;
     this.count--;
-    this.bytes -= h.bytes.length;
-    const list = this.byPacket.get(h.packet)!;
-    // The oldest frame of the whole store is the oldest of its packet.
-    list.shift();
-    if (list.length === 0) this.byPacket.delete(h.packet);
+    this.bytes -= this.lenOf[s]!;
+    this.lenOf[s] = -1;
+    // Small buffers are kept for the next frame; a big one goes, so that what the store holds
+    // stays near its byte budget (plus at most 256 bytes a slot).
+    if (this.bufOf[s]!.length > 256) this.bufOf[s] = undefined;
+    const packet = this.packetOf[s]!;
+    if (this.newest.get(packet) === s) this.newest.delete(packet);
+    // Its newer frames must not walk back into a slot that is gone (or reused).
+    else this.unlink(packet, s);
+  }
+
+  /** Cuts the chain of `packet` where it reached slot `gone` (its oldest held frame). */
+  private unlink(packet: number, gone: number): void {
+    for (let s = this.newest.get(packet) ?? -1; s >= 0; s = this.prevOf[s]!)
+      if (this.prevOf[s] === gone) {
+        this.prevOf[s] = -1;
+        return;
+      }
   }
 }
