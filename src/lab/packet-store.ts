@@ -6,7 +6,8 @@
  * the last frames instead, bounded in count and bytes: the oldest go first, and a packet whose
  * frames are gone answers "no longer held".
  *
- * Fed by `Lab.onWire` (the simulator; engines without it hold nothing). Browser-safe: the
+ * Fed by `Lab.onWire` (the simulator; netns: the IPv4 frames its event captures see, cut at
+ * 256 bytes; engines without it hold nothing). Browser-safe: the
  * browser edition's in-page server keeps one too.
  */
 import type { Nanos } from "../core/time.js";

@@ -1,8 +1,8 @@
 /**
  * Live capture on the netns engine (issue 19): `GET /api/links/:link/capture` on Linux
  * namespaces streams what the kernel saw on the link's veth (a tcpdump of its own, whole frames,
- * ARP too) as pcapng that tshark reads with nothing malformed; the packet view's bytes are the
- * simulator's only (501 here, saying to capture instead). Needs Linux, root, FRR and tcpdump;
+ * ARP too) as pcapng that tshark reads with nothing malformed; the packet view finds a hop's
+ * frame by the packet id of its event (from the event captures: IPv4, first 256 bytes). Needs Linux, root, FRR and tcpdump;
  * skipped elsewhere, FAILS under CI=true when they are missing. Run it under
  * `flock /tmp/routelab-netns.lock`.
  */
@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
 import { buildApp } from "../../src/server/http/server.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import { pcapngScan } from "../../src/wire/index.js";
+import { dissectFrame, pcapngScan } from "../../src/wire/index.js";
+import type { HopEvent } from "../../src/core/events.js";
 import { requireTshark } from "./tshark.js";
 
 const why = await netnsUnavailable();
@@ -39,6 +40,10 @@ describe.skipIf(why !== null && !CI)("live capture on the netns engine", () => {
       await app.ready();
       try {
         const link = net.links()[0]!;
+        const hops: HopEvent[] = [];
+        net.onEvent((e) => {
+          if (e.kind === "hop" && e.cls === "echo-request") hops.push(e);
+        });
         const capture = app.inject({ url: `/api/links/${link.id}/capture?count=20&seconds=60` });
         // ARP and ICMP across the link while it runs (the neighbour entry forgotten first).
         await new Promise((r) => setTimeout(r, 300));
@@ -66,9 +71,13 @@ describe.skipIf(why !== null && !CI)("live capture on the netns engine", () => {
           expect(row).not.toContain("malformed");
         }
         expect(rows.filter((row) => row.includes("icmp")).length, out).toBeGreaterThan(0);
-        const packet = await app.inject({ url: "/api/packets/1" });
-        expect(packet.statusCode).toBe(501);
-        expect(packet.json().error).toContain("capture a link instead");
+        const hop = hops[0]!;
+        const packet = await app.inject({ url: `/api/packets/${hop.packet}` });
+        expect(packet.statusCode).toBe(200);
+        const frame = (packet.json() as { frames: { link: string; bytes: string }[] }).frames[0]!;
+        expect(frame.link).toBe(hop.link);
+        const layers = dissectFrame(Uint8Array.from(Buffer.from(frame.bytes, "hex")));
+        expect(layers.map((l) => l.name)).toEqual(["eth", "ip", "icmp"]);
       } finally {
         await app.close();
       }

@@ -95,6 +95,8 @@ export interface CaptureSink {
   /** One-way delay the kernel applies on a link (0 without netem). */
   delayOf(linkId: string): Nanos;
   emit(e: LabEvent): void;
+  /** Each captured frame (its first 256 bytes) with the packet id its events carry: Lab.onWire. */
+  wire?(link: string, t: Nanos, frame: Uint8Array, packet: number): void;
 }
 
 /**
@@ -190,7 +192,14 @@ export class LinkCaptures {
         if (frame.length < ETH_LEN + 20 || frame[12] !== 0x08 || frame[13] !== 0x00) return;
         let fromA = true;
         for (let i = 0; i < 6; i++) if (frame[6 + i] !== macA[i]) fromA = false;
-        this.frame(this.sink.timeOf(sec, nsec), link, fromA ? a : b, fromA ? b : a, frame.subarray(ETH_LEN));
+        this.frame(
+          this.sink.timeOf(sec, nsec),
+          link,
+          fromA ? a : b,
+          fromA ? b : a,
+          frame.subarray(ETH_LEN),
+          frame,
+        );
       }),
     );
     return new Promise((resolve) => {
@@ -216,9 +225,10 @@ export class LinkCaptures {
   }
 
   /** One IPv4 packet seen on `link` going `from` → `to`. */
-  frame(t: Nanos, link: string, from: string, to: string, ip: Uint8Array): void {
+  frame(t: Nanos, link: string, from: string, to: string, ip: Uint8Array, eth?: Uint8Array): void {
     const s = this.sink;
     const packet = this.id(packetKey(ip, 0));
+    if (eth !== undefined) s.wire?.(link, t, eth, packet);
     const tos = ip[1]!;
     const proto = ip[9]!;
     const ihl = (ip[0]! & 15) * 4;

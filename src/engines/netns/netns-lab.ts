@@ -29,6 +29,7 @@ import type {
   LinkShape,
   NodeInfo,
   RouteInfo,
+  WireListener,
 } from "../../lab/lab.js";
 import { routeRefs } from "../../shell/cmd/netstat.js";
 import type { CommandRegistry } from "../../shell/commands.js";
@@ -87,6 +88,7 @@ export class NetnsLab implements Lab {
   /** The links' state and changes (named so: `links()` is the Lab's reading). */
   private readonly links_: Links;
   private readonly listeners = new Set<(e: LabEvent) => void>();
+  private readonly wireListeners = new Set<WireListener>();
   private readonly hosts: HostsTable;
   private readonly children = new Set<ChildProcess>();
   private readonly daemons: Daemons;
@@ -227,6 +229,9 @@ export class NetnsLab implements Lab {
       userOfTos: (tos) => this.userOfTos(tos),
       delayOf: (id) => (this.netem ? this.links_.state(id).delay : 0),
       emit: (e) => this.emit(e),
+      wire: (link, t, frame, packet) => {
+        for (const l of this.wireListeners) l(link, t, frame, packet);
+      },
     });
     const started = c.start();
     // Known before they listen, so that a failed boot's close() stops them too.
@@ -502,6 +507,15 @@ export class NetnsLab implements Lab {
 
   emit(e: LabEvent): void {
     for (const l of this.listeners) l(e);
+  }
+
+  /**
+   * The IPv4 frames the event captures see, with their events' packet ids (the packet view's
+   * bytes): the first 256 bytes of each (the captures' snap length), no ARP (they take IPv4).
+   */
+  onWire(listener: WireListener): () => void {
+    this.wireListeners.add(listener);
+    return () => this.wireListeners.delete(listener);
   }
 
   /** Nanoseconds since boot. */

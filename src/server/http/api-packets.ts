@@ -82,7 +82,7 @@ export function registerPacketApi(
     {
       schema: {
         summary: "One packet's frames, for the page's packet view",
-        description: `The frames of a packet of the event stream (its \`packet\` id), as they crossed each link, from the last ${PACKET_STORE_LIMITS.frames} frames (at most ${PACKET_STORE_LIMITS.bytes / 1024 / 1024} MiB) the server keeps; older ones are gone (404), and a rewind forgets them all. The simulator's frames only: on netns the answer is 501.`,
+        description: `The frames of a packet of the event stream (its \`packet\` id), as they crossed each link, from the last ${PACKET_STORE_LIMITS.frames} frames (at most ${PACKET_STORE_LIMITS.bytes / 1024 / 1024} MiB) the server keeps; older ones are gone (404), and a rewind forgets them all. On netns: the IPv4 frames the picture's captures saw, their first 256 bytes.`,
         security: SECURITY.anybody,
         params: packetParams,
         response: {
