@@ -103,7 +103,7 @@ export class PacketView {
         e instanceof ApiFailure && e.status === 404
           ? "Its bytes are gone: the lab keeps only its latest frames. Open a packet still moving, or one just listed."
           : e instanceof ApiFailure && e.status === 501
-            ? "This engine (Linux namespaces) keeps no packet bytes: capture the link instead (routelab capture)."
+            ? "This lab's engine keeps no packet bytes: capture the link instead (routelab capture)."
             : `Could not fetch its bytes: ${e instanceof Error ? e.message : String(e)}`;
       this.tree.replaceChildren(h("p", { className: "note", textContent: why }));
       return;
