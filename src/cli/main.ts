@@ -16,6 +16,7 @@ import { LabError } from "../core/errors.js";
 import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
 import { parseDuration } from "../core/time.js";
 import { registerExportCommand } from "./export.js";
+import { registerCaptureCommands } from "./capture.js";
 import { registerGradeCommand } from "./grade.js";
 import { checkAdminToken } from "../server/http/admin-token.js";
 import type { LogLevel } from "../server/log.js";
@@ -195,6 +196,7 @@ async function program(
   if (argv[2] === "users") (await import("./users.js")).registerUsersCommands(p, { out });
   else p.command("users").description("manage the users file: add, list, remove (routelab users --help)");
   registerGradeCommand(p, out, err, exit);
+  registerCaptureCommands(p, out, err, exit);
   registerExportCommand(p, out);
   return p;
 }

@@ -6,6 +6,7 @@ export * from "./rng.js";
 export * from "./time.js";
 export * from "./events.js";
 export * from "./routing-traffic.js";
+export * from "./link-layer-traffic.js";
 export * from "./palette.js";
 export * from "./limits.js";
 export * from "./capacity.js";

@@ -15,3 +15,4 @@ export type {
   RewindableLabView,
 } from "./lesson-view.js";
 export { isRoutingTraffic } from "../proto/registry.js";
+export { PacketStore, PACKET_STORE_LIMITS, type HeldFrame, type PacketStoreLimits } from "./packet-store.js";

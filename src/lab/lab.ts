@@ -113,6 +113,13 @@ export interface PacerControl {
   onTick: (() => void) | null;
 }
 
+/**
+ * Receives each Ethernet frame put on a link: the link's id, the time it leaves, its bytes
+ * (valid during the call only: copy to keep), and the id of the packet it carries (the `packet`
+ * of its hop event), so one hop's bytes can be found again (the page's packet view).
+ */
+export type WireListener = (link: string, t: Nanos, bytes: Uint8Array, packet: number) => void;
+
 /** What `Lab.followTimeline` calls. */
 export interface TimelineFollower {
   /** The lab is being rebuilt for a rewind: forget everything (the replay follows). */
@@ -141,10 +148,17 @@ export interface Lab {
   /**
    * Present on engines that hold every packet's bytes (the simulator): `listener` receives each
    * Ethernet frame put on a link (by link id), at its departure time — what a pcap capture
-   * (LINKTYPE_ETHERNET) writes.
+   * (LINKTYPE_ETHERNET) writes — with the id of the packet it carries.
    * Returns the unsubscribe function.
    */
-  onWire?(listener: (link: string, t: Nanos, bytes: Uint8Array) => void): () => void;
+  onWire?(listener: WireListener): () => void;
+  /**
+   * Present on engines whose frames come from elsewhere than `onWire` (netns: the kernel, through
+   * a tcpdump on the link's interface): `listener` receives each frame seen on `link` with its
+   * length on the wire. Throws LabError (`not-found`) for an unknown link. Returns the function
+   * that stops it.
+   */
+  tapLink?(link: string, listener: (t: Nanos, bytes: Uint8Array, origLen: number) => void): () => void;
   /**
    * Present on labs that can be rewound: follows the timeline rather than the live stream
    * (`onEvent`). A rewind calls `restart`, then gives the follower every event of the replay up

@@ -42,8 +42,8 @@ export class Network {
   private readonly prefixes = new Set<number>();
   /** Receives every event, or null when nobody listens (the fast path). */
   trace: ((e: LabEvent) => void) | null = null;
-  /** Receives every Ethernet frame put on a link, at its departure time (pcap capture). */
-  capture: ((link: Link, t: number, bytes: Uint8Array) => void) | null = null;
+  /** Receives every Ethernet frame put on a link, at its departure time, with its packet's id (pcap capture). */
+  capture: ((link: Link, t: number, bytes: Uint8Array, packet: number) => void) | null = null;
   nextPacketId = 1;
   /** Conservation counters: created = delivered + dropped + in flight. */
   created = 0;

@@ -67,6 +67,10 @@ describe("VirtualServer answers as the server does", () => {
     await same("GET", "/api/nodes/vm6/routes");
     const ping = await same("POST", "/api/exec", { node: "vm4", command: "ping -c 2 vm9", user: "alice" });
     expect(ping.body.output).toContain("2 packets received");
+    // The packet view's bytes: the same frames of the same packet (both labs ran the same inputs).
+    const frames = await same("GET", "/api/packets/1");
+    expect(frames.status).toBe(200);
+    await same("GET", "/api/packets/99999999");
     await same("POST", "/api/links", { a: "vm1", b: "vm3", state: "down" });
     await same("POST", "/api/links", { link: "vm1-vm3", state: "up" });
     await same("POST", "/api/links", { a: "vm1", b: "vm3", delay: "20ms", loss: "10%" });

@@ -17,7 +17,8 @@ import { linkRequestShape } from "../lab/link-shape.js";
 import { parseClockStep, stepClock } from "../lab/clock-step.js";
 import type { LessonSession } from "../engines/sim/lesson.js";
 import type { RewindableLab } from "../engines/sim/rewind.js";
-import { HttpError, httpOrLabError, topologyView } from "../server/http/api-shapes.js";
+import { HttpError, httpOrLabError, packetView, topologyView } from "../server/http/api-shapes.js";
+import { PacketStore } from "../lab/packet-store.js";
 import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
 import { DEFAULT_EXEC_LIMITS, runCommand } from "../server/http/exec-runner.js";
 import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
@@ -105,6 +106,8 @@ export class VirtualServer {
   private readonly limits = new UserLimits();
   private readonly offRewind: () => void;
   private readonly terminals = new Set<Terminal>();
+  /** The latest frames, for the packet view (as the server keeps them). */
+  private readonly packets: PacketStore;
 
   constructor(
     readonly lab: RewindableLab,
@@ -115,7 +118,11 @@ export class VirtualServer {
     this.fanout.start();
     this.stats = new UserStats().attach(lab);
     this.cache = new LessonStatusCache(session);
-    this.offRewind = lab.onRewind((t) => this.fanout.rewound(t));
+    this.packets = new PacketStore(lab);
+    this.offRewind = lab.onRewind((t) => {
+      this.packets.clear();
+      this.fanout.rewound(t);
+    });
   }
 
   /** Answers one API request, as the server would. */
@@ -142,6 +149,8 @@ export class VirtualServer {
         logins: false,
         lesson: true,
       };
+    const packet = /^\/api\/packets\/([0-9]{1,15})$/.exec(path);
+    if (get && packet) return packetView(this.packets, Number(packet[1]), lab.engine);
     const node = /^\/api\/nodes\/([^/]+)(\/routes)?$/.exec(path);
     if (node) {
       const name = decodeURIComponent(node[1]!);
@@ -325,6 +334,7 @@ export class VirtualServer {
     for (const t of this.terminals) t.close();
     this.terminals.clear();
     this.offRewind();
+    this.packets.stop();
     this.cache.close();
     this.fanout.stop();
     this.stats.stop();

@@ -54,6 +54,13 @@ export class ClockControls {
     });
   }
 
+  /** Pauses the lab's clock if it runs and may be paused from here (a packet was opened); true if it asked. */
+  pause(): boolean {
+    if (this.paused || !this.paced) return false;
+    void this.send({ paused: true });
+    return true;
+  }
+
   private async send(body: { speed?: number; paused?: boolean; step?: string }): Promise<void> {
     try {
       this.show(await api.setClock(body));

@@ -7,6 +7,8 @@ import type { LabEvent } from "../../src/core/events.js";
 import { describeShape } from "../../src/lab/link-shape.js";
 import type { StreamEvent } from "./api.js";
 import { $, fmtTime, h } from "./dom.js";
+import type { PacketRef } from "./packet-view.js";
+import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const MAX = 400;
@@ -17,6 +19,8 @@ interface Entry {
   user: string;
   nodes: string[];
   text: string;
+  /** The packet a hop, delivery or drop line is about (a click opens it). */
+  packet?: PacketRef;
 }
 
 function describe(e: StreamEvent): Entry | null {
@@ -28,6 +32,7 @@ function describe(e: StreamEvent): Entry | null {
         user: e.user,
         nodes: [e.from, e.to],
         text: `${e.from} → ${e.to} ${e.summary}`,
+        packet: { packet: e.packet, link: e.link, t: e.t, title: `${e.from} → ${e.to} ${e.summary}` },
       };
     case "deliver":
       return {
@@ -36,6 +41,7 @@ function describe(e: StreamEvent): Entry | null {
         user: e.user,
         nodes: [e.node],
         text: `${e.node} received ${e.summary}`,
+        packet: { packet: e.packet, t: e.t, title: `${e.node} received ${e.summary}` },
       };
     case "drop":
       return {
@@ -44,6 +50,12 @@ function describe(e: StreamEvent): Entry | null {
         user: e.user,
         nodes: [e.node],
         text: `${e.node} dropped (${e.reason}) ${e.summary}`,
+        packet: {
+          packet: e.packet,
+          ...(e.link !== undefined ? { link: e.link } : {}),
+          t: e.t,
+          title: `${e.node} dropped (${e.reason}) ${e.summary}`,
+        },
       };
     case "route":
       return {
@@ -106,7 +118,13 @@ export class EventLog {
   private users = new Set<string>();
   private nodes = new Set<string>();
   private dirty = false;
+  /** The packets of the lines on screen. */
+  private shownRefs = new WeakMap<Element, PacketRef>();
   hideRouting = false;
+  /** Hides ARP (link-layer traffic) from the log, as the map hides it. */
+  hideLinkLayer = false;
+  /** Opens the packet of a clicked line. */
+  openPacket: ((ref: PacketRef) => void) | null = null;
   /** Follow new entries unless the reader scrolled up to read older ones. */
   private stick = true;
 
@@ -122,12 +140,18 @@ export class EventLog {
     }
     for (const id of ["log-user", "log-node", "log-hops"])
       $(id).addEventListener("change", () => this.render());
+    list.addEventListener("click", (e) => {
+      const li = (e.target as HTMLElement).closest("li");
+      const ref = li ? this.shownRefs.get(li) : undefined;
+      if (ref) this.openPacket?.(ref);
+    });
   }
 
   add(events: StreamEvent[]): void {
     const hops = $<HTMLInputElement>("log-hops").checked;
     for (const e of events) {
       if (this.hideRouting && isRoutingChatter(e)) continue;
+      if (this.hideLinkLayer && isLinkLayerEvent(e)) continue;
       if (e.kind === "hop" && !hops) continue;
       if (e.kind === "deliver" && isRoutingTraffic(e.cls)) continue;
       const entry = describe(e);
@@ -153,20 +177,27 @@ export class EventLog {
     const list = $("log");
     const shown = this.entries.filter((e) => (!user || e.user === user) && (!node || e.nodes.includes(node)));
     list.replaceChildren(
-      ...shown
-        .slice(-200)
-        .map((e) =>
-          h(
-            "li",
-            { className: e.kind, title: e.text },
-            h("span", { className: "t", textContent: fmtTime(e.t) }),
-            e.user ? `[${e.user}] ` : "",
-            e.text,
-          ),
-        ),
+      ...shown.slice(-200).map((e) => {
+        const li = h(
+          "li",
+          {
+            className: e.packet ? `${e.kind} packet` : e.kind,
+            title: e.packet ? `${e.text}\n(click: open this packet)` : e.text,
+          },
+          h("span", { className: "t", textContent: fmtTime(e.t) }),
+          e.user ? `[${e.user}] ` : "",
+          e.text,
+        );
+        if (e.packet) this.shownRefs.set(li, e.packet);
+        return li;
+      }),
     );
     if (this.stick) list.scrollTop = list.scrollHeight;
   }
+}
+
+function isLinkLayerEvent(e: StreamEvent): boolean {
+  return (e.kind === "hop" || e.kind === "deliver" || e.kind === "drop") && isLinkLayerTraffic(e.cls);
 }
 
 function isRoutingChatter(e: StreamEvent): boolean {

@@ -8,6 +8,7 @@ import { CLASS_LABEL, DROP_COLOR, drawPacket, MARKS, userColor, userMark } from 
 import { MIN_FLIGHT_MS } from "./clock.js";
 import { $, h } from "./dom.js";
 import { LINK_DOWN, LINK_SILENT } from "./render.js";
+import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp-error", "rip", "arp"];
@@ -15,6 +16,7 @@ const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp
 export class Legend {
   private users: string[] = [];
   hideRouting = false;
+  hideLinkLayer = false;
   /** Slow motion is on: say so, since the picture then runs behind the lab. */
   slowMotion = false;
 
@@ -53,6 +55,7 @@ export class Legend {
     }
     for (const cls of SHAPES) {
       if (this.hideRouting && isRoutingTraffic(cls)) continue;
+      if (this.hideLinkLayer && isLinkLayerTraffic(cls)) continue;
       const c = sample(18, 18);
       drawPacket(c.getContext("2d")!, cls, 9, 9, 5.5, "#d0d8e0");
       rows.push(h("div", { className: "row" }, c, CLASS_LABEL[cls]));

@@ -2,7 +2,8 @@
  * @module web/live
  * The live stream into the page: each batch moves the clock and the map, fills the event log
  * and the legend, and marks the routing tables to re-read; a rewind starts the picture over.
- * The RIP switch hides RIP chatter on the map, in the log, and from the server's stream.
+ * The RIP switch hides RIP chatter on the map, in the log, and from the server's stream; the
+ * ARP switch hides link-layer traffic on the map and in the log.
  */
 import { api } from "./api.js";
 import type { DisplayClock } from "./clock.js";
@@ -75,6 +76,7 @@ export function followStream(p: LiveParts): Live {
     (up) => status(up ? "" : "disconnected — reconnecting…", !up),
   );
   initRipSwitch(p, stream);
+  initArpSwitch(p);
   return { stream, batches: () => batches };
 }
 
@@ -94,6 +96,27 @@ function initRipSwitch(p: LiveParts, stream: Stream): void {
     p.map.kick();
   };
   showRip.addEventListener("change", apply);
+  apply();
+}
+
+/**
+ * ARP (link-layer traffic): hidden on the map, in the legend and in the log (remembered). The
+ * server still sends it: a few frames per neighbour and 20 minutes, unlike routing chatter.
+ */
+function initArpSwitch(p: LiveParts): void {
+  const showArp = $<HTMLInputElement>("show-arp");
+  showArp.checked = localStorage.getItem("routelab.hideArp") !== "1";
+  const apply = () => {
+    const hide = !showArp.checked;
+    localStorage.setItem("routelab.hideArp", hide ? "1" : "0");
+    p.map.scene.hideLinkLayer = hide;
+    p.log.hideLinkLayer = hide;
+    p.legend.hideLinkLayer = hide;
+    p.legend.render();
+    p.map.scene.clearPackets();
+    p.map.kick();
+  };
+  showArp.addEventListener("change", apply);
   apply();
 }
 

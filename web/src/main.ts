@@ -19,6 +19,7 @@ import { followStream, initSlowMotion } from "./live.js";
 import { applySession, initLoginsView, initTokenButton } from "./logins-view.js";
 import { MapActions } from "./map-actions.js";
 import { MapView } from "./map-view.js";
+import { PacketView } from "./packet-view.js";
 import { loadUserColors, showLogin } from "./people.js";
 import { initProjector } from "./projector.js";
 import { RoutesPanel } from "./routes-panel.js";
@@ -66,7 +67,10 @@ async function boot(): Promise<void> {
           report,
         });
   map.start();
-  const actions = new MapActions(map, routes, session);
+  // Opening a packet stops the lab for whoever may stop it (the others' map keeps moving).
+  const packets = new PacketView(() => session.control && controls.pause());
+  log.openPacket = (ref) => void packets.open(ref);
+  const actions = new MapActions(map, routes, session, packets);
   initProjector();
   const live = followStream({ map, actions, clock, controls, routes, log, legend, lesson });
   initTokenButton(session);

@@ -1,12 +1,14 @@
 /**
  * @module web/map-actions
- * What a click on the map does: a router shows its routing table and a crash/boot button, a
- * link its menu (down, cut silently, up — the instructor's); Escape closes the menu.
+ * What a click on the map does: a moving dot opens its packet (packet-view), a router shows its
+ * routing table and a crash/boot button, a link its menu (down, cut silently, up — the
+ * instructor's); Escape closes the menu.
  */
 import { api, type Session } from "./api.js";
 import { attachCamera } from "./camera.js";
 import { $, h } from "./dom.js";
 import type { MapView } from "./map-view.js";
+import type { PacketView } from "./packet-view.js";
 import type { RoutesPanel } from "./routes-panel.js";
 import { report } from "./status.js";
 
@@ -17,6 +19,7 @@ export class MapActions {
     private readonly map: MapView,
     private readonly routes: RoutesPanel,
     private readonly session: Session,
+    private readonly packets: PacketView,
   ) {
     routes.onClose = () => {
       map.sel.node = null;
@@ -43,6 +46,18 @@ export class MapActions {
   private click(x: number, y: number): void {
     const { map } = this;
     this.hideMenu();
+    // Dots first: they fly over the links and stop short of the routers.
+    const f = map.packetAt(x, y);
+    if (f) {
+      const e = f.e;
+      void this.packets.open({
+        packet: e.packet,
+        link: e.link,
+        t: e.t,
+        title: `${e.from} → ${e.to} ${e.summary}`,
+      });
+      return;
+    }
     const n = map.nodeAt(x, y);
     if (n) {
       map.sel.node = n;

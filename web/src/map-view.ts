@@ -9,8 +9,8 @@ import type { DisplayClock } from "./clock.js";
 import { userColor } from "./colors.js";
 import { $, fmtTime } from "./dom.js";
 import { layout, type Point } from "./layout.js";
-import { linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
-import { Scene } from "./scene.js";
+import { dotPosition, linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
+import { type Flying, Scene } from "./scene.js";
 
 function positions(topo: TopologyView): Map<string, Point> {
   const fixed = new Map<string, Point>();
@@ -33,6 +33,8 @@ export class MapView {
   /** The person panned or zoomed: resizes keep their view (centred) instead of refitting. */
   moved = false;
   private frame = 0;
+  /** Display time of the last frame drawn (where the dots were). */
+  private shownAt = 0;
 
   constructor(
     topo: TopologyView,
@@ -63,6 +65,7 @@ export class MapView {
     const frameNs = 20 * (clock.currentSpeed > 0 ? clock.currentSpeed : 1) * 1e6;
     const t = clock.tick(wall, scene.flightHint(clock.now, frameNs));
     scene.advance(t, wall);
+    this.shownAt = t;
     this.renderer.draw(scene, this.cam, t, wall, this.sel);
     this.busy.frameMs += performance.now() - t0;
     $("clock").textContent = `t=${fmtTime(t)}`;
@@ -119,6 +122,21 @@ export class MapView {
       if (d <= bd) {
         bd = d;
         best = n.name;
+      }
+    }
+    return best;
+  }
+
+  /** The packet in flight drawn nearest screen point (x, y), within 12 px, if any. */
+  packetAt(x: number, y: number): Flying | null {
+    let best: Flying | null = null;
+    let bd = 12 * 12;
+    for (const f of this.scene.flying) {
+      const [px, py] = dotPosition(f, this.cam, this.shownAt);
+      const d = (px - x) ** 2 + (py - y) ** 2;
+      if (d <= bd) {
+        bd = d;
+        best = f;
       }
     }
     return best;

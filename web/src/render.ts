@@ -9,7 +9,15 @@ import { type Camera, toScreen } from "./camera.js";
 import type { PacketClass } from "../../src/core/events.js";
 import { DROP_COLOR, MARK_COLOR, MARKS, markPath, packetPath, paintPackets, userMark } from "./colors.js";
 import { halo, LabelPlacer, type PlacedLabel } from "./labels.js";
-import { DROP_MS, type Scene, type SceneLink, type SceneNode, type Trail, TRAIL_MS } from "./scene.js";
+import {
+  DROP_MS,
+  type Flying,
+  type Scene,
+  type SceneLink,
+  type SceneNode,
+  type Trail,
+  TRAIL_MS,
+} from "./scene.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const BG = "#0b0f14";
@@ -60,6 +68,14 @@ export function nodeRadius(cam: Camera, spacing = 100): number {
 }
 
 /** Screen end points of a link, shifted sideways for parallel links. */
+/** Where a packet in flight is drawn at display time `t` (screen px): its share of the way along its link. */
+export function dotPosition(f: Flying, cam: Camera, t: number): [number, number] {
+  const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
+  const [x1, y1, x2, y2] = linkEnds(f.link, cam);
+  const q = f.reverse ? 1 - p : p;
+  return [x1 + (x2 - x1) * q, y1 + (y2 - y1) * q];
+}
+
 export function linkEnds(l: SceneLink, cam: Camera): [number, number, number, number] {
   const [x1, y1] = toScreen(cam, l.a.x, l.a.y);
   const [x2, y2] = toScreen(cam, l.b.x, l.b.y);
@@ -162,11 +178,7 @@ export class Renderer {
     const groups = this.groups;
     for (const g of groups.values()) g.xy.length = 0;
     for (const f of scene.flying) {
-      const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
-      const [x1, y1, x2, y2] = linkEnds(f.link, cam);
-      const q = f.reverse ? 1 - p : p;
-      const x = x1 + (x2 - x1) * q;
-      const y = y1 + (y2 - y1) * q;
+      const [x, y] = dotPosition(f, cam, t);
       if (!visible(x, y, 10)) continue;
       const mark = isRoutingTraffic(f.e.cls) ? 0 : userMark(f.e.user);
       const key = `${f.e.cls}\u0000${f.color}\u0000${mark}`;

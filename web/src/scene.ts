@@ -12,6 +12,7 @@ import type { DropReason, HopEvent, LabEvent, PacketClass } from "../../src/core
 import type { LinkInfo, NodeInfo, StreamEvent, TopologyView } from "./api.js";
 import type { FlightHint } from "./clock.js";
 import type { Point } from "./layout.js";
+import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 export const TRAIL_MS = 1600;
@@ -91,6 +92,8 @@ export class Scene {
   private later: LabEvent[] = [];
   private laterHead = 0;
   hideRouting = false;
+  /** ARP hidden (the page's ARP switch). */
+  hideLinkLayer = false;
   missed = 0;
   private lastSweep = 0;
   /** Hop events seen in total (test hook). */
@@ -186,7 +189,7 @@ export class Scene {
     let i = this.pendingHead;
     for (; i < p.length && p[i]!.t <= t; i++) {
       const e = p[i]!;
-      if (this.hideRouting && isRoutingTraffic(e.cls)) continue;
+      if (this.hidden(e.cls)) continue;
       const link = this.links.get(e.link);
       if (!link) continue;
       const f: Flying = { e, link, reverse: link.a.name !== e.from, color: this.colorOf(e.user) };
@@ -231,7 +234,7 @@ export class Scene {
     for (; j < l.length && l[j]!.t <= t; j++) {
       const e = l[j]!;
       if (e.kind !== "drop") continue;
-      if (this.hideRouting && isRoutingTraffic(e.cls)) continue;
+      if (this.hidden(e.cls)) continue;
       this.addDrop(e.node, e.link, e.reason, e.cls, e.user, e.summary, wall);
     }
     this.laterHead = j;
@@ -278,7 +281,7 @@ export class Scene {
     const end = Math.min(p.length, this.pendingHead + 256);
     for (let i = this.pendingHead; i < end; i++) {
       const e = p[i]!;
-      if (this.hideRouting && isRoutingTraffic(e.cls)) continue;
+      if (this.hidden(e.cls)) continue;
       if (nextStart === Infinity) nextStart = e.t;
       if (e.t > t + horizon) break;
       if (e.duration < shortest) shortest = e.duration;
@@ -322,11 +325,15 @@ export class Scene {
     }
   }
 
-  /** Forgets every packet (after hiding RIP, say). */
+  /** Whether packets of class `cls` are hidden (the RIP and ARP switches). */
+  hidden(cls: string): boolean {
+    return (this.hideRouting && isRoutingTraffic(cls)) || (this.hideLinkLayer && isLinkLayerTraffic(cls));
+  }
+
+  /** Forgets the packets now hidden (after hiding RIP or ARP). */
   clearPackets(): void {
-    this.flying = this.flying.filter((f) => !(this.hideRouting && isRoutingTraffic(f.e.cls)));
-    if (this.hideRouting)
-      for (const [k, t] of this.trails) if (isRoutingTraffic(t.cls)) this.trails.delete(k);
+    this.flying = this.flying.filter((f) => !this.hidden(f.e.cls));
+    for (const [k, t] of this.trails) if (this.hidden(t.cls)) this.trails.delete(k);
   }
 }
 

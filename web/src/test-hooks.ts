@@ -8,7 +8,7 @@
 import type { DisplayClock } from "./clock.js";
 import type { StatsPanel } from "./people.js";
 import { toScreen } from "./camera.js";
-import { linkEnds } from "./render.js";
+import { dotPosition, linkEnds } from "./render.js";
 import type { MapView } from "./map-view.js";
 import type { RoutesPanel } from "./routes-panel.js";
 import type { WebTerminal } from "./terminal.js";
@@ -121,14 +121,12 @@ function testHooks({ map, clock, routes, terminal, stats, batches }: HookedParts
       const r = canvas.getBoundingClientRect();
       const t = clock.now;
       return scene.flying.map((f) => {
-        const [x1, y1, x2, y2] = linkEnds(f.link, cam);
-        const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
-        const q = f.reverse ? 1 - p : p;
+        const [x, y] = dotPosition(f, cam, t);
         return {
           packet: f.e.packet,
           link: f.link.id,
-          x: x1 + (x2 - x1) * q + r.left,
-          y: y1 + (y2 - y1) * q + r.top,
+          x: x + r.left,
+          y: y + r.top,
           cls: f.e.cls,
           user: f.e.user,
         };

@@ -30,7 +30,10 @@ export class PcapStream {
   private le = true;
   private nanos = false;
 
-  push(chunk: Uint8Array, onRecord: (sec: number, nsec: number, frame: Uint8Array) => void): void {
+  push(
+    chunk: Uint8Array,
+    onRecord: (sec: number, nsec: number, frame: Uint8Array, origLen: number) => void,
+  ): void {
     const b = new Uint8Array(this.buf.length + chunk.length);
     b.set(this.buf);
     b.set(chunk, this.buf.length);
@@ -53,7 +56,12 @@ export class PcapStream {
       if (o + 16 + incl > b.length) break;
       const sec = v.getUint32(o, this.le);
       const frac = v.getUint32(o + 4, this.le);
-      onRecord(sec, this.nanos ? frac : frac * 1000, b.subarray(o + 16, o + 16 + incl));
+      onRecord(
+        sec,
+        this.nanos ? frac : frac * 1000,
+        b.subarray(o + 16, o + 16 + incl),
+        v.getUint32(o + 12, this.le),
+      );
       o += 16 + incl;
     }
     this.buf = b.slice(o);
@@ -87,6 +95,42 @@ export interface CaptureSink {
   /** One-way delay the kernel applies on a link (0 without netem). */
   delayOf(linkId: string): Nanos;
   emit(e: LabEvent): void;
+  /** Each captured frame (its first 256 bytes) with the packet id its events carry: Lab.onWire. */
+  wire?(link: string, t: Nanos, frame: Uint8Array, packet: number): void;
+}
+
+/**
+ * A live capture of one link from the kernel (`routelab capture`, GET /api/links/:link/capture):
+ * a tcpdump of its own on the link's first end (both directions cross that veth), every frame
+ * whole (ARP too; the event captures below take IPv4's first 256 bytes), as pcap on a pipe.
+ * Returns the process, for the lab to track and the caller to stop.
+ */
+export function tapKernelLink(
+  netns: string,
+  kname: string,
+  onFrame: (sec: number, nsec: number, frame: Uint8Array, origLen: number) => void,
+): ChildProcess {
+  const p = spawn(
+    "ip",
+    [
+      "netns",
+      "exec",
+      netns,
+      "tcpdump",
+      "-i",
+      kname,
+      "-w",
+      "-",
+      "-U",
+      "-n",
+      "--immediate-mode",
+      "--time-stamp-precision=nano",
+    ],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const stream = new PcapStream();
+  p.stdout!.on("data", (chunk: Buffer) => stream.push(chunk, onFrame));
+  return p;
 }
 
 /** Runs the captures of a lab and turns frames into events. */
@@ -148,7 +192,14 @@ export class LinkCaptures {
         if (frame.length < ETH_LEN + 20 || frame[12] !== 0x08 || frame[13] !== 0x00) return;
         let fromA = true;
         for (let i = 0; i < 6; i++) if (frame[6 + i] !== macA[i]) fromA = false;
-        this.frame(this.sink.timeOf(sec, nsec), link, fromA ? a : b, fromA ? b : a, frame.subarray(ETH_LEN));
+        this.frame(
+          this.sink.timeOf(sec, nsec),
+          link,
+          fromA ? a : b,
+          fromA ? b : a,
+          frame.subarray(ETH_LEN),
+          frame,
+        );
       }),
     );
     return new Promise((resolve) => {
@@ -174,9 +225,10 @@ export class LinkCaptures {
   }
 
   /** One IPv4 packet seen on `link` going `from` → `to`. */
-  frame(t: Nanos, link: string, from: string, to: string, ip: Uint8Array): void {
+  frame(t: Nanos, link: string, from: string, to: string, ip: Uint8Array, eth?: Uint8Array): void {
     const s = this.sink;
     const packet = this.id(packetKey(ip, 0));
+    if (eth !== undefined) s.wire?.(link, t, eth, packet);
     const tos = ip[1]!;
     const proto = ip[9]!;
     const ihl = (ip[0]! & 15) * 4;

@@ -29,6 +29,7 @@ import type {
   LinkShape,
   NodeInfo,
   RouteInfo,
+  WireListener,
 } from "../../lab/lab.js";
 import { routeRefs } from "../../shell/cmd/netstat.js";
 import type { CommandRegistry } from "../../shell/commands.js";
@@ -36,7 +37,7 @@ import { HostsTable, PidCounter, type ShellInterface } from "../../shell/context
 import { runCommand } from "../../shell/run.js";
 import type { Topology } from "../../topology/model.js";
 import { createNamespaces, Daemons, installStatics, pool, Shaping, startNodeBatch } from "./boot.js";
-import { LinkCaptures } from "./capture.js";
+import { LinkCaptures, tapKernelLink } from "./capture.js";
 import { Links } from "./links.js";
 import { readInterfaces } from "./counters.js";
 import { netnsCommandRegistry, spawnInNamespace } from "./native-programs.js";
@@ -87,6 +88,7 @@ export class NetnsLab implements Lab {
   /** The links' state and changes (named so: `links()` is the Lab's reading). */
   private readonly links_: Links;
   private readonly listeners = new Set<(e: LabEvent) => void>();
+  private readonly wireListeners = new Set<WireListener>();
   private readonly hosts: HostsTable;
   private readonly children = new Set<ChildProcess>();
   private readonly daemons: Daemons;
@@ -231,11 +233,28 @@ export class NetnsLab implements Lab {
       userOfTos: (tos) => this.userOfTos(tos),
       delayOf: (id) => (this.netem ? this.links_.state(id).delay : 0),
       emit: (e) => this.emit(e),
+      wire: (link, t, frame, packet) => {
+        for (const l of this.wireListeners) l(link, t, frame, packet);
+      },
     });
     const started = c.start();
     // Known before they listen, so that a failed boot's close() stops them too.
     for (const p of c.children) this.track(p);
     await started;
+  }
+
+  /** A link's frames from the kernel (a tcpdump on its first end's veth): Lab.tapLink. */
+  tapLink(link: string, listener: (t: Nanos, bytes: Uint8Array, origLen: number) => void): () => void {
+    for (const n of this.plan.nodes)
+      for (const i of n.ifaces)
+        if (i.link.id === link && i.link.a.node === n.name && i.link.a.iface === i.name) {
+          const p = tapKernelLink(n.netns, i.kname, (sec, nsec, frame, orig) =>
+            listener(this.epochToLab(sec, nsec), frame, orig),
+          );
+          this.track(p);
+          return () => p.kill("SIGTERM");
+        }
+    throw new LabError(`no such link: ${link}`, { field: "link" }, "not-found");
   }
 
   private ns(node: string): string {
@@ -494,6 +513,15 @@ export class NetnsLab implements Lab {
 
   emit(e: LabEvent): void {
     for (const l of this.listeners) l(e);
+  }
+
+  /**
+   * The IPv4 frames the event captures see, with their events' packet ids (the packet view's
+   * bytes): the first 256 bytes of each (the captures' snap length), no ARP (they take IPv4).
+   */
+  onWire(listener: WireListener): () => void {
+    this.wireListeners.add(listener);
+    return () => this.wireListeners.delete(listener);
   }
 
   /** Nanoseconds since boot. */

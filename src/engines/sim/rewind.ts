@@ -35,6 +35,7 @@ import type {
   PacerControl,
   RouteInfo,
   TimelineFollower,
+  WireListener,
 } from "../../lab/lab.js";
 import { clockState } from "../../lab/clock-step.js";
 import type { JournalEntry, JournalPage, RewindableLabView } from "../../lab/lesson-view.js";
@@ -130,6 +131,9 @@ export class RewindableLab implements RewindableLabView {
   private nextExec = 1;
   private replayTap: ((e: LabEvent) => void) | null = null;
   private replaying = false;
+  private readonly wireListeners = new Set<WireListener>();
+  /** Unsubscribes from the current SimLab's frames (set while anyone listens to `onWire`). */
+  private wireOff: (() => void) | null = null;
   private reached: Nanos = 0;
   private readonly events: readonly LessonEvent[];
   private readonly quota: JournalQuota;
@@ -182,7 +186,19 @@ export class RewindableLab implements RewindableLabView {
       if (this.replaying) this.replayTap?.(e);
       else for (const l of this.listeners) l(e);
     });
+    this.tapWire(lab);
     return new Timeline(lab, future, (id) => this.proxies.get(id)?.write);
+  }
+
+  /** Follows `lab`'s frames while anyone listens; a replay's frames are nobody's (as its events). */
+  private tapWire(lab: SimLab): void {
+    this.wireOff?.();
+    this.wireOff = null;
+    if (this.wireListeners.size === 0) return;
+    this.wireOff = lab.onWire((link, t, bytes, packet) => {
+      if (this.replaying) return;
+      for (const l of this.wireListeners) l(link, t, bytes, packet);
+    });
   }
 
   /** The SimLab behind this lab right now (it changes on rewind: do not keep it). */
@@ -287,6 +303,15 @@ export class RewindableLab implements RewindableLabView {
   onEvent(listener: (e: LabEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onWire(listener: WireListener): () => void {
+    this.wireListeners.add(listener);
+    if (this.wireListeners.size === 1) this.tapWire(this.line.lab);
+    return () => {
+      this.wireListeners.delete(listener);
+      if (this.wireListeners.size === 0) this.tapWire(this.line.lab);
+    };
   }
 
   followTimeline(follower: TimelineFollower): () => void {

@@ -18,6 +18,7 @@ import type {
   NodeInfo,
   PacerControl,
   RouteInfo,
+  WireListener,
 } from "../../lab/lab.js";
 import { clockState } from "../../lab/clock-step.js";
 import { checkShape, shapeEvent } from "../../lab/link-shape.js";
@@ -47,7 +48,7 @@ export class SimLab implements Lab {
   readonly engine = "sim";
   readonly net: Network;
   private listeners = new Set<(e: LabEvent) => void>();
-  private wireListeners = new Set<(link: string, t: Nanos, bytes: Uint8Array) => void>();
+  private wireListeners = new Set<WireListener>();
   readonly pacer?: PacerControl & Pacer;
 
   constructor(
@@ -215,10 +216,10 @@ export class SimLab implements Lab {
     };
   }
 
-  onWire(listener: (link: string, t: Nanos, bytes: Uint8Array) => void): () => void {
+  onWire(listener: WireListener): () => void {
     this.wireListeners.add(listener);
-    this.net.capture = (link, t, bytes) => {
-      for (const l of this.wireListeners) l(link.id, t, bytes);
+    this.net.capture = (link, t, bytes, packet) => {
+      for (const l of this.wireListeners) l(link.id, t, bytes, packet);
     };
     return () => {
       this.wireListeners.delete(listener);

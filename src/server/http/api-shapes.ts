@@ -7,6 +7,7 @@
  */
 import { LabError } from "../../core/errors.js";
 import type { Lab } from "../../lab/lab.js";
+import { PACKET_STORE_LIMITS, type PacketStore } from "../../lab/packet-store.js";
 
 export interface ApiError {
   error: string;
@@ -61,4 +62,25 @@ export function topologyView(lab: Lab) {
     links: lab.links(),
     clock: lab.clock(),
   };
+}
+
+/** `GET /api/packets/:packet`: the frames of a packet the store still holds, hex. */
+export function packetView(store: PacketStore, packet: number, engine: string) {
+  if (!store.available)
+    throw new HttpError(
+      501,
+      `the ${engine} engine keeps no packet bytes: capture a link instead`,
+      undefined,
+      "unsupported",
+    );
+  const frames = store.frames(packet);
+  if (frames.length === 0)
+    throw new HttpError(
+      404,
+      `packet ${packet} is not held: the server keeps the last ${PACKET_STORE_LIMITS.frames} frames`,
+      "packet",
+      "not-found",
+    );
+  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return { packet, frames: frames.map((f) => ({ link: f.link, t: f.t, bytes: hex(f.bytes) })) };
 }

@@ -26,6 +26,7 @@ import { registerLessonApi } from "./api-lesson.js";
 import { registerReadApi } from "./api-read.js";
 import { registerLoginApi } from "./api-login.js";
 import { registerPeopleApi } from "./api-people.js";
+import { registerPacketApi } from "./api-packets.js";
 import { ConnectionGate } from "../connection-gate.js";
 import { checkAdminToken } from "./admin-token.js";
 import { type Authorizer, tokenAuthorizer } from "./auth.js";
@@ -206,6 +207,7 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   registerExecApi(app, ctx);
   registerControlApi(app, ctx);
   registerPeopleApi(app, ctx);
+  registerPacketApi(app, ctx, opts.lesson?.lab);
   registerEventsWs(app, ctx, fanout);
   registerLessonApi(app, ctx, fanout, opts.lesson);
   registerTerminalWs(app, ctx, opts.loginCheckMs);

@@ -1,0 +1,86 @@
+/**
+ * PacketStore keeps the latest frames by packet id within its bounds: past the frame count or
+ * the byte budget the oldest go first (and with them their packet, once its last frame is gone),
+ * a packet's frames come back in the order they left, and an engine without frames holds none.
+ */
+import { describe, expect, it } from "vitest";
+import type { Lab, WireListener } from "./lab.js";
+import { PacketStore } from "./packet-store.js";
+
+/** A lab that is only a wire: `send` puts a frame on it. */
+function wireLab() {
+  let listener: WireListener | undefined;
+  const lab = {
+    onWire(l: WireListener) {
+      listener = l;
+      return () => {
+        listener = undefined;
+      };
+    },
+  } as unknown as Lab;
+  return {
+    lab,
+    send: (packet: number, link: string, t: number, len = 60) =>
+      listener?.(link, t, new Uint8Array(len).fill(packet & 0xff), packet),
+  };
+}
+
+describe("PacketStore", () => {
+  it("gives a packet's frames in order, copies of the bytes as they were", () => {
+    const { lab, send } = wireLab();
+    const s = new PacketStore(lab);
+    send(7, "a-b", 10);
+    send(8, "a-b", 11);
+    send(7, "b-c", 20);
+    expect(s.frames(7).map((f) => [f.link, f.t])).toEqual([
+      ["a-b", 10],
+      ["b-c", 20],
+    ]);
+    expect(s.frames(7)[0]!.bytes[0]).toBe(7);
+    expect(s.frames(9)).toEqual([]);
+  });
+
+  it("drops the oldest frames past its frame count and its byte budget", () => {
+    const { lab, send } = wireLab();
+    const s = new PacketStore(lab, { frames: 4, bytes: 1000 });
+    for (let p = 1; p <= 6; p++) send(p, "a-b", p);
+    expect(s.size).toBe(4);
+    expect(s.frames(1)).toEqual([]);
+    expect(s.frames(2)).toEqual([]);
+    expect(s.frames(3)).toHaveLength(1);
+    // 1000 bytes: three 300-byte frames fit, a fourth pushes the oldest out.
+    const w = wireLab();
+    const u = new PacketStore(w.lab, { frames: 100, bytes: 1000 });
+    for (let p = 1; p <= 4; p++) w.send(p, "a-b", p, 300);
+    expect(u.size).toBe(3);
+    expect(u.frames(1)).toEqual([]);
+  });
+
+  it("a packet whose oldest frame left keeps its newer ones, and never gains another's", () => {
+    const { lab, send } = wireLab();
+    const s = new PacketStore(lab, { frames: 3, bytes: 10_000 });
+    send(7, "a-b", 1);
+    send(8, "a-b", 2);
+    send(7, "b-c", 3);
+    // The ring is full: packet 9 takes the slot packet 7's first frame had.
+    send(9, "a-b", 4, 1500);
+    expect(s.frames(7).map((f) => [f.link, f.t, f.bytes.length])).toEqual([["b-c", 3, 60]]);
+    expect(s.frames(9).map((f) => [f.t, f.bytes.length, f.bytes[0]])).toEqual([[4, 1500, 9]]);
+    send(10, "a-b", 5);
+    send(7, "c-d", 6);
+    expect(s.frames(7).map((f) => f.link)).toEqual(["c-d"]);
+    expect(s.frames(8)).toEqual([]);
+  });
+
+  it("forgets everything when cleared, and holds nothing on an engine without frames", () => {
+    const { lab, send } = wireLab();
+    const s = new PacketStore(lab);
+    send(1, "a-b", 1);
+    s.clear();
+    expect(s.frames(1)).toEqual([]);
+    send(1, "a-b", 2);
+    expect(s.frames(1)).toHaveLength(1);
+    const none = new PacketStore({} as Lab);
+    expect(none.available).toBe(false);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * @module lab/packet-store
+ * The bytes of the latest frames on a lab's links, found again by packet id: what the page's
+ * packet view (`GET /api/packets/:id`) shows when someone clicks a dot. The event stream carries
+ * no bytes (a hop is a few dozen bytes of JSON, its frame up to 1514 more), so the server keeps
+ * the last frames instead, bounded in count and bytes: the oldest go first, and a packet whose
+ * frames are gone answers "no longer held".
+ *
+ * Fed by `Lab.onWire` (the simulator; netns: the IPv4 frames its event captures see, cut at
+ * 256 bytes; engines without it hold nothing). Browser-safe: the
+ * browser edition's in-page server keeps one too.
+ */
+import type { Nanos } from "../core/time.js";
+import type { Lab } from "./lab.js";
+
+/** One frame of a packet, as it crossed one link. */
+export interface HeldFrame {
+  link: string;
+  /** When it left (ns of lab time). */
+  t: Nanos;
+  bytes: Uint8Array;
+}
+
+export interface PacketStoreLimits {
+  /** Frames kept at most. */
+  frames: number;
+  /** Bytes of frames kept at most. */
+  bytes: number;
+}
+
+/** ~10 s of a busy classroom lab (a few hundred frames a second), ~4 MiB at most. */
+export const PACKET_STORE_LIMITS: PacketStoreLimits = { frames: 16_384, bytes: 4 * 1024 * 1024 };
+
+/**
+ * A ring of slots in columns (no object per frame: every hop of a live lab comes through here;
+ * each slot's byte buffer is reused, so held frames are not new garbage for the collector to
+ * promote), and per packet its newest slot; each slot points to the packet's previous one, so a packet's
+ * frames are a walk back from its newest. Slots leave oldest first, so when a packet's newest
+ * slot leaves, so have all its others.
+ */
+export class PacketStore {
+  private readonly packetOf: Float64Array;
+  private readonly tOf: Float64Array;
+  private readonly prevOf: Int32Array;
+  private readonly linkOf: string[];
+  /** Each slot's buffer (kept and reused) and the length of the frame in it (-1: empty). */
+  private readonly bufOf: (Uint8Array | undefined)[];
+  private readonly lenOf: Int32Array;
+  private head = 0;
+  private count = 0;
+  private bytes = 0;
+  /** Each packet's newest slot. */
+  private readonly newest = new Map<number, number>();
+  private readonly off: (() => void) | undefined;
+
+  constructor(
+    lab: Lab,
+    private readonly limits: PacketStoreLimits = PACKET_STORE_LIMITS,
+  ) {
+    const n = limits.frames;
+    this.packetOf = new Float64Array(n);
+    this.tOf = new Float64Array(n);
+    this.prevOf = new Int32Array(n);
+    this.linkOf = new Array<string>(n).fill("");
+    this.bufOf = new Array<Uint8Array | undefined>(n).fill(undefined);
+    this.lenOf = new Int32Array(n).fill(-1);
+    this.off = lab.onWire?.((link, t, bytes, packet) => this.add(packet, link, t, bytes));
+  }
+
+  /** Whether this lab's engine gives frames at all. */
+  get available(): boolean {
+    return this.off !== undefined;
+  }
+
+  /** The frames of packet `id` still held, in the order they left. */
+  frames(id: number): HeldFrame[] {
+    const out: HeldFrame[] = [];
+    for (let s = this.newest.get(id) ?? -1; s >= 0; s = this.prevOf[s]!)
+      out.push({ link: this.linkOf[s]!, t: this.tOf[s]!, bytes: this.bufOf[s]!.slice(0, this.lenOf[s]!) });
+    return out.reverse();
+  }
+
+  /** Frames held now. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Forgets every frame (a rewind: their packet ids belong to another run). */
+  clear(): void {
+    this.lenOf.fill(-1);
+    this.head = 0;
+    this.count = 0;
+    this.bytes = 0;
+    this.newest.clear();
+  }
+
+  stop(): void {
+    this.off?.();
+    this.clear();
+    this.bufOf.fill(undefined);
+  }
+
+  private add(packet: number, link: string, t: Nanos, frame: Uint8Array): void {
+    const n = this.limits.frames;
+    while (this.count > 0 && (this.count >= n || this.bytes + frame.length > this.limits.bytes))
+      this.evictOldest();
+    const s = (this.head + this.count) % n;
+    this.count++;
+    this.bytes += frame.length;
+    this.packetOf[s] = packet;
+    this.tOf[s] = t;
+    this.linkOf[s] = link;
+    let buf = this.bufOf[s];
+    if (buf === undefined || buf.length < frame.length) {
+      // Rounded up, so a slot that held a short frame takes the next one in place.
+      buf = new Uint8Array(Math.max(128, (frame.length + 127) & ~127));
+      this.bufOf[s] = buf;
+    }
+    buf.set(frame);
+    this.lenOf[s] = frame.length;
+    // A slot still named as a packet's newest is held: the chain ends where the ring let go.
+    this.prevOf[s] = this.newest.get(packet) ?? -1;
+    this.newest.set(packet, s);
+  }
+
+  private evictOldest(): void {
+    const s = this.head;
+    const n = this.limits.frames;
+    this.head = (s + 1) % n;
+    this.count--;
+    this.bytes -= this.lenOf[s]!;
+    this.lenOf[s] = -1;
+    // Small buffers are kept for the next frame; a big one goes, so that what the store holds
+    // stays near its byte budget (plus at most 256 bytes a slot).
+    if (this.bufOf[s]!.length > 256) this.bufOf[s] = undefined;
+    const packet = this.packetOf[s]!;
+    if (this.newest.get(packet) === s) this.newest.delete(packet);
+    // Its newer frames must not walk back into a slot that is gone (or reused).
+    else this.unlink(packet, s);
+  }
+
+  /** Cuts the chain of `packet` where it reached slot `gone` (its oldest held frame). */
+  private unlink(packet: number, gone: number): void {
+    for (let s = this.newest.get(packet) ?? -1; s >= 0; s = this.prevOf[s]!)
+      if (this.prevOf[s] === gone) {
+        this.prevOf[s] = -1;
+        return;
+      }
+  }
+}
