@@ -16,7 +16,8 @@ export type Job =
   | { kind: "converge"; name: string; topoFile: string; options: WorkloadOptions }
   | { kind: "scale"; routers: number; flows: number; seed: number }
   | { kind: "netns-boot"; name: string; topoFile: string }
-  | { kind: "ospf"; name: string; topoFile: string; routing: "ospf" | "rip"; options: WorkloadOptions };
+  | { kind: "ospf"; name: string; topoFile: string; routing: "ospf" | "rip"; options: WorkloadOptions }
+  | { kind: "ospf-frr"; topoFile: string };
 
 async function engineOrBare(): Promise<{ create: CreateLab; engine: string }> {
   const { bareLab, loadCreateSimLab } = await import("./engine.js");
@@ -66,6 +67,11 @@ async function run(job: Job): Promise<unknown> {
           )
         : (await loadTopo(job.name, job.topoFile)).topo;
       return { engine, ...(await runOspfConverge(create, topo, job.routing, job.options)) };
+    }
+    case "ospf-frr": {
+      const { runOspfFrr } = await import("./workloads/ospf-netns.js");
+      const { loadTopologyText } = await import("../src/topology/index.js");
+      return runOspfFrr(loadTopologyText(readFileSync(job.topoFile, "utf8"), job.topoFile));
     }
     case "scale": {
       const { runScale } = await import("./workloads/scale.js");

@@ -42,7 +42,8 @@ import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js
 import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
-import { OSPF_TOPOLOGIES, type OspfResult } from "./workloads/ospf.js";
+import { ospfFrrRow, ospfRows } from "./ospf-rows.js";
+import { OSPF_TOPOLOGIES } from "./workloads/ospf.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
 import type { ScaleResult } from "./workloads/scale.js";
 import type { SchedulerResult } from "./workloads/scheduler.js";
@@ -311,6 +312,10 @@ async function main(): Promise<number> {
   const doCli = doCliSeed || cliTopos.length > 0;
   const doProcess = wanted(opts, "process random-100");
   const ospfTopos = OSPF_TOPOLOGIES.filter((t) => wanted(opts, `ospf ${t.name}`));
+  const doOspfFrr = ospfTopos.some((t) => t.name === "seed");
+  const ospfFrrWhy = doOspfFrr
+    ? await (await import("./workloads/netns-boot.js")).netnsBootUnavailable()
+    : "not asked";
   const progress = new Progress(
     (doSched ? sched.length * opts.runs : 0) +
       (doForward ? (opts.noPeer ? 2 : 3) * opts.runs : 0) +
@@ -327,6 +332,7 @@ async function main(): Promise<number> {
       (netnsWhy === null ? NETNS_BOOT_TOPOLOGIES.length * opts.runs : 0) +
       topologies.length +
       ospfTopos.length * 2 * opts.runs +
+      (doOspfFrr && ospfFrrWhy === null ? opts.runs : 0) +
       1,
   );
 
@@ -487,22 +493,14 @@ async function main(): Promise<number> {
         });
       }
     }
-    for (const t of ospfTopos) {
-      report.ospf ??= [];
-      const topoFile = "file" in t ? join(REPO, t.file) : join(dir, `ospf-${t.name}.edges`);
-      if ("gen" in t) writeFileSync(topoFile, generateEdges({ name: t.name, args: [...t.gen] }, opts.seed));
-      for (const routing of ["ospf", "rip"] as const) {
-        const r = medianOf<OspfResult>(
-          { kind: "ospf", name: t.name, topoFile, routing, options: work },
-          opts.runs,
-          (x) => x.converge.cpuSeconds + x.reconverge.cpuSeconds,
-          progress,
-          `${t.name}: ${routing} converge, link down, reconverge`,
+    if (ospfTopos.length > 0) {
+      report.ospf = ospfRows(ospfTopos, work, dir, opts.seed, (job, key, label) =>
+        medianOf(job, opts.runs, key, progress, label),
+      );
+      if (doOspfFrr)
+        report.ospfFrr = ospfFrrRow(ospfFrrWhy, (job, key, label) =>
+          medianOf(job, opts.runs, key, progress, label),
         );
-        report.ospf.push(
-          r.ok ? { name: t.name, ...r.result, runs: r.values } : { name: t.name, routing, error: r.error },
-        );
-      }
     }
   } finally {
     progress.finish();

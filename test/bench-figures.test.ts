@@ -117,6 +117,22 @@ describe("docs/performance.md: OSPF beside RIP, converge and reconverge after a 
     expect(text).toMatch(/ring-10 +rip +10 /);
     expect(text).toContain("FRR ospfd on netns: skipped: not root");
   });
+
+  it("prints FRR's row on netns when it ran, and its error by name", () => {
+    const ran = renderOspf([], {
+      name: "seed",
+      routers: 9,
+      bootWallSeconds: 1.489,
+      convergeWallSeconds: 25.4,
+      runs: [25.4, 25],
+    });
+    expect(ran.join("\n")).toContain(
+      "FRR ospfd on netns, seed: 9 routers booted in 1.489 s, every OSPF route in the kernel 25.4 s of wall time after boot (runs 25.4/25.0 s)",
+    );
+    expect(renderOspf([], { name: "seed", error: "workload crashed" }).join("\n")).toContain(
+      "FRR ospfd on netns, seed: workload crashed",
+    );
+  });
 });
 
 describe("README: forwarding, packet-hops per second on a router chain", () => {
