@@ -15,7 +15,9 @@ export type Job =
   | { kind: "rip"; name: string; topoFile: string; options: WorkloadOptions; peerDump?: string }
   | { kind: "converge"; name: string; topoFile: string; options: WorkloadOptions }
   | { kind: "scale"; routers: number; flows: number; seed: number }
-  | { kind: "netns-boot"; name: string; topoFile: string };
+  | { kind: "netns-boot"; name: string; topoFile: string }
+  | { kind: "ospf"; name: string; topoFile: string; routing: "ospf" | "rip"; options: WorkloadOptions }
+  | { kind: "ospf-frr"; topoFile: string };
 
 async function engineOrBare(): Promise<{ create: CreateLab; engine: string }> {
   const { bareLab, loadCreateSimLab } = await import("./engine.js");
@@ -54,6 +56,22 @@ async function run(job: Job): Promise<unknown> {
       const { runConverge } = await import("./workloads/rip.js");
       const { topo, parseSeconds } = await loadTopo(job.name, job.topoFile);
       return { engine, parseSeconds, ...(await runConverge(create, topo, job.options)) };
+    }
+    case "ospf": {
+      const { create, engine } = await (await import("./engine.js")).loadRipLab();
+      const { runOspfConverge } = await import("./workloads/ospf.js");
+      const topo = job.topoFile.endsWith(".yaml")
+        ? (await import("../src/topology/index.js")).loadTopologyText(
+            readFileSync(job.topoFile, "utf8"),
+            job.topoFile,
+          )
+        : (await loadTopo(job.name, job.topoFile)).topo;
+      return { engine, ...(await runOspfConverge(create, topo, job.routing, job.options)) };
+    }
+    case "ospf-frr": {
+      const { runOspfFrr } = await import("./workloads/ospf-netns.js");
+      const { loadTopologyText } = await import("../src/topology/index.js");
+      return runOspfFrr(loadTopologyText(readFileSync(job.topoFile, "utf8"), job.topoFile));
     }
     case "scale": {
       const { runScale } = await import("./workloads/scale.js");

@@ -42,6 +42,8 @@ import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js
 import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
+import { ospfFrrRow, ospfRows } from "./ospf-rows.js";
+import { OSPF_TOPOLOGIES } from "./workloads/ospf.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
 import type { ScaleResult } from "./workloads/scale.js";
 import type { SchedulerResult } from "./workloads/scheduler.js";
@@ -309,6 +311,11 @@ async function main(): Promise<number> {
   );
   const doCli = doCliSeed || cliTopos.length > 0;
   const doProcess = wanted(opts, "process random-100");
+  const ospfTopos = OSPF_TOPOLOGIES.filter((t) => wanted(opts, `ospf ${t.name}`));
+  const doOspfFrr = ospfTopos.some((t) => t.name === "seed");
+  const ospfFrrWhy = doOspfFrr
+    ? await (await import("./workloads/netns-boot.js")).netnsBootUnavailable()
+    : "not asked";
   const progress = new Progress(
     (doSched ? sched.length * opts.runs : 0) +
       (doForward ? (opts.noPeer ? 2 : 3) * opts.runs : 0) +
@@ -324,6 +331,8 @@ async function main(): Promise<number> {
       cliTopos.length * 2 +
       (netnsWhy === null ? NETNS_BOOT_TOPOLOGIES.length * opts.runs : 0) +
       topologies.length +
+      ospfTopos.length * 2 * opts.runs +
+      (doOspfFrr && ospfFrrWhy === null ? opts.runs : 0) +
       1,
   );
 
@@ -483,6 +492,15 @@ async function main(): Promise<number> {
           ...(r.ok ? { ...r.result, runs: r.values } : { error: r.error }),
         });
       }
+    }
+    if (ospfTopos.length > 0) {
+      report.ospf = ospfRows(ospfTopos, work, dir, opts.seed, (job, key, label) =>
+        medianOf(job, opts.runs, key, progress, label),
+      );
+      if (doOspfFrr)
+        report.ospfFrr = ospfFrrRow(ospfFrrWhy, (job, key, label) =>
+          medianOf(job, opts.runs, key, progress, label),
+        );
     }
   } finally {
     progress.finish();

@@ -10,6 +10,7 @@ import { bytes, seconds, si } from "./stats.js";
 import { type CliRunResult, cliScript } from "./workloads/cli-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import type { ProcessRunResult } from "./workloads/process-run.js";
+import { type OspfFrrRow, type OspfRow, renderOspf } from "./workloads/ospf.js";
 import { type NetnsBootRow, renderNetnsBoot } from "./workloads/netns-boot.js";
 import type { Comparison, ConvergeResult, RipResult } from "./workloads/rip.js";
 import type { ScaleResult } from "./workloads/scale.js";
@@ -55,6 +56,10 @@ export interface Report {
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
   /** The netns engine's boot per router (root and FRR only). */
   netnsBoot?: NetnsBootRow[] | { skipped: string };
+  /** OSPF beside RIP on the seed and random-100 (bench/workloads/ospf.ts). */
+  ospf?: OspfRow[];
+  /** FRR's ospfd on netns: convergence wall time (root and FRR only). */
+  ospfFrr?: OspfFrrRow;
 }
 
 type PeerRan = Omit<PeerResult, "metrics"> & { metrics: undefined; routes: number } & Runs;
@@ -412,6 +417,7 @@ export function renderReport(r: Report): string {
     out.push("");
   }
   if (r.netnsBoot) out.push(...renderNetnsBoot(r.netnsBoot));
+  if (r.ospf) out.push(...renderOspf(r.ospf, r.ospfFrr));
   return `${out.join("\n")}\n`;
 }
 

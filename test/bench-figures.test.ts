@@ -13,6 +13,7 @@ import { loadRipLab } from "../bench/engine.js";
 import { farthestFrom, parseEdgeList } from "../bench/topologies.js";
 import { runCliRun, seedCliRun } from "../bench/workloads/cli-run.js";
 import { runForward } from "../bench/workloads/forward.js";
+import { renderOspf, runOspfConverge } from "../bench/workloads/ospf.js";
 import { runConverge, runRip } from "../bench/workloads/rip.js";
 import { runScale } from "../bench/workloads/scale.js";
 
@@ -91,6 +92,46 @@ describe("README: the RIP workloads against ns-3 and to convergence", () => {
     const r = await runConverge(create, topo, work);
     expect(Number.isFinite(r.convergedAtSimSeconds)).toBe(true);
     expect(r.convergedAtSimSeconds).toBeLessThan(work.time);
+  });
+});
+
+describe("docs/performance.md: OSPF beside RIP, converge and reconverge after a link down", () => {
+  const work = { time: 120, pings: 0, interval: 1, failAt: -1, failLink: "", seed: 1 };
+
+  it("both protocols reach the shortest paths, then the ones without link 1, in the same run's rows", async () => {
+    const { create } = await loadRipLab();
+    const rows = [];
+    for (const routing of ["ospf", "rip"] as const) {
+      const r = await runOspfConverge(create, parseEdgeList(ring(10), "ring-10"), routing, work);
+      expect(r.routing).toBe(routing);
+      expect(r.failed).toBe("r1-r2");
+      // Each phase ended because the tables held (not at the time limit), and took work.
+      for (const p of [r.converge, r.reconverge]) {
+        expect(Number.isFinite(p.simSeconds)).toBe(true);
+        expect(p.events).toBeGreaterThan(0);
+      }
+      rows.push({ name: "ring-10", ...r, runs: [0] });
+    }
+    const text = renderOspf(rows, { skipped: "not root" }).join("\n");
+    expect(text).toMatch(/ring-10 +ospf +10 /);
+    expect(text).toMatch(/ring-10 +rip +10 /);
+    expect(text).toContain("FRR ospfd on netns: skipped: not root");
+  });
+
+  it("prints FRR's row on netns when it ran, and its error by name", () => {
+    const ran = renderOspf([], {
+      name: "seed",
+      routers: 9,
+      bootWallSeconds: 1.489,
+      convergeWallSeconds: 25.4,
+      runs: [25.4, 25],
+    });
+    expect(ran.join("\n")).toContain(
+      "FRR ospfd on netns, seed: 9 routers booted in 1.489 s, every OSPF route in the kernel 25.4 s of wall time after boot (runs 25.4/25.0 s)",
+    );
+    expect(renderOspf([], { name: "seed", error: "workload crashed" }).join("\n")).toContain(
+      "FRR ospfd on netns, seed: workload crashed",
+    );
   });
 });
 

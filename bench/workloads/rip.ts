@@ -219,9 +219,14 @@ export function wants(net: Network, want: Map<string, number>): Want[] {
 
 /** Whether every expected route is in place with its metric (exact-prefix probes, no allocation). */
 export function holds(want: readonly Want[]): boolean {
+  return holdsFor(want, "rip");
+}
+
+/** `holds`, for the routes of protocol `source` (the FIB's route source: rip, ospf). */
+export function holdsFor(want: readonly Want[], source: string): boolean {
   for (const w of want) {
     const r = w.node.fib.get(w.dest, w.len);
-    if (r === undefined || r.source !== "rip" || r.metric !== w.metric) return false;
+    if (r === undefined || r.source !== source || r.metric !== w.metric) return false;
   }
   return true;
 }

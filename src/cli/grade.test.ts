@@ -2,7 +2,7 @@
  * `routelab grade`: each lesson in examples/lessons marks its scripted passing session right and
  * its failing one wrong, with the reasons a student would read.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ async function grade(lesson: string, script: string, more: { exercise?: string; 
 }
 
 describe("routelab grade on examples/lessons", () => {
-  for (const lesson of ["seed-class", "count-to-infinity", "static-routes", "relay"]) {
+  for (const lesson of ["seed-class", "count-to-infinity", "static-routes", "relay", "ospf-seed"]) {
     it(`${lesson}: the passing session passes every check`, async () => {
       const r = await grade(lesson, `${lesson}.pass.txt`);
       expect(r.out).not.toMatch(/^✗/m);
@@ -39,6 +39,34 @@ describe("routelab grade on examples/lessons", () => {
     expect(r.code).toBe(1);
     expect(r.out.match(/^✗.*$/gm)).toEqual([
       "✗ client connects to 192.168.10.200 port 22 on server: could not connect to 192.168.10.200 port 22",
+    ]);
+  });
+
+  it("ospf-seed: not looking at the adjacencies and the database after the cut fails those checks only", async () => {
+    const r = await grade("ospf-seed", "ospf-seed.fail.txt");
+    expect(r.code).toBe(1);
+    expect(r.out.match(/^✗.*$/gm)).toEqual([
+      "✗ alice ran vtysh show ip ospf neighbor on vm1 after 3m: alice ran no command on vm1 after 3m",
+      "✗ alice ran vtysh show ip ospf database after 3m: alice ran no command after 3m",
+    ]);
+    // The failure flooded and SPF rerouted whatever alice did.
+    expect(r.out).toContain("✓ vm6 -> vm9 via vm2 vm3 not via vm1 [at 3m10s]: path vm6 → vm2 → vm3 → vm9\n");
+    expect(r.out).toMatch(/9 of 11 checks passed\n$/);
+  });
+
+  it("ospf-seed: the variant without the costs on vm2–vm3 (the lesson's text) fails the steering checks", async () => {
+    const text = readFileSync(join(DIR, "ospf-seed.yaml"), "utf8");
+    const variant = text.replace(/, ospf: \{ cost: \{ epair2[ab]: 30 \} \} \}/g, " }");
+    expect(variant).not.toContain("cost: {");
+    const dir = mkdtempSync(join(tmpdir(), "ospf-seed-"));
+    writeFileSync(join(dir, "ospf-seed.yaml"), variant);
+    const r = await grade(join(dir, "ospf-seed.yaml"), "ospf-seed.pass.txt");
+    expect(r.code).toBe(1);
+    expect(r.out.match(/^✗.*$/gm)).toEqual([
+      "✗ vm6 has 10.0.90.0/24 via vm2 metric 40 [at 1m]: vm6 has 10.0.90.0/24 via 10.0.60.1 metric 30 (ospf)",
+      "✗ vm6 -> vm9 via vm2 vm1 vm3 [at 2m]: path was vm6 → vm2 → vm3 → vm9, not via vm1",
+      "✗ vm6 has 10.0.90.0/24 via vm2 metric 50 [at 3m10s]: vm6 has 10.0.90.0/24 via 10.0.60.1 metric 30 (ospf)",
+      "✗ vm4 has 10.0.90.0/24 via vm1 metric 60 [at 3m10s]: vm4 has 10.0.90.0/24 via 10.0.40.1 metric 40 (ospf)",
     ]);
   });
 

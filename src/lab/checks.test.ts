@@ -112,6 +112,15 @@ describe("commands", () => {
     expect(r[0]!.user).toBe("alice");
   });
 
+  it('match words inside a quoted argument: vtysh -c "show ip ospf neighbor"', async () => {
+    const events = [cmd(10 * SECOND, "alice", "vm1", `vtysh -c "show ip ospf neighbor"`)];
+    const r = await evaluateChecks(
+      [spec("alice ran vtysh show ip ospf neighbor on vm1"), spec("alice ran vtysh show ip ospf database")],
+      env(MINUTE, events, true),
+    );
+    expect(r.map((x) => x.status)).toEqual(["pass", "fail"]);
+  });
+
   it("'every student ran …' is judged once per student, each seeing their own", async () => {
     const each = spec("every student ran ping vm6");
     const events = [

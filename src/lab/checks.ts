@@ -227,9 +227,13 @@ function judgeLost(c: LostCheck, env: CheckEnv): Verdict {
   return verdict(want, seen);
 }
 
-/** Words of a command match the wanted words: same program, then each wanted word in order. */
+/**
+ * Words of a command match the wanted words: same program, then each wanted word in order.
+ * Shell quotes are dropped first, so `vtysh -c "show ip ospf neighbor"` has the words
+ * show … neighbor that `ran vtysh show ip ospf neighbor` asks for.
+ */
 function commandMatches(lab: Lab, command: string, want: readonly string[]): boolean {
-  const words = command.trim().split(/\s+/);
+  const words = command.replace(/["']/g, " ").trim().split(/\s+/);
   if (words[0] !== want[0]) return false;
   let i = 1;
   for (const w of want.slice(1)) {
