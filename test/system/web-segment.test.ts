@@ -1,9 +1,10 @@
 /**
  * System test (issue 19): the live page on a topology with segments and hosts
- * (examples/lan.yaml). The map does not draw a segment yet (another piece of issue 19): the
- * topology JSON lists each station's port as a link to the segment's name, which is no node,
- * and the page must still load, draw every router and host, and take the event stream — hops
- * to and from the switch included — without an error. Run under `flock /tmp/routelab-chromium.lock`.
+ * (examples/lan.yaml). Each segment is drawn as a switch box at the centroid of its stations
+ * with a line (its port link, `STATION-SEGMENT`) to each; hosts are drawn as hosts; an ARP
+ * broadcast crosses the switch and goes on toward every other station (the simulator's switch
+ * emits one hop per port it floods to). Screenshots at 1920 and 1024 wide go to test-artifacts/.
+ * Run under `flock /tmp/routelab-chromium.lock`.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import {
+  ARTIFACTS,
   type Browser,
   ensureWebBuilt,
   launchChromium,
@@ -29,7 +31,21 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
-  const hooks = <T>(fn: (h: { nodes: number; links: number; hopsSeen: number }) => T): Promise<T> =>
+  interface Hooks {
+    nodes: number;
+    links: number;
+    hopsSeen: number;
+    recentHops(): string[];
+    nodeKinds(): Record<string, string>;
+    segments(): {
+      name: string;
+      x: number;
+      y: number;
+      lines: { link: string; from: string; to: number[] }[];
+    }[];
+    nodePoint(name: string): [number, number] | null;
+  }
+  const hooks = <T>(fn: (h: Hooks) => T): Promise<T> =>
     page.evaluate(`(${fn.toString()})(window.__routelab)`) as Promise<T>;
 
   beforeAll(async () => {
@@ -61,6 +77,86 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     await lab?.close();
   });
 
+  it("draws each segment as a switch at its stations' centroid, with a line to every station", async () => {
+    const segs = await hooks((h) => h.segments());
+    expect(segs.map((g) => g.name)).toEqual(["lan1", "lan2"]);
+    expect(segs[0]!.lines.map((l) => l.from)).toEqual(["r1", "r2", "r3", "h1", "h2"]);
+    expect(segs[1]!.lines.map((l) => l.from)).toEqual(["r2", "h3", "h4"]);
+    for (const g of segs) {
+      const stations = await Promise.all(
+        g.lines.map((l) =>
+          hooks(
+            new Function("h", `return h.nodePoint(${JSON.stringify(l.from)})`) as (
+              h: Hooks,
+            ) => [number, number],
+          ),
+        ),
+      );
+      // The switch sits at the middle of its stations (no `position:` for segments).
+      const cx = stations.reduce((a, p) => a + p[0], 0) / stations.length;
+      const cy = stations.reduce((a, p) => a + p[1], 0) / stations.length;
+      expect(Math.abs(g.x - cx)).toBeLessThan(1);
+      expect(Math.abs(g.y - cy)).toBeLessThan(1);
+      // Each line runs from its station to the switch.
+      g.lines.forEach((l, i) => {
+        expect(l.to[0]).toBeCloseTo(stations[i]![0], 0);
+        expect(l.to[1]).toBeCloseTo(stations[i]![1], 0);
+        expect(l.to[2]).toBeCloseTo(g.x, 0);
+        expect(l.to[3]).toBeCloseTo(g.y, 0);
+      });
+    }
+  });
+
+  it("draws hosts as hosts and names router, host and segment in the legend", async () => {
+    expect(await hooks((h) => h.nodeKinds())).toEqual({
+      r1: "router",
+      r2: "router",
+      r3: "router",
+      h1: "host",
+      h2: "host",
+      h3: "host",
+      h4: "host",
+    });
+    const glyphs = await page.$$eval("#legend .row.glyph", (rows) =>
+      rows.map((r) => `${(r as HTMLElement).dataset.glyph}:${r.textContent}`),
+    );
+    expect(glyphs).toEqual(["router:router", "host:host", "segment:segment (switch)"]);
+  });
+
+  it("an ARP broadcast on lan1 goes into the switch and out toward every other station", async () => {
+    const before = await hooks((h) => h.hopsSeen);
+    // 10.0.1.99 is nobody on lan1: h1's ARP requests are broadcast and flooded, never answered.
+    const x = lab.exec("h1", "ping -c 1 -t 2 10.0.1.99");
+    const want = ["h1-lan1", "r1-lan1", "r2-lan1", "r3-lan1", "h2-lan1"].map((l) => `${l}:arp`);
+    const end = Date.now() + 10_000;
+    let seen: string[] = [];
+    while (Date.now() < end) {
+      seen = await hooks((h) => h.recentHops());
+      if (want.every((w) => seen.includes(w))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await x.done;
+    expect(await hooks((h) => h.hopsSeen)).toBeGreaterThan(before);
+    for (const w of want) expect(seen).toContain(w);
+    // Not onto the other segment: a switch floods only its own ports.
+    expect(seen.filter((w) => w.endsWith("-lan2:arp") && w.startsWith("h3"))).toEqual([]);
+  });
+
+  it("screenshots at 1920 and 1024 wide", async () => {
+    for (const [w, hgt] of [
+      [1920, 1080],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: hgt });
+      await new Promise((r) => setTimeout(r, 400));
+      await page.screenshot({ path: join(ARTIFACTS, `web-segment-${w}.png`) });
+      // The whole LAN is on the map at both widths.
+      const segs = await hooks((h) => h.segments());
+      for (const g of segs) expect(g.x).toBeGreaterThan(0);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("draws the 7 routers and hosts and the one router-to-router link, and takes the stream without errors", async () => {
     const topo = (await (await fetch(`${server.url}/api/topology`)).json()) as {
       nodes: { name: string }[];
@@ -74,7 +170,8 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
       "h1-lan1",
       "h2-lan1",
     ]);
-    expect(await hooks((h) => [h.nodes, h.links])).toEqual([7, 1]);
+    // 7 routers and hosts; links: the backbone r1-r3 and the 8 port links of the two segments.
+    expect(await hooks((h) => [h.nodes, h.links])).toEqual([7, 9]);
     const x = lab.exec("h1", "ping -c 3 10.0.2.11");
     await x.done;
     const end = Date.now() + 8000;
