@@ -44,6 +44,7 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
       lines: { link: string; from: string; to: number[] }[];
     }[];
     nodePoint(name: string): [number, number] | null;
+    dropMarks(): string[];
   }
   const hooks = <T>(fn: (h: Hooks) => T): Promise<T> =>
     page.evaluate(`(${fn.toString()})(window.__routelab)`) as Promise<T>;
@@ -130,8 +131,10 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     const want = ["h1-lan1", "r1-lan1", "r2-lan1", "r3-lan1", "h2-lan1"].map((l) => `${l}:arp`);
     const end = Date.now() + 10_000;
     let seen: string[] = [];
+    const marks = new Set<string>();
     while (Date.now() < end) {
       seen = await hooks((h) => h.recentHops());
+      for (const m of await hooks((h) => h.dropMarks())) marks.add(m);
       if (want.every((w) => seen.includes(w))) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -140,6 +143,8 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     for (const w of want) expect(seen).toContain(w);
     // Not onto the other segment: a switch floods only its own ports.
     expect(seen.filter((w) => w.endsWith("-lan2:arp") && w.startsWith("h3"))).toEqual([]);
+    // The stations that ignore the request (it is not for them) get no red cross each.
+    expect([...marks].filter((m) => m.startsWith("not-for-us:"))).toEqual([]);
   });
 
   it("screenshots at 1920 and 1024 wide", async () => {

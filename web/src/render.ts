@@ -434,7 +434,8 @@ export class Renderer {
       const [x1, y1, x2, y2] = linkEnds(l, cam);
       if (!segVisible(x1, y1, x2, y2, this.width, this.height)) continue;
       const len = Math.hypot(x2 - x1, y2 - y1);
-      if (len < 110) continue;
+      // A station's line to its switch is short but has one address to show, not two.
+      if (len < (l.b.kind === "segment" ? 50 : 110)) continue;
       // Perpendicular pointing up the screen: subnets above the line, addresses below.
       let nx = -(y2 - y1) / len;
       let ny = (x2 - x1) / len;
@@ -452,10 +453,13 @@ export class Renderer {
       ] as const) {
         // A switch port has no address; its segment's subnet is written once, by the switch.
         if (!fromA && l.b.kind === "segment") continue;
+        const port = l.b.kind === "segment";
         const base = (r + 40) / len;
         const spots: [number, number][] = [];
-        for (const along of [base, base + 0.06, base + 0.12, base + 0.18, base + 0.24]) {
-          if (along > 0.45) continue;
+        const alongs = [base, base + 0.06, base + 0.12, base + 0.18, base + 0.24];
+        if (port) alongs.push(0.5, 0.35, 0.65);
+        for (const along of alongs) {
+          if (along > (port ? 0.8 : 0.45)) continue;
           const frac = fromA ? along : 1 - along;
           for (const side of [-1, 1])
             for (const off of [14, 24])

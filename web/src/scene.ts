@@ -258,7 +258,7 @@ export class Scene {
     for (; j < l.length && l[j]!.t <= t; j++) {
       const e = l[j]!;
       if (e.kind !== "drop") continue;
-      if (this.hidden(e.cls)) continue;
+      if (this.hidden(e.cls) || ignoredBroadcast(e.reason, e.cls)) continue;
       this.addDrop(e.node, e.link, e.reason, e.cls, e.user, e.summary, wall);
     }
     this.laterHead = j;
@@ -359,6 +359,16 @@ export class Scene {
     this.flying = this.flying.filter((f) => !this.hidden(f.e.cls));
     for (const [k, t] of this.trails) if (this.hidden(t.cls)) this.trails.delete(k);
   }
+}
+
+/**
+ * A broadcast every station on a segment hears and all but one ignore (an ARP request for
+ * another address, a RIP update at a host that runs no RIP): not a failure, so not a red cross
+ * on the map, which would put one on every station of a LAN at each ARP or RIP round. The
+ * events list shows them with the hops (its `hops` box).
+ */
+export function ignoredBroadcast(reason: DropReason, cls: PacketClass): boolean {
+  return reason === "not-for-us" && (isLinkLayerTraffic(cls) || isRoutingTraffic(cls));
 }
 
 /** The middle of a segment's stations: where its switch is drawn unless placed. */

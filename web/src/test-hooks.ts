@@ -107,6 +107,10 @@ function testHooks({ map, clock, routes, terminal, stats, batches }: HookedParts
     get drops() {
       return scene.drops.length;
     },
+    /** The drop marks on the map now, as "node-or-place:reason:class" (reason and class only). */
+    dropMarks(): string[] {
+      return scene.drops.map((d) => `${d.reason}:${d.cls}`);
+    },
     get missed() {
       return scene.missed;
     },
