@@ -147,6 +147,38 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     expect([...marks].filter((m) => m.startsWith("not-for-us:"))).toEqual([]);
   });
 
+  it("at 1024 wide both clock notes showing add no line to the header; the legend keeps to 3 lines at 860×400", async () => {
+    // Both notes at their longest as the page writes them (controls.ts, sample-note.ts),
+    // measured in the same task so the clock cannot hide them in between.
+    const measure = () =>
+      page.evaluate(() => {
+        const bar = document.getElementById("bar")!;
+        const one = bar.getBoundingClientRect().height;
+        const behind = document.getElementById("behind")!;
+        const sample = document.getElementById("sample-note")!;
+        behind.hidden = false;
+        behind.textContent = "running at 76.5× — the simulation can't keep up";
+        sample.hidden = false;
+        sample.textContent = "a sample: 1 packet in 128 drawn";
+        const both = bar.getBoundingClientRect().height;
+        behind.hidden = true;
+        sample.hidden = true;
+        const rows = [...document.getElementById("legend")!.children].map((c) =>
+          Math.round(c.getBoundingClientRect().top),
+        );
+        return { one, both, legendLines: new Set(rows).size };
+      });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await new Promise((r) => setTimeout(r, 300));
+    const at1024 = await measure();
+    // This page (no logins: every control in the bar) takes two lines at 1024 already; the
+    // notes must not add one (a watcher's bar on a lab with logins is one line with them).
+    expect(at1024.both).toBe(at1024.one);
+    await page.setViewportSize({ width: 860, height: 400 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await measure()).legendLines).toBeLessThanOrEqual(3);
+  });
+
   it("screenshots at 1920 and 1024 wide", async () => {
     for (const [w, hgt] of [
       [1920, 1080],
