@@ -129,15 +129,30 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     // 10.0.1.99 is nobody on lan1: h1's ARP requests are broadcast and flooded, never answered.
     const x = lab.exec("h1", "ping -c 1 -t 2 10.0.1.99");
     const want = ["h1-lan1", "r1-lan1", "r2-lan1", "r3-lan1", "h2-lan1"].map((l) => `${l}:arp`);
-    const end = Date.now() + 10_000;
+    const end = Date.now() + 20_000;
     let seen: string[] = [];
     const marks = new Set<string>();
+    let shot = false;
+    const dotted = new Set<string>();
+    // The hops are in before they fly (the picture runs behind, slowed for 1 ms hops): the
+    // flood's dots come a few seconds after.
+    const flooded = ["r1-lan1", "r2-lan1", "r3-lan1", "h2-lan1"];
     while (Date.now() < end) {
       seen = await hooks((h) => h.recentHops());
       for (const m of await hooks((h) => h.dropMarks())) marks.add(m);
-      if (want.every((w) => seen.includes(w))) break;
+      const out = (await page.evaluate(
+        `window.__routelab.dots().filter((d) => d.cls === "arp").map((d) => d.link)`,
+      )) as string[];
+      for (const l of out) dotted.add(l);
+      if (!shot && out.length >= 3) {
+        shot = true;
+        await page.screenshot({ path: join(ARTIFACTS, "web-segment-arp-flood.png") });
+      }
+      if (want.every((w) => seen.includes(w)) && flooded.every((l) => dotted.has(l))) break;
       await new Promise((r) => setTimeout(r, 50));
     }
+    // Dots, not just hops: into the switch from h1, and out of it toward every other station.
+    for (const l of ["h1-lan1", ...flooded]) expect([...dotted]).toContain(l);
     await x.done;
     expect(await hooks((h) => h.hopsSeen)).toBeGreaterThan(before);
     for (const w of want) expect(seen).toContain(w);
@@ -163,7 +178,7 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
         const both = bar.getBoundingClientRect().height;
         behind.hidden = true;
         sample.hidden = true;
-        const rows = [...document.getElementById("legend")!.children].map((c) =>
+        const rows = Array.from(document.getElementById("legend")!.children, (c) =>
           Math.round(c.getBoundingClientRect().top),
         );
         return { one, both, legendLines: new Set(rows).size };
