@@ -130,8 +130,10 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     // Every frame, the links ARP dots are on (polling from here would miss a 0.25 s flight).
     await page.evaluate(`(() => {
       window.__arpDots = new Set();
+      window.__marks = new Set();
       const look = () => {
         for (const d of window.__routelab.dots()) if (d.cls === "arp") window.__arpDots.add(d.link);
+        for (const m of window.__routelab.dropMarks()) window.__marks.add(m);
         requestAnimationFrame(look);
       };
       requestAnimationFrame(look);
@@ -150,7 +152,6 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     const flooded = ["r1-lan1", "r2-lan1", "r3-lan1", "h2-lan1"];
     while (Date.now() < end) {
       seen = await hooks((h) => h.recentHops());
-      for (const m of await hooks((h) => h.dropMarks())) marks.add(m);
       const out = (await page.evaluate(
         `window.__routelab.dots().filter((d) => d.cls === "arp").map((d) => d.link)`,
       )) as string[];
@@ -165,6 +166,9 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     // Dots, not just hops: into the switch from h1, and out of it toward every other station.
     for (const l of ["h1-lan1", ...flooded]) expect([...dotted]).toContain(l);
     await x.done;
+    // The stations' drops land with the flood's dots: give the picture a moment past them.
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const m of (await page.evaluate("[...window.__marks]")) as string[]) marks.add(m);
     expect(await hooks((h) => h.hopsSeen)).toBeGreaterThan(before);
     for (const w of want) expect(seen).toContain(w);
     // Not onto the other segment: a switch floods only its own ports.
