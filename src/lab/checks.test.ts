@@ -24,6 +24,7 @@ const drop = (t: number, o: Partial<DropEvent> = {}): DropEvent => ({
 const nodes: NodeInfo[] = [
   {
     name: "vm6",
+    kind: "router",
     up: true,
     routing: "rip",
     interfaces: [{ name: "epair5b", addr: "10.0.60.2", len: 24, up: true }],

@@ -5,7 +5,7 @@
  */
 import type { LabEvent } from "../core/events.js";
 import type { Nanos } from "../core/time.js";
-import type { Topology } from "../topology/model.js";
+import type { NodeKind, Topology } from "../topology/model.js";
 
 export interface RouteInfo {
   /** `10.0.30.0/24`, `10.0.10.1/32`, `0.0.0.0/0`. */
@@ -33,6 +33,8 @@ export interface InterfaceInfo {
 
 export interface NodeInfo {
   name: string;
+  /** A router forwards and runs its routing; a host (`kind: host`) is an end system. */
+  kind: NodeKind;
   up: boolean;
   routing: string;
   interfaces: InterfaceInfo[];

@@ -20,6 +20,7 @@ export class FakeLab implements Lab {
   nodes(): NodeInfo[] {
     return this.names.map((name, i) => ({
       name,
+      kind: "router" as const,
       up: true,
       routing: "static",
       interfaces: [{ name: "epair0a", addr: `10.0.${i + 1}.1`, len: 24, up: true }],

@@ -85,6 +85,22 @@ describe("VirtualServer answers as the server does", () => {
     await same("GET", "/api/clock");
   });
 
+  it("a LAN's topology (kinds, segments and their ports): the same JSON", async () => {
+    const file = join(import.meta.dirname, "..", "..", "examples", "lan.yaml");
+    const lan = () => createLessonLab(loadTopologyText(readFileSync(file, "utf8"), file), { seed: 4 });
+    const { app } = await buildApp({ lab: lan().lab, webRoot: "/nonexistent" });
+    await app.ready();
+    const v = lan();
+    const virt = new VirtualServer(v.lab, v.session);
+    closers.push(
+      () => app.close(),
+      () => virt.close(),
+    );
+    const real = (await app.inject({ method: "GET", url: "/api/topology" })).json();
+    expect(real.segments.map((s: { id: string }) => s.id)).toEqual(["lan1", "lan2"]);
+    expect(await virt.request("GET", "/api/topology")).toEqual({ status: 200, body: real });
+  });
+
   it("bad requests: the same status, code and field", async () => {
     const p = await pair();
     for (const [method, url, body] of [

@@ -74,7 +74,11 @@ export class ClockControls {
     // The server slows the clock when the CPU cannot keep the asked speed (issue 23): say so.
     const behind = $("behind");
     behind.hidden = !(c.behind && !c.paused && c.actualSpeed !== undefined);
-    if (!behind.hidden) behind.textContent = behindText(c.actualSpeed!);
+    if (!behind.hidden) {
+      behind.textContent = behindText(c.actualSpeed!);
+      // The whole sentence on hover, where the header cuts it short (1024–1280 px wide).
+      behind.title = behind.textContent;
+    }
     if (c.paced !== undefined) this.paced = c.paced;
     this.paused = c.paused;
     $("pause").textContent = c.paused ? "▶ resume" : "❚❚ pause";

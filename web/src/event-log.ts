@@ -8,6 +8,7 @@ import { describeShape } from "../../src/lab/link-shape.js";
 import type { StreamEvent } from "./api.js";
 import { $, fmtTime, h } from "./dom.js";
 import type { PacketRef } from "./packet-view.js";
+import { ignoredBroadcast } from "./scene.js";
 import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
@@ -153,6 +154,8 @@ export class EventLog {
       if (this.hideRouting && isRoutingChatter(e)) continue;
       if (this.hideLinkLayer && isLinkLayerEvent(e)) continue;
       if (e.kind === "hop" && !hops) continue;
+      // Stations ignoring a broadcast meant for another are hop-level detail, not failures.
+      if (e.kind === "drop" && !hops && ignoredBroadcast(e.reason, e.cls)) continue;
       if (e.kind === "deliver" && isRoutingTraffic(e.cls)) continue;
       const entry = describe(e);
       if (!entry) continue;

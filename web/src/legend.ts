@@ -7,7 +7,7 @@ import type { PacketClass } from "../../src/core/events.js";
 import { CLASS_LABEL, DROP_COLOR, drawPacket, MARKS, userColor, userMark } from "./colors.js";
 import { MIN_FLIGHT_MS } from "./clock.js";
 import { $, h } from "./dom.js";
-import { LINK_DOWN, LINK_SILENT } from "./render.js";
+import { LINK, LINK_DOWN, LINK_SILENT, SWITCH_FILL } from "./render.js";
 import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
@@ -20,7 +20,10 @@ export class Legend {
   /** Slow motion is on: say so, since the picture then runs behind the lab. */
   slowMotion = false;
 
-  constructor() {
+  /** `glyphs`: the topology has hosts or segments, so the legend tells them from routers. */
+  constructor(
+    private readonly glyphs: { hosts: boolean; segments: boolean } = { hosts: false, segments: false },
+  ) {
     this.render();
   }
 
@@ -53,6 +56,7 @@ export class Legend {
       row.dataset.mark = MARKS[mark]!.name;
       rows.push(row);
     }
+    rows.push(...this.glyphRows());
     for (const cls of SHAPES) {
       if (this.hideRouting && isRoutingTraffic(cls)) continue;
       if (this.hideLinkLayer && isLinkLayerTraffic(cls)) continue;
@@ -88,6 +92,56 @@ export class Legend {
         ),
       );
     $("legend").replaceChildren(...rows);
+  }
+
+  /** Router, host and segment as the map draws them (only for a topology that has hosts or segments). */
+  private glyphRows(): HTMLElement[] {
+    const { hosts, segments } = this.glyphs;
+    if (!hosts && !segments) return [];
+    const glyph = (text: string, kind: string, draw: (ctx: CanvasRenderingContext2D) => void) => {
+      const c = sample(kind === "segment" ? 26 : 18, 18);
+      const ctx = c.getContext("2d")!;
+      ctx.lineWidth = 1.5;
+      ctx.fillStyle = "#1d2a38";
+      ctx.strokeStyle = "#e8eef4";
+      draw(ctx);
+      const row = h("div", { className: "row glyph" }, c, text);
+      row.dataset.glyph = kind;
+      return row;
+    };
+    const rows = [
+      glyph("router", "router", (ctx) => {
+        ctx.beginPath();
+        ctx.arc(9, 9, 7, 0, Math.PI * 2);
+        ctx.fill();
+        ctx.stroke();
+      }),
+    ];
+    if (hosts)
+      rows.push(
+        glyph("host", "host", (ctx) => {
+          ctx.beginPath();
+          ctx.rect(4, 3, 10, 10);
+          ctx.fill();
+          ctx.stroke();
+          ctx.beginPath();
+          ctx.moveTo(6, 16);
+          ctx.lineTo(12, 16);
+          ctx.stroke();
+        }),
+      );
+    if (segments)
+      rows.push(
+        glyph("segment (switch)", "segment", (ctx) => {
+          ctx.fillStyle = SWITCH_FILL;
+          ctx.strokeStyle = LINK;
+          ctx.beginPath();
+          ctx.rect(2, 6, 22, 6);
+          ctx.fill();
+          ctx.stroke();
+        }),
+      );
+    return rows;
   }
 }
 

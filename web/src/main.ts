@@ -42,7 +42,10 @@ async function boot(): Promise<void> {
   const map = new MapView(topo, clock);
   const routes = new RoutesPanel(report);
   const log = new EventLog(topo.nodes.map((n) => n.name));
-  const legend = new Legend();
+  const legend = new Legend({
+    hosts: topo.nodes.some((n) => n.kind === "host"),
+    segments: topo.segments.length > 0,
+  });
   if (session.logins)
     // Everyone's colour as in the users file; the legend lists oneself and whoever sends.
     void loadUserColors().then(() => {

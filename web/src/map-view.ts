@@ -12,14 +12,21 @@ import { layout, type Point } from "./layout.js";
 import { dotPosition, linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
 import { type Flying, Scene } from "./scene.js";
 
+/**
+ * Where each node sits. Segments take part in the force layout (a station is pulled toward its
+ * segment, so unplaced LANs cluster) but are then left out: the scene puts each switch at the
+ * centroid of its stations, wherever they ended up.
+ */
 function positions(topo: TopologyView): Map<string, Point> {
   const fixed = new Map<string, Point>();
   for (const n of topo.nodes) if (n.position) fixed.set(n.name, n.position);
-  return layout(
-    topo.nodes.map((n) => n.name),
+  const placed = layout(
+    [...topo.nodes.map((n) => n.name), ...topo.segments.map((s) => s.id)],
     topo.links.map((l) => [l.a.node, l.b.node]),
     fixed,
   );
+  for (const s of topo.segments) placed.delete(s.id);
+  return placed;
 }
 
 export class MapView {

@@ -21,11 +21,12 @@ import {
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const BG = "#0b0f14";
-const LINK = "#5f7a96";
+export const LINK = "#5f7a96";
 export const LINK_DOWN = "#ff5252";
 export const LINK_SILENT = "#ffb74d";
 const NODE_FILL = "#1d2a38";
 const NODE_STROKE = "#e8eef4";
+export const SWITCH_FILL = "#24384c";
 const LABEL = "#f2f5f8";
 const LABEL_DIM = "#b8c7d6";
 const ACCENT = "#4fc3f7";
@@ -67,7 +68,27 @@ export function nodeRadius(cam: Camera, spacing = 100): number {
   return Math.max(2.5, Math.min(26, cam.scale * spacing * 0.22));
 }
 
-/** Screen end points of a link, shifted sideways for parallel links. */
+/** Half the side of a host's square, for routers of radius r: hosts are the smaller glyph. */
+export function hostHalf(r: number): number {
+  return r * 0.72;
+}
+
+/** Half the width and height of a segment's switch box, for routers of radius r. */
+export function switchHalf(r: number): [number, number] {
+  return [Math.max(8, r * 1.5), Math.max(3, r * 0.5)];
+}
+
+/** Adds a node's outline to the current path: a circle for a router, a screen-like square for a host. */
+function nodeOutline(ctx: CanvasRenderingContext2D, n: SceneNode, x: number, y: number, r: number): void {
+  if (n.kind === "host") {
+    const s = hostHalf(r);
+    ctx.rect(x - s, y - s, 2 * s, 2 * s);
+    return;
+  }
+  ctx.moveTo(x + r, y);
+  ctx.arc(x, y, r, 0, Math.PI * 2);
+}
+
 /** Where a packet in flight is drawn at display time `t` (screen px): its share of the way along its link. */
 export function dotPosition(f: Flying, cam: Camera, t: number): [number, number] {
   const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
@@ -206,7 +227,9 @@ export class Renderer {
       ctx.fill();
     }
 
-    // Routers.
+    // Segments' switches (a packet enters one and leaves by the ports it floods to), then
+    // routers and hosts.
+    this.switches(scene, cam, r, visible);
     ctx.lineWidth = r >= 10 ? 3 : 1;
     ctx.fillStyle = NODE_FILL;
     ctx.strokeStyle = NODE_STROKE;
@@ -216,8 +239,7 @@ export class Renderer {
       const [x, y] = toScreen(cam, n.x, n.y);
       if (!visible(x, y, r)) continue;
       if (!n.up) down.push(n);
-      ctx.moveTo(x + r, y);
-      ctx.arc(x, y, r, 0, Math.PI * 2);
+      nodeOutline(ctx, n, x, y, r);
     }
     ctx.fill();
     ctx.stroke();
@@ -226,10 +248,23 @@ export class Renderer {
       ctx.fillStyle = "#3a1010";
       ctx.strokeStyle = LINK_DOWN;
       ctx.beginPath();
-      ctx.arc(x, y, r, 0, Math.PI * 2);
+      nodeOutline(ctx, n, x, y, r);
       ctx.fill();
       ctx.stroke();
     }
+    // A host's screen: a stand under the square, so it reads as a computer and not a box.
+    ctx.strokeStyle = NODE_STROKE;
+    ctx.lineWidth = r >= 10 ? 3 : 1;
+    ctx.beginPath();
+    for (const n of scene.nodes.values()) {
+      if (n.kind !== "host") continue;
+      const [x, y] = toScreen(cam, n.x, n.y);
+      if (!visible(x, y, r)) continue;
+      const s = hostHalf(r);
+      ctx.moveTo(x - s * 0.6, y + s + Math.max(2, s * 0.35));
+      ctx.lineTo(x + s * 0.6, y + s + Math.max(2, s * 0.35));
+    }
+    ctx.stroke();
     if (sel.node) {
       const n = scene.nodes.get(sel.node);
       if (n) {
@@ -247,12 +282,19 @@ export class Renderer {
 
     // Labels: every router's box first, then names, addresses, subnets; drop reasons last.
     const placer = new LabelPlacer(ctx, W, H, this.recordLabels);
-    if (labels)
+    if (labels) {
       for (const n of scene.nodes.values()) {
         const [x, y] = toScreen(cam, n.x, n.y);
         placer.block({ x0: x - r - 2, y0: y - r - 2, x1: x + r + 2, y1: y + r + 2 });
       }
+      const [hw, hh] = switchHalf(r);
+      for (const g of scene.segments.values()) {
+        const [x, y] = toScreen(cam, g.x, g.y);
+        placer.block({ x0: x - hw - 2, y0: y - hh - 2, x1: x + hw + 2, y1: y + hh + 2 });
+      }
+    }
     const names = labels ? this.nodeNames(scene, cam, placer) : [];
+    if (labels) this.segmentLabels(scene, cam, placer, r);
     if (labels) this.linkLabels(scene, cam, placer);
     if (labels) {
       ctx.font = `bold ${nameSize(r)}px ${FONT}`;
@@ -362,7 +404,8 @@ export class Renderer {
     for (const n of scene.nodes.values()) {
       const [x, y] = toScreen(cam, n.x, n.y);
       if (x < -r || y < -r || x > this.width + r || y > this.height + r) continue;
-      if (ctx.measureText(n.name).width < r * 1.9) {
+      const room = n.kind === "host" ? hostHalf(r) * 1.9 : r * 1.9;
+      if (ctx.measureText(n.name).width < room) {
         out.push([n.name, x, y + 1, true]);
         continue;
       }
@@ -391,7 +434,8 @@ export class Renderer {
       const [x1, y1, x2, y2] = linkEnds(l, cam);
       if (!segVisible(x1, y1, x2, y2, this.width, this.height)) continue;
       const len = Math.hypot(x2 - x1, y2 - y1);
-      if (len < 110) continue;
+      // A station's line to its switch is short but has one address to show, not two.
+      if (len < (l.b.kind === "segment" ? 50 : 110)) continue;
       // Perpendicular pointing up the screen: subnets above the line, addresses below.
       let nx = -(y2 - y1) / len;
       let ny = (x2 - x1) / len;
@@ -407,10 +451,15 @@ export class Renderer {
         [l.info.a, true],
         [l.info.b, false],
       ] as const) {
+        // A switch port has no address; its segment's subnet is written once, by the switch.
+        if (!fromA && l.b.kind === "segment") continue;
+        const port = l.b.kind === "segment";
         const base = (r + 40) / len;
         const spots: [number, number][] = [];
-        for (const along of [base, base + 0.06, base + 0.12, base + 0.18, base + 0.24]) {
-          if (along > 0.45) continue;
+        const alongs = [base, base + 0.06, base + 0.12, base + 0.18, base + 0.24];
+        if (port) alongs.push(0.5, 0.35, 0.65);
+        for (const along of alongs) {
+          if (along > (port ? 0.8 : 0.45)) continue;
           const frac = fromA ? along : 1 - along;
           for (const side of [-1, 1])
             for (const off of [14, 24])
@@ -422,12 +471,71 @@ export class Renderer {
     }
     ctx.font = `15px ${FONT}`;
     for (const [l, x1, y1, x2, y2, nx, ny] of ends) {
+      if (l.b.kind === "segment") continue;
       const spots: [number, number][] = [];
       for (const frac of [0.5, 0.4, 0.6])
         for (const side of [1, -1])
           spots.push([x1 + (x2 - x1) * frac + nx * 14 * side, y1 + (y2 - y1) * frac + ny * 14 * side]);
       const at = placer.place(l.info.subnet, "subnet", 15, spots);
       if (at) halo(ctx, l.info.subnet, at[0], at[1], LABEL_DIM);
+    }
+  }
+
+  /**
+   * Each segment's switch: a flat box where its stations' lines meet, so a LAN reads as one
+   * shared wire (the bus) rather than as another router.
+   */
+  private switches(
+    scene: Scene,
+    cam: Camera,
+    r: number,
+    visible: (x: number, y: number, m: number) => boolean,
+  ): void {
+    if (scene.segments.size === 0) return;
+    const ctx = this.ctx;
+    const [hw, hh] = switchHalf(r);
+    ctx.lineWidth = r >= 10 ? 3 : 1;
+    ctx.fillStyle = SWITCH_FILL;
+    ctx.strokeStyle = LINK;
+    ctx.beginPath();
+    for (const g of scene.segments.values()) {
+      const [x, y] = toScreen(cam, g.x, g.y);
+      if (!visible(x, y, hw)) continue;
+      ctx.rect(x - hw, y - hh, 2 * hw, 2 * hh);
+    }
+    ctx.fill();
+    ctx.stroke();
+  }
+
+  /** A segment's name in its box (or beside it) and its subnet under it, where there is room. */
+  private segmentLabels(scene: Scene, cam: Camera, placer: LabelPlacer, r: number): void {
+    const ctx = this.ctx;
+    const [hw, hh] = switchHalf(r);
+    const px = nameSize(r);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    for (const g of scene.segments.values()) {
+      const [x, y] = toScreen(cam, g.x, g.y);
+      if (x < -hw || y < -hh || x > this.width + hw || y > this.height + hh) continue;
+      ctx.font = `bold ${px}px ${FONT}`;
+      if (ctx.measureText(g.name).width < hw * 1.8 && px < hh * 2.6) {
+        ctx.fillStyle = LABEL;
+        ctx.fillText(g.name, x, y + 1);
+      } else {
+        const at = placer.place(g.name, "node", px, [
+          [x, y - hh - px / 2 - 4],
+          [x, y + hh + px / 2 + 4],
+        ]);
+        if (at) halo(ctx, g.name, at[0], at[1], LABEL);
+      }
+      ctx.font = `15px ${FONT}`;
+      const at = placer.place(g.subnet, "subnet", 15, [
+        [x, y + hh + 14],
+        [x, y - hh - 14],
+        [x + hw + 8 + ctx.measureText(g.subnet).width / 2, y],
+        [x - hw - 8 - ctx.measureText(g.subnet).width / 2, y],
+      ]);
+      if (at) halo(ctx, g.subnet, at[0], at[1], LABEL_DIM);
     }
   }
 

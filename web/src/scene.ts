@@ -25,10 +25,19 @@ const MAX_DROPS = 300;
 
 export interface SceneNode {
   name: string;
+  /** A router, a host (`kind: host`), or a segment's switch (drawn as a bus, not a node). */
+  kind: "router" | "host" | "segment";
   x: number;
   y: number;
   up: boolean;
-  info: NodeInfo;
+}
+
+/** A shared Ethernet segment: its switch's place on the map and the stations cabled to it. */
+export interface SceneSegment extends SceneNode {
+  kind: "segment";
+  subnet: string;
+  /** The stations, in endpoint order. */
+  stations: SceneNode[];
 }
 
 export interface SceneLink {
@@ -79,6 +88,8 @@ export interface DropMark {
 export class Scene {
   readonly nodes = new Map<string, SceneNode>();
   readonly links = new Map<string, SceneLink>();
+  /** Segments by name; their port links (`STATION-SEGMENT`) are in `links`, `b` the switch. */
+  readonly segments = new Map<string, SceneSegment>();
   pending: HopEvent[] = [];
   private pendingHead = 0;
   flying: Flying[] = [];
@@ -120,12 +131,25 @@ export class Scene {
   ) {
     for (const n of topo.nodes) {
       const p = positions.get(n.name) ?? { x: 0, y: 0 };
-      this.nodes.set(n.name, { name: n.name, x: p.x, y: p.y, up: n.up, info: n });
+      this.nodes.set(n.name, { name: n.name, kind: n.kind, x: p.x, y: p.y, up: n.up });
+    }
+    for (const s of topo.segments) {
+      const stations = s.ports.flatMap((p) => this.nodes.get(p.node) ?? []);
+      const p = positions.get(s.id) ?? centroid(stations);
+      this.segments.set(s.id, {
+        name: s.id,
+        kind: "segment",
+        x: p.x,
+        y: p.y,
+        up: true,
+        subnet: s.subnet,
+        stations,
+      });
     }
     const lanes = new Map<string, number>();
     for (const l of topo.links) {
       const a = this.nodes.get(l.a.node);
-      const b = this.nodes.get(l.b.node);
+      const b = this.nodes.get(l.b.node) ?? this.segments.get(l.b.node);
       if (!a || !b) continue;
       const key = [a.name, b.name].sort().join("\u0000");
       const lane = lanes.get(key) ?? 0;
@@ -234,7 +258,7 @@ export class Scene {
     for (; j < l.length && l[j]!.t <= t; j++) {
       const e = l[j]!;
       if (e.kind !== "drop") continue;
-      if (this.hidden(e.cls)) continue;
+      if (this.hidden(e.cls) || ignoredBroadcast(e.reason, e.cls)) continue;
       this.addDrop(e.node, e.link, e.reason, e.cls, e.user, e.summary, wall);
     }
     this.laterHead = j;
@@ -335,6 +359,28 @@ export class Scene {
     this.flying = this.flying.filter((f) => !this.hidden(f.e.cls));
     for (const [k, t] of this.trails) if (this.hidden(t.cls)) this.trails.delete(k);
   }
+}
+
+/**
+ * A broadcast every station on a segment hears and all but one ignore (an ARP request for
+ * another address, a RIP update at a host that runs no RIP): not a failure, so not a red cross
+ * on the map, which would put one on every station of a LAN at each ARP or RIP round. The
+ * events list shows them with the hops (its `hops` box).
+ */
+export function ignoredBroadcast(reason: DropReason, cls: PacketClass): boolean {
+  return reason === "not-for-us" && (isLinkLayerTraffic(cls) || isRoutingTraffic(cls));
+}
+
+/** The middle of a segment's stations: where its switch is drawn unless placed. */
+export function centroid(points: { x: number; y: number }[]): { x: number; y: number } {
+  if (points.length === 0) return { x: 0, y: 0 };
+  let x = 0;
+  let y = 0;
+  for (const p of points) {
+    x += p.x;
+    y += p.y;
+  }
+  return { x: x / points.length, y: y / points.length };
 }
 
 /** Median nearest-neighbour distance, through a uniform grid (about linear in the node count). */

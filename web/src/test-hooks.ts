@@ -65,6 +65,32 @@ function testHooks({ map, clock, routes, terminal, stats, batches }: HookedParts
     get links() {
       return scene.links.size;
     },
+    /** How each router and host is drawn: `router` (circle) or `host` (square). */
+    nodeKinds(): Record<string, string> {
+      return Object.fromEntries([...scene.nodes.values()].map((n) => [n.name, n.kind]));
+    },
+    /**
+     * The segments as drawn: each switch's page position and the line drawn to each of its
+     * stations (the port link's id and its end points, station first).
+     */
+    segments(): {
+      name: string;
+      x: number;
+      y: number;
+      lines: { link: string; from: string; to: number[] }[];
+    }[] {
+      const r = canvas.getBoundingClientRect();
+      return [...scene.segments.values()].map((g) => {
+        const [x, y] = toScreen(cam, g.x, g.y);
+        const lines = [...scene.links.values()]
+          .filter((l) => l.b === g)
+          .map((l) => {
+            const [x1, y1, x2, y2] = linkEnds(l, cam);
+            return { link: l.id, from: l.a.name, to: [x1 + r.left, y1 + r.top, x2 + r.left, y2 + r.top] };
+          });
+        return { name: g.name, x: x + r.left, y: y + r.top, lines };
+      });
+    },
     /** The last hops the map took in, as "link:class" (see Scene.recentHops). */
     recentHops(): string[] {
       return scene.recentHops;
@@ -80,6 +106,10 @@ function testHooks({ map, clock, routes, terminal, stats, batches }: HookedParts
     },
     get drops() {
       return scene.drops.length;
+    },
+    /** The drop marks on the map now, as "node-or-place:reason:class" (reason and class only). */
+    dropMarks(): string[] {
+      return scene.drops.map((d) => `${d.reason}:${d.cls}`);
     },
     get missed() {
       return scene.missed;

@@ -310,6 +310,7 @@ export class NetnsLab implements Lab {
       const lo = { name: "lo0", addr: "127.0.0.1", len: 8, up: true };
       const info: NodeInfo = {
         name: t.name,
+        kind: t.kind ?? "router",
         up: rt.up,
         routing: t.routing,
         // From the lab's own state (no kernel read: the page asks often).

@@ -86,6 +86,7 @@ export class SimLab implements Lab {
       const n = this.net.byName.get(t.name)!;
       const info: NodeInfo = {
         name: n.name,
+        kind: t.kind ?? "router",
         up: n.up,
         routing: t.routing,
         interfaces: n.ifaces.map((i) => {

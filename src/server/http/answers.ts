@@ -83,6 +83,9 @@ export const InterfaceSchema = Type.Object(
 export const NodeSchema = Type.Object(
   {
     name: Type.String(),
+    kind: stringEnum(["router", "host"], {
+      description: "a router forwards and runs its routing; a host is an end system",
+    }),
     up: Type.Boolean(),
     routing: Type.String({ description: "the routing protocol it runs, or `static`" }),
     interfaces: Type.Array(ref(InterfaceSchema)),
@@ -125,11 +128,31 @@ export const RouteSchema = Type.Object(
   { $id: "Route", title: "Route" },
 );
 
+export const SegmentPortSchema = Type.Object(
+  {
+    node: Type.String({ description: "the station" }),
+    iface: Type.String({ description: "the station's interface on the segment" }),
+    addr: Type.String(),
+    link: Type.String({ description: "the port link's id, `STATION-SEGMENT` (in `links`)" }),
+  },
+  { $id: "SegmentPort", title: "SegmentPort" },
+);
+
+export const SegmentSchema = Type.Object(
+  {
+    id: Type.String({ description: "the segment's name (its learning switch's)" }),
+    subnet: Type.String(),
+    ports: Type.Array(ref(SegmentPortSchema), { description: "the stations, in endpoint order" }),
+  },
+  { $id: "Segment", title: "Segment" },
+);
+
 export const TopologyViewSchema = Type.Object({
   name: Type.String(),
   engine: Type.String(),
   nodes: Type.Array(ref(NodeSchema)),
   links: Type.Array(ref(LinkSchema)),
+  segments: Type.Array(ref(SegmentSchema), { description: "shared Ethernet segments (empty: none)" }),
   clock: ref(ClockSchema),
 });
 
@@ -268,6 +291,8 @@ export const SHARED_SCHEMAS: TSchema[] = [
   NodeSchema,
   LinkEndSchema,
   LinkSchema,
+  SegmentPortSchema,
+  SegmentSchema,
   RouteSchema,
   UserCountersSchema,
 ];

@@ -6,6 +6,7 @@
  * fastify.
  */
 import { LabError } from "../../core/errors.js";
+import { formatIpv4, formatPrefix } from "../../core/ip.js";
 import type { Lab } from "../../lab/lab.js";
 import { PACKET_STORE_LIMITS, type PacketStore } from "../../lab/packet-store.js";
 
@@ -53,15 +54,33 @@ export function httpOrLabError(err: unknown): { status: number; body: ApiError }
   return undefined;
 }
 
-/** `GET /api/topology`: the lab's name and engine, its nodes, links and clock. */
+/**
+ * `GET /api/topology`: the lab's name and engine, its nodes, links (a segment's port links
+ * `STATION-SEGMENT` among them), its segments with their member ports, and the clock.
+ */
 export function topologyView(lab: Lab) {
   return {
     name: lab.topology.name,
     engine: lab.engine,
     nodes: lab.nodes(),
     links: lab.links(),
+    segments: segmentsView(lab),
     clock: lab.clock(),
   };
+}
+
+/** Each segment: its name, subnet and the stations on it, each with its port link's id. */
+function segmentsView(lab: Lab) {
+  return (lab.topology.segments ?? []).map((s) => ({
+    id: s.id,
+    subnet: formatPrefix({ addr: s.subnet, len: s.len }),
+    ports: s.ends.map((e) => ({
+      node: e.node,
+      iface: e.iface,
+      addr: formatIpv4(e.addr),
+      link: `${e.node}-${s.id}`,
+    })),
+  }));
 }
 
 /** `GET /api/packets/:packet`: the frames of a packet the store still holds, hex. */

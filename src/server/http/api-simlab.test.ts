@@ -50,6 +50,38 @@ const routesOf = async (a: FastifyInstance, node: string): Promise<RouteInfo[]> 
   (await a.inject({ method: "GET", url: `/api/nodes/${node}/routes` })).json().routes;
 
 describe("HTTP API on the simulator (seed network)", () => {
+  it("GET /api/topology on a LAN: each node's kind, each segment with its member ports", async () => {
+    const file = join(import.meta.dirname, "..", "..", "..", "examples", "lan.yaml");
+    const { app } = await serve(
+      createSimLab(loadTopologyText(readFileSync(file, "utf8"), file), { seed: 3 }),
+    );
+    const t = (await app.inject({ method: "GET", url: "/api/topology" })).json();
+    expect(t.nodes.map((n: { name: string; kind: string }) => `${n.name}:${n.kind}`)).toEqual([
+      "r1:router",
+      "r2:router",
+      "r3:router",
+      "h1:host",
+      "h2:host",
+      "h3:host",
+      "h4:host",
+    ]);
+    expect(t.segments.map((s: { id: string }) => s.id)).toEqual(["lan1", "lan2"]);
+    expect(t.segments[1]).toEqual({
+      id: "lan2",
+      subnet: "10.0.2.0/24",
+      ports: [
+        { node: "r2", iface: expect.any(String), addr: "10.0.2.1", link: "r2-lan2" },
+        { node: "h3", iface: expect.any(String), addr: "10.0.2.11", link: "h3-lan2" },
+        { node: "h4", iface: expect.any(String), addr: "10.0.2.12", link: "h4-lan2" },
+      ],
+    });
+    // Every port named is a link of the topology, and it is the station's interface there.
+    const links = new Map(t.links.map((l: { id: string }) => [l.id, l]));
+    for (const s of t.segments)
+      for (const p of s.ports)
+        expect(links.get(p.link)).toMatchObject({ a: { node: p.node, iface: p.iface } });
+  });
+
   it("GET /api/topology describes the seed: routers, addresses, subnets, positions", async () => {
     const { app } = await serve(seed());
     const t = (await app.inject({ method: "GET", url: "/api/topology" })).json();

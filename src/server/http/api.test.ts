@@ -53,6 +53,7 @@ function scriptedLab(paced = false) {
   const nodes = (): NodeInfo[] =>
     ["r1", "r2"].map((name, i) => ({
       name,
+      kind: "router" as const,
       up: true,
       routing: "rip",
       interfaces: [{ name: `eth0`, addr: `10.0.0.${i + 1}`, len: 24, up: linkUp, link: "r1-r2" }],
