@@ -158,3 +158,55 @@ export function ncArgv(args: readonly string[], privileged: boolean): Argv {
   argv.push(...operands);
   return { ok: true, argv };
 }
+
+/** xinetd attributes the simulator's xinetd knows (apps/xinetd.ts) or ignores harmlessly. */
+const XINETD_ATTRS = new Set([
+  "disable",
+  "socket_type",
+  "protocol",
+  "wait",
+  "user",
+  "group",
+  "redirect",
+  "bind",
+  "interface",
+  "only_from",
+  "no_access",
+  "type",
+  "port",
+  "flags",
+  "id",
+  "instances",
+  "per_source",
+  "cps",
+  "log_type",
+  "log_on_success",
+  "log_on_failure",
+]);
+
+/**
+ * Why the node's xinetd configuration may not run on the real xinetd, or undefined. The real one
+ * runs as root in the namespace, on the host's file system: a `server =` (a program to exec),
+ * `banner` (a file to send) or an include of another directory — which anyone who can write the
+ * node's files could add — would reach beyond the lab. Only what the simulator's xinetd does
+ * passes: `redirect =` services and their plain attributes.
+ */
+export function xinetdConfigProblem(files: {
+  read(p: string): string | undefined;
+  list(d: string): string[];
+}): string | undefined {
+  const paths = ["/etc/xinetd.conf", ...files.list("/etc/xinetd.d").map((n) => `/etc/xinetd.d/${n}`)];
+  for (const path of paths) {
+    const text = files.read(path) ?? "";
+    for (const [k, raw] of text.split("\n").entries()) {
+      const line = raw.replace(/#.*/, "").trim();
+      if (line === "" || line === "{" || line === "}" || /^(service\s+[A-Za-z0-9_-]+|defaults)$/.test(line))
+        continue;
+      if (line === "includedir /etc/xinetd.d") continue;
+      const m = /^([a-z_]+)\s*[+-]?=/.exec(line);
+      if (m === null || !XINETD_ATTRS.has(m[1]!))
+        return `${path}:${k + 1}: '${line.slice(0, 60)}' is not run by routelab's xinetd (only redirect = services)`;
+    }
+  }
+  return undefined;
+}

@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { LabError } from "../../core/errors.js";
 import { formatIpv4 } from "../../core/ip.js";
 import type { NodeAlias } from "../../sim/node-system.js";
 import { aliasArgv } from "./linux-native.js";
@@ -26,6 +27,8 @@ export interface LinuxNodeDeps {
   /** A directory of the lab's own (xinetd's pid file). */
   stateDir: string;
   log(line: string): void;
+  /** Why the node's xinetd files may not run on the real xinetd (linux-native.ts), or undefined. */
+  xinetdConfigProblem(): string | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -74,6 +77,10 @@ export class LinuxNode {
   /** The init script's verbs on the real xinetd; whether it succeeded (status: whether it runs). */
   async xinetd(verb: "start" | "stop" | "reload" | "status"): Promise<boolean> {
     if (verb === "status") return this.running();
+    if (verb !== "stop") {
+      const bad = this.d.xinetdConfigProblem();
+      if (bad !== undefined) throw new LabError(bad, { field: "files" });
+    }
     if (verb === "reload") return this.running() && this.xinetdProc!.kill("SIGHUP");
     if (verb === "stop") {
       const p = this.xinetdProc;

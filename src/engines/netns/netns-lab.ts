@@ -46,6 +46,7 @@ import type { LabPlan, PlannedNode } from "./plan.js";
 import { planLab } from "./plan.js";
 import { RouteTables } from "./route-table.js";
 import { readNeighbours } from "./neighbours.js";
+import { xinetdConfigProblem } from "./linux-native.js";
 import { LinuxNode } from "./linux-node.js";
 import { type NetnsFiles, nodeFiles } from "./node-files.js";
 import { netnsShellContext } from "./shell-context.js";
@@ -150,6 +151,7 @@ export class NetnsLab implements Lab {
           track: (c) => this.track(c),
           stateDir: this.state.dir,
           log: (s) => this.log(s),
+          xinetdConfigProblem: () => xinetdConfigProblem(files.get(n.name)!),
         }),
         plan: n,
         up: true,
