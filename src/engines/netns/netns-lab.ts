@@ -509,7 +509,6 @@ export class NetnsLab implements Lab {
       const n = rt.plan;
       if (!up) {
         await this.daemons.stop(node);
-        await rt.linux.xinetd("stop");
         await ipBatch(
           n.ifaces.map((i) => `link set ${i.kname} down`),
           n.netns,
