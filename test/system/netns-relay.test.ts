@@ -8,8 +8,9 @@
  * `nc 192.168.10.200 22` must reach the server through REDIRECT and xinetd's relay, and the
  * nat listing must read as the simulator's (src/shell/cmd/iptables.test.ts checks its format).
  *
- * This is the netns side of the lesson as a system test; the netns engine itself does not yet
- * build `os: linux` nodes' files or run their commands natively (docs/linux.md says what is left).
+ * This builds the lesson by hand, without the engine; the netns engine does the same itself
+ * (files in /etc/netns/NAME, the real tools behind the shell's checks), tested through the Lab
+ * interface by src/engines/netns/relay-conformance.test.ts.
  * Needs root, iproute2, iptables, xinetd, netcat-openbsd (FAILS under CI=true when missing):
  *   flock /tmp/routelab-netns.lock npx vitest run test/system/netns-relay.test.ts
  */

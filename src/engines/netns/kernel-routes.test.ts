@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadTopologyText } from "../../topology/index.js";
-import { kernelRoutes, parseMonitorLine, zebraRipMetrics } from "./kernel-routes.js";
+import { formatPrefix } from "../../core/ip.js";
+import { formatRoutes } from "../../shell/cmd/netstat.js";
+import type { ShellContext } from "../../shell/context.js";
+import { kernelRoutes, MonitorRows, parseMonitorLine, zebraRipMetrics } from "./kernel-routes.js";
 import { planLab } from "./plan.js";
 
 const topo = loadTopologyText("a b 10.0.1.0/24\nb c 10.0.2.0/24\n", "abc.edges");
@@ -44,5 +47,48 @@ describe("kernel routes as the simulator's rows", () => {
     expect(
       zebraRipMetrics('{"10.0.3.0/24":[{"protocol":"rip","selected":true,"metric":2}]}').get("10.0.3.0/24"),
     ).toBe(2);
+  });
+
+  // `ip monitor route` in a namespace with two veths d0, d1 (10.0.12.1/24, 10.0.13.1/24), while
+  // `ip route add 10.0.30.0/24 proto ospf metric 20 nexthop via 10.0.12.2 dev d0 weight 1
+  // nexthop via 10.0.13.3 dev d1 weight 1`, the same through a nexthop group (`nhid 30`, as FRR
+  // installs OSPF's equal-cost routes) for 10.0.31.0/24, then `ip route del 10.0.30.0/24`
+  // (iproute2 6.1, Linux 6.1; d0/d1 renamed to the plan's interfaces).
+  const captured = [
+    "10.0.30.0/24 proto ospf metric 20 ",
+    "\tnexthop via 10.0.12.2 dev d0 weight 1 ",
+    "\tnexthop via 10.0.13.3 dev d1 weight 1 ",
+    "10.0.31.0/24 nhid 30 proto ospf metric 20 ",
+    "\tnexthop via 10.0.12.2 dev d0 weight 1 ",
+    "\tnexthop via 10.0.13.3 dev d1 weight 1 ",
+    "Deleted 10.0.30.0/24 proto ospf metric 20 ",
+    "\tnexthop via 10.0.12.2 dev d0 weight 1 ",
+    "\tnexthop via 10.0.13.3 dev d1 weight 1 ",
+  ].map((l) => l.replace(" d0 ", ` ${if0} `).replace(" d1 ", ` ${if1} `));
+
+  it("lists a multipath route from ip monitor by its first next hop, not as link#1 on lo0", () => {
+    const m = new MonitorRows();
+    m.reset([{ dst: "10.0.1.0/24", dev: if0, protocol: "kernel" }]);
+    // The monitor's output comes in chunks: a route's nexthop lines may follow in the next one.
+    for (const l of captured.slice(0, 4)) m.apply(l);
+    for (const l of captured.slice(4)) m.apply(l);
+    const r = kernelRoutes([...m.rows.values()], b, () => 1);
+    expect(
+      r.map((x) => [formatPrefix({ addr: x.dest, len: x.len }), x.gateway >>> 0, x.iface, x.flags, x.source]),
+    ).toEqual([
+      ["10.0.1.0/24", 0, 1, "", "connected"],
+      ["10.0.31.0/24", 0x0a000c02, 1, "G", "ospf"],
+    ]);
+    const ctx = { node: "b", routes: () => r, interfaces: () => [] } as unknown as ShellContext;
+    const shown = formatRoutes(ctx, true)
+      .split("\n")
+      .find((l) => l.startsWith("10.0.31.0/24"));
+    expect(shown).toMatch(/^10\.0\.31\.0\/24 +10\.0\.12\.2 +UG /);
+  });
+
+  it("reads the same route from ip -j route's nexthops array alike", () => {
+    const json = `[{"dst":"10.0.31.0/24","nhid":30,"protocol":"ospf","metric":20,"flags":[],"nexthops":[{"gateway":"10.0.12.2","dev":"${if0}","weight":1,"flags":[]},{"gateway":"10.0.13.3","dev":"${if1}","weight":1,"flags":[]}]}]`;
+    const r = kernelRoutes(JSON.parse(json), b, () => 1);
+    expect(r.map((x) => [x.gateway >>> 0, x.iface, x.flags])).toEqual([[0x0a000c02, 1, "G"]]);
   });
 });

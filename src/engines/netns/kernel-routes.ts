@@ -53,6 +53,9 @@ export function kernelRoutes(
     }
     if (r.table !== undefined && r.table !== "main") continue;
     if (r.type !== undefined && r.type !== "unicast") continue;
+    // A multipath route (OSPF's equal-cost paths: `nexthop via … dev … weight 1` lines) is
+    // listed by its first next hop: FreeBSD 8 keeps one route per prefix unless the kernel is
+    // built with `options RADIX_MPATH` (not in GENERIC), so its netstat never shows more.
     const gwText = r.gateway ?? r.nexthops?.[0]?.gateway;
     const dev = r.dev ?? r.nexthops?.[0]?.dev ?? "";
     const iface = ifIndex.get(dev) ?? 0;
@@ -148,7 +151,46 @@ const ROUTE_TYPES = new Set([
   "nat",
 ]);
 
-/** A key for a kernel route: table, type, destination (one route each with FRR, no ECMP). */
+/**
+ * The rows of a namespace's kernel table kept current from `ip monitor route` lines. iproute2
+ * prints a multipath route over several lines (print_rta_multipath in ip/iproute.c): the head
+ * `DST [nhid N] proto P metric M` with neither `via` nor `dev`, then one tab-indented
+ * `nexthop via GW dev DEV weight W` per path. Those lines belong to the head before them (which
+ * may have come in an earlier chunk of output), so the rows are folded here, not line by line.
+ */
+export class MonitorRows {
+  readonly rows = new Map<string, IpRouteJson>();
+  private last: IpRouteJson | null = null;
+
+  /** Replaces every row (a dump of the whole table). */
+  reset(rows: readonly IpRouteJson[]): void {
+    this.rows.clear();
+    for (const r of rows) this.rows.set(rowKey(r), r);
+    this.last = null;
+  }
+
+  /** Applies one monitor line; whether the rows changed. */
+  apply(line: string): boolean {
+    const hop = /^\s+nexthop\s/.test(line) ? parseMonitorLine(`0.0.0.0/0 ${line.trim().slice(8)}`) : null;
+    if (hop !== null) {
+      if (this.last === null) return false;
+      const nh: { gateway?: string; dev?: string } = {};
+      if (hop.row.gateway !== undefined) nh.gateway = hop.row.gateway;
+      if (hop.row.dev !== undefined) nh.dev = hop.row.dev;
+      this.last.nexthops = [...(this.last.nexthops ?? []), nh];
+      return true;
+    }
+    const m = parseMonitorLine(line);
+    this.last = m?.row ?? null;
+    if (m === null) return false;
+    const k = rowKey(m.row);
+    if (m.deleted) return this.rows.delete(k);
+    this.rows.set(k, m.row);
+    return true;
+  }
+}
+
+/** A key for a kernel route: table, type, destination (Linux holds one per key as FRR installs them). */
 export function rowKey(r: IpRouteJson): string {
   return `${r.table ?? "main"} ${r.type ?? "unicast"} ${r.dst}`;
 }

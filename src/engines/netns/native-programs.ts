@@ -22,6 +22,7 @@ import { probeLength, type TracerouteOptions } from "../../apps/traceroute.js";
 import { formatIpv4 } from "../../core/ip.js";
 import { builtinCommands } from "../../shell/builtins.js";
 import type { Command, CommandRegistry } from "../../shell/commands.js";
+import { type LinuxHooks, linuxCommands } from "./linux-commands.js";
 
 /**
  * vtysh with no history file. vtysh appends every -c command to VTYSH_HISTFILE, else to
@@ -115,7 +116,7 @@ export type NodeSpawner = (node: string, argv: readonly string[], io: ProgramIo)
  * The netns-only command, for a registry on top of the shared ones (`builtinCommands()`, whose
  * `vtysh` reaches the real one through the ShellContext).
  */
-export function netnsCommands(spawnIn: NodeSpawner): Command[] {
+export function netnsCommands(spawnIn: NodeSpawner, shared?: CommandRegistry): Command[] {
   const start = (node: string, a: Argv, io: ProgramIo): Program | number => {
     if (!a.ok) {
       io.err(a.text);
@@ -127,15 +128,27 @@ export function netnsCommands(spawnIn: NodeSpawner): Command[] {
     {
       name: "ip",
       summary: "the Linux kernel's view (netns engine): ip route|addr|link|neigh [show]",
-      run: (ctx, args, io) => start(ctx.node, ipArgv(args), io),
+      run: (ctx, args, io) =>
+        // A Linux node's `ip addr add|del`: the shared front end's checks, then the engine's addAlias.
+        ctx.os === "linux" &&
+        shared !== undefined &&
+        /^a(ddr?|ddress)?$/.test(args[0] ?? "") &&
+        ["add", "del", "delete"].includes(args[1] ?? "")
+          ? shared.get("ip")!.run(ctx, args, io)
+          : start(ctx.node, ipArgv(args), io),
     },
   ];
 }
 
-/** The shell's commands (the simulator's set) plus the netns-only `ip`. */
-export function netnsCommandRegistry(spawnIn: NodeSpawner): CommandRegistry {
+/**
+ * The shell's commands (the simulator's set) plus the netns-only `ip`, and with `linux` the
+ * Linux nodes' commands as the real tools (linux-commands.ts).
+ */
+export function netnsCommandRegistry(spawnIn: NodeSpawner, linux?: LinuxHooks): CommandRegistry {
+  const shared = builtinCommands();
   const r = builtinCommands();
-  for (const c of netnsCommands(spawnIn)) r.register(c);
+  for (const c of netnsCommands(spawnIn, shared)) r.register(c);
+  if (linux !== undefined) for (const c of linuxCommands(shared, spawnIn, linux)) r.register(c);
   return r;
 }
 

@@ -46,6 +46,9 @@ import type { LabPlan, PlannedNode } from "./plan.js";
 import { planLab } from "./plan.js";
 import { RouteTables } from "./route-table.js";
 import { readNeighbours } from "./neighbours.js";
+import { xinetdConfigProblem } from "./linux-native.js";
+import { LinuxNode } from "./linux-node.js";
+import { type NetnsFiles, nodeFiles } from "./node-files.js";
 import { netnsShellContext } from "./shell-context.js";
 import { UserMarks } from "./user-marks.js";
 import { daemonPidFiles, killRecorded, removeNamespaces, removeSync, StateFile } from "./state.js";
@@ -74,6 +77,10 @@ interface NodeRuntime {
   /** Commands running on the node: a crash of the node kills them. */
   commands: Set<Program>;
   pids: PidCounter;
+  /** The node's files (node-files.ts), mirrored into /etc/netns/NS for the namespace's programs. */
+  files: NetnsFiles;
+  /** Its aliases and xinetd (linux-node.ts). */
+  linux: LinuxNode;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -133,8 +140,19 @@ export class NetnsLab implements Lab {
       closed: () => this.closed,
       vtyDir: (n) => this.daemons.vtyDir(n),
     });
+    const files = nodeFiles(topology, (name) => this.plan.byName.get(name)!.netns);
     for (const [k, n] of this.plan.nodes.entries())
       this.nodesRt.set(n.name, {
+        files: files.get(n.name)!,
+        linux: new LinuxNode({
+          plan: n,
+          exec: (argv) => run("ip", ["netns", "exec", n.netns, ...argv]),
+          reread: () => this.tables.resync(n.name),
+          track: (c) => this.track(c),
+          stateDir: this.state.dir,
+          log: (s) => this.log(s),
+          xinetdConfigProblem: () => xinetdConfigProblem(files.get(n.name)!),
+        }),
         plan: n,
         up: true,
         adminDown: new Set(),
@@ -157,7 +175,10 @@ export class NetnsLab implements Lab {
       emit: (e) => this.emit(e),
       now: () => this.now(),
     });
-    this.commands = netnsCommandRegistry((node, argv, io) => this.spawnOn(node, argv, io));
+    this.commands = netnsCommandRegistry((node, argv, io) => this.spawnOn(node, argv, io), {
+      kernelNames: (node) => this.rt(node).plan.ifaces.map((i) => i.kname),
+      xinetd: (node, verb) => this.rt(node).linux.xinetd(verb),
+    });
   }
 
   // ---- boot ----------------------------------------------------------------------------------
@@ -191,6 +212,8 @@ export class NetnsLab implements Lab {
     this.state.state.namespaces = [...nodes, ...this.plan.bridges].map((n) => n.netns);
     this.state.save();
     await this.phase("namespaces", () => createNamespaces(this.plan, this.topology));
+    // After createNamespaces made /etc/netns/NS; a failed boot's close() removes it with the namespace.
+    for (const rt of this.nodesRt.values()) rt.files.mirrorAll();
     const wantsShaping = this.plan.links.some((l) => l.delay > 0 || l.loss > 0);
     // Asked once, alongside the rest of the boot: setLinkShape must know synchronously whether
     // delay and loss can be changed later, even when the file sets none.
@@ -394,6 +417,11 @@ export class NetnsLab implements Lab {
         reread: () => this.tables.resync(node),
         setAdmin: (index, up) => this.setAdmin(node, index, up),
         vtyDir: () => this.daemons.vtyDir(node),
+        os: this.topology.nodes.find((t) => t.name === node)?.os ?? "freebsd",
+        files: rt.files,
+        aliases: () => rt.linux.aliases(),
+        addAlias: (a) => rt.linux.addAlias(a),
+        removeAlias: (m) => rt.linux.removeAlias(m),
       },
       {
         user,

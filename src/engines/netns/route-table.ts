@@ -17,8 +17,7 @@ import {
   type IpRouteJson,
   type KernelRoute,
   kernelRoutes,
-  parseMonitorLine,
-  rowKey,
+  MonitorRows,
   zebraRipMetrics,
 } from "./kernel-routes.js";
 import { VTYSH } from "./native-programs.js";
@@ -40,7 +39,7 @@ interface NodeTable {
   plan: PlannedNode;
   routes: KernelRoute[];
   /** The kernel table as rows, kept current from `ip monitor route`. */
-  rows: Map<string, IpRouteJson>;
+  rows: MonitorRows;
   /** RIP metrics from zebra. */
   metrics: Map<string, number>;
   metricsTimer: NodeJS.Timeout | null;
@@ -61,7 +60,7 @@ export class RouteTables {
       this.tables.set(n.name, {
         plan: n,
         routes: [],
-        rows: new Map(),
+        rows: new MonitorRows(),
         metrics: new Map(),
         metricsTimer: null,
         resyncTimer: null,
@@ -114,7 +113,7 @@ export class RouteTables {
         buf = got.pop()!;
         if (!dumped && got.length > 0) {
           dumped = true;
-          for (const row of JSON.parse(got.shift()!) as IpRouteJson[]) tb.rows.set(rowKey(row), row);
+          tb.rows.reset(JSON.parse(got.shift()!) as IpRouteJson[]);
           this.rebuild(node, false);
           this.subscribed(p).then(resolve, reject);
         }
@@ -142,14 +141,7 @@ export class RouteTables {
         if (!/<([A-Z_,-]*,)?UP[,>]/.test(line)) this.scheduleResync(node);
         continue;
       }
-      const m = parseMonitorLine(line);
-      if (!m) continue;
-      const k = rowKey(m.row);
-      if (m.deleted) changed = tb.rows.delete(k) || changed;
-      else {
-        tb.rows.set(k, m.row);
-        changed = true;
-      }
+      changed = tb.rows.apply(line) || changed;
     }
     if (changed) this.rebuild(node, true);
   }
@@ -178,7 +170,7 @@ export class RouteTables {
       this.d.log(`netns: ${node}: re-reading the routes failed: ip exited ${r.code}: ${r.stderr.trim()}`);
       return;
     }
-    tb.rows = new Map((JSON.parse(r.stdout) as IpRouteJson[]).map((row) => [rowKey(row), row]));
+    tb.rows.reset(JSON.parse(r.stdout) as IpRouteJson[]);
     this.rebuild(node, true);
   }
 
@@ -186,7 +178,7 @@ export class RouteTables {
   private rebuild(node: string, emit: boolean): void {
     const tb = this.t(node);
     const old = new Map(tb.routes.map((x) => [`${x.dest}/${x.len}`, x]));
-    const routes = kernelRoutes([...tb.rows.values()], tb.plan, (p) => tb.metrics.get(p));
+    const routes = kernelRoutes([...tb.rows.rows.values()], tb.plan, (p) => tb.metrics.get(p));
     tb.routes = routes;
     if (routes.some((x) => x.source === "rip")) this.scheduleMetrics(node);
     if (!emit) return;
@@ -228,7 +220,7 @@ export class RouteTables {
     const tb = this.t(node);
     if (this.d.closed()) return;
     tb.metrics = await this.zebraMetrics(node);
-    tb.routes = kernelRoutes([...tb.rows.values()], tb.plan, (p) => tb.metrics.get(p));
+    tb.routes = kernelRoutes([...tb.rows.rows.values()], tb.plan, (p) => tb.metrics.get(p));
   }
 
   private routeEvent(

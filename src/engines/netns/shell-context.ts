@@ -23,7 +23,9 @@ import type {
   ShellInterface,
   ShellRoute,
 } from "../../shell/context.js";
-import type { HostsTable, PidCounter } from "../../shell/context.js";
+import type { HostsTable, PidCounter, ShellFiles } from "../../shell/context.js";
+import type { NodeAlias } from "../../sim/node-system.js";
+import type { NodeOs } from "../../topology/model.js";
 import { type IpRouteJson, kernelRoutes } from "./kernel-routes.js";
 import { type Argv, pingArgv, tracerouteArgv, VTYSH, vtyshArgv } from "./native-programs.js";
 import type { NamespaceHost } from "./ns-host.js";
@@ -52,6 +54,15 @@ export interface NetnsNodeAccess {
   setAdmin(index: number, up: boolean): Promise<void>;
   /** The node's vtysh socket directory while FRR runs there, else null. */
   vtyDir(): string | null;
+  /** The node's OS (its command set) and files (node-files.ts). */
+  os?: NodeOs;
+  files?: ShellFiles;
+  /** The addresses the lab's commands added beside the interfaces' own, in the order added. */
+  aliases?(): readonly NodeAlias[];
+  /** Adds one with the real ifconfig (after the shared front end's checks): undefined or an errno name. */
+  addAlias?(a: NodeAlias): Promise<string | undefined>;
+  /** Removes one by label or address; whether there was one. */
+  removeAlias?(m: { label?: string; addr?: number }): Promise<boolean>;
 }
 
 export interface NetnsContextOptions {
@@ -106,6 +117,7 @@ export function netnsShellContext(a: NetnsNodeAccess, o: NetnsContextOptions): S
     setInterfaceUp: (index, up) => a.setAdmin(index, up),
     arpEntries: () => a.neighbours(),
     arpDelete: (index, addr) => deleteNeighbour(a, index, addr),
+    ...linuxParts(a),
     daemonReport: async (protocol) => {
       const vty = a.vtyDir();
       if (protocol !== "rip" || vty === null) return undefined;
@@ -116,6 +128,19 @@ export function netnsShellContext(a: NetnsNodeAccess, o: NetnsContextOptions): S
       return r.stdout;
     },
   };
+}
+
+/** The node's OS, files and aliases, where the lab gives them. */
+function linuxParts(a: NetnsNodeAccess): Partial<ShellContext> {
+  const out: { -readonly [K in keyof ShellContext]?: ShellContext[K] } = {};
+  if (a.os !== undefined) out.os = a.os;
+  if (a.files !== undefined) out.files = a.files;
+  if (a.aliases && a.addAlias && a.removeAlias) {
+    out.aliases = a.aliases.bind(a);
+    out.addAlias = a.addAlias.bind(a);
+    out.removeAlias = a.removeAlias.bind(a);
+  }
+  return out;
 }
 
 /**

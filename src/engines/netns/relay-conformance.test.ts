@@ -1,0 +1,42 @@
+/**
+ * The relay lesson (lab/relay-conformance.testkit.ts) on the netns engine: the relay node's
+ * `files:` in /etc/netns/NS, the real ifconfig, iptables and Debian's xinetd in its namespace,
+ * netcat-openbsd on the server and the client. Needs root, iproute2, iptables, xinetd, nc and
+ * net-tools: skipped elsewhere, FAILS under CI=true when they are missing. On a shared machine:
+ *   flock /tmp/routelab-netns.lock npx vitest run src/engines/netns/relay-conformance.test.ts
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runRelayConformance } from "../../lab/relay-conformance.testkit.js";
+import { parseRoutelabYaml } from "../../topology/index.js";
+import { createNetnsLab, netnsUnavailable } from "./index.js";
+
+const RELAY = join(import.meta.dirname, "..", "..", "..", "examples", "lessons", "relay.yaml");
+const PREFIX = `rlx-${(process.pid % 1679616).toString(36)}`;
+const CI = process.env.CI === "true";
+const tools = ["iptables", "xinetd", "nc", "ifconfig"].filter((t) => {
+  try {
+    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
+    return false;
+  } catch {
+    return true;
+  }
+});
+const why = (await netnsUnavailable()) ?? (tools.length > 0 ? `missing ${tools.join(", ")}` : null);
+
+describe.skipIf(why !== null && !CI)("netns engine: the relay lesson", () => {
+  it("has what it needs", () => {
+    expect(why).toBeNull();
+  });
+  runRelayConformance(
+    "netns",
+    () => createNetnsLab(parseRoutelabYaml(readFileSync(RELAY, "utf8"), "relay.yaml"), { prefix: PREFIX }),
+    120_000,
+  );
+  it("leaves no /etc/netns directory behind", () => {
+    for (const n of ["client", "router", "relay", "server"])
+      expect(existsSync(`/etc/netns/${PREFIX}-${n}`)).toBe(false);
+  });
+});
