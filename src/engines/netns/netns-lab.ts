@@ -509,11 +509,12 @@ export class NetnsLab implements Lab {
     this.enqueue(async () => {
       const n = rt.plan;
       if (!up) {
-        await this.daemons.stop(node);
+        // The wire first: a crashed box stops answering at once, before its daemons are reaped.
         await ipBatch(
           n.ifaces.map((i) => `link set ${i.kname} down`),
           n.netns,
         );
+        await this.daemons.stop(node);
         await run("ip", ["-n", n.netns, "route", "flush", "proto", "rip"]);
         await run("ip", ["-n", n.netns, "route", "flush", "proto", "static"]);
       } else {
