@@ -110,27 +110,24 @@ export function tapKernelLink(
   kname: string,
   onFrame: (sec: number, nsec: number, frame: Uint8Array, origLen: number) => void,
 ): ChildProcess {
-  const p = spawn(
-    "ip",
-    [
-      "netns",
-      "exec",
-      netns,
-      "tcpdump",
-      "-i",
-      kname,
-      "-w",
-      "-",
-      "-U",
-      "-n",
-      "--immediate-mode",
-      "--time-stamp-precision=nano",
-    ],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
+  const p = spawn("ip", tcpdumpArgv(netns, kname), { stdio: ["ignore", "pipe", "ignore"] });
   const stream = new PcapStream();
   p.stdout!.on("data", (chunk: Buffer) => stream.push(chunk, onFrame));
   return p;
+}
+
+/**
+ * `ip netns exec NS tcpdump` on one interface writing pcap with nanosecond stamps to stdout,
+ * each packet flushed at once; whole frames unless `snap` is given, every frame unless `filter`.
+ */
+function tcpdumpArgv(netns: string, kname: string, o: { snap?: number; filter?: string } = {}): string[] {
+  return [
+    ...["netns", "exec", netns, "tcpdump", "-i", kname, "-w", "-", "-U", "-n"],
+    ...(o.snap === undefined ? [] : ["-s", String(o.snap)]),
+    "--immediate-mode",
+    "--time-stamp-precision=nano",
+    ...(o.filter === undefined ? [] : [o.filter]),
+  ];
 }
 
 /** Runs the captures of a lab and turns frames into events. */
@@ -162,27 +159,9 @@ export class LinkCaptures {
   }
 
   private capture(netns: string, a: string, ia: PlannedIface, b: string): Promise<void> {
-    const p = spawn(
-      "ip",
-      [
-        "netns",
-        "exec",
-        netns,
-        "tcpdump",
-        "-i",
-        ia.kname,
-        "-w",
-        "-",
-        "-U",
-        "-n",
-        "-s",
-        "256",
-        "--immediate-mode",
-        "--time-stamp-precision=nano",
-        "ip",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const p = spawn("ip", tcpdumpArgv(netns, ia.kname, { snap: 256, filter: "ip" }), {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.children.push(p);
     const macA = macBytes(ia.mac);
     const stream = new PcapStream();
