@@ -26,6 +26,7 @@
 import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { MS, US } from "../core/time.js";
 import { DEFAULT_LINK } from "./defaults.js";
+import { labSize } from "./lab-size.js";
 import { daemonsFile, FRR_RELEASE } from "./export-containerlab.js";
 import { mapNames } from "./export-names.js";
 import { frrConf, frrRouting, nodeInterfaces } from "./frr-config.js";
@@ -91,7 +92,7 @@ export function exportKathara(topo: Topology): KatharaExport {
 
 function labConf(topo: Topology, dev: (n: string) => string, eth: (n: string, i: string) => string): string {
   const q = (s: string) => `"${s.replace(/["']/g, "")}"`;
-  let out = `# ${topo.name}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${topo.nodes.length} nodes, ${topo.links.length} links.\n`;
+  let out = `# ${topo.name}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${labSize(topo)}.\n`;
   out += "# Start it in this directory with `kathara lstart` (Megalos runs the same on Kubernetes).\n";
   out += "# Every device runs FRR from DEVICE/etc/frr (daemons, frr.conf); addresses and link delay\n";
   out += "# are set by DEVICE.startup. Each collision domain lN joins the two ends of one link; a\n";
