@@ -365,7 +365,8 @@ function tcNetemArgs(l: Pick<TopoLink, "delay" | "loss" | "bandwidth">): string 
   return args.join(" ");
 }
 
-const shapedBy = (l: Pick<TopoLink, "delay" | "loss" | "bandwidth">) => l.delay > 0 || l.loss > 0 || l.bandwidth > 0;
+const shapedBy = (l: Pick<TopoLink, "delay" | "loss" | "bandwidth">) =>
+  l.delay > 0 || l.loss > 0 || l.bandwidth > 0;
 
 /**
  * netem.sh: link delay, loss and rate as `containerlab tools netem set` on both ends of every

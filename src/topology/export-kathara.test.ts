@@ -150,7 +150,9 @@ describe("segments through Kathará", () => {
     const conf = exp.files.get("lab.conf")!;
     expect(conf).toContain('r1[1]="lan1"\nr2[0]="lan1"\nr3[1]="lan1"\nh1[0]="lan1"\nh2[0]="lan1"\n');
     // Kathará starts every device with net.ipv4.ip_forward=1; a host turns it off and runs no FRR.
-    expect(conf).toContain('h1[image]="kathara/base"\nh1[sysctl]="net.ipv4.ip_forward=0" # a host: forwarding off\n');
+    expect(conf).toContain(
+      'h1[image]="kathara/base"\nh1[sysctl]="net.ipv4.ip_forward=0" # a host: forwarding off\n',
+    );
     expect(conf).toContain('r1[image]="kathara/frr"\nr2[image]');
     expect([...exp.files.keys()].filter((f) => f.startsWith("h1"))).toEqual(["h1.startup"]);
     expect(exp.files.get("h1.startup")).toBe(

@@ -122,7 +122,9 @@ describe("lab.conf, startup and FRR files, rule by rule", () => {
     // Any other sysctl is an option routelab does not simulate, said so; r stays a router.
     const r = t.nodes.find((n) => n.name === "r")!;
     expect(r.kind).toBeUndefined();
-    expect(r.notes!.join("\n")).toContain("lab.conf options not simulated: 6: sysctl=net.ipv4.tcp_syncookies=0");
+    expect(r.notes!.join("\n")).toContain(
+      "lab.conf options not simulated: 6: sysctl=net.ipv4.tcp_syncookies=0",
+    );
   });
 
   it("reads ifconfig with a length or a netmask, ip route and route add, netem, FRR start", () => {
