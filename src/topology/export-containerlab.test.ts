@@ -83,6 +83,7 @@ function essence(t: Topology, rename: (node: string, iface: string) => string = 
       ends: x.ends.map((e) => ({ ...e, iface: rename(e.node, e.iface) })),
       subnet: x.subnet,
       len: x.len,
+      position: x.position,
     })),
   };
 }

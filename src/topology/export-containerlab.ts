@@ -279,6 +279,11 @@ function clabYaml(topo: Topology, image: string, nm: Naming): string {
     const br = nm.node(s.id);
     out += `    ${key(br)}: # segment ${s.id}: create the bridge on the host first (ip link add ${br} type bridge; ip link set ${br} up)\n`;
     out += "      kind: bridge\n";
+    if (s.position) {
+      out += "      labels:\n";
+      out += `        graph-posX: ${q(String(s.position.x))}\n`;
+      out += `        graph-posY: ${q(String(s.position.y))}\n`;
+    }
   }
   const ports = (topo.segments ?? []).flatMap((s) => s.ends.map((e, k) => ({ s, e, k })));
   if (topo.links.length + ports.length > 0) {
