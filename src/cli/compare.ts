@@ -20,7 +20,7 @@ import { parseScenario, runScenario, type Statement } from "../lab/scenario.js";
 import type { LinkEnd, Topology, TopoLink } from "../topology/model.js";
 import { quietInterval, routingSpec } from "../topology/index.js";
 import { loadTopologyFile, readText } from "./io.js";
-import { labSize } from "./lab-size.js";
+import { labSize } from "../topology/index.js";
 
 export interface CompareArgs {
   topology: string;

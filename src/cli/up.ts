@@ -13,7 +13,7 @@ import { type Logins, loginBanner, startLogins } from "../server/logins.js";
 import { defaultStateDir, importLegacyState, openStateDir } from "../server/state-dir.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
-import { labSize } from "./lab-size.js";
+import { labSize } from "../topology/index.js";
 import { netnsOptions } from "./netns-options.js";
 import { pageBanner, roomHosts } from "./room.js";
 

@@ -54,7 +54,7 @@ const EXPECTED: Record<string, string[]> = {
     "7:13: links[0].subnet: subnet 10.0.10.1/32 is too small for a link: it needs two host addresses (/31 or shorter)",
   ],
   "unknown-key.yaml": [
-    "7:5: links[0].dealy: unknown key 'dealy' (allowed here: endpoints, segment, subnet, addresses, delay, bandwidth, loss, queue)",
+    "7:5: links[0].dealy: unknown key 'dealy' (allowed here: endpoints, segment, position, subnet, addresses, delay, bandwidth, loss, queue)",
   ],
   "unknown-node.yaml": ["7:22: links[1].endpoints[1]: unknown node 'vm10'; did you mean 'vm1'?"],
   "wrong-type.yaml": ["3:3: nodes: expected a mapping of node names (vm1:, vm2:, …), found a list"],

@@ -58,6 +58,9 @@ export interface DraftLink {
   /** `segment: NAME`: the link is an Ethernet segment of that name (also with two endpoints). */
   segment?: string;
   segmentAt?: SourcePos;
+  /** A segment's `position:`: where its switch is drawn (else the middle of its stations). */
+  position?: { x: number; y: number };
+  positionAt?: SourcePos;
   subnet?: Prefix;
   subnetAt?: SourcePos;
   props: Partial<LinkProps>;

@@ -83,6 +83,7 @@ function essence(t: Topology, rename: (node: string, iface: string) => string = 
       ends: x.ends.map((e) => ({ ...e, iface: rename(e.node, e.iface) })),
       subnet: x.subnet,
       len: x.len,
+      position: x.position,
     })),
   };
 }
@@ -184,6 +185,22 @@ describe("exportContainerlab on the seed network", () => {
 });
 
 describe("exportContainerlab on other topologies", () => {
+  it("shapes a segment's ports in netem.sh: each station's interface and the bridge's own port", () => {
+    // The simulator cables every station to the switch with the segment's delay (sim/bridge.ts),
+    // and the netns engine shapes both the station's end and the bridge port: so does the export,
+    // the bridge's side with plain tc on the Docker host (a containerlab bridge is the host's).
+    const t = load("lan.yaml");
+    const exp = exportContainerlab(t);
+    const s = exp.files.get("netem.sh")!;
+    expect(s).toContain("# segment lan1: r1:epair0a, r2:epair0a, r3:epair0a, h1:epair0a, h2:epair0a\n");
+    expect(s).toContain('containerlab tools netem set -n "$PREFIX-h1" -i eth1 --delay 1ms\n');
+    expect(s).toContain("tc qdisc replace dev lan1-3 root netem delay 1ms\n");
+    // Five stations on lan1, three on lan2: one line per station and one per bridge port.
+    expect(s.match(/^tc qdisc replace dev lan[12]-\d root netem/gm)).toHaveLength(8);
+    expect(exp.notes.join("\n")).not.toMatch(/segment delay, loss and rate are not exported/);
+    expect(exp.notes.join("\n")).toMatch(/the bridge ports with tc on the Docker host/);
+  });
+
   it("static routers run zebra and staticd, no ripd, with ip route lines", () => {
     const t = load("seed-static.yaml");
     const exp = exportContainerlab(t);

@@ -38,6 +38,7 @@
 import { formatPrefix } from "../core/ip.js";
 import { MS, US } from "../core/time.js";
 import { DEFAULT_LINK } from "./defaults.js";
+import { labSize } from "./lab-size.js";
 import { frrConf, frrRouting, nodeInterfaces } from "./frr-config.js";
 import { routingSpecs } from "./protocols/index.js";
 import { mapNames } from "./export-names.js";
@@ -231,7 +232,7 @@ const key = (name: string) => (YAML_WORDS.test(name) ? JSON.stringify(name) : na
 function clabYaml(topo: Topology, image: string, nm: Naming): string {
   const q = (s: string) => JSON.stringify(s); // a JSON string is a YAML double-quoted scalar
   const end = (e: { node: string; iface: string }) => `${nm.node(e.node)}:${nm.eth(e.node, e.iface)}`;
-  let out = `# ${nm.lab}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${topo.nodes.length} nodes, ${topo.links.length} links.\n`;
+  let out = `# ${nm.lab}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${labSize(topo)}.\n`;
   out += "#\n";
   out += "# Deploy on one Docker host, or on a Kubernetes cluster with clabernetes:\n";
   out += `#   containerlab deploy -t ${nm.lab}.clab.yml\n`;
@@ -278,6 +279,11 @@ function clabYaml(topo: Topology, image: string, nm: Naming): string {
     const br = nm.node(s.id);
     out += `    ${key(br)}: # segment ${s.id}: create the bridge on the host first (ip link add ${br} type bridge; ip link set ${br} up)\n`;
     out += "      kind: bridge\n";
+    if (s.position) {
+      out += "      labels:\n";
+      out += `        graph-posX: ${q(String(s.position.x))}\n`;
+      out += `        graph-posY: ${q(String(s.position.y))}\n`;
+    }
   }
   const ports = (topo.segments ?? []).flatMap((s) => s.ends.map((e, k) => ({ s, e, k })));
   if (topo.links.length + ports.length > 0) {
@@ -346,28 +352,59 @@ function goDuration(ns: number): string {
   return `${Math.max(1, Math.round(ns / US))}us`;
 }
 
+/** `containerlab tools netem set` flags for a link's or segment's delay, loss and rate. */
+function netemFlags(l: Pick<TopoLink, "delay" | "loss" | "bandwidth">): string {
+  const flags: string[] = [];
+  if (l.delay > 0) flags.push(`--delay ${goDuration(l.delay)}`);
+  if (l.loss > 0) flags.push(`--loss ${Number((l.loss * 100).toFixed(4))}`);
+  if (l.bandwidth > 0) flags.push(`--rate ${Math.max(1, Math.round(l.bandwidth / 1000))}`);
+  return flags.join(" ");
+}
+
+/** The same as `tc … netem` arguments (for a bridge port, which is the Docker host's own). */
+function tcNetemArgs(l: Pick<TopoLink, "delay" | "loss" | "bandwidth">): string {
+  const args: string[] = [];
+  if (l.delay > 0) args.push(`delay ${goDuration(l.delay)}`);
+  if (l.loss > 0) args.push(`loss ${Number((l.loss * 100).toFixed(4))}%`);
+  if (l.bandwidth > 0) args.push(`rate ${Math.max(1, Math.round(l.bandwidth / 1000))}kbit`);
+  return args.join(" ");
+}
+
+const shapedBy = (l: Pick<TopoLink, "delay" | "loss" | "bandwidth">) =>
+  l.delay > 0 || l.loss > 0 || l.bandwidth > 0;
+
 /**
  * netem.sh: link delay, loss and rate as `containerlab tools netem set` on both ends of every
- * shaped link (netem acts on what leaves an interface, so one end per direction). Null when no
- * link is shaped.
+ * shaped link (netem acts on what leaves an interface, so one end per direction). A segment's
+ * ports are shaped as the simulator cables them (each station to the switch with the segment's
+ * settings, sim/bridge.ts) and as the netns engine does: the station's interface with
+ * containerlab, the bridge's port — an interface of the Docker host, `BRIDGE-K` — with tc.
+ * Null when nothing is shaped.
  */
 function netemScript(topo: Topology, nm: Naming): string | null {
-  const shaped = topo.links.filter((l) => l.delay > 0 || l.loss > 0 || l.bandwidth > 0);
-  if (shaped.length === 0) return null;
+  const shaped = topo.links.filter(shapedBy);
+  const segments = (topo.segments ?? []).filter(shapedBy);
+  if (shaped.length === 0 && segments.length === 0) return null;
   let out = "#!/bin/sh\n";
   out += `# Link delay, loss and rate of lab ${nm.lab} (routelab export), for containerlab:\n`;
   out += `# run after \`containerlab deploy -t ${nm.lab}.clab.yml\`. containerlab names containers\n`;
   out += "# clab-LAB-NODE; set PREFIX if the lab uses another prefix.\n";
+  if (segments.length > 0) out += "# A segment's bridge ports are the host's interfaces: run it as root.\n";
   out += "set -e\n";
   out += `PREFIX="\${PREFIX:-clab-${nm.lab}}"\n`;
+  const station = (end: TopoLink["a"], flags: string) =>
+    `containerlab tools netem set -n "$PREFIX-${nm.node(end.node)}" -i ${nm.eth(end.node, end.iface)} ${flags}\n`;
   for (const l of shaped) {
-    const flags: string[] = [];
-    if (l.delay > 0) flags.push(`--delay ${goDuration(l.delay)}`);
-    if (l.loss > 0) flags.push(`--loss ${Number((l.loss * 100).toFixed(4))}`);
-    if (l.bandwidth > 0) flags.push(`--rate ${Math.max(1, Math.round(l.bandwidth / 1000))}`);
     out += `# ${l.id}: ${l.a.node}:${l.a.iface} — ${l.b.node}:${l.b.iface}\n`;
-    for (const end of [l.a, l.b])
-      out += `containerlab tools netem set -n "$PREFIX-${nm.node(end.node)}" -i ${nm.eth(end.node, end.iface)} ${flags.join(" ")}\n`;
+    for (const end of [l.a, l.b]) out += station(end, netemFlags(l));
+  }
+  for (const s of segments) {
+    const br = nm.node(s.id);
+    out += `# segment ${s.id}: ${s.ends.map((e) => `${e.node}:${e.iface}`).join(", ")}\n`;
+    s.ends.forEach((end, k) => {
+      out += station(end, netemFlags(s));
+      out += `tc qdisc replace dev ${br}-${k} root netem ${tcNetemArgs(s)}\n`;
+    });
   }
   return out;
 }
@@ -388,8 +425,10 @@ function exportNotes(topo: Topology, nm: Naming, netem: boolean): string[] {
     notes.push(
       "link delay, loss and rate are not part of a containerlab topology: run netem.sh after deploy (containerlab tools netem)",
     );
-  if (topo.segments?.some((x) => x.delay > 0 || x.loss > 0 || x.bandwidth > 0))
-    notes.push("segment delay, loss and rate are not exported: the host's bridge forwards at once");
+  if (topo.segments?.some(shapedBy))
+    notes.push(
+      "segment delay, loss and rate are in netem.sh too: the stations' interfaces with containerlab, the bridge ports with tc on the Docker host (as root)",
+    );
   if (topo.links.some((l) => l.queue !== DEFAULT_LINK.queue))
     notes.push("link queue lengths are not exported: the containers use Linux's own queues");
   for (const p of routingSpecs()) {

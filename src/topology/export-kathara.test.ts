@@ -144,19 +144,27 @@ describe("Kathará export then import (property)", () => {
 });
 
 describe("segments through Kathará", () => {
-  it("a segment is one collision domain with every station; hosts come back as static devices", () => {
+  it("a segment is one collision domain with every station; hosts are kathara/base devices with forwarding off, and come back as hosts", () => {
     const t = load("lan.yaml");
     const exp = exportKathara(t);
     const conf = exp.files.get("lab.conf")!;
     expect(conf).toContain('r1[1]="lan1"\nr2[0]="lan1"\nr3[1]="lan1"\nh1[0]="lan1"\nh2[0]="lan1"\n');
-    expect(exp.files.get("h1/etc/frr/frr.conf")).toContain("no ip forwarding\n");
+    // Kathará starts every device with net.ipv4.ip_forward=1; a host turns it off and runs no FRR.
+    expect(conf).toContain(
+      'h1[image]="kathara/base"\nh1[sysctl]="net.ipv4.ip_forward=0" # a host: forwarding off\n',
+    );
+    expect(conf).toContain('r1[image]="kathara/frr"\nr2[image]');
+    expect([...exp.files.keys()].filter((f) => f.startsWith("h1"))).toEqual(["h1.startup"]);
+    expect(exp.files.get("h1.startup")).toBe(
+      "# h1 (routelab: h1): addresses, link delay/loss/rate, then its routes (a host: no FRR).\n" +
+        "ip address add 10.0.1.4/24 dev eth0\ntc qdisc add dev eth0 root netem delay 1ms\nip route add default via 10.0.1.1\n",
+    );
     const back = reimportKathara(exp);
     expect(back.segments!.map((x) => `${x.id} ${x.ends.map((e) => e.node).join(" ")}`)).toEqual([
       "lan1 r1 r2 r3 h1 h2",
       "lan2 r2 h3 h4",
     ]);
-    // lab.conf cannot say a device is a host: it comes back a static router (its frr.conf keeps
-    // forwarding off for Kathará itself).
-    expect(back.nodes.find((n) => n.name === "h1")).toMatchObject({ routing: "static" });
+    const kinds = (x: typeof t) => x.nodes.map((n) => [n.name, n.kind ?? "router", n.gateway, n.routing]);
+    expect(kinds(back)).toEqual(kinds(t));
   });
 });

@@ -5,7 +5,8 @@
  * (topology/parse-kathara.ts) reads back as the same topology:
  *
  * - `lab.conf`: `LAB_NAME` and a description; one `NODE[image]="kathara/frr"` line per node, in
- *   the topology's node order; per link, in link order, `A[i]="lN"` and `B[j]="lN"`, collision
+ *   the topology's node order (a host: `kathara/base` and `NODE[sysctl]="net.ipv4.ip_forward=0"`,
+ *   which the import reads back as `kind: host`; its routes are `ip route add` in its startup); per link, in link order, `A[i]="lN"` and `B[j]="lN"`, collision
  *   domain `lN` joining exactly the two ends (a comment names the routelab link and subnet); a segment is one collision
  *   domain named after it (`-` written `_`) with every station on it, as Kathará's LANs are.
  * - Device names: Kathará's lab.conf takes `[a-z0-9_]{1,30}` (LabParser.py 44) and Megalos
@@ -26,6 +27,7 @@
 import { formatIpv4, formatPrefix } from "../core/ip.js";
 import { MS, US } from "../core/time.js";
 import { DEFAULT_LINK } from "./defaults.js";
+import { labSize } from "./lab-size.js";
 import { daemonsFile, FRR_RELEASE } from "./export-containerlab.js";
 import { mapNames } from "./export-names.js";
 import { frrConf, frrRouting, nodeInterfaces } from "./frr-config.js";
@@ -34,6 +36,14 @@ import type { TopoLink, Topology, TopoNode } from "./model.js";
 
 /** Kathará's FRR image (Docker Hub, published by the Kathará project). */
 export const KATHARA_FRR_IMAGE = "kathara/frr";
+/** Kathará's image without FRR (Debian with iproute2, tc, ping, traceroute): a host's. */
+export const KATHARA_BASE_IMAGE = "kathara/base";
+/**
+ * A host's lab.conf option: Kathará starts every device with forwarding on
+ * (DockerMachine's sysctls, net.ipv4.ip_forward=1); a host (`kind: host`) turns it off, and the
+ * import reads the line back as `kind: host`.
+ */
+export const KATHARA_HOST_SYSCTL = "net.ipv4.ip_forward=0";
 /** Longest device name lab.conf takes (LabParser.py 44: `[a-z0-9_]{1,30}`). */
 export const KATHARA_NAME_MAX = 30;
 
@@ -82,6 +92,8 @@ export function exportKathara(topo: Topology): KatharaExport {
   for (const n of topo.nodes) {
     const d = dev(n.name);
     files.set(`${d}.startup`, startup(renamed, n, d));
+    // A host runs no FRR: its routes are in its startup, as Kathará's own labs write hosts.
+    if (n.kind === "host") continue;
     files.set(`${d}/etc/frr/daemons`, daemonsFile(n));
     files.set(`${d}/etc/frr/frr.conf`, frrHeader(topo, n, d, eth) + frrConf(renamed, n.name));
     files.set(`${d}/etc/frr/vtysh.conf`, "service integrated-vtysh-config\n");
@@ -91,11 +103,13 @@ export function exportKathara(topo: Topology): KatharaExport {
 
 function labConf(topo: Topology, dev: (n: string) => string, eth: (n: string, i: string) => string): string {
   const q = (s: string) => `"${s.replace(/["']/g, "")}"`;
-  let out = `# ${topo.name}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${topo.nodes.length} nodes, ${topo.links.length} links.\n`;
+  let out = `# ${topo.name}: exported by routelab${topo.source ? ` from ${topo.source}` : ""} — ${labSize(topo)}.\n`;
   out += "# Start it in this directory with `kathara lstart` (Megalos runs the same on Kubernetes).\n";
-  out += "# Every device runs FRR from DEVICE/etc/frr (daemons, frr.conf); addresses and link delay\n";
+  out += "# Every router runs FRR from DEVICE/etc/frr (daemons, frr.conf); addresses and link delay\n";
   out += "# are set by DEVICE.startup. Each collision domain lN joins the two ends of one link; a\n";
   out += "# segment's joins every station on it.\n";
+  if (topo.nodes.some((n) => n.kind === "host"))
+    out += "# A host runs kathara/base with forwarding off; its routes are in its DEVICE.startup.\n";
   const renamed = topo.nodes.filter((n) => dev(n.name) !== n.name);
   if (renamed.length > 0) {
     out += "#\n# Device names are Kathará's (a-z 0-9, a letter first); routelab's are each frr.conf's\n";
@@ -104,7 +118,11 @@ function labConf(topo: Topology, dev: (n: string) => string, eth: (n: string, i:
   }
   out += `LAB_NAME=${q(topo.name)}\n`;
   out += `LAB_DESCRIPTION=${q(`${topo.name}, exported by routelab`)}\n\n`;
-  for (const n of topo.nodes) out += `${dev(n.name)}[image]=${q(KATHARA_FRR_IMAGE)}\n`;
+  for (const n of topo.nodes) {
+    const host = n.kind === "host";
+    out += `${dev(n.name)}[image]=${q(host ? KATHARA_BASE_IMAGE : KATHARA_FRR_IMAGE)}\n`;
+    if (host) out += `${dev(n.name)}[sysctl]=${q(KATHARA_HOST_SYSCTL)} # a host: forwarding off\n`;
+  }
   const num = (e: TopoLink["a"]) => eth(e.node, e.iface).slice(3);
   topo.links.forEach((l, k) => {
     const cd = `l${k}`;
@@ -135,9 +153,13 @@ function netemArgs(l: Pick<TopoLink, "delay" | "loss" | "bandwidth">): string | 
   return args.length ? args.join(" ") : null;
 }
 
-/** DEVICE.startup: addresses, link shaping, FRR (a topology whose link ends carry Kathará names). */
+/**
+ * DEVICE.startup: addresses, link shaping, then FRR — or, on a host, its routes (a topology
+ * whose link ends carry Kathará names).
+ */
 function startup(renamed: Topology, n: TopoNode, device: string): string {
-  let out = `# ${device} (routelab: ${n.name}): addresses, link delay/loss/rate, then FRR.\n`;
+  const last = n.kind === "host" ? "then its routes (a host: no FRR)" : "then FRR";
+  let out = `# ${device} (routelab: ${n.name}): addresses, link delay/loss/rate, ${last}.\n`;
   const mine = [
     ...renamed.links.flatMap((l) =>
       [l.a, l.b].filter((e) => e.node === n.name).map((e) => ({ end: e, link: l })),
@@ -152,7 +174,10 @@ function startup(renamed: Topology, n: TopoNode, device: string): string {
     const args = netemArgs(link);
     if (args) out += `tc qdisc add dev ${end.iface} root netem ${args}\n`;
   }
-  return `${out}systemctl start frr\n`;
+  if (n.kind !== "host") return `${out}systemctl start frr\n`;
+  for (const r of n.statics)
+    out += `ip route add ${r.len === 0 ? "default" : formatPrefix({ addr: r.dest, len: r.len })} via ${formatIpv4(r.gateway)}\n`;
+  return out;
 }
 
 function frrHeader(

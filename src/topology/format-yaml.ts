@@ -67,6 +67,7 @@ export function formatRoutelabYaml(t: Topology): string {
     const o: Record<string, unknown> = {
       endpoints: x.ends.map((e) => `${e.node}:${e.iface}`),
       segment: x.id,
+      ...(x.position ? { position: [x.position.x, x.position.y] } : {}),
       subnet: formatPrefix({ addr: x.subnet, len: x.len }),
       addresses: x.ends.map((e) => formatIpv4(e.addr)),
     };

@@ -48,6 +48,7 @@ export {
   STATIC_ROUTING,
 } from "./protocols/index.js";
 export { allSegmentPorts, segmentNamed, segmentPortName, segmentPorts } from "./segment-ports.js";
+export { labSize } from "./lab-size.js";
 export { summarizeTopology } from "./summary.js";
 export {
   parseBandwidth,

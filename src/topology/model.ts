@@ -123,6 +123,8 @@ export interface TopoSegment {
   bandwidth: number;
   loss: number;
   queue: number;
+  /** Where its switch is drawn (`position:`); absent: the middle of its stations. */
+  position?: { x: number; y: number };
 }
 
 export interface Topology {

@@ -114,7 +114,7 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
 
   const infos = new Map<string, NodeInfo>();
   /** `kind: bridge` nodes: their stations, in link order, and where each is written. */
-  const bridges = new Map<string, { at: SourcePos; ends: DraftEnd[] }>();
+  const bridges = new Map<string, { at: SourcePos; ends: DraftEnd[]; position?: { x: number; y: number } }>();
   const nodesEntry = get("nodes");
   if (!nodesEntry) r.error(topo.value, "topology.nodes", "missing `nodes:`");
   const nodeEntries =
@@ -128,7 +128,7 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
     const kind = info.kind ?? group?.kind ?? defaultKind.kind;
     const image = info.image ?? group?.image ?? (kind ? kinds.get(kind) : undefined) ?? defaultKind.image;
     if (kind === "bridge") {
-      bridges.set(e.key, { at: node.at, ends: [] });
+      bridges.set(e.key, { at: node.at, ends: [], position: node.position });
       continue;
     }
     const what = [kind ? `kind '${kind}'` : "", image ? `image '${image}'` : ""].filter(Boolean).join(" / ");
@@ -185,6 +185,7 @@ export function parseContainerlab(text: string, fileName: string, opts: Containe
       props: {},
     };
     if (more.length) link.more = more;
+    if (b.position) link.position = b.position;
     draft.links.push(link);
   }
   for (const node of draft.nodes)

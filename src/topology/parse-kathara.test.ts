@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LabErrors } from "../core/errors.js";
-import { formatIpv4 } from "../core/ip.js";
+import { formatIpv4, parseIpv4 } from "../core/ip.js";
 import { MS } from "../core/time.js";
 import type { Topology } from "./model.js";
 import { parseKathara } from "./parse-kathara.js";
@@ -106,6 +106,27 @@ describe("Kathará's static-routing lab (kathara-lab_static-routing)", () => {
 });
 
 describe("lab.conf, startup and FRR files, rule by rule", () => {
+  it("takes a device with sysctl net.ipv4.ip_forward=0 as a host, its startup default route as its gateway", () => {
+    const t = lab({
+      "lab.conf":
+        'r[0]="x"\nr[1]="z"\npc[0]="x"\npc[image]="kathara/base"\npc[sysctl]="net.ipv4.ip_forward=0"\nr[sysctl]="net.ipv4.tcp_syncookies=0"\ns[0]="z"\n',
+      "r.startup": "ip address add 10.1.0.1/24 dev eth0\nip address add 10.2.0.1/24 dev eth1\n",
+      "pc.startup": "ip address add 10.1.0.5/24 dev eth0\nip route add default via 10.1.0.1\n",
+      "s.startup": "ip address add 10.2.0.2/24 dev eth0\n",
+    });
+    const pc = t.nodes.find((n) => n.name === "pc")!;
+    expect(pc).toMatchObject({ kind: "host", routing: "static", gateway: parseIpv4("10.1.0.1") });
+    expect(pc.notes).toEqual([
+      "Kathará image 'kathara/base' ignored: node simulated as a host (sysctl net.ipv4.ip_forward=0)",
+    ]);
+    // Any other sysctl is an option routelab does not simulate, said so; r stays a router.
+    const r = t.nodes.find((n) => n.name === "r")!;
+    expect(r.kind).toBeUndefined();
+    expect(r.notes!.join("\n")).toContain(
+      "lab.conf options not simulated: 6: sysctl=net.ipv4.tcp_syncookies=0",
+    );
+  });
+
   it("reads ifconfig with a length or a netmask, ip route and route add, netem, FRR start", () => {
     const t = lab({
       "lab.conf": 'LAB_NAME="mine"\na[0]="x" # a comment\nb[0]=x\nb[1]=\'y\'\nc[0]="y/02:42:ac:11:00:02"\n',

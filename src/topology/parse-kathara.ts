@@ -8,7 +8,8 @@
  *     device[arg]=value   device [a-z0-9_]{1,30}, arg \w+, value quoted or not, `# comment` after
  *
  * where a number `arg` puts the device's `eth<arg>` on collision domain `value` (`CD` or
- * `CD/MAC`, CD `\w+`), and any other `arg` is an option (`image`, `mem`, `exec`, …). Any other
+ * `CD/MAC`, CD `\w+`), and any other `arg` is an option (`image`, `mem`, `exec`, …; `sysctl` with
+ * `net.ipv4.ip_forward=0` makes the device a host, `kind: host`, as routelab exports hosts). Any other
  * line is an error, as Kathará refuses it; `shared` and `_test` are reserved device names.
  *
  * - A collision domain with two interfaces becomes a link, `eth<arg>` on both ends, in the
@@ -66,6 +67,8 @@ interface Device {
   node: DraftNode;
   ifaces: Map<number, SourcePos>;
   image?: string;
+  /** `DEVICE[sysctl]="net.ipv4.ip_forward=0"`: a host (how routelab exports its hosts). */
+  forwardingOff?: boolean;
   options: string[];
 }
 
@@ -132,7 +135,11 @@ export function parseKathara(text: string, fileName: string, opts: KatharaOption
       list.push({ node: key, eth, at });
       domains.set(cd, list);
     } else if (arg === "image") dev.image = value;
-    else dev.options.push(`${line}: ${arg}=${value}`);
+    else if (arg === "sysctl" && /^net\.ipv4\.(ip_forward|conf\.all\.forwarding)=0$/.test(value.trim())) {
+      dev.forwardingOff = true;
+      dev.node.kind = "host";
+      dev.node.kindAt = at;
+    } else dev.options.push(`${line}: ${arg}=${value}`);
   });
 
   const shared = opts.readFile?.("shared.startup");
@@ -162,7 +169,8 @@ function readDevice(
   hostnames: Map<string, string>,
 ): Startup {
   const notes = dev.node.notes!;
-  if (dev.image) notes.push(`Kathará image '${dev.image}' ignored: node simulated as a router`);
+  const what = dev.forwardingOff ? "a host (sysctl net.ipv4.ip_forward=0)" : "a router";
+  if (dev.image) notes.push(`Kathará image '${dev.image}' ignored: node simulated as ${what}`);
   if (dev.options.length) notes.push(`lab.conf options not simulated: ${dev.options.join("; ")}`);
   const nums = [...dev.ifaces.keys()].sort((a, b) => a - b);
   if (nums.some((n, k) => n !== k))
@@ -182,7 +190,7 @@ function readDevice(
   if (routing.hostname) hostnames.set(name, routing.hostname);
   for (const [iface, a] of routing.addrs) if (!st.addrs.has(iface)) st.addrs.set(iface, a);
   dev.node.statics.push(...st.statics);
-  if (st.statics.length && !routing.configured)
+  if (st.statics.length && !routing.configured && !dev.forwardingOff)
     notes.push(`routes from ${file}: node runs no ${defaultRoutingLabel()} (routing: static)`);
   return st;
 }

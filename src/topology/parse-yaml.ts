@@ -23,6 +23,7 @@
  *     delay: 5ms
  *   - endpoints: [vm1, vm2, h1]                    # three or more: an Ethernet segment (a switch)
  *     segment: lan1                                # its name (default lan<n>); also makes a 2-end segment
+ *     position: [500, 300]                         # where its switch is drawn (default: its stations' middle)
  * ```
  *
  * Unknown keys are errors (a typo such as `dealy:` must not be silently ignored); every fault
@@ -60,7 +61,14 @@ export const NODE_KEYS: readonly string[] = [
   ...settingsKeys(),
   ...NODE_SYSTEM_KEYS,
 ];
-export const LINK_KEYS = ["endpoints", "segment", "subnet", "addresses", ...LINK_PROP_KEYS] as const;
+export const LINK_KEYS = [
+  "endpoints",
+  "segment",
+  "position",
+  "subnet",
+  "addresses",
+  ...LINK_PROP_KEYS,
+] as const;
 /** What `kind:` of a node may say. */
 export const NODE_KINDS = ["router", "host"] as const;
 export const END_KEYS = ["node", "iface", "address"] as const;
@@ -210,10 +218,12 @@ function readLink(r: YamlReader, item: Node | null, field: string, index: number
   let subnetAt: DraftLink["subnetAt"];
   let addresses: Entry | undefined;
   let segment: Entry | undefined;
+  let position: Entry | undefined;
   for (const e of entries) {
     if (readLinkProp(r, e, props)) continue;
     if (e.key === "endpoints") ends = readEndpoints(r, e);
     else if (e.key === "segment") segment = e;
+    else if (e.key === "position") position = e;
     else if (e.key === "subnet") {
       const t = r.text(e.value, e.field, "a CIDR prefix such as 10.0.10.0/24");
       subnet = parsedAt(r, e.value, e.field, t === undefined ? undefined : parseSubnet(t));
@@ -234,6 +244,17 @@ function readLink(r: YamlReader, item: Node | null, field: string, index: number
     if (name === undefined) return undefined;
     link.segment = name;
     link.segmentAt = r.pos(segment.value, segment.field);
+  }
+  if (position) {
+    // Only a segment has a place of its own (its switch); a link is drawn between its ends.
+    if (ends.length === 2 && !segment)
+      r.error(
+        position.value,
+        position.field,
+        "`position:` is for segments (where the switch is drawn); a link is drawn between its ends",
+      );
+    link.position = readPosition(r, position.value, position.field);
+    link.positionAt = r.pos(position.value, position.field);
   }
   if (subnet) {
     link.subnet = subnet;

@@ -127,6 +127,7 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
       const ends = linkEnds(link).map((e, k) => ({ node: e.node, iface: ifNames[i]![k]!, addr: addrs[k]! }));
       const id = segmentNames.get(link)!;
       segments.push({ id, ends, subnet: subnet.addr, len: subnet.len, ...props });
+      if (link.position) segments[segments.length - 1]!.position = link.position;
       for (const e of ends) connected.get(e.node)?.push({ subnet, addr: e.addr, on: id, peers: ends });
       return;
     }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatIpv4 } from "../core/ip.js";
 import { exportContainerlab } from "./export-containerlab.js";
+import { formatRoutelabYaml } from "./format-yaml.js";
 import { parseContainerlab } from "./parse-containerlab.js";
 import { parseRoutelabYaml } from "./parse-yaml.js";
 import { summarizeTopology } from "./summary.js";
@@ -88,6 +89,31 @@ links:
       "t.yaml:11:13: links[2].subnet: subnet 10.9.0.0/30 has 2 host addresses, too few for 3 endpoints",
       "t.yaml:13:30: links[3].addresses[1]: address 10.0.7.1 is given to a too",
       "t.yaml:17:14: links[5].segment: duplicate segment name 'lan-ok' (first at line 15)",
+    ]);
+  });
+
+  it("places a segment's switch with `position:`, and refuses it on a point-to-point link", () => {
+    const t = parse(`nodes: {a: , b: , h: {kind: host, gateway: 10.0.0.1}}
+links:
+  - {endpoints: [a, b, h], position: [320, 40], subnet: 10.0.0.0/24}
+  - {endpoints: [a, b], segment: lan9, position: {x: 5, y: 6}}
+`);
+    expect(t.segments!.map((s) => [s.id, s.position])).toEqual([
+      ["lan1", { x: 320, y: 40 }],
+      ["lan9", { x: 5, y: 6 }],
+    ]);
+    // Written back by the YAML formatter and carried by the containerlab export (bridge labels).
+    const again = parse(formatRoutelabYaml(t));
+    expect(again.segments!.map((s) => s.position)).toEqual(t.segments!.map((s) => s.position));
+    const clab = exportContainerlab(t);
+    const back = parseContainerlab(clab.files.get(clab.topologyFile)!, "t.clab.yml", {
+      readFile: (rel) => clab.files.get(rel),
+    });
+    expect(back.segments!.map((s) => s.position)).toEqual(t.segments!.map((s) => s.position));
+    expect(
+      faults(() => parse("nodes: {a: , b: }\nlinks: [{endpoints: [a, b], position: [1, 2]}]\n")),
+    ).toEqual([
+      "t.yaml:2:39: links[0].position: `position:` is for segments (where the switch is drawn); a link is drawn between its ends",
     ]);
   });
 

@@ -127,11 +127,16 @@ describe.skipIf(!haveChromium)("opening a packet in the page", () => {
     const ttl = async () => (await rows()).find((r) => r.startsWith("Time to Live:"));
     const before = await ttl();
     const hop = await page.textContent("#packet-hop");
-    if (hop!.includes("hop 1 of 2")) {
-      await page.click("#packet-next");
-      await page.click("#packet-tree .row.layer >> nth=1");
-      expect(await ttl()).toBe(`Time to Live: ${Number(before!.split(": ")[1]) - 1}`);
-    }
+    const where = await page.textContent("#packet-where");
+    expect(where).toMatch(/^vm\d → vm\d ICMP echo request/);
+    const step = hop!.includes("hop 1 of 2") ? 1 : -1;
+    await page.click(step === 1 ? "#packet-next" : "#packet-prev");
+    await page.click("#packet-tree .row.layer >> nth=1");
+    expect(await ttl()).toBe(`Time to Live: ${Number(before!.split(": ")[1]) - step}`);
+    // The title named the clicked hop (`vm1 → vm2 …`); on the other hop only what holds on every hop.
+    expect(await page.textContent("#packet-where")).toBe(where!.replace(/^vm\d → vm\d /, ""));
+    await page.click(step === 1 ? "#packet-prev" : "#packet-next");
+    expect(await page.textContent("#packet-where")).toBe(where);
     // A byte clicked selects its field: the destination MAC's first byte is eth.dst.
     await page.click("#packet-hex span[data-i='0'] >> nth=0");
     expect(await page.textContent("#packet-field")).toContain("eth.dst");
@@ -139,6 +144,17 @@ describe.skipIf(!haveChromium)("opening a packet in the page", () => {
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(ARTIFACTS, "packet-view-1024.png") });
+    // At 1024 the panel sits over the side column and leaves most of the map in view (it had
+    // covered all of it), and its hex dump still fits: no line wraps, nothing scrolls sideways.
+    const cover = await page.evaluate(() => {
+      const view = document.getElementById("view")!.getBoundingClientRect();
+      const panel = document.getElementById("packet-panel")!.getBoundingClientRect();
+      const hex = document.getElementById("packet-hex")!;
+      const covered = Math.max(0, Math.min(view.right, panel.right) - Math.max(view.left, panel.left));
+      return { visible: 1 - covered / view.width, hexFits: hex.scrollWidth <= hex.clientWidth };
+    });
+    expect(cover.visible).toBeGreaterThan(0.6);
+    expect(cover.hexFits).toBe(true);
     await page.keyboard.press("Escape");
     expect(await page.$eval("#packet-panel", (p) => (p as HTMLElement).hidden)).toBe(true);
     await page.setViewportSize({ width: 1920, height: 1000 });

@@ -1,7 +1,7 @@
 /**
  * System test (issue 19): the live page on a topology with segments and hosts
- * (examples/lan.yaml). Each segment is drawn as a switch box at the centroid of its stations
- * with a line (its port link, `STATION-SEGMENT`) to each; hosts are drawn as hosts; an ARP
+ * (examples/lan.yaml, with lan2 placed by `position:`). Each segment is drawn as a switch box at
+ * the centroid of its stations, or where the file places it, with a line (its port link, `STATION-SEGMENT`) to each; hosts are drawn as hosts; an ARP
  * broadcast crosses the switch and goes on toward every other station (the simulator's switch
  * emits one hop per port it floods to). Screenshots at 1920 and 1024 wide go to test-artifacts/.
  * Run under `flock /tmp/routelab-chromium.lock`.
@@ -52,7 +52,13 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
   beforeAll(async () => {
     ensureWebBuilt();
     const file = join(ROOT, "examples", "lan.yaml");
-    lab = createSimLab(loadTopologyText(readFileSync(file, "utf8"), file), {
+    // lan2's switch placed in the file (`position:`); lan1's stays at its stations' centroid.
+    const text = readFileSync(file, "utf8").replace(
+      "    segment: lan2\n",
+      "    segment: lan2\n    position: [700, 330]\n",
+    );
+    expect(text).toContain("position: [700, 330]");
+    lab = createSimLab(loadTopologyText(text, file), {
       seed: 3,
       wallClock: {
         now: () => performance.now(),
@@ -78,7 +84,7 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     await lab?.close();
   });
 
-  it("draws each segment as a switch at its stations' centroid, with a line to every station", async () => {
+  it("draws each segment as a switch at its stations' centroid or its `position:`, with a line to every station", async () => {
     const segs = await hooks((h) => h.segments());
     expect(segs.map((g) => g.name)).toEqual(["lan1", "lan2"]);
     expect(segs[0]!.lines.map((l) => l.from)).toEqual(["r1", "r2", "r3", "h1", "h2"]);
@@ -93,9 +99,15 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
           ),
         ),
       );
-      // The switch sits at the middle of its stations (no `position:` for segments).
-      const cx = stations.reduce((a, p) => a + p[0], 0) / stations.length;
-      const cy = stations.reduce((a, p) => a + p[1], 0) / stations.length;
+      // lan1's switch sits at the middle of its stations; lan2's where the file put it, (700, 330)
+      // in the file's coordinates: mapped to the page as r2 (650, 200) and h4 (800, 440) are.
+      let cx = stations.reduce((a, p) => a + p[0], 0) / stations.length;
+      let cy = stations.reduce((a, p) => a + p[1], 0) / stations.length;
+      if (g.name === "lan2") {
+        const [r2, h4] = [stations[0]!, stations[2]!];
+        cx = r2[0] + ((h4[0] - r2[0]) * (700 - 650)) / (800 - 650);
+        cy = r2[1] + ((h4[1] - r2[1]) * (330 - 200)) / (440 - 200);
+      }
       expect(Math.abs(g.x - cx)).toBeLessThan(1);
       expect(Math.abs(g.y - cy)).toBeLessThan(1);
       // Each line runs from its station to the switch.

@@ -14,12 +14,12 @@ const frames = [
 
 describe("chooseFrame", () => {
   it("picks the frame on the hop's link nearest the hop's time", () => {
-    expect(chooseFrame(frames, { packet: 1, link: "vm1-vm2", t: 101, title: "" })).toBe(0);
-    expect(chooseFrame(frames, { packet: 1, link: "vm1-vm2", t: 299, title: "" })).toBe(2);
-    expect(chooseFrame(frames, { packet: 1, link: "vm2-vm3", t: 0, title: "" })).toBe(1);
+    expect(chooseFrame(frames, { packet: 1, link: "vm1-vm2", t: 101, title: "", summary: "" })).toBe(0);
+    expect(chooseFrame(frames, { packet: 1, link: "vm1-vm2", t: 299, title: "", summary: "" })).toBe(2);
+    expect(chooseFrame(frames, { packet: 1, link: "vm2-vm3", t: 0, title: "", summary: "" })).toBe(1);
   });
 
   it("picks the last frame for a delivery or a drop", () => {
-    expect(chooseFrame(frames, { packet: 1, title: "" })).toBe(2);
+    expect(chooseFrame(frames, { packet: 1, title: "", summary: "" })).toBe(2);
   });
 });

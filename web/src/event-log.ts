@@ -33,7 +33,13 @@ function describe(e: StreamEvent): Entry | null {
         user: e.user,
         nodes: [e.from, e.to],
         text: `${e.from} → ${e.to} ${e.summary}`,
-        packet: { packet: e.packet, link: e.link, t: e.t, title: `${e.from} → ${e.to} ${e.summary}` },
+        packet: {
+          packet: e.packet,
+          link: e.link,
+          t: e.t,
+          title: `${e.from} → ${e.to} ${e.summary}`,
+          summary: e.summary,
+        },
       };
     case "deliver":
       return {
@@ -42,7 +48,7 @@ function describe(e: StreamEvent): Entry | null {
         user: e.user,
         nodes: [e.node],
         text: `${e.node} received ${e.summary}`,
-        packet: { packet: e.packet, t: e.t, title: `${e.node} received ${e.summary}` },
+        packet: { packet: e.packet, t: e.t, title: `${e.node} received ${e.summary}`, summary: e.summary },
       };
     case "drop":
       return {
@@ -56,6 +62,7 @@ function describe(e: StreamEvent): Entry | null {
           ...(e.link !== undefined ? { link: e.link } : {}),
           t: e.t,
           title: `${e.node} dropped (${e.reason}) ${e.summary}`,
+          summary: e.summary,
         },
       };
     case "route":

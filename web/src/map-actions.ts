@@ -55,6 +55,7 @@ export class MapActions {
         link: e.link,
         t: e.t,
         title: `${e.from} → ${e.to} ${e.summary}`,
+        summary: e.summary,
       });
       return;
     }

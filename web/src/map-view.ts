@@ -14,18 +14,20 @@ import { type Flying, Scene } from "./scene.js";
 
 /**
  * Where each node sits. Segments take part in the force layout (a station is pulled toward its
- * segment, so unplaced LANs cluster) but are then left out: the scene puts each switch at the
- * centroid of its stations, wherever they ended up.
+ * segment, so unplaced LANs cluster); a segment placed in the file (`position:`) keeps its place,
+ * the others are then left out: the scene puts each of those switches at the centroid of its
+ * stations, wherever they ended up.
  */
 function positions(topo: TopologyView): Map<string, Point> {
   const fixed = new Map<string, Point>();
   for (const n of topo.nodes) if (n.position) fixed.set(n.name, n.position);
+  for (const s of topo.segments) if (s.position) fixed.set(s.id, s.position);
   const placed = layout(
     [...topo.nodes.map((n) => n.name), ...topo.segments.map((s) => s.id)],
     topo.links.map((l) => [l.a.node, l.b.node]),
     fixed,
   );
-  for (const s of topo.segments) placed.delete(s.id);
+  for (const s of topo.segments) if (!s.position) placed.delete(s.id);
   return placed;
 }
 

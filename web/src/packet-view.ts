@@ -18,8 +18,10 @@ export interface PacketRef {
   link?: string;
   /** When it was seen (the hop's departure, or the delivery or drop). */
   t?: number;
-  /** What the stream said of it (`vm1 → vm2 ICMP echo request …`). */
+  /** What the stream said of it where it was clicked (`vm1 → vm2 ICMP echo request …`). */
   title: string;
+  /** The same without the where (`ICMP echo request …`): what holds on every hop. */
+  summary: string;
 }
 
 type Frame = PacketReply["frames"][number];
@@ -51,6 +53,8 @@ export class PacketView {
   private readonly hex = $("packet-hex");
   private frames: Frame[] = [];
   private at = 0;
+  /** The frame the click pointed at (its hop is the one the title names). */
+  private clicked = 0;
   private bytes: Uint8Array = new Uint8Array(0);
   /** The byte spans of the hex pane (hex and ASCII), by byte index. */
   private cells: HTMLElement[][] = [];
@@ -110,7 +114,8 @@ export class PacketView {
     }
     if (this.ref !== ref) return;
     this.frames = reply.frames;
-    this.show(chooseFrame(reply.frames, ref));
+    this.clicked = chooseFrame(reply.frames, ref);
+    this.show(this.clicked);
   }
 
   /** Shows the packet's `i`th frame (one per link it crossed). */
@@ -118,6 +123,9 @@ export class PacketView {
     if (i < 0 || i >= this.frames.length) return;
     this.at = i;
     const f = this.frames[i]!;
+    // The stream's title names the hop that was clicked (`vm1 → vm2 …`); on another hop only
+    // what the packet is holds (the hop line below names its link).
+    if (this.ref) $("packet-where").textContent = i === this.clicked ? this.ref.title : this.ref.summary;
     this.bytes = hexBytes(f.bytes);
     $("packet-hop").textContent =
       `on ${f.link} at ${fmtTime(f.t)} · hop ${i + 1} of ${this.frames.length} · ${this.bytes.length} bytes`;

@@ -434,23 +434,37 @@ export class NetnsLab implements Lab {
       },
     );
     this.emit({ kind: "command", t: this.now(), node, user, command: line });
-    const p = runCommand(ctx, line, this.commands);
-    prog = p;
-    rt.commands.add(p);
-    const done = new Promise<number>((resolve) =>
-      p.onExit((code) => {
-        rt.commands.delete(p);
+    // A command sees every change asked before it (a crash, a link down), as on the simulator:
+    // it starts once netns's queue of kernel changes has run (the queue never rejects). A change
+    // asked after it is queued behind the same promise, so it still comes after the start.
+    let interrupted = false;
+    const done = new Promise<number>((resolve) => {
+      const finish = (code: number) => {
         host.close();
         this.emit({ kind: "command", t: this.now(), node, user, command: line, exit: code });
         resolve(code);
-      }),
-    );
+      };
+      void this.queue.then(() => {
+        // Ctrl-C before it started: sh's status for SIGINT, nothing run.
+        if (interrupted) return finish(130);
+        const p = runCommand(ctx, line, this.commands);
+        prog = p;
+        rt.commands.add(p);
+        p.onExit((code) => {
+          rt.commands.delete(p);
+          finish(code);
+        });
+      });
+    });
     return {
       done,
       get exitCode() {
-        return p.exitCode;
+        return prog?.exitCode;
       },
-      interrupt: () => p.interrupt(),
+      interrupt: () => {
+        if (prog) prog.interrupt();
+        else interrupted = true;
+      },
     };
   }
 

@@ -143,6 +143,12 @@ export const SegmentSchema = Type.Object(
     id: Type.String({ description: "the segment's name (its learning switch's)" }),
     subnet: Type.String(),
     ports: Type.Array(ref(SegmentPortSchema), { description: "the stations, in endpoint order" }),
+    position: Type.Optional(
+      Type.Object(
+        { x: Type.Number(), y: Type.Number() },
+        { description: "where the switch is drawn (`position:`); absent: the middle of its stations" },
+      ),
+    ),
   },
   { $id: "Segment", title: "Segment" },
 );

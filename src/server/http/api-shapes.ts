@@ -80,6 +80,7 @@ function segmentsView(lab: Lab) {
       addr: formatIpv4(e.addr),
       link: `${e.node}-${s.id}`,
     })),
+    ...(s.position ? { position: s.position } : {}),
   }));
 }
 
