@@ -206,12 +206,24 @@ export class EventFanout {
     }
   }
 
+  /** Wall time spent flushing (read by the server's loop watch, server/loop-watch.ts). */
+  readonly work = { flushes: 0, events: 0, ms: 0, longestMs: 0 };
+
   /** Sends what happened since the last flush to every client. */
   flush(): void {
     const events = this.pending;
     this.pending = [];
     if (this.clients.size === 0) return;
     const now = this.now();
+    this.flushTo(events, now);
+    const ms = this.now() - now;
+    this.work.flushes++;
+    this.work.events += events.length;
+    this.work.ms += ms;
+    if (ms > this.work.longestMs) this.work.longestMs = ms;
+  }
+
+  private flushTo(events: StreamEvent[], now: number): void {
     if (this.lastFlush !== undefined) this.sampler.observe(events, (now - this.lastFlush) / 1000);
     this.lastFlush = now;
     const flushed = new Flushed(this.source.clock(), events, this.opts.maxBatch, this.sampler.every);
