@@ -15,14 +15,14 @@
  */
 import { compile } from "./compile.js";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { get } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { describeLoop, type LoopReport, readLoopReport } from "./loop-report.js";
 import { median } from "./stats.js";
-import { generateEdges, REPO } from "./topologies.js";
+import { REPO, topologyFile } from "./topologies.js";
 
 const { values } = parseArgs({
   options: {
@@ -38,15 +38,6 @@ const WINDOW_S = Number(values.seconds);
 const EVERY_MS = Number(values.every);
 const RUNS = Number(values.runs);
 const GRACE_S = Number(values.grace);
-
-/** A topology file: `random-N` is made by gen-topology.py (degree 3, seed 1), else a path. */
-function topologyFile(name: string): string {
-  const m = /^random-(\d+)$/.exec(name);
-  if (!m) return name;
-  const file = join(mkdtempSync(join(tmpdir(), "routelab-latency-")), `${name}.edges`);
-  writeFileSync(file, generateEdges({ name, args: ["random", m[1]!, "--degree", "3"] }, 1));
-  return file;
-}
 
 async function startServer(
   file: string,
