@@ -90,6 +90,7 @@ export async function runUp(a: UpArgs): Promise<number> {
   // ROUTELAB_LOOP_WATCH=FILE: what held the event loop, written to FILE at the end (the benches).
   const watchFile = process.env.ROUTELAB_LOOP_WATCH;
   const watch = watchFile ? new LoopWatch({ pacer: lab.pacer?.work }) : undefined;
+  watch?.watchExec(lab);
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
     server = await createServer({

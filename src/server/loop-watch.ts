@@ -16,6 +16,8 @@ import type { PacerWork } from "../sim/pacer.js";
 /** What ran on the event loop: counters that only grow (the longest marks are reset here). */
 export interface WorkSources {
   pacer?: PacerWork | undefined;
+  /** Commands started (SSH, the page's terminals, the API): their synchronous part. */
+  commands?: { started: number; ms: number; longestMs: number } | undefined;
   fanout?: { flushes: number; events: number; ms: number; longestMs: number } | undefined;
 }
 
@@ -26,6 +28,7 @@ export interface Stall {
   gapMs: number;
   sim: { runs: number; slices: number; ms: number; longestSliceMs: number };
   flush: { flushes: number; events: number; ms: number; longestMs: number };
+  commands: { started: number; ms: number; longestMs: number };
   http: { answered: number };
   gc: { pauses: number; ms: number; longestMs: number; kinds: string[] };
 }
@@ -37,6 +40,7 @@ export interface LoopReport {
   gc: { pauses: number; ms: number; longestMs: number };
   sim: { ms: number; slices: number; longestSliceMs: number };
   flush: { flushes: number; ms: number; longestMs: number };
+  commands: { started: number; ms: number; longestMs: number };
   stalls: Stall[];
 }
 
@@ -64,9 +68,11 @@ export class LoopWatch {
   private last = 0;
   private prevSim = { runs: 0, slices: 0, ms: 0 };
   private prevFlush = { flushes: 0, events: 0, ms: 0 };
+  private prevCommands = { started: 0, ms: 0 };
   private prevAnswered = 0;
   private baseSim = { runs: 0, slices: 0, ms: 0 };
   private baseFlush = { flushes: 0, events: 0, ms: 0 };
+  private baseCommands = { started: 0, ms: 0 };
   private readonly stallGaps: { start: number; end: number; stall: Stall }[] = [];
 
   constructor(
@@ -81,6 +87,27 @@ export class LoopWatch {
         this.gcEntries.push({ start: e.startTime, ms: e.duration, kind: GC_KINDS[kind] ?? String(kind) });
       }
     });
+  }
+
+  /**
+   * Times the synchronous part of every command the lab starts (a `netstat -rn` of 1,500 routes
+   * is all synchronous; a ping's later replies run in the simulation's slices).
+   */
+  watchExec<L extends { exec(...a: never[]): unknown }>(lab: L): void {
+    const work = { started: 0, ms: 0, longestMs: 0 };
+    this.sources.commands = work;
+    const exec = lab.exec.bind(lab) as (...a: unknown[]) => unknown;
+    (lab as unknown as { exec: (...a: unknown[]) => unknown }).exec = (...a: unknown[]) => {
+      const t = performance.now();
+      try {
+        return exec(...a);
+      } finally {
+        const ms = performance.now() - t;
+        work.started++;
+        work.ms += ms;
+        if (ms > work.longestMs) work.longestMs = ms;
+      }
+    };
   }
 
   /** Times each request, arrival to answer sent (fastify's hooks). */
@@ -101,6 +128,7 @@ export class LoopWatch {
     this.readWork();
     this.baseSim = { ...this.prevSim };
     this.baseFlush = { ...this.prevFlush };
+    this.baseCommands = { ...this.prevCommands };
     this.gcObserver.observe({ entryTypes: ["gc"] });
     this.histogram.enable();
     this.timer = setInterval(() => this.fire(), this.opts.intervalMs);
@@ -133,7 +161,7 @@ export class LoopWatch {
   }
 
   /** What ran since the last fire (and resets the longest-slice marks). */
-  private readWork(): Pick<Stall, "sim" | "flush" | "http"> {
+  private readWork(): Pick<Stall, "sim" | "flush" | "commands" | "http"> {
     const p = this.sources.pacer;
     const f = this.sources.fanout;
     const sim = {
@@ -156,9 +184,19 @@ export class LoopWatch {
       this.prevFlush = { flushes: f.flushes, events: f.events, ms: f.ms };
       f.longestMs = 0;
     }
+    const x = this.sources.commands;
+    const commands = {
+      started: (x?.started ?? 0) - this.prevCommands.started,
+      ms: (x?.ms ?? 0) - this.prevCommands.ms,
+      longestMs: x?.longestMs ?? 0,
+    };
+    if (x) {
+      this.prevCommands = { started: x.started, ms: x.ms };
+      x.longestMs = 0;
+    }
     const http = { answered: this.answered - this.prevAnswered };
     this.prevAnswered = this.answered;
-    return { sim, flush, http };
+    return { sim, flush, commands, http };
   }
 
   private report(): LoopReport {
@@ -198,6 +236,11 @@ export class LoopWatch {
         flushes: (f?.flushes ?? 0) - this.baseFlush.flushes,
         ms: (f?.ms ?? 0) - this.baseFlush.ms,
         longestMs: Math.max(0, ...this.stalls.map((s) => s.flush.longestMs)),
+      },
+      commands: {
+        started: (this.sources.commands?.started ?? 0) - this.baseCommands.started,
+        ms: (this.sources.commands?.ms ?? 0) - this.baseCommands.ms,
+        longestMs: Math.max(0, ...this.stalls.map((s) => s.commands.longestMs)),
       },
       stalls: this.stalls,
     };
