@@ -11,7 +11,10 @@
  */
 import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import type { FastifyInstance } from "fastify";
-import type { PacerWork } from "../sim/pacer.js";
+import type { PacerControl } from "../lab/lab.js";
+
+/** The pacer's work counters (sim/pacer.ts PacerWork), as the lab's interface gives them. */
+type PacerWork = NonNullable<PacerControl["work"]>;
 
 /** What ran on the event loop: counters that only grow (the longest marks are reset here). */
 export interface WorkSources {
