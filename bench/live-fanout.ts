@@ -18,12 +18,12 @@
  */
 import { compile } from "./compile.js";
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { openRawViewer } from "./raw-viewer.js";
 import { median } from "./stats.js";
 import { REPO } from "./topologies.js";
 
@@ -101,50 +101,11 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url };
 }
 
-/**
- * A viewer that reads its socket as fast as the kernel hands bytes over and parses nothing: a
- * raw TCP socket after the WebSocket handshake (the server sends unmasked frames, so the bytes
- * counted are the frames as sent). A parsing client (ws) on this 2-core machine fell behind at
- * 20 viewers and the server thinned its stream, which measured the client, not the server.
- */
-async function openViewer(url: string, count: (n: number) => void): Promise<Socket> {
-  const u = new URL(url);
-  const socket = connect(Number(u.port), u.hostname);
-  socket.write(
-    `GET /api/events${values.compact ? "?format=compact" : ""} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
-  await new Promise<void>((resolve, reject) => {
-    let head = "";
-    const onData = (d: Buffer) => {
-      head += d.toString("latin1");
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      socket.off("data", onData);
-      if (!head.startsWith("HTTP/1.1 101")) return reject(new Error(`no upgrade: ${head.split("\r\n")[0]}`));
-      socket.on("data", (chunk: Buffer) => {
-        count(chunk.length);
-        if (chunk.includes(MISSED)) missedMessages++;
-      });
-      if (values.sample) socket.write(maskedText(JSON.stringify({ type: "sample", value: true })));
-      resolve();
-    };
-    socket.on("data", onData);
-    socket.once("error", reject);
+function openViewer(url: string, count: (n: number) => void): Promise<Socket> {
+  return openRawViewer(url, { compact: values.compact, sample: values.sample }, (chunk) => {
+    count(chunk.length);
+    if (chunk.includes(MISSED)) missedMessages++;
   });
-  return socket;
-}
-
-/** A client's text frame (RFC 6455 §5.2: FIN, opcode 1, masked; payloads under 126 bytes). */
-function maskedText(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const mask = randomBytes(4);
-  const frame = Buffer.alloc(6 + payload.length);
-  frame[0] = 0x81;
-  frame[1] = 0x80 | payload.length;
-  mask.copy(frame, 2);
-  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
-  return frame;
 }
 
 async function exec(url: string, node: string, command: string, user: string): Promise<unknown> {

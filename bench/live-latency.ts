@@ -15,13 +15,14 @@
  */
 import { compile } from "./compile.js";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { get } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { describeLoop, type LoopReport, readLoopReport } from "./loop-report.js";
 import { median } from "./stats.js";
-import { generateEdges, REPO } from "./topologies.js";
+import { REPO, topologyFile } from "./topologies.js";
 
 const { values } = parseArgs({
   options: {
@@ -38,45 +39,18 @@ const EVERY_MS = Number(values.every);
 const RUNS = Number(values.runs);
 const GRACE_S = Number(values.grace);
 
-/** A topology file: `random-N` is made by gen-topology.py (degree 3, seed 1), else a path. */
-function topologyFile(name: string): string {
-  const m = /^random-(\d+)$/.exec(name);
-  if (!m) return name;
-  const file = join(mkdtempSync(join(tmpdir(), "routelab-latency-")), `${name}.edges`);
-  writeFileSync(file, generateEdges({ name, args: ["random", m[1]!, "--degree", "3"] }, 1));
-  return file;
-}
-
-/** The server's own event-loop delays (bench/probes/loop-delay.cjs), in ms. */
-interface LoopDelay {
-  p50: number;
-  p99: number;
-  max: number;
-}
-
 async function startServer(
   file: string,
-  loopDelayFile: string,
+  loopFile: string,
 ): Promise<{ child: ChildProcess; url: string; bootMs: number }> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [
-      "--require",
-      join(REPO, "bench", "probes", "loop-delay.cjs"),
-      join(REPO, "bin", "routelab.js"),
-      "up",
-      file,
-      "--http",
-      "0",
-      "--no-ssh",
-      "--log-level",
-      "silent",
-    ],
+    [join(REPO, "bin", "routelab.js"), "up", file, "--http", "0", "--no-ssh", "--log-level", "silent"],
     {
       cwd: REPO,
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, ROUTELAB_LOOP_DELAY_FILE: loopDelayFile },
+      env: { ...process.env, ROUTELAB_LOOP_WATCH: loopFile },
     },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -140,14 +114,13 @@ interface Run {
   rssMiB: number;
   load: number;
   bootS: number;
-  /** The server's own event-loop delays over the window, when its probe reported them. */
-  loop?: LoopDelay;
+  /** The server's own account of its event loop over the window (src/server/loop-watch.ts). */
+  loop?: LoopReport | undefined;
 }
 
 async function runOnce(file: string): Promise<Run> {
-  const loopDelayFile = join(mkdtempSync(join(tmpdir(), "routelab-loop-")), "delay.json");
-  const { child, url, bootMs } = await startServer(file, loopDelayFile);
-  child.kill("SIGUSR2"); // from now on: the window
+  const loopFile = join(mkdtempSync(join(tmpdir(), "routelab-loop-")), "delay.json");
+  const { child, url, bootMs } = await startServer(file, loopFile);
   let result: Run | undefined;
   try {
     const latencies: number[] = [];
@@ -210,11 +183,7 @@ async function runOnce(file: string): Promise<Run> {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
   }
-  try {
-    result.loop = JSON.parse(readFileSync(loopDelayFile, "utf8")) as LoopDelay;
-  } catch {
-    // The probe did not report (the server died first): the client's figures stand alone.
-  }
+  result.loop = readLoopReport(loopFile);
   return result;
 }
 
@@ -232,15 +201,13 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const r = await runOnce(file);
     runs.push(r);
-    process.stderr.write(`  run ${i + 1}/${RUNS}: ${JSON.stringify(r)}\n`);
+    process.stderr.write(`  run ${i + 1}/${RUNS}: ${JSON.stringify({ ...r, loop: undefined })}\n`);
     lines.push(
       `run ${i + 1}: ${r.requests} requests (${r.unanswered} unanswered ${GRACE_S} s after the window, counted as waiting until then; ${r.failed} failed), latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ` +
         `max ${r.max.toFixed(0)} ms; longest gap between answers ${r.longestGapMs.toFixed(0)} ms; ` +
         `lab at t=${r.virtualS.toFixed(1)} s (${r.speed}); boot ${r.bootS.toFixed(1)} s; peak RSS ${r.rssMiB.toFixed(0)} MiB; ` +
-        `load average ${r.load.toFixed(2)}` +
-        (r.loop
-          ? `; the server's own event-loop delay p50 ${r.loop.p50.toFixed(0)} ms, p99 ${r.loop.p99.toFixed(0)} ms, max ${r.loop.max.toFixed(0)} ms`
-          : ""),
+        `load average ${r.load.toFixed(2)}`,
+      ...(r.loop ? describeLoop(r.loop) : ["  (the server wrote no account of its event loop)"]),
     );
   }
   if (RUNS > 1)

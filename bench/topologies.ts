@@ -8,7 +8,8 @@
  * routers would hold 150 million entries in any simulator; the point there is boot and forward).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MS } from "../src/core/time.js";
@@ -208,4 +209,13 @@ export function staticTree(n: number, k: number): Topology {
     ...protocolDefaults(),
     notes: [],
   };
+}
+
+/** A topology file: `random-N` is made by gen-topology.py (degree 3, seed 1), else a path. */
+export function topologyFile(name: string): string {
+  const m = /^random-(\d+)$/.exec(name);
+  if (!m) return name;
+  const file = join(mkdtempSync(join(tmpdir(), "routelab-live-")), `${name}.edges`);
+  writeFileSync(file, generateEdges({ name, args: ["random", m[1]!, "--degree", "3"] }, 1));
+  return file;
 }

@@ -3,6 +3,7 @@
  * `routelab up`: boot a lab paced in real time and serve the API and the live page until
  * Ctrl-C. Shuts down cleanly on SIGINT/SIGTERM.
  */
+import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createNetnsLab } from "../engines/netns/index.js";
 import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
@@ -10,6 +11,7 @@ import type { Lab } from "../lab/lab.js";
 import { createServer } from "../server/index.js";
 import { createServerLog, type LogLevel } from "../server/log.js";
 import { type Logins, loginBanner, startLogins } from "../server/logins.js";
+import { LoopWatch } from "../server/loop-watch.js";
 import { defaultStateDir, importLegacyState, openStateDir } from "../server/state-dir.js";
 import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
@@ -85,9 +87,14 @@ export async function runUp(a: UpArgs): Promise<number> {
     }
     throw e;
   }
+  // ROUTELAB_LOOP_WATCH=FILE: what held the event loop, written to FILE at the end (the benches).
+  const watchFile = process.env.ROUTELAB_LOOP_WATCH;
+  const watch = watchFile ? new LoopWatch({ pacer: lab.pacer?.work }) : undefined;
+  watch?.watchExec(lab);
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
     server = await createServer({
+      ...(watch ? { plugins: async (app) => watch.watchHttp(app) } : {}),
       lab,
       lesson: session,
       port: a.http,
@@ -106,6 +113,10 @@ export async function runUp(a: UpArgs): Promise<number> {
       return 1;
     }
     throw e;
+  }
+  if (watch) {
+    watch.sources.fanout = server.fanout.work;
+    watch.start();
   }
   // Listen for Ctrl-C before the banner says it works: one sent as soon as it is read must not
   // kill the process before its handler exists (a test caught that race).
@@ -129,6 +140,7 @@ export async function runUp(a: UpArgs): Promise<number> {
   );
   await stop;
   a.out("routelab: shutting down\n");
+  if (watch && watchFile) writeFileSync(watchFile, JSON.stringify(watch.stop()));
   await logins.close();
   await server.close();
   await lab.close();

@@ -5,6 +5,7 @@
  */
 import type { LabEvent } from "../core/events.js";
 import type { Nanos } from "../core/time.js";
+import type { PacerWork } from "../sim/pacer.js";
 import type { NodeKind, Topology } from "../topology/model.js";
 
 export interface RouteInfo {
@@ -113,6 +114,8 @@ export interface PacerControl {
   readonly behind: boolean;
   /** Called after each batch of events ran. */
   onTick: (() => void) | null;
+  /** Wall time spent running the simulation so far (the server's loop watch reads it). */
+  readonly work?: PacerWork;
 }
 
 /**

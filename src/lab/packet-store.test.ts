@@ -72,6 +72,34 @@ describe("PacketStore", () => {
     expect(s.frames(8)).toEqual([]);
   });
 
+  it("keeps every held frame's bytes whole through many laps of its byte ring", () => {
+    // One ring buffer of the byte budget (issue 23: no buffer per frame). Frames of mixed
+    // lengths wrap around it many times; whatever is still held must be the bytes as sent,
+    // the newest frame is always held, and never more bytes than the budget.
+    const { lab, send } = wireLab();
+    const budget = 5_000;
+    const s = new PacketStore(lab, { frames: 64, bytes: budget });
+    const lengths = [60, 1514, 342, 98, 1200, 64, 590, 1514, 77];
+    const sent = new Map<number, number>();
+    for (let p = 1; p <= 2_000; p++) {
+      const len = lengths[p % lengths.length]!;
+      send(p, "a-b", p, len);
+      sent.set(p, len);
+      expect(s.frames(p).map((f) => f.bytes.length)).toEqual([len]);
+      let held = 0;
+      for (let q = Math.max(1, p - 80); q <= p; q++)
+        for (const f of s.frames(q)) {
+          held += f.bytes.length;
+          expect(f.bytes.length).toBe(sent.get(q));
+          expect(f.bytes.every((b) => b === (q & 0xff))).toBe(true);
+        }
+      expect(held).toBeLessThanOrEqual(budget);
+      expect(s.size).toBeLessThanOrEqual(64);
+    }
+    // It does hold the recent past, not only the newest frame.
+    expect(s.size).toBeGreaterThan(3);
+  });
+
   it("forgets everything when cleared, and holds nothing on an engine without frames", () => {
     const { lab, send } = wireLab();
     const s = new PacketStore(lab);

@@ -32,23 +32,28 @@ export interface PacketStoreLimits {
 export const PACKET_STORE_LIMITS: PacketStoreLimits = { frames: 16_384, bytes: 4 * 1024 * 1024 };
 
 /**
- * A ring of slots in columns (no object per frame: every hop of a live lab comes through here;
- * each slot's byte buffer is reused, so held frames are not new garbage for the collector to
- * promote), and per packet its newest slot; each slot points to the packet's previous one, so a packet's
- * frames are a walk back from its newest. Slots leave oldest first, so when a packet's newest
- * slot leaves, so have all its others.
+ * A ring of slots in columns (no object per frame: every hop of a live lab comes through here),
+ * the frames' bytes in one ring buffer of the byte budget, allocated once (a buffer per frame
+ * was an ArrayBuffer per RIP response, each charged against V8's external memory: at
+ * random-2000's convergence they were a good part of the garbage collector's work, issue 23),
+ * and per packet its newest slot; each slot points to the packet's previous one, so a packet's
+ * frames are a walk back from its newest. Slots and bytes leave oldest first, so when a
+ * packet's newest slot leaves, so have all its others.
  */
 export class PacketStore {
   private readonly packetOf: Float64Array;
   private readonly tOf: Float64Array;
   private readonly prevOf: Int32Array;
   private readonly linkOf: string[];
-  /** Each slot's buffer (kept and reused) and the length of the frame in it (-1: empty). */
-  private readonly bufOf: (Uint8Array | undefined)[];
+  /** Where each slot's frame is in `ring`, and its length (-1: empty). */
+  private readonly offsetOf: Int32Array;
   private readonly lenOf: Int32Array;
+  /** The frames' bytes, written one after another and wrapping to 0 at the end. */
+  private ring: Uint8Array | undefined;
+  /** Where the next frame's bytes go. */
+  private tail = 0;
   private head = 0;
   private count = 0;
-  private bytes = 0;
   /** Each packet's newest slot. */
   private readonly newest = new Map<number, number>();
   private readonly off: (() => void) | undefined;
@@ -62,7 +67,7 @@ export class PacketStore {
     this.tOf = new Float64Array(n);
     this.prevOf = new Int32Array(n);
     this.linkOf = new Array<string>(n).fill("");
-    this.bufOf = new Array<Uint8Array | undefined>(n).fill(undefined);
+    this.offsetOf = new Int32Array(n);
     this.lenOf = new Int32Array(n).fill(-1);
     this.off = lab.onWire?.((link, t, bytes, packet) => this.add(packet, link, t, bytes));
   }
@@ -76,7 +81,7 @@ export class PacketStore {
   frames(id: number): HeldFrame[] {
     const out: HeldFrame[] = [];
     for (let s = this.newest.get(id) ?? -1; s >= 0; s = this.prevOf[s]!)
-      out.push({ link: this.linkOf[s]!, t: this.tOf[s]!, bytes: this.bufOf[s]!.slice(0, this.lenOf[s]!) });
+      out.push({ link: this.linkOf[s]!, t: this.tOf[s]!, bytes: this.bytesOf(s) });
     return out.reverse();
   }
 
@@ -89,38 +94,55 @@ export class PacketStore {
   clear(): void {
     this.lenOf.fill(-1);
     this.head = 0;
+    this.tail = 0;
     this.count = 0;
-    this.bytes = 0;
     this.newest.clear();
   }
 
   stop(): void {
     this.off?.();
     this.clear();
-    this.bufOf.fill(undefined);
+    this.ring = undefined;
+  }
+
+  /** A copy of slot `s`'s frame. */
+  private bytesOf(s: number): Uint8Array {
+    const at = this.offsetOf[s]!;
+    return this.ring!.slice(at, at + this.lenOf[s]!);
   }
 
   private add(packet: number, link: string, t: Nanos, frame: Uint8Array): void {
     const n = this.limits.frames;
-    while (this.count > 0 && (this.count >= n || this.bytes + frame.length > this.limits.bytes))
-      this.evictOldest();
+    const room = this.limits.bytes;
+    const len = frame.length;
+    if (len > room) return; // a frame past the whole budget is not held (none is, at 4 MiB)
+    this.ring ??= new Uint8Array(room);
+    let at = this.tail;
+    if (at + len > room) {
+      // Wrap: the frames still after `tail` are the oldest (the lap before); they go first.
+      while (this.count > 0 && this.offsetOf[this.head]! >= at) this.evictOldest();
+      at = 0;
+    }
+    // Make room: the oldest frames lie just after `at`, in the order they were written.
+    while (this.count > 0 && (this.count >= n || this.overlapsOldest(at, len))) this.evictOldest();
     const s = (this.head + this.count) % n;
     this.count++;
-    this.bytes += frame.length;
     this.packetOf[s] = packet;
     this.tOf[s] = t;
     this.linkOf[s] = link;
-    let buf = this.bufOf[s];
-    if (buf === undefined || buf.length < frame.length) {
-      // Rounded up, so a slot that held a short frame takes the next one in place.
-      buf = new Uint8Array(Math.max(128, (frame.length + 127) & ~127));
-      this.bufOf[s] = buf;
-    }
-    buf.set(frame);
-    this.lenOf[s] = frame.length;
+    this.ring.set(frame, at);
+    this.offsetOf[s] = at;
+    this.lenOf[s] = len;
+    this.tail = at + len;
     // A slot still named as a packet's newest is held: the chain ends where the ring let go.
     this.prevOf[s] = this.newest.get(packet) ?? -1;
     this.newest.set(packet, s);
+  }
+
+  /** Whether bytes [at, at + len) of the ring hold part of the oldest frame. */
+  private overlapsOldest(at: number, len: number): boolean {
+    const o = this.offsetOf[this.head]!;
+    return o < at + len && at < o + this.lenOf[this.head]!;
   }
 
   private evictOldest(): void {
@@ -128,11 +150,7 @@ export class PacketStore {
     const n = this.limits.frames;
     this.head = (s + 1) % n;
     this.count--;
-    this.bytes -= this.lenOf[s]!;
     this.lenOf[s] = -1;
-    // Small buffers are kept for the next frame; a big one goes, so that what the store holds
-    // stays near its byte budget (plus at most 256 bytes a slot).
-    if (this.bufOf[s]!.length > 256) this.bufOf[s] = undefined;
     const packet = this.packetOf[s]!;
     if (this.newest.get(packet) === s) this.newest.delete(packet);
     // Its newer frames must not walk back into a slot that is gone (or reused).

@@ -142,4 +142,21 @@ describe("Pacer", () => {
     expect(s.now()).toBe(SECOND);
     expect(s.executed).toBe(10_001);
   });
+
+  it("counts the wall time it worked and its longest slice, for the server's loop watch", () => {
+    const s = new Scheduler();
+    const wall = new FakeWall();
+    const p = new Pacer(s, wall);
+    burst(s, wall, 5 * MS, 1_000, 0.01); // 10 ms of work: one tick
+    s.at(6 * MS, () => {
+      wall.t += 40; // one event that cannot be cut: a 40 ms slice
+    });
+    p.start();
+    while (s.executed < 1_002 && wall.fireNext());
+    expect(p.work.slices).toBeGreaterThanOrEqual(1_000 / SLICE_EVENTS);
+    expect(p.work.longestSliceMs).toBeGreaterThanOrEqual(40);
+    expect(p.work.longestSliceMs).toBeLessThanOrEqual(40 + SLICE_EVENTS * 0.01 + 1e-9);
+    expect(p.work.ms).toBeCloseTo(50, 5);
+    expect(p.work.runs).toBeGreaterThanOrEqual(1);
+  });
 });

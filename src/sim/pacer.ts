@@ -49,6 +49,19 @@ const SPEED_WINDOW_MS = 2_000;
 /** Pause after a tick that fell behind: the event loop's turn, short so the CPU stays busy. */
 const BEHIND_PAUSE_MS = 1;
 
+/**
+ * What the pacer has run so far, in wall time (counters only ever grow, except `longestSliceMs`,
+ * which a reader may reset): the server's loop watch reads it to say what ran during a stall.
+ */
+export interface PacerWork {
+  /** Bounded runs: ticks, catch-ups before a change of speed, instructor's steps. */
+  runs: number;
+  slices: number;
+  ms: number;
+  /** The longest single slice (at most SLICE_EVENTS events) since the last reset. */
+  longestSliceMs: number;
+}
+
 export class Pacer {
   private speed_ = 1;
   private paused_ = false;
@@ -60,6 +73,8 @@ export class Pacer {
   private samples: { wall: number; virtual: Nanos; behind: boolean }[] = [];
   /** Called after each batch of events ran (the server flushes its event batches here). */
   onTick: (() => void) | null = null;
+  /** Wall time spent running the simulation (read by the server's loop watch). */
+  readonly work: PacerWork = { runs: 0, slices: 0, ms: 0, longestSliceMs: 0 };
 
   constructor(
     private readonly scheduler: SliceRunner,
@@ -163,9 +178,14 @@ export class Pacer {
   /** Runs slices toward `until` until it is reached or the budget is spent; true if reached. */
   private runBounded(until: Nanos): boolean {
     const t0 = this.wall.now();
+    let sliceStart = t0;
     for (;;) {
-      if (this.scheduler.runSlice(until, SLICE_EVENTS)) return true;
-      if (this.wall.now() - t0 >= this.budgetMs) break;
+      const reached = this.scheduler.runSlice(until, SLICE_EVENTS);
+      const t = this.wall.now();
+      this.noteSlice(t - sliceStart);
+      sliceStart = t;
+      if (reached) return this.noteRun(t - t0, true);
+      if (t - t0 >= this.budgetMs) break;
     }
     // Stop on a whole nanosecond, as a tick that got to its target does: a packet's time on a
     // link is fractional, and the clock is shown, stepped and rewound to in whole nanoseconds
@@ -173,7 +193,18 @@ export class Pacer {
     const now = this.scheduler.now();
     if (!Number.isInteger(now))
       for (let i = 0; i < 64 && !this.scheduler.runSlice(Math.ceil(now), SLICE_EVENTS); i++);
-    return false;
+    return this.noteRun(this.wall.now() - t0, false);
+  }
+
+  private noteSlice(ms: number): void {
+    this.work.slices++;
+    if (ms > this.work.longestSliceMs) this.work.longestSliceMs = ms;
+  }
+
+  private noteRun(ms: number, reached: boolean): boolean {
+    this.work.runs++;
+    this.work.ms += ms;
+    return reached;
   }
 
   private schedule(ms: number): void {

@@ -16,5 +16,7 @@ describe("header notes", () => {
 
   it("say the map is a sample", () => {
     expect(sampleText(16)).toBe("a sample: 1 packet in 16 drawn");
+    expect(sampleText(16, 32)).toBe("a sample: 1 packet in 16 drawn");
+    expect(sampleText(1, 32)).toBe("a sample: 1 router's routes in 32");
   });
 });

@@ -60,6 +60,8 @@ export function followStream(p: LiveParts): Live {
       p.controls.show(b.clock);
       map.scene.ingest(b.events);
       p.log.add(b.events);
+      // Route changes left out of a sample (issue 23) may be the shown router's: read it again.
+      if (b.sample?.routesHidden) p.routes.touch();
       for (const e of b.events) {
         // Routing chatter and ARP (the boot announcements are "system"'s) name no person.
         if (e.kind === "hop" && !isRoutingTraffic(e.cls) && e.cls !== "arp") p.legend.seeUser(e.user);

@@ -1,8 +1,9 @@
 /**
  * @module web/sample-note
  * Says in the header when the map shows a sample of the packets (issue 23): past what the page
- * can draw, the server sends every hop of 1 packet in N and counts the rest per link. The note
- * stays while samples keep coming and goes a couple of seconds after the last one.
+ * can draw, the server sends every hop of 1 packet in N and counts the rest per link; past what
+ * the event log shows, the route changes of 1 router in M. The note stays while samples keep
+ * coming and goes a couple of seconds after the last one.
  */
 import type { SampleInfo } from "../../src/server/http/stream-messages.js";
 import { $ } from "./dom.js";
@@ -16,6 +17,8 @@ export class SampleNote {
   private lastSample = Number.NEGATIVE_INFINITY;
   private hidden = 0;
   private every = 1;
+  private routeEvery = 1;
+  private routesHidden = 0;
   private windowStart = 0;
 
   /** Takes a batch's sample info (none: the batch was complete) at wall time `wall`, ms. */
@@ -24,9 +27,12 @@ export class SampleNote {
       if (wall - this.windowStart > 1_000) {
         this.windowStart = wall;
         this.hidden = 0;
+        this.routesHidden = 0;
       }
       this.hidden += sample.hidden;
+      this.routesHidden += sample.routesHidden ?? 0;
       this.every = sample.every;
+      this.routeEvery = sample.routeEvery ?? 1;
       this.lastSample = wall;
     }
     const el = $("sample-note");
@@ -34,12 +40,17 @@ export class SampleNote {
     el.hidden = !on;
     if (!on) return;
     // Short, for the header at 1024 wide; the count of what was left out is in the tooltip.
-    el.textContent = sampleText(this.every);
-    el.title = `past what the page can draw, the server sends every hop of 1 packet in ${this.every}; ${this.hidden.toLocaleString("en")} hops left out in the last second`;
+    el.textContent = sampleText(this.every, this.routeEvery);
+    el.title =
+      `past what the page can draw, the server sends every hop of 1 packet in ${this.every}; ${this.hidden.toLocaleString("en")} hops left out in the last second` +
+      (this.routeEvery > 1
+        ? `; the route changes of 1 router in ${this.routeEvery}, ${this.routesHidden.toLocaleString("en")} left out`
+        : "");
   }
 }
 
-/** The header's note: "a sample: 1 packet in 16 drawn". */
-export function sampleText(every: number): string {
+/** The header's note: "a sample: 1 packet in 16 drawn", or of routes only "a sample: 1 router's routes in 32". */
+export function sampleText(every: number, routeEvery = 1): string {
+  if (every <= 1 && routeEvery > 1) return `a sample: 1 router's routes in ${routeEvery}`;
   return `a sample: 1 packet in ${every} drawn`;
 }

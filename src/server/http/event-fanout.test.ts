@@ -166,6 +166,52 @@ describe("EventFanout", () => {
     expect(script.received.every((m) => m.sample === undefined)).toBe(true);
   });
 
+  it("past what the event log shows, a viewer that asks gets the route changes of a sample of routers, whole, and how many were left out (issue 23)", () => {
+    const src = fakeSource();
+    let wall = 0;
+    const f = new EventFanout(src, { maxBatch: 100_000, maxBacklog: 1_000_000 }, () => wall);
+    const page = new SlowSocket(true);
+    const script = new SlowSocket(true);
+    f.add(page).setSample(true);
+    f.add(script);
+    const routers = Array.from({ length: 64 }, (_, i) => `r${i + 1}`);
+    const flushOf = (perRouter: number) => {
+      for (const node of routers)
+        for (let d = 0; d < perRouter; d++)
+          src.emit({
+            kind: "route",
+            t: ++seq,
+            node,
+            action: "add",
+            dest: `10.0.${d}.0/24`,
+            gateway: "10.9.0.1",
+            iface: "em0",
+            metric: 2,
+            source: "rip",
+            reason: "learned",
+          });
+      src.emit({ kind: "link", t: ++seq, link: "vm1-vm2", a: "vm1", b: "vm2", state: "down", silent: false });
+      wall += 50;
+      f.flush();
+    };
+    flushOf(1); // 64 route changes in 50 ms: 1,280/s, past 500/s but the smoothed rate starts there
+    for (let i = 0; i < 10; i++) flushOf(10); // 640 in 50 ms: 12,800/s
+    const last = page.received.at(-1)!;
+    const every = last.sample!.routeEvery!;
+    expect(every).toBeGreaterThanOrEqual(16);
+    const routes = last.events.filter((e) => e.kind === "route");
+    expect(routes.length + last.sample!.routesHidden!).toBe(640);
+    expect(routes.length).toBeLessThan(640 / 4);
+    // Whole routers: a router kept has all ten of its changes.
+    const perRouter = new Map<string, number>();
+    for (const e of routes) if (e.kind === "route") perRouter.set(e.node, (perRouter.get(e.node) ?? 0) + 1);
+    expect([...perRouter.values()].every((n) => n === 10)).toBe(true);
+    expect(last.events.some((e) => e.kind === "link")).toBe(true); // links are never left out
+    // The script that asked for nothing gets every route change, without a sample field.
+    expect(script.events().filter((e) => e.kind === "route")).toHaveLength(64 + 10 * 640);
+    expect(script.received.every((m) => m.sample === undefined)).toBe(true);
+  });
+
   it("serialises each event once however many slow viewers' backlogs hold it (issue 23)", () => {
     const src = fakeSource();
     const f = new EventFanout(src, { highWater: 0, hardWater: 1e9, maxBacklog: 1000, maxBatch: 50 }, () => 0);

@@ -98,16 +98,20 @@ class Flushed {
     private readonly clock: ClockState,
     readonly events: StreamEvent[],
     private readonly maxBatch: number,
-    /** 1 packet in `every` for the clients that asked for a sample. */
-    private readonly every: number,
+    /** What the clients that asked for a sample get: 1 packet in `every`, the routes of 1 router in `routeEvery`. */
+    private readonly sampler: {
+      readonly every: number;
+      readonly routeEvery: number;
+      readonly sampling: boolean;
+    },
   ) {}
 
   views(hideRouting: boolean, sample: boolean): FanoutView[] {
-    const key = (hideRouting ? 1 : 0) | (sample && this.every > 1 ? 2 : 0);
+    const key = (hideRouting ? 1 : 0) | (sample && this.sampler.sampling ? 2 : 0);
     let views = this.made.get(key);
     if (!views) {
       const events = hideRouting ? this.events.filter((e) => !isRoutingChatter(e)) : this.events;
-      const s = key & 2 ? sampleEvents(events, this.every) : { events };
+      const s = key & 2 ? sampleEvents(events, this.sampler.every, this.sampler.routeEvery) : { events };
       views = this.cut(s.events, s.info);
       this.made.set(key, views);
     }
@@ -206,15 +210,27 @@ export class EventFanout {
     }
   }
 
+  /** Wall time spent flushing (read by the server's loop watch, server/loop-watch.ts). */
+  readonly work = { flushes: 0, events: 0, ms: 0, longestMs: 0 };
+
   /** Sends what happened since the last flush to every client. */
   flush(): void {
     const events = this.pending;
     this.pending = [];
     if (this.clients.size === 0) return;
     const now = this.now();
+    this.flushTo(events, now);
+    const ms = this.now() - now;
+    this.work.flushes++;
+    this.work.events += events.length;
+    this.work.ms += ms;
+    if (ms > this.work.longestMs) this.work.longestMs = ms;
+  }
+
+  private flushTo(events: StreamEvent[], now: number): void {
     if (this.lastFlush !== undefined) this.sampler.observe(events, (now - this.lastFlush) / 1000);
     this.lastFlush = now;
-    const flushed = new Flushed(this.source.clock(), events, this.opts.maxBatch, this.sampler.every);
+    const flushed = new Flushed(this.source.clock(), events, this.opts.maxBatch, this.sampler);
     for (const c of this.clients) {
       const buffered = c.socket.bufferedAmount;
       for (const v of flushed.views(c.hideRouting, c.sample)) {

@@ -37,6 +37,10 @@ export interface SampleInfo {
   hidden: number;
   /** Hops left out, by link id. */
   links: Record<string, number>;
+  /** Past what the event log shows: the route changes of 1 router in `routeEvery` are sent. */
+  routeEvery?: number;
+  /** Route changes left out of this batch (present with `routeEvery`). */
+  routesHidden?: number;
 }
 
 /** The message the page receives. */
