@@ -30,6 +30,8 @@ export default defineConfig({
         format: "esm",
         entryFileNames: "routelab.js",
         chunkFileNames: "chunks/[name]-[hash].js",
+        comments: false,
+        charset: "ascii",
       },
     },
   },
