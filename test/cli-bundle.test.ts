@@ -5,7 +5,7 @@
  * page's files served by `up` from its chunk in dist/bundle/chunks/.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, statSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -33,13 +33,18 @@ beforeAll(() => {
   const dist = statSync(join(ROOT, "dist", "cli", "main.js"), { throwIfNoEntry: false });
   const bundle = statSync(BUNDLE, { throwIfNoEntry: false });
   if (bundle !== undefined && (dist === undefined || bundle.mtimeMs >= dist.mtimeMs)) return;
+  // Built aside and moved into place, so that a CLI test running meanwhile finds either no
+  // bundle (bin then loads dist/) or a whole one, never a half-written one.
+  const aside = join(ROOT, "dist", `bundle-${process.pid}`);
   const vite = join(ROOT, "node_modules", "vite", "bin", "vite.js");
-  const r = spawnSync(process.execPath, [vite, "build", "--config", join(ROOT, "vite.cli.config.ts")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [vite, "build", "--config", join(ROOT, "vite.cli.config.ts"), "--outDir", aside],
+    { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
+  );
   if (r.status !== 0) throw new Error(`npm run build:cli failed: ${r.stdout}${r.stderr}`);
+  rmSync(join(ROOT, "dist", "bundle"), { recursive: true, force: true });
+  renameSync(aside, join(ROOT, "dist", "bundle"));
 }, 180_000);
 
 describe("the bundled command line", () => {
