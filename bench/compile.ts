@@ -22,3 +22,20 @@ export function compile(project: string): string | null {
     (r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n") || `tsc exited ${r.status ?? r.signal}`
   );
 }
+
+/**
+ * What bin/routelab.js runs, as `npm run build` makes it: dist/ (tsc), then the bundled command
+ * line (dist/bundle/, vite.cli.config.ts) that bin prefers when it is newer than dist/. Null when
+ * both built, else the first errors.
+ */
+export function buildCli(): string | null {
+  const notBuilt = compile("tsconfig.build.json");
+  if (notBuilt !== null) return notBuilt;
+  const vite = join(REPO, "node_modules", "vite", "bin", "vite.js");
+  const r = spawnSync(process.execPath, [vite, "build", "--config", join(REPO, "vite.cli.config.ts")], {
+    cwd: REPO,
+    encoding: "utf8",
+  });
+  if (r.status === 0) return null;
+  return `the bundle does not build: ${(r.stdout + r.stderr).trim().split("\n").slice(0, 6).join("\n")}`;
+}

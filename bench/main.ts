@@ -37,7 +37,7 @@ import {
   REPO,
   type TopoSpec,
 } from "./topologies.js";
-import { compile } from "./compile.js";
+import { buildCli, compile } from "./compile.js";
 import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js";
 import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
@@ -113,8 +113,8 @@ function processRows(
   dir: string,
   progress: Progress,
 ): Report["process"] {
-  progress.step("building dist/ for bin/routelab.js (tsc -p tsconfig.build.json)");
-  const notBuilt = compile("tsconfig.build.json");
+  progress.step("building dist/ and its bundle for bin/routelab.js (tsc, then vite.cli.config.ts)");
+  const notBuilt = buildCli();
   progress.tick();
   const spec = FULL_TOPOLOGIES.find((t) => t.name === "random-100")!;
   progress.step("generating random-100 for the whole-process runs");
@@ -525,8 +525,8 @@ function runCliWorkloads(
   progress: Progress,
 ): Report["cli"] {
   const rows: Report["cli"] = [];
-  progress.step("building dist/ for bin/routelab.js (tsc -p tsconfig.build.json)");
-  const notBuilt = compile("tsconfig.build.json");
+  progress.step("building dist/ and its bundle for bin/routelab.js (tsc, then vite.cli.config.ts)");
+  const notBuilt = buildCli();
   progress.tick();
   if (notBuilt !== null) {
     progress.grow(-((seed ? opts.runs : 0) + topos.length * 2));

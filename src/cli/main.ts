@@ -10,7 +10,7 @@
  * the output went away (`routelab run … | head`: the run stops, quietly, as on SIGPIPE).
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { LabError } from "../core/errors.js";
 import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
@@ -19,16 +19,19 @@ import { registerExportCommand } from "./export.js";
 import { registerCaptureCommands } from "./capture.js";
 import { registerGradeCommand } from "./grade.js";
 import { checkAdminToken } from "../server/http/admin-token.js";
+import { packageRoot } from "../server/package-root.js";
 import type { LogLevel } from "../server/log.js";
 import { EXIT_READER_GONE, guardOutput } from "./reader-gone.js";
 
 /** The seed network shipped in the package (examples/seed.yaml), found from any folder. */
-export const BUNDLED_SEED = fileURLToPath(new URL("../../examples/seed.yaml", import.meta.url));
+export const BUNDLED_SEED = join(packageRoot(import.meta.url), "examples", "seed.yaml");
 
-/** package.json's version (dist/cli and src/cli are both two levels below it). */
+/** package.json's version (from src/cli, dist/cli or the bundle in dist/bundle). */
 export function packageVersion(): string {
   return (
-    JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+    JSON.parse(readFileSync(join(packageRoot(import.meta.url), "package.json"), "utf8")) as {
+      version: string;
+    }
   ).version;
 }
 

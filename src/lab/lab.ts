@@ -3,7 +3,7 @@
  * The engine-neutral Lab interface. The sim engine and the netns engine both implement it;
  * the server, the scenario runner and the CLI talk only to this.
  */
-import type { LabEvent } from "../core/events.js";
+import type { LabEvent, LabEventKind } from "../core/events.js";
 import type { Nanos } from "../core/time.js";
 import type { PacerWork } from "../sim/pacer.js";
 import type { NodeKind, Topology } from "../topology/model.js";
@@ -148,8 +148,12 @@ export interface Lab {
    */
   setLinkShape(a: string, b: string, shape: LinkShape): void;
   setNode(node: string, up: boolean): void;
-  /** Subscribes to the event stream; returns the unsubscribe function. */
-  onEvent(listener: (e: LabEvent) => void): () => void;
+  /**
+   * Subscribes to the event stream; returns the unsubscribe function. With `kinds`, the
+   * listener gets only events of those kinds, and the simulator builds no packet event (hop,
+   * deliver, drop: an object and a frame summary each) while no listener wants one.
+   */
+  onEvent(listener: (e: LabEvent) => void, kinds?: readonly LabEventKind[]): () => void;
   /**
    * Present on engines that hold every packet's bytes (the simulator): `listener` receives each
    * Ethernet frame put on a link (by link id), at its departure time — what a pcap capture
@@ -181,4 +185,16 @@ export interface Lab {
   close(): Promise<void>;
   /** Present when the lab runs paced in real time. */
   readonly pacer?: PacerControl;
+}
+
+/** `listener`, passed only the events of `kinds` (all of them without): for engines that filter as they emit. */
+export function ofKinds(
+  listener: (e: LabEvent) => void,
+  kinds: readonly LabEventKind[] | undefined,
+): (e: LabEvent) => void {
+  if (kinds === undefined) return listener;
+  const wanted = new Set<LabEventKind>(kinds);
+  return (e) => {
+    if (wanted.has(e.kind)) listener(e);
+  };
 }

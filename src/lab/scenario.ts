@@ -194,9 +194,13 @@ export async function runScenario(
   const { write } = opts;
   const quietFor = convergedQuiet(opts.quietInterval);
   let lastRouteChange = lab.clock().now;
-  const unsubscribe = lab.onEvent((e) => {
-    if (e.kind === "route") lastRouteChange = e.t;
-  });
+  // Route changes only: the simulator then builds no event per hop for this listener.
+  const unsubscribe = lab.onEvent(
+    (e) => {
+      if (e.kind === "route") lastRouteChange = e.t;
+    },
+    ["route"],
+  );
   const background: Execution[] = [];
   const limit = opts.commandLimit ?? 60 * MINUTE;
   const stopped = () => opts.stop?.aborted === true;

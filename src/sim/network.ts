@@ -42,6 +42,12 @@ export class Network {
   private readonly prefixes = new Set<number>();
   /** Receives every event, or null when nobody listens (the fast path). */
   trace: ((e: LabEvent) => void) | null = null;
+  /**
+   * Whether `trace` wants the packet events (hop, deliver, drop). SimLab sets it false while
+   * every listener asked for other kinds only — `routelab run` watching route changes for
+   * `wait converged` — which spares an event and a frame summary per hop.
+   */
+  tracePackets = true;
   /** Receives every Ethernet frame put on a link, at its departure time, with its packet's id (pcap capture). */
   capture: ((link: Link, t: number, bytes: Uint8Array, packet: number) => void) | null = null;
   nextPacketId = 1;
@@ -119,7 +125,8 @@ export class Network {
   // ---- event emission (called by nodes) ------------------------------------------------------
 
   hop(pkt: Packet, from: SimNode, to: SimNode, link: string, t: number, duration: number): void {
-    this.trace?.({
+    if (this.trace === null || !this.tracePackets) return;
+    this.trace({
       kind: "hop",
       t,
       packet: pkt.id,
@@ -137,7 +144,8 @@ export class Network {
   deliver(node: SimNode, pkt: Packet): void {
     this.delivered++;
     node.delivered++;
-    this.trace?.({
+    if (this.trace === null || !this.tracePackets) return;
+    this.trace({
       kind: "deliver",
       t: this.scheduler.now(),
       packet: pkt.id,
@@ -153,7 +161,7 @@ export class Network {
     node.dropped++;
     this.dropsByReason[reason] = (this.dropsByReason[reason] ?? 0) + 1;
     const tr = this.trace;
-    if (tr === null) return;
+    if (tr === null || !this.tracePackets) return;
     const e: LabEvent = {
       kind: "drop",
       t: this.scheduler.now(),

@@ -490,7 +490,7 @@ export class SimNode implements Host {
       dir.lastArrival,
     );
     dir.lastArrival = at;
-    if (net.trace !== null) net.hop(pkt, this, dir.to.node, link.id, start, at - start);
+    if (net.trace !== null && net.tracePackets) net.hop(pkt, this, dir.to.node, link.id, start, at - start);
     if (net.capture !== null) net.capture(link, now, pkt.frame, pkt.id);
     dir.push(pkt, at);
     if (dir.count === 1) net.scheduler.post(at, arriveHead, dir);

@@ -17,7 +17,7 @@ import { rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Program } from "../../apps/process.js";
 import { LabError } from "../../core/errors.js";
-import type { LabEvent } from "../../core/events.js";
+import type { LabEvent, LabEventKind } from "../../core/events.js";
 import { formatIpv4, formatPrefix } from "../../core/ip.js";
 import { MS, type Nanos } from "../../core/time.js";
 import type {
@@ -31,6 +31,7 @@ import type {
   RouteInfo,
   WireListener,
 } from "../../lab/lab.js";
+import { ofKinds } from "../../lab/lab.js";
 import { routeRefs } from "../../shell/cmd/netstat.js";
 import type { CommandRegistry } from "../../shell/commands.js";
 import { HostsTable, PidCounter, type ShellInterface } from "../../shell/context.js";
@@ -550,9 +551,10 @@ export class NetnsLab implements Lab {
 
   // ---- Lab: events and time ------------------------------------------------------------------
 
-  onEvent(listener: (e: LabEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onEvent(listener: (e: LabEvent) => void, kinds?: readonly LabEventKind[]): () => void {
+    const l = ofKinds(listener, kinds);
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
   }
 
   emit(e: LabEvent): void {

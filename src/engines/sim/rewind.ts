@@ -22,7 +22,7 @@
  * interrupted): the terminal that started them gets its prompt back; the replayed copy of such a
  * command runs on silently in the rebuilt lab, exactly as it ran the first time.
  */
-import type { LabEvent } from "../../core/events.js";
+import type { LabEvent, LabEventKind } from "../../core/events.js";
 import { LabError } from "../../core/errors.js";
 import type { Nanos } from "../../core/time.js";
 import type {
@@ -37,6 +37,7 @@ import type {
   TimelineFollower,
   WireListener,
 } from "../../lab/lab.js";
+import { ofKinds } from "../../lab/lab.js";
 import { clockState } from "../../lab/clock-step.js";
 import type { JournalEntry, JournalPage, RewindableLabView } from "../../lab/lesson-view.js";
 import { checkShape, describeShape } from "../../lab/link-shape.js";
@@ -300,9 +301,11 @@ export class RewindableLab implements RewindableLabView {
     this.input({ kind: "node", node, up });
   }
 
-  onEvent(listener: (e: LabEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onEvent(listener: (e: LabEvent) => void, kinds?: readonly LabEventKind[]): () => void {
+    // The timeline keeps every event for its followers, so the inner lab builds them all anyway.
+    const l = ofKinds(listener, kinds);
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
   }
 
   onWire(listener: WireListener): () => void {

@@ -4,7 +4,7 @@
  * daemons each node asks for, runs commands through the shell, and drives the clock either
  * unpaced (scenarios, tests, benchmarks) or paced in real time (`routelab up`).
  */
-import type { LabEvent } from "../../core/events.js";
+import type { LabEvent, LabEventKind } from "../../core/events.js";
 import { LabError } from "../../core/errors.js";
 import { formatIpv4, formatPrefix } from "../../core/ip.js";
 import type { Nanos } from "../../core/time.js";
@@ -20,6 +20,7 @@ import type {
   RouteInfo,
   WireListener,
 } from "../../lab/lab.js";
+import { ofKinds } from "../../lab/lab.js";
 import { clockState } from "../../lab/clock-step.js";
 import { checkShape, shapeEvent } from "../../lab/link-shape.js";
 import { routeRefs } from "../../shell/index.js";
@@ -44,10 +45,15 @@ export interface SimLabOptions {
   exec?: (lab: SimLab, node: SimNode, line: string, opts: ExecOptions) => Execution;
 }
 
+/** The events the network builds per packet (Network.tracePackets). */
+const PACKET_KINDS: ReadonlySet<LabEventKind> = new Set(["hop", "deliver", "drop"]);
+
 export class SimLab implements Lab {
   readonly engine = "sim";
   readonly net: Network;
   private listeners = new Set<(e: LabEvent) => void>();
+  /** How many listeners take packet events (hop, deliver, drop): none, and the network builds none. */
+  private packetListeners = 0;
   private wireListeners = new Set<WireListener>();
   readonly pacer?: PacerControl & Pacer;
 
@@ -208,11 +214,20 @@ export class SimLab implements Lab {
     return this.opts.exec(this, n, line, opts);
   }
 
-  onEvent(listener: (e: LabEvent) => void): () => void {
-    this.listeners.add(listener);
+  onEvent(listener: (e: LabEvent) => void, kinds?: readonly LabEventKind[]): () => void {
+    const l = ofKinds(listener, kinds);
+    const packets = kinds === undefined || kinds.some((k) => PACKET_KINDS.has(k));
+    this.listeners.add(l);
+    if (packets) this.packetListeners++;
     this.net.trace = (e) => this.emit(e);
+    this.net.tracePackets = this.packetListeners > 0;
+    let subscribed = true;
     return () => {
-      this.listeners.delete(listener);
+      if (!subscribed) return;
+      subscribed = false;
+      this.listeners.delete(l);
+      if (packets) this.packetListeners--;
+      this.net.tracePackets = this.packetListeners > 0;
       if (this.listeners.size === 0) this.net.trace = null;
     };
   }
@@ -263,6 +278,7 @@ export class SimLab implements Lab {
   async close(): Promise<void> {
     this.pacer?.stop();
     this.listeners.clear();
+    this.packetListeners = 0;
     this.net.trace = null;
   }
 }

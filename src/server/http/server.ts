@@ -5,8 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import type { Socket } from "node:net";
@@ -28,6 +27,7 @@ import { registerLoginApi } from "./api-login.js";
 import { registerPeopleApi } from "./api-people.js";
 import { registerPacketApi } from "./api-packets.js";
 import { ConnectionGate } from "../connection-gate.js";
+import { packageRoot } from "../package-root.js";
 import { checkAdminToken } from "./admin-token.js";
 import { type Authorizer, tokenAuthorizer } from "./auth.js";
 import type { ApiContext } from "./context.js";
@@ -144,9 +144,9 @@ export function pagePolicy(nonce: string): string {
   return CONTENT_SECURITY_POLICY.replace("style-src 'self'", `style-src 'self' 'nonce-${nonce}'`);
 }
 
-/** `web/dist` beside this package (same depth from src/ and from dist/). */
+/** `web/dist` of this package (from src/, dist/ or the bundle in dist/bundle/). */
 export function defaultWebRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "web", "dist");
+  return resolve(packageRoot(import.meta.url), "web", "dist");
 }
 
 /** Builds the fastify app without listening (tests use `app.inject`). */
