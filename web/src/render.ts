@@ -119,6 +119,22 @@ export class Renderer {
   recordLabels = false;
   /** The labels of the last frame, when recording. */
   labels: PlacedLabel[] = [];
+  /**
+   * Profiling (test hook `probePhases`): ms per phase of draw, rasterised at once (a one-pixel
+   * read makes the canvas run the commands recorded so far), summed over frames. Null: off.
+   */
+  phases: Record<string, number> | null = null;
+  private phaseStart = 0;
+
+  /** Ends a draw phase when profiling (see `phases`). */
+  private phase(name: string): void {
+    const p = this.phases;
+    if (!p) return;
+    this.ctx.getImageData(0, 0, 1, 1);
+    const now = performance.now();
+    p[name] = (p[name] ?? 0) + now - this.phaseStart;
+    this.phaseStart = now;
+  }
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.ctx = canvas.getContext("2d", { alpha: false })!;
@@ -136,11 +152,13 @@ export class Renderer {
 
   draw(scene: Scene, cam: Camera, t: number, wall: number, sel: Selection): void {
     const t0 = performance.now();
+    this.phaseStart = t0;
     const ctx = this.ctx;
     const W = this.width;
     const H = this.height;
     ctx.fillStyle = BG;
     ctx.fillRect(0, 0, W, H);
+    this.phase("background");
     const r = nodeRadius(cam, scene.spacing);
     const labels = r >= 14;
     const visible = (x: number, y: number, m: number) => x > -m && y > -m && x < W + m && y < H + m;
@@ -177,7 +195,9 @@ export class Renderer {
       }
     }
 
+    this.phase("links");
     this.trails(scene, cam, wall, r, W, H);
+    this.phase("trails");
 
     // Broken links on top of trails: a link's state must always show.
     ctx.lineWidth = r >= 10 ? 3 : 1.5;
@@ -191,6 +211,7 @@ export class Renderer {
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    this.phase("broken links");
 
     // Packets in flight, under the labels and routers (a packet enters a router and is gone).
     const dr = Math.max(3, Math.min(9, r * 0.36));
@@ -227,6 +248,7 @@ export class Renderer {
       ctx.fill();
     }
 
+    this.phase("packets");
     // Segments' switches (a packet enters one and leaves by the ports it floods to), then
     // routers and hosts.
     this.switches(scene, cam, r, visible);
@@ -278,7 +300,9 @@ export class Renderer {
     }
     // Drops: a red cross where the packet died (beside the router when inside it), over the
     // routers and under the labels; its reason beside it where there is room (below).
+    this.phase("nodes");
     const reasons = this.dropMarks(scene, cam, wall, r, dr, W, H);
+    this.phase("drops");
 
     // Labels: every router's box first, then names, addresses, subnets; drop reasons last.
     const placer = new LabelPlacer(ctx, W, H, this.recordLabels);
@@ -309,6 +333,7 @@ export class Renderer {
 
     if (labels) this.dropReasons(reasons, placer);
     this.labels = placer.placed ?? [];
+    this.phase("labels");
 
     this.stats.frames++;
     this.stats.dotsDrawn = dots;
