@@ -18,6 +18,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
+import { request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -100,13 +101,51 @@ function topologyFile(name: string): string {
   return join(dir, "graphml", "Kdl.graphml");
 }
 
-async function exec(url: string, node: string, command: string): Promise<{ exit?: number; output?: string }> {
-  const r = await fetch(new URL("/api/exec", url), {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ node, command, user: "root" }),
+/** Commands one user may run at once (src/server/limits.ts): the flows are spread over users. */
+const PER_USER = 4;
+/**
+ * `POST /api/exec` as `user`, from a loopback address of that user's own (127.0.0.2, …): the
+ * server caps connections per address (64), and each running ping holds one.
+ */
+function exec(
+  url: string,
+  node: string,
+  command: string,
+  user = "root",
+  from = 1,
+): Promise<{ exit?: number }> {
+  const body = JSON.stringify({ node, command, user });
+  const u = new URL("/api/exec", url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      u,
+      {
+        method: "POST",
+        localAddress: `127.0.0.${from}`,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          authorization: `Bearer ${TOKEN}`,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on("end", () => {
+          try {
+            resolve(JSON.parse(text) as { exit?: number });
+          } catch {
+            reject(new Error(`POST /api/exec answered ${res.statusCode}: ${text.slice(0, 200)}`));
+          }
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
-  return (await r.json()) as { exit?: number; output?: string };
 }
 
 interface TopoLink {
@@ -152,15 +191,24 @@ function flowPairs(nodes: TopoNode[], links: TopoLink[], flows: number): [string
   return out;
 }
 
-/** Waits until RIP carries the first flow's packets (a ping answered), bounded. */
-async function converged(url: string, [from, to]: [string, string]): Promise<void> {
-  const end = performance.now() + 120_000;
-  while (performance.now() < end) {
-    const r = await exec(url, from, `ping -c 1 -t 2 ${to}`);
-    if (r.exit === 0) return;
-    await sleep(1000);
+/** Flow i's user: p1, p2, … with PER_USER flows each. */
+const flowUser = (i: number) => `p${Math.floor(i / PER_USER) + 1}`;
+/** Flow i's loopback address's last byte (127.0.0.2 for p1's flows, …). */
+const flowAddr = (i: number) => 2 + Math.floor(i / PER_USER);
+
+/** Waits until RIP carries every flow's packets (one ping answered on each), bounded. */
+async function converged(url: string, pairs: [string, string][]): Promise<void> {
+  const end = performance.now() + 180_000;
+  let left = pairs.map((p, i) => ({ p, i }));
+  while (left.length > 0 && performance.now() < end) {
+    const answers = await Promise.all(
+      left.map(({ p: [from, to], i }) => exec(url, from, `ping -c 1 -t 2 ${to}`, flowUser(i), flowAddr(i))),
+    );
+    left = left.filter((_, k) => answers[k]!.exit !== 0);
+    if (left.length > 0) await sleep(1000);
   }
-  throw new Error(`no route from ${from} to ${to} after 120 s`);
+  if (left.length > 0)
+    throw new Error(`${left.length} flows without a route after 180 s (first: ${left[0]!.p.join(" to ")})`);
 }
 
 async function runOnce(name: string, file: string): Promise<PageRun> {
@@ -180,13 +228,17 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       links: TopoLink[];
     };
     const pairs = flowPairs(topo.nodes, topo.links, flows);
-    await converged(up.url, pairs[0]!);
+    await converged(up.url, pairs);
     const page = await browser.context.newPage();
     await page.goto(withTestHooks(up.url));
     await page.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
     await page.evaluate("window.__routelab.fit()");
     const count = Math.ceil((Number(values.warmup) + seconds + 6) / interval);
-    const pings = pairs.map(([from, to]) => exec(up.url, from, `ping -q -i ${interval} -c ${count} ${to}`));
+    // As users p1, p2, … (4 flows each): the instructor's token names them, and root's cap of
+    // commands at once would hold the rest back.
+    const pings = pairs.map(([from, to], i) =>
+      exec(up.url, from, `ping -q -i ${interval} -c ${count} ${to}`, flowUser(i), flowAddr(i)),
+    );
     // They end with the server, after the window (their answers are not read).
     for (const p of pings) p.catch(() => undefined);
     await sleep(Number(values.warmup) * 1000);
@@ -235,6 +287,9 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       streamBytesPerS: (b1 - b0) / wall,
       load,
     };
+  } catch (e) {
+    process.stderr.write(`routelab up said: ${up.stderr().slice(-2000)}\n`);
+    throw e;
   } finally {
     await browser.close();
     await up.stop();
