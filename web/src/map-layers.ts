@@ -96,8 +96,15 @@ function nodeOutline(ctx: Ctx, n: SceneNode, x: number, y: number, r: number): v
  * and hosts (one fill and one stroke for all that are up), the ones down in red, and each
  * host's stand.
  */
-export function paintOver(ctx: Ctx, v: StillView): void {
+export function paintOver(ctx: Ctx, v: StillView): Box {
   const { scene, cam, r } = v;
+  const box = { x0: Number.POSITIVE_INFINITY, y0: Number.POSITIVE_INFINITY, x1: -Infinity, y1: -Infinity };
+  const grow = (x: number, y: number, m: number) => {
+    box.x0 = Math.min(box.x0, x - m);
+    box.y0 = Math.min(box.y0, y - m);
+    box.x1 = Math.max(box.x1, x + m);
+    box.y1 = Math.max(box.y1, y + m);
+  };
   const lw = v.r >= 10 ? 3 : 1;
   if (scene.segments.size > 0) {
     const [hw, hh] = switchHalf(r);
@@ -108,6 +115,7 @@ export function paintOver(ctx: Ctx, v: StillView): void {
     for (const g of scene.segments.values()) {
       const [x, y] = toScreen(cam, g.x, g.y);
       if (!visible(v, x, y, hw)) continue;
+      grow(x, y, hw + lw);
       ctx.rect(x - hw, y - hh, 2 * hw, 2 * hh);
     }
     ctx.fill();
@@ -121,6 +129,7 @@ export function paintOver(ctx: Ctx, v: StillView): void {
   for (const n of scene.nodes.values()) {
     const [x, y] = toScreen(cam, n.x, n.y);
     if (!visible(v, x, y, r)) continue;
+    grow(x, y, r * 1.5 + lw + 2);
     if (!n.up) down.push(n);
     nodeOutline(ctx, n, x, y, r);
   }
@@ -148,6 +157,15 @@ export function paintOver(ctx: Ctx, v: StillView): void {
     ctx.lineTo(x + s * 0.6, y + s + Math.max(2, s * 0.35));
   }
   ctx.stroke();
+  return box;
+}
+
+/** A box in CSS px: where the layer over the packets has anything drawn. */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 /** The two still layers, kept while their key holds. */
@@ -156,6 +174,8 @@ export class StillLayers {
   private built = false;
   private under: OffscreenCanvas | null = null;
   private over: OffscreenCanvas | null = null;
+  /** The part of `over` with something drawn, device px (only that part is copied). */
+  private overBox: [number, number, number, number] = [0, 0, 0, 0];
   /** Times the layers were drawn (test hook and bench). */
   builds = 0;
 
@@ -181,11 +201,21 @@ export class StillLayers {
     }
     if (!this.built) {
       this.under = this.paint(this.under, pw, ph, dpr, false, (c) => paintUnder(c, v));
-      this.over = this.paint(this.over, pw, ph, dpr, true, (c) => paintOver(c, v));
+      let box: Box | null = null;
+      this.over = this.paint(this.over, pw, ph, dpr, true, (c) => {
+        box = paintOver(c, v);
+      });
+      const b = box as Box | null;
+      const x0 = Math.max(0, Math.floor((b?.x0 ?? 0) * dpr));
+      const y0 = Math.max(0, Math.floor((b?.y0 ?? 0) * dpr));
+      const x1 = Math.min(pw, Math.ceil((b?.x1 ?? 0) * dpr));
+      const y1 = Math.min(ph, Math.ceil((b?.y1 ?? 0) * dpr));
+      this.overBox = [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
       this.built = true;
       this.builds++;
     }
     const { under, over } = this;
+    const [bx, by, bw, bh] = this.overBox;
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(under!, 0, 0);
@@ -193,7 +223,7 @@ export class StillLayers {
     return () => {
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.drawImage(over!, 0, 0);
+      if (bw > 0 && bh > 0) ctx.drawImage(over!, bx, by, bw, bh, bx, by, bw, bh);
       ctx.restore();
     };
   }

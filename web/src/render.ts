@@ -22,14 +22,7 @@ import {
 } from "./map-layers.js";
 
 export { hostHalf, linkEnds, SWITCH_FILL, switchHalf };
-import {
-  DROP_MS,
-  type Flying,
-  type Scene,
-  type SceneLink,
-  type Trail,
-  TRAIL_MS,
-} from "./scene.js";
+import { DROP_MS, type Flying, type Scene, type SceneLink, type Trail, TRAIL_MS } from "./scene.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 export const LINK = "#5f7a96";
