@@ -269,7 +269,8 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
     if (values.screenshot) {
       await page.screenshot({ path: `${values.screenshot}-${name}.png` });
       const timeline = page.locator("#timeline");
-      if (await timeline.count()) await timeline.screenshot({ path: `${values.screenshot}-${name}-timeline.png` });
+      if (await timeline.count())
+        await timeline.screenshot({ path: `${values.screenshot}-${name}-timeline.png` });
     }
     const gaps = log.at.slice(1).map((t, i) => t - log.at[i]!);
     const span = (log.at.at(-1)! - log.at[0]!) / 1000;
