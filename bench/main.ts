@@ -254,6 +254,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const opts = o;
+  // The page's frame times (bench/page.ts: Chromium, routelab up, minutes) run only when asked
+  // by name, on their own: `--only page`.
+  if (opts.only.length > 0 && opts.only.every((x) => x === "page")) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "page.ts")], {
+      stdio: "inherit",
+    });
+    return r.status ?? 1;
+  }
   const work: WorkloadOptions = {
     time: opts.time,
     pings: opts.pings,

@@ -147,4 +147,40 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
     await until("the table of the moment first reached", async () => (await tableText()) === first);
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it("at 1024 wide the header's notes hang under the timeline, over none of its ticks and marks (issue 23, seen at Kdl)", async () => {
+    // Both notes as the page writes them when a lab cannot keep up (controls.ts, sample-note.ts).
+    const overlaps = async () => {
+      await page.evaluate(() => {
+        const behind = document.getElementById("behind")!;
+        const sample = document.getElementById("sample-note")!;
+        behind.hidden = false;
+        behind.textContent = "running at 0.02× — the simulation can't keep up";
+        sample.hidden = false;
+        sample.textContent = "a sample: 1 packet in 16 drawn";
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      return page.evaluate(() => {
+        const tl = document.getElementById("timeline")!.getBoundingClientRect();
+        return ["behind", "sample-note"].filter((id) => {
+          const n = document.getElementById(id)!.getBoundingClientRect();
+          return n.left < tl.right && n.right > tl.left && n.top < tl.bottom && n.bottom > tl.top;
+        });
+      });
+    };
+    for (const [w, hgt] of [
+      [1024, 700],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: hgt });
+      expect(await overlaps()).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, `lesson-page-notes-${w}.png`) });
+    }
+    await page.evaluate(() => {
+      document.getElementById("behind")!.hidden = true;
+      document.getElementById("sample-note")!.hidden = true;
+    });
+    await page.setViewportSize({ width: 1400, height: 850 });
+    expect(problems).toEqual([]);
+  }, 30_000);
 });

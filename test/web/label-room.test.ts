@@ -3,7 +3,13 @@
  * together only the labels that fit are shown, left to right; the rest keep their marks.
  */
 import { describe, expect, it } from "vitest";
-import { LABEL_CHAR_PX, labelsThatFit } from "../../web/src/label-room.js";
+import {
+  groupMarks,
+  groupTitle,
+  LABEL_CHAR_PX,
+  labelsThatFit,
+  MARK_MERGE_PX,
+} from "../../web/src/label-room.js";
 
 describe("timeline labels", () => {
   it("show every label when they are far apart", () => {
@@ -33,5 +39,30 @@ describe("timeline labels", () => {
     for (let i = 1; i < spans.length; i++)
       expect(spans[i]!.x).toBeGreaterThanOrEqual(spans[i - 1]!.x + spans[i - 1]!.w);
     for (const s of spans) expect(s.x + 16 + s.w).toBeLessThanOrEqual(1024);
+  });
+});
+
+describe("timeline marks", () => {
+  it("64 inputs made at once (Kdl's 64 ping flows) are one mark whose tooltip says how many", () => {
+    const xs = Array.from({ length: 64 }, (_, i) => 500 + i * 0.01);
+    const groups = groupMarks(xs);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toHaveLength(64);
+    const title = groupTitle(groups[0]!.map((i) => `input ${i}`));
+    expect(title.split("\n")).toHaveLength(13);
+    expect(title).toMatch(/… and 52 more$/);
+  });
+
+  it("marks farther apart than the gap stay apart, and no two drawn marks are closer", () => {
+    expect(groupMarks([0, MARK_MERGE_PX, 2 * MARK_MERGE_PX])).toEqual([[0], [1], [2]]);
+    const xs = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1024) as number[];
+    const groups = groupMarks(xs);
+    const drawnAt = groups.map((g) => xs[g[0]!]!);
+    for (let i = 1; i < drawnAt.length; i++)
+      expect(drawnAt[i]! - drawnAt[i - 1]!).toBeGreaterThanOrEqual(MARK_MERGE_PX);
+    // Every mark is in exactly one group, each group within the gap of where it is drawn.
+    expect(groups.flat().sort((a, b) => a - b)).toEqual(xs.map((_, i) => i));
+    for (const g of groups) for (const i of g) expect(xs[i]! - xs[g[0]!]!).toBeLessThan(MARK_MERGE_PX);
+    expect(groups.length).toBeLessThanOrEqual(1024 / MARK_MERGE_PX + 1);
   });
 });

@@ -29,3 +29,33 @@ export function labelsThatFit(xs: readonly number[], texts: readonly string[], w
   }
   return shown;
 }
+
+/** Marks closer than this, px, are drawn as one (its tooltip lists them). */
+export const MARK_MERGE_PX = 6;
+
+/**
+ * Marks at `xs` (px) gathered so that no two drawn marks are closer than `minGap` px: sorted
+ * left to right, a mark within `minGap` of its group's first joins that group. Returns groups of
+ * indices into `xs`, left to right, each in time order. At Kdl 64 ping flows started at once
+ * were 64 marks on one pixel; now they are one mark that says 64.
+ */
+export function groupMarks(xs: readonly number[], minGap = MARK_MERGE_PX): number[][] {
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b);
+  const groups: number[][] = [];
+  let start = Number.NEGATIVE_INFINITY;
+  for (const i of order) {
+    const last = groups.at(-1);
+    if (last && xs[i]! - start < minGap) last.push(i);
+    else {
+      groups.push([i]);
+      start = xs[i]!;
+    }
+  }
+  return groups;
+}
+
+/** A group's tooltip: its lines, at most `max`, then how many more. */
+export function groupTitle(lines: readonly string[], max = 12): string {
+  if (lines.length <= max) return lines.join("\n");
+  return `${lines.slice(0, max).join("\n")}\n… and ${lines.length - max} more`;
+}

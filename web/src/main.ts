@@ -77,7 +77,15 @@ async function boot(): Promise<void> {
   initProjector();
   const live = followStream({ map, actions, clock, controls, routes, log, legend, lesson });
   initTokenButton(session);
-  if (testHooksAsked()) installTestHooks({ map, clock, routes, ...people, batches: live.batches });
+  if (testHooksAsked())
+    installTestHooks({
+      map,
+      clock,
+      routes,
+      ...people,
+      batches: live.batches,
+      stream: live.stream,
+    });
   document.body.dataset.ready = "1";
 }
 

@@ -31,6 +31,20 @@ function positions(topo: TopologyView): Map<string, Point> {
   return placed;
 }
 
+/** What the frame-time hook keeps per frame (see MapView.frameLog). */
+export interface FrameLog {
+  at: number[];
+  cost: number[];
+  flying: number[];
+  drawn: number[];
+}
+
+/** Wall ms between two writes of the header's clock. */
+const CLOCK_TEXT_MS = 100;
+
+/** Frames the log keeps at most (about 10 minutes at 60 fps). */
+const MAX_FRAME_LOG = 36_000;
+
 export class MapView {
   readonly scene: Scene;
   readonly canvas = $<HTMLCanvasElement>("view");
@@ -39,11 +53,19 @@ export class MapView {
   readonly sel: Selection = { node: null, link: null };
   /** Main-thread ms spent in frames (advance + draw) and in handling batches. */
   readonly busy = { frameMs: 0, batchMs: 0 };
+  /**
+   * The frame-time hook's log (test hooks, `bench:page`): each frame's animation-frame time,
+   * its main-thread cost (advance + draw, ms), the packets in flight and those drawn. Kept only
+   * while asked (null otherwise), and bounded.
+   */
+  frameLog: FrameLog | null = null;
   /** The person panned or zoomed: resizes keep their view (centred) instead of refitting. */
   moved = false;
   private frame = 0;
   /** Display time of the last frame drawn (where the dots were). */
   private shownAt = 0;
+  /** Wall time the header's clock was last written. */
+  private clockShownAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     topo: TopologyView,
@@ -76,9 +98,22 @@ export class MapView {
     scene.advance(t, wall);
     this.shownAt = t;
     this.renderer.draw(scene, this.cam, t, wall, this.sel);
-    this.busy.frameMs += performance.now() - t0;
-    $("clock").textContent = `t=${fmtTime(t)}`;
-    $("clock").classList.toggle("slowed", clock.slowedBy > 1.5);
+    const cost = performance.now() - t0;
+    this.busy.frameMs += cost;
+    const log = this.frameLog;
+    if (log && log.at.length < MAX_FRAME_LOG) {
+      log.at.push(wall);
+      log.cost.push(cost);
+      log.flying.push(scene.flying.length);
+      log.drawn.push(this.renderer.stats.dotsDrawn);
+    }
+    // The header's clock at most 10 times a second: a text changed every frame makes Chromium
+    // lay out, paint and layerize the page every frame (~5 ms a frame at Kdl, bench:page's trace).
+    if (wall - this.clockShownAt >= CLOCK_TEXT_MS || wall < this.clockShownAt) {
+      this.clockShownAt = wall;
+      $("clock").textContent = `t=${fmtTime(t)}`;
+      $("clock").classList.toggle("slowed", clock.slowedBy > 1.5);
+    }
     const moving = scene.animating || (!clock.isPaused && clock.currentSpeed > 0 && scene.pending.length > 0);
     if (moving) this.kick();
   }

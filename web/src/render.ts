@@ -10,23 +10,24 @@ import type { PacketClass } from "../../src/core/events.js";
 import { DROP_COLOR, MARK_COLOR, MARKS, markPath, packetPath, paintPackets, userMark } from "./colors.js";
 import { halo, LabelPlacer, type PlacedLabel } from "./labels.js";
 import {
-  DROP_MS,
-  type Flying,
-  type Scene,
-  type SceneLink,
-  type SceneNode,
-  type Trail,
-  TRAIL_MS,
-} from "./scene.js";
+  hostHalf,
+  linkEnds,
+  paintOver,
+  paintUnder,
+  SWITCH_FILL,
+  segVisible,
+  StillLayers,
+  type StillView,
+  switchHalf,
+} from "./map-layers.js";
+
+export { hostHalf, linkEnds, SWITCH_FILL, switchHalf };
+import { DROP_MS, type Flying, type Scene, type SceneLink, type Trail, TRAIL_MS } from "./scene.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
-const BG = "#0b0f14";
 export const LINK = "#5f7a96";
 export const LINK_DOWN = "#ff5252";
 export const LINK_SILENT = "#ffb74d";
-const NODE_FILL = "#1d2a38";
-const NODE_STROKE = "#e8eef4";
-export const SWITCH_FILL = "#24384c";
 const LABEL = "#f2f5f8";
 const LABEL_DIM = "#b8c7d6";
 const ACCENT = "#4fc3f7";
@@ -68,44 +69,12 @@ export function nodeRadius(cam: Camera, spacing = 100): number {
   return Math.max(2.5, Math.min(26, cam.scale * spacing * 0.22));
 }
 
-/** Half the side of a host's square, for routers of radius r: hosts are the smaller glyph. */
-export function hostHalf(r: number): number {
-  return r * 0.72;
-}
-
-/** Half the width and height of a segment's switch box, for routers of radius r. */
-export function switchHalf(r: number): [number, number] {
-  return [Math.max(8, r * 1.5), Math.max(3, r * 0.5)];
-}
-
-/** Adds a node's outline to the current path: a circle for a router, a screen-like square for a host. */
-function nodeOutline(ctx: CanvasRenderingContext2D, n: SceneNode, x: number, y: number, r: number): void {
-  if (n.kind === "host") {
-    const s = hostHalf(r);
-    ctx.rect(x - s, y - s, 2 * s, 2 * s);
-    return;
-  }
-  ctx.moveTo(x + r, y);
-  ctx.arc(x, y, r, 0, Math.PI * 2);
-}
-
 /** Where a packet in flight is drawn at display time `t` (screen px): its share of the way along its link. */
 export function dotPosition(f: Flying, cam: Camera, t: number): [number, number] {
   const p = Math.min(1, Math.max(0, (t - f.e.t) / Math.max(f.e.duration, 1)));
   const [x1, y1, x2, y2] = linkEnds(f.link, cam);
   const q = f.reverse ? 1 - p : p;
   return [x1 + (x2 - x1) * q, y1 + (y2 - y1) * q];
-}
-
-export function linkEnds(l: SceneLink, cam: Camera): [number, number, number, number] {
-  const [x1, y1] = toScreen(cam, l.a.x, l.a.y);
-  const [x2, y2] = toScreen(cam, l.b.x, l.b.y);
-  if (l.lane === 0) return [x1, y1, x2, y2];
-  const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-  const off = (l.lane % 2 ? 1 : -1) * Math.ceil(l.lane / 2) * 12;
-  const nx = (-(y2 - y1) / len) * off;
-  const ny = ((x2 - x1) / len) * off;
-  return [x1 + nx, y1 + ny, x2 + nx, y2 + ny];
 }
 
 export class Renderer {
@@ -119,6 +88,26 @@ export class Renderer {
   recordLabels = false;
   /** The labels of the last frame, when recording. */
   labels: PlacedLabel[] = [];
+  /**
+   * Profiling (test hook `probePhases`): ms per phase of draw, rasterised at once (a one-pixel
+   * read makes the canvas run the commands recorded so far), summed over frames. Null: off.
+   */
+  phases: Record<string, number> | null = null;
+  private phaseStart = 0;
+  /** The still parts (links under the packets, routers over them), kept between frames. */
+  readonly layers = new StillLayers();
+  /** Device pixels per CSS px of the canvas, as of the last resize. */
+  private dpr = 1;
+
+  /** Ends a draw phase when profiling (see `phases`). */
+  private phase(name: string): void {
+    const p = this.phases;
+    if (!p) return;
+    this.ctx.getImageData(0, 0, 1, 1);
+    const now = performance.now();
+    p[name] = (p[name] ?? 0) + now - this.phaseStart;
+    this.phaseStart = now;
+  }
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.ctx = canvas.getContext("2d", { alpha: false })!;
@@ -132,36 +121,25 @@ export class Renderer {
     this.canvas.width = Math.max(1, Math.round(r.width * dpr));
     this.canvas.height = Math.max(1, Math.round(r.height * dpr));
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.dpr = dpr;
   }
 
   draw(scene: Scene, cam: Camera, t: number, wall: number, sel: Selection): void {
     const t0 = performance.now();
+    this.phaseStart = t0;
     const ctx = this.ctx;
     const W = this.width;
     const H = this.height;
-    ctx.fillStyle = BG;
-    ctx.fillRect(0, 0, W, H);
     const r = nodeRadius(cam, scene.spacing);
     const labels = r >= 14;
     const visible = (x: number, y: number, m: number) => x > -m && y > -m && x < W + m && y < H + m;
-
-    // Links: all healthy ones in one stroke, broken ones dashed on top.
-    ctx.lineCap = "round";
-    ctx.lineWidth = r >= 10 ? 3 : 1.5;
-    ctx.strokeStyle = LINK;
-    ctx.beginPath();
+    const still: StillView = { scene, cam, r, W, H };
+    // The still parts from the layers when the view held still (map-layers.ts), else drawn.
+    const paintOverLayer = this.layers.drawUnder(ctx, still, this.canvas.width, this.canvas.height, this.dpr);
+    if (!paintOverLayer) paintUnder(ctx, still);
+    this.phase("background and links");
     const broken: SceneLink[] = [];
-    for (const l of scene.links.values()) {
-      if (!l.up || l.silent) {
-        broken.push(l);
-        continue;
-      }
-      const [x1, y1, x2, y2] = linkEnds(l, cam);
-      if (!segVisible(x1, y1, x2, y2, W, H)) continue;
-      ctx.moveTo(x1, y1);
-      ctx.lineTo(x2, y2);
-    }
-    ctx.stroke();
+    for (const l of scene.links.values()) if (!l.up || l.silent) broken.push(l);
     if (sel.link) {
       const l = scene.links.get(sel.link);
       if (l) {
@@ -178,6 +156,7 @@ export class Renderer {
     }
 
     this.trails(scene, cam, wall, r, W, H);
+    this.phase("trails");
 
     // Broken links on top of trails: a link's state must always show.
     ctx.lineWidth = r >= 10 ? 3 : 1.5;
@@ -191,6 +170,7 @@ export class Renderer {
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    this.phase("broken links");
 
     // Packets in flight, under the labels and routers (a packet enters a router and is gone).
     const dr = Math.max(3, Math.min(9, r * 0.36));
@@ -227,44 +207,10 @@ export class Renderer {
       ctx.fill();
     }
 
-    // Segments' switches (a packet enters one and leaves by the ports it floods to), then
-    // routers and hosts.
-    this.switches(scene, cam, r, visible);
-    ctx.lineWidth = r >= 10 ? 3 : 1;
-    ctx.fillStyle = NODE_FILL;
-    ctx.strokeStyle = NODE_STROKE;
-    ctx.beginPath();
-    const down: SceneNode[] = [];
-    for (const n of scene.nodes.values()) {
-      const [x, y] = toScreen(cam, n.x, n.y);
-      if (!visible(x, y, r)) continue;
-      if (!n.up) down.push(n);
-      nodeOutline(ctx, n, x, y, r);
-    }
-    ctx.fill();
-    ctx.stroke();
-    for (const n of down) {
-      const [x, y] = toScreen(cam, n.x, n.y);
-      ctx.fillStyle = "#3a1010";
-      ctx.strokeStyle = LINK_DOWN;
-      ctx.beginPath();
-      nodeOutline(ctx, n, x, y, r);
-      ctx.fill();
-      ctx.stroke();
-    }
-    // A host's screen: a stand under the square, so it reads as a computer and not a box.
-    ctx.strokeStyle = NODE_STROKE;
-    ctx.lineWidth = r >= 10 ? 3 : 1;
-    ctx.beginPath();
-    for (const n of scene.nodes.values()) {
-      if (n.kind !== "host") continue;
-      const [x, y] = toScreen(cam, n.x, n.y);
-      if (!visible(x, y, r)) continue;
-      const s = hostHalf(r);
-      ctx.moveTo(x - s * 0.6, y + s + Math.max(2, s * 0.35));
-      ctx.lineTo(x + s * 0.6, y + s + Math.max(2, s * 0.35));
-    }
-    ctx.stroke();
+    this.phase("packets");
+    if (paintOverLayer) paintOverLayer();
+    else paintOver(ctx, still);
+    this.phase("nodes");
     if (sel.node) {
       const n = scene.nodes.get(sel.node);
       if (n) {
@@ -279,6 +225,7 @@ export class Renderer {
     // Drops: a red cross where the packet died (beside the router when inside it), over the
     // routers and under the labels; its reason beside it where there is room (below).
     const reasons = this.dropMarks(scene, cam, wall, r, dr, W, H);
+    this.phase("drops");
 
     // Labels: every router's box first, then names, addresses, subnets; drop reasons last.
     const placer = new LabelPlacer(ctx, W, H, this.recordLabels);
@@ -309,6 +256,7 @@ export class Renderer {
 
     if (labels) this.dropReasons(reasons, placer);
     this.labels = placer.placed ?? [];
+    this.phase("labels");
 
     this.stats.frames++;
     this.stats.dotsDrawn = dots;
@@ -481,32 +429,6 @@ export class Renderer {
     }
   }
 
-  /**
-   * Each segment's switch: a flat box where its stations' lines meet, so a LAN reads as one
-   * shared wire (the bus) rather than as another router.
-   */
-  private switches(
-    scene: Scene,
-    cam: Camera,
-    r: number,
-    visible: (x: number, y: number, m: number) => boolean,
-  ): void {
-    if (scene.segments.size === 0) return;
-    const ctx = this.ctx;
-    const [hw, hh] = switchHalf(r);
-    ctx.lineWidth = r >= 10 ? 3 : 1;
-    ctx.fillStyle = SWITCH_FILL;
-    ctx.strokeStyle = LINK;
-    ctx.beginPath();
-    for (const g of scene.segments.values()) {
-      const [x, y] = toScreen(cam, g.x, g.y);
-      if (!visible(x, y, hw)) continue;
-      ctx.rect(x - hw, y - hh, 2 * hw, 2 * hh);
-    }
-    ctx.fill();
-    ctx.stroke();
-  }
-
   /** A segment's name in its box (or beside it) and its subnet under it, where there is room. */
   private segmentLabels(scene: Scene, cam: Camera, placer: LabelPlacer, r: number): void {
     const ctx = this.ctx;
@@ -587,8 +509,4 @@ export class Renderer {
 /** Font size of routers' names for routers of radius r. */
 function nameSize(r: number): number {
   return Math.round(Math.min(19, r * 0.72));
-}
-
-function segVisible(x1: number, y1: number, x2: number, y2: number, W: number, H: number): boolean {
-  return !((x1 < 0 && x2 < 0) || (y1 < 0 && y2 < 0) || (x1 > W && x2 > W) || (y1 > H && y2 > H));
 }

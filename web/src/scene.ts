@@ -106,6 +106,8 @@ export class Scene {
   /** ARP hidden (the page's ARP switch). */
   hideLinkLayer = false;
   missed = 0;
+  /** Bumped whenever a link or node goes up or down: the map's still layers are redrawn then. */
+  version = 0;
   private lastSweep = 0;
   /** Hop events seen in total (test hook). */
   hopsSeen = 0;
@@ -189,12 +191,14 @@ export class Scene {
           if (l) {
             l.up = e.state === "up" || e.silent;
             l.silent = e.silent && e.state === "down";
+            this.version++;
           }
           break;
         }
         case "node": {
           const n = this.nodes.get(e.node);
           if (n) n.up = e.state === "up";
+          this.version++;
           break;
         }
         case "missed":
@@ -336,6 +340,7 @@ export class Scene {
 
   /** Which routers and links are up, as re-read from the lab (after a rewind). */
   setStates(topo: { nodes: NodeInfo[]; links: LinkInfo[] }): void {
+    this.version++;
     for (const n of topo.nodes) {
       const s = this.nodes.get(n.name);
       if (s) s.up = n.up;

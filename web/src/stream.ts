@@ -10,6 +10,10 @@ import { SampleNote, type SampleInfo } from "./sample-note.js";
 
 export interface Stream {
   setHideRouting(hide: boolean): void;
+  /** Characters of messages received so far (ASCII JSON: bytes), for the frame-time bench. */
+  readonly received: number;
+  /** 1 packet in how many the last batch carried (1: every packet). */
+  readonly sampleEvery: number;
   close(): void;
 }
 
@@ -21,6 +25,8 @@ export function openStream(
   let hideRouting = false;
   let closed = false;
   let delay = 250;
+  let received = 0;
+  let sampleEvery = 1;
   const send = (msg: EventsClientMessage) => ws?.send(JSON.stringify(msg));
   const sampleNote = new SampleNote();
   // The compact encoding (batch-decode.ts): the same events, a third of the bytes (issue 23).
@@ -36,9 +42,12 @@ export function openStream(
       send({ type: "sample", value: true });
     };
     ws.onmessage = (m) => {
-      const msg = decodeBatch(JSON.parse(String(m.data)) as BatchMessage & { sample?: SampleInfo });
+      const text = String(m.data);
+      received += text.length;
+      const msg = decodeBatch(JSON.parse(text) as BatchMessage & { sample?: SampleInfo });
       if (msg.type !== "batch") return;
       sampleNote.batch(msg.sample, performance.now());
+      sampleEvery = msg.sample?.every ?? 1;
       onBatch(msg);
     };
     ws.onclose = () => {
@@ -50,6 +59,12 @@ export function openStream(
   };
   connect();
   return {
+    get received() {
+      return received;
+    },
+    get sampleEvery() {
+      return sampleEvery;
+    },
     setHideRouting(hide) {
       hideRouting = hide;
       if (ws?.readyState === WebSocket.OPEN) send({ type: "hide-rip", value: hide });

@@ -9,8 +9,9 @@ import type { DisplayClock } from "./clock.js";
 import type { StatsPanel } from "./people.js";
 import { toScreen } from "./camera.js";
 import { dotPosition, linkEnds } from "./render.js";
-import type { MapView } from "./map-view.js";
+import type { FrameLog, MapView } from "./map-view.js";
 import type { RoutesPanel } from "./routes-panel.js";
+import type { Stream } from "./stream.js";
 import type { WebTerminal } from "./terminal.js";
 
 /** The query parameter that asks for the hooks. */
@@ -23,6 +24,7 @@ export interface HookedParts {
   terminal: WebTerminal | null;
   stats: StatsPanel | null;
   batches: () => number;
+  stream: Pick<Stream, "received" | "sampleEvery">;
 }
 
 export function testHooksAsked(): boolean {
@@ -33,7 +35,7 @@ export function installTestHooks(p: HookedParts): void {
   (window as unknown as { __routelab: ReturnType<typeof testHooks> }).__routelab = testHooks(p);
 }
 
-function testHooks({ map, clock, routes, terminal, stats, batches }: HookedParts) {
+function testHooks({ map, clock, routes, terminal, stats, batches, stream }: HookedParts) {
   const { scene, renderer, cam, canvas } = map;
   return {
     /** What the terminal printed so far (logged-in pages). */
@@ -161,6 +163,34 @@ function testHooks({ map, clock, routes, terminal, stats, batches }: HookedParts
           user: f.e.user,
         };
       });
+    },
+    /**
+     * The frame-time hook: the first call starts the map's frame log (see MapView.frameLog),
+     * each call returns the frames drawn since the one before and starts afresh. `at` is each
+     * frame's requestAnimationFrame time (their differences are the frame times), `cost` its
+     * main-thread ms in advance + draw.
+     */
+    takeFrames(): FrameLog {
+      const log = map.frameLog ?? { at: [], cost: [], flying: [], drawn: [] };
+      map.frameLog = { at: [], cost: [], flying: [], drawn: [] };
+      return log;
+    },
+    /**
+     * Profiling: the map's draw phases, each rasterised at once (slower frames; ms summed since
+     * the call before). The first call starts.
+     */
+    probePhases(): Record<string, number> {
+      const out = renderer.phases ?? {};
+      renderer.phases = {};
+      return out;
+    },
+    /** Characters of event stream the page received so far (the stream is ASCII JSON: bytes). */
+    get streamBytes() {
+      return stream.received;
+    },
+    /** The server sends 1 packet in this many (the page asked for a sample; 1: all). */
+    get sampleEvery() {
+      return stream.sampleEvery;
     },
     /** Zooms so the whole network fits (benchmarks of large topologies). */
     fit() {

@@ -7,7 +7,7 @@
  * back 10 s. Pure DOM (no canvas), so it stays crisp on a projector and readable to tests.
  */
 import { $, h } from "./dom.js";
-import { labelsThatFit } from "./label-room.js";
+import { groupMarks, groupTitle, labelsThatFit } from "./label-room.js";
 import type { CheckResult, Journal, LessonStatus } from "./lesson-api.js";
 
 const SECOND = 1e9;
@@ -78,6 +78,12 @@ export class Timeline {
     this.el = h("div", { className: "timeline" }, back, this.track, this.time);
     this.el.id = "timeline";
     $("bar").after(this.el);
+    // The header's notes that hang under the bar (761-1280 px wide: "running at 0.3×", "a
+    // sample") hang under the timeline instead, not over its ticks (style.css; seen at Kdl).
+    document.body.classList.add("with-timeline");
+    new ResizeObserver(() =>
+      document.body.style.setProperty("--timeline-h", `${this.el.offsetHeight}px`),
+    ).observe(this.el);
     this.wire();
     setInterval(() => this.tick(), 200);
   }
@@ -187,43 +193,65 @@ export class Timeline {
     }
     this.ticks.replaceChildren(...ticks);
     const marks: HTMLElement[] = [];
-    const schedule = this.status?.schedule ?? [];
-    // Labels that would overlap are left out (the mark and its tooltip stay): issue 23, Kdl.
     const width = this.track.clientWidth;
+    // Marks closer than a few pixels are one mark that lists them (issue 23: at Kdl 64 flows
+    // started at once piled 64 marks on one pixel); with no width yet, one mark each.
+    const groups = (ts: number[]) =>
+      width === 0 ? ts.map((_, i) => [i]) : groupMarks(ts.map((t) => (t / this.end) * width));
+    const schedule = this.status?.schedule ?? [];
+    const schedGroups = groups(schedule.map((e) => e.at));
+    const labelOf = (g: number[]) => schedule[g[0]!]!.text + (g.length > 1 ? ` +${g.length - 1}` : "");
+    // Labels that would overlap are left out (the mark and its tooltip stay).
     const fits =
       width === 0
-        ? schedule.map(() => true)
+        ? schedGroups.map(() => true)
         : labelsThatFit(
-            schedule.map((e) => (e.at / this.end) * width),
-            schedule.map((e) => e.text),
+            schedGroups.map((g) => (schedule[g[0]!]!.at / this.end) * width),
+            schedGroups.map(labelOf),
             width,
           );
-    schedule.forEach((e, i) => {
+    schedGroups.forEach((g, k) => {
+      const e = schedule[g[0]!]!;
       const m = h("div", { className: `tl-mark sched ${e.done ? "done" : "upcoming"} k-${e.kind}` });
       m.style.left = this.pct(e.at);
-      m.title = `${fmtClock(e.at)} ${e.text}${e.done ? " (done)" : ""}`;
+      m.title = groupTitle(
+        g.map((i) => {
+          const x = schedule[i]!;
+          return `${fmtClock(x.at)} ${x.text}${x.done ? " (done)" : ""}`;
+        }),
+      );
       m.dataset.id = e.id;
-      if (fits[i]) m.append(h("span", { className: "tl-label", textContent: e.text }));
+      if (g.length > 1) m.dataset.count = String(g.length);
+      if (fits[k]) m.append(h("span", { className: "tl-label", textContent: labelOf(g) }));
       marks.push(m);
     });
-    for (const c of this.checkMoments()) {
+    const checks = this.checkMoments();
+    for (const g of groups(checks.map((c) => c.at ?? 0))) {
+      const c = checks[g[0]!]!;
       const m = h("div", { className: `tl-mark check ${c.status}` });
       m.style.left = this.pct(c.at ?? 0);
-      m.title = `${fmtClock(c.at ?? 0)} check: ${c.text} — ${c.status}`;
+      m.title = groupTitle(
+        g.map((i) => `${fmtClock(checks[i]!.at ?? 0)} check: ${checks[i]!.text} — ${checks[i]!.status}`),
+      );
+      if (g.length > 1) m.dataset.count = String(g.length);
       marks.push(m);
     }
     const j = this.journal;
-    for (const [list, cls] of [
+    for (const [all, cls] of [
       [j?.past ?? [], "past"],
       [j?.future ?? [], "future"],
-    ] as const)
-      for (const i of list) {
-        if (i.kind === "interrupt") continue;
-        const m = h("div", { className: `tl-mark input ${cls}` });
-        m.style.left = this.pct(i.t);
-        m.title = `${fmtClock(i.t)} ${i.text}${cls === "future" ? " (recorded: plays again)" : ""}`;
+    ] as const) {
+      const list = all.filter((i) => i.kind !== "interrupt");
+      for (const g of groups(list.map((i) => i.t))) {
+        const first = list[g[0]!]!;
+        const m = h("div", { className: `tl-mark input ${cls}${g.length > 1 ? " many" : ""}` });
+        m.style.left = this.pct(first.t);
+        const tail = cls === "future" ? " (recorded: plays again)" : "";
+        m.title = groupTitle(g.map((i) => `${fmtClock(list[i]!.t)} ${list[i]!.text}${tail}`));
+        if (g.length > 1) m.dataset.count = String(g.length);
         marks.push(m);
       }
+    }
     this.marks.replaceChildren(...marks);
   }
 

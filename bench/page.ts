@@ -1,0 +1,338 @@
+/**
+ * The page's frame times at scale (issues 22 and 23, "the picture at scale"): `routelab up` on a
+ * topology (dist/, built first) on 127.0.0.1, ping flows through `POST /api/exec` (admin token,
+ * as root: intervals below 1 s), and the built page (web/dist) in headless Chromium without a
+ * GPU at 1920×1080 with its test hooks. Over a window once the flows run it reads the page's
+ * own frame-time hook (`__routelab.takeFrames()`: each map frame's requestAnimationFrame time
+ * and its main-thread cost), the bytes of event stream the page received, and the packets it
+ * drew beside those in flight; the load average is printed beside every figure.
+ *
+ *   npm run bench:page                                   # seed (50 in flight) and Kdl (500)
+ *   npm run bench:page -- --topology kdl --flows 64 --interval 0.002 --seconds 10
+ *   npm run bench:page -- --topology seed --screenshot /tmp/page   # also a PNG per topology
+ *   npm run bench:page -- --topology kdl --profile /tmp/page         # + trace and JS profile
+ *
+ * Kdl is the Topology Zoo's largest network (754 nodes), unpacked from
+ * /work/shared/topologies/zoo/graphml.tar.gz (or `--kdl FILE`). Headless Chromium paces
+ * requestAnimationFrame at 60 Hz: 16.7 ms is the floor of a frame time here.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { request } from "node:http";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ensureWebBuilt, launchChromium, requireChromium, withTestHooks } from "../test/system/browser.js";
+import { startUp, type UpProcess } from "../test/system/up-process.js";
+import { compile } from "./compile.js";
+import { startPageProfile } from "./page-trace.js";
+import { REPO } from "./topologies.js";
+
+const { values } = parseArgs({
+  options: {
+    topology: { type: "string", default: "seed,kdl" },
+    kdl: { type: "string" },
+    flows: { type: "string" },
+    interval: { type: "string" },
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "4" },
+    runs: { type: "string", default: "1" },
+    width: { type: "string", default: "1920" },
+    height: { type: "string", default: "1080" },
+    screenshot: { type: "string" },
+    /** Also take Chromium's trace and V8's profile over the window (PREFIX-trace.json, …). */
+    profile: { type: "string" },
+    /** After the window, 3 s with the map's draw phases rasterised one by one (their cost). */
+    phases: { type: "boolean", default: false },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+
+const TOKEN = "bench-page-frametime-token-0123456789";
+const ZOO = "/work/shared/topologies/zoo/graphml.tar.gz";
+
+/** Each topology's flows by default: about the packets in flight the issues name. */
+const DEFAULTS: Record<string, { flows: number; interval: number; target: string }> = {
+  seed: { flows: 6, interval: 0.002, target: "50 in flight, p95 ≤ 16.7 ms" },
+  kdl: { flows: 64, interval: 0.002, target: "500 in flight, p95 ≤ 17 ms (issue 22: ≥ 30 fps), ≤ 1 MB/s" },
+};
+
+interface FrameLog {
+  at: number[];
+  cost: number[];
+  flying: number[];
+  drawn: number[];
+}
+
+export interface PageRun {
+  topology: string;
+  nodes: number;
+  flows: number;
+  interval: number;
+  frames: number;
+  fps: number;
+  frameP50: number;
+  frameP95: number;
+  /** Main-thread ms per frame in the map's advance + draw (the page's own measure). */
+  costP50: number;
+  costP95: number;
+  /** Packets the map drew per frame, and in flight in the lab (drawn × the sample's 1 in N). */
+  drawn: number;
+  flying: number;
+  sampleEvery: number;
+  streamBytesPerS: number;
+  load: number;
+}
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function topologyFile(name: string): string {
+  if (name === "seed") return join(REPO, "examples", "seed.yaml");
+  if (name !== "kdl") return name;
+  if (values.kdl) return values.kdl;
+  const dir = mkdtempSync(join(tmpdir(), "routelab-kdl-"));
+  execFileSync("tar", ["xzf", ZOO, "-C", dir, "graphml/Kdl.graphml"]);
+  return join(dir, "graphml", "Kdl.graphml");
+}
+
+/** Commands one user may run at once (src/server/limits.ts): the flows are spread over users. */
+const PER_USER = 4;
+/**
+ * `POST /api/exec` as `user`, from a loopback address of that user's own (127.0.0.2, …): the
+ * server caps connections per address (64), and each running ping holds one.
+ */
+function exec(
+  url: string,
+  node: string,
+  command: string,
+  user = "root",
+  from = 1,
+): Promise<{ exit?: number }> {
+  const body = JSON.stringify({ node, command, user });
+  const u = new URL("/api/exec", url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      u,
+      {
+        method: "POST",
+        localAddress: `127.0.0.${from}`,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          authorization: `Bearer ${TOKEN}`,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on("end", () => {
+          try {
+            resolve(JSON.parse(text) as { exit?: number });
+          } catch {
+            reject(new Error(`POST /api/exec answered ${res.statusCode}: ${text.slice(0, 200)}`));
+          }
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+interface TopoLink {
+  a: { node: string };
+  b: { node: string };
+}
+
+interface TopoNode {
+  name: string;
+  interfaces: { name: string; addr: string }[];
+  position?: { x: number; y: number };
+}
+
+/** Hops a flow crosses at most: RIP's infinity is 16, and Kdl is wider than that. */
+const FLOW_HOPS = 12;
+
+/**
+ * Flows across the map: sources spread over the node list (sorted west to east by position),
+ * each pinging the node FLOW_HOPS hops away (breadth-first; the farthest one when none is that
+ * far), so every flow has a route under RIP's 15-hop limit and many links carry packets.
+ */
+function flowPairs(nodes: TopoNode[], links: TopoLink[], flows: number): [string, string][] {
+  const next = new Map<string, string[]>(nodes.map((n) => [n.name, []]));
+  for (const l of links) {
+    next.get(l.a.node)?.push(l.b.node);
+    next.get(l.b.node)?.push(l.a.node);
+  }
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const order = [...nodes].sort((a, b) => (a.position?.x ?? 0) - (b.position?.x ?? 0));
+  const out: [string, string][] = [];
+  for (let i = 0; i < flows; i++) {
+    const from = order[Math.floor((i * order.length) / flows)]!.name;
+    const seen = new Set([from]);
+    let ring = [from];
+    for (let d = 0; d < FLOW_HOPS; d++) {
+      const wider = ring.flatMap((n) => next.get(n)!).filter((n) => !seen.has(n) && seen.add(n));
+      if (wider.length === 0) break;
+      ring = wider;
+    }
+    const to = byName.get(ring[i % ring.length]!)!;
+    out.push([from, to.interfaces.find((x) => x.name !== "lo0")!.addr]);
+  }
+  return out;
+}
+
+/** Flow i's user: p1, p2, … with PER_USER flows each. */
+const flowUser = (i: number) => `p${Math.floor(i / PER_USER) + 1}`;
+/** Flow i's loopback address's last byte (127.0.0.2 for p1's flows, …). */
+const flowAddr = (i: number) => 2 + Math.floor(i / PER_USER);
+
+/** Waits until RIP carries every flow's packets (one ping answered on each), bounded. */
+async function converged(url: string, pairs: [string, string][]): Promise<void> {
+  const end = performance.now() + 180_000;
+  let left = pairs.map((p, i) => ({ p, i }));
+  while (left.length > 0 && performance.now() < end) {
+    const answers = await Promise.all(
+      left.map(({ p: [from, to], i }) => exec(url, from, `ping -c 1 -t 2 ${to}`, flowUser(i), flowAddr(i))),
+    );
+    left = left.filter((_, k) => answers[k]!.exit !== 0);
+    if (left.length > 0) await sleep(1000);
+  }
+  if (left.length > 0)
+    throw new Error(`${left.length} flows without a route after 180 s (first: ${left[0]!.p.join(" to ")})`);
+}
+
+async function runOnce(name: string, file: string): Promise<PageRun> {
+  const d = DEFAULTS[name] ?? DEFAULTS.kdl!;
+  const flows = Number(values.flows ?? d.flows);
+  const interval = Number(values.interval ?? d.interval);
+  const seconds = Number(values.seconds);
+  const up: UpProcess = await startUp(
+    process.execPath,
+    [join(REPO, "bin", "routelab.js"), "up", file, "--http", "0", "--no-ssh", "--log-level", "silent"],
+    { cwd: REPO, env: { ...process.env, ROUTELAB_ADMIN_TOKEN: TOKEN }, timeoutMs: 120_000 },
+  );
+  const browser = await launchChromium({ width: Number(values.width), height: Number(values.height) });
+  try {
+    const topo = (await (await fetch(new URL("/api/topology", up.url))).json()) as {
+      nodes: TopoNode[];
+      links: TopoLink[];
+    };
+    const pairs = flowPairs(topo.nodes, topo.links, flows);
+    await converged(up.url, pairs);
+    const page = await browser.context.newPage();
+    await page.goto(withTestHooks(up.url));
+    await page.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
+    await page.evaluate("window.__routelab.fit()");
+    const count = Math.ceil((Number(values.warmup) + seconds + 6) / interval);
+    // As users p1, p2, … (4 flows each): the instructor's token names them, and root's cap of
+    // commands at once would hold the rest back.
+    const pings = pairs.map(([from, to], i) =>
+      exec(up.url, from, `ping -q -i ${interval} -c ${count} ${to}`, flowUser(i), flowAddr(i)),
+    );
+    // They end with the server, after the window (their answers are not read).
+    for (const p of pings) p.catch(() => undefined);
+    await sleep(Number(values.warmup) * 1000);
+    const b0 = (await page.evaluate(
+      "(window.__routelab.takeFrames(), window.__routelab.streamBytes)",
+    )) as number;
+    const w0 = performance.now();
+    const profile = values.profile ? await startPageProfile(page, `${values.profile}-${name}`) : null;
+    await sleep(seconds * 1000);
+    if (profile) process.stdout.write(`${await profile.stop()}\n`);
+    const [log, b1, every] = (await page.evaluate(
+      "[window.__routelab.takeFrames(), window.__routelab.streamBytes, window.__routelab.sampleEvery]",
+    )) as [FrameLog, number, number];
+    const wall = (performance.now() - w0) / 1000;
+    const load = loadavg()[0]!;
+    if (values.phases) {
+      // After the window (rasterising each phase slows the frames measured above).
+      await page.evaluate("window.__routelab.probePhases()");
+      await sleep(3000);
+      const ph = (await page.evaluate("window.__routelab.probePhases()")) as Record<string, number>;
+      const n = ((await page.evaluate("window.__routelab.takeFrames()")) as FrameLog).at.length;
+      process.stdout.write(
+        `draw phases, rasterised at once (ms per frame, ${n} frames): ${Object.entries(ph)
+          .map(([k, v]) => `${k} ${(v / Math.max(n, 1)).toFixed(2)}`)
+          .join(", ")}\n`,
+      );
+    }
+    if (values.screenshot) {
+      await page.screenshot({ path: `${values.screenshot}-${name}.png` });
+      const timeline = page.locator("#timeline");
+      if (await timeline.count())
+        await timeline.screenshot({ path: `${values.screenshot}-${name}-timeline.png` });
+    }
+    const gaps = log.at.slice(1).map((t, i) => t - log.at[i]!);
+    const span = (log.at.at(-1)! - log.at[0]!) / 1000;
+    const drawn = mean(log.drawn);
+    return {
+      topology: name,
+      nodes: topo.nodes.length,
+      flows,
+      interval,
+      frames: gaps.length,
+      fps: gaps.length / span,
+      frameP50: pct(gaps, 50),
+      frameP95: pct(gaps, 95),
+      costP50: pct(log.cost, 50),
+      costP95: pct(log.cost, 95),
+      drawn,
+      flying: mean(log.flying) * every,
+      sampleEvery: every,
+      streamBytesPerS: (b1 - b0) / wall,
+      load,
+    };
+  } catch (e) {
+    process.stderr.write(`routelab up said: ${up.stderr().slice(-2000)}\n`);
+    throw e;
+  } finally {
+    await browser.close();
+    await up.stop();
+  }
+}
+
+function line(r: PageRun): string {
+  const f = (x: number, d = 1) => x.toFixed(d);
+  return (
+    `${r.topology} (${r.nodes} nodes), ${r.flows} flows at -i ${r.interval}: ` +
+    `frame p50 ${f(r.frameP50)} ms, p95 ${f(r.frameP95)} ms, ${f(r.fps)} fps (${r.frames} frames); ` +
+    `map's main-thread cost p50 ${f(r.costP50)} ms, p95 ${f(r.costP95)} ms; ` +
+    `packets drawn ${f(r.drawn, 0)} of ~${f(r.flying, 0)} in flight (1 in ${r.sampleEvery} sent); ` +
+    `stream ${f(r.streamBytesPerS / 1024, 0)} KB/s; load average ${f(r.load, 2)}`
+  );
+}
+
+async function main(): Promise<void> {
+  if (!requireChromium()) throw new Error("chromium not found (set ROUTELAB_CHROMIUM)");
+  if (!values["no-build"]) {
+    const notBuilt = compile("tsconfig.build.json");
+    if (notBuilt !== null) throw new Error(`dist/ does not build:\n${notBuilt}`);
+  }
+  ensureWebBuilt();
+  const names = values.topology.split(",");
+  if (names.includes("kdl") && !values.kdl && !existsSync(ZOO))
+    throw new Error(`${ZOO} not found (--kdl FILE)`);
+  process.stdout.write(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}; ` +
+      `headless Chromium --disable-gpu at ${values.width}×${values.height}; ${values.seconds} s window after ${values.warmup} s\n`,
+  );
+  for (const name of names) {
+    const file = topologyFile(name);
+    for (let i = 0; i < Number(values.runs); i++) {
+      const r = await runOnce(name, file);
+      process.stdout.write(`${line(r)}${DEFAULTS[name] ? `  [target: ${DEFAULTS[name].target}]` : ""}\n`);
+    }
+  }
+}
+
+await main();
