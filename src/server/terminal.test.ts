@@ -135,3 +135,34 @@ describe("help in a terminal", () => {
     );
   });
 });
+
+describe("a student's redirection in a terminal", () => {
+  it("appends the post's line to the node's /etc/services; a pipe is still refused", async () => {
+    const relay = readFileSync(join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml"), "utf8");
+    const lab = createSimLab(loadTopologyText(relay, "relay.yaml"));
+    let out = "";
+    const t = openTerminal({
+      lab,
+      user: "alice",
+      role: "student",
+      limits: new UserLimits({}),
+      node: "relay",
+      write: (s) => (out += s),
+      onExit: () => {},
+    }) as Terminal;
+    t.input('echo "hoge-ssh 50022/tcp" >> /etc/services\r');
+    await lab.advance(1e9);
+    await t.session.idle();
+    t.input("cat /etc/services | grep hoge\r");
+    await lab.advance(1e9);
+    await t.session.idle();
+    t.close();
+    expect(out).not.toContain('">" is not supported');
+    expect(out).toContain('Syntax error: "|" is not supported here (one command per line)');
+    let services = "";
+    const cat = lab.exec("relay", "cat /etc/services", { write: (s) => (services += s) });
+    await lab.advance(1e9);
+    expect(await cat.done).toBe(0);
+    expect(services).toMatch(/\nhoge-ssh 50022\/tcp\n$/);
+  });
+});
