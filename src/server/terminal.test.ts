@@ -138,7 +138,10 @@ describe("help in a terminal", () => {
 
 describe("a student's redirection in a terminal", () => {
   it("appends the post's line to the node's /etc/services; a pipe is still refused", async () => {
-    const relay = readFileSync(join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml"), "utf8");
+    const relay = readFileSync(
+      join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml"),
+      "utf8",
+    );
     const lab = createSimLab(loadTopologyText(relay, "relay.yaml"));
     let out = "";
     const t = openTerminal({
