@@ -15,7 +15,7 @@
  * the connect gives up after 75 s, as FreeBSD's does, so both engines print the same.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ShellHop } from "../../shell/session.js";
 import { run } from "./sys.js";
@@ -31,6 +31,7 @@ export interface NetnsSshDeps {
   resolve(host: string): string | undefined;
 }
 
+const SSHD = "/usr/sbin/sshd";
 /** How long an sshd may take to say it listens. */
 const LISTEN_WAIT_MS = 5000;
 /** FreeBSD's connect() gives up after 75 s (tcp_syncache, net.inet.tcp.keepinit). */
@@ -38,6 +39,8 @@ const CONNECT_TIMEOUT_S = 75;
 
 export class NetnsSsh {
   private readonly sshd = new Map<string, ChildProcess>();
+  /** Why the lab has no ssh (OpenSSH is not installed), or undefined. */
+  private missing: string | undefined;
 
   constructor(private readonly d: NetnsSshDeps) {}
 
@@ -50,6 +53,13 @@ export class NetnsSsh {
 
   /** The lab's keys (made once per lab), and sshd's privilege separation directory. */
   async prepare(): Promise<void> {
+    const absent = [SSHD, "/usr/bin/ssh", "/usr/bin/ssh-keygen"].filter((f) => !existsSync(f));
+    if (absent.length > 0) {
+      // The rest of the lab runs without: `ssh` then says why (Debian: openssh-server, .ci/run).
+      this.missing = `ssh: this host lacks ${absent.join(", ")} (Debian's openssh-server and openssh-client)`;
+      this.d.log(`netns: ${this.missing}`);
+      return;
+    }
     mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
     for (const f of [this.hostKey, this.clientKey]) {
       const r = await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "routelab", "-f", f]);
@@ -59,6 +69,7 @@ export class NetnsSsh {
 
   /** Starts the sshd of `node`; resolves once it listens (or after a bound, logged). */
   start(node: string): Promise<void> {
+    if (this.missing !== undefined) return Promise.resolve();
     const netns = this.d.netnsOf(node);
     const p = spawn(
       "ip",
@@ -66,7 +77,7 @@ export class NetnsSsh {
         "netns",
         "exec",
         netns,
-        "/usr/sbin/sshd",
+        SSHD,
         "-D",
         "-e",
         "-f",
@@ -124,6 +135,7 @@ export class NetnsSsh {
   /** `ssh HOST` from `from` (Lab.ssh on netns). */
   connect(from: string, host: string, lost?: (message: string) => void): ShellHop {
     const addr = this.d.resolve(host);
+    if (this.missing !== undefined) return { landed: Promise.resolve({ error: this.missing }), close() {} };
     if (addr === undefined)
       return {
         landed: Promise.resolve({
