@@ -2,7 +2,8 @@
  * The relay lesson (lab/relay-conformance.testkit.ts) on the netns engine: the relay node's
  * `files:` in /etc/netns/NS, the real ifconfig, iptables and Debian's xinetd in its namespace,
  * netcat-openbsd on the server and the client, OpenSSH's sshd in every namespace and its ssh on
- * the client. Needs root, iproute2, iptables, xinetd, nc, net-tools and OpenSSH: skipped elsewhere, FAILS under CI=true when they are missing. On a shared machine:
+ * the client. Needs root, iproute2, iptables, xinetd, nc, net-tools and OpenSSH: skipped
+ * elsewhere, FAILS under CI=true when they are missing. On a shared machine:
  *   flock /tmp/routelab-netns.lock npx vitest run src/engines/netns/relay-conformance.test.ts
  */
 import { execFileSync } from "node:child_process";
