@@ -254,11 +254,14 @@ export class NetnsLab implements Lab {
             if (i.link.delay > 0 || i.link.loss > 0) await this.links_.shapeEnd(n, i.kname, i.link.id, false);
         }),
       ).then(() => this.shapeBridgePorts());
-    await this.phase("daemons", () => pool(nodes, 8, (n) => this.daemons.start(n)));
-    await this.phase("sshd", async () => {
-      await this.sshs.prepare();
-      await pool(nodes, 8, (n) => this.sshs.start(n.name));
-    });
+    // The sshds (the in-lab ssh, sshd.ts) start beside the routing daemons: neither waits for the other.
+    await Promise.all([
+      this.phase("daemons", () => pool(nodes, 8, (n) => this.daemons.start(n))),
+      this.phase("sshd", async () => {
+        await this.sshs.prepare();
+        await pool(nodes, 8, (n) => this.sshs.start(n.name));
+      }),
+    ]);
     this.timings.total = performance.now() - this.t0;
   }
 
