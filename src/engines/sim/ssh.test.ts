@@ -11,6 +11,7 @@ import { SECOND } from "../../core/time.js";
 import { RELAY_COMMANDS } from "../../lab/relay-conformance.testkit.js";
 import { loadTopologyText } from "../../topology/index.js";
 import { createSimLab } from "./index.js";
+import { RewindableLab } from "./rewind.js";
 import type { SimLab } from "./sim-lab.js";
 
 const RELAY = readFileSync(
@@ -92,5 +93,46 @@ describe("ssh on the simulator", () => {
     });
     // A node's own name goes to its first address; every node runs sshd.
     expect(await ssh(none, "client", "relay")).toEqual({ node: "relay" });
+  });
+
+  it("is journaled on the rewindable lab (routelab up): a rewind replays the connection, exit closes it", async () => {
+    const lab = new RewindableLab(loadTopologyText(RELAY, "relay.yaml"));
+    await lab.advance(2 * SECOND);
+    for (const line of RELAY_COMMANDS) {
+      const x = lab.exec("relay", line);
+      await lab.advanceUntil(() => x.exitCode !== undefined, 10 * SECOND);
+    }
+    const opened: string[] = [];
+    lab.onEvent((e: LabEvent) => {
+      if (e.kind === "socket" && e.node === "client") opened.push(`${e.t} ${e.state}`);
+    });
+    let landed: unknown;
+    const hop = lab.ssh("client", "192.168.10.200", { user: "alice" });
+    void hop.landed.then((r) => (landed = r));
+    await lab.advanceUntil(() => landed !== undefined, 10 * SECOND);
+    await Promise.resolve();
+    expect(landed).toEqual({ node: "server" });
+    const at = lab.clock().now;
+    hop.close();
+    await lab.advance(SECOND);
+    expect(
+      lab
+        .journal()
+        .past.map((j) => j.text)
+        .slice(-2),
+    ).toEqual(["alice@client: ssh 192.168.10.200", expect.stringMatching(/^exit \(ssh \d+\)$/)]);
+    const first = [...opened];
+    expect(first.some((x) => x.endsWith("FIN_WAIT_1"))).toBe(true);
+    // Rewound before the hop and run again: the same connection, at the same moments.
+    const replayed: string[] = [];
+    lab.rewindTo(at - 500_000_000, {
+      events: (e) => {
+        if (e.kind === "socket" && e.node === "client") replayed.push(`${e.t} ${e.state}`);
+      },
+    });
+    opened.length = 0;
+    await lab.advance(2 * SECOND);
+    expect([...replayed, ...opened]).toEqual(first);
+    await lab.close();
   });
 });
