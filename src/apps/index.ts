@@ -6,4 +6,5 @@ export * from "./nc.js";
 export * from "./ping.js";
 export * from "./process.js";
 export * from "./rtquery.js";
+export * from "./ssh.js";
 export * from "./traceroute.js";

@@ -34,12 +34,16 @@ describe("routelab grade on examples/lessons", () => {
     });
   }
 
-  it("relay: without xinetd the old address refuses, so the connect check alone fails", async () => {
+  it("relay: without xinetd the old address refuses: connect, ssh and the relay's connection fail", async () => {
     const r = await grade("relay", "relay.fail.txt");
     expect(r.code).toBe(1);
     expect(r.out.match(/^✗.*$/gm)).toEqual([
       "✗ client connects to 192.168.10.200 port 22 on server: could not connect to 192.168.10.200 port 22",
+      "✗ client ssh 192.168.10.200 lands on server: ssh: connect to host 192.168.10.200 port 22: Connection refused",
+      "✗ capture shows client connecting to 192.168.10.200 port 22: client tried 1 connection(s) to 192.168.10.200 port 22; none was established",
+      "✗ capture shows relay connecting to 192.168.20.200 port 22: no connection from relay to 192.168.20.200 port 22 in the run",
     ]);
+    expect(r.out).toMatch(/2 of 6 checks passed\n$/);
   });
 
   it("ospf-seed: not looking at the adjacencies and the database after the cut fails those checks only", async () => {

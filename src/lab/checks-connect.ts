@@ -8,8 +8,9 @@
  * (apps/xinetd.ts), so `on server` sees through REDIRECT and xinetd to where the bytes go.
  */
 import type { LabEvent } from "../core/events.js";
-import { SECOND } from "../core/time.js";
-import type { ConnectCheck } from "../topology/lesson-model.js";
+import { type Nanos, SECOND } from "../core/time.js";
+import type { CapturedCheck, ConnectCheck, SshCheck } from "../topology/lesson-model.js";
+import type { CheckRecord } from "./checks-record.js";
 import { PROBE_USER, probeAddress } from "./checks-probe.js";
 import type { Lab } from "./lab.js";
 
@@ -55,4 +56,51 @@ export async function judgeConnect(c: ConnectCheck, lab: Lab): Promise<{ ok: boo
   if (c.on !== undefined && !p.landed.includes(c.on))
     return { ok: false, reason: `${seen}, never at ${c.on}` };
   return { ok: true, reason: seen };
+}
+
+/** How long an ssh probe may wait (FreeBSD's connect gives up after 75 s). */
+const SSH_LIMIT = 120 * SECOND;
+
+/** `A ssh B lands on C`: the in-lab ssh (Lab.ssh) from A to B, in the throwaway copy. */
+export async function judgeSsh(c: SshCheck, lab: Lab): Promise<{ ok: boolean; reason: string }> {
+  if (lab.ssh === undefined) return { ok: false, reason: `the ${lab.engine} engine has no in-lab ssh` };
+  const target = probeAddress(lab, c.to);
+  let landed: { node: string } | { error: string } | undefined;
+  const hop = lab.ssh(c.from, target.addr, { user: PROBE_USER });
+  void hop.landed.then((r) => {
+    landed = r;
+  });
+  try {
+    await lab.advanceUntil(() => landed !== undefined, SSH_LIMIT);
+    await Promise.resolve();
+  } finally {
+    hop.close();
+  }
+  if (landed === undefined) return { ok: false, reason: `ssh ${target.addr} did not finish` };
+  if ("error" in landed) return { ok: false, reason: landed.error };
+  const seen = `ssh ${target.addr} landed on ${landed.node}`;
+  return { ok: landed.node === c.on, reason: landed.node === c.on ? seen : `${seen}, not on ${c.on}` };
+}
+
+/** `capture shows A connecting to B port P`: from the run's record (lab/checks-record.ts). */
+export function judgeCaptured(
+  c: CapturedCheck,
+  t: Nanos,
+  lab: Lab,
+  record: CheckRecord,
+): { ok: boolean; reason: string } {
+  const node = lab.nodes().find((n) => n.name === c.to);
+  const addrs = node ? node.interfaces.map((i) => i.addr) : [c.to];
+  const wanted = new Set(addrs.map((a) => `${a}:${c.port}`));
+  const tried = record.connections.filter((x) => x.t <= t && x.node === c.from && wanted.has(x.remote));
+  const done = tried.find((x) => x.established);
+  const what = `${c.to} port ${c.port}`;
+  if (done)
+    return { ok: true, reason: `${done.user}@${c.from} connected from ${done.local} to ${done.remote}` };
+  if (tried.length > 0)
+    return {
+      ok: false,
+      reason: `${c.from} tried ${tried.length} connection(s) to ${what}; none was established`,
+    };
+  return { ok: false, reason: `no connection from ${c.from} to ${what} in the run` };
 }

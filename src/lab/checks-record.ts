@@ -8,7 +8,7 @@
  * working traceroute is meant to produce (probes expiring, the final port-unreachable) are not
  * losses; a ping whose request met a loop (TTL expired) or a dead link is.
  */
-import type { CommandEvent, DropEvent, LabEvent } from "../core/events.js";
+import type { CommandEvent, DropEvent, LabEvent, SocketEvent } from "../core/events.js";
 import type { Nanos } from "../core/time.js";
 import type { Lab } from "./lab.js";
 import { isRoutingTraffic } from "../proto/registry.js";
@@ -21,6 +21,18 @@ export interface RanCommand {
   command: string;
 }
 
+/** A TCP connection a node opened (its SYN left), and whether the handshake completed. */
+export interface OpenedConnection {
+  t: Nanos;
+  node: string;
+  user: string;
+  /** "192.168.30.10:61791" */
+  local: string;
+  /** "192.168.10.200:22" */
+  remote: string;
+  established: boolean;
+}
+
 /** Whether a drop is a lost packet (see the module comment). */
 export function isLoss(e: DropEvent): boolean {
   if (isRoutingTraffic(e.cls) || e.cls === "arp") return false;
@@ -29,9 +41,14 @@ export function isLoss(e: DropEvent): boolean {
   return true;
 }
 
+/** Connections kept for `capture shows …` checks (a class's session opens far fewer). */
+const MAX_CONNECTIONS = 10_000;
+
 export class CheckRecord {
   readonly losses: DropEvent[] = [];
   readonly commands: RanCommand[] = [];
+  /** Connections opened (connect, not accept), in time order; bounded by MAX_CONNECTIONS. */
+  readonly connections: OpenedConnection[] = [];
   private unsubscribe: (() => void) | null = null;
 
   /** Records from `lab` from now on. */
@@ -51,6 +68,28 @@ export class CheckRecord {
       if (isLoss(e)) this.losses.push(e);
     } else if (e.kind === "command") {
       if (e.exit === undefined) this.commands.push(commandOf(e));
+    } else if (e.kind === "socket") this.socket(e);
+  }
+
+  private socket(e: SocketEvent): void {
+    if (e.from === "CLOSED" && e.state === "SYN_SENT") {
+      if (this.connections.length < MAX_CONNECTIONS)
+        this.connections.push({
+          t: e.t,
+          node: e.node,
+          user: e.user,
+          local: e.local,
+          remote: e.remote,
+          established: false,
+        });
+    } else if (e.from === "SYN_SENT" && e.state === "ESTABLISHED") {
+      for (let i = this.connections.length - 1; i >= 0; i--) {
+        const c = this.connections[i]!;
+        if (c.node === e.node && c.local === e.local && c.remote === e.remote) {
+          c.established = true;
+          break;
+        }
+      }
     }
   }
 
@@ -58,6 +97,7 @@ export class CheckRecord {
   truncate(t: Nanos): void {
     cut(this.losses, t);
     cut(this.commands, t);
+    cut(this.connections, t);
   }
 }
 

@@ -13,7 +13,9 @@
  *   (`env.labAt`, a throwaway copy in the simulator), following the packets hop by hop;
  * - route: the node's routing table at that moment;
  * - lost: drops recorded on the event stream (lab/checks-record.ts) within the time window;
- * - ran: the commands recorded, matched word by word (a node's name also matches its addresses).
+ * - ran: the commands recorded, matched word by word (a node's name also matches its addresses);
+ * - connect / ssh: probed with `nc -z` / the in-lab ssh in a throwaway copy (checks-connect.ts);
+ * - captured: the TCP connections the run opened, from the record.
  */
 import { formatDuration, type Nanos } from "../core/time.js";
 import type {
@@ -25,7 +27,7 @@ import type {
   RouteCheck,
 } from "../topology/lesson-model.js";
 import type { CheckRecord } from "./checks-record.js";
-import { judgeConnect } from "./checks-connect.js";
+import { judgeCaptured, judgeConnect, judgeSsh } from "./checks-connect.js";
 import { PROBE_USER, type ProbeResult, probe } from "./checks-probe.js";
 import type { Lab } from "./lab.js";
 
@@ -142,6 +144,15 @@ async function judge(c: CheckSpec, t: Nanos, env: CheckEnv): Promise<Verdict> {
         const v = await judgeConnect(c, lab);
         return verdict(v.ok, v.reason);
       });
+    case "ssh":
+      return withLab(env, t, async (lab) => {
+        const v = await judgeSsh(c, lab);
+        return verdict(v.ok, v.reason);
+      });
+    case "captured": {
+      const v = judgeCaptured(c, t, env.lab, env.record);
+      return verdict(v.ok, v.reason);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { LabEvent, LabEventKind } from "../core/events.js";
 import type { Nanos } from "../core/time.js";
+import type { ShellHop } from "../shell/session.js";
 import type { PacerWork } from "../sim/pacer.js";
 import type { NodeKind, Topology } from "../topology/model.js";
 
@@ -140,6 +141,13 @@ export interface Lab {
   /** Routing table of a node; throws LabError for an unknown node. */
   routes(node: string): RouteInfo[];
   exec(node: string, commandLine: string, opts?: ExecOptions): Execution;
+  /**
+   * `ssh HOST` typed on `from` (a terminal's hop): a TCP connection to port 22 of HOST over the
+   * lab's network, answered by the sshd every node runs; `landed` names the node whose sshd
+   * answered (behind a REDIRECT and a relay, not the address typed), or gives ssh's message.
+   * `lost` is called if the connection ends by itself later. Absent on engines without it.
+   */
+  ssh?(from: string, host: string, opts?: { user?: string; lost?: (message: string) => void }): ShellHop;
   setLink(a: string, b: string, up: boolean, opts?: { silent?: boolean }): void;
   /**
    * Changes the delay and/or loss of the link between `a` and `b` from now on (packets already

@@ -58,6 +58,23 @@ describe("checkCommandAllowed", () => {
     expect(student("# link down vm1 vm2")).toBeUndefined();
   });
 
+  it("lets a student redirect output to a file on the node (the post's echo >> /etc/services), no more", () => {
+    // The seed's post of 2011-04-05 appends its service with sh's `>>`: the file is the node's
+    // own bounded one (sim/node-system.ts; /etc/netns/NS on netns), never the host's.
+    expect(student('echo "hoge-ssh 50022/tcp" >> /etc/services')).toBeUndefined();
+    expect(student("echo hello > /tmp/greeting")).toBeUndefined();
+    expect(student("netstat -rn >/tmp/routes &")).toBeUndefined();
+    // What the redirected command is still judged as itself, and the rest of sh stays refused.
+    expect(student("ping -f vm5 > /tmp/x")).toMatch(/-f flag/);
+    expect(student("route add x y >> /tmp/x")).toMatch(/must be root/);
+    expect(student("echo hi | cat")).toMatch(/Syntax error: "\|" is not supported here/);
+    expect(student("echo hi > /tmp/x | cat")).toMatch(/Syntax error: "\|" is not supported here/);
+    expect(student("echo hi; ping vm5 > /tmp/x")).toMatch(/Syntax error: ";" is not supported/);
+    expect(student("cat < /etc/services")).toMatch(/Syntax error: "<" is not supported/);
+    expect(student("echo hi >")).toMatch(/Syntax error: newline unexpected/);
+    expect(student("echo a > /tmp/x > /tmp/y")).toMatch(/one redirection per line/);
+  });
+
   it("reads a line with the shell's own parser: an escaped quote hides nothing (issue 17)", () => {
     // The policy's own splitter ended the quoted word at the escaped quote and took the rest,
     // `#" -c 100000`, for a comment: the shell then ran ping with -c 100000.

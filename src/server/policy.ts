@@ -17,13 +17,17 @@
  * - `traceroute`: at most 5 probes per hop (-q) and 64 hops (-m).
  * - no changes to routes (`route add|delete|change|flush`), interfaces (`ifconfig IF up|down|…`)
  *   or kernel settings (`sysctl name=value`);
- * - no control commands: `link`, `node`, `clock` (taking the network apart is the instructor's).
+ * - no control commands: `link`, `node`, `clock` (taking the network apart is the instructor's);
+ * - one command a line: `|`, `;`, `<`, `(…)` are refused with the shell's message; one `> FILE`
+ *   or `>> FILE` is let through (the post's `echo "hoge-ssh 50022/tcp" >> /etc/services`): it
+ *   writes the node's own bounded file system (sim/node-system.ts; on netns the copy in
+ *   /etc/netns/NS), never the host's, and the command before it is judged as itself.
  * Instructors may do everything.
  *
  * The refusal reads like the tool's own error and says why.
  */
 
-import { splitBackground, splitWords } from "../shell/parse.js";
+import { splitBackground, splitRedirected } from "../shell/parse.js";
 
 export type PolicyRole = "instructor" | "student" | "anonymous" | (string & {});
 
@@ -43,7 +47,7 @@ export const STUDENT_LIMITS = {
 /**
  * Returns why `user` with `role` may not run `line`, or undefined when it may. The line is split
  * by the shell's own parser; one it refuses (an operator, an open quote) is refused here with
- * the shell's message, so nothing hides behind `;` or `|`.
+ * the shell's message, so nothing hides behind `;` or `|`; a `> FILE` is not a word of the command.
  */
 export function checkCommandAllowed(user: string, role: PolicyRole, line: string): string | undefined {
   if (role === "instructor") return undefined;
@@ -151,5 +155,6 @@ function checkTraceroute(args: string[]): string | undefined {
  * cannot parse runs nothing; its words are the shell's refusal.
  */
 export function commandWords(line: string): { ok: true; words: string[] } | { ok: false; error: string } {
-  return splitWords(splitBackground(line).line);
+  const r = splitRedirected(splitBackground(line).line);
+  return r.ok ? { ok: true, words: r.words } : r;
 }

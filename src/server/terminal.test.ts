@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSimLab } from "../engines/sim/index.js";
+import { RELAY_COMMANDS } from "../lab/relay-conformance.testkit.js";
 import { loadTopologyText } from "../topology/index.js";
 import { FakeLab } from "./fake-lab.testkit.js";
 import { UserLimits } from "./limits.js";
@@ -68,6 +69,8 @@ describe("a terminal on a router that crashes", () => {
       onExit: () => {},
     }) as Terminal;
     t.input("ssh vm4\rping vm9\r");
+    // ssh is a TCP connection to vm4's port 22 now: the ping typed ahead starts once it lands.
+    await lab.advanceUntil(() => t.session.node === "vm4" && t.session.busy, 1e9);
     await lab.advance(2_500e6);
     lab.setNode("vm4", false);
     await lab.advance(5e9);
@@ -77,11 +80,17 @@ describe("a terminal on a router that crashes", () => {
       /^alice@vm4\$ ping vm9\r\nPING vm9 \(10\.0\.90\.2\): 56 data bytes\r\n(64 bytes from .*\r\n){3}Connection to vm4 lost: vm4 went down\.\r\n\r\x1b\[Jalice@vm1\$ $/,
     );
     expect(t.session.node).toBe("vm1");
-    // And it stays unreachable until it boots.
+    // And it stays unreachable until it boots: vm1 lost the link to vm4's address with its
+    // carrier, so the connect fails at once (EHOSTUNREACH), as FreeBSD's ssh prints it.
     t.input("ssh vm4\r");
-    expect(out).toMatch(/ssh: connect to host vm4 port 22: Host is down\r\n\r\x1b\[Jalice@vm1\$ $/);
+    await lab.advance(1e9);
+    await t.session.idle();
+    expect(out).toMatch(/ssh: connect to host vm4 port 22: No route to host\r\n\r\x1b\[Jalice@vm1\$ $/);
     lab.setNode("vm4", true);
+    await lab.advance(1e9);
     t.input("ssh vm4\r");
+    await lab.advance(1e9);
+    await t.session.idle();
     expect(t.session.node).toBe("vm4");
     t.close();
   });
@@ -133,5 +142,80 @@ describe("help in a terminal", () => {
         "  node        crash a router or boot it again (node down vm3; node up vm3)\n" +
         "  clock       show the lab's clock, or pause, resume or change its speed (clock speed 2)\n",
     );
+  });
+});
+
+describe("a student's redirection in a terminal", () => {
+  it("appends the post's line to the node's /etc/services; a pipe is still refused", async () => {
+    const relay = readFileSync(
+      join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml"),
+      "utf8",
+    );
+    const lab = createSimLab(loadTopologyText(relay, "relay.yaml"));
+    let out = "";
+    const t = openTerminal({
+      lab,
+      user: "alice",
+      role: "student",
+      limits: new UserLimits({}),
+      node: "relay",
+      write: (s) => (out += s),
+      onExit: () => {},
+    }) as Terminal;
+    t.input('echo "hoge-ssh 50022/tcp" >> /etc/services\r');
+    await lab.advance(1e9);
+    await t.session.idle();
+    t.input("cat /etc/services | grep hoge\r");
+    await lab.advance(1e9);
+    await t.session.idle();
+    t.close();
+    expect(out).not.toContain('">" is not supported');
+    expect(out).toContain('Syntax error: "|" is not supported here (one command per line)');
+    let services = "";
+    const cat = lab.exec("relay", "cat /etc/services", { write: (s) => (services += s) });
+    await lab.advance(1e9);
+    expect(await cat.done).toBe(0);
+    expect(services).toMatch(/\nhoge-ssh 50022\/tcp\n$/);
+  });
+});
+
+describe("ssh in a terminal travels over the lab's network", () => {
+  it("lands on the node whose sshd answered: the old address leads to the moved server (the post of 2011-04-05)", async () => {
+    const relay = readFileSync(
+      join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml"),
+      "utf8",
+    );
+    const lab = createSimLab(loadTopologyText(relay, "relay.yaml"));
+    await lab.advance(2e9);
+    for (const line of RELAY_COMMANDS) {
+      const x = lab.exec("relay", line);
+      await lab.advanceUntil(() => x.exitCode !== undefined, 10e9);
+    }
+    const states: string[] = [];
+    lab.onEvent((e) => {
+      if (e.kind === "socket" && e.node === "client") states.push(e.state);
+    });
+    let out = "";
+    const t = openTerminal({
+      lab,
+      user: "alice",
+      role: "student",
+      limits: new UserLimits({}),
+      node: "client",
+      write: (s) => (out += s),
+      onExit: () => {},
+    }) as Terminal;
+    t.input("ssh 192.168.10.200\r");
+    await lab.advance(1e9);
+    await t.session.idle();
+    expect(t.session.node).toBe("server");
+    expect(out).toMatch(/alice@client\$ ssh 192\.168\.10\.200\r\n\r\x1b\[Jalice@server\$ $/);
+    expect(states).toEqual(["SYN_SENT", "ESTABLISHED"]);
+    t.input("exit\r");
+    await lab.advance(1e9);
+    expect(out).toMatch(/Connection to 192\.168\.10\.200 closed\.\r\n\r\x1b\[Jalice@client\$ $/);
+    // exit closes the connection: the client sends its FIN.
+    expect(states.slice(2, 3)).toEqual(["FIN_WAIT_1"]);
+    t.close();
   });
 });

@@ -81,6 +81,13 @@ export function openTerminal(o: TerminalOptions): Terminal | string {
       release();
       o.onExit(code);
     },
+    // `ssh HOST` over the lab's network where the engine can (TCP to port 22, Lab.ssh).
+    ...(o.lab.ssh
+      ? {
+          connect: (from: string, host: string, user: string, lost: (m: string) => void) =>
+            o.lab.ssh!(from, host, { user, lost }),
+        }
+      : {}),
     resolveHost: hostResolver(o.lab),
     isUp: (n) => o.lab.nodes().find((x) => x.name === n)?.up ?? false,
     cols: o.cols ?? 80,

@@ -6,7 +6,8 @@
  * comment. Operators (; < > ( ) and a `&` not at the end) are refused with a clear message
  * rather than half-supported; a trailing `&` is the caller's (background) business. `|` is
  * refused by splitWords and split by splitPipeline (shell/run.ts runs `A | B`), which also takes
- * the last command's `> FILE` or `>> FILE` (sh's output redirection; `echo … > /etc/services`).
+ * the last command's `> FILE` or `>> FILE` (sh's output redirection; `echo … > /etc/services`);
+ * splitRedirected takes one command and its redirection (what a student may type).
  */
 
 export type ParseResult = { ok: true; words: string[] } | { ok: false; error: string };
@@ -15,8 +16,23 @@ const OPERATORS = new Set(["|", ";", "<", ">", "(", ")", "&"]);
 
 /** Splits `line` into words, or explains in one line why it cannot. */
 export function splitWords(line: string): ParseResult {
-  const r = split(line, false);
+  const r = split(line, { pipes: false, redirects: false });
   return r.ok ? { ok: true, words: r.commands[0]! } : r;
+}
+
+/**
+ * One command with at most one `> FILE` / `>> FILE` (the words without it, and where its output
+ * goes); `|` and the other operators are refused as splitWords refuses them. What a student may
+ * type (server/policy.ts): the file is the node's own (shell/run.ts `redirected`).
+ */
+export function splitRedirected(
+  line: string,
+): { ok: true; words: string[]; redirect?: Redirect } | { ok: false; error: string } {
+  const r = split(line, { pipes: false, redirects: true });
+  if (!r.ok) return r;
+  return r.redirect === undefined
+    ? { ok: true, words: r.commands[0]! }
+    : { ok: true, words: r.commands[0]!, redirect: r.redirect };
 }
 
 /**
@@ -26,7 +42,7 @@ export function splitWords(line: string): ParseResult {
 export function splitPipeline(
   line: string,
 ): { ok: true; commands: string[][]; redirect?: Redirect } | { ok: false; error: string } {
-  const r = split(line, true);
+  const r = split(line, { pipes: true, redirects: true });
   if (!r.ok) return r;
   if (r.commands.length > 1 && r.commands.some((c) => c.length === 0))
     return { ok: false, error: 'Syntax error: "|" unexpected' };
@@ -41,7 +57,7 @@ export interface Redirect {
 
 function split(
   line: string,
-  pipes: boolean,
+  { pipes, redirects }: { pipes: boolean; redirects: boolean },
 ): { ok: true; commands: string[][]; redirect?: Redirect } | { ok: false; error: string } {
   const commands: string[][] = [];
   let redirect: Redirect | undefined;
@@ -104,7 +120,7 @@ function split(
       i += 2;
       continue;
     }
-    if (c === ">" && pipes) {
+    if (c === ">" && redirects) {
       if (inWord) endWord(word);
       word = "";
       inWord = false;

@@ -10,11 +10,25 @@
  */
 import { type Key, KeyDecoder } from "./keys.js";
 import { LineEditor } from "./line-editor.js";
+import { columns, commonPrefix, crlf, rest, stringIndex } from "./session-text.js";
+
+export { crlf } from "./session-text.js";
 
 /** A command started by the session (the lab's Execution, narrowed). */
 export interface ShellRun {
   readonly done: Promise<number>;
   interrupt(): void;
+}
+
+/**
+ * An `ssh` connection the engine opened for the session (Lab.ssh): the session stands on the
+ * node whose sshd answered for as long as the connection lives.
+ */
+export interface ShellHop {
+  /** The node whose sshd answered, or ssh's message (the hop fails with status 255). */
+  readonly landed: Promise<{ node: string } | { error: string }>;
+  /** Closes the connection (`exit`), or abandons the attempt (Ctrl-C). */
+  close(): void;
 }
 
 export interface ShellSessionOptions {
@@ -34,6 +48,12 @@ export interface ShellSessionOptions {
   onExit: (code: number) => void;
   /** Whether a router runs (`ssh` to a crashed one fails as it does); default: all do. */
   isUp?: (node: string) => boolean;
+  /**
+   * Opens `ssh HOST` from `from` over the lab's network (TCP to port 22 of HOST, engine-side);
+   * `lost` is called if the connection ends by itself later. When absent, `ssh` moves the
+   * session to the node `resolveHost` names, with no network in between.
+   */
+  connect?: (from: string, host: string, user: string, lost: (message: string) => void) => ShellHop;
   /** Maps what follows `ssh` (a name or an address) to a node name; default: node names only. */
   resolveHost?: (host: string) => string | undefined;
   /** Printed once by start(), before the first prompt. */
@@ -65,6 +85,8 @@ export class ShellSession {
   private readonly decoder = new KeyDecoder();
   private readonly editor: LineEditor;
   private readonly stack: string[];
+  /** The connection that brought the session to each node of `stack` (none for the first). */
+  private readonly hops: ({ hop: ShellHop; host: string } | undefined)[] = [undefined];
   private readonly history: string[] = [];
   private histPos = 0;
   private draft = "";
@@ -163,6 +185,7 @@ export class ShellSession {
     this.o.write(`${margin}Connection to ${node} lost: ${node} went down.\r\n`);
     this.atLineStart = true;
     this.afterInterrupt = false;
+    this.closeHopsFrom(at);
     if (at === 0) {
       this.ended = true;
       this.o.onExit(255);
@@ -171,6 +194,34 @@ export class ShellSession {
       this.lastStatus = 255;
       this.prompt();
     }
+    this.wakeIdle();
+  }
+
+  /** Closes the connections to `stack[at]` and beyond (their ends are gone). */
+  private closeHopsFrom(at: number): void {
+    for (const h of this.hops.splice(Math.max(1, at))) h?.hop.close();
+  }
+
+  /** The connection to a node of the stack ended by itself: back to the node before it. */
+  private hopLost(hop: ShellHop, message: string): void {
+    if (this.ended) return;
+    const at = this.hops.findIndex((h) => h?.hop === hop);
+    if (at < 1) return;
+    const node = this.stack[at]!;
+    const run = this.run;
+    if (run && this.runPath.includes(node)) {
+      this.runId++;
+      this.run = undefined;
+      run.interrupt();
+    } else if (run) return; // a command runs before the lost hop: ssh reports it once it ends
+    const margin = run ? (this.atLineStart ? "" : "\r\n") : `${this.editor.end()}\r\n`;
+    this.o.write(`${margin}${message}\r\n`);
+    this.atLineStart = true;
+    this.afterInterrupt = false;
+    this.closeHopsFrom(at);
+    this.stack.length = at;
+    this.lastStatus = 255;
+    this.prompt();
     this.wakeIdle();
   }
 
@@ -398,7 +449,9 @@ export class ShellSession {
   private leave(code: number): void {
     if (this.stack.length > 1) {
       const left = this.stack.pop()!;
-      this.o.write(`Connection to ${left} closed.\r\n`);
+      const hop = this.hops.pop();
+      hop?.hop.close();
+      this.o.write(`Connection to ${hop?.host ?? left} closed.\r\n`);
       this.finishBuiltin(code);
       return;
     }
@@ -439,6 +492,16 @@ export class ShellSession {
       user = host.slice(0, at);
       host = host.slice(at + 1);
     }
+    if (user !== undefined && user !== this.o.user) {
+      // One account per person: nobody logs in as someone else.
+      this.o.write(`${user}@${host}: Permission denied (publickey,password).\r\n`);
+      this.finishBuiltin(255);
+      return;
+    }
+    if (this.o.connect) {
+      this.connectHop(host, command);
+      return;
+    }
     const node = this.resolve(host);
     if (!node) {
       this.o.write(
@@ -453,12 +516,6 @@ export class ShellSession {
       this.finishBuiltin(255);
       return;
     }
-    if (user !== undefined && user !== this.o.user) {
-      // One account per person: nobody logs in as someone else.
-      this.o.write(`${user}@${host}: Permission denied (publickey,password).\r\n`);
-      this.finishBuiltin(255);
-      return;
-    }
     if (command) {
       this.startCommand(node, command);
       return;
@@ -467,12 +524,59 @@ export class ShellSession {
     this.finishBuiltin(0);
   }
 
+  /**
+   * `ssh HOST` over the network: the engine connects from this node to HOST port 22; the
+   * session waits (typeahead kept, Ctrl-C abandons) and lands where the sshd answered — behind a
+   * REDIRECT and a relay, that is the node the relay reached, not the address typed.
+   */
+  private connectHop(host: string, command: string): void {
+    const id = ++this.runId;
+    this.atLineStart = true;
+    this.afterInterrupt = false;
+    let hop: ShellHop;
+    try {
+      hop = this.o.connect!(this.node, host, this.o.user, (message) => this.hopLost(hop, message));
+    } catch (e) {
+      this.o.write(crlf(`${e instanceof Error ? e.message : String(e)}\n`));
+      this.finishBuiltin(255);
+      return;
+    }
+    this.run = {
+      done: hop.landed.then(() => 0),
+      interrupt: () => {
+        hop.close();
+        this.finished(id, 130);
+      },
+    };
+    this.runPath = [...this.stack];
+    hop.landed.then((r) => {
+      if (id !== this.runId || this.ended) {
+        hop.close();
+        return;
+      }
+      if ("error" in r) {
+        this.o.write(crlf(`${r.error}\n`));
+        this.atLineStart = true;
+        this.finished(id, 255);
+        return;
+      }
+      if (command) {
+        this.run = undefined;
+        this.startCommand(r.node, command, () => hop.close());
+        return;
+      }
+      this.stack.push(r.node);
+      this.hops.push({ hop, host });
+      this.finished(id, 0);
+    });
+  }
+
   private resolve(host: string): string | undefined {
     if (this.o.resolveHost) return this.o.resolveHost(host);
     return this.o.nodes().includes(host) ? host : undefined;
   }
 
-  private startCommand(node: string, line: string): void {
+  private startCommand(node: string, line: string, after?: () => void): void {
     const id = ++this.runId;
     this.atLineStart = true;
     this.afterInterrupt = false;
@@ -491,6 +595,7 @@ export class ShellSession {
     try {
       run = this.o.exec(node, line, write);
     } catch (e) {
+      after?.();
       write(`${e instanceof Error ? e.message : String(e)}\n`);
       this.lastStatus = 1;
       this.prompt();
@@ -499,8 +604,12 @@ export class ShellSession {
     this.run = run;
     this.runPath = node === this.node ? [...this.stack] : [...this.stack, node];
     run.done.then(
-      (code) => this.finished(id, code),
+      (code) => {
+        after?.();
+        this.finished(id, code);
+      },
       (e: unknown) => {
+        after?.();
         write(`${e instanceof Error ? e.message : String(e)}\n`);
         this.finished(id, 1);
       },
@@ -528,76 +637,5 @@ export class ShellSession {
     this.typeahead = "";
     if (ahead && !this.ended) this.input(ahead);
     for (const w of waiters) w();
-  }
-}
-
-function commonPrefix(words: string[]): string {
-  let p = words[0]!;
-  for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
-  return p;
-}
-
-/** Candidates in columns, as shells list them. */
-function columns(words: string[], cols: number): string {
-  const width = Math.max(...words.map((w) => w.length)) + 2;
-  const per = Math.max(1, Math.floor(cols / width));
-  const rows = Math.ceil(words.length / per);
-  let out = "";
-  for (let r = 0; r < rows; r++) {
-    let line = "";
-    for (let c = 0; c < per; c++) {
-      const w = words[c * rows + r];
-      if (w !== undefined) line += w.padEnd(width);
-    }
-    out += `${line.trimEnd()}\r\n`;
-  }
-  return out;
-}
-
-/** UTF-16 index of the `n`th code point. */
-function stringIndex(s: string, n: number): number {
-  let i = 0;
-  for (let k = 0; k < n && i < s.length; k++) i += s.codePointAt(i)! > 0xffff ? 2 : 1;
-  return i;
-}
-
-/** Program output uses `\n`; a terminal needs `\r\n`. */
-export function crlf(s: string): string {
-  return s.replace(/\r?\n/g, "\r\n");
-}
-
-/** The raw text a decoded key came from, for keys that arrive after a command started. */
-function rest(key: Key): string {
-  switch (key.k) {
-    case "text":
-      return key.s;
-    case "enter":
-      return "\r";
-    case "tab":
-      return "\t";
-    case "backspace":
-      return "\x7f";
-    case "delete":
-      return "\x1b[3~";
-    case "left":
-      return "\x1b[D";
-    case "right":
-      return "\x1b[C";
-    case "up":
-      return "\x1b[A";
-    case "down":
-      return "\x1b[B";
-    case "home":
-      return "\x1b[H";
-    case "end":
-      return "\x1b[F";
-    case "word-left":
-      return "\x1bb";
-    case "word-right":
-      return "\x1bf";
-    case "kill-word-back":
-      return "\x17";
-    case "ctrl":
-      return String.fromCharCode(key.c.charCodeAt(0) - 0x60);
   }
 }

@@ -17,7 +17,7 @@ const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 export const CHECK_FORMS =
   "'A reaches B', 'A cannot reach B', 'A -> B via C', 'A has PREFIX [metric N] [via GW]', " +
-  "'A connects to B port P [on NODE]', " +
+  "'A connects to B port P [on NODE]', 'A ssh B lands on NODE', 'capture shows A connecting to B port P', " +
   "'A has no route to PREFIX', 'no packet lost [after T]' or 'USER|anyone|every student ran COMMAND [on NODE] [after T]'";
 
 const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/i;
@@ -74,6 +74,11 @@ export function parseCheckText(text: string): Parsed<CheckBody> {
   }
   if (kw[1] === "has") return parseRoute(w, kw);
   if (kw[1] === "connects" || (kw[1] === "cannot" && kw[2] === "connect")) return parseConnect(w, kw);
+  if (kw[1] === "ssh") {
+    if (w.length !== 6 || kw[3] !== "lands" || kw[4] !== "on") return fail("write 'A ssh B lands on NODE'");
+    return ok({ kind: "ssh", from: w[0]!, to: w[2]!, on: w[5]! });
+  }
+  if (kw[0] === "capture" && kw[1] === "shows") return parseCaptured(w, kw);
   const each = (kw[0] === "every" || kw[0] === "each") && kw[1] === "student" && kw[2] === "ran";
   if (kw[1] === "ran" || each) {
     const anyone = each || kw[0] === "anyone" || kw[0] === "someone";
@@ -117,6 +122,15 @@ function parseConnect(w: string[], kw: string[]): Parsed<CheckBody> {
   if (rest.length === 2 && rest[0] === "on" && !negate) c.on = w[k + 5]!;
   else if (rest.length !== 0) return fail(`write ${form}`);
   return ok(c);
+}
+
+/** `capture shows A connecting to B port P`. */
+function parseCaptured(w: string[], kw: string[]): Parsed<CheckBody> {
+  const form = "write 'capture shows A connecting to B port P'";
+  if (w.length !== 8 || kw[3] !== "connecting" || kw[4] !== "to" || kw[6] !== "port") return fail(form);
+  const port = Number(w[7]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return fail(`port ${w[7]} is not 1…65535`);
+  return ok({ kind: "captured", from: w[2]!, to: w[5]!, port });
 }
 
 /** `A -> B [via X Y…] [not via Z…]` (also `avoiding Z`). */

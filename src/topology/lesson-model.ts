@@ -88,7 +88,39 @@ export interface ConnectCheck {
   negate: boolean;
 }
 
-export type CheckBody = ReachCheck | PathCheck | RouteCheck | LostCheck | RanCheck | ConnectCheck;
+/**
+ * `client ssh 192.168.10.200 lands on server`: probed with the in-lab ssh (a TCP connection to
+ * port 22, Lab.ssh) — the node whose sshd answered must be `on`.
+ */
+export interface SshCheck {
+  kind: "ssh";
+  from: string;
+  /** A node name or a dotted IPv4 address. */
+  to: string;
+  on: string;
+}
+
+/**
+ * `capture shows client connecting to 192.168.10.200 port 22`: during the run, `from` opened a
+ * TCP connection to that address (a node's name: any of its addresses) and port — its SYN went
+ * on the wire and the handshake completed. Judged from the run's record, not probed.
+ */
+export interface CapturedCheck {
+  kind: "captured";
+  from: string;
+  to: string;
+  port: number;
+}
+
+export type CheckBody =
+  | ReachCheck
+  | PathCheck
+  | RouteCheck
+  | LostCheck
+  | RanCheck
+  | ConnectCheck
+  | SshCheck
+  | CapturedCheck;
 
 /** One check as written: the sentence, when to evaluate it, and where it was written. */
 export type CheckSpec = CheckBody & {

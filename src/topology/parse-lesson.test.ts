@@ -278,3 +278,28 @@ describe("connect checks", () => {
     });
   });
 });
+
+describe("ssh and capture checks", () => {
+  it("reads 'A ssh B lands on NODE' and 'capture shows A connecting to B port P'", () => {
+    expect(parseCheckText("client ssh 192.168.10.200 lands on server")).toEqual({
+      ok: true,
+      value: { kind: "ssh", from: "client", to: "192.168.10.200", on: "server" },
+    });
+    expect(parseCheckText("client ssh 192.168.10.200")).toEqual({
+      ok: false,
+      error: "write 'A ssh B lands on NODE'",
+    });
+    expect(parseCheckText("capture shows relay connecting to 192.168.20.200 port 22")).toEqual({
+      ok: true,
+      value: { kind: "captured", from: "relay", to: "192.168.20.200", port: 22 },
+    });
+    expect(parseCheckText("capture shows relay connecting to 192.168.20.200 port 70000")).toEqual({
+      ok: false,
+      error: "port 70000 is not 1…65535",
+    });
+    expect(parseCheckText("capture shows relay")).toEqual({
+      ok: false,
+      error: "write 'capture shows A connecting to B port P'",
+    });
+  });
+});

@@ -290,6 +290,10 @@ function checkNames(c: Ctx, b: CheckBody, at: Node | null, field: string): boole
         c.nodeOrAddress(b.to, at, field) &&
         (b.on === undefined || c.node(b.on, at, field))
       );
+    case "ssh":
+      return c.node(b.from, at, field) && c.nodeOrAddress(b.to, at, field) && c.node(b.on, at, field);
+    case "captured":
+      return c.node(b.from, at, field) && c.nodeOrAddress(b.to, at, field);
   }
 }
 

@@ -260,13 +260,13 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
     await new Promise((r) => child.once("exit", r));
     expect(booted.length).toBe(6); // zebra + ripd on 3 routers
     // Nothing cleaned up: the daemons outlive their parent (their own process group), and so do
-    // the per-node monitors and the captures (orphans, each in one of the lab's namespaces).
+    // the per-node monitors, the sshds and the captures (orphans, each in one of the lab's namespaces).
     expect(booted.every((p) => alive(p))).toBe(true);
     const names = listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
     expect(names.length).toBe(3);
     const inside = processesIn(names);
-    // 6 daemons, 3 ip monitors, 3 tcpdumps (one per link)
-    expect(inside.length).toBe(12);
+    // 6 daemons, 3 ip monitors, 3 tcpdumps (one per link), 3 sshds (one per node: the in-lab ssh)
+    expect(inside.length).toBe(15);
     const left = await removeLeftovers(prefix);
     expect(left).toEqual({ namespaces: 3, pids: 6 });
     expect(inside.filter((p) => alive(p))).toEqual([]);

@@ -3,7 +3,8 @@
  * simulator, captured and read by tshark: on the client's side the connection goes to the old
  * address 192.168.10.200:22, on the server's side the relay's own connection goes to
  * 192.168.20.200:22 — one connection became two — and every IPv4 and TCP checksum of every
- * frame is good after the REDIRECT's rewrite, with no tshark expert error.
+ * frame is good after the REDIRECT's rewrite, with no tshark expert error; the moved server's
+ * sshd identification string comes back through both, decoded by tshark as SSH.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +27,7 @@ const FIELDS = [
   "tcp.flags.ack",
   "tcp.checksum.status",
   "tcp.payload",
+  "ssh.protocol",
   "_ws.expert.severity",
 ];
 const PREFS = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y", "tcp"];
@@ -62,10 +64,15 @@ describe.runIf(requireTshark())("the relay lesson captured", () => {
     expect(syn(serverSide).map((x) => [x["ip.src"], x["ip.dst"], x["tcp.dstport"]])).toEqual([
       ["192.168.10.100", "192.168.20.200", "22"],
     ]);
-    // "hello" crossed both: 68:65:6c:6c:6f:0a.
-    const hello = (rows: Record<string, string>[]) =>
-      rows.some((x) => x["tcp.payload"]!.startsWith("68656c6c6f0a"));
-    expect(hello(relaySide)).toBe(true);
-    expect(hello(serverSide)).toBe(true);
+    // The moved server's sshd identification (RFC 4253 §4.2, apps/ssh.ts) crossed both
+    // connections back to the client, and tshark reads it as SSH; no key exchange follows.
+    const banner = (rows: Record<string, string>[]) =>
+      rows.filter((x) => x["ssh.protocol"] !== "").map((x) => [x["ip.src"], x["ssh.protocol"]]);
+    expect(banner(serverSide)).toEqual([["192.168.20.200", "SSH-2.0-OpenSSH_5.5p1 Debian-6"]]);
+    // The relay's cable carries it twice: in from the server, out from the old address.
+    expect(banner(relaySide)).toEqual([
+      ["192.168.20.200", "SSH-2.0-OpenSSH_5.5p1 Debian-6"],
+      ["192.168.10.200", "SSH-2.0-OpenSSH_5.5p1 Debian-6"],
+    ]);
   });
 });

@@ -54,6 +54,9 @@ import { netnsShellContext } from "./shell-context.js";
 import { UserMarks } from "./user-marks.js";
 import { daemonPidFiles, killRecorded, removeNamespaces, removeSync, StateFile } from "./state.js";
 import { ipBatch, run, runOk } from "./sys.js";
+import { NetnsSsh } from "./sshd.js";
+import type { ShellHop } from "../../shell/session.js";
+import { parseIpv4 } from "../../core/ip.js";
 
 export { haveFrr } from "./boot.js";
 
@@ -100,6 +103,8 @@ export class NetnsLab implements Lab {
   private readonly hosts: HostsTable;
   private readonly children = new Set<ChildProcess>();
   private readonly daemons: Daemons;
+  /** Every node's real sshd, and the real ssh client behind Lab.ssh (sshd.ts). */
+  private readonly sshs: NetnsSsh;
   private readonly shaping: Shaping;
   private readonly tables: RouteTables;
   /** The shell's commands, and `ip`, which reaches the namespace's own tool (vtysh goes through the context). */
@@ -176,6 +181,17 @@ export class NetnsLab implements Lab {
       emit: (e) => this.emit(e),
       now: () => this.now(),
     });
+    this.sshs = new NetnsSsh({
+      stateDir: this.state.dir,
+      track: (c) => this.track(c),
+      log: (m) => this.log(m),
+      netnsOf: (node) => this.rt(node).plan.netns,
+      nodeOfNetns: (ns) => this.plan.nodes.find((n) => n.netns === ns)?.name,
+      resolve: (host) => {
+        const a = parseIpv4(host) ?? this.hosts.resolve(host);
+        return a === undefined ? undefined : formatIpv4(a);
+      },
+    });
     this.commands = netnsCommandRegistry((node, argv, io) => this.spawnOn(node, argv, io), {
       kernelNames: (node) => this.rt(node).plan.ifaces.map((i) => i.kname),
       xinetd: (node, verb) => this.rt(node).linux.xinetd(verb),
@@ -239,7 +255,14 @@ export class NetnsLab implements Lab {
             if (i.link.delay > 0 || i.link.loss > 0) await this.links_.shapeEnd(n, i.kname, i.link.id, false);
         }),
       ).then(() => this.shapeBridgePorts());
-    await this.phase("daemons", () => pool(nodes, 8, (n) => this.daemons.start(n)));
+    // The sshds (the in-lab ssh, sshd.ts) start beside the routing daemons: neither waits for the other.
+    await Promise.all([
+      this.phase("daemons", () => pool(nodes, 8, (n) => this.daemons.start(n))),
+      this.phase("sshd", async () => {
+        await this.sshs.prepare();
+        await pool(nodes, 8, (n) => this.sshs.start(n.name));
+      }),
+    ]);
     this.timings.total = performance.now() - this.t0;
   }
 
@@ -513,6 +536,11 @@ export class NetnsLab implements Lab {
     this.links_.setShape(a, b, shape);
   }
 
+  ssh(from: string, host: string, opts: { user?: string; lost?: (message: string) => void } = {}): ShellHop {
+    if (!this.rt(from).up) return { landed: Promise.resolve({ error: `ssh: ${from} is down` }), close() {} };
+    return this.sshs.connect(from, host, opts.lost);
+  }
+
   setNode(node: string, up: boolean): void {
     const rt = this.rt(node);
     if (rt.up === up) return;
@@ -530,6 +558,7 @@ export class NetnsLab implements Lab {
           n.netns,
         );
         await this.daemons.stop(node);
+        this.sshs.stop(node);
         await run("ip", ["-n", n.netns, "route", "flush", "proto", "rip"]);
         await run("ip", ["-n", n.netns, "route", "flush", "proto", "static"]);
       } else {
@@ -538,6 +567,7 @@ export class NetnsLab implements Lab {
           .map((i) => `link set ${i.kname} up`);
         if (lines.length) await ipBatch(lines, n.netns);
         await this.daemons.start(n);
+        await this.sshs.start(node);
         await installStatics(this.topology, n);
       }
       await this.tables.resync(node);

@@ -1,8 +1,9 @@
 /**
  * The relay lesson (lab/relay-conformance.testkit.ts) on the netns engine: the relay node's
  * `files:` in /etc/netns/NS, the real ifconfig, iptables and Debian's xinetd in its namespace,
- * netcat-openbsd on the server and the client. Needs root, iproute2, iptables, xinetd, nc and
- * net-tools: skipped elsewhere, FAILS under CI=true when they are missing. On a shared machine:
+ * netcat-openbsd on the server and the client, OpenSSH's sshd in every namespace and its ssh on
+ * the client. Needs root, iproute2, iptables, xinetd, nc, net-tools and OpenSSH: skipped
+ * elsewhere, FAILS under CI=true when they are missing. On a shared machine:
  *   flock /tmp/routelab-netns.lock npx vitest run src/engines/netns/relay-conformance.test.ts
  */
 import { execFileSync } from "node:child_process";
@@ -16,7 +17,7 @@ import { createNetnsLab, netnsUnavailable } from "./index.js";
 const RELAY = join(import.meta.dirname, "..", "..", "..", "examples", "lessons", "relay.yaml");
 const PREFIX = `rlx-${(process.pid % 1679616).toString(36)}`;
 const CI = process.env.CI === "true";
-const tools = ["iptables", "xinetd", "nc", "ifconfig"].filter((t) => {
+const tools = ["iptables", "xinetd", "nc", "ifconfig", "ssh", "ssh-keygen", "/usr/sbin/sshd"].filter((t) => {
   try {
     execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
     return false;

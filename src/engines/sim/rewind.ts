@@ -52,6 +52,7 @@ import type { LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
 import { createSimLab } from "./index.js";
 import type { SimLab } from "./sim-lab.js";
+import type { ShellHop } from "../../shell/session.js";
 
 export type { JournalEntry, JournalPage } from "../../lab/lesson-view.js";
 import { ENTRY_OVERHEAD, JournalQuota } from "./journal-quota.js";
@@ -129,6 +130,8 @@ export class RewindableLab implements RewindableLabView {
   /** Counts the SimLabs built: the newest is the timeline's. */
   private generation = 0;
   private readonly proxies = new Map<number, ExecProxy>();
+  /** Who hears that a live `ssh` connection (by journal id) ended by itself (the session). */
+  private readonly hopLost = new Map<number, (message: string) => void>();
   private nextExec = 1;
   private replayTap: ((e: LabEvent) => void) | null = null;
   private replaying = false;
@@ -188,7 +191,12 @@ export class RewindableLab implements RewindableLabView {
       else for (const l of this.listeners) l(e);
     });
     this.tapWire(lab);
-    return new Timeline(lab, future, (id) => this.proxies.get(id)?.write);
+    return new Timeline(
+      lab,
+      future,
+      (id) => this.proxies.get(id)?.write,
+      (id) => this.hopLost.get(id),
+    );
   }
 
   /** Follows `lab`'s frames while anyone listens; a replay's frames are nobody's (as its events). */
@@ -218,7 +226,7 @@ export class RewindableLab implements RewindableLabView {
    * `user` is who made it, for the per-person rate (none for the instructor's link and node
    * changes). Throws a LabError (code `limit`) when the journal's bounds refuse it.
    */
-  private input(body: InputBody, user?: string): Execution | undefined {
+  private input(body: InputBody, user?: string): Execution | ShellHop | undefined {
     this.noteDropped();
     const line = this.line;
     const bytes = inputBytes(body);
@@ -277,7 +285,7 @@ export class RewindableLab implements RewindableLabView {
       // The instructor's root rights are part of the input: replayed, the command acts the same.
       const body: InputBody = { kind: "exec", id, node, line: commandLine, user: opts.user ?? "root" };
       if (opts.privileged) body.privileged = true;
-      const x = this.input(body, body.user)!;
+      const x = this.input(body, body.user) as Execution;
       proxy.bind(x);
       x.done.then(() => this.proxies.delete(id));
     } catch (e) {
@@ -285,6 +293,28 @@ export class RewindableLab implements RewindableLabView {
       throw e;
     }
     return proxy;
+  }
+
+  /**
+   * A terminal's `ssh HOST` (SimLab.ssh), journaled like a command: a rewind replays the
+   * connection, and `exit` (close) is an input too.
+   */
+  ssh(from: string, host: string, opts: { user?: string; lost?: (message: string) => void } = {}): ShellHop {
+    this.line.lab.node(from); // unknown node: throw before anything is journaled
+    const id = this.nextExec++;
+    const user = opts.user ?? "root";
+    if (opts.lost) this.hopLost.set(id, opts.lost);
+    const hop = this.input({ kind: "ssh", id, from, host, user }, user) as ShellHop;
+    let closed = false;
+    return {
+      landed: hop.landed,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        this.hopLost.delete(id);
+        this.input({ kind: "ssh-close", id });
+      },
+    };
   }
 
   setLink(a: string, b: string, up: boolean, opts: { silent?: boolean } = {}): void {
@@ -441,11 +471,14 @@ export class RewindableLab implements RewindableLabView {
 }
 
 function entryView(i: Input): JournalEntry {
-  return { t: i.t, kind: i.kind, text: describeInput(i) };
+  // The page's journal knows commands: an ssh hop and its exit are a person's input like them.
+  const kind = i.kind === "ssh" || i.kind === "ssh-close" ? "exec" : i.kind;
+  return { t: i.t, kind, text: describeInput(i) };
 }
 
 /** What an input weighs in the journal's byte bound. */
 function inputBytes(i: InputBody | Input): number {
+  if (i.kind === "ssh") return ENTRY_OVERHEAD + i.from.length + i.host.length + i.user.length;
   return ENTRY_OVERHEAD + (i.kind === "exec" ? i.line.length + i.node.length + i.user.length : 0);
 }
 
@@ -467,5 +500,9 @@ function describeInput(i: Input): string {
       return `${i.user === "root" ? "" : `${i.user}@`}${i.node}: ${i.line}`;
     case "interrupt":
       return `Ctrl-C (command ${i.id})`;
+    case "ssh":
+      return `${i.user === "root" ? "" : `${i.user}@`}${i.from}: ssh ${i.host}`;
+    case "ssh-close":
+      return `exit (ssh ${i.id})`;
   }
 }

@@ -34,6 +34,8 @@ import {
   type WallClock,
 } from "../../sim/index.js";
 import type { Topology } from "../../topology/model.js";
+import type { ShellHop } from "../../shell/session.js";
+import { simSsh, startNodeSshd } from "./ssh.js";
 
 export interface SimLabOptions {
   seed?: number;
@@ -65,6 +67,8 @@ export class SimLab implements Lab {
     for (const n of topology.nodes) {
       const node = this.net.byName.get(n.name)!;
       for (const d of opts.daemonsFor?.(topology, n.name) ?? []) node.daemons.push(d);
+      // Every node's sshd (engines/sim/ssh.ts): a listener, no event, no random draw.
+      startNodeSshd(topology, node);
     }
     // Daemons start in topology order at t=0, so who hears whom first is fixed by the file;
     // as the first events, so listeners and captures attached after construction see it all.
@@ -202,6 +206,7 @@ export class SimLab implements Lab {
       // one its administrator took down stays down (setCarrier leaves the admin state alone).
       for (const i of n.ifaces) if (i.link) i.carrier = i.link.up && i.peer!.node.up;
       n.boot();
+      startNodeSshd(this.topology, n);
       for (const i of n.ifaces)
         if (i.peer && i.link?.up && i.peer.node.up) i.peer.node.setCarrier(i.peer, true, `${name} up`);
     }
@@ -212,6 +217,10 @@ export class SimLab implements Lab {
     const n = this.node(node);
     if (!this.opts.exec) throw new LabError("this lab has no shell", {}, "unsupported");
     return this.opts.exec(this, n, line, opts);
+  }
+
+  ssh(from: string, host: string, opts: { user?: string; lost?: (message: string) => void } = {}): ShellHop {
+    return simSsh(this.net, this.topology, this.node(from), host, opts);
   }
 
   onEvent(listener: (e: LabEvent) => void, kinds?: readonly LabEventKind[]): () => void {

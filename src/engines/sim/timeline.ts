@@ -2,13 +2,14 @@
  * @module engines/sim/timeline
  * Deterministic replay of a lab's inputs. The simulator is a pure function of (topology, seed,
  * inputs), so a journal of the inputs — link and node changes (a link's delay and loss too),
- * commands and their Ctrl-C — each stamped with the virtual time and the number of simulator
+ * commands and their Ctrl-C, a terminal's `ssh` connections opened and closed — each stamped with the virtual time and the number of simulator
  * events run before it, rebuilds any moment exactly: build the lab afresh and apply each input
  * after the same number of events. The event count, not the time alone, places an input
  * between events due at the same nanosecond, so the replay is byte for byte the original run.
  */
 import type { Nanos } from "../../core/time.js";
 import type { ExecOptions, Execution, LinkShape } from "../../lab/lab.js";
+import type { ShellHop } from "../../shell/session.js";
 import type { SimLab } from "./sim-lab.js";
 
 /** One input to the lab, with where it was applied: time `t`, after `k` simulator events. */
@@ -18,6 +19,8 @@ export type Input = { t: Nanos; k: number } & (
   | { kind: "node"; node: string; up: boolean }
   | { kind: "exec"; id: number; node: string; line: string; user: string; privileged?: boolean }
   | { kind: "interrupt"; id: number }
+  | { kind: "ssh"; id: number; from: string; host: string; user: string }
+  | { kind: "ssh-close"; id: number }
 );
 
 /** Distributes an input without its stamp (the lab stamps it when applied). */
@@ -29,6 +32,8 @@ export class Timeline {
   readonly applied: Input[] = [];
   /** Running commands by journal id, to deliver Ctrl-C to the right one. */
   readonly execs = new Map<number, Execution>();
+  /** Open `ssh` connections by journal id, to close the right one. */
+  readonly hops = new Map<number, ShellHop>();
   /** Times the recorded future could not be met (should stay 0: the replay is deterministic). */
   diverged = 0;
 
@@ -38,6 +43,8 @@ export class Timeline {
     public future: Input[],
     /** Where command output goes (by journal id); none for replayed commands by default. */
     private readonly writerFor: (id: number) => ((s: string) => void) | undefined = () => undefined,
+    /** Who hears that an `ssh` connection (by journal id) ended by itself; nobody in a replay by default. */
+    private readonly lostFor: (id: number) => ((message: string) => void) | undefined = () => undefined,
   ) {}
 
   /** Stamps an input with the current moment. */
@@ -47,7 +54,7 @@ export class Timeline {
   }
 
   /** Applies an input to the lab (throws LabError, as the lab does, for bad names). */
-  apply(i: Input): Execution | undefined {
+  apply(i: Input): Execution | ShellHop | undefined {
     const lab = this.lab;
     switch (i.kind) {
       case "link":
@@ -71,6 +78,17 @@ export class Timeline {
       }
       case "interrupt":
         this.execs.get(i.id)?.interrupt();
+        break;
+      case "ssh": {
+        const lost = this.lostFor(i.id);
+        const hop = lab.ssh(i.from, i.host, lost ? { user: i.user, lost } : { user: i.user });
+        this.hops.set(i.id, hop);
+        this.applied.push(i);
+        return hop;
+      }
+      case "ssh-close":
+        this.hops.get(i.id)?.close();
+        this.hops.delete(i.id);
         break;
     }
     this.applied.push(i);
