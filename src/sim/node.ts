@@ -22,7 +22,9 @@ import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
   ICMP_ECHO_REQUEST,
+  ICMP_REDIRECT,
   ICMP_TIME_EXCEEDED,
+  icmpGateway,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -31,6 +33,8 @@ import {
   ipv4Dst,
   ipv4HeaderChecksumOk,
   ethernetSetDst,
+  get16,
+  get32,
   ipv4Ihl,
   ipv4Protocol,
   ipv4Src,
@@ -41,6 +45,7 @@ import {
   parseIcmp,
   parseUdp,
   quoteOriginal,
+  REDIRECT_HOST,
   UNREACH_HOST,
   UNREACH_PORT,
   UNREACH_PROTOCOL,
@@ -67,6 +72,7 @@ import type {
 import { Iface } from "./iface.js";
 import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
+import { DynamicRoutes, REDIRECT_SOURCE, redirectGateway, rtredirect } from "./redirect.js";
 import type { NodeAlias, NodeSystem } from "./node-system.js";
 import type { Netfilter } from "./netfilter.js";
 import { type TcpInputResult, TcpStack } from "./tcp/stack.js";
@@ -95,6 +101,12 @@ export class SimNode implements Host {
    * frees it, counting ips_cantforward).
    */
   forwarding = true;
+  /** net.inet.ip.redirect: a router tells a sender on the same subnet of a better first hop (sim/redirect.ts). */
+  sendRedirects = true;
+  /** net.inet.icmp.drop_redirect: 0 on FreeBSD 8, so a host takes the redirects of its gateway. */
+  dropRedirects = false;
+  /** When the routes redirects made expire; made by the first redirect taken. */
+  private dynamicRoutes: DynamicRoutes | null = null;
   /** Set when this node is a segment's switch (sim/bridge.ts): frames go to it, not to IP. */
   bridge: Bridge | null = null;
   /** IP identification counter. */
@@ -122,6 +134,8 @@ export class SimNode implements Host {
   forwarded = 0;
   delivered = 0;
   dropped = 0;
+  /** Redirects refused by rtredirect (netstat -s's "bad routing redirects", rts_badredirect). */
+  redirectsBad = 0;
 
   constructor(
     readonly net: Network,
@@ -423,7 +437,10 @@ export class SimNode implements Host {
     }
     const pkt = Packet.ipv4(bytes, net.nextPacketId++, opts.user ?? "root", opts.cls ?? net.classify(bytes));
     net.created++;
-    if (out.route) out.route.use++;
+    if (out.route) {
+      out.route.use++;
+      if (out.route.source === REDIRECT_SOURCE) this.touchRoute(out.route);
+    }
     if (out.iface === 0) {
       // Loopback: counted on lo0 and on the address the lo0 route stands for (its rt_ifa: the
       // destination's own interface), delivered after the current event, as netisr would.
@@ -561,16 +578,22 @@ export class SimNode implements Host {
     }
     r.use++;
     const gw = r.gateway;
+    // Back out the way it came, to a sender on that subnet: a redirect is due (sim/redirect.ts),
+    // quoting the packet as it came (ip_forward's mcopy, before the TTL is decremented).
+    const better = redirectGateway(this.sendRedirects, ipv4Src(b), dst, i, r, out);
+    const quote = better !== 0 ? quoteOriginal(b) : null;
     const res = etherResolve(this, pkt, out, gw !== 0 ? gw : dst, dst, gw !== 0);
     // ARP gave up (EHOSTDOWN/EHOSTUNREACH): host unreachable, quoting the packet as it came
     // (ip_forward's mcopy is taken before the TTL is decremented, ip_input.c:1453-1473). The
     // packet itself stays held in the ARP entry.
-    if (res === Resolve.HostDown || res === Resolve.HostUnreach)
-      this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
+    const failed = res === Resolve.HostDown || res === Resolve.HostUnreach;
+    if (failed) this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
     else this.forwarded++;
     ipv4DecrementTtl(b);
     if (natNew) this.netfilter!.countPolicy("POSTROUTING", b);
     if (res === Resolve.Ok) this.sendFrame(pkt, out);
+    // ip_output took it (or ARP holds it: error 0 too): the redirect follows (ip_input.c:1553-1565).
+    if (quote !== null && !failed) this.icmpError(pkt, ICMP_REDIRECT, REDIRECT_HOST, better, quote);
   }
 
   /** Local delivery: ICMP and UDP sockets. */
@@ -601,7 +624,10 @@ export class SimNode implements Host {
         );
         return this.sendGenerated(reply, src, pkt.user, "echo-reply");
       }
-      if (this.icmpListeners.length === 0) return net.drop(this, pkt, "no-listener");
+      // The kernel acts on a redirect, then hands it to raw sockets too (ip_icmp.c:570-626).
+      if (m.type === ICMP_REDIRECT) this.takeRedirect(ipv4Src(b), m.code, total - 20, m.data, b, 20);
+      if (this.icmpListeners.length === 0)
+        return m.type === ICMP_REDIRECT ? net.deliver(this, pkt) : net.drop(this, pkt, "no-listener");
       net.deliver(this, pkt);
       const msg: IcmpMessage = {
         src: ipv4Src(b),
@@ -683,13 +709,15 @@ export class SimNode implements Host {
    * error, nor a multicast/broadcast packet). The source address is the offending packet's
    * destination when it was ours, else our interface towards the sender.
    */
-  private icmpError(pkt: Packet, type: number, code: number): void {
+  private icmpError(pkt: Packet, type: number, code: number, gateway = 0, quote?: Uint8Array): void {
     const b = pkt.bytes;
     const src = ipv4Src(b);
     const dst = ipv4Dst(b);
     if (isMulticast(dst) || dst === IPV4_BROADCAST || isMulticast(src) || src === 0) return;
     if (linkBroadcast(pkt)) return; // nor about a link broadcast (ip_icmp.c:201)
-    if (ipv4Protocol(b) === IPPROTO_ICMP && b.length >= 21) {
+    if ((get16(b, 6) & 0x1fff) !== 0) return; // nor about a later fragment (ip_icmp.c:199)
+    // About an ICMP error only a redirect is sent (ip_icmp.c:203: `type != ICMP_REDIRECT`).
+    if (type !== ICMP_REDIRECT && ipv4Protocol(b) === IPPROTO_ICMP && b.length >= 21) {
       const t = b[20]!;
       if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY) return;
     }
@@ -702,9 +730,67 @@ export class SimNode implements Host {
         src: this.isLocal(dst) ? dst : this.sourceFor(src),
         dst: src,
       },
-      { type, code, ident: 0, seq: 0, data: quoteOriginal(b) },
+      // A redirect's bytes 4-7 are the gateway (icmp_gwaddr, ip_icmp.c:268-269).
+      { type, code, ident: gateway >>> 16, seq: gateway & 0xffff, data: quote ?? quoteOriginal(b) },
     );
     this.sendGenerated(bytes, src, pkt.user, "icmp-error");
+  }
+
+  /**
+   * icmp_input's ICMP_REDIRECT (ip_icmp.c:570-626): a host with drop_redirect=0 checks the
+   * message and hands it to rtredirect (sim/redirect.ts); a router drops it (RFC 1812).
+   */
+  private takeRedirect(
+    from: number,
+    code: number,
+    icmpLen: number,
+    data: Uint8Array,
+    b: Uint8Array,
+    off: number,
+  ): void {
+    if (this.dropRedirects || this.forwarding) return;
+    // code > 3: badcode; shorter than ICMP_ADVLENMIN (8 + 20 + 8) or a quoted header under 20 bytes: badlen.
+    if (code > 3 || icmpLen < 36 || (data[0]! & 0x0f) < 5) return;
+    const dst = get32(data, 16);
+    const verdict = rtredirect(
+      {
+        ifaces: this.ifaces,
+        isLocal: (a) => this.isLocal(a),
+        lookup: (d) => this.fib.lookup(d),
+        install: (source, dest, gateway, iface, flags) => {
+          this.reason = `ICMP redirect from ${formatIpv4(from)}`;
+          this.fib.setFields(source, dest, 32, gateway, iface, 0, flags);
+          if (source === REDIRECT_SOURCE) this.dynamics().touch(dest);
+        },
+      },
+      dst,
+      icmpGateway(b, off),
+      from,
+    );
+    this.redirectsBad += verdict === "ok" ? 0 : 1;
+  }
+
+  /** The expiry of the routes redirects made (created with the first). */
+  private dynamics(): DynamicRoutes {
+    this.dynamicRoutes ??= new DynamicRoutes(
+      () => this.now(),
+      (d, fn) => this.timer(d, fn),
+      (dest) => {
+        this.reason = "dynamic route expired";
+        this.fib.delete(REDIRECT_SOURCE, dest, 32);
+      },
+    );
+    return this.dynamicRoutes;
+  }
+
+  /** Seconds until a route a redirect made expires (netstat's Expire); undefined for any other. */
+  routeExpiry(r: { source: string; dest: number }): number | undefined {
+    return r.source === REDIRECT_SOURCE ? this.dynamicRoutes?.expiresIn(r.dest) : undefined;
+  }
+
+  /** A lookup of a route a redirect made (a packet sent by it, `route get`): its hour starts again. */
+  touchRoute(r: { source: string; dest: number }): void {
+    if (r.source === REDIRECT_SOURCE) this.dynamicRoutes?.touch(r.dest);
   }
 
   /** Sends a packet the stack made itself (reply or error), charged to the user who caused it. */
@@ -775,6 +861,7 @@ export class SimNode implements Host {
     this.ifaceWatchers = [];
     this.groups.clear();
     for (const i of this.ifaces) arpFlush(this, i);
+    this.dynamicRoutes?.clear();
     this.reason = "node down";
     for (const r of this.fib.all(true)) this.fib.delete(r.source, r.dest, r.len);
   }
