@@ -118,6 +118,8 @@ function icmp(b: Uint8Array, o: number, end: number, whole: boolean): PacketFiel
       "none",
     ),
   ];
+  // An ICMP message quoted by an error (a redirect about an echo): packet-icmp.c says so.
+  if (!whole) kids[2] = { ...kids[2]!, text: `${kids[2]!.text} [in ICMP error packet]` };
   if (type === 0 || type === 8) {
     const id = get16(b, o + 4);
     const seq = get16(b, o + 6);

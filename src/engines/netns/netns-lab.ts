@@ -31,7 +31,7 @@ import type {
   RouteInfo,
   WireListener,
 } from "../../lab/lab.js";
-import { routeRefs } from "../../shell/cmd/netstat.js";
+import { routeFlags, routeRefs } from "../../shell/cmd/netstat.js";
 import type { CommandRegistry } from "../../shell/commands.js";
 import { HostsTable, PidCounter, type ShellInterface } from "../../shell/context.js";
 import { runCommand } from "../../shell/run.js";
@@ -362,7 +362,7 @@ export class NetnsLab implements Lab {
     return this.tables.routes(node).map((r) => ({
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
-      flags: `U${r.flags}`,
+      flags: routeFlags(r.flags),
       iface: r.iface === 0 ? "lo0" : (rt.plan.ifaces[r.iface - 1]?.name ?? "?"),
       metric: r.metric,
       source: r.source,
