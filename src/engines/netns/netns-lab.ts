@@ -542,6 +542,9 @@ export class NetnsLab implements Lab {
   }
 
   emit(e: LabEvent): void {
+    // A host acts on a redirect in its kernel, where no monitor sees it: read its exceptions.
+    if (e.kind === "deliver" && e.cls === "icmp-error" && e.summary.startsWith("ICMP redirect"))
+      this.tables.redirected(e.node, e.summary.split(" ")[2] ?? "");
     for (const l of this.listeners) l(e);
   }
 
