@@ -28,6 +28,7 @@
  * release sets it again, so the hour counts from the last use; in_rtqkill (:202-240) deletes
  * it once expired, at the latest when it is due (in_rtqtimo runs at the earliest expiry).
  */
+import { maskOf } from "../core/ip.js";
 import { type Nanos, SECOND } from "../core/time.js";
 import type { Route } from "./fib.js";
 import type { TimerHandle } from "./host.js";
@@ -68,7 +69,7 @@ export function redirectGateway(
   if (!enabled || r.iface !== inIface.index) return 0;
   if (r.flags.includes("D") || r.flags.includes("M")) return 0; // RTF_DYNAMIC|RTF_MODIFIED
   if (r.dest === 0) return 0; // satosin(rt_key(rt))->sin_addr.s_addr != 0: not the default route
-  const mask = out.len === 0 ? 0 : (0xffffffff << (32 - out.len)) >>> 0;
+  const mask = maskOf(out.len);
   if ((src & mask) >>> 0 !== (out.addr & mask) >>> 0) return 0;
   return r.gateway !== 0 ? r.gateway : dst;
 }
@@ -78,7 +79,7 @@ function ifaceOnNet(ifaces: readonly Iface[], a: number): Iface | undefined {
   let best: Iface | undefined;
   for (const i of ifaces) {
     if (i.index === 0 || i.len === 0) continue; // lo0 (127/8) is no network to be redirected to
-    const mask = (0xffffffff << (32 - i.len)) >>> 0;
+    const mask = maskOf(i.len);
     if ((a & mask) >>> 0 === (i.addr & mask) >>> 0 && (best === undefined || i.len > best.len)) best = i;
   }
   return best;
