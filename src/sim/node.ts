@@ -34,7 +34,6 @@ import {
   ipv4HeaderChecksumOk,
   ethernetSetDst,
   get16,
-  get32,
   ipv4Ihl,
   ipv4Protocol,
   ipv4Src,
@@ -72,7 +71,7 @@ import type {
 import { Iface } from "./iface.js";
 import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
-import { DynamicRoutes, REDIRECT_SOURCE, redirectGateway, rtredirect } from "./redirect.js";
+import { REDIRECT_SOURCE, Redirects, redirectGateway } from "./redirect.js";
 import type { NodeAlias, NodeSystem } from "./node-system.js";
 import type { Netfilter } from "./netfilter.js";
 import { type TcpInputResult, TcpStack } from "./tcp/stack.js";
@@ -105,8 +104,8 @@ export class SimNode implements Host {
   sendRedirects = true;
   /** net.inet.icmp.drop_redirect: 0 on FreeBSD 8, so a host takes the redirects of its gateway. */
   dropRedirects = false;
-  /** When the routes redirects made expire; made by the first redirect taken. */
-  private dynamicRoutes: DynamicRoutes | null = null;
+  /** The redirects this node took and the routes they made; made by the first one (sim/redirect.ts). */
+  private redirects: Redirects | null = null;
   /** Set when this node is a segment's switch (sim/bridge.ts): frames go to it, not to IP. */
   bridge: Bridge | null = null;
   /** IP identification counter. */
@@ -134,8 +133,6 @@ export class SimNode implements Host {
   forwarded = 0;
   delivered = 0;
   dropped = 0;
-  /** Redirects refused by rtredirect (netstat -s's "bad routing redirects", rts_badredirect). */
-  redirectsBad = 0;
 
   constructor(
     readonly net: Network,
@@ -439,7 +436,7 @@ export class SimNode implements Host {
     net.created++;
     if (out.route) {
       out.route.use++;
-      if (out.route.source === REDIRECT_SOURCE) this.touchRoute(out.route);
+      if (out.route.source === REDIRECT_SOURCE) this.redirects?.touch(out.route);
     }
     if (out.iface === 0) {
       // Loopback: counted on lo0 and on the address the lo0 route stands for (its rt_ifa: the
@@ -625,7 +622,11 @@ export class SimNode implements Host {
         return this.sendGenerated(reply, src, pkt.user, "echo-reply");
       }
       // The kernel acts on a redirect, then hands it to raw sockets too (ip_icmp.c:570-626).
-      if (m.type === ICMP_REDIRECT) this.takeRedirect(ipv4Src(b), m.code, total - 20, m.data, b, 20);
+      // Only a host with drop_redirect=0 acts on it; a router drops it (RFC 1812, ip_icmp.c:590).
+      if (m.type === ICMP_REDIRECT && !this.dropRedirects && !this.forwarding) {
+        this.redirects ??= new Redirects(this);
+        this.redirects.take(ipv4Src(b), m.code, total - 20, m.data, icmpGateway(b, 20));
+      }
       if (this.icmpListeners.length === 0)
         return m.type === ICMP_REDIRECT ? net.deliver(this, pkt) : net.drop(this, pkt, "no-listener");
       net.deliver(this, pkt);
@@ -736,61 +737,14 @@ export class SimNode implements Host {
     this.sendGenerated(bytes, src, pkt.user, "icmp-error");
   }
 
-  /**
-   * icmp_input's ICMP_REDIRECT (ip_icmp.c:570-626): a host with drop_redirect=0 checks the
-   * message and hands it to rtredirect (sim/redirect.ts); a router drops it (RFC 1812).
-   */
-  private takeRedirect(
-    from: number,
-    code: number,
-    icmpLen: number,
-    data: Uint8Array,
-    b: Uint8Array,
-    off: number,
-  ): void {
-    if (this.dropRedirects || this.forwarding) return;
-    // code > 3: badcode; shorter than ICMP_ADVLENMIN (8 + 20 + 8) or a quoted header under 20 bytes: badlen.
-    if (code > 3 || icmpLen < 36 || (data[0]! & 0x0f) < 5) return;
-    const dst = get32(data, 16);
-    const verdict = rtredirect(
-      {
-        ifaces: this.ifaces,
-        isLocal: (a) => this.isLocal(a),
-        lookup: (d) => this.fib.lookup(d),
-        install: (source, dest, gateway, iface, flags) => {
-          this.reason = `ICMP redirect from ${formatIpv4(from)}`;
-          this.fib.setFields(source, dest, 32, gateway, iface, 0, flags);
-          if (source === REDIRECT_SOURCE) this.dynamics().touch(dest);
-        },
-      },
-      dst,
-      icmpGateway(b, off),
-      from,
-    );
-    this.redirectsBad += verdict === "ok" ? 0 : 1;
-  }
-
-  /** The expiry of the routes redirects made (created with the first). */
-  private dynamics(): DynamicRoutes {
-    this.dynamicRoutes ??= new DynamicRoutes(
-      () => this.now(),
-      (d, fn) => this.timer(d, fn),
-      (dest) => {
-        this.reason = "dynamic route expired";
-        this.fib.delete(REDIRECT_SOURCE, dest, 32);
-      },
-    );
-    return this.dynamicRoutes;
-  }
-
   /** Seconds until a route a redirect made expires (netstat's Expire); undefined for any other. */
   routeExpiry(r: { source: string; dest: number }): number | undefined {
-    return r.source === REDIRECT_SOURCE ? this.dynamicRoutes?.expiresIn(r.dest) : undefined;
+    return this.redirects?.expiresIn(r);
   }
 
   /** A lookup of a route a redirect made (a packet sent by it, `route get`): its hour starts again. */
   touchRoute(r: { source: string; dest: number }): void {
-    if (r.source === REDIRECT_SOURCE) this.dynamicRoutes?.touch(r.dest);
+    this.redirects?.touch(r);
   }
 
   /** Sends a packet the stack made itself (reply or error), charged to the user who caused it. */
@@ -861,7 +815,7 @@ export class SimNode implements Host {
     this.ifaceWatchers = [];
     this.groups.clear();
     for (const i of this.ifaces) arpFlush(this, i);
-    this.dynamicRoutes?.clear();
+    this.redirects?.clear();
     this.reason = "node down";
     for (const r of this.fib.all(true)) this.fib.delete(r.source, r.dest, r.len);
   }

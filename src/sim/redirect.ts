@@ -28,10 +28,11 @@
  * release sets it again, so the hour counts from the last use; in_rtqkill (:202-240) deletes
  * it once expired, at the latest when it is due (in_rtqtimo runs at the earliest expiry).
  */
-import { maskOf } from "../core/ip.js";
+import { formatIpv4, maskOf } from "../core/ip.js";
 import { type Nanos, SECOND } from "../core/time.js";
-import type { Route } from "./fib.js";
-import type { TimerHandle } from "./host.js";
+import { get32 } from "../wire/index.js";
+import type { Fib, Route } from "./fib.js";
+import type { Reason, TimerHandle } from "./host.js";
 import type { Iface } from "./iface.js";
 
 /** The FIB source of routes made by redirects (one of their own, beside static and the daemons'). */
@@ -166,5 +167,80 @@ export class DynamicRoutes {
       } else next = Math.min(next, at);
     }
     if (next !== Number.POSITIVE_INFINITY) this.arm(next);
+  }
+}
+
+/** The part of a simulated node a host's redirects act on (sim/node.ts). */
+export interface RedirectHost {
+  readonly ifaces: readonly Iface[];
+  readonly fib: Fib;
+  /** Why the next route change happens (route events). */
+  reason: Reason;
+  isLocal(a: number): boolean;
+  now(): Nanos;
+  timer(delay: Nanos, fn: () => void): TimerHandle;
+}
+
+/** A host's redirects: icmp_input's checks, rtredirect, and the expiry of the routes made. */
+export class Redirects {
+  private dynamic: DynamicRoutes | null = null;
+  /** Redirects rtredirect refused (netstat -s's "bad routing redirects", rts_badredirect). */
+  bad = 0;
+
+  constructor(private readonly host: RedirectHost) {}
+
+  /**
+   * icmp_input's ICMP_REDIRECT (ip_icmp.c:590-626), once the caller knows the node takes
+   * redirects: `data` is what follows the 8-byte ICMP header (the quoted datagram), `icmpLen`
+   * the whole message's length, `gateway` its bytes 4-7.
+   */
+  take(from: number, code: number, icmpLen: number, data: Uint8Array, gateway: number): void {
+    // code > 3: badcode; shorter than ICMP_ADVLENMIN (8 + 20 + 8), or a quoted header under 20 bytes: badlen.
+    if (code > 3 || icmpLen < 36 || (data[0]! & 0x0f) < 5) return;
+    const h = this.host;
+    const verdict = rtredirect(
+      {
+        ifaces: h.ifaces,
+        isLocal: (a) => h.isLocal(a),
+        lookup: (d) => h.fib.lookup(d),
+        install: (source, dest, gw, iface, flags) => {
+          h.reason = `ICMP redirect from ${formatIpv4(from)}`;
+          h.fib.setFields(source, dest, 32, gw, iface, 0, flags);
+          if (source === REDIRECT_SOURCE) this.dynamics().touch(dest);
+        },
+      },
+      get32(data, 16),
+      gateway,
+      from,
+    );
+    if (verdict !== "ok") this.bad++;
+  }
+
+  /** Seconds until `r` expires, when a redirect made it. */
+  expiresIn(r: { source: string; dest: number }): number | undefined {
+    return r.source === REDIRECT_SOURCE ? this.dynamic?.expiresIn(r.dest) : undefined;
+  }
+
+  /** `r` was looked up and let go (in_matroute, in_clsroute): its hour starts again. */
+  touch(r: { source: string; dest: number }): void {
+    if (r.source === REDIRECT_SOURCE) this.dynamic?.touch(r.dest);
+  }
+
+  /** The node crashed: its routes went with it. */
+  clear(): void {
+    this.dynamic?.clear();
+  }
+
+  private dynamics(): DynamicRoutes {
+    const h = this.host;
+    this.dynamic ??= new DynamicRoutes(
+      () => h.now(),
+      (d, fn) => h.timer(d, fn),
+      (dest) => {
+        h.reason = "dynamic route expired";
+        h.fib.delete(REDIRECT_SOURCE, dest, 32);
+      },
+    );
+    return this.dynamic;
   }
 }
