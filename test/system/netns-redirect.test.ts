@@ -114,6 +114,18 @@ describe.skipIf(why !== null && !CI)("ICMP redirects on netns and the simulator 
     expect(head(get.net)).toBe(head(get.sim));
     expect(get.sim).toContain("flags: <UP,GATEWAY,HOST,DYNAMIC,DONE>");
 
+    // route delete: FreeBSD deletes the dynamic route; netns flushes the host's exceptions.
+    const del = {
+      sim: await exec(sim, "h1", "route delete 10.0.2.11"),
+      net: await exec(net, "h1", "route delete 10.0.2.11"),
+    };
+    expect(del.net).toBe(del.sim);
+    expect(del.sim).toBe("delete host 10.0.2.11\n");
+    const after = { sim: await exec(sim, "h1", "netstat -rn"), net: await exec(net, "h1", "netstat -rn") };
+    expect(table(after.sim).some((r) => r.startsWith("10.0.2.11 "))).toBe(false);
+    expect(table(after.net)).toEqual(table(after.sim));
+    expect(first(await exec(net, "h1", "traceroute -n 10.0.2.11"))).toBe("10.0.1.1");
+
     // compare: host routes (a redirect's D among them) are not what it compares; the rest agrees.
     await net.refreshAll();
     const r = compareLabs(topo, sim, net);

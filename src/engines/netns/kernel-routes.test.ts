@@ -24,7 +24,8 @@ describe("kernel routes as the simulator's rows", () => {
   });
 
   it("lists a redirect's exception (ip -4 -j route show table all cache) as FreeBSD's UGHD3 host route", () => {
-    // As Linux 6.1 printed it on a host redirected by its gateway (the rows of this test's exception).
+    // As Linux 6.18's iproute2 printed it (-j) on a host its gateway redirected (this test's
+    // addresses): the exception carries `cache` and `expires`.
     const rows = [
       { dst: "10.0.1.0/24", dev: if0, protocol: "kernel" },
       { dst: "10.0.2.11", gateway: "10.0.1.3", dev: if0, flags: [], cache: ["redirected"], expires: 298 },

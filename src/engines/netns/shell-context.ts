@@ -157,7 +157,13 @@ async function changeKernelRoute(a: NetnsNodeAccess, req: RouteRequest): Promise
   if (req.cmd === "change" && !held) return "ESRCH";
   if (req.cmd !== "delete" && req.gateway === undefined) return "EINVAL";
   const steps: string[][] = [];
-  if (req.cmd !== "add") steps.push(["route", "del", prefix]);
+  // A redirect's route is a next-hop exception, which `ip route del` cannot name (ESRCH):
+  // `ip route flush cache` forgets the host's exceptions (all of them; FreeBSD drops the one).
+  const dynamic = a
+    .routes()
+    .some((r) => r.dest === req.dest && r.len === req.len && r.source === REDIRECT_SOURCE);
+  if (req.cmd === "delete" && dynamic) steps.push(["route", "flush", "cache"]);
+  else if (req.cmd !== "add") steps.push(["route", "del", prefix]);
   if (req.cmd !== "delete")
     steps.push(["route", "add", prefix, "via", formatIpv4(req.gateway!), "proto", "static"]);
   let errno: string | undefined;
