@@ -111,8 +111,10 @@ describe("a segment of three routers and two hosts (sim)", () => {
     );
     expect(out).toContain("2 packets transmitted, 2 packets received, 0.0% packet loss");
     expect(out).toContain("1 packets transmitted, 1 packets received, 0.0% packet loss");
-    // h1's gateway is r1, which sends on to r3 over the same segment (and an ICMP redirect is not modelled).
-    expect(out).toMatch(/ 1 {2}10\.0\.1\.1 .*\n 2 {2}10\.0\.1\.3 .*\n 3 {2}10\.0\.34\.2 /);
+    // h1's gateway is r1, which sends on to r3 over the same segment and tells h1 so with a host
+    // redirect (sim/redirect.ts; ping prints it, ping.c:1492): traceroute then starts at r3.
+    expect(out).toContain("36 bytes from r1 (10.0.1.1): Redirect Host(New addr: 10.0.1.3)\n");
+    expect(out).toMatch(/ 1 {2}10\.0\.1\.3 .*\n 2 {2}10\.0\.34\.2 /);
     await l.close();
   });
 

@@ -314,7 +314,8 @@ export function prIcmph(m: IcmpMessage): string {
           "Redirect Type of Service and Network",
           "Redirect Type of Service and Host",
         ][m.code] ?? `Redirect, Bad Code: ${m.code}`;
-      return `${text}(New addr: 0.0.0.0)\n${prRetip(q)}`;
+      // icmp_gwaddr: bytes 4-7, which IcmpMessage holds as ident and seq (ping.c:1492).
+      return `${text}(New addr: ${formatIpv4(((m.ident << 16) | m.seq) >>> 0)})\n${prRetip(q)}`;
     }
     case ICMP_ECHO:
       return "Echo Request\n";

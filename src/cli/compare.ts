@@ -55,11 +55,16 @@ interface Entry {
   source: string;
 }
 
-/** The routes of a node that the comparison is about: networks, not host or loopback entries. */
+/**
+ * The routes of a node that the comparison is about: networks, not host or loopback entries —
+ * nor the dynamic (D) host routes ICMP redirects make: they depend on which packets went where
+ * (Linux keeps them as next-hop exceptions for 300 s, FreeBSD 8 for an hour after their last
+ * use), not on what the routing protocol converged to.
+ */
 function table(lab: Lab, node: string): Map<string, Entry> {
   const out = new Map<string, Entry>();
   for (const r of lab.routes(node)) {
-    if (r.flags.includes("H") || r.dest.startsWith("127.")) continue;
+    if (r.flags.includes("H") || r.flags.includes("D") || r.dest.startsWith("127.")) continue;
     out.set(r.dest, entryOf(r));
   }
   return out;

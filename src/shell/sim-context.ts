@@ -57,10 +57,19 @@ export function simShellContext(net: Network, node: SimNode, o: SimContextOption
     traceroute: (opts, io) => startTraceroute(node, opts, io),
     changeRoute: (req) => changeSimRoute(node, req, `route ${req.cmd} by ${o.user}`),
     routeTo: (dst) => {
-      const hit = node.lookup(dst);
-      return hit && node.fib.all().find((x) => x.dest === (dst & maskOf(hit.len)) >>> 0 && x.len === hit.len);
+      const hit = node.fib.lookup(dst);
+      if (hit === undefined) return undefined;
+      // RTM_GET looks the route up (in_matroute clears a dynamic route's RTPRF_OURS and expiry)
+      // and lets it go again (in_clsroute: the hour starts anew): it shows `DYNAMIC`, no `3`.
+      node.touchRoute(hit);
+      const r = node.fib.all().find((x) => x.dest === (dst & maskOf(hit.len)) >>> 0 && x.len === hit.len);
+      return r && { ...r, flags: r.flags.replace("3", "") };
     },
-    routes: () => node.fib.all(),
+    routes: () =>
+      node.fib.all().map((r) => {
+        const expire = node.routeExpiry(r);
+        return expire === undefined ? r : { ...r, expire };
+      }),
     interfaces: () => node.ifaces,
     resolve: (name) => hosts.resolve(name),
     reverse: (a) => hosts.reverse(a),

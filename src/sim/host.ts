@@ -64,7 +64,7 @@ export interface IcmpMessage {
   ttl: number;
   type: number;
   code: number;
-  /** For echo: identifier and sequence; for errors: 0. */
+  /** Bytes 4-7: for echo the identifier and sequence; a redirect's gateway address (ident << 16 | seq); 0 for other errors. */
   ident: number;
   seq: number;
   /** ICMP data after the 8-byte ICMP header (echo data, or the quoted original for errors). */

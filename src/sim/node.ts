@@ -22,7 +22,9 @@ import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
   ICMP_ECHO_REQUEST,
+  ICMP_REDIRECT,
   ICMP_TIME_EXCEEDED,
+  icmpGateway,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -31,6 +33,7 @@ import {
   ipv4Dst,
   ipv4HeaderChecksumOk,
   ethernetSetDst,
+  get16,
   ipv4Ihl,
   ipv4Protocol,
   ipv4Src,
@@ -41,6 +44,7 @@ import {
   parseIcmp,
   parseUdp,
   quoteOriginal,
+  REDIRECT_HOST,
   UNREACH_HOST,
   UNREACH_PORT,
   UNREACH_PROTOCOL,
@@ -67,6 +71,7 @@ import type {
 import { Iface } from "./iface.js";
 import type { Network } from "./network.js";
 import { Packet } from "./packet.js";
+import { REDIRECT_SOURCE, Redirects, redirectGateway } from "./redirect.js";
 import type { NodeAlias, NodeSystem } from "./node-system.js";
 import type { Netfilter } from "./netfilter.js";
 import { type TcpInputResult, TcpStack } from "./tcp/stack.js";
@@ -95,6 +100,12 @@ export class SimNode implements Host {
    * frees it, counting ips_cantforward).
    */
   forwarding = true;
+  /** net.inet.ip.redirect: a router tells a sender on the same subnet of a better first hop (sim/redirect.ts). */
+  sendRedirects = true;
+  /** net.inet.icmp.drop_redirect: 0 on FreeBSD 8, so a host takes the redirects of its gateway. */
+  dropRedirects = false;
+  /** The redirects this node took and the routes they made; made by the first one (sim/redirect.ts). */
+  private redirects: Redirects | null = null;
   /** Set when this node is a segment's switch (sim/bridge.ts): frames go to it, not to IP. */
   bridge: Bridge | null = null;
   /** IP identification counter. */
@@ -423,7 +434,10 @@ export class SimNode implements Host {
     }
     const pkt = Packet.ipv4(bytes, net.nextPacketId++, opts.user ?? "root", opts.cls ?? net.classify(bytes));
     net.created++;
-    if (out.route) out.route.use++;
+    if (out.route) {
+      out.route.use++;
+      if (out.route.source === REDIRECT_SOURCE) this.redirects?.touch(out.route);
+    }
     if (out.iface === 0) {
       // Loopback: counted on lo0 and on the address the lo0 route stands for (its rt_ifa: the
       // destination's own interface), delivered after the current event, as netisr would.
@@ -561,16 +575,22 @@ export class SimNode implements Host {
     }
     r.use++;
     const gw = r.gateway;
+    // Back out the way it came, to a sender on that subnet: a redirect is due (sim/redirect.ts),
+    // quoting the packet as it came (ip_forward's mcopy, before the TTL is decremented).
+    const better = redirectGateway(this.sendRedirects, ipv4Src(b), dst, i, r, out);
+    const quote = better !== 0 ? quoteOriginal(b) : null;
     const res = etherResolve(this, pkt, out, gw !== 0 ? gw : dst, dst, gw !== 0);
     // ARP gave up (EHOSTDOWN/EHOSTUNREACH): host unreachable, quoting the packet as it came
     // (ip_forward's mcopy is taken before the TTL is decremented, ip_input.c:1453-1473). The
     // packet itself stays held in the ARP entry.
-    if (res === Resolve.HostDown || res === Resolve.HostUnreach)
-      this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
+    const failed = res === Resolve.HostDown || res === Resolve.HostUnreach;
+    if (failed) this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
     else this.forwarded++;
     ipv4DecrementTtl(b);
     if (natNew) this.netfilter!.countPolicy("POSTROUTING", b);
     if (res === Resolve.Ok) this.sendFrame(pkt, out);
+    // ip_output took it (or ARP holds it: error 0 too): the redirect follows (ip_input.c:1553-1565).
+    if (quote !== null && !failed) this.icmpError(pkt, ICMP_REDIRECT, REDIRECT_HOST, better, quote);
   }
 
   /** Local delivery: ICMP and UDP sockets. */
@@ -601,7 +621,14 @@ export class SimNode implements Host {
         );
         return this.sendGenerated(reply, src, pkt.user, "echo-reply");
       }
-      if (this.icmpListeners.length === 0) return net.drop(this, pkt, "no-listener");
+      // The kernel acts on a redirect, then hands it to raw sockets too (ip_icmp.c:570-626).
+      // Only a host with drop_redirect=0 acts on it; a router drops it (RFC 1812, ip_icmp.c:590).
+      if (m.type === ICMP_REDIRECT && !this.dropRedirects && !this.forwarding) {
+        this.redirects ??= new Redirects(this);
+        this.redirects.take(ipv4Src(b), m.code, total - 20, m.data, icmpGateway(b, 20));
+      }
+      if (this.icmpListeners.length === 0)
+        return m.type === ICMP_REDIRECT ? net.deliver(this, pkt) : net.drop(this, pkt, "no-listener");
       net.deliver(this, pkt);
       const msg: IcmpMessage = {
         src: ipv4Src(b),
@@ -683,13 +710,15 @@ export class SimNode implements Host {
    * error, nor a multicast/broadcast packet). The source address is the offending packet's
    * destination when it was ours, else our interface towards the sender.
    */
-  private icmpError(pkt: Packet, type: number, code: number): void {
+  private icmpError(pkt: Packet, type: number, code: number, gateway = 0, quote?: Uint8Array): void {
     const b = pkt.bytes;
     const src = ipv4Src(b);
     const dst = ipv4Dst(b);
     if (isMulticast(dst) || dst === IPV4_BROADCAST || isMulticast(src) || src === 0) return;
     if (linkBroadcast(pkt)) return; // nor about a link broadcast (ip_icmp.c:201)
-    if (ipv4Protocol(b) === IPPROTO_ICMP && b.length >= 21) {
+    if ((get16(b, 6) & 0x1fff) !== 0) return; // nor about a later fragment (ip_icmp.c:199)
+    // About an ICMP error only a redirect is sent (ip_icmp.c:203: `type != ICMP_REDIRECT`).
+    if (type !== ICMP_REDIRECT && ipv4Protocol(b) === IPPROTO_ICMP && b.length >= 21) {
       const t = b[20]!;
       if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY) return;
     }
@@ -702,9 +731,20 @@ export class SimNode implements Host {
         src: this.isLocal(dst) ? dst : this.sourceFor(src),
         dst: src,
       },
-      { type, code, ident: 0, seq: 0, data: quoteOriginal(b) },
+      // A redirect's bytes 4-7 are the gateway (icmp_gwaddr, ip_icmp.c:268-269).
+      { type, code, ident: gateway >>> 16, seq: gateway & 0xffff, data: quote ?? quoteOriginal(b) },
     );
     this.sendGenerated(bytes, src, pkt.user, "icmp-error");
+  }
+
+  /** Seconds until a route a redirect made expires (netstat's Expire); undefined for any other. */
+  routeExpiry(r: { source: string; dest: number }): number | undefined {
+    return this.redirects?.expiresIn(r);
+  }
+
+  /** A lookup of a route a redirect made (a packet sent by it, `route get`): its hour starts again. */
+  touchRoute(r: { source: string; dest: number }): void {
+    this.redirects?.touch(r);
   }
 
   /** Sends a packet the stack made itself (reply or error), charged to the user who caused it. */
@@ -775,6 +815,7 @@ export class SimNode implements Host {
     this.ifaceWatchers = [];
     this.groups.clear();
     for (const i of this.ifaces) arpFlush(this, i);
+    this.redirects?.clear();
     this.reason = "node down";
     for (const r of this.fib.all(true)) this.fib.delete(r.source, r.dest, r.len);
   }

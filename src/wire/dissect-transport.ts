@@ -78,11 +78,19 @@ const UNREACH_CODES = [
   "Host precedence violation",
   "Precedence cutoff in effect",
 ];
+/** packet-icmp.c `redir_str`. */
+const REDIRECT_CODES = [
+  "Redirect for network",
+  "Redirect for host",
+  "Redirect for TOS and network",
+  "Redirect for TOS and host",
+];
 const TIMXCEED_CODES = ["Time to live exceeded in transit", "Fragment reassembly time exceeded"];
 
 function icmpCodeName(type: number, code: number): string | undefined {
   if (type === 3) return UNREACH_CODES[code];
   if (type === 11) return TIMXCEED_CODES[code];
+  if (type === 5) return REDIRECT_CODES[code];
   return undefined;
 }
 
@@ -110,6 +118,8 @@ function icmp(b: Uint8Array, o: number, end: number, whole: boolean): PacketFiel
       "none",
     ),
   ];
+  // An ICMP message quoted by an error (a redirect about an echo): packet-icmp.c says so.
+  if (!whole) kids[2] = { ...kids[2]!, text: `${kids[2]!.text} [in ICMP error packet]` };
   if (type === 0 || type === 8) {
     const id = get16(b, o + 4);
     const seq = get16(b, o + 6);
@@ -121,8 +131,10 @@ function icmp(b: Uint8Array, o: number, end: number, whole: boolean): PacketFiel
       field("icmp.seq_le", `Sequence Number (LE): ${le(seq)} (${hex(le(seq), 4)})`, o + 6, 2),
     );
     if (len > 8) kids.push(dataLines(b, o + 8, len - 8));
-  } else if (type === 3 || type === 11) {
-    kids.push(field("icmp.unused", `Unused: ${hexWord(get32(b, o + 4))}`, o + 4, 4));
+  } else if (type === 3 || type === 11 || type === 5) {
+    if (type === 5)
+      kids.push(field("icmp.redir_gw", `Gateway Address: ${formatIpv4(get32(b, o + 4))}`, o + 4, 4));
+    else kids.push(field("icmp.unused", `Unused: ${hexWord(get32(b, o + 4))}`, o + 4, 4));
     // The datagram it quotes: its header and the first 8 bytes after it.
     if (len > 8) kids.push(...ipv4(b, o + 8, len - 8, false).layers);
   } else if (len > 8) kids.push(dataLines(b, o + 4, len - 4));

@@ -21,6 +21,10 @@ const RIP_RESPONSE = hex(
 const ICMP_ECHO = hex(
   "0293b200040b02e20600030a08004500005400110000400120960a000a010a003c020800782103e8000000000026000d90c008090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637",
 );
+/** r1 to h1 on examples/lan.yaml: a host redirect naming 10.0.1.2, quoting h1's echo request. */
+const ICMP_REDIRECT = hex(
+  "0280d000030a028fd000030a080045000038000a0000400164b70a0001010a00010405016bf30a000102450000545cce0000400106cd0a0001040a00020b0800697412950000",
+);
 const TCP_SYN = hex(
   "0293b200040b02e20600030a08004500002c00124000400612b80a000a010a000a02f15f00165d28eaa1000000006002ffff36e40000020405b4",
 );
@@ -59,6 +63,21 @@ describe("dissectFrame reads as tshark does", () => {
         "arp.src.proto_ipv4 | Sender IP address: 10.0.10.1 | 28 4",
         "arp.dst.hw_mac | Target MAC address: 00:00:00:00:00:00 | 32 6",
         "arp.dst.proto_ipv4 | Target IP address: 10.0.10.2 | 38 4",
+      ]),
+    );
+  });
+
+  it("an ICMP redirect: the gateway address, then the datagram it quotes (tshark 4.0.17)", () => {
+    expect(lines(ICMP_REDIRECT)).toEqual(
+      expect.arrayContaining([
+        "icmp | Internet Control Message Protocol | 34 36",
+        "icmp.type | Type: 5 (Redirect) | 34 1",
+        "icmp.code | Code: 1 (Redirect for host) | 35 1",
+        "icmp.checksum | Checksum: 0x6bf3 [correct] | 36 2",
+        "icmp.redir_gw | Gateway Address: 10.0.1.2 | 38 4",
+        "ip.dst | Destination Address: 10.0.2.11 | 58 4",
+        "icmp.type | Type: 8 (Echo (ping) request) | 62 1",
+        "icmp.checksum | Checksum: 0x6974 [unverified] [in ICMP error packet] | 64 2",
       ]),
     );
   });

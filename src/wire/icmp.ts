@@ -1,11 +1,11 @@
 /**
  * @module wire/icmp
  * ICMP messages (RFC 792): echo request/reply and the errors a router sends (destination
- * unreachable, time exceeded).
+ * unreachable, time exceeded, redirect).
  *
  * Layout: type(1) code(1) checksum(2) then 4 bytes whose meaning depends on the type, then data.
  * For echo those 4 bytes are identifier and sequence number; for the errors routelab sends they
- * are "unused" (zero) and the data is the quoted original datagram: its IP header plus the first
+ * are "unused" (zero) — a redirect's hold the gateway address — and the data is the quoted original datagram: its IP header plus the first
  * 64 bits of its payload (RFC 792; FreeBSD's `icmp_quotelen` default of 8). `IcmpRepr` always maps
  * the 4 bytes to `ident`/`seq`, so any type parses and re-emits byte for byte.
  *
@@ -18,6 +18,8 @@ import { IPV4_HEADER_LEN, ipv4Ihl, ipv4TotalLen } from "./ipv4.js";
 
 export const ICMP_ECHO_REPLY = 0;
 export const ICMP_DEST_UNREACH = 3;
+/** Redirect (RFC 792): bytes 4-7 name the better first hop, the data quotes the datagram. */
+export const ICMP_REDIRECT = 5;
 export const ICMP_ECHO_REQUEST = 8;
 export const ICMP_TIME_EXCEEDED = 11;
 
@@ -26,6 +28,10 @@ export const UNREACH_NET = 0;
 export const UNREACH_HOST = 1;
 export const UNREACH_PROTOCOL = 2;
 export const UNREACH_PORT = 3;
+
+/** Redirect codes (RFC 792): for the network, the host, TOS and network, TOS and host. */
+export const REDIRECT_NET = 0;
+export const REDIRECT_HOST = 1;
 
 /** Time exceeded codes (RFC 792). */
 export const TIMXCEED_INTRANS = 0;
@@ -62,6 +68,11 @@ export function icmpIdent(b: Uint8Array, off: number): number {
 /** Echo sequence number (bytes 6-7) of the ICMP message at `b[off]` (no checks). */
 export function icmpSeq(b: Uint8Array, off: number): number {
   return get16(b, off + 6);
+}
+
+/** The gateway address of a redirect (bytes 4-7, `icmp_gwaddr`) of the ICMP message at `b[off]`. */
+export function icmpGateway(b: Uint8Array, off: number): number {
+  return ((b[off + 4]! << 24) | (b[off + 5]! << 16) | (b[off + 6]! << 8) | b[off + 7]!) >>> 0;
 }
 
 /** Whether an ICMP type is an error message (one that quotes a datagram). */

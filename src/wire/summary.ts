@@ -11,6 +11,7 @@ import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REPLY,
   ICMP_ECHO_REQUEST,
+  ICMP_REDIRECT,
   ICMP_TIME_EXCEEDED,
   UNREACH_PORT,
 } from "./icmp.js";
@@ -28,6 +29,7 @@ export const TRACEROUTE_PORT_MIN = 33434;
 export const TRACEROUTE_PORT_MAX = 33534;
 
 const UNREACH_NAMES = ["net", "host", "protocol", "port"];
+const REDIRECT_NAMES = ["net", "host", "tos-net", "tos-host"];
 
 /** Offset and end of the IPv4 payload (end clamped to the bytes present), or undefined when the header is unusable. */
 function payloadBounds(ip: Uint8Array): [number, number] | undefined {
@@ -99,6 +101,12 @@ function icmpText(ip: Uint8Array, o: number, end: number): string {
     case ICMP_DEST_UNREACH:
       if (code <= UNREACH_PORT) return `ICMP ${UNREACH_NAMES[code]} unreachable`;
       return `ICMP unreachable code ${code}`;
+    case ICMP_REDIRECT: {
+      // tcpdump's words (print-icmp.c): the quoted datagram's destination, then the new gateway.
+      const to = REDIRECT_NAMES[code] ?? `code ${code}`;
+      const dst = end - o >= 28 ? formatIpv4(get32(ip, o + 24)) : "?";
+      return `ICMP redirect ${dst} to ${to} ${formatIpv4(get32(ip, o + 4))}`;
+    }
     default:
       return `ICMP type ${type} code ${code}`;
   }

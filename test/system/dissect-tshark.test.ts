@@ -98,6 +98,24 @@ describe.runIf(requireTshark())("dissect.ts reads frames as tshark does", () => 
     expect([...protocols].sort()).toEqual(["arp", "data", "eth", "icmp", "ip", "rip", "tcp", "udp"]);
   });
 
+  it("an ICMP redirect (examples/lan.yaml, r1 to h1): gateway address and the quoted datagram", () => {
+    const out = join(dir, "lan");
+    const script = "wait converged\nh1: ping -c 1 10.0.2.11\n";
+    const r = routelab(["run", "examples/lan.yaml", "--script", "-", "--capture", out], script);
+    expect(r.code).toBe(0);
+    const file = join(out, "h1-lan1.pcap");
+    const fs = frames(file);
+    const pdml = tsharkPdml(file);
+    const redirects = pdml.filter((lines) => lines.some((l) => l.name === "icmp.redir_gw"));
+    expect(redirects.map((lines) => lines.find((l) => l.name === "icmp.redir_gw")!.text)).toEqual([
+      "Gateway Address: 10.0.1.2",
+    ]);
+    expect(redirects[0]!.some((l) => l.name === "icmp.checksum.status" && l.text.includes("Good"))).toBe(
+      true,
+    );
+    expect(differences(fs, pdml)).toEqual([]);
+  });
+
   it("every packet of an FRR ospfd exchange to Full", () => {
     const file = join(import.meta.dirname, "..", "fixtures", "ospf", "frr-ospf.pcap");
     const fs = frames(file);

@@ -79,8 +79,8 @@ describe.skipIf(why !== null && !CI)(
       expect(fwd.stdout.trim()).toBe("0");
 
       const far = await exec(net, "h1", "ping -c 2 10.0.34.2");
-      // The kernel's ping (iputils): `2 received`. Linux's r1 also sends ICMP redirects to r3 (the
-      // simulator models none: FreeBSD 8 would, net.inet.ip.redirect=1; left for later).
+      // The kernel's ping (iputils): `2 received`. r1 also sends h1 ICMP redirects naming r3, as
+      // the simulator's r1 does (test/system/netns-redirect.test.ts compares them).
       expect(far.out).toMatch(/2 packets transmitted, 2 received/);
       const near = await exec(net, "h2", "ping -c 1 10.0.1.11");
       expect(near.out).toMatch(/1 packets transmitted, 1 received/);

@@ -23,6 +23,21 @@ describe("kernel routes as the simulator's rows", () => {
     expect(parseMonitorLine("3: eth0: <BROADCAST> mtu 1500 state DOWN")).toBeNull();
   });
 
+  it("lists a redirect's exception (ip -4 -j route show table all cache) as FreeBSD's UGHD3 host route", () => {
+    // As Linux 6.18's iproute2 printed it (-j) on a host its gateway redirected (this test's
+    // addresses): the exception carries `cache` and `expires`.
+    const rows = [
+      { dst: "10.0.1.0/24", dev: if0, protocol: "kernel" },
+      { dst: "10.0.2.11", gateway: "10.0.1.3", dev: if0, flags: [], cache: ["redirected"], expires: 298 },
+      { dst: "10.0.2.12", dev: if0, cache: [], expires: 500 }, // a path MTU exception: no route
+    ];
+    const r = kernelRoutes(rows, b, () => undefined);
+    expect(r.map((x) => [x.dest >>> 0, x.len, x.gateway, x.iface, x.flags, x.source, x.expire])).toEqual([
+      [0x0a000100, 24, 0, 1, "", "connected", undefined],
+      [0x0a00020b, 32, 0x0a000103, 1, "GHD3", "redirect", 298],
+    ]);
+  });
+
   it("maps connected, local, loopback and RIP rows with zebra's metric; drops broadcast and 127/8", () => {
     const rows = [
       { dst: "10.0.3.0/24", gateway: "10.0.2.2", dev: if1, protocol: "rip" },

@@ -6,10 +6,17 @@
  * loopback (UH), learned and static routes with their gateway (UG, UGS). Broadcast entries and
  * 127/8 are kernel furniture the FreeBSD table does not list. The RIP metric comes from zebra
  * (`show ip route json`), since the kernel holds FRR's fixed route priority (20) instead.
+ *
+ * A redirect a host took is no route of Linux's tables but an exception of its next-hop cache
+ * (`ip -4 -j route show table all cache`: `cache: ["redirected"]`, `expires` in seconds, 300 at
+ * first, net.ipv4.route.gc_timeout). It is listed as FreeBSD 8 lists the route rtredirect makes:
+ * a host route through the new gateway, UGHD3 (sim/redirect.ts), source `redirect`, with the
+ * kernel's own expiry in the Expire column.
  */
 import { type Ipv4, parseIpv4, parsePrefix } from "../../core/ip.js";
 import type { ShellRoute } from "../../shell/context.js";
 import { routingSpec } from "../../topology/protocols/index.js";
+import { DYNAMIC_FLAGS, REDIRECT_SOURCE } from "../../sim/redirect.js";
 import type { PlannedNode } from "./plan.js";
 
 /** One row of `ip -j route` (the fields used here). */
@@ -22,6 +29,10 @@ export interface IpRouteJson {
   table?: string;
   metric?: number;
   nexthops?: { gateway?: string; dev?: string }[];
+  /** `ip route show cache`: the exception's kind (["redirected"] for a redirect's). */
+  cache?: string[];
+  /** Seconds until the exception lapses. */
+  expires?: number;
 }
 
 export interface KernelRoute extends ShellRoute {
@@ -44,6 +55,15 @@ export function kernelRoutes(
     const dst = r.dst === "default" ? "0.0.0.0/0" : r.dst.includes("/") ? r.dst : `${r.dst}/32`;
     const p = parsePrefix(dst, false);
     if (!p) continue;
+    if (r.cache !== undefined) {
+      const gw = r.gateway === undefined ? undefined : parseIpv4(r.gateway);
+      if (r.cache.includes("redirected") && gw && p.len === 32 && (r.expires ?? 1) > 0)
+        out.push({
+          ...row(p.addr, 32, gw, ifIndex.get(r.dev ?? "") ?? 0, DYNAMIC_FLAGS, REDIRECT_SOURCE, 0),
+          ...(r.expires !== undefined ? { expire: r.expires } : {}),
+        });
+      continue; // other exceptions (a path MTU learnt) are no routes FreeBSD would list
+    }
     const local = r.table === "local";
     if (local) {
       if (r.type !== "local" || p.len !== 32) continue; // broadcast entries, 127/8

@@ -32,7 +32,7 @@ import type {
   WireListener,
 } from "../../lab/lab.js";
 import { ofKinds } from "../../lab/lab.js";
-import { routeRefs } from "../../shell/cmd/netstat.js";
+import { routeFlags, routeRefs } from "../../shell/cmd/netstat.js";
 import type { CommandRegistry } from "../../shell/commands.js";
 import { HostsTable, PidCounter, type ShellInterface } from "../../shell/context.js";
 import { runCommand } from "../../shell/run.js";
@@ -386,7 +386,7 @@ export class NetnsLab implements Lab {
     return this.tables.routes(node).map((r) => ({
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
-      flags: `U${r.flags}`,
+      flags: routeFlags(r.flags),
       iface: r.iface === 0 ? "lo0" : (rt.plan.ifaces[r.iface - 1]?.name ?? "?"),
       metric: r.metric,
       source: r.source,
@@ -588,6 +588,9 @@ export class NetnsLab implements Lab {
   }
 
   emit(e: LabEvent): void {
+    // A host acts on a redirect in its kernel, where no monitor sees it: read its exceptions.
+    if (e.kind === "deliver" && e.cls === "icmp-error" && e.summary.startsWith("ICMP redirect"))
+      this.tables.redirected(e.node, e.summary.split(" ")[2] ?? "");
     for (const l of this.listeners) l(e);
   }
 

@@ -46,6 +46,16 @@ interface NodeTable {
   resyncTimer: NodeJS.Timeout | null;
   /** The node's `ip -batch` process, which lives in its namespace (counters.ts reads through it). */
   monitor: ChildProcess | null;
+  /**
+   * A host's redirect exceptions (`ip route show cache`), which no monitor line announces: read
+   * when a redirect reached the host (`redirected`), with the table, and when the first lapses.
+   */
+  cache: IpRouteJson[];
+  /** Destinations redirected (to bind their exceptions before the dump; see `readCache`). */
+  redirectedTo: Set<string>;
+  /** performance.now() when `cache` was read (its `expires` count from then). */
+  cacheReadAt: number;
+  cacheTimer: NodeJS.Timeout | null;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -65,6 +75,10 @@ export class RouteTables {
         metricsTimer: null,
         resyncTimer: null,
         monitor: null,
+        cache: [],
+        redirectedTo: new Set(),
+        cacheReadAt: 0,
+        cacheTimer: null,
       });
   }
 
@@ -73,7 +87,19 @@ export class RouteTables {
   }
 
   routes(node: string): KernelRoute[] {
-    return this.t(node).routes;
+    const tb = this.t(node);
+    if (tb.cache.length === 0) return tb.routes;
+    // The Expire column counts down from when the exceptions were read.
+    const gone = Math.floor((performance.now() - tb.cacheReadAt) / 1000);
+    return tb.routes.map((r) => (r.expire === undefined ? r : { ...r, expire: r.expire - gone }));
+  }
+
+  /** A redirect about `dst` reached `node` (its capture saw it delivered): read its exceptions soon. */
+  redirected(node: string, dst: string): void {
+    const tb = this.t(node);
+    if (!tb.plan.host || !/^\d+\.\d+\.\d+\.\d+$/.test(dst)) return;
+    tb.redirectedTo.add(dst);
+    this.scheduleResync(node);
   }
 
   /** The pid of the process living in the node's namespace, while it runs. */
@@ -171,14 +197,58 @@ export class RouteTables {
       return;
     }
     tb.rows.reset(JSON.parse(r.stdout) as IpRouteJson[]);
+    // Only a host takes redirects (a router's accept_redirects is 0 while it forwards).
+    if (tb.plan.host) await this.readCache(tb);
+    if (this.d.closed()) return;
     this.rebuild(node, true);
+  }
+
+  /**
+   * Reads a host's redirect exceptions; re-reads when the first of them lapses. Linux dumps an
+   * exception only once a route was cached on it (net/ipv4/route.c fnhe_dump_bucket skips one
+   * without fnhe_rth_output), which the next packet to that destination would make: a
+   * `route get` of each redirected destination makes it first, as that packet would.
+   */
+  private async readCache(tb: NodeTable): Promise<void> {
+    const lines = [...tb.redirectedTo].map((d) => `route get ${d}`);
+    lines.push("route show table all cache");
+    const c = await run(
+      "ip",
+      ["-4", "-j", "-n", tb.plan.netns, "-force", "-batch", "-"],
+      `${lines.join("\n")}\n`,
+    );
+    if (this.d.closed()) return;
+    const last = c.stdout.trim().split("\n").pop() ?? "[]";
+    let rows: IpRouteJson[];
+    try {
+      rows = JSON.parse(last || "[]") as IpRouteJson[];
+    } catch {
+      return; // an unreadable answer: the table stays as last read
+    }
+    tb.cache = rows.filter((x) => x.cache?.includes("redirected"));
+    tb.redirectedTo = new Set(tb.cache.map((x) => x.dst));
+    tb.cacheReadAt = performance.now();
+    if (tb.cacheTimer) clearTimeout(tb.cacheTimer);
+    tb.cacheTimer = null;
+    const first = Math.min(...tb.cache.map((x) => x.expires ?? Number.POSITIVE_INFINITY));
+    if (Number.isFinite(first)) {
+      const node = tb.plan.name;
+      tb.cacheTimer = setTimeout(
+        () => {
+          tb.cacheTimer = null;
+          this.scheduleResync(node);
+        },
+        (first + 1) * 1000,
+      );
+      tb.cacheTimer.unref?.();
+    }
   }
 
   /** Recomputes the node's table from its rows; emits route events for what differs. */
   private rebuild(node: string, emit: boolean): void {
     const tb = this.t(node);
     const old = new Map(tb.routes.map((x) => [`${x.dest}/${x.len}`, x]));
-    const routes = kernelRoutes([...tb.rows.rows.values()], tb.plan, (p) => tb.metrics.get(p));
+    const routes = kernelRoutes([...tb.rows.rows.values(), ...tb.cache], tb.plan, (p) => tb.metrics.get(p));
     tb.routes = routes;
     if (routes.some((x) => x.source === "rip")) this.scheduleMetrics(node);
     if (!emit) return;
@@ -220,7 +290,7 @@ export class RouteTables {
     const tb = this.t(node);
     if (this.d.closed()) return;
     tb.metrics = await this.zebraMetrics(node);
-    tb.routes = kernelRoutes([...tb.rows.rows.values()], tb.plan, (p) => tb.metrics.get(p));
+    tb.routes = kernelRoutes([...tb.rows.rows.values(), ...tb.cache], tb.plan, (p) => tb.metrics.get(p));
   }
 
   private routeEvent(
@@ -266,6 +336,7 @@ export class RouteTables {
     for (const tb of this.tables.values()) {
       if (tb.metricsTimer) clearTimeout(tb.metricsTimer);
       if (tb.resyncTimer) clearTimeout(tb.resyncTimer);
+      if (tb.cacheTimer) clearTimeout(tb.cacheTimer);
     }
   }
 }

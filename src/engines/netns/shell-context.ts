@@ -26,6 +26,7 @@ import type {
 import type { HostsTable, PidCounter, ShellFiles } from "../../shell/context.js";
 import type { NodeAlias } from "../../sim/node-system.js";
 import type { NodeOs } from "../../topology/model.js";
+import { REDIRECT_SOURCE } from "../../sim/redirect.js";
 import { type IpRouteJson, kernelRoutes } from "./kernel-routes.js";
 import { type Argv, pingArgv, tracerouteArgv, VTYSH, vtyshArgv } from "./native-programs.js";
 import type { NamespaceHost } from "./ns-host.js";
@@ -156,7 +157,13 @@ async function changeKernelRoute(a: NetnsNodeAccess, req: RouteRequest): Promise
   if (req.cmd === "change" && !held) return "ESRCH";
   if (req.cmd !== "delete" && req.gateway === undefined) return "EINVAL";
   const steps: string[][] = [];
-  if (req.cmd !== "add") steps.push(["route", "del", prefix]);
+  // A redirect's route is a next-hop exception, which `ip route del` cannot name (ESRCH):
+  // `ip route flush cache` forgets the host's exceptions (all of them; FreeBSD drops the one).
+  const dynamic = a
+    .routes()
+    .some((r) => r.dest === req.dest && r.len === req.len && r.source === REDIRECT_SOURCE);
+  if (req.cmd === "delete" && dynamic) steps.push(["route", "flush", "cache"]);
+  else if (req.cmd !== "add") steps.push(["route", "del", prefix]);
   if (req.cmd !== "delete")
     steps.push(["route", "add", prefix, "via", formatIpv4(req.gateway!), "proto", "static"]);
   let errno: string | undefined;
@@ -173,6 +180,10 @@ async function changeKernelRoute(a: NetnsNodeAccess, req: RouteRequest): Promise
 
 /** `ip route get ADDR fibmatch`: the table entry the kernel would use, as netstat shows it. */
 async function kernelRouteTo(a: NetnsNodeAccess, dst: number): Promise<ShellRoute | undefined> {
+  // A redirect's exception wins over the table entry (fibmatch would name the table's): shown
+  // as FreeBSD's RTM_GET shows the route rtredirect made, DYNAMIC without in_clsroute's `3`.
+  const dynamic = a.routes().find((x) => x.source === REDIRECT_SOURCE && x.dest === dst);
+  if (dynamic !== undefined) return { ...dynamic, flags: dynamic.flags.replace("3", "") };
   const r = await a.ip(["-4", "-j", "route", "get", formatIpv4(dst), "fibmatch"]);
   if (r.code !== 0) return undefined;
   let rows: IpRouteJson[];

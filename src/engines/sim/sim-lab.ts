@@ -23,7 +23,7 @@ import type {
 import { ofKinds } from "../../lab/lab.js";
 import { clockState } from "../../lab/clock-step.js";
 import { checkShape, shapeEvent } from "../../lab/link-shape.js";
-import { routeRefs } from "../../shell/index.js";
+import { routeFlags, routeRefs } from "../../shell/index.js";
 import {
   buildNetwork,
   type Link,
@@ -134,7 +134,7 @@ export class SimLab implements Lab {
     return n.fib.all().map((r) => ({
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
-      flags: `U${r.flags}`,
+      flags: routeFlags(r.flags),
       iface: n.ifaces[r.iface]!.name,
       metric: r.metric,
       source: r.source,
