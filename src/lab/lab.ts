@@ -12,6 +12,11 @@ export interface RouteInfo {
   dest: string;
   /** Next-hop address, or `link#N` for connected routes. */
   gateway: string;
+  /**
+   * Every next hop's address, when the route has several (OSPF's equal-cost paths); `gateway`
+   * is then the one netstat shows (FreeBSD 8 keeps one route a prefix).
+   */
+  nextHops?: string[];
   /** FreeBSD flags, e.g. `UG`, `U`, `UHS`. */
   flags: string;
   iface: string;

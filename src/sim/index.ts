@@ -12,3 +12,4 @@ export * from "./scheduler.js";
 export * from "./tcp/index.js";
 export * from "./netfilter.js";
 export * from "./node-system.js";
+export * from "./multipath.js";

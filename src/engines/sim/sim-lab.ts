@@ -124,6 +124,7 @@ export class SimLab implements Lab {
     return n.fib.all().map((r) => ({
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
+      ...(r.multipath === undefined ? {} : { nextHops: r.multipath.map((h) => formatIpv4(h.gateway)) }),
       flags: `U${r.flags}`,
       iface: n.ifaces[r.iface]!.name,
       metric: r.metric,
