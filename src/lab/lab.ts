@@ -27,6 +27,24 @@ export interface RouteInfo {
   use: number;
 }
 
+/**
+ * A router's OSPF state for the page: its database as `show ip ospf database` prints it, and its
+ * shortest-path tree over the map (RFC 2328 §16.1). The simulator's; FRR's ospfd keeps its tree
+ * to itself (no vtysh command prints it), so the netns engine has none.
+ */
+export interface OspfView {
+  node: string;
+  routerId: string;
+  /** `show ip ospf database`, FRR 8.4's text. */
+  database: string;
+  lsas: { type: "router" | "network"; id: string; advRouter: string; age: number; seq: string }[];
+  /**
+   * One edge per tree vertex and equal-cost parent: a router by node name, a network by prefix;
+   * `links`: the map's links (or segment ports) the edge runs over.
+   */
+  tree: { parent: string; child: string; dist: number; links: string[] }[];
+}
+
 export interface InterfaceInfo {
   name: string;
   addr: string;
@@ -141,6 +159,8 @@ export interface Lab {
   links(): LinkInfo[];
   /** Routing table of a node; throws LabError for an unknown node. */
   routes(node: string): RouteInfo[];
+  /** The node's OSPF database and SPF tree, on engines that hold them; undefined when it runs no OSPF. */
+  ospf?(node: string): OspfView | undefined;
   exec(node: string, commandLine: string, opts?: ExecOptions): Execution;
   setLink(a: string, b: string, up: boolean, opts?: { silent?: boolean }): void;
   /**

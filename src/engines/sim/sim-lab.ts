@@ -17,6 +17,7 @@ import type {
   LinkShape,
   NodeInfo,
   PacerControl,
+  OspfView,
   RouteInfo,
   WireListener,
 } from "../../lab/lab.js";
@@ -33,6 +34,7 @@ import {
   type WallClock,
 } from "../../sim/index.js";
 import type { Topology } from "../../topology/model.js";
+import { simOspfView } from "./ospf-view.js";
 
 export interface SimLabOptions {
   seed?: number;
@@ -132,6 +134,10 @@ export class SimLab implements Lab {
       refs: routeRefs(r),
       use: r.use,
     }));
+  }
+
+  ospf(name: string): OspfView | undefined {
+    return simOspfView(this.topology, this.net.byName.values(), this.node(name));
   }
 
   /** The link between two nodes (the first, when there are parallel links), or by id. */
