@@ -80,10 +80,10 @@ describe.skipIf(!haveChromium)("the page on an OSPF network: LSDB and SPF tree o
   });
 
   it("names OSPF in the legend and on the routing switch, not RIP", async () => {
-    const legend = await page.locator("#legend").innerText();
+    const legend = (await page.locator("#legend").textContent()) ?? "";
     expect(legend).toContain("OSPF packet");
     expect(legend).not.toContain("RIP update");
-    expect((await page.locator("label:has(#show-rip)").innerText()).trim()).toBe("OSPF");
+    expect((await page.locator("label:has(#show-rip)").textContent())?.trim()).toBe("OSPF");
   });
 
   it("a click on vm1 lists its SPF tree and database and strokes the tree's links on the map", async () => {
@@ -93,7 +93,9 @@ describe.skipIf(!haveChromium)("the page on an OSPF network: LSDB and SPF tree o
     await page.waitForSelector("#ospf-panel:not([hidden]) #ospf-tree tbody[data-count='8']", {
       timeout: 10_000,
     });
-    const rows = await page.locator("#ospf-tree tbody tr").allInnerTexts();
+    const rows = await page.$$eval("#ospf-tree tbody tr", (trs) =>
+      trs.map((tr) => Array.from((tr as HTMLTableRowElement).cells, (c) => c.textContent).join("\t")),
+    );
     expect(rows.map((r) => r.split("\t")[0]).sort()).toEqual([
       "vm2",
       "vm3",
@@ -105,7 +107,7 @@ describe.skipIf(!haveChromium)("the page on an OSPF network: LSDB and SPF tree o
       "vm9",
     ]);
     expect(rows).toContain("vm2\tvm1\t10");
-    const db = await page.locator("#ospf-db").innerText();
+    const db = (await page.locator("#ospf-db").textContent()) ?? "";
     expect(db).toContain("Router Link States (Area 0.0.0.0)");
     expect(db.split("\n").filter((l) => /^10\.0\.\d+\.\d+ +10\./.test(l)).length).toBe(9);
     const want = await apiTree("vm1");
