@@ -117,6 +117,42 @@ describe("OSPF on the seed network", () => {
     expect(seen).toEqual(want);
   });
 
+  it("reports the route changes after link down as events, a lost equal-cost hop too", () => {
+    const topo = seedOspf();
+    const lab = ospfLab(topo);
+    lab.net.scheduler.runUntil(60 * SECOND);
+    const seen: LabEvent[] = [];
+    lab.onEvent((e) => e.kind === "route" && e.source === "ospf" && seen.push(e));
+    // vm1–vm3 down: vm1 keeps 10.0.30.0/24 over vm2 alone (its first hop stays the same).
+    lab.setLink("vm1", "vm3", false);
+    lab.net.scheduler.runUntil(70 * SECOND);
+    const text = seen.map((e) =>
+      e.kind === "route"
+        ? `${e.node} ${e.action} ${e.dest} ${e.nextHops?.join("+") ?? e.gateway} ${e.metric}`
+        : "",
+    );
+    expect(text).toContain("vm1 change 10.0.30.0/24 10.0.10.2 20");
+    // vm1's way to vm3's leaves now runs over vm2 (vm3's own SPF ran first: delete, then add).
+    expect(text.filter((l) => l.startsWith("vm1 ") && l.includes(" 10.0.80.0/24 ")).at(-1)).toBe(
+      "vm1 add 10.0.80.0/24 10.0.10.2 30",
+    );
+    expect(text.filter((l) => l.startsWith("vm8 ") || l.startsWith("vm9 ")).length).toBeGreaterThan(0);
+    const first = seen.find((e) => e.kind === "route" && e.node === "vm1" && e.dest === "10.0.30.0/24")!;
+    expect(first.kind === "route" && first.reason).toMatch(/^ospf: SPF, cost 20 via 10\.0\.10\.2$/);
+    // And back: the pair again, as one event listing both hops.
+    lab.setLink("vm1", "vm3", true);
+    lab.net.scheduler.runUntil(130 * SECOND);
+    expect(
+      seen.some(
+        (e) =>
+          e.kind === "route" &&
+          e.node === "vm1" &&
+          e.dest === "10.0.30.0/24" &&
+          e.nextHops?.join() === "10.0.10.2,10.0.20.2",
+      ),
+    ).toBe(true);
+  });
+
   it("netstat -rn shows one route per prefix, as FreeBSD 8 without RADIX_MPATH holds", async () => {
     const topo = seedOspf();
     const lab = ospfLab(topo);
