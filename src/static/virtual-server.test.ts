@@ -65,6 +65,7 @@ describe("VirtualServer answers as the server does", () => {
     await same("GET", "/api/topology");
     await same("POST", "/api/clock", { step: "40s" });
     await same("GET", "/api/nodes/vm6/routes");
+    await same("GET", "/api/nodes/vm6/ospf"); // a RIP router: the same 404 from both
     const ping = await same("POST", "/api/exec", { node: "vm4", command: "ping -c 2 vm9", user: "alice" });
     expect(ping.body.output).toContain("2 packets received");
     // The packet view's bytes: the same frames of the same packet (both labs ran the same inputs).
@@ -81,6 +82,7 @@ describe("VirtualServer answers as the server does", () => {
     await same("GET", "/api/lesson/journal");
     await same("POST", "/api/clock/rewind", { t: "1m30s" });
     await same("GET", "/api/nodes/vm6/routes");
+    await same("GET", "/api/nodes/vm6/ospf"); // a RIP router: the same 404 from both
     await same("GET", "/api/lesson");
     await same("GET", "/api/clock");
   });
