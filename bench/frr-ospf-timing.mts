@@ -2,7 +2,7 @@
 // Run: flock /tmp/routelab-netns.lock npx tsx bench/frr-ospf-timing.mts (root, FRR); docs/performance.md cites it.
 // ospfd gets `log timestamp precision 3` and `log-adjacency-changes detail` (patched in here,
 // not in the product), the lab boots, and after it settles the ospfd logs are read.
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createNetnsLab } from "../src/engines/netns/index.js";
 import { loadTopologyText } from "../src/topology/index.js";
@@ -54,7 +54,7 @@ for (const d of dirs) {
     .split("\n")
     .filter((l) => /AdjChg|ISM.*State change|NSM.*State change|SPF|Full|zebra/i.test(l));
   console.log(`== ${d}`);
-  for (const l of lines.slice(0, 60)) console.log(l);
+  for (const l of lines) console.log(l);
 }
 console.log(
   `t0 ${new Date(t0).toISOString()} boot ${new Date(tBoot).toISOString()} last ${new Date(lastRoute).toISOString()}`,
