@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { formatIpv4, formatPrefix } from "../src/core/ip.js";
+import { flowNextHop, Packet } from "../src/sim/index.js";
+import { buildUdpPacket } from "../src/wire/index.js";
 import type { LabEvent } from "../src/core/events.js";
 import { MINUTE, SECOND } from "../src/core/time.js";
 import { parseScenario, runScenario } from "../src/lab/scenario.js";
@@ -34,13 +36,17 @@ function expectTablesMatch(lab: SimLab, topo: Topology, down: ReadonlySet<string
   for (const n of topo.nodes) {
     const want = expectedTables(topo, n.name, down);
     expect(daemonTable(lab, n.name), n.name).toEqual(want);
-    // The FIB holds one route per prefix: the first next hop, at the OSPF cost.
-    const fib = ospfTable(lab, n.name);
+    // The FIB holds the whole equal-cost next-hop set of each route, at the OSPF cost (as
+    // FRR's zebra installs it in Linux's FIB on netns).
+    const node = lab.node(n.name);
+    const fib = node.fib.all().filter((r) => r.source === "ospf");
     expect(fib.length, n.name).toBe(want.size);
-    for (const line of fib) {
-      const [prefix, gw, iface, metric] = line.split(" ");
-      expect(want.get(prefix!)!.hops.has(`${gw} ${iface}`), `${n.name} ${line}`).toBe(true);
-      expect(Number(metric)).toBe(want.get(prefix!)!.cost);
+    for (const r of fib) {
+      const prefix = formatPrefix({ addr: r.dest, len: r.len });
+      const hops = (r.multipath ?? [r]).map((h) => `${formatIpv4(h.gateway)} ${node.ifaces[h.iface]!.name}`);
+      expect(new Set(hops), `${n.name} ${prefix}`).toEqual(want.get(prefix)!.hops);
+      expect(hops.length, `${n.name} ${prefix}`).toBe(want.get(prefix)!.hops.size);
+      expect(r.metric).toBe(want.get(prefix)!.cost);
     }
   }
 }
@@ -67,6 +73,105 @@ describe("OSPF on the seed network", () => {
     lab.onEvent((e) => e.kind === "route" && routes.push(e));
     lab.net.scheduler.runUntil(41 * MINUTE);
     expect(routes).toEqual([]);
+  });
+
+  it("forwards each flow over one of a multipath route's next hops, by a hash of its addresses, spread over both", () => {
+    const topo = seedOspf();
+    const lab = ospfLab(topo);
+    lab.net.scheduler.runUntil(60 * SECOND);
+    const vm1 = lab.node("vm1");
+    const route = vm1.fib.get(0x0a001e00, 24)!; // 10.0.30.0/24, vm2–vm3, cost 20 both ways
+    expect(route.multipath?.length).toBe(2);
+    // Flows from many sources to one address past vm1: each leaves by the hop the flow's hash
+    // picks (sim/multipath.ts), and both hops carry some.
+    const linkTo = (peer: string) =>
+      topo.links.find((l) => [l.a.node, l.b.node].sort().join() === ["vm1", peer].sort().join())!.id;
+    const want: Record<string, number[]> = { [linkTo("vm2")]: [], [linkTo("vm3")]: [] };
+    const sources: number[] = [];
+    for (let k = 0; k < 16; k++) sources.push((0xc0a80001 + k) >>> 0); // 192.168.0.1, .2, …
+    for (const src of sources) {
+      const hop = flowNextHop(route.multipath!, src, 0x0a001e02, vm1.multipathKey);
+      want[hop.iface === route.multipath![0]!.iface ? linkTo("vm2") : linkTo("vm3")]!.push(src);
+    }
+    expect(want[linkTo("vm2")]!.length).toBeGreaterThan(0);
+    expect(want[linkTo("vm3")]!.length).toBeGreaterThan(0);
+    // ARP both neighbours first, so no datagram waits in an ARP entry (which holds one).
+    for (const gw of ["10.0.10.2", "10.0.20.2"]) lab.exec("vm1", `ping -c 1 ${gw}`);
+    lab.net.scheduler.runUntil(62 * SECOND);
+    // The datagrams themselves, arriving at vm1 from vm4's side, and where each left.
+    const seen: Record<string, number[]> = { [linkTo("vm2")]: [], [linkTo("vm3")]: [] };
+    lab.net.capture = (link, _t, frame) => {
+      if (frame[12] !== 0x08 || frame[13] !== 0x00 || frame[14 + 9] !== 17) return;
+      const src = new DataView(frame.buffer, frame.byteOffset).getUint32(14 + 12);
+      if (src >>> 24 === 192 && seen[link.id]) seen[link.id]!.push(src);
+    };
+    const inIface = vm1.ifaces.find((i) => i.peer?.node?.name === "vm4")!;
+    sources.forEach((src, k) => {
+      const b = buildUdpPacket(
+        { tos: 0, id: k, dontFrag: false, ttl: 64, src, dst: 0x0a001e02 },
+        { srcPort: 4000, dstPort: 33434, payload: new Uint8Array(8) },
+      );
+      vm1.input(Packet.ipv4(b, 90000 + k, "root", "udp"), inIface);
+    });
+    lab.net.scheduler.runUntil(63 * SECOND);
+    expect(seen).toEqual(want);
+  });
+
+  it("reports the route changes after link down as events, a lost equal-cost hop too", () => {
+    const topo = seedOspf();
+    const lab = ospfLab(topo);
+    lab.net.scheduler.runUntil(60 * SECOND);
+    const seen: LabEvent[] = [];
+    lab.onEvent((e) => e.kind === "route" && e.source === "ospf" && seen.push(e));
+    // vm1–vm3 down: vm1 keeps 10.0.30.0/24 over vm2 alone (its first hop stays the same).
+    lab.setLink("vm1", "vm3", false);
+    lab.net.scheduler.runUntil(70 * SECOND);
+    const text = seen.map((e) =>
+      e.kind === "route"
+        ? `${e.node} ${e.action} ${e.dest} ${e.nextHops?.join("+") ?? e.gateway} ${e.metric}`
+        : "",
+    );
+    expect(text).toContain("vm1 change 10.0.30.0/24 10.0.10.2 20");
+    // vm1's way to vm3's leaves now runs over vm2 (vm3's own SPF ran first: delete, then add).
+    expect(text.filter((l) => l.startsWith("vm1 ") && l.includes(" 10.0.80.0/24 ")).at(-1)).toBe(
+      "vm1 add 10.0.80.0/24 10.0.10.2 30",
+    );
+    expect(text.filter((l) => l.startsWith("vm8 ") || l.startsWith("vm9 ")).length).toBeGreaterThan(0);
+    const first = seen.find((e) => e.kind === "route" && e.node === "vm1" && e.dest === "10.0.30.0/24")!;
+    expect(first.kind === "route" && first.reason).toMatch(/^ospf: SPF, cost 20 via 10\.0\.10\.2$/);
+    // And back: the pair again, as one event listing both hops.
+    lab.setLink("vm1", "vm3", true);
+    lab.net.scheduler.runUntil(130 * SECOND);
+    expect(
+      seen.some(
+        (e) =>
+          e.kind === "route" &&
+          e.node === "vm1" &&
+          e.dest === "10.0.30.0/24" &&
+          e.nextHops?.join() === "10.0.10.2,10.0.20.2",
+      ),
+    ).toBe(true);
+  });
+
+  it("netstat -rn shows one route per prefix, as FreeBSD 8 without RADIX_MPATH holds", async () => {
+    const topo = seedOspf();
+    const lab = ospfLab(topo);
+    lab.net.scheduler.runUntil(60 * SECOND);
+    let text = "";
+    const x = lab.exec("vm1", "netstat -rn", { write: (c) => (text += c) });
+    lab.net.scheduler.runUntil(61 * SECOND);
+    await x.done;
+    const lines = text.split("\n").filter((l) => l.startsWith("10.0.30.0/24"));
+    expect(lines).toEqual([expect.stringMatching(/^10\.0\.30\.0\/24\s+10\.0\.10\.2\s+UG\s/)]);
+    // vtysh has both, as zebra lists a multipath route (one line per next hop).
+    let vt = "";
+    const v = lab.exec("vm1", 'vtysh -c "show ip route"', { write: (c) => (vt += c) });
+    lab.net.scheduler.runUntil(62 * SECOND);
+    await v.done;
+    // zebra_vty.c:1104-1117: the second next hop on a line of its own under the first.
+    expect(vt).toMatch(
+      /O>\* 10\.0\.30\.0\/24 \[110\/20\] via 10\.0\.10\.2, epair0a, weight 1, [\d:]+\n +\* +via 10\.0\.20\.2, epair1a, weight 1, /,
+    );
   });
 
   it("uses interface costs: a slow link is avoided and the other way around the triangle taken", () => {

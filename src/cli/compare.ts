@@ -5,10 +5,11 @@
  * side, and every forwarding path walked through each engine's tables. Each engine checks the
  * other: a difference is a bug in one of them (or a behaviour worth a note), and exits 1.
  *
- * Not differences: equal-cost alternatives (another next hop whose own metric to the subnet is
- * less by the hop's — RIP 1, OSPF the interface's cost — in that engine's tables): RIP keeps
- * whichever equal route it heard first, and real daemons hear in a different order than the
- * simulator; OSPF's kernel route has every equal-cost next hop, the simulator's FIB one.
+ * Not differences: for RIP, an equal-cost alternative (another next hop whose own metric to the
+ * subnet is less by the hop's, 1, in that engine's tables): RIP keeps whichever equal route it
+ * heard first, and real daemons hear in a different order than the simulator. A protocol whose
+ * routes carry every equal-cost next hop (OSPF: its spec's `multipath`) is held to the same set
+ * on both engines — the simulator's FIB and Linux's multipath route — in any order.
  */
 import { performance } from "node:perf_hooks";
 import { formatIpv4, type Ipv4, parseIpv4, parsePrefix, prefixContains } from "../core/ip.js";
@@ -50,7 +51,10 @@ export interface CompareResult {
 
 interface Entry {
   metric: number;
+  /** The next hop followed by the path walk: the lowest of a multipath route's. */
   gateway: Ipv4;
+  /** Every next hop, ascending (one for most routes; none when connected). */
+  hops: Ipv4[];
   connected: boolean;
   source: string;
 }
@@ -72,10 +76,14 @@ function table(lab: Lab, node: string): Map<string, Entry> {
 
 function entryOf(r: RouteInfo): Entry {
   const connected = r.gateway.startsWith("link#");
+  const hops = connected
+    ? []
+    : (r.nextHops ?? [r.gateway]).map((g) => parseIpv4(g) ?? 0).sort((a, b) => a - b);
   return {
     // A connected network counts as RIP metric 1 (what the router advertises for it).
     metric: connected ? 1 : r.source === "static" ? 0 : r.metric,
-    gateway: connected ? 0 : (parseIpv4(r.gateway) ?? 0),
+    gateway: hops[0] ?? 0,
+    hops,
     connected,
     source: connected ? "connected" : r.source,
   };
@@ -84,7 +92,7 @@ function entryOf(r: RouteInfo): Entry {
 function describe(e: Entry | undefined, owner: Map<Ipv4, string>): string {
   if (!e) return "no route";
   if (e.connected) return "connected";
-  const via = `${formatIpv4(e.gateway)}${owner.has(e.gateway) ? ` (${owner.get(e.gateway)})` : ""}`;
+  const via = e.hops.map((g) => `${formatIpv4(g)}${owner.has(g) ? ` (${owner.get(g)})` : ""}`).join(", ");
   return e.source === "static" ? `static via ${via}` : `metric ${e.metric} via ${via}`;
 }
 
@@ -133,8 +141,15 @@ export function compareLabs(topo: Topology, sim: Lab, net: Lab): CompareResult {
       const y = b.get(dest);
       let same = false;
       if (x && y && x.connected === y.connected && x.metric === y.metric && x.source === y.source) {
-        if (x.gateway === y.gateway) same = true;
-        else if (routingSpec(x.source) && shortest(ts, n.name, dest, x) && shortest(tn, n.name, dest, y)) {
+        if (x.hops.length === y.hops.length && x.hops.every((g, i) => g === y.hops[i])) same = true;
+        else if (
+          routingSpec(x.source) &&
+          !routingSpec(x.source)!.multipath &&
+          x.hops.length === 1 &&
+          y.hops.length === 1 &&
+          shortest(ts, n.name, dest, x) &&
+          shortest(tn, n.name, dest, y)
+        ) {
           same = true;
           res.equalCost++;
         }

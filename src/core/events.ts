@@ -92,6 +92,8 @@ export interface RouteEvent extends BaseEvent {
   action: "add" | "change" | "delete";
   dest: string;
   gateway: string;
+  /** Every next hop's address of a multipath route (OSPF's equal-cost paths); `gateway` is the first. */
+  nextHops?: string[];
   iface: string;
   metric?: number;
   source: string;

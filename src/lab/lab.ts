@@ -14,6 +14,11 @@ export interface RouteInfo {
   dest: string;
   /** Next-hop address, or `link#N` for connected routes. */
   gateway: string;
+  /**
+   * Every next hop's address, when the route has several (OSPF's equal-cost paths); `gateway`
+   * is then the one netstat shows (FreeBSD 8 keeps one route a prefix).
+   */
+  nextHops?: string[];
   /** FreeBSD flags, e.g. `UG`, `U`, `UHS`. */
   flags: string;
   iface: string;
@@ -22,6 +27,24 @@ export interface RouteInfo {
   source: string;
   refs: number;
   use: number;
+}
+
+/**
+ * A router's OSPF state for the page: its database as `show ip ospf database` prints it, and its
+ * shortest-path tree over the map (RFC 2328 §16.1). The simulator's; FRR's ospfd keeps its tree
+ * to itself (no vtysh command prints it), so the netns engine has none.
+ */
+export interface OspfView {
+  node: string;
+  routerId: string;
+  /** `show ip ospf database`, FRR 8.4's text. */
+  database: string;
+  lsas: { type: "router" | "network"; id: string; advRouter: string; age: number; seq: string }[];
+  /**
+   * One edge per tree vertex and equal-cost parent: a router by node name, a network by prefix;
+   * `links`: the map's links (or segment ports) the edge runs over.
+   */
+  tree: { parent: string; child: string; dist: number; links: string[] }[];
 }
 
 export interface InterfaceInfo {
@@ -140,6 +163,8 @@ export interface Lab {
   links(): LinkInfo[];
   /** Routing table of a node; throws LabError for an unknown node. */
   routes(node: string): RouteInfo[];
+  /** The node's OSPF database and SPF tree, on engines that hold them; undefined when it runs no OSPF. */
+  ospf?(node: string): OspfView | undefined;
   exec(node: string, commandLine: string, opts?: ExecOptions): Execution;
   /**
    * `ssh HOST` typed on `from` (a terminal's hop): a TCP connection to port 22 of HOST over the

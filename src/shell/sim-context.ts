@@ -106,19 +106,24 @@ function withSystem(ctx: ShellContext, node: SimNode, user: string): ShellContex
   };
 }
 
-/** Every source's route of the node's FIB (fib.ts keeps the ones another source outranks too). */
+/**
+ * Every source's route of the node's FIB (fib.ts keeps the ones another source outranks too),
+ * one entry per next hop: a multipath route's equal-cost hops in order, as zebra lists them.
+ */
 function simRib(node: SimNode): RibRoute[] {
   const active = new Set(node.fib.all().map((r) => `${r.dest}/${r.len}/${r.source}`));
-  return node.fib.all(true).map((r) => ({
-    dest: r.dest,
-    len: r.len,
-    gateway: r.gateway,
-    iface: r.iface,
-    metric: r.metric,
-    source: r.source,
-    since: r.since ?? 0,
-    selected: active.has(`${r.dest}/${r.len}/${r.source}`),
-  }));
+  return node.fib.all(true).flatMap((r) =>
+    (r.multipath ?? [r]).map((h) => ({
+      dest: r.dest,
+      len: r.len,
+      gateway: h.gateway,
+      iface: h.iface,
+      metric: r.metric,
+      source: r.source,
+      since: r.since ?? 0,
+      selected: active.has(`${r.dest}/${r.len}/${r.source}`),
+    })),
+  );
 }
 
 /**

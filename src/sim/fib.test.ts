@@ -239,3 +239,46 @@ describe("Fib", () => {
     expect(f.all().find((r) => r.dest === 0x0a000000)?.use).toBe(6);
   });
 });
+
+describe("Fib multipath (OSPF's equal-cost next hops)", () => {
+  const hops = [
+    { gateway: 0x0a000a02, iface: 1 },
+    { gateway: 0x0a001402, iface: 2 },
+  ];
+
+  it("keeps every next hop of a route that has several, in a side table only those routes use", () => {
+    const f = new Fib();
+    const changes: string[] = [];
+    f.onChange = (a, x) => changes.push(`${a} ${x.multipath?.length ?? 1}`);
+    f.setFields("rip", 0x0a000000, 24, 9, 1, 2, "G"); // RIP: one next hop, no side entry
+    expect(f.multipathRoutes).toBe(0);
+    f.setFields("ospf", 0x0a001e00, 24, 0, 0, 20, "G", 0, hops);
+    expect(f.multipathRoutes).toBe(1);
+    const r = f.get(0x0a001e00, 24)!;
+    expect([r.gateway, r.iface]).toEqual([0x0a000a02, 1]); // the columns hold the first
+    expect(r.multipath).toEqual(hops);
+    expect(f.lookup(0x0a001e05)!.multipath).toEqual(hops);
+    expect(f.all().find((x) => x.len === 24 && x.dest === 0x0a001e00)!.multipath).toEqual(hops);
+    // The same set again is no change; losing one hop is.
+    f.setFields("ospf", 0x0a001e00, 24, 0, 0, 20, "G", 0, [...hops]);
+    f.setFields("ospf", 0x0a001e00, 24, 0x0a001402, 2, 20, "G", 0, [hops[1]!]);
+    expect(f.get(0x0a001e00, 24)!.multipath).toBeUndefined();
+    expect(f.lookup(0x0a001e05)!.gateway).toBe(0x0a001402);
+    expect(f.multipathRoutes).toBe(0);
+    expect(changes).toEqual(["add 1", "add 2", "change 1"]);
+  });
+
+  it("a multipath route hidden under a static one comes back with its set; a deleted one leaves no side entry", () => {
+    const f = new Fib();
+    f.setFields("ospf", 0x0a001e00, 24, 0, 0, 20, "G", 0, hops);
+    f.setFields("static", 0x0a001e00, 24, 7, 1, 0, "GS");
+    expect(f.get(0x0a001e00, 24)!.multipath).toBeUndefined();
+    expect(f.multipathRoutes).toBe(0);
+    expect(f.all(true).find((x) => x.source === "ospf")!.multipath).toEqual(hops);
+    f.delete("static", 0x0a001e00, 24);
+    expect(f.get(0x0a001e00, 24)!.multipath).toEqual(hops);
+    f.delete("ospf", 0x0a001e00, 24);
+    expect(f.size).toBe(0);
+    expect(f.multipathRoutes).toBe(0);
+  });
+});

@@ -13,10 +13,16 @@
  * thousand routers): the active routes live in typed columns (fib-store.ts), and a
  * `Route` handed out is a view of a slot, made when asked for. The rare candidates hidden under
  * another source's route of the same prefix are plain objects beside them.
+ *
+ * A route may have several equal-cost next hops (OSPF's ECMP, as FRR installs them in Linux's
+ * FIB on the netns engine). The columns hold the first; the whole list sits in a side table
+ * keyed by slot, only for the routes that have more than one — RIP's routes (one next hop
+ * each) cost nothing more. Forwarding picks one per flow (sim/multipath.ts).
  */
 import { maskOf } from "../core/ip.js";
 import { routingSpecs } from "../topology/protocols/index.js";
 import { type FibColumns, FibStore, FLAG_NAMES, SOURCE_NAMES } from "./fib-store.js";
+import { type NextHop, sameHops } from "./multipath.js";
 
 /** `local`, `connected`, `static`, or the name of the routing protocol that made the route. */
 export type RouteSource = "local" | "connected" | "static" | string;
@@ -38,6 +44,11 @@ export interface Route {
   /** Interface index on the node (0 = lo0). */
   readonly iface: number;
   readonly metric: number;
+  /**
+   * Every equal-cost next hop in order, the first being `gateway`/`iface`; absent when the
+   * route has one (always, for RIP and static routes).
+   */
+  readonly multipath?: readonly NextHop[] | undefined;
   readonly source: RouteSource;
   /** FreeBSD-style flags without U (added when printed): G gateway, H host, S static. */
   readonly flags: string;
@@ -73,6 +84,7 @@ class HotRoute implements Route {
     public use: number,
     readonly slot: number,
     public since: number,
+    public multipath: readonly NextHop[] | undefined,
   ) {}
 }
 
@@ -85,8 +97,12 @@ class SlotRoute implements Route {
   constructor(
     private readonly cols: FibColumns,
     private readonly hot: Map<number, HotRoute>,
+    private readonly paths: Map<number, readonly NextHop[]>,
     readonly slot: number,
   ) {}
+  get multipath(): readonly NextHop[] | undefined {
+    return this.paths.size === 0 ? undefined : this.paths.get(this.slot);
+  }
   get dest(): number {
     return this.cols.dest[this.slot]!;
   }
@@ -126,7 +142,8 @@ const keyOf = (dest: number, len: number) => dest * 64 + len;
 
 /** Fields of a route, as an object of its own (a candidate, or a snapshot). */
 function copyOf(r: Route): Route {
-  return {
+  const multipath = r.multipath;
+  const copy = {
     dest: r.dest,
     len: r.len,
     gateway: r.gateway,
@@ -137,7 +154,12 @@ function copyOf(r: Route): Route {
     use: r.use,
     since: r.since ?? 0,
   };
+  return multipath === undefined ? copy : { ...copy, multipath };
 }
+
+/** `hops` when it has several next hops, else undefined (a route with one keeps it in its columns). */
+const several = (hops: readonly NextHop[] | undefined) =>
+  hops !== undefined && hops.length > 1 ? hops : undefined;
 
 /** Column ranges a route's fields must fit. */
 function checkFits(iface: number, metric: number): void {
@@ -152,6 +174,8 @@ export class Fib {
   private masks: number[] = [];
   /** Candidates other than the active one, for the few prefixes held by several sources. */
   private readonly others = new Map<number, Route[]>();
+  /** Slot → every next hop of its active route, for the routes with more than one (ECMP). */
+  private readonly paths = new Map<number, readonly NextHop[]>();
   /** Called when the active route of a prefix changes. */
   onChange: FibChange | null = null;
   /** The node's clock in whole seconds, for when routes came or changed (`Route.since`). */
@@ -174,6 +198,11 @@ export class Fib {
   /** Active routes. */
   get size(): number {
     return this.store.size;
+  }
+
+  /** Active routes with several next hops (the side table's entries). */
+  get multipathRoutes(): number {
+    return this.paths.size;
   }
 
   /** Longest-prefix match; undefined when no route covers `dst`. */
@@ -200,6 +229,7 @@ export class Fib {
             c.useOf(s),
             s,
             c.since[s]!,
+            this.paths.size === 0 ? undefined : this.paths.get(s),
           );
           this.hot.set(s, r);
         }
@@ -218,13 +248,14 @@ export class Fib {
 
   /** Installs or replaces the route of `r.source` for its prefix (its use count included). */
   set(r: Route): void {
-    this.setFields(r.source, r.dest, r.len, r.gateway, r.iface, r.metric, r.flags, r.use);
+    this.setFields(r.source, r.dest, r.len, r.gateway, r.iface, r.metric, r.flags, r.use, r.multipath);
   }
 
   /**
    * `set` without a route object: a source re-installing its active route (a routing daemon
    * changing a metric or next hop, thousands of times while a network converges) updates its
-   * slot in place. `use` is the use count of a route new to the FIB.
+   * slot in place. `use` is the use count of a route new to the FIB. `multipath`: every
+   * equal-cost next hop, when there are several (the first then replaces `gateway`/`iface`).
    */
   setFields(
     source: RouteSource,
@@ -235,13 +266,16 @@ export class Fib {
     metric: number,
     flags: string,
     use = 0,
+    multipath?: readonly NextHop[],
   ): void {
+    const hops = several(multipath);
+    if (hops !== undefined) ({ gateway, iface } = hops[0]!);
     checkFits(iface, metric);
     const store = this.store;
     let s = store.find(dest, len);
     if (s < 0) {
       s = store.add(dest, len);
-      this.write(s, source, gateway, iface, metric, flags, this.clock());
+      this.write(s, source, gateway, iface, metric, flags, this.clock(), hops);
       store.cols.setUse(s, use);
       this.dropCache();
       if (store.perLen[len] === 1) this.refreshLens();
@@ -250,8 +284,12 @@ export class Fib {
     }
     const c = store.cols;
     if (c.source[s] === SOURCE_NAMES.code(source)) {
-      const changed = c.gateway[s] !== gateway || c.iface[s] !== iface || c.metric[s] !== metric;
-      this.write(s, source, gateway, iface, metric, flags, changed ? this.clock() : c.since[s]!);
+      const changed =
+        c.gateway[s] !== gateway ||
+        c.iface[s] !== iface ||
+        c.metric[s] !== metric ||
+        !sameHops(this.paths.get(s), hops);
+      this.write(s, source, gateway, iface, metric, flags, changed ? this.clock() : c.since[s]!, hops);
       if (changed) this.onChange?.("change", this.view(s), undefined);
       return;
     }
@@ -264,9 +302,15 @@ export class Fib {
     }
     const i = others.findIndex((o) => o.source === source);
     const was = i >= 0 ? others[i]! : undefined;
-    const same = was !== undefined && was.gateway === gateway && was.iface === iface && was.metric === metric;
+    const same =
+      was !== undefined &&
+      was.gateway === gateway &&
+      was.iface === iface &&
+      was.metric === metric &&
+      sameHops(was.multipath, hops);
     const since = same ? (was.since ?? this.clock()) : this.clock();
     const r: Route = { dest, len, gateway, iface, metric, source, flags, use, since };
+    if (hops !== undefined) (r as { multipath?: readonly NextHop[] }).multipath = hops;
     if (was !== undefined) {
       r.use += was.use;
       others[i] = r;
@@ -287,6 +331,7 @@ export class Fib {
       const next = others?.shift();
       this.dropCache();
       if (next === undefined) {
+        this.paths.delete(s);
         store.remove(s);
         if (store.perLen[len] === 0) this.refreshLens();
         this.onChange?.("delete", old, old);
@@ -319,7 +364,7 @@ export class Fib {
 
   /** A view of slot `s`. */
   private view(s: number): SlotRoute {
-    return new SlotRoute(this.store.cols, this.hot, s);
+    return new SlotRoute(this.store.cols, this.hot, this.paths, s);
   }
 
   /** Empties the lookup cache, its routes' use counts back into the columns. */
@@ -340,8 +385,11 @@ export class Fib {
     metric: number,
     flags: string,
     since: number,
+    multipath: readonly NextHop[] | undefined,
   ): void {
     const c = this.store.cols;
+    if (multipath !== undefined) this.paths.set(s, multipath);
+    else if (this.paths.size !== 0) this.paths.delete(s);
     c.source[s] = SOURCE_NAMES.code(source);
     c.gateway[s] = gateway;
     c.iface[s] = iface;
@@ -356,12 +404,22 @@ export class Fib {
       h.metric = metric;
       h.flags = flags;
       h.since = since;
+      h.multipath = multipath;
     }
   }
 
   /** Makes candidate `r` the active route of slot `s`. */
   private put(s: number, r: Route): void {
-    this.write(s, r.source, r.gateway, r.iface, r.metric, r.flags, r.since ?? this.clock());
+    this.write(
+      s,
+      r.source,
+      r.gateway,
+      r.iface,
+      r.metric,
+      r.flags,
+      r.since ?? this.clock(),
+      several(r.multipath),
+    );
     const h = this.hot.get(s);
     if (h !== undefined) h.use = r.use;
     else this.store.cols.setUse(s, r.use);
@@ -391,7 +449,8 @@ export class Fib {
       old.source !== active.source ||
       old.gateway !== active.gateway ||
       old.iface !== active.iface ||
-      old.metric !== active.metric
+      old.metric !== active.metric ||
+      !sameHops(old.multipath, active.multipath)
     )
       this.onChange?.("change", active, old);
   }

@@ -120,6 +120,11 @@ export interface RouteSpec {
   gateway: Ipv4;
   iface: number;
   metric: number;
+  /**
+   * Every equal-cost next hop, when there are several (OSPF's ECMP); the first is
+   * `gateway`/`iface`. The FIB keeps them all and forwarding spreads flows over them.
+   */
+  nextHops?: readonly { gateway: Ipv4; iface: number }[];
 }
 
 /** What a node offers to programs running on it. */
@@ -150,7 +155,7 @@ export interface Host {
   /** Sends `payload` as the body of an IPv4 datagram of protocol `protocol` (header and checksum filled). */
   sendIp(dst: Ipv4, protocol: number, payload: Uint8Array, opts?: SendOptions): SendResult;
 
-  /** Installs or replaces the route of `source` for dest/len (one route per prefix per source). */
+  /** Installs or replaces the route of `source` for dest/len (one route per prefix per source, with its next hops). */
   setRoute(source: string, r: RouteSpec, reason: Reason): void;
   deleteRoute(source: string, dest: Ipv4, len: number, reason: Reason): void;
   /** Longest-prefix match in the node's FIB (what forwarding would use). */

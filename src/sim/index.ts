@@ -12,4 +12,5 @@ export * from "./scheduler.js";
 export * from "./tcp/index.js";
 export * from "./netfilter.js";
 export * from "./node-system.js";
+export * from "./multipath.js";
 export { DYNAMIC_FLAGS, REDIRECT_SOURCE, RTQ_REALLYOLD } from "./redirect.js";

@@ -186,6 +186,7 @@ export class Network {
       action,
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway === 0 ? "direct" : formatIpv4(r.gateway),
+      ...(r.multipath === undefined ? {} : { nextHops: r.multipath.map((h) => formatIpv4(h.gateway)) }),
       iface: node.ifaces[r.iface]?.name ?? "?",
       metric: r.metric,
       source: r.source,

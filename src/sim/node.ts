@@ -55,6 +55,7 @@ import { type ArpEntry, arpFlush, arpIfInit } from "./arp.js";
 import type { Bridge } from "./bridge.js";
 import { arriveHead, etherResolve, etherSetSource, linkBroadcast, Resolve } from "./ether.js";
 import { Fib, type Route } from "./fib.js";
+import { flowNextHop } from "./multipath.js";
 import type {
   Datagram,
   Host,
@@ -133,6 +134,11 @@ export class SimNode implements Host {
   forwarded = 0;
   delivered = 0;
   dropped = 0;
+  /**
+   * The key of this node's multipath hash (sim/multipath.ts): from the lab's seed and the
+   * node's index, drawn from no stream, so the daemons' random choices stay as they were.
+   */
+  readonly multipathKey: number;
 
   constructor(
     readonly net: Network,
@@ -141,6 +147,7 @@ export class SimNode implements Host {
     readonly rng: Rng,
   ) {
     this.procRng = rng.fork(0x9e37);
+    this.multipathKey = (net.seed ^ Math.imul(index + 1, 0x27d4eb2f) ^ 0x6d70) >>> 0;
     this.ipId = (index * 7919) & 0xffff;
     // The seed's script ran `ifconfig lo0 127.0.0.1/24 up` in every jail: a /24, not the /8 of
     // FreeBSD's rc.d (ifconfig and netstat -i show it; every 127/8 address is still local).
@@ -293,7 +300,7 @@ export class SimNode implements Host {
     this.reason = reason;
     const flags =
       ROUTE_FLAGS[(r.gateway !== 0 ? 1 : 0) | (r.len === 32 ? 2 : 0) | (source === "static" ? 4 : 0)]!;
-    this.fib.setFields(source, r.dest, r.len, r.gateway, r.iface, r.metric, flags);
+    this.fib.setFields(source, r.dest, r.len, r.gateway, r.iface, r.metric, flags, 0, r.nextHops);
   }
 
   deleteRoute(source: string, dest: number, len: number, reason: Reason): void {
@@ -402,7 +409,10 @@ export class SimNode implements Host {
   }
 
   /** Chooses the outgoing interface for a locally generated packet. */
-  private route(dst: number, opts: SendOptions): { iface: number; route?: Route } | SendError {
+  private route(
+    dst: number,
+    opts: SendOptions,
+  ): { iface: number; route?: Route; gateway?: number } | SendError {
     if (!this.up) return "ENETDOWN";
     if (opts.iface !== undefined) {
       const i = this.ifaces[opts.iface];
@@ -413,12 +423,19 @@ export class SimNode implements Host {
     if (isMulticast(dst) || dst === IPV4_BROADCAST) return "ENETUNREACH";
     const r = this.fib.lookup(dst);
     if (r === undefined) return "EHOSTUNREACH";
-    const i = this.ifaces[r.iface]!;
+    // A multipath route: the flow's next hop, hashed with no source yet (Linux's output route
+    // lookup runs before the source address is chosen, fl4->saddr 0).
+    const hop = r.multipath === undefined ? r : flowNextHop(r.multipath, 0, dst, this.multipathKey);
+    const i = this.ifaces[hop.iface]!;
     if (!i.up) return "ENETDOWN";
-    return { iface: r.iface, route: r };
+    return { iface: hop.iface, route: r, gateway: hop.gateway };
   }
 
-  private output(bytes: Uint8Array, to: { iface: number; route?: Route }, opts: SendOptions): SendResult {
+  private output(
+    bytes: Uint8Array,
+    to: { iface: number; route?: Route; gateway?: number },
+    opts: SendOptions,
+  ): SendResult {
     const net = this.net;
     let out = to;
     if (this.netfilter !== null) {
@@ -450,7 +467,7 @@ export class SimNode implements Host {
       const i = this.ifaces[out.iface]!;
       i.addrOpackets++;
       const dst = ipv4Dst(bytes);
-      const gw = out.route === undefined ? 0 : out.route.gateway;
+      const gw = out.gateway ?? (out.route === undefined ? 0 : out.route.gateway);
       const res = etherResolve(this, pkt, i, gw !== 0 ? gw : dst, dst, gw !== 0);
       if (res === Resolve.Ok) this.sendFrame(pkt, i);
       // The packet stays held; the sender is told (ether_output passes arpresolve's error up).
@@ -562,7 +579,9 @@ export class SimNode implements Host {
       net.drop(this, pkt, "no-route");
       return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
     }
-    const out = this.ifaces[r.iface]!;
+    // One of a multipath route's next hops per flow (source and destination), as Linux forwards.
+    const hop = r.multipath === undefined ? r : flowNextHop(r.multipath, ipv4Src(b), dst, this.multipathKey);
+    const out = this.ifaces[hop.iface]!;
     if (!out.up) {
       net.drop(this, pkt, "iface-down");
       return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
@@ -574,10 +593,10 @@ export class SimNode implements Host {
       return this.icmpError(pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
     }
     r.use++;
-    const gw = r.gateway;
+    const gw = hop.gateway;
     // Back out the way it came, to a sender on that subnet: a redirect is due (sim/redirect.ts),
     // quoting the packet as it came (ip_forward's mcopy, before the TTL is decremented).
-    const better = redirectGateway(this.sendRedirects, ipv4Src(b), dst, i, r, out);
+    const better = redirectGateway(this.sendRedirects, ipv4Src(b), dst, i, r, out, gw);
     const quote = better !== 0 ? quoteOriginal(b) : null;
     const res = etherResolve(this, pkt, out, gw !== 0 ? gw : dst, dst, gw !== 0);
     // ARP gave up (EHOSTDOWN/EHOSTUNREACH): host unreachable, quoting the packet as it came
@@ -701,7 +720,9 @@ export class SimNode implements Host {
   /** Our address facing `dst` (ICMP source selection, as FreeBSD's icmp_reflect). */
   private sourceFor(dst: number): number {
     const r = this.fib.lookup(dst);
-    if (r !== undefined && r.iface !== 0) return this.ifaces[r.iface]!.addr;
+    // The interface a packet to dst leaves by (a multipath route's as route() picks it).
+    const hop = r?.multipath === undefined ? r : flowNextHop(r.multipath, 0, dst, this.multipathKey);
+    if (hop !== undefined && hop.iface !== 0) return this.ifaces[hop.iface]!.addr;
     return this.ifaces[1]?.addr ?? 0x7f000001;
   }
 

@@ -66,13 +66,15 @@ export function redirectGateway(
   inIface: Iface,
   r: Route,
   out: Iface,
+  gateway: number = r.gateway,
 ): number {
-  if (!enabled || r.iface !== inIface.index) return 0;
+  // `out` and `gateway` are the next hop taken: one of an equal-cost route's (sim/multipath.ts).
+  if (!enabled || out.index !== inIface.index) return 0;
   if (r.flags.includes("D") || r.flags.includes("M")) return 0; // RTF_DYNAMIC|RTF_MODIFIED
   if (r.dest === 0) return 0; // satosin(rt_key(rt))->sin_addr.s_addr != 0: not the default route
   const mask = maskOf(out.len);
   if ((src & mask) >>> 0 !== (out.addr & mask) >>> 0) return 0;
-  return r.gateway !== 0 ? r.gateway : dst;
+  return gateway !== 0 ? gateway : dst;
 }
 
 /** ifa_ifwithnet: the interface whose subnet holds `a` (the longest such subnet). */

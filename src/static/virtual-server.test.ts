@@ -65,6 +65,7 @@ describe("VirtualServer answers as the server does", () => {
     await same("GET", "/api/topology");
     await same("POST", "/api/clock", { step: "40s" });
     await same("GET", "/api/nodes/vm6/routes");
+    await same("GET", "/api/nodes/vm6/ospf"); // a RIP router: the same 404 from both
     const ping = await same("POST", "/api/exec", { node: "vm4", command: "ping -c 2 vm9", user: "alice" });
     expect(ping.body.output).toContain("2 packets received");
     // The packet view's bytes: the same frames of the same packet (both labs ran the same inputs).
@@ -81,6 +82,7 @@ describe("VirtualServer answers as the server does", () => {
     await same("GET", "/api/lesson/journal");
     await same("POST", "/api/clock/rewind", { t: "1m30s" });
     await same("GET", "/api/nodes/vm6/routes");
+    await same("GET", "/api/nodes/vm6/ospf"); // a RIP router: the same 404 from both
     await same("GET", "/api/lesson");
     await same("GET", "/api/clock");
   });
@@ -161,7 +163,11 @@ describe("VirtualServer answers as the server does", () => {
     expect(screen).toContain("logged in as alice (instructor) on vm6");
     expect(screen).toContain("alice@vm6$ ");
     term.message(JSON.stringify({ type: "input", data: "ssh vm9\r" }));
+    // ssh is a TCP connection across the lab (apps/ssh.ts): the paused clock must move for it.
     await Promise.resolve();
+    expect(screen).not.toContain("alice@vm9$ ");
+    await virt.request("POST", "/api/clock", { step: "1s" });
+    await new Promise((r) => setTimeout(r, 0));
     expect(screen).toContain("alice@vm9$ ");
     term.message(JSON.stringify({ type: "input", data: "exit\rexit\r" }));
     await new Promise((r) => setTimeout(r, 0));

@@ -151,6 +151,14 @@ export class VirtualServer {
       };
     const packet = /^\/api\/packets\/([0-9]{1,15})$/.exec(path);
     if (get && packet) return packetView(this.packets, Number(packet[1]), lab.engine);
+    // A router's OSPF database and SPF tree (the page's OSPF panel), as server/http/api-read.ts.
+    const ospf = /^\/api\/nodes\/([^/]+)\/ospf$/.exec(path);
+    if (get && ospf) {
+      const name = decodeURIComponent(ospf[1]!);
+      const view = lab.ospf(name);
+      if (view === undefined) throw new HttpError(404, `${name} runs no OSPF`, "node", "not-found");
+      return view;
+    }
     const node = /^\/api\/nodes\/([^/]+)(\/routes)?$/.exec(path);
     if (node) {
       const name = decodeURIComponent(node[1]!);

@@ -2,8 +2,8 @@
  * OSPF on both engines: the simulator's daemon and FRR 8.4's ospfd on real kernels, the same
  * topology file (FRR configured by topology/protocols/ospf.ts: router ID, area-0 networks,
  * each interface's cost, timers and network type), `compareLabs` after convergence and after
- * `link down` — metrics (OSPF costs, from zebra on netns) and next hops, equal-cost
- * alternatives allowed (the kernel holds every equal-cost next hop, the simulator's FIB one).
+ * `link down` — metrics (OSPF costs, from zebra on netns) and the whole equal-cost next-hop
+ * set of every route (Linux's multipath route against the simulator's FIB, strictly: cli/compare.ts).
  * The seed as point-to-point and as broadcast networks (DR/BDR), and random graphs. Needs
  * Linux, root and FRR; skipped elsewhere, but FAILS under CI=true when they are missing. Run it
  * under `flock /tmp/routelab-netns.lock`.

@@ -11,6 +11,7 @@ import type {
   LoginReply,
   LogoutReply,
   NodeReply,
+  OspfReply,
   RoutesReply,
   SessionReply,
   StatsReply,
@@ -27,7 +28,7 @@ export type {
   RewindMarker,
   StreamEvent,
 } from "../../src/server/http/stream-messages.js";
-export type { ClockReply, ClockState, LinkInfo, NodeInfo, RouteInfo, TopologyView };
+export type { ClockReply, ClockState, LinkInfo, NodeInfo, OspfReply, RouteInfo, TopologyView };
 export type Session = SessionReply;
 export type UserCounters = UserCountersView;
 
@@ -79,6 +80,7 @@ export const api = {
   topology: () => call<TopologyView>("GET", "/api/topology"),
   session: () => call<Session>("GET", "/api/session"),
   routes: (node: string) => call<RoutesReply>("GET", `/api/nodes/${encodeURIComponent(node)}/routes`),
+  ospf: (node: string) => call<OspfReply>("GET", `/api/nodes/${encodeURIComponent(node)}/ospf`),
   exec: (node: string, command: string, user?: string) =>
     call<ExecReply>("POST", "/api/exec", user ? { node, command, user } : { node, command }),
   setLink: (link: string, state: "up" | "down", silent = false) =>

@@ -71,7 +71,7 @@ function describe(e: StreamEvent): Entry | null {
         kind: "route",
         user: "",
         nodes: [e.node],
-        text: `${e.node} route ${e.action} ${e.dest} via ${e.gateway} ${e.iface}${e.metric !== undefined ? ` metric ${e.metric}` : ""} (${e.reason})`,
+        text: `${e.node} route ${e.action} ${e.dest} via ${e.nextHops?.join(", ") ?? e.gateway} ${e.iface}${e.metric !== undefined ? ` metric ${e.metric}` : ""} (${e.reason})`,
       };
     case "link":
       return {

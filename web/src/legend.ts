@@ -11,7 +11,15 @@ import { LINK, LINK_DOWN, LINK_SILENT, SWITCH_FILL } from "./render.js";
 import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
-const SHAPES: PacketClass[] = ["echo-request", "echo-reply", "traceroute", "icmp-error", "rip", "arp"];
+const SHAPES: PacketClass[] = [
+  "echo-request",
+  "echo-reply",
+  "traceroute",
+  "icmp-error",
+  "rip",
+  "ospf",
+  "arp",
+];
 
 export class Legend {
   private users: string[] = [];
@@ -20,9 +28,14 @@ export class Legend {
   /** Slow motion is on: say so, since the picture then runs behind the lab. */
   slowMotion = false;
 
-  /** `glyphs`: the topology has hosts or segments, so the legend tells them from routers. */
+  /**
+   * `glyphs`: the topology has hosts or segments, so the legend tells them from routers.
+   * `routing`: the routing protocols its routers run; a protocol's packets get a row only when
+   * some router runs it (RIP's by default). The RIP switch hides all of them (live.ts).
+   */
   constructor(
     private readonly glyphs: { hosts: boolean; segments: boolean } = { hosts: false, segments: false },
+    private readonly routing: readonly string[] = ["rip"],
   ) {
     this.render();
   }
@@ -58,7 +71,7 @@ export class Legend {
     }
     rows.push(...this.glyphRows());
     for (const cls of SHAPES) {
-      if (this.hideRouting && isRoutingTraffic(cls)) continue;
+      if (isRoutingTraffic(cls) && (this.hideRouting || !this.routing.includes(cls))) continue;
       if (this.hideLinkLayer && isLinkLayerTraffic(cls)) continue;
       const c = sample(18, 18);
       drawPacket(c.getContext("2d")!, cls, 9, 9, 5.5, "#d0d8e0");

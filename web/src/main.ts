@@ -23,6 +23,7 @@ import { PacketView } from "./packet-view.js";
 import { loadUserColors, showLogin } from "./people.js";
 import { initProjector } from "./projector.js";
 import { RoutesPanel } from "./routes-panel.js";
+import { OspfPanel } from "./ospf-panel.js";
 import { report, status } from "./status.js";
 import { installTestHooks, testHooksAsked } from "./test-hooks.js";
 
@@ -41,11 +42,16 @@ async function boot(): Promise<void> {
   clock.sample(topo.clock, performance.now());
   const map = new MapView(topo, clock);
   const routes = new RoutesPanel(report);
+  const ospfRouters = new Set(topo.nodes.filter((n) => n.routing === "ospf").map((n) => n.name));
+  const ospf = new OspfPanel(map, (n) => ospfRouters.has(n));
+  routes.followers.push(ospf);
   const log = new EventLog(topo.nodes.map((n) => n.name));
-  const legend = new Legend({
-    hosts: topo.nodes.some((n) => n.kind === "host"),
-    segments: topo.segments.length > 0,
-  });
+  const protocols = [...new Set(topo.nodes.map((n) => n.routing))].filter((p) => p === "rip" || p === "ospf");
+  const legend = new Legend(
+    { hosts: topo.nodes.some((n) => n.kind === "host"), segments: topo.segments.length > 0 },
+    protocols.length > 0 ? protocols : ["rip"],
+  );
+  labelRoutingSwitch(protocols);
   if (session.logins)
     // Everyone's colour as in the users file; the legend lists oneself and whoever sends.
     void loadUserColors().then(() => {
@@ -100,3 +106,12 @@ function initUserBox(nodes: string[]): void {
 boot().catch((e) => {
   status(`could not load the lab: ${e instanceof Error ? e.message : String(e)}`, true);
 });
+
+/** The routing switch names the protocols the lab runs (it hides all their packets). */
+function labelRoutingSwitch(protocols: readonly string[]): void {
+  if (protocols.length === 0) return;
+  const box = $<HTMLInputElement>("show-rip");
+  const label = box.parentElement!;
+  label.lastChild!.textContent = ` ${protocols.map((p) => p.toUpperCase()).join(" · ")}`;
+  label.title = `routing chatter: ${protocols.map((p) => (p === "rip" ? "RIP's updates" : "OSPF's Hellos and LSA floods")).join(", ")}`;
+}

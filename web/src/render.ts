@@ -7,7 +7,16 @@
  */
 import { type Camera, toScreen } from "./camera.js";
 import type { PacketClass } from "../../src/core/events.js";
-import { DROP_COLOR, MARK_COLOR, MARKS, markPath, packetPath, paintPackets, userMark } from "./colors.js";
+import {
+  DROP_COLOR,
+  MARK_COLOR,
+  MARKS,
+  markPath,
+  OSPF_COLOR,
+  packetPath,
+  paintPackets,
+  userMark,
+} from "./colors.js";
 import { halo, LabelPlacer, type PlacedLabel } from "./labels.js";
 import {
   hostHalf,
@@ -62,6 +71,8 @@ export interface RenderStats {
 export interface Selection {
   node: string | null;
   link: string | null;
+  /** The selected router's OSPF shortest-path tree: the links it runs over (web/ospf-panel). */
+  tree?: ReadonlySet<string> | null;
 }
 
 /** Radius of a router in CSS px at this zoom: a fifth of the typical gap between routers. */
@@ -155,6 +166,7 @@ export class Renderer {
       }
     }
 
+    if (sel.tree) this.strokeLinks(scene, cam, sel.tree, OSPF_COLOR, r >= 10 ? 6 : 4);
     this.trails(scene, cam, wall, r, W, H);
     this.phase("trails");
 
@@ -466,6 +478,30 @@ export class Renderer {
    * lie side by side (each in its own lane) and each is dashed by its user's mark, so they stay
    * apart even in colours that look alike.
    */
+  /** Links of `ids` stroked wide and translucent under the traffic (an OSPF router's SPF tree). */
+  private strokeLinks(
+    scene: Scene,
+    cam: Camera,
+    ids: ReadonlySet<string>,
+    color: string,
+    width: number,
+  ): void {
+    const ctx = this.ctx;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.globalAlpha = 0.55;
+    ctx.beginPath();
+    for (const id of ids) {
+      const l = scene.links.get(id);
+      if (!l) continue;
+      const [x1, y1, x2, y2] = linkEnds(l, cam);
+      ctx.moveTo(x1, y1);
+      ctx.lineTo(x2, y2);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  }
+
   private trails(scene: Scene, cam: Camera, wall: number, r: number, W: number, H: number): void {
     const ctx = this.ctx;
     const width = Math.max(2, r / 4);

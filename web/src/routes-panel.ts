@@ -13,6 +13,8 @@ export class RoutesPanel {
   /** Times the table was rendered (test hook). */
   renders = 0;
   onClose: () => void = () => {};
+  /** Panels about the same router (web/ospf-panel): shown, hidden and refreshed with this one. */
+  readonly followers: { show(node: string | null): void; touch(node?: string): void }[] = [];
 
   constructor(private readonly onError: (msg: string) => void) {
     $("routes-close").addEventListener("click", () => this.show(null));
@@ -20,6 +22,7 @@ export class RoutesPanel {
 
   show(node: string | null): void {
     this.node = node;
+    for (const f of this.followers) f.show(node);
     this.last.clear();
     $("routes-panel").hidden = node === null;
     if (node === null) {
@@ -32,6 +35,7 @@ export class RoutesPanel {
 
   /** A route/link/node event happened: refresh soon (several events in a burst refresh once). */
   touch(node?: string): void {
+    for (const f of this.followers) f.touch(node);
     if (this.node === null || (node !== undefined && node !== this.node)) return;
     if (this.timer) return;
     this.timer = setTimeout(() => {

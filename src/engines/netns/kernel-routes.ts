@@ -38,6 +38,8 @@ export interface IpRouteJson {
 export interface KernelRoute extends ShellRoute {
   /** RIP metric for rip routes (from zebra), 0 otherwise. */
   readonly metric: number;
+  /** Every next hop's address of a multipath route (`nexthop via …` lines), in the kernel's order. */
+  readonly nextHops?: readonly Ipv4[];
 }
 
 const LOOPBACK = 0x7f000001;
@@ -75,7 +77,8 @@ export function kernelRoutes(
     if (r.type !== undefined && r.type !== "unicast") continue;
     // A multipath route (OSPF's equal-cost paths: `nexthop via … dev … weight 1` lines) is
     // listed by its first next hop: FreeBSD 8 keeps one route per prefix unless the kernel is
-    // built with `options RADIX_MPATH` (not in GENERIC), so its netstat never shows more.
+    // built with `options RADIX_MPATH` (not in GENERIC), so its netstat never shows more. The
+    // whole set rides along for `routelab compare`.
     const gwText = r.gateway ?? r.nexthops?.[0]?.gateway;
     const dev = r.dev ?? r.nexthops?.[0]?.dev ?? "";
     const iface = ifIndex.get(dev) ?? 0;
@@ -92,7 +95,9 @@ export function kernelRoutes(
       routingSpec(source) !== undefined
         ? (ripMetric(`${p.addr === 0 && p.len === 0 ? "0.0.0.0/0" : dst}`) ?? 0)
         : 0;
-    out.push(row(p.addr, p.len, gw, iface, flags, source, metric));
+    const hops = (r.nexthops ?? []).map((h) => (h.gateway ? (parseIpv4(h.gateway) ?? 0) : 0));
+    const route = row(p.addr, p.len, gw, iface, flags, source, metric);
+    out.push(hops.length > 1 ? { ...route, nextHops: hops } : route);
   }
   out.sort((a, b) => a.dest - b.dest || a.len - b.len);
   return out;

@@ -386,6 +386,7 @@ export class NetnsLab implements Lab {
     return this.tables.routes(node).map((r) => ({
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
+      ...(r.nextHops === undefined ? {} : { nextHops: r.nextHops.map(formatIpv4) }),
       flags: routeFlags(r.flags),
       iface: r.iface === 0 ? "lo0" : (rt.plan.ifaces[r.iface - 1]?.name ?? "?"),
       metric: r.metric,

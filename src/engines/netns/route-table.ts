@@ -258,7 +258,14 @@ export class RouteTables {
       const k = `${x.dest}/${x.len}`;
       seen.add(k);
       const o = old.get(k);
-      if (o && o.gateway === x.gateway && o.iface === x.iface && o.source === x.source) continue;
+      if (
+        o &&
+        o.gateway === x.gateway &&
+        o.iface === x.iface &&
+        o.source === x.source &&
+        (o.nextHops ?? []).join() === (x.nextHops ?? []).join()
+      )
+        continue;
       this.d.emit(this.routeEvent(t, tb.plan, o ? "change" : "add", x));
     }
     for (const [k, o] of old) if (!seen.has(k)) this.d.emit(this.routeEvent(t, tb.plan, "delete", o));
@@ -306,6 +313,7 @@ export class RouteTables {
       action,
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
+      ...(r.nextHops === undefined ? {} : { nextHops: r.nextHops.map(formatIpv4) }),
       iface: r.iface === 0 ? "lo0" : (n.ifaces[r.iface - 1]?.name ?? "?"),
       metric: r.metric,
       source: r.source,

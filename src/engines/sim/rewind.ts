@@ -33,6 +33,7 @@ import type {
   LinkShape,
   NodeInfo,
   PacerControl,
+  OspfView,
   RouteInfo,
   TimelineFollower,
   WireListener,
@@ -268,6 +269,9 @@ export class RewindableLab implements RewindableLabView {
   }
   routes(node: string): RouteInfo[] {
     return this.line.lab.routes(node);
+  }
+  ospf(node: string): OspfView | undefined {
+    return this.line.lab.ospf(node);
   }
 
   exec(node: string, commandLine: string, opts: ExecOptions = {}): Execution {

@@ -17,6 +17,7 @@ import type {
   LinkShape,
   NodeInfo,
   PacerControl,
+  OspfView,
   RouteInfo,
   WireListener,
 } from "../../lab/lab.js";
@@ -35,6 +36,7 @@ import {
 } from "../../sim/index.js";
 import type { Topology } from "../../topology/model.js";
 import type { ShellHop } from "../../shell/session.js";
+import { simOspfView } from "./ospf-view.js";
 import { simSsh, startNodeSshd } from "./ssh.js";
 
 export interface SimLabOptions {
@@ -134,6 +136,7 @@ export class SimLab implements Lab {
     return n.fib.all().map((r) => ({
       dest: formatPrefix({ addr: r.dest, len: r.len }),
       gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
+      ...(r.multipath === undefined ? {} : { nextHops: r.multipath.map((h) => formatIpv4(h.gateway)) }),
       flags: routeFlags(r.flags),
       iface: n.ifaces[r.iface]!.name,
       metric: r.metric,
@@ -141,6 +144,10 @@ export class SimLab implements Lab {
       refs: routeRefs(r),
       use: r.use,
     }));
+  }
+
+  ospf(name: string): OspfView | undefined {
+    return simOspfView(this.topology, this.net.byName.values(), this.node(name));
   }
 
   /** The link between two nodes (the first, when there are parallel links), or by id. */

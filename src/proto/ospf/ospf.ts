@@ -16,6 +16,7 @@
 import { formatIpv4, type Ipv4, maskOf } from "../../core/ip.js";
 import { MS, type Nanos, SECOND } from "../../core/time.js";
 import type { Host, HostInterface, IpDatagram, RoutingDaemon, TimerHandle } from "../../sim/host.js";
+import { sameHops } from "../../sim/multipath.js";
 import type { OspfNetworkType } from "../../topology/model.js";
 import { IPPROTO_OSPF } from "../../wire/ipv4.js";
 import { OSPF_ALL_D_ROUTERS, OSPF_ALL_SPF_ROUTERS, OSPF_OPT_E } from "../../wire/ospf.js";
@@ -353,18 +354,14 @@ export class OspfDaemon implements RoutingDaemon {
           this.host.deleteRoute("ospf", r.dest, r.len, "ospf: now directly attached");
         continue;
       }
-      if (
-        before &&
-        before.cost === r.cost &&
-        before.nextHops[0]?.gateway === hop.gateway &&
-        before.nextHops[0]?.iface === hop.iface
-      )
-        continue;
+      if (before && before.cost === r.cost && sameHops(before.nextHops, r.nextHops)) continue;
       const cost = r.cost;
+      const hops = r.nextHops;
+      // Every equal-cost next hop goes to the FIB (as ospfd hands zebra the whole set).
       this.host.setRoute(
         "ospf",
-        { dest: r.dest, len: r.len, gateway: hop.gateway, iface: hop.iface, metric: cost },
-        () => `ospf: SPF, cost ${cost} via ${formatIpv4(hop.gateway)}`,
+        { dest: r.dest, len: r.len, gateway: hop.gateway, iface: hop.iface, metric: cost, nextHops: hops },
+        () => `ospf: SPF, cost ${cost} via ${hops.map((h) => formatIpv4(h.gateway)).join(", ")}`,
       );
     }
     for (const r of old.values())

@@ -20,8 +20,18 @@ interface Vertex {
   entry: LsaEntry;
   dist: number;
   nextHops: NextHop[];
+  /** The vertices an equal-cost shortest path arrives from (RFC 2328 §16.1 (2d): several with ECMP). */
+  parents: Vertex[];
   /** The vertex is on the tree (its distance is final). */
   done: boolean;
+}
+
+/** An edge of the shortest-path tree: a vertex and one of its parents, by kind and Link State ID. */
+export interface SpfTreeEdge {
+  readonly parent: { kind: "router" | "network"; id: Ipv4 };
+  readonly child: { kind: "router" | "network"; id: Ipv4 };
+  /** The child's distance from the root. */
+  readonly dist: number;
 }
 
 const vkey = (kind: "router" | "network", id: Ipv4) => `${kind[0]}${id >>> 0}`;
@@ -84,6 +94,20 @@ function nextHopsFor(
 
 /** The shortest-path tree from `root` and the routes to every network it reaches. */
 export function runSpf(db: Lsdb, root: Ipv4, ifaces: readonly OspfIface[]): OspfRoute[] {
+  return routesOf(dijkstra(db, root, ifaces), root);
+}
+
+/** The tree's edges, every equal-cost parent of each vertex (what the page draws on the map). */
+export function spfTree(db: Lsdb, root: Ipv4, ifaces: readonly OspfIface[]): SpfTreeEdge[] {
+  const out: SpfTreeEdge[] = [];
+  const ref = (v: Vertex) => ({ kind: v.kind, id: v.entry.lsa.header.id });
+  for (const v of dijkstra(db, root, ifaces))
+    for (const p of v.parents) out.push({ parent: ref(p), child: ref(v), dist: v.dist });
+  return out;
+}
+
+/** Dijkstra over the database (§16.1 stage 1): the vertices in the order they joined the tree. */
+function dijkstra(db: Lsdb, root: Ipv4, ifaces: readonly OspfIface[]): Vertex[] {
   const rootEntry = db.router(root);
   if (!rootEntry) return [];
   const vertices = new Map<string, Vertex>();
@@ -93,6 +117,7 @@ export function runSpf(db: Lsdb, root: Ipv4, ifaces: readonly OspfIface[]): Ospf
     entry: rootEntry,
     dist: 0,
     nextHops: [],
+    parents: [],
     done: false,
   };
   vertices.set(start.key, start);
@@ -119,14 +144,19 @@ export function runSpf(db: Lsdb, root: Ipv4, ifaces: readonly OspfIface[]): Ospf
       if (!known) {
         w.dist = dist;
         w.nextHops = hops;
+        w.parents = [v];
         vertices.set(w.key, w);
       } else if (dist < known.dist) {
         known.dist = dist;
         known.nextHops = hops;
-      } else if (dist === known.dist) known.nextHops = mergeHops(known.nextHops, hops);
+        known.parents = [v];
+      } else if (dist === known.dist) {
+        known.nextHops = mergeHops(known.nextHops, hops);
+        known.parents.push(v);
+      }
     }
   }
-  return routesOf(tree, root);
+  return tree;
 }
 
 /** The vertices `v` links to, with the link and its cost (a network's links to routers cost 0). */
@@ -138,6 +168,7 @@ function adjacent(db: Lsdb, v: Vertex): { w: Vertex; link?: RouterLink; cost: nu
     entry,
     dist: 0,
     nextHops: [],
+    parents: [],
     done: false,
   });
   if (v.kind === "network") {

@@ -124,6 +124,11 @@ export const RouteSchema = Type.Object(
     source: Type.String(),
     refs: Type.Integer(),
     use: Type.Integer(),
+    nextHops: Type.Optional(
+      Type.Array(Type.String(), {
+        description: "every next hop of a multipath route (OSPF's equal-cost paths); `gateway` is the first",
+      }),
+    ),
   },
   { $id: "Route", title: "Route" },
 );
@@ -163,6 +168,35 @@ export const TopologyViewSchema = Type.Object({
 });
 
 export const RoutesReplySchema = Type.Object({ node: Type.String(), routes: Type.Array(ref(RouteSchema)) });
+
+export const OspfReplySchema = Type.Object(
+  {
+    node: Type.String(),
+    routerId: Type.String(),
+    database: Type.String({ description: "`show ip ospf database` as FRR 8.4 prints it" }),
+    lsas: Type.Array(
+      Type.Object({
+        type: Type.Union([Type.Literal("router"), Type.Literal("network")]),
+        id: Type.String({ description: "Link State ID" }),
+        advRouter: Type.String(),
+        age: Type.Integer({ description: "seconds" }),
+        seq: Type.String({ description: "sequence number, 0x8000000N" }),
+      }),
+    ),
+    tree: Type.Array(
+      Type.Object({
+        parent: Type.String({ description: "a router's node name, or a network's prefix" }),
+        child: Type.String(),
+        dist: Type.Integer({ description: "the child's cost from the router" }),
+        links: Type.Array(Type.String(), {
+          description: "the map's links (or segment ports) the edge runs over",
+        }),
+      }),
+      { description: "the shortest-path tree (RFC 2328 §16.1): one edge per vertex and equal-cost parent" },
+    ),
+  },
+  { title: "OspfReply" },
+);
 
 export const ExecReplySchema = Type.Object({
   output: Type.String(),
@@ -307,6 +341,7 @@ export type ApiErrorBody = Static<typeof ApiErrorSchema>;
 export type ClockReply = Static<typeof ClockReplySchema>;
 export type TopologyView = Static<typeof TopologyViewSchema>;
 export type RoutesReply = Static<typeof RoutesReplySchema>;
+export type OspfReply = Static<typeof OspfReplySchema>;
 export type ExecReply = Static<typeof ExecReplySchema>;
 export type LinkReply = Static<typeof LinkReplySchema>;
 export type NodeReply = Static<typeof NodeReplySchema>;

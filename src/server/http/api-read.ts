@@ -5,8 +5,8 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { RoutesReplySchema, SessionReplySchema, TopologyViewSchema } from "./answers.js";
-import { topologyView } from "./api-shapes.js";
+import { OspfReplySchema, RoutesReplySchema, SessionReplySchema, TopologyViewSchema } from "./answers.js";
+import { HttpError, topologyView } from "./api-shapes.js";
 import { AuthError, type Principal } from "./auth.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { NOT_FOUND, okAnswer, REFUSALS, SECURITY } from "./route-docs.js";
@@ -48,6 +48,39 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
       await principalFor(ctx, request, "view");
       const node = request.params.node;
       return { node, routes: ctx.lab.routes(node) };
+    },
+  );
+
+  api.get(
+    "/api/nodes/:node/ospf",
+    {
+      schema: {
+        summary: "A router's OSPF database and shortest-path tree",
+        description:
+          "The simulator's daemon: its LSAs (and `show ip ospf database`'s text) and its SPF tree with the map's links each edge runs over. 404 for a router that runs no OSPF, and on the netns engine, whose FRR ospfd prints no tree (ask it with vtysh there).",
+        security: SECURITY.anybody,
+        params: nodeParams,
+        response: {
+          200: okAnswer(OspfReplySchema, "The database and tree"),
+          ...REFUSALS,
+          404: NOT_FOUND("no such router, no OSPF on it, or an engine without the daemon's state (netns)"),
+        },
+      },
+    },
+    async (request) => {
+      await principalFor(ctx, request, "view");
+      const node = request.params.node;
+      const lab = ctx.lab;
+      if (lab.ospf === undefined)
+        throw new HttpError(
+          404,
+          `this engine keeps no OSPF tree: run vtysh -c "show ip ospf database" on ${node}`,
+          "node",
+          "not-found",
+        );
+      const view = lab.ospf(node);
+      if (view === undefined) throw new HttpError(404, `${node} runs no OSPF`, "node", "not-found");
+      return view;
     },
   );
 

@@ -277,5 +277,6 @@ export const OSPF: RoutingSpec = {
     return longest;
   },
   linkMetric: ospfIfaceCost,
+  multipath: true,
   frr: FRR,
 };

@@ -112,6 +112,12 @@ export interface RoutingSpec {
    * differences. Absent: 1.
    */
   linkMetric?(topo: Topology, node: TopoNode, iface: string): number;
+  /**
+   * Its routes carry every equal-cost next hop (OSPF's ECMP, as FRR installs them): `routelab
+   * compare` then wants the same set on both engines. Absent: one next hop a route (RIP keeps
+   * the first it heard), and compare accepts another of equal cost.
+   */
+  readonly multipath?: boolean;
   /** Absent: FRR cannot run it (the netns engine and the exports refuse such a node). */
   readonly frr?: FrrRouting;
 }
