@@ -86,6 +86,8 @@ function requests(
   return {
     "GET /api/topology": { url: "/api/topology" },
     "GET /api/nodes/{node}/routes": { url: `/api/nodes/${node}/routes` },
+    // The lesson's routers run RIP: the documented 404 of a router without OSPF.
+    "GET /api/nodes/{node}/ospf": { url: `/api/nodes/${node}/ospf` },
     "GET /api/session": { url: "/api/session" },
     "POST /api/exec": {
       url: "/api/exec",
