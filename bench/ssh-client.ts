@@ -13,6 +13,7 @@ import { loadTopologyFile } from "../src/cli/io.js";
 import { createSimLab } from "../src/engines/sim/index.js";
 import { generateEd25519 } from "../src/server/ssh/host-key.js";
 import { UsersStore } from "../src/server/users/index.js";
+import { systemWallClock } from "../src/sim/index.js";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -41,11 +42,7 @@ export async function seedClass(prefix: string, sessions: number, speed: number)
 
   const lab = createSimLab(loadTopologyFile(join(ROOT, "examples", "seed.yaml")), {
     seed: 1,
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-    },
+    wallClock: systemWallClock,
   });
   lab.pacer!.setSpeed(200);
   while (

@@ -4,7 +4,6 @@
  * Ctrl-C. Shuts down cleanly on SIGINT/SIGTERM.
  */
 import { writeFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
 import { createNetnsLab } from "../engines/netns/index.js";
 import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
 import type { Lab } from "../lab/lab.js";
@@ -13,11 +12,11 @@ import { createServerLog, type LogLevel } from "../server/log.js";
 import { type Logins, loginBanner, startLogins } from "../server/logins.js";
 import { LoopWatch } from "../server/loop-watch.js";
 import { defaultStateDir, importLegacyState, openStateDir } from "../server/state-dir.js";
-import type { WallClock } from "../sim/index.js";
 import { loadTopologyFile } from "./io.js";
 import { labSize } from "../topology/index.js";
 import { netnsOptions } from "./netns-options.js";
 import { pageBanner, roomHosts } from "./room.js";
+import { systemWallClock } from "../sim/index.js";
 
 export interface UpArgs {
   topology: string;
@@ -46,12 +45,6 @@ export interface UpArgs {
   until?: Promise<void>;
 }
 
-export const nodeWallClock: WallClock = {
-  now: () => performance.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 export async function runUp(a: UpArgs): Promise<number> {
   const topo = loadTopologyFile(a.topology);
   let lab: Lab;
@@ -59,7 +52,7 @@ export async function runUp(a: UpArgs): Promise<number> {
   if (a.engine === "netns") lab = await createNetnsLab(topo, netnsOptions(a));
   else {
     // A rewindable lab that plays the file's fault schedule and evaluates its checks.
-    const lesson = createLessonLab(topo, { seed: a.seed, wallClock: nodeWallClock });
+    const lesson = createLessonLab(topo, { seed: a.seed, wallClock: systemWallClock });
     lesson.lab.pacer!.setSpeed(a.speed);
     lab = lesson.lab;
     session = lesson.session;

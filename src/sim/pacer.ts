@@ -34,6 +34,16 @@ export interface WallClock {
 }
 
 /**
+ * The wall clock of the machine the lab runs on: performance.now and setTimeout exist in Node
+ * and in browsers (the browser edition's worker) alike. `routelab up` and the tests pace with it.
+ */
+export const systemWallClock: WallClock = {
+  now: () => performance.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/**
  * Events run between two looks at the wall clock. Small: on a loaded machine (load 20 on 2
  * cores) one event of a converging random-2000 took ~1 ms of wall time, and 256 events between
  * looks made slices of hundreds of ms; a look (performance.now) costs ~50 ns.

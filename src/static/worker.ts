@@ -7,22 +7,16 @@
  */
 import { LabError } from "../core/errors.js";
 import { createLessonLab } from "../engines/sim/lesson.js";
-import type { WallClock } from "../sim/index.js";
 import { loadTopologyText } from "../topology/load.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { type VirtualSocket, VirtualServer } from "./virtual-server.js";
+import { systemWallClock } from "../sim/index.js";
 
 interface WorkerScope {
   postMessage(m: FromWorker): void;
   onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope;
-
-const wallClock: WallClock = {
-  now: () => performance.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 let server: VirtualServer | null = null;
 const sockets = new Map<number, VirtualSocket>();
@@ -47,7 +41,7 @@ async function load(m: Extract<ToWorker, { type: "load" }>): Promise<void> {
   }
   closeSockets();
   await server?.close();
-  const { lab, session } = createLessonLab(topo, { seed: m.seed ?? 1, wallClock });
+  const { lab, session } = createLessonLab(topo, { seed: m.seed ?? 1, wallClock: systemWallClock });
   lab.pacer?.setSpeed(m.speed ?? 1);
   const o: { user?: string } = {};
   if (m.user) o.user = m.user;

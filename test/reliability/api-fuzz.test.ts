@@ -15,6 +15,7 @@ import WebSocket from "ws";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { buildApp, createServer, type RunningServer } from "../../src/server/http/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 40);
 const TOPO = loadTopologyText(
@@ -239,11 +240,7 @@ describe("event WebSocket under hostile viewers", () => {
   beforeAll(async () => {
     const lab = createSimLab(TOPO, {
       seed: 2,
-      wallClock: {
-        now: () => performance.now(),
-        setTimer: (fn, ms) => setTimeout(fn, ms),
-        clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-      },
+      wallClock: systemWallClock,
     });
     lab.pacer!.setSpeed(20);
     server = await createServer({ lab, port: 0, webRoot: "/nonexistent", fanout: { intervalMs: 20 } });

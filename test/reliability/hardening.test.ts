@@ -26,14 +26,11 @@ import { type SshServer, startSshServer } from "../../src/server/ssh/index.js";
 import { LoginThrottle, SessionStore, UsersStore } from "../../src/server/users/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { generateEd25519 } from "../../src/server/ssh/host-key.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const LAB = () =>
   createSimLab(loadTopologyText("vm1 vm2 10.0.10.0/24\nvm2 vm3 10.0.20.0/24\n", "line.edges"), {
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-    },
+    wallClock: systemWallClock,
   });
 const CLASSMATE = "127.0.0.2";
 const cleanups: (() => unknown)[] = [];

@@ -19,6 +19,7 @@ import { type SshServer, startSshServer } from "../../src/server/ssh/index.js";
 import { LoginThrottle, UsersStore } from "../../src/server/users/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { generateEd25519 } from "../../src/server/ssh/host-key.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 20);
 const dir = mkdtempSync(join(tmpdir(), "routelab-ssh-fuzz-"));
@@ -77,11 +78,7 @@ function exec(
 
 beforeAll(async () => {
   lab = createSimLab(loadTopologyText("vm1 vm2 10.0.10.0/24\nvm2 vm3 10.0.20.0/24\n", "line.edges"), {
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-    },
+    wallClock: systemWallClock,
   });
   lab.pacer!.setSpeed(100);
   const users = UsersStore.load(join(dir, "routelab-users.yaml"));

@@ -21,6 +21,7 @@ import {
   requireChromium,
   withTestHooks,
 } from "./browser.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
 
@@ -62,11 +63,7 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
     const file = join(ROOT, "examples", "lessons", "seed-class.yaml");
     lesson = createLessonLab(loadTopologyText(readFileSync(file, "utf8"), file), {
       seed: 5,
-      wallClock: {
-        now: () => performance.now(),
-        setTimer: (fn, ms) => setTimeout(fn, ms),
-        clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-      },
+      wallClock: systemWallClock,
     });
     lesson.lab.pacer!.setSpeed(100);
     lesson.lab.pacer!.pause(); // until the page is up: 3 minutes pass in 2 s at 100×

@@ -23,6 +23,7 @@ import {
   requireChromium,
   withTestHooks,
 } from "./browser.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
 
@@ -42,11 +43,7 @@ function seedLab() {
   for (const l of topo.links) l.delay = 300 * MS;
   return createSimLab(topo, {
     seed: 7,
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    },
+    wallClock: systemWallClock,
   });
 }
 

@@ -19,6 +19,7 @@ import { createSimLab, type SimLab } from "../../src/engines/sim/index.js";
 import { type SshServer, startSshServer } from "../../src/server/ssh/index.js";
 import { UsersStore } from "../../src/server/users/index.js";
 import { askpassEnv, haveOpenSsh, KEYGEN, runSsh, SSH } from "./openssh.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const enabled = haveOpenSsh([SSH, KEYGEN]);
@@ -94,11 +95,7 @@ describe.runIf(enabled)("ssh with the OpenSSH client", () => {
     users.save();
     lab = createSimLab(loadTopologyFile(join(ROOT, "examples", "seed.yaml")), {
       seed: 1,
-      wallClock: {
-        now: () => performance.now(),
-        setTimer: (fn, ms) => setTimeout(fn, ms),
-        clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-      },
+      wallClock: systemWallClock,
     });
     // Converge RIP quickly, then run at 10x: a ping a tenth of a second apart.
     lab.pacer!.setSpeed(200);

@@ -25,6 +25,7 @@ import { createServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import type { Topology } from "../../src/topology/model.js";
 import { ensureWebBuilt, launchChromium, ROOT, requireChromium, withTestHooks } from "./browser.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 export interface FrameTimeOptions {
   /** `seed` (examples/seed.yaml) or a k-ary tree of `routers` routers with static routes. */
@@ -86,11 +87,7 @@ export async function measureWebFrameTime(opts: FrameTimeOptions = {}): Promise<
   for (const l of topo.links) l.delay = (opts.linkDelayMs ?? 200) * MS;
   const lab = createSimLab(topo, {
     seed: 1,
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    },
+    wallClock: systemWallClock,
   });
   const server = await createServer({ lab, port: 0 });
   const browser = await launchChromium(opts.viewport ?? { width: 1400, height: 850 });

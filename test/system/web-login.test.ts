@@ -30,6 +30,7 @@ import {
   takeFromLinkMenu,
   withTestHooks,
 } from "./browser.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
 
@@ -100,11 +101,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
     // The seed as it is: 1 ms links.
     lab = createSimLab(loadTopologyText(readFileSync(file, "utf8"), file), {
       seed: 11,
-      wallClock: {
-        now: () => performance.now(),
-        setTimer: (fn, ms) => setTimeout(fn, ms),
-        clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-      },
+      wallClock: systemWallClock,
     });
     await lab.advance(40e9); // RIP converged before the clock is paced
     lab.pacer!.setSpeed(1);

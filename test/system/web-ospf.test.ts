@@ -24,6 +24,7 @@ import {
   requireChromium,
   withTestHooks,
 } from "./browser.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
 
@@ -53,11 +54,7 @@ describe.skipIf(!haveChromium)("the page on an OSPF network: LSDB and SPF tree o
     const text = readFileSync(file, "utf8").replace(/^ {2}routing: rip .*$/m, "  routing: ospf");
     lab = createSimLab(loadTopologyText(text, file), {
       seed: 3,
-      wallClock: {
-        now: () => performance.now(),
-        setTimer: (fn, ms) => setTimeout(fn, ms),
-        clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-      },
+      wallClock: systemWallClock,
     });
     lab.net.scheduler.runUntil(60 * SECOND); // converged before the page opens
     server = await createServer({ lab, port: 0 });

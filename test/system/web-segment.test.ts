@@ -22,6 +22,7 @@ import {
   requireChromium,
   withTestHooks,
 } from "./browser.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
 
@@ -60,11 +61,7 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     expect(text).toContain("position: [700, 330]");
     lab = createSimLab(loadTopologyText(text, file), {
       seed: 3,
-      wallClock: {
-        now: () => performance.now(),
-        setTimer: (fn, ms) => setTimeout(fn, ms),
-        clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-      },
+      wallClock: systemWallClock,
     });
     server = await createServer({ lab, port: 0 });
     browser = await launchChromium();

@@ -27,6 +27,7 @@ import {
   takeFromLinkMenu,
   withTestHooks,
 } from "./browser.js";
+import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
 
@@ -50,11 +51,7 @@ function seedLab() {
   for (const l of topo.links) l.delay = 100 * MS;
   return createSimLab(topo, {
     seed: 7,
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    },
+    wallClock: systemWallClock,
   });
 }
 

@@ -16,6 +16,7 @@ import { SessionStore } from "../users/sessions.js";
 import { UsersStore } from "../users/store.js";
 import { LoginThrottle } from "../users/throttle.js";
 import { createServer, type RunningServer } from "./server.js";
+import { systemWallClock } from "../../sim/index.js";
 
 const SEED = join(import.meta.dirname, "..", "..", "..", "examples", "seed.yaml");
 
@@ -31,11 +32,7 @@ const sessions = new SessionStore({ now: () => Date.now() + skew });
 beforeAll(async () => {
   lab = createSimLab(loadTopologyText(readFileSync(SEED, "utf8"), SEED), {
     seed: 2,
-    wallClock: {
-      now: () => performance.now(),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    },
+    wallClock: systemWallClock,
   });
   await lab.advance(40e9); // converge RIP before the clock is paced
   lab.pacer!.setSpeed(20);
