@@ -31,10 +31,11 @@
  */
 import { describe, expect, it as vitestIt } from "vitest";
 import type { LabEvent } from "../core/events.js";
-import { MINUTE, SECOND } from "../core/time.js";
+import { SECOND } from "../core/time.js";
 import { etherAddress } from "../shell/cmd/netstat.js";
 import { SHOW_ROUTE_HEADER } from "../shell/cmd/vtysh-route.js";
 import type { Lab } from "./lab.js";
+import { runToEnd as exec } from "./drive.testkit.js";
 
 export interface ConformanceOptions {
   /** Virtual (or real) time to wait for routing to converge. */
@@ -50,24 +51,6 @@ function linkCounters(netstat: string, iface: string): { ipkts: number; opkts: n
   const f = row!.trim().split(/\s+/);
   // Name Mtu Network Address Ipkts Ierrs Idrop Opkts Oerrs Coll
   return { ipkts: Number(f[4]), opkts: Number(f[7]) };
-}
-
-async function exec(
-  lab: Lab,
-  node: string,
-  line: string,
-  user?: string,
-): Promise<{ out: string; code: number }> {
-  let out = "";
-  const x = lab.exec(node, line, {
-    ...(user ? { user } : {}),
-    write: (s) => {
-      out += s;
-    },
-  });
-  const finished = await lab.advanceUntil(() => x.exitCode !== undefined, 2 * MINUTE);
-  expect(finished, `${node}: ${line} did not finish`).toBe(true);
-  return { out, code: await x.done };
 }
 
 /** vm1's `show ip route` once converged, as FRR 8.4.4 prints it (test/fixtures/vtysh), masked. */

@@ -13,6 +13,7 @@
 import { describe, expect, it } from "vitest";
 import { MINUTE, SECOND } from "../core/time.js";
 import type { Lab } from "./lab.js";
+import { runToEnd as exec } from "./drive.testkit.js";
 
 /** relay.pass.txt's commands on the relay host, in the post's order. */
 export const RELAY_COMMANDS = [
@@ -46,19 +47,6 @@ export function maskCounters(listing: string): string {
   return listing
     .replace(/\(policy ACCEPT \d+ packets, \d+ bytes\)/g, "(policy ACCEPT P packets, B bytes)")
     .replace(/^( +\d+) +\d+( REDIRECT)/m, "$1    B$2");
-}
-
-async function exec(
-  lab: Lab,
-  node: string,
-  line: string,
-  user?: string,
-): Promise<{ out: string; code: number }> {
-  let out = "";
-  const x = lab.exec(node, line, { ...(user ? { user } : {}), write: (s) => (out += s) });
-  const finished = await lab.advanceUntil(() => x.exitCode !== undefined, MINUTE);
-  expect(finished, `${node}: ${line} did not finish:\n${out}`).toBe(true);
-  return { out, code: await x.done };
 }
 
 /** The in-lab ssh (Lab.ssh) from `from` to `host`: where it landed, or its message. */

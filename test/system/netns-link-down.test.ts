@@ -18,23 +18,11 @@ import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { linkToCut, randomEdges } from "../random-graph.js";
+import { routesSettled as settled } from "../../src/lab/drive.testkit.js";
 
 const why = await netnsUnavailable();
 const CI = process.env.CI === "true";
 const RUN = (process.pid % 1679616).toString(36);
-
-/** Waits until no route changed for `quiet` (route events), at most `max`. */
-async function settled(lab: Lab, quiet = 6 * SECOND, max = 120 * SECOND): Promise<boolean> {
-  let last = lab.clock().now;
-  const off = lab.onEvent((e) => {
-    if (e.kind === "route") last = e.t;
-  });
-  try {
-    return await lab.advanceUntil(() => lab.clock().now - last >= quiet, max);
-  } finally {
-    off();
-  }
-}
 
 const holders = (lab: Lab, subnet: string) =>
   lab

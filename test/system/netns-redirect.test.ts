@@ -12,40 +12,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
-import { SECOND } from "../../src/core/time.js";
 import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { routesSettled as settled, runToEnd } from "../../src/lab/drive.testkit.js";
 
 const why = await netnsUnavailable();
 const CI = process.env.CI === "true";
 const RUN = (process.pid % 1679616).toString(36);
 const LAN = readFileSync(join(import.meta.dirname, "..", "..", "examples", "lan.yaml"), "utf8");
 
-/** Waits until no route changed for `quiet` (route events), at most `max`. */
-async function settled(lab: Lab, quiet = 6 * SECOND, max = 120 * SECOND): Promise<boolean> {
-  let last = lab.clock().now;
-  const off = lab.onEvent((e) => {
-    if (e.kind === "route") last = e.t;
-  });
-  try {
-    return await lab.advanceUntil(() => lab.clock().now - last >= quiet, max);
-  } finally {
-    off();
-  }
-}
-
-/** Runs a command to its end; the simulator's clock is driven until then (virtual time). */
-async function exec(lab: Lab, node: string, line: string): Promise<string> {
-  let out = "";
-  let done = false;
-  const x = lab.exec(node, line, { write: (s) => (out += s) });
-  void x.done.then(() => (done = true));
-  await lab.advanceUntil(() => done, 120 * SECOND);
-  await x.done;
-  return out;
-}
+/** A command's output, run to its end. */
+const exec = async (lab: Lab, node: string, line: string) => (await runToEnd(lab, node, line)).out;
 
 /** netstat -rn's rows without the counters and the expiry: destination, gateway, flags, netif. */
 function table(netstat: string): string[] {

@@ -9,37 +9,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
-import { SECOND } from "../../src/core/time.js";
 import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
 import { run } from "../../src/engines/netns/sys.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { routesSettled as settled, runToEnd as exec } from "../../src/lab/drive.testkit.js";
 
 const why = await netnsUnavailable();
 const CI = process.env.CI === "true";
 const RUN = (process.pid % 1679616).toString(36);
 const LAN3 = readFileSync(join(import.meta.dirname, "..", "fixtures", "segment", "lan3.yaml"), "utf8");
-
-/** Waits until no route changed for `quiet` (route events), at most `max`. */
-async function settled(lab: Lab, quiet = 6 * SECOND, max = 120 * SECOND): Promise<boolean> {
-  let last = lab.clock().now;
-  const off = lab.onEvent((e) => {
-    if (e.kind === "route") last = e.t;
-  });
-  try {
-    return await lab.advanceUntil(() => lab.clock().now - last >= quiet, max);
-  } finally {
-    off();
-  }
-}
-
-async function exec(lab: Lab, node: string, line: string): Promise<{ code: number; out: string }> {
-  let out = "";
-  const x = lab.exec(node, line, { write: (s) => (out += s) });
-  const code = await x.done;
-  return { code, out };
-}
 
 function same(topo: ReturnType<typeof loadTopologyText>, sim: Lab, net: Lab): void {
   const r = compareLabs(topo, sim, net);

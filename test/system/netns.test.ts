@@ -23,6 +23,7 @@ import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import type { Topology } from "../../src/topology/model.js";
+import { runToEnd as run } from "../../src/lab/drive.testkit.js";
 
 const why = await netnsUnavailable();
 const CI = process.env.CI === "true";
@@ -65,13 +66,6 @@ async function simConverged(topo: Topology) {
 /** Hop addresses of `traceroute -n` output. */
 function hops(text: string): string[] {
   return [...text.matchAll(/^\s*\d+\s+(\d+\.\d+\.\d+\.\d+)/gm)].map((m) => m[1]!);
-}
-
-async function run(lab: Lab, node: string, line: string): Promise<{ code: number; out: string }> {
-  let out = "";
-  const x = lab.exec(node, line, { write: (s) => (out += s) });
-  await lab.advanceUntil(() => x.exitCode !== undefined, 60 * SECOND);
-  return { code: await x.done, out };
 }
 
 /** Nothing of a lab remains: namespaces with its prefix, its state dir, its recorded processes. */

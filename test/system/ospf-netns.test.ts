@@ -19,28 +19,16 @@ import type { Lab } from "../../src/lab/lab.js";
 import type { Topology } from "../../src/topology/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { linkToCut, randomEdges } from "../random-graph.js";
+import { routesSettled } from "../../src/lab/drive.testkit.js";
 
 const why = await netnsUnavailable();
 const CI = process.env.CI === "true";
 const RUN = (process.pid % 1679616).toString(36);
 const SEED = join(import.meta.dirname, "..", "..", "examples", "seed.yaml");
 
-/** Waits until a route changed and then none for `quiet`, at most `max`. */
-async function settled(lab: Lab, quiet = 15 * SECOND, max = 180 * SECOND): Promise<boolean> {
-  let last = lab.clock().now;
-  let changed = false;
-  const off = lab.onEvent((e) => {
-    if (e.kind === "route") {
-      last = e.t;
-      changed = true;
-    }
-  });
-  try {
-    return await lab.advanceUntil(() => changed && lab.clock().now - last >= quiet, max);
-  } finally {
-    off();
-  }
-}
+/** Settled: a route changed, then none for 15 s (OSPF's dead interval is 40 s; FRR is slow to start). */
+const settled = (lab: Lab) =>
+  routesSettled(lab, { quiet: 15 * SECOND, max: 180 * SECOND, afterAChange: true });
 
 function expectSame(topo: Topology, sim: Lab, net: Lab, when: string) {
   const r = compareLabs(topo, sim, net);

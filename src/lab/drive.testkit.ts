@@ -1,0 +1,50 @@
+/**
+ * @module lab/drive.testkit
+ * Driving any Lab from a test, on either engine: run a command to its end while the lab's clock
+ * moves (virtual on the simulator, real on netns), and wait for its routing to settle. The
+ * engine-neutral testkits and the netns system tests share these.
+ */
+import { expect } from "vitest";
+import { MINUTE, type Nanos, SECOND } from "../core/time.js";
+import type { Lab } from "./lab.js";
+
+/** Runs `line` on `node` (as `user`, default root) to its end; fails the test if it never ends. */
+export async function runToEnd(
+  lab: Lab,
+  node: string,
+  line: string,
+  user?: string,
+  max: Nanos = 2 * MINUTE,
+): Promise<{ out: string; code: number }> {
+  let out = "";
+  const x = lab.exec(node, line, { ...(user ? { user } : {}), write: (s) => (out += s) });
+  const finished = await lab.advanceUntil(() => x.exitCode !== undefined, max);
+  expect(finished, `${node}: ${line} did not finish:\n${out}`).toBe(true);
+  return { out, code: await x.done };
+}
+
+/**
+ * Waits until no route has changed for `quiet` (route events), at most `max`; with
+ * `afterAChange`, only once some route has changed first (a lab still booting has none yet).
+ */
+export async function routesSettled(
+  lab: Lab,
+  opts: { quiet?: Nanos; max?: Nanos; afterAChange?: boolean } = {},
+): Promise<boolean> {
+  const quiet = opts.quiet ?? 6 * SECOND;
+  let last = lab.clock().now;
+  let changed = !opts.afterAChange;
+  const off = lab.onEvent(
+    (e) => {
+      if (e.kind !== "route") return;
+      last = e.t;
+      changed = true;
+    },
+    ["route"],
+  );
+  try {
+    return await lab.advanceUntil(() => changed && lab.clock().now - last >= quiet, opts.max ?? 120 * SECOND);
+  } finally {
+    off();
+  }
+}
