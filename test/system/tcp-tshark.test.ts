@@ -95,13 +95,15 @@ describe.runIf(requireTshark())("simulated TCP read by tshark", () => {
       "wait converged",
       'vm6: echo "hello back" | nc -l 7777 &',
       "vm1: echo hello | nc -v 10.0.60.2 7777",
-      "vm1: nc -z -v 10.0.60.2 22-23",
+      // Every node runs an sshd on port 22 (apps/ssh.ts): 23 and 24 are closed.
+      "vm1: nc -z -v 10.0.60.2 23-24",
       "",
     ].join("\n");
     const r = routelab(["run", "examples/seed.yaml", "--script", "-", "--capture", capDir], script);
     expect(r.code).toBe(0);
     expect(r.out).toContain("Connection to 10.0.60.2 7777 port [tcp/*] succeeded!\nhello\nhello back\n");
-    expect(r.out).toContain("nc: connect to 10.0.60.2 port 22 (tcp) failed: Connection refused\n");
+    expect(r.out).toContain("nc: connect to 10.0.60.2 port 23 (tcp) failed: Connection refused\n");
+    expect(r.out).toContain("nc: connect to 10.0.60.2 port 24 (tcp) failed: Connection refused\n");
     const rows = tsharkFields(
       join(capDir, "vm1-vm2.pcap"),
       [
@@ -122,7 +124,7 @@ describe.runIf(requireTshark())("simulated TCP read by tshark", () => {
     // "hello\n" one way, "hello back\n" the other, and a RST,ACK from each refused port
     expect(rows.some((x) => x["tcp.payload"] === "68656c6c6f0a")).toBe(true);
     expect(rows.some((x) => x["tcp.payload"] === "68656c6c6f206261636b0a")).toBe(true);
-    const refused = rows.filter((x) => x["tcp.srcport"] === "22" || x["tcp.srcport"] === "23");
+    const refused = rows.filter((x) => x["tcp.srcport"] === "23" || x["tcp.srcport"] === "24");
     expect(refused.map((x) => x["tcp.flags.str"]!.replace(/[^A-Z]/g, ""))).toEqual(["AR", "AR"]);
   });
 });
