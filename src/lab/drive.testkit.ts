@@ -24,14 +24,16 @@ export async function runToEnd(
 }
 
 /**
- * Waits until no route has changed for `quiet` (route events), at most `max`; with
- * `afterAChange`, only once some route has changed first (a lab still booting has none yet).
+ * Waits until no route has changed for `quiet` (route events; default 10 s), at most `max`;
+ * with `afterAChange`, only once some route has changed first (a lab still booting has none
+ * yet). 10 s: FRR's ripd holds a triggered update back 1–5 s per hop, and on a loaded machine
+ * (CI beside other work) 6 s once passed with a route two hops away still missing on netns.
  */
 export async function routesSettled(
   lab: Lab,
   opts: { quiet?: Nanos; max?: Nanos; afterAChange?: boolean } = {},
 ): Promise<boolean> {
-  const quiet = opts.quiet ?? 6 * SECOND;
+  const quiet = opts.quiet ?? 10 * SECOND;
   let last = lab.clock().now;
   let changed = !opts.afterAChange;
   const off = lab.onEvent(
