@@ -10,20 +10,19 @@
  *   flock /tmp/routelab-netns.lock npx vitest run test/system/tcp-interop.test.ts
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Ipv4, parseIpv4 } from "../../src/core/ip.js";
 import { Rng } from "../../src/core/rng.js";
 import type { TcpListener, TcpSocket, TcpStateChange } from "../../src/sim/index.js";
 import { TcpStack } from "../../src/sim/index.js";
 import { buildTcpPacket, ipv4Dst, ipv4Protocol, ipv4Src, ipv4TotalLen } from "../../src/wire/index.js";
+import { startTunBridge, stopTunBridge } from "./tun-host.js";
 
 const CI = process.env.CI === "true";
 const isRoot = process.getuid?.() === 0;
 const NS = `rlt-tcp-${(process.pid % 1679616).toString(36)}`;
 const LINUX = parseIpv4("10.77.0.1")!;
 const OURS = parseIpv4("10.77.0.2")!;
-const BRIDGE = join(import.meta.dirname, "tun-bridge.py");
 
 function sh(...args: string[]): string {
   return execFileSync(args[0]!, args.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -65,15 +64,7 @@ describe.skipIf(!isRoot && !CI)("TCP interop: sim/tcp against the Linux kernel t
     expect(isRoot).toBe(true);
     sh("ip", "netns", "add", NS);
     sh("ip", "netns", "exec", NS, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-    bridge = spawn("ip", ["netns", "exec", NS, "python3", BRIDGE, "tun0"], {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      bridge!.stderr!.once("data", (d: Buffer) =>
-        d.toString().includes("ready") ? resolve() : reject(new Error(d.toString())),
-      );
-      bridge!.once("exit", (c) => reject(new Error(`tun bridge exited ${c}`)));
-    });
+    bridge = await startTunBridge(NS, "tun0");
     sh("ip", "-n", NS, "addr", "add", "10.77.0.1/24", "dev", "tun0");
     sh("ip", "-n", NS, "link", "set", "tun0", "up");
     sh("ip", "-n", NS, "link", "set", "lo", "up");
@@ -128,13 +119,7 @@ describe.skipIf(!isRoot && !CI)("TCP interop: sim/tcp against the Linux kernel t
 
   afterAll(async () => {
     for (const t of timers) clearTimeout(t);
-    if (bridge && bridge.exitCode === null) {
-      bridge.kill("SIGTERM");
-      await new Promise((r) => bridge!.once("exit", r));
-    }
-    try {
-      sh("ip", "netns", "del", NS);
-    } catch {}
+    await stopTunBridge(bridge, NS);
   });
 
   it("we connect to a Linux listener, send, read its answer, close", async () => {

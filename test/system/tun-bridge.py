@@ -1,4 +1,5 @@
-"""Joins a TUN device to standard input/output for test/system/tcp-interop.test.ts.
+"""Joins a TUN device to standard input/output for test/system/tcp-interop.test.ts and
+ospf-interop.test.ts (the packets of a protocol Node has no socket for: TCP to our stack, OSPF).
 
 Opens /dev/net/tun as NAME (IFF_TUN | IFF_NO_PI: bare IPv4 packets), says "ready" on stderr,
 then copies every packet the kernel routes into NAME to stdout, and every packet read from

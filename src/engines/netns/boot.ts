@@ -216,7 +216,7 @@ export class Shaping {
 let frrCache: { uid: number; gid: number } | undefined;
 
 /** uid and gid of the `frr` user (the daemons drop privileges to it; their dirs must be its). */
-function frrIds(): { uid: number; gid: number } {
+export function frrIds(): { uid: number; gid: number } {
   if (frrCache) return frrCache;
   const line = readFileSync("/etc/passwd", "utf8")
     .split("\n")
