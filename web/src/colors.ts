@@ -22,6 +22,11 @@ export const RIP_COLOR = "#7f8c9b";
 export const ARP_COLOR = "#c9a35b";
 /** OSPF's packets: a grey-blue apart from RIP's grey, routing chatter too. */
 export const OSPF_COLOR = "#6f8fb3";
+/**
+ * A selected OSPF router's SPF tree, stroked under the links: teal, apart from the links' own
+ * grey-blue (in OSPF's colour the tree could hardly be told from the other links at 1024 wide).
+ */
+export const SPF_TREE_COLOR = "#39c5bb";
 export const DROP_COLOR = "#ff5252";
 const SYSTEM_COLOR = "#e0e0e0";
 

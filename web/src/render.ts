@@ -12,7 +12,7 @@ import {
   MARK_COLOR,
   MARKS,
   markPath,
-  OSPF_COLOR,
+  SPF_TREE_COLOR,
   packetPath,
   paintPackets,
   userMark,
@@ -166,7 +166,7 @@ export class Renderer {
       }
     }
 
-    if (sel.tree) this.strokeLinks(scene, cam, sel.tree, OSPF_COLOR, r >= 10 ? 6 : 4);
+    if (sel.tree) this.strokeLinks(scene, cam, sel.tree, SPF_TREE_COLOR, r >= 10 ? 7 : 5);
     this.trails(scene, cam, wall, r, W, H);
     this.phase("trails");
 
