@@ -126,14 +126,17 @@ describe.skipIf(!haveChromium)("opening a packet in the page", () => {
     const hop = await page.textContent("#packet-hop");
     const where = await page.textContent("#packet-where");
     expect(where).toMatch(/^vm\d → vm\d ICMP echo request/);
-    const step = hop!.includes("hop 1 of 2") ? 1 : -1;
-    await page.click(step === 1 ? "#packet-next" : "#packet-prev");
-    await page.click("#packet-tree .row.layer >> nth=1");
-    expect(await ttl()).toBe(`Time to Live: ${Number(before!.split(": ")[1]) - step}`);
-    // The title named the clicked hop (`vm1 → vm2 …`); on the other hop only what holds on every hop.
-    expect(await page.textContent("#packet-where")).toBe(where!.replace(/^vm\d → vm\d /, ""));
-    await page.click(step === 1 ? "#packet-prev" : "#packet-next");
-    expect(await page.textContent("#packet-where")).toBe(where);
+    // The paused packet may not have crossed its second link yet (hop 1 of 1).
+    if (/ of 2 /.test(hop!)) {
+      const step = hop!.includes("hop 1 of 2") ? 1 : -1;
+      await page.click(step === 1 ? "#packet-next" : "#packet-prev");
+      await page.click("#packet-tree .row.layer >> nth=1");
+      expect(await ttl()).toBe(`Time to Live: ${Number(before!.split(": ")[1]) - step}`);
+      // The title named the clicked hop (`vm1 → vm2 …`); on the other only what holds on every hop.
+      expect(await page.textContent("#packet-where")).toBe(where!.replace(/^vm\d → vm\d /, ""));
+      await page.click(step === 1 ? "#packet-prev" : "#packet-next");
+      expect(await page.textContent("#packet-where")).toBe(where);
+    }
     // A byte clicked selects its field: the destination MAC's first byte is eth.dst.
     await page.click("#packet-hex span[data-i='0'] >> nth=0");
     expect(await page.textContent("#packet-field")).toContain("eth.dst");
@@ -163,7 +166,7 @@ describe.skipIf(!haveChromium)("opening a packet in the page", () => {
     void fetch(`${server.url}/api/exec`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ node: "vm1", command: "ping -c 1 vm2", user: "alice" }),
+      body: JSON.stringify({ node: "vm1", command: "ping -c 1 vm6", user: "alice" }),
     }).catch(() => undefined);
     await until(
       "a delivery line in the log",
@@ -176,6 +179,15 @@ describe.skipIf(!haveChromium)("opening a packet in the page", () => {
     );
     expect(layers[0]).toMatch(/^Ethernet II/);
     expect(await lit()).toBeGreaterThan(0);
+    // A delivery at vm6 opens its last hop (vm2–vm6), titled as the log said it; on the hop
+    // before only what the packet is (the title named where it was delivered).
+    const where = await page.textContent("#packet-where");
+    expect(where).toMatch(/^vm\d received ICMP echo re/);
+    expect(await page.textContent("#packet-hop")).toMatch(/hop 2 of 2/);
+    await page.click("#packet-prev");
+    expect(await page.textContent("#packet-where")).toBe(where!.replace(/^vm\d received /, ""));
+    await page.click("#packet-next");
+    expect(await page.textContent("#packet-where")).toBe(where);
     expect(problems).toEqual([]);
   }, 30_000);
 });
