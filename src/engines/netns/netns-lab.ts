@@ -8,18 +8,19 @@
  * asked for synchronously (setLink/setNode) are queued in order and awaited by
  * advance/advanceUntil/close.
  *
- * The rooms: boot.ts builds (namespaces, node batches, daemons, shaping), route-table.ts reads
- * the kernel tables, counters.ts the interfaces, neighbours.ts the ARP cache, shell-context.ts
- * answers commands, native-programs.ts and ns-host.ts run programs inside a namespace.
+ * The rooms: boot.ts builds (namespaces, node batches, daemons, shaping) in lab-boot.ts's order,
+ * lab-clock.ts keeps the time, node-runtime.ts each node's state and the Lab's readings of it,
+ * route-table.ts reads the kernel tables, counters.ts the interfaces, neighbours.ts the ARP
+ * cache, shell-context.ts answers commands, native-programs.ts and ns-host.ts run programs
+ * inside a namespace.
  */
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { performance } from "node:perf_hooks";
 import type { Program } from "../../apps/process.js";
 import { LabError } from "../../core/errors.js";
 import type { LabEvent, LabEventKind } from "../../core/events.js";
-import { formatIpv4, formatPrefix } from "../../core/ip.js";
-import { MS, type Nanos } from "../../core/time.js";
+import { formatIpv4 } from "../../core/ip.js";
+import type { Nanos } from "../../core/time.js";
 import type {
   ClockState,
   ExecOptions,
@@ -32,24 +33,23 @@ import type {
   WireListener,
 } from "../../lab/lab.js";
 import { ofKinds } from "../../lab/lab.js";
-import { routeFlags, routeRefs } from "../../shell/cmd/netstat.js";
 import type { CommandRegistry } from "../../shell/commands.js";
-import { HostsTable, PidCounter, type ShellInterface } from "../../shell/context.js";
+import { HostsTable, type ShellInterface } from "../../shell/context.js";
 import { runCommand } from "../../shell/run.js";
 import type { Topology } from "../../topology/model.js";
-import { createNamespaces, Daemons, installStatics, pool, Shaping, startNodeBatch } from "./boot.js";
+import { Daemons, installStatics, pool, Shaping } from "./boot.js";
 import { LinkCaptures, tapKernelLink } from "./capture.js";
 import { Links } from "./links.js";
 import { readInterfaces } from "./counters.js";
 import { netnsCommandRegistry, spawnInNamespace } from "./native-programs.js";
 import { NamespaceHost } from "./ns-host.js";
-import type { LabPlan, PlannedNode } from "./plan.js";
+import type { LabPlan } from "./plan.js";
 import { planLab } from "./plan.js";
 import { RouteTables } from "./route-table.js";
 import { readNeighbours } from "./neighbours.js";
-import { xinetdConfigProblem } from "./linux-native.js";
-import { LinuxNode } from "./linux-node.js";
-import { type NetnsFiles, nodeFiles } from "./node-files.js";
+import { bootLab } from "./lab-boot.js";
+import { LabClock } from "./lab-clock.js";
+import { type NodeRuntime, nodeInfo, nodeRuntimes, routeInfo } from "./node-runtime.js";
 import { netnsShellContext } from "./shell-context.js";
 import { UserMarks } from "./user-marks.js";
 import { daemonPidFiles, killRecorded, removeNamespaces, removeSync, StateFile } from "./state.js";
@@ -73,29 +73,13 @@ export interface NetnsLabOptions {
   log?: (line: string) => void;
 }
 
-interface NodeRuntime {
-  plan: PlannedNode;
-  up: boolean;
-  /** Link interfaces taken down with `ifconfig IF down` (kernel names), until `up` or a reboot. */
-  adminDown: Set<string>;
-  /** Commands running on the node: a crash of the node kills them. */
-  commands: Set<Program>;
-  pids: PidCounter;
-  /** The node's files (node-files.ts), mirrored into /etc/netns/NS for the namespace's programs. */
-  files: NetnsFiles;
-  /** Its aliases and xinetd (linux-node.ts). */
-  linux: LinuxNode;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class NetnsLab implements Lab {
   readonly engine = "netns";
   readonly plan: LabPlan;
   readonly state: StateFile;
   private readonly captureOn: boolean;
   private readonly log: (s: string) => void;
-  private readonly nodesRt = new Map<string, NodeRuntime>();
+  private readonly nodesRt: Map<string, NodeRuntime>;
   /** The links' state and changes (named so: `links()` is the Lab's reading). */
   private readonly links_: Links;
   private readonly listeners = new Set<(e: LabEvent) => void>();
@@ -110,7 +94,7 @@ export class NetnsLab implements Lab {
   /** The shell's commands, and `ip`, which reaches the namespace's own tool (vtysh goes through the context). */
   private readonly commands: CommandRegistry;
   private readonly marks = new UserMarks();
-  private t0 = performance.now();
+  private readonly clock_ = new LabClock(() => this.settle());
   private queue: Promise<void> = Promise.resolve();
   private queueError: unknown = null;
   private closed = false;
@@ -146,26 +130,12 @@ export class NetnsLab implements Lab {
       closed: () => this.closed,
       vtyDir: (n) => this.daemons.vtyDir(n),
     });
-    const files = nodeFiles(topology, (name) => this.plan.byName.get(name)!.netns);
-    for (const [k, n] of this.plan.nodes.entries())
-      this.nodesRt.set(n.name, {
-        files: files.get(n.name)!,
-        linux: new LinuxNode({
-          plan: n,
-          exec: (argv) => run("ip", ["netns", "exec", n.netns, ...argv]),
-          reread: () => this.tables.resync(n.name),
-          track: (c) => this.track(c),
-          stateDir: this.state.dir,
-          log: (s) => this.log(s),
-          xinetdConfigProblem: () => xinetdConfigProblem(files.get(n.name)!),
-        }),
-        plan: n,
-        up: true,
-        adminDown: new Set(),
-        commands: new Set(),
-        // Each node its own start, as routers booted at different times (shell/sim-context.ts).
-        pids: new PidCounter(1000 + ((k * 7919) % 20000)),
-      });
+    this.nodesRt = nodeRuntimes(topology, this.plan, {
+      reread: (n) => this.tables.resync(n),
+      track: (c) => this.track(c),
+      stateDir: this.state.dir,
+      log: (s) => this.log(s),
+    });
     this.links_ = new Links({
       topology,
       plan: this.plan,
@@ -204,73 +174,34 @@ export class NetnsLab implements Lab {
   async boot(): Promise<void> {
     process.once("exit", this.exitHook);
     try {
-      await this.bootSteps();
+      await bootLab({
+        plan: this.plan,
+        topology: this.topology,
+        state: this.state,
+        files: [...this.nodesRt.values()].map((rt) => rt.files),
+        shaping: this.shaping,
+        links: this.links_,
+        tables: this.tables,
+        daemons: this.daemons,
+        sshs: this.sshs,
+        clock: this.clock_,
+        timings: this.timings,
+        ...(this.captureOn ? { startCaptures: () => this.startCaptures() } : {}),
+        setNetem: (ok) => {
+          this.netem = ok;
+        },
+        track: (c) => this.track(c),
+        log: (s) => this.log(s),
+      });
     } catch (e) {
       await this.close();
       throw e;
     }
   }
 
-  private async phase(name: string, fn: () => Promise<void>): Promise<void> {
-    const t = performance.now();
-    await fn();
-    this.timings[name] = performance.now() - t;
-  }
-
   private track(p: ChildProcess): void {
     this.children.add(p);
     p.on("exit", () => this.children.delete(p));
-  }
-
-  private async bootSteps(): Promise<void> {
-    const nodes = this.plan.nodes;
-    this.t0 = performance.now();
-    // Recorded before creation, so a crash half-way is still cleaned up by the next start.
-    this.state.state.namespaces = [...nodes, ...this.plan.bridges].map((n) => n.netns);
-    this.state.save();
-    await this.phase("namespaces", () => createNamespaces(this.plan, this.topology));
-    // After createNamespaces made /etc/netns/NS; a failed boot's close() removes it with the namespace.
-    for (const rt of this.nodesRt.values()) rt.files.mirrorAll();
-    const wantsShaping = this.plan.links.some((l) => l.delay > 0 || l.loss > 0);
-    // Asked once, alongside the rest of the boot: setLinkShape must know synchronously whether
-    // delay and loss can be changed later, even when the file sets none.
-    const netem = this.shaping.hasNetem().then((ok) => {
-      this.netem = ok;
-      if (!ok && wantsShaping)
-        this.log("netns: this kernel has no sch_netem: link delay and loss are not emulated");
-    });
-    // The first end of every veth is created up (ip can raise only that end at creation), and
-    // that is the end each capture listens on: captures start while the nodes are set up.
-    const captures = this.captureOn ? this.phase("captures", () => this.startCaptures()) : Promise.resolve();
-    const startNode = (n: PlannedNode) => {
-      const p = startNodeBatch(n, this.topology);
-      this.track(p);
-      return this.tables.follow(n.name, p);
-    };
-    await Promise.all([this.phase("interfaces", () => pool(nodes, 8, startNode)), captures, netem]);
-    if (wantsShaping && this.netem)
-      await this.phase("shaping", () =>
-        pool(nodes, 4, async (n) => {
-          for (const i of n.ifaces)
-            if (i.link.delay > 0 || i.link.loss > 0) await this.links_.shapeEnd(n, i.kname, i.link.id, false);
-        }),
-      ).then(() => this.shapeBridgePorts());
-    // The sshds (the in-lab ssh, sshd.ts) start beside the routing daemons: neither waits for the other.
-    await Promise.all([
-      this.phase("daemons", () => pool(nodes, 8, (n) => this.daemons.start(n))),
-      this.phase("sshd", async () => {
-        await this.sshs.prepare();
-        await pool(nodes, 8, (n) => this.sshs.start(n.name));
-      }),
-    ]);
-    this.timings.total = performance.now() - this.t0;
-  }
-
-  /** A segment's delay and loss on its bridge's ports too: a frame crosses two cables, as on the simulator. */
-  private async shapeBridgePorts(): Promise<void> {
-    for (const b of this.plan.bridges)
-      for (const l of b.ports)
-        if (l.delay > 0 || l.loss > 0) await this.links_.shapeEnd(b, l.b.iface, l.id, false);
   }
 
   private async startCaptures(): Promise<void> {
@@ -352,29 +283,9 @@ export class NetnsLab implements Lab {
   // ---- Lab: reading --------------------------------------------------------------------------
 
   nodes(): NodeInfo[] {
-    return this.topology.nodes.map((t) => {
-      const rt = this.nodesRt.get(t.name)!;
-      const lo = { name: "lo0", addr: "127.0.0.1", len: 8, up: true };
-      const info: NodeInfo = {
-        name: t.name,
-        kind: t.kind ?? "router",
-        up: rt.up,
-        routing: t.routing,
-        // From the lab's own state (no kernel read: the page asks often).
-        interfaces: [
-          lo,
-          ...rt.plan.ifaces.map((i) => ({
-            name: i.name,
-            addr: formatIpv4(i.addr),
-            len: i.len,
-            up: rt.up && !rt.adminDown.has(i.kname) && this.links_.state(i.link.id).up,
-            link: i.link.id,
-          })),
-        ],
-      };
-      if (t.position) info.position = t.position;
-      return info;
-    });
+    return this.topology.nodes.map((t) =>
+      nodeInfo(t, this.nodesRt.get(t.name)!, (link) => this.links_.state(link).up),
+    );
   }
 
   links(): LinkInfo[] {
@@ -383,17 +294,7 @@ export class NetnsLab implements Lab {
 
   routes(node: string): RouteInfo[] {
     const rt = this.rt(node);
-    return this.tables.routes(node).map((r) => ({
-      dest: formatPrefix({ addr: r.dest, len: r.len }),
-      gateway: r.gateway !== 0 ? formatIpv4(r.gateway) : `link#${r.iface + 1}`,
-      ...(r.nextHops === undefined ? {} : { nextHops: r.nextHops.map(formatIpv4) }),
-      flags: routeFlags(r.flags),
-      iface: r.iface === 0 ? "lo0" : (rt.plan.ifaces[r.iface - 1]?.name ?? "?"),
-      metric: r.metric,
-      source: r.source,
-      refs: routeRefs(r),
-      use: 0,
-    }));
+    return this.tables.routes(node).map((r) => routeInfo(r, rt));
   }
 
   // ---- Lab: commands -------------------------------------------------------------------------
@@ -606,36 +507,24 @@ export class NetnsLab implements Lab {
 
   /** Nanoseconds since boot. */
   now(): Nanos {
-    return Math.round((performance.now() - this.t0) * MS);
+    return this.clock_.now();
   }
 
   /** Lab time of a capture timestamp (epoch seconds and nanoseconds). */
   epochToLab(sec: number, nsec: number): Nanos {
-    const baseMs = performance.timeOrigin + this.t0;
-    const baseSec = Math.floor(baseMs / 1000);
-    return (sec - baseSec) * 1e9 + nsec - Math.round((baseMs - baseSec * 1000) * MS);
+    return this.clock_.epochToLab(sec, nsec);
   }
 
   clock(): ClockState {
-    return { now: this.now(), speed: 1, paused: false };
+    return this.clock_.state();
   }
 
-  async advance(ns: Nanos): Promise<void> {
-    const end = performance.now() + ns / MS;
-    await this.settle();
-    const left = end - performance.now();
-    if (left > 0) await sleep(left);
+  advance(ns: Nanos): Promise<void> {
+    return this.clock_.advance(ns);
   }
 
-  async advanceUntil(cond: () => boolean, max: Nanos): Promise<boolean> {
-    const end = performance.now() + max / MS;
-    await this.settle();
-    for (;;) {
-      if (cond()) return true;
-      const left = end - performance.now();
-      if (left <= 0) return cond();
-      await sleep(Math.min(20, left));
-    }
+  advanceUntil(cond: () => boolean, max: Nanos): Promise<boolean> {
+    return this.clock_.advanceUntil(cond, max);
   }
 
   // ---- clean-up ------------------------------------------------------------------------------
