@@ -21,3 +21,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function fmtTime(ns: number): string {
   return `${(ns / 1e9).toFixed(3)}s`;
 }
+
+/**
+ * `fn` once, `ms` after the first of a burst of calls: the calls until it runs are folded into
+ * that one (a later call does not push it back, so a steady stream still runs it every `ms`).
+ */
+export function debounce(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+}

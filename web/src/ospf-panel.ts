@@ -7,12 +7,12 @@
  * on the netns engine, whose ospfd prints no tree (the API answers 404 there).
  */
 import { api, type OspfReply } from "./api.js";
-import { $, h } from "./dom.js";
+import { $, debounce, h } from "./dom.js";
 import type { MapView } from "./map-view.js";
 
 export class OspfPanel {
   node: string | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly refreshSoon = debounce(() => void this.refresh(), 150);
   /** Times the panel was filled (test hook). */
   renders = 0;
 
@@ -35,11 +35,7 @@ export class OspfPanel {
   /** A route/link/node event: refresh soon (a burst refreshes once). */
   touch(node?: string): void {
     if (this.node === null || (node !== undefined && node !== this.node)) return;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.refresh();
-    }, 150);
+    this.refreshSoon();
   }
 
   async refresh(): Promise<void> {

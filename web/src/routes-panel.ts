@@ -4,11 +4,11 @@
  * whenever a route, link or node event touches it, with changed rows highlighted.
  */
 import { api, type RouteInfo } from "./api.js";
-import { $, h } from "./dom.js";
+import { $, debounce, h } from "./dom.js";
 
 export class RoutesPanel {
   node: string | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly refreshSoon = debounce(() => void this.refresh(), 150);
   private last = new Map<string, string>();
   /** Times the table was rendered (test hook). */
   renders = 0;
@@ -37,11 +37,7 @@ export class RoutesPanel {
   touch(node?: string): void {
     for (const f of this.followers) f.touch(node);
     if (this.node === null || (node !== undefined && node !== this.node)) return;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.refresh();
-    }, 150);
+    this.refreshSoon();
   }
 
   async refresh(): Promise<void> {
