@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../src/core/events.js";
 import { createSimLab } from "../src/engines/sim/index.js";
-import { parseScenario, runScenario } from "../src/lab/scenario.js";
+import { runScript } from "../src/lab/drive.testkit.js";
 import { loadTopologyText } from "../src/topology/index.js";
 
 const SEED = join(import.meta.dirname, "..", "examples", "seed.yaml");
@@ -30,13 +30,7 @@ async function run(script: string): Promise<{ out: string; events: LabEvent[] }>
   lab.onEvent((e) => {
     if (e.kind !== "route") events.push(e);
   });
-  let out = "";
-  await runScenario(lab, parseScenario(script, "test", new Set(topo.nodes.map((n) => n.name))), "test", {
-    write: (s) => {
-      out += s;
-    },
-    quietInterval: topo.rip.update,
-  });
+  const out = await runScript(lab, script);
   await lab.close();
   return { out, events };
 }

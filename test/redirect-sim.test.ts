@@ -11,26 +11,13 @@ import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../src/core/events.js";
 import { createSimLab } from "../src/engines/sim/index.js";
 import type { SimLab } from "../src/engines/sim/sim-lab.js";
-import { parseScenario, runScenario } from "../src/lab/scenario.js";
+import { runScript as run } from "../src/lab/drive.testkit.js";
 import { loadTopologyText } from "../src/topology/index.js";
 
 const LAN = readFileSync(join(import.meta.dirname, "..", "examples", "lan.yaml"), "utf8");
 
 function lab(seed = 1): SimLab {
   return createSimLab(loadTopologyText(LAN, "lan.yaml"), { seed }) as SimLab;
-}
-
-async function run(l: SimLab, script: string): Promise<string> {
-  let out = "";
-  const names = new Set(l.topology.nodes.map((n) => n.name));
-  const segments = new Set(l.topology.segments?.map((x) => x.id));
-  await runScenario(l, parseScenario(script, "test", names, segments), "test", {
-    write: (s) => {
-      out += s;
-    },
-    quietInterval: l.topology.rip.update,
-  });
-  return out;
 }
 
 const hops = (events: LabEvent[], cls: string) =>

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../src/core/events.js";
 import { formatMac } from "../src/core/mac.js";
 import { createSimLab } from "../src/engines/sim/index.js";
-import { parseScenario, runScenario } from "../src/lab/scenario.js";
+import { runScript as run } from "../src/lab/drive.testkit.js";
 import type { SimLab } from "../src/engines/sim/sim-lab.js";
 import { loadTopologyText } from "../src/topology/index.js";
 
@@ -18,19 +18,6 @@ const LAN3 = readFileSync(join(import.meta.dirname, "fixtures", "segment", "lan3
 
 function lab(seed = 1): SimLab {
   return createSimLab(loadTopologyText(LAN3, "lan3.yaml"), { seed }) as SimLab;
-}
-
-async function run(l: SimLab, script: string): Promise<string> {
-  let out = "";
-  const names = new Set(l.topology.nodes.map((n) => n.name));
-  const segments = new Set(l.topology.segments?.map((x) => x.id));
-  await runScenario(l, parseScenario(script, "test", names, segments), "test", {
-    write: (s) => {
-      out += s;
-    },
-    quietInterval: l.topology.rip.update,
-  });
-  return out;
 }
 
 function record(l: SimLab): LabEvent[] {

@@ -1,12 +1,14 @@
 /**
  * @module lab/drive.testkit
  * Driving any Lab from a test, on either engine: run a command to its end while the lab's clock
- * moves (virtual on the simulator, real on netns), and wait for its routing to settle. The
- * engine-neutral testkits and the netns system tests share these.
+ * moves (virtual on the simulator, real on netns), run a scenario script as `routelab run`
+ * does, and wait for its routing to settle. The engine-neutral testkits, the netns system tests
+ * and the simulator's scenario tests share these.
  */
 import { expect } from "vitest";
 import { MINUTE, type Nanos, SECOND } from "../core/time.js";
 import type { Lab } from "./lab.js";
+import { parseScenario, runScenario } from "./scenario.js";
 
 /** Runs `line` on `node` (as `user`, default root) to its end; fails the test if it never ends. */
 export async function runToEnd(
@@ -21,6 +23,20 @@ export async function runToEnd(
   const finished = await lab.advanceUntil(() => x.exitCode !== undefined, max);
   expect(finished, `${node}: ${line} did not finish:\n${out}`).toBe(true);
   return { out, code: await x.done };
+}
+
+/** Runs a scenario script (lab/scenario.ts) on the lab, as `routelab run` does; what it printed. */
+export async function runScript(lab: Lab, script: string): Promise<string> {
+  let out = "";
+  const names = new Set(lab.topology.nodes.map((n) => n.name));
+  const segments = new Set(lab.topology.segments?.map((x) => x.id));
+  await runScenario(lab, parseScenario(script, "test", names, segments), "test", {
+    write: (s) => {
+      out += s;
+    },
+    quietInterval: lab.topology.rip.update,
+  });
+  return out;
 }
 
 /**
