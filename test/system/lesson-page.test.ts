@@ -5,22 +5,15 @@
  * before the cut (the routing table panel shows the table of then), and playing on to the
  * moment first reached shows the very table it showed then. Screenshots in test-artifacts/.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLessonLab } from "../../src/engines/sim/lesson.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
-import {
-  ARTIFACTS,
-  type Browser,
-  ensureWebBuilt,
-  launchChromium,
-  ROOT,
-  requireChromium,
-  withTestHooks,
-} from "./browser.js";
+import { ARTIFACTS, type Browser, ROOT, requireChromium } from "./browser.js";
+import { closeAll, openPage } from "./page.testkit.js";
 import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
@@ -58,8 +51,6 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
       .join("\n");
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
     const file = join(ROOT, "examples", "lessons", "seed-class.yaml");
     lesson = createLessonLab(loadTopologyText(readFileSync(file, "utf8"), file), {
       seed: 5,
@@ -68,21 +59,10 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
     lesson.lab.pacer!.setSpeed(100);
     lesson.lab.pacer!.pause(); // until the page is up: 3 minutes pass in 2 s at 100×
     server = await createServer({ lab: lesson.lab, lesson: lesson.session, port: 0 });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    await page.goto(withTestHooks(server.url));
-    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+    ({ browser, page } = await openPage(server.url, problems, { consoleTypes: ["error"] }));
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await lesson?.lab.close();
-  });
+  afterAll(() => closeAll(browser, server, lesson?.lab));
 
   it("shows the checks and the schedule; the mark turns done at the cut", async () => {
     await page.waitForSelector("#checks-panel li.check");

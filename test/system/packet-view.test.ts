@@ -6,24 +6,13 @@
  * less. A click on an event line opens that line's packet. Screenshots at 1920 and 1024 wide
  * land in test-artifacts/ (packet-view-1920.png, packet-view-1024.png).
  */
-import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MS } from "../../src/core/time.js";
-import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
-import { loadTopologyText } from "../../src/topology/index.js";
-import {
-  ARTIFACTS,
-  type Browser,
-  ensureWebBuilt,
-  launchChromium,
-  ROOT,
-  requireChromium,
-  withTestHooks,
-} from "./browser.js";
-import { systemWallClock } from "../../src/sim/index.js";
+import { ARTIFACTS, type Browser, requireChromium } from "./browser.js";
+import { closeAll, openPage, pacedSimLab } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
@@ -37,13 +26,11 @@ interface Dot {
 }
 
 function seedLab() {
-  const file = join(ROOT, "examples", "seed.yaml");
-  const topo = loadTopologyText(readFileSync(file, "utf8"), file);
   // Slow hops (as web.test.ts): a dot stays on screen long enough to be clicked.
-  for (const l of topo.links) l.delay = 300 * MS;
-  return createSimLab(topo, {
-    seed: 7,
-    wallClock: systemWallClock,
+  return pacedSimLab("seed.yaml", 7, {
+    topo: (topo) => {
+      for (const l of topo.links) l.delay = 300 * MS;
+    },
   });
 }
 
@@ -65,28 +52,18 @@ describe.skipIf(!haveChromium)("opening a packet in the page", () => {
   const lit = () => page.$$eval("#packet-hex .hl", (els) => els.length);
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
     lab = seedLab();
     lab.pacer!.setSpeed(100);
     await until("RIP to converge", async () => lab.clock().now > 40e9, 30_000);
     lab.pacer!.setSpeed(0.5);
     server = await createServer({ lab, port: 0 });
-    browser = await launchChromium({ width: 1920, height: 1000 });
-    page = await browser.context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(withTestHooks(server.url));
-    await page.waitForSelector("body[data-ready='1']", { timeout: 15_000 });
+    ({ browser, page } = await openPage(server.url, problems, {
+      viewport: { width: 1920, height: 1000 },
+      ready: 15_000,
+    }));
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await lab?.close();
-  });
+  afterAll(() => closeAll(browser, server, lab));
 
   it("a click on a ping's dot pauses the lab and shows its layers and bytes", async () => {
     void fetch(`${server.url}/api/exec`, {

@@ -10,24 +10,13 @@
  * The seed's links get 100 ms of delay (1 ms in the example file) so packets, trails and drop
  * reasons stay on screen long enough to be sampled.
  */
-import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MS } from "../../src/core/time.js";
-import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
-import { loadTopologyText } from "../../src/topology/index.js";
-import {
-  ARTIFACTS,
-  type Browser,
-  ensureWebBuilt,
-  launchChromium,
-  ROOT,
-  requireChromium,
-  withTestHooks,
-} from "./browser.js";
-import { systemWallClock } from "../../src/sim/index.js";
+import { ARTIFACTS, type Browser, requireChromium } from "./browser.js";
+import { closeAll, openPage, pacedSimLab } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
@@ -47,12 +36,10 @@ const TRACERS = [
 ] as const;
 
 function seedLab() {
-  const file = join(ROOT, "examples", "seed.yaml");
-  const topo = loadTopologyText(readFileSync(file, "utf8"), file);
-  for (const l of topo.links) l.delay = 100 * MS;
-  return createSimLab(topo, {
-    seed: 5,
-    wallClock: systemWallClock,
+  return pacedSimLab("seed.yaml", 5, {
+    topo: (topo) => {
+      for (const l of topo.links) l.delay = 100 * MS;
+    },
   });
 }
 
@@ -78,8 +65,6 @@ describe.skipIf(!haveChromium)("the map at 1024×768 with three users tracing", 
   const problems: string[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
     lab = seedLab();
     for (const l of lab.links()) addresses.push(l.a.addr, l.b.addr);
     // Converge RIP quickly (100×), then show it at 1×.
@@ -90,14 +75,7 @@ describe.skipIf(!haveChromium)("the map at 1024×768 with three users tracing", 
     while (!full() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     lab.pacer!.setSpeed(1);
     server = await createServer({ lab, port: 0 });
-    browser = await launchChromium({ width: 1024, height: 768 });
-    page = await browser.context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(withTestHooks(server.url));
-    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+    ({ browser, page } = await openPage(server.url, problems, { viewport: { width: 1024, height: 768 } }));
     const trace = () => {
       for (const [user, from, to] of TRACERS) lab.exec(from, `traceroute -q 1 -w 1 ${to}`, { user });
     };
@@ -107,9 +85,7 @@ describe.skipIf(!haveChromium)("the map at 1024×768 with three users tracing", 
 
   afterAll(async () => {
     clearInterval(tracing);
-    await browser?.close();
-    await server?.close();
-    await lab?.close();
+    await closeAll(browser, server, lab);
   });
 
   /** Samples the labels for `ms`; every sample's overlaps, and what was seen. */

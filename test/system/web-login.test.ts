@@ -8,29 +8,18 @@
  * form. The instructor logs in after them: controls are there and taking a link down works.
  * Screenshots land in test-artifacts/.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSimLab } from "../../src/engines/sim/index.js";
 import { UserLimits } from "../../src/server/limits.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { SessionStore } from "../../src/server/users/sessions.js";
 import { UsersStore } from "../../src/server/users/store.js";
 import { LoginThrottle } from "../../src/server/users/throttle.js";
-import { loadTopologyText } from "../../src/topology/index.js";
-import {
-  ARTIFACTS,
-  type Browser,
-  ensureWebBuilt,
-  launchChromium,
-  ROOT,
-  requireChromium,
-  takeFromLinkMenu,
-  withTestHooks,
-} from "./browser.js";
-import { systemWallClock } from "../../src/sim/index.js";
+import { ARTIFACTS, type Browser, requireChromium, takeFromLinkMenu } from "./browser.js";
+import { closeAll, openPage, pacedSimLab } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
@@ -46,7 +35,7 @@ const ALICE_COLOR = "#FF8800";
 
 describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
   let server: RunningServer;
-  let lab: ReturnType<typeof createSimLab>;
+  let lab: ReturnType<typeof pacedSimLab>;
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
@@ -95,14 +84,8 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
   };
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ROOT, "examples", "seed.yaml");
     // The seed as it is: 1 ms links.
-    lab = createSimLab(loadTopologyText(readFileSync(file, "utf8"), file), {
-      seed: 11,
-      wallClock: systemWallClock,
-    });
+    lab = pacedSimLab("seed.yaml", 11);
     await lab.advance(40e9); // RIP converged before the clock is paced
     lab.pacer!.setSpeed(1);
     usersFile = join(mkdtempSync(join(tmpdir(), "routelab-web-login-")), "users.yaml");
@@ -121,23 +104,16 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
       },
       loginCheckMs: 200,
     });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("response", (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
-    });
-    await page.goto(withTestHooks(server.url));
+    ({ browser, page } = await openPage(server.url, problems, {
+      listen: (p) =>
+        p.on("response", (r) => {
+          if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
+        }),
+      ready: false,
+    }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await lab?.close();
-  });
+  afterAll(() => closeAll(browser, server, lab));
 
   it("a watcher sees the map without logging in; 'log in' opens the form; a wrong password is refused", async () => {
     await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });

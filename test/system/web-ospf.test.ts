@@ -7,30 +7,19 @@
  * Screenshots at 1920 and 1024 wide (vm1 selected, converged) go to test-artifacts/. Run under
  * `flock /tmp/routelab-chromium.lock`.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECOND } from "../../src/core/time.js";
-import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
-import { loadTopologyText } from "../../src/topology/index.js";
-import {
-  ARTIFACTS,
-  type Browser,
-  ensureWebBuilt,
-  launchChromium,
-  ROOT,
-  requireChromium,
-  withTestHooks,
-} from "./browser.js";
-import { systemWallClock } from "../../src/sim/index.js";
+import { ARTIFACTS, type Browser, requireChromium } from "./browser.js";
+import { closeAll, openPage, pacedSimLab, willReadFrequently } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
 describe.skipIf(!haveChromium)("the page on an OSPF network: LSDB and SPF tree on click", () => {
   let server: RunningServer;
-  let lab: ReturnType<typeof createSimLab>;
+  let lab: ReturnType<typeof pacedSimLab>;
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
@@ -49,32 +38,18 @@ describe.skipIf(!haveChromium)("the page on an OSPF network: LSDB and SPF tree o
   };
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    const file = join(ROOT, "examples", "seed.yaml");
-    const text = readFileSync(file, "utf8").replace(/^ {2}routing: rip .*$/m, "  routing: ospf");
-    lab = createSimLab(loadTopologyText(text, file), {
-      seed: 3,
-      wallClock: systemWallClock,
+    lab = pacedSimLab("seed.yaml", 3, {
+      text: (t) => t.replace(/^ {2}routing: rip .*$/m, "  routing: ospf"),
     });
     lab.net.scheduler.runUntil(60 * SECOND); // converged before the page opens
     server = await createServer({ lab, port: 0 });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("console", (m) => {
-      if (m.text().includes("willReadFrequently")) return;
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.setViewportSize({ width: 1920, height: 1080 });
-    await page.goto(withTestHooks(server.url));
-    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+    ({ browser, page } = await openPage(server.url, problems, {
+      viewport: { width: 1920, height: 1080 },
+      ignoreConsole: willReadFrequently,
+    }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await lab?.close();
-  });
+  afterAll(() => closeAll(browser, server, lab));
 
   it("names OSPF in the legend and on the routing switch, not RIP", async () => {
     const legend = (await page.locator("#legend").textContent()) ?? "";

@@ -6,29 +6,18 @@
  * emits one hop per port it floods to). Screenshots at 1920 and 1024 wide go to test-artifacts/.
  * Run under `flock /tmp/routelab-chromium.lock`.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
-import { loadTopologyText } from "../../src/topology/index.js";
-import {
-  ARTIFACTS,
-  type Browser,
-  ensureWebBuilt,
-  launchChromium,
-  ROOT,
-  requireChromium,
-  withTestHooks,
-} from "./browser.js";
-import { systemWallClock } from "../../src/sim/index.js";
+import { ARTIFACTS, type Browser, requireChromium } from "./browser.js";
+import { closeAll, openPage, pacedSimLab, willReadFrequently } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
 describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
   let server: RunningServer;
-  let lab: ReturnType<typeof createSimLab>;
+  let lab: ReturnType<typeof pacedSimLab>;
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
@@ -51,35 +40,19 @@ describe.skipIf(!haveChromium)("the page on a LAN (segments and hosts)", () => {
     page.evaluate(`(${fn.toString()})(window.__routelab)`) as Promise<T>;
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    const file = join(ROOT, "examples", "lan.yaml");
-    // lan2's switch placed in the file (`position:`); lan1's stays at its stations' centroid.
-    const text = readFileSync(file, "utf8").replace(
-      "    segment: lan2\n",
-      "    segment: lan2\n    position: [700, 330]\n",
-    );
-    expect(text).toContain("position: [700, 330]");
-    lab = createSimLab(loadTopologyText(text, file), {
-      seed: 3,
-      wallClock: systemWallClock,
+    lab = pacedSimLab("lan.yaml", 3, {
+      // lan2's switch placed in the file (`position:`); lan1's stays at its stations' centroid.
+      text: (t) => {
+        const text = t.replace("    segment: lan2\n", "    segment: lan2\n    position: [700, 330]\n");
+        expect(text).toContain("position: [700, 330]");
+        return text;
+      },
     });
     server = await createServer({ lab, port: 0 });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("console", (m) => {
-      if (m.text().includes("willReadFrequently")) return;
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(withTestHooks(server.url));
-    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+    ({ browser, page } = await openPage(server.url, problems, { ignoreConsole: willReadFrequently }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await lab?.close();
-  });
+  afterAll(() => closeAll(browser, server, lab));
 
   it("draws each segment as a switch at its stations' centroid or its `position:`, with a line to every station", async () => {
     const segs = await hooks((h) => h.segments());

@@ -9,25 +9,13 @@
  * The seed's links get 100 ms of delay here (1 ms in the example file), so that each hop's dot
  * is on screen for a few frames at 1× and its motion can be measured.
  */
-import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MS } from "../../src/core/time.js";
-import { createSimLab } from "../../src/engines/sim/index.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
-import { loadTopologyText } from "../../src/topology/index.js";
-import {
-  ARTIFACTS,
-  type Browser,
-  ensureWebBuilt,
-  launchChromium,
-  ROOT,
-  requireChromium,
-  takeFromLinkMenu,
-  withTestHooks,
-} from "./browser.js";
-import { systemWallClock } from "../../src/sim/index.js";
+import { ARTIFACTS, type Browser, requireChromium, takeFromLinkMenu, withTestHooks } from "./browser.js";
+import { closeAll, openPage, pacedSimLab, willReadFrequently } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
@@ -46,12 +34,10 @@ interface Hooks {
 }
 
 function seedLab() {
-  const file = join(ROOT, "examples", "seed.yaml");
-  const topo = loadTopologyText(readFileSync(file, "utf8"), file);
-  for (const l of topo.links) l.delay = 100 * MS;
-  return createSimLab(topo, {
-    seed: 7,
-    wallClock: systemWallClock,
+  return pacedSimLab("seed.yaml", 7, {
+    topo: (topo) => {
+      for (const l of topo.links) l.delay = 100 * MS;
+    },
   });
 }
 
@@ -91,8 +77,6 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
   };
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
     lab = seedLab();
     // Converge RIP quickly (100×), then show it at 1×.
     lab.pacer!.setSpeed(100);
@@ -101,24 +85,12 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
     await until("RIP to converge", async () => full(), 20_000);
     lab.pacer!.setSpeed(1);
     server = await createServer({ lab, port: 0 });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("console", (m) => {
-      // The test's own pixel reads (getImageData, retried on a busy machine) make chromium
-      // suggest a canvas flag: not the page's problem.
-      if (m.text().includes("willReadFrequently")) return;
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(withTestHooks(server.url));
-    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+    // The test's own pixel reads (getImageData, retried on a busy machine) make chromium
+    // suggest a canvas flag: not the page's problem.
+    ({ browser, page } = await openPage(server.url, problems, { ignoreConsole: willReadFrequently }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await lab?.close();
-  });
+  afterAll(() => closeAll(browser, server, lab));
 
   it("loads without console errors and shows the 9 routers and 9 links", async () => {
     expect(await hooks((h) => [h.nodes, h.links])).toEqual([9, 9]);
