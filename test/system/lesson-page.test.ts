@@ -13,7 +13,7 @@ import { createLessonLab } from "../../src/engines/sim/lesson.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { ARTIFACTS, type Browser, ROOT, requireChromium } from "./browser.js";
-import { closeAll, openPage } from "./page.testkit.js";
+import { closeAll, openPage, waitFor } from "./page.testkit.js";
 import { systemWallClock } from "../../src/sim/index.js";
 
 const haveChromium = requireChromium();
@@ -30,14 +30,7 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
     if (body) init.body = JSON.stringify(body);
     return (await fetch(server.url + path, init)).json();
   };
-  const until = async (what: string, cond: () => Promise<boolean> | boolean, ms = 15000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const until = (what: string, cond: () => Promise<boolean> | boolean, ms = 15000) => waitFor(what, cond, ms);
   const tableText = () =>
     page.$$eval("#routes-table tbody tr", (rows) =>
       rows

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MS } from "../../src/core/time.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { ARTIFACTS, type Browser, requireChromium } from "./browser.js";
-import { closeAll, openPage, pacedSimLab } from "./page.testkit.js";
+import { closeAll, openPage, pacedSimLab, waitFor } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
@@ -40,14 +40,7 @@ describe.skipIf(!haveChromium)("opening a packet in the page", () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
-  const until = async (what: string, cond: () => Promise<boolean>, ms = 15_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const until = (what: string, cond: () => Promise<boolean>, ms = 15_000) => waitFor(what, cond, ms);
   const rows = () => page.$$eval("#packet-tree .row", (els) => els.map((e) => e.textContent!.trim()));
   const lit = () => page.$$eval("#packet-hex .hl", (els) => els.length);
 

@@ -79,3 +79,17 @@ export async function openPage(
 export async function closeAll(...things: ({ close(): unknown } | undefined)[]): Promise<void> {
   for (const t of things) await t?.close();
 }
+
+/** Polls `cond` every 40 ms until it holds; throws naming `what` after `ms`. */
+export async function waitFor(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  ms: number,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -14,6 +14,7 @@ import { extname, join, normalize } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, type Browser, launchChromium, ROOT, requireChromium, withTestHooks } from "./browser.js";
+import { waitFor } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 const DIST = join(ROOT, "dist-static");
@@ -81,14 +82,7 @@ describe.skipIf(!haveChromium)("the browser edition in chromium (dist-static, no
       },
       [method, path, body] as const,
     );
-  const until = async (what: string, cond: () => Promise<boolean>, ms = 15000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const until = (what: string, cond: () => Promise<boolean>, ms = 15000) => waitFor(what, cond, ms);
   const open = async (hash: string) => {
     await page.goto(withTestHooks(`${site.url}/${hash}`));
     await page.waitForSelector("body[data-ready]", { timeout: 20000 });

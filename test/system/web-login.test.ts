@@ -19,7 +19,7 @@ import { SessionStore } from "../../src/server/users/sessions.js";
 import { UsersStore } from "../../src/server/users/store.js";
 import { LoginThrottle } from "../../src/server/users/throttle.js";
 import { ARTIFACTS, type Browser, requireChromium, takeFromLinkMenu } from "./browser.js";
-import { closeAll, openPage, pacedSimLab } from "./page.testkit.js";
+import { closeAll, openPage, pacedSimLab, waitFor } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
@@ -62,14 +62,7 @@ describe.skipIf(!haveChromium)("the page with logins, in chromium", () => {
   };
   const hooks = <T>(fn: (h: Hooks) => T): Promise<T> =>
     page.evaluate(`(${fn.toString()})(window.__routelab)`) as Promise<T>;
-  const until = async (what: string, cond: () => Promise<boolean>, ms = 10_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const until = (what: string, cond: () => Promise<boolean>, ms = 10_000) => waitFor(what, cond, ms);
   /** From the watcher's page: the header's "log in", then the form. */
   const logIn = async (user: string, password: string) => {
     if (!(await page.locator("#login").isVisible())) {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MS } from "../../src/core/time.js";
 import { createServer, type RunningServer } from "../../src/server/index.js";
 import { ARTIFACTS, type Browser, requireChromium, takeFromLinkMenu, withTestHooks } from "./browser.js";
-import { closeAll, openPage, pacedSimLab, willReadFrequently } from "./page.testkit.js";
+import { closeAll, openPage, pacedSimLab, willReadFrequently, waitFor } from "./page.testkit.js";
 
 const haveChromium = requireChromium();
 
@@ -67,14 +67,7 @@ describe.skipIf(!haveChromium)("the page in chromium", () => {
         )
         .join("\n"),
     );
-  const until = async (what: string, cond: () => Promise<boolean>, ms = 8000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const until = (what: string, cond: () => Promise<boolean>, ms = 8000) => waitFor(what, cond, ms);
 
   beforeAll(async () => {
     lab = seedLab();
