@@ -29,7 +29,7 @@ import { loadTopologyFile } from "../../src/cli/io.js";
 import { formatIpv4, formatPrefix } from "../../src/core/ip.js";
 import { SECOND } from "../../src/core/time.js";
 import { daemonUp, spawnDaemon } from "../../src/engines/netns/daemons.js";
-import { listNamespaces, netnsUnavailable, planLab, removeLeftovers } from "../../src/engines/netns/index.js";
+import { listNamespaces, planLab, removeLeftovers } from "../../src/engines/netns/index.js";
 import { type IpRouteJson, kernelRoutes, zebraRipMetrics } from "../../src/engines/netns/kernel-routes.js";
 import type { LabPlan } from "../../src/engines/netns/plan.js";
 import { alive, killRecorded, removeNamespaces, StateFile } from "../../src/engines/netns/state.js";
@@ -41,9 +41,9 @@ import { arbExportTopology } from "../../src/topology/export-containerlab.testki
 import type { Topology } from "../../src/topology/model.js";
 import { clabSchemaErrors } from "../clab-schema.js";
 import { routelab } from "../cli.js";
+import { routesSettled } from "../../src/lab/drive.testkit.js";
+import { netnsWhy, skipNetns } from "./netns.testkit.js";
 
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
 const ROOT = join(import.meta.dirname, "..", "..");
 const FRR = "/usr/lib/frr";
 const PREFIX = "rlt-export";
@@ -59,18 +59,8 @@ function fastSeedYaml(): string {
   return fast;
 }
 
-/** Waits until no route changed for `quiet`, at most `max` (as test/system/netns.test.ts does). */
-async function converged(lab: Lab, quiet = 6 * SECOND, max = 90 * SECOND): Promise<boolean> {
-  let last = lab.clock().now;
-  const off = lab.onEvent((e) => {
-    if (e.kind === "route") last = e.t;
-  });
-  try {
-    return await lab.advanceUntil(() => lab.clock().now - last >= quiet, max);
-  } finally {
-    off();
-  }
-}
+/** Waits until no route changed for `quiet`, at most `max` (drive.testkit.ts). */
+const converged = (lab: Lab, quiet = 6 * SECOND, max = 90 * SECOND) => routesSettled(lab, { quiet, max });
 
 /**
  * The exported lab on namespaces + FRR. Holds only what the comparison needs: `routes(node)` in
@@ -206,7 +196,7 @@ class ExportedFrrLab {
   }
 }
 
-describe.skipIf(why !== null && !CI)("containerlab export on FRR (root, FRR)", () => {
+describe.skipIf(skipNetns)("containerlab export on FRR (root, FRR)", () => {
   let lab: ExportedFrrLab | undefined;
   let work: string | undefined;
 
@@ -224,7 +214,7 @@ describe.skipIf(why !== null && !CI)("containerlab export on FRR (root, FRR)", (
   });
 
   it("has what it needs", () => {
-    expect(why).toBeNull();
+    expect(netnsWhy).toBeNull();
   });
 
   /** Exports `yaml` with the CLI, checks the schema, boots the sim on it and the export on FRR. */

@@ -9,31 +9,22 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
+import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/server/http/server.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { dissectFrame, pcapngScan } from "../../src/wire/index.js";
 import type { HopEvent } from "../../src/core/events.js";
 import { requireTshark } from "./tshark.js";
+import { netnsLabPerTest, RUN, skipNetns } from "./netns.testkit.js";
 
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
-const RUN = (process.pid % 1679616).toString(36);
-
-describe.skipIf(why !== null && !CI)("live capture on the netns engine", () => {
-  let net: NetnsLab | undefined;
-  afterAll(async () => {
-    await net?.close();
-  });
-
-  it("has what it needs", () => expect(why).toBeNull());
+describe.skipIf(skipNetns)("live capture on the netns engine", () => {
+  const boot = netnsLabPerTest();
 
   it.runIf(requireTshark())(
     "streams the kernel's frames of a link as pcapng",
     async () => {
       const file = join(import.meta.dirname, "..", "..", "examples", "triangle.yaml");
-      net = await createNetnsLab(loadTopologyText(readFileSync(file, "utf8"), file), {
+      const net = await boot(loadTopologyText(readFileSync(file, "utf8"), file), {
         prefix: `rlt-cap-${RUN}`,
       });
       const { app } = await buildApp({ lab: net, webRoot: "/nonexistent" });

@@ -8,22 +8,16 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SECOND } from "../../src/core/time.js";
-import {
-  createNetnsLab,
-  listNamespaces,
-  type NetnsLab,
-  netnsUnavailable,
-} from "../../src/engines/netns/index.js";
+import { listNamespaces } from "../../src/engines/netns/index.js";
 import { run } from "../../src/engines/netns/sys.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { netnsLabPerTest, RUN, skipNetns } from "./netns.testkit.js";
 
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
 const root = join(import.meta.dirname, "..", "..");
 /** This run's lab prefix (two runs at once must not collide). */
-const PREFIX = `rlt-iop-${(process.pid % 1679616).toString(36)}`;
+const PREFIX = `rlt-iop-${RUN}`;
 
 const TOPO = `name: interop
 defaults:
@@ -43,24 +37,22 @@ links:
     subnet: 10.2.0.0/24
 `;
 
-describe.skipIf(why !== null && !CI)("RIP interop: proto/rip against FRR ripd over real sockets", () => {
-  let lab: NetnsLab | undefined;
+describe.skipIf(skipNetns)("RIP interop: proto/rip against FRR ripd over real sockets", () => {
   let child: ChildProcess | undefined;
 
-  afterEach(async () => {
-    if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child!.once("exit", r));
-    }
-    await lab?.close();
-    expect(listNamespaces().filter((n) => n.startsWith(`${PREFIX}-`))).toEqual([]);
+  const boot = netnsLabPerTest({
+    beforeClose: async () => {
+      if (child && child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child!.once("exit", r));
+      }
+    },
+    afterClose: () => expect(listNamespaces().filter((n) => n.startsWith(`${PREFIX}-`))).toEqual([]),
   });
-
-  it("has what it needs", () => expect(why).toBeNull());
 
   it("each learns the other's routes", async () => {
     const topo = loadTopologyText(TOPO, "interop.yaml");
-    lab = await createNetnsLab(topo, { prefix: PREFIX, externalRouting: ["ours"] });
+    const lab = await boot(topo, { prefix: PREFIX, externalRouting: ["ours"] });
     const cfg = {
       name: "ours",
       interfaces: [

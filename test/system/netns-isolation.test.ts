@@ -14,20 +14,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SECOND } from "../../src/core/time.js";
-import {
-  createNetnsLab,
-  listNamespaces,
-  netnsUnavailable,
-  removeLeftovers,
-} from "../../src/engines/netns/index.js";
+import { createNetnsLab, listNamespaces, removeLeftovers } from "../../src/engines/netns/index.js";
 import { alive, STATE_ROOT } from "../../src/engines/netns/state.js";
 import { loadTopologyText } from "../../src/topology/index.js";
+import { RUN, skipNetns } from "./netns.testkit.js";
 
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
-const RUN = (process.pid % 1679616).toString(36);
-
-describe.skipIf(why !== null && !CI)("netns labs keep to their own", () => {
+describe.skipIf(skipNetns)("netns labs keep to their own", () => {
   const other = `rlt-i${RUN}-2`;
   const mine = `rlt-i${RUN}`;
   const cleanup: (() => void)[] = [];

@@ -10,19 +10,15 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
 import { SECOND } from "../../src/core/time.js";
-import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { linkToCut, randomEdges } from "../random-graph.js";
 import { routesSettled as settled } from "../../src/lab/drive.testkit.js";
-
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
-const RUN = (process.pid % 1679616).toString(36);
+import { netnsLabPerTest, RUN, skipNetns } from "./netns.testkit.js";
 
 const holders = (lab: Lab, subnet: string) =>
   lab
@@ -30,15 +26,8 @@ const holders = (lab: Lab, subnet: string) =>
     .map((n) => n.name)
     .filter((n) => lab.routes(n).some((r) => r.dest === subnet));
 
-describe.skipIf(why !== null && !CI)("link down on random graphs: simulator and FRR agree (issue 15)", () => {
-  let net: NetnsLab | undefined;
-
-  afterEach(async () => {
-    await net?.close();
-    net = undefined;
-  });
-
-  it("has what it needs", () => expect(why).toBeNull());
+describe.skipIf(skipNetns)("link down on random graphs: simulator and FRR agree (issue 15)", () => {
+  const boot = netnsLabPerTest();
 
   // The seed's routed sent RIP version 1; FRR runs `version 1` (send 1, receive 1 2) from the
   // same file: broadcasts, no masks, the masks inferred from the interfaces (all /24 of 10/8).
@@ -49,7 +38,7 @@ describe.skipIf(why !== null && !CI)("link down on random graphs: simulator and 
     topo.rip = { ...topo.rip, update: 5 * SECOND, timeout: 30 * SECOND, garbage: 20 * SECOND };
     const sim = createSimLab(topo, { seed: 1 });
     expect(await settled(sim)).toBe(true);
-    net = await createNetnsLab(topo, { prefix: `rlt-v1-${RUN}` });
+    const net = await boot(topo, { prefix: `rlt-v1-${RUN}` });
     // What FRR sends, from the captures: version 1 responses, broadcast.
     const seen = new Set<string>();
     const off = net.onEvent((e) => {
@@ -85,7 +74,7 @@ describe.skipIf(why !== null && !CI)("link down on random graphs: simulator and 
       topo.rip = { ...topo.rip, update: 5 * SECOND, timeout: 30 * SECOND, garbage: 20 * SECOND };
       const sim = createSimLab(topo, { seed });
       expect(await settled(sim)).toBe(true);
-      net = await createNetnsLab(topo, { prefix: `rlt-ld${seed}-${RUN}` });
+      const net = await boot(topo, { prefix: `rlt-ld${seed}-${RUN}` });
       expect(await settled(net)).toBe(true);
       await net.refreshAll();
       const before = compareLabs(topo, sim, net);

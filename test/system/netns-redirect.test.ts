@@ -10,17 +10,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
-import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { routesSettled as settled, runToEnd } from "../../src/lab/drive.testkit.js";
+import { netnsLabPerTest, RUN, skipNetns } from "./netns.testkit.js";
 
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
-const RUN = (process.pid % 1679616).toString(36);
 const LAN = readFileSync(join(import.meta.dirname, "..", "..", "examples", "lan.yaml"), "utf8");
 
 /** A command's output, run to its end. */
@@ -37,21 +34,14 @@ function table(netstat: string): string[] {
     });
 }
 
-describe.skipIf(why !== null && !CI)("ICMP redirects on netns and the simulator (lan.yaml)", () => {
-  let net: NetnsLab | undefined;
-
-  afterEach(async () => {
-    await net?.close();
-    net = undefined;
-  });
-
-  it("has what it needs", () => expect(why).toBeNull());
+describe.skipIf(skipNetns)("ICMP redirects on netns and the simulator (lan.yaml)", () => {
+  const boot = netnsLabPerTest();
 
   it("h1 is redirected to r2 on both: the same first hop, the same netstat -rn", async () => {
     const topo = loadTopologyText(LAN, "lan.yaml");
     const sim = createSimLab(topo, { seed: 1 });
     expect(await settled(sim)).toBe(true);
-    net = await createNetnsLab(topo, { prefix: `rlt-redir-${RUN}` });
+    const net = await boot(topo, { prefix: `rlt-redir-${RUN}` });
     expect(await settled(net)).toBe(true);
 
     const before = { sim: await exec(sim, "h1", "traceroute -n 10.0.2.11"), net: "" };

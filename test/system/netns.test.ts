@@ -7,32 +7,21 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
 import type { LabEvent } from "../../src/core/events.js";
 import { MS, SECOND } from "../../src/core/time.js";
-import {
-  createNetnsLab,
-  listNamespaces,
-  type NetnsLab,
-  netnsUnavailable,
-  removeLeftovers,
-} from "../../src/engines/netns/index.js";
+import { listNamespaces, type NetnsLab, removeLeftovers } from "../../src/engines/netns/index.js";
 import { alive, processesIn } from "../../src/engines/netns/state.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import type { Topology } from "../../src/topology/model.js";
-import { runToEnd as run } from "../../src/lab/drive.testkit.js";
+import { routesSettled, runToEnd as run } from "../../src/lab/drive.testkit.js";
+import { netnsLabPerTest, RUN, skipNetns } from "./netns.testkit.js";
 
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
 const root = join(import.meta.dirname, "..", "..");
-/**
- * Lab prefixes carry this run's tag: two runs of this file at once (a CI checkout next to a
- * working tree on one machine) must not remove each other's labs as "leftovers".
- */
-const RUN = (process.pid % 1679616).toString(36);
+/** Lab prefixes carry this run's tag (netns.testkit.ts RUN). */
 const pfx = (name: string) => `rlt-${name}-${RUN}`;
 
 function fast(topo: Topology): Topology {
@@ -44,18 +33,8 @@ function seed(): Topology {
   return fast(loadTopologyText(readFileSync(join(root, "examples/seed.yaml"), "utf8"), "seed.yaml"));
 }
 
-/** Waits until no route changed for `quiet` (route events), at most `max`. */
-async function converged(lab: Lab, quiet = 6 * SECOND, max = 90 * SECOND): Promise<boolean> {
-  let last = lab.clock().now;
-  const off = lab.onEvent((e) => {
-    if (e.kind === "route") last = e.t;
-  });
-  try {
-    return await lab.advanceUntil(() => lab.clock().now - last >= quiet, max);
-  } finally {
-    off();
-  }
-}
+/** Waits until no route changed for `quiet` (route events), at most `max` (drive.testkit.ts). */
+const converged = (lab: Lab, quiet = 6 * SECOND, max = 90 * SECOND) => routesSettled(lab, { quiet, max });
 
 async function simConverged(topo: Topology) {
   const sim = createSimLab(topo, { seed: 1 });
@@ -78,26 +57,23 @@ function assertGone(lab: NetnsLab, pids: readonly number[]) {
   expect(links).not.toMatch(/epair\d+[ab]@/);
 }
 
-describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
+describe.skipIf(skipNetns)("netns engine (root, FRR)", () => {
   let lab: NetnsLab | undefined;
   let pids: number[] = [];
 
-  afterEach(async () => {
-    if (!lab) return;
-    await lab.close();
-    assertGone(lab, pids);
-    lab = undefined;
-    pids = [];
-  });
-
-  it("has what it needs", () => {
-    expect(why).toBeNull();
+  const boot = netnsLabPerTest({
+    afterClose: (closed) => {
+      if (!closed) return;
+      assertGone(closed, pids);
+      lab = undefined;
+      pids = [];
+    },
   });
 
   it("boots the seed network, converges, and its tables, paths and link-down reroute equal the simulator's", async () => {
     const topo = seed();
     const sim = await simConverged(topo);
-    lab = await createNetnsLab(topo, { prefix: pfx("seed") });
+    lab = await boot(topo, { prefix: pfx("seed") });
     pids = lab.state.state.pids.map((p) => p.pid);
     expect(pids.length).toBe(18); // zebra + ripd on each of 9 routers
     console.log(
@@ -169,7 +145,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
     );
     const topo = fast(loadTopologyText(edges, "random50.edges"));
     const sim = await simConverged(topo);
-    lab = await createNetnsLab(topo, { prefix: pfx("r50") });
+    lab = await boot(topo, { prefix: pfx("r50") });
     pids = lab.state.state.pids.map((p) => p.pid);
     console.log(
       `netns boot: ${topo.nodes.length} routers in ${lab.timings.total!.toFixed(0)} ms, ${(lab.timings.total! / topo.nodes.length).toFixed(1)} ms per router`,
@@ -191,7 +167,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
       "seed-static.yaml",
     );
     const sim = createSimLab(topo, { seed: 1 });
-    lab = await createNetnsLab(topo, { prefix: pfx("static") });
+    lab = await boot(topo, { prefix: pfx("static") });
     await lab.refreshAll();
     const r = compareLabs(topo, sim, lab);
     expect(r.differences).toEqual([]);
@@ -203,7 +179,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
   it("node down stops its daemons and flushes its learned routes; node up restarts them and it converges again", async () => {
     const topo = fast(loadTopologyText("a b 10.0.1.0/24\nb c 10.0.2.0/24\n", "chain.edges"));
     const sim = await simConverged(topo);
-    lab = await createNetnsLab(topo, { prefix: pfx("node") });
+    lab = await boot(topo, { prefix: pfx("node") });
     expect(await converged(lab)).toBe(true);
     const daemonsOfB = () => lab!.state.state.pids.filter((p) => p.mark.endsWith("/b")).map((p) => p.pid);
     const before = daemonsOfB();
@@ -275,7 +251,7 @@ describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
       const topo = fast(
         loadTopologyText(readFileSync(join(root, "examples/triangle.yaml"), "utf8"), "triangle.yaml"),
       );
-      lab = await createNetnsLab(topo, { prefix: pfx("crash") });
+      lab = await boot(topo, { prefix: pfx("crash") });
       pids = lab.state.state.pids.map((p) => p.pid);
       expect(pids.every((p) => alive(p))).toBe(true);
       // What the next start does after a crash: state.json says what to remove.

@@ -10,20 +10,17 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compareLabs, formatComparison } from "../../src/cli/compare.js";
 import { SECOND } from "../../src/core/time.js";
-import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import type { Lab } from "../../src/lab/lab.js";
 import type { Topology } from "../../src/topology/index.js";
 import { loadTopologyText } from "../../src/topology/index.js";
 import { linkToCut, randomEdges } from "../random-graph.js";
 import { routesSettled } from "../../src/lab/drive.testkit.js";
+import { netnsLabPerTest, RUN, skipNetns } from "./netns.testkit.js";
 
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
-const RUN = (process.pid % 1679616).toString(36);
 const SEED = join(import.meta.dirname, "..", "..", "examples", "seed.yaml");
 
 /** Settled: a route changed, then none for 15 s (OSPF's dead interval is 40 s; FRR is slow to start). */
@@ -38,19 +35,13 @@ function expectSame(topo: Topology, sim: Lab, net: Lab, when: string) {
   return r;
 }
 
-describe.skipIf(why !== null && !CI)("OSPF: the simulator and FRR ospfd agree", () => {
-  let net: NetnsLab | undefined;
-  afterEach(async () => {
-    await net?.close();
-    net = undefined;
-  });
-
-  it("has what it needs", () => expect(why).toBeNull());
+describe.skipIf(skipNetns)("OSPF: the simulator and FRR ospfd agree", () => {
+  const boot = netnsLabPerTest();
 
   async function both(topo: Topology, tag: string, cut: { a: string; b: string }) {
     const sim = createSimLab(topo, { seed: 1 });
     expect(await settled(sim)).toBe(true);
-    net = await createNetnsLab(topo, { prefix: `rlo-${tag}-${RUN}` });
+    const net = await boot(topo, { prefix: `rlo-${tag}-${RUN}` });
     expect(await settled(net)).toBe(true);
     await net.refreshAll();
     const before = expectSame(topo, sim, net, "converged");
