@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ICMP_ECHO_REQUEST, type IcmpRepr, parseIcmp } from "./icmp.js";
 import { IPPROTO_ICMP, IPPROTO_UDP, type Ipv4Repr, parseIpv4 } from "./ipv4.js";
-import { buildIcmpPacket, buildUdpPacket } from "./packet.js";
+import { buildIcmpPacket, buildIpPacket, buildTcpPacket, buildUdpPacket } from "./packet.js";
+import type { TcpRepr } from "./tcp.js";
 import { parseUdp } from "./udp.js";
 
 const IP = { tos: 0, id: 0x4242, dontFrag: false, ttl: 64, src: 0x0a000101, dst: 0x0a000202 };
@@ -29,5 +30,40 @@ describe("packet builders", () => {
     const ip = parseIpv4(p) as Ipv4Repr;
     expect(ip.protocol).toBe(IPPROTO_UDP);
     expect(parseUdp(p, 20, ip.payloadLen, ip.src, ip.dst)).toEqual(udp);
+  });
+  it("with headroom, writes the same datagram after that many zero bytes (the sim's Ethernet frame)", () => {
+    const icmp: IcmpRepr = {
+      type: ICMP_ECHO_REQUEST,
+      code: 0,
+      ident: 7,
+      seq: 1,
+      data: new Uint8Array(33).fill(9),
+    };
+    const udp = { srcPort: 520, dstPort: 520, payload: new Uint8Array(24).fill(3) };
+    const tcp: TcpRepr = {
+      srcPort: 1024,
+      dstPort: 22,
+      seq: 1,
+      ack: 0,
+      flags: 0x02,
+      window: 65535,
+      urgent: 0,
+      options: [],
+      payload: new Uint8Array(5).fill(1),
+    };
+    const pairs: [Uint8Array, Uint8Array][] = [
+      [buildIcmpPacket(IP, icmp), buildIcmpPacket(IP, icmp, 14)],
+      [buildUdpPacket(IP, udp), buildUdpPacket(IP, udp, 14)],
+      [
+        buildIpPacket(IP, 89, new Uint8Array([1, 2, 3])),
+        buildIpPacket(IP, 89, new Uint8Array([1, 2, 3]), 14),
+      ],
+      [buildTcpPacket(IP, tcp), buildTcpPacket(IP, tcp, 14)],
+    ];
+    for (const [bare, framed] of pairs) {
+      expect(framed.length).toBe(bare.length + 14);
+      expect([...framed.subarray(0, 14)]).toEqual(new Array(14).fill(0));
+      expect([...framed.subarray(14)]).toEqual([...bare]);
+    }
   });
 });
