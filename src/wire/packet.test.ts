@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ICMP_ECHO_REQUEST, type IcmpRepr, parseIcmp } from "./icmp.js";
 import { IPPROTO_ICMP, IPPROTO_UDP, type Ipv4Repr, parseIpv4 } from "./ipv4.js";
-import { buildIcmpPacket, buildIpPacket, buildTcpPacket, buildUdpPacket } from "./packet.js";
+import { allocUdpPayload, buildIcmpPacket, buildIpPacket, buildTcpPacket, buildUdpPacket } from "./packet.js";
 import type { TcpRepr } from "./tcp.js";
 import { parseUdp } from "./udp.js";
 
@@ -65,5 +65,25 @@ describe("packet builders", () => {
       expect([...framed.subarray(0, 14)]).toEqual(new Array(14).fill(0));
       expect([...framed.subarray(14)]).toEqual([...bare]);
     }
+  });
+  it("builds a datagram around a payload from allocUdpPayload without copying it, once", () => {
+    const udp = (payload: Uint8Array) => ({ srcPort: 520, dstPort: 520, payload });
+    const p = allocUdpPayload(24);
+    p.fill(5, 0, 20); // the last 4 bytes left out below, as a short last RIP message is cut
+    const short = p.subarray(0, 20);
+    const copied = buildUdpPacket(IP, udp(short.slice()), 14);
+    const framed = buildUdpPacket(IP, udp(short), 14);
+    expect([...framed]).toEqual([...copied]);
+    expect(framed.buffer).toBe(p.buffer);
+    expect(framed.byteOffset + 14 + 28).toBe(p.byteOffset); // the payload stayed where it was
+    // Claimed once: sent again, it is copied into a frame of its own, and the first is intact.
+    const again = buildUdpPacket(IP, udp(short), 14);
+    expect(again.byteOffset + 42).not.toBe(p.byteOffset);
+    expect([...again]).toEqual([...copied]);
+    expect([...framed]).toEqual([...copied]);
+    // Without room for the headroom asked, or any other buffer: copied.
+    const q = allocUdpPayload(8);
+    expect(buildUdpPacket(IP, udp(q), 15).byteOffset + 15 + 28).not.toBe(q.byteOffset);
+    expect(buildUdpPacket(IP, udp(new Uint8Array(8)), 14).length).toBe(50);
   });
 });

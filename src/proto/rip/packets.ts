@@ -9,7 +9,7 @@
 import { formatIpv4, lenOfMask, maskOf } from "../../core/ip.js";
 import type { Datagram, HostInterface, SendOptions } from "../../sim/host.js";
 import { isWireError } from "../../wire/error.js";
-import { allocBytes } from "../../wire/bytes.js";
+import { allocUdpPayload } from "../../wire/packet.js";
 import {
   checkRip,
   emitRip,
@@ -329,7 +329,7 @@ function sendRoutes(
     // Up to 25 advertised routes a message, in one pass: room for as many as could come, cut
     // to what came when split horizon left some out (only the last message can be short).
     const room = Math.min(RIP_MAX_ENTRIES, n - i);
-    const b = allocBytes(RIP_HEADER_LEN + room * RIP_ENTRY_LEN);
+    const b = allocUdpPayload(RIP_HEADER_LEN + room * RIP_ENTRY_LEN);
     let k = 0;
     for (; i < n && k < room; i++) {
       const slot = slots[i]!;
