@@ -32,6 +32,7 @@ import {
   ipv4DecrementTtl,
   ipv4Dst,
   ipv4HeaderChecksumOk,
+  ETHERNET_HEADER_LEN,
   ethernetSetDst,
   get16,
   ipv4Ihl,
@@ -321,8 +322,12 @@ export class SimNode implements Host {
   ): SendResult {
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const bytes = buildUdpPacket(this.localHeader(dst, out.iface, opts), { srcPort, dstPort, payload });
-    return this.output(bytes, out, opts);
+    const frame = buildUdpPacket(
+      this.localHeader(dst, out.iface, opts),
+      { srcPort, dstPort, payload },
+      ETHERNET_HEADER_LEN,
+    );
+    return this.output(frame, out, opts);
   }
 
   sendIcmpEcho(
@@ -334,14 +339,12 @@ export class SimNode implements Host {
   ): SendResult {
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const bytes = buildIcmpPacket(this.localHeader(dst, out.iface, opts), {
-      type: ICMP_ECHO_REQUEST,
-      code: 0,
-      ident,
-      seq,
-      data,
-    });
-    return this.output(bytes, out, opts);
+    const frame = buildIcmpPacket(
+      this.localHeader(dst, out.iface, opts),
+      { type: ICMP_ECHO_REQUEST, code: 0, ident, seq, data },
+      ETHERNET_HEADER_LEN,
+    );
+    return this.output(frame, out, opts);
   }
 
   sendIp(dst: number, protocol: number, payload: Uint8Array, opts: SendOptions = {}): SendResult {
@@ -350,8 +353,13 @@ export class SimNode implements Host {
     if (payload.length > MAX_IP_PAYLOAD) return { ok: false, error: "EMSGSIZE" };
     const out = this.route(dst, opts);
     if (typeof out === "string") return { ok: false, error: out };
-    const bytes = buildIpPacket(this.localHeader(dst, out.iface, opts), protocol, payload);
-    return this.output(bytes, out, opts);
+    const frame = buildIpPacket(
+      this.localHeader(dst, out.iface, opts),
+      protocol,
+      payload,
+      ETHERNET_HEADER_LEN,
+    );
+    return this.output(frame, out, opts);
   }
 
   /** The IP header of a packet this node sends to `dst` out of `iface`: the caller's options, else the defaults. */
@@ -378,11 +386,12 @@ export class SimNode implements Host {
   private sendTcp(src: number, dst: number, seg: TcpRepr, user: string): SendResult {
     const out = this.route(dst, {});
     if (typeof out === "string") return { ok: false, error: out };
-    const bytes = buildTcpPacket(
+    const frame = buildTcpPacket(
       { tos: 0, id: this.nextId(), dontFrag: true, ttl: DEFAULT_TTL, src, dst },
       seg,
+      ETHERNET_HEADER_LEN,
     );
-    return this.output(bytes, out, { user, cls: "tcp" });
+    return this.output(frame, out, { user, cls: "tcp" });
   }
 
   // ---- output -------------------------------------------------------------------------------
@@ -431,12 +440,14 @@ export class SimNode implements Host {
     return { iface: hop.iface, route: r, gateway: hop.gateway };
   }
 
+  /** Sends `frame`: an IPv4 datagram at offset 14, its Ethernet header yet to be written. */
   private output(
-    bytes: Uint8Array,
+    frame: Uint8Array,
     to: { iface: number; route?: Route; gateway?: number },
     opts: SendOptions,
   ): SendResult {
     const net = this.net;
+    const bytes = frame.subarray(ETHERNET_HEADER_LEN);
     let out = to;
     if (this.netfilter !== null) {
       // The OUTPUT hook: replies of a translated connection get their source back, a new one
@@ -449,7 +460,13 @@ export class SimNode implements Host {
       }
       if (v.isNew) this.netfilter.countPolicy("POSTROUTING", bytes);
     }
-    const pkt = Packet.ipv4(bytes, net.nextPacketId++, opts.user ?? "root", opts.cls ?? net.classify(bytes));
+    const pkt = Packet.ipv4Frame(
+      frame,
+      bytes,
+      net.nextPacketId++,
+      opts.user ?? "root",
+      opts.cls ?? net.classify(bytes),
+    );
     net.created++;
     if (out.route) {
       out.route.use++;
@@ -637,6 +654,7 @@ export class SimNode implements Host {
             dst: src,
           },
           { type: ICMP_ECHO_REPLY, code: 0, ident: m.ident, seq: m.seq, data: m.data },
+          ETHERNET_HEADER_LEN,
         );
         return this.sendGenerated(reply, src, pkt.user, "echo-reply");
       }
@@ -743,7 +761,7 @@ export class SimNode implements Host {
       const t = b[20]!;
       if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY) return;
     }
-    const bytes = buildIcmpPacket(
+    const frame = buildIcmpPacket(
       {
         tos: 0,
         id: this.nextId(),
@@ -754,8 +772,9 @@ export class SimNode implements Host {
       },
       // A redirect's bytes 4-7 are the gateway (icmp_gwaddr, ip_icmp.c:268-269).
       { type, code, ident: gateway >>> 16, seq: gateway & 0xffff, data: quote ?? quoteOriginal(b) },
+      ETHERNET_HEADER_LEN,
     );
-    this.sendGenerated(bytes, src, pkt.user, "icmp-error");
+    this.sendGenerated(frame, src, pkt.user, "icmp-error");
   }
 
   /** Seconds until a route a redirect made expires (netstat's Expire); undefined for any other. */
@@ -769,15 +788,16 @@ export class SimNode implements Host {
   }
 
   /** Sends a packet the stack made itself (reply or error), charged to the user who caused it. */
-  private sendGenerated(bytes: Uint8Array, dst: number, user: string, cls: PacketClass): void {
+  private sendGenerated(frame: Uint8Array, dst: number, user: string, cls: PacketClass): void {
     const out = this.route(dst, {});
     if (typeof out === "string") {
       const net = this.net;
-      const pkt = Packet.ipv4(bytes, net.nextPacketId++, user, cls);
+      const ip = frame.subarray(ETHERNET_HEADER_LEN);
+      const pkt = Packet.ipv4Frame(frame, ip, net.nextPacketId++, user, cls);
       net.created++;
       return net.drop(this, pkt, "no-route");
     }
-    this.output(bytes, out, { user, cls });
+    this.output(frame, out, { user, cls });
   }
 
   // ---- state changes ------------------------------------------------------------------------

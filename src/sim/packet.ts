@@ -17,8 +17,20 @@ export class Packet {
     readonly id: number,
     readonly user: string,
     readonly cls: PacketClass,
+    /** `frame` after its header, when the caller has that view already. */
+    bytes?: Uint8Array,
   ) {
-    this.bytes = frame.subarray(ETHERNET_HEADER_LEN);
+    this.bytes = bytes ?? frame.subarray(ETHERNET_HEADER_LEN);
+  }
+
+  /**
+   * A packet for the IPv4 datagram `ip` at offset 14 of `frame`, whose first 14 bytes are left
+   * for the Ethernet header (the wire builders' `headroom`): no copy.
+   */
+  static ipv4Frame(frame: Uint8Array, ip: Uint8Array, id: number, user: string, cls: PacketClass): Packet {
+    frame[12] = ETHERTYPE_IPV4 >>> 8;
+    frame[13] = ETHERTYPE_IPV4 & 0xff;
+    return new Packet(frame, id, user, cls, ip);
   }
 
   /** A packet for IPv4 datagram `ip`, copied behind an Ethernet header the link layer fills in. */

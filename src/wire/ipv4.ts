@@ -193,17 +193,17 @@ export function ipv4Len(r: Ipv4Repr): number {
   return IPV4_HEADER_LEN + r.payloadLen;
 }
 
-/** Writes the 20-byte header at offset 0 of `b`, checksum included. `b` needs ≥ 20 bytes. */
-export function emitIpv4(r: Ipv4Repr, b: Uint8Array): void {
-  b[0] = 0x45;
-  b[IPV4_FIELD.TOS] = r.tos & 0xff;
-  put16(b, IPV4_FIELD.LENGTH, IPV4_HEADER_LEN + r.payloadLen);
-  put16(b, IPV4_FIELD.IDENT, r.id);
-  put16(b, IPV4_FIELD.FLAGS_FRAG, r.dontFrag ? FLAG_DF : 0);
-  b[IPV4_FIELD.TTL] = r.ttl & 0xff;
-  b[IPV4_FIELD.PROTOCOL] = r.protocol & 0xff;
-  put16(b, IPV4_FIELD.CHECKSUM, 0);
-  put32(b, IPV4_FIELD.SRC, r.src);
-  put32(b, IPV4_FIELD.DST, r.dst);
-  put16(b, IPV4_FIELD.CHECKSUM, internetChecksum(b, 0, IPV4_HEADER_LEN));
+/** Writes the 20-byte header at offset `off` of `b` (0 unless a link header goes first), checksum included. */
+export function emitIpv4(r: Ipv4Repr, b: Uint8Array, off = 0): void {
+  b[off] = 0x45;
+  b[off + IPV4_FIELD.TOS] = r.tos & 0xff;
+  put16(b, off + IPV4_FIELD.LENGTH, IPV4_HEADER_LEN + r.payloadLen);
+  put16(b, off + IPV4_FIELD.IDENT, r.id);
+  put16(b, off + IPV4_FIELD.FLAGS_FRAG, r.dontFrag ? FLAG_DF : 0);
+  b[off + IPV4_FIELD.TTL] = r.ttl & 0xff;
+  b[off + IPV4_FIELD.PROTOCOL] = r.protocol & 0xff;
+  put16(b, off + IPV4_FIELD.CHECKSUM, 0);
+  put32(b, off + IPV4_FIELD.SRC, r.src);
+  put32(b, off + IPV4_FIELD.DST, r.dst);
+  put16(b, off + IPV4_FIELD.CHECKSUM, internetChecksum(b, off, IPV4_HEADER_LEN));
 }

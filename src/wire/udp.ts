@@ -73,7 +73,9 @@ export function emitUdp(r: UdpRepr, b: Uint8Array, off: number, src: number, dst
   put16(b, off + 2, r.dstPort);
   put16(b, off + 4, ulen);
   put16(b, off + 6, 0);
-  b.set(r.payload, off + UDP_HEADER_LEN);
+  // (A payload built in place behind its headers, wire/packet's allocUdpPayload, is not copied.)
+  if (r.payload.buffer !== b.buffer || r.payload.byteOffset !== b.byteOffset + off + UDP_HEADER_LEN)
+    b.set(r.payload, off + UDP_HEADER_LEN);
   const c = foldChecksum(onesSum(b, off, ulen, pseudoHeaderSum(src, dst, IPPROTO_UDP, ulen)));
   put16(b, off + 6, c === 0 ? 0xffff : c);
 }

@@ -9,7 +9,7 @@
 import { formatIpv4, lenOfMask, maskOf } from "../../core/ip.js";
 import type { Datagram, HostInterface, SendOptions } from "../../sim/host.js";
 import { isWireError } from "../../wire/error.js";
-import { allocBytes } from "../../wire/bytes.js";
+import { allocUdpPayload } from "../../wire/packet.js";
 import {
   checkRip,
   emitRip,
@@ -30,7 +30,6 @@ import {
   ripEntryOffset,
   rteAddr,
   rteAfi,
-  rteMask,
   rteMetric,
   rteNextHop,
   rteTag,
@@ -114,9 +113,9 @@ function processResponse(
 ): void {
   for (let i = 0, o = ripEntryOffset(0, 0); i < n; i++, o += RIP_ENTRY_LEN) {
     const addr = rteAddr(p, o);
-    const mask = rteMask(p, o);
+    const maskLen = rteMaskLen(p, o);
     const entryNextHop = rteNextHop(p, o);
-    const why = checkFields(rteAfi(p, o), addr, mask, rteMetric(p, o), iface);
+    const why = checkFields(rteAfi(p, o), addr, maskLen, rteMetric(p, o), iface);
     if (typeof why === "string") {
       ctr.rxBadRoutes++;
       core.count(why, nb);
@@ -124,7 +123,7 @@ function processResponse(
     }
     // An entry without a mask (RIP-1, or RIP-2 leaving it out): its mask inferred as RIP-1
     // would (RFC 2453 3.7, 4.3), by checkFields; noted for RIP-2 only.
-    if (mask === 0 && addr !== 0 && p[1] !== 1) core.count("classful-mask", nb);
+    if (maskLen === 0 && addr !== 0 && p[1] !== 1) core.count("classful-mask", nb);
     const len = why;
     let nextHop = from;
     if (entryNextHop !== 0) {
@@ -146,19 +145,32 @@ function processResponse(
 function checkFields(
   afi: number,
   a: number,
-  mask: number,
+  maskLen: number,
   metric: number,
   iface?: HostInterface,
 ): number | RipEntryDrop {
   if (afi !== AF_INET) return "bad-afi";
   if (metric < 1 || metric > RIP_INFINITY) return "bad-metric";
-  let len = lenOfMask(mask);
+  let len = maskLen;
   if (len < 0) return "bad-mask";
-  if (mask === 0 && a !== 0) len = inferredLen(a, iface);
-  if ((a & ~maskOf(len)) >>> 0 !== 0) return "bad-address"; // host bits set
+  if (len === 0 && a !== 0) len = inferredLen(a, iface);
+  // Host bits set: the address shifted past its prefix is not zero (a /32 has none).
+  if (len < 32 && a << len !== 0) return "bad-address";
   const first = a >>> 24;
   if (first === 127 || (first === 0 && !(a === 0 && len === 0)) || a >>> 28 >= 0xe) return "bad-address";
   return len;
+}
+
+/**
+ * The prefix length of the entry's mask at `o` (lenOfMask of rteMask), or -1 when the mask has
+ * holes. The mask is read as a signed 32-bit word: a /24's 0xffffff00 is then -256, a small
+ * integer, where the unsigned value is a boxed number (a heap allocation in code V8 has not
+ * optimized, or when passed to a call it has not inlined) — once for every entry received.
+ */
+function rteMaskLen(p: Uint8Array, o: number): number {
+  const inv = ~((p[o + 8]! << 24) | (p[o + 9]! << 16) | (p[o + 10]! << 8) | p[o + 11]!);
+  if ((inv & (inv + 1)) !== 0) return -1;
+  return Math.clz32(inv);
 }
 
 function sameSubnet(i: HostInterface, a: number): boolean {
@@ -317,7 +329,7 @@ function sendRoutes(
     // Up to 25 advertised routes a message, in one pass: room for as many as could come, cut
     // to what came when split horizon left some out (only the last message can be short).
     const room = Math.min(RIP_MAX_ENTRIES, n - i);
-    const b = allocBytes(RIP_HEADER_LEN + room * RIP_ENTRY_LEN);
+    const b = allocUdpPayload(RIP_HEADER_LEN + room * RIP_ENTRY_LEN);
     let k = 0;
     for (; i < n && k < room; i++) {
       const slot = slots[i]!;

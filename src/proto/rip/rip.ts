@@ -206,25 +206,27 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     iface: number,
     tag: number,
   ): void {
-    const now = this.host.now();
     const t = this.routes;
     const slot = t.slotOf(dest, len);
     if (slot < 0) {
-      if (metric < RIP_INFINITY) this.learnNew(dest, len, metric, from, nextHop, iface, tag, now);
+      if (metric < RIP_INFINITY) this.learnNew(dest, len, metric, from, nextHop, iface, tag, this.host.now());
       // (no point adding an unusable route)
       return;
     }
     // The common cases (a refresh, worse news from another router) read only the table's
     // columns; the route object is touched when something changes, in the methods below, so
     // that this path stays small (it is the one run for nearly every entry of every message).
+    // The clock is read where it is used, not once into a local: V8 boxed such a local (a
+    // fraction of nanoseconds is no small integer) for the calls below on every entry, ~1 M
+    // heap numbers a random-100 run (the sampling heap profiler, with collected objects).
     const c = t.cols;
     const current = c.metric[slot]!;
     const same = c.connected[slot] === 0 && c.from[slot] === from;
     if (same && current < RIP_INFINITY) {
-      c.expires[slot] = now + this.settings.timeout; // reinitialise the timeout (RFC 2453 3.9.2); heard = expires - timeout
+      c.expires[slot] = this.host.now() + this.settings.timeout; // reinitialise the timeout (RFC 2453 3.9.2); heard = expires - timeout
     }
     if ((same && metric !== current) || metric < current) {
-      this.learnChange(t.at(slot), same, metric, from, nextHop, iface, tag, now);
+      this.learnChange(t.at(slot), same, metric, from, nextHop, iface, tag, this.host.now());
       return;
     }
     if (metric >= RIP_INFINITY || metric !== current) return; // worse news from another router
@@ -238,9 +240,9 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     // halfway to its timeout (RFC 2453 3.9.2 heuristic).
     if (c.connected[slot] === 1) return;
     const timeout = this.settings.timeout;
-    const heardAgo = now - (c.expires[slot]! - timeout);
+    const heardAgo = this.host.now() - (c.expires[slot]! - timeout);
     if (heardAgo >= timeout / 2)
-      this.learnSwitch(t.at(slot), heardAgo, metric, from, nextHop, iface, tag, now);
+      this.learnSwitch(t.at(slot), heardAgo, metric, from, nextHop, iface, tag, this.host.now());
   }
 
   // Reasons are recipes (sim/host.ts Reason): while a network converges every router changes
