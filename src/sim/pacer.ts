@@ -22,6 +22,8 @@ export interface SliceRunner {
   now(): Nanos;
   /** Runs at most `maxEvents` events due by `until`; true when it got to `until`. */
   runSlice(until: Nanos, maxEvents: number): boolean;
+  /** The same for events due strictly before `until` (scheduler.ts runSliceBefore). */
+  runSliceBefore(until: Nanos, maxEvents: number): boolean;
   /** Runs everything due by `until` (the paused lab's single step). */
   runUntil(until: Nanos): boolean;
 }
@@ -199,10 +201,11 @@ export class Pacer {
     }
     // Stop on a whole nanosecond, as a tick that got to its target does: a packet's time on a
     // link is fractional, and the clock is shown, stepped and rewound to in whole nanoseconds
-    // (the page rounds what it asks for). What is due within that nanosecond runs first.
+    // (the page rounds what it asks for). What is due within that nanosecond runs first; what
+    // is due at the next whole one waits for the next tick.
     const now = this.scheduler.now();
     if (!Number.isInteger(now))
-      for (let i = 0; i < 64 && !this.scheduler.runSlice(Math.ceil(now), SLICE_EVENTS); i++);
+      for (let i = 0; i < 64 && !this.scheduler.runSliceBefore(Math.ceil(now), SLICE_EVENTS); i++);
     return this.noteRun(this.wall.now() - t0, false);
   }
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Scheduler } from "./scheduler.js";
+import { justBefore, Scheduler } from "./scheduler.js";
 
 describe("Scheduler", () => {
   it("runs events in (time, insertion) order", () => {
@@ -77,5 +77,27 @@ describe("Scheduler", () => {
         },
       ),
     );
+  });
+
+  it("runSliceBefore runs what is due before a whole nanosecond, stops on it, and leaves what is due at it", () => {
+    const s = new Scheduler();
+    const ran: string[] = [];
+    s.at(1.25, () => ran.push("a"));
+    s.at(1.999999, () => ran.push("b"));
+    s.at(2, () => ran.push("c"));
+    s.at(2, () => ran.push("d"));
+    s.runSlice(1.25, 16);
+    expect(s.now()).toBe(1.25);
+    expect(s.runSliceBefore(Math.ceil(s.now()), 16)).toBe(true);
+    expect(ran).toEqual(["a", "b"]);
+    expect(s.now()).toBe(2);
+    // A budget that runs out first leaves the clock where the last event was.
+    s.at(2.5, () => ran.push("e"));
+    s.at(2.75, () => ran.push("f"));
+    expect(s.runSliceBefore(3, 3)).toBe(false);
+    expect(ran).toEqual(["a", "b", "c", "d", "e"]);
+    expect(s.now()).toBe(2.5);
+    expect(justBefore(3)).toBeLessThan(3);
+    expect(3 - justBefore(3)).toBe(2 ** -51); // the next double down in [2, 4)
   });
 });

@@ -152,6 +152,24 @@ export class Scheduler {
     return true;
   }
 
+  /**
+   * Runs at most `maxEvents` events due strictly before `until`; true when none is left before
+   * it, and the clock is then set to `until` — events due at `until` itself wait for the next
+   * run. The live pacer ends a tick cut short so, on a whole nanosecond: what is due within the
+   * nanosecond it stopped in runs, and not what is due at the next whole one (a RIP daemon's
+   * messages, one event each at a whole nanosecond: proto/rip/outbox.ts).
+   */
+  runSliceBefore(until: Nanos, maxEvents: number): boolean {
+    if (!this.runSlice(justBefore(until), maxEvents)) return false;
+    this.advanceTo(until);
+    return true;
+  }
+
+  /** Moves the clock on to `t` when nothing is due before it (else it stays where it is). */
+  advanceTo(t: Nanos): void {
+    if (t > this._now && !(this.peekTime() < t)) this._now = t;
+  }
+
   /** Events `drain` may still run before it returns false (runSlice's budget). */
   private budget = Number.POSITIVE_INFINITY;
 
@@ -202,4 +220,15 @@ export class Scheduler {
   stop(): void {
     this.stopped = true;
   }
+}
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** The largest double below `t` (t > 0): a bound that takes in every time before t and not t. */
+export function justBefore(t: Nanos): Nanos {
+  if (!(t > 0)) return t - 1;
+  f64[0] = t;
+  u64[0]! -= 1n;
+  return f64[0]!;
 }

@@ -48,7 +48,7 @@ import {
   type ScheduleEntry,
   scheduleView,
 } from "../../lab/lesson-schedule.js";
-import { Pacer, type SliceRunner, type WallClock } from "../../sim/index.js";
+import { justBefore, Pacer, type SliceRunner, type WallClock } from "../../sim/index.js";
 import type { LessonEvent } from "../../topology/lesson-model.js";
 import type { Topology } from "../../topology/model.js";
 import { createSimLab } from "./index.js";
@@ -164,6 +164,13 @@ export class RewindableLab implements RewindableLabView {
         now: () => this.line.lab.net.scheduler.now(),
         runUntil: (t: Nanos) => this.drive(t),
         runSlice: (t: Nanos, maxEvents: number) => this.drive(t, undefined, maxEvents),
+        runSliceBefore: (t: Nanos, maxEvents: number) => {
+          // The journal's inputs due before t are applied on the way, as in runSlice.
+          if (!this.drive(justBefore(t), undefined, maxEvents)) return false;
+          this.line.lab.net.scheduler.advanceTo(t);
+          this.reached = Math.max(this.reached, this.line.lab.net.scheduler.now());
+          return true;
+        },
       };
       const p = new Pacer(driver, opts.wallClock);
       this.pacer = p;

@@ -23,6 +23,7 @@
  *   advertised on their own interface too, as routed does. Queries from a port other than 520
  *   (rtquery) get the whole table without split horizon and with next hops, as routed answers.
  */
+export { MESSAGES_PER_EVENT } from "./outbox.js";
 export { RipDaemon } from "./rip.js";
 export { RIP_DEFAULTS, resolveRipSettings } from "./settings.js";
 export type { RipIfaceStatus, RipNeighbourStatus, RipRouteStatus, RipStatus } from "./status.js";

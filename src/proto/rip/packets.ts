@@ -35,6 +35,7 @@ import {
   rteTag,
   wholeTableRequest,
 } from "../../wire/rip.js";
+import type { OutKind } from "./outbox.js";
 import { broadcastOf, inferredLen, v1Entries } from "./ripv1.js";
 import type { RouteColumns } from "./table.js";
 import type { RipCore, RipEntryDrop, RipIfaceCounters, RipNeighbour } from "./types.js";
@@ -43,7 +44,7 @@ const AF_INET = 2;
 /** IPTOS_PREC_INTERNETCONTROL, as FRR and BIRD send RIP (protocols.md §1). */
 const TOS_INTERNETCONTROL = 0xc0;
 
-export type UpdateKind = "update" | "triggered" | "answer";
+export type UpdateKind = Exclude<OutKind, "request">;
 
 // ---- receiving --------------------------------------------------------------------------------
 
@@ -324,6 +325,7 @@ function sendRoutes(
   const mode = core.settings.splitHorizon;
   const c = core.routeTable.cols;
   const n = slots.length;
+  const burst = core.outbox.newBurst();
   let i = 0;
   while (i < n) {
     // Up to 25 advertised routes a message, in one pass: room for as many as could come, cut
@@ -349,7 +351,7 @@ function sendRoutes(
     if (k === 0) return;
     emitRipHeader(b, 0, RIP_RESPONSE, 2);
     const payload = k < room ? b.subarray(0, RIP_HEADER_LEN + k * RIP_ENTRY_LEN) : b;
-    if (!sendPayload(core, payload, dst, port, opts, ifIndex, kind)) return;
+    if (!core.outbox.send(payload, dst, port, opts, ifIndex, kind, burst)) return;
   }
 }
 
@@ -404,12 +406,14 @@ function sendEntries(
   kind: UpdateKind,
   version: 1 | 2 = 2,
 ): void {
+  const burst = core.outbox.newBurst();
   for (let i = 0; i < list.length; i += RIP_MAX_ENTRIES) {
     const msg: RipRepr = { command: RIP_RESPONSE, version, entries: list.slice(i, i + RIP_MAX_ENTRIES) };
-    if (!sendMessage(core, msg, dst, port, opts, ifIndex, kind)) return;
+    if (!core.outbox.send(emitRip(msg), dst, port, opts, ifIndex, kind, burst)) return;
   }
 }
 
+/** One message on its own (a request, an answer to a request for some routes). */
 function sendMessage(
   core: RipCore,
   msg: RipRepr,
@@ -417,19 +421,23 @@ function sendMessage(
   port: number,
   opts: SendOptions,
   ifIndex: number,
-  kind: UpdateKind | "request",
-): boolean {
-  return sendPayload(core, emitRip(msg), dst, port, opts, ifIndex, kind);
+  kind: OutKind,
+): void {
+  core.outbox.send(emitRip(msg), dst, port, opts, ifIndex, kind, core.outbox.newBurst());
 }
 
-function sendPayload(
+/**
+ * Hands one message to the node, now: the outbox's `SendNow` (outbox.ts decides when). Counted
+ * on the interface: sent by kind, or refused.
+ */
+export function transmit(
   core: RipCore,
   payload: Uint8Array,
   dst: number,
   port: number,
   opts: SendOptions,
   ifIndex: number,
-  kind: UpdateKind | "request",
+  kind: OutKind,
 ): boolean {
   const ctr = core.ifaceCounters(ifIndex);
   const res = core.host.sendUdp(dst, RIP_PORT, port, payload, opts);

@@ -21,7 +21,8 @@ import type { Nanos } from "../../core/time.js";
 import type { Datagram, Host, HostInterface, Reason, RoutingDaemon, TimerHandle } from "../../sim/host.js";
 import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
-import { receive, sendRequest, sendTable } from "./packets.js";
+import { RipOutbox } from "./outbox.js";
+import { receive, sendRequest, sendTable, transmit } from "./packets.js";
 import { resolveRipSettings } from "./settings.js";
 import { explain, forgetHeard, heardAt, type RouteInit, RouteTable, WHY } from "./table.js";
 import { buildStatus, formatStatus, type RipStatus } from "./status.js";
@@ -59,6 +60,12 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   private neighbours = new Map<number, RipNeighbour>();
   private counters = new Map<RipCounterName, number>();
   private socket: { close(): void } | null = null;
+  /** Outgoing messages, one event each after the first (outbox.ts). */
+  readonly outbox: RipOutbox = new RipOutbox(
+    () => this.host,
+    (payload, dst, port, opts, ifIndex, kind): boolean =>
+      transmit(this, payload, dst, port, opts, ifIndex, kind),
+  );
   private ifWatch: { close(): void } | null = null;
 
   // Timers (BIRD style: per instance, never per route).
@@ -128,6 +135,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
   stop(): void {
     this.socket?.close();
     this.socket = null;
+    this.outbox.clear();
     this.ifWatch?.close();
     this.ifWatch = null;
     this.updateTimer?.cancel();

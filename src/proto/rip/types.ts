@@ -9,6 +9,7 @@ import type { Nanos } from "../../core/time.js";
 import type { Host, HostInterface, Reason } from "../../sim/host.js";
 import type { RipSettings } from "../../topology/model.js";
 import type { RouteTable } from "./table.js";
+import type { RipOutbox } from "./outbox.js";
 
 /**
  * Why a whole message was refused (BIRD's DROP). `own-message` is our own multicast heard
@@ -128,4 +129,6 @@ export interface RipCore {
   learn(dest: Ipv4, len: number, metric: number, from: Ipv4, nextHop: Ipv4, iface: number, tag: number): void;
   /** Whether `a` is one of this node's interface addresses. */
   isOwnAddress(a: Ipv4): boolean;
+  /** Where outgoing messages wait for an event each (outbox.ts). */
+  readonly outbox: RipOutbox;
 }
