@@ -303,7 +303,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       p.then(
         (a) =>
           ended.push(`${pairs[i]!.join(" to ")}: exit ${a.exit}, ${(a.output ?? "").trim().split("\n")[0]}`),
-        () => undefined,
+        (e: Error) => ended.push(`${pairs[i]!.join(" to ")}: ${e.message.slice(0, 200)}`),
       );
     });
     await sleep(Number(values.warmup) * 1000);
