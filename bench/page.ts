@@ -22,6 +22,7 @@ import { request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { CDPSession } from "playwright-core";
 import { ensureWebBuilt, launchChromium, requireChromium, withTestHooks } from "../test/system/browser.js";
 import { startUp, type UpProcess } from "../test/system/up-process.js";
 import { compile } from "./compile.js";
@@ -85,6 +86,15 @@ export interface PageRun {
   streamBytesPerS: number;
   /** Packets in flight in the lab (virtual time): each flow's round trip over its interval. */
   inFlight: number;
+  /**
+   * The renderer's main thread: CPU ms per frame and per second (Chromium's ThreadTime: what the
+   * page costs, apart from waiting for a core), and ms per second inside tasks, waiting included
+   * (TaskDuration); the renderer process's CPU ms per second (all its threads).
+   */
+  mainCpuPerFrame: number;
+  mainCpuPerS: number;
+  mainTasksPerS: number;
+  rendererCpuPerS: number;
   /** Main-thread ms per second in the stream's message handler (after the JSON parse). */
   batchMsPerS: number;
   /** Long tasks (≥ 50 ms) on the page's main thread over the window, their total and longest ms. */
@@ -267,6 +277,12 @@ const MUTATIONS = `(() => { const m = (window.__benchMutations = {}); new Mutati
     const k = (n && n.id ? "#" + n.id : "?") + ":" + r.type + (r.attributeName ? "." + r.attributeName : "");
     m[k] = (m[k] ?? 0) + 1; } }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true }); })()`;
 
+/** The renderer's counters (CDP Performance.getMetrics; times in seconds). */
+async function rendererMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
 async function runOnce(name: string, file: string): Promise<PageRun> {
   const d = DEFAULTS[name] ?? DEFAULTS.kdl!;
   const flows = Number(values.flows ?? d.flows);
@@ -292,29 +308,40 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
     await page.evaluate("window.__routelab.fit()");
     const count = Math.ceil((Number(values.warmup) + seconds + 6) / interval);
     // As users p1, p2, … (4 flows each): the instructor's token names them, and root's cap of
-    // commands at once would hold the rest back.
-    const pings = pairs.map(([from, to], i) =>
-      exec(up.url, from, `ping -q -i ${interval} -c ${count} ${to}`, flowUser(i), flowAddr(i)),
-    );
-    // They end with the server, after the window; one that ends before (refused, no route) is
-    // reported: its packets were not in flight.
-    const ended: string[] = [];
-    pings.forEach((p, i) => {
-      p.then(
-        (a) =>
-          ended.push(`${pairs[i]!.join(" to ")}: exit ${a.exit}, ${(a.output ?? "").trim().split("\n")[0]}`),
-        (e: Error) => ended.push(`${pairs[i]!.join(" to ")}: ${e.message.slice(0, 200)}`),
+    // commands at once would hold the rest back. `POST /api/exec` interrupts a command after
+    // 30 s of wall time (exec-runner.ts): a flow that ends is started again until the window
+    // is over; one that fails (refused, no answer) is reported, its packets were not in flight.
+    const flowing = { on: true, restarts: 0, failed: [] as string[] };
+    const keep = (i: number): void => {
+      const [from, to] = pairs[i]!;
+      exec(up.url, from, `ping -q -i ${interval} -c ${count} ${to}`, flowUser(i), flowAddr(i)).then(
+        (a) => {
+          if (!/ [1-9][0-9]* packets received/.test(a.output ?? ""))
+            flowing.failed.push(
+              `${from} to ${to}: exit ${a.exit}, ${(a.output ?? "").trim().split("\n").at(-1)}`,
+            );
+          else if (flowing.on) {
+            flowing.restarts++;
+            keep(i);
+          }
+        },
+        (e: Error) => flowing.failed.push(`${from} to ${to}: ${e.message.slice(0, 200)}`),
       );
-    });
+    };
+    for (let i = 0; i < pairs.length; i++) keep(i);
     await sleep(Number(values.warmup) * 1000);
     await page.evaluate(LONG_TASKS);
     if (values.mutations) await page.evaluate(MUTATIONS);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const m0 = await rendererMetrics(cdp);
     const c0 = (await page.evaluate(COUNTERS)) as Counters;
     const w0 = performance.now();
     const profile = values.profile ? await startPageProfile(page, `${values.profile}-${name}`) : null;
     await sleep(seconds * 1000);
     if (profile) process.stdout.write(`${await profile.stop()}\n`);
     const c1 = (await page.evaluate(COUNTERS)) as Counters;
+    const m1 = await rendererMetrics(cdp);
     const wall = (performance.now() - w0) / 1000;
     const log = c1.frames;
     if (values.mutations) {
@@ -326,10 +353,13 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
         `DOM changes per second, by element: ${top.map(([k, v]) => `${k} ${(v / wall).toFixed(1)}`).join(", ")}\n`,
       );
     }
-    if (ended.length > 0)
+    flowing.on = false;
+    if (flowing.failed.length > 0)
       process.stdout.write(
-        `${ended.length} of ${flows} flows ended before the window did:\n  ${ended.slice(0, 4).join("\n  ")}\n`,
+        `${flowing.failed.length} of ${flows} flows failed:\n  ${flowing.failed.slice(0, 4).join("\n  ")}\n`,
       );
+    if (flowing.restarts > 0)
+      process.stdout.write(`(flows started again after exec's 30 s: ${flowing.restarts})\n`);
     const load = loadavg()[0]!;
     if (values.phases) {
       // After the window (rasterising each phase slows the frames measured above).
@@ -372,6 +402,10 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       shownSpeed: (c1.shown - c0.shown) / 1e9 / wall,
       labSpeed: c1.speed,
       batchMsPerS: (c1.busy.batchMs - c0.busy.batchMs) / wall,
+      mainCpuPerFrame: ((m1.ThreadTime - m0.ThreadTime) * 1000) / Math.max(1, log.at.length),
+      mainCpuPerS: ((m1.ThreadTime - m0.ThreadTime) * 1000) / wall,
+      mainTasksPerS: ((m1.TaskDuration - m0.TaskDuration) * 1000) / wall,
+      rendererCpuPerS: ((m1.ProcessTime - m0.ProcessTime) * 1000) / wall,
       longTasks: c1.long.length,
       longTaskMs: c1.long.reduce((a, b) => a + b, 0),
       longestTask: Math.max(0, ...c1.long),
@@ -393,6 +427,7 @@ function line(r: PageRun): string {
     `${r.topology} (${r.nodes} nodes), ${r.flows} flows at -i ${r.interval}: ` +
     `frame p50 ${f(r.frameP50)} ms, p95 ${f(r.frameP95)} ms, ${f(r.fps)} fps (${r.frames} frames); ` +
     `map's main-thread cost p50 ${f(r.costP50)} ms, p95 ${f(r.costP95)} ms; ` +
+    `renderer main thread ${f(r.mainCpuPerFrame)} ms CPU a frame (${f(r.mainCpuPerS, 0)} ms/s CPU, ${f(r.mainTasksPerS, 0)} ms/s in tasks), renderer ${f(r.rendererCpuPerS, 0)} ms/s CPU; ` +
     `packets in flight in the lab ${f(r.inFlight, 0)} (flows' RTT / interval), drawn ${f(r.drawn, 0)} a frame ` +
     `(1 in ${r.sampleEvery} sent: ~${f(r.flying, 0)}); ` +
     `stream ${f(r.streamBytesPerS / 1024, 0)} KB/s, ${f(r.hopsPerS, 0)} hops/s, ${r.missed} missed, ` +
