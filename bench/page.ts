@@ -22,6 +22,7 @@ import { request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { CDPSession } from "playwright-core";
 import { ensureWebBuilt, launchChromium, requireChromium, withTestHooks } from "../test/system/browser.js";
 import { startUp, type UpProcess } from "../test/system/up-process.js";
 import { compile } from "./compile.js";
@@ -44,6 +45,8 @@ const { values } = parseArgs({
     profile: { type: "string" },
     /** After the window, 3 s with the map's draw phases rasterised one by one (their cost). */
     phases: { type: "boolean", default: false },
+    /** Over the window, the page's DOM changes per second by the nearest element with an id. */
+    mutations: { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
   },
 });
@@ -53,8 +56,8 @@ const ZOO = "/work/shared/topologies/zoo/graphml.tar.gz";
 
 /** Each topology's flows by default: about the packets in flight the issues name. */
 const DEFAULTS: Record<string, { flows: number; interval: number; target: string }> = {
-  seed: { flows: 6, interval: 0.002, target: "50 in flight, p95 ≤ 16.7 ms" },
-  kdl: { flows: 64, interval: 0.002, target: "500 in flight, p95 ≤ 17 ms (issue 22: ≥ 30 fps), ≤ 1 MB/s" },
+  seed: { flows: 12, interval: 0.001, target: "50 in flight, p95 ≤ 16.7 ms" },
+  kdl: { flows: 64, interval: 0.001, target: "500 in flight, p95 ≤ 17 ms (issue 22: ≥ 30 fps), ≤ 1 MB/s" },
 };
 
 interface FrameLog {
@@ -81,6 +84,30 @@ export interface PageRun {
   flying: number;
   sampleEvery: number;
   streamBytesPerS: number;
+  /** Packets in flight in the lab (virtual time): each flow's round trip over its interval. */
+  inFlight: number;
+  /**
+   * The renderer's main thread: CPU ms per frame and per second (Chromium's ThreadTime: what the
+   * page costs, apart from waiting for a core), and ms per second inside tasks, waiting included
+   * (TaskDuration); the renderer process's CPU ms per second (all its threads).
+   */
+  mainCpuPerFrame: number;
+  mainCpuPerS: number;
+  mainTasksPerS: number;
+  rendererCpuPerS: number;
+  /** Main-thread ms per second in the stream's message handler (after the JSON parse). */
+  batchMsPerS: number;
+  /** Long tasks (≥ 50 ms) on the page's main thread over the window, their total and longest ms. */
+  longTasks: number;
+  longTaskMs: number;
+  longestTask: number;
+  /** Hop events the page received per wall second (after the server's sample). */
+  hopsPerS: number;
+  /** Events the page was told it missed (thinned for a slow connection) over the window. */
+  missed: number;
+  /** Virtual seconds the picture moved per wall second, and the lab's clock speed at the end. */
+  shownSpeed: number;
+  labSpeed: number;
   load: number;
 }
 
@@ -113,7 +140,7 @@ function exec(
   command: string,
   user = "root",
   from = 1,
-): Promise<{ exit?: number }> {
+): Promise<{ exit?: number; output?: string }> {
   const body = JSON.stringify({ node, command, user });
   const u = new URL("/api/exec", url);
   return new Promise((resolve, reject) => {
@@ -135,7 +162,7 @@ function exec(
         });
         res.on("end", () => {
           try {
-            resolve(JSON.parse(text) as { exit?: number });
+            resolve(JSON.parse(text) as { exit?: number; output?: string });
           } catch {
             reject(new Error(`POST /api/exec answered ${res.statusCode}: ${text.slice(0, 200)}`));
           }
@@ -196,19 +223,64 @@ const flowUser = (i: number) => `p${Math.floor(i / PER_USER) + 1}`;
 /** Flow i's loopback address's last byte (127.0.0.2 for p1's flows, …). */
 const flowAddr = (i: number) => 2 + Math.floor(i / PER_USER);
 
-/** Waits until RIP carries every flow's packets (one ping answered on each), bounded. */
-async function converged(url: string, pairs: [string, string][]): Promise<void> {
+/**
+ * Waits until RIP carries every flow's packets (one ping answered on each), bounded; returns
+ * each flow's round-trip time (ms) as that ping measured it. A packet spends its round trip on
+ * the wires (forwarding takes no virtual time), so a flow sending every `interval` s keeps
+ * RTT / interval packets in flight, in virtual time, whatever the lab's speed.
+ */
+async function converged(url: string, pairs: [string, string][]): Promise<number[]> {
   const end = performance.now() + 180_000;
+  const rtt: number[] = pairs.map(() => Number.NaN);
   let left = pairs.map((p, i) => ({ p, i }));
   while (left.length > 0 && performance.now() < end) {
     const answers = await Promise.all(
       left.map(({ p: [from, to], i }) => exec(url, from, `ping -c 1 -t 2 ${to}`, flowUser(i), flowAddr(i))),
     );
+    answers.forEach((a, k) => {
+      const m = / time=([0-9.]+) ms/.exec(a.output ?? "");
+      if (a.exit === 0 && m) rtt[left[k]!.i] = Number(m[1]);
+    });
     left = left.filter((_, k) => answers[k]!.exit !== 0);
     if (left.length > 0) await sleep(1000);
   }
   if (left.length > 0)
     throw new Error(`${left.length} flows without a route after 180 s (first: ${left[0]!.p.join(" to ")})`);
+  return rtt;
+}
+
+/** The page's counters the window is measured between (test hooks; takeFrames starts afresh). */
+interface Counters {
+  frames: FrameLog;
+  bytes: number;
+  every: number;
+  hops: number;
+  missed: number;
+  shown: number;
+  speed: number;
+  busy: { frameMs: number; batchMs: number };
+  long: number[];
+}
+const COUNTERS = `(() => { const r = window.__routelab; return { frames: r.takeFrames(), bytes: r.streamBytes,
+  every: r.sampleEvery, hops: r.hopsSeen, missed: r.missed, shown: r.displayTime, speed: r.speed, busy: r.busy,
+  long: (window.__benchLong ?? []).splice(0) }; })()`;
+/**
+ * The page's long tasks (≥ 50 ms on its main thread: a stream message's handler, a DOM rebuild,
+ * a frame), counted by the bench from the window on through a PerformanceObserver of its own.
+ */
+const LONG_TASKS = `(() => { window.__benchLong = []; new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) window.__benchLong.push(e.duration); }).observe({ entryTypes: ["longtask"] }); })()`;
+
+/** Counts the page's DOM changes (childList, attributes, text) by the nearest element with an id. */
+const MUTATIONS = `(() => { const m = (window.__benchMutations = {}); new MutationObserver((l) => {
+  for (const r of l) { let n = r.target; while (n && !(n.id)) n = n.parentElement ?? n.parentNode;
+    const k = (n && n.id ? "#" + n.id : "?") + ":" + r.type + (r.attributeName ? "." + r.attributeName : "");
+    m[k] = (m[k] ?? 0) + 1; } }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true }); })()`;
+
+/** The renderer's counters (CDP Performance.getMetrics; times in seconds). */
+async function rendererMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
 
 async function runOnce(name: string, file: string): Promise<PageRun> {
@@ -228,31 +300,66 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       links: TopoLink[];
     };
     const pairs = flowPairs(topo.nodes, topo.links, flows);
-    await converged(up.url, pairs);
+    const rtts = await converged(up.url, pairs);
+    const inFlight = rtts.reduce((a, b) => a + b, 0) / (interval * 1000);
     const page = await browser.context.newPage();
     await page.goto(withTestHooks(up.url));
     await page.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
     await page.evaluate("window.__routelab.fit()");
     const count = Math.ceil((Number(values.warmup) + seconds + 6) / interval);
     // As users p1, p2, … (4 flows each): the instructor's token names them, and root's cap of
-    // commands at once would hold the rest back.
-    const pings = pairs.map(([from, to], i) =>
-      exec(up.url, from, `ping -q -i ${interval} -c ${count} ${to}`, flowUser(i), flowAddr(i)),
-    );
-    // They end with the server, after the window (their answers are not read).
-    for (const p of pings) p.catch(() => undefined);
+    // commands at once would hold the rest back. `POST /api/exec` interrupts a command after
+    // 30 s of wall time (exec-runner.ts): a flow that ends is started again until the window
+    // is over; one that fails (refused, no answer) is reported, its packets were not in flight.
+    const flowing = { on: true, restarts: 0, failed: [] as string[] };
+    const keep = (i: number): void => {
+      const [from, to] = pairs[i]!;
+      exec(up.url, from, `ping -q -i ${interval} -c ${count} ${to}`, flowUser(i), flowAddr(i)).then(
+        (a) => {
+          if (!/ [1-9][0-9]* packets received/.test(a.output ?? ""))
+            flowing.failed.push(
+              `${from} to ${to}: exit ${a.exit}, ${(a.output ?? "").trim().split("\n").at(-1)}`,
+            );
+          else if (flowing.on) {
+            flowing.restarts++;
+            keep(i);
+          }
+        },
+        (e: Error) => flowing.failed.push(`${from} to ${to}: ${e.message.slice(0, 200)}`),
+      );
+    };
+    for (let i = 0; i < pairs.length; i++) keep(i);
     await sleep(Number(values.warmup) * 1000);
-    const b0 = (await page.evaluate(
-      "(window.__routelab.takeFrames(), window.__routelab.streamBytes)",
-    )) as number;
+    await page.evaluate(LONG_TASKS);
+    if (values.mutations) await page.evaluate(MUTATIONS);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const m0 = await rendererMetrics(cdp);
+    const c0 = (await page.evaluate(COUNTERS)) as Counters;
     const w0 = performance.now();
     const profile = values.profile ? await startPageProfile(page, `${values.profile}-${name}`) : null;
     await sleep(seconds * 1000);
     if (profile) process.stdout.write(`${await profile.stop()}\n`);
-    const [log, b1, every] = (await page.evaluate(
-      "[window.__routelab.takeFrames(), window.__routelab.streamBytes, window.__routelab.sampleEvery]",
-    )) as [FrameLog, number, number];
+    const c1 = (await page.evaluate(COUNTERS)) as Counters;
+    const m1 = await rendererMetrics(cdp);
     const wall = (performance.now() - w0) / 1000;
+    const log = c1.frames;
+    if (values.mutations) {
+      const m = (await page.evaluate("window.__benchMutations")) as Record<string, number>;
+      const top = Object.entries(m)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12);
+      process.stdout.write(
+        `DOM changes per second, by element: ${top.map(([k, v]) => `${k} ${(v / wall).toFixed(1)}`).join(", ")}\n`,
+      );
+    }
+    flowing.on = false;
+    if (flowing.failed.length > 0)
+      process.stdout.write(
+        `${flowing.failed.length} of ${flows} flows failed:\n  ${flowing.failed.slice(0, 4).join("\n  ")}\n`,
+      );
+    if (flowing.restarts > 0)
+      process.stdout.write(`(flows started again after exec's 30 s: ${flowing.restarts})\n`);
     const load = loadavg()[0]!;
     if (values.phases) {
       // After the window (rasterising each phase slows the frames measured above).
@@ -287,9 +394,22 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       costP50: pct(log.cost, 50),
       costP95: pct(log.cost, 95),
       drawn,
-      flying: mean(log.flying) * every,
-      sampleEvery: every,
-      streamBytesPerS: (b1 - b0) / wall,
+      flying: mean(log.flying) * c1.every,
+      sampleEvery: c1.every,
+      streamBytesPerS: (c1.bytes - c0.bytes) / wall,
+      hopsPerS: (c1.hops - c0.hops) / wall,
+      missed: c1.missed - c0.missed,
+      shownSpeed: (c1.shown - c0.shown) / 1e9 / wall,
+      labSpeed: c1.speed,
+      batchMsPerS: (c1.busy.batchMs - c0.busy.batchMs) / wall,
+      mainCpuPerFrame: ((m1.ThreadTime - m0.ThreadTime) * 1000) / Math.max(1, log.at.length),
+      mainCpuPerS: ((m1.ThreadTime - m0.ThreadTime) * 1000) / wall,
+      mainTasksPerS: ((m1.TaskDuration - m0.TaskDuration) * 1000) / wall,
+      rendererCpuPerS: ((m1.ProcessTime - m0.ProcessTime) * 1000) / wall,
+      longTasks: c1.long.length,
+      longTaskMs: c1.long.reduce((a, b) => a + b, 0),
+      longestTask: Math.max(0, ...c1.long),
+      inFlight,
       load,
     };
   } catch (e) {
@@ -307,8 +427,12 @@ function line(r: PageRun): string {
     `${r.topology} (${r.nodes} nodes), ${r.flows} flows at -i ${r.interval}: ` +
     `frame p50 ${f(r.frameP50)} ms, p95 ${f(r.frameP95)} ms, ${f(r.fps)} fps (${r.frames} frames); ` +
     `map's main-thread cost p50 ${f(r.costP50)} ms, p95 ${f(r.costP95)} ms; ` +
-    `packets drawn ${f(r.drawn, 0)} of ~${f(r.flying, 0)} in flight (1 in ${r.sampleEvery} sent); ` +
-    `stream ${f(r.streamBytesPerS / 1024, 0)} KB/s; load average ${f(r.load, 2)}`
+    `renderer main thread ${f(r.mainCpuPerFrame)} ms CPU a frame (${f(r.mainCpuPerS, 0)} ms/s CPU, ${f(r.mainTasksPerS, 0)} ms/s in tasks), renderer ${f(r.rendererCpuPerS, 0)} ms/s CPU; ` +
+    `packets in flight in the lab ${f(r.inFlight, 0)} (flows' RTT / interval), drawn ${f(r.drawn, 0)} a frame ` +
+    `(1 in ${r.sampleEvery} sent: ~${f(r.flying, 0)}); ` +
+    `stream ${f(r.streamBytesPerS / 1024, 0)} KB/s, ${f(r.hopsPerS, 0)} hops/s, ${r.missed} missed, ` +
+    `handler ${f(r.batchMsPerS)} ms/s; long tasks ${r.longTasks} (${f(r.longTaskMs, 0)} ms, longest ${f(r.longestTask, 0)}); ` +
+    `picture at ${f(r.shownSpeed, 3)}×, lab at ${f(r.labSpeed, 3)}×; load average ${f(r.load, 2)}`
   );
 }
 

@@ -4,7 +4,7 @@
  * command box (run a command line on a node through /api/exec and show its output).
  */
 import { ApiFailure, api, type ClockReply } from "./api.js";
-import { $, h } from "./dom.js";
+import { $, h, setHidden, setText, setTitle } from "./dom.js";
 
 import { MAX_SPEED, MIN_SPEED } from "../../src/core/limits.js";
 
@@ -73,22 +73,25 @@ export class ClockControls {
   show(c: { speed: number; paused: boolean; paced?: boolean; actualSpeed?: number; behind?: boolean }): void {
     // The server slows the clock when the CPU cannot keep the asked speed (issue 23): say so.
     const behind = $("behind");
-    behind.hidden = !(c.behind && !c.paused && c.actualSpeed !== undefined);
+    setHidden(behind, !(c.behind && !c.paused && c.actualSpeed !== undefined));
     if (!behind.hidden) {
-      behind.textContent = behindText(c.actualSpeed!);
+      const text = behindText(c.actualSpeed!);
+      setText(behind, text);
       // The whole sentence on hover, where the header cuts it short (1024–1280 px wide).
-      behind.title = behind.textContent;
+      setTitle(behind, text);
     }
     if (c.paced !== undefined) this.paced = c.paced;
     this.paused = c.paused;
-    $("pause").textContent = c.paused ? "▶ resume" : "❚❚ pause";
-    $<HTMLButtonElement>("pause").disabled = !this.paced;
+    setText($("pause"), c.paused ? "▶ resume" : "❚❚ pause");
+    const pause = $<HTMLButtonElement>("pause");
+    if (pause.disabled !== !this.paced) pause.disabled = !this.paced;
     const slider = $<HTMLInputElement>("speed");
-    slider.disabled = !this.paced;
+    if (slider.disabled !== !this.paced) slider.disabled = !this.paced;
     if (this.paced && document.activeElement !== slider && c.speed > 0) {
-      slider.value = String(speedToSlider(c.speed));
-      $("speed-value").textContent = fmtSpeed(c.speed);
-    } else if (!this.paced) $("speed-value").textContent = "unpaced";
+      const at = String(speedToSlider(c.speed));
+      if (slider.value !== at) slider.value = at;
+      setText($("speed-value"), fmtSpeed(c.speed));
+    } else if (!this.paced) setText($("speed-value"), "unpaced");
   }
 }
 

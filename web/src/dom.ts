@@ -6,6 +6,21 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
+/**
+ * Writes an element's text, title or hidden state only when it changes: an equal write still
+ * queues a DOM mutation, and Chromium then styles, lays out and paints the page again (issue
+ * 23: the header's notes, written with every stream message, cost that 17 times a second).
+ */
+export function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+export function setTitle(el: HTMLElement, title: string): void {
+  if (el.title !== title) el.title = title;
+}
+export function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   props: Partial<Record<"className" | "textContent" | "title" | "type", string>> = {},

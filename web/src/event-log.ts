@@ -13,8 +13,12 @@ import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 const MAX = 400;
+/** Lines the list shows at most. */
+const SHOWN = 200;
 
 interface Entry {
+  /** Its place in the log's order (1, 2, …): what the list has shown so far is known by it. */
+  n?: number;
   t: number;
   kind: string;
   user: string;
@@ -135,6 +139,10 @@ export class EventLog {
   openPacket: ((ref: PacketRef) => void) | null = null;
   /** Follow new entries unless the reader scrolled up to read older ones. */
   private stick = true;
+  /** Entries numbered so far; the last one the list shows; the filter it was built for. */
+  private numbered = 0;
+  private shownUpTo = 0;
+  private shownFor = "";
 
   constructor(nodeNames: string[]) {
     const list = $("log");
@@ -166,6 +174,7 @@ export class EventLog {
       if (e.kind === "deliver" && isRoutingTraffic(e.cls)) continue;
       const entry = describe(e);
       if (!entry) continue;
+      entry.n = ++this.numbered;
       this.entries.push(entry);
       if (entry.user && !this.users.has(entry.user)) {
         this.users.add(entry.user);
@@ -180,29 +189,60 @@ export class EventLog {
     }
   }
 
+  /**
+   * Shows the last SHOWN lines that pass the filters. While the filters hold, only the lines
+   * added since the last render are made and appended (as many of the oldest removed): a render
+   * costs the new lines, not 200 (issue 23: the whole list rebuilt 4 times a second made
+   * Chromium style and lay it out anew each time, a long task on a loaded machine).
+   */
   private render(): void {
     this.dirty = false;
     const user = $<HTMLSelectElement>("log-user").value;
     const node = $<HTMLSelectElement>("log-node").value;
     const list = $("log");
-    const shown = this.entries.filter((e) => (!user || e.user === user) && (!node || e.nodes.includes(node)));
-    list.replaceChildren(
-      ...shown.slice(-200).map((e) => {
-        const li = h(
-          "li",
-          {
-            className: e.packet ? `${e.kind} packet` : e.kind,
-            title: e.packet ? `${e.text}\n(click: open this packet)` : e.text,
-          },
-          h("span", { className: "t", textContent: fmtTime(e.t) }),
-          e.user ? `[${e.user}] ` : "",
-          e.text,
-        );
-        if (e.packet) this.shownRefs.set(li, e.packet);
-        return li;
-      }),
-    );
+    const passes = (e: Entry) => (!user || e.user === user) && (!node || e.nodes.includes(node));
+    const filter = `${user}\u0000${node}`;
+    const whole = filter !== this.shownFor;
+    const from = whole ? 0 : this.shownUpTo;
+    const fresh: Entry[] = [];
+    for (let i = this.entries.length - 1; i >= 0 && fresh.length < SHOWN; i--) {
+      const e = this.entries[i]!;
+      if ((e.n ?? 0) <= from) break;
+      if (passes(e)) fresh.push(e);
+    }
+    fresh.reverse();
+    this.shownFor = filter;
+    this.shownUpTo = this.entries.at(-1)?.n ?? 0;
+    const lines = fresh.map((e) => this.line(e));
+    if (whole || fresh.length >= SHOWN) list.replaceChildren(...lines);
+    else {
+      list.append(...lines);
+      const extra = list.childElementCount - SHOWN;
+      if (extra > 0) {
+        // The oldest lines at once (one change to the list, not one per line).
+        const old = document.createRange();
+        old.setStartBefore(list.firstElementChild!);
+        old.setEndBefore(list.children[extra]!);
+        old.deleteContents();
+      }
+    }
     if (this.stick) list.scrollTop = list.scrollHeight;
+  }
+
+  /** One line of the list; a packet's line opens it when clicked. */
+  private line(e: Entry): HTMLLIElement {
+    const li = h(
+      "li",
+      {
+        className: e.packet ? `${e.kind} packet` : e.kind,
+        title: e.packet ? `${e.text}\n(click: open this packet)` : e.text,
+      },
+      h("span", { className: "t", textContent: fmtTime(e.t) }),
+      e.user ? `[${e.user}] ` : "",
+      e.text,
+    );
+    if (e.packet) this.shownRefs.set(li, e.packet);
+    return li;
   }
 }
 

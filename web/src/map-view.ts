@@ -7,7 +7,7 @@ import type { TopologyView } from "./api.js";
 import { type Camera, fitView, toScreen } from "./camera.js";
 import type { DisplayClock } from "./clock.js";
 import { userColor } from "./colors.js";
-import { $, fmtTime } from "./dom.js";
+import { $, fmtTime, setText } from "./dom.js";
 import { layout, type Point } from "./layout.js";
 import { dotPosition, linkEnds, nodeRadius, Renderer, type Selection } from "./render.js";
 import { type Flying, Scene } from "./scene.js";
@@ -111,7 +111,7 @@ export class MapView {
     // lay out, paint and layerize the page every frame (~5 ms a frame at Kdl, bench:page's trace).
     if (wall - this.clockShownAt >= CLOCK_TEXT_MS || wall < this.clockShownAt) {
       this.clockShownAt = wall;
-      $("clock").textContent = `t=${fmtTime(t)}`;
+      setText($("clock"), `t=${fmtTime(t)}`);
       $("clock").classList.toggle("slowed", clock.slowedBy > 1.5);
     }
     const moving = scene.animating || (!clock.isPaused && clock.currentSpeed > 0 && scene.pending.length > 0);

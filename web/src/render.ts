@@ -10,7 +10,6 @@ import type { PacketClass } from "../../src/core/events.js";
 import {
   DROP_COLOR,
   MARK_COLOR,
-  MARKS,
   markPath,
   SPF_TREE_COLOR,
   packetPath,
@@ -31,7 +30,8 @@ import {
 } from "./map-layers.js";
 
 export { hostHalf, linkEnds, SWITCH_FILL, switchHalf };
-import { DROP_MS, type Flying, type Scene, type SceneLink, type Trail, TRAIL_MS } from "./scene.js";
+import { DROP_MS, type Flying, type Scene, type SceneLink } from "./scene.js";
+import { drawTrails } from "./trail-paths.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 export const LINK = "#5f7a96";
@@ -167,7 +167,7 @@ export class Renderer {
     }
 
     if (sel.tree) this.strokeLinks(scene, cam, sel.tree, SPF_TREE_COLOR, r >= 10 ? 7 : 5);
-    this.trails(scene, cam, wall, r, W, H);
+    drawTrails(ctx, scene, cam, wall, r, W, H);
     this.phase("trails");
 
     // Broken links on top of trails: a link's state must always show.
@@ -473,11 +473,6 @@ export class Renderer {
     }
   }
 
-  /**
-   * Trails: the path just taken, fading, one per user and link. Two users' trails on one link
-   * lie side by side (each in its own lane) and each is dashed by its user's mark, so they stay
-   * apart even in colours that look alike.
-   */
   /** Links of `ids` stroked wide and translucent under the traffic (an OSPF router's SPF tree). */
   private strokeLinks(
     scene: Scene,
@@ -499,45 +494,6 @@ export class Renderer {
       ctx.lineTo(x2, y2);
     }
     ctx.stroke();
-    ctx.globalAlpha = 1;
-  }
-
-  private trails(scene: Scene, cam: Camera, wall: number, r: number, W: number, H: number): void {
-    const ctx = this.ctx;
-    const width = Math.max(2, r / 4);
-    const byLink = new Map<SceneLink, Trail[]>();
-    for (const tr of scene.trails.values()) {
-      if ((wall - tr.end) / TRAIL_MS >= 1) continue;
-      const list = byLink.get(tr.link);
-      if (list) list.push(tr);
-      else byLink.set(tr.link, [tr]);
-    }
-    ctx.lineCap = "round";
-    for (const [link, list] of byLink) {
-      const [x1, y1, x2, y2] = linkEnds(link, cam);
-      if (!segVisible(x1, y1, x2, y2, W, H)) continue;
-      const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-      const px = -(y2 - y1) / len;
-      const py = (x2 - x1) / len;
-      // Routing chatter's faint trail on the line itself; people's in lanes ordered by name.
-      const people = list.filter((t) => !isRoutingTraffic(t.cls)).sort((a, b) => (a.user < b.user ? -1 : 1));
-      for (const tr of list) {
-        const age = (wall - tr.end) / TRAIL_MS;
-        const routing = isRoutingTraffic(tr.cls);
-        const lane = routing ? 0 : people.indexOf(tr) - (people.length - 1) / 2;
-        const w = routing ? 2 : width;
-        const o = lane * (w + 1.5);
-        ctx.lineWidth = w;
-        ctx.globalAlpha = (1 - age) * (routing ? 0.3 : 0.85);
-        ctx.strokeStyle = tr.color;
-        ctx.setLineDash(routing ? [] : MARKS[userMark(tr.user)]!.dash.map((d) => d * w));
-        ctx.beginPath();
-        ctx.moveTo(x1 + px * o, y1 + py * o);
-        ctx.lineTo(x2 + px * o, y2 + py * o);
-        ctx.stroke();
-      }
-    }
-    ctx.setLineDash([]);
     ctx.globalAlpha = 1;
   }
 }

@@ -6,7 +6,7 @@
  * coming and goes a couple of seconds after the last one.
  */
 import type { SampleInfo } from "../../src/server/http/stream-messages.js";
-import { $ } from "./dom.js";
+import { $, setHidden, setText, setTitle } from "./dom.js";
 
 export type { SampleInfo };
 
@@ -20,12 +20,15 @@ export class SampleNote {
   private routeEvery = 1;
   private routesHidden = 0;
   private windowStart = 0;
+  /** Hops and route changes left out over the last whole second (the tooltip says them). */
+  private lastSecond = { hidden: 0, routesHidden: 0 };
 
   /** Takes a batch's sample info (none: the batch was complete) at wall time `wall`, ms. */
   batch(sample: SampleInfo | undefined, wall: number): void {
     if (sample) {
       if (wall - this.windowStart > 1_000) {
         this.windowStart = wall;
+        this.lastSecond = { hidden: this.hidden, routesHidden: this.routesHidden };
         this.hidden = 0;
         this.routesHidden = 0;
       }
@@ -37,15 +40,20 @@ export class SampleNote {
     }
     const el = $("sample-note");
     const on = wall - this.lastSample < LINGER_MS;
-    el.hidden = !on;
+    setHidden(el, !on);
     if (!on) return;
     // Short, for the header at 1024 wide; the count of what was left out is in the tooltip.
-    el.textContent = sampleText(this.every, this.routeEvery);
-    el.title =
-      `past what the page can draw, the server sends every hop of 1 packet in ${this.every}; ${this.hidden.toLocaleString("en")} hops left out in the last second` +
-      (this.routeEvery > 1
-        ? `; the route changes of 1 router in ${this.routeEvery}, ${this.routesHidden.toLocaleString("en")} left out`
-        : "");
+    // Both are written only when they change (once a second at most for the tooltip): every
+    // write makes Chromium lay the page out again, and batches come 20 times a second.
+    setText(el, sampleText(this.every, this.routeEvery));
+    const { hidden, routesHidden } = this.lastSecond;
+    setTitle(
+      el,
+      `past what the page can draw, the server sends every hop of 1 packet in ${this.every}; ${hidden.toLocaleString("en")} hops left out in the last second` +
+        (this.routeEvery > 1
+          ? `; the route changes of 1 router in ${this.routeEvery}, ${routesHidden.toLocaleString("en")} left out`
+          : ""),
+    );
   }
 }
 

@@ -129,6 +129,10 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
     get displayTime() {
       return clock.now;
     },
+    /** The lab's clock speed the picture follows (what it manages when it cannot keep up). */
+    get speed() {
+      return clock.currentSpeed;
+    },
     /** The links of the selected router's SPF tree drawn on the map (web/ospf-panel), sorted. */
     get ospfTree(): string[] | null {
       return map.sel.tree ? [...map.sel.tree].sort() : null;

@@ -6,7 +6,7 @@
  * at now. An instructor clicks or drags on it to rewind to that moment, or presses ← to step
  * back 10 s. Pure DOM (no canvas), so it stays crisp on a projector and readable to tests.
  */
-import { $, h } from "./dom.js";
+import { $, h, setText } from "./dom.js";
 import { groupMarks, groupTitle, labelsThatFit } from "./label-room.js";
 import type { CheckResult, Journal, LessonStatus } from "./lesson-api.js";
 
@@ -175,11 +175,16 @@ export class Timeline {
       this.end = Math.ceil(want / (30 * SECOND)) * 30 * SECOND;
       this.render();
     }
-    this.cursor.style.left = this.pct(now);
-    this.reached.style.width = this.pct(this.horizon());
-    this.time.textContent = `${fmtClock(now)} / ${fmtClock(this.horizon())}`;
+    // Written only when they change (a paused clock, a lesson between steps): each write
+    // makes Chromium style and lay out the page again.
+    const left = this.pct(now);
+    if (this.cursor.style.left !== left) this.cursor.style.left = left;
+    const reached = this.pct(this.horizon());
+    if (this.reached.style.width !== reached) this.reached.style.width = reached;
+    setText(this.time, `${fmtClock(now)} / ${fmtClock(this.horizon())}`);
     this.el.classList.toggle("can-rewind", this.o.control());
-    this.el.dataset.now = String(Math.round(now));
+    const at = String(Math.round(now));
+    if (this.el.dataset.now !== at) this.el.dataset.now = at;
   }
 
   private render(): void {
