@@ -19,6 +19,7 @@ import { macEquals, putMulticastMac } from "../core/mac.js";
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ethernetSetDst, ethernetSetSrc } from "../wire/index.js";
 import { arpInput, arpResolve, Resolve } from "./arp.js";
 import type { Iface } from "./iface.js";
+import { ipInput } from "./ip-input.js";
 import type { LinkDirection } from "./link.js";
 import type { SimNode } from "./node.js";
 import type { Packet } from "./packet.js";
@@ -48,7 +49,7 @@ export function etherInput(node: SimNode, pkt: Packet, i: Iface): void {
       i.ibytes += f.length;
       return node.net.drop(node, pkt, "not-for-us");
     }
-    return node.input(pkt, i);
+    return ipInput(node, pkt, i);
   }
   const net = node.net;
   if (!node.up) return net.drop(node, pkt, "node-down");

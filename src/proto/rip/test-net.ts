@@ -329,7 +329,7 @@ export class TestHost implements Host {
   }
 
   input(pkt: Pkt, i: TestIface): void {
-    // As sim/node.ts: ours, a group joined, or a broadcast on the interface it came in on.
+    // As sim/ip-input.ts: ours, a group joined, or a broadcast on the interface it came in on.
     const bcast = i.len <= 30 ? (i.addr | ~maskOf(i.len)) >>> 0 : 0xffffffff;
     if (
       this.isLocal(pkt.dst) ||

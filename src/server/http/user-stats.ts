@@ -13,7 +13,7 @@
  * - `answered` when a router on the way stopped it and said so: TTL expired (ICMP time
  *   exceeded, each of traceroute's probes but the last) or no route (ICMP unreachable). A
  *   router sends those about every packet it was forwarding except an ICMP error (RFC 1812
- *   4.3.2.7; sim/node.ts's `input` and `icmpError`): so a packet that took a hop first and was
+ *   4.3.2.7; sim/ip-input.ts's `ipForward` and sim/ip-deliver.ts's `icmpError`): so a packet that took a hop first and was
  *   not itself an ICMP error. By reason under `answeredBy`;
  * - `lost` when it vanished with no answer (a link down or cut, random loss, a full queue, a
  *   router down, or an answer that could not be sent), by reason under `lostBy`.
@@ -50,7 +50,7 @@ const ARRIVED: ReadonlySet<DropReason> = new Set([
   "tcp-reset",
   "listen-queue-full",
 ]);
-/** Drop reasons a forwarding router answers with an ICMP error (sim/node.ts `input`). */
+/** Drop reasons a forwarding router answers with an ICMP error (sim/ip-input.ts `ipForward`). */
 const ANSWERED: ReadonlySet<DropReason> = new Set(["ttl-expired", "no-route", "broadcast"]);
 
 const MAX_TRACKED = 100_000;
