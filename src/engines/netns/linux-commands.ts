@@ -17,6 +17,8 @@ export interface LinuxHooks {
   kernelNames(node: string): readonly string[];
   /** Runs the init script's verb on the node's real xinetd; whether it succeeded. */
   xinetd(node: string, verb: "start" | "stop" | "reload" | "status"): Promise<boolean>;
+  /** A user's mark (a TOS byte, user-marks.ts): their nc's segments carry it (nc -T). */
+  tosOf?(user: string): number;
 }
 
 /** Output a native command may print before it is stopped (iptables -L of many rules, nc of a stream). */
@@ -101,7 +103,7 @@ export function linuxCommands(shared: CommandRegistry, spawnIn: NodeSpawner, hoo
     {
       name: "nc",
       summary: "netcat: TCP connections (netcat-openbsd in the node's namespace)",
-      run: (ctx, args, io) => start(ctx, ncArgv(args, isPrivileged(ctx)), io),
+      run: (ctx, args, io) => start(ctx, ncArgv(args, isPrivileged(ctx), hooks.tosOf?.(ctx.user) ?? 0), io),
     },
     {
       name: "xinetd",

@@ -195,6 +195,7 @@ export class NetnsLab implements Lab {
     this.commands = netnsCommandRegistry((node, argv, io) => this.spawnOn(node, argv, io), {
       kernelNames: (node) => this.rt(node).plan.ifaces.map((i) => i.kname),
       xinetd: (node, verb) => this.rt(node).linux.xinetd(verb),
+      tosOf: (user) => this.tosOf(user),
     });
   }
 
@@ -278,6 +279,11 @@ export class NetnsLab implements Lab {
       plan: this.plan,
       timeOf: (sec, nsec) => this.epochToLab(sec, nsec),
       userOfTos: (tos) => this.userOfTos(tos),
+      aliasOf: (node, addr) =>
+        this.nodesRt
+          .get(node)
+          ?.linux.aliases()
+          .some((a) => a.addr === addr) ?? false,
       delayOf: (id) => (this.netem ? this.links_.state(id).delay : 0),
       emit: (e) => this.emit(e),
       wire: (link, t, frame, packet) => {
