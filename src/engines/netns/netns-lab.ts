@@ -545,7 +545,7 @@ export class NetnsLab implements Lab {
 
   ssh(from: string, host: string, opts: { user?: string; lost?: (message: string) => void } = {}): ShellHop {
     if (!this.rt(from).up) return { landed: Promise.resolve({ error: `ssh: ${from} is down` }), close() {} };
-    return this.sshs.connect(from, host, opts.lost);
+    return this.sshs.connect(from, host, opts.lost, this.tosOf(opts.user ?? "root"));
   }
 
   setNode(node: string, up: boolean): void {
