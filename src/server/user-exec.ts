@@ -129,6 +129,8 @@ export function createUserExec(o: UserExecOptions): UserExec {
         return run.exitCode === undefined ? undefined : cut ? EX_STOPPED : run.exitCode;
       },
       interrupt: () => run.interrupt(),
+      input: (text: string) => run.input?.(text),
+      endInput: () => run.endInput?.(),
     };
   };
 }

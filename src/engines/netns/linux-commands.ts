@@ -38,7 +38,7 @@ function bounded(io: ProgramIo, stop: () => void): ProgramIo {
 }
 
 export function linuxCommands(shared: CommandRegistry, spawnIn: NodeSpawner, hooks: LinuxHooks): Command[] {
-  const start = (ctx: ShellContext, a: Argv, io: ProgramIo): Program | number => {
+  const start = (ctx: ShellContext, a: Argv, io: ProgramIo, stdin = false): Program | number => {
     if (!a.ok) {
       io.err(a.text);
       return a.code;
@@ -48,6 +48,7 @@ export function linuxCommands(shared: CommandRegistry, spawnIn: NodeSpawner, hoo
       ctx.node,
       a.argv,
       bounded(io, () => prog?.kill()),
+      { stdin },
     );
     return prog;
   };
@@ -103,7 +104,9 @@ export function linuxCommands(shared: CommandRegistry, spawnIn: NodeSpawner, hoo
     {
       name: "nc",
       summary: "netcat: TCP connections (netcat-openbsd in the node's namespace)",
-      run: (ctx, args, io) => start(ctx, ncArgv(args, isPrivileged(ctx), hooks.tosOf?.(ctx.user) ?? 0), io),
+      // Its standard input is a pipe the terminal writes typed lines to (Execution.input).
+      run: (ctx, args, io) =>
+        start(ctx, ncArgv(args, isPrivileged(ctx), hooks.tosOf?.(ctx.user) ?? 0), io, true),
     },
     {
       name: "xinetd",

@@ -192,7 +192,7 @@ export class NetnsLab implements Lab {
         return a === undefined ? undefined : formatIpv4(a);
       },
     });
-    this.commands = netnsCommandRegistry((node, argv, io) => this.spawnOn(node, argv, io), {
+    this.commands = netnsCommandRegistry((node, argv, io, o) => this.spawnOn(node, argv, io, o), {
       kernelNames: (node) => this.rt(node).plan.ifaces.map((i) => i.kname),
       xinetd: (node, verb) => this.rt(node).linux.xinetd(verb),
       tosOf: (user) => this.tosOf(user),
@@ -414,8 +414,13 @@ export class NetnsLab implements Lab {
     return this.marks.userOfTos(tos);
   }
 
-  private spawnOn(node: string, argv: readonly string[], io: { out(s: string): void; err(s: string): void }) {
-    return spawnInNamespace(this.ns(node), argv, io, (c) => this.track(c));
+  private spawnOn(
+    node: string,
+    argv: readonly string[],
+    io: { out(s: string): void; err(s: string): void },
+    opts: { stdin?: boolean } = {},
+  ) {
+    return spawnInNamespace(this.ns(node), argv, io, (c) => this.track(c), opts);
   }
 
   /** Runs a line through the shell (as the simulator does), answered by this node's kernel and FRR. */
@@ -496,6 +501,8 @@ export class NetnsLab implements Lab {
         if (prog) prog.interrupt();
         else interrupted = true;
       },
+      input: (text) => prog?.input?.(text),
+      endInput: () => prog?.endInput?.(),
     };
   }
 
