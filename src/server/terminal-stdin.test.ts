@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../core/events.js";
 import { SECOND } from "../core/time.js";
+import { JournalQuota } from "../engines/sim/journal-quota.js";
 import { RewindableLab } from "../engines/sim/rewind.js";
 import { parseRoutelabYaml } from "../topology/index.js";
 import { UserLimits } from "./limits.js";
@@ -81,6 +82,29 @@ describe("typing into a running nc", () => {
     });
     await lab.advance(lab.horizon());
     expect(segments).toEqual(first);
+    await lab.close();
+  });
+
+  it("a line the journal cannot take is refused with its message, and the terminal goes on", async () => {
+    const lab = new RewindableLab(RELAY, { seed: 1, quota: new JournalQuota(undefined, 2, 1 << 20) });
+    let out = "";
+    const t = openTerminal({
+      lab,
+      user: "alice",
+      role: "student",
+      limits: new UserLimits(),
+      node: "client",
+      write: (s) => (out += s),
+      onExit: () => {},
+    }) as Terminal;
+    t.input("nc -l 5000\r");
+    await lab.advance(SECOND);
+    t.input("one\rtwo\r");
+    expect(out).toContain("one\r\ntwo\r\nthe lesson's journal is full (at most 2 inputs");
+    // Even Ctrl-C cannot be recorded now: said at the terminal, not thrown at it.
+    out = "";
+    t.input("\x03");
+    expect(out).toMatch(/^\^C\r\nthe lesson's journal is full/);
     await lab.close();
   });
 });

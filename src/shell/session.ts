@@ -289,16 +289,16 @@ export class ShellSession {
         this.atLineStart = true;
         const line = `${this.stdinLine}\n`;
         this.stdinLine = "";
-        run.input!(line);
+        this.send(() => run.input!(line));
       } else if (c === "\x7f" || c === "\b") {
         if (this.stdinLine.length > 0) {
           this.stdinLine = this.stdinLine.slice(0, -1);
           this.o.write("\b \b");
         }
       } else if (c === "\x04") {
-        if (this.stdinLine === "") run.endInput?.();
-        else run.input!(this.stdinLine);
+        const line = this.stdinLine;
         this.stdinLine = "";
+        this.send(() => (line === "" ? run.endInput?.() : run.input!(line)));
       } else if (c === "\x1b") {
         // CSI … final byte, or ESC and one character.
         if (data[k + 1] === "[") {
@@ -313,12 +313,26 @@ export class ShellSession {
     }
   }
 
+  /** Hands typed input on; a refusal (the journal's rate or size bound) is said, the line dropped. */
+  private send(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const nl = this.atLineStart ? "" : "\r\n";
+      this.o.write(`${nl}${crlf(`${e instanceof Error ? e.message : String(e)}\n`)}`);
+      this.atLineStart = true;
+      this.afterInterrupt = false;
+    }
+  }
+
   private interrupt(): void {
     if (!this.run) return;
     this.o.write("^C");
     this.afterInterrupt = true;
     this.atLineStart = false;
-    this.run.interrupt();
+    const run = this.run;
+    // A Ctrl-C the lab cannot take (a full journal) is said, not thrown at the terminal.
+    this.send(() => run.interrupt());
   }
 
   private prompt(): void {
