@@ -22,6 +22,7 @@ import type { LinkEnd, Topology, TopoLink } from "../topology/model.js";
 import { quietInterval, routingSpec } from "../topology/index.js";
 import { loadTopologyFile, readText } from "./io.js";
 import { labSize } from "../topology/index.js";
+import { compareTcp } from "./compare-tcp.js";
 
 export interface CompareArgs {
   topology: string;
@@ -29,6 +30,8 @@ export interface CompareArgs {
   seed: number;
   /** Namespace prefix of the netns lab (default from the lab name). */
   prefix?: string | undefined;
+  /** TCP ports to compare reachability on (besides those the lesson's checks name). */
+  tcp?: number[] | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
 }
@@ -253,7 +256,9 @@ export async function runCompare(a: CompareArgs): Promise<number> {
     await net.refreshAll();
     const r = compareLabs(topo, sim, net);
     a.out(`== compare ==\n${formatComparison(r)}`);
-    const differ = r.differences.length > 0 || r.pathDifferences.length > 0;
+    const tcp = await compareTcp(topo, text, a.tcp ?? [], sim, net);
+    if (tcp !== undefined) a.out(tcp.text);
+    const differ = r.differences.length > 0 || r.pathDifferences.length > 0 || (tcp?.differ ?? false);
     a.out(differ ? "DIFFERENT\n" : `no difference (sim clock ${formatSeconds(sim.clock().now)})\n`);
     return differ || s1 !== 0 || s2 !== 0 ? 1 : 0;
   } finally {

@@ -1,9 +1,10 @@
 /**
  * @module cli/grade
- * `routelab grade LESSON --script SCRIPT [--seed N] [--exercise FILE] [--json] [--show-run]`:
- * runs a student's scripted session on a lesson (a topology with `checks:`, or any topology
- * plus an exercise file), then prints each check ✓ or ✗ with its reason. Exit 0 when every
- * check passes, 1 otherwise — for automatic marking.
+ * `routelab grade LESSON --script SCRIPT [--seed N] [--exercise FILE] [--json] [--show-run]
+ * [--engine sim|netns] [--prefix NAME]`: runs a student's scripted session on a lesson (a
+ * topology with `checks:`, or any topology plus an exercise file), then prints each check ✓ or
+ * ✗ with its reason. Exit 0 when every check passes, 1 otherwise — for automatic marking. On
+ * netns the session runs on real kernels and the probes in the live lab (engines/netns/lesson.ts).
  */
 import type { Command } from "commander";
 import { Option } from "commander";
@@ -13,6 +14,7 @@ import { formatCheckReport, allPassed } from "../lab/lesson-report.js";
 import { parseScenario } from "../lab/scenario.js";
 import { parseLessonYaml } from "../topology/index.js";
 import { loadTopologyFile, readText } from "./io.js";
+import { netnsOptions } from "./netns-options.js";
 
 export interface GradeArgs {
   lesson: string;
@@ -21,6 +23,10 @@ export interface GradeArgs {
   exercise?: string | undefined;
   json?: boolean | undefined;
   showRun?: boolean | undefined;
+  /** `sim` (default) or `netns` (Linux namespaces + FRR, root). */
+  engine?: "sim" | "netns" | undefined;
+  /** Namespace name prefix of a netns lab (default rl-<lab name>). */
+  prefix?: string | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
 }
@@ -43,11 +49,18 @@ export async function runGrade(a: GradeArgs): Promise<number> {
     new Set(topo.nodes.map((n) => n.name)),
     new Set(topo.segments?.map((x) => x.id)),
   );
-  const g = await gradeScenario(topo, lesson, stmts, scriptName, {
-    seed: a.seed,
-    ...(a.showRun ? { write: a.out } : {}),
-  });
-  if (a.json) a.out(`${JSON.stringify({ end: g.end, runExit: g.runExit, checks: g.results }, null, 2)}\n`);
+  const o = { seed: a.seed, ...(a.showRun ? { write: a.out } : {}) };
+  const g =
+    a.engine === "netns"
+      ? await (await import("../engines/netns/lesson.js")).gradeOnNetns(topo, lesson, stmts, scriptName, {
+          ...o,
+          netns: netnsOptions(a),
+        })
+      : await gradeScenario(topo, lesson, stmts, scriptName, o);
+  if (a.json)
+    a.out(
+      `${JSON.stringify({ engine: g.engine, end: g.end, runExit: g.runExit, checks: g.results }, null, 2)}\n`,
+    );
   else {
     if (a.showRun) a.out("\n");
     a.out(formatCheckReport(g.results));
@@ -80,10 +93,24 @@ export function registerGradeCommand(
     .option("--exercise <file>", "a separate exercise file with `checks:` (and `events:`)")
     .option("--json", "print the results as JSON")
     .option("--show-run", "print the session's output before the report")
+    .addOption(
+      new Option("--engine <name>", "sim (simulator) or netns (Linux namespaces + FRR, root)")
+        .choices(["sim", "netns"])
+        .default("sim"),
+    )
+    .option("--prefix <name>", "namespace name prefix of the netns lab (default rl-<lab name>)")
     .action(
       async (
         lesson: string,
-        o: { script: string; seed: number; exercise?: string; json?: boolean; showRun?: boolean },
+        o: {
+          script: string;
+          seed: number;
+          exercise?: string;
+          json?: boolean;
+          showRun?: boolean;
+          engine: "sim" | "netns";
+          prefix?: string;
+        },
       ) => exit(await runGrade({ lesson, ...o, out, err })),
     );
 }

@@ -183,17 +183,27 @@ async function program(
     .option("-s, --script <file>", "scenario script run on both engines ('-' for standard input)")
     .addOption(new Option("--seed <n>", "simulator random seed").default(1).argParser(intArg("--seed")))
     .option("--prefix <name>", PREFIX_HELP)
-    .action(async (topo: string | undefined, o: { script?: string; seed: number; prefix?: string }) =>
-      exit(
-        await (await import("./compare.js")).runCompare({
-          topology: topo ?? BUNDLED_SEED,
-          script: o.script,
-          seed: o.seed,
-          prefix: o.prefix,
-          out,
-          err,
-        }),
-      ),
+    .option(
+      "--tcp <ports>",
+      "also compare TCP reachability on these ports (comma-separated; a lesson's TCP checks add theirs)",
+      portsArg,
+    )
+    .action(
+      async (
+        topo: string | undefined,
+        o: { script?: string; seed: number; prefix?: string; tcp?: number[] },
+      ) =>
+        exit(
+          await (await import("./compare.js")).runCompare({
+            topology: topo ?? BUNDLED_SEED,
+            script: o.script,
+            seed: o.seed,
+            prefix: o.prefix,
+            tcp: o.tcp,
+            out,
+            err,
+          }),
+        ),
     );
   // The users commands load the SSH key parser; only `routelab users …` pays for it.
   if (argv[2] === "users") (await import("./users.js")).registerUsersCommands(p, { out });
@@ -226,6 +236,15 @@ function speedArg(v: string): number {
       "usage",
     );
   return x;
+}
+
+/** `--tcp 22,5000`: ports 1-65535. */
+function portsArg(v: string): number[] {
+  const ports = v.split(",").map((p) => p.trim());
+  for (const p of ports)
+    if (!/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535)
+      throw new LabError(`--tcp: '${p}' is not a port (1-65535)`, { field: "--tcp" }, "usage");
+  return ports.map(Number);
 }
 
 function intArg(name: string) {

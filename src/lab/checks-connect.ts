@@ -25,22 +25,32 @@ export interface ConnectProbe {
   target: string;
 }
 
-export async function probeConnect(lab: Lab, from: string, to: string, port: number): Promise<ConnectProbe> {
+export async function probeConnect(
+  lab: Lab,
+  from: string,
+  to: string,
+  port: number,
+  o: { user?: string; settle?: Nanos } = {},
+): Promise<ConnectProbe> {
+  const user = o.user ?? PROBE_USER;
   const target = probeAddress(lab, to);
-  const landed: string[] = [];
+  // By the time each SYN arrived: one engine's events may come out of order (netns: a tcpdump per link).
+  const landed: { node: string; t: Nanos }[] = [];
   const off = lab.onEvent((e: LabEvent) => {
-    if (e.kind !== "deliver" || e.user !== PROBE_USER || e.cls !== "tcp") return;
-    if (/Flags \[S\]/.test(e.summary) && !landed.includes(e.node)) landed.push(e.node);
+    if (e.kind !== "deliver" || e.user !== user || e.cls !== "tcp") return;
+    if (/Flags \[S\]/.test(e.summary) && !landed.some((x) => x.node === e.node))
+      landed.push({ node: e.node, t: e.t });
   });
   try {
-    const x = lab.exec(from, `nc -z -w 5 ${target.addr} ${port}`, { user: PROBE_USER });
+    const x = lab.exec(from, `nc -z -w 5 ${target.addr} ${port}`, { user });
     if (!(await lab.advanceUntil(() => x.exitCode !== undefined, PROBE_LIMIT))) {
       x.interrupt();
       await lab.advanceUntil(() => x.exitCode !== undefined, SECOND);
     }
     const code = x.exitCode ?? (await x.done);
-    await lab.advanceUntil(() => false, SETTLE);
-    return { connected: code === 0, landed, target: target.addr };
+    await lab.advanceUntil(() => false, o.settle ?? SETTLE);
+    landed.sort((a, b) => a.t - b.t);
+    return { connected: code === 0, landed: landed.map((x) => x.node), target: target.addr };
   } finally {
     off();
   }

@@ -13,8 +13,12 @@ import { isRoutingTraffic } from "../proto/registry.js";
 
 /** The user probes run as: their packets are told apart from everyone else's by this. */
 export const PROBE_USER = "checker";
-/** Three requests a second apart, each given two seconds; at most this long in all. */
-const PROBE_COMMAND = "ping -n -c 3 -o -W 2000";
+/**
+ * Three requests a second apart, each given two seconds; at most this long in all. FreeBSD's
+ * -o (stop at the first reply) has no iputils twin: on netns all three go (the exit status is
+ * the same: 0 when any reply came).
+ */
+const PROBE_COMMAND = { sim: "ping -n -c 3 -o -W 2000", netns: "ping -n -c 3 -W 2000" } as const;
 const PROBE_LIMIT = 30 * SECOND;
 
 export interface ProbeResult {
@@ -65,7 +69,11 @@ export async function probe(lab: Lab, from: string, to: string): Promise<ProbeRe
     }
   });
   try {
-    const x = lab.exec(from, `${PROBE_COMMAND} ${target.addr}`, { user: PROBE_USER });
+    const x = lab.exec(
+      from,
+      `${lab.engine === "netns" ? PROBE_COMMAND.netns : PROBE_COMMAND.sim} ${target.addr}`,
+      { user: PROBE_USER },
+    );
     if (!(await lab.advanceUntil(() => x.exitCode !== undefined, PROBE_LIMIT))) {
       x.interrupt();
       await lab.advanceUntil(() => x.exitCode !== undefined, SECOND);

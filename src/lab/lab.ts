@@ -103,6 +103,10 @@ export interface Execution {
   readonly exitCode: number | undefined;
   /** Ctrl-C: stop it (ping then prints its statistics, as the real one does). */
   interrupt(): void;
+  /** Text typed to its standard input (a terminal's line, `nc`'s to send); ignored by programs that read none. */
+  input?(text: string): void;
+  /** Ctrl-D at the start of a line: the end of its standard input (nc then shuts down its write side). */
+  endInput?(): void;
 }
 
 export interface ClockState {

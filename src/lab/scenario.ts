@@ -14,6 +14,7 @@
  *   node down A | node up A
  *   [USER@]NODE: COMMAND ARGS… [&]  run a command (in the background with &)
  */
+import { isScriptSsh, runScriptSsh } from "./scenario-ssh.js";
 import { LabError } from "../core/errors.js";
 import { MAX_DURATION } from "../core/limits.js";
 import {
@@ -256,6 +257,12 @@ export async function runScenario(
         case "exec": {
           const prompt = st.user === "root" ? `${st.node}# ` : `${st.user}@${st.node}$ `;
           write(`${prompt}${st.command}${st.background ? " &" : ""}\n`);
+          if (isScriptSsh(st.command) && !st.background) {
+            // The terminal's ssh, not a node's command (scenario-ssh.ts).
+            const exit = await runScriptSsh(lab, st.node, st.user, st.command, write, limit);
+            if (exit !== 0) write(`(exit ${exit})\n`);
+            break;
+          }
           const x = lab.exec(st.node, st.command, { user: st.user, write });
           if (st.background) {
             background.push(x);

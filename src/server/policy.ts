@@ -22,7 +22,10 @@
  *   or `>> FILE` is let through (the post's `echo "hoge-ssh 50022/tcp" >> /etc/services`): it
  *   writes the node's own bounded file system (sim/node-system.ts; on netns the copy in
  *   /etc/netns/NS), never the host's, and the command before it is judged as itself.
- * Instructors may do everything.
+ * Instructors may do everything. A lesson may grant students named root commands (`allow:
+ * [iptables, ifconfig]`, topology/lesson-model.ts GRANTABLE_COMMANDS): such a line passes the
+ * policy and runs with root's rights (user-exec.ts), so the relay lesson's post can be typed
+ * from a student's terminal; the default stays refusing.
  *
  * The refusal reads like the tool's own error and says why.
  */
@@ -49,12 +52,33 @@ export const STUDENT_LIMITS = {
  * by the shell's own parser; one it refuses (an operator, an open quote) is refused here with
  * the shell's message, so nothing hides behind `;` or `|`; a `> FILE` is not a word of the command.
  */
-export function checkCommandAllowed(user: string, role: PolicyRole, line: string): string | undefined {
+export function checkCommandAllowed(
+  user: string,
+  role: PolicyRole,
+  line: string,
+  granted: ReadonlySet<string> = NONE,
+): string | undefined {
   if (role === "instructor") return undefined;
   const parsed = commandWords(line);
   if (!parsed.ok) return parsed.error;
   void user;
+  if (parsed.words[0] !== undefined && granted.has(parsed.words[0])) return undefined;
   return checkWords(parsed.words);
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Whether `line` runs with root's rights: an instructor's, or a command the lesson grants. */
+export function runsAsRoot(role: PolicyRole, line: string, granted: ReadonlySet<string> = NONE): boolean {
+  if (role === "instructor") return true;
+  const parsed = commandWords(line);
+  return parsed.ok && parsed.words[0] !== undefined && granted.has(parsed.words[0]);
+}
+
+/** The commands a lab's lesson grants students (`allow:`). */
+export function grantedCommands(lab: { topology: { lesson?: { allow?: string[] } } }): ReadonlySet<string> {
+  const allow = lab.topology.lesson?.allow;
+  return allow === undefined || allow.length === 0 ? NONE : new Set(allow);
 }
 
 function checkWords(words: string[]): string | undefined {

@@ -9,7 +9,7 @@ import type { Lab } from "../lab/lab.js";
 import type { ShellRun } from "../shell/session.js";
 import { CONTROL_HELP, runControlCommand } from "./control.js";
 import type { UserLimits } from "./limits.js";
-import { checkCommandAllowed, commandWords, type PolicyRole } from "./policy.js";
+import { checkCommandAllowed, commandWords, grantedCommands, type PolicyRole, runsAsRoot } from "./policy.js";
 
 /** Exit status for a refusal (BSD EX_NOPERM). */
 export const EX_NOPERM = 77;
@@ -71,7 +71,8 @@ export function createUserExec(o: UserExecOptions): UserExec {
   const roleNow = roleReader(o.role);
   return (node, line, write) => {
     const role = roleNow();
-    const refusal = checkCommandAllowed(o.user, role, line);
+    const granted = grantedCommands(o.lab);
+    const refusal = checkCommandAllowed(o.user, role, line, granted);
     if (refusal) {
       write(`${refusal}\n`);
       return finished(EX_NOPERM);
@@ -104,7 +105,11 @@ export function createUserExec(o: UserExecOptions): UserExec {
       write(s);
     };
     try {
-      ex = o.lab.exec(node, line, { user: o.user, privileged: role === "instructor", write: bounded });
+      ex = o.lab.exec(node, line, {
+        user: o.user,
+        privileged: runsAsRoot(role, line, granted),
+        write: bounded,
+      });
     } catch (e) {
       release();
       throw e;
@@ -124,6 +129,8 @@ export function createUserExec(o: UserExecOptions): UserExec {
         return run.exitCode === undefined ? undefined : cut ? EX_STOPPED : run.exitCode;
       },
       interrupt: () => run.interrupt(),
+      input: (text: string) => run.input?.(text),
+      endInput: () => run.endInput?.(),
     };
   };
 }

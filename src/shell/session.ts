@@ -18,6 +18,10 @@ export { crlf } from "./session-text.js";
 export interface ShellRun {
   readonly done: Promise<number>;
   interrupt(): void;
+  /** A line typed while it runs (its standard input, as a terminal in canonical mode sends it). */
+  input?(text: string): void;
+  /** Ctrl-D at the start of a line: the end of its standard input. */
+  endInput?(): void;
 }
 
 /**
@@ -253,11 +257,72 @@ export class ShellSession {
     const i = data.indexOf("\x03");
     if (i >= 0) {
       this.typeahead = "";
+      this.stdinLine = "";
       this.interrupt();
+      return;
+    }
+    if (this.run?.input) {
+      this.cooked(data, this.run);
       return;
     }
     const max = this.o.maxTypeahead ?? 4096;
     if (this.typeahead.length + data.length <= max) this.typeahead += data;
+  }
+
+  /** The line being typed to a running command's standard input (the tty's canonical mode). */
+  private stdinLine = "";
+
+  /**
+   * A command that reads its standard input (nc) gets what is typed a line at a time, as a
+   * terminal's line discipline in canonical mode (termios ICANON) gives it: characters echoed,
+   * erase (DEL/BS) edits the line, Enter sends it with its newline, Ctrl-D sends the line typed
+   * so far — or, at the start of a line, ends the input (nc shuts down its write side). Escape
+   * sequences (arrows) are dropped. A line is bounded as the typeahead is.
+   */
+  private cooked(data: string, run: ShellRun): void {
+    const max = this.o.maxTypeahead ?? 4096;
+    for (let k = 0; k < data.length; k++) {
+      const c = data[k]!;
+      if (c === "\r" || c === "\n") {
+        if (c === "\n" && data[k - 1] === "\r") continue;
+        this.o.write("\r\n");
+        this.atLineStart = true;
+        const line = `${this.stdinLine}\n`;
+        this.stdinLine = "";
+        this.send(() => run.input!(line));
+      } else if (c === "\x7f" || c === "\b") {
+        if (this.stdinLine.length > 0) {
+          this.stdinLine = this.stdinLine.slice(0, -1);
+          this.o.write("\b \b");
+        }
+      } else if (c === "\x04") {
+        const line = this.stdinLine;
+        this.stdinLine = "";
+        this.send(() => (line === "" ? run.endInput?.() : run.input!(line)));
+      } else if (c === "\x1b") {
+        // CSI … final byte, or ESC and one character.
+        if (data[k + 1] === "[") {
+          k += 2;
+          while (k < data.length && !/[@-~]/.test(data[k]!)) k++;
+        } else k++;
+      } else if (c >= " " && this.stdinLine.length < max) {
+        this.stdinLine += c;
+        this.o.write(c);
+        this.atLineStart = false;
+      }
+    }
+  }
+
+  /** Hands typed input on; a refusal (the journal's rate or size bound) is said, the line dropped. */
+  private send(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const nl = this.atLineStart ? "" : "\r\n";
+      this.o.write(`${nl}${crlf(`${e instanceof Error ? e.message : String(e)}\n`)}`);
+      this.atLineStart = true;
+      this.afterInterrupt = false;
+    }
   }
 
   private interrupt(): void {
@@ -265,7 +330,9 @@ export class ShellSession {
     this.o.write("^C");
     this.afterInterrupt = true;
     this.atLineStart = false;
-    this.run.interrupt();
+    const run = this.run;
+    // A Ctrl-C the lab cannot take (a full journal) is said, not thrown at the terminal.
+    this.send(() => run.interrupt());
   }
 
   private prompt(): void {
@@ -619,6 +686,7 @@ export class ShellSession {
   private finished(id: number, code: number): void {
     if (id !== this.runId) return;
     this.run = undefined;
+    this.stdinLine = "";
     this.lastStatus = code;
     if (!this.ended) {
       // A prompt always starts at the left margin.

@@ -138,4 +138,24 @@ export type CheckSpec = CheckBody & {
 export interface Lesson {
   events: LessonEvent[];
   checks: CheckSpec[];
+  /**
+   * Root's commands a student may run with root's rights in this lesson (`allow: [iptables,
+   * ifconfig]`): the relay lesson's post is typed as root. Only GRANTABLE_COMMANDS.
+   */
+  allow?: string[];
 }
+
+/**
+ * Commands a lesson may grant: those that change a node's own interfaces, routes, nat rules or
+ * xinetd (each refuses a user who is not root). Never the lab's controls (link, node, clock).
+ */
+export const GRANTABLE_COMMANDS = [
+  "ifconfig",
+  "ip",
+  "route",
+  "arp",
+  "iptables",
+  "xinetd",
+  "/etc/init.d/xinetd",
+  "service",
+] as const;

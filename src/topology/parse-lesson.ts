@@ -21,7 +21,13 @@ import type { SourcePos } from "../core/errors.js";
 import { parseIpv4 } from "../core/ip.js";
 import type { Nanos } from "../core/time.js";
 import { Diagnostics } from "./diag.js";
-import type { CheckBody, CheckSpec, Lesson, LessonEvent } from "./lesson-model.js";
+import {
+  type CheckBody,
+  type CheckSpec,
+  GRANTABLE_COMMANDS,
+  type Lesson,
+  type LessonEvent,
+} from "./lesson-model.js";
 import { parseCheckText, parseLessonTime, parseRunText } from "./lesson-grammar.js";
 import type { Topology } from "./model.js";
 import { didYouMean } from "./suggest.js";
@@ -30,7 +36,7 @@ import { allSegmentPorts } from "./segment-ports.js";
 import { child, type Entry, YamlReader } from "./yaml-tree.js";
 
 /** The top-level keys a lesson adds to a topology file. */
-export const LESSON_KEYS = ["events", "checks"] as const;
+export const LESSON_KEYS = ["events", "checks", "allow"] as const;
 export const EVENT_KEYS = ["at", "link", "node", "run", "state", "silent", "delay", "loss"] as const;
 export const CHECK_KEYS = ["check", "at", "hint"] as const;
 
@@ -41,9 +47,11 @@ export const CHECK_KEYS = ["check", "at", "hint"] as const;
 export function readLessonSections(r: YamlReader, top: readonly Entry[], topo: Topology): Lesson | undefined {
   const events = top.find((e) => e.key === "events");
   const checks = top.find((e) => e.key === "checks");
-  if (!events && !checks) return undefined;
+  const allow = top.find((e) => e.key === "allow");
+  if (!events && !checks && !allow) return undefined;
   const names = new Ctx(r, topo);
   const lesson: Lesson = { events: [], checks: [] };
+  if (allow && !r.isNull(allow.value)) lesson.allow = readAllow(r, allow.value);
   if (events && !r.isNull(events.value))
     (
       r.seq(events.value, "events", "a list of events ({at: 30s, link: [vm1, vm2], state: down})") ?? []
@@ -59,6 +67,24 @@ export function readLessonSections(r: YamlReader, top: readonly Entry[], topo: T
       if (c) lesson.checks.push(c);
     });
   return lesson;
+}
+
+/** `allow: [iptables, ifconfig]`: each a grantable command, once. */
+function readAllow(r: YamlReader, node: Node | null): string[] {
+  const out: string[] = [];
+  (r.seq(node, "allow", "a list of commands ([iptables, ifconfig])") ?? []).forEach((item, i) => {
+    const field = child("allow", i);
+    const name = r.text(item, field, "a command's name");
+    if (name === undefined) return;
+    if (!(GRANTABLE_COMMANDS as readonly string[]).includes(name))
+      r.error(
+        item,
+        field,
+        `'${name}' cannot be granted to students${didYouMean(name, GRANTABLE_COMMANDS)} (one of: ${GRANTABLE_COMMANDS.join(", ")})`,
+      );
+    else if (!out.includes(name)) out.push(name);
+  });
+  return out;
 }
 
 /**

@@ -22,6 +22,7 @@ import type { Nanos } from "../../core/time.js";
 import { classify, summarize } from "../../wire/summary.js";
 import { routingSpec } from "../../topology/protocols/index.js";
 import type { LabPlan, PlannedIface } from "./plan.js";
+import { TcpFlows, tcpSegment } from "./tcp-flows.js";
 
 /** Incremental pcap reader: feed chunks, get records (tcpdump writes a stream, not a file). */
 export class PcapStream {
@@ -95,6 +96,8 @@ export interface CaptureSink {
   /** One-way delay the kernel applies on a link (0 without netem). */
   delayOf(linkId: string): Nanos;
   emit(e: LabEvent): void;
+  /** Addresses a node gained after boot (aliases): they take deliveries too. */
+  aliasOf?(node: string, addr: Ipv4): boolean;
   /** Each captured frame (its first 256 bytes) with the packet id its events carry: Lab.onWire. */
   wire?(link: string, t: Nanos, frame: Uint8Array, packet: number): void;
 }
@@ -138,12 +141,30 @@ export class LinkCaptures {
   private readonly addrs = new Map<string, Set<Ipv4>>();
   /** Nodes running a routing protocol: they take its multicast. */
   private readonly routers = new Set<string>();
+  /** Whose TCP connection a segment is, and the socket events of handshakes (tcp-flows.ts). */
+  private readonly flows: TcpFlows;
 
   constructor(private readonly sink: CaptureSink) {
     for (const n of sink.plan.nodes) {
       this.addrs.set(n.name, new Set(n.ifaces.map((i) => i.addr)));
       if (routingSpec(n.routing) !== undefined) this.routers.add(n.name);
     }
+    this.flows = new TcpFlows(
+      (addr) => this.ownerOf(addr),
+      (e) => sink.emit(e),
+    );
+  }
+
+  /** The node `addr` belongs to (a link address or an alias), if any. */
+  private ownerOf(addr: Ipv4): string | undefined {
+    for (const [node, set] of this.addrs) if (set.has(addr)) return node;
+    for (const node of this.addrs.keys()) if (this.sink.aliasOf?.(node, addr)) return node;
+    return undefined;
+  }
+
+  /** Whether `addr` is one of `node`'s (a bridge owns none). */
+  private owns(node: string, addr: Ipv4): boolean {
+    return (this.addrs.get(node)?.has(addr) ?? false) || (this.sink.aliasOf?.(node, addr) ?? false);
   }
 
   /** Starts one tcpdump per link; resolves when all listen. */
@@ -214,13 +235,15 @@ export class LinkCaptures {
     const cls = classify(ip);
     const summary = summarize(ip);
     const icmpError = proto === 1 && ip.length >= ihl + 8 + 20 && (ip[ihl] === 3 || ip[ihl] === 11);
-    const user = s.userOfTos(icmpError ? ip[ihl + 8 + 1]! : tos);
+    const marked = s.userOfTos(icmpError ? ip[ihl + 8 + 1]! : tos);
+    const seg = proto === 6 ? tcpSegment(ip) : undefined;
+    const user = seg === undefined ? marked : this.flows.seen(t, seg, marked);
     const duration = s.delayOf(link);
     s.emit({ kind: "hop", t, packet, user, cls, from, to, link, duration, size: ip.length, summary });
     const dst = ((ip[16]! << 24) | (ip[17]! << 16) | (ip[18]! << 8) | ip[19]!) >>> 0;
     const src = ((ip[12]! << 24) | (ip[13]! << 16) | (ip[14]! << 8) | ip[15]!) >>> 0;
     // `to` or `from` may be a segment's bridge, which owns no address and delivers nothing.
-    const mine = this.addrs.get(to)?.has(dst) ?? false;
+    const mine = this.owns(to, dst);
     const group = dst >>> 28 === 14;
     if (mine || (group && this.routers.has(to)))
       s.emit({ kind: "deliver", t: t + duration, packet, user, cls, node: to, summary });

@@ -17,6 +17,8 @@ export interface LinuxHooks {
   kernelNames(node: string): readonly string[];
   /** Runs the init script's verb on the node's real xinetd; whether it succeeded. */
   xinetd(node: string, verb: "start" | "stop" | "reload" | "status"): Promise<boolean>;
+  /** A user's mark (a TOS byte, user-marks.ts): their nc's segments carry it (nc -T). */
+  tosOf?(user: string): number;
 }
 
 /** Output a native command may print before it is stopped (iptables -L of many rules, nc of a stream). */
@@ -36,7 +38,7 @@ function bounded(io: ProgramIo, stop: () => void): ProgramIo {
 }
 
 export function linuxCommands(shared: CommandRegistry, spawnIn: NodeSpawner, hooks: LinuxHooks): Command[] {
-  const start = (ctx: ShellContext, a: Argv, io: ProgramIo): Program | number => {
+  const start = (ctx: ShellContext, a: Argv, io: ProgramIo, stdin = false): Program | number => {
     if (!a.ok) {
       io.err(a.text);
       return a.code;
@@ -46,6 +48,7 @@ export function linuxCommands(shared: CommandRegistry, spawnIn: NodeSpawner, hoo
       ctx.node,
       a.argv,
       bounded(io, () => prog?.kill()),
+      { stdin },
     );
     return prog;
   };
@@ -101,7 +104,9 @@ export function linuxCommands(shared: CommandRegistry, spawnIn: NodeSpawner, hoo
     {
       name: "nc",
       summary: "netcat: TCP connections (netcat-openbsd in the node's namespace)",
-      run: (ctx, args, io) => start(ctx, ncArgv(args, isPrivileged(ctx)), io),
+      // Its standard input is a pipe the terminal writes typed lines to (Execution.input).
+      run: (ctx, args, io) =>
+        start(ctx, ncArgv(args, isPrivileged(ctx), hooks.tosOf?.(ctx.user) ?? 0), io, true),
     },
     {
       name: "xinetd",

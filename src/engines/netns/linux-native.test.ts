@@ -28,13 +28,16 @@ describe("a Linux node's native commands on netns: argument checks", () => {
   it("maps nc to netcat-openbsd with the simulator's options only", () => {
     expect(argv(ncArgv(["-z", "-w", "5", "192.168.10.200", "22"], false))).toEqual([
       "nc",
+      "-N",
       "-z",
       "-w",
       "5",
       "192.168.10.200",
       "22",
     ]);
-    expect(argv(ncArgv(["-l", "-k", "22"], true))).toEqual(["nc", "-l", "-k", "22"]);
+    expect(argv(ncArgv(["-l", "-k", "22"], true))).toEqual(["nc", "-N", "-l", "-k", "22"]);
+    // A user's mark on its segments (the captures colour them).
+    expect(argv(ncArgv(["h", "22"], false, 8))).toEqual(["nc", "-N", "-T", "8", "h", "22"]);
     expect(argv(ncArgv(["-l", "22"], false))).toBe("nc: Permission denied\n");
     expect(argv(ncArgv(["-e", "/bin/sh", "h", "1"], true))).toMatch(/-e is not available/);
     expect(argv(ncArgv(["-c", "sh", "h", "1"], true))).toMatch(/-c is not available/);

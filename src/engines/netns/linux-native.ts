@@ -120,9 +120,12 @@ export function iptablesArgv(args: readonly string[]): Argv {
  * `nc` as netcat-openbsd (the FreeBSD 8 nc's own OpenBSD ancestor: the same letters) for the
  * options the simulator's nc supports (shell/cmd/nc.ts SUPPORTED: -4 -k -l -n -p -v -w -z):
  * host and port plain, ports and timeouts numbers in range, a listener below 1024 root's only.
+ * A user's segments carry their mark (`-T tos`, user-marks.ts) so the captures colour them.
+ * `-N`: the end of standard input (Ctrl-D) shuts down the connection's write side, a FIN, as
+ * FreeBSD 8's nc does by itself (netcat.c readwrite's shutdown(SHUT_WR)); Debian's waits for -N.
  */
-export function ncArgv(args: readonly string[], privileged: boolean): Argv {
-  const argv = ["nc"];
+export function ncArgv(args: readonly string[], privileged: boolean, tos = 0): Argv {
+  const argv = tos === 0 ? ["nc", "-N"] : ["nc", "-N", "-T", String(tos)];
   const operands: string[] = [];
   let listen = false;
   let port: number | undefined;

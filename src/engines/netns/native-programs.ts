@@ -110,7 +110,12 @@ export function ipArgv(args: readonly string[]): Argv {
 }
 
 /** Runs one of the node's programs: the command's output, or its refusal and status. */
-export type NodeSpawner = (node: string, argv: readonly string[], io: ProgramIo) => Program;
+export type NodeSpawner = (
+  node: string,
+  argv: readonly string[],
+  io: ProgramIo,
+  opts?: { stdin?: boolean },
+) => Program;
 
 /**
  * The netns-only command, for a registry on top of the shared ones (`builtinCommands()`, whose
@@ -160,6 +165,17 @@ class KernelProgram extends ProgramState {
   constructor(private readonly child: ChildProcess) {
     super();
     this.onInterrupt = () => child.kill("SIGINT");
+    const stdin = child.stdin;
+    if (stdin) {
+      // What is typed to it (nc): written to its standard input; Ctrl-D closes that pipe.
+      stdin.on("error", () => {}); // the program ended before reading: EPIPE is no one's concern
+      this.input = (text) => {
+        if (this.running && stdin.writable) stdin.write(text);
+      };
+      this.endInput = () => {
+        if (stdin.writable) stdin.end();
+      };
+    }
   }
 
   override kill(): void {
@@ -174,8 +190,11 @@ export function spawnInNamespace(
   argv: readonly string[],
   io: ProgramIo,
   track: (c: ChildProcess) => void,
+  opts: { stdin?: boolean } = {},
 ): Program {
-  const child = spawn("ip", ["netns", "exec", netns, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("ip", ["netns", "exec", netns, ...argv], {
+    stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
   track(child);
   const proc = new KernelProgram(child);
   child.stdout!.setEncoding("utf8").on("data", (s: string) => {

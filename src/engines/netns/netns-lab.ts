@@ -162,9 +162,10 @@ export class NetnsLab implements Lab {
         return a === undefined ? undefined : formatIpv4(a);
       },
     });
-    this.commands = netnsCommandRegistry((node, argv, io) => this.spawnOn(node, argv, io), {
+    this.commands = netnsCommandRegistry((node, argv, io, o) => this.spawnOn(node, argv, io, o), {
       kernelNames: (node) => this.rt(node).plan.ifaces.map((i) => i.kname),
       xinetd: (node, verb) => this.rt(node).linux.xinetd(verb),
+      tosOf: (user) => this.tosOf(user),
     });
   }
 
@@ -209,6 +210,11 @@ export class NetnsLab implements Lab {
       plan: this.plan,
       timeOf: (sec, nsec) => this.epochToLab(sec, nsec),
       userOfTos: (tos) => this.userOfTos(tos),
+      aliasOf: (node, addr) =>
+        this.nodesRt
+          .get(node)
+          ?.linux.aliases()
+          .some((a) => a.addr === addr) ?? false,
       delayOf: (id) => (this.netem ? this.links_.state(id).delay : 0),
       emit: (e) => this.emit(e),
       wire: (link, t, frame, packet) => {
@@ -309,8 +315,13 @@ export class NetnsLab implements Lab {
     return this.marks.userOfTos(tos);
   }
 
-  private spawnOn(node: string, argv: readonly string[], io: { out(s: string): void; err(s: string): void }) {
-    return spawnInNamespace(this.ns(node), argv, io, (c) => this.track(c));
+  private spawnOn(
+    node: string,
+    argv: readonly string[],
+    io: { out(s: string): void; err(s: string): void },
+    opts: { stdin?: boolean } = {},
+  ) {
+    return spawnInNamespace(this.ns(node), argv, io, (c) => this.track(c), opts);
   }
 
   /** Runs a line through the shell (as the simulator does), answered by this node's kernel and FRR. */
@@ -391,6 +402,8 @@ export class NetnsLab implements Lab {
         if (prog) prog.interrupt();
         else interrupted = true;
       },
+      input: (text) => prog?.input?.(text),
+      endInput: () => prog?.endInput?.(),
     };
   }
 
@@ -440,7 +453,7 @@ export class NetnsLab implements Lab {
 
   ssh(from: string, host: string, opts: { user?: string; lost?: (message: string) => void } = {}): ShellHop {
     if (!this.rt(from).up) return { landed: Promise.resolve({ error: `ssh: ${from} is down` }), close() {} };
-    return this.sshs.connect(from, host, opts.lost);
+    return this.sshs.connect(from, host, opts.lost, this.tosOf(opts.user ?? "root"));
   }
 
   setNode(node: string, up: boolean): void {

@@ -132,8 +132,12 @@ export class NetnsSsh {
     this.sshd.delete(node);
   }
 
-  /** `ssh HOST` from `from` (Lab.ssh on netns). */
-  connect(from: string, host: string, lost?: (message: string) => void): ShellHop {
+  /**
+   * `ssh HOST` from `from` (Lab.ssh on netns). `tos`: the user's mark (user-marks.ts) on the
+   * client's segments (`IPQoS`, a TOS byte), so the captures colour the connection as theirs
+   * (tcp-flows.ts owns both directions by its first SYN).
+   */
+  connect(from: string, host: string, lost?: (message: string) => void, tos = 0): ShellHop {
     const addr = this.d.resolve(host);
     if (this.missing !== undefined) return { landed: Promise.resolve({ error: this.missing }), close() {} };
     if (addr === undefined)
@@ -164,6 +168,7 @@ export class NetnsSsh {
         "LogLevel=ERROR",
         "-o",
         `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
+        ...(tos === 0 ? [] : ["-o", `IPQoS=${tos}`]),
         "-T",
         `root@${addr}`,
         "ip netns identify; exec cat",

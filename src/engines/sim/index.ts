@@ -62,6 +62,12 @@ export function createSimLab(topo: Topology, opts: CreateSimLabOptions = {}): Si
           return p.exitCode;
         },
         interrupt: () => p.interrupt(),
+        input: (text) => {
+          if (p.exitCode === undefined) p.input?.(text);
+        },
+        endInput: () => {
+          if (p.exitCode === undefined) p.endInput?.();
+        },
       };
     },
   });

@@ -112,6 +112,8 @@ export interface GradeOptions {
 }
 
 export interface GradeResult {
+  /** The engine that ran the session (`sim` or `netns`). */
+  engine: string;
   /** The scenario's own status (1 when a `wait converged` timed out). */
   runExit: number;
   /** When the run ended (virtual time). */
@@ -145,7 +147,7 @@ export async function gradeScenario(
     if (last > now) await lab.advance(last - now);
     await lab.advanceUntil(() => lab.scheduleFinished(), 10 * MINUTE);
     const results = await session.evaluate(true);
-    return { runExit, end: lab.clock().now, results };
+    return { engine: lab.engine, runExit, end: lab.clock().now, results };
   } finally {
     session.close();
     await lab.close();

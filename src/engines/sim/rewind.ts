@@ -85,6 +85,10 @@ class ExecProxy implements Execution {
   /** Ctrl-C was journaled for it. */
   interrupted = false;
 
+  /** Typed input and its end, journaled by the lab (set there). */
+  input?: (text: string) => void;
+  endInput?: () => void;
+
   constructor(
     private readonly out: ((s: string) => void) | undefined,
     readonly interrupt: () => void,
@@ -291,6 +295,14 @@ export class RewindableLab implements RewindableLabView {
         proxy.interrupted = true;
       }
     });
+    // Typed input is journaled as it comes (a rewind replays it at the same event), for as long as the command runs.
+    const running = () => proxy.exitCode === undefined && this.proxies.get(id) === proxy;
+    proxy.input = (text) => {
+      if (running() && text.length > 0) this.input({ kind: "stdin", id, text }, opts.user ?? "root");
+    };
+    proxy.endInput = () => {
+      if (running()) this.input({ kind: "eof", id }, opts.user ?? "root");
+    };
     this.proxies.set(id, proxy);
     try {
       // The instructor's root rights are part of the input: replayed, the command acts the same.
@@ -482,14 +494,21 @@ export class RewindableLab implements RewindableLabView {
 }
 
 function entryView(i: Input): JournalEntry {
-  // The page's journal knows commands: an ssh hop and its exit are a person's input like them.
-  const kind = i.kind === "ssh" || i.kind === "ssh-close" ? "exec" : i.kind;
+  // The page's journal knows commands: an ssh hop and its exit, and a line typed to a command,
+  // are a person's input like them (Ctrl-D is Ctrl-C's twin).
+  const kind =
+    i.kind === "ssh" || i.kind === "ssh-close" || i.kind === "stdin"
+      ? "exec"
+      : i.kind === "eof"
+        ? "interrupt"
+        : i.kind;
   return { t: i.t, kind, text: describeInput(i) };
 }
 
 /** What an input weighs in the journal's byte bound. */
 function inputBytes(i: InputBody | Input): number {
   if (i.kind === "ssh") return ENTRY_OVERHEAD + i.from.length + i.host.length + i.user.length;
+  if (i.kind === "stdin") return ENTRY_OVERHEAD + i.text.length;
   return ENTRY_OVERHEAD + (i.kind === "exec" ? i.line.length + i.node.length + i.user.length : 0);
 }
 
@@ -511,6 +530,10 @@ function describeInput(i: Input): string {
       return `${i.user === "root" ? "" : `${i.user}@`}${i.node}: ${i.line}`;
     case "interrupt":
       return `Ctrl-C (command ${i.id})`;
+    case "stdin":
+      return `input to command ${i.id} (${i.text.length} characters)`;
+    case "eof":
+      return `Ctrl-D (command ${i.id})`;
     case "ssh":
       return `${i.user === "root" ? "" : `${i.user}@`}${i.from}: ssh ${i.host}`;
     case "ssh-close":

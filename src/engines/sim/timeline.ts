@@ -19,6 +19,8 @@ export type Input = { t: Nanos; k: number } & (
   | { kind: "node"; node: string; up: boolean }
   | { kind: "exec"; id: number; node: string; line: string; user: string; privileged?: boolean }
   | { kind: "interrupt"; id: number }
+  | { kind: "stdin"; id: number; text: string }
+  | { kind: "eof"; id: number }
   | { kind: "ssh"; id: number; from: string; host: string; user: string }
   | { kind: "ssh-close"; id: number }
 );
@@ -78,6 +80,12 @@ export class Timeline {
       }
       case "interrupt":
         this.execs.get(i.id)?.interrupt();
+        break;
+      case "stdin":
+        this.execs.get(i.id)?.input?.(i.text);
+        break;
+      case "eof":
+        this.execs.get(i.id)?.endInput?.();
         break;
       case "ssh": {
         const lost = this.lostFor(i.id);

@@ -10,7 +10,7 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { checkCommandAllowed } from "../policy.js";
+import { checkCommandAllowed, grantedCommands } from "../policy.js";
 import { createUserExec } from "../user-exec.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./api-shapes.js";
@@ -58,7 +58,7 @@ export function registerExecApi(app: FastifyInstance, ctx: ApiContext): void {
     const logins = ctx.logins;
     if (!logins || user === undefined || who.role === "anonymous")
       return runCommand(ctx.lab, node, command, user, ctx.execLimits);
-    const refusal = checkCommandAllowed(user, who.role, command);
+    const refusal = checkCommandAllowed(user, who.role, command, grantedCommands(ctx.lab));
     if (refusal) throw new HttpError(403, refusal, "command", "forbidden");
     const exec = createUserExec({ lab: ctx.lab, user, role: who.role, limits: logins.limits });
     return runCommand(ctx.lab, node, command, user, ctx.execLimits, (write) => exec(node, command, write));

@@ -1,0 +1,71 @@
+/**
+ * Typing into a running nc on netns: the terminal's lines go to netcat-openbsd's standard input
+ * (a pipe, Execution.input), across a real TCP connection between two namespaces; Ctrl-D
+ * (Execution.endInput) closes the pipe and nc -N shuts down its write side — a FIN — as FreeBSD
+ * 8's nc does on the simulator (src/server/terminal-stdin.test.ts). Needs root and nc:
+ *   flock /tmp/routelab-netns.lock npx vitest run test/system/netns-nc-stdin.test.ts
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LabEvent } from "../../src/core/events.js";
+import { SECOND } from "../../src/core/time.js";
+import { createNetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
+import { parseRoutelabYaml } from "../../src/topology/index.js";
+
+const RELAY = join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml");
+const PREFIX = `rln-${(process.pid % 1679616).toString(36)}`;
+const CI = process.env.CI === "true";
+const missing = ["nc", "ssh", "/usr/sbin/sshd"].filter((t) => {
+  try {
+    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
+    return false;
+  } catch {
+    return true;
+  }
+});
+const why = (await netnsUnavailable()) ?? (missing.length > 0 ? `missing ${missing.join(", ")}` : null);
+
+describe.skipIf(why !== null && !CI)("netns: typing into a running nc", () => {
+  it("has what it needs", () => {
+    expect(why).toBeNull();
+  });
+
+  it("lines typed cross the connection both ways; Ctrl-D sends a FIN and both ends finish", {
+    timeout: 120_000,
+  }, async () => {
+    const lab = await createNetnsLab(parseRoutelabYaml(readFileSync(RELAY, "utf8"), "relay.yaml"), {
+      prefix: PREFIX,
+    });
+    try {
+      const fins: string[] = [];
+      lab.onEvent((e: LabEvent) => {
+        if (e.kind === "hop" && e.cls === "tcp" && /Flags \[F/.test(e.summary) && e.from === "client")
+          fins.push(e.summary);
+      });
+      let bobOut = "";
+      let aliceOut = "";
+      const bob = lab.exec("server", "nc -l 5000", { user: "bob", write: (s) => (bobOut += s) });
+      await lab.advance(SECOND);
+      const alice = lab.exec("client", "nc 192.168.20.200 5000", {
+        user: "alice",
+        write: (s) => (aliceOut += s),
+      });
+      await lab.advance(SECOND);
+      alice.input!("hello from alice\n");
+      expect(await lab.advanceUntil(() => bobOut.includes("hello from alice\n"), 10 * SECOND)).toBe(true);
+      bob.input!("hi back\n");
+      expect(await lab.advanceUntil(() => aliceOut.includes("hi back\n"), 10 * SECOND)).toBe(true);
+      alice.endInput!();
+      expect(await lab.advanceUntil(() => fins.length > 0, 10 * SECOND)).toBe(true);
+      bob.endInput!();
+      expect(
+        await lab.advanceUntil(() => bob.exitCode !== undefined && alice.exitCode !== undefined, 10 * SECOND),
+      ).toBe(true);
+      expect([bob.exitCode, alice.exitCode]).toEqual([0, 0]);
+    } finally {
+      await lab.close();
+    }
+  });
+});
