@@ -16,6 +16,7 @@ import { Option } from "commander";
 import { LabError } from "../core/errors.js";
 import {
   dissectFrame,
+  TcpSequenceBases,
   formatDissection,
   LINKTYPE_ETHERNET,
   parsePcap,
@@ -131,9 +132,12 @@ export function dissectFile(file: string, n?: number): string {
   }
   if (n !== undefined && (n < 1 || n > frames.length))
     throw new LabError(`${file} has ${frames.length} frames: no frame ${n}`, { file, field: "N" }, "usage");
+  // Every frame up to the last shown teaches the conversations' bases, as Wireshark reads a file.
+  const tcp = new TcpSequenceBases();
+  const bases = frames.slice(0, n ?? frames.length).map((f) => tcp.observe(f));
   const pick = n === undefined ? frames.map((f, i) => [i + 1, f] as const) : [[n, frames[n - 1]!] as const];
   return pick
-    .map(([i, f]) => `Frame ${i}: ${f.length} bytes\n${formatDissection(dissectFrame(f), 1)}`)
+    .map(([i, f]) => `Frame ${i}: ${f.length} bytes\n${formatDissection(dissectFrame(f, bases[i - 1]), 1)}`)
     .join("\n");
 }
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Lab, WireListener } from "./lab.js";
+import { ACK, FIN, SYN, SYN_ACK } from "../wire/tcp-frames.testkit.js";
 import { PacketStore } from "./packet-store.js";
 
 /** A lab that is only a wire: `send` puts a frame on it. */
@@ -22,6 +23,8 @@ function wireLab() {
     lab,
     send: (packet: number, link: string, t: number, len = 60) =>
       listener?.(link, t, new Uint8Array(len).fill(packet & 0xff), packet),
+    sendFrame: (packet: number, link: string, t: number, frame: Uint8Array) =>
+      listener?.(link, t, frame, packet),
   };
 }
 
@@ -110,5 +113,13 @@ describe("PacketStore", () => {
     expect(s.frames(1)).toHaveLength(1);
     const none = new PacketStore({} as Lab);
     expect(none.available).toBe(false);
+  });
+
+  it("gives a TCP segment its conversation's bases, learnt from frames since let go", () => {
+    const { lab, sendFrame } = wireLab();
+    const s = new PacketStore(lab, { frames: 2, bytes: 4096 });
+    for (const [i, f] of [SYN, SYN_ACK, ACK, FIN].entries()) sendFrame(i + 1, "vm1-vm2", i, f);
+    expect(s.frames(1)).toEqual([]); // the SYN's frame is gone, what it taught is not
+    expect(s.frames(4)[0]!.tcp).toEqual({ seq: 1562962593, ack: 2229763092 });
   });
 });

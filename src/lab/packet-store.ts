@@ -11,6 +11,7 @@
  * browser edition's in-page server keeps one too.
  */
 import type { Nanos } from "../core/time.js";
+import { type TcpSequenceBase, TcpSequenceBases } from "../wire/index.js";
 import type { Lab } from "./lab.js";
 
 /** One frame of a packet, as it crossed one link. */
@@ -19,6 +20,11 @@ export interface HeldFrame {
   /** When it left (ns of lab time). */
   t: Nanos;
   bytes: Uint8Array;
+  /**
+   * A TCP segment's conversation bases (Wireshark's relative sequence numbers), learnt from
+   * every frame the store was given, older ones included.
+   */
+  tcp?: TcpSequenceBase;
 }
 
 export interface PacketStoreLimits {
@@ -57,6 +63,8 @@ export class PacketStore {
   /** Each packet's newest slot. */
   private readonly newest = new Map<number, number>();
   private readonly off: (() => void) | undefined;
+  /** Where each TCP direction seen started: outlives the frames (a conversation does). */
+  private tcp = new TcpSequenceBases();
 
   constructor(
     lab: Lab,
@@ -80,8 +88,11 @@ export class PacketStore {
   /** The frames of packet `id` still held, in the order they left. */
   frames(id: number): HeldFrame[] {
     const out: HeldFrame[] = [];
-    for (let s = this.newest.get(id) ?? -1; s >= 0; s = this.prevOf[s]!)
-      out.push({ link: this.linkOf[s]!, t: this.tOf[s]!, bytes: this.bytesOf(s) });
+    for (let s = this.newest.get(id) ?? -1; s >= 0; s = this.prevOf[s]!) {
+      const bytes = this.bytesOf(s);
+      const tcp = this.tcp.lookup(bytes);
+      out.push({ link: this.linkOf[s]!, t: this.tOf[s]!, bytes, ...(tcp ? { tcp } : {}) });
+    }
     return out.reverse();
   }
 
@@ -97,6 +108,7 @@ export class PacketStore {
     this.tail = 0;
     this.count = 0;
     this.newest.clear();
+    this.tcp = new TcpSequenceBases();
   }
 
   stop(): void {
@@ -115,6 +127,7 @@ export class PacketStore {
     const n = this.limits.frames;
     const room = this.limits.bytes;
     const len = frame.length;
+    this.tcp.observe(frame);
     if (len > room) return; // a frame past the whole budget is not held (none is, at 4 MiB)
     this.ring ??= new Uint8Array(room);
     let at = this.tail;

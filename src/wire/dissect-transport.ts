@@ -23,11 +23,15 @@ import { ipv4 } from "./dissect.js";
 import { dissectOspf } from "./dissect-ospf.js";
 import { IPPROTO_ICMP, IPPROTO_OSPF, IPPROTO_TCP, IPPROTO_UDP } from "./ipv4.js";
 import { RIP_PORT } from "./rip.js";
+import { TCP_ACK, TCP_FIN, TCP_SYN } from "./tcp.js";
+import { relativeSeq, type TcpSequenceBase } from "./tcp-sequence.js";
 import { pseudoHeaderSum } from "./udp.js";
 
 /**
  * The layers in `b[ip + hl, end)`, the payload of the IPv4 header at `ip`. `whole`: every
- * byte of it is there, so checksums can be verified.
+ * byte of it is there, so checksums can be verified. `tcpBase`: where a TCP segment's
+ * conversation counts from (tcp-sequence.ts), for Wireshark's relative numbers; without it the
+ * raw numbers only.
  */
 export function dissectTransport(
   b: Uint8Array,
@@ -36,6 +40,7 @@ export function dissectTransport(
   proto: number,
   end: number,
   whole: boolean,
+  tcpBase?: TcpSequenceBase,
 ): PacketField[] {
   const o = ip + hl;
   switch (proto) {
@@ -44,7 +49,7 @@ export function dissectTransport(
     case IPPROTO_UDP:
       return udp(b, ip, o, end, whole);
     case IPPROTO_TCP:
-      return tcp(b, ip, o, end, whole);
+      return tcp(b, ip, o, end, whole, tcpBase);
     case IPPROTO_OSPF:
       return [dissectOspf(b, o, end)];
     default:
@@ -337,7 +342,14 @@ function tcpOptions(b: Uint8Array, o: number, end: number): PacketField | undefi
   return field("tcp.options", `Options: (${end - o} bytes), ${names.join(", ")}`, o, end - o, kids);
 }
 
-function tcp(b: Uint8Array, ip: number, o: number, end: number, whole: boolean): PacketField[] {
+function tcp(
+  b: Uint8Array,
+  ip: number,
+  o: number,
+  end: number,
+  whole: boolean,
+  base: TcpSequenceBase | undefined,
+): PacketField[] {
   const avail = end - o;
   if (avail < 20) return [malformed("TCP", o, avail)];
   const sport = get16(b, o);
@@ -359,9 +371,7 @@ function tcp(b: Uint8Array, ip: number, o: number, end: number, whole: boolean):
     field("tcp.srcport", `Source Port: ${sport}`, o, 2),
     field("tcp.dstport", `Destination Port: ${dport}`, o + 2, 2),
     field("tcp.len", `TCP Segment Len: ${Math.max(payload, 0)}`, o, 0),
-    // Wireshark numbers a conversation's sequence from 0; one frame alone has no conversation.
-    field("tcp.seq_raw", `Sequence Number (raw): ${seq}`, o + 4, 4),
-    field("tcp.ack_raw", `Acknowledgment number (raw): ${ack}`, o + 8, 4),
+    ...sequenceLines(b, o, seq, ack, Math.max(payload, 0), base),
     field(
       "tcp.hdr_len",
       `${bitString(b[o + 12]!, 0xf0, 8)} = Header Length: ${hl} bytes (${hl / 4})`,
@@ -380,8 +390,56 @@ function tcp(b: Uint8Array, ip: number, o: number, end: number, whole: boolean):
   const opts = tcpOptions(b, o + 20, o + hl);
   if (opts) kids.push(opts);
   if (payload > 0) kids.push(field("tcp.payload", `TCP payload (${payload} bytes)`, o + hl, payload));
-  const title = `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}, Seq: ${seq}, Ack: ${ack}, Len: ${payload}`;
+  const title = `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}, ${sequenceTitle(b[o + 13]!, seq, ack, base)}, Len: ${payload}`;
   const out = [field("tcp", title, o, hl, kids)];
   if (payload > 0) out.push(dataLines(b, o + hl, payload));
   return out;
+}
+
+/**
+ * The sequence and acknowledgment lines. With the conversation's bases, Wireshark's relative
+ * numbers (packet-tcp.c: `%u    (relative sequence number)`, the generated next sequence number
+ * counting SYN and FIN as one each, the acknowledgment relative only when ACK is set); without,
+ * the raw numbers alone (one frame has no conversation).
+ */
+function sequenceLines(
+  b: Uint8Array,
+  o: number,
+  seq: number,
+  ack: number,
+  len: number,
+  base: TcpSequenceBase | undefined,
+): PacketField[] {
+  const raw = [
+    field("tcp.seq_raw", `Sequence Number (raw): ${seq}`, o + 4, 4),
+    field("tcp.ack_raw", `Acknowledgment number (raw): ${ack}`, o + 8, 4),
+  ];
+  if (!base) return raw;
+  const flags = b[o + 13]!;
+  const rseq = relativeSeq(seq, base.seq);
+  const next = (rseq + len + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)) >>> 0;
+  const acked = flags & TCP_ACK && base.ack !== undefined;
+  return [
+    field("tcp.seq", `Sequence Number: ${rseq}    (relative sequence number)`, o + 4, 4),
+    raw[0]!,
+    field("tcp.nxtseq", `Next Sequence Number: ${next}    (relative sequence number)`, o, 0),
+    field(
+      "tcp.ack",
+      acked
+        ? `Acknowledgment Number: ${relativeSeq(ack, base.ack!)}    (relative ack number)`
+        : `Acknowledgment Number: ${ack}`,
+      o + 8,
+      4,
+    ),
+    raw[1]!,
+  ];
+}
+
+/** The title's numbers: `Seq: 0, Ack: 1` relative with bases (no Ack without ACK), else raw. */
+function sequenceTitle(flags: number, seq: number, ack: number, base: TcpSequenceBase | undefined): string {
+  if (!base) return `Seq: ${seq}, Ack: ${ack}`;
+  const rseq = relativeSeq(seq, base.seq);
+  return flags & TCP_ACK && base.ack !== undefined
+    ? `Seq: ${rseq}, Ack: ${relativeSeq(ack, base.ack)}`
+    : `Seq: ${rseq}`;
 }

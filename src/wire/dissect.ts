@@ -30,6 +30,7 @@ import {
 } from "./dissect-fields.js";
 import { dissectTransport } from "./dissect-transport.js";
 import { IPPROTO_ICMP, IPPROTO_OSPF, IPPROTO_TCP, IPPROTO_UDP, IPV4_HEADER_LEN } from "./ipv4.js";
+import type { TcpSequenceBase } from "./tcp-sequence.js";
 
 export type { PacketField } from "./dissect-fields.js";
 
@@ -43,8 +44,12 @@ export const IP_PROTOCOL_NAMES: Record<number, string> = {
   [IPPROTO_OSPF]: "OSPF IGP",
 };
 
-/** The layers of an Ethernet II frame (no FCS), outermost first. */
-export function dissectFrame(frame: Uint8Array): PacketField[] {
+/**
+ * The layers of an Ethernet II frame (no FCS), outermost first. `tcpBase`: where its TCP
+ * segment's conversation counts from (`TcpSequenceBases`), for Wireshark's relative sequence
+ * numbers; without it a segment shows its raw numbers only.
+ */
+export function dissectFrame(frame: Uint8Array, tcpBase?: TcpSequenceBase): PacketField[] {
   if (frame.length < ETHERNET_HEADER_LEN) return [malformed("Ethernet", 0, frame.length)];
   const type = get16(frame, 12);
   const out: PacketField[] = [];
@@ -55,7 +60,7 @@ export function dissectFrame(frame: Uint8Array): PacketField[] {
     out.push(arp(frame, ETHERNET_HEADER_LEN));
     end = Math.min(frame.length, ETHERNET_HEADER_LEN + ARP_LEN);
   } else if (type === ETHERTYPE_IPV4) {
-    const r = ipv4(frame, ETHERNET_HEADER_LEN, frame.length - ETHERNET_HEADER_LEN, true);
+    const r = ipv4(frame, ETHERNET_HEADER_LEN, frame.length - ETHERNET_HEADER_LEN, true, tcpBase);
     out.push(...r.layers);
     end = ETHERNET_HEADER_LEN + r.used;
   } else {
@@ -221,7 +226,13 @@ export interface IpDissection {
  * The IPv4 header at `b[o]` and what it carries, within `avail` bytes. `whole`: the datagram is
  * all there (false for the quote in an ICMP error: its payload is cut at 8 bytes).
  */
-export function ipv4(b: Uint8Array, o: number, avail: number, whole: boolean): IpDissection {
+export function ipv4(
+  b: Uint8Array,
+  o: number,
+  avail: number,
+  whole: boolean,
+  tcpBase?: TcpSequenceBase,
+): IpDissection {
   if (avail < IPV4_HEADER_LEN) return { layers: [malformed("IPv4", o, avail)], used: avail };
   const vihl = b[o]!;
   const hl = (vihl & 15) * 4;
@@ -256,6 +267,6 @@ export function ipv4(b: Uint8Array, o: number, avail: number, whole: boolean): I
   const end = whole ? Math.min(total, avail) : avail;
   const layers = [ip];
   if (whole && total > avail) layers.push(malformed(`IPv4 total length ${total} > ${avail} bytes`, o, avail));
-  if (end > hl) layers.push(...dissectTransport(b, o, hl, proto, o + end, whole && total <= avail));
+  if (end > hl) layers.push(...dissectTransport(b, o, hl, proto, o + end, whole && total <= avail, tcpBase));
   return { layers, used: Math.max(end, hl) };
 }

@@ -21,4 +21,5 @@ export * from "./ospf.js";
 export * from "./summary.js";
 export * from "./nat.js";
 export { dissectFrame, type PacketField } from "./dissect.js";
+export { relativeSeq, type TcpSequenceBase, TcpSequenceBases } from "./tcp-sequence.js";
 export { formatDissection } from "./dissect-fields.js";

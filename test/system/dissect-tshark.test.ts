@@ -12,7 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { routelab } from "../cli.js";
-import { dissectFrame, type PacketField, parsePcap, WireError } from "../../src/wire/index.js";
+import {
+  dissectFrame,
+  type PacketField,
+  parsePcap,
+  type TcpSequenceBase,
+  TcpSequenceBases,
+  WireError,
+} from "../../src/wire/index.js";
 import { type PdmlLine, tsharkPdml } from "./pdml.js";
 import { requireTshark } from "./tshark.js";
 
@@ -24,7 +31,7 @@ const TSHARK_ONLY = [
   /^_ws\.expert/, // expert notes ("Time To Live" only 1, possible traceroute)
   /^ip\.ttl\.too_small$/,
   /^(tcp|udp)\.(stream|time_relative|time_delta|completeness)$/, // conversation state
-  /^tcp\.(seq|nxtseq|ack|window_size|window_size_scalefactor|connection\.\w+|analysis.*)$/, // relative numbers
+  /^tcp\.(window_size|window_size_scalefactor|connection\.\w+|analysis.*)$/, // window scaling, analysis
   /^icmp\.(data_time|data_time_relative|resp_in|resp_to|resptime|no_resp)$/, // guesses from other frames
   /^udp\.possible_traceroute$/,
   /^ospf\.(v2\.router|lsa\.number_of_links|lsa\.router|lsa\.net|v2\.lsa|lsa\.(flags|nssa|external))/, // LSA bodies (shown as bytes)
@@ -46,33 +53,36 @@ function flat(fields: readonly PacketField[], out: PacketField[] = []): PacketFi
 const key = (name: string, pos: number, size: number, text: string) => `${name}|${pos}|${size}|${text}`;
 
 /** Our lines tshark lacks, and tshark's lines we lack, for one frame. */
-function compare(frame: Uint8Array, theirs: PdmlLine[]): { extra: string[]; missing: string[] } {
-  const ours = flat(dissectFrame(frame));
+function compare(
+  frame: Uint8Array,
+  theirs: PdmlLine[],
+  tcp: TcpSequenceBase | undefined,
+): { extra: string[]; missing: string[] } {
+  const ours = flat(dissectFrame(frame, tcp));
   const echoData = theirs.some((l) => l.name === "icmp.data_time");
-  const tcpTitle = (t: string) => t.replace(/, Seq: .*$/, "");
-  const theirKeys = new Set(
-    theirs.map((l) => key(l.name, l.pos, l.size, l.name === "tcp" ? tcpTitle(l.text) : l.text)),
-  );
-  const ourKeys = new Set(
-    ours.map((f) => key(f.name, f.offset, f.length, f.name === "tcp" ? tcpTitle(f.text) : f.text)),
-  );
+  const theirKeys = new Set(theirs.map((l) => key(l.name, l.pos, l.size, l.text)));
+  const ourKeys = new Set(ours.map((f) => key(f.name, f.offset, f.length, f.text)));
   const extra = ours
     .filter((f) => f.name !== "" && f.name !== "data" && !(echoData && f.name.startsWith("data.")))
-    .map((f) => key(f.name, f.offset, f.length, f.name === "tcp" ? tcpTitle(f.text) : f.text))
+    .map((f) => key(f.name, f.offset, f.length, f.text))
     .filter((k) => !theirKeys.has(k));
   // tshark takes the first 8 bytes of an echo's data for a timestamp when they are near the
   // frame's time, which one frame alone does not know: its data lines start 8 bytes later.
   const missing = theirs
     .filter((l) => !TSHARK_ONLY.some((re) => re.test(l.name)) && !(echoData && l.name.startsWith("data.")))
-    .map((l) => key(l.name, l.pos, l.size, l.name === "tcp" ? tcpTitle(l.text) : l.text))
+    .map((l) => key(l.name, l.pos, l.size, l.text))
     .filter((k) => !ourKeys.has(k));
   return { extra, missing };
 }
 
-/** The frames whose trees differ from tshark's, with what differs. */
+/**
+ * The frames whose trees differ from tshark's, with what differs; TCP's relative sequence
+ * numbers from the conversations seen so far in the file, as tshark counts them.
+ */
 function differences(fs: Uint8Array[], pdml: PdmlLine[][]) {
+  const tcp = new TcpSequenceBases();
   return fs
-    .map((f, i) => ({ frame: i + 1, ...compare(f, pdml[i]!) }))
+    .map((f, i) => ({ frame: i + 1, ...compare(f, pdml[i]!, tcp.observe(f)) }))
     .filter((d) => d.extra.length > 0 || d.missing.length > 0);
 }
 

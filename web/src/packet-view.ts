@@ -9,6 +9,7 @@
  */
 import type { PacketReply } from "../../src/server/http/packet-answers.js";
 import { dissectFrame, type PacketField } from "../../src/wire/dissect.js";
+import { TcpSequenceBases } from "../../src/wire/tcp-sequence.js";
 import { ApiFailure, call } from "./api.js";
 import { $, fmtTime, h } from "./dom.js";
 
@@ -133,7 +134,9 @@ export class PacketView {
     $<HTMLButtonElement>("packet-next").disabled = i === this.frames.length - 1;
     this.rows = [];
     this.selected = null;
-    const layers = dissectFrame(this.bytes);
+    // The server's conversation bases give Wireshark's relative sequence numbers (Seq: 0 on
+    // the SYN); without them, a segment counts as if it were its conversation's first.
+    const layers = dissectFrame(this.bytes, f.tcp ?? new TcpSequenceBases().lookup(this.bytes));
     const list = h("ul", { className: "tree" });
     for (const l of layers) list.append(this.item(l, 0, true));
     this.tree.replaceChildren(list);

@@ -102,5 +102,13 @@ export function packetView(store: PacketStore, packet: number, engine: string) {
       "not-found",
     );
   const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return { packet, frames: frames.map((f) => ({ link: f.link, t: f.t, bytes: hex(f.bytes) })) };
+  return {
+    packet,
+    frames: frames.map((f) => ({
+      link: f.link,
+      t: f.t,
+      bytes: hex(f.bytes),
+      ...(f.tcp ? { tcp: f.tcp } : {}),
+    })),
+  };
 }

@@ -12,6 +12,20 @@ export const HeldFrameSchema = Type.Object({
     pattern: "^([0-9a-f]{2})*$",
     description: "the Ethernet frame as it was on that link, hex (no FCS)",
   }),
+  tcp: Type.Optional(
+    Type.Object(
+      {
+        seq: Type.Integer({ description: "the raw sequence number its direction counts from" }),
+        ack: Type.Optional(
+          Type.Integer({ description: "the raw sequence number the other direction counts from, once seen" }),
+        ),
+      },
+      {
+        description:
+          "a TCP segment's conversation bases, for Wireshark's relative sequence numbers (Seq: 0 on the SYN): learnt from every frame the server saw, older ones included",
+      },
+    ),
+  ),
 });
 
 export const PacketReplySchema = Type.Object({
