@@ -107,4 +107,34 @@ describe("typing into a running nc", () => {
     expect(out).toMatch(/^\^C\r\nthe lesson's journal is full/);
     await lab.close();
   });
+
+  it("`echo hello | nc HOST PORT`: an instructor's pipe feeds nc the line (netns: the same bytes, test/system/netns-nc-stdin.test.ts); a student's is refused with the shell's message", async () => {
+    const lab = new RewindableLab(RELAY, { seed: 1 });
+    const limits = new UserLimits();
+    let out = "";
+    let bobOut = "";
+    const bob = lab.exec("server", "nc -l 5001", { user: "bob", write: (s) => (bobOut += s) });
+    await lab.advance(SECOND);
+    const open = (user: string, role: string) =>
+      openTerminal({
+        lab,
+        user,
+        role,
+        limits,
+        node: "client",
+        write: (s) => (out += s),
+        onExit: () => {},
+      }) as Terminal;
+    const student = open("alice", "student");
+    student.input("echo hello | nc 192.168.20.200 5001\r");
+    await student.session.idle();
+    expect(out).toContain('Syntax error: "|" is not supported here (one command per line)');
+    const teacher = open("teacher", "instructor");
+    teacher.input("echo hello | nc 192.168.20.200 5001\r");
+    await lab.advance(5 * SECOND);
+    await teacher.session.idle();
+    expect([bobOut, bob.exitCode]).toEqual(["hello\n", 0]);
+    expect(out).toMatch(/teacher@client\$ $/); // nc ended: the prompt is back
+    await lab.close();
+  });
 });

@@ -68,4 +68,27 @@ describe.skipIf(why !== null && !CI)("netns: typing into a running nc", () => {
       await lab.close();
     }
   });
+
+  it("a shell pipe into nc: `echo hello | nc HOST PORT` sends the line, and both ends finish (as on the simulator)", {
+    timeout: 120_000,
+  }, async () => {
+    const lab = await createNetnsLab(parseRoutelabYaml(readFileSync(RELAY, "utf8"), "relay.yaml"), {
+      prefix: PREFIX,
+    });
+    try {
+      let bobOut = "";
+      const bob = lab.exec("server", "nc -l 5001", { user: "bob", write: (s) => (bobOut += s) });
+      await lab.advance(SECOND);
+      // The shell's pipe (shell/run.ts runPipe): echo's output is nc's standard input, its end nc's EOF.
+      const alice = lab.exec("client", "echo hello | nc 192.168.20.200 5001", { user: "alice" });
+      expect(await lab.advanceUntil(() => bobOut.includes("hello\n"), 10 * SECOND)).toBe(true);
+      bob.endInput!();
+      expect(
+        await lab.advanceUntil(() => bob.exitCode !== undefined && alice.exitCode !== undefined, 10 * SECOND),
+      ).toBe(true);
+      expect([bobOut, bob.exitCode, alice.exitCode]).toEqual(["hello\n", 0, 0]);
+    } finally {
+      await lab.close();
+    }
+  });
 });
