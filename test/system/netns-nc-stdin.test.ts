@@ -91,4 +91,31 @@ describe.skipIf(why !== null && !CI)("netns: typing into a running nc", () => {
       await lab.close();
     }
   });
+
+  it("nc -l ends when the peer closes (its own input still open), as FreeBSD's nc does on the simulator", {
+    timeout: 120_000,
+  }, async () => {
+    // netcat-openbsd's readwrite: "listen and net in gone, queues empty, done" — the listener
+    // ends on the peer's FIN without its own EOF, as FreeBSD 8's readwrite ends on the network's.
+    const lab = await createNetnsLab(parseRoutelabYaml(readFileSync(RELAY, "utf8"), "relay.yaml"), {
+      prefix: PREFIX,
+    });
+    try {
+      let bobOut = "";
+      const bob = lab.exec("server", "nc -l 5002", { user: "bob", write: (s) => (bobOut += s) });
+      await lab.advance(SECOND);
+      const alice = lab.exec("client", "nc 192.168.20.200 5002", { user: "alice" });
+      await lab.advance(SECOND);
+      alice.input!("bye\n");
+      expect(await lab.advanceUntil(() => bobOut.includes("bye\n"), 10 * SECOND)).toBe(true);
+      alice.endInput!(); // alice's Ctrl-D: her FIN; bob types nothing and never ends his input
+      expect(await lab.advanceUntil(() => bob.exitCode !== undefined, 10 * SECOND)).toBe(true);
+      expect(bob.exitCode).toBe(0);
+      // bob's end closes the connection: alice's nc, its input ended, ends too.
+      expect(await lab.advanceUntil(() => alice.exitCode !== undefined, 10 * SECOND)).toBe(true);
+      expect(alice.exitCode).toBe(0);
+    } finally {
+      await lab.close();
+    }
+  });
 });
