@@ -85,7 +85,7 @@ describe("typing into a running nc", () => {
     await lab.close();
   });
 
-  it("a line the journal cannot take is refused with its message, and the terminal goes on", async () => {
+  it("a line the journal cannot take is refused with its message; a Ctrl-C still ends the command", async () => {
     const lab = new RewindableLab(RELAY, { seed: 1, quota: new JournalQuota(undefined, 2, 1 << 20) });
     let out = "";
     const t = openTerminal({
@@ -101,10 +101,26 @@ describe("typing into a running nc", () => {
     await lab.advance(SECOND);
     t.input("one\rtwo\r");
     expect(out).toContain("one\r\ntwo\r\nthe lesson's journal is full (at most 2 inputs");
-    // Even Ctrl-C cannot be recorded now: said at the terminal, not thrown at it.
+    // A Ctrl-C always passes, the journal full or not: a student is never stuck in a command.
+    // It is journaled past the bound (one per command), so a rewind still replays it exactly.
     out = "";
     t.input("\x03");
-    expect(out).toMatch(/^\^C\r\nthe lesson's journal is full/);
+    await lab.advance(SECOND);
+    await t.session.idle();
+    expect(out).toMatch(/^\^C\r\n\r\x1b\[Jalice@client\$ $/); // nc ended (130): the prompt is back
+    expect(lab.journal().past.map((j) => j.text)).toEqual([
+      "alice@client: nc -l 5000",
+      "input to command 1 (4 characters)",
+      "Ctrl-C (command 1)",
+    ]);
+    lab.rewindTo(0);
+    await lab.advance(lab.horizon());
+    expect(
+      lab
+        .journal()
+        .past.map((j) => j.text)
+        .at(-1),
+    ).toBe("Ctrl-C (command 1)");
     await lab.close();
   });
 
