@@ -153,4 +153,32 @@ describe("typing into a running nc", () => {
     expect(out).toMatch(/teacher@client\$ $/); // nc ended: the prompt is back
     await lab.close();
   });
+
+  it("exit from an ssh hop passes a full journal too: the student is back where they came from", async () => {
+    const lab = new RewindableLab(RELAY, { seed: 1, quota: new JournalQuota(undefined, 1, 1 << 20) });
+    let out = "";
+    const t = openTerminal({
+      lab,
+      user: "alice",
+      role: "student",
+      limits: new UserLimits(),
+      node: "client",
+      write: (s) => (out += s),
+      onExit: () => {},
+    }) as Terminal;
+    t.input("ssh 192.168.20.200\r");
+    await lab.advance(5 * SECOND);
+    await t.session.idle();
+    expect(out).toMatch(/alice@server\$ $/);
+    out = "";
+    t.input("exit\r");
+    await lab.advance(SECOND);
+    await t.session.idle();
+    expect(out).toMatch(/Connection to 192\.168\.20\.200 closed\.\r\n\r\x1b\[Jalice@client\$ $/);
+    expect(lab.journal().past.map((j) => j.text)).toEqual([
+      "alice@client: ssh 192.168.20.200",
+      "exit (ssh 1)",
+    ]);
+    await lab.close();
+  });
 });

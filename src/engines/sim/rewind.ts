@@ -243,10 +243,11 @@ export class RewindableLab implements RewindableLabView {
     const line = this.line;
     const bytes = inputBytes(body);
     const held = line.future.length ? sumBytes(line.applied) : this.heldBytes;
-    // A Ctrl-C always passes (no one may be stuck in a running command): journaled past the
-    // bound and the rate, at most one per command (exec), so the overrun is bounded by the
-    // commands admitted, and a rewind still replays it exactly.
-    if (body.kind !== "interrupt") this.quota.admit(user, bytes, line.applied.length, held);
+    // A Ctrl-C and an ssh hop's exit always pass (no one may be stuck in a running command or
+    // on a far node): journaled past the bound and the rate, at most one per command or hop
+    // admitted, so the overrun is bounded by what was admitted, and a rewind still replays it.
+    if (body.kind !== "interrupt" && body.kind !== "ssh-close")
+      this.quota.admit(user, bytes, line.applied.length, held);
     const i = line.stamp(body);
     const x = line.apply(i);
     if (line.future.length) {
