@@ -17,15 +17,13 @@
  * light beside the server it measures.
  */
 import { compile } from "./compile.js";
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startLiveServer, stopLiveServer } from "./live-server.js";
 import { openRawViewer } from "./raw-viewer.js";
 import { median } from "./stats.js";
-import { REPO } from "./topologies.js";
 
 const { values } = parseArgs({
   options: {
@@ -72,35 +70,6 @@ function cpuTicks(pid: number): number {
   return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
 }
 
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      // e.g. LIVE_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
-      ...(process.env.LIVE_SERVER_ARGS?.split(" ").filter(Boolean) ?? []),
-      join(REPO, "bin", "routelab.js"),
-      "up",
-      "examples/seed.yaml",
-      "--http",
-      "0",
-      "--no-ssh",
-      "--log-level",
-      "silent",
-    ],
-    { cwd: REPO, env: { ...process.env, ROUTELAB_ADMIN_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /live picture and API: (http:\/\/[^/\s]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`routelab up exited ${code}: ${out}`)));
-  });
-  return { child, url };
-}
-
 function openViewer(url: string, count: (n: number) => void): Promise<Socket> {
   return openRawViewer(url, { compact: values.compact, sample: values.sample }, (chunk) => {
     count(chunk.length);
@@ -120,7 +89,12 @@ async function exec(url: string, node: string, command: string, user: string): P
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function runOnce(viewers: number): Promise<Run> {
-  const { child, url } = await startServer();
+  const { child, url } = await startLiveServer(
+    "examples/seed.yaml",
+    { ROUTELAB_ADMIN_TOKEN: TOKEN },
+    // e.g. LIVE_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+    process.env.LIVE_SERVER_ARGS?.split(" ").filter(Boolean) ?? [],
+  );
   try {
     // RIP fills the tables within a few simulated seconds at 1x; the pings need routes.
     await exec(url, "vm1", "ping -c 1 vm9", "root");
@@ -158,8 +132,7 @@ async function runOnce(viewers: number): Promise<Run> {
       actualSpeed: clock.actualSpeed ?? Number.NaN,
     };
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await stopLiveServer(child);
   }
 }
 

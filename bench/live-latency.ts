@@ -14,15 +14,15 @@
  * (VmHWM), and the load average beside it (other jobs on the machine change every figure).
  */
 import { compile } from "./compile.js";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { get } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startLiveServer, stopLiveServer } from "./live-server.js";
 import { describeLoop, type LoopReport, readLoopReport } from "./loop-report.js";
 import { median } from "./stats.js";
-import { REPO, topologyFile } from "./topologies.js";
+import { topologyFile } from "./topologies.js";
 
 const { values } = parseArgs({
   options: {
@@ -38,32 +38,6 @@ const WINDOW_S = Number(values.seconds);
 const EVERY_MS = Number(values.every);
 const RUNS = Number(values.runs);
 const GRACE_S = Number(values.grace);
-
-async function startServer(
-  file: string,
-  loopFile: string,
-): Promise<{ child: ChildProcess; url: string; bootMs: number }> {
-  const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [join(REPO, "bin", "routelab.js"), "up", file, "--http", "0", "--no-ssh", "--log-level", "silent"],
-    {
-      cwd: REPO,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, ROUTELAB_LOOP_WATCH: loopFile },
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /live picture and API: (http:\/\/[^/\s]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`routelab up exited ${code}: ${out}`)));
-  });
-  return { child, url, bootMs: performance.now() - t0 };
-}
 
 /**
  * GET with node:http, no timeout of its own (fetch gives up connecting after 10 s; a stalled
@@ -120,7 +94,7 @@ interface Run {
 
 async function runOnce(file: string): Promise<Run> {
   const loopFile = join(mkdtempSync(join(tmpdir(), "routelab-loop-")), "delay.json");
-  const { child, url, bootMs } = await startServer(file, loopFile);
+  const { child, url, bootMs } = await startLiveServer(file, { ROUTELAB_LOOP_WATCH: loopFile });
   let result: Run | undefined;
   try {
     const latencies: number[] = [];
@@ -180,8 +154,7 @@ async function runOnce(file: string): Promise<Run> {
       bootS: bootMs / 1000,
     };
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await stopLiveServer(child);
   }
   result.loop = readLoopReport(loopFile);
   return result;

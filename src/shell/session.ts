@@ -3,14 +3,16 @@
  * One person's interactive terminal on the lab, independent of how the bytes travel: the SSH
  * server and the page's xterm.js terminal both feed it raw keystrokes and carry its output.
  * It is the part of a login shell people touch: the prompt (`alice@vm1$ `), line editing,
- * history, tab completion of commands and node names, Ctrl-C, and the hop between routers
- * (`ssh vm2` / `rlogin vm2`, `exit` to come back) the seed's trainees did with real sshd.
+ * history, tab completion of commands and node names (those three in prompt-line.ts), Ctrl-C,
+ * and the hop between routers (`ssh vm2` / `rlogin vm2`, `exit` to come back) the seed's
+ * trainees did with real sshd.
  * Commands themselves run through the `exec` callback (the lab's), so the session knows no
  * engine. Browser-safe: no Node imports, no timers, no clocks.
  */
 import { type Key, KeyDecoder } from "./keys.js";
 import { LineEditor } from "./line-editor.js";
-import { columns, commonPrefix, crlf, rest, stringIndex } from "./session-text.js";
+import { PromptLine } from "./prompt-line.js";
+import { crlf, rest } from "./session-text.js";
 
 export { crlf } from "./session-text.js";
 
@@ -83,17 +85,13 @@ export const BUILTIN_HELP: readonly { name: string; summary: string }[] = [
   { name: "clear", summary: "clear the screen" },
 ];
 
-const BELL = "\x07";
-
 export class ShellSession {
   private readonly decoder = new KeyDecoder();
   private readonly editor: LineEditor;
   private readonly stack: string[];
   /** The connection that brought the session to each node of `stack` (none for the first). */
   private readonly hops: ({ hop: ShellHop; host: string } | undefined)[] = [undefined];
-  private readonly history: string[] = [];
-  private histPos = 0;
-  private draft = "";
+  private readonly promptLine: PromptLine;
   private run: ShellRun | undefined;
   /** The connections the running command depends on: the node stack, and its node if a hop. */
   private runPath: string[] = [];
@@ -112,6 +110,12 @@ export class ShellSession {
     this.cols = Math.max(1, o.cols ?? 80);
     this.rows = Math.max(1, o.rows ?? 24);
     this.editor = new LineEditor(this.cols, o.maxLine ?? 4096);
+    this.promptLine = new PromptLine(
+      this.editor,
+      o.historySize ?? 500,
+      (first) => (first ? [...o.commands(), ...BUILTINS] : o.nodes()),
+      () => this.cols,
+    );
     this.stack = [o.startNode];
   }
 
@@ -337,141 +341,34 @@ export class ShellSession {
 
   private prompt(): void {
     const p = this.o.user === "root" ? `${this.node}# ` : `${this.o.user}@${this.node}$ `;
-    this.o.write(this.editor.begin(p));
-    this.histPos = this.history.length;
-    this.draft = "";
+    this.o.write(this.promptLine.begin(p));
   }
 
   private key(key: Key): void {
-    const e = this.editor;
-    let out = "";
-    switch (key.k) {
-      case "text":
-        out = e.insert(key.s) ?? BELL;
-        break;
-      case "enter":
-        this.enter();
-        return;
-      case "tab":
-        out = this.complete();
-        break;
-      case "backspace":
-        out = e.backspace();
-        break;
-      case "delete":
-        out = e.deleteForward();
-        break;
-      case "left":
-        out = e.left();
-        break;
-      case "right":
-        out = e.right();
-        break;
-      case "home":
-        out = e.home();
-        break;
-      case "end":
-        out = e.end();
-        break;
-      case "word-left":
-        out = e.moveTo(e.wordStartBefore());
-        break;
-      case "word-right":
-        out = e.moveTo(e.wordEndAfter());
-        break;
-      case "kill-word-back":
-        out = e.killWordBack();
-        break;
-      case "up":
-        out = this.historyMove(-1);
-        break;
-      case "down":
-        out = this.historyMove(1);
-        break;
-      case "ctrl":
-        out = this.ctrl(key.c);
-        break;
+    if (key.k === "enter") {
+      this.enter();
+      return;
     }
+    if (key.k === "ctrl" && key.c === "c") {
+      // Abandon the line, as a shell does: show ^C, new prompt.
+      this.o.write(`${this.editor.end()}^C\r\n`);
+      this.prompt();
+      return;
+    }
+    if (key.k === "ctrl" && key.c === "d" && this.editor.length === 0) {
+      this.o.write("logout\r\n");
+      this.leave(0);
+      return;
+    }
+    const out = this.promptLine.key(key);
     if (out) this.o.write(out);
-  }
-
-  private ctrl(c: string): string {
-    const e = this.editor;
-    switch (c) {
-      case "a":
-        return e.home();
-      case "e":
-        return e.end();
-      case "b":
-        return e.left();
-      case "f":
-        return e.right();
-      case "u":
-        return e.killToStart();
-      case "k":
-        return e.killToEnd();
-      case "p":
-        return this.historyMove(-1);
-      case "n":
-        return this.historyMove(1);
-      case "l":
-        return `\x1b[H\x1b[2J${e.drawFresh()}`;
-      case "c":
-        // Abandon the line, as a shell does: show ^C, new prompt.
-        this.o.write(`${e.end()}^C\r\n`);
-        this.prompt();
-        return "";
-      case "d":
-        if (e.length === 0) {
-          this.o.write("logout\r\n");
-          this.leave(0);
-          return "";
-        }
-        return e.deleteForward();
-    }
-    return "";
-  }
-
-  /**
-   * Tab: the first word completes from commands and builtins, later words from node names.
-   * One match is inserted with a space; several are narrowed to their common prefix, or listed
-   * when that adds nothing.
-   */
-  private complete(): string {
-    const e = this.editor;
-    const before = e.text.slice(0, stringIndex(e.text, e.cursor));
-    const m = /(\S*)$/.exec(before)!;
-    const word = m[1]!;
-    const first = before.slice(0, before.length - word.length).trim() === "";
-    const pool = first ? [...this.o.commands(), ...BUILTINS] : this.o.nodes();
-    const matches = [...new Set(pool.filter((c) => c.startsWith(word)))].sort();
-    if (matches.length === 0) return BELL;
-    if (matches.length === 1) return e.insert(`${matches[0]!.slice(word.length)} `) ?? BELL;
-    const common = commonPrefix(matches);
-    if (common.length > word.length) return e.insert(common.slice(word.length)) ?? BELL;
-    const at = e.cursor;
-    const out = `${e.end()}\r\n${columns(matches, this.cols)}`;
-    return out + e.drawFresh() + e.moveTo(at);
-  }
-
-  private historyMove(d: number): string {
-    const n = this.history.length;
-    const next = this.histPos + d;
-    if (next < 0 || next > n) return BELL;
-    if (this.histPos === n) this.draft = this.editor.text;
-    this.histPos = next;
-    return this.editor.replace(next === n ? this.draft : this.history[next]!);
   }
 
   private enter(): void {
     const line = this.editor.text;
     this.o.write(this.editor.finish());
     const trimmed = line.trim();
-    if (trimmed && this.history[this.history.length - 1] !== line) {
-      this.history.push(line);
-      const max = this.o.historySize ?? 500;
-      if (this.history.length > max) this.history.splice(0, this.history.length - max);
-    }
+    if (trimmed) this.promptLine.remember(line);
     if (!trimmed) {
       this.prompt();
       return;
@@ -490,7 +387,7 @@ export class ShellSession {
         return;
       }
       case "history":
-        this.history.forEach((h, i) => {
+        this.promptLine.entries.forEach((h, i) => {
           this.o.write(`${String(i + 1).padStart(5)}  ${h}\r\n`);
         });
         this.finishBuiltin(0);

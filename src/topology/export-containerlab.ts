@@ -41,7 +41,7 @@ import { DEFAULT_LINK } from "./defaults.js";
 import { labSize } from "./lab-size.js";
 import { frrConf, frrRouting, nodeInterfaces } from "./frr-config.js";
 import { routingSpecs } from "./protocols/index.js";
-import { mapNames } from "./export-names.js";
+import { mapNames, renameInterfaces } from "./export-names.js";
 import type { TopoLink, Topology, TopoNode } from "./model.js";
 
 /** The FRR release of FRR_IMAGE: the exported frr.conf files are written for it and say so. */
@@ -188,24 +188,6 @@ export function exportContainerlab(topo: Topology, opts: ContainerlabExportOptio
     interfaces,
     notes: exportNotes(topo, naming, netem !== null),
   };
-}
-
-/** A copy of `topo` whose link ends carry the containerlab names. */
-function renameInterfaces(topo: Topology, eth: (node: string, iface: string) => string): Topology {
-  const out: Topology = {
-    ...topo,
-    links: topo.links.map((l) => ({
-      ...l,
-      a: { ...l.a, iface: eth(l.a.node, l.a.iface) },
-      b: { ...l.b, iface: eth(l.b.node, l.b.iface) },
-    })),
-  };
-  if (topo.segments)
-    out.segments = topo.segments.map((s) => ({
-      ...s,
-      ends: s.ends.map((e) => ({ ...e, iface: eth(e.node, e.iface) })),
-    }));
-  return out;
 }
 
 /** `vm1:epair0a` — the far end of a link seen from `node`'s interface `iface`. */

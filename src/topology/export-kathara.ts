@@ -29,7 +29,7 @@ import { MS, US } from "../core/time.js";
 import { DEFAULT_LINK } from "./defaults.js";
 import { labSize } from "./lab-size.js";
 import { daemonsFile, FRR_RELEASE } from "./export-containerlab.js";
-import { mapNames } from "./export-names.js";
+import { mapNames, renameInterfaces } from "./export-names.js";
 import { frrConf, frrRouting, nodeInterfaces } from "./frr-config.js";
 import { routingSpecs } from "./protocols/index.js";
 import type { TopoLink, Topology, TopoNode } from "./model.js";
@@ -74,19 +74,7 @@ export function exportKathara(topo: Topology): KatharaExport {
   const interfaces = new Map(topo.nodes.map((n) => [n.name, katharaInterfaceNames(topo, n.name)]));
   const dev = (n: string) => nodeNames.get(n)!;
   const eth = (n: string, i: string) => interfaces.get(n)!.get(i)!;
-  const renamed: Topology = {
-    ...topo,
-    links: topo.links.map((l) => ({
-      ...l,
-      a: { ...l.a, iface: eth(l.a.node, l.a.iface) },
-      b: { ...l.b, iface: eth(l.b.node, l.b.iface) },
-    })),
-  };
-  if (topo.segments)
-    renamed.segments = topo.segments.map((x) => ({
-      ...x,
-      ends: x.ends.map((e) => ({ ...e, iface: eth(e.node, e.iface) })),
-    }));
+  const renamed = renameInterfaces(topo, eth);
   const files = new Map<string, string>();
   files.set("lab.conf", labConf(topo, dev, eth));
   for (const n of topo.nodes) {

@@ -18,6 +18,7 @@
  * sources they come from). Pure text: no `node:`.
  */
 import { LabError } from "../core/errors.js";
+import type { Topology } from "./model.js";
 
 export interface NameRules {
   /** `-` allowed inside names (containerlab) or not (Kathará). */
@@ -84,3 +85,21 @@ export function mapNames(names: readonly string[], rules: NameRules): Map<string
 
 /** The DNS-1123 label rule (RFC 1123 §2.1 as Kubernetes applies it): what every mapped name meets. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A copy of `topo` whose link and segment ends carry the target's interface names (`eth`). */
+export function renameInterfaces(topo: Topology, eth: (node: string, iface: string) => string): Topology {
+  const out: Topology = {
+    ...topo,
+    links: topo.links.map((l) => ({
+      ...l,
+      a: { ...l.a, iface: eth(l.a.node, l.a.iface) },
+      b: { ...l.b, iface: eth(l.b.node, l.b.iface) },
+    })),
+  };
+  if (topo.segments)
+    out.segments = topo.segments.map((s) => ({
+      ...s,
+      ends: s.ends.map((e) => ({ ...e, iface: eth(e.node, e.iface) })),
+    }));
+  return out;
+}

@@ -6,7 +6,7 @@
 import type { LabEvent } from "../../src/core/events.js";
 import { describeShape } from "../../src/lab/link-shape.js";
 import type { StreamEvent } from "./api.js";
-import { $, fmtTime, h } from "./dom.js";
+import { $, debounce, fmtTime, h } from "./dom.js";
 import type { PacketRef } from "./packet-view.js";
 import { ignoredBroadcast } from "./scene.js";
 import { isLinkLayerTraffic } from "../../src/core/link-layer-traffic.js";
@@ -129,7 +129,8 @@ export class EventLog {
   private entries: Entry[] = [];
   private users = new Set<string>();
   private nodes = new Set<string>();
-  private dirty = false;
+  /** At most a few renders a second: a flood of events must not cost a DOM rebuild per frame. */
+  private readonly renderSoon = debounce(() => this.render(), 250);
   /** The packets of the lines on screen. */
   private shownRefs = new WeakMap<Element, PacketRef>();
   hideRouting = false;
@@ -182,11 +183,7 @@ export class EventLog {
       }
     }
     if (this.entries.length > MAX) this.entries.splice(0, this.entries.length - MAX);
-    // At most a few renders a second: a flood of events must not cost a DOM rebuild per frame.
-    if (!this.dirty) {
-      this.dirty = true;
-      setTimeout(() => this.render(), 250);
-    }
+    this.renderSoon();
   }
 
   /**
@@ -196,7 +193,6 @@ export class EventLog {
    * Chromium style and lay it out anew each time, a long task on a loaded machine).
    */
   private render(): void {
-    this.dirty = false;
     const user = $<HTMLSelectElement>("log-user").value;
     const node = $<HTMLSelectElement>("log-node").value;
     const list = $("log");

@@ -13,15 +13,7 @@ import { linkRequestShape } from "../../lab/link-shape.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { ClockReplySchema, LinkReplySchema, NodeReplySchema } from "./answers.js";
 import { HttpError } from "./api-shapes.js";
-import {
-  BAD_REQUEST,
-  CONTROL_REFUSALS,
-  errorAnswer,
-  NOT_FOUND,
-  okAnswer,
-  REFUSALS,
-  SECURITY,
-} from "./route-docs.js";
+import { controlAnswers, errorAnswer, NOT_FOUND, okAnswer, REFUSALS, SECURITY } from "./route-docs.js";
 import { clockBody, type LinkBody, linkBody, nodeBody, nodeParams } from "./schemas.js";
 
 export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void {
@@ -52,13 +44,10 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
         security: SECURITY.anybody,
         params: nodeParams,
         body: nodeBody,
-        response: {
-          200: okAnswer(NodeReplySchema, "The node's new state"),
-          400: BAD_REQUEST,
-          ...CONTROL_REFUSALS,
+        response: controlAnswers(okAnswer(NodeReplySchema, "The node's new state"), {
           404: NOT_FOUND("no such router"),
           501: UNSUPPORTED,
-        },
+        }),
       },
     },
     async (request) => {
@@ -113,13 +102,10 @@ const linkSchema = {
     "At least one of state, delay and loss. A bad value is a 400 naming the field, and nothing is applied. Needs an instructor's session or the admin token.",
   security: SECURITY.anybody,
   body: linkBody,
-  response: {
-    200: okAnswer(LinkReplySchema, "The link as it is now"),
-    400: BAD_REQUEST,
-    ...CONTROL_REFUSALS,
+  response: controlAnswers(okAnswer(LinkReplySchema, "The link as it is now"), {
     404: NOT_FOUND("no such router or link"),
     501: UNSUPPORTED,
-  },
+  }),
 };
 
 const clockSchema = {
@@ -127,12 +113,9 @@ const clockSchema = {
   description: "A step is taken from a standstill, at most a day, in slices (the server keeps answering).",
   security: SECURITY.anybody,
   body: clockBody,
-  response: {
-    200: okAnswer(ClockReplySchema, "The new clock"),
-    400: BAD_REQUEST,
-    ...CONTROL_REFUSALS,
+  response: controlAnswers(okAnswer(ClockReplySchema, "The new clock"), {
     409: errorAnswer("The lab is not paced in real time (only step works), or the clock is stepping already"),
-  },
+  }),
 };
 
 function clockState(lab: Lab) {

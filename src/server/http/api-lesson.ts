@@ -17,15 +17,7 @@ import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./api-shapes.js";
 import { JournalReplySchema, LessonStatusSchema, RewindReplySchema } from "./answers.js";
 import type { EventFanout } from "./event-fanout.js";
-import {
-  BAD_REQUEST,
-  CONTROL_REFUSALS,
-  errorAnswer,
-  NOT_FOUND,
-  okAnswer,
-  REFUSALS,
-  SECURITY,
-} from "./route-docs.js";
+import { controlAnswers, errorAnswer, NOT_FOUND, okAnswer, REFUSALS, SECURITY } from "./route-docs.js";
 import { journalQuery, rewindBody } from "./schemas.js";
 
 const NO_LESSON = NOT_FOUND("the lab has no lesson timeline (the netns engine)");
@@ -91,26 +83,21 @@ const journalSchema = {
   summary: "The journal (instructors), in pages after the entries the client holds",
   security: SECURITY.anybody,
   querystring: journalQuery,
-  response: {
-    200: okAnswer(
+  response: controlAnswers(
+    okAnswer(
       JournalReplySchema,
       "Entries from `from` on (at most 5000); the first `applied` of the journal are past, the rest up to `total` the recorded future",
     ),
-    400: BAD_REQUEST,
-    ...CONTROL_REFUSALS,
-    404: NO_LESSON,
-  },
+    { 404: NO_LESSON },
+  ),
 };
 
 const rewindSchema = {
   summary: "Rewind (or run on) to a moment already reached; the lab is left paused there",
   security: SECURITY.anybody,
   body: rewindBody,
-  response: {
-    200: okAnswer(RewindReplySchema, "The clock after, with the horizon"),
-    400: BAD_REQUEST,
-    ...CONTROL_REFUSALS,
+  response: controlAnswers(okAnswer(RewindReplySchema, "The clock after, with the horizon"), {
     404: NO_LESSON,
     409: errorAnswer("The clock is stepping, or the moment is past the horizon"),
-  },
+  }),
 };

@@ -41,7 +41,7 @@ const THROTTLED = errorAnswer(
 export const REFUSALS = { 401: UNKNOWN, 429: THROTTLED };
 
 /** Refusals of an instructor's action: as REFUSALS, and a student or watcher asking (403). */
-export const CONTROL_REFUSALS = {
+const CONTROL_REFUSALS = {
   401: errorAnswer(
     "Not known: no instructor's session nor the admin token (with an admin token or logins), or a wrong bearer token",
   ),
@@ -53,6 +53,14 @@ export const CONTROL_REFUSALS = {
 
 export const BAD_REQUEST = errorAnswer("The request is malformed; `field` names the offending field");
 export const NOT_FOUND = (what: string) => errorAnswer(`Not found: ${what}`);
+
+/**
+ * The answers of an instructor's action (a route that asks for `control`) with a body or query:
+ * `ok`, a malformed request (400), the refusals of CONTROL_REFUSALS, and the route's own (`more`).
+ */
+export function controlAnswers<T extends TSchema, More extends Record<number, TSchema>>(ok: T, more: More) {
+  return { 200: ok, 400: BAD_REQUEST, ...CONTROL_REFUSALS, ...more };
+}
 
 /** The WebSocket upgrade answer (no body). */
 export const SWITCHING = Type.Unsafe<never>({
