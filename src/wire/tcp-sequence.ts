@@ -15,7 +15,7 @@
 import { get16, get32 } from "./bytes.js";
 import { ETHERNET_HEADER_LEN, ETHERTYPE_IPV4 } from "./ethernet.js";
 import { IPPROTO_TCP, IPV4_HEADER_LEN } from "./ipv4.js";
-import { TCP_ACK, TCP_HEADER_LEN, TCP_SYN } from "./tcp.js";
+import { TCP_ACK, TCP_HEADER_LEN, TCP_SYN, tcpAck, tcpDstPort, tcpFlags, tcpSeq, tcpSrcPort } from "./tcp.js";
 
 /** Where one segment's relative numbers count from: its direction's base and the other's. */
 export interface TcpSequenceBase {
@@ -45,14 +45,14 @@ function segmentOf(frame: Uint8Array): Segment | undefined {
   if (frame[ip + 9] !== IPPROTO_TCP || fragment !== 0 || hl < IPV4_HEADER_LEN) return undefined;
   const o = ip + hl;
   if (frame.length < o + TCP_HEADER_LEN) return undefined;
-  const src = `${get32(frame, ip + 12)}:${get16(frame, o)}`;
-  const dst = `${get32(frame, ip + 16)}:${get16(frame, o + 2)}`;
+  const src = `${get32(frame, ip + 12)}:${tcpSrcPort(frame, o)}`;
+  const dst = `${get32(frame, ip + 16)}:${tcpDstPort(frame, o)}`;
   return {
     key: `${src}>${dst}`,
     reverse: `${dst}>${src}`,
-    seq: get32(frame, o + 4),
-    ack: get32(frame, o + 8),
-    flags: frame[o + 13]!,
+    seq: tcpSeq(frame, o),
+    ack: tcpAck(frame, o),
+    flags: tcpFlags(frame, o),
   };
 }
 

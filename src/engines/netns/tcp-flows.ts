@@ -24,15 +24,24 @@
 import type { LabEvent } from "../../core/events.js";
 import { formatIpv4, type Ipv4 } from "../../core/ip.js";
 import { type Nanos, SECOND } from "../../core/time.js";
+import {
+  IPPROTO_TCP,
+  ipv4Dst,
+  ipv4Ihl,
+  ipv4Protocol,
+  ipv4Src,
+  TCP_ACK as ACK,
+  TCP_RST as RST,
+  TCP_SYN as SYN,
+  tcpDstPort,
+  tcpFlags,
+  tcpSrcPort,
+} from "../../wire/index.js";
 
 /** How soon after a user's connection arrives a node's unmarked connection is taken as its relay. */
 export const RELAY_WINDOW: Nanos = SECOND;
 /** Connections remembered (owners and half-open handshakes); forgotten all at once past it. */
 const MAX_FLOWS = 100_000;
-
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
 
 /** A TCP segment's addresses, ports and flags, from an IPv4 packet; undefined if not TCP. */
 export interface Segment {
@@ -44,17 +53,16 @@ export interface Segment {
 }
 
 export function tcpSegment(ip: Uint8Array): Segment | undefined {
-  const ihl = (ip[0]! & 15) * 4;
-  if (ip[9] !== 6 || ip.length < ihl + 14) return undefined;
+  const ihl = ipv4Ihl(ip) * 4;
+  if (ipv4Protocol(ip) !== IPPROTO_TCP || ip.length < ihl + 14) return undefined;
   // A fragment after the first carries no TCP header.
   if (((ip[6]! & 0x1f) << 8) | ip[7]!) return undefined;
-  const u32 = (o: number) => ((ip[o]! << 24) | (ip[o + 1]! << 16) | (ip[o + 2]! << 8) | ip[o + 3]!) >>> 0;
   return {
-    src: u32(12),
-    dst: u32(16),
-    sport: (ip[ihl]! << 8) | ip[ihl + 1]!,
-    dport: (ip[ihl + 2]! << 8) | ip[ihl + 3]!,
-    flags: ip[ihl + 13]!,
+    src: ipv4Src(ip),
+    dst: ipv4Dst(ip),
+    sport: tcpSrcPort(ip, ihl),
+    dport: tcpDstPort(ip, ihl),
+    flags: tcpFlags(ip, ihl),
   };
 }
 
