@@ -6,32 +6,23 @@
  * Needs root, iproute2, iptables, xinetd, nc, OpenSSH (FAILS under CI=true without them):
  *   flock /tmp/routelab-netns.lock npx vitest run test/system/compare-tcp.test.ts
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareTcp } from "../../src/cli/compare-tcp.js";
 import { runCompare } from "../../src/cli/compare.js";
-import { createNetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
+import { createNetnsLab } from "../../src/engines/netns/index.js";
 import { createSimLab } from "../../src/engines/sim/index.js";
 import { parseScenario, runScenario } from "../../src/lab/scenario.js";
 import { parseRoutelabYaml, quietInterval } from "../../src/topology/index.js";
+import { netnsWhyWith, RUN, skipFor } from "./netns.testkit.js";
 
 const DIR = join(import.meta.dirname, "..", "..", "examples", "lessons");
 const RELAY = join(DIR, "relay.yaml");
-const PREFIX = `rlc-${(process.pid % 1679616).toString(36)}`;
-const CI = process.env.CI === "true";
-const missing = ["iptables", "xinetd", "nc", "ifconfig", "ssh", "/usr/sbin/sshd"].filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const why = (await netnsUnavailable()) ?? (missing.length > 0 ? `missing ${missing.join(", ")}` : null);
+const PREFIX = `rlc-${RUN}`;
+const why = netnsWhyWith(["iptables", "xinetd", "nc", "ifconfig", "ssh", "/usr/sbin/sshd"]);
 
-describe.skipIf(why !== null && !CI)("routelab compare --tcp on the relay lesson", () => {
+describe.skipIf(skipFor(why))("routelab compare --tcp on the relay lesson", () => {
   it("has what it needs", () => {
     expect(why).toBeNull();
   });

@@ -7,24 +7,14 @@
  * Needs root, iproute2, iptables, xinetd, nc, ifconfig, OpenSSH (FAILS under CI=true without):
  *   flock /tmp/routelab-netns.lock npx vitest run test/system/grade-netns.test.ts
  */
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runGrade } from "../../src/cli/grade.js";
-import { netnsUnavailable } from "../../src/engines/netns/index.js";
+import { netnsWhyWith, RUN, skipFor } from "./netns.testkit.js";
 
 const DIR = join(import.meta.dirname, "..", "..", "examples", "lessons");
-const PREFIX = `rlg-${(process.pid % 1679616).toString(36)}`;
-const CI = process.env.CI === "true";
-const missing = ["iptables", "xinetd", "nc", "ifconfig", "ssh", "/usr/sbin/sshd"].filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const why = (await netnsUnavailable()) ?? (missing.length > 0 ? `missing ${missing.join(", ")}` : null);
+const PREFIX = `rlg-${RUN}`;
+const why = netnsWhyWith(["iptables", "xinetd", "nc", "ifconfig", "ssh", "/usr/sbin/sshd"]);
 
 async function grade(engine: "sim" | "netns", script: string, json = false) {
   let out = "";
@@ -42,7 +32,7 @@ async function grade(engine: "sim" | "netns", script: string, json = false) {
   return { code, out, log, failed: out.match(/^✗ [^:]*/gm) };
 }
 
-describe.skipIf(why !== null && !CI)("routelab grade --engine netns: the relay lesson", () => {
+describe.skipIf(skipFor(why))("routelab grade --engine netns: the relay lesson", () => {
   it("has what it needs", () => {
     expect(why).toBeNull();
   });

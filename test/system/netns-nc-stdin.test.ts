@@ -5,29 +5,20 @@
  * 8's nc does on the simulator (src/server/terminal-stdin.test.ts). Needs root and nc:
  *   flock /tmp/routelab-netns.lock npx vitest run test/system/netns-nc-stdin.test.ts
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../../src/core/events.js";
 import { SECOND } from "../../src/core/time.js";
-import { createNetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
+import { createNetnsLab } from "../../src/engines/netns/index.js";
 import { parseRoutelabYaml } from "../../src/topology/index.js";
+import { netnsWhyWith, RUN, skipFor } from "./netns.testkit.js";
 
 const RELAY = join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml");
-const PREFIX = `rln-${(process.pid % 1679616).toString(36)}`;
-const CI = process.env.CI === "true";
-const missing = ["nc", "ssh", "/usr/sbin/sshd"].filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const why = (await netnsUnavailable()) ?? (missing.length > 0 ? `missing ${missing.join(", ")}` : null);
+const PREFIX = `rln-${RUN}`;
+const why = netnsWhyWith(["nc", "ssh", "/usr/sbin/sshd"]);
 
-describe.skipIf(why !== null && !CI)("netns: typing into a running nc", () => {
+describe.skipIf(skipFor(why))("netns: typing into a running nc", () => {
   it("has what it needs", () => {
     expect(why).toBeNull();
   });

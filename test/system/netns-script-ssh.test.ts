@@ -5,28 +5,19 @@
  * (src/lab/scenario-ssh.test.ts). Needs root, iproute2, iptables, xinetd, OpenSSH:
  *   flock /tmp/routelab-netns.lock npx vitest run test/system/netns-script-ssh.test.ts
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createNetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
+import { createNetnsLab } from "../../src/engines/netns/index.js";
 import { parseScenario, runScenario } from "../../src/lab/scenario.js";
 import { parseRoutelabYaml, quietInterval } from "../../src/topology/index.js";
+import { netnsWhyWith, RUN, skipFor } from "./netns.testkit.js";
 
 const RELAY = join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml");
-const PREFIX = `rlq-${(process.pid % 1679616).toString(36)}`;
-const CI = process.env.CI === "true";
-const missing = ["iptables", "xinetd", "ifconfig", "ssh", "/usr/sbin/sshd"].filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const why = (await netnsUnavailable()) ?? (missing.length > 0 ? `missing ${missing.join(", ")}` : null);
+const PREFIX = `rlq-${RUN}`;
+const why = netnsWhyWith(["iptables", "xinetd", "ifconfig", "ssh", "/usr/sbin/sshd"]);
 
-describe.skipIf(why !== null && !CI)("netns: ssh in a script", () => {
+describe.skipIf(skipFor(why))("netns: ssh in a script", () => {
   it("has what it needs", () => {
     expect(why).toBeNull();
   });

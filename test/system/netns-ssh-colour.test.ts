@@ -7,28 +7,19 @@
  * Needs root, iproute2, iptables, xinetd, OpenSSH (FAILS under CI=true without them):
  *   flock /tmp/routelab-netns.lock npx vitest run test/system/netns-ssh-colour.test.ts
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabEvent } from "../../src/core/events.js";
 import { SECOND } from "../../src/core/time.js";
-import { createNetnsLab, type NetnsLab, netnsUnavailable } from "../../src/engines/netns/index.js";
+import { createNetnsLab, type NetnsLab } from "../../src/engines/netns/index.js";
 import { runToEnd } from "../../src/lab/drive.testkit.js";
 import { parseRoutelabYaml } from "../../src/topology/index.js";
+import { netnsWhyWith, RUN, skipFor } from "./netns.testkit.js";
 
 const RELAY = join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml");
-const PREFIX = `rls-${(process.pid % 1679616).toString(36)}`;
-const CI = process.env.CI === "true";
-const missing = ["iptables", "xinetd", "ifconfig", "ssh", "/usr/sbin/sshd"].filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const why = (await netnsUnavailable()) ?? (missing.length > 0 ? `missing ${missing.join(", ")}` : null);
+const PREFIX = `rls-${RUN}`;
+const why = netnsWhyWith(["iptables", "xinetd", "ifconfig", "ssh", "/usr/sbin/sshd"]);
 
 /** The users of every TCP hop to or from port 22 while alice's ssh from the client runs. */
 async function sshHops(lab: NetnsLab, host: string): Promise<{ landed: unknown; users: string[] }> {
@@ -48,7 +39,7 @@ async function sshHops(lab: NetnsLab, host: string): Promise<{ landed: unknown; 
   return { landed, users };
 }
 
-describe.skipIf(why !== null && !CI)("netns: a user's ssh in their colour", () => {
+describe.skipIf(skipFor(why))("netns: a user's ssh in their colour", () => {
   let lab: NetnsLab;
   beforeAll(async () => {
     if (why !== null) return;
