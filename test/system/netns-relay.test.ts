@@ -22,6 +22,7 @@ import { formatIpv4, formatPrefix } from "../../src/core/ip.js";
 import { SECOND } from "../../src/core/time.js";
 import { runOn } from "../../src/shell/sim.testkit.js";
 import { buildNetwork } from "../../src/sim/build.js";
+import { missingPrograms } from "./netns.testkit.js";
 import { parseRoutelabYaml } from "../../src/topology/parse-yaml.js";
 
 const CI = process.env.CI === "true";
@@ -29,15 +30,6 @@ const isRoot = process.getuid?.() === 0;
 const ROOT = join(import.meta.dirname, "..", "..");
 const TAG = (process.pid % 1679616).toString(36);
 const ns = (node: string) => `rlr-${TAG}-${node}`;
-
-function tool(name: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function sh(...args: string[]): string {
   return execFileSync(args[0]!, args.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -83,7 +75,7 @@ afterAll(() => {
 });
 
 const needed = ["ip", "iptables", "xinetd", "nc", "ifconfig"];
-const ready = isRoot && needed.every(tool);
+const ready = isRoot && missingPrograms(needed).length === 0;
 if (CI && !ready) throw new Error(`netns-relay needs root and ${needed.join(", ")} under CI`);
 
 describe.runIf(ready)("the relay lesson on network namespaces with the real iptables and xinetd", () => {

@@ -4,40 +4,15 @@
  * run's tag for lab prefixes, and a lab booted per test and closed after it. Run the tests under
  * `flock /tmp/routelab-netns.lock`.
  */
-import { execFileSync } from "node:child_process";
 import { afterEach, expect, it } from "vitest";
-import {
-  createNetnsLab,
-  type NetnsLab,
-  type NetnsLabOptions,
-  netnsUnavailable,
-} from "../../src/engines/netns/index.js";
+import { createNetnsLab, type NetnsLab, type NetnsLabOptions } from "../../src/engines/netns/index.js";
+import { netnsWhy, skipFor } from "../../src/engines/netns/netns.testkit.js";
 import type { Topology } from "../../src/topology/model.js";
 
-/** Why this machine cannot run the netns engine, or null when it can. */
-export const netnsWhy = await netnsUnavailable();
+export { missingPrograms, netnsWhy, netnsWhyWith, skipFor } from "../../src/engines/netns/netns.testkit.js";
 
 /** Skip a netns describe here: the engine cannot run and this is not CI (CI must fail instead). */
-export const skipNetns = netnsWhy !== null && process.env.CI !== "true";
-
-/**
- * Why this machine cannot run a netns test that also needs `programs` (names or paths, looked
- * up as the shell does): the engine's reason first, then the programs missing; null when it can.
- */
-export function netnsWhyWith(programs: readonly string[]): string | null {
-  const missing = programs.filter((p) => {
-    try {
-      execFileSync("sh", ["-c", `command -v ${p}`], { stdio: "ignore" });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  return netnsWhy ?? (missing.length > 0 ? `missing ${missing.join(", ")}` : null);
-}
-
-/** Skip a describe for `why` (netnsWhyWith's answer) — never under CI=true, where it must fail. */
-export const skipFor = (why: string | null): boolean => why !== null && process.env.CI !== "true";
+export const skipNetns = skipFor(netnsWhy);
 
 /**
  * This run's tag in lab prefixes: two runs of a file at once (a CI checkout next to a working

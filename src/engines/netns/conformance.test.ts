@@ -12,11 +12,10 @@ import { describe, expect, it } from "vitest";
 import { SECOND } from "../../core/time.js";
 import { runLabConformance } from "../../lab/conformance.testkit.js";
 import { loadTopologyText } from "../../topology/index.js";
-import { createNetnsLab, netnsUnavailable } from "./index.js";
+import { createNetnsLab } from "./index.js";
+import { netnsWhy as why, skipFor } from "./netns.testkit.js";
 
 const SEED = join(import.meta.dirname, "..", "..", "..", "examples", "seed.yaml");
-const why = await netnsUnavailable();
-const CI = process.env.CI === "true";
 /** This run's tag in the namespace names, so two checkouts' runs never remove each other's labs. */
 const PREFIX = `rlc-${(process.pid % 1679616).toString(36)}`;
 
@@ -26,7 +25,7 @@ function seed() {
   return topo;
 }
 
-describe.skipIf(why !== null && !CI)("netns engine (root, FRR)", () => {
+describe.skipIf(skipFor(why))("netns engine (root, FRR)", () => {
   it("has what it needs", () => {
     expect(why).toBeNull();
   });

@@ -6,28 +6,19 @@
  * elsewhere, FAILS under CI=true when they are missing. On a shared machine:
  *   flock /tmp/routelab-netns.lock npx vitest run src/engines/netns/relay-conformance.test.ts
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRelayConformance } from "../../lab/relay-conformance.testkit.js";
 import { parseRoutelabYaml } from "../../topology/index.js";
-import { createNetnsLab, netnsUnavailable } from "./index.js";
+import { createNetnsLab } from "./index.js";
+import { netnsWhyWith, skipFor } from "./netns.testkit.js";
 
 const RELAY = join(import.meta.dirname, "..", "..", "..", "examples", "lessons", "relay.yaml");
 const PREFIX = `rlx-${(process.pid % 1679616).toString(36)}`;
-const CI = process.env.CI === "true";
-const tools = ["iptables", "xinetd", "nc", "ifconfig", "ssh", "ssh-keygen", "/usr/sbin/sshd"].filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const why = (await netnsUnavailable()) ?? (tools.length > 0 ? `missing ${tools.join(", ")}` : null);
+const why = netnsWhyWith(["iptables", "xinetd", "nc", "ifconfig", "ssh", "ssh-keygen", "/usr/sbin/sshd"]);
 
-describe.skipIf(why !== null && !CI)("netns engine: the relay lesson", () => {
+describe.skipIf(skipFor(why))("netns engine: the relay lesson", () => {
   it("has what it needs", () => {
     expect(why).toBeNull();
   });
