@@ -9,6 +9,7 @@
  * Commands themselves run through the `exec` callback (the lab's), so the session knows no
  * engine. Browser-safe: no Node imports, no timers, no clocks.
  */
+import { CanonicalInput } from "./canonical-input.js";
 import { type Key, KeyDecoder } from "./keys.js";
 import { LineEditor } from "./line-editor.js";
 import { PromptLine } from "./prompt-line.js";
@@ -97,6 +98,8 @@ export class ShellSession {
   private runPath: string[] = [];
   private runId = 0;
   private typeahead = "";
+  /** The line being typed to a running command's standard input (the tty's canonical mode). */
+  private readonly stdin: CanonicalInput;
   private afterInterrupt = false;
   private atLineStart = true;
   private ended = false;
@@ -117,6 +120,7 @@ export class ShellSession {
       () => this.cols,
     );
     this.stack = [o.startNode];
+    this.stdin = new CanonicalInput(o.maxTypeahead ?? 4096);
   }
 
   /** The node the prompt is on. */
@@ -261,7 +265,7 @@ export class ShellSession {
     const i = data.indexOf("\x03");
     if (i >= 0) {
       this.typeahead = "";
-      this.stdinLine = "";
+      this.stdin.clear();
       this.interrupt();
       return;
     }
@@ -273,48 +277,16 @@ export class ShellSession {
     if (this.typeahead.length + data.length <= max) this.typeahead += data;
   }
 
-  /** The line being typed to a running command's standard input (the tty's canonical mode). */
-  private stdinLine = "";
-
-  /**
-   * A command that reads its standard input (nc) gets what is typed a line at a time, as a
-   * terminal's line discipline in canonical mode (termios ICANON) gives it: characters echoed,
-   * erase (DEL/BS) edits the line, Enter sends it with its newline, Ctrl-D sends the line typed
-   * so far — or, at the start of a line, ends the input (nc shuts down its write side). Escape
-   * sequences (arrows) are dropped. A line is bounded as the typeahead is.
-   */
+  /** What a running command that reads its standard input gets typed, a line at a time. */
   private cooked(data: string, run: ShellRun): void {
-    const max = this.o.maxTypeahead ?? 4096;
-    for (let k = 0; k < data.length; k++) {
-      const c = data[k]!;
-      if (c === "\r" || c === "\n") {
-        if (c === "\n" && data[k - 1] === "\r") continue;
-        this.o.write("\r\n");
-        this.atLineStart = true;
-        const line = `${this.stdinLine}\n`;
-        this.stdinLine = "";
-        this.send(() => run.input!(line));
-      } else if (c === "\x7f" || c === "\b") {
-        if (this.stdinLine.length > 0) {
-          this.stdinLine = this.stdinLine.slice(0, -1);
-          this.o.write("\b \b");
-        }
-      } else if (c === "\x04") {
-        const line = this.stdinLine;
-        this.stdinLine = "";
-        this.send(() => (line === "" ? run.endInput?.() : run.input!(line)));
-      } else if (c === "\x1b") {
-        // CSI … final byte, or ESC and one character.
-        if (data[k + 1] === "[") {
-          k += 2;
-          while (k < data.length && !/[@-~]/.test(data[k]!)) k++;
-        } else k++;
-      } else if (c >= " " && this.stdinLine.length < max) {
-        this.stdinLine += c;
-        this.o.write(c);
-        this.atLineStart = false;
-      }
-    }
+    this.stdin.feed(data, {
+      echo: (text, lineStart) => {
+        this.o.write(text);
+        if (lineStart !== undefined) this.atLineStart = lineStart;
+      },
+      line: (text) => this.send(() => run.input!(text)),
+      end: () => this.send(() => run.endInput?.()),
+    });
   }
 
   /** Hands typed input on; a refusal (the journal's rate or size bound) is said, the line dropped. */
@@ -583,7 +555,7 @@ export class ShellSession {
   private finished(id: number, code: number): void {
     if (id !== this.runId) return;
     this.run = undefined;
-    this.stdinLine = "";
+    this.stdin.clear();
     this.lastStatus = code;
     if (!this.ended) {
       // A prompt always starts at the left margin.
