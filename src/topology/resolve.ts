@@ -48,6 +48,23 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
   // Before any work per node or link: a lab too large to run is refused at once.
   const over = d.nodes[MAX_NODES] ?? d.links[MAX_LINKS]?.a;
   checkLabSize(d.nodes.length, d.links.length, diag.file, over?.at);
+  const declared = declareNodes(d, diag);
+  const plan = planLinks(d, declared, diag);
+  checkOverlaps(plan.explicit, diag);
+  assignFromPool(d, plan.subnets, plan.usable, plan.explicit, diag);
+  const { links, segments, connected } = buildLinks(d, plan, diag);
+  const hosts = new Set(d.nodes.filter((dn) => dn.kind === "host").map((dn) => dn.name));
+  const nodes = d.nodes.map((dn) => resolveNode(d, dn, connected.get(dn.name) ?? [], hosts, diag));
+
+  diag.throwIfAny();
+  const topo: Topology = { name: d.name, source: d.file, nodes, links, rip: d.rip, notes: d.notes };
+  if (segments.length) topo.segments = segments;
+  if (d.ospf && Object.keys(d.ospf).length) topo.ospf = d.ospf;
+  return topo;
+}
+
+/** The nodes' names, checked (valid, unique), with where each was declared. */
+function declareNodes(d: Draft, diag: Diagnostics): Map<string, SourcePos> {
   const declared = new Map<string, SourcePos>();
   for (const n of d.nodes) {
     const okName = checkNodeName(n.name);
@@ -56,37 +73,51 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     if (first) diag.error(`duplicate node name '${n.name}' (first defined ${where(first)})`, n.at);
     else declared.set(n.name, n.at);
   }
+  return declared;
+}
 
-  // Per link: names of its interfaces, the subnet once known, and whether the link is usable.
+/** Per link (by index): names of its interfaces, the subnet once known, and whether the link is usable. */
+interface LinkPlan {
+  ifNames: string[][];
+  segmentNames: Map<DraftLink, string>;
+  subnets: (Prefix | undefined)[];
+  usable: boolean[];
+  /** The subnets written in the file, for the overlap check and the pool. */
+  explicit: Block[];
+}
+
+/** Checks each link's ends and interfaces and takes its written subnet. */
+function planLinks(d: Draft, declared: Map<string, SourcePos>, diag: Diagnostics): LinkPlan {
   const n = d.links.length;
-  const ifNames: string[][] = new Array(n);
-  const segmentNames = nameSegments(d, declared, diag);
-  const subnets: (Prefix | undefined)[] = new Array(n).fill(undefined);
-  const usable: boolean[] = new Array(n).fill(true);
+  const plan: LinkPlan = {
+    ifNames: new Array(n),
+    segmentNames: nameSegments(d, declared, diag),
+    subnets: new Array(n).fill(undefined),
+    usable: new Array(n).fill(true),
+    explicit: [],
+  };
   const usedIfaces = new Map<string, Map<string, SourcePos>>();
-  const explicit: Block[] = [];
-
   d.links.forEach((link, i) => {
     const ends = linkEnds(link);
     const segment = isSegment(link);
     if (!ends.every((e) => declared.has(e.node))) {
-      usable[i] = false;
+      plan.usable[i] = false;
       for (const end of ends)
         if (!declared.has(end.node) && !d.nodesBroken)
           diag.error(`unknown node '${end.node}'${didYouMean(end.node, declared.keys())}`, end.at);
     }
     if (!segment && link.a.node === link.b.node) {
       diag.error(`link from '${link.a.node}' to itself: a link joins two different nodes`, link.b.at);
-      usable[i] = false;
+      plan.usable[i] = false;
     }
     const seen = new Set<string>();
-    ifNames[i] = ends.map((e, side) => {
+    plan.ifNames[i] = ends.map((e, side) => {
       if (segment && seen.has(e.node)) {
         diag.error(
-          `'${e.node}' is on segment ${segmentNames.get(link)} twice: a node joins a segment once`,
+          `'${e.node}' is on segment ${plan.segmentNames.get(link)} twice: a node joins a segment once`,
           e.at,
         );
-        usable[i] = false;
+        plan.usable[i] = false;
         return "";
       }
       seen.add(e.node);
@@ -94,27 +125,35 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     });
 
     const s = explicitSubnet(link, diag);
-    if (s === null) usable[i] = false;
+    if (s === null) plan.usable[i] = false;
     else if (s) {
       const p = s.prefix;
-      subnets[i] = p;
-      explicit.push({ prefix: p, start: p.addr, end: p.addr + 2 ** (32 - p.len) - 1, link, at: s.at });
+      plan.subnets[i] = p;
+      plan.explicit.push({ prefix: p, start: p.addr, end: p.addr + 2 ** (32 - p.len) - 1, link, at: s.at });
     }
   });
+  return plan;
+}
 
-  checkOverlaps(explicit, diag);
-  assignFromPool(d, subnets, usable, explicit, diag);
-
+/**
+ * The usable links and segments with their addresses, and the connected subnets of the nodes
+ * that need them (for checking static routes and finding gateways).
+ */
+function buildLinks(
+  d: Draft,
+  plan: LinkPlan,
+  diag: Diagnostics,
+): { links: TopoLink[]; segments: TopoSegment[]; connected: Map<string, Connected[]> } {
   const links: TopoLink[] = [];
   const segments: TopoSegment[] = [];
   const ids = new Map<string, number>();
-  // Connected subnets, for checking static routes and finding gateways: of the nodes that need them.
   const connected = new Map<string, Connected[]>();
   for (const dn of d.nodes)
     if (dn.statics.length || dn.kind === "host" || dn.gateway !== undefined) connected.set(dn.name, []);
   d.links.forEach((link, i) => {
-    const subnet = subnets[i];
-    if (!usable[i] || !subnet) return;
+    const subnet = plan.subnets[i];
+    if (!plan.usable[i] || !subnet) return;
+    const ifNames = plan.ifNames[i]!;
     const props = {
       delay: link.props.delay ?? d.linkDefaults.delay,
       bandwidth: link.props.bandwidth ?? d.linkDefaults.bandwidth,
@@ -123,9 +162,9 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     };
     if (isSegment(link)) {
       const addrs = segmentAddresses(link, subnet, diag);
-      if (!addrs || !checkSegmentMacs(link, ifNames[i]!, diag)) return;
-      const ends = linkEnds(link).map((e, k) => ({ node: e.node, iface: ifNames[i]![k]!, addr: addrs[k]! }));
-      const id = segmentNames.get(link)!;
+      if (!addrs || !checkSegmentMacs(link, ifNames, diag)) return;
+      const ends = linkEnds(link).map((e, k) => ({ node: e.node, iface: ifNames[k]!, addr: addrs[k]! }));
+      const id = plan.segmentNames.get(link)!;
       segments.push({ id, ends, subnet: subnet.addr, len: subnet.len, ...props });
       if (link.position) segments[segments.length - 1]!.position = link.position;
       for (const e of ends) connected.get(e.node)?.push({ subnet, addr: e.addr, on: id, peers: ends });
@@ -133,53 +172,46 @@ export function resolveDraft(d: Draft, diag: Diagnostics): Topology {
     }
     const addrs = assignAddresses(link, subnet, diag);
     if (!addrs) return;
-    const a: LinkEnd = { node: link.a.node, iface: ifNames[i]![0], addr: addrs[0] };
-    const b: LinkEnd = { node: link.b.node, iface: ifNames[i]![1], addr: addrs[1] };
+    const a: LinkEnd = { node: link.a.node, iface: ifNames[0], addr: addrs[0] };
+    const b: LinkEnd = { node: link.b.node, iface: ifNames[1], addr: addrs[1] };
     const key = a.node < b.node ? `${a.node}-${b.node}` : `${b.node}-${a.node}`;
     const count = (ids.get(key) ?? 0) + 1;
     ids.set(key, count);
     const base = `${a.node}-${b.node}`;
-    links.push({
-      id: count === 1 ? base : `${base}#${count}`,
-      a,
-      b,
-      subnet: subnet.addr,
-      len: subnet.len,
-      ...props,
-    });
-    const id = links[links.length - 1]!.id;
+    const id = count === 1 ? base : `${base}#${count}`;
+    links.push({ id, a, b, subnet: subnet.addr, len: subnet.len, ...props });
     connected.get(a.node)?.push({ subnet, addr: a.addr, on: id, peers: [a, b] });
     connected.get(b.node)?.push({ subnet, addr: b.addr, on: id, peers: [a, b] });
   });
-  const hosts = new Set(d.nodes.filter((dn) => dn.kind === "host").map((dn) => dn.name));
+  return { links, segments, connected };
+}
 
-  const nodes: TopoNode[] = d.nodes.map((dn) => {
-    const statics: StaticRoute[] = [];
-    const mine = connected.get(dn.name) ?? [];
-    for (const s of dn.statics) {
-      checkGateway(dn.name, s.gateway, mine, s.at, diag);
-      statics.push({ dest: s.dest.addr, len: s.dest.len, gateway: s.gateway });
-    }
-    const node: TopoNode = { name: dn.name, routing: dn.routing ?? d.routing, statics };
-    resolveHost(dn, node, mine, hosts, diag);
-    if (dn.position) node.position = dn.position;
-    if (dn.os && dn.os !== "freebsd") node.os = dn.os;
-    if (dn.files && Object.keys(dn.files).length) node.files = dn.files;
-    const notes = [...(dn.notes ?? [])];
-    for (const p of routingSpecs())
-      if (node.routing !== p.name && p.hasNodeSettings(dn))
-        notes.push(`${p.settingsKey} settings unused: this node's routing is ${node.routing}`);
-    if (notes.length) node.notes = notes;
-    if (dn.rip && Object.keys(dn.rip).length) node.rip = dn.rip;
-    if (dn.ospf && Object.keys(dn.ospf).length) node.ospf = dn.ospf;
-    return node;
-  });
-
-  diag.throwIfAny();
-  const topo: Topology = { name: d.name, source: d.file, nodes, links, rip: d.rip, notes: d.notes };
-  if (segments.length) topo.segments = segments;
-  if (d.ospf && Object.keys(d.ospf).length) topo.ospf = d.ospf;
-  return topo;
+/** One node: its static routes checked against its connected subnets, host settings, notes. */
+function resolveNode(
+  d: Draft,
+  dn: Draft["nodes"][number],
+  mine: Connected[],
+  hosts: Set<string>,
+  diag: Diagnostics,
+): TopoNode {
+  const statics: StaticRoute[] = [];
+  for (const s of dn.statics) {
+    checkGateway(dn.name, s.gateway, mine, s.at, diag);
+    statics.push({ dest: s.dest.addr, len: s.dest.len, gateway: s.gateway });
+  }
+  const node: TopoNode = { name: dn.name, routing: dn.routing ?? d.routing, statics };
+  resolveHost(dn, node, mine, hosts, diag);
+  if (dn.position) node.position = dn.position;
+  if (dn.os && dn.os !== "freebsd") node.os = dn.os;
+  if (dn.files && Object.keys(dn.files).length) node.files = dn.files;
+  const notes = [...(dn.notes ?? [])];
+  for (const p of routingSpecs())
+    if (node.routing !== p.name && p.hasNodeSettings(dn))
+      notes.push(`${p.settingsKey} settings unused: this node's routing is ${node.routing}`);
+  if (notes.length) node.notes = notes;
+  if (dn.rip && Object.keys(dn.rip).length) node.rip = dn.rip;
+  if (dn.ospf && Object.keys(dn.ospf).length) node.ospf = dn.ospf;
+  return node;
 }
 
 /** Names one end's interface (written or default) and checks it is new on its node. */
