@@ -81,32 +81,26 @@ function maskRouteTable(text: string): string {
 type MakeLab = () => Promise<Lab> | Lab;
 
 /** Describes the seed network: nodes, interfaces, links. */
-async function describesTheSeed(make: MakeLab): Promise<void> {
-  const lab = await make();
-  try {
-    const nodes = lab.nodes();
-    expect(nodes.map((n) => n.name)).toEqual(["vm1", "vm2", "vm3", "vm4", "vm5", "vm6", "vm7", "vm8", "vm9"]);
-    const vm1 = nodes[0]!;
-    expect(vm1.interfaces.filter((i) => i.link).map((i) => `${i.name} ${i.addr}/${i.len}`)).toEqual([
-      "epair0a 10.0.10.1/24",
-      "epair1a 10.0.20.1/24",
-      "epair3a 10.0.40.1/24",
-      "epair4a 10.0.50.1/24",
-    ]);
-    expect(lab.links()).toHaveLength(9);
-    expect(lab.links()[0]).toMatchObject({
-      a: { node: "vm1", addr: "10.0.10.1" },
-      b: { node: "vm2", addr: "10.0.10.2" },
-      up: true,
-    });
-  } finally {
-    await lab.close();
-  }
+async function describesTheSeed(lab: Lab): Promise<void> {
+  const nodes = lab.nodes();
+  expect(nodes.map((n) => n.name)).toEqual(["vm1", "vm2", "vm3", "vm4", "vm5", "vm6", "vm7", "vm8", "vm9"]);
+  const vm1 = nodes[0]!;
+  expect(vm1.interfaces.filter((i) => i.link).map((i) => `${i.name} ${i.addr}/${i.len}`)).toEqual([
+    "epair0a 10.0.10.1/24",
+    "epair1a 10.0.20.1/24",
+    "epair3a 10.0.40.1/24",
+    "epair4a 10.0.50.1/24",
+  ]);
+  expect(lab.links()).toHaveLength(9);
+  expect(lab.links()[0]).toMatchObject({
+    a: { node: "vm1", addr: "10.0.10.1" },
+    b: { node: "vm2", addr: "10.0.10.2" },
+    up: true,
+  });
 }
 
 /** Converges, answers commands, reroutes when a link goes down, and reports it as events. */
-async function convergesAndReroutes(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
+async function convergesAndReroutes(lab: Lab, converge: number): Promise<void> {
   const events: LabEvent[] = [];
   const off = lab.onEvent((e) => events.push(e));
   try {
@@ -134,222 +128,179 @@ async function convergesAndReroutes(make: MakeLab, converge: number): Promise<vo
     expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.10.2");
   } finally {
     off();
-    await lab.close();
   }
 }
 
 /** Crashes and reboots a router. */
-async function crashesAndReboots(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
-  try {
-    await lab.advance(converge);
-    lab.setNode("vm6", false);
-    expect(lab.nodes().find((n) => n.name === "vm6")?.up).toBe(false);
-    // A command typed at once sees the crash (netns starts it after its queue of kernel
-    // changes; CI once lost this race before it did).
-    expect((await exec(lab, "vm1", "ping -c 1 -t 2 vm6")).code).not.toBe(0);
-    lab.setNode("vm6", true);
-    await lab.advance(converge);
-    expect((await exec(lab, "vm1", "ping -c 1 vm6")).code).toBe(0);
-  } finally {
-    await lab.close();
-  }
+async function crashesAndReboots(lab: Lab, converge: number): Promise<void> {
+  await lab.advance(converge);
+  lab.setNode("vm6", false);
+  expect(lab.nodes().find((n) => n.name === "vm6")?.up).toBe(false);
+  // A command typed at once sees the crash (netns starts it after its queue of kernel
+  // changes; CI once lost this race before it did).
+  expect((await exec(lab, "vm1", "ping -c 1 -t 2 vm6")).code).not.toBe(0);
+  lab.setNode("vm6", true);
+  await lab.advance(converge);
+  expect((await exec(lab, "vm1", "ping -c 1 vm6")).code).toBe(0);
 }
 
 /** Answers ifconfig and netstat -i/-rn from the node, with counters that grow after a ping. */
-async function countsInterfaces(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
-  try {
-    await lab.advance(converge);
-    const ifc = await exec(lab, "vm1", "ifconfig epair0a");
-    expect(ifc.code).toBe(0);
-    expect(ifc.out).toMatch(
-      /^epair0a: flags=\w+<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n/,
-    );
-    expect(ifc.out).toContain("\tinet 10.0.10.1 netmask 0xffffff00 broadcast 10.0.10.255\n");
-    expect(ifc.out).toContain("\tstatus: active\n");
-    const all = await exec(lab, "vm1", "ifconfig -l");
-    expect(all.out).toBe("lo0 epair0a epair1a epair3a epair4a\n");
-    const none = await exec(lab, "vm1", "ifconfig epair9z");
-    expect(none).toEqual({ out: "ifconfig: interface epair9z does not exist\n", code: 1 });
+async function countsInterfaces(lab: Lab, converge: number): Promise<void> {
+  await lab.advance(converge);
+  const ifc = await exec(lab, "vm1", "ifconfig epair0a");
+  expect(ifc.code).toBe(0);
+  expect(ifc.out).toMatch(/^epair0a: flags=\w+<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n/);
+  expect(ifc.out).toContain("\tinet 10.0.10.1 netmask 0xffffff00 broadcast 10.0.10.255\n");
+  expect(ifc.out).toContain("\tstatus: active\n");
+  const all = await exec(lab, "vm1", "ifconfig -l");
+  expect(all.out).toBe("lo0 epair0a epair1a epair3a epair4a\n");
+  const none = await exec(lab, "vm1", "ifconfig epair9z");
+  expect(none).toEqual({ out: "ifconfig: interface epair9z does not exist\n", code: 1 });
 
-    const before = linkCounters((await exec(lab, "vm1", "netstat -inW")).out, "epair0a");
-    expect((await exec(lab, "vm1", "ping -c 3 10.0.10.2")).code).toBe(0);
-    const after = linkCounters((await exec(lab, "vm1", "netstat -inW")).out, "epair0a");
-    expect(after.opkts - before.opkts, "echo requests sent").toBeGreaterThanOrEqual(3);
-    expect(after.ipkts - before.ipkts, "echo replies received").toBeGreaterThanOrEqual(3);
+  const before = linkCounters((await exec(lab, "vm1", "netstat -inW")).out, "epair0a");
+  expect((await exec(lab, "vm1", "ping -c 3 10.0.10.2")).code).toBe(0);
+  const after = linkCounters((await exec(lab, "vm1", "netstat -inW")).out, "epair0a");
+  expect(after.opkts - before.opkts, "echo requests sent").toBeGreaterThanOrEqual(3);
+  expect(after.ipkts - before.ipkts, "echo replies received").toBeGreaterThanOrEqual(3);
 
-    const rn = await exec(lab, "vm1", "netstat -rn");
-    expect(rn.code).toBe(0);
-    expect(rn.out).toMatch(/^10\.0\.60\.0\/24 +10\.0\.10\.2 +UG +\d+ +\d+ +epair0/m);
-    expect(rn.out).toMatch(/^10\.0\.10\.0\/24 +link#2 +U +/m);
-  } finally {
-    await lab.close();
-  }
+  const rn = await exec(lab, "vm1", "netstat -rn");
+  expect(rn.code).toBe(0);
+  expect(rn.out).toMatch(/^10\.0\.60\.0\/24 +10\.0\.10\.2 +UG +\d+ +\d+ +epair0/m);
+  expect(rn.out).toMatch(/^10\.0\.10\.0\/24 +link#2 +U +/m);
 }
 
 /** Adds, looks up and deletes a static route (route add|get|delete) with FreeBSD's answers. */
-async function editsStaticRoutes(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
-  try {
-    await lab.advance(converge);
-    const add = await exec(lab, "vm1", "route add -net 192.168.77.0/24 10.0.20.2");
-    expect(add).toEqual({ out: "add net 192.168.77.0: gateway 10.0.20.2\n", code: 0 });
-    expect(lab.routes("vm1").find((r) => r.dest === "192.168.77.0/24")).toMatchObject({
-      gateway: "10.0.20.2",
-      iface: "epair1a",
-      source: "static",
-      flags: "UGS",
-    });
-    const again = await exec(lab, "vm1", "route add -net 192.168.77.0/24 10.0.20.2");
-    expect(again).toEqual({
-      out:
-        "route: writing to routing socket: File exists\n" +
-        "add net 192.168.77.0: gateway 10.0.20.2: route already in table\n",
-      code: 1,
-    });
-    const get = await exec(lab, "vm1", "route -n get 192.168.77.9");
-    expect(get.code).toBe(0);
-    expect(get.out).toContain(
-      "   route to: 192.168.77.9\ndestination: 192.168.77.0\n       mask: 255.255.255.0\n",
-    );
-    expect(get.out).toContain(
-      "    gateway: 10.0.20.2\n  interface: epair1a\n      flags: <UP,GATEWAY,DONE,STATIC>\n",
-    );
-    // A route RIP learned, names resolved: vm6 is reached through vm2.
-    const learned = await exec(lab, "vm1", "route get vm6");
-    expect(learned.out).toContain("    gateway: vm2\n  interface: epair0a\n      flags: <UP,GATEWAY,DONE>\n");
-    const unreachable = await exec(lab, "vm1", "route add -net 192.168.78.0/24 10.9.9.9");
-    expect(unreachable.code).toBe(1);
-    expect(unreachable.out).toContain("route: writing to routing socket: Network is unreachable\n");
-    expect((await exec(lab, "vm1", "route add -net 192.168.79.0/24 10.0.20.2", "alice")).out).toBe(
-      "route: writing to routing socket: Operation not permitted\n",
-    );
+async function editsStaticRoutes(lab: Lab, converge: number): Promise<void> {
+  await lab.advance(converge);
+  const add = await exec(lab, "vm1", "route add -net 192.168.77.0/24 10.0.20.2");
+  expect(add).toEqual({ out: "add net 192.168.77.0: gateway 10.0.20.2\n", code: 0 });
+  expect(lab.routes("vm1").find((r) => r.dest === "192.168.77.0/24")).toMatchObject({
+    gateway: "10.0.20.2",
+    iface: "epair1a",
+    source: "static",
+    flags: "UGS",
+  });
+  const again = await exec(lab, "vm1", "route add -net 192.168.77.0/24 10.0.20.2");
+  expect(again).toEqual({
+    out:
+      "route: writing to routing socket: File exists\n" +
+      "add net 192.168.77.0: gateway 10.0.20.2: route already in table\n",
+    code: 1,
+  });
+  const get = await exec(lab, "vm1", "route -n get 192.168.77.9");
+  expect(get.code).toBe(0);
+  expect(get.out).toContain(
+    "   route to: 192.168.77.9\ndestination: 192.168.77.0\n       mask: 255.255.255.0\n",
+  );
+  expect(get.out).toContain(
+    "    gateway: 10.0.20.2\n  interface: epair1a\n      flags: <UP,GATEWAY,DONE,STATIC>\n",
+  );
+  // A route RIP learned, names resolved: vm6 is reached through vm2.
+  const learned = await exec(lab, "vm1", "route get vm6");
+  expect(learned.out).toContain("    gateway: vm2\n  interface: epair0a\n      flags: <UP,GATEWAY,DONE>\n");
+  const unreachable = await exec(lab, "vm1", "route add -net 192.168.78.0/24 10.9.9.9");
+  expect(unreachable.code).toBe(1);
+  expect(unreachable.out).toContain("route: writing to routing socket: Network is unreachable\n");
+  expect((await exec(lab, "vm1", "route add -net 192.168.79.0/24 10.0.20.2", "alice")).out).toBe(
+    "route: writing to routing socket: Operation not permitted\n",
+  );
 
-    const del = await exec(lab, "vm1", "route delete 192.168.77.0/24");
-    expect(del).toEqual({ out: "delete net 192.168.77.0\n", code: 0 });
-    expect(lab.routes("vm1").some((r) => r.dest === "192.168.77.0/24")).toBe(false);
-    expect((await exec(lab, "vm1", "route -n get 192.168.77.9")).code).toBe(1);
-    const gone = await exec(lab, "vm1", "route delete 192.168.77.0/24");
-    expect(gone).toEqual({
-      out: "route: writing to routing socket: No such process\ndelete net 192.168.77.0: not in table\n",
-      code: 1,
-    });
-  } finally {
-    await lab.close();
-  }
+  const del = await exec(lab, "vm1", "route delete 192.168.77.0/24");
+  expect(del).toEqual({ out: "delete net 192.168.77.0\n", code: 0 });
+  expect(lab.routes("vm1").some((r) => r.dest === "192.168.77.0/24")).toBe(false);
+  expect((await exec(lab, "vm1", "route -n get 192.168.77.9")).code).toBe(1);
+  const gone = await exec(lab, "vm1", "route delete 192.168.77.0/24");
+  expect(gone).toEqual({
+    out: "route: writing to routing socket: No such process\ndelete net 192.168.77.0: not in table\n",
+    code: 1,
+  });
 }
 
 /** Asks a neighbour's RIP for its table (rtquery) and shows the RIP peers (ripstatus). */
-async function asksRip(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
-  try {
-    await lab.advance(converge);
-    const q = await exec(lab, "vm1", "rtquery -n 10.0.10.2");
-    expect(q.code).toBe(0);
-    expect(q.out).toMatch(/^10\.0\.10\.2: RIPv2 \d+ bytes\n/);
-    // vm2's own networks, which vm1 reaches only through it or vm3.
-    expect(q.out).toMatch(/^ +10\.0\.60\.0\/24 +metric +1\b/m);
-    expect(q.out).toMatch(/^ +10\.0\.30\.0\/24 +metric +1\b/m);
-    const st = await exec(lab, "vm1", "ripstatus");
-    expect(st.code).toBe(0);
-    for (const peer of ["10.0.10.2", "10.0.20.2", "10.0.40.2", "10.0.50.2"]) expect(st.out).toContain(peer);
-  } finally {
-    await lab.close();
-  }
+async function asksRip(lab: Lab, converge: number): Promise<void> {
+  await lab.advance(converge);
+  const q = await exec(lab, "vm1", "rtquery -n 10.0.10.2");
+  expect(q.code).toBe(0);
+  expect(q.out).toMatch(/^10\.0\.10\.2: RIPv2 \d+ bytes\n/);
+  // vm2's own networks, which vm1 reaches only through it or vm3.
+  expect(q.out).toMatch(/^ +10\.0\.60\.0\/24 +metric +1\b/m);
+  expect(q.out).toMatch(/^ +10\.0\.30\.0\/24 +metric +1\b/m);
+  const st = await exec(lab, "vm1", "ripstatus");
+  expect(st.code).toBe(0);
+  for (const peer of ["10.0.10.2", "10.0.20.2", "10.0.40.2", "10.0.50.2"]) expect(st.out).toContain(peer);
 }
 
 /** Lists a neighbour in the ARP cache after a ping (arp -an) and deletes it as root (arp -d). */
-async function keepsArp(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
-  try {
-    await lab.advance(converge);
-    expect((await exec(lab, "vm1", "ping -c 1 10.0.10.2")).code).toBe(0);
-    // vm2's end of the vm1–vm2 link, with the MAC both engines give it (a veth's on netns).
-    const entry = `? (10.0.10.2) at ${etherAddress("vm2", "epair0b")} on epair0a`;
-    const own = `? (10.0.10.1) at ${etherAddress("vm1", "epair0a")} on epair0a permanent [ethernet]`;
-    const before = await exec(lab, "vm1", "arp -an");
-    expect(before.code).toBe(0);
-    expect(before.out).toContain(entry);
-    expect(before.out).toContain(own);
-    const student = await exec(lab, "vm1", "arp -d 10.0.10.2", "alice");
-    expect(student).toEqual({
-      out: "arp: writing to routing socket: Operation not permitted\n",
-      code: 1,
-    });
-    expect((await exec(lab, "vm1", "arp -an")).out).toContain(entry);
-    expect(await exec(lab, "vm1", "arp -d 10.0.10.2")).toEqual({
-      out: "10.0.10.2 (10.0.10.2) deleted\n",
-      code: 0,
-    });
-    expect((await exec(lab, "vm1", "arp -an")).out).not.toContain(entry);
-  } finally {
-    await lab.close();
-  }
+async function keepsArp(lab: Lab, converge: number): Promise<void> {
+  await lab.advance(converge);
+  expect((await exec(lab, "vm1", "ping -c 1 10.0.10.2")).code).toBe(0);
+  // vm2's end of the vm1–vm2 link, with the MAC both engines give it (a veth's on netns).
+  const entry = `? (10.0.10.2) at ${etherAddress("vm2", "epair0b")} on epair0a`;
+  const own = `? (10.0.10.1) at ${etherAddress("vm1", "epair0a")} on epair0a permanent [ethernet]`;
+  const before = await exec(lab, "vm1", "arp -an");
+  expect(before.code).toBe(0);
+  expect(before.out).toContain(entry);
+  expect(before.out).toContain(own);
+  const student = await exec(lab, "vm1", "arp -d 10.0.10.2", "alice");
+  expect(student).toEqual({
+    out: "arp: writing to routing socket: Operation not permitted\n",
+    code: 1,
+  });
+  expect((await exec(lab, "vm1", "arp -an")).out).toContain(entry);
+  expect(await exec(lab, "vm1", "arp -d 10.0.10.2")).toEqual({
+    out: "10.0.10.2 (10.0.10.2) deleted\n",
+    code: 0,
+  });
+  expect((await exec(lab, "vm1", "arp -an")).out).not.toContain(entry);
 }
 
 /** Takes an interface down and up (ifconfig IF down|up): routes go round it and come back. */
-async function takesInterfacesDown(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
-  try {
-    await lab.advance(converge);
-    expect((await exec(lab, "vm1", "ifconfig epair0a down", "alice")).code).toBe(1);
-    expect((await exec(lab, "vm1", "ifconfig epair0a down")).code).toBe(0);
-    const down = await exec(lab, "vm1", "ifconfig epair0a");
-    expect(down.out).toMatch(/^epair0a: flags=\w+<BROADCAST,SIMPLEX,MULTICAST> /);
-    expect((await exec(lab, "vm1", "ifconfig -l -d")).out).toBe("epair0a\n");
-    await lab.advance(converge);
-    expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.20.2");
-    expect((await exec(lab, "vm1", "ifconfig epair0a up")).code).toBe(0);
-    expect((await exec(lab, "vm1", "ifconfig epair0a")).out).toMatch(/^epair0a: flags=\w+<UP,/);
-    await lab.advance(converge);
-    expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.10.2");
-  } finally {
-    await lab.close();
-  }
+async function takesInterfacesDown(lab: Lab, converge: number): Promise<void> {
+  await lab.advance(converge);
+  expect((await exec(lab, "vm1", "ifconfig epair0a down", "alice")).code).toBe(1);
+  expect((await exec(lab, "vm1", "ifconfig epair0a down")).code).toBe(0);
+  const down = await exec(lab, "vm1", "ifconfig epair0a");
+  expect(down.out).toMatch(/^epair0a: flags=\w+<BROADCAST,SIMPLEX,MULTICAST> /);
+  expect((await exec(lab, "vm1", "ifconfig -l -d")).out).toBe("epair0a\n");
+  await lab.advance(converge);
+  expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.20.2");
+  expect((await exec(lab, "vm1", "ifconfig epair0a up")).code).toBe(0);
+  expect((await exec(lab, "vm1", "ifconfig epair0a")).out).toMatch(/^epair0a: flags=\w+<UP,/);
+  await lab.advance(converge);
+  expect(lab.routes("vm1").find((r) => r.dest === "10.0.60.0/24")?.gateway).toBe("10.0.10.2");
 }
 
 /** Answers vtysh -c 'show ip route' as FRR 8.4 does, and refuses what is not a show command. */
-async function answersVtysh(make: MakeLab, converge: number): Promise<void> {
-  const lab = await make();
-  try {
-    await lab.advance(converge);
-    const r = await exec(lab, "vm1", "vtysh -c 'show ip route'", "alice");
-    expect(r.code).toBe(0);
-    expect(maskRouteTable(r.out)).toBe(VM1_SHOW_IP_ROUTE);
-    const rip = await exec(lab, "vm1", "vtysh -c 'sh ip rip'", "alice");
-    expect(rip.code).toBe(0);
-    expect(rip.out).toMatch(/^Codes: R - RIP, C - connected, S - Static, O - OSPF, B - BGP\n/);
-    expect(rip.out).toMatch(/^R\(n\) 10\.0\.60\.0\/24 {7}10\.0\.10\.2 {13}2 10\.0\.10\.2 {9}0 \d\d:\d\d$/m);
-    expect(rip.out).toMatch(/^C\(i\) 10\.0\.40\.0\/24 {7}0\.0\.0\.0 {15}1 self {14}0$/m);
-    for (const line of ["vtysh -c 'configure terminal'", "vtysh -c 'write memory'", "vtysh"]) {
-      const no = await exec(lab, "vm1", line, "alice");
-      expect(no.code, line).toBe(1);
-      expect(no.out, line).toMatch(/not allowed in this lab|Interactive vtysh is not available/);
-    }
-    expect(await exec(lab, "vm1", "vtysh -c 'show ip foo'")).toEqual({
-      out: "% Unknown command: show ip foo\n",
-      code: 1,
-    });
-  } finally {
-    await lab.close();
+async function answersVtysh(lab: Lab, converge: number): Promise<void> {
+  await lab.advance(converge);
+  const r = await exec(lab, "vm1", "vtysh -c 'show ip route'", "alice");
+  expect(r.code).toBe(0);
+  expect(maskRouteTable(r.out)).toBe(VM1_SHOW_IP_ROUTE);
+  const rip = await exec(lab, "vm1", "vtysh -c 'sh ip rip'", "alice");
+  expect(rip.code).toBe(0);
+  expect(rip.out).toMatch(/^Codes: R - RIP, C - connected, S - Static, O - OSPF, B - BGP\n/);
+  expect(rip.out).toMatch(/^R\(n\) 10\.0\.60\.0\/24 {7}10\.0\.10\.2 {13}2 10\.0\.10\.2 {9}0 \d\d:\d\d$/m);
+  expect(rip.out).toMatch(/^C\(i\) 10\.0\.40\.0\/24 {7}0\.0\.0\.0 {15}1 self {14}0$/m);
+  for (const line of ["vtysh -c 'configure terminal'", "vtysh -c 'write memory'", "vtysh"]) {
+    const no = await exec(lab, "vm1", line, "alice");
+    expect(no.code, line).toBe(1);
+    expect(no.out, line).toMatch(/not allowed in this lab|Interactive vtysh is not available/);
   }
+  expect(await exec(lab, "vm1", "vtysh -c 'show ip foo'")).toEqual({
+    out: "% Unknown command: show ip foo\n",
+    code: 1,
+  });
 }
 
 /** Refuses unknown nodes and links with an error naming them. */
-async function refusesUnknownNames(make: MakeLab): Promise<void> {
-  const lab = await make();
-  try {
-    expect(() => lab.routes("vm10")).toThrow(/vm10/);
-    expect(() => lab.setLink("vm4", "vm9", false)).toThrow(/vm4.*vm9/);
-    expect(() => lab.exec("nope", "hostname")).toThrow(/nope/);
-  } finally {
-    await lab.close();
-  }
+async function refusesUnknownNames(lab: Lab): Promise<void> {
+  expect(() => lab.routes("vm10")).toThrow(/vm10/);
+  expect(() => lab.setLink("vm4", "vm9", false)).toThrow(/vm4.*vm9/);
+  expect(() => lab.exec("nope", "hostname")).toThrow(/nope/);
 }
 
-/** The suite's checks in order: each boots its own lab through `make` and closes it. */
-const CHECKS: readonly [string, (make: MakeLab, converge: number) => Promise<void>][] = [
+/** The suite's checks in order; each gets a lab of its own, booted through `make` and closed after it. */
+const CHECKS: readonly [string, (lab: Lab, converge: number) => Promise<void>][] = [
   ["describes the seed network: nodes, interfaces, links", describesTheSeed],
   [
     "converges, answers commands, reroutes when a link goes down, and reports it as events",
@@ -377,6 +328,18 @@ const CHECKS: readonly [string, (make: MakeLab, converge: number) => Promise<voi
 export function runLabConformance(engine: string, make: MakeLab, o: ConformanceOptions = {}): void {
   const converge = o.converge ?? 60 * SECOND;
   describe(`Lab conformance: ${engine}`, () => {
-    for (const [name, check] of CHECKS) vitestIt(name, () => check(make, converge), o.timeout);
+    for (const [name, check] of CHECKS)
+      vitestIt(
+        name,
+        async () => {
+          const lab = await make();
+          try {
+            await check(lab, converge);
+          } finally {
+            await lab.close();
+          }
+        },
+        o.timeout,
+      );
   });
 }
