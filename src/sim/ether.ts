@@ -19,7 +19,7 @@ import { macEquals, putMulticastMac } from "../core/mac.js";
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ethernetSetDst, ethernetSetSrc } from "../wire/index.js";
 import { arpInput, arpResolve, Resolve } from "./arp.js";
 import type { Iface } from "./iface.js";
-import { ipInput } from "./ip-input.js";
+import { etherInputFast, ipInput } from "./ip-input.js";
 import type { LinkDirection } from "./link.js";
 import type { SimNode } from "./node.js";
 import type { Packet } from "./packet.js";
@@ -29,13 +29,15 @@ export { Resolve };
 /** The head frame of a link direction arrives; the next one, if any, is scheduled. */
 export function arriveHead(dir: LinkDirection): void {
   const pkt = dir.shift() as Packet;
-  if (dir.count > 0) dir.link.a.node.net.scheduler.post(dir.headTime(), arriveHead, dir);
   const to = dir.to;
   const node = to.node;
-  if (!dir.link.passing) return node.net.drop(node, pkt, "link-down", dir.link.id);
-  if (dir.link.loss > 0 && node.net.lossRng.float() < dir.link.loss)
-    return node.net.drop(node, pkt, "loss", dir.link.id);
-  etherInput(node, pkt, to);
+  const net = node.net;
+  if (dir.count > 0) net.scheduler.post(dir.headTime(), arriveHead, dir);
+  const link = dir.link;
+  if (!link.up || link.silent) return net.drop(node, pkt, "link-down", link.id);
+  if (link.loss > 0 && net.lossRng.float() < link.loss) return net.drop(node, pkt, "loss", link.id);
+  // A router's common case (a unicast IPv4 frame to forward) in one function; the rest below.
+  etherInputFast(node, pkt, to);
 }
 
 /** A frame arrives on interface `i`: filter by destination MAC, then demultiplex. */
