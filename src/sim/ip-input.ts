@@ -30,6 +30,7 @@ import { etherInput, etherResolve, linkBroadcast, Resolve } from "./ether.js";
 import type { Route } from "./fib.js";
 import type { Iface } from "./iface.js";
 import { icmpError, ipDeliver } from "./ip-deliver.js";
+import { macHi, macLo, putMacWords } from "./mac-words.js";
 import { flowNextHop } from "./multipath.js";
 import type { SimNode } from "./node.js";
 import type { Packet } from "./packet.js";
@@ -157,17 +158,12 @@ function forwardBy(
  */
 export function etherInputFast(node: SimNode, pkt: Packet, i: Iface): void {
   const f = pkt.frame;
-  const mac = i.mac;
   if (
     node.bridge !== null ||
     f[12] !== ETHERTYPE_IPV4_HI ||
     f[13] !== ETHERTYPE_IPV4_LO ||
-    f[0] !== mac[0] ||
-    f[1] !== mac[1] ||
-    f[2] !== mac[2] ||
-    f[3] !== mac[3] ||
-    f[4] !== mac[4] ||
-    f[5] !== mac[5] ||
+    macHi(f, 0) !== i.macHi ||
+    macLo(f, 0) !== i.macLo ||
     !node.up ||
     !i.up ||
     !node.forwarding ||
@@ -197,19 +193,7 @@ export function etherInputFast(node: SimNode, pkt: Packet, i: Iface): void {
   node.forwarded++;
   ipv4DecrementTtl(b);
   // The neighbour's MAC, then ours (etherResolve's fast path, sendFrame).
-  const to = e.mac;
-  f[0] = to[0]!;
-  f[1] = to[1]!;
-  f[2] = to[2]!;
-  f[3] = to[3]!;
-  f[4] = to[4]!;
-  f[5] = to[5]!;
-  const from = out.mac;
-  f[6] = from[0]!;
-  f[7] = from[1]!;
-  f[8] = from[2]!;
-  f[9] = from[3]!;
-  f[10] = from[4]!;
-  f[11] = from[5]!;
+  putMacWords(f, 0, e.macHi, e.macLo);
+  putMacWords(f, 6, out.macHi, out.macLo);
   node.transmit(pkt, out);
 }
