@@ -157,6 +157,9 @@ describe("ARP on a simulated link", () => {
     const e = () => arpListing(node("r1").ifaces, net.scheduler.now()).find((x) => x.addr === ip("10.0.0.2"));
     expect(e()?.expires).toBe(ARPT_KEEP_S);
     expect(e()?.mac && formatMac(e()!.mac!)).toBe("02:d1:1a:00:04:0b");
+    // The entry's MAC as the forwarding path reads it (sim/mac-words.ts): the same six bytes.
+    const learned = node("r1").ifaces[1]!.arp.get(ip("10.0.0.2"))!;
+    expect([learned.macHi, learned.macLo]).toEqual([0x02d1, 0x1a00040b]);
     net.scheduler.runUntil((ARPT_KEEP_S - 10) * SECOND);
     expect(e()?.expires).toBe(10);
     // Unused, it lapses.

@@ -47,6 +47,7 @@ import {
   ethernetSetDst,
 } from "../wire/index.js";
 import type { Iface } from "./iface.js";
+import { macHi, macLo } from "./mac-words.js";
 import type { SimNode } from "./node.js";
 import { Packet } from "./packet.js";
 import type { ScheduledEvent } from "./scheduler.js";
@@ -61,8 +62,11 @@ const S = 1_000_000_000;
 
 /** One neighbour in an interface's cache (FreeBSD's `struct llentry`). */
 export class ArpEntry {
-  /** The neighbour's MAC, meaningful when `valid`. */
+  /** The neighbour's MAC, meaningful when `valid`; set with `setMac`. */
   readonly mac = new Uint8Array(6);
+  /** `mac` as two numbers (sim/mac-words.ts), for the forwarding path. */
+  macHi = 0;
+  macLo = 0;
   valid = false;
   /** The interface's own address (`LLE_IFADDR | LLE_STATIC`): never expires, never deleted by `arp -d`. */
   permanent = false;
@@ -86,6 +90,13 @@ export class ArpEntry {
     /** Creation order, to list the cache as FreeBSD does (newest first in a hash bucket). */
     readonly serial: number,
   ) {}
+
+  /** Takes the MAC at `b[off]`. */
+  setMac(b: Uint8Array, off: number): void {
+    this.mac.set(b.subarray(off, off + 6));
+    this.macHi = macHi(b, off);
+    this.macLo = macLo(b, off);
+  }
 }
 
 /** The ARP cache of one interface. */
@@ -238,7 +249,7 @@ export function arpRequest(node: SimNode, i: Iface, sip: number, tip: number, us
 export function arpIfInit(node: SimNode, i: Iface): void {
   let e = i.arp.get(i.addr);
   if (e === undefined) e = i.arp.create(i.addr, i);
-  e.mac.set(i.mac);
+  e.setMac(i.mac, 0);
   e.valid = true;
   e.permanent = true;
   setFast(e);
@@ -297,7 +308,7 @@ export function arpInput(node: SimNode, i: Iface, pkt: Packet): void {
     const e = i.arp.get(isaddr);
     const learn = e ?? (forUs ? i.arp.create(isaddr, i) : undefined);
     if (learn !== undefined && !learn.permanent) {
-      learn.mac.set(a.subarray(8, 14));
+      learn.setMac(a, 8);
       learn.valid = true;
       learn.expire = uptime(net.scheduler.now()) + ARPT_KEEP_S;
       learn.asked = 0;

@@ -15,12 +15,13 @@
  * The flags are not stored: IP reads the group bit of the frame's first byte
  * (`linkBroadcast`), which lo0's frames (never given a header) leave at zero.
  */
-import { macEquals, putMulticastMac } from "../core/mac.js";
-import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ethernetSetDst, ethernetSetSrc } from "../wire/index.js";
+import { putMulticastMac } from "../core/mac.js";
+import { ETHERTYPE_ARP, ETHERTYPE_IPV4 } from "../wire/index.js";
 import { arpInput, arpResolve, Resolve } from "./arp.js";
 import type { Iface } from "./iface.js";
-import { ipInput } from "./ip-input.js";
+import { etherInputFast, ipInput } from "./ip-input.js";
 import type { LinkDirection } from "./link.js";
+import { macHi, macLo, putMacWords } from "./mac-words.js";
 import type { SimNode } from "./node.js";
 import type { Packet } from "./packet.js";
 
@@ -29,13 +30,15 @@ export { Resolve };
 /** The head frame of a link direction arrives; the next one, if any, is scheduled. */
 export function arriveHead(dir: LinkDirection): void {
   const pkt = dir.shift() as Packet;
-  if (dir.count > 0) dir.link.a.node.net.scheduler.post(dir.headTime(), arriveHead, dir);
   const to = dir.to;
   const node = to.node;
-  if (!dir.link.passing) return node.net.drop(node, pkt, "link-down", dir.link.id);
-  if (dir.link.loss > 0 && node.net.lossRng.float() < dir.link.loss)
-    return node.net.drop(node, pkt, "loss", dir.link.id);
-  etherInput(node, pkt, to);
+  const net = node.net;
+  if (dir.count > 0) net.scheduler.post(dir.headTime(), arriveHead, dir);
+  const link = dir.link;
+  if (!link.up || link.silent) return net.drop(node, pkt, "link-down", link.id);
+  if (link.loss > 0 && net.lossRng.float() < link.loss) return net.drop(node, pkt, "loss", link.id);
+  // A router's common case (a unicast IPv4 frame to forward) in one function; the rest below.
+  etherInputFast(node, pkt, to);
 }
 
 /** A frame arrives on interface `i`: filter by destination MAC, then demultiplex. */
@@ -44,7 +47,7 @@ export function etherInput(node: SimNode, pkt: Packet, i: Iface): void {
   const f = pkt.frame;
   const type = (f[12]! << 8) | f[13]!;
   if (type === ETHERTYPE_IPV4) {
-    if ((f[0]! & 1) === 0 && !macEquals(f, 0, i.mac, 0) && node.up && i.up) {
+    if ((f[0]! & 1) === 0 && !forThisMac(f, i) && node.up && i.up) {
       i.ipackets++;
       i.ibytes += f.length;
       return node.net.drop(node, pkt, "not-for-us");
@@ -56,10 +59,15 @@ export function etherInput(node: SimNode, pkt: Packet, i: Iface): void {
   if (!i.up) return net.drop(node, pkt, "iface-down");
   i.ipackets++;
   i.ibytes += f.length;
-  if ((f[0]! & 1) === 0 && !macEquals(f, 0, i.mac, 0)) return net.drop(node, pkt, "not-for-us");
+  if ((f[0]! & 1) === 0 && !forThisMac(f, i)) return net.drop(node, pkt, "not-for-us");
   if (type === ETHERTYPE_ARP) return arpInput(node, i, pkt);
   i.ierrors++;
   net.drop(node, pkt, "malformed");
+}
+
+/** Whether the frame's destination MAC is interface `i`'s. */
+function forThisMac(f: Uint8Array, i: Iface): boolean {
+  return macHi(f, 0) === i.macHi && macLo(f, 0) === i.macLo;
 }
 
 /** Whether a frame came to us as a link-layer broadcast or multicast (M_BCAST | M_MCAST). */
@@ -84,7 +92,7 @@ export function etherResolve(
   const e = i.arp.last;
   if (e !== null && e.ip === nh && node.net.scheduler.now() < e.fastUntil) {
     // The fast path: the interface's last next hop, resolved and fresh.
-    ethernetSetDst(f, e.mac);
+    putMacWords(f, 0, e.macHi, e.macLo);
     return Resolve.Ok;
   }
   if (dst >>> 28 === 0xe) {
@@ -100,5 +108,5 @@ export function etherResolve(
 
 /** Writes the source MAC of interface `i` into the frame (the rest of the header is set). */
 export function etherSetSource(pkt: Packet, i: Iface): void {
-  ethernetSetSrc(pkt.frame, i.mac);
+  putMacWords(pkt.frame, 6, i.macHi, i.macLo);
 }

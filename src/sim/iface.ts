@@ -10,6 +10,7 @@
  */
 import { maskOf } from "../core/ip.js";
 import { MAC_ZERO } from "../core/mac.js";
+import { macHi, macLo } from "./mac-words.js";
 import { ArpTable } from "./arp.js";
 import type { HostInterface } from "./host.js";
 import type { Link, LinkDirection } from "./link.js";
@@ -56,7 +57,22 @@ export class Iface implements HostInterface {
   addrIpackets = 0;
   addrOpackets = 0;
   /** The Ethernet address (zero on lo0); set by the node from its index and the interface's. */
-  mac: Uint8Array = MAC_ZERO as Uint8Array;
+  get mac(): Uint8Array {
+    return this.macBytes;
+  }
+  set mac(m: Uint8Array) {
+    this.macBytes = m;
+    this.macHi = macHi(m, 0);
+    this.macLo = macLo(m, 0);
+  }
+  private macBytes: Uint8Array = MAC_ZERO as Uint8Array;
+  /**
+   * `mac` as two numbers, its first two bytes and its last four: what the forwarding path
+   * compares and writes per frame (sim/ip-input.ts), read from this object's own fields rather
+   * than through the bytes' array (two more objects to fetch for every frame).
+   */
+  macHi = 0;
+  macLo = 0;
   /** This interface's ARP cache (FreeBSD's per-ifnet lltable). */
   readonly arp = new ArpTable();
 

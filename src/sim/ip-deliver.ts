@@ -107,25 +107,15 @@ function deliverIcmp(node: SimNode, pkt: Packet, iface: number, total: number): 
 /** An echo request `m` for this node: the reply, from the address it was sent to. */
 function answerEcho(node: SimNode, pkt: Packet, m: IcmpRepr): void {
   const net = node.net;
-  const b = pkt.bytes;
   // net.inet.icmp.bmcastecho=0: no answer to a link broadcast or multicast (ip_icmp.c:495).
   if (linkBroadcast(pkt)) return net.drop(node, pkt, "not-for-us");
   net.deliver(node, pkt);
-  const src = ipv4Src(b);
-  const dst = ipv4Dst(b);
-  const reply = buildIcmpPacket(
-    {
-      tos: 0,
-      id: node.nextId(),
-      dontFrag: false,
-      ttl: DEFAULT_TTL,
-      src: node.isLocal(dst) ? dst : sourceFor(node, src),
-      dst: src,
-    },
+  reflect(
+    node,
+    pkt,
     { type: ICMP_ECHO_REPLY, code: 0, ident: m.ident, seq: m.seq, data: m.data },
-    ETHERNET_HEADER_LEN,
+    "echo-reply",
   );
-  return sendGenerated(node, reply, src, pkt.user, "echo-reply");
 }
 
 /** Protocol 17: to the socket bound to the destination port, else port unreachable. */
@@ -194,6 +184,20 @@ export function icmpError(
     const t = b[20]!;
     if (t !== ICMP_ECHO_REQUEST && t !== ICMP_ECHO_REPLY) return;
   }
+  // A redirect's bytes 4-7 are the gateway (icmp_gwaddr, ip_icmp.c:268-269).
+  const data = quote ?? quoteOriginal(b);
+  reflect(node, pkt, { type, code, ident: gateway >>> 16, seq: gateway & 0xffff, data }, "icmp-error");
+}
+
+/**
+ * Sends ICMP message `icmp` about `pkt` back to its source, addressed as FreeBSD's icmp_reflect
+ * does (ip_icmp.c): from the address the packet was sent to when it is one of ours, else from
+ * our interface towards the sender. The echo reply's and every error's one IPv4 header.
+ */
+function reflect(node: SimNode, pkt: Packet, icmp: IcmpRepr, cls: "echo-reply" | "icmp-error"): void {
+  const b = pkt.bytes;
+  const src = ipv4Src(b);
+  const dst = ipv4Dst(b);
   const frame = buildIcmpPacket(
     {
       tos: 0,
@@ -203,11 +207,10 @@ export function icmpError(
       src: node.isLocal(dst) ? dst : sourceFor(node, src),
       dst: src,
     },
-    // A redirect's bytes 4-7 are the gateway (icmp_gwaddr, ip_icmp.c:268-269).
-    { type, code, ident: gateway >>> 16, seq: gateway & 0xffff, data: quote ?? quoteOriginal(b) },
+    icmp,
     ETHERNET_HEADER_LEN,
   );
-  sendGenerated(node, frame, src, pkt.user, "icmp-error");
+  sendGenerated(node, frame, src, pkt.user, cls);
 }
 
 /** Why an ICMP or UDP message the codec refused dies: a wrong sum, or too few bytes for it. */
