@@ -71,7 +71,9 @@ if (mode === "--check") {
   for (const line of verdicts) {
     const [cache, file] = [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)];
     if (cache === "used") continue;
-    process.stderr.write(`train-code-cache: warning: V8 ${cache === "none" ? "found no" : "rejected the"} cache of ${file}; it compiles from source\n`);
+    process.stderr.write(
+      `train-code-cache: warning: V8 ${cache === "none" ? "found no" : "rejected the"} cache of ${file}; it compiles from source\n`,
+    );
     if (cache === "rejected") unlinkSync(`${file}.v8cache`);
   }
 }
