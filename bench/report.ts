@@ -90,27 +90,33 @@ function renderProcess(p: ProcessRow, o: WorkloadOptions): string[] {
     name: string,
     x: { wall: number; cpu?: number; rss?: number; runs: number[] } | undefined,
     ratio: string,
+    cpuRatio: string,
   ) =>
     x === undefined
-      ? [name, "-", "-", "-", "-", ""]
+      ? [name, "-", "-", "-", "-", "-", ""]
       : [
           name,
           seconds(x.wall),
           x.cpu !== undefined ? seconds(x.cpu) : "-",
           x.rss ? bytes(x.rss) : "-",
           ratio,
+          cpuRatio,
           x.runs.map((v) => v.toFixed(2)).join(" "),
         ];
   const ours = p.ours;
   const ratio = (theirs: number | undefined) =>
     ours && theirs !== undefined ? ratioText(theirs, ours.wallSeconds) : "";
+  // On a loaded machine the wall ratio measures the queue for the CPU; this one does not.
+  const cpuRatio = (theirs: number | undefined) =>
+    ours?.cpuSeconds !== undefined && theirs !== undefined ? `${(theirs / ours.cpuSeconds).toFixed(1)}×` : "";
   out.push(
     table(
-      ["process", "wall", "cpu", "peak RSS", "ratio", "runs (wall s)"],
+      ["process", "wall", "cpu", "peak RSS", "ratio", "cpu ratio", "runs (wall s)"],
       [
         row(
           "routelab run",
           ours && { wall: ours.wallSeconds, cpu: ours.cpuSeconds, rss: ours.maxRssBytes, runs: ours.runs },
+          "",
           "",
         ),
         row(
@@ -122,6 +128,7 @@ function renderProcess(p: ProcessRow, o: WorkloadOptions): string[] {
             runs: p.ns3.runs,
           },
           ratio(p.ns3?.processSeconds),
+          cpuRatio(p.ns3?.cpuSeconds),
         ),
         row(
           "ns-3 (optimized)",
@@ -132,9 +139,10 @@ function renderProcess(p: ProcessRow, o: WorkloadOptions): string[] {
             runs: p.ns3opt.runs,
           },
           ratio(p.ns3opt?.processSeconds),
+          cpuRatio(p.ns3opt?.cpuSeconds),
         ),
       ],
-      [false, true, true, true, true, false],
+      [false, true, true, true, true, true, false],
     ),
   );
   if (ours)

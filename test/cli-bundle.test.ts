@@ -1,17 +1,19 @@
 /**
- * The bundled command line (vite.cli.config.ts → dist/bundle/routelab.js, issue 22): bin/routelab.js
- * loads it when it is at least as new as dist/cli/main.js, and it must behave as dist/ does —
- * same output byte for byte, the bundled seed and package.json found from dist/bundle/, the
- * page's files served by `up` from its chunk in dist/bundle/chunks/.
+ * The bundled command line (vite.cli.config.ts → dist/bundle/routelab.cjs, issue 22): bin/routelab.js
+ * loads it when it is at least as new as dist/cli/main.js, with V8's code cache the build wrote
+ * beside each file (bin/bundle-loader.js, scripts/train-code-cache.js), and it must behave as
+ * dist/ does — same output byte for byte, the bundled seed and package.json found from
+ * dist/bundle/, the page's files served by `up` from its chunk in dist/bundle/chunks/.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bundleLoader } from "../bin/bundle-loader.js";
 import { BIN, ROOT } from "./cli.js";
 
-const BUNDLE = join(ROOT, "dist", "bundle", "routelab.js");
+const BUNDLE = join(ROOT, "dist", "bundle", "routelab.cjs");
 // Lists every file module Node loads, on standard error (the hooks run in their own thread).
 const LIST_MODULES = `data:text/javascript,${encodeURIComponent(
   `import { register } from "node:module";
@@ -51,16 +53,51 @@ describe("the bundled command line", () => {
   it("is what bin/routelab.js loads when current, and dist/ with ROUTELAB_NO_BUNDLE=1", () => {
     const bundled = cli(["--version"], {}, undefined, ["--import", LIST_MODULES]);
     expect(bundled.code).toBe(0);
+    // The bundle is CommonJS compiled by bin/bundle-loader.js through vm.Script, which the
+    // module hooks do not see: only bin's own two modules, none of dist/ (~200 modules).
     const loaded = bundled.err.split("\n").filter((l) => l.startsWith("loaded "));
-    expect(loaded).toContain(`loaded file://${BUNDLE}`);
-    expect(loaded.some((l) => l.includes("/dist/cli/"))).toBe(false);
-    // A few files instead of ~200 modules (the chunks it imports at once).
-    expect(loaded.length).toBeLessThan(8);
+    expect(loaded).toContain(`loaded file://${join(ROOT, "bin", "bundle-loader.js")}`);
+    expect(loaded.some((l) => l.includes("/dist/"))).toBe(false);
+    expect(loaded.length).toBeLessThan(4);
     const plain = cli(["--version"], { ROUTELAB_NO_BUNDLE: "1" }, undefined, ["--import", LIST_MODULES]);
     expect(plain.err).toContain("/dist/cli/main.js");
     expect(plain.err).not.toContain("/dist/bundle/");
     expect(bundled.out).toBe(plain.out);
     expect(bundled.out).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("loads every file a run needs with the code cache the build wrote, and V8 accepts it", () => {
+    const check = spawnSync(
+      process.execPath,
+      [join(ROOT, "scripts", "train-code-cache.js"), "--check", join(ROOT, "dist", "bundle")],
+      { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
+    );
+    expect(check.status).toBe(0);
+    const verdicts = check.stderr.split("\n").filter((l) => l !== "");
+    expect(verdicts).toContain(`used ${BUNDLE}`);
+    // The entry, its chunks and `run`'s: a cache for each, none rejected by V8 (its flags and
+    // version are the build's) and none missing.
+    expect(verdicts.length).toBeGreaterThan(3);
+    expect(verdicts.filter((l) => !l.startsWith("used "))).toEqual([]);
+  });
+
+  it("compiles a file from source when its cache was made from another source", () => {
+    const dir = mkdtempSync(join(tmpdir(), "routelab-cache-"));
+    try {
+      const file = join(dir, "m.cjs");
+      writeFileSync(file, "module.exports = { answer: () => 42 };\n");
+      const made = bundleLoader();
+      expect(made.load(file).answer()).toBe(42);
+      made.writeCaches();
+      expect(bundleLoader().load(file).answer()).toBe(42);
+      // Same length, other text: V8 alone would take the old bytecode (it checks the length).
+      writeFileSync(file, "module.exports = { answer: () => 43 };\n");
+      const after = bundleLoader();
+      expect(after.load(file).answer()).toBe(43);
+      expect(after.caches()).toEqual([{ file, cache: "none" }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("runs the bundled seed (no topology argument) with the same output, byte for byte, as dist/", () => {

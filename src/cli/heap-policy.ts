@@ -21,7 +21,21 @@
  */
 import { setFlagsFromString } from "node:v8";
 
+/** Each flag with the value `run` sets and V8's own default. */
+const RUN_HEAP_FLAGS: readonly [flag: string, run: string, v8Default: string][] = [
+  ["--semi-space-growth-factor", "1", "2"],
+  ["--heap-growing-percent", "150", "0"],
+];
+
 export function applyRunHeapPolicy(): void {
-  setFlagsFromString("--semi-space-growth-factor=1");
-  setFlagsFromString("--heap-growing-percent=150");
+  for (const [flag, run] of RUN_HEAP_FLAGS) setFlagsFromString(`${flag}=${run}`);
+}
+
+/**
+ * Back to V8's defaults. V8 stamps its code cache with a hash of every flag's value and rejects
+ * a cache whose stamp differs from the loading process's, so the training run that writes the
+ * bundle's cache (scripts/train-code-cache.js) undoes the policy before it writes.
+ */
+export function resetRunHeapPolicy(): void {
+  for (const [flag, , v8Default] of RUN_HEAP_FLAGS) setFlagsFromString(`${flag}=${v8Default}`);
 }

@@ -22,6 +22,8 @@ import { checkAdminToken } from "../server/http/admin-token.js";
 import { packageRoot } from "../server/package-root.js";
 import type { LogLevel } from "../server/log.js";
 import { EXIT_READER_GONE, guardOutput } from "./reader-gone.js";
+// For the training run of the bundle's code cache (scripts/train-code-cache.js), not the CLI.
+export { resetRunHeapPolicy } from "./heap-policy.js";
 
 /** The seed network shipped in the package (examples/seed.yaml), found from any folder. */
 export const BUNDLED_SEED = join(packageRoot(import.meta.url), "examples", "seed.yaml");
