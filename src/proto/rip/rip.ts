@@ -22,7 +22,7 @@ import type { Datagram, Host, HostInterface, Reason, RoutingDaemon, TimerHandle 
 import type { RipSettings } from "../../topology/model.js";
 import { RIP_GROUP, RIP_INFINITY, RIP_PORT } from "../../wire/rip.js";
 import { RipOutbox } from "./outbox.js";
-import { receive, sendRequest, sendTable, transmit } from "./packets.js";
+import { receive, sendRequest, sendUpdate, transmit } from "./packets.js";
 import { resolveRipSettings } from "./settings.js";
 import { explain, forgetHeard, heardAt, type RouteInit, RouteTable, WHY } from "./table.js";
 import { buildStatus, formatStatus, type RipStatus } from "./status.js";
@@ -524,7 +524,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     this.updateTimer = null;
     if (this.h === null) return;
     const h = this.h;
-    for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "update");
+    sendUpdate(this, h.interfaces(), "update");
     // The regular update carried every change: a pending triggered update is moot, and the
     // next change goes out at once (FRR's rip_update() stops t_triggered_interval).
     this.clearChanged();
@@ -566,7 +566,7 @@ export class RipDaemon implements RoutingDaemon, RipCore {
     if (this.h === null || !this.triggerPending) return;
     const h = this.h;
     this.triggerPending = false;
-    for (const i of h.interfaces()) if (i.isLink && i.up) sendTable(this, i, "triggered");
+    sendUpdate(this, h.interfaces(), "triggered");
     this.clearChanged();
     this.holdBack();
   }
