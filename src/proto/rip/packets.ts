@@ -362,11 +362,11 @@ function sendCopies(
     const b = allocUdpPayload(RIP_HEADER_LEN + entries.length);
     b.set(entries, RIP_HEADER_LEN);
     if (poison) {
-      const k = entries.length / RIP_ENTRY_LEN;
-      for (let j = 0; j < k; j++) {
-        const slot = slots[first + j]!;
-        if (c.connected[slot] === 0 && c.iface[slot] === index)
-          b[ripEntryOffset(0, j) + RIP_ENTRY_LEN - 1] = RIP_INFINITY;
+      // The metric's low byte of each entry: the last of its 20.
+      const end = first + entries.length / RIP_ENTRY_LEN;
+      for (let j = first, o = RIP_HEADER_LEN + RIP_ENTRY_LEN - 1; j < end; j++, o += RIP_ENTRY_LEN) {
+        const slot = slots[j]!;
+        if (c.connected[slot] === 0 && c.iface[slot] === index) b[o] = RIP_INFINITY;
       }
     }
     emitRipHeader(b, 0, RIP_RESPONSE, 2);
