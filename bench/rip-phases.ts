@@ -8,19 +8,25 @@
  * that stretch alone is written: the steady state without the converging minute, or the
  * converging minute alone.
  *
- *   npm run bench:ab -- save NAME            # the build to look at (compiled as the bench runs it)
- *   node --expose-gc node_modules/.cache/routelab-ab/NAME/bench/rip-phases.js random-100
- *   node --expose-gc node_modules/.cache/routelab-ab/NAME/bench/rip-phases.js random-100 \
+ * The code measured is a build saved by `npm run bench:ab -- save NAME` (compiled as the bench
+ * runs it); this script, run from the source tree, makes the topology and loads that build.
+ *
+ *   npm run bench:ab -- save NAME
+ *   node --expose-gc --import tsx bench/rip-phases.ts NAME random-100
+ *   node --expose-gc --import tsx bench/rip-phases.ts NAME random-100 \
  *     --marks 5,60,300,600 --profile 300-600 /tmp/steady.cpuprofile
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { SECOND } from "../src/core/time.js";
-import { loadRipLab } from "./engine.js";
-import { startPingFlows } from "./pings.js";
-import { FULL_TOPOLOGIES, generateEdges, parseEdgeList } from "./topologies.js";
+import type * as Engine from "./engine.js";
+import type * as Pings from "./pings.js";
+import { FULL_TOPOLOGIES, generateEdges, REPO } from "./topologies.js";
+import type * as Topologies from "./topologies.js";
 
-const USAGE = `usage: node --expose-gc …/bench/rip-phases.js TOPOLOGY [--marks S,S,…] [--profile FROM-TO FILE]`;
+const USAGE = `usage: node --expose-gc --import tsx bench/rip-phases.ts BUILD TOPOLOGY [--marks S,S,…] [--profile FROM-TO FILE]`;
 
 function fail(msg: string): never {
   process.stderr.write(`rip-phases: ${msg}\n${USAGE}\n`);
@@ -32,10 +38,13 @@ function threadMs(): number {
 }
 
 async function main(args: string[]): Promise<void> {
-  const name = args[0];
+  const [build, name] = args;
+  const saved = join(REPO, "node_modules", ".cache", "routelab-ab", build ?? "", "bench");
+  if (!build || !existsSync(join(saved, "engine.js")))
+    fail(`no saved build ${build ?? "(none)"}: run npm run bench:ab -- save ${build ?? "NAME"} first`);
   const spec = FULL_TOPOLOGIES.find((t) => t.name === name);
   if (!spec) fail(`${name ?? "(none)"}: not a topology of npm run bench`);
-  const at = (flag: string) => args.indexOf(flag);
+  const at = (flag: string) => args.indexOf(flag, 2);
   const marksText = at("--marks") > 0 ? args[at("--marks") + 1] : "5,10,20,30,45,60,120,300,600";
   const marks = (marksText ?? "").split(",").map(Number);
   if (marks.some((m, i) => !(m > 0) || (i > 0 && m <= marks[i - 1]!)))
@@ -51,10 +60,21 @@ async function main(args: string[]): Promise<void> {
     profile = { from: from!, to: to!, file };
   }
   const end = marks[marks.length - 1]!;
+  const { loadRipLab } = (await import(join(saved, "engine.js"))) as typeof Engine;
+  const { startPingFlows } = (await import(join(saved, "pings.js"))) as typeof Pings;
+  const { parseEdgeList } = (await import(join(saved, "topologies.js"))) as typeof Topologies;
   const { create } = await loadRipLab();
   const topo = parseEdgeList(generateEdges(spec, 1), spec.name);
   const lab = await create(topo, { seed: 1 });
-  startPingFlows(lab.net, { time: end, pings: 50, interval: 1, failAt: -1, failLink: "", seed: 1 });
+  // The flows of the bench's 600-s run (their count of echoes depends on it), whatever the marks.
+  startPingFlows(lab.net, {
+    time: Math.max(600, end),
+    pings: 50,
+    interval: 1,
+    failAt: -1,
+    failLink: "",
+    seed: 1,
+  });
   const s = lab.net.scheduler;
   const session = profile ? new Session() : undefined;
   const stretches: string[] = [];
