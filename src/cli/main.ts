@@ -144,10 +144,20 @@ async function program(
     )
     .option("--no-ssh", "no SSH server")
     .option("--prefix <name>", PREFIX_HELP)
+    .addOption(
+      new Option(
+        "--sim-thread <where>",
+        "where the simulator runs: worker (its own thread: the server answers while it works) or main (the server's thread)",
+      )
+        .choices(["worker", "main"])
+        .env("ROUTELAB_SIM_THREAD")
+        .default("main"),
+    )
     .action(
       async (
         topo: string | undefined,
         o: {
+          simThread: "worker" | "main";
           http: number;
           host: string;
           lan?: boolean;

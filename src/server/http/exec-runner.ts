@@ -10,7 +10,7 @@
  * virtual time until the command is done (virtual-time timeout).
  */
 import { SECOND } from "../../core/time.js";
-import type { Lab } from "../../lab/lab.js";
+import type { ServerLab } from "../server-lab.js";
 
 /** A command started by whoever runs it (lab.exec, or a logged-in user's policy-checked exec). */
 export interface RunningCommand {
@@ -51,7 +51,7 @@ const GRACE_MS = 2_000;
 const GRACE_VIRTUAL = 5 * SECOND;
 
 export async function runCommand(
-  lab: Lab,
+  lab: ServerLab,
   node: string,
   command: string,
   user: string | undefined,
