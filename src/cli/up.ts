@@ -72,11 +72,12 @@ export async function runUp(a: UpArgs): Promise<number> {
   });
   if (a.engine === "netns") lab = await createNetnsLab(topo, netnsOptions(a));
   else if ((a.simThread ?? defaultSimThread()) === "worker") {
-    const { SimWorker } = await import("../server/sim-thread/remote-lab.js");
+    const { SimWorker, workerEntry } = await import("../server/sim-thread/remote-lab.js");
     try {
       // Its heap is limited as the process's is (--max-old-space-size), or by ROUTELAB_SIM_HEAP_MB.
       const heapMb = Number(process.env.ROUTELAB_SIM_HEAP_MB) || undefined;
       sim = await SimWorker.start(topo, {
+        entry: workerEntry(import.meta.url, "sim-worker", "cli"),
         seed: a.seed,
         speed: a.speed,
         ...(heapMb ? { heapMb } : {}),

@@ -1,7 +1,7 @@
 /**
  * @module server/sim-thread/protocol
  * The messages between `routelab up`'s main thread (HTTP, WebSockets, SSH, logins) and the
- * worker thread that runs the simulator (worker.ts), one MessagePort both ways, in order.
+ * worker thread that runs the simulator (cli/sim-worker.ts), one MessagePort both ways, in order.
  * Main → worker: calls answered once (`call`/`reply`), commands and their input (`exec`,
  * `exec-op`), ssh hops, event-stream viewers, link captures. Worker → main: every 50 ms a
  * `tick` (the clock, what the fanout sends to which viewer, already encoded, link and node
@@ -10,8 +10,7 @@
  */
 import type { LabEvent } from "../../core/events.js";
 import type { Nanos } from "../../core/time.js";
-import type { ClockState, LinkInfo, NodeInfo } from "../../lab/lab.js";
-import type { PacerWork } from "../../sim/pacer.js";
+import type { ClockState, LinkInfo, NodeInfo, PacerControl } from "../../lab/lab.js";
 import type { Topology } from "../../topology/model.js";
 import type { FanoutOptions } from "../http/event-fanout.js";
 import type { UserCounters } from "../http/user-stats.js";
@@ -85,7 +84,7 @@ export interface PacerFigures {
   paused: boolean;
   actualSpeed: number | undefined;
   behind: boolean;
-  work?: PacerWork;
+  work?: NonNullable<PacerControl["work"]>;
 }
 
 export type FromWorker =

@@ -1,6 +1,6 @@
 /**
  * @module server/sim-thread/remote-lab
- * The main thread's side of `routelab up --sim-thread worker`: starts the worker (worker.ts)
+ * The main thread's side of `routelab up --sim-thread worker`: starts the worker (cli/sim-worker.ts)
  * and gives the server a ServerLab facade and its services (http/sim-services.ts).
  *
  * - What handlers read synchronously is mirrored: the clock (every tick and reply carries it),
@@ -34,11 +34,11 @@ import type {
   LinkShape,
   NodeInfo,
   OspfView,
+  PacerControl,
   RouteInfo,
 } from "../../lab/lab.js";
 import { ofKinds } from "../../lab/lab.js";
 import type { JournalPage, LessonStatus } from "../../lab/lesson-view.js";
-import type { PacerWork } from "../../sim/pacer.js";
 import type { ShellHop } from "../../shell/session.js";
 import type { Topology } from "../../topology/model.js";
 import { HttpError } from "../http/api-shapes.js";
@@ -60,6 +60,8 @@ import {
 import type { UserCounters } from "../http/user-stats.js";
 
 export interface SimWorkerOptions {
+  /** The worker's module (cli/sim-worker: it builds the engine's lab, which the server never names). */
+  entry: WorkerEntry;
   seed: number;
   speed: number;
   fanout?: FanoutOptions;
@@ -75,15 +77,22 @@ function rebuildError(w: WireError): Error {
   return new Error(w.message);
 }
 
-/** The worker's entry: beside this module (dist/, or src/ through tsx), else dist/ of the package (the bundle). */
-function workerEntry(): { url: URL; execArgv?: string[] } {
-  const js = new URL("./worker.js", import.meta.url);
+export interface WorkerEntry {
+  url: URL;
+  execArgv?: string[];
+}
+
+/**
+ * A worker module's entry: `name`.js beside `moduleUrl` (dist/), or `name`.ts there (src/,
+ * loaded through tsx), else `dist/<distDir>/name.js` of the package (the bundled command line,
+ * whose chunks hold no worker of their own).
+ */
+export function workerEntry(moduleUrl: string, name: string, distDir: string): WorkerEntry {
+  const js = new URL(`./${name}.js`, moduleUrl);
   if (existsSync(fileURLToPath(js))) return { url: js };
-  const ts = new URL("./worker.ts", import.meta.url);
+  const ts = new URL(`./${name}.ts`, moduleUrl);
   if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: [...process.execArgv, "--import", "tsx"] };
-  return {
-    url: pathToFileURL(join(packageRoot(import.meta.url), "dist", "server", "sim-thread", "worker.js")),
-  };
+  return { url: pathToFileURL(join(packageRoot(moduleUrl), "dist", distDir, `${name}.js`)) };
 }
 
 /** Why a worker ended, for the person who started `routelab up`. */
@@ -228,7 +237,7 @@ export class SimWorker {
   ) {
     const buffered = new SharedArrayBuffer(MAX_VIEWERS * 4);
     const heapMb = o.heapMb ?? Math.ceil(getHeapStatistics().heap_size_limit / 2 ** 20);
-    const entry = workerEntry();
+    const entry = o.entry;
     const init: WorkerInit = { topology, seed: o.seed, speed: o.speed, buffered };
     if (o.fanout) init.fanout = o.fanout;
     this.worker = new Worker(entry.url, {
@@ -406,7 +415,7 @@ export class RemoteLab implements ServerLab {
     readonly topology: Topology,
   ) {
     const figures = () => sim.pacerFigures;
-    const work: PacerWork = { runs: 0, slices: 0, ms: 0, longestSliceMs: 0 };
+    const work: NonNullable<PacerControl["work"]> = { runs: 0, slices: 0, ms: 0, longestSliceMs: 0 };
     this.pacer = {
       get speed() {
         return figures().speed;

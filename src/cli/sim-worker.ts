@@ -1,5 +1,5 @@
 /**
- * @module server/sim-thread/worker
+ * @module cli/sim-worker
  * The worker thread of `routelab up --sim-thread worker`: runs the simulator lab (the lesson's
  * rewindable lab and its pacer), the packet store, the per-user counters and the event
  * stream's fanout — each flush encoded here once, as EventFanout does in process — and posts
@@ -8,21 +8,23 @@
  * stop the thread that answers HTTP, WebSockets and SSH (issue 23; docs/performance.md).
  *
  * The same classes as in process run here, in the same order on the same lab: the simulation
- * and its output are what they are on the main thread, byte for byte.
+ * and its output are what they are on the main thread, byte for byte. It lives in cli/ as
+ * up.ts does: it builds an engine's lab, which the server (server/sim-thread/remote-lab.ts,
+ * the other side) never names (DESIGN.md).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { LabEvent } from "../../core/events.js";
-import type { Nanos } from "../../core/time.js";
-import { createLessonLab } from "../../engines/sim/lesson.js";
-import { stepClock } from "../../lab/clock-step.js";
-import type { Execution, LinkShape } from "../../lab/lab.js";
-import { PacketStore } from "../../lab/packet-store.js";
-import { systemWallClock } from "../../sim/index.js";
-import type { ShellHop } from "../../shell/session.js";
-import { packetView } from "../http/api-shapes.js";
-import { EventFanout, type EventSocket } from "../http/event-fanout.js";
-import { UserStats } from "../http/user-stats.js";
-import { journalView, LessonStatusCache, rewindSession } from "../lesson-status.js";
+import type { LabEvent } from "../core/events.js";
+import type { Nanos } from "../core/time.js";
+import { createLessonLab } from "../engines/sim/lesson.js";
+import { stepClock } from "../lab/clock-step.js";
+import type { Execution, LinkShape } from "../lab/lab.js";
+import { PacketStore } from "../lab/packet-store.js";
+import { systemWallClock } from "../sim/index.js";
+import type { ShellHop } from "../shell/session.js";
+import { packetView } from "../server/http/api-shapes.js";
+import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
+import { UserStats } from "../server/http/user-stats.js";
+import { journalView, LessonStatusCache, rewindSession } from "../server/lesson-status.js";
 import type {
   CallOp,
   FromWorker,
@@ -31,7 +33,7 @@ import type {
   ToWorker,
   WireError,
   WorkerInit,
-} from "./protocol.js";
+} from "../server/sim-thread/protocol.js";
 
 /** Ticks: the fanout's flush and the clock the main thread mirrors. */
 const TICK_MS = 50;
