@@ -118,6 +118,45 @@ describe("routelab up --sim-thread worker", () => {
     for (const k of Object.keys(main)) expect.soft(worker[k], k).toEqual(main[k]);
   }, 180_000);
 
+  it("runs a web terminal's commands, hops and controls in the worker", async () => {
+    const r = await up("worker");
+    running.push(r);
+    const login = (await (
+      await fetch(new URL("/api/login", r.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ user: "instructor", password: r.password }),
+      })
+    ).json()) as { token: string };
+    const ws = new WebSocket(new URL("/api/terminal?node=vm1", r.url.replace("http:", "ws:")), {
+      headers: { authorization: `Bearer ${login.token}` },
+    });
+    let screen = "";
+    ws.on("message", (d) => {
+      const m = JSON.parse(String(d)) as { type: string; data?: string };
+      if (m.type === "output") screen += m.data;
+    });
+    await new Promise((res) => ws.once("open", res));
+    const typed = async (line: string, expected: RegExp) => {
+      const from = screen.length;
+      ws.send(JSON.stringify({ type: "input", data: `${line}\r` }));
+      for (let i = 0; i < 600 && !expected.test(screen.slice(from)); i++)
+        await new Promise((res) => setTimeout(res, 50));
+      expect(screen.slice(from)).toMatch(expected);
+    };
+    await typed("hostname", /vm1/);
+    await typed("ping -c 1 vm2", /1 packets received/);
+    await typed("ssh vm2", /@vm2/);
+    await typed("hostname", /vm2\r\n/);
+    await typed("exit", /Connection to .* closed/);
+    await typed("link down vm1 vm2", /link vm1-vm2 down/);
+    await typed("clock pause", /paused/);
+    await typed("nosuchcommand", /not found/);
+    ws.close();
+    expect(await r.stop()).toBe(0);
+    running.pop();
+  }, 90_000);
+
   it("ends the worker and frees the port on SIGTERM", async () => {
     const r = await up("worker");
     running.push(r);
