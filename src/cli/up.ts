@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { createNetnsLab } from "../engines/netns/index.js";
 import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
 import type { ServerLab } from "../server/server-lab.js";
-import type { SimWorker } from "../server/sim-thread/remote-lab.js";
+import { SimWorker, workerEntry } from "../server/sim-thread/remote-lab.js";
 import { createServer } from "../server/index.js";
 import { createServerLog, type LogLevel } from "../server/log.js";
 import { type Logins, loginBanner, startLogins } from "../server/logins.js";
@@ -72,7 +72,6 @@ export async function runUp(a: UpArgs): Promise<number> {
   });
   if (a.engine === "netns") lab = await createNetnsLab(topo, netnsOptions(a));
   else if ((a.simThread ?? defaultSimThread()) === "worker") {
-    const { SimWorker, workerEntry } = await import("../server/sim-thread/remote-lab.js");
     try {
       // Its heap is limited as the process's is (--max-old-space-size), or by ROUTELAB_SIM_HEAP_MB.
       const heapMb = Number(process.env.ROUTELAB_SIM_HEAP_MB) || undefined;
@@ -120,7 +119,9 @@ export async function runUp(a: UpArgs): Promise<number> {
   }
   // ROUTELAB_LOOP_WATCH=FILE: what held the event loop, written to FILE at the end (the benches).
   const watchFile = process.env.ROUTELAB_LOOP_WATCH;
-  const watch = watchFile ? new LoopWatch({ pacer: lab.pacer?.work }) : undefined;
+  // With the simulation in a worker, its slices and flushes are not this thread's: the watch
+  // then accounts for the server's thread alone (what it finds held is GC, I/O or no CPU).
+  const watch = watchFile ? new LoopWatch({ pacer: sim ? undefined : lab.pacer?.work }) : undefined;
   watch?.watchExec(lab);
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
@@ -146,7 +147,7 @@ export async function runUp(a: UpArgs): Promise<number> {
     throw e;
   }
   if (watch) {
-    watch.sources.fanout = server.fanout.work;
+    if (!sim) watch.sources.fanout = server.fanout.work;
     watch.start();
   }
   // Listen for Ctrl-C before the banner says it works: one sent as soon as it is read must not
