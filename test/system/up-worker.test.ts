@@ -13,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { requireChromium } from "./browser.js";
+import { closeAll, openPage, waitFor } from "./page.testkit.js";
 import { startUp, type UpProcess } from "./up-process.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -182,4 +184,32 @@ describe("routelab up --sim-thread worker", () => {
       /exited \(1\) before its banner: routelab: the simulation ran out of memory/,
     );
   }, 60_000);
+});
+
+interface Hooks {
+  nodes: number;
+  links: number;
+  batches: number;
+  dots(): unknown[];
+}
+
+describe.skipIf(!requireChromium())("the page on routelab up --sim-thread worker, in chromium", () => {
+  it("draws the 9 routers and 9 links and the packets of the worker's stream, without a console error", async () => {
+    const r = await up("worker");
+    running.push(r);
+    const problems: string[] = [];
+    const { browser, page } = await openPage(r.url, problems);
+    try {
+      const hooks = <T>(f: (h: Hooks) => T) =>
+        page.evaluate(`(${f.toString()})(window.__routelab)`) as Promise<T>;
+      expect(await hooks((h) => [h.nodes, h.links])).toEqual([9, 9]);
+      await waitFor("the event stream", async () => (await hooks((h) => h.batches)) > 2, 20_000);
+      await waitFor("a packet on the map", async () => (await hooks((h) => h.dots().length)) > 0, 60_000);
+      expect(problems).toEqual([]);
+    } finally {
+      await closeAll(browser);
+      expect(await r.stop()).toBe(0);
+      running.pop();
+    }
+  }, 120_000);
 });
