@@ -48,7 +48,7 @@ const { values } = parseArgs({
     "no-build": { type: "boolean", default: false },
     /** A CPU profile of the server (`node --cpu-prof`) into this directory. */
     prof: { type: "string" },
-    "sim-thread": { type: "string", default: "main" },
+    "sim-thread": { type: "string", default: "worker" },
   },
 });
 const THREADS = simThreads(values["sim-thread"]);

@@ -35,7 +35,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "1" },
     grace: { type: "string", default: "30" },
     "no-build": { type: "boolean", default: false },
-    "sim-thread": { type: "string", default: "main" },
+    "sim-thread": { type: "string", default: "worker" },
   },
 });
 const THREADS = simThreads(values["sim-thread"]);

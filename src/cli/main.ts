@@ -147,11 +147,11 @@ async function program(
     .addOption(
       new Option(
         "--sim-thread <where>",
-        "where the simulator runs: worker (its own thread: the server answers while it works) or main (the server's thread)",
+        "where the simulator runs: worker (its own thread: the page, API and SSH answer while it works) or main (the server's thread)",
       )
         .choices(["worker", "main"])
         .env("ROUTELAB_SIM_THREAD")
-        .default("main"),
+        .default("worker"),
     )
     .action(
       async (

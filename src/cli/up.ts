@@ -43,7 +43,7 @@ export interface UpArgs {
   /**
    * Where the simulator runs: `main` (the server's thread, as the browser edition does) or
    * `worker` (a worker thread of its own, so the server's answers never wait for the
-   * simulation's events or its garbage collector). Default: ROUTELAB_SIM_THREAD, else main.
+   * simulation's events or its garbage collector). Default: ROUTELAB_SIM_THREAD, else worker.
    * The netns engine runs no simulation: it ignores this.
    */
   simThread?: SimThread | undefined;
@@ -55,9 +55,9 @@ export interface UpArgs {
 
 export type SimThread = "main" | "worker";
 
-/** `--sim-thread`'s default: ROUTELAB_SIM_THREAD when it names one, else the main thread. */
+/** `--sim-thread`'s default: ROUTELAB_SIM_THREAD when it names one, else a worker thread. */
 export function defaultSimThread(env: NodeJS.ProcessEnv = process.env): SimThread {
-  return env.ROUTELAB_SIM_THREAD === "worker" ? "worker" : "main";
+  return env.ROUTELAB_SIM_THREAD === "main" ? "main" : "worker";
 }
 
 export async function runUp(a: UpArgs): Promise<number> {
