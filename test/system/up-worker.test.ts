@@ -96,6 +96,13 @@ async function script(url: string): Promise<Record<string, unknown>> {
   seen.events = events;
   const echo = events.filter((e) => e.kind === "hop" && e.cls === "echo-request").at(-1);
   seen.packet = echo ? await api(url, `/api/packets/${echo.packet}`) : "no echo request seen";
+  // Past the journal's burst (30 inputs a person) the lab refuses a command: in process its
+  // exec throws, from the worker its answer says so; the API answers the same either way.
+  // One after the other: at most 4 commands of a person run at once, and from the worker a
+  // command ends a message later than in process, so a burst of parallel ones would meet that cap.
+  const many: unknown[] = [];
+  for (let i = 0; i < 40; i++) many.push(await api(url, "/api/exec", { node: "vm2", command: "hostname" }));
+  seen.refusals = [...new Set(many.map((a) => JSON.stringify(a)))].sort();
   return seen;
 }
 
@@ -117,6 +124,8 @@ describe("routelab up --sim-thread worker", () => {
     expect((main.unknownNode as { status: number }).status).toBe(404);
     expect((main.events as unknown[]).length).toBeGreaterThan(100);
     expect((main.packet as { status: number }).status).toBe(200);
+    expect(main.refusals).toHaveLength(2);
+    expect(String(main.refusals)).toContain('"status":429');
     for (const k of Object.keys(main)) expect.soft(worker[k], k).toEqual(main[k]);
   }, 180_000);
 

@@ -76,6 +76,12 @@ export async function runCommand(
   const opts: { write: (c: string) => void; user?: string } = { write };
   if (user !== undefined) opts.user = user;
   const ex = start ? start(write) : lab.exec(node, command, opts);
+  // A lab that answers later (the simulation in a worker) refuses a command through `done`
+  // where an in-process lab throws: the answer is the same error.
+  let refused: { error: unknown } | undefined;
+  ex.done.catch((error: unknown) => {
+    refused = { error };
+  });
   stop = () => ex.interrupt();
   if (truncated) ex.interrupt();
 
@@ -93,6 +99,7 @@ export async function runCommand(
       await settlesWithin(ex.done, GRACE_MS);
     }
   }
+  if (refused) throw refused.error;
   const result: ExecResult = { output, exit: ex.exitCode ?? 130 };
   if (interrupted) result.interrupted = interrupted;
   if (truncated) result.truncated = true;

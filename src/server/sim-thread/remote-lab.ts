@@ -110,21 +110,35 @@ class RemoteExecution implements Execution {
   exitCode: number | undefined;
   readonly done: Promise<number>;
   private resolveDone!: (code: number) => void;
+  private rejectDone!: (e: Error) => void;
 
   constructor(
     private readonly sim: SimWorker,
     private readonly id: number,
     readonly write: ((chunk: string) => void) | undefined,
   ) {
-    this.done = new Promise((r) => {
-      this.resolveDone = r;
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
     });
+    // Whoever started it handles a refusal (as they would a throw); never an unhandled rejection.
+    this.done.catch(() => {});
   }
 
   finish(code: number): void {
     if (this.exitCode !== undefined) return;
     this.exitCode = code;
     this.resolveDone(code);
+  }
+
+  /**
+   * The lab refused the command (in process, `exec` would have thrown): `done` rejects with
+   * that error, which the shell, SSH and the API show as they show a throw.
+   */
+  refuse(e: Error): void {
+    if (this.exitCode !== undefined) return;
+    this.exitCode = 1;
+    this.rejectDone(e);
   }
 
   interrupt(): void {
@@ -345,14 +359,10 @@ export class SimWorker {
         this.execs.get(m.exec)?.finish(m.code);
         this.execs.delete(m.exec);
         break;
-      case "exec-error": {
-        // As a ShellSession shows a command the lab refused: its message, status 1.
-        const ex = this.execs.get(m.exec);
+      case "exec-error":
+        this.execs.get(m.exec)?.refuse(rebuildError(m.error));
         this.execs.delete(m.exec);
-        ex?.write?.(`${m.error.message}\n`);
-        ex?.finish(1);
         break;
-      }
       case "landed":
         this.hops.get(m.hop)?.landed(m.value);
         if ("error" in m.value) this.hops.delete(m.hop);
@@ -379,10 +389,7 @@ export class SimWorker {
   private abandon(message: string): void {
     for (const c of this.calls.values()) c.reject(new LabError(message, {}, "internal"));
     this.calls.clear();
-    for (const ex of this.execs.values()) {
-      ex.write?.(`routelab: ${message}\n`);
-      ex.finish(1);
-    }
+    for (const ex of this.execs.values()) ex.refuse(new LabError(message, {}, "internal"));
     this.execs.clear();
     for (const h of this.hops.values()) h.landed({ error: message });
     this.hops.clear();
@@ -491,8 +498,7 @@ export class RemoteLab implements ServerLab {
     const id = this.nextId++;
     const ex = new RemoteExecution(this.sim, id, opts.write);
     if (this.sim.failure !== undefined) {
-      ex.write?.(`routelab: ${this.sim.failure}\n`);
-      ex.finish(1);
+      ex.refuse(new LabError(this.sim.failure, {}, "internal"));
       return ex;
     }
     this.sim.execs.set(id, ex);
