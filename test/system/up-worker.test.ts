@@ -27,9 +27,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+let labs = 0;
+
+/** `routelab up` on the seed, in a state directory of its own (so it prints a first login's password). */
 function up(thread: "main" | "worker", env: NodeJS.ProcessEnv = {}): Promise<UpProcess> {
   const args = [BIN, "up", join(ROOT, "examples", "seed.yaml"), "--http", "0", "--no-ssh"];
-  args.push("--state", join(dir, thread), "--sim-thread", thread);
+  args.push("--state", join(dir, `${thread}-${++labs}`), "--sim-thread", thread);
   return startUp(process.execPath, args, {
     cwd: dir,
     env: { ...process.env, ROUTELAB_ADMIN_TOKEN: TOKEN, ...env },
@@ -147,7 +150,10 @@ describe("routelab up --sim-thread worker", () => {
       const m = JSON.parse(String(d)) as { type: string; data?: string };
       if (m.type === "output") screen += m.data;
     });
-    await new Promise((res) => ws.once("open", res));
+    await new Promise((res, rej) => {
+      ws.once("open", res);
+      ws.once("error", rej);
+    });
     const typed = async (line: string, expected: RegExp) => {
       const from = screen.length;
       ws.send(JSON.stringify({ type: "input", data: `${line}\r` }));
