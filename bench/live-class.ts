@@ -17,6 +17,9 @@
  *
  *   node --import tsx bench/live-class.ts [--topology random-1000] [--viewers 20] [--users 30]
  *        [--seconds 60] [--think 1000] [--command-timeout 30] [--prof DIR] [--no-build]
+ *        [--sim-thread main|worker|both]
+ * `--sim-thread` is `routelab up`'s (where the simulator runs); `both` runs the class with the
+ * simulation on the main thread, then in a worker thread, to compare them.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -32,6 +35,7 @@ import { compile } from "./compile.js";
 import { describeLoop, readLoopReport } from "./loop-report.js";
 import { openRawViewer } from "./raw-viewer.js";
 import { REPO, topologyFile } from "./topologies.js";
+import { type SimThread, simThreads } from "./live-server.js";
 
 const { values } = parseArgs({
   options: {
@@ -44,8 +48,10 @@ const { values } = parseArgs({
     "no-build": { type: "boolean", default: false },
     /** A CPU profile of the server (`node --cpu-prof`) into this directory. */
     prof: { type: "string" },
+    "sim-thread": { type: "string", default: "worker" },
   },
 });
+const THREADS = simThreads(values["sim-thread"]);
 const VIEWERS = Number(values.viewers);
 const USERS = Number(values.users);
 const WINDOW_S = Number(values.seconds);
@@ -76,7 +82,7 @@ function commandsFor(i: number, routers: string[]): { kind: string; line: string
   ];
 }
 
-async function startServer(file: string, state: string, loopFile: string) {
+async function startServer(file: string, state: string, loopFile: string, thread: SimThread) {
   const child = spawn(
     process.execPath,
     [
@@ -98,7 +104,7 @@ async function startServer(file: string, state: string, loopFile: string) {
     {
       cwd: REPO,
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, ROUTELAB_LOOP_WATCH: loopFile },
+      env: { ...process.env, ROUTELAB_LOOP_WATCH: loopFile, ROUTELAB_SIM_THREAD: thread },
     },
   );
   const found = await new Promise<{ url: string; sshPort: number }>((resolve, reject) => {
@@ -237,10 +243,23 @@ async function main(): Promise<void> {
   const names = Array.from({ length: USERS }, (_, i) => `student${String(i + 1).padStart(3, "0")}`);
   mkdirSync(state, { recursive: true });
   for (const n of names) await usersAdd(statePaths(state).usersFile, n, { key: keyFile });
+  for (const thread of THREADS)
+    await runClass({ file, routers, state, key: key.private, names, dir, thread });
+}
 
-  const loopFile = join(dir, "loop.json");
+async function runClass(o: {
+  file: string;
+  routers: string[];
+  state: string;
+  key: string;
+  names: string[];
+  dir: string;
+  thread: SimThread;
+}): Promise<void> {
+  const { file, routers, state, names } = o;
+  const loopFile = join(o.dir, `loop-${o.thread}.json`);
   const load0 = loadavg()[0]!;
-  const { child, url, sshPort } = await startServer(file, state, loopFile);
+  const { child, url, sshPort } = await startServer(file, state, loopFile, o.thread);
   let child_: ChildProcess | undefined = child;
   const viewerBytes: number[] = Array(VIEWERS).fill(0);
   const sockets: Socket[] = [];
@@ -270,7 +289,7 @@ async function main(): Promise<void> {
       student({
         port: sshPort,
         user,
-        key: key.private,
+        key: o.key,
         localAddress: `127.0.0.${10 + i}`,
         commands: commandsFor(i, routers),
         until,
@@ -290,7 +309,7 @@ async function main(): Promise<void> {
     const kbs = viewerBytes.map((b) => b / 1024 / seconds).sort((a, b) => a - b);
     const lines = [
       `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
-      `${values.topology} (${routers.length} routers), routelab up at 1x; ${VIEWERS} viewers as the page (compact, sample), ${USERS} SSH students each from its own 127.0.0.x running netstat -rn, ping -c 3, traceroute -q 1 -w 1, arp -an in a loop (${THINK_MS} ms between), ${seconds.toFixed(0)} s from the moment it listens`,
+      `${values.topology} (${routers.length} routers), routelab up at 1x, simulation on the ${o.thread} thread; ${VIEWERS} viewers as the page (compact, sample), ${USERS} SSH students each from its own 127.0.0.x running netstat -rn, ping -c 3, traceroute -q 1 -w 1, arp -an in a loop (${THINK_MS} ms between), ${seconds.toFixed(0)} s from the moment it listens`,
       ...summary(times),
       `  errors: ${errors.length}${errors.length ? ` — ${errors.slice(0, 3).join(" | ")}` : ""}`,
       `  viewers: ${f0(kbs[0] ?? 0)}–${f0(kbs.at(-1) ?? 0)} KB/s each; lab at t=${((clock.now ?? 0) / 1e9).toFixed(1)} s (${clock.actualSpeed?.toFixed(2) ?? "?"}x at the end)`,

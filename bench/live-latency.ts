@@ -7,7 +7,10 @@
  * one. Meanwhile the lab converges (random-2000's RIP convergence is the burst of issue 23).
  *
  *   node --import tsx bench/live-latency.ts [--topology random-2000 | FILE] [--seconds 60]
- *        [--every 50] [--runs 1] [--grace 30] [--no-build]
+ *        [--every 50] [--runs 1] [--grace 30] [--no-build] [--sim-thread main|worker|both]
+ *
+ * `--sim-thread` is `routelab up`'s (where the simulator runs); `both` runs each run on the
+ * main thread and then in a worker thread, one after the other, to compare them.
  *
  * Prints per run: requests, p50 / p99 / max latency (ms), the longest gap between two answers,
  * the virtual time the lab reached and the speed it reported at the end, the server's peak RSS
@@ -19,7 +22,7 @@ import { get } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startLiveServer, stopLiveServer } from "./live-server.js";
+import { type SimThread, simThreads, startLiveServer, stopLiveServer } from "./live-server.js";
 import { describeLoop, type LoopReport, readLoopReport } from "./loop-report.js";
 import { median } from "./stats.js";
 import { topologyFile } from "./topologies.js";
@@ -32,8 +35,10 @@ const { values } = parseArgs({
     runs: { type: "string", default: "1" },
     grace: { type: "string", default: "30" },
     "no-build": { type: "boolean", default: false },
+    "sim-thread": { type: "string", default: "worker" },
   },
 });
+const THREADS = simThreads(values["sim-thread"]);
 const WINDOW_S = Number(values.seconds);
 const EVERY_MS = Number(values.every);
 const RUNS = Number(values.runs);
@@ -92,9 +97,12 @@ interface Run {
   loop?: LoopReport | undefined;
 }
 
-async function runOnce(file: string): Promise<Run> {
+async function runOnce(file: string, thread: SimThread): Promise<Run> {
   const loopFile = join(mkdtempSync(join(tmpdir(), "routelab-loop-")), "delay.json");
-  const { child, url, bootMs } = await startLiveServer(file, { ROUTELAB_LOOP_WATCH: loopFile });
+  const { child, url, bootMs } = await startLiveServer(file, {
+    ROUTELAB_LOOP_WATCH: loopFile,
+    ROUTELAB_SIM_THREAD: thread,
+  });
   let result: Run | undefined;
   try {
     const latencies: number[] = [];
@@ -171,18 +179,21 @@ async function main(): Promise<void> {
     `${values.topology}, routelab up at 1x; GET /api/clock every ${EVERY_MS} ms (open loop) for ${WINDOW_S} s from the moment it listens`,
   ];
   const runs: Run[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = await runOnce(file);
-    runs.push(r);
-    process.stderr.write(`  run ${i + 1}/${RUNS}: ${JSON.stringify({ ...r, loop: undefined })}\n`);
-    lines.push(
-      `run ${i + 1}: ${r.requests} requests (${r.unanswered} unanswered ${GRACE_S} s after the window, counted as waiting until then; ${r.failed} failed), latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ` +
-        `max ${r.max.toFixed(0)} ms; longest gap between answers ${r.longestGapMs.toFixed(0)} ms; ` +
-        `lab at t=${r.virtualS.toFixed(1)} s (${r.speed}); boot ${r.bootS.toFixed(1)} s; peak RSS ${r.rssMiB.toFixed(0)} MiB; ` +
-        `load average ${r.load.toFixed(2)}`,
-      ...(r.loop ? describeLoop(r.loop) : ["  (the server wrote no account of its event loop)"]),
-    );
-  }
+  for (let i = 0; i < RUNS; i++)
+    for (const thread of THREADS) {
+      const r = await runOnce(file, thread);
+      runs.push(r);
+      process.stderr.write(
+        `  run ${i + 1}/${RUNS} (${thread}): ${JSON.stringify({ ...r, loop: undefined })}\n`,
+      );
+      lines.push(
+        `run ${i + 1}, simulation on the ${thread} thread: ${r.requests} requests (${r.unanswered} unanswered ${GRACE_S} s after the window, counted as waiting until then; ${r.failed} failed), latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ` +
+          `max ${r.max.toFixed(0)} ms; longest gap between answers ${r.longestGapMs.toFixed(0)} ms; ` +
+          `lab at t=${r.virtualS.toFixed(1)} s (${r.speed}); boot ${r.bootS.toFixed(1)} s; peak RSS ${r.rssMiB.toFixed(0)} MiB; ` +
+          `load average ${r.load.toFixed(2)}`,
+        ...(r.loop ? describeLoop(r.loop) : ["  (the server wrote no account of its event loop)"]),
+      );
+    }
   if (RUNS > 1)
     lines.push(
       `median p99 ${median(runs.map((r) => r.p99)).toFixed(1)} ms, median max ${median(runs.map((r) => r.max)).toFixed(0)} ms`,

@@ -52,6 +52,15 @@ export async function startLiveServer(
   return { child, url, bootMs: performance.now() - t0 };
 }
 
+export type SimThread = "main" | "worker";
+
+/** A bench's `--sim-thread main|worker|both`: the threads to run the simulation on, in order. */
+export function simThreads(v: string | undefined): SimThread[] {
+  if (v === "both") return ["main", "worker"];
+  if (v === "main" || v === "worker") return [v];
+  throw new Error(`--sim-thread: '${v}' is not main, worker or both`);
+}
+
 /** SIGTERM, and wait until it has exited. */
 export async function stopLiveServer(child: ChildProcess): Promise<void> {
   child.kill("SIGTERM");

@@ -146,10 +146,20 @@ async function program(
     )
     .option("--no-ssh", "no SSH server")
     .option("--prefix <name>", PREFIX_HELP)
+    .addOption(
+      new Option(
+        "--sim-thread <where>",
+        "where the simulator runs: worker (its own thread: the page, API and SSH answer while it works) or main (the server's thread)",
+      )
+        .choices(["worker", "main"])
+        .env("ROUTELAB_SIM_THREAD")
+        .default("worker"),
+    )
     .action(
       async (
         topo: string | undefined,
         o: {
+          simThread: "worker" | "main";
           http: number;
           host: string;
           lan?: boolean;

@@ -6,7 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { createNetnsLab } from "../engines/netns/index.js";
 import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
-import type { Lab } from "../lab/lab.js";
+import type { ServerLab } from "../server/server-lab.js";
+import { SimWorker, workerEntry } from "../server/sim-thread/remote-lab.js";
 import { createServer } from "../server/index.js";
 import { createServerLog, type LogLevel } from "../server/log.js";
 import { type Logins, loginBanner, startLogins } from "../server/logins.js";
@@ -39,18 +40,54 @@ export interface UpArgs {
   engine?: "sim" | "netns" | undefined;
   /** Namespace name prefix of a netns lab (default rl-<lab name>). */
   prefix?: string | undefined;
+  /**
+   * Where the simulator runs: `main` (the server's thread, as the browser edition does) or
+   * `worker` (a worker thread of its own, so the server's answers never wait for the
+   * simulation's events or its garbage collector). Default: ROUTELAB_SIM_THREAD, else worker.
+   * The netns engine runs no simulation: it ignores this.
+   */
+  simThread?: SimThread | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
   /** Resolves when the lab should stop (tests); default: SIGINT or SIGTERM. */
   until?: Promise<void>;
 }
 
+export type SimThread = "main" | "worker";
+
+/** `--sim-thread`'s default: ROUTELAB_SIM_THREAD when it names one, else a worker thread. */
+export function defaultSimThread(env: NodeJS.ProcessEnv = process.env): SimThread {
+  return env.ROUTELAB_SIM_THREAD === "main" ? "main" : "worker";
+}
+
 export async function runUp(a: UpArgs): Promise<number> {
   const topo = loadTopologyFile(a.topology);
-  let lab: Lab;
+  let lab: ServerLab;
   let session: LessonSession | undefined;
+  let sim: SimWorker | undefined;
+  // The worker's death (an exception, out of memory) stops the lab with its message.
+  let simFailed: ((message: string) => void) | undefined;
+  const failure = new Promise<string>((resolve) => {
+    simFailed = resolve;
+  });
   if (a.engine === "netns") lab = await createNetnsLab(topo, netnsOptions(a));
-  else {
+  else if ((a.simThread ?? defaultSimThread()) === "worker") {
+    try {
+      // Its heap is limited as the process's is (--max-old-space-size), or by ROUTELAB_SIM_HEAP_MB.
+      const heapMb = Number(process.env.ROUTELAB_SIM_HEAP_MB) || undefined;
+      sim = await SimWorker.start(topo, {
+        entry: workerEntry(import.meta.url, "sim-worker", "cli"),
+        seed: a.seed,
+        speed: a.speed,
+        ...(heapMb ? { heapMb } : {}),
+        onFailure: (m) => simFailed!(m),
+      });
+    } catch (e) {
+      a.err(`routelab: ${(e as Error).message}\n`);
+      return 1;
+    }
+    lab = sim.lab;
+  } else {
     // A rewindable lab that plays the file's fault schedule and evaluates its checks.
     const lesson = createLessonLab(topo, { seed: a.seed, wallClock: systemWallClock });
     lesson.lab.pacer!.setSpeed(a.speed);
@@ -82,14 +119,16 @@ export async function runUp(a: UpArgs): Promise<number> {
   }
   // ROUTELAB_LOOP_WATCH=FILE: what held the event loop, written to FILE at the end (the benches).
   const watchFile = process.env.ROUTELAB_LOOP_WATCH;
-  const watch = watchFile ? new LoopWatch({ pacer: lab.pacer?.work }) : undefined;
+  // With the simulation in a worker, its slices and flushes are not this thread's: the watch
+  // then accounts for the server's thread alone (what it finds held is GC, I/O or no CPU).
+  const watch = watchFile ? new LoopWatch({ pacer: sim ? undefined : lab.pacer?.work }) : undefined;
   watch?.watchExec(lab);
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
     server = await createServer({
       ...(watch ? { plugins: async (app) => watch.watchHttp(app) } : {}),
       lab,
-      lesson: session,
+      ...(sim ? { sim: sim.services } : { lesson: session }),
       port: a.http,
       host: a.host,
       adminToken: a.adminToken,
@@ -108,17 +147,24 @@ export async function runUp(a: UpArgs): Promise<number> {
     throw e;
   }
   if (watch) {
-    watch.sources.fanout = server.fanout.work;
+    if (!sim) watch.sources.fanout = server.fanout.work;
     watch.start();
   }
   // Listen for Ctrl-C before the banner says it works: one sent as soon as it is read must not
   // kill the process before its handler exists (a test caught that race).
-  const stop =
+  const signalled =
     a.until ??
     new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());
     });
+  let failed: string | undefined;
+  const stop = Promise.race([
+    signalled,
+    failure.then((m) => {
+      failed = m;
+    }),
+  ]);
   const hosts = roomHosts(a.host);
   const sshHosts = hosts.room.length > 0 ? hosts.room : [hosts.local ?? a.host];
   // What `routelab users …` needs to find the same users file as this lab.
@@ -132,10 +178,11 @@ export async function runUp(a: UpArgs): Promise<number> {
       `  stop with Ctrl-C\n`,
   );
   await stop;
-  a.out("routelab: shutting down\n");
+  if (failed !== undefined) a.err(`routelab: ${failed}; shutting down\n`);
+  else a.out("routelab: shutting down\n");
   if (watch && watchFile) writeFileSync(watchFile, JSON.stringify(watch.stop()));
   await logins.close();
   await server.close();
   await lab.close();
-  return 0;
+  return failed !== undefined ? 1 : 0;
 }

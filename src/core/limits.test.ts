@@ -42,7 +42,7 @@ describe("one limit for a link's delay", () => {
 });
 
 describe("one limit for the clock's speed", () => {
-  it("the shell's clock speed takes what the API takes, and no more", () => {
+  it("the shell's clock speed takes what the API takes, and no more", async () => {
     expect(clockBody.properties.speed).toMatchObject({ minimum: MIN_SPEED, maximum: MAX_SPEED });
     const lab = createSimLab(loadTopologyText(TWO("1ms"), "t.yaml"));
     const wall = { now: () => 0, setTimer: () => 0, clearTimer: () => {} };
@@ -51,7 +51,7 @@ describe("one limit for the clock's speed", () => {
       output: `clock: speed '1000' must be from ${MIN_SPEED} to ${MAX_SPEED}\n`,
       status: 64,
     });
-    expect(runControlCommand(lab, ["clock", "speed", "0.01"])!.status).toBe(64);
-    expect(runControlCommand(lab, ["clock", "speed", String(MAX_SPEED)])!.status).toBe(0);
+    expect((await runControlCommand(lab, ["clock", "speed", "0.01"]))!.status).toBe(64);
+    expect((await runControlCommand(lab, ["clock", "speed", String(MAX_SPEED)]))!.status).toBe(0);
   });
 });

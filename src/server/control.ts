@@ -9,9 +9,9 @@
  */
 import { LabError } from "../core/errors.js";
 import { MAX_SPEED, MIN_SPEED } from "../core/limits.js";
-import type { Lab } from "../lab/lab.js";
 import { describeShape, parseShapeWords } from "../lab/link-shape.js";
 import { CONTROL_COMMANDS } from "./policy.js";
+import { afterward, type ServerLab } from "./server-lab.js";
 
 export interface ControlResult {
   output: string;
@@ -31,32 +31,36 @@ export const CONTROL_HELP: readonly { name: string; summary: string }[] = [
   { name: "clock", summary: "show the lab's clock, or pause, resume or change its speed (clock speed 2)" },
 ];
 
-/** Runs `words` if it is a control command; undefined when it is not one. */
-export function runControlCommand(lab: Lab, words: string[]): ControlResult | undefined {
+type Result = ControlResult | Promise<ControlResult>;
+
+/**
+ * Runs `words` if it is a control command; undefined when it is not one. The result is a
+ * promise when the lab answers later (the simulation in a worker thread), else a value.
+ */
+export function runControlCommand(lab: ServerLab, words: string[]): Result | undefined {
   const [cmd, ...args] = words;
   if (cmd === undefined || !CONTROL_COMMANDS.has(cmd)) return undefined;
-  try {
-    switch (cmd) {
-      case "link":
-        return link(lab, args);
-      case "node":
-        return node(lab, args);
-      default:
-        return clock(lab, args);
-    }
-  } catch (e) {
+  const refused = (e: unknown): ControlResult => {
     if (e instanceof LabError) return { output: `${cmd}: ${e.message}\n`, status: 1 };
     throw e;
+  };
+  try {
+    const r = cmd === "link" ? link(lab, args) : cmd === "node" ? node(lab, args) : clock(lab, args);
+    return r instanceof Promise ? r.catch(refused) : r;
+  } catch (e) {
+    return refused(e);
   }
 }
 
-function link(lab: Lab, args: string[]): ControlResult {
+function link(lab: ServerLab, args: string[]): Result {
   if (args[2] === "delay" || args[2] === "loss") {
     const [a, b] = args as [string, string];
     const shape = parseShapeWords(args.slice(2));
     if (!shape.ok) return { output: `${shape.error}\n`, status: EX_USAGE };
-    lab.setLinkShape(a, b, shape.value);
-    return { output: `link ${a}-${b} ${describeShape(shape.value)}\n`, status: 0 };
+    return afterward(lab.setLinkShape(a, b, shape.value), () => ({
+      output: `link ${a}-${b} ${describeShape(shape.value)}\n`,
+      status: 0,
+    }));
   }
   const silent = args.includes("--silent");
   const rest = args.filter((a) => a !== "--silent");
@@ -66,19 +70,20 @@ function link(lab: Lab, args: string[]): ControlResult {
       output: "usage: link down A B [--silent] | link up A B | link A B [delay DURATION] [loss RATE]\n",
       status: EX_USAGE,
     };
-  lab.setLink(a, b, dir === "up", silent ? { silent } : undefined);
-  return { output: `link ${a}-${b} ${dir}${silent ? " (silent)" : ""}\n`, status: 0 };
+  return afterward(lab.setLink(a, b, dir === "up", silent ? { silent } : undefined), () => ({
+    output: `link ${a}-${b} ${dir}${silent ? " (silent)" : ""}\n`,
+    status: 0,
+  }));
 }
 
-function node(lab: Lab, args: string[]): ControlResult {
+function node(lab: ServerLab, args: string[]): Result {
   const [dir, n] = args;
   if ((dir !== "up" && dir !== "down") || !n || args.length !== 2)
     return { output: "usage: node down NODE | node up NODE\n", status: EX_USAGE };
-  lab.setNode(n, dir === "up");
-  return { output: `node ${n} ${dir}\n`, status: 0 };
+  return afterward(lab.setNode(n, dir === "up"), () => ({ output: `node ${n} ${dir}\n`, status: 0 }));
 }
 
-function clock(lab: Lab, args: string[]): ControlResult {
+function clock(lab: ServerLab, args: string[]): Result {
   const p = lab.pacer;
   const show = () => {
     const c = lab.clock();
@@ -87,8 +92,9 @@ function clock(lab: Lab, args: string[]): ControlResult {
   if (args.length === 0) return { output: show(), status: 0 };
   if (!p) return { output: "clock: this lab is not paced in real time\n", status: 1 };
   const [what, value] = args;
-  if (what === "pause" && args.length === 1) p.pause();
-  else if (what === "resume" && args.length === 1) p.resume();
+  let done: void | Promise<void>;
+  if (what === "pause" && args.length === 1) done = p.pause();
+  else if (what === "resume" && args.length === 1) done = p.resume();
   else if (what === "speed" && value !== undefined && args.length === 2) {
     const x = Number(value);
     if (!(x >= MIN_SPEED && x <= MAX_SPEED))
@@ -96,7 +102,7 @@ function clock(lab: Lab, args: string[]): ControlResult {
         output: `clock: speed '${value}' must be from ${MIN_SPEED} to ${MAX_SPEED}\n`,
         status: EX_USAGE,
       };
-    p.setSpeed(x);
+    done = p.setSpeed(x);
   } else return { output: "usage: clock [pause | resume | speed X]\n", status: EX_USAGE };
-  return { output: show(), status: 0 };
+  return afterward(done, () => ({ output: show(), status: 0 }));
 }

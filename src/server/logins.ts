@@ -6,7 +6,7 @@
  * CLI keeps both in the class's state directory, server/state-dir.ts). The HTTP server takes `users`, `throttle`, `limits` and `sessions`
  * from here so SSH and the page apply the same rules.
  */
-import type { Lab } from "../lab/lab.js";
+import type { ServerLab } from "./server-lab.js";
 import { UserLimits } from "./limits.js";
 import type { ServerLog } from "./log.js";
 import { hostKeyPathFor } from "./ssh/host-key.js";
@@ -16,7 +16,7 @@ import { UsersStore } from "./users/store.js";
 import { LoginThrottle } from "./users/throttle.js";
 
 export interface LoginsOptions {
-  lab: Lab;
+  lab: ServerLab;
   usersFile: string;
   /** The SSH host key (created when missing); default: `routelab-hostkey` beside the users file. */
   hostKeyPath?: string;

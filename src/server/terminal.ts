@@ -4,7 +4,7 @@
  * (pty sessions) and the page's xterm.js terminal over a WebSocket both open it the same way,
  * so the banner, prompt, completion, hops, policy and limits are identical everywhere.
  */
-import type { Lab } from "../lab/lab.js";
+import type { ServerLab } from "./server-lab.js";
 import { builtinCommands } from "../shell/builtins.js";
 import { BUILTIN_HELP, ShellSession } from "../shell/session.js";
 import type { UserLimits } from "./limits.js";
@@ -12,7 +12,7 @@ import { CONTROL_COMMANDS, type PolicyRole } from "./policy.js";
 import { createUserExec, roleReader } from "./user-exec.js";
 
 export interface TerminalOptions {
-  lab: Lab;
+  lab: ServerLab;
   user: string;
   /** The role, or the function that reads it now (see UserExecOptions.role). */
   role: PolicyRole | (() => PolicyRole);
@@ -41,7 +41,7 @@ export interface Terminal {
 let defaultCommands: (() => string[]) | undefined;
 
 /** Node names of the lab, and every interface address mapped to its node (for `ssh 10.0.60.2`). */
-export function hostResolver(lab: Lab): (host: string) => string | undefined {
+export function hostResolver(lab: ServerLab): (host: string) => string | undefined {
   return (h) => {
     for (const n of lab.nodes()) if (n.name === h || n.interfaces.some((i) => i.addr === h)) return n.name;
     return undefined;

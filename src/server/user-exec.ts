@@ -5,11 +5,11 @@
  * (concurrent commands, output size), then `lab.exec` as that user so the packets wear their
  * colour. Returns the ShellSession's ShellRun shape.
  */
-import type { Lab } from "../lab/lab.js";
 import type { ShellRun } from "../shell/session.js";
-import { CONTROL_HELP, runControlCommand } from "./control.js";
+import { CONTROL_HELP, type ControlResult, runControlCommand } from "./control.js";
 import type { UserLimits } from "./limits.js";
 import { checkCommandAllowed, commandWords, grantedCommands, type PolicyRole, runsAsRoot } from "./policy.js";
+import type { ServerLab } from "./server-lab.js";
 
 /** Exit status for a refusal (BSD EX_NOPERM). */
 export const EX_NOPERM = 77;
@@ -17,7 +17,7 @@ export const EX_NOPERM = 77;
 export const EX_STOPPED = 130;
 
 export interface UserExecOptions {
-  lab: Lab;
+  lab: ServerLab;
   user: string;
   /**
    * The user's role, or the function that reads it now: asked at every line, so an instructor
@@ -61,6 +61,30 @@ function finished(code: number): UserRun {
   return { done: Promise.resolve(code), exitCode: code, interrupt() {} };
 }
 
+/** A control whose lab answers later (the simulation in a worker thread): its output, then its status. */
+function finishing(result: Promise<ControlResult>, write: (s: string) => void): UserRun {
+  let exitCode: number | undefined;
+  const done = result.then(
+    (r) => {
+      write(r.output);
+      exitCode = r.status;
+      return r.status;
+    },
+    (e: unknown) => {
+      write(`${e instanceof Error ? e.message : String(e)}\n`);
+      exitCode = 1;
+      return 1;
+    },
+  );
+  return {
+    done,
+    get exitCode() {
+      return exitCode;
+    },
+    interrupt() {},
+  };
+}
+
 /** The function that reads a role now, for a role given as a value or as such a function. */
 export function roleReader(role: PolicyRole | (() => PolicyRole)): () => PolicyRole {
   return typeof role === "function" ? role : () => role;
@@ -80,6 +104,7 @@ export function createUserExec(o: UserExecOptions): UserExec {
     const parsed = commandWords(line);
     const words = parsed.ok ? parsed.words : [];
     const control = runControlCommand(o.lab, words);
+    if (control instanceof Promise) return finishing(control, write);
     if (control) {
       write(control.output);
       return finished(control.status);
@@ -91,7 +116,7 @@ export function createUserExec(o: UserExecOptions): UserExec {
     }
     let printed = 0;
     let cut = false;
-    let ex: ReturnType<Lab["exec"]> | undefined;
+    let ex: ReturnType<ServerLab["exec"]> | undefined;
     const bounded = (s: string) => {
       if (cut) return;
       if (printed + s.length > o.limits.maxOutput) {

@@ -7,8 +7,8 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import type { Lab } from "../../lab/lab.js";
-import { parseClockStep, stepClock } from "../../lab/clock-step.js";
+import { parseClockStep } from "../../lab/clock-step.js";
+import { type ServerLab, stepServerLab } from "../server-lab.js";
 import { linkRequestShape } from "../../lab/link-shape.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { ClockReplySchema, LinkReplySchema, NodeReplySchema } from "./answers.js";
@@ -29,9 +29,9 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
     if (body.state !== undefined) {
       const opts: { silent?: boolean } = {};
       if (body.silent !== undefined) opts.silent = body.silent;
-      lab.setLink(a, b, body.state === "up", opts);
+      await lab.setLink(a, b, body.state === "up", opts);
     }
-    if (shape) lab.setLinkShape(a, b, shape);
+    if (shape) await lab.setLinkShape(a, b, shape);
     const link = lab.links().find((l) => sameEnds(l.a.node, l.b.node, a, b));
     return { link: link ?? null };
   });
@@ -53,7 +53,7 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
     async (request) => {
       await principalFor(ctx, request, "control");
       const name = request.params.node;
-      lab.setNode(name, request.body.state === "up");
+      await lab.setNode(name, request.body.state === "up");
       return { node: lab.nodes().find((n) => n.name === name) ?? null };
     },
   );
@@ -84,12 +84,12 @@ export function registerControlApi(app: FastifyInstance, ctx: ApiContext): void 
         speed !== undefined ? "speed" : "paused",
         "conflict",
       );
-    if (pacer && speed !== undefined) pacer.setSpeed(speed);
-    if (pacer && paused === true) pacer.pause();
-    if (pacer && paused === false && step === undefined) pacer.resume();
+    if (pacer && speed !== undefined) await pacer.setSpeed(speed);
+    if (pacer && paused === true) await pacer.pause();
+    if (pacer && paused === false && step === undefined) await pacer.resume();
     // A step is taken from a standstill (it pauses a running clock first), at most a day, in
     // slices that let the server answer others meanwhile (lab/clock-step.ts).
-    if (step !== undefined) await stepClock(lab, parseClockStep(step));
+    if (step !== undefined) await stepServerLab(lab, parseClockStep(step));
     return clockState(lab);
   });
 }
@@ -118,7 +118,7 @@ const clockSchema = {
   }),
 };
 
-function clockState(lab: Lab) {
+function clockState(lab: ServerLab) {
   return { ...lab.clock(), paced: lab.pacer !== undefined };
 }
 
@@ -127,7 +127,7 @@ function sameEnds(x: string, y: string, a: string, b: string): boolean {
 }
 
 /** The two nodes of the link a request names, by `link` id or by `a` and `b`. */
-function linkEnds(lab: Lab, body: LinkBody): { a: string; b: string } {
+function linkEnds(lab: ServerLab, body: LinkBody): { a: string; b: string } {
   if (body.link !== undefined) {
     if (body.a !== undefined || body.b !== undefined)
       throw new HttpError(400, "give either link or a and b, not both", "link");

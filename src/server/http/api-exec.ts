@@ -54,7 +54,7 @@ export function registerExecApi(app: FastifyInstance, ctx: ApiContext): void {
         "forbidden",
       );
     const user = who.role === "student" ? who.user : (request.body.user ?? who.user);
-    ctx.lab.routes(node); // unknown node → 404 before anything runs
+    await ctx.lab.routes(node); // unknown node → 404 before anything runs
     const logins = ctx.logins;
     if (!logins || user === undefined || who.role === "anonymous")
       return runCommand(ctx.lab, node, command, user, ctx.execLimits);

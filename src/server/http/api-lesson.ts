@@ -11,12 +11,11 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import type { LessonView } from "../../lab/lesson-view.js";
-import { journalView, LessonStatusCache, rewindSession, visibleTo } from "../lesson-status.js";
+import { visibleTo } from "../lesson-status.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { HttpError } from "./api-shapes.js";
 import { JournalReplySchema, LessonStatusSchema, RewindReplySchema } from "./answers.js";
-import type { EventFanout } from "./event-fanout.js";
+import type { FanoutService, LessonService } from "./sim-services.js";
 import { controlAnswers, errorAnswer, NOT_FOUND, okAnswer, REFUSALS, SECURITY } from "./route-docs.js";
 import { journalQuery, rewindBody } from "./schemas.js";
 
@@ -34,25 +33,24 @@ function notLesson(): HttpError {
 export function registerLessonApi(
   app: FastifyInstance,
   ctx: ApiContext,
-  fanout: EventFanout,
-  session: LessonView | undefined,
+  fanout: FanoutService,
+  session: LessonService | undefined,
 ): void {
-  const cache = session ? new LessonStatusCache(session) : undefined;
   if (session) {
-    const off = session.lab.onRewind((t) => fanout.rewound(t));
+    const off = session.onRewind((t) => fanout.rewound(t));
     app.addHook("onClose", async () => {
       off();
-      cache?.close();
+      session.close();
     });
   }
 
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   api.get("/api/lesson", { schema: lessonSchema }, async (request) => {
     const who = await principalFor(ctx, request, "view");
-    if (!cache) throw notLesson();
+    if (!session) throw notLesson();
     // A lab without logins (tests, embedding: anybody may do anything) has no people to keep apart.
     return visibleTo(
-      await cache.get(),
+      await session.status(),
       who.role === "anonymous" && !ctx.logins ? { role: "instructor" } : who,
     );
   });
@@ -61,13 +59,13 @@ export function registerLessonApi(
   api.get("/api/lesson/journal", { schema: journalSchema }, async (request) => {
     await principalFor(ctx, request, "control");
     if (!session) throw notLesson();
-    return journalView(session, request.query);
+    return session.journal(request.query);
   });
 
   api.post("/api/clock/rewind", { schema: rewindSchema }, async (request) => {
     await principalFor(ctx, request, "control");
     if (!session) throw notLesson();
-    return rewindSession(session, request.body.t);
+    return session.rewind(request.body.t);
   });
 }
 

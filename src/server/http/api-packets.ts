@@ -18,6 +18,7 @@ import type { Nanos } from "../../core/time.js";
 import type { Lab } from "../../lab/lab.js";
 import { PACKET_STORE_LIMITS, PacketStore } from "../../lab/packet-store.js";
 import type { RewindableLabView } from "../../lab/lesson-view.js";
+import type { Awaitable, ServerLab } from "../server-lab.js";
 import { HttpError, packetView } from "./api-shapes.js";
 import { type ApiContext, principalFor } from "./context.js";
 import { CAPTURE_BUFFER_BYTES, LinkCaptureStream } from "./link-capture.js";
@@ -52,7 +53,7 @@ const UNSUPPORTED = errorAnswer("This lab's engine gives no frames (code `unsupp
 
 /** Frames of one link, from wherever this engine gets them; undefined when it gets none. */
 function tapLink(
-  lab: Lab,
+  lab: ServerLab,
   link: string,
   listener: (t: Nanos, bytes: Uint8Array, origLen: number) => void,
 ): (() => void) | undefined {
@@ -62,18 +63,30 @@ function tapLink(
   });
 }
 
-export function registerPacketApi(
-  app: FastifyInstance,
-  ctx: ApiContext,
-  rewindable?: RewindableLabView,
-): void {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const store = new PacketStore(ctx.lab);
+/** The frames of one packet (`GET /api/packets/:packet`), from wherever the packet store is kept. */
+export interface PacketSource {
+  view(packet: number): Awaitable<ReturnType<typeof packetView>>;
+  stop(): void;
+}
+
+/** The packet store of an in-process lab, emptied by a rewind. */
+export function localPackets(lab: Lab, rewindable?: RewindableLabView): PacketSource {
+  const store = new PacketStore(lab);
   const offRewind = rewindable?.onRewind(() => store.clear());
+  return {
+    view: (packet) => packetView(store, packet, lab.engine),
+    stop: () => {
+      offRewind?.();
+      store.stop();
+    },
+  };
+}
+
+export function registerPacketApi(app: FastifyInstance, ctx: ApiContext, packets: PacketSource): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const captures = new Set<LinkCaptureStream>();
   app.addHook("onClose", async () => {
-    offRewind?.();
-    store.stop();
+    packets.stop();
     for (const c of captures) c.finish();
   });
 
@@ -95,7 +108,7 @@ export function registerPacketApi(
     },
     async (request) => {
       await principalFor(ctx, request, "view");
-      return packetView(store, Number(request.params.packet), ctx.lab.engine);
+      return packets.view(Number(request.params.packet));
     },
   );
 

@@ -20,7 +20,7 @@ export function registerPeopleApi(app: FastifyInstance, ctx: ApiContext): void {
     ctx.logins.users.refresh();
     if (who.role === "instructor")
       return { users: ctx.logins.users.list().map((u) => ({ name: u.name, color: u.color, role: u.role })) };
-    const onMap = new Set(Object.keys(ctx.stats.snapshot()));
+    const onMap = new Set(Object.keys(await ctx.stats.snapshot()));
     if (who.user !== undefined) onMap.add(who.user);
     return {
       users: ctx.logins.users
@@ -32,7 +32,7 @@ export function registerPeopleApi(app: FastifyInstance, ctx: ApiContext): void {
 
   api.get("/api/stats", { schema: statsSchema }, async (request) => {
     await principalFor(ctx, request, "view");
-    return { users: ctx.stats.snapshot() };
+    return { users: await ctx.stats.snapshot() };
   });
 }
 

@@ -47,7 +47,7 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       await principalFor(ctx, request, "view");
       const node = request.params.node;
-      return { node, routes: ctx.lab.routes(node) };
+      return { node, routes: await ctx.lab.routes(node) };
     },
   );
 
@@ -78,7 +78,7 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
           "node",
           "not-found",
         );
-      const view = lab.ospf(node);
+      const view = await lab.ospf(node);
       if (view === undefined) throw new HttpError(404, `${node} runs no OSPF`, "node", "not-found");
       return view;
     },

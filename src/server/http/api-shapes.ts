@@ -7,7 +7,7 @@
  */
 import { LabError } from "../../core/errors.js";
 import { formatIpv4, formatPrefix } from "../../core/ip.js";
-import type { Lab } from "../../lab/lab.js";
+import type { ServerLab } from "../server-lab.js";
 import { PACKET_STORE_LIMITS, type PacketStore } from "../../lab/packet-store.js";
 
 export interface ApiError {
@@ -58,7 +58,7 @@ export function httpOrLabError(err: unknown): { status: number; body: ApiError }
  * `GET /api/topology`: the lab's name and engine, its nodes, links (a segment's port links
  * `STATION-SEGMENT` among them), its segments with their member ports, and the clock.
  */
-export function topologyView(lab: Lab) {
+export function topologyView(lab: ServerLab) {
   return {
     name: lab.topology.name,
     engine: lab.engine,
@@ -70,7 +70,7 @@ export function topologyView(lab: Lab) {
 }
 
 /** Each segment: its name, subnet and the stations on it, each with its port link's id. */
-function segmentsView(lab: Lab) {
+function segmentsView(lab: ServerLab) {
   return (lab.topology.segments ?? []).map((s) => ({
     id: s.id,
     subnet: formatPrefix({ addr: s.subnet, len: s.len }),

@@ -4,20 +4,20 @@
  * the login services shared with SSH.
  */
 import type { FastifyRequest } from "fastify";
-import type { Lab } from "../../lab/lab.js";
+import type { ServerLab } from "../server-lab.js";
 import { type Action, AuthError, type Authorizer, type Principal } from "./auth.js";
 import type { ExecLimits } from "./exec-runner.js";
 import type { LoginServices } from "./session-auth.js";
-import type { UserStats } from "./user-stats.js";
+import type { StatsService } from "./sim-services.js";
 
 export interface ApiContext {
-  lab: Lab;
+  lab: ServerLab;
   authorize: Authorizer;
   execLimits: ExecLimits;
   /** Users, sessions, throttle and per-user limits; absent for a lab without logins. */
   logins?: LoginServices;
   /** Per-user packet counters. */
-  stats: UserStats;
+  stats: StatsService;
   /** The lab plays a lesson (its API answers; the page shows the timeline). */
   lesson?: boolean;
   /** Watching needs a login (`up --private`). */

@@ -14,7 +14,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { type ApiContext, principalFor } from "./context.js";
-import type { EventFanout } from "./event-fanout.js";
+import type { FanoutService } from "./sim-services.js";
 import { SECURITY, SWITCHING } from "./route-docs.js";
 import { eventsQuery } from "./schemas.js";
 
@@ -40,7 +40,7 @@ export function sharedUtf8(): (text: string) => Buffer {
   };
 }
 
-export function registerEventsWs(app: FastifyInstance, ctx: ApiContext, fanout: EventFanout): void {
+export function registerEventsWs(app: FastifyInstance, ctx: ApiContext, fanout: FanoutService): void {
   const utf8 = sharedUtf8();
   app.get(
     "/api/events",

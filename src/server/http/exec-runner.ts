@@ -10,7 +10,7 @@
  * virtual time until the command is done (virtual-time timeout).
  */
 import { SECOND } from "../../core/time.js";
-import type { Lab } from "../../lab/lab.js";
+import type { ServerLab } from "../server-lab.js";
 
 /** A command started by whoever runs it (lab.exec, or a logged-in user's policy-checked exec). */
 export interface RunningCommand {
@@ -51,7 +51,7 @@ const GRACE_MS = 2_000;
 const GRACE_VIRTUAL = 5 * SECOND;
 
 export async function runCommand(
-  lab: Lab,
+  lab: ServerLab,
   node: string,
   command: string,
   user: string | undefined,
@@ -76,6 +76,12 @@ export async function runCommand(
   const opts: { write: (c: string) => void; user?: string } = { write };
   if (user !== undefined) opts.user = user;
   const ex = start ? start(write) : lab.exec(node, command, opts);
+  // A lab that answers later (the simulation in a worker) refuses a command through `done`
+  // where an in-process lab throws: the answer is the same error.
+  let refused: { error: unknown } | undefined;
+  ex.done.catch((error: unknown) => {
+    refused = { error };
+  });
   stop = () => ex.interrupt();
   if (truncated) ex.interrupt();
 
@@ -93,6 +99,7 @@ export async function runCommand(
       await settlesWithin(ex.done, GRACE_MS);
     }
   }
+  if (refused) throw refused.error;
   const result: ExecResult = { output, exit: ex.exitCode ?? 130 };
   if (interrupted) result.interrupted = interrupted;
   if (truncated) result.truncated = true;

@@ -25,7 +25,7 @@ import { registerLessonApi } from "./api-lesson.js";
 import { registerReadApi } from "./api-read.js";
 import { registerLoginApi } from "./api-login.js";
 import { registerPeopleApi } from "./api-people.js";
-import { registerPacketApi } from "./api-packets.js";
+import { localPackets, registerPacketApi } from "./api-packets.js";
 import { ConnectionGate } from "../connection-gate.js";
 import { packageRoot } from "../package-root.js";
 import { checkAdminToken } from "./admin-token.js";
@@ -38,10 +38,20 @@ import { DEFAULT_EXEC_LIMITS, type ExecLimits } from "./exec-runner.js";
 import { type LoginServices, loginsAuthorizer } from "./session-auth.js";
 import { MAX_WS_MESSAGE, registerTerminalWs } from "./terminal-ws.js";
 import { UserStats } from "./user-stats.js";
+import { type FanoutService, localLesson, type SimServices } from "./sim-services.js";
+import type { ServerLab } from "../server-lab.js";
 import { LoginThrottle } from "../users/throttle.js";
 
 export interface ServerOptions {
-  lab: Lab;
+  /**
+   * An in-process engine's Lab; or, with `sim`, the facade of a simulation that runs in a
+   * worker thread (sim-thread/remote-lab.ts), whose fanout, counters, packet store and lesson
+   * come in `sim`.
+   */
+  lab: ServerLab;
+  sim?: SimServices;
+  /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). In process only. */
+  lesson?: LessonView;
   /** 0 picks a free port. Default 8080. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -64,8 +74,6 @@ export interface ServerOptions {
   private?: boolean;
   /** Replaces the rules above (compose with chainAuthorizers). */
   authorize?: Authorizer;
-  /** The lesson the lab plays (`createLessonLab`): timeline, live checks and rewind (issue 9). */
-  lesson?: LessonView;
   /** Directory of the built page; default `web/dist` of this package. */
   webRoot?: string;
   execLimits?: Partial<ExecLimits>;
@@ -122,7 +130,7 @@ export interface RunningServer {
   /** The port it listens on (the one picked, for port 0). */
   port: number;
   app: FastifyInstance;
-  fanout: EventFanout;
+  fanout: FanoutService;
   close(): Promise<void>;
 }
 
@@ -150,7 +158,9 @@ export function defaultWebRoot(): string {
 }
 
 /** Builds the fastify app without listening (tests use `app.inject`). */
-export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInstance; fanout: EventFanout }> {
+export async function buildApp(
+  opts: ServerOptions,
+): Promise<{ app: FastifyInstance; fanout: FanoutService }> {
   if (opts.adminToken !== undefined) checkAdminToken(opts.adminToken);
   const conn = { ...HTTP_CONNECTION_LIMITS, ...opts.connections };
   const log = opts.logger;
@@ -173,12 +183,17 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
         ? loginsAuthorizer(opts.logins, opts.adminToken, { private: opts.private === true })
         : tokenAuthorizer(opts.adminToken, opts.throttle ?? new LoginThrottle())),
     execLimits: { ...DEFAULT_EXEC_LIMITS, ...opts.execLimits },
-    stats: new UserStats().attach(opts.lab),
+    stats: opts.sim ? opts.sim.stats : new UserStats().attach(inProcess(opts.lab)),
   };
+  // The fanout, packet store and lesson: the worker's (sim-thread/) or built here on the Lab.
+  const lesson = opts.sim ? opts.sim.lesson : opts.lesson && localLesson(opts.lesson);
+  const packets = opts.sim ? opts.sim.packets : localPackets(inProcess(opts.lab), opts.lesson?.lab);
+  const fanout: FanoutService = opts.sim
+    ? opts.sim.fanout
+    : new EventFanout(inProcess(opts.lab), opts.fanout);
   if (opts.logins) ctx.logins = opts.logins;
-  if (opts.lesson) ctx.lesson = true;
+  if (lesson) ctx.lesson = true;
   if (opts.logins && opts.private) ctx.private = true;
-  const fanout = new EventFanout(opts.lab, opts.fanout);
   const gate = new ConnectionGate({ total: conn.total, perAddress: conn.perAddress }, app.log, "http");
   app.server.on("connection", (socket: Socket) => gate.admit(socket));
   app.setErrorHandler(errorHandler);
@@ -207,9 +222,9 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
   registerExecApi(app, ctx);
   registerControlApi(app, ctx);
   registerPeopleApi(app, ctx);
-  registerPacketApi(app, ctx, opts.lesson?.lab);
+  registerPacketApi(app, ctx, packets);
   registerEventsWs(app, ctx, fanout);
-  registerLessonApi(app, ctx, fanout, opts.lesson);
+  registerLessonApi(app, ctx, fanout, lesson);
   registerTerminalWs(app, ctx, opts.loginCheckMs);
   registerLoginApi(app, opts.logins);
   await opts.extend?.(app, ctx);
@@ -247,6 +262,11 @@ export async function buildApp(opts: ServerOptions): Promise<{ app: FastifyInsta
     ctx.stats.stop();
   });
   return { app, fanout };
+}
+
+/** Without `sim` services the lab is an in-process engine's Lab (the facade always brings them). */
+function inProcess(lab: ServerLab): Lab {
+  return lab as unknown as Lab;
 }
 
 /** index.html's text, re-read when the file changes (a rebuild while the server runs). */

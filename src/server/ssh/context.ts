@@ -4,7 +4,7 @@
  * log, the guard that ends removed users' connections, and how a user's commands run.
  */
 import type ssh2 from "ssh2";
-import type { Lab } from "../../lab/lab.js";
+import type { ServerLab } from "../server-lab.js";
 import type { UserLimits } from "../limits.js";
 import type { ServerLog } from "../log.js";
 import type { SessionGuard } from "../session-guard.js";
@@ -14,7 +14,7 @@ import type { Role, UsersStore } from "../users/store.js";
 import type { SshAuthOptions } from "./auth.js";
 
 export interface SshContext {
-  lab: Lab;
+  lab: ServerLab;
   users: UsersStore;
   limits: UserLimits;
   log: ServerLog;
@@ -38,7 +38,7 @@ export interface SshContext {
 }
 
 export interface SshContextOptions {
-  lab: Lab;
+  lab: ServerLab;
   users: UsersStore;
   limits: UserLimits;
   log: ServerLog;

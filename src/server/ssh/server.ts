@@ -11,7 +11,7 @@
  */
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from "node:net";
 import ssh2 from "ssh2";
-import type { Lab } from "../../lab/lab.js";
+import type { ServerLab } from "../server-lab.js";
 import { ConnectionGate } from "../connection-gate.js";
 import { SlotCounter, UserLimits } from "../limits.js";
 import { lineLog, type ServerLog, silentLog } from "../log.js";
@@ -23,7 +23,7 @@ import { type SshContext, sshContext } from "./context.js";
 import { loadOrCreateHostKey } from "./host-key.js";
 
 export interface SshServerOptions {
-  lab: Lab;
+  lab: ServerLab;
   users: UsersStore;
   /** 0 picks a free port (tests); see `port` on the result. */
   port: number;
