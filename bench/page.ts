@@ -65,6 +65,8 @@ interface FrameLog {
   cost: number[];
   flying: number[];
   drawn: number[];
+  /** 1 where the frame showed the map's still images (web/src/map-stack.ts); absent before. */
+  layered?: number[];
 }
 
 export interface PageRun {
@@ -79,6 +81,8 @@ export interface PageRun {
   /** Main-thread ms per frame in the map's advance + draw (the page's own measure). */
   costP50: number;
   costP95: number;
+  /** Share of the window's frames that showed the still images (#view drew only what moves). */
+  layeredShare: number;
   /** Packets the map drew per frame, and in flight in the lab (drawn × the sample's 1 in N). */
   drawn: number;
   flying: number;
@@ -394,6 +398,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       costP50: pct(log.cost, 50),
       costP95: pct(log.cost, 95),
       drawn,
+      layeredShare: log.layered?.length ? mean(log.layered) : 0,
       flying: mean(log.flying) * c1.every,
       sampleEvery: c1.every,
       streamBytesPerS: (c1.bytes - c0.bytes) / wall,
@@ -426,7 +431,7 @@ function line(r: PageRun): string {
   return (
     `${r.topology} (${r.nodes} nodes), ${r.flows} flows at -i ${r.interval}: ` +
     `frame p50 ${f(r.frameP50)} ms, p95 ${f(r.frameP95)} ms, ${f(r.fps)} fps (${r.frames} frames); ` +
-    `map's main-thread cost p50 ${f(r.costP50)} ms, p95 ${f(r.costP95)} ms; ` +
+    `map's main-thread cost p50 ${f(r.costP50)} ms, p95 ${f(r.costP95)} ms, still images in ${f(100 * r.layeredShare, 0)} % of frames; ` +
     `renderer main thread ${f(r.mainCpuPerFrame)} ms CPU a frame (${f(r.mainCpuPerS, 0)} ms/s CPU, ${f(r.mainTasksPerS, 0)} ms/s in tasks), renderer ${f(r.rendererCpuPerS, 0)} ms/s CPU; ` +
     `packets in flight in the lab ${f(r.inFlight, 0)} (flows' RTT / interval), drawn ${f(r.drawn, 0)} a frame ` +
     `(1 in ${r.sampleEvery} sent: ~${f(r.flying, 0)}); ` +
