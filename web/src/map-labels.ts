@@ -1,8 +1,8 @@
 /**
  * @module web/map-labels
  * The map's words: routers' and segments' names, the links' addresses and subnets (the still
- * labels, drawn with the routers on the layer over the packets), and the drops' reasons (drawn
- * each frame on the top layer, clear of the still labels). Where each goes is labels.ts's
+ * labels, drawn with the routers in the layer over the packets, map-stack.ts), and the drops'
+ * reasons (drawn each frame over it, clear of the still labels). Where each goes is labels.ts's
  * LabelPlacer: a label takes the first free spot of its candidates or is left out.
  */
 import { toScreen } from "./camera.js";

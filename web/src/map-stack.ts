@@ -1,205 +1,110 @@
 /**
  * @module web/map-stack
- * The map as a stack of layers in #view's box, bottom to top:
+ * The map's still parts kept between frames in two OffscreenCanvases: under the packets the
+ * background and healthy links, over them the switches, routers, hosts, their names and the
+ * links' addresses and subnets. Each frame copies them into #view around what moves (the
+ * selection, trails, links down, packets) while the view holds: the canvas's size, the
+ * camera, the links' and nodes' states (`Scene.version`) and whether labels are recorded for
+ * the tests. When the view changes (a drag, a zoom, a link down) the frame draws everything
+ * directly, and the layers are made again once the view has held still for a frame.
  *
- *   under   <img>  background and healthy links          made when the view holds still
- *   moving  #view  selection, trails, links down,         cleared and drawn every frame
- *                  packets
- *   over    <img>  switches, routers, hosts, names,       made when the view holds still
- *                  the links' addresses and subnets
- *   top     canvas the selected router's ring, drops      shown only while it has anything
- *                  and their reasons
- *
- * "The view" is the canvas's size, the camera, the links' and nodes' states (`Scene.version`)
- * and whether labels are recorded for the tests. When it changes (a drag, a zoom, a link
- * down) the images are hidden and #view draws everything itself, as one canvas; once the view
- * has held still for a frame the still parts are drawn into two OffscreenCanvases, encoded,
- * and shown as images, and #view draws only what moves.
- *
- * Why images and not canvases (issues 22 and 23, docs/performance.md "Frame times, session
- * 9"): without a GPU Chromium copies every canvas of the page for the compositor at every
- * commit, changed or not (`ProduceCanvasResource`, ~0.5 ms a 1920×1080 canvas a frame here),
- * and a still canvas cost more than copying the still parts into #view each frame; an image's
- * tiles are rasterised once. Measured in headless Chromium, main-thread CPU a frame: #view
- * alone 2.2 ms, with two still images 2.5, with two still canvases 3.6–3.9.
- *
- * The layers are placed over #view, absolutely, in its parent and take no pointer events:
- * #view still receives every click, drag and wheel.
+ * Why copies into one canvas and not a stack of canvases or images (issues 22 and 23,
+ * docs/performance.md "Frame times, session 9"): without a GPU Chromium copies every canvas
+ * of the page for the compositor at every commit, changed or not, and its compositor (the
+ * GPU process, in software here) blends every layer of the stack over the whole map each
+ * frame. Measured in headless Chromium, CPU of all Chromium's processes a frame: #view alone
+ * 4.8–5.3 ms, + two still layers copied into it 7.3–8.7, + two still canvases over and under
+ * it 9.1, + two still images 12.3–12.7 (the images saved the renderer's main thread 2–3 ms a
+ * frame and cost the compositor 6).
  */
 import type { LabelPlacer } from "./labels.js";
 
-/** A canvas of the stack and its context. */
-export interface Layer {
-  readonly canvas: HTMLCanvasElement;
-  readonly ctx: CanvasRenderingContext2D;
-}
-
-/** Draws the still parts into `under` and `over` (CSS px); returns the still labels' placer. */
+/** Draws the still parts into `under` and `over` (CSS px); returns the still labels' placer and where `over` has anything (CSS px). */
 export type PaintStill = (
   under: OffscreenCanvasRenderingContext2D,
   over: OffscreenCanvasRenderingContext2D,
-) => LabelPlacer;
+) => { placer: LabelPlacer; box: Box };
 
-/** Still images that may fail to be made before the map stops trying (draws on #view only). */
-const MAX_FAILURES = 3;
-
-/** A blob as a data: URL. */
-function dataUrl(b: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result as string);
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(b);
-  });
+/** A box in CSS px. */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
-function layerElement<K extends "canvas" | "img">(tag: K, name: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  e.className = `map-layer map-${name}`;
-  e.setAttribute("aria-hidden", "true");
-  e.style.visibility = "hidden";
-  return e;
-}
-
-export class MapStack {
-  readonly under = layerElement("img", "under");
-  readonly over = layerElement("img", "over");
-  readonly moving: Layer;
-  readonly top: Layer;
-  /** Times the still images were made (test hook and bench). */
+export class StillLayers {
+  /** Times the still layers were made (test hook and bench). */
   builds = 0;
-  /** The last frame had the still images shown (#view drew only what moves). */
+  /** The last frame copied the layers (it drew only what moves). */
   layered = false;
-  /** The top canvas has something on it (it is cleared and shown only then). */
-  private topInked = false;
-  /** Called when new still images are ready (the map asks for a frame). */
-  onReady: () => void = () => {};
-  /** The view the images show ("" when none). */
-  private shownKey = "";
-  /** The view of the last frame. */
-  private lastKey = "";
-  /** The view whose images are being made. */
-  private building = "";
-  /** The still labels' placer for the images shown. */
+  /** The still labels' placer for the layers (drop reasons go clear of its boxes). */
   stillPlacer: LabelPlacer | null = null;
-  /** Images that failed to be made; past MAX_FAILURES #view draws everything, always. */
-  private failures = 0;
-  private size: [number, number, number] = [1, 1, 1];
-
-  constructor(readonly canvas: HTMLCanvasElement) {
-    const top = layerElement("canvas", "top");
-    canvas.before(this.under);
-    canvas.after(this.over, top);
-    this.moving = { canvas, ctx: canvas.getContext("2d")! };
-    this.top = { canvas: top, ctx: top.getContext("2d")! };
-  }
-
-  /** Every layer at `pw`×`ph` device px, placed over #view's box, CSS px scaled by `dpr`. */
-  resize(pw: number, ph: number, dpr: number): void {
-    const view = this.canvas;
-    this.size = [pw, ph, dpr];
-    for (const l of [this.moving, this.top]) {
-      l.canvas.width = pw;
-      l.canvas.height = ph;
-      l.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    }
-    for (const e of [this.under, this.over, this.top.canvas]) {
-      const s = e.style;
-      s.left = `${view.offsetLeft}px`;
-      s.top = `${view.offsetTop}px`;
-      s.width = `${view.clientWidth}px`;
-      s.height = `${view.clientHeight}px`;
-    }
-    this.topInked = false;
-    this.top.canvas.style.visibility = "hidden";
-    this.shownKey = "";
-  }
+  private key = "";
+  private built = false;
+  private under: OffscreenCanvas | null = null;
+  private over: OffscreenCanvas | null = null;
+  /** The part of `over` with anything on it, device px (only that part is copied). */
+  private overBox: [number, number, number, number] = [0, 0, 0, 0];
 
   /**
-   * Whether the still images show the view `key` (then they are shown and #view draws only
-   * what moves); else they are hidden and, if the view held still since the frame before,
-   * made with `paint` for the frames to come.
+   * Copies the layer under the packets into `ctx` (`pw`×`ph` device px, `dpr` device px a CSS
+   * px) when the layers show the view `key`, making them first if the view held still since
+   * the frame before. Returns a function that copies the layer over the packets, or null:
+   * then draw the still parts directly this frame.
    */
-  stillFor(key: string, paint: PaintStill): boolean {
-    const current = key === this.shownKey;
-    const shown = current ? "visible" : "hidden";
-    if (this.under.style.visibility !== shown) {
-      this.under.style.visibility = shown;
-      this.over.style.visibility = shown;
+  drawUnder(
+    ctx: CanvasRenderingContext2D,
+    key: string,
+    pw: number,
+    ph: number,
+    dpr: number,
+    paint: PaintStill,
+  ): (() => void) | null {
+    this.layered = false;
+    if (typeof OffscreenCanvas === "undefined") return null;
+    const full = `${pw}x${ph}@${dpr}|${key}`;
+    if (full !== this.key) {
+      this.key = full;
+      this.built = false;
+      return null;
     }
-    if (
-      !current &&
-      key === this.lastKey &&
-      this.building !== key &&
-      this.failures < MAX_FAILURES &&
-      typeof OffscreenCanvas !== "undefined"
-    )
-      void this.make(key, paint);
-    this.lastKey = key;
-    this.layered = current;
-    return current;
+    if (!this.built) this.make(pw, ph, dpr, paint);
+    this.layered = true;
+    const { under, over } = this;
+    const [bx, by, bw, bh] = this.overBox;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(under!, 0, 0);
+    ctx.restore();
+    return () => {
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      if (bw > 0 && bh > 0) ctx.drawImage(over!, bx, by, bw, bh, bx, by, bw, bh);
+      ctx.restore();
+    };
   }
 
-  private async make(key: string, paint: PaintStill): Promise<void> {
-    this.building = key;
-    const [pw, ph, dpr] = this.size;
-    const under = new OffscreenCanvas(pw, ph);
-    const over = new OffscreenCanvas(pw, ph);
-    const uc = under.getContext("2d", { alpha: false })!;
-    const oc = over.getContext("2d")!;
-    uc.setTransform(dpr, 0, 0, dpr, 0, 0);
-    oc.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const placer = paint(uc, oc);
-    try {
-      const blobs = await Promise.all([under.convertToBlob(), over.convertToBlob()]);
-      if (this.lastKey !== key) return;
-      // data: URLs: the server's Content-Security-Policy allows `img-src 'self' data:`, not blob:.
-      const urls = await Promise.all(blobs.map(dataUrl));
-      if (this.lastKey !== key) return;
-      this.shownKey = "";
-      this.under.src = urls[0]!;
-      this.over.src = urls[1]!;
-      await Promise.all([this.under.decode(), this.over.decode()]);
-      if (this.lastKey !== key) return;
-      this.shownKey = key;
-      this.stillPlacer = placer;
-      this.builds++;
-      this.onReady();
-    } catch {
-      // An image that failed to encode or decode: #view keeps drawing everything itself (and
-      // after a few failures stops trying).
-      this.failures++;
-    } finally {
-      if (this.building === key) this.building = "";
+  private make(pw: number, ph: number, dpr: number, paint: PaintStill): void {
+    const fresh = (c: OffscreenCanvas | null) =>
+      c && c.width === pw && c.height === ph ? c : new OffscreenCanvas(pw, ph);
+    this.under = fresh(this.under);
+    this.over = fresh(this.over);
+    const uc = this.under.getContext("2d", { alpha: false })!;
+    const oc = this.over.getContext("2d")!;
+    for (const c of [uc, oc]) {
+      c.setTransform(1, 0, 0, 1, 0, 0);
+      c.clearRect(0, 0, pw, ph);
+      c.setTransform(dpr, 0, 0, dpr, 0, 0);
     }
+    const { placer, box } = paint(uc, oc);
+    const x0 = Math.max(0, Math.floor(box.x0 * dpr));
+    const y0 = Math.max(0, Math.floor(box.y0 * dpr));
+    const x1 = Math.min(pw, Math.ceil(box.x1 * dpr));
+    const y1 = Math.min(ph, Math.ceil(box.y1 * dpr));
+    this.overBox = [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
+    this.stillPlacer = placer;
+    this.built = true;
+    this.builds++;
   }
-
-  /**
-   * The top canvas for this frame: cleared if it had anything, and shown when `inked` says
-   * it has something now. Returns its context.
-   */
-  topLayer(): CanvasRenderingContext2D {
-    if (this.topInked) clearLayer(this.top);
-    return this.top.ctx;
-  }
-
-  /** Says whether the top canvas has anything on it after this frame (hidden when not). */
-  setTopInked(inked: boolean): void {
-    if (!inked && this.topInked) clearLayer(this.top);
-    if (inked !== this.topInked) this.top.canvas.style.visibility = inked ? "visible" : "hidden";
-    this.topInked = inked;
-  }
-
-  /** Whether the top canvas has anything on it. */
-  get topHasInk(): boolean {
-    return this.topInked;
-  }
-}
-
-/** Clears a layer's whole bitmap, whatever its transform. */
-export function clearLayer(l: Layer): void {
-  l.ctx.save();
-  l.ctx.setTransform(1, 0, 0, 1, 0, 0);
-  l.ctx.clearRect(0, 0, l.canvas.width, l.canvas.height);
-  l.ctx.restore();
 }

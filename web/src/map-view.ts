@@ -37,7 +37,7 @@ export interface FrameLog {
   cost: number[];
   flying: number[];
   drawn: number[];
-  /** 1 where the frame showed the still images (map-stack.ts), 0 where #view drew everything. */
+  /** 1 where the frame copied the still layers in (map-stack.ts), 0 where it drew everything. */
   layered: number[];
 }
 
@@ -78,8 +78,6 @@ export class MapView {
 
   /** Starts following the canvas's box and ticking the clock display. */
   start(): void {
-    // New still images of the map (map-stack.ts) are shown from the next frame.
-    this.renderer.stack.onReady = () => this.kick();
     new ResizeObserver(() => this.resize()).observe(this.canvas);
     // Some mobile browsers report the turn before the new layout: look again on the next frame.
     screen.orientation?.addEventListener("change", () => requestAnimationFrame(() => this.resize()));
@@ -110,7 +108,7 @@ export class MapView {
       log.cost.push(cost);
       log.flying.push(scene.flying.length);
       log.drawn.push(this.renderer.stats.dotsDrawn);
-      log.layered.push(this.renderer.stack.layered ? 1 : 0);
+      log.layered.push(this.renderer.layers.layered ? 1 : 0);
     }
     // The header's clock at most 10 times a second: a text changed every frame makes Chromium
     // lay out, paint and layerize the page every frame (~5 ms a frame at Kdl, bench:page's trace).

@@ -1,11 +1,11 @@
 /**
  * @module web/render
- * Draws the scene on a stack of 2D canvases (map-stack.ts), one frame per
- * requestAnimationFrame, only while something moves (sigma's scheduleRender idea): the still
- * parts (links, routers, labels) only when the view changes, the packets and trails every
- * frame, drops and the selected router's ring on top while there are any. Batched paths (all
- * up links in one stroke, all routers in one fill, packets one path per class and colour) and
- * culling keep 1,000-router topologies fluid; labels are drawn only where they have room.
+ * Draws the scene on a 2D canvas, one frame per requestAnimationFrame, only while something
+ * moves (sigma's scheduleRender idea): the still parts (links, routers, labels) are drawn
+ * into layers when the view changes and copied in each frame (map-stack.ts), what moves is
+ * drawn between them. Batched paths (all up links in one stroke, all routers in one fill,
+ * packets one path per class and colour) and culling keep 1,000-router topologies fluid;
+ * labels are drawn only where they have room.
  */
 import { type Camera, toScreen } from "./camera.js";
 import type { PacketClass } from "../../src/core/events.js";
@@ -29,7 +29,7 @@ import {
   type StillView,
   switchHalf,
 } from "./map-layers.js";
-import { clearLayer, MapStack } from "./map-stack.js";
+import { type Box, StillLayers } from "./map-stack.js";
 
 export { hostHalf, linkEnds, SWITCH_FILL, switchHalf };
 import { DROP_MS, type Flying, type Scene } from "./scene.js";
@@ -88,8 +88,7 @@ export function dotPosition(f: Flying, cam: Camera, t: number): [number, number]
 }
 
 export class Renderer {
-  /** The layers: still image under, moving (#view), still image over, top canvas. */
-  readonly stack: MapStack;
+  readonly ctx: CanvasRenderingContext2D;
   width = 0;
   height = 0;
   stats: RenderStats = { frames: 0, dotsDrawn: 0, lastFrameMs: 0 };
@@ -105,23 +104,20 @@ export class Renderer {
    */
   phases: Record<string, number> | null = null;
   private phaseStart = 0;
+  /** The still parts (links under the packets; routers and labels over them), kept between frames. */
+  readonly layers = new StillLayers();
   /** Device pixels per CSS px of the canvas, as of the last resize. */
   private dpr = 1;
 
   constructor(readonly canvas: HTMLCanvasElement) {
-    this.stack = new MapStack(canvas);
+    this.ctx = canvas.getContext("2d", { alpha: false })!;
   }
 
-  /** The moving layer's context (#view's). */
-  get ctx(): CanvasRenderingContext2D {
-    return this.stack.moving.ctx;
-  }
-
-  /** Ends a draw phase when profiling (see `phases`): rasterises what `ctx` has recorded. */
-  private phase(ctx: Ctx2D, name: string): void {
+  /** Ends a draw phase when profiling (see `phases`): rasterises what the canvas has recorded. */
+  private phase(name: string): void {
     const p = this.phases;
     if (!p) return;
-    ctx.getImageData(0, 0, 1, 1);
+    this.ctx.getImageData(0, 0, 1, 1);
     const now = performance.now();
     p[name] = (p[name] ?? 0) + now - this.phaseStart;
     this.phaseStart = now;
@@ -132,68 +128,68 @@ export class Renderer {
     const r = this.canvas.getBoundingClientRect();
     this.width = r.width;
     this.height = r.height;
+    this.canvas.width = Math.max(1, Math.round(r.width * dpr));
+    this.canvas.height = Math.max(1, Math.round(r.height * dpr));
+    this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.dpr = dpr;
-    this.stack.resize(Math.max(1, Math.round(r.width * dpr)), Math.max(1, Math.round(r.height * dpr)), dpr);
   }
 
   /**
-   * A frame. While the still images show this view, #view draws only what moves; else it
-   * draws everything, in the same order as the layers (map-stack.ts).
+   * A frame, bottom to top: background and links (the layer under, map-stack.ts), what moves,
+   * routers and labels (the layer over), then the selected router's ring and the drops.
    */
   draw(scene: Scene, cam: Camera, t: number, wall: number, sel: Selection): void {
     const t0 = performance.now();
     this.phaseStart = t0;
-    const v: StillView = { scene, cam, r: nodeRadius(cam, scene.spacing), W: this.width, H: this.height };
-    const key = `${v.W}x${v.H}@${this.dpr}|${cam.scale},${cam.ox},${cam.oy}|${scene.version}|${this.recordLabels}`;
-    const layered = this.stack.stillFor(key, (under, over) => this.paintStill(under, over, v));
     const ctx = this.ctx;
-    if (layered) clearLayer(this.stack.moving);
-    else paintUnder(ctx, v);
-    this.phase(ctx, "background and links");
-    const dots = this.drawMoving(ctx, v, t, wall, sel);
-    let still = this.stack.stillPlacer;
-    if (!layered) {
+    const v: StillView = { scene, cam, r: nodeRadius(cam, scene.spacing), W: this.width, H: this.height };
+    const key = `${cam.scale},${cam.ox},${cam.oy}|${scene.version}|${this.recordLabels}`;
+    const { width: pw, height: ph } = this.canvas;
+    const over = this.layers.drawUnder(ctx, key, pw, ph, this.dpr, (u, o) => this.paintStill(u, o, v));
+    if (!over) paintUnder(ctx, v);
+    this.phase("background and links");
+    const dots = this.drawMoving(v, t, wall, sel);
+    let still: LabelPlacer;
+    if (over) {
+      over();
+      still = this.layers.stillPlacer!;
+    } else {
       paintOver(ctx, v);
-      this.phase(ctx, "nodes");
       still = drawStillLabels(ctx, v, this.recordLabels);
-      this.phase(ctx, "labels");
     }
-    this.drawTop(layered, v, wall, sel, still!);
+    this.phase("nodes and labels");
+    this.drawTop(v, wall, sel, still);
     this.stats.frames++;
     this.stats.dotsDrawn = dots;
     this.stats.lastFrameMs = performance.now() - t0;
   }
 
-  /** Times the still images were made (test hook and bench). */
+  /** Times the still layers were made (test hook and bench). */
   get stillBuilds(): number {
-    return this.stack.builds;
+    return this.layers.builds;
   }
 
-  /** The still parts for the images: links under the packets; routers and labels over them. */
-  private paintStill(under: Ctx2D, over: Ctx2D, v: StillView): LabelPlacer {
+  /** The still parts for the layers: links under the packets; routers and labels over them. */
+  private paintStill(under: Ctx2D, over: Ctx2D, v: StillView): { placer: LabelPlacer; box: Box } {
     paintUnder(under, v);
     paintOver(over, v);
-    return drawStillLabels(over, v, this.recordLabels);
+    const placer = drawStillLabels(over, v, this.recordLabels);
+    return { placer, box: stillBox(v, placer) };
   }
 
   /** What moves: the selected link, an SPF tree, trails, links down, packets. Returns the packets drawn. */
-  private drawMoving(
-    ctx: CanvasRenderingContext2D,
-    v: StillView,
-    t: number,
-    wall: number,
-    sel: Selection,
-  ): number {
+  private drawMoving(v: StillView, t: number, wall: number, sel: Selection): number {
+    const ctx = this.ctx;
     const { scene, cam, r, W, H } = v;
     ctx.lineCap = "round";
     if (sel.link) strokeLinks(ctx, v, [sel.link], ACCENT, 7, 0.5);
     if (sel.tree) strokeLinks(ctx, v, sel.tree, SPF_TREE_COLOR, r >= 10 ? 7 : 5, 0.55);
     drawTrails(ctx, scene, cam, wall, r, W, H);
-    this.phase(ctx, "trails");
+    this.phase("trails");
     drawBrokenLinks(ctx, v);
-    this.phase(ctx, "broken links");
+    this.phase("broken links");
     const dots = this.drawPackets(ctx, v, t);
-    this.phase(ctx, "packets");
+    this.phase("packets");
     return dots;
   }
 
@@ -239,21 +235,13 @@ export class Renderer {
   }
 
   /**
-   * Over the routers and labels: the selected router's ring, drops' crosses and their reasons
-   * (clear of the still labels) — on the top canvas when the still images are shown (left
-   * alone while it has nothing on it and nothing to show), else on #view.
+   * Over the routers and labels: the selected router's ring, drops' crosses and their
+   * reasons, placed clear of the still labels.
    */
-  private drawTop(layered: boolean, v: StillView, wall: number, sel: Selection, still: LabelPlacer): void {
-    const { stack } = this;
+  private drawTop(v: StillView, wall: number, sel: Selection, still: LabelPlacer): void {
+    const ctx = this.ctx;
     const node = sel.node ? v.scene.nodes.get(sel.node) : undefined;
     this.labels = still.placed ?? [];
-    const idle = !node && v.scene.drops.length === 0;
-    if (!layered || (idle && !stack.topHasInk)) {
-      if (!layered) stack.setTopInked(false);
-      if (idle) return;
-    }
-    const ctx = layered ? stack.topLayer() : this.ctx;
-    let inked = false;
     if (node) {
       const [x, y] = toScreen(v.cam, node.x, node.y);
       ctx.strokeStyle = ACCENT;
@@ -261,18 +249,36 @@ export class Renderer {
       ctx.beginPath();
       ctx.arc(x, y, v.r + 6, 0, Math.PI * 2);
       ctx.stroke();
-      inked = true;
     }
     const reasons: DropReason[] = [];
-    if (dropMarks(ctx, v, wall, reasons)) inked = true;
+    dropMarks(ctx, v, wall, reasons);
     if (labelled(v.r) && reasons.length > 0) {
       const placer = still.fork(ctx, this.recordLabels);
       drawDropReasons(ctx, reasons, placer);
       this.labels = placer.placed ?? [];
     }
-    if (layered) stack.setTopInked(inked);
-    this.phase(ctx, "drops");
+    this.phase("drops");
   }
+}
+
+/** Where the layer over the packets has anything: the routers and switches, and the labels. */
+function stillBox(v: StillView, placer: LabelPlacer): Box {
+  const [hw] = switchHalf(v.r);
+  const m = Math.max(v.r * 1.5, hw) + 6;
+  const box = { x0: Number.POSITIVE_INFINITY, y0: Number.POSITIVE_INFINITY, x1: -Infinity, y1: -Infinity };
+  const grow = (b: Box) => {
+    box.x0 = Math.min(box.x0, b.x0);
+    box.y0 = Math.min(box.y0, b.y0);
+    box.x1 = Math.max(box.x1, b.x1);
+    box.y1 = Math.max(box.y1, b.y1);
+  };
+  for (const n of [...v.scene.nodes.values(), ...v.scene.segments.values()]) {
+    const [x, y] = toScreen(v.cam, n.x, n.y);
+    grow({ x0: x - m, y0: y - m, x1: x + m, y1: y + m });
+  }
+  const labels = placer.extent();
+  if (labels) grow({ x0: labels.x0 - 4, y0: labels.y0 - 4, x1: labels.x1 + 4, y1: labels.y1 + 4 });
+  return box;
 }
 
 /** Radius of a packet's dot for routers of radius r. */
