@@ -27,6 +27,7 @@ import { ensureWebBuilt, launchChromium, requireChromium, withTestHooks } from "
 import { startUp, type UpProcess } from "../test/system/up-process.js";
 import { compile } from "./compile.js";
 import { startPageProfile } from "./page-trace.js";
+import { chromiumCpu } from "./proc-cpu.js";
 import { REPO } from "./topologies.js";
 
 const { values } = parseArgs({
@@ -65,6 +66,8 @@ interface FrameLog {
   cost: number[];
   flying: number[];
   drawn: number[];
+  /** 1 where the frame copied the map's still layers in (web/src/map-stack.ts); absent before. */
+  layered?: number[];
 }
 
 export interface PageRun {
@@ -79,6 +82,8 @@ export interface PageRun {
   /** Main-thread ms per frame in the map's advance + draw (the page's own measure). */
   costP50: number;
   costP95: number;
+  /** Share of the window's frames that copied the still layers in (web/src/map-stack.ts). */
+  layeredShare: number;
   /** Packets the map drew per frame, and in flight in the lab (drawn × the sample's 1 in N). */
   drawn: number;
   flying: number;
@@ -95,6 +100,9 @@ export interface PageRun {
   mainCpuPerS: number;
   mainTasksPerS: number;
   rendererCpuPerS: number;
+  /** All Chromium's processes' CPU ms a frame over the window, and by process type (/proc). */
+  chromiumCpuPerFrame: number;
+  chromiumCpuByType: Record<string, number>;
   /** Main-thread ms per second in the stream's message handler (after the JSON parse). */
   batchMsPerS: number;
   /** Long tasks (≥ 50 ms) on the page's main thread over the window, their total and longest ms. */
@@ -335,6 +343,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
     const m0 = await rendererMetrics(cdp);
+    const p0 = chromiumCpu();
     const c0 = (await page.evaluate(COUNTERS)) as Counters;
     const w0 = performance.now();
     const profile = values.profile ? await startPageProfile(page, `${values.profile}-${name}`) : null;
@@ -342,6 +351,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
     if (profile) process.stdout.write(`${await profile.stop()}\n`);
     const c1 = (await page.evaluate(COUNTERS)) as Counters;
     const m1 = await rendererMetrics(cdp);
+    const p1 = chromiumCpu();
     const wall = (performance.now() - w0) / 1000;
     const log = c1.frames;
     if (values.mutations) {
@@ -394,6 +404,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       costP50: pct(log.cost, 50),
       costP95: pct(log.cost, 95),
       drawn,
+      layeredShare: log.layered?.length ? mean(log.layered) : 0,
       flying: mean(log.flying) * c1.every,
       sampleEvery: c1.every,
       streamBytesPerS: (c1.bytes - c0.bytes) / wall,
@@ -406,6 +417,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       mainCpuPerS: ((m1.ThreadTime - m0.ThreadTime) * 1000) / wall,
       mainTasksPerS: ((m1.TaskDuration - m0.TaskDuration) * 1000) / wall,
       rendererCpuPerS: ((m1.ProcessTime - m0.ProcessTime) * 1000) / wall,
+      ...perFrame(p0, p1, log.at.length),
       longTasks: c1.long.length,
       longTaskMs: c1.long.reduce((a, b) => a + b, 0),
       longestTask: Math.max(0, ...c1.long),
@@ -421,13 +433,32 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
   }
 }
 
+/** Chromium's CPU ms a frame between two readings of chromiumCpu(), in all and by process type. */
+function perFrame(
+  p0: Record<string, number>,
+  p1: Record<string, number>,
+  frames: number,
+): { chromiumCpuPerFrame: number; chromiumCpuByType: Record<string, number> } {
+  const byType: Record<string, number> = {};
+  let all = 0;
+  for (const [type, s] of Object.entries(p1)) {
+    const ms = ((s - (p0[type] ?? 0)) * 1000) / Math.max(1, frames);
+    byType[type] = ms;
+    all += ms;
+  }
+  return { chromiumCpuPerFrame: all, chromiumCpuByType: byType };
+}
+
 function line(r: PageRun): string {
   const f = (x: number, d = 1) => x.toFixed(d);
   return (
     `${r.topology} (${r.nodes} nodes), ${r.flows} flows at -i ${r.interval}: ` +
     `frame p50 ${f(r.frameP50)} ms, p95 ${f(r.frameP95)} ms, ${f(r.fps)} fps (${r.frames} frames); ` +
-    `map's main-thread cost p50 ${f(r.costP50)} ms, p95 ${f(r.costP95)} ms; ` +
+    `map's main-thread cost p50 ${f(r.costP50)} ms, p95 ${f(r.costP95)} ms, still layers copied in ${f(100 * r.layeredShare, 0)} % of frames; ` +
     `renderer main thread ${f(r.mainCpuPerFrame)} ms CPU a frame (${f(r.mainCpuPerS, 0)} ms/s CPU, ${f(r.mainTasksPerS, 0)} ms/s in tasks), renderer ${f(r.rendererCpuPerS, 0)} ms/s CPU; ` +
+    `all Chromium ${f(r.chromiumCpuPerFrame)} ms CPU a frame (${Object.entries(r.chromiumCpuByType)
+      .map(([k, v]) => `${k} ${f(v)}`)
+      .join(", ")}); ` +
     `packets in flight in the lab ${f(r.inFlight, 0)} (flows' RTT / interval), drawn ${f(r.drawn, 0)} a frame ` +
     `(1 in ${r.sampleEvery} sent: ~${f(r.flying, 0)}); ` +
     `stream ${f(r.streamBytesPerS / 1024, 0)} KB/s, ${f(r.hopsPerS, 0)} hops/s, ${r.missed} missed, ` +

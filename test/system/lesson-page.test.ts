@@ -153,4 +153,45 @@ describe.skipIf(!haveChromium)("a lesson on routelab up's page", () => {
     await page.setViewportSize({ width: 1400, height: 850 });
     expect(problems).toEqual([]);
   }, 30_000);
+
+  it("the timeline's tick labels never overlap, on a projector, a laptop or a phone, after each resize (issue 23)", async () => {
+    const piled = () =>
+      page.evaluate(() => {
+        const boxes = Array.from(
+          document.querySelectorAll("#timeline .tl-tick, #timeline .tl-label"),
+          (e) => ({
+            text: e.textContent,
+            r: e.getBoundingClientRect(),
+          }),
+        );
+        const out: string[] = [];
+        for (let i = 0; i < boxes.length; i++)
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i]!.r;
+            const b = boxes[j]!.r;
+            if (a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top)
+              out.push(`${boxes[i]!.text} / ${boxes[j]!.text}`);
+          }
+        return {
+          out,
+          ticks: document.querySelectorAll("#timeline .tl-tick").length,
+          track: document.querySelector("#timeline .tl-track")!.clientWidth,
+        };
+      });
+    for (const [w, hgt] of [
+      [1920, 1080],
+      [1024, 700],
+      [360, 740],
+      [1400, 850],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: hgt });
+      await new Promise((r) => setTimeout(r, 300));
+      const { out, ticks, track } = await piled();
+      expect(out, `${w} px`).toEqual([]);
+      // 0:00 at least; more where the track has room for two labels and a gap.
+      expect(ticks, `${w} px, track ${track} px`).toBeGreaterThanOrEqual(track >= 120 ? 2 : 1);
+      if (w === 360) await page.screenshot({ path: join(ARTIFACTS, "lesson-page-timeline-360.png") });
+    }
+    expect(problems).toEqual([]);
+  }, 30_000);
 });

@@ -7,6 +7,9 @@
  * kept for the page's tests (`record`).
  */
 
+/** A 2D context: a page canvas's or an OffscreenCanvas's (the map's still layers, map-stack.ts). */
+export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
 export interface Box {
   x0: number;
   y0: number;
@@ -29,12 +32,36 @@ export class LabelPlacer {
   readonly placed: PlacedLabel[] | null;
 
   constructor(
-    private readonly ctx: CanvasRenderingContext2D,
+    private readonly ctx: Ctx2D,
     private readonly width: number,
     private readonly height: number,
     record: boolean,
   ) {
     this.placed = record ? [] : null;
+  }
+
+  /**
+   * A placer for `ctx` that starts with every box this one holds (the still labels, drawn on
+   * the layer over the packets; a frame's drop reasons are placed clear of them, map-stack.ts).
+   */
+  fork(ctx: Ctx2D, record: boolean): LabelPlacer {
+    const p = new LabelPlacer(ctx, this.width, this.height, record);
+    p.taken.push(...this.taken);
+    if (record && this.placed) p.placed!.push(...this.placed);
+    return p;
+  }
+
+  /** The box around every box taken (routers blocked and labels placed), or null if none. */
+  extent(): Box | null {
+    if (this.taken.length === 0) return null;
+    const e = { ...this.taken[0]! };
+    for (const b of this.taken) {
+      e.x0 = Math.min(e.x0, b.x0);
+      e.y0 = Math.min(e.y0, b.y0);
+      e.x1 = Math.max(e.x1, b.x1);
+      e.y1 = Math.max(e.y1, b.y1);
+    }
+    return e;
   }
 
   /** Keeps `b` clear of labels (a router). */
@@ -70,7 +97,7 @@ export class LabelPlacer {
 }
 
 /** Text with a dark halo, readable over lines and packets. */
-export function halo(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string): void {
+export function halo(ctx: Ctx2D, text: string, x: number, y: number, color: string): void {
   ctx.lineWidth = 5;
   ctx.strokeStyle = "#0b0f14";
   ctx.lineJoin = "round";

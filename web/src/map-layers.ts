@@ -1,15 +1,13 @@
 /**
  * @module web/map-layers
  * The map's still parts — background and healthy links under the packets, routers, hosts and
- * switches over them — drawn once into two offscreen canvases and copied into each frame while
- * the camera, the canvas's size and the links' and nodes' states stay as they were.
+ * switches over them — each drawn on its own canvas of the stack (map-stack.ts) only when the
+ * view changes: the camera, the canvas's size, the links' and nodes' states.
  *
  * Why (issue 23, measured with `npm run bench:page -- --topology kdl --phases`): without a GPU
  * Chromium rasterises the canvas's commands on the main thread at commit, and at Kdl (754
  * routers, 899 links) the links cost 5.3 ms and the routers 2.7 ms of every frame, redrawn
- * identically 60 times a second; two copies of a full-size bitmap cost a fraction of that.
- * While the camera moves (a drag, a zoom) the layers are not rebuilt every frame: the frame is
- * drawn directly, and the layers are made again once the view has held still for a frame.
+ * identically 60 times a second.
  */
 import { type Camera, toScreen } from "./camera.js";
 import type { Scene, SceneLink, SceneNode } from "./scene.js";
@@ -96,15 +94,8 @@ function nodeOutline(ctx: Ctx, n: SceneNode, x: number, y: number, r: number): v
  * and hosts (one fill and one stroke for all that are up), the ones down in red, and each
  * host's stand.
  */
-export function paintOver(ctx: Ctx, v: StillView): Box {
+export function paintOver(ctx: Ctx, v: StillView): void {
   const { scene, cam, r } = v;
-  const box = { x0: Number.POSITIVE_INFINITY, y0: Number.POSITIVE_INFINITY, x1: -Infinity, y1: -Infinity };
-  const grow = (x: number, y: number, m: number) => {
-    box.x0 = Math.min(box.x0, x - m);
-    box.y0 = Math.min(box.y0, y - m);
-    box.x1 = Math.max(box.x1, x + m);
-    box.y1 = Math.max(box.y1, y + m);
-  };
   const lw = v.r >= 10 ? 3 : 1;
   if (scene.segments.size > 0) {
     const [hw, hh] = switchHalf(r);
@@ -115,7 +106,6 @@ export function paintOver(ctx: Ctx, v: StillView): Box {
     for (const g of scene.segments.values()) {
       const [x, y] = toScreen(cam, g.x, g.y);
       if (!visible(v, x, y, hw)) continue;
-      grow(x, y, hw + lw);
       ctx.rect(x - hw, y - hh, 2 * hw, 2 * hh);
     }
     ctx.fill();
@@ -129,7 +119,6 @@ export function paintOver(ctx: Ctx, v: StillView): Box {
   for (const n of scene.nodes.values()) {
     const [x, y] = toScreen(cam, n.x, n.y);
     if (!visible(v, x, y, r)) continue;
-    grow(x, y, r * 1.5 + lw + 2);
     if (!n.up) down.push(n);
     nodeOutline(ctx, n, x, y, r);
   }
@@ -157,91 +146,4 @@ export function paintOver(ctx: Ctx, v: StillView): Box {
     ctx.lineTo(x + s * 0.6, y + s + Math.max(2, s * 0.35));
   }
   ctx.stroke();
-  return box;
-}
-
-/** A box in CSS px: where the layer over the packets has anything drawn. */
-export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/** The two still layers, kept while their key holds. */
-export class StillLayers {
-  private key = "";
-  private built = false;
-  private under: OffscreenCanvas | null = null;
-  private over: OffscreenCanvas | null = null;
-  /** The part of `over` with something drawn, device px (only that part is copied). */
-  private overBox: [number, number, number, number] = [0, 0, 0, 0];
-  /** Times the layers were drawn (test hook and bench). */
-  builds = 0;
-
-  /**
-   * Copies the layer under the packets into `ctx` (device pixels `pw`×`ph`, CSS-to-device
-   * scale `dpr`) when the layers are current for this view, building them if the view held
-   * still since the frame before. Returns a function that copies the layer over the packets,
-   * or null: then draw the still parts directly (paintUnder, paintOver) this frame.
-   */
-  drawUnder(
-    ctx: CanvasRenderingContext2D,
-    v: StillView,
-    pw: number,
-    ph: number,
-    dpr: number,
-  ): (() => void) | null {
-    if (typeof OffscreenCanvas === "undefined") return null;
-    const key = `${pw}x${ph}@${dpr}|${v.cam.scale},${v.cam.ox},${v.cam.oy}|${v.r}|${v.scene.version}`;
-    if (key !== this.key) {
-      this.key = key;
-      this.built = false;
-      return null;
-    }
-    if (!this.built) {
-      this.under = this.paint(this.under, pw, ph, dpr, false, (c) => paintUnder(c, v));
-      let box: Box | null = null;
-      this.over = this.paint(this.over, pw, ph, dpr, true, (c) => {
-        box = paintOver(c, v);
-      });
-      const b = box as Box | null;
-      const x0 = Math.max(0, Math.floor((b?.x0 ?? 0) * dpr));
-      const y0 = Math.max(0, Math.floor((b?.y0 ?? 0) * dpr));
-      const x1 = Math.min(pw, Math.ceil((b?.x1 ?? 0) * dpr));
-      const y1 = Math.min(ph, Math.ceil((b?.y1 ?? 0) * dpr));
-      this.overBox = [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
-      this.built = true;
-      this.builds++;
-    }
-    const { under, over } = this;
-    const [bx, by, bw, bh] = this.overBox;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(under!, 0, 0);
-    ctx.restore();
-    return () => {
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      if (bw > 0 && bh > 0) ctx.drawImage(over!, bx, by, bw, bh, bx, by, bw, bh);
-      ctx.restore();
-    };
-  }
-
-  private paint(
-    canvas: OffscreenCanvas | null,
-    pw: number,
-    ph: number,
-    dpr: number,
-    alpha: boolean,
-    draw: (c: OffscreenCanvasRenderingContext2D) => void,
-  ): OffscreenCanvas {
-    const c = canvas && canvas.width === pw && canvas.height === ph ? canvas : new OffscreenCanvas(pw, ph);
-    const ctx = c.getContext("2d", { alpha })!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, pw, ph);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    draw(ctx);
-    return c;
-  }
 }

@@ -37,6 +37,8 @@ export interface FrameLog {
   cost: number[];
   flying: number[];
   drawn: number[];
+  /** 1 where the frame copied the still layers in (map-stack.ts), 0 where it drew everything. */
+  layered: number[];
 }
 
 /** Wall ms between two writes of the header's clock. */
@@ -106,6 +108,7 @@ export class MapView {
       log.cost.push(cost);
       log.flying.push(scene.flying.length);
       log.drawn.push(this.renderer.stats.dotsDrawn);
+      log.layered.push(this.renderer.layers.layered ? 1 : 0);
     }
     // The header's clock at most 10 times a second: a text changed every frame makes Chromium
     // lay out, paint and layerize the page every frame (~5 ms a frame at Kdl, bench:page's trace).

@@ -179,8 +179,8 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
      * main-thread ms in advance + draw.
      */
     takeFrames(): FrameLog {
-      const log = map.frameLog ?? { at: [], cost: [], flying: [], drawn: [] };
-      map.frameLog = { at: [], cost: [], flying: [], drawn: [] };
+      const log = map.frameLog ?? { at: [], cost: [], flying: [], drawn: [], layered: [] };
+      map.frameLog = { at: [], cost: [], flying: [], drawn: [], layered: [] };
       return log;
     },
     /**

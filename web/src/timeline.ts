@@ -7,7 +7,7 @@
  * back 10 s. Pure DOM (no canvas), so it stays crisp on a projector and readable to tests.
  */
 import { $, h, setText } from "./dom.js";
-import { groupMarks, groupTitle, labelsThatFit } from "./label-room.js";
+import { estimatedWidth, groupMarks, groupTitle, labelsThatFit, timelineTicks } from "./label-room.js";
 import type { CheckResult, Journal, LessonStatus } from "./lesson-api.js";
 
 const SECOND = 1e9;
@@ -25,7 +25,9 @@ export function fmtClock(ns: number): string {
 
 /** A tick spacing that gives about `n` ticks over `span` ns. */
 export function tickStep(span: number, n = 8): number {
-  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map((x) => x * SECOND);
+  const steps = [
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 21_600, 43_200, 86_400,
+  ].map((x) => x * SECOND);
   return steps.find((s) => span / s <= n) ?? steps[steps.length - 1]!;
 }
 
@@ -52,6 +54,10 @@ export class Timeline {
   private end = 60 * SECOND;
   private drawnEnd = -1;
   private dragging = false;
+  /** The track's width the marks were laid out for. */
+  private laidOutWidth = -1;
+  /** Measures the labels' text (a canvas of its own; null until first needed). */
+  private measurer: CanvasRenderingContext2D | null = null;
 
   constructor(private readonly o: TimelineOptions) {
     this.reached = h("div", { className: "tl-reached" });
@@ -84,6 +90,11 @@ export class Timeline {
     new ResizeObserver(() =>
       document.body.style.setProperty("--timeline-h", `${this.el.offsetHeight}px`),
     ).observe(this.el);
+    // Marks, labels and ticks are laid out for the track's width: again when it changes (a
+    // window resized, projector mode), else labels chosen for a wide track pile up on a narrow one.
+    new ResizeObserver(() => {
+      if (this.track.clientWidth !== this.laidOutWidth) this.render();
+    }).observe(this.track);
     this.wire();
     setInterval(() => this.tick(), 200);
   }
@@ -187,18 +198,29 @@ export class Timeline {
     if (this.el.dataset.now !== at) this.el.dataset.now = at;
   }
 
+  /** Widths of `texts` in the marks' labels' font, px (estimated before the page is laid out). */
+  private labelWidths(texts: string[]): number[] {
+    if (!this.measurer) this.measurer = document.createElement("canvas").getContext("2d");
+    const ctx = this.measurer;
+    const root = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
+    if (!ctx || !(root > 0)) return texts.map(estimatedWidth);
+    // .tl-label: 0.8rem in the track's family (lesson.css); 2 px for rounding.
+    ctx.font = `${0.8 * root}px ${getComputedStyle(this.track).fontFamily}`;
+    return texts.map((t) => ctx.measureText(t).width + 2);
+  }
+
   private render(): void {
     this.drawnEnd = this.end;
-    const step = tickStep(this.end);
-    const ticks: HTMLElement[] = [];
-    for (let t = 0; t <= this.end; t += step) {
-      const tk = h("span", { className: "tl-tick", textContent: fmtClock(t) });
-      tk.style.left = this.pct(t);
-      ticks.push(tk);
-    }
+    const width = this.track.clientWidth;
+    this.laidOutWidth = width;
+    // As many ticks as their labels have room for (about 8 on a wide track).
+    const ticks = (width > 0 ? timelineTicks(this.end, width, fmtClock, tickStep) : []).map((k) => {
+      const tk = h("span", { className: "tl-tick", textContent: k.label });
+      tk.style.left = this.pct(k.t);
+      return tk;
+    });
     this.ticks.replaceChildren(...ticks);
     const marks: HTMLElement[] = [];
-    const width = this.track.clientWidth;
     // Marks closer than a few pixels are one mark that lists them (issue 23: at Kdl 64 flows
     // started at once piled 64 marks on one pixel); with no width yet, one mark each.
     const groups = (ts: number[]) =>
@@ -212,7 +234,7 @@ export class Timeline {
         ? schedGroups.map(() => true)
         : labelsThatFit(
             schedGroups.map((g) => (schedule[g[0]!]!.at / this.end) * width),
-            schedGroups.map(labelOf),
+            this.labelWidths(schedGroups.map(labelOf)),
             width,
           );
     schedGroups.forEach((g, k) => {

@@ -1,0 +1,44 @@
+/**
+ * @module bench/proc-cpu
+ * CPU seconds of this process's descendants whose command line names Chromium, by Chromium's
+ * process type (browser, gpu-process, renderer, utility), read from /proc (Linux). The page's
+ * bench needs all of them: without a GPU, Chromium's compositor runs in the GPU process, and a
+ * page that saves its renderer's main thread work can cost the compositor more (session 9).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+export function chromiumCpu(): Record<string, number> {
+  const procs = new Map<number, { ppid: number; cpu: number; type: string; chromium: boolean }>();
+  const ticks = 100;
+  let dirs: string[];
+  try {
+    dirs = readdirSync("/proc");
+  } catch {
+    return {};
+  }
+  for (const d of dirs) {
+    if (!/^[0-9]+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
+      procs.set(Number(d), {
+        ppid: Number(f[1]),
+        // utime + stime, in clock ticks (100 a second on Linux).
+        cpu: (Number(f[11]) + Number(f[12])) / ticks,
+        type: /--type=([a-z-]+)/.exec(cmd)?.[1] ?? "browser",
+        chromium: /chrom/i.test(cmd.split("\0")[0] ?? ""),
+      });
+    } catch {
+      // A process that ended while we looked.
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = procs.get(pid)?.ppid ?? 0, i = 0; p > 1 && i < 64; i++, p = procs.get(p)?.ppid ?? 0)
+      if (p === process.pid) return true;
+    return false;
+  };
+  const out: Record<string, number> = {};
+  for (const [pid, p] of procs) if (p.chromium && ours(pid)) out[p.type] = (out[p.type] ?? 0) + p.cpu;
+  return out;
+}
