@@ -1,0 +1,51 @@
+/**
+ * The bench child bundled the way the command line is (issues 19 and 22): vite.cli.config.ts's
+ * settings (the same pure-JavaScript packages bundled in, node20, ESM, not minified), with the
+ * compiled bench/child.js of ROUTELAB_BENCH_COMPILED (a tsc output of src and bench) as the
+ * entry and ROUTELAB_BENCH_COMPILED/bundle/child.js as the output; what a job imports on demand
+ * goes to bundle/chunks/, as `up`'s server does for the CLI. A child that imported ~180 modules
+ * one by one left V8's young generation at 16 MB where `routelab run`, loading one bundle, has
+ * ~2 MB (docs/performance.md, issue 19, helper s9f), so the figures measured a memory
+ * configuration the product does not have.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { mergeConfig, type Plugin } from "vite";
+import cli from "../vite.cli.config.js";
+
+const compiled = process.env.ROUTELAB_BENCH_COMPILED;
+if (!compiled) throw new Error("ROUTELAB_BENCH_COMPILED: the directory tsc compiled src and bench into");
+
+/**
+ * bench/engine.ts probes for the engine with `import(spec)` over a list of paths, which a
+ * bundler cannot follow (it would leave the import to load the multi-module file beside the
+ * bundle). In a module with such an import, each relative ".js" string it holds that names an
+ * existing file becomes a literal import in a table the call looks up; a path not in the table
+ * rejects, as a missing module does.
+ */
+const PROBE = /(?<![.\w$])import\(\s*[A-Za-z_$][\w$]*\s*\)/;
+const PROBE_ALL = /(?<![.\w$])import\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
+
+function probedImports(): Plugin {
+  return {
+    name: "routelab-bench-probed-imports",
+    transform(code, id) {
+      if (!id.startsWith(resolve(compiled!)) || !PROBE.test(code)) return null;
+      const paths = [...new Set([...code.matchAll(/["'](\.\.?\/[^"'\s]+\.js)["']/g)].map((m) => m[1]!))];
+      const present = paths.filter((p) => existsSync(resolve(dirname(id), p)));
+      const table = `{${present.map((p) => `${JSON.stringify(p)}: () => import(${JSON.stringify(p)})`).join(", ")}}`;
+      const lookup = (v: string) =>
+        `(${table}[${v}] ?? (() => Promise.reject(new Error("not in the bench bundle: " + ${v}))))()`;
+      return { code: code.replace(PROBE_ALL, (_, v: string) => lookup(v)), map: null };
+    },
+  };
+}
+
+export default mergeConfig(cli, {
+  plugins: [probedImports()],
+  build: {
+    ssr: join(compiled, "bench", "child.js"),
+    outDir: join(compiled, "bundle"),
+    rollupOptions: { output: { entryFileNames: "child.js" } },
+  },
+});
