@@ -10,6 +10,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { mergeConfig, type Plugin } from "vite";
 import cli from "../vite.cli.config.js";
 
@@ -26,9 +27,19 @@ if (!compiled) throw new Error("ROUTELAB_BENCH_COMPILED: the directory tsc compi
 const PROBE = /(?<![.\w$])import\(\s*[A-Za-z_$][\w$]*\s*\)/;
 const PROBE_ALL = /(?<![.\w$])import\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
 
+/** This checkout: packages are found in its node_modules wherever the compiled files are. */
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+
 function probedImports(): Plugin {
   return {
     name: "routelab-bench-probed-imports",
+    enforce: "pre",
+    /** A package imported by a compiled module resolves as from this checkout (tsc may have
+     * compiled into a directory with no node_modules above it, as a test does). */
+    resolveId(source, importer, options) {
+      if (!importer?.startsWith(resolve(compiled!)) || /^(\.|\/|node:|\0)/.test(source)) return null;
+      return this.resolve(source, join(REPO, "package.json"), { ...options, skipSelf: true });
+    },
     transform(code, id) {
       if (!id.startsWith(resolve(compiled!)) || !PROBE.test(code)) return null;
       const paths = [...new Set([...code.matchAll(/["'](\.\.?\/[^"'\s]+\.js)["']/g)].map((m) => m[1]!))];
