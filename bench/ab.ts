@@ -29,7 +29,7 @@
  * CPU time (schedstat; without V8's compiler and GC threads) and the process's CPU time.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Job } from "./child.js";
@@ -56,12 +56,14 @@ function fail(msg: string): never {
 
 function save(name: string, from: string | undefined): void {
   if (!/^[\w.-]+$/.test(name)) fail(`NAME must be letters, digits, '.', '_' or '-': ${name}`);
+  // Built beside the saved build and renamed over it, so a build that fails keeps the old one.
   const to = join(SAVED, name);
-  rmSync(to, { recursive: true, force: true });
+  const staging = `${to}.saving`;
+  rmSync(staging, { recursive: true, force: true });
   let notBuilt: string | null;
   if (from === undefined) {
     notBuilt = compile(join("bench", "tsconfig.json"));
-    if (notBuilt === null) cpSync(COMPILED, to, { recursive: true });
+    if (notBuilt === null) cpSync(COMPILED, staging, { recursive: true });
   } else {
     const project = resolve(from, "bench", "tsconfig.json");
     if (!existsSync(project)) fail(`--from ${from}: no bench/tsconfig.json there`);
@@ -69,14 +71,16 @@ function save(name: string, from: string | undefined): void {
       fail(
         `--from ${from}: no node_modules there (ln -s ${join(REPO, "node_modules")} ${join(from, "node_modules")})`,
       );
-    notBuilt = compile(project, to);
+    notBuilt = compile(project, staging);
   }
-  notBuilt ??= bundleChild(to);
+  notBuilt ??= bundleChild(staging);
   if (notBuilt !== null) {
-    rmSync(to, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
     process.stderr.write(`bench:ab: the code does not build:\n${notBuilt}\n`);
     process.exit(1);
   }
+  rmSync(to, { recursive: true, force: true });
+  renameSync(staging, to);
   process.stdout.write(`saved build ${name} (${to}, bundled: ${childBundle(to)})\n`);
 }
 
