@@ -7,6 +7,16 @@
  *   … change the code …
  *   npm run bench:ab -- save after
  *   npm run bench:ab -- compare before after --topo random-100 --pairs 8
+ *   npm run bench:ab -- save at-08a9092 --from /tmp/ab-08a9092   # another checkout's sources
+ *
+ * A saved build is tsc's output of src and bench (NAME/bench/child.js and the modules it
+ * imports) and that child bundled as the CLI is (NAME/bundle/, bench/vite.child.config.ts);
+ * the children run the bundle, as `routelab run` runs one, with --expose-gc and no other V8
+ * flag. Builds saved before the bundling have no bundle/: they run module by module, which
+ * grew V8's young generation and the main-thread CPU with the number of modules (issue 19);
+ * compare saves of the same kind (re-save an old commit with --from). --from compiles the
+ * checkout DIR's src and bench with DIR's bench/tsconfig.json and bundles them with this one's
+ * bench/vite.child.config.ts (DIR needs node_modules: a symlink to this checkout's will do).
  *
  * Why pairs: this machine is a virtual one whose speed drifts by up to 2x within minutes
  * (other guests, the host's memory reclaim), so runs one after the other compare the moments
@@ -18,21 +28,23 @@
  * Figures per run (bench/workloads/rip.ts): wall time of the run, the simulation thread's own
  * CPU time (schedstat; without V8's compiler and GC threads) and the process's CPU time.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Job } from "./child.js";
+import { bundleChild, COMPILED, childBundle, compile } from "./compile.js";
 import { median } from "./stats.js";
 import { FULL_TOPOLOGIES, generateEdges, REPO } from "./topologies.js";
 import type { RipResult } from "./workloads/rip.js";
 
-const COMPILED = join(REPO, "node_modules", ".cache", "routelab-bench");
 const SAVED = join(REPO, "node_modules", ".cache", "routelab-ab");
 
-const USAGE = `usage: npm run bench:ab -- save NAME
+const USAGE = `usage: npm run bench:ab -- save NAME [--from DIR]
        npm run bench:ab -- compare A B [--topo NAME|FILE] [--pairs N] [--time S] [--pings N]
-  save     compiles src and bench as npm run bench does and keeps the result as NAME
+  save     compiles src and bench as npm run bench does (tsc, then the child bundled by
+           vite) and keeps the result as NAME; --from DIR: DIR's src and bench, not this
+           checkout's (bundled with this checkout's bench/vite.child.config.ts)
   compare  runs build A and build B at the same time, N times (default 8), on one RIP
            workload (default random-100; names as in npm run bench, or an edge-list file)
            and prints the median of B/A for wall, main-thread CPU and process CPU`;
@@ -42,32 +54,50 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-function save(name: string): void {
+function save(name: string, from: string | undefined): void {
   if (!/^[\w.-]+$/.test(name)) fail(`NAME must be letters, digits, '.', '_' or '-': ${name}`);
-  const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", join(REPO, "bench", "tsconfig.json")], {
-    cwd: REPO,
-    encoding: "utf8",
-  });
-  if (r.status !== 0) {
-    process.stderr.write(`bench:ab: the code does not compile:\n${(r.stdout + r.stderr).trim()}\n`);
+  // Built beside the saved build and renamed over it, so a build that fails keeps the old one.
+  const to = join(SAVED, name);
+  const staging = `${to}.saving`;
+  rmSync(staging, { recursive: true, force: true });
+  let notBuilt: string | null;
+  if (from === undefined) {
+    notBuilt = compile(join("bench", "tsconfig.json"));
+    if (notBuilt === null) cpSync(COMPILED, staging, { recursive: true });
+  } else {
+    const project = resolve(from, "bench", "tsconfig.json");
+    if (!existsSync(project)) fail(`--from ${from}: no bench/tsconfig.json there`);
+    if (!existsSync(join(from, "node_modules")))
+      fail(
+        `--from ${from}: no node_modules there (ln -s ${join(REPO, "node_modules")} ${join(from, "node_modules")})`,
+      );
+    notBuilt = compile(project, staging);
+  }
+  notBuilt ??= bundleChild(staging);
+  if (notBuilt !== null) {
+    rmSync(staging, { recursive: true, force: true });
+    process.stderr.write(`bench:ab: the code does not build:\n${notBuilt}\n`);
     process.exit(1);
   }
-  const to = join(SAVED, name);
   rmSync(to, { recursive: true, force: true });
-  cpSync(COMPILED, to, { recursive: true });
-  process.stdout.write(`saved build ${name} (${to})\n`);
+  renameSync(staging, to);
+  process.stdout.write(`saved build ${name} (${to}, bundled: ${childBundle(to)})\n`);
+}
+
+/** The child a saved build runs: its bundle, or bench/child.js for a build saved before them. */
+function childOf(build: string): string {
+  const bundled = childBundle(join(SAVED, build));
+  return existsSync(bundled) ? bundled : join(SAVED, build, "bench", "child.js");
 }
 
 type Figures = Pick<RipResult, "wallSeconds" | "mainCpuSeconds" | "cpuSeconds">;
 
 function runOnce(build: string, job: Job): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--expose-gc", join(SAVED, build, "bench", "child.js"), JSON.stringify(job)],
-      { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawn(process.execPath, ["--expose-gc", childOf(build), JSON.stringify(job)], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => {
@@ -108,9 +138,12 @@ async function compare(args: string[]): Promise<void> {
     ["--pings", pings],
   ] as const)
     if (!Number.isInteger(v) || v < (what === "--pings" ? 0 : 1)) fail(`${what} must be a whole number`);
-  for (const build of [a, b])
-    if (!existsSync(join(SAVED, build, "bench", "child.js")))
+  for (const build of [a, b]) {
+    if (!existsSync(childOf(build)))
       fail(`no saved build ${build}: run npm run bench:ab -- save ${build} first`);
+    if (childOf(build) !== childBundle(join(SAVED, build)))
+      process.stderr.write(`bench:ab: ${build} was saved before the bundling: it runs module by module\n`);
+  }
 
   const spec = FULL_TOPOLOGIES.find((t) => t.name === topo);
   if (!spec && !existsSync(topo)) fail(`--topo ${topo}: not a topology name nor a file`);
@@ -164,7 +197,10 @@ async function compare(args: string[]): Promise<void> {
 }
 
 const [cmd, ...args] = process.argv.slice(2);
-if (cmd === "save" && args.length === 1) save(args[0]!);
-else if (cmd === "compare") await compare(args);
+if (cmd === "save" && args.length >= 1) {
+  const from = args.includes("--from") ? flag(args, "--from", "") : undefined;
+  if (args.length !== 1) fail(`save takes a NAME and --from DIR: ${args.join(" ")}`);
+  save(args[0]!, from);
+} else if (cmd === "compare") await compare(args);
 else if (cmd === "--help" || cmd === "-h") process.stdout.write(`${USAGE}\n`);
 else fail(cmd ? `unknown command: ${[cmd, ...args].join(" ")}` : "a command is needed");

@@ -37,7 +37,7 @@ import {
   REPO,
   type TopoSpec,
 } from "./topologies.js";
-import { buildCli, compile } from "./compile.js";
+import { buildCli, bundleChild, COMPILED, childBundle, compile } from "./compile.js";
 import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js";
 import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
@@ -51,22 +51,18 @@ import type { SchedulerResult } from "./workloads/scheduler.js";
 type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
 
 /**
- * Where bench/tsconfig.json compiles src and bench: the workloads run as the JavaScript tsc
- * emits (what `npm run build` ships in dist/), not through tsx's transform, which ran the same
- * workloads about 15 % slower (random-100: 0.95–1.04 s against 0.78–0.92 s of wall time).
+ * A job in a child running the bench child bundled (COMPILED/bundle/child.js): the workloads run
+ * as the JavaScript tsc emits (what `npm run build` ships in dist/), not through tsx's transform,
+ * which ran the same workloads about 15 % slower (random-100: 0.95–1.04 s against 0.78–0.92 s of
+ * wall time), and loaded as one bundle, as `routelab run` loads the CLI's, not as ~180 modules
+ * whose loading grew V8's young generation (docs/performance.md, issues 19 and 22).
  */
-const COMPILED = join(REPO, "node_modules", ".cache", "routelab-bench");
-
 function runChild<T>(job: Job): Outcome<T> {
-  const r = spawnSync(
-    process.execPath,
-    ["--expose-gc", join(COMPILED, "bench", "child.js"), JSON.stringify(job)],
-    {
-      cwd: REPO,
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    },
-  );
+  const r = spawnSync(process.execPath, ["--expose-gc", childBundle(COMPILED), JSON.stringify(job)], {
+    cwd: REPO,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   const line = r.stdout
     .split("\n")
     .reverse()
@@ -344,8 +340,8 @@ async function main(): Promise<number> {
       1,
   );
 
-  progress.step("compiling the workloads (tsc, as npm run build)");
-  const notBuilt = compile(join("bench", "tsconfig.json"));
+  progress.step("compiling the workloads (tsc and vite, as npm run build)");
+  const notBuilt = compile(join("bench", "tsconfig.json")) ?? bundleChild(COMPILED);
   progress.tick();
   if (notBuilt !== null) {
     progress.finish();
