@@ -55,6 +55,9 @@ describe("TcpFlows", () => {
       "client alice 192.168.30.10:5001>192.168.20.200:23 CLOSED>SYN_SENT",
       "client alice 192.168.30.10:5001>192.168.20.200:23 SYN_SENT>CLOSED",
     ]);
+    // The refused one carries connect(2)'s error; the one that opened carries none.
+    const errors = events.map((e) => (e.kind === "socket" && "error" in e ? e.error : "-"));
+    expect(errors).toEqual(["-", "-", "-", "ECONNREFUSED"]);
   });
 
   it("charges a relay's unmarked onward connection to the caller, once, within a second", () => {

@@ -130,32 +130,22 @@ export class TcpFlows {
   private answered(t: Nanos, node: string, s: Segment, rev: string): void {
     const p = this.pending.get(rev);
     if (p === undefined || p.node !== node) return;
-    if ((s.flags & (SYN | ACK)) === (SYN | ACK)) {
-      this.pending.delete(rev);
-      this.emit({
-        kind: "socket",
-        t,
-        node,
-        user: p.user,
-        proto: "tcp",
-        ...pick(p),
-        from: "SYN_SENT",
-        state: "ESTABLISHED",
-      });
-    } else if ((s.flags & RST) !== 0) {
-      this.pending.delete(rev);
-      this.emit({
-        kind: "socket",
-        t,
-        node,
-        user: p.user,
-        proto: "tcp",
-        ...pick(p),
-        from: "SYN_SENT",
-        state: "CLOSED",
-        error: "ECONNREFUSED",
-      });
-    }
+    // The SYN-ACK opens the connection; a RST refuses it (FreeBSD's connect: ECONNREFUSED).
+    const opened = (s.flags & (SYN | ACK)) === (SYN | ACK);
+    const refused = !opened && (s.flags & RST) !== 0;
+    if (!opened && !refused) return;
+    this.pending.delete(rev);
+    this.emit({
+      kind: "socket",
+      t,
+      node,
+      user: p.user,
+      proto: "tcp",
+      ...pick(p),
+      from: "SYN_SENT",
+      state: refused ? "CLOSED" : "ESTABLISHED",
+      ...(refused ? { error: "ECONNREFUSED" } : {}),
+    });
   }
 }
 
