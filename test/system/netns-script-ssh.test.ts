@@ -8,19 +8,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createNetnsLab } from "../../src/engines/netns/index.js";
 import { parseScenario, runScenario } from "../../src/lab/scenario.js";
 import { parseRoutelabYaml, quietInterval } from "../../src/topology/index.js";
-import { netnsWhyWith, RUN, skipFor } from "./netns.testkit.js";
+import { netnsLabPerTest, netnsWhyWith, RUN, skipFor } from "./netns.testkit.js";
 
 const RELAY = join(import.meta.dirname, "..", "..", "examples", "lessons", "relay.yaml");
 const PREFIX = `rlq-${RUN}`;
 const why = netnsWhyWith(["iptables", "xinetd", "ifconfig", "ssh", "/usr/sbin/sshd"]);
 
 describe.skipIf(skipFor(why))("netns: ssh in a script", () => {
-  it("has what it needs", () => {
-    expect(why).toBeNull();
-  });
+  const boot = netnsLabPerTest({}, why);
 
   it("ssh 192.168.10.200 hostname after the post prints the moved server's name", {
     timeout: 180_000,
@@ -34,17 +31,13 @@ describe.skipIf(skipFor(why))("netns: ssh in a script", () => {
       "alice@client: ssh relay",
       "alice@client: ssh nowhere hostname",
     ].join("\n");
-    const lab = await createNetnsLab(topo, { prefix: PREFIX });
+    const lab = await boot(topo, { prefix: PREFIX });
     let out = "";
-    try {
-      const stmts = parseScenario(script, "s.txt", new Set(topo.nodes.map((n) => n.name)), new Set());
-      await runScenario(lab, stmts, "s.txt", {
-        write: (s) => (out += s),
-        quietInterval: quietInterval(topo),
-      });
-    } finally {
-      await lab.close();
-    }
+    const stmts = parseScenario(script, "s.txt", new Set(topo.nodes.map((n) => n.name)), new Set());
+    await runScenario(lab, stmts, "s.txt", {
+      write: (s) => (out += s),
+      quietInterval: quietInterval(topo),
+    });
     expect(out).toContain("alice@client$ ssh 192.168.10.200 hostname\nserver\n");
     expect(out).toContain(
       "alice@client$ ssh relay\nPseudo-terminal will not be allocated because stdin is not a terminal.\n",

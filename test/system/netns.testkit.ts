@@ -28,11 +28,13 @@ export interface LabPerTestHooks {
 }
 
 /**
- * In a describe: first a test that fails when netns cannot run here, then the returned `boot`,
- * whose lab is closed after the test that booted it.
+ * In a describe: first a test that fails when netns cannot run here (`why`: netnsWhy, or
+ * netnsWhyWith's answer for a test that needs more programs), then the returned `boot`, whose
+ * lab is closed after the test that booted it.
  */
 export function netnsLabPerTest(
   hooks: LabPerTestHooks = {},
+  why: string | null = netnsWhy,
 ): (topo: Topology, opts: NetnsLabOptions) => Promise<NetnsLab> {
   let current: NetnsLab | undefined;
   afterEach(async () => {
@@ -42,7 +44,7 @@ export function netnsLabPerTest(
     await closed?.close();
     hooks.afterClose?.(closed);
   });
-  it("has what it needs", () => expect(netnsWhy).toBeNull());
+  it("has what it needs", () => expect(why).toBeNull());
   return async (topo, opts) => {
     current = await createNetnsLab(topo, opts);
     return current;
