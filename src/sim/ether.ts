@@ -19,7 +19,7 @@ import { putMulticastMac } from "../core/mac.js";
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4 } from "../wire/index.js";
 import { arpInput, arpResolve, Resolve } from "./arp.js";
 import type { Iface } from "./iface.js";
-import { etherInputFast, ipInput } from "./ip-input.js";
+import { ipInput } from "./ip-input.js";
 import type { LinkDirection } from "./link.js";
 import { macHi, macLo, putMacWords } from "./mac-words.js";
 import type { SimNode } from "./node.js";
@@ -35,10 +35,9 @@ export function arriveHead(dir: LinkDirection): void {
   const net = node.net;
   if (dir.count > 0) net.scheduler.post(dir.headTime(), arriveHead, dir);
   const link = dir.link;
-  if (!link.up || link.silent) return net.drop(node, pkt, "link-down", link.id);
+  if (!link.passing) return net.drop(node, pkt, "link-down", link.id);
   if (link.loss > 0 && net.lossRng.float() < link.loss) return net.drop(node, pkt, "loss", link.id);
-  // A router's common case (a unicast IPv4 frame to forward) in one function; the rest below.
-  etherInputFast(node, pkt, to);
+  etherInput(node, pkt, to);
 }
 
 /** A frame arrives on interface `i`: filter by destination MAC, then demultiplex. */

@@ -21,24 +21,17 @@ import {
   ipv4TotalLen,
   ipv4Ttl,
   ipv4Version,
-  ETHERTYPE_IPV4,
   quoteOriginal,
   REDIRECT_HOST,
   UNREACH_HOST,
 } from "../wire/index.js";
-import { etherInput, etherResolve, linkBroadcast, Resolve } from "./ether.js";
-import type { Route } from "./fib.js";
+import { etherResolve, linkBroadcast, Resolve } from "./ether.js";
 import type { Iface } from "./iface.js";
 import { icmpError, ipDeliver } from "./ip-deliver.js";
-import { macHi, macLo, putMacWords } from "./mac-words.js";
 import { flowNextHop } from "./multipath.js";
 import type { SimNode } from "./node.js";
 import type { Packet } from "./packet.js";
 import { redirectGateway } from "./redirect.js";
-
-/** EtherType 0x0800's two bytes, as the fast path compares them. */
-const ETHERTYPE_IPV4_HI = ETHERTYPE_IPV4 >>> 8;
-const ETHERTYPE_IPV4_LO = ETHERTYPE_IPV4 & 0xff;
 
 /** A packet arrives on interface `i` of `node`. */
 export function ipInput(node: SimNode, pkt: Packet, i: Iface): void {
@@ -91,24 +84,11 @@ function ipForward(node: SimNode, pkt: Packet, i: Iface, dst: number, natNew: bo
     net.drop(node, pkt, "ttl-expired");
     return icmpError(node, pkt, ICMP_TIME_EXCEEDED, 0);
   }
-  forwardBy(node, pkt, i, dst, natNew, node.fib.lookup(dst));
-}
-
-/** ip_forward from the route lookup on: `r` is what the FIB answered for `dst`. */
-function forwardBy(
-  node: SimNode,
-  pkt: Packet,
-  i: Iface,
-  dst: number,
-  natNew: boolean,
-  r: Route | undefined,
-): void {
-  const net = node.net;
-  const b = pkt.bytes;
   // FreeBSD 8's ip_forward answers every failure to route with host unreachable (code 1),
   // never net unreachable: no route at all (sys/netinet/ip_input.c:1432, `ia == NULL`), and
   // ip_output's ENETUNREACH/EHOSTUNREACH/ENETDOWN (ip_input.c:1561-1566). traceroute prints
   // it as !H, ping as "Destination Host Unreachable".
+  const r = node.fib.lookup(dst);
   if (r === undefined || r.iface === 0) {
     net.drop(node, pkt, "no-route");
     return icmpError(node, pkt, ICMP_DEST_UNREACH, UNREACH_HOST);
@@ -144,56 +124,4 @@ function forwardBy(
   if (res === Resolve.Ok) node.sendFrame(pkt, out);
   // ip_output took it (or ARP holds it: error 0 too): the redirect follows (ip_input.c:1553-1565).
   if (quote !== null && !failed) icmpError(node, pkt, ICMP_REDIRECT, REDIRECT_HOST, better, quote);
-}
-
-/**
- * A frame arrives on interface `i` of `node` (sim/ether.ts's arriveHead): the common case of a
- * router's input in one function, as the simulator had it before Ethernet — a unicast IPv4
- * frame to this interface's MAC, a sound 20-byte header, for another host, forwarded by a route
- * with one next hop out of another interface to a neighbour the ARP cache's fast entry
- * resolves, no nat table. It does what etherInput → ipInput → ipForward would (the same
- * counters, bytes and order), with no call but the FIB's and the wire's. Anything else — ARP,
- * segments, broadcasts and multicast, packets for this node, TTL expiry, redirects, multipath,
- * ARP misses — goes to etherInput, from where it left the common case, nothing changed yet.
- */
-export function etherInputFast(node: SimNode, pkt: Packet, i: Iface): void {
-  const f = pkt.frame;
-  if (
-    node.bridge !== null ||
-    f[12] !== ETHERTYPE_IPV4_HI ||
-    f[13] !== ETHERTYPE_IPV4_LO ||
-    macHi(f, 0) !== i.macHi ||
-    macLo(f, 0) !== i.macLo ||
-    !node.up ||
-    !i.up ||
-    !node.forwarding ||
-    node.netfilter !== null
-  )
-    return etherInput(node, pkt, i);
-  // From here on, what etherInput and ipInput would do, up to the forwarding decision.
-  const b = pkt.bytes;
-  const len = b.length;
-  // Version 4, IHL 5 (b[0] 0x45), the total length within the bytes, TTL above 1.
-  if (len < 20 || b[0] !== 0x45 || ipv4TotalLen(b) > len || b[8]! <= 1) return ipInput(node, pkt, i);
-  const dst = ipv4Dst(b);
-  if (dst >>> 28 === 0xe || dst === IPV4_BROADCAST || dst === i.broadcast || node.isLocal(dst))
-    return ipInput(node, pkt, i);
-  if (!ipv4HeaderChecksumOk(b)) return ipInput(node, pkt, i);
-  i.ipackets++;
-  i.ibytes += len;
-  const r = node.fib.lookup(dst);
-  const out = r === undefined || r.iface === 0 || r.multipath !== undefined ? i : node.ifaces[r.iface]!;
-  // Not back out the way it came (a redirect may be due), nor to the outgoing subnet's broadcast.
-  if (out === i || !out.up || out.isBroadcast(dst)) return forwardBy(node, pkt, i, dst, false, r);
-  const gw = r!.gateway;
-  const e = out.arp.last;
-  if (e === null || e.ip !== (gw !== 0 ? gw : dst) || node.net.scheduler.now() >= e.fastUntil)
-    return forwardBy(node, pkt, i, dst, false, r);
-  r!.use++;
-  node.forwarded++;
-  ipv4DecrementTtl(b);
-  // The neighbour's MAC, then ours (etherResolve's fast path, sendFrame).
-  putMacWords(f, 0, e.macHi, e.macLo);
-  putMacWords(f, 6, out.macHi, out.macLo);
-  node.transmit(pkt, out);
 }
