@@ -60,7 +60,26 @@ export function defaultSimThread(env: NodeJS.ProcessEnv = process.env): SimThrea
   return env.ROUTELAB_SIM_THREAD === "main" ? "main" : "worker";
 }
 
+/**
+ * ROUTELAB_SIM_HEAP_MB, the worker's heap limit in MiB: undefined when unset (the process's own
+ * limit then), the number when it is a whole number of MiB, else the message saying why not.
+ */
+export function simHeapMb(env: NodeJS.ProcessEnv = process.env): number | undefined | { error: string } {
+  const text = env.ROUTELAB_SIM_HEAP_MB;
+  if (text === undefined || text === "") return undefined;
+  const mb = Number(text);
+  if (Number.isInteger(mb) && mb > 0) return mb;
+  return {
+    error: `ROUTELAB_SIM_HEAP_MB=${JSON.stringify(text)}: the worker's heap limit is a whole number of MiB`,
+  };
+}
+
 export async function runUp(a: UpArgs): Promise<number> {
+  const heapMb = simHeapMb();
+  if (typeof heapMb === "object") {
+    a.err(`routelab: ${heapMb.error}\n`);
+    return 1;
+  }
   const topo = loadTopologyFile(a.topology);
   let lab: ServerLab;
   let session: LessonSession | undefined;
@@ -74,12 +93,11 @@ export async function runUp(a: UpArgs): Promise<number> {
   else if ((a.simThread ?? defaultSimThread()) === "worker") {
     try {
       // Its heap is limited as the process's is (--max-old-space-size), or by ROUTELAB_SIM_HEAP_MB.
-      const heapMb = Number(process.env.ROUTELAB_SIM_HEAP_MB) || undefined;
       sim = await SimWorker.start(topo, {
         entry: workerEntry(import.meta.url, "sim-worker", "cli"),
         seed: a.seed,
         speed: a.speed,
-        ...(heapMb ? { heapMb } : {}),
+        ...(heapMb !== undefined ? { heapMb } : {}),
         onFailure: (m) => simFailed!(m),
       });
     } catch (e) {

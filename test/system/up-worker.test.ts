@@ -199,6 +199,13 @@ describe("routelab up --sim-thread worker", () => {
       /exited \(1\) before its banner: routelab: the simulation ran out of memory/,
     );
   }, 60_000);
+
+  it("refuses a heap limit that is not a whole number of MiB, naming the variable", async () => {
+    for (const bad of ["abc", "0", "-5", "1.5"])
+      await expect(up("worker", { ROUTELAB_SIM_HEAP_MB: bad })).rejects.toThrow(
+        `exited (1) before its banner: routelab: ROUTELAB_SIM_HEAP_MB=${JSON.stringify(bad)}: the worker's heap limit is a whole number of MiB`,
+      );
+  }, 60_000);
 });
 
 interface Hooks {
