@@ -17,13 +17,14 @@
  * (VmHWM), and the load average beside it (other jobs on the machine change every figure).
  */
 import { compile } from "./compile.js";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { get } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type SimThread, simThreads, startLiveServer, stopLiveServer } from "./live-server.js";
 import { describeLoop, type LoopReport, readLoopReport } from "./loop-report.js";
+import { processMemoryMiB } from "./proc-cpu.js";
 import { median } from "./stats.js";
 import { topologyFile } from "./topologies.js";
 
@@ -67,11 +68,6 @@ function getJson(url: string): Promise<unknown> {
     });
     req.on("error", reject);
   });
-}
-
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -157,7 +153,7 @@ async function runOnce(file: string, thread: SimThread): Promise<Run> {
         last?.actualSpeed !== undefined
           ? `${last.actualSpeed.toFixed(2)}x of ${last.speed}x`
           : `${last?.speed}x`,
-      rssMiB: peakRssMiB(child.pid!),
+      rssMiB: processMemoryMiB(child.pid!).peak,
       load: loadavg()[0]!,
       bootS: bootMs / 1000,
     };

@@ -27,7 +27,7 @@ import { ensureWebBuilt, launchChromium, requireChromium, withTestHooks } from "
 import { startUp, type UpProcess } from "../test/system/up-process.js";
 import { compile } from "./compile.js";
 import { startPageProfile } from "./page-trace.js";
-import { chromiumCpu } from "./proc-cpu.js";
+import { chromiumCpu, processCpuSeconds, processMemoryMiB } from "./proc-cpu.js";
 import { REPO } from "./topologies.js";
 
 const { values } = parseArgs({
@@ -108,6 +108,15 @@ export interface PageRun {
   /** Long tasks (≥ 50 ms) on the page's main thread over the window, their total and longest ms. */
   longTasks: number;
   longTaskMs: number;
+  /**
+   * The server (`routelab up`, the simulation's worker included): resident memory at the window's
+   * start and end and its peak since it started (MiB), and its CPU over the window (% of a core).
+   * Issue 23 asks memory to stay bounded while the lab cannot keep up.
+   */
+  serverRssStart: number;
+  serverRssEnd: number;
+  serverRssPeak: number;
+  serverCpuPercent: number;
   longestTask: number;
   /** Hop events the page received per wall second (after the server's sample). */
   hopsPerS: number;
@@ -344,6 +353,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
     await cdp.send("Performance.enable");
     const m0 = await rendererMetrics(cdp);
     const p0 = chromiumCpu();
+    const server0 = { mem: processMemoryMiB(up.child.pid!), cpu: processCpuSeconds(up.child.pid!) };
     const c0 = (await page.evaluate(COUNTERS)) as Counters;
     const w0 = performance.now();
     const profile = values.profile ? await startPageProfile(page, `${values.profile}-${name}`) : null;
@@ -353,6 +363,7 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
     const m1 = await rendererMetrics(cdp);
     const p1 = chromiumCpu();
     const wall = (performance.now() - w0) / 1000;
+    const server1 = { mem: processMemoryMiB(up.child.pid!), cpu: processCpuSeconds(up.child.pid!) };
     const log = c1.frames;
     if (values.mutations) {
       const m = (await page.evaluate("window.__benchMutations")) as Record<string, number>;
@@ -423,6 +434,10 @@ async function runOnce(name: string, file: string): Promise<PageRun> {
       longestTask: Math.max(0, ...c1.long),
       inFlight,
       load,
+      serverRssStart: server0.mem.rss,
+      serverRssEnd: server1.mem.rss,
+      serverRssPeak: server1.mem.peak,
+      serverCpuPercent: (100 * (server1.cpu - server0.cpu)) / wall,
     };
   } catch (e) {
     process.stderr.write(`routelab up said: ${up.stderr().slice(-2000)}\n`);
@@ -463,7 +478,9 @@ function line(r: PageRun): string {
     `(1 in ${r.sampleEvery} sent: ~${f(r.flying, 0)}); ` +
     `stream ${f(r.streamBytesPerS / 1024, 0)} KB/s, ${f(r.hopsPerS, 0)} hops/s, ${r.missed} missed, ` +
     `handler ${f(r.batchMsPerS)} ms/s; long tasks ${r.longTasks} (${f(r.longTaskMs, 0)} ms, longest ${f(r.longestTask, 0)}); ` +
-    `picture at ${f(r.shownSpeed, 3)}×, lab at ${f(r.labSpeed, 3)}×; load average ${f(r.load, 2)}`
+    `picture at ${f(r.shownSpeed, 3)}×, lab at ${f(r.labSpeed, 3)}×; ` +
+    `server ${f(r.serverCpuPercent, 0)} % of a core, RSS ${f(r.serverRssStart, 0)} → ${f(r.serverRssEnd, 0)} MiB (peak ${f(r.serverRssPeak, 0)}); ` +
+    `load average ${f(r.load, 2)}`
   );
 }
 

@@ -42,3 +42,26 @@ export function chromiumCpu(): Record<string, number> {
   for (const [pid, p] of procs) if (p.chromium && ours(pid)) out[p.type] = (out[p.type] ?? 0) + p.cpu;
   return out;
 }
+
+/** One process's resident memory now and at its peak (VmRSS, VmHWM), in MiB; NaN once it is gone. */
+export function processMemoryMiB(pid: number): { rss: number; peak: number } {
+  let status = "";
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return { rss: Number.NaN, peak: Number.NaN };
+  }
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+}
+
+/** One process's CPU seconds so far, all its threads (utime + stime); NaN once it is gone. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
