@@ -42,6 +42,7 @@ import { type CliRunResult, runCliRun, seedCliRun } from "./workloads/cli-run.js
 import { type ProcessRunResult, runProcessRun } from "./workloads/process-run.js";
 import type { ForwardResult } from "./workloads/forward.js";
 import { NETNS_BOOT_TOPOLOGIES, type NetnsBootResult } from "./workloads/netns-boot.js";
+import { MEMORY_QUICK_TOPOLOGIES, MEMORY_TOPOLOGIES, memoryRow } from "./memory-rows.js";
 import { ospfFrrRow, ospfRows } from "./ospf-rows.js";
 import { OSPF_TOPOLOGIES } from "./workloads/ospf.js";
 import type { ConvergeResult, RipResult } from "./workloads/rip.js";
@@ -250,14 +251,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const opts = o;
-  // The page's frame times (bench/page.ts: Chromium, routelab up, minutes) run only when asked
-  // by name, on their own: `--only page`.
-  if (opts.only.length > 0 && opts.only.every((x) => x === "page")) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "page.ts")], {
-      stdio: "inherit",
-    });
-    return r.status ?? 1;
-  }
+  // The page's frame times (bench/page.ts: Chromium, routelab up, minutes) run on their own
+  // with `--only page`, and after the rest in a whole run (not --quick, no --only).
+  if (opts.only.length > 0 && opts.only.every((x) => x === "page")) return runPage();
   const work: WorkloadOptions = {
     time: opts.time,
     pings: opts.pings,
@@ -315,6 +311,9 @@ async function main(): Promise<number> {
   );
   const doCli = doCliSeed || cliTopos.length > 0;
   const doProcess = wanted(opts, "process random-100");
+  const memoryTopos = (opts.quick ? MEMORY_QUICK_TOPOLOGIES : MEMORY_TOPOLOGIES).filter((t) =>
+    wanted(opts, `memory ${t.name}`),
+  );
   const ospfTopos = OSPF_TOPOLOGIES.filter((t) => wanted(opts, `ospf ${t.name}`));
   const doOspfFrr = ospfTopos.some((t) => t.name === "seed");
   const ospfFrrWhy = doOspfFrr
@@ -330,6 +329,7 @@ async function main(): Promise<number> {
       convTopos.length * opts.runs +
       (doScale ? 1 : 0) +
       (doCli ? 1 : 0) +
+      memoryTopos.length +
       (doProcess ? 2 + opts.runs * (1 + (peer.ok ? 1 : 0) + (peerOpt.ok ? 1 : 0)) : 0) +
       (doCliSeed ? opts.runs : 0) +
       cliTopos.length * 2 +
@@ -464,6 +464,14 @@ async function main(): Promise<number> {
 
     if (doProcess) report.process = processRows(opts, work, peer, peerOpt, dir, progress);
 
+    for (const t of memoryTopos) {
+      progress.step(`memory per route, ${t.name} converged`);
+      const file = join(dir, `${t.name}.memory.edges`);
+      writeFileSync(file, generateEdges(t, opts.seed));
+      (report.memory ??= []).push(memoryRow(t.name, file, opts.seed));
+      progress.tick();
+    }
+
     if (doCli) report.cli = runCliWorkloads(doCliSeed, cliTopos, opts, dir, progress);
 
     if (doScale) {
@@ -514,7 +522,20 @@ async function main(): Promise<number> {
   report.machine.loadAverageAtEnd = loadavg()[0]!;
   process.stdout.write(renderReport(report));
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (!opts.quick && opts.only.length === 0) {
+    process.stdout.write(
+      "\nThe page's frame times (npm run bench:page: routelab up and headless Chromium)\n",
+    );
+    return runPage();
+  }
   return 0;
+}
+
+function runPage(): number {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "page.ts")], {
+    stdio: "inherit",
+  });
+  return r.status ?? 1;
 }
 
 /**

@@ -57,8 +57,9 @@ workload (same flags and meaning as the ns-3 peer, shared/bench/ns3/rip-peer.cc)
 harness:
   --only NAME       run only workloads whose name contains NAME (repeatable): scheduler,
                     forward, rip TOPO, converge TOPO, scale, cli seed, cli TOPO,
-                    process random-100, netns-boot, ospf seed, ospf random-100;
-                    page alone: the page's frame times (= npm run bench:page)
+                    process random-100, memory TOPO, netns-boot, ospf seed, ospf random-100;
+                    page alone: the page's frame times (= npm run bench:page; a whole
+                    run, without --quick or --only, ends with them)
   --quick           small topologies and one run each (a minute)
   --runs N          runs of each workload of ours, median reported (3; 1 with --quick;
                     a run over a minute is not repeated)

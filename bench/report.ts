@@ -4,6 +4,7 @@
  * family, with the issue's targets beside the figures (10× less wall time than ns-3 with equal
  * metrics; 1.5 M forwarded packet-hops/s; 10,000 routers in one process).
  */
+import { type MemoryRow, renderMemory } from "./memory-rows.js";
 import type { WorkloadOptions } from "./options.js";
 import type { ForwardPeerResult, PeerResult } from "./peer.js";
 import { bytes, seconds, si } from "./stats.js";
@@ -51,6 +52,8 @@ export interface Report {
   converge: ({ name: string } & (ConvergeResult | Err))[];
   /** Whole processes at random-100: `routelab run` with the peer's work as a script, and ns-3's. */
   process?: ProcessRow;
+  /** Memory per route of converged RIP networks (bench/memory-rows.ts). */
+  memory?: MemoryRow[];
   /** `routelab run` from the command line: converge, then a ping across (bench/workloads/cli-run.ts). */
   cli: ((CliRunResult & Runs) | (Err & { name: string }))[];
   scale: ((ScaleResult & { engine?: string }) | (Err & { routers: number }))[];
@@ -300,7 +303,7 @@ export function renderReport(r: Report): string {
         si(ours.events),
         deb ? si(deb.events) : opt ? si(opt.events) : "-",
         bytes(ours.peakHeapBytes),
-        bytes(ours.bytesPerRouter),
+        ours.bytesPerRoute !== undefined ? `${ours.bytesPerRoute.toFixed(0)} B` : "-",
         deb?.maxRssBytes ? bytes(deb.maxRssBytes) : "-",
         opt?.maxRssBytes ? bytes(opt.maxRssBytes) : "-",
         `${cmp(ours.vsPeer)} / ${cmp(ours.vsShortestPaths)}${x.ns3TablesAgree === false ? " (ns-3 builds differ!)" : ""}`,
@@ -322,7 +325,7 @@ export function renderReport(r: Report): string {
           "events",
           "ns-3 events",
           "peak heap",
-          "heap/router",
+          "memory/route",
           "ns-3 RSS",
           "ns-3 opt RSS",
           "metrics vs ns-3 / vs shortest paths",
@@ -350,7 +353,8 @@ export function renderReport(r: Report): string {
       ),
     );
     out.push(
-      "  ratio = ns-3 / routelab (wall, medians); the 10× target is against the optimized build (ratio opt)",
+      "  ratio = ns-3 / routelab (wall, medians); the 10× target is against the optimized build (ratio opt);\n" +
+        "  memory/route = the lab's heap and array buffers after the run and a GC, over its RIP databases' entries (issue 22: ≤ 125 B)",
     );
     const errs = r.rip.flatMap((x) => [
       ...(isErr(x.ns3) ? [`${x.name}: ns-3: ${x.ns3.error}`] : []),
@@ -396,6 +400,7 @@ export function renderReport(r: Report): string {
     out.push("");
   }
 
+  if (r.memory && r.memory.length > 0) out.push(...renderMemory(r.memory, table), "");
   if (r.cli.length > 0) out.push(...renderCli(r.cli), "");
 
   if (r.scale.length > 0) {

@@ -11,11 +11,12 @@
  * src/ through tsx: tsx keeps functions' names (esbuild's keepNames), which gives every closure
  * a property array of its own, so closures weigh more under tsx than in `routelab run`.
  *
- *   node --expose-gc --import tsx bench/route-memory.ts random-300 [--seed 1] [--dist] [--snapshot f]
+ *   node --expose-gc --import tsx bench/route-memory.ts random-300 [--seed 1] [--dist] [--snapshot f] [--edges FILE]
  *   npm run bench:memory -- random-1000 --dist
  *
  * The topology name is one of bench/topologies.ts's (random-N takes any N: `random-5000`).
  */
+import { readFileSync } from "node:fs";
 import { writeHeapSnapshot } from "node:v8";
 import type { CreateLab } from "./engine.js";
 import { FULL_TOPOLOGIES, generateEdges, parseEdgeList, type TopoSpec } from "./topologies.js";
@@ -60,9 +61,10 @@ export async function runRouteMemory(
   seed: number,
   build: "src" | "dist",
   snapshot?: string,
+  edges?: string,
 ): Promise<RouteMemoryResult> {
   if (!gc) throw new Error("run node with --expose-gc: the figure is the heap after a forced GC");
-  const topo = parseEdgeList(generateEdges(specOf(name), seed), name);
+  const topo = parseEdgeList(edges ?? generateEdges(specOf(name), seed), name);
   const { createSimLab } = (await import(`../${build}/engines/sim/index.js`)) as { createSimLab: CreateLab };
   const { RipDaemon } = (await import(`../${build}/proto/rip/index.js`)) as {
     RipDaemon: new (...a: never[]) => { routeTable: { size: number } };
@@ -123,10 +125,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const seed = Number(opt("--seed") ?? 1);
   const snapshot = opt("--snapshot");
+  const edgesFile = opt("--edges");
   const dist = args.indexOf("--dist");
   if (dist >= 0) args.splice(dist, 1);
   const name = args[0] ?? "random-300";
-  const r = await runRouteMemory(name, seed, dist >= 0 ? "dist" : "src", snapshot);
+  const edges = edgesFile === undefined ? undefined : readFileSync(edgesFile, "utf8");
+  const r = await runRouteMemory(name, seed, dist >= 0 ? "dist" : "src", snapshot, edges);
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
   console.log(
     `${r.name} (${r.build}): ${r.routers} routers, ${r.links} links, ${r.ripRoutes} RIP routes, converged at ${r.convergedAtSimSeconds} s; ` +

@@ -85,6 +85,9 @@ describe("README: the RIP workloads against ns-3 and to convergence", () => {
     expect(r.vsShortestPaths.compared).toBe(10 * 8); // each router: 10 subnets, 2 connected
     expect(r.pings.sent).toBe(5 * 60);
     expect(r.pings.replies).toBe(r.pings.sent);
+    // Memory per route divides by every router's database: 10 routers × 10 subnets.
+    expect(r.ripEntries).toBe(10 * 10);
+    expect(r.bytesPerRoute).toBeCloseTo((r.retainedHeapBytes + r.retainedBufferBytes) / 100, 6);
   });
 
   it("converges: every table holds its shortest-path metric at the reported moment", async () => {

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { SECOND } from "../../src/core/time.js";
+import { RipDaemon } from "../../src/proto/rip/index.js";
 import type { Network } from "../../src/sim/network.js";
 import type { SimNode } from "../../src/sim/node.js";
 import type { Topology } from "../../src/topology/model.js";
@@ -37,8 +38,14 @@ export interface RipResult {
    */
   mainCpuSeconds: number;
   events: number;
+  /** V8's heap and the array buffers outside it (the tables' columns) kept by the lab, after a GC. */
   retainedHeapBytes: number;
+  retainedBufferBytes: number;
   bytesPerRouter: number;
+  /** Every router's RIP database entries, connected routes included (as `npm run bench:memory` counts). */
+  ripEntries: number;
+  /** (heap + buffers) / ripEntries (issue 22: ≤ 125 B). */
+  bytesPerRoute: number;
   peakHeapBytes: number;
   maxRssBytes: number;
   ripRoutes: number;
@@ -61,9 +68,20 @@ export interface ConvergeResult {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
-function heapNow(): number {
+/** Heap and array buffers in use after a GC (twice, a moment apart: a dead buffer is freed by a task after it). */
+async function memoryNow(): Promise<{ heap: number; buffers: number }> {
   gc?.();
-  return process.memoryUsage().heapUsed;
+  await new Promise((r) => setTimeout(r, 200));
+  gc?.();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, buffers: m.arrayBuffers };
+}
+
+function ripDatabaseEntries(net: Network): number {
+  let n = 0;
+  for (const node of net.nodes)
+    for (const d of node.daemons) if (d instanceof RipDaemon) n += d.routeTable.size;
+  return n;
 }
 
 function failLinks(lab: BenchLab, o: WorkloadOptions): Set<string> {
@@ -85,7 +103,7 @@ export async function runRip(
   o: WorkloadOptions,
   peerDump?: string,
 ): Promise<RipResult> {
-  const heap0 = heapNow();
+  const mem0 = await memoryNow();
   const t0 = performance.now();
   const lab = await createLab(topo, { seed: o.seed });
   const bootSeconds = (performance.now() - t0) / 1000;
@@ -110,8 +128,10 @@ export async function runRip(
     const h = process.memoryUsage().heapUsed;
     if (h > peakHeap) peakHeap = h;
   }
-  const retained = heapNow() - heap0;
+  const mem1 = await memoryNow();
+  const retained = mem1.heap - mem0.heap + (mem1.buffers - mem0.buffers);
   const ours = ourMetrics(lab.net);
+  const entries = ripDatabaseEntries(lab.net);
   const result: RipResult = {
     nodes: topo.nodes.length,
     links: topo.links.length,
@@ -121,8 +141,11 @@ export async function runRip(
     cpuSeconds: cpu / 1e6,
     mainCpuSeconds: main / 1e9,
     events: s.executed,
-    retainedHeapBytes: retained,
+    retainedHeapBytes: mem1.heap - mem0.heap,
+    retainedBufferBytes: mem1.buffers - mem0.buffers,
     bytesPerRouter: retained / topo.nodes.length,
+    ripEntries: entries,
+    bytesPerRoute: retained / entries,
     peakHeapBytes: peakHeap,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     ripRoutes: ours.size,
