@@ -25,6 +25,7 @@ import { packetView } from "../server/http/api-shapes.js";
 import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
 import { UserStats } from "../server/http/user-stats.js";
 import { journalView, LessonStatusCache, rewindSession } from "../server/lesson-status.js";
+import { ThreadWatch, type WorkerLoopFigures } from "../server/loop-watch.js";
 import type {
   CallOp,
   FromWorker,
@@ -47,6 +48,10 @@ const init = workerData as WorkerInit;
 const { lab, session } = createLessonLab(init.topology, { seed: init.seed, wallClock: systemWallClock });
 const pacer = lab.pacer!;
 pacer.setSpeed(init.speed);
+// The clock waits for the main thread's "run", sent once the server listens: a converging lab
+// simulating on the other core while the server loads and starts tripled the server's start at
+// random-2000 (docs/performance.md, "The simulation's worker, session 10").
+pacer.stop();
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
 const fanout = new EventFanout(lab, init.fanout);
@@ -224,6 +229,35 @@ function startTap(tap: number, link: string): void {
   taps.set(tap, t);
 }
 
+// --- this thread's figures for the server's loop report (ROUTELAB_LOOP_WATCH) ---
+
+let watch:
+  | { thread: ThreadWatch; sim: { ms: number; slices: number }; flush: { flushes: number; ms: number } }
+  | undefined;
+
+function startWatch(): void {
+  const thread = new ThreadWatch();
+  thread.start();
+  pacer.work.longestSliceMs = 0;
+  fanout.work.longestMs = 0;
+  watch = {
+    thread,
+    sim: { ms: pacer.work.ms, slices: pacer.work.slices },
+    flush: { flushes: fanout.work.flushes, ms: fanout.work.ms },
+  };
+}
+
+function loopFigures(): WorkerLoopFigures | undefined {
+  if (!watch) return undefined;
+  const { ms, slices, longestSliceMs } = pacer.work;
+  const f = fanout.work;
+  return {
+    ...watch.thread.figures(),
+    sim: { ms: ms - watch.sim.ms, slices: slices - watch.sim.slices, longestSliceMs },
+    flush: { flushes: f.flushes - watch.flush.flushes, ms: f.ms - watch.flush.ms, longestMs: f.longestMs },
+  };
+}
+
 // --- calls answered once ---
 
 async function call(op: CallOp, a: unknown[]): Promise<unknown> {
@@ -262,6 +296,8 @@ async function call(op: CallOp, a: unknown[]): Promise<unknown> {
       return packetView(store, a[0] as number, lab.engine);
     case "stats":
       return stats.snapshot();
+    case "loopFigures":
+      return loopFigures();
   }
 }
 
@@ -278,6 +314,7 @@ let timer: ReturnType<typeof setInterval> | undefined;
 
 async function close(): Promise<void> {
   if (timer) clearInterval(timer);
+  watch?.thread.stop();
   for (const t of taps.values()) t.off();
   fanout.stop();
   stats.stop();
@@ -342,6 +379,10 @@ port.on("message", (m: ToWorker) => {
     case "untap":
       taps.get(m.tap)?.off();
       taps.delete(m.tap);
+      break;
+    case "run":
+      if (m.watch) startWatch();
+      pacer.start();
       break;
     case "close":
       void close();

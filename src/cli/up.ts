@@ -168,6 +168,8 @@ export async function runUp(a: UpArgs): Promise<number> {
     if (!sim) watch.sources.fanout = server.fanout.work;
     watch.start();
   }
+  // The worker's lab has stood still since its boot; it runs once the server answers.
+  sim?.run(watch !== undefined);
   // Listen for Ctrl-C before the banner says it works: one sent as soon as it is read must not
   // kill the process before its handler exists (a test caught that race).
   const signalled =
@@ -198,7 +200,12 @@ export async function runUp(a: UpArgs): Promise<number> {
   await stop;
   if (failed !== undefined) a.err(`routelab: ${failed}; shutting down\n`);
   else a.out("routelab: shutting down\n");
-  if (watch && watchFile) writeFileSync(watchFile, JSON.stringify(watch.stop()));
+  if (watch && watchFile) {
+    const report = watch.stop();
+    // The worker's own thread beside the server's (a worker that died reports nothing).
+    if (sim) report.worker = await sim.loopFigures().catch(() => undefined);
+    writeFileSync(watchFile, JSON.stringify(report));
+  }
   await logins.close();
   await server.close();
   await lab.close();
