@@ -26,6 +26,7 @@ import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
 import { UserStats } from "../server/http/user-stats.js";
 import { journalView, LessonStatusCache, rewindSession } from "../server/lesson-status.js";
 import { ThreadWatch, type WorkerLoopFigures } from "../server/loop-watch.js";
+import { TapFrames } from "../server/sim-thread/tap-frames.js";
 import type {
   CallOp,
   FromWorker,
@@ -40,8 +41,6 @@ import type {
 const TICK_MS = 50;
 /** Link and node events kept for one tick (a flapping lesson: the snapshot follows anyway). */
 const MAX_TICK_EVENTS = 10_000;
-/** Frames held for one capture between two posts (the capture's own buffer bounds the rest). */
-const MAX_TAP_FRAMES = 4096;
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -201,32 +200,26 @@ function execOp(m: Extract<ToWorker, { type: "exec-op" }>): void {
 // --- ssh hops and link captures ---
 
 const hops = new Map<number, ShellHop>();
-const taps = new Map<number, { off: () => void; frames: [Nanos, Uint8Array, number][] }>();
+const taps = new Map<number, { off: () => void; frames: TapFrames }>();
 let framesScheduled = false;
 
 function flushFrames(): void {
   framesScheduled = false;
-  for (const [tap, t] of taps) {
-    if (t.frames.length === 0) continue;
-    const frames = t.frames;
-    t.frames = [];
-    post({ type: "frames", tap, frames });
-  }
+  for (const t of taps.values()) t.frames.flush();
+}
+
+function scheduleFrames(): void {
+  if (framesScheduled) return;
+  framesScheduled = true;
+  setImmediate(flushFrames);
 }
 
 function startTap(tap: number, link: string): void {
-  const t = {
-    frames: [] as [Nanos, Uint8Array, number][],
-    off: lab.onWire((l, at, bytes) => {
-      if (l !== link || t.frames.length >= MAX_TAP_FRAMES) return;
-      t.frames.push([at, bytes.slice(), bytes.length]);
-      if (!framesScheduled) {
-        framesScheduled = true;
-        setImmediate(flushFrames);
-      }
-    }),
-  };
-  taps.set(tap, t);
+  const frames = new TapFrames((f) => post({ type: "frames", tap, frames: f }), scheduleFrames);
+  const off = lab.onWire((l, at, bytes) => {
+    if (l === link) frames.push(at, bytes);
+  });
+  taps.set(tap, { off, frames });
 }
 
 // --- this thread's figures for the server's loop report (ROUTELAB_LOOP_WATCH) ---
