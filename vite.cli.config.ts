@@ -11,6 +11,12 @@
  * V8's code cache (Node 20 has no compile cache for ES modules): once the bundle is written,
  * scripts/train-code-cache.js runs `routelab run` through it and writes each file's cache
  * beside it (FILE.v8cache). docs/performance.md, "The whole process, session 9".
+ *
+ * `up`'s simulation worker (dist/cli/sim-worker.js) is a second entry, dist/bundle/sim-worker.cjs,
+ * loaded by bin/sim-worker.js through the same loader: the code both entries run (the simulator,
+ * the lab) is in a chunk they share, whose cache `run`'s training writes. Loaded as ES modules the
+ * worker read and compiled ~180 files before it could boot the lab (docs/performance.md, "The
+ * simulation's worker, session 10").
  */
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
@@ -46,7 +52,7 @@ export default defineConfig({
   ssr: { noExternal: BUNDLED_PACKAGES },
   plugins: [codeCache()],
   build: {
-    ssr: "dist/cli/main.js",
+    ssr: true,
     outDir: "dist/bundle",
     emptyOutDir: true,
     target: "node20",
@@ -54,9 +60,10 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     rollupOptions: {
+      input: { routelab: "dist/cli/main.js", "sim-worker": "dist/cli/sim-worker.js" },
       output: {
         format: "cjs",
-        entryFileNames: "routelab.cjs",
+        entryFileNames: "[name].cjs",
         chunkFileNames: "chunks/[name]-[hash].cjs",
         comments: false,
         charset: "ascii",

@@ -5,7 +5,7 @@
  * it, sorted into a cause.
  */
 import { readFileSync } from "node:fs";
-import type { LoopReport, Stall } from "../src/server/loop-watch.js";
+import type { LoopReport, Stall, WorkerLoopFigures } from "../src/server/loop-watch.js";
 
 export type { LoopReport };
 
@@ -37,6 +37,17 @@ export function stallCause(s: Stall): string {
 
 const f0 = (x: number) => x.toFixed(0);
 
+/** The simulation's worker thread: its own loop, collector, CPU and work (`--sim-thread worker`). */
+export function describeWorker(w: WorkerLoopFigures): string[] {
+  return [
+    `  simulation's worker${w.cpuMs !== undefined ? ` (its thread's CPU ${f0(w.cpuMs)} ms)` : ""}: event-loop delay p50 ${f0(w.loopDelayMs.p50)} ms, ` +
+      `p99 ${f0(w.loopDelayMs.p99)} ms, max ${f0(w.loopDelayMs.max)} ms; ` +
+      `simulation ${f0(w.sim.ms)} ms in ${w.sim.slices} slices (longest ${f0(w.sim.longestSliceMs)} ms), ` +
+      `flushes ${f0(w.flush.ms)} ms in ${w.flush.flushes} (longest ${f0(w.flush.longestMs)} ms), ` +
+      `GC ${f0(w.gc.ms)} ms in ${w.gc.pauses} pauses (longest ${f0(w.gc.longestMs)} ms)`,
+  ];
+}
+
 /** Lines for the bench's output: the totals, the stalls by cause, the longest few. */
 export function describeLoop(r: LoopReport, longest = 8): string[] {
   const byCause = new Map<string, { n: number; ms: number }>();
@@ -48,7 +59,7 @@ export function describeLoop(r: LoopReport, longest = 8): string[] {
     byCause.set(c, e);
   }
   const lines = [
-    `  server: event-loop delay p50 ${f0(r.loopDelayMs.p50)} ms, p99 ${f0(r.loopDelayMs.p99)} ms, max ${f0(r.loopDelayMs.max)} ms; ` +
+    `  server${r.cpuMs !== undefined ? ` (its thread's CPU ${f0(r.cpuMs)} ms)` : ""}: event-loop delay p50 ${f0(r.loopDelayMs.p50)} ms, p99 ${f0(r.loopDelayMs.p99)} ms, max ${f0(r.loopDelayMs.max)} ms; ` +
       `${r.requests.count} HTTP requests on the server (arrival to answer) p50 ${r.requests.p50.toFixed(1)} ms, p99 ${r.requests.p99.toFixed(1)} ms, max ${f0(r.requests.max)} ms`,
     `  server work over ${r.seconds.toFixed(0)} s: simulation ${f0(r.sim.ms)} ms in ${r.sim.slices} slices (longest ${f0(r.sim.longestSliceMs)} ms), ` +
       `flushes ${f0(r.flush.ms)} ms in ${r.flush.flushes} (longest ${f0(r.flush.longestMs)} ms), ` +
@@ -61,6 +72,7 @@ export function describeLoop(r: LoopReport, longest = 8): string[] {
         ? ` — ${[...byCause].map(([c, e]) => `${c} ${e.n} (${f0(e.ms)} ms)`).join(", ")}`
         : ""),
   ];
+  if (r.worker) lines.push(...describeWorker(r.worker));
   for (const s of [...r.stalls].sort((a, b) => b.gapMs - a.gapMs).slice(0, longest))
     lines.push(
       `    at ${(s.at / 1000).toFixed(1)} s: ${f0(s.gapMs)} ms [${stallCause(s)}] — sim ${f0(s.sim.ms)} ms in ${s.sim.slices} slices (longest ${f0(s.sim.longestSliceMs)}), ` +

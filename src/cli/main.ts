@@ -56,6 +56,26 @@ async function program(
     .configureOutput({ writeOut: out, writeErr: err })
     .exitOverride();
 
+  registerCheckCommand(p, out, err, exit);
+  registerRunCommand(p, out, err, exit, readerGone);
+  registerUpCommand(p, out, err, exit);
+  registerCompareCommand(p, out, err, exit);
+  // The users commands load the SSH key parser; only `routelab users …` pays for it.
+  if (argv[2] === "users") (await import("./users.js")).registerUsersCommands(p, { out });
+  else p.command("users").description("manage the users file: add, list, remove (routelab users --help)");
+  registerGradeCommand(p, out, err, exit);
+  registerCaptureCommands(p, out, err, exit);
+  registerExportCommand(p, out);
+  return p;
+}
+
+/** `routelab check TOPOLOGY`: validate and summarize. */
+function registerCheckCommand(
+  p: Command,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  exit: (code: number) => void,
+): void {
   p.command("check")
     .description("validate a topology file and print a summary")
     .argument("<topology>", "topology file (.yaml, .clab.yml, .edges, .graphml) or Kathará lab directory")
@@ -65,7 +85,17 @@ async function program(
       (r.exit === 0 ? out : err)(r.output);
       exit(r.exit);
     });
+}
 
+/** `routelab run`: boot unpaced, run a scenario, print what happened. */
+function registerRunCommand(
+  p: Command,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  exit: (code: number) => void,
+  /** Standard output's reader went away: the run stops. */
+  readerGone: AbortSignal,
+): void {
   p.command("run")
     .description("boot a topology unpaced, run a scenario script, print what happened, exit")
     .argument("[topology]", TOPOLOGY_ARG)
@@ -106,6 +136,15 @@ async function program(
           }),
         ),
     );
+}
+
+/** `routelab up`: the live lab, its page, API and logins. */
+function registerUpCommand(
+  p: Command,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  exit: (code: number) => void,
+): void {
   p.command("up")
     .description("boot a lab paced in real time and serve the live picture, the API and logins")
     .argument("[topology]", TOPOLOGY_ARG)
@@ -155,40 +194,55 @@ async function program(
         .env("ROUTELAB_SIM_THREAD")
         .default("worker"),
     )
-    .action(
-      async (
-        topo: string | undefined,
-        o: {
-          simThread: "worker" | "main";
-          http: number;
-          host: string;
-          lan?: boolean;
-          private?: boolean;
-          state?: string;
-          speed: number;
-          seed: number;
-          adminToken?: string;
-          engine: "sim" | "netns";
-          users?: string;
-          ssh: number | false;
-          logLevel: LogLevel;
-          prefix?: string;
-        },
-        cmd: Command,
-      ) => {
-        // A token on the command line is in every user's `ps`; the environment variable is not.
-        if (cmd.getOptionValueSource("adminToken") === "cli")
-          err(
-            "routelab: warning: --admin-token is visible to every user of this machine (ps); " +
-              "set ROUTELAB_ADMIN_TOKEN instead\n",
-          );
-        const { lan, ...rest } = o;
-        const host = lan ? "0.0.0.0" : o.host;
-        exit(
-          await (await import("./up.js")).runUp({ topology: topo ?? BUNDLED_SEED, ...rest, host, out, err }),
-        );
-      },
+    .action((topo: string | undefined, o: UpOptions, cmd: Command) =>
+      runUpCommand(topo, o, cmd, out, err, exit),
     );
+}
+
+/** `routelab up`'s options as commander parses them. */
+interface UpOptions {
+  simThread: "worker" | "main";
+  http: number;
+  host: string;
+  lan?: boolean;
+  private?: boolean;
+  state?: string;
+  speed: number;
+  seed: number;
+  adminToken?: string;
+  engine: "sim" | "netns";
+  users?: string;
+  ssh: number | false;
+  logLevel: LogLevel;
+  prefix?: string;
+}
+
+async function runUpCommand(
+  topo: string | undefined,
+  o: UpOptions,
+  cmd: Command,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  exit: (code: number) => void,
+): Promise<void> {
+  // A token on the command line is in every user's `ps`; the environment variable is not.
+  if (cmd.getOptionValueSource("adminToken") === "cli")
+    err(
+      "routelab: warning: --admin-token is visible to every user of this machine (ps); " +
+        "set ROUTELAB_ADMIN_TOKEN instead\n",
+    );
+  const { lan, ...rest } = o;
+  const host = lan ? "0.0.0.0" : o.host;
+  exit(await (await import("./up.js")).runUp({ topology: topo ?? BUNDLED_SEED, ...rest, host, out, err }));
+}
+
+/** `routelab compare`: the simulator against Linux namespaces + FRR. */
+function registerCompareCommand(
+  p: Command,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  exit: (code: number) => void,
+): void {
   p.command("compare")
     .description("run a topology on the simulator and on Linux namespaces + FRR, report route differences")
     .argument("[topology]", TOPOLOGY_ARG)
@@ -217,13 +271,6 @@ async function program(
           }),
         ),
     );
-  // The users commands load the SSH key parser; only `routelab users …` pays for it.
-  if (argv[2] === "users") (await import("./users.js")).registerUsersCommands(p, { out });
-  else p.command("users").description("manage the users file: add, list, remove (routelab users --help)");
-  registerGradeCommand(p, out, err, exit);
-  registerCaptureCommands(p, out, err, exit);
-  registerExportCommand(p, out);
-  return p;
 }
 
 function adminTokenArg(v: string): string {

@@ -25,6 +25,8 @@ import { packetView } from "../server/http/api-shapes.js";
 import { EventFanout, type EventSocket } from "../server/http/event-fanout.js";
 import { UserStats } from "../server/http/user-stats.js";
 import { journalView, LessonStatusCache, rewindSession } from "../server/lesson-status.js";
+import { ThreadWatch, type WorkerLoopFigures } from "../server/loop-watch.js";
+import { TapFrames } from "../server/sim-thread/tap-frames.js";
 import type {
   CallOp,
   FromWorker,
@@ -39,14 +41,16 @@ import type {
 const TICK_MS = 50;
 /** Link and node events kept for one tick (a flapping lesson: the snapshot follows anyway). */
 const MAX_TICK_EVENTS = 10_000;
-/** Frames held for one capture between two posts (the capture's own buffer bounds the rest). */
-const MAX_TAP_FRAMES = 4096;
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
 const { lab, session } = createLessonLab(init.topology, { seed: init.seed, wallClock: systemWallClock });
 const pacer = lab.pacer!;
 pacer.setSpeed(init.speed);
+// The clock waits for the main thread's "run", sent once the server listens: a converging lab
+// simulating on the other core while the server loads and starts tripled the server's start at
+// random-2000 (docs/performance.md, "The simulation's worker, session 10").
+pacer.stop();
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
 const fanout = new EventFanout(lab, init.fanout);
@@ -196,32 +200,55 @@ function execOp(m: Extract<ToWorker, { type: "exec-op" }>): void {
 // --- ssh hops and link captures ---
 
 const hops = new Map<number, ShellHop>();
-const taps = new Map<number, { off: () => void; frames: [Nanos, Uint8Array, number][] }>();
+const taps = new Map<number, { off: () => void; frames: TapFrames }>();
 let framesScheduled = false;
 
 function flushFrames(): void {
   framesScheduled = false;
-  for (const [tap, t] of taps) {
-    if (t.frames.length === 0) continue;
-    const frames = t.frames;
-    t.frames = [];
-    post({ type: "frames", tap, frames });
-  }
+  for (const t of taps.values()) t.frames.flush();
+}
+
+function scheduleFrames(): void {
+  if (framesScheduled) return;
+  framesScheduled = true;
+  setImmediate(flushFrames);
 }
 
 function startTap(tap: number, link: string): void {
-  const t = {
-    frames: [] as [Nanos, Uint8Array, number][],
-    off: lab.onWire((l, at, bytes) => {
-      if (l !== link || t.frames.length >= MAX_TAP_FRAMES) return;
-      t.frames.push([at, bytes.slice(), bytes.length]);
-      if (!framesScheduled) {
-        framesScheduled = true;
-        setImmediate(flushFrames);
-      }
-    }),
+  const frames = new TapFrames((f) => post({ type: "frames", tap, frames: f }), scheduleFrames);
+  const off = lab.onWire((l, at, bytes) => {
+    if (l === link) frames.push(at, bytes);
+  });
+  taps.set(tap, { off, frames });
+}
+
+// --- this thread's figures for the server's loop report (ROUTELAB_LOOP_WATCH) ---
+
+let watch:
+  | { thread: ThreadWatch; sim: { ms: number; slices: number }; flush: { flushes: number; ms: number } }
+  | undefined;
+
+function startWatch(): void {
+  const thread = new ThreadWatch();
+  thread.start();
+  pacer.work.longestSliceMs = 0;
+  fanout.work.longestMs = 0;
+  watch = {
+    thread,
+    sim: { ms: pacer.work.ms, slices: pacer.work.slices },
+    flush: { flushes: fanout.work.flushes, ms: fanout.work.ms },
   };
-  taps.set(tap, t);
+}
+
+function loopFigures(): WorkerLoopFigures | undefined {
+  if (!watch) return undefined;
+  const { ms, slices, longestSliceMs } = pacer.work;
+  const f = fanout.work;
+  return {
+    ...watch.thread.figures(),
+    sim: { ms: ms - watch.sim.ms, slices: slices - watch.sim.slices, longestSliceMs },
+    flush: { flushes: f.flushes - watch.flush.flushes, ms: f.ms - watch.flush.ms, longestMs: f.longestMs },
+  };
 }
 
 // --- calls answered once ---
@@ -262,6 +289,8 @@ async function call(op: CallOp, a: unknown[]): Promise<unknown> {
       return packetView(store, a[0] as number, lab.engine);
     case "stats":
       return stats.snapshot();
+    case "loopFigures":
+      return loopFigures();
   }
 }
 
@@ -278,6 +307,7 @@ let timer: ReturnType<typeof setInterval> | undefined;
 
 async function close(): Promise<void> {
   if (timer) clearInterval(timer);
+  watch?.thread.stop();
   for (const t of taps.values()) t.off();
   fanout.stop();
   stats.stop();
@@ -342,6 +372,10 @@ port.on("message", (m: ToWorker) => {
     case "untap":
       taps.get(m.tap)?.off();
       taps.delete(m.tap);
+      break;
+    case "run":
+      if (m.watch) startWatch();
+      pacer.start();
       break;
     case "close":
       void close();

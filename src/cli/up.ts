@@ -17,7 +17,7 @@ import { loadTopologyFile } from "./io.js";
 import { labSize } from "../topology/index.js";
 import { netnsOptions } from "./netns-options.js";
 import { pageBanner, roomHosts } from "./room.js";
-import { systemWallClock } from "../sim/index.js";
+import { type Pacer, systemWallClock } from "../sim/index.js";
 
 export interface UpArgs {
   topology: string;
@@ -84,6 +84,8 @@ export async function runUp(a: UpArgs): Promise<number> {
   let lab: ServerLab;
   let session: LessonSession | undefined;
   let sim: SimWorker | undefined;
+  // The simulator's clock on this thread (--sim-thread main): held until the server listens.
+  let heldPacer: Pacer | undefined;
   // The worker's death (an exception, out of memory) stops the lab with its message.
   let simFailed: ((message: string) => void) | undefined;
   const failure = new Promise<string>((resolve) => {
@@ -109,6 +111,8 @@ export async function runUp(a: UpArgs): Promise<number> {
     // A rewindable lab that plays the file's fault schedule and evaluates its checks.
     const lesson = createLessonLab(topo, { seed: a.seed, wallClock: systemWallClock });
     lesson.lab.pacer!.setSpeed(a.speed);
+    heldPacer = lesson.lab.pacer!;
+    heldPacer.stop();
     lab = lesson.lab;
     session = lesson.session;
   }
@@ -168,6 +172,10 @@ export async function runUp(a: UpArgs): Promise<number> {
     if (!sim) watch.sources.fanout = server.fanout.work;
     watch.start();
   }
+  // The lab has stood still since its boot, here or in the worker: it runs once the server
+  // answers (a converging lab running while the server started made the start 2-3× longer).
+  heldPacer?.start();
+  sim?.run(watch !== undefined);
   // Listen for Ctrl-C before the banner says it works: one sent as soon as it is read must not
   // kill the process before its handler exists (a test caught that race).
   const signalled =
@@ -198,7 +206,12 @@ export async function runUp(a: UpArgs): Promise<number> {
   await stop;
   if (failed !== undefined) a.err(`routelab: ${failed}; shutting down\n`);
   else a.out("routelab: shutting down\n");
-  if (watch && watchFile) writeFileSync(watchFile, JSON.stringify(watch.stop()));
+  if (watch && watchFile) {
+    const report = watch.stop();
+    // The worker's own thread beside the server's (a worker that died reports nothing).
+    if (sim) report.worker = await sim.loopFigures().catch(() => undefined);
+    writeFileSync(watchFile, JSON.stringify(report));
+  }
   await logins.close();
   await server.close();
   await lab.close();

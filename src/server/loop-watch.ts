@@ -9,6 +9,7 @@
  * histogram. `routelab up` runs one when ROUTELAB_LOOP_WATCH names a file, and writes the
  * report there when it stops (bench/live-latency.ts, bench/live-class.ts).
  */
+import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import type { FastifyInstance } from "fastify";
 import type { PacerControl } from "../lab/lab.js";
@@ -36,8 +37,31 @@ export interface Stall {
   gc: { pauses: number; ms: number; longestMs: number; kinds: string[] };
 }
 
+/** One thread's own figures over a watch: how late its loop ran, its collector, its CPU. */
+export interface ThreadFigures {
+  seconds: number;
+  loopDelayMs: { p50: number; p99: number; max: number };
+  gc: { pauses: number; ms: number; longestMs: number };
+  /** This thread's CPU time, user + system (Linux only: undefined elsewhere). */
+  cpuMs: number | undefined;
+}
+
+/**
+ * The simulation's worker as `routelab up --sim-thread worker` reports it at the end of a
+ * watch: its thread's figures and its work (the pacer's slices, the event stream's flushes),
+ * which are that thread's, not the server's.
+ */
+export interface WorkerLoopFigures extends ThreadFigures {
+  sim: { ms: number; slices: number; longestSliceMs: number };
+  flush: { flushes: number; ms: number; longestMs: number };
+}
+
 export interface LoopReport {
   seconds: number;
+  /** The server's thread's CPU time over the watch (Linux only). */
+  cpuMs?: number | undefined;
+  /** The simulation's worker thread, when the simulation runs in one. */
+  worker?: WorkerLoopFigures | undefined;
   loopDelayMs: { p50: number; p99: number; max: number };
   requests: { count: number; p50: number; p99: number; max: number };
   gc: { pauses: number; ms: number; longestMs: number };
@@ -59,6 +83,76 @@ const GC_KINDS: Record<number, string> = {
   8: "weak-callbacks",
 };
 
+/**
+ * The CPU time of the calling thread, ms: /proc/thread-self/stat's utime + stime (in ticks of
+ * 1/100 s, Linux's USER_HZ), read on this thread so that it names this thread; undefined where
+ * there is no such file. (process.cpuUsage counts every thread; Node 20 has no per-thread call.)
+ */
+export function threadCpuMs(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync("/proc/thread-self/stat", "utf8");
+  } catch {
+    return undefined;
+  }
+  // Fields after the command's ")": state is field 3, utime 14 and stime 15.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(f[11]) + Number(f[12]);
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+}
+
+/** The collector's pauses on this thread: observed from start() to stop(). */
+function gcTotals(): { observer: PerformanceObserver; totals: ThreadFigures["gc"] } {
+  const totals = { pauses: 0, ms: 0, longestMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      totals.pauses++;
+      totals.ms += e.duration;
+      totals.longestMs = Math.max(totals.longestMs, e.duration);
+    }
+  });
+  return { observer, totals };
+}
+
+/**
+ * A thread's loop delay, GC and CPU from start() to stop(): what the simulation's worker keeps
+ * for the server's report (LoopWatch accounts for the server's own thread, stall by stall).
+ */
+export class ThreadWatch {
+  private readonly histogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly gc = gcTotals();
+  private t0 = 0;
+  private cpu0: number | undefined;
+
+  start(): void {
+    this.t0 = performance.now();
+    this.cpu0 = threadCpuMs();
+    this.gc.observer.observe({ entryTypes: ["gc"] });
+    this.histogram.enable();
+  }
+
+  /** The figures so far (the watch goes on). */
+  figures(): ThreadFigures {
+    const ms = (ns: number) => ns / 1e6;
+    const cpu = threadCpuMs();
+    return {
+      seconds: (performance.now() - this.t0) / 1000,
+      loopDelayMs: {
+        p50: ms(this.histogram.percentile(50)),
+        p99: ms(this.histogram.percentile(99)),
+        max: ms(this.histogram.max),
+      },
+      gc: { ...this.gc.totals },
+      cpuMs: cpu !== undefined && this.cpu0 !== undefined ? cpu - this.cpu0 : undefined,
+    };
+  }
+
+  stop(): void {
+    this.histogram.disable();
+    this.gc.observer.disconnect();
+  }
+}
+
 export class LoopWatch {
   private timer: NodeJS.Timeout | null = null;
   private readonly gcObserver: PerformanceObserver;
@@ -77,6 +171,7 @@ export class LoopWatch {
   private baseFlush = { flushes: 0, events: 0, ms: 0 };
   private baseCommands = { started: 0, ms: 0 };
   private readonly stallGaps: { start: number; end: number; stall: Stall }[] = [];
+  private cpu0: number | undefined;
 
   constructor(
     /** Set before start(): the server's fanout exists only once it listens. */
@@ -132,6 +227,7 @@ export class LoopWatch {
     this.baseSim = { ...this.prevSim };
     this.baseFlush = { ...this.prevFlush };
     this.baseCommands = { ...this.prevCommands };
+    this.cpu0 = threadCpuMs();
     this.gcObserver.observe({ entryTypes: ["gc"] });
     this.histogram.enable();
     this.timer = setInterval(() => this.fire(), this.opts.intervalMs);
@@ -217,8 +313,10 @@ export class LoopWatch {
     const q = (p: number) => req[Math.min(req.length - 1, Math.floor(p * req.length))] ?? Number.NaN;
     const p = this.sources.pacer;
     const f = this.sources.fanout;
+    const cpu = threadCpuMs();
     return {
       seconds: (performance.now() - this.t0) / 1000,
+      cpuMs: cpu !== undefined && this.cpu0 !== undefined ? cpu - this.cpu0 : undefined,
       loopDelayMs: {
         p50: ms(this.histogram.percentile(50)),
         p99: ms(this.histogram.percentile(99)),

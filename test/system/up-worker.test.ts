@@ -7,12 +7,14 @@
  * topology, seed and inputs ⇒ same output). SIGTERM ends both cleanly and frees the port; a
  * worker out of memory stops `routelab up` with a message, not a hang or a stack trace.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { describeWorker } from "../../bench/loop-report.js";
+import type { LoopReport } from "../../src/server/loop-watch.js";
 import { requireChromium } from "./browser.js";
 import { closeAll, openPage, waitFor } from "./page.testkit.js";
 import { startUp, type UpProcess } from "./up-process.js";
@@ -192,6 +194,45 @@ describe("routelab up --sim-thread worker", () => {
     });
     expect(refused).toBe(true);
   }, 60_000);
+
+  it("reports the worker's loop delay, GC, CPU and work beside the server's (ROUTELAB_LOOP_WATCH)", async () => {
+    const report = async (thread: "main" | "worker"): Promise<LoopReport> => {
+      const file = join(dir, `loop-${thread}.json`);
+      const r = await up(thread, { ROUTELAB_LOOP_WATCH: file });
+      running.push(r);
+      // Work for the simulation's thread: 1× for a while with a viewer, then 300 s stepped at once.
+      const ws = new WebSocket(new URL("/api/events", r.url.replace("http:", "ws:")));
+      await new Promise((resolve) => ws.once("open", resolve));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      ws.close();
+      await api(r.url, "/api/clock", { paused: true });
+      await api(r.url, "/api/clock", { step: "300s" });
+      expect(await r.stop()).toBe(0);
+      running.pop();
+      return JSON.parse(readFileSync(file, "utf8")) as LoopReport;
+    };
+    const onMain = await report("main");
+    expect(onMain.worker).toBeUndefined();
+    expect(onMain.sim.slices).toBeGreaterThan(0);
+    const inWorker = await report("worker");
+    // The server's thread ran no slice of the simulation; the worker's figures say what it did.
+    expect(inWorker.sim.slices).toBe(0);
+    const w = inWorker.worker!;
+    expect(w).toBeDefined();
+    expect(w.sim.slices).toBeGreaterThan(0);
+    expect(w.sim.ms).toBeGreaterThan(0);
+    expect(w.flush.flushes).toBeGreaterThan(0);
+    expect(w.seconds).toBeGreaterThan(1);
+    expect(w.loopDelayMs.max).toBeGreaterThanOrEqual(w.loopDelayMs.p99);
+    expect(w.loopDelayMs.p50).toBeGreaterThan(0);
+    expect(w.gc.pauses).toBeGreaterThanOrEqual(0);
+    // Linux: each thread's own CPU (the 300 s step ran in the worker, not on the server's thread).
+    expect(w.cpuMs).toBeGreaterThan(0);
+    expect(inWorker.cpuMs).toBeGreaterThanOrEqual(0);
+    expect(describeWorker(w)[0]).toMatch(
+      /^ {2}simulation's worker \(its thread's CPU \d+ ms\): event-loop delay p50/,
+    );
+  }, 90_000);
 
   it("says so and exits 1 when the simulation runs out of memory", async () => {
     const r = up("worker", { ROUTELAB_SIM_HEAP_MB: "4" });

@@ -35,13 +35,62 @@ export function installTestHooks(p: HookedParts): void {
   (window as unknown as { __routelab: ReturnType<typeof testHooks> }).__routelab = testHooks(p);
 }
 
-function testHooks({ map, clock, routes, terminal, stats, batches, stream }: HookedParts) {
-  const { scene, renderer, cam, canvas } = map;
+/**
+ * The hooks, by what they look at; one object whose getters read the page when asked
+ * (their descriptors are copied, not their values).
+ */
+function testHooks(p: HookedParts) {
+  const parts = [
+    panelHooks(p),
+    sceneHooks(p.map),
+    geometryHooks(p.map, p.clock),
+    profilingHooks(p.map, p.stream),
+    cameraHooks(p.map),
+  ] as const;
+  const hooks = {};
+  for (const part of parts) Object.defineProperties(hooks, Object.getOwnPropertyDescriptors(part));
+  return hooks as (typeof parts)[0] &
+    (typeof parts)[1] &
+    (typeof parts)[2] &
+    (typeof parts)[3] &
+    (typeof parts)[4];
+}
+
+/** The panels, the clock and the stream's batches as the page shows them. */
+function panelHooks({ clock, routes, terminal, stats, batches }: HookedParts) {
   return {
     /** What the terminal printed so far (logged-in pages). */
     get terminalText() {
       return terminal?.transcript ?? "";
     },
+    /** Per-user counters as the panel shows them. */
+    get statsShown() {
+      return stats?.shown ?? {};
+    },
+    /** How much slower than the clock the picture ran in the last frame (slow motion). */
+    get slowedBy() {
+      return clock.slowedBy;
+    },
+    get batches() {
+      return batches();
+    },
+    get displayTime() {
+      return clock.now;
+    },
+    /** The lab's clock speed the picture follows (what it manages when it cannot keep up). */
+    get speed() {
+      return clock.currentSpeed;
+    },
+    get routeRenders() {
+      return routes.renders;
+    },
+  };
+}
+
+/** What the map holds and drew: routers, links, packets, drops, labels, its own counters. */
+function sceneHooks(map: MapView) {
+  const { scene, renderer } = map;
+  return {
     /**
      * The labels drawn in the last frame with their boxes (CSS px, canvas coordinates). The
      * first call starts keeping them, so ask once and look again after a frame.
@@ -53,14 +102,6 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
       }
       return renderer.labels;
     },
-    /** Per-user counters as the panel shows them. */
-    get statsShown() {
-      return stats?.shown ?? {};
-    },
-    /** How much slower than the clock the picture ran in the last frame (slow motion). */
-    get slowedBy() {
-      return clock.slowedBy;
-    },
     get nodes() {
       return scene.nodes.size;
     },
@@ -70,28 +111,6 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
     /** How each router and host is drawn: `router` (circle) or `host` (square). */
     nodeKinds(): Record<string, string> {
       return Object.fromEntries([...scene.nodes.values()].map((n) => [n.name, n.kind]));
-    },
-    /**
-     * The segments as drawn: each switch's page position and the line drawn to each of its
-     * stations (the port link's id and its end points, station first).
-     */
-    segments(): {
-      name: string;
-      x: number;
-      y: number;
-      lines: { link: string; from: string; to: number[] }[];
-    }[] {
-      const r = canvas.getBoundingClientRect();
-      return [...scene.segments.values()].map((g) => {
-        const [x, y] = toScreen(cam, g.x, g.y);
-        const lines = [...scene.links.values()]
-          .filter((l) => l.b === g)
-          .map((l) => {
-            const [x1, y1, x2, y2] = linkEnds(l, cam);
-            return { link: l.id, from: l.a.name, to: [x1 + r.left, y1 + r.top, x2 + r.left, y2 + r.top] };
-          });
-        return { name: g.name, x: x + r.left, y: y + r.top, lines };
-      });
     },
     /** The last hops the map took in, as "link:class" (see Scene.recentHops). */
     recentHops(): string[] {
@@ -116,9 +135,6 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
     get missed() {
       return scene.missed;
     },
-    get batches() {
-      return batches();
-    },
     /** Main-thread ms spent so far in frames (advance + draw) and in handling batches. */
     get busy() {
       return { ...map.busy };
@@ -126,19 +142,38 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
     get stats() {
       return { ...renderer.stats };
     },
-    get displayTime() {
-      return clock.now;
-    },
-    /** The lab's clock speed the picture follows (what it manages when it cannot keep up). */
-    get speed() {
-      return clock.currentSpeed;
-    },
     /** The links of the selected router's SPF tree drawn on the map (web/ospf-panel), sorted. */
     get ospfTree(): string[] | null {
       return map.sel.tree ? [...map.sel.tree].sort() : null;
     },
-    get routeRenders() {
-      return routes.renders;
+  };
+}
+
+/** Where things are on the page (client coordinates), for clicks and drags. */
+function geometryHooks(map: MapView, clock: DisplayClock) {
+  const { scene, cam, canvas } = map;
+  return {
+    /**
+     * The segments as drawn: each switch's page position and the line drawn to each of its
+     * stations (the port link's id and its end points, station first).
+     */
+    segments(): {
+      name: string;
+      x: number;
+      y: number;
+      lines: { link: string; from: string; to: number[] }[];
+    }[] {
+      const r = canvas.getBoundingClientRect();
+      return [...scene.segments.values()].map((g) => {
+        const [x, y] = toScreen(cam, g.x, g.y);
+        const lines = [...scene.links.values()]
+          .filter((l) => l.b === g)
+          .map((l) => {
+            const [x1, y1, x2, y2] = linkEnds(l, cam);
+            return { link: l.id, from: l.a.name, to: [x1 + r.left, y1 + r.top, x2 + r.left, y2 + r.top] };
+          });
+        return { name: g.name, x: x + r.left, y: y + r.top, lines };
+      });
     },
     /** Page (client) coordinates of a router's centre. */
     nodePoint(name: string): [number, number] | null {
@@ -172,6 +207,13 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
         };
       });
     },
+  };
+}
+
+/** The frame-time benchmark's hooks: frames, draw phases, the stream's bytes. */
+function profilingHooks(map: MapView, stream: HookedParts["stream"]) {
+  const { renderer } = map;
+  return {
     /**
      * The frame-time hook: the first call starts the map's frame log (see MapView.frameLog),
      * each call returns the frames drawn since the one before and starts afresh. `at` is each
@@ -200,6 +242,13 @@ function testHooks({ map, clock, routes, terminal, stats, batches, stream }: Hoo
     get sampleEvery() {
       return stream.sampleEvery;
     },
+  };
+}
+
+/** Moves the camera as a person would (benchmarks of large topologies). */
+function cameraHooks(map: MapView) {
+  const { cam } = map;
+  return {
     /** Zooms so the whole network fits (benchmarks of large topologies). */
     fit() {
       map.moved = false;

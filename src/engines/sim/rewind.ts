@@ -126,7 +126,7 @@ class ExecProxy implements Execution {
 
 export class RewindableLab implements RewindableLabView {
   readonly engine = "sim";
-  readonly pacer?: PacerControl;
+  readonly pacer?: PacerControl & Pacer;
   private line: Timeline;
   private played!: PlayedSchedule;
   private readonly listeners = new Set<(e: LabEvent) => void>();

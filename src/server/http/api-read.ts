@@ -4,7 +4,7 @@
  * routing table, and who the caller is. Everything comes from the Lab interface.
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { OspfReplySchema, RoutesReplySchema, SessionReplySchema, TopologyViewSchema } from "./answers.js";
 import { HttpError, topologyView } from "./api-shapes.js";
 import { AuthError, type Principal } from "./auth.js";
@@ -14,8 +14,15 @@ import { nodeParams } from "./schemas.js";
 import { PRIVATE_REFUSAL } from "./session-auth.js";
 
 export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  api.get(
+  registerTopology(app, ctx);
+  registerRoutes(app, ctx);
+  registerOspf(app, ctx);
+  registerSession(app, ctx);
+}
+
+/** `GET /api/topology`. */
+function registerTopology(app: FastifyInstance, ctx: ApiContext): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     "/api/topology",
     {
       schema: {
@@ -29,8 +36,11 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
       return topologyView(ctx.lab);
     },
   );
+}
 
-  api.get(
+/** `GET /api/nodes/:node/routes`: a router's table. */
+function registerRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     "/api/nodes/:node/routes",
     {
       schema: {
@@ -50,8 +60,11 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
       return { node, routes: await ctx.lab.routes(node) };
     },
   );
+}
 
-  api.get(
+/** `GET /api/nodes/:node/ospf`: a router's OSPF database and tree. */
+function registerOspf(app: FastifyInstance, ctx: ApiContext): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     "/api/nodes/:node/ospf",
     {
       schema: {
@@ -83,12 +96,13 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
       return view;
     },
   );
+}
 
-  /**
-   * Who the caller is and whether the page should offer the instructor's controls. Answers
-   * anybody, also on a private lab (where the page learns it must show its login form first).
-   */
-  api.get(
+/** `GET /api/session`: who the caller is and whether the page should offer the instructor's
+ * controls. Answers anybody, also on a private lab (where the page learns it must show its login
+ * form first). */
+function registerSession(app: FastifyInstance, ctx: ApiContext): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     "/api/session",
     {
       schema: {
@@ -102,44 +116,47 @@ export function registerReadApi(app: FastifyInstance, ctx: ApiContext): void {
         },
       },
     },
-    async (request) => {
-      let viewer: Principal;
-      try {
-        viewer = await principalFor(ctx, request, "view");
-      } catch (e) {
-        if (!(e instanceof AuthError && ctx.private && e.message === PRIVATE_REFUSAL)) throw e;
-        // A private lab's refusal to watch is this page's answer, not an error: it logs in first.
-        request.log.debug(
-          { event: "session", proto: "http", why: e.message },
-          "session: anonymous on a private lab",
-        );
-        viewer = { role: "anonymous" };
-      }
-      let control = true;
-      try {
-        await principalFor(ctx, request, "control");
-      } catch (e) {
-        // Asked, not required: a refusal means the page offers no controls; anything else is a bug.
-        if (!(e instanceof AuthError)) throw e;
-        request.log.debug(
-          { event: "session", proto: "http", why: e.message },
-          `session: no controls: ${e.message}`,
-        );
-        control = false;
-      }
-      const color = viewer.user !== undefined ? (ctx.logins?.users.color(viewer.user) ?? null) : null;
-      // `logins`: the lab has a users file, so the page offers its login form.
-      // `lesson`: the lab plays a lesson, so the page shows its timeline and checks.
-      // `private`: watching needs a login (`up --private`).
-      return {
-        user: viewer.user ?? null,
-        role: viewer.role,
-        control,
-        color,
-        logins: ctx.logins !== undefined,
-        lesson: ctx.lesson === true,
-        private: ctx.private === true,
-      };
-    },
+    (request) => sessionAnswer(ctx, request),
   );
+}
+
+/** The session's answer: the caller as watching sees them, and whether control is open to them. */
+async function sessionAnswer(ctx: ApiContext, request: FastifyRequest) {
+  let viewer: Principal;
+  try {
+    viewer = await principalFor(ctx, request, "view");
+  } catch (e) {
+    if (!(e instanceof AuthError && ctx.private && e.message === PRIVATE_REFUSAL)) throw e;
+    // A private lab's refusal to watch is this page's answer, not an error: it logs in first.
+    request.log.debug(
+      { event: "session", proto: "http", why: e.message },
+      "session: anonymous on a private lab",
+    );
+    viewer = { role: "anonymous" };
+  }
+  let control = true;
+  try {
+    await principalFor(ctx, request, "control");
+  } catch (e) {
+    // Asked, not required: a refusal means the page offers no controls; anything else is a bug.
+    if (!(e instanceof AuthError)) throw e;
+    request.log.debug(
+      { event: "session", proto: "http", why: e.message },
+      `session: no controls: ${e.message}`,
+    );
+    control = false;
+  }
+  const color = viewer.user !== undefined ? (ctx.logins?.users.color(viewer.user) ?? null) : null;
+  // `logins`: the lab has a users file, so the page offers its login form.
+  // `lesson`: the lab plays a lesson, so the page shows its timeline and checks.
+  // `private`: watching needs a login (`up --private`).
+  return {
+    user: viewer.user ?? null,
+    role: viewer.role,
+    control,
+    color,
+    logins: ctx.logins !== undefined,
+    lesson: ctx.lesson === true,
+    private: ctx.private === true,
+  };
 }

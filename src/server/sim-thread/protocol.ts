@@ -64,7 +64,8 @@ export type CallOp =
   | "journal"
   | "rewind"
   | "packet"
-  | "stats";
+  | "stats"
+  | "loopFigures";
 
 export type ToWorker =
   | { type: "call"; id: number; op: CallOp; args: unknown[] }
@@ -77,6 +78,11 @@ export type ToWorker =
   | { type: "viewer-remove"; viewer: number }
   | { type: "tap"; tap: number; link: string }
   | { type: "untap"; tap: number }
+  /**
+   * The server listens: the lab's clock starts (it waits from the lab's boot until then);
+   * `watch`: the worker keeps its thread's figures for the server's loop report ("loopFigures").
+   */
+  | { type: "run"; watch?: boolean }
   | { type: "close" };
 
 export interface PacerFigures {

@@ -44,6 +44,7 @@ import type { Topology } from "../../topology/model.js";
 import { HttpError } from "../http/api-shapes.js";
 import type { EventSocket, FanoutOptions } from "../http/event-fanout.js";
 import type { FanoutHandle, FanoutService, SimServices } from "../http/sim-services.js";
+import type { WorkerLoopFigures } from "../loop-watch.js";
 import { packageRoot } from "../package-root.js";
 import type { ServerLab, ServerPacer } from "../server-lab.js";
 import {
@@ -84,15 +85,18 @@ export interface WorkerEntry {
 
 /**
  * A worker module's entry: `name`.js beside `moduleUrl` (dist/), or `name`.ts there (src/,
- * loaded through tsx), else `dist/<distDir>/name.js` of the package (the bundled command line,
- * whose chunks hold no worker of their own).
+ * loaded through tsx); from the bundled command line (dist/bundle/chunks/), the package's
+ * `bin/name.js`, which loads the worker's bundle with its code cache, else `dist/<distDir>/name.js`.
  */
 export function workerEntry(moduleUrl: string, name: string, distDir: string): WorkerEntry {
   const js = new URL(`./${name}.js`, moduleUrl);
   if (existsSync(fileURLToPath(js))) return { url: js };
   const ts = new URL(`./${name}.ts`, moduleUrl);
   if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: [...process.execArgv, "--import", "tsx"] };
-  return { url: pathToFileURL(join(packageRoot(moduleUrl), "dist", distDir, `${name}.js`)) };
+  const root = packageRoot(moduleUrl);
+  const bundled = join(root, "bin", `${name}.js`);
+  if (existsSync(bundled)) return { url: pathToFileURL(bundled) };
+  return { url: pathToFileURL(join(root, "dist", distDir, `${name}.js`)) };
 }
 
 /** Why a worker ended, for the person who started `routelab up`. */
@@ -317,6 +321,19 @@ export class SimWorker {
         (message) => reject(new LabError(message, {}, "internal")),
       );
     });
+  }
+
+  /**
+   * Starts the lab's clock (it stands still from the worker's boot until then); `watch`: the
+   * worker also keeps its thread's figures from now on, for loopFigures().
+   */
+  run(watch = false): void {
+    this.send({ type: "run", watch });
+  }
+
+  /** The worker thread's loop delay, GC, CPU and work since run(true); undefined without. */
+  loopFigures(): Promise<WorkerLoopFigures | undefined> {
+    return this.call("loopFigures", []) as Promise<WorkerLoopFigures | undefined>;
   }
 
   send(m: ToWorker): void {
