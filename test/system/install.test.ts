@@ -22,6 +22,10 @@ const STATE_NAMES = /(^|\/)(routelab-users\.yaml|routelab-hostkey[^/]*|users\.ya
 
 const work = mkdtempSync(join(tmpdir(), "routelab-install-"));
 const env = { ...process.env, XDG_STATE_HOME: join(work, "state-home"), npm_config_update_notifier: "false" };
+// npm 10 runs the package's `prepare` (our build) on `npm pack` even with --ignore-scripts (fixed
+// in npm 11: npm/cli#7211): a build in the middle of the suite rewrites dist/ under the other
+// test files' feet. npm runs scripts through its script-shell; /bin/true makes them no-ops.
+const packEnv = { ...env, npm_config_script_shell: "/bin/true" };
 let running: UpProcess | undefined;
 
 /** Every file under `dir` (relative paths). */
@@ -32,13 +36,20 @@ function walk(dir: string, base = dir): string[] {
   });
 }
 
+/** `npm pack --json`'s answer, from its first line that opens the array (anything a script printed before it is not JSON). */
+function packJson<T>(stdout: string): T {
+  const start = stdout.search(/^\[/m);
+  if (start < 0) throw new Error(`npm pack --json printed no JSON: ${stdout.slice(0, 400)}`);
+  return JSON.parse(stdout.slice(start)) as T;
+}
+
 function packFiles(): string[] {
   const json = execFileSync(NPM, ["pack", "--dry-run", "--json", "--ignore-scripts"], {
     cwd: ROOT,
-    env,
+    env: packEnv,
     encoding: "utf8",
   });
-  return (JSON.parse(json) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  return packJson<{ files: { path: string }[] }[]>(json)[0]!.files.map((f) => f.path);
 }
 
 beforeAll(() => {
@@ -85,10 +96,10 @@ describe("the npm package", () => {
   it("installs from its tarball into an empty folder; npx routelab up runs the bundled seed and serves", async () => {
     const packed = execFileSync(NPM, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], {
       cwd: ROOT,
-      env,
+      env: packEnv,
       encoding: "utf8",
     });
-    const tarball = join(work, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
+    const tarball = join(work, packJson<{ filename: string }[]>(packed)[0]!.filename);
     const app = join(work, "empty-folder");
     execFileSync("mkdir", ["-p", app]);
     writeFileSync(join(app, "package.json"), '{ "name": "a-class", "version": "1.0.0", "private": true }\n');
