@@ -21,6 +21,7 @@ import { registerGradeCommand } from "./grade.js";
 import { checkAdminToken } from "../server/http/admin-token.js";
 import { packageRoot } from "../server/package-root.js";
 import type { LogLevel } from "../server/log.js";
+import { DEFAULT_SIM_NICE, MAX_NICE } from "../server/thread-nice.js";
 import { EXIT_READER_GONE, guardOutput } from "./reader-gone.js";
 // For the training run of the bundle's code cache (scripts/train-code-cache.js), not the CLI.
 export { resetRunHeapPolicy } from "./heap-policy.js";
@@ -155,11 +156,21 @@ async function program(
         .env("ROUTELAB_SIM_THREAD")
         .default("worker"),
     )
+    .addOption(
+      new Option(
+        "--sim-nice <n>",
+        "the simulation thread's nice value, 0 (off) to 19 (Linux, --sim-thread worker): when the CPU cannot keep the lab's speed, the server's answers come first and the clock slows instead",
+      )
+        .env("ROUTELAB_SIM_NICE")
+        .default(DEFAULT_SIM_NICE)
+        .argParser(simNiceArg),
+    )
     .action(
       async (
         topo: string | undefined,
         o: {
           simThread: "worker" | "main";
+          simNice: number;
           http: number;
           host: string;
           lan?: boolean;
@@ -224,6 +235,17 @@ async function program(
   registerCaptureCommands(p, out, err, exit);
   registerExportCommand(p, out);
   return p;
+}
+
+/** `--sim-nice`: a nice value from 0 (off) to 19. */
+function simNiceArg(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > MAX_NICE)
+    throw new LabError(
+      `'${v}' must be a whole number from 0 (off) to ${MAX_NICE}, the lowest priority (--sim-nice or ROUTELAB_SIM_NICE)`,
+      { field: "--sim-nice" },
+      "usage",
+    );
+  return Number(v);
 }
 
 function adminTokenArg(v: string): string {
