@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TRAIL_MS } from "../../web/src/scene.js";
-import { TrailLayer } from "../../web/src/trail-layer.js";
+import { LAYER_FROM_TRAILS, TrailLayer } from "../../web/src/trail-layer.js";
 import { FADE_STEPS } from "../../web/src/trail-paths.js";
 import { CAM, sceneWith } from "./trail-scene.js";
 
@@ -66,13 +66,29 @@ afterEach(() => {
 });
 
 const VIEW = { r: 20, W: 5000, H: 1000, pw: 5000, ph: 1000, dpr: 1 };
+/** The scene with `trails`, and enough faded trails (not drawn; the sweep has not run) for the layer to be used. */
+function busy(trails: { link: string; user: string; cls: string; end: number }[]) {
+  const scene = sceneWith(trails);
+  for (let i = 0; i < LAYER_FROM_TRAILS; i++) {
+    const link = scene.links.get(`l${20 + (i % 19)}`)!;
+    scene.trails.set(`x${i}`, {
+      link,
+      reverse: false,
+      user: `u${i}`,
+      color: "#888",
+      cls: "rip",
+      end: -10_000,
+    });
+  }
+  return scene;
+}
 const STEP = TRAIL_MS / FADE_STEPS;
 /** Segments stroked onto the layer so far (x1 of each). */
 const stroked = (c: Recording) => c.strokes.flatMap((p) => p.filter((_, i) => i % 4 === 0));
 
 describe("the trails' layer", () => {
   it("is drawn whole once a step; between, only trails made since are stroked on it", () => {
-    const scene = sceneWith([
+    const scene = busy([
       { link: "l1", user: "alice", cls: "echo-request", end: 1000 },
       { link: "l2", user: "rip", cls: "rip", end: 1000 },
     ]);
@@ -112,7 +128,7 @@ describe("the trails' layer", () => {
   });
 
   it("is drawn whole when the view moves or trails are taken away", () => {
-    const scene = sceneWith([{ link: "l1", user: "alice", cls: "echo-request", end: 1000 }]);
+    const scene = busy([{ link: "l1", user: "alice", cls: "echo-request", end: 1000 }]);
     const layer = new TrailLayer();
     const map = new Recording();
     layer.draw(map as never, scene, CAM, 1001, VIEW);
@@ -123,10 +139,18 @@ describe("the trails' layer", () => {
     expect(layer.builds).toBe(3);
   });
 
-  it("copies nothing when there are no trails", () => {
+  it("is not used for a few trails: they are stroked into the map", () => {
     const layer = new TrailLayer();
     const map = new Recording();
-    layer.draw(map as never, sceneWith([]), CAM, 1000, VIEW);
+    layer.draw(
+      map as never,
+      sceneWith([{ link: "l1", user: "alice", cls: "echo-request", end: 1000 }]),
+      CAM,
+      1000,
+      VIEW,
+    );
+    expect(made).toEqual([]);
     expect(map.copies).toEqual([]);
+    expect(stroked(map)).toEqual([100]);
   });
 });

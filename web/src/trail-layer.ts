@@ -24,6 +24,13 @@ import { drawTrails, FADE_STEPS, type TrailBatch, trailBatches } from "./trail-p
 /** Wall ms of one step of the fade: the layer is drawn whole at least this often. */
 const STEP_MS = TRAIL_MS / FADE_STEPS;
 
+/**
+ * Trails on the map from which the layer is used. Fewer are stroked straight into the map:
+ * copying the layer's box (most of a small network's map) costs more than a few strokes
+ * (the seed's 66 packets in flight: ~0.8 ms a frame more of all Chromium's CPU with the layer).
+ */
+export const LAYER_FROM_TRAILS = 64;
+
 export class TrailLayer {
   /** Times the layer was drawn whole (test hook and bench). */
   builds = 0;
@@ -48,8 +55,10 @@ export class TrailLayer {
     view: { r: number; W: number; H: number; pw: number; ph: number; dpr: number },
   ): void {
     const { r, W, H, pw, ph, dpr } = view;
-    if (typeof OffscreenCanvas === "undefined") {
+    if (typeof OffscreenCanvas === "undefined" || scene.trails.size < LAYER_FROM_TRAILS) {
       drawTrails(ctx, trailBatches(scene, cam, wall, r, W, H));
+      // The layer is out of date: drawn whole when next used.
+      this.key = "";
       return;
     }
     const key = `${pw}x${ph}@${dpr}|${cam.scale},${cam.ox},${cam.oy}|${r}|${scene.trailsCut}|${Math.floor(wall / STEP_MS)}`;
