@@ -13,8 +13,8 @@
  * renderer's main thread with no GPU.
  *
  * What a person sees differs only within a step: a trail's fade moves on at each 100 ms step
- * of the clock rather than of its own age, and a trail renewed within a step is drawn over its
- * fading self until the step ends.
+ * of the clock rather than of its own age, a trail renewed within a step is drawn over its
+ * fading self, and a new user's trail on a link moves the others' lanes, at the step's end.
  */
 import type { Camera } from "./camera.js";
 import type { Scene, Trail } from "./scene.js";
