@@ -2,7 +2,8 @@
  * The micro-measure behind web/src/map-stack.ts (docs/performance.md, "Frame times, session 9"):
  * one 1920×1080 canvas drawing what moves each frame, with the still parts as nothing
  * (`single`), copied in from OffscreenCanvases (`blit`), 2D canvases stacked around it
- * (`canvas`), images (`img`) or bitmaprenderer canvases (`bitmap`); the renderer's main-thread
+ * (`canvas`), images (`img`) or bitmaprenderer canvases (`bitmap`), or the canvas keeping its
+ * pixels and only the boxes of what moved put back from the still layers (`dirty`); the renderer's main-thread
  * CPU and all Chromium's CPU a frame over 5 s.
  *
  *   npx tsx bench/page-layers.ts single blit canvas img
@@ -26,9 +27,21 @@ async function setup(){
  if(mode==='bitmap'){ for(const s of [0,1]){const oc=new OffscreenCanvas(${W},${H});paintStatic(oc.getContext('2d'),s);const c=mk('canvas');c.getContext('bitmaprenderer').transferFromImageBitmap(oc.transferToImageBitmap()); if(s===0) moving=mk('canvas');} }
  if(mode==='blit'){ const a=new OffscreenCanvas(${W},${H});paintStatic(a.getContext('2d'),0);const b=new OffscreenCanvas(${W},${H});paintStatic(b.getContext('2d'),1);under=a;over=b;moving=mk('canvas');}
  if(mode==='single'){ moving=mk('canvas'); }
- const ctx=moving.getContext('2d', {alpha: mode==='blit'||mode==='single'?false:true});
+ if(mode==='dirty'){ const a=new OffscreenCanvas(${W},${H});paintStatic(a.getContext('2d'),0);const b=new OffscreenCanvas(${W},${H});paintStatic(b.getContext('2d'),1);under=a;over=b;moving=mk('canvas');}
+ const ctx=moving.getContext('2d', {alpha: mode==='blit'||mode==='single'||mode==='dirty'?false:true});
+ if(mode==='dirty'){ctx.drawImage(under,0,0);ctx.drawImage(over,0,0);}
+ // dirty: the canvas keeps its pixels; each frame puts the still layers back over the boxes
+ // of the last frame's dots and lines, then draws this frame's (lines moving as trails do).
+ let boxes=[];
+ function frameBoxes(n){const b=[];for(let i=0;i<30;i++){const x=(i*97+n*3)%${W},y=(i*211+n)%${H};b.push([x-7,y-7,14,14]);}
+  for(let i=0;i<60;i++){const x=(i*397+n%40)%${W},y=(i*211)%${H};b.push([x-3,y-3,86,56]);}return b;}
  let n=0; window.frames_=[];
  function f(t){ window.frames_.push(t); n++;
+  if(mode==='dirty'){const nb=frameBoxes(n);const all=boxes.concat(nb);for(const [x,y,w,h] of all){const x0=Math.max(0,x),y0=Math.max(0,y),w0=Math.min(${W}-x0,w),h0=Math.min(${H}-y0,h);if(w0>0&&h0>0)ctx.drawImage(under,x0,y0,w0,h0,x0,y0,w0,h0);} boxes=nb;
+   ctx.fillStyle='#ffb74d';ctx.beginPath();for(let i=0;i<30;i++){const x=(i*97+n*3)%${W},y=(i*211+n)%${H};ctx.moveTo(x+5,y);ctx.arc(x,y,5,0,7);}ctx.fill();
+   ctx.strokeStyle='#4fc3f7';ctx.lineWidth=3;ctx.beginPath();for(let i=0;i<60;i++){const x=(i*397+n%40)%${W},y=(i*211)%${H};ctx.moveTo(x,y);ctx.lineTo(x+80,y+50);}ctx.stroke();
+   for(const [x,y,w,h] of all){const x0=Math.max(0,x),y0=Math.max(0,y),w0=Math.min(${W}-x0,w),h0=Math.min(${H}-y0,h);if(w0>0&&h0>0)ctx.drawImage(over,x0,y0,w0,h0,x0,y0,w0,h0);}
+   requestAnimationFrame(f);return;}
   if(mode==='blit'){ctx.drawImage(under,0,0);} else if (mode==='single') {ctx.fillStyle='#0b0f14';ctx.fillRect(0,0,${W},${H});} else ctx.clearRect(0,0,${W},${H});
   ctx.fillStyle='#ffb74d';ctx.beginPath();for(let i=0;i<30;i++){const x=(i*97+n*3)%${W},y=(i*211+n)%${H};ctx.moveTo(x+5,y);ctx.arc(x,y,5,0,7);}ctx.fill();
   ctx.strokeStyle='#4fc3f7';ctx.lineWidth=3;ctx.beginPath();for(let i=0;i<60;i++){const x=(i*397)%${W},y=(i*211)%${H};ctx.moveTo(x,y);ctx.lineTo(x+80,y+50);}ctx.stroke();

@@ -21,6 +21,7 @@ import { registerGradeCommand } from "./grade.js";
 import { checkAdminToken } from "../server/http/admin-token.js";
 import { packageRoot } from "../server/package-root.js";
 import type { LogLevel } from "../server/log.js";
+import { DEFAULT_SIM_NICE, MAX_NICE } from "../server/thread-nice.js";
 import { EXIT_READER_GONE, guardOutput } from "./reader-gone.js";
 // For the training run of the bundle's code cache (scripts/train-code-cache.js), not the CLI.
 export { resetRunHeapPolicy } from "./heap-policy.js";
@@ -194,6 +195,15 @@ function registerUpCommand(
         .env("ROUTELAB_SIM_THREAD")
         .default("worker"),
     )
+    .addOption(
+      new Option(
+        "--sim-nice <n>",
+        "the simulation thread's nice value, 0 (off) to 19 (Linux, --sim-thread worker): when the CPU cannot keep the lab's speed, the server's answers come first and the clock slows instead",
+      )
+        .env("ROUTELAB_SIM_NICE")
+        .default(DEFAULT_SIM_NICE)
+        .argParser(simNiceArg),
+    )
     .action((topo: string | undefined, o: UpOptions, cmd: Command) =>
       runUpCommand(topo, o, cmd, out, err, exit),
     );
@@ -202,6 +212,7 @@ function registerUpCommand(
 /** `routelab up`'s options as commander parses them. */
 interface UpOptions {
   simThread: "worker" | "main";
+  simNice: number;
   http: number;
   host: string;
   lan?: boolean;
@@ -271,6 +282,17 @@ function registerCompareCommand(
           }),
         ),
     );
+}
+
+/** `--sim-nice`: a nice value from 0 (off) to 19. */
+function simNiceArg(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > MAX_NICE)
+    throw new LabError(
+      `'${v}' must be a whole number from 0 (off) to ${MAX_NICE}, the lowest priority (--sim-nice or ROUTELAB_SIM_NICE)`,
+      { field: "--sim-nice" },
+      "usage",
+    );
+  return Number(v);
 }
 
 function adminTokenArg(v: string): string {

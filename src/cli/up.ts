@@ -9,6 +9,7 @@ import { createLessonLab, type LessonSession } from "../engines/sim/lesson.js";
 import type { ServerLab } from "../server/server-lab.js";
 import { SimWorker, workerEntry } from "../server/sim-thread/remote-lab.js";
 import { createServer } from "../server/index.js";
+import { DEFAULT_SIM_NICE } from "../server/thread-nice.js";
 import { createServerLog, type LogLevel } from "../server/log.js";
 import { type Logins, loginBanner, startLogins } from "../server/logins.js";
 import { LoopWatch } from "../server/loop-watch.js";
@@ -47,6 +48,11 @@ export interface UpArgs {
    * The netns engine runs no simulation: it ignores this.
    */
   simThread?: SimThread | undefined;
+  /**
+   * The simulation thread's nice value, 0 (off) to 19 (Linux; default 10): with the simulation
+   * in a worker, the server's thread gets the CPU first when both want it. Not used by `main`.
+   */
+  simNice?: number | undefined;
   out: (s: string) => void;
   err: (s: string) => void;
   /** Resolves when the lab should stop (tests); default: SIGINT or SIGTERM. */
@@ -100,8 +106,12 @@ export async function runUp(a: UpArgs): Promise<number> {
         seed: a.seed,
         speed: a.speed,
         ...(heapMb !== undefined ? { heapMb } : {}),
+        nice: a.simNice ?? DEFAULT_SIM_NICE,
         onFailure: (m) => simFailed!(m),
       });
+      const n = sim.threadNice;
+      if ("skipped" in n && process.platform === "linux" && (a.simNice ?? DEFAULT_SIM_NICE) > 0)
+        a.err(`routelab: note: --sim-nice: the simulation's thread keeps its priority (${n.skipped})\n`);
     } catch (e) {
       a.err(`routelab: ${(e as Error).message}\n`);
       return 1;

@@ -33,7 +33,7 @@ import { type Box, StillLayers } from "./map-stack.js";
 
 export { hostHalf, linkEnds, SWITCH_FILL, switchHalf };
 import { DROP_MS, type Flying, type Scene } from "./scene.js";
-import { drawTrails } from "./trail-paths.js";
+import { TrailLayer } from "./trail-layer.js";
 import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 
 export const LINK = "#5f7a96";
@@ -106,6 +106,8 @@ export class Renderer {
   private phaseStart = 0;
   /** The still parts (links under the packets; routers and labels over them), kept between frames. */
   readonly layers = new StillLayers();
+  /** The trails, drawn whole once a fade step and copied in (trail-layer.ts). */
+  readonly trails = new TrailLayer();
   /** Device pixels per CSS px of the canvas, as of the last resize. */
   private dpr = 1;
 
@@ -184,7 +186,8 @@ export class Renderer {
     ctx.lineCap = "round";
     if (sel.link) strokeLinks(ctx, v, [sel.link], ACCENT, 7, 0.5);
     if (sel.tree) strokeLinks(ctx, v, sel.tree, SPF_TREE_COLOR, r >= 10 ? 7 : 5, 0.55);
-    drawTrails(ctx, scene, cam, wall, r, W, H);
+    const { width: pw, height: ph } = this.canvas;
+    this.trails.draw(ctx, scene, cam, wall, { r, W, H, pw, ph, dpr: this.dpr });
     this.phase("trails");
     drawBrokenLinks(ctx, v);
     this.phase("broken links");

@@ -98,6 +98,8 @@ export class Scene {
    * link costs one stroke per frame however many packets cross it.
    */
   trails = new Map<string, Trail>();
+  /** Times trails were taken away before they faded (a rewind, packets hidden): web/trail-layer.ts redraws. */
+  trailsCut = 0;
   drops: DropMark[] = [];
   /** Delayed non-hop events (drops) that must wait for display time, in time order. */
   private later: LabEvent[] = [];
@@ -333,6 +335,7 @@ export class Scene {
     this.pendingHead = 0;
     this.flying = [];
     this.trails.clear();
+    this.trailsCut++;
     this.drops = [];
     this.later = [];
     this.laterHead = 0;
@@ -363,6 +366,7 @@ export class Scene {
   clearPackets(): void {
     this.flying = this.flying.filter((f) => !this.hidden(f.e.cls));
     for (const [k, t] of this.trails) if (this.hidden(t.cls)) this.trails.delete(k);
+    this.trailsCut++;
   }
 }
 

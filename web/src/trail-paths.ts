@@ -12,6 +12,7 @@
  * TRAIL_MS), which the eye does not tell from a continuous fade on a line a few pixels wide.
  */
 import type { Camera } from "./camera.js";
+import type { Ctx2D } from "./labels.js";
 import { MARKS, userMark } from "./colors.js";
 import { linkEnds, segVisible } from "./map-layers.js";
 import { type Scene, type SceneLink, type Trail, TRAIL_MS } from "./scene.js";
@@ -21,7 +22,7 @@ import { isRoutingTraffic } from "../../src/core/routing-traffic.js";
 export const FADE_STEPS = 16;
 
 /** Trails drawn with one stroke: their colour, width, dash and alpha, and their segments. */
-interface TrailBatch {
+export interface TrailBatch {
   color: string;
   width: number;
   mark: number;
@@ -47,6 +48,7 @@ export function trailBatches(
   r: number,
   W: number,
   H: number,
+  only?: (tr: Trail) => boolean,
 ): TrailBatch[] {
   const width = Math.max(2, r / 4);
   const byLink = new Map<SceneLink, Trail[]>();
@@ -65,6 +67,8 @@ export function trailBatches(
     const py = (x2 - x1) / len;
     const people = list.filter((t) => !isRoutingTraffic(t.cls)).sort((a, b) => (a.user < b.user ? -1 : 1));
     for (const tr of list) {
+      // Lanes are placed among all the link's trails, also when only some are wanted.
+      if (only && !only(tr)) continue;
       const routing = isRoutingTraffic(tr.cls);
       const alpha = trailAlpha((wall - tr.end) / TRAIL_MS, routing);
       if (alpha <= 0) continue;
@@ -84,18 +88,10 @@ export function trailBatches(
   return [...batches.values()];
 }
 
-/** Strokes the trails still fading at wall time `wall`: one path per batch (see trailBatches). */
-export function drawTrails(
-  ctx: CanvasRenderingContext2D,
-  scene: Scene,
-  cam: Camera,
-  wall: number,
-  r: number,
-  W: number,
-  H: number,
-): void {
+/** Strokes the trails of `batches` (trailBatches): one path per batch. */
+export function drawTrails(ctx: Ctx2D, batches: TrailBatch[]): void {
   ctx.lineCap = "round";
-  for (const b of trailBatches(scene, cam, wall, r, W, H)) {
+  for (const b of batches) {
     ctx.lineWidth = b.width;
     ctx.globalAlpha = b.alpha;
     ctx.strokeStyle = b.color;

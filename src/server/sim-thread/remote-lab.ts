@@ -47,6 +47,7 @@ import type { FanoutHandle, FanoutService, SimServices } from "../http/sim-servi
 import type { WorkerLoopFigures } from "../loop-watch.js";
 import { packageRoot } from "../package-root.js";
 import type { ServerLab, ServerPacer } from "../server-lab.js";
+import { startNiced, type ThreadNice } from "../thread-nice.js";
 import {
   type CallOp,
   type FromWorker,
@@ -70,6 +71,8 @@ export interface SimWorkerOptions {
   heapMb?: number;
   /** The worker died: why, in words for people. */
   onFailure?: (message: string) => void;
+  /** The worker thread's nice value, 0–19 (Linux; server/thread-nice.ts): default 0, unchanged. */
+  nice?: number;
 }
 
 function rebuildError(w: WireError): Error {
@@ -231,6 +234,8 @@ export class SimWorker {
   readonly lab: RemoteLab;
   readonly services: SimServices;
   private readonly worker: Worker;
+  /** The worker thread's priority: its nice value, or why it was left alone. */
+  readonly threadNice: ThreadNice;
   private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextCall = 1;
   readonly execs = new Map<number, RemoteExecution>();
@@ -258,13 +263,20 @@ export class SimWorker {
     const entry = o.entry;
     const init: WorkerInit = { topology, seed: o.seed, speed: o.speed, buffered };
     if (o.fanout) init.fanout = o.fanout;
-    this.worker = new Worker(entry.url, {
-      workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: heapMb },
-      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-      stdout: false,
-      stderr: false,
-    });
+    // At a lower priority than this thread, which answers the page, the API and SSH.
+    const spawned = startNiced(
+      o.nice ?? 0,
+      () =>
+        new Worker(entry.url, {
+          workerData: init,
+          resourceLimits: { maxOldGenerationSizeMb: heapMb },
+          ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+          stdout: false,
+          stderr: false,
+        }),
+    );
+    this.worker = spawned.started;
+    this.threadNice = spawned.nice;
     this.fanout = new RemoteFanout(this, new Int32Array(buffered));
     this.lab = new RemoteLab(this, topology);
     this.services = {
