@@ -245,14 +245,9 @@ function rteMaskLen(p: Uint8Array, o: number): number {
   return Math.clz32(inv);
 }
 
-/**
- * Whether `a` is another address on `i`'s subnet. In 32-bit integers (the mask as a signed
- * word, the addresses compared by their differing bits): once a message, and until V8 has
- * optimized it (a network converging), every unsigned word above 2^31 is a heap number.
- */
 function sameSubnet(i: HostInterface, a: number): boolean {
-  const m = i.len === 0 ? 0 : -1 << (32 - i.len);
-  return ((a ^ i.addr) & m) === 0 && a !== i.addr;
+  const m = maskOf(i.len);
+  return (a & m) >>> 0 === (i.addr & m) >>> 0 && a !== i.addr;
 }
 
 // ---- requests -----------------------------------------------------------------------------------
