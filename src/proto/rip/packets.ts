@@ -389,28 +389,31 @@ export function sendUpdate(
 
 /** Where `encodeOnce` writes: one buffer for every update (each is copied from before another is encoded). */
 let encoded = new Uint8Array(0);
+/** `encoded` as words (made with it). */
+let encodedWords = new DataView(encoded.buffer);
 
 /**
  * The entries of the routes in `slots`, each with its metric in the table, in messages of at
- * most 25: a view per message of one shared buffer, valid until the next call.
+ * most 25: a view per message of one shared buffer, valid until the next call. Each entry is
+ * written as six big-endian words (emitRipEntry's bytes, in 6 stores instead of 20).
  */
 function encodeOnce(c: RouteColumns, slots: Int32Array): Uint8Array[] {
   const n = slots.length;
-  if (encoded.length < n * RIP_ENTRY_LEN)
+  if (encoded.length < n * RIP_ENTRY_LEN) {
     encoded = new Uint8Array(Math.max(n, (2 * encoded.length) / RIP_ENTRY_LEN) * RIP_ENTRY_LEN);
+    encodedWords = new DataView(encoded.buffer);
+  }
   const b = encoded;
-  for (let k = 0; k < n; k++) {
+  const w = encodedWords;
+  for (let k = 0, o = 0; k < n; k++, o += RIP_ENTRY_LEN) {
     const slot = slots[k]!;
-    emitRipEntry(
-      b,
-      k * RIP_ENTRY_LEN,
-      AF_INET,
-      c.tag[slot]!,
-      c.dest[slot]!,
-      maskOf(c.len[slot]!),
-      0,
-      c.metric[slot]!,
-    );
+    const len = c.len[slot]!;
+    w.setUint16(o, AF_INET);
+    w.setUint16(o + 2, c.tag[slot]!);
+    w.setUint32(o + 4, c.dest[slot]!);
+    w.setInt32(o + 8, len === 0 ? 0 : -1 << (32 - len)); // the mask (maskOf) as a signed word
+    w.setUint32(o + 12, 0);
+    w.setUint32(o + 16, c.metric[slot]!);
   }
   const messages: Uint8Array[] = [];
   for (let i = 0; i < n; i += RIP_MAX_ENTRIES)
