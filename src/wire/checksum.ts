@@ -16,24 +16,29 @@
  * partly folded): `foldChecksum` of it is the checksum.
  *
  * Long ranges (RIP updates are 500-byte datagrams summed by the sender and again by the
- * receiver) are read 16 bits at a time through a Uint16Array over the buffer: on a
- * little-endian machine that sums byte-swapped words, and RFC 1071 §2(B) says the ones'
- * complement sum is byte-order independent, so swapping the folded sum back gives the
- * big-endian sum. Three times faster than two byte loads per word.
+ * receiver) are read 32 bits at a time, big-endian, through a DataView over the buffer (any
+ * alignment: a UDP header sits at byte 34 of its frame). RFC 1071 §2(C) allows summing in a
+ * wider accumulator: a 32-bit word is hi·2^16 + lo ≡ hi + lo (mod 0xffff), so the sum of the
+ * 32-bit words, folded, is the sum of the 16-bit ones (nonzero exactly when the data is). Half
+ * the loads of the 16-bit words a session-9 build read through a Uint16Array (issue 22).
  */
 export function onesSum(buf: Uint8Array, off: number, len: number, acc = 0): number {
-  const start = buf.byteOffset + off;
-  if (len < 32 || (start & 1) !== 0 || !LITTLE_ENDIAN || off < 0 || off + len > buf.length)
-    return onesSumBytes(buf, off, len, acc);
-  const w = wordsOf(buf.buffer);
-  let i = start >>> 1;
-  const end = i + (len >>> 1);
+  if (len < 32 || off < 0 || off + len > buf.length) return onesSumBytes(buf, off, len, acc);
+  const v = viewOf(buf.buffer);
+  let i = buf.byteOffset + off;
+  const end = i + len;
+  // At most 2^14 words of < 2^32 a datagram: the sum stays an exact double (< 2^46).
   let s = 0;
-  for (const end4 = end - 3; i < end4; i += 4) s += w[i]! + w[i + 1]! + w[i + 2]! + w[i + 3]!;
-  for (; i < end; i++) s += w[i]!;
-  if (len & 1) s += buf[off + len - 1]!; // the padded byte is the low byte of a swapped word
+  for (const end16 = end - 15; i < end16; i += 16)
+    s += v.getUint32(i) + v.getUint32(i + 4) + v.getUint32(i + 8) + v.getUint32(i + 12);
+  for (const end4 = end - 3; i < end4; i += 4) s += v.getUint32(i);
+  if (end - i >= 2) {
+    s += v.getUint16(i);
+    i += 2;
+  }
+  if (i < end) s += v.getUint8(i) << 8; // the padded byte is the high byte of its word
   while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
-  return acc + (((s & 0xff) << 8) | (s >>> 8));
+  return acc + s;
 }
 
 /** The plain loop, one big-endian word per step: short ranges, odd offsets, big-endian hosts. */
@@ -46,21 +51,19 @@ function onesSumBytes(buf: Uint8Array, off: number, len: number, acc: number): n
   return sum;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
 /*
- * The 16-bit view of the last buffer summed. Packets are cut from 64 KiB slabs (wire/bytes), so
+ * The DataView of the last buffer summed. Packets are cut from 64 KiB slabs (wire/bytes), so
  * consecutive packets nearly always share a buffer and the view is made once per slab.
  */
-let wordsBuffer: ArrayBufferLike | null = null;
-let words: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
+let viewBuffer: ArrayBufferLike | null = null;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
-function wordsOf(b: ArrayBufferLike): Uint16Array<ArrayBufferLike> {
-  if (b !== wordsBuffer) {
-    wordsBuffer = b;
-    words = new Uint16Array(b, 0, b.byteLength >>> 1);
+function viewOf(b: ArrayBufferLike): DataView<ArrayBufferLike> {
+  if (b !== viewBuffer) {
+    viewBuffer = b;
+    view = new DataView(b);
   }
-  return words;
+  return view;
 }
 
 /** Folds the carries of a sum into 16 bits and complements it: the value to put on the wire. */

@@ -201,6 +201,19 @@ export class RouteTable implements ColumnsHolder {
     return -1;
   }
 
+  /**
+   * The slot at the hint (the position after the last prefix found), or -1 past the end: the
+   * route the next entry of a message most likely names. The caller checks the prefix and, when
+   * it is that route, moves the hint past it with `passHint`, as `slotOf` does.
+   */
+  slotAtHint(): number {
+    return this.hint < this.count ? this.order[this.hint]! : -1;
+  }
+
+  passHint(): void {
+    this.hint++;
+  }
+
   get(dest: Ipv4, len: number): RipRoute | undefined {
     const slot = this.slotOf(dest, len);
     return slot < 0 ? undefined : new Route(this, slot);
