@@ -1,6 +1,8 @@
 /**
  * @module cli/heap-policy
- * How V8's heap grows during a simulation run (`routelab run`): what a converging network of a
+ * How V8's heap grows during a simulation (`routelab run`, and `routelab up`, whose worker thread
+ * follows the same process-wide flags: issue 23's "memory under a stated bound" — Kdl with 500
+ * ping flows let the worker's heap grow to 3–4× its live set). What a converging network of a
  * thousand routers needs is ~25 MiB of heap and ~125 MiB of route columns outside it, and V8's
  * defaults made 75–105 MiB of heap around them (issue 22's memory target; measured in
  * docs/performance.md, "Peak RSS at random-1000").

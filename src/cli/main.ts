@@ -204,6 +204,7 @@ function registerUpCommand(
         .default(DEFAULT_SIM_NICE)
         .argParser(simNiceArg),
     )
+    .addHelpText("after", UP_MEMORY_HELP)
     .action((topo: string | undefined, o: UpOptions, cmd: Command) =>
       runUpCommand(topo, o, cmd, out, err, exit),
     );
@@ -299,6 +300,15 @@ function adminTokenArg(v: string): string {
   checkAdminToken(v);
   return v;
 }
+/** What `up` holds in memory however long it runs (docs/performance.md, issue 23). */
+const UP_MEMORY_HELP = `
+Memory: when the CPU cannot keep the asked speed the clock slows; nothing queues. The
+simulation holds the lab, the rewind journal (at most 100,000 inputs and 16 MiB of command
+text, ~55 MiB of heap when full; new commands are then refused) and bounded buffers (the
+event stream: 4,096 events per viewer, 1 MiB unsent on its socket; the packet view: 16,384
+frames, 4 MiB). Its heap grows to at most 2.5x what survived its last full collection,
+within node's limit (--max-old-space-size; ROUTELAB_SIM_HEAP_MB for the worker's).
+`;
 const PREFIX_HELP =
   "namespace name prefix of the netns lab (default rl-<lab name>; two labs at once need two prefixes)";
 

@@ -14,6 +14,7 @@ import { createServerLog, type LogLevel } from "../server/log.js";
 import { type Logins, loginBanner, startLogins } from "../server/logins.js";
 import { LoopWatch } from "../server/loop-watch.js";
 import { defaultStateDir, importLegacyState, openStateDir } from "../server/state-dir.js";
+import { applyRunHeapPolicy } from "./heap-policy.js";
 import { loadTopologyFile } from "./io.js";
 import { labSize } from "../topology/index.js";
 import { netnsOptions } from "./netns-options.js";
@@ -86,6 +87,10 @@ export async function runUp(a: UpArgs): Promise<number> {
     a.err(`routelab: ${heapMb.error}\n`);
     return 1;
   }
+  // The simulation's heap grows to at most 2.5× what survived its last full collection (V8
+  // flags are the process's, so the worker's heap follows them too): under overload it holds
+  // the lab and the journal, not a lazily grown old generation (issue 23; docs/performance.md).
+  applyRunHeapPolicy();
   const topo = loadTopologyFile(a.topology);
   let lab: ServerLab;
   let session: LessonSession | undefined;

@@ -8,12 +8,20 @@ import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../../core/events.js";
 import { MINUTE, SECOND } from "../../core/time.js";
 import { loadTopologyText } from "../../topology/index.js";
+import { parseCheckText } from "../../topology/lesson-grammar.js";
+import type { CheckSpec } from "../../topology/lesson-model.js";
 import { createLessonLab, LessonSession, playLessonEvents } from "./lesson.js";
 import { RewindableLab } from "./rewind.js";
 import { createSimLab } from "./index.js";
 
 const LESSON = join(import.meta.dirname, "..", "..", "..", "examples", "lessons", "seed-class.yaml");
 const topo = () => loadTopologyText(readFileSync(LESSON, "utf8"), "seed-class.yaml");
+
+function lostCheck(text: string): CheckSpec[] {
+  const p = parseCheckText(text);
+  if (!p.ok) throw new Error(p.error);
+  return [{ ...p.value, id: "c1", text, pos: { line: 1 } } as CheckSpec];
+}
 
 describe("a lesson, live", () => {
   it("shows the schedule, keeps checks pending until their moment, and judges them after", async () => {
@@ -116,6 +124,24 @@ describe("a lesson, live", () => {
     // Playing on re-makes alice's traceroute, and the record sees it again.
     await lab.advance(90 * SECOND);
     expect(s.record.commands.map((c) => `${c.user} ${c.command}`)).toEqual(["alice traceroute vm9"]);
+  });
+
+  it("keeps only the lost packets a check counts (issue 23: under overload losses are many)", async () => {
+    const losses = async (checks: CheckSpec[]) => {
+      const lab = new RewindableLab(topo(), { seed: 1 });
+      const s = new LessonSession(lab, checks);
+      await lab.advance(MINUTE);
+      for (const user of ["alice", "bob"]) {
+        const x = lab.exec("vm6", "ping -c 3 10.0.90.77", { user });
+        await lab.advanceUntil(() => x.exitCode !== undefined, MINUTE);
+      }
+      return s.record.losses.map((e) => e.user);
+    };
+    const all = await losses(lostCheck("no packet lost"));
+    expect(new Set(all)).toEqual(new Set(["alice", "bob"]));
+    expect(await losses([])).toEqual([]);
+    expect(await losses(lostCheck("no packet lost by bob"))).toEqual(all.filter((u) => u === "bob"));
+    expect(await losses(lostCheck("no packet lost before 30s"))).toEqual([]);
   });
 
   it("plays the schedule on a plain SimLab too (routelab run), printing scheduled commands", async () => {

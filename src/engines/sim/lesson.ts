@@ -5,6 +5,7 @@
  * forks of the lab (RewindableLab.fork), so evaluating checks — as often as the page likes —
  * never puts a packet into the network people are watching.
  */
+import type { DropEvent } from "../../core/events.js";
 import { MINUTE, type Nanos } from "../../core/time.js";
 import { CheckRecord } from "../../lab/checks-record.js";
 import { type CheckEnv, type CheckResult, evaluateChecks } from "../../lab/checks.js";
@@ -20,7 +21,7 @@ import type { SimLab } from "./sim-lab.js";
 export type { LessonStatus } from "../../lab/lesson-view.js";
 
 export class LessonSession implements LessonView {
-  readonly record = new CheckRecord();
+  readonly record: CheckRecord;
   private readonly offRewind: () => void;
   /** Results of checks whose moment has passed (see evaluate). */
   private readonly settled = new Map<string, CheckResult>();
@@ -30,7 +31,7 @@ export class LessonSession implements LessonView {
     readonly lab: RewindableLab,
     readonly checks: readonly CheckSpec[] = lab.topology.lesson?.checks ?? [],
   ) {
-    this.record.attach(lab);
+    this.record = new CheckRecord(lossCounted(checks)).attach(lab);
     this.offRewind = lab.onRewind((t) => {
       this.record.truncate(t);
       for (const c of this.checks) if (c.at !== undefined && c.at > t) this.settled.delete(c.id);
@@ -91,6 +92,18 @@ export class LessonSession implements LessonView {
     this.record.detach();
     this.offRewind();
   }
+}
+
+/** Whether a lost packet is in some `lost` check's window and of its user (what judgeLost counts). */
+function lossCounted(checks: readonly CheckSpec[]): (e: DropEvent) => boolean {
+  const lost = checks.filter((c) => c.kind === "lost");
+  return (e) =>
+    lost.some(
+      (c) =>
+        e.t >= (c.after ?? 0) &&
+        e.t < (c.before ?? Number.POSITIVE_INFINITY) &&
+        (c.user === undefined || e.user === c.user),
+    );
 }
 
 /**

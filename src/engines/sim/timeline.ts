@@ -32,7 +32,7 @@ export type InputBody = Input extends infer I ? (I extends Input ? Omit<I, "t" |
 export class Timeline {
   /** Inputs applied, in order. */
   readonly applied: Input[] = [];
-  /** Running commands by journal id, to deliver Ctrl-C to the right one. */
+  /** Running commands by journal id, to deliver Ctrl-C to the right one (ended ones are dropped). */
   readonly execs = new Map<number, Execution>();
   /** Open `ssh` connections by journal id, to close the right one. */
   readonly hops = new Map<number, ShellHop>();
@@ -75,6 +75,12 @@ export class Timeline {
         if (write) opts.write = write;
         const x = lab.exec(i.node, i.line, opts);
         this.execs.set(i.id, x);
+        // An ended command takes no more Ctrl-C or input (they do nothing to it, live or
+        // replayed), so it is forgotten: kept, each one held its program, its shell and its
+        // output path for the lesson's whole life (issue 23: 500 pings restarted every 30 s
+        // grew the lab's heap by ~6 KB a command, without bound).
+        const forget = () => this.execs.delete(i.id);
+        x.done.then(forget, forget);
         this.applied.push(i);
         return x;
       }
