@@ -101,22 +101,22 @@ export class RipOutbox {
     burst: number,
   ): boolean {
     if (burst === this.failed) return false;
-    if (this.timer === null) {
-      const now = this.host().now();
-      if (now !== this.allowanceAt) {
-        this.allowanceAt = now;
-        this.allowance = MESSAGES_PER_EVENT;
-      }
-      if (this.allowance > 0) {
-        this.allowance--;
-        if (this.sendNow(payload, dst, port, opts, ifIndex, kind)) return true;
-        this.failed = burst;
-        return false;
-      }
-      this.arm(now);
-    }
     this.waiting.push({ payload, dst, port, opts, ifIndex, kind, burst });
-    return true;
+    if (this.timer !== null) return true;
+    // Nothing else waits (a timer is armed whenever something does): this message goes now
+    // if this instant's allowance lasts, through the one send loop `sendNext` runs too, so
+    // that the node's send path is compiled into that loop once rather than into every caller.
+    const now = this.host().now();
+    if (now !== this.allowanceAt) {
+      this.allowanceAt = now;
+      this.allowance = MESSAGES_PER_EVENT;
+    }
+    if (this.allowance === 0) {
+      this.arm(now);
+      return true;
+    }
+    this.allowance = this.drain(this.allowance);
+    return burst !== this.failed;
   }
 
   /** Forgets what waits (the daemon stops). */
@@ -142,21 +142,31 @@ export class RipOutbox {
   /** One event: up to MESSAGES_PER_EVENT waiting messages go out; the rest wait for another. */
   private sendNext(): void {
     this.timer = null;
-    let n = MESSAGES_PER_EVENT;
+    const n = this.drain(MESSAGES_PER_EVENT);
+    const now = this.host().now();
+    if (this.pending > 0) this.arm(now);
+    else {
+      // What this event did not use, later events of the same instant may.
+      this.allowanceAt = now;
+      this.allowance = n;
+    }
+  }
+
+  /**
+   * Sends up to `n` waiting messages in order, a failed send dropping the rest of its burst;
+   * forgets the queue once it is empty. Returns how many of the `n` were not used.
+   */
+  private drain(n: number): number {
     for (; n > 0 && this.pending > 0; n--) {
       const w = this.waiting[this.head]!;
       this.waiting[this.head++] = undefined as unknown as Waiting;
       if (w.burst !== this.failed && !this.sendNow(w.payload, w.dst, w.port, w.opts, w.ifIndex, w.kind))
         this.failed = w.burst;
     }
-    const now = this.host().now();
-    if (this.pending > 0) this.arm(now);
-    else {
+    if (this.pending === 0) {
       this.waiting = [];
       this.head = 0;
-      // What this event did not use, later events of the same instant may.
-      this.allowanceAt = now;
-      this.allowance = n;
     }
+    return n;
   }
 }
