@@ -17,7 +17,7 @@
  * light beside the server it measures.
  */
 import { compile } from "./compile.js";
-import { readFileSync } from "node:fs";
+import { processCpuSeconds } from "./proc-cpu.js";
 import type { Socket } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -51,7 +51,6 @@ const PINGS = [
 const MISSED = Buffer.from('"kind":"missed"');
 /** Chunks read with a "missed" marker in them (the fanout thinned a slow viewer), this run. */
 let missedMessages = 0;
-const TICKS = 100; // /proc's clock ticks per second (USER_HZ) on Linux
 
 interface Run {
   viewers: number;
@@ -62,12 +61,6 @@ interface Run {
   missedChunks: number;
   /** The clock's speed over the last 2 s of the window (below 1: the lab could not keep up). */
   actualSpeed: number;
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
 }
 
 function openViewer(url: string, count: (n: number) => void): Promise<Socket> {
@@ -111,10 +104,10 @@ async function runOnce(viewers: number): Promise<Run> {
     const pings = PINGS.map((p) => exec(url, p.node, `ping -q -i 0.001 -c ${count} ${p.to}`, p.user));
     await sleep(1500);
     const b0 = bytes;
-    const c0 = cpuTicks(child.pid!);
+    const c0 = processCpuSeconds(child.pid!);
     const t0 = performance.now();
     await sleep(WINDOW_S * 1000);
-    const c1 = cpuTicks(child.pid!);
+    const c1 = processCpuSeconds(child.pid!);
     const seconds = (performance.now() - t0) / 1000;
     // The speed the lab really kept (issue 23: a clock that cannot keep up slows, so fewer
     // events are made on a loaded machine, and fewer bytes sent).
@@ -125,7 +118,7 @@ async function runOnce(viewers: number): Promise<Run> {
     await Promise.all(pings);
     return {
       viewers,
-      cpuPercent: ((c1 - c0) / TICKS / seconds) * 100,
+      cpuPercent: ((c1 - c0) / seconds) * 100,
       bytesPerViewerPerS: received / viewers / seconds,
       load,
       missedChunks: missedMessages,

@@ -9,7 +9,6 @@ import { readdirSync, readFileSync } from "node:fs";
 
 export function chromiumCpu(): Record<string, number> {
   const procs = new Map<number, { ppid: number; cpu: number; type: string; chromium: boolean }>();
-  const ticks = 100;
   let dirs: string[];
   try {
     dirs = readdirSync("/proc");
@@ -20,12 +19,11 @@ export function chromiumCpu(): Record<string, number> {
     if (!/^[0-9]+$/.test(d)) continue;
     try {
       const st = readFileSync(`/proc/${d}/stat`, "utf8");
-      const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+      const f = statFields(st);
       const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
       procs.set(Number(d), {
         ppid: Number(f[1]),
-        // utime + stime, in clock ticks (100 a second on Linux).
-        cpu: (Number(f[11]) + Number(f[12])) / ticks,
+        cpu: statCpuSeconds(st),
         type: /--type=([a-z-]+)/.exec(cmd)?.[1] ?? "browser",
         chromium: /chrom/i.test(cmd.split("\0")[0] ?? ""),
       });
@@ -58,10 +56,19 @@ export function processMemoryMiB(pid: number): { rss: number; peak: number } {
 /** One process's CPU seconds so far, all its threads (utime + stime); NaN once it is gone. */
 export function processCpuSeconds(pid: number): number {
   try {
-    const st = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return Number.NaN;
   }
+}
+
+/** A /proc stat line's fields after the command's ")" (state is [0], ppid [1], utime [11]). */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/** utime + stime of a /proc stat line, in seconds (clock ticks of 1/100 s, Linux's USER_HZ). */
+function statCpuSeconds(stat: string): number {
+  const f = statFields(stat);
+  return (Number(f[11]) + Number(f[12])) / 100;
 }

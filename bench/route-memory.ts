@@ -20,7 +20,7 @@ import { readFileSync } from "node:fs";
 import { writeHeapSnapshot } from "node:v8";
 import type { CreateLab } from "./engine.js";
 import { FULL_TOPOLOGIES, generateEdges, parseEdgeList, type TopoSpec } from "./topologies.js";
-import { bfsMetrics, holds, wants } from "./workloads/rip.js";
+import { bfsMetrics, holds, memoryNow, wants } from "./workloads/rip.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -71,10 +71,7 @@ export async function runRouteMemory(
   };
   const SECOND = 1e9;
   const create = createSimLab;
-  gc();
-  await new Promise((r) => setTimeout(r, 200));
-  gc();
-  const before = process.memoryUsage();
+  const before = await memoryNow();
   const lab = await create(topo, { seed });
   let want: ReturnType<typeof wants> | null = wants(lab.net, bfsMetrics(topo, new Set()));
   const s = lab.net.scheduler;
@@ -91,13 +88,9 @@ export async function runRouteMemory(
   let ripRoutes = 0;
   for (const n of lab.net.nodes)
     for (const d of n.daemons) if (d instanceof RipDaemon) ripRoutes += d.routeTable.size;
-  // Twice, a moment apart: dead array buffers' storage is freed by a task after the GC.
-  gc();
-  await new Promise((r) => setTimeout(r, 200));
-  gc();
-  const after = process.memoryUsage();
-  const heap = after.heapUsed - before.heapUsed;
-  const buffers = after.arrayBuffers - before.arrayBuffers;
+  const after = await memoryNow();
+  const heap = after.heap - before.heap;
+  const buffers = after.buffers - before.buffers;
   const rssBytes = after.rss;
   if (snapshot) writeHeapSnapshot(snapshot);
   const result: RouteMemoryResult = {
